@@ -1,0 +1,349 @@
+"""Events the intake service publishes (operated by the municipality).
+
+Personal data (name, BSN, date of birth, address, phone) stays in the intake service;
+these events carry the pseudonymous participant reference and codes only. Care signals
+are health details, so they travel on their own event addressed to the one partner
+that routes care referrals, never on the public intake events.
+"""
+
+from datetime import date
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from zroute_contract.events.base import EventSpec
+from zroute_contract.events.codes import (
+    AssignmentReason,
+    AttendeeRole,
+    BookingStatus,
+    CareCategory,
+    ConsentPurpose,
+    CorrectionReason,
+    Goal,
+    InterpreterMode,
+    LanguageLevel,
+    LearnabilityBand,
+    LifeDomain,
+    Literacy,
+    NeedSeverity,
+    PublicLifeDomain,
+    Route,
+    RouteReason,
+    TransportMode,
+    Urgency,
+    WithdrawalReason,
+)
+from zroute_contract.events.parts import (
+    AvailabilitySlot,
+    ContactPersonRef,
+    EventPart,
+    ParticipantEvent,
+    UniqueTuple,
+)
+from zroute_contract.types import LanguageCode, LocationId, MunicipalityCode, PartnerId
+
+_ALL = ("planning", "support", "notifications")
+
+
+class ParticipantRegistered(ParticipantEvent):
+    """A newcomer obliged to integrate (inburgeringsplichtige) was registered for a programme.
+
+    Planning and support open their own record for the reference; notifications uses
+    the preferred language for nothing but statistics (messages go to staff).
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.intake.participant-registered.v1",
+        routing_key="intake.participant.registered",
+        producer="intake",
+        consumers=_ALL,
+        summary="A participant was registered; the pseudonymous reference is minted.",
+    )
+
+    municipality: MunicipalityCode = Field(description="The municipality responsible (regie).")
+    registered_on: date = Field(description="The day the registration was recorded.")
+    preferred_language: LanguageCode = Field(
+        description="The language the participant prefers to be spoken to in (ISO 639)."
+    )
+    interpreter_needed: bool = Field(
+        description="True when conversations need an interpreter in the preferred language."
+    )
+
+
+class IntakeAttendee(EventPart):
+    """A partner attending the broad intake, and in which role."""
+
+    partner_id: PartnerId = Field(description="The attending partner.")
+    role: AttendeeRole = Field(description="The role the partner attends in.")
+
+
+class InterpreterBooking(EventPart):
+    """The interpreter booked for an appointment."""
+
+    language: LanguageCode = Field(description="The language interpreted from Dutch (ISO 639).")
+    mode: InterpreterMode = Field(description="In person, by phone or by video.")
+    status: BookingStatus = Field(description="How far the booking has got.")
+    partner_id: PartnerId | None = Field(
+        default=None, description="The interpreting partner, when booked through one."
+    )
+
+
+class IntakeScheduled(ParticipantEvent):
+    """The broad intake (brede intake) was scheduled, or rescheduled: a later event with the
+    same ``intake_id`` replaces the appointment.
+
+    Notifications tells the attending partners and the interpreter.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.intake.intake-scheduled.v1",
+        routing_key="intake.intake.scheduled",
+        producer="intake",
+        consumers=("notifications",),
+        summary="The broad intake was (re)scheduled with its attending partners and interpreter.",
+    )
+
+    intake_id: UUID = Field(description="The intake this appointment is for.")
+    starts_at: AwareDatetime = Field(description="Start of the appointment, with UTC offset.")
+    duration_minutes: int = Field(ge=15, le=480, description="Planned length in minutes.")
+    location_id: LocationId = Field(description="Where the intake is held (a registered location).")
+    attendees: UniqueTuple[IntakeAttendee] = Field(
+        description="The partners attending besides the caseworker, with their roles."
+    )
+    interpreter: InterpreterBooking | None = Field(
+        default=None, description="The interpreter booking; absent when none is needed."
+    )
+
+
+class DomainNeed(EventPart):
+    """The support a participant needs in one life domain (health domains excluded: those
+    are care signals)."""
+
+    domain: PublicLifeDomain = Field(description="The life domain.")
+    severity: NeedSeverity = Field(description="How much support the domain needs.")
+
+
+class ChildcareNeed(EventPart):
+    """Whether childcare must be arranged before the route starts (lesson L14)."""
+
+    needed: bool = Field(description="True when childcare must be arranged.")
+    child_ages: tuple[Annotated[int, Field(ge=0, le=17)], ...] = Field(
+        default=(),
+        max_length=12,
+        description="Ages in whole years of the children needing care; no birth dates.",
+    )
+
+
+class TransportNeed(EventPart):
+    """Whether transport must be arranged before the route starts (lesson L14)."""
+
+    needed: bool = Field(description="True when transport must be arranged.")
+    modes: UniqueTuple[TransportMode] = Field(
+        default=(), description="The kinds of transport that would work, most suitable first."
+    )
+
+
+class IntakeOutcome(ParticipantEvent):
+    """What the broad intake established: the data the PIP is built from."""
+
+    intake_id: UUID = Field(description="The intake this outcome belongs to.")
+    municipality: MunicipalityCode = Field(description="The municipality responsible (regie).")
+    language_level: LanguageLevel = Field(description="Spoken Dutch level.")
+    literacy: Literacy = Field(description="Literacy in any script.")
+    learnability_band: LearnabilityBand = Field(description="Band of the learnability test.")
+    needs: tuple[DomainNeed, ...] = Field(
+        description="Support needed per (non-health) life domain, at most one entry per domain."
+    )
+    childcare: ChildcareNeed = Field(description="Childcare to arrange before the start.")
+    transport: TransportNeed = Field(description="Transport to arrange before the start.")
+    availability: UniqueTuple[AvailabilitySlot] = Field(
+        description="The parts of the week the participant can attend."
+    )
+    goals: UniqueTuple[Goal] = Field(description="The goals agreed for the PIP.")
+    route: Route = Field(description="The route decided on.")
+    route_reason: RouteReason = Field(description="Why this route was chosen.")
+
+    @model_validator(mode="after")
+    def _one_need_per_domain(self) -> Self:
+        domains = [need.domain for need in self.needs]
+        if len(set(domains)) != len(domains):
+            raise ValueError("needs must name each life domain at most once")
+        return self
+
+
+class IntakeCompleted(IntakeOutcome):
+    """The broad intake was completed with a route decision.
+
+    Planning activates a plan when the route is the Z-route; support registers which
+    preconditions (childcare, transport) are needed; notifications tells the contact
+    person and the lead partner.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.intake.intake-completed.v1",
+        routing_key="intake.intake.completed",
+        producer="intake",
+        consumers=_ALL,
+        summary="The broad intake was completed: levels, needs, preconditions, availability, route.",
+    )
+
+    completed_on: date = Field(description="The day the route decision was recorded.")
+
+
+class IntakeCorrected(IntakeOutcome):
+    """A caseworker corrected the intake outcome after completion.
+
+    The event carries the whole corrected outcome, not a difference: consumers replace
+    what they hold from the earlier ``intake-completed`` or ``intake-corrected``.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.intake.intake-corrected.v1",
+        routing_key="intake.intake.corrected",
+        producer="intake",
+        consumers=_ALL,
+        summary="The intake outcome was corrected; the event carries the whole corrected outcome.",
+    )
+
+    corrected_on: date = Field(description="The day the correction was recorded.")
+    reason: CorrectionReason = Field(description="Why the outcome was corrected.")
+
+
+class CareSignal(EventPart):
+    """A care need the intake noticed, with the consent that covers referring it."""
+
+    signal_id: UUID = Field(description="Stable id of the signal, referred to by consents and referrals.")
+    domain: LifeDomain = Field(description="The life domain the signal belongs to.")
+    category: CareCategory = Field(description="The kind of care that may help.")
+    severity: NeedSeverity = Field(description="How much support is needed.")
+    urgency: Urgency = Field(description="How soon a referral should be acted on.")
+    consent_id: UUID | None = Field(
+        default=None,
+        description="The consent for a care referral that covers this signal; absent while none is recorded.",
+    )
+
+
+class CareSignalsRecorded(ParticipantEvent):
+    """The intake recorded (or corrected) a participant's care signals.
+
+    Addressed to the coordinating partner that operates the support service for the
+    programme: the health details go nowhere else. The event carries the complete
+    current set; a later one replaces an earlier. Support refers the signals that
+    consent covers to the responsible care partner.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.intake.care-signals-recorded.v1",
+        routing_key="intake.care-signals.recorded",
+        producer="intake",
+        consumers=("support",),
+        summary="The participant's care signals with their consents (addressed: health details).",
+        addressed_by="partner_id",
+    )
+
+    partner_id: PartnerId = Field(
+        description="The coordinating partner that routes care referrals for the programme."
+    )
+    intake_id: UUID = Field(description="The intake that recorded the signals.")
+    signals: tuple[CareSignal, ...] = Field(
+        description="Every current care signal; an empty list withdraws earlier ones."
+    )
+
+
+class ContactPersonAssigned(ParticipantEvent):
+    """The participant's fixed contact person (vast aanspreekpunt) was assigned or handed over.
+
+    There is exactly one at a time: this one replaces ``previous``. Support uses the
+    contact person as the referrer of care referrals; notifications sends them the
+    participant's messages.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.intake.contact-person-assigned.v1",
+        routing_key="intake.contact-person.assigned",
+        producer="intake",
+        consumers=("support", "notifications"),
+        summary="The participant's one contact person was assigned or handed over.",
+    )
+
+    contact: ContactPersonRef = Field(description="The contact person from now on.")
+    assigned_from: date = Field(description="The first day the contact person is responsible.")
+    reason: AssignmentReason = Field(description="First assignment, handover or cover.")
+    previous: ContactPersonRef | None = Field(
+        default=None, description="The contact person handed over from, on a handover."
+    )
+
+
+class ParticipantWithdrawn(ParticipantEvent):
+    """The participant left the route (moved, exempted, stopped).
+
+    Planning ends the plan and group memberships, support cancels open referrals,
+    placements and preconditions, notifications informs the partners involved.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.intake.participant-withdrawn.v1",
+        routing_key="intake.participant.withdrawn",
+        producer="intake",
+        consumers=_ALL,
+        summary="The participant was withdrawn from the route.",
+    )
+
+    reason: WithdrawalReason = Field(description="Why the participant left.")
+    effective_on: date = Field(description="The last day the participant is on the route.")
+
+
+class ConsentRecorded(ParticipantEvent):
+    """The participant gave consent (toestemming) for one purpose.
+
+    Support may refer the covered care signals, or share with the named partner, only
+    while such a consent is on record.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.intake.consent-recorded.v1",
+        routing_key="intake.consent.recorded",
+        producer="intake",
+        consumers=("support", "notifications"),
+        summary="The participant consented to a care referral or to sharing with a partner.",
+    )
+
+    consent_id: UUID = Field(description="The consent, referred to by care signals and referrals.")
+    purpose: ConsentPurpose = Field(description="What the consent is for.")
+    partner_id: PartnerId | None = Field(
+        default=None, description="The partner data may be shared with (purpose partner_sharing)."
+    )
+    care_signal_ids: UniqueTuple[UUID] = Field(
+        default=(), description="The care signals a care-referral consent covers."
+    )
+    given_on: date = Field(description="The day consent was given.")
+    valid_until: date | None = Field(default=None, description="Last day of validity, if limited.")
+
+    @model_validator(mode="after")
+    def _purpose_fields(self) -> Self:
+        if self.purpose is ConsentPurpose.PARTNER_SHARING and self.partner_id is None:
+            raise ValueError("a partner_sharing consent names its partner_id")
+        if self.valid_until is not None and self.valid_until < self.given_on:
+            raise ValueError("valid_until is before given_on")
+        return self
+
+
+class ConsentWithdrawn(ParticipantEvent):
+    """The participant withdrew a consent.
+
+    Support cancels the referrals it covered at once and tells the care partners to
+    stop; notifications stops deliveries that relied on it.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.intake.consent-withdrawn.v1",
+        routing_key="intake.consent.withdrawn",
+        producer="intake",
+        consumers=("support", "notifications"),
+        summary="The participant withdrew a consent; what relied on it stops.",
+    )
+
+    consent_id: UUID = Field(description="The consent withdrawn.")
+    purpose: ConsentPurpose = Field(description="What the consent was for.")
+    withdrawn_on: date = Field(description="The day the consent was withdrawn.")

@@ -1,0 +1,507 @@
+"""Events the planning service publishes (operated by the lead execution partner,
+typically the language school): plans, groups, schedules, placements requested,
+attendance, progress reviews, follow-up and completion."""
+
+from datetime import date, time
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import Field, model_validator
+
+from zroute_contract.events.base import Event, EventSpec
+from zroute_contract.events.codes import (
+    AttendanceStatus,
+    CurriculumModule,
+    DayPart,
+    FollowUpTask,
+    FollowUpType,
+    GroupChangeReason,
+    HoursKind,
+    LevelBand,
+    ParticipationActivity,
+    PauseReason,
+    PlacementCancelReason,
+    PlacementSupport,
+    PreconditionKind,
+    ReviewOutcome,
+    ReviewTrigger,
+    Route,
+    TeachingForm,
+    WaitReason,
+    Weekday,
+)
+from zroute_contract.events.parts import (
+    AvailabilitySlot,
+    EventPart,
+    Hours,
+    ParticipantEvent,
+    UniqueTuple,
+)
+from zroute_contract.types import LocationId, ParticipantRef, PartnerId, ProgrammeId, StaffRef
+
+_SUPPORT_AND_NOTIFY = ("support", "notifications")
+_NOTIFY = ("notifications",)
+
+SessionMinutes = Annotated[int, Field(ge=15, le=480)]
+
+
+class HoursTargets(EventPart):
+    """The hours the route aims at (configuration: 1600 in total, at least 800 language)."""
+
+    total: Hours = Field(description="Hours of the whole route.")
+    language: Hours = Field(description="Minimum hours of language learning.")
+    participation: Hours = Field(description="Hours of participation activities.")
+    knm: Hours = Field(description="Hours of KNM (kennis van de Nederlandse maatschappij).")
+    map: Hours = Field(description="Hours of the MAP (module arbeidsmarkt en participatie).")
+
+
+class HoursTotals(EventPart):
+    """Hours attended per kind; the route total is their sum."""
+
+    language: Hours = Field(description="Language hours.")
+    participation: Hours = Field(description="Participation hours.")
+    knm: Hours = Field(description="KNM hours.")
+    map: Hours = Field(description="MAP hours.")
+
+
+class RampUpPhase(EventPart):
+    """One phase of the day-rhythm build-up (lesson L9): from a base of few, short
+    sessions up to the target intensity."""
+
+    phase: int = Field(ge=1, le=20, description="Phase number, 1 for the base.")
+    from_week: int = Field(ge=1, le=160, description="Route week in which the phase starts.")
+    sessions_per_week: int = Field(ge=1, le=15, description="Sessions a week in this phase.")
+    session_minutes: SessionMinutes = Field(description="Length of one session in minutes.")
+
+
+class PlanActivated(ParticipantEvent):
+    """Planning activated a plan for a completed Z-route intake.
+
+    Support learns the plan exists (and so the start it must arrange preconditions
+    for); notifications tells the contact person and the lead partner.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.planning.plan-activated.v1",
+        routing_key="planning.plan.activated",
+        producer="planning",
+        consumers=_SUPPORT_AND_NOTIFY,
+        summary="A plan was activated: targets, modules, ramp-up profile, start and term end.",
+    )
+
+    plan_id: UUID = Field(description="The plan.")
+    route: Route = Field(description="The route the plan follows.")
+    targets: HoursTargets = Field(description="Target hours of the route.")
+    modules: UniqueTuple[CurriculumModule] = Field(
+        description="Core curriculum plus the customised modules chosen from the intake needs."
+    )
+    ramp_up: tuple[RampUpPhase, ...] = Field(
+        min_length=1, description="The ramp-up profile, phases in order."
+    )
+    start_on: date | None = Field(
+        default=None,
+        description="Planned first day; absent while preconditions in waiting_for are not arranged.",
+    )
+    waiting_for: UniqueTuple[PreconditionKind] = Field(
+        default=(), description="Preconditions that must be arranged before a start date is set."
+    )
+    integration_term_end: date = Field(description="End of the integration term (inburgeringstermijn).")
+    targets_fit_term: bool = Field(
+        description="False when the projection shows the targets do not fit in the term."
+    )
+
+
+class PlanStartScheduled(ParticipantEvent):
+    """The plan got its start date, once the preconditions it waited for were arranged."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.plan-start-scheduled.v1",
+        routing_key="planning.plan.start-scheduled",
+        producer="planning",
+        consumers=_SUPPORT_AND_NOTIFY,
+        summary="The plan got its start date.",
+    )
+
+    plan_id: UUID = Field(description="The plan.")
+    start_on: date = Field(description="The first day of the route.")
+    integration_term_end: date = Field(description="End of the integration term.")
+
+
+class PlanPaused(ParticipantEvent):
+    """Scheduling of the plan was paused, for example because childcare or transport
+    lapsed. Support works on the lapsed preconditions; notifications tells the contact
+    person."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.plan-paused.v1",
+        routing_key="planning.plan.paused",
+        producer="planning",
+        consumers=_SUPPORT_AND_NOTIFY,
+        summary="The plan was paused (for example a precondition lapsed).",
+    )
+
+    plan_id: UUID = Field(description="The plan.")
+    reason: PauseReason = Field(description="Why the plan was paused.")
+    preconditions: UniqueTuple[PreconditionKind] = Field(
+        default=(), description="The lapsed preconditions, when that is the reason."
+    )
+    paused_from: date = Field(description="First day without sessions.")
+
+
+class PlanResumed(ParticipantEvent):
+    """A paused plan was resumed."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.plan-resumed.v1",
+        routing_key="planning.plan.resumed",
+        producer="planning",
+        consumers=_SUPPORT_AND_NOTIFY,
+        summary="A paused plan was resumed.",
+    )
+
+    plan_id: UUID = Field(description="The plan.")
+    resumed_on: date = Field(description="First day with sessions again.")
+
+
+class PlanAtRisk(ParticipantEvent):
+    """The projection shows the targets will not be reached within the integration term.
+
+    Notifications alerts the contact person and the lead partner, and lists it in the
+    consultation overview.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.planning.plan-at-risk.v1",
+        routing_key="planning.plan.at-risk",
+        producer="planning",
+        consumers=_NOTIFY,
+        summary="The targets no longer fit in the integration term.",
+    )
+
+    plan_id: UUID = Field(description="The plan.")
+    assessed_on: date = Field(description="The day of the projection.")
+    projected: HoursTotals = Field(description="Hours projected by the end of the term.")
+    targets: HoursTargets = Field(description="The targets they fall short of.")
+    integration_term_end: date = Field(description="End of the integration term.")
+
+
+class GroupSession(EventPart):
+    """A weekly session of a group."""
+
+    weekday: Weekday = Field(description="Day of the week.")
+    day_part: DayPart = Field(description="Part of the day.")
+    starts_at: time = Field(description="Local start time (Europe/Amsterdam).")
+    minutes: SessionMinutes = Field(description="Length in minutes.")
+    teaching_form: TeachingForm = Field(description="How the session is taught.")
+    location_id: LocationId | None = Field(
+        default=None, description="Where it is held; absent for digital sessions."
+    )
+
+
+class GroupFormed(Event):
+    """A group of 3 to 8 participants of one level band was formed (lessons L7, L11).
+
+    Notifications tells the teacher, the assistant and each member's contact person.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.planning.group-formed.v1",
+        routing_key="planning.group.formed",
+        producer="planning",
+        consumers=_NOTIFY,
+        summary="A group of 3 to 8 of one level band was formed with its staffing and sessions.",
+    )
+
+    group_id: UUID = Field(description="The group.")
+    programme_id: ProgrammeId = Field(description="The programme the group belongs to.")
+    partner_id: PartnerId = Field(description="The partner that teaches the group.")
+    level_band: LevelBand = Field(description="The one level band of the group.")
+    members: UniqueTuple[ParticipantRef] = Field(
+        min_length=3, max_length=8, description="The participants in the group."
+    )
+    teacher: StaffRef = Field(description="The teacher.")
+    assistant: StaffRef | None = Field(
+        default=None, description="The class assistant, where the group needs one."
+    )
+    sessions: tuple[GroupSession, ...] = Field(min_length=1, description="The weekly sessions.")
+    starts_on: date = Field(description="The day of the first session.")
+
+
+class ParticipantAssignedToGroup(ParticipantEvent):
+    """A participant joined a group, at formation or later."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.participant-assigned-to-group.v1",
+        routing_key="planning.participant.assigned-to-group",
+        producer="planning",
+        consumers=_NOTIFY,
+        summary="A participant joined a group.",
+    )
+
+    group_id: UUID = Field(description="The group joined.")
+    level_band: LevelBand = Field(description="The group's level band.")
+    assigned_from: date = Field(description="The first day in the group.")
+    reason: GroupChangeReason = Field(description="Why the participant joined.")
+
+
+class ParticipantRemovedFromGroup(ParticipantEvent):
+    """A participant left a group (withdrawn, paused, moved to another level, completed)."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.participant-removed-from-group.v1",
+        routing_key="planning.participant.removed-from-group",
+        producer="planning",
+        consumers=_NOTIFY,
+        summary="A participant left a group.",
+    )
+
+    group_id: UUID = Field(description="The group left.")
+    removed_from: date = Field(description="The first day no longer in the group.")
+    reason: GroupChangeReason = Field(description="Why the participant left.")
+
+
+class ParticipantWaitlisted(ParticipantEvent):
+    """A participant could not be placed in a group yet and waits, with the reason."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.participant-waitlisted.v1",
+        routing_key="planning.participant.waitlisted",
+        producer="planning",
+        consumers=_NOTIFY,
+        summary="A participant is on the waiting list for a group, with the reason.",
+    )
+
+    level_band: LevelBand = Field(description="The level band a group is sought for.")
+    reason: WaitReason = Field(description="Why no group fits yet.")
+    since: date = Field(description="The day the participant started waiting.")
+
+
+class ScheduledSession(EventPart):
+    """A weekly session in a participant's schedule."""
+
+    weekday: Weekday = Field(description="Day of the week.")
+    day_part: DayPart = Field(description="Part of the day.")
+    starts_at: time = Field(description="Local start time (Europe/Amsterdam).")
+    minutes: SessionMinutes = Field(description="Length in minutes.")
+    teaching_form: TeachingForm = Field(description="How the session is taught.")
+    hours_kind: HoursKind = Field(description="The target its hours count toward.")
+    group_id: UUID | None = Field(default=None, description="The group, for group sessions.")
+
+
+class SchedulePublished(ParticipantEvent):
+    """A participant's weekly schedule for a ramp-up phase was published (lessons L9, L10).
+
+    Support checks the days childcare and transport cover against it; notifications
+    tells the contact person.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.planning.schedule-published.v1",
+        routing_key="planning.schedule.published",
+        producer="planning",
+        consumers=_SUPPORT_AND_NOTIFY,
+        summary="A participant's weekly schedule (phase, sessions, teaching forms) was published.",
+    )
+
+    plan_id: UUID = Field(description="The plan.")
+    phase: int = Field(ge=1, le=20, description="The ramp-up phase the schedule belongs to.")
+    valid_from: date = Field(description="First day the schedule applies.")
+    sessions_per_week: int = Field(ge=1, le=15, description="Number of sessions a week.")
+    session_minutes: SessionMinutes = Field(description="Usual session length in minutes.")
+    sessions: tuple[ScheduledSession, ...] = Field(
+        min_length=1, description="The weekly sessions, one entry per session."
+    )
+
+    @model_validator(mode="after")
+    def _count(self) -> Self:
+        if len(self.sessions) != self.sessions_per_week:
+            raise ValueError("sessions must hold sessions_per_week entries")
+        return self
+
+
+class PlacementRequested(ParticipantEvent):
+    """A participation activity needs a workplace placement by a date (lesson L4).
+
+    Support has the responsible participation partner find and confirm one.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.planning.placement-requested.v1",
+        routing_key="planning.placement.requested",
+        producer="planning",
+        consumers=_SUPPORT_AND_NOTIFY,
+        summary="A workplace placement is needed by a date.",
+    )
+
+    placement_request_id: UUID = Field(description="The request.")
+    activity: ParticipationActivity = Field(description="The kind of participation activity.")
+    needed_by: date = Field(description="The day the placement must start.")
+    hours_per_week: Hours = Field(description="Hours a week on the placement.")
+    availability: UniqueTuple[AvailabilitySlot] = Field(
+        description="The parts of the week free for the placement."
+    )
+    support_needs: UniqueTuple[PlacementSupport] = Field(
+        default=(), description="Support the participant needs on the placement."
+    )
+
+
+class PlacementEscalated(ParticipantEvent):
+    """A placement request was not confirmed in time: its lead time ran out.
+
+    Notifications alerts the responsible participation partner and the lead partner;
+    support puts it in front of the coordinator.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.planning.placement-escalated.v1",
+        routing_key="planning.placement.escalated",
+        producer="planning",
+        consumers=_SUPPORT_AND_NOTIFY,
+        summary="A placement request was not confirmed in time.",
+    )
+
+    placement_request_id: UUID = Field(description="The request.")
+    needed_by: date = Field(description="The day the placement must start.")
+    escalated_on: date = Field(description="The day the escalation fired.")
+    level: int = Field(ge=1, le=10, description="1 for the first escalation, higher for repeats.")
+
+
+class PlacementCancelled(ParticipantEvent):
+    """Planning withdrew a placement request; support stops looking."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.placement-cancelled.v1",
+        routing_key="planning.placement.cancelled",
+        producer="planning",
+        consumers=_SUPPORT_AND_NOTIFY,
+        summary="A placement request was withdrawn.",
+    )
+
+    placement_request_id: UUID = Field(description="The request.")
+    reason: PlacementCancelReason = Field(description="Why it was withdrawn.")
+
+
+class AttendanceRecorded(ParticipantEvent):
+    """Attendance of one session was recorded; present hours count toward a target."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.attendance-recorded.v1",
+        routing_key="planning.attendance.recorded",
+        producer="planning",
+        consumers=_NOTIFY,
+        summary="Attendance of one session was recorded with its hours and kind.",
+    )
+
+    session_id: UUID = Field(description="The session (one occurrence on one day).")
+    session_on: date = Field(description="The day of the session.")
+    group_id: UUID | None = Field(default=None, description="The group, for group sessions.")
+    kind: HoursKind = Field(description="The target the hours count toward.")
+    teaching_form: TeachingForm = Field(description="How the session was taught.")
+    status: AttendanceStatus = Field(description="Present, or absent with or without a reason.")
+    hours: Hours = Field(description="Hours counted (0 when absent).")
+
+
+class ProgressReviewDue(ParticipantEvent):
+    """A progress review (voortgangsgesprek) fell due, on the rhythm or because
+    attendance dropped. Notifications invites the contact person and the lead partner."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.progress-review-due.v1",
+        routing_key="planning.progress-review.due",
+        producer="planning",
+        consumers=_NOTIFY,
+        summary="A progress review fell due.",
+    )
+
+    review_id: UUID = Field(description="The review.")
+    due_on: date = Field(description="The day by which it should be held.")
+    trigger: ReviewTrigger = Field(description="What made it due.")
+    hours_to_date: HoursTotals = Field(description="Hours attended so far.")
+    attendance_percentage: int = Field(
+        ge=0, le=100, description="Share of scheduled hours attended over the review window."
+    )
+
+
+class ProgressReviewRecorded(ParticipantEvent):
+    """The outcome of a progress review was recorded."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.progress-review-recorded.v1",
+        routing_key="planning.progress-review.recorded",
+        producer="planning",
+        consumers=_NOTIFY,
+        summary="A progress review was held and its outcome recorded.",
+    )
+
+    review_id: UUID = Field(description="The review.")
+    held_on: date = Field(description="The day it was held.")
+    outcome: ReviewOutcome = Field(description="The conclusion.")
+    hours_to_date: HoursTotals = Field(description="Hours attended so far.")
+    next_review_on: date | None = Field(default=None, description="When the next one is due.")
+
+
+class FollowUpDue(ParticipantEvent):
+    """A follow-up trajectory must be agreed: the planned end is near (lesson L15)."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.follow-up-due.v1",
+        routing_key="planning.follow-up.due",
+        producer="planning",
+        consumers=_NOTIFY,
+        summary="A follow-up must be agreed before the route's planned end.",
+    )
+
+    planned_end: date = Field(description="The planned last day of the route.")
+    agree_by: date = Field(description="The day by which the follow-up must be agreed.")
+
+
+class FollowUpAgreement(EventPart):
+    """One concrete agreement of a follow-up: what, by whom, by when."""
+
+    task: FollowUpTask = Field(description="What is to be done.")
+    partner_id: PartnerId | None = Field(
+        default=None, description="Who does it; absent when the municipality does."
+    )
+    due_on: date = Field(description="By when.")
+
+
+class FollowUpAgreed(ParticipantEvent):
+    """A follow-up trajectory with concrete agreements was recorded; the route can now
+    be completed."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.follow-up-agreed.v1",
+        routing_key="planning.follow-up.agreed",
+        producer="planning",
+        consumers=_SUPPORT_AND_NOTIFY,
+        summary="A follow-up (type, partner, start, agreements) was agreed.",
+    )
+
+    follow_up_id: UUID = Field(description="The follow-up.")
+    follow_up_type: FollowUpType = Field(description="What the participant goes on to.")
+    partner_id: PartnerId = Field(description="The partner leading the follow-up.")
+    starts_on: date = Field(description="First day of the follow-up.")
+    agreements: tuple[FollowUpAgreement, ...] = Field(
+        min_length=1, description="Who does what by when; at least one."
+    )
+
+
+class RouteCompleted(ParticipantEvent):
+    """The participant completed the route.
+
+    Intake starts the retention period of the personal data; support ends
+    preconditions and job coaching; notifications tells everyone involved.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.planning.route-completed.v1",
+        routing_key="planning.route.completed",
+        producer="planning",
+        consumers=("intake", "support", "notifications"),
+        summary="The route was completed, with the hours totals.",
+    )
+
+    completed_on: date = Field(description="The last day of the route.")
+    hours: HoursTotals = Field(description="Hours attended per kind.")
+    targets_met: bool = Field(description="True when every target was reached.")
+    follow_up_id: UUID = Field(description="The agreed follow-up.")

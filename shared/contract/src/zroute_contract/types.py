@@ -1,0 +1,64 @@
+"""Identifier and code types shared by every event.
+
+They are constrained strings so that a value that could carry personal data (a BSN, a
+name) cannot pass for an identifier: a participant reference is a random token minted
+by the intake service, never derived from the BSN.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+PARTICIPANT_REF_PATTERN = r"^zr-[0-9a-f]{32}$"
+PARTNER_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
+MUNICIPALITY_CODE_PATTERN = r"^GM[0-9]{4}$"
+
+ParticipantRef = Annotated[str, StringConstraints(pattern=PARTICIPANT_REF_PATTERN)]
+"""Pseudonymous participant reference, ``zr-`` and 32 hex digits; the CloudEvents subject."""
+
+PartnerId = Annotated[str, StringConstraints(pattern=PARTNER_ID_PATTERN)]
+"""A partner's identifier: lowercase letters, digits and dashes, usable as a routing-key word."""
+
+MunicipalityCode = Annotated[str, StringConstraints(pattern=MUNICIPALITY_CODE_PATTERN)]
+"""CBS municipality code (gemeentecode), for example ``GM0363`` for Amsterdam."""
+
+ProgrammeId = Annotated[str, StringConstraints(pattern=PARTNER_ID_PATTERN)]
+"""A programme (one municipality's Z-route offer), same shape as a partner id."""
+
+
+def new_participant_ref() -> str:
+    """Mint a fresh random participant reference (no relation to any personal data)."""
+    return f"zr-{uuid.uuid4().hex}"
+
+
+def is_participant_ref(value: str) -> bool:
+    """True when ``value`` has the shape of a participant reference."""
+    return re.fullmatch(PARTICIPANT_REF_PATTERN, value) is not None
+
+
+# Added with the event catalogue: identifiers the events share beyond the four above.
+
+STAFF_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{1,63}$"
+LANGUAGE_CODE_PATTERN = r"^[a-z]{2,3}$"
+REASON_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,62}$"
+
+StaffRef = Annotated[str, StringConstraints(pattern=STAFF_REF_PATTERN)]
+"""A staff member (caseworker, teacher, job coach) as their organisation's system knows
+them, for example the OIDC subject; no dots or ``@``, so never an e-mail address."""
+
+EmployerId = Annotated[str, StringConstraints(pattern=PARTNER_ID_PATTERN)]
+"""An employer offering workplaces, as registered in the support service."""
+
+LocationId = Annotated[str, StringConstraints(pattern=PARTNER_ID_PATTERN)]
+"""A place (an intake office, a classroom building, a workplace) by its registered id,
+never by its address."""
+
+LanguageCode = Annotated[str, StringConstraints(pattern=LANGUAGE_CODE_PATTERN)]
+"""An ISO 639-1 or 639-3 language code, for example ``ar``, ``ti`` or ``prs``."""
+
+ReasonCode = Annotated[str, StringConstraints(pattern=REASON_CODE_PATTERN)]
+"""A reason or outcome from a list the operating service configures (snake_case code)."""

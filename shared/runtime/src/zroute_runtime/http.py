@@ -1,0 +1,281 @@
+"""The FastAPI app every service serves: its routers plus the same operational surface.
+
+:func:`create_app` adds, for every service alike:
+
+- ``GET /health``: liveness, no auth; 200 as long as the process answers at all.
+- ``GET /ready``: readiness, no auth; runs the service's checks (database, broker) and
+  answers 200 when all pass, 503 naming the ones that failed.
+- ``GET /metrics``: Prometheus text from the service's own registry, no auth.
+- a request id on every request (``X-Request-ID``, taken from the caller when sane) bound
+  to every log line written while handling it;
+- request metrics and one ``http_request_completed`` log line per request, labelled by
+  route template, never by raw path (raw paths carry ids and would explode the series);
+- one JSON error shape, ``{"error": "...", "detail": [...]}``, for every 4xx and 5xx.
+  Validation errors list location and message only, never the input that was sent:
+  a request body may hold personal data.
+
+Run the app with uvicorn's ``log_config=None`` (and ``access_log=False``) so its lines go
+through :func:`zroute_runtime.logging.configure_logging`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from zroute_runtime.auth import build_verifier
+from zroute_runtime.logging import get_logger, request_context
+from zroute_runtime.metrics import Metrics
+from zroute_runtime.settings import ServiceSettings
+
+__all__ = ["REQUEST_ID_HEADER", "Lifespan", "Readiness", "create_app", "error_body"]
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A probe must answer before the orchestrator gives up on it, even if a check hangs.
+READINESS_TIMEOUT_S = 5.0
+UNMATCHED_ROUTE = "<unmatched>"
+_OPERATIONAL_PATHS = frozenset({"/health", "/ready", "/metrics"})
+# Caller-supplied ids are echoed into logs and headers: accept only plain tokens.
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+
+Readiness = Callable[[], Awaitable[Mapping[str, bool]]]
+"""Returns one named boolean per dependency, e.g. ``{"database": True, "broker": False}``."""
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[Any]]
+
+_log = get_logger(__name__)
+
+
+def error_body(error: str, detail: Sequence[Any] = ()) -> dict[str, Any]:
+    """The JSON body of every error response: a reason and a list of specifics."""
+    return {"error": error, "detail": list(detail)}
+
+
+def create_app(
+    *,
+    service: str,
+    settings: ServiceSettings,
+    routers: Sequence[APIRouter],
+    readiness: Readiness,
+    metrics: Metrics,
+    lifespan: Lifespan | None = None,
+    version: str,
+) -> FastAPI:
+    """Build a service's FastAPI app with auth, operational endpoints, metrics and errors.
+
+    ``lifespan`` is the service's own start/stop context (pools, broker, relay); it runs
+    inside a wrapper that logs start and stop.
+    """
+    app = FastAPI(
+        title=f"Z-route {service}",
+        version=version,
+        lifespan=_logged_lifespan(service, version, lifespan),
+    )
+    app.state.service = service
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.auth = build_verifier(settings)
+
+    app.include_router(_operations_router(service, version, readiness, metrics))
+    for router in routers:
+        app.include_router(router)
+
+    app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
+    app.add_exception_handler(RequestValidationError, _validation_exception_handler)
+    # Added last, so outermost: every log line of the request carries its id.
+    app.add_middleware(_RequestObserverMiddleware, metrics=metrics)
+    app.add_middleware(_RequestIdMiddleware)
+    return app
+
+
+def _logged_lifespan(service: str, version: str, inner: Lifespan | None) -> Lifespan:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
+        _log.info("service_starting", version=version)
+        if inner is None:
+            _log.info("service_started", version=version)
+            yield None
+        else:
+            async with inner(app) as state:
+                _log.info("service_started", version=version)
+                yield state
+        _log.info("service_stopped", version=version)
+
+    return lifespan
+
+
+def _operations_router(
+    service: str, version: str, readiness: Readiness, metrics: Metrics
+) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/health", summary="Liveness: the process answers")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "service": service, "version": version}
+
+    @router.get(
+        "/ready",
+        summary="Readiness: the service's dependencies answer",
+        responses={503: {"description": "At least one check failed; `failed` names them"}},
+    )
+    async def ready() -> JSONResponse:
+        checks = await _run_readiness(readiness)
+        failed = sorted(name for name, ok in checks.items() if not ok)
+        body = {"status": "not_ready" if failed else "ready", "checks": checks, "failed": failed}
+        code = status.HTTP_503_SERVICE_UNAVAILABLE if failed else status.HTTP_200_OK
+        return JSONResponse(body, status_code=code)
+
+    @router.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics(request: Request) -> Response:
+        payload, content_type = metrics.render(request.headers.get("accept"))
+        return Response(payload, headers={"Content-Type": content_type})
+
+    return router
+
+
+async def _run_readiness(readiness: Readiness) -> dict[str, bool]:
+    try:
+        async with asyncio.timeout(READINESS_TIMEOUT_S):
+            return {name: bool(ok) for name, ok in (await readiness()).items()}
+    except TimeoutError:
+        _log.warning("readiness_check_timed_out", timeout_s=READINESS_TIMEOUT_S)
+    except Exception:
+        _log.warning("readiness_check_failed", exc_info=True)
+    # The check itself broke: not ready, and say so under one name.
+    return {"readiness_check": False}
+
+
+def _http_error_parts(status_code: int, detail: Any) -> tuple[str, list[Any]]:
+    try:
+        phrase = HTTPStatus(status_code).phrase
+    except ValueError:
+        phrase = "error"
+    if isinstance(detail, str) and detail:
+        return detail, []
+    if isinstance(detail, list | tuple):
+        return phrase, list(detail)
+    if detail is None or detail == "":
+        return phrase, []
+    return phrase, [detail]
+
+
+async def _http_exception_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code in (status.HTTP_204_NO_CONTENT, status.HTTP_304_NOT_MODIFIED):
+        return Response(status_code=exc.status_code, headers=headers)
+    error, detail = _http_error_parts(exc.status_code, exc.detail)
+    return JSONResponse(error_body(error, detail), status_code=exc.status_code, headers=headers)
+
+
+async def _validation_exception_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    # Only where and what: pydantic's "input" and "ctx" may repeat what the caller sent.
+    detail = [
+        {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type")}
+        for error in exc.errors()
+    ]
+    return JSONResponse(
+        error_body("request validation failed", detail),
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+    )
+
+
+def _route_template(scope: Scope) -> str:
+    route = scope.get("route")
+    if route is None:
+        return UNMATCHED_ROUTE
+    return str(getattr(route, "path_format", None) or getattr(route, "path", UNMATCHED_ROUTE))
+
+
+class _RequestIdMiddleware:
+    """Gives each request an id, echoes it in ``X-Request-ID`` and binds it to the logs."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = (
+            dict(scope["headers"]).get(REQUEST_ID_HEADER.lower().encode(), b"").decode("latin-1")
+        )
+        request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        with request_context(request_id):
+            await self.app(scope, receive, send_with_id)
+
+
+class _RequestObserverMiddleware:
+    """Counts and times each request, logs it, and turns an unhandled error into a JSON 500.
+
+    Handling the error here, inside the request-id context, keeps the one log line about
+    it tied to its request; Starlette's own handler runs outside that context.
+    """
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
+        response_started = False
+
+        async def observing_send(message: Message) -> None:
+            nonlocal status_code, response_started
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observing_send)
+        except Exception:
+            _log.exception(
+                "http_request_failed", method=scope["method"], route=_route_template(scope)
+            )
+            if response_started:
+                raise
+            status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
+            response = JSONResponse(error_body("internal server error"), status_code=status_code)
+            await response(scope, receive, send)
+        finally:
+            self._observe(scope, status_code, time.perf_counter() - started)
+
+    def _observe(self, scope: Scope, status_code: int, duration: float) -> None:
+        route = _route_template(scope)
+        method = scope["method"]
+        self.metrics.observe_http_request(method, route, status_code, duration)
+        # Probes and scrapes arrive every few seconds: keep them out of INFO.
+        log = _log.debug if route in _OPERATIONAL_PATHS else _log.info
+        log(
+            "http_request_completed",
+            method=method,
+            route=route,
+            status=status_code,
+            duration_ms=round(duration * 1000, 1),
+        )

@@ -1,0 +1,243 @@
+"""The outbox relay: publishes committed outbox rows and marks them published.
+
+Guarantees and how they are kept:
+
+* **Nothing lost.** A row is marked published only after the broker confirmed it, in
+  the same transaction that locked it. A crash between confirm and commit publishes the
+  row again later; consumers drop the duplicate by event id (the inbox).
+* **Order per participant.** Rows are read in ``sequence`` (commit) order. Within a
+  batch, an event waits for the confirm of the previous event of the same participant
+  (its ``ordering_key``) before it is sent; a failed event holds back the rest of its
+  participant's events. A row is also held back while an earlier row of its
+  participant is still unpublished outside this batch (locked by another relay, or
+  waiting for its retry), so two relays never overtake each other.
+* **Several relays at once.** Rows are claimed with ``FOR UPDATE SKIP LOCKED``: a second
+  instance takes the next rows instead of waiting, and takes over when one dies.
+* **Throughput.** Up to ``window`` publishes are in flight at once, each awaiting its
+  own confirm (a sliding window), instead of one round trip per message.
+* **Prompt, and still certain.** ``wake()`` is called after every local commit, so an
+  event leaves within milliseconds; a poll every ``poll_interval`` seconds picks up rows
+  committed by other processes and retries. ``pg_notify`` was not used: measured on
+  these machines it halves PostgreSQL's commit rate at 8 connections, and the local
+  wake-up covers the common case at no cost.
+* **Unroutable events** (no queue bound for the key) are not dropped: the row stays,
+  with the reason in ``last_error``, and is retried with backoff while the
+  ``zroute_outbox_unpublished`` gauge shows the lag.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+from aio_pika.abc import AbstractChannel
+
+from zroute_runtime.publisher import event_message, publish
+
+log = logging.getLogger("zroute.relay")
+
+MAX_BACKOFF_S = 60.0
+
+
+@dataclass
+class BatchResult:
+    published: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+    held_back: int = 0
+    claimed: int = 0
+
+
+class OutboxRelay:
+    """Moves events from the outbox table to the exchange."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        channel: AbstractChannel,
+        *,
+        exchange: str,
+        service: str,
+        batch_size: int = 200,
+        window: int = 100,
+        poll_interval: float = 1.0,
+        metrics: Any = None,
+    ) -> None:
+        self._pool = pool
+        self._channel = channel
+        self._exchange = exchange
+        self._service = service
+        self._batch_size = batch_size
+        self._window = window
+        self._poll_interval = poll_interval
+        self._metrics = metrics
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Ask the relay to look at the outbox now (called after a local commit)."""
+        self._wake.set()
+
+    async def publish_pending(self) -> int:
+        """Publish what can be published now; returns how many rows were published."""
+        total = 0
+        while True:
+            result = await self._run_batch()
+            total += len(result.published)
+            if not result.published or result.claimed < self._batch_size:
+                break
+        await self._update_gauges()
+        return total
+
+    async def _run_batch(self) -> BatchResult:
+        result = BatchResult()
+        async with self._pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                """
+                SELECT id, sequence, event_id::text AS event_id, event_type, routing_key,
+                       ordering_key, body, attempts
+                FROM zr_outbox
+                WHERE published_at IS NULL
+                  AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+                ORDER BY sequence
+                LIMIT $1
+                FOR UPDATE SKIP LOCKED
+                """,
+                self._batch_size,
+            )
+            result.claimed = len(rows)
+            if not rows:
+                return result
+            rows = await self._without_blocked(conn, rows, result)
+            await self._publish_rows(rows, result)
+            if result.published:
+                await conn.execute(
+                    "UPDATE zr_outbox SET published_at = now(), last_error = NULL"
+                    " WHERE id = ANY($1::bigint[])",
+                    result.published,
+                )
+            for row_id, reason in result.failed.items():
+                await conn.execute(
+                    """
+                    UPDATE zr_outbox SET attempts = attempts + 1, last_error = $2,
+                        next_attempt_at = now() + make_interval(
+                            secs => least($3::float8, power(2, attempts)::float8))
+                    WHERE id = $1
+                    """,
+                    row_id,
+                    reason,
+                    MAX_BACKOFF_S,
+                )
+        return result
+
+    async def _without_blocked(
+        self, conn: asyncpg.Connection, rows: Sequence[asyncpg.Record], result: BatchResult
+    ) -> list[asyncpg.Record]:
+        first_of_key: dict[str, int] = {}
+        for row in rows:
+            first_of_key.setdefault(row["ordering_key"], row["sequence"])
+        blocked = {
+            r["ordering_key"]
+            for r in await conn.fetch(
+                """
+                SELECT b.ordering_key
+                FROM unnest($1::text[], $2::bigint[]) AS b(ordering_key, first_sequence)
+                WHERE EXISTS (
+                    SELECT 1 FROM zr_outbox o
+                    WHERE o.published_at IS NULL
+                      AND o.ordering_key = b.ordering_key
+                      AND o.sequence < b.first_sequence)
+                """,
+                list(first_of_key),
+                list(first_of_key.values()),
+            )
+        }
+        kept = [row for row in rows if row["ordering_key"] not in blocked]
+        result.held_back += len(rows) - len(kept)
+        return kept
+
+    async def _publish_rows(self, rows: Sequence[asyncpg.Record], result: BatchResult) -> None:
+        window = asyncio.Semaphore(self._window)
+        previous: dict[str, asyncio.Task[bool]] = {}
+        failed_keys: set[str] = set()
+        tasks: list[asyncio.Task[bool]] = []
+
+        async def send(row: asyncpg.Record, before: asyncio.Task[bool] | None) -> bool:
+            key = row["ordering_key"]
+            if before is not None and not await before:
+                result.held_back += 1
+                return False
+            if key in failed_keys:
+                result.held_back += 1
+                return False
+            async with window:
+                try:
+                    await publish(
+                        self._channel,
+                        self._exchange,
+                        row["routing_key"],
+                        event_message(
+                            row["body"].encode(),
+                            event_id=row["event_id"],
+                            event_type=row["event_type"],
+                        ),
+                    )
+                except Exception as exc:  # any failure keeps the row for a later try
+                    failed_keys.add(key)
+                    result.failed[row["id"]] = f"{type(exc).__name__}: {exc}"[:500]
+                    log.warning(
+                        "outbox_publish_failed",
+                        extra={"event_id": row["event_id"], "event_type": row["event_type"],
+                               "error": type(exc).__name__, "attempts": row["attempts"] + 1},
+                    )
+                    return False
+            result.published.append(row["id"])
+            if self._metrics is not None:
+                self._metrics.events_published.labels(self._service, row["event_type"]).inc()
+            return True
+
+        for row in rows:
+            task = asyncio.create_task(send(row, previous.get(row["ordering_key"])))
+            previous[row["ordering_key"]] = task
+            tasks.append(task)
+        await asyncio.gather(*tasks)
+
+    async def _update_gauges(self) -> None:
+        if self._metrics is None:
+            return
+        async with self._pool.acquire() as conn:
+            count, age = await conn.fetchrow(
+                "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)"
+                " FROM zr_outbox WHERE published_at IS NULL"
+            )
+        self._metrics.outbox_unpublished.labels(self._service).set(count)
+        self._metrics.outbox_oldest_age.labels(self._service).set(float(age))
+
+    async def run(self) -> None:
+        """Publish until stopped: on every wake-up and at least every poll interval."""
+        while not self._stopping:
+            try:
+                await self.publish_pending()
+            except (OSError, asyncpg.PostgresError, ConnectionError) as exc:
+                # The database or broker is away; the poll retries, nothing is lost.
+                log.warning("outbox_relay_error", extra={"error": type(exc).__name__})
+            except Exception:
+                log.exception("outbox_relay_error")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+            self._wake.clear()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name=f"outbox-relay-{self._service}")
+
+    async def stop(self) -> None:
+        """Finish the batch in hand, then stop."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task

@@ -1,0 +1,215 @@
+"""The host process of one service: database, broker, consumer, relay, timers, HTTP.
+
+A service describes itself in a :class:`ServiceDefinition` (its name, handlers, timer
+handlers, HTTP routers, migrations); :class:`ServiceRuntime` wires the runtime pieces
+around it. Nothing connects at import time: ``start()`` does, ``stop()`` undoes it in
+the order that loses nothing (stop taking messages and requests, finish the ones in
+hand, flush the outbox, close).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+import asyncpg
+from fastapi import APIRouter, FastAPI
+from faststream.middlewares import AckPolicy
+from faststream.rabbit import Channel, QueueType, RabbitBroker, RabbitQueue
+from faststream.rabbit.annotations import RabbitMessage
+
+from zroute_runtime import migrate
+from zroute_runtime.clock import Clock, SimulatedClock, clock_from_settings
+from zroute_runtime.consumer import EventConsumer
+from zroute_runtime.context import MessageContext
+from zroute_runtime.db import create_pool, ensure_database
+from zroute_runtime.messagebus import HandlerRegistry, binding_keys
+from zroute_runtime.relay import OutboxRelay
+from zroute_runtime.settings import ServiceSettings
+from zroute_runtime.timers import TimerHandler, TimerRunner
+from zroute_runtime.topology import ServiceTopology, declare, open_channel
+from zroute_runtime.unit_of_work import UnitOfWork
+
+log = logging.getLogger("zroute.service")
+
+
+@dataclass
+class ServiceDefinition:
+    """Everything the runtime needs to know about one service."""
+
+    name: str
+    handlers: HandlerRegistry = field(default_factory=dict)
+    timer_handlers: Mapping[str, TimerHandler] = field(default_factory=dict)
+    routers: Sequence[APIRouter] = ()
+    migrations: Path | None = None
+    extra_bindings: Sequence[str] = ()
+    version: str = "0.1.0"
+
+
+class ServiceRuntime:
+    """One running service."""
+
+    def __init__(self, definition: ServiceDefinition, settings: ServiceSettings,
+                 clock: Clock | None = None) -> None:
+        self.definition = definition
+        self.settings = settings
+        self.service = definition.name
+        self.clock = clock or clock_from_settings(settings.clock, settings.clock_start)
+        self.source = settings.source_urn(self.service)
+        self.topology = ServiceTopology.for_service(
+            settings, self.service,
+            [*binding_keys(definition.handlers), *definition.extra_bindings],
+        )
+        self.database_url = settings.database_url_for(self.service)
+        self.metrics: Any = _make_metrics(self.service)
+        self.pool: asyncpg.Pool
+        self.connection: aio_pika.abc.AbstractRobustConnection
+        self.broker: RabbitBroker | None = None
+        self.relay: OutboxRelay
+        self.timers: TimerRunner
+        self.consumer: EventConsumer
+        self._http: Any = None
+        self._http_task: asyncio.Task[None] | None = None
+
+    # -- units of work --------------------------------------------------------------
+    def uow(self, context: MessageContext | None = None) -> UnitOfWork:
+        """A unit of work on this service's database; its commit wakes the relay."""
+        return UnitOfWork(self.pool, source=self.source, clock=self.clock, context=context,
+                          on_commit=self._after_commit)
+
+    def _after_commit(self) -> None:
+        self.relay.wake()
+
+    # -- lifecycle ------------------------------------------------------------------
+    async def migrate(self) -> None:
+        await ensure_database(self.database_url)
+        await migrate.upgrade_async(self.database_url, self.definition.migrations)
+
+    async def start(self, *, consume: bool = True, http: bool = True) -> None:
+        await self.migrate()
+        self.pool = await create_pool(self.database_url)
+        self.connection = await aio_pika.connect_robust(
+            self.settings.amqp_url, client_properties={"connection_name": f"{self.service}-relay"}
+        )
+        channel = await open_channel(self.connection)
+        await declare(channel, self.topology)
+        self.relay = OutboxRelay(
+            self.pool, channel, exchange=self.topology.exchange, service=self.service,
+            batch_size=self.settings.relay_batch_size, window=self.settings.relay_window,
+            poll_interval=self.settings.relay_poll_interval_s, metrics=self.metrics,
+        )
+        self.consumer = EventConsumer(
+            service=self.service, topology=self.topology, handlers=self.definition.handlers,
+            uow_factory=self.uow, channel=await open_channel(self.connection),
+            metrics=self.metrics,
+        )
+        self.timers = TimerRunner(
+            self.pool, clock=self.clock, handlers=self.definition.timer_handlers,
+            uow_factory=self.uow, service=self.service,
+            poll_interval=self.settings.timer_poll_interval_s, metrics=self.metrics,
+        )
+        self.relay.start()
+        self.timers.start()
+        if consume and self.definition.handlers:
+            await self._start_consuming()
+        if http:
+            await self._start_http()
+        log.info("service_started", extra={"service": self.service, "queue": self.topology.queue})
+
+    async def _start_consuming(self) -> None:
+        self.broker = RabbitBroker(
+            self.settings.amqp_url,
+            default_channel=Channel(prefetch_count=self.settings.prefetch),
+            graceful_timeout=30.0,
+            logger=logging.getLogger("zroute.faststream"),
+            log_level=logging.DEBUG,
+        )
+        consumer = self.consumer
+        queue = RabbitQueue(self.topology.queue, queue_type=QueueType.QUORUM, declare=False)
+
+        @self.broker.subscriber(queue, ack_policy=AckPolicy.MANUAL,
+                                title=f"{self.service} events")
+        async def on_event(message: RabbitMessage) -> None:
+            await consumer.on_message(message.raw_message)
+
+        await self.broker.start()
+
+    async def _start_http(self) -> None:
+        import uvicorn
+
+        from zroute_runtime.http_host import build_app
+
+        app: FastAPI = build_app(self)
+        config = uvicorn.Config(app, host=self.settings.http_host, port=self.settings.http_port,
+                                log_config=None, access_log=False, lifespan="off")
+        self._http = uvicorn.Server(config)
+        self._http.install_signal_handlers = lambda: None  # the CLI owns signals
+        self._http_task = asyncio.create_task(self._http.serve())
+        while not self._http.started:
+            if self._http_task.done():
+                self._http_task.result()  # raises the startup error (port taken, say)
+            await asyncio.sleep(0.02)
+
+    @property
+    def http_port(self) -> int:
+        """The port HTTP listens on (useful with port 0 in tests)."""
+        return self._http.servers[0].sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        """Stop taking work, finish what is in hand, flush the outbox, close."""
+        if self._http is not None:
+            self._http.should_exit = True
+            if self._http_task is not None:
+                await self._http_task
+        if self.broker is not None:
+            await self.broker.stop()  # waits for in-flight handlers (graceful_timeout)
+        await self.timers.stop()
+        await self.relay.stop()
+        try:
+            await self.relay.publish_pending()
+        except Exception:
+            log.warning("outbox_final_flush_failed", extra={"service": self.service})
+        await self.connection.close()
+        await self.pool.close()
+        log.info("service_stopped", extra={"service": self.service})
+
+    async def ready(self) -> dict[str, bool]:
+        """Readiness checks: the database answers, the broker connection is open."""
+        checks = {"database": False, "broker": not self.connection.is_closed}
+        try:
+            async with self.pool.acquire(timeout=2) as conn:
+                checks["database"] = await conn.fetchval("SELECT 1") == 1
+        except Exception:
+            checks["database"] = False
+        if self.broker is not None:
+            checks["consumer"] = self.broker.running if hasattr(self.broker, "running") else True
+        return checks
+
+    async def advance_clock(self, delta: Any) -> None:
+        """Move a simulated clock and fire what fell due (demo and tests)."""
+        if not isinstance(self.clock, SimulatedClock):
+            raise RuntimeError("the clock is not simulated")
+        self.clock.advance(delta)
+        await self.timers.fire_due()
+        self.relay.wake()
+
+
+def _make_metrics(service: str) -> Any:
+    from zroute_runtime.metrics import Metrics
+
+    return Metrics(service)
+
+
+async def run_forever(runtime: ServiceRuntime, stop_event: asyncio.Event) -> None:
+    """Run until ``stop_event`` is set (by SIGTERM/SIGINT in the CLI)."""
+    await runtime.start()
+    await stop_event.wait()
+    await runtime.stop()
+
+
+SettingsFactory = Callable[[], ServiceSettings]

@@ -1,0 +1,90 @@
+"""Settings every service reads from the environment, all under the ``ZROUTE_`` prefix.
+
+A service subclasses :class:`ServiceSettings` for settings of its own; the prefix stays
+the same so that one documented list (README, "Configuration") covers them all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "ZROUTE_"
+
+
+class ServiceSettings(BaseSettings):
+    """Runtime settings shared by the four services."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+    # Where the service's own database and the broker are.
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/zroute_{service}"
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+
+    # Names on the broker. The prefix lets several systems (or test runs) share a vhost.
+    name_prefix: str = "zroute"
+    exchange: str = "events"
+
+    # The NL GOV CloudEvents source is urn:nld:oin:<OIN>:systeem:<system>.
+    organisation_oin: str = Field(default="00000001002220647000", pattern=r"^[0-9]{20}$")
+    system_name: str | None = None
+
+    # HTTP
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    public_base_url: str | None = None
+
+    # Retries before a message is dead-lettered: one delay per retry, in milliseconds.
+    retry_delays_ms: list[int] = [1_000, 10_000, 60_000]
+    # Safety net for messages whose consumer dies before it can retry them (crash loops).
+    # Must stay above the retry count: the retry policy acks and republishes, so a
+    # message only counts deliveries here when its consumer crashed while holding it.
+    delivery_limit: int = 10
+    prefetch: int = 16
+
+    # Outbox relay
+    relay_batch_size: int = 200
+    relay_window: int = 100
+    relay_poll_interval_s: float = 1.0
+
+    # Durable timers
+    timer_poll_interval_s: float = 1.0
+
+    # Clock: "system" in production; "simulated" starts at clock_start and moves only
+    # when an operator (the demo, a test) advances it.
+    clock: Literal["system", "simulated"] = "system"
+    clock_start: datetime | None = None
+
+    # Authentication: a local HS256 signing key, or an OIDC provider's JWKS in production.
+    auth_signing_key: SecretStr | None = None
+    auth_oidc_jwks_url: str | None = None
+    auth_issuer: str = "zroute-local"
+    auth_audience: str = "zroute"
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @field_validator("retry_delays_ms")
+    @classmethod
+    def _bounded_retries(cls, value: list[int]) -> list[int]:
+        if any(v <= 0 for v in value):
+            raise ValueError("retry delays must be positive")
+        return value
+
+    def source_urn(self, service: str) -> str:
+        """The CloudEvents ``source`` of this service."""
+        return f"urn:nld:oin:{self.organisation_oin}:systeem:{self.system_name or 'zroute-' + service}"
+
+    def database_url_for(self, service: str) -> str:
+        return self.database_url.replace("{service}", service)
+
+    def name(self, *parts: str) -> str:
+        """A broker object name under the prefix: ``name('intake')`` -> ``zroute.intake``."""
+        return ".".join([self.name_prefix, *parts])
+
+    @property
+    def exchange_name(self) -> str:
+        return self.name(self.exchange)

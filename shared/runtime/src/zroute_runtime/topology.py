@@ -1,0 +1,129 @@
+"""The broker objects of one service, declared idempotently at start.
+
+For a service ``svc`` under prefix ``zroute``::
+
+    zroute.events                     topic exchange, durable: every event
+    zroute.svc                        quorum queue, bound to the routing keys svc consumes
+    zroute.svc.retry.<ms>             quorum queues, one per retry delay: messages wait
+                                      there for <ms> (x-message-ttl), then dead-letter
+                                      back into zroute.svc through the default exchange
+    zroute.dead-letter                direct exchange for messages that failed for good
+    zroute.svc.dead-letter            quorum queue bound to it with key ``svc``
+
+Retries are republished by the consumer (with a retry-count header) rather than
+rejected, because a reject cannot say why; the same goes for dead letters, which
+carry ``x-zroute-reason``. The main queue's ``x-delivery-limit`` is only the safety
+net for a consumer that dies while holding a message (it never gets to republish):
+after that many deliveries RabbitMQ dead-letters the message itself, reason
+``delivery_limit``. It is set explicitly because RabbitMQ 3.10 has no default and 4.x
+defaults to 20; our retry policy acks every delivery it handles, so the limit never
+competes with it.
+
+Every argument here exists in RabbitMQ 3.10 and 4.x alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import aio_pika
+from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue, ExchangeType
+
+from zroute_runtime.settings import ServiceSettings
+
+DEAD_LETTER_EXCHANGE = "dead-letter"
+
+
+@dataclass(frozen=True)
+class ServiceTopology:
+    """Names and arguments of one service's broker objects."""
+
+    service: str
+    exchange: str
+    queue: str
+    dead_letter_exchange: str
+    dead_letter_queue: str
+    retry_delays_ms: tuple[int, ...]
+    delivery_limit: int
+    bindings: tuple[str, ...]
+
+    @classmethod
+    def for_service(
+        cls, settings: ServiceSettings, service: str, bindings: Iterable[str]
+    ) -> ServiceTopology:
+        return cls(
+            service=service,
+            exchange=settings.exchange_name,
+            queue=settings.name(service),
+            dead_letter_exchange=settings.name(DEAD_LETTER_EXCHANGE),
+            dead_letter_queue=settings.name(service, "dead-letter"),
+            retry_delays_ms=tuple(settings.retry_delays_ms),
+            delivery_limit=settings.delivery_limit,
+            bindings=tuple(sorted(set(bindings))),
+        )
+
+    def retry_queue(self, attempt: int) -> str:
+        """The queue a message waits in before retry number ``attempt`` (1-based)."""
+        return f"{self.queue}.retry.{self.retry_delays_ms[attempt - 1]}"
+
+    @property
+    def max_retries(self) -> int:
+        return len(self.retry_delays_ms)
+
+    def queue_arguments(self) -> dict[str, object]:
+        return {
+            "x-queue-type": "quorum",
+            "x-delivery-limit": self.delivery_limit,
+            "x-dead-letter-exchange": self.dead_letter_exchange,
+            "x-dead-letter-routing-key": self.service,
+            # At-least-once dead-lettering: a message is removed only once the dead-letter
+            # queue has it (needs reject-publish overflow).
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+        }
+
+    def retry_queue_arguments(self, delay_ms: int) -> dict[str, object]:
+        return {
+            "x-queue-type": "quorum",
+            "x-message-ttl": delay_ms,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": self.queue,
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+        }
+
+
+async def declare_exchange(channel: AbstractChannel, name: str) -> AbstractExchange:
+    """The events exchange (any service or test may declare it; it is idempotent)."""
+    return await channel.declare_exchange(name, ExchangeType.TOPIC, durable=True)
+
+
+async def declare(channel: AbstractChannel, topology: ServiceTopology) -> AbstractQueue:
+    """Declare every object of ``topology``; safe to run at every start."""
+    exchange = await declare_exchange(channel, topology.exchange)
+    dlx = await channel.declare_exchange(
+        topology.dead_letter_exchange, ExchangeType.DIRECT, durable=True
+    )
+    dlq = await channel.declare_queue(
+        topology.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"}
+    )
+    await dlq.bind(dlx, routing_key=topology.service)
+    queue = await channel.declare_queue(
+        topology.queue, durable=True, arguments=topology.queue_arguments()
+    )
+    for key in topology.bindings:
+        await queue.bind(exchange, routing_key=key)
+    for delay in topology.retry_delays_ms:
+        await channel.declare_queue(
+            f"{topology.queue}.retry.{delay}",
+            durable=True,
+            arguments=topology.retry_queue_arguments(delay),
+        )
+    return queue
+
+
+async def open_channel(connection: aio_pika.abc.AbstractConnection) -> AbstractChannel:
+    """A channel with publisher confirms on, whose mandatory publishes that reach no
+    queue raise ``aio_pika.exceptions.DeliveryError`` instead of vanishing."""
+    return await connection.channel(publisher_confirms=True, on_return_raises=True)

@@ -1,0 +1,111 @@
+"""The unit of work: one database transaction, and the events it causes.
+
+Handlers change state through repositories bound to the unit of work's connection and
+record what happened on aggregates (``aggregate.events``) or with :meth:`emit`. On
+:meth:`commit` the collected events are drained into the outbox inside the same
+transaction; nothing is ever published straight from a handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Protocol
+
+import asyncpg
+
+from zroute_contract.events.base import Event
+from zroute_runtime.clock import Clock
+from zroute_runtime.context import MessageContext
+from zroute_runtime.outbox import PendingEvent, subject_of, write_events
+
+
+class Aggregate(Protocol):
+    """Anything that collects the events it causes."""
+
+    events: list[Event]
+
+
+class UnitOfWork:
+    """``async with uow:`` opens a transaction; leaving without ``commit`` rolls it back."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        *,
+        source: str,
+        clock: Clock,
+        context: MessageContext | None = None,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self._pool = pool
+        self.source = source
+        self.clock = clock
+        self.context = context or MessageContext.new()
+        self._on_commit = on_commit
+        self._pending: list[PendingEvent] = []
+        self._seen: list[Aggregate] = []
+        self.conn: asyncpg.Connection
+        self._transaction: asyncpg.transaction.Transaction | None = None
+        self.committed = False
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.conn = await self._pool.acquire()
+        self._transaction = self.conn.transaction()
+        await self._transaction.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._transaction is not None and not self.committed:
+                await self._transaction.rollback()
+        finally:
+            await self._pool.release(self.conn)
+        if self.committed and self._on_commit is not None:
+            self._on_commit()
+
+    def track(self, aggregate: Aggregate) -> None:
+        """Remember an aggregate so its events are collected at commit."""
+        self._seen.append(aggregate)
+
+    def emit(self, payload: Event, *, subject: str | None = None, dataref: str | None = None) -> None:
+        """Record an event to publish when (and only if) this unit of work commits."""
+        self._pending.append(PendingEvent(payload, subject or subject_of(payload), dataref))
+
+    def collect_new_events(self) -> list[PendingEvent]:
+        for aggregate in self._seen:
+            while aggregate.events:
+                payload = aggregate.events.pop(0)
+                self._pending.append(PendingEvent(payload, subject_of(payload)))
+        pending, self._pending = self._pending, []
+        return pending
+
+    async def commit(self) -> list[str]:
+        """Write collected events to the outbox and commit; returns the event ids."""
+        assert self._transaction is not None, "commit outside 'async with'"
+        ids = await write_events(
+            self.conn,
+            source=self.source,
+            events=self.collect_new_events(),
+            context=self.context,
+            now=self.clock.now(),
+        )
+        await self._transaction.commit()
+        self.committed = True
+        return ids
+
+    async def rollback(self) -> None:
+        if self._transaction is not None and not self.committed:
+            await self._transaction.rollback()
+            self._transaction = None
+
+
+UnitOfWorkFactory = Callable[[MessageContext | None], UnitOfWork]
+"""Makes a unit of work for a context; chosen in bootstrap, faked in unit tests."""
+
+AsyncHook = Callable[[], Awaitable[None]]

@@ -1,0 +1,174 @@
+"""Fixtures giving every test run its own names on a real RabbitMQ and PostgreSQL.
+
+Where they come from, in order:
+
+1. ``ZROUTE_TEST_DATABASE_URL`` / ``ZROUTE_TEST_AMQP_URL`` when set;
+2. the local services (``postgresql://postgres@127.0.0.1:5432/postgres`` and
+   ``amqp://guest:guest@127.0.0.1:5672/``) when they answer;
+3. containers started with testcontainers when Docker is available;
+4. otherwise the run fails, saying what to start. Tests are never skipped for it.
+
+Each run uses a random broker name prefix and its own databases, dropped at the end,
+so runs on a shared machine do not see each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import aio_pika
+import asyncpg
+import pytest
+
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/"
+TEST_SIGNING_KEY = "test-signing-key-not-for-production-0123456789"
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 2):
+            return True
+    except OSError:
+        return False
+
+
+def _docker_available() -> bool:
+    try:
+        import docker
+
+        docker.from_env().ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    url = os.environ.get("ZROUTE_TEST_DATABASE_URL", DEFAULT_PG)
+    if _reachable(url, 5432):
+        yield url
+        return
+    if "ZROUTE_TEST_DATABASE_URL" not in os.environ and _docker_available():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:15", driver=None) as pg:
+            yield pg.get_connection_url()
+        return
+    pytest.fail(
+        f"PostgreSQL is not reachable at {url}. Start it (on Debian: "
+        "pg_ctlcluster --skip-systemctl-redirect 15 main start, or `bash .ci/run`), "
+        "set ZROUTE_TEST_DATABASE_URL, or make Docker available for testcontainers.",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def amqp_url() -> Iterator[str]:
+    url = os.environ.get("ZROUTE_TEST_AMQP_URL", DEFAULT_AMQP)
+    if _reachable(url, 5672):
+        yield url
+        return
+    if "ZROUTE_TEST_AMQP_URL" not in os.environ and _docker_available():
+        from testcontainers.rabbitmq import RabbitMqContainer
+
+        with RabbitMqContainer("rabbitmq:4-management") as rabbit:
+            params = rabbit.get_connection_params()
+            yield f"amqp://guest:guest@{params.host}:{params.port}/"
+        return
+    pytest.fail(
+        f"RabbitMQ is not reachable at {url}. Start it (on Debian: rabbitmq-server -detached, "
+        "or `bash .ci/run`), set ZROUTE_TEST_AMQP_URL, or make Docker available.",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture
+def name_prefix(run_id: str) -> str:
+    """A broker name prefix of this test alone."""
+    return f"zrt-{run_id}-{uuid.uuid4().hex[:6]}"
+
+
+class Databases:
+    """Creates databases for one test run and drops them all at the end."""
+
+    def __init__(self, admin_url: str, run_id: str) -> None:
+        self.admin_url = admin_url
+        self.run_id = run_id
+        self.created: list[str] = []
+
+    def url_template(self) -> str:
+        """A ``{service}`` URL template whose databases this run owns."""
+        parts = urlsplit(self.admin_url)
+        name = f"zrt_{self.run_id}_{uuid.uuid4().hex[:6]}_{{service}}"
+        self.created.append(name)
+        return urlunsplit(parts._replace(path=f"/{name}"))
+
+    async def drop_all(self) -> None:
+        conn = await asyncpg.connect(self.admin_url)
+        try:
+            rows = await conn.fetch(
+                "SELECT datname FROM pg_database WHERE datname LIKE $1", f"zrt_{self.run_id}_%"
+            )
+            for row in rows:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+
+@pytest.fixture(scope="session")
+async def databases(pg_admin_url: str, run_id: str) -> AsyncIterator[Databases]:
+    dbs = Databases(pg_admin_url, run_id)
+    yield dbs
+    await dbs.drop_all()
+
+
+@pytest.fixture
+async def amqp_connection(amqp_url: str) -> AsyncIterator[aio_pika.abc.AbstractRobustConnection]:
+    connection = await aio_pika.connect_robust(amqp_url)
+    yield connection
+    await connection.close()
+
+
+class BrokerJanitor:
+    """Deletes the queues and exchanges a test declared under its prefix."""
+
+    def __init__(self, connection: aio_pika.abc.AbstractConnection, prefix: str) -> None:
+        self.connection = connection
+        self.prefix = prefix
+        self.queues: set[str] = set()
+        self.exchanges: set[str] = set()
+
+    async def cleanup(self) -> None:
+        channel = await self.connection.channel()
+        for name in sorted(self.queues):
+            assert name.startswith(self.prefix)
+            try:
+                await channel.queue_delete(name)
+            except Exception:
+                channel = await self.connection.channel()
+        for name in sorted(self.exchanges):
+            assert name.startswith(self.prefix)
+            try:
+                await channel.exchange_delete(name)
+            except Exception:
+                channel = await self.connection.channel()
+        await channel.close()
+
+
+@pytest.fixture
+async def janitor(amqp_connection, name_prefix: str) -> AsyncIterator[BrokerJanitor]:
+    janitor = BrokerJanitor(amqp_connection, name_prefix)
+    yield janitor
+    await janitor.cleanup()

@@ -1,0 +1,170 @@
+"""Consuming for real: dedupe, retries with delay, dead letters with their reason."""
+
+from __future__ import annotations
+
+import json
+
+import aio_pika
+import pytest
+
+from tests.helpers import wait_for
+from tests.runtime.conftest import SOURCE
+from tests.runtime.probe import FAILING, UNPROCESSABLE, registered, start_probe
+from zroute_contract.envelope import build_event
+from zroute_runtime.consumer import REASON_HEADER, REASON_KIND_HEADER, RETRIES_HEADER
+
+ROUTING_KEY = "intake.participant.registered"
+
+
+@pytest.fixture
+async def probe(settings):
+    runtime = await start_probe(settings)
+    yield runtime
+    await runtime.stop()
+
+
+async def send(connection, settings, body: bytes, *, message_id: str | None = None,
+               routing_key: str = ROUTING_KEY) -> None:
+    channel = await connection.channel(publisher_confirms=True)
+    exchange = await channel.get_exchange(settings.exchange_name)
+    await exchange.publish(aio_pika.Message(body, message_id=message_id), routing_key=routing_key)
+    await channel.close()
+
+
+def event_body(payload, sequence: int = 1, event_id: str | None = None) -> tuple[str, bytes]:
+    envelope = build_event(payload, source=SOURCE, sequence=sequence, correlation_id="c-test",
+                           subject=payload.participant_ref, event_id=event_id)
+    return envelope.id, envelope.to_json()
+
+
+async def effects(runtime, ref: str) -> int:
+    return await runtime.pool.fetchval("SELECT count(*) FROM probe_effects WHERE subject = $1", ref)
+
+
+async def dead_letters(connection, settings) -> list[aio_pika.abc.AbstractIncomingMessage]:
+    channel = await connection.channel()
+    queue = await channel.get_queue(settings.name("probe", "dead-letter"))
+    found = []
+    while (message := await queue.get(fail=False)) is not None:
+        await message.ack()
+        found.append(message)
+    await channel.close()
+    return found
+
+
+async def wait_for_dead_letters(connection, settings, count: int):
+    collected: list = []
+
+    async def enough():
+        collected.extend(await dead_letters(connection, settings))
+        return len(collected) >= count
+
+    await wait_for(enough, what=f"{count} dead letter(s)")
+    return collected
+
+
+async def test_a_redelivered_event_has_no_second_effect(probe, amqp_connection, settings):
+    event = registered()
+    event_id, body = event_body(event)
+    await send(amqp_connection, settings, body, message_id=event_id)
+    await send(amqp_connection, settings, body, message_id=event_id)
+    # A later event on the same queue: once it is handled, the duplicate was too.
+    sentinel = registered()
+    await send(amqp_connection, settings, event_body(sentinel, 2)[1])
+    await wait_for(lambda: effects(probe, sentinel.participant_ref), what="the sentinel")
+    assert await effects(probe, event.participant_ref) == 1
+    inbox = await probe.pool.fetchval("SELECT count(*) FROM zr_inbox WHERE event_id = $1::uuid",
+                                      event_id)
+    assert inbox == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "reason_part"),
+    [
+        (b"{not json", "invalid", "body is not JSON"),
+        (b'["a", "list"]', "invalid", "not a JSON object"),
+        (json.dumps({"specversion": "1.0", "id": "x"}).encode(), "invalid", "envelope invalid"),
+    ],
+)
+async def test_a_message_that_fails_validation_is_dead_lettered_at_once_with_its_reason(
+    probe, amqp_connection, settings, body, kind, reason_part
+):
+    await send(amqp_connection, settings, body)
+    [dead] = await wait_for_dead_letters(amqp_connection, settings, 1)
+    assert dead.body == body  # kept as it came, so it can be inspected and replayed
+    assert dead.headers[REASON_KIND_HEADER] == kind
+    assert reason_part in dead.headers[REASON_HEADER]
+    assert RETRIES_HEADER not in dead.headers
+    # and the consumer keeps running
+    after = registered()
+    await send(amqp_connection, settings, event_body(after)[1])
+    await wait_for(lambda: effects(probe, after.participant_ref), what="the next event")
+
+
+async def test_invalid_data_is_dead_lettered_naming_the_field_but_not_the_value(
+    probe, amqp_connection, settings
+):
+    _, body = event_body(registered())
+    raw = json.loads(body)
+    raw["data"]["participant_ref"] = "123456782"  # a BSN-shaped value where a ref belongs
+    await send(amqp_connection, settings, json.dumps(raw).encode())
+    [dead] = await wait_for_dead_letters(amqp_connection, settings, 1)
+    reason = dead.headers[REASON_HEADER]
+    assert "data.participant_ref" in reason
+    assert "123456782" not in reason
+
+
+async def test_an_event_type_the_service_does_not_handle_is_dead_lettered(
+    probe, amqp_connection, settings
+):
+    from tests.contract.samples import all_samples
+
+    other = next(s for s in all_samples() if s.spec.type != registered().spec.type
+                 and not s.spec.addressed_by)
+    envelope = build_event(other, source=SOURCE, sequence=1, correlation_id="c",
+                           subject=getattr(other, "participant_ref", None))
+    # published with the key the probe is bound to: wrongly routed
+    await send(amqp_connection, settings, envelope.to_json())
+    [dead] = await wait_for_dead_letters(amqp_connection, settings, 1)
+    assert dead.headers[REASON_KIND_HEADER] == "unexpected-type"
+    assert other.spec.type in dead.headers[REASON_HEADER]
+
+
+async def test_a_failing_handler_is_retried_with_delay_then_dead_lettered(
+    probe, amqp_connection, settings
+):
+    event = registered()
+    FAILING[event.participant_ref] = 99
+    event_id, body = event_body(event)
+    await send(amqp_connection, settings, body, message_id=event_id)
+    [dead] = await wait_for_dead_letters(amqp_connection, settings, 1)
+    assert dead.headers[REASON_KIND_HEADER] == "retries-exhausted"
+    assert "after 3 attempts" in dead.headers[REASON_HEADER]
+    assert "RuntimeError: probe handler told to fail" in dead.headers[REASON_HEADER]
+    assert dead.headers[RETRIES_HEADER] == 2
+    assert dead.headers["x-zroute-routing-key"] == ROUTING_KEY
+    assert FAILING[event.participant_ref] == 99 - 3  # one first try and two retries
+    assert await effects(probe, event.participant_ref) == 0  # every attempt rolled back
+    assert await probe.pool.fetchval("SELECT count(*) FROM zr_inbox") == 0
+
+
+async def test_a_handler_that_fails_once_succeeds_on_retry_with_one_effect(
+    probe, amqp_connection, settings
+):
+    event = registered()
+    FAILING[event.participant_ref] = 1
+    await send(amqp_connection, settings, event_body(event)[1])
+    await wait_for(lambda: effects(probe, event.participant_ref), what="the retried effect")
+    assert await effects(probe, event.participant_ref) == 1
+    assert await dead_letters(amqp_connection, settings) == []
+
+
+async def test_an_unprocessable_event_is_dead_lettered_without_retries(
+    probe, amqp_connection, settings
+):
+    event = registered()
+    UNPROCESSABLE.add(event.participant_ref)
+    await send(amqp_connection, settings, event_body(event)[1])
+    [dead] = await wait_for_dead_letters(amqp_connection, settings, 1)
+    assert dead.headers[REASON_KIND_HEADER] == "unprocessable"
+    assert dead.headers[REASON_HEADER] == f"unknown participant {event.participant_ref}"

@@ -1,0 +1,242 @@
+"""The transactional outbox and its relay, against the real PostgreSQL and RabbitMQ."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from tests.helpers import wait_for
+from tests.runtime.conftest import SOURCE
+from tests.runtime.probe import capture, registered
+from zroute_contract.envelope import parse_event
+from zroute_runtime.context import MessageContext
+from zroute_runtime.relay import OutboxRelay
+from zroute_runtime.topology import declare_exchange, open_channel
+from zroute_runtime.unit_of_work import UnitOfWork
+
+
+def uow_for(pool, clock, **kwargs) -> UnitOfWork:
+    return UnitOfWork(pool, source=SOURCE, clock=clock, **kwargs)
+
+
+async def make_relay(pool, amqp_connection, settings, **kwargs) -> OutboxRelay:
+    channel = await open_channel(amqp_connection)
+    await declare_exchange(channel, settings.exchange_name)
+    return OutboxRelay(pool, channel, exchange=settings.exchange_name, service="probe",
+                       poll_interval=0.1, **kwargs)
+
+
+async def unpublished(pool) -> int:
+    return await pool.fetchval("SELECT count(*) FROM zr_outbox WHERE published_at IS NULL")
+
+
+async def test_events_are_published_after_commit_and_never_after_rollback(
+    pool, clock, amqp_connection, settings
+):
+    seen = await capture(amqp_connection, settings.exchange_name)
+    relay = await make_relay(pool, amqp_connection, settings)
+    kept, dropped = registered(), registered()
+
+    async with uow_for(pool, clock) as uow:
+        uow.emit(dropped)
+        await uow.rollback()
+    async with uow_for(pool, clock) as uow:
+        uow.emit(dropped)
+        # leaving the block without commit rolls back as well
+    async with uow_for(pool, clock) as uow:
+        uow.emit(kept)
+        [kept_id] = await uow.commit()
+
+    assert await relay.publish_pending() == 1
+    await wait_for(lambda: seen.messages, what="the committed event")
+    [message] = seen.messages
+    assert message.message_id == kept_id
+    assert message.routing_key == "intake.participant.registered"
+    envelope, payload = parse_event(message.body)
+    assert envelope.subject == kept.participant_ref
+    assert payload == kept
+    assert envelope.sequence_number == 1  # the rolled-back transactions used no number
+    assert await unpublished(pool) == 0
+
+
+async def test_a_crash_between_commit_and_publish_loses_nothing(
+    pool, clock, amqp_connection, settings
+):
+    seen = await capture(amqp_connection, settings.exchange_name)
+    events = [registered() for _ in range(5)]
+    async with uow_for(pool, clock) as uow:
+        for event in events:
+            uow.emit(event)
+        ids = await uow.commit()
+    # No relay ran: the process "died" after commit. A new relay, as after a restart:
+    relay = await make_relay(pool, amqp_connection, settings)
+    assert await relay.publish_pending() == 5
+    await wait_for(lambda: len(seen.messages) == 5, what="5 events")
+    assert [m.message_id for m in seen.messages] == ids
+
+
+async def test_a_relay_that_dies_after_publishing_but_before_marking_republishes(
+    pool, clock, amqp_connection, settings
+):
+    seen = await capture(amqp_connection, settings.exchange_name)
+    async with uow_for(pool, clock) as uow:
+        uow.emit(registered())
+        [event_id] = await uow.commit()
+    relay = await make_relay(pool, amqp_connection, settings)
+
+    original = pool.acquire
+
+    class Boom(Exception):
+        pass
+
+    # Publish for real, then fail before the transaction that marks the row commits.
+    real_publish_rows = relay._publish_rows
+
+    async def publish_then_die(rows, result):
+        await real_publish_rows(rows, result)
+        raise Boom()
+
+    relay._publish_rows = publish_then_die
+    with pytest.raises(Boom):
+        await relay.publish_pending()
+    assert await unpublished(pool) == 1  # not marked: the rollback kept it
+    relay._publish_rows = real_publish_rows
+    assert await relay.publish_pending() == 1
+    await wait_for(lambda: len(seen.messages) == 2, what="the republished event")
+    assert {m.message_id for m in seen.messages} == {event_id}  # same id: inbox dedupes
+    assert pool.acquire == original
+
+
+async def test_a_writer_that_flushes_later_waits_and_gets_the_next_number(pool, clock):
+    """The counter row lock orders writers: while one transaction has taken numbers
+    but not committed, the next one waits at its flush, so numbers follow commit order
+    and a relay can never see number 2 committed while 1 is still in flight."""
+    first_ref, second_ref = registered().participant_ref, registered().participant_ref
+    first = uow_for(pool, clock)
+    await first.__aenter__()
+    first.emit(registered(first_ref))
+    from zroute_runtime.outbox import write_events
+
+    await write_events(first.conn, source=SOURCE, events=first.collect_new_events(),
+                       context=first.context, now=clock.now())
+
+    async def second_writer() -> None:
+        async with uow_for(pool, clock) as uow:
+            uow.emit(registered(second_ref))
+            await uow.commit()
+
+    second = asyncio.create_task(second_writer())
+
+    async def second_is_waiting_on_the_lock() -> bool:
+        return bool(await pool.fetchval(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND query LIKE '%zr_outbox_sequence%'"))
+
+    await wait_for(second_is_waiting_on_the_lock, what="the second writer to wait")
+    assert not second.done()
+    await first._transaction.commit()
+    first.committed = True
+    await first.__aexit__(None, None, None)
+    await second
+    rows = await pool.fetch(
+        "SELECT sequence, body::jsonb->>'subject' AS subject FROM zr_outbox ORDER BY sequence")
+    assert [(r["sequence"], r["subject"]) for r in rows] == [(1, first_ref), (2, second_ref)]
+
+
+async def test_concurrent_writers_get_a_gapless_sequence_in_commit_order(pool, clock):
+    commit_order: list[int] = []
+
+    async def writer(n: int) -> None:
+        async with uow_for(pool, clock) as uow:
+            for _ in range(n % 3 + 1):
+                uow.emit(registered())
+            if n % 4 == 0:
+                await uow.rollback()  # some writers give up: they must leave no gap
+                return
+            await uow.commit()
+            commit_order.append(n)
+
+    await asyncio.gather(*(writer(n) for n in range(40)))
+    sequences = [r["sequence"] for r in await pool.fetch("SELECT sequence FROM zr_outbox")]
+    expected = sum(n % 3 + 1 for n in range(40) if n % 4 != 0)
+    assert sorted(sequences) == list(range(1, expected + 1))
+
+
+async def test_the_relay_does_not_skip_an_event_committed_after_a_later_one_was_published(
+    pool, clock, amqp_connection, settings
+):
+    seen = await capture(amqp_connection, settings.exchange_name)
+    relay = await make_relay(pool, amqp_connection, settings)
+    slow = uow_for(pool, clock)
+    await slow.__aenter__()
+    slow.emit(registered())  # collected, not yet written: its number is not taken yet
+    async with uow_for(pool, clock) as fast:
+        fast.emit(registered())
+        await fast.commit()
+    assert await relay.publish_pending() == 1
+    await slow.commit()
+    await slow.__aexit__(None, None, None)
+    assert await relay.publish_pending() == 1
+    await wait_for(lambda: len(seen.messages) == 2, what="both events")
+    assert [json.loads(m.body)["sequence"][-1] for m in seen.messages] == ["1", "2"]
+
+
+async def test_two_relays_at_once_publish_everything_in_order_per_participant(
+    pool, clock, amqp_connection, settings
+):
+    seen = await capture(amqp_connection, settings.exchange_name)
+    refs = [registered().participant_ref for _ in range(20)]
+    for round_ in range(15):
+        async with uow_for(pool, clock) as uow:
+            for ref in refs[round_ % 5 :: 2]:
+                uow.emit(registered(ref))
+            await uow.commit()
+    total = await pool.fetchval("SELECT count(*) FROM zr_outbox")
+    relays = [await make_relay(pool, amqp_connection, settings, batch_size=7, window=5)
+              for _ in range(2)]
+    while await unpublished(pool):
+        await asyncio.gather(*(r.publish_pending() for r in relays))
+    await wait_for(lambda: len(seen.messages) >= total, what=f"{total} events")
+    bodies = seen.bodies()
+    assert len({b["id"] for b in bodies}) == total
+    per_subject: dict[str, list[int]] = {}
+    for body in bodies:
+        per_subject.setdefault(body["subject"], []).append(int(body["sequence"]))
+    for subject, sequences in per_subject.items():
+        assert sequences == sorted(sequences), f"{subject} out of order"
+
+
+async def test_an_unroutable_event_stays_in_the_outbox_with_the_reason(
+    pool, clock, amqp_connection, settings
+):
+    relay = await make_relay(pool, amqp_connection, settings)  # no queue bound at all
+    async with uow_for(pool, clock) as uow:
+        uow.emit(registered())
+        await uow.commit()
+    assert await relay.publish_pending() == 0
+    row = await pool.fetchrow("SELECT attempts, last_error, published_at FROM zr_outbox")
+    assert row["published_at"] is None
+    assert row["attempts"] == 1
+    assert "UnroutableError" in row["last_error"]
+    assert "intake.participant.registered" in row["last_error"]
+
+
+async def test_commit_wakes_the_relay_without_waiting_for_the_poll(
+    pool, clock, amqp_connection, settings
+):
+    seen = await capture(amqp_connection, settings.exchange_name)
+    channel = await open_channel(amqp_connection)
+    relay = OutboxRelay(pool, channel, exchange=settings.exchange_name, service="probe",
+                        poll_interval=3600)  # the poll would never come in time
+    relay.start()
+    try:
+        await relay.publish_pending()  # settle the first loop
+        async with uow_for(pool, clock, on_commit=relay.wake,
+                           context=MessageContext.new()) as uow:
+            uow.emit(registered())
+            await uow.commit()
+        await wait_for(lambda: seen.messages, timeout=5, what="the woken relay")
+    finally:
+        await relay.stop()

@@ -1,0 +1,78 @@
+"""Durable timers against the real database: once with two instances, and after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from tests.runtime.conftest import SOURCE
+from tests.runtime.probe import timer_recorder
+from zroute_runtime import timers
+from zroute_runtime.clock import SimulatedClock
+from zroute_runtime.timers import TimerRunner
+from zroute_runtime.unit_of_work import UnitOfWork
+
+
+def runner(pool, clock, instance: str) -> TimerRunner:
+    return TimerRunner(
+        pool, clock=clock, handlers={"probe-reminder": timer_recorder(instance)},
+        uow_factory=lambda ctx: UnitOfWork(pool, source=SOURCE, clock=clock, context=ctx),
+        service="probe", poll_interval=0.05,
+    )
+
+
+async def schedule(pool, clock, key: str, after: timedelta) -> None:
+    async with pool.acquire() as conn:
+        await timers.schedule(conn, kind="probe-reminder", key=key, due_at=clock.now() + after)
+
+
+async def fired(pool) -> list[tuple[str, str]]:
+    rows = await pool.fetch("SELECT timer_key, fired_by FROM probe_timer_effects ORDER BY id")
+    return [(r["timer_key"], r["fired_by"]) for r in rows]
+
+
+async def test_a_timer_does_not_fire_before_it_is_due(pool, clock: SimulatedClock):
+    await schedule(pool, clock, "later", timedelta(days=14))
+    assert await runner(pool, clock, "a").fire_due() == 0
+    clock.advance(timedelta(days=13, hours=23))
+    assert await runner(pool, clock, "a").fire_due() == 0
+    clock.advance(timedelta(hours=1))
+    assert await runner(pool, clock, "a").fire_due() == 1
+    assert await fired(pool) == [("later", "a")]
+
+
+async def test_each_timer_fires_once_with_two_instances_running(pool, clock: SimulatedClock):
+    for n in range(30):
+        await schedule(pool, clock, f"t{n}", timedelta(minutes=n))
+    clock.advance(timedelta(hours=1))
+    a, b = runner(pool, clock, "a"), runner(pool, clock, "b")
+    counts = await asyncio.gather(a.fire_due(), b.fire_due(), a.fire_due(), b.fire_due())
+    assert sum(counts) == 30
+    keys = [key for key, _ in await fired(pool)]
+    assert sorted(keys) == sorted(f"t{n}" for n in range(30))
+    assert {who for _, who in await fired(pool)} <= {"a", "b"}
+
+
+async def test_a_timer_survives_a_restart_and_fires_after_it(pool, clock: SimulatedClock):
+    await schedule(pool, clock, "across-restart", timedelta(days=1))
+    first = runner(pool, clock, "before")
+    first.start()
+    await first.stop()  # the process goes away before the timer is due
+    clock.advance(timedelta(days=2))
+    second = runner(pool, clock, "after")
+    assert await second.fire_due() == 1
+    assert await second.fire_due() == 0
+    assert await fired(pool) == [("across-restart", "after")]
+
+
+async def test_rescheduling_moves_the_deadline_and_cancel_stops_it(pool, clock: SimulatedClock):
+    await schedule(pool, clock, "moved", timedelta(hours=1))
+    await schedule(pool, clock, "moved", timedelta(days=3))
+    await schedule(pool, clock, "cancelled", timedelta(hours=1))
+    async with pool.acquire() as conn:
+        assert await timers.cancel(conn, kind="probe-reminder", key="cancelled")
+    clock.advance(timedelta(hours=2))
+    assert await runner(pool, clock, "a").fire_due() == 0
+    clock.advance(timedelta(days=3))
+    assert await runner(pool, clock, "a").fire_due() == 1
+    assert await fired(pool) == [("moved", "a")]

@@ -1,0 +1,51 @@
+"""The service topology on the real broker: idempotent, and its safety net works."""
+
+from __future__ import annotations
+
+import aio_pika
+
+from tests.helpers import wait_for
+from zroute_runtime.topology import ServiceTopology, declare
+
+
+def probe_topology(settings) -> ServiceTopology:
+    return ServiceTopology.for_service(settings, "probe", ["intake.participant.registered"])
+
+
+async def test_declaring_twice_is_harmless(amqp_connection, settings):
+    channel = await amqp_connection.channel()
+    topology = probe_topology(settings)
+    await declare(channel, topology)
+    await declare(channel, topology)  # a restart, or a second replica
+    queue = await channel.declare_queue(topology.queue, passive=True)
+    assert queue.name == topology.queue
+
+
+async def test_a_message_whose_consumer_keeps_dying_is_dead_lettered_by_the_delivery_limit(
+    amqp_connection, settings
+):
+    """A consumer that dies holding a message never gets to retry it; the quorum
+    queue's explicit delivery limit dead-letters it after that many deliveries."""
+    channel = await amqp_connection.channel()
+    topology = probe_topology(settings.model_copy(update={"delivery_limit": 2}))
+    queue = await declare(channel, topology)
+    exchange = await channel.get_exchange(topology.exchange)
+    await exchange.publish(aio_pika.Message(b"crash-me"), "intake.participant.registered")
+
+    deliveries = 0
+
+    async def redeliver_until_gone() -> bool:
+        nonlocal deliveries
+        message = await queue.get(fail=False)
+        if message is None:
+            return deliveries > 0
+        deliveries += 1
+        await message.nack(requeue=True)  # what a dying consumer's channel does
+        return False
+
+    await wait_for(redeliver_until_gone, what="the delivery limit to take the message away")
+    dlq = await channel.get_queue(topology.dead_letter_queue)
+    dead = await wait_for(lambda: dlq.get(fail=False), what="the dead letter")
+    assert dead.body == b"crash-me"
+    assert dead.headers["x-death"][0]["reason"] == "delivery_limit"
+    assert deliveries == 3  # the first delivery and two redeliveries
