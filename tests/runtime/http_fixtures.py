@@ -15,13 +15,19 @@ import uvicorn
 from fastapi import APIRouter, Depends, FastAPI
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp
-
-from tests.helpers import wait_for
-from zroute_runtime.auth import CurrentPrincipal, Principal, Role, ensure_partner_access, require_roles
+from zroute_runtime.auth import (
+    CurrentPrincipal,
+    Principal,
+    Role,
+    ensure_partner_access,
+    require_roles,
+)
 from zroute_runtime.http import Lifespan, Readiness, create_app
 from zroute_runtime.logging import get_logger
 from zroute_runtime.metrics import Metrics
 from zroute_runtime.settings import ServiceSettings
+
+from tests.helpers import wait_for
 
 SIGNING_KEY = "http-test-signing-key-0123456789-abcdefghij"
 SERVICE = "probe"

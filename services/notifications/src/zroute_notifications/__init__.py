@@ -1,0 +1,1 @@
+"""The Z-route notifications service."""

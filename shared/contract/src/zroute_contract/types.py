@@ -14,14 +14,15 @@ from typing import Annotated
 from pydantic import StringConstraints
 
 PARTICIPANT_REF_PATTERN = r"^zr-[0-9a-f]{32}$"
-PARTNER_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
+PARTNER_ID_PATTERN = r"^[a-z][a-z0-9-]{1,62}$"
 MUNICIPALITY_CODE_PATTERN = r"^GM[0-9]{4}$"
 
 ParticipantRef = Annotated[str, StringConstraints(pattern=PARTICIPANT_REF_PATTERN)]
 """Pseudonymous participant reference, ``zr-`` and 32 hex digits; the CloudEvents subject."""
 
 PartnerId = Annotated[str, StringConstraints(pattern=PARTNER_ID_PATTERN)]
-"""A partner's identifier: lowercase letters, digits and dashes, usable as a routing-key word."""
+"""A partner's identifier: lowercase letters, digits and dashes, usable as a routing-key word.
+It starts with a letter, so that no number (a BSN least of all) passes for one."""
 
 MunicipalityCode = Annotated[str, StringConstraints(pattern=MUNICIPALITY_CODE_PATTERN)]
 """CBS municipality code (gemeentecode), for example ``GM0363`` for Amsterdam."""
@@ -42,13 +43,16 @@ def is_participant_ref(value: str) -> bool:
 
 # Added with the event catalogue: identifiers the events share beyond the four above.
 
-STAFF_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{1,63}$"
+STAFF_REF_PATTERN = (
+    r"^([A-Za-z][A-Za-z0-9_-]{1,63}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+)
 LANGUAGE_CODE_PATTERN = r"^[a-z]{2,3}$"
 REASON_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,62}$"
 
 StaffRef = Annotated[str, StringConstraints(pattern=STAFF_REF_PATTERN)]
 """A staff member (caseworker, teacher, job coach) as their organisation's system knows
-them, for example the OIDC subject; no dots or ``@``, so never an e-mail address."""
+them, for example the OIDC subject: a token starting with a letter, or a UUID. No dots
+or ``@`` (never an e-mail address) and never a bare number (never a BSN)."""
 
 EmployerId = Annotated[str, StringConstraints(pattern=PARTNER_ID_PATTERN)]
 """An employer offering workplaces, as registered in the support service."""

@@ -220,6 +220,9 @@ def _jwks_key(client: jwt.PyJWKClient) -> KeyResolver:
         except jwt.PyJWKClientConnectionError as exc:
             _log.warning("auth_jwks_unavailable", jwks_url=client.uri, error=str(exc))
             raise AuthUnavailable("identity provider keys unavailable") from exc
+        except jwt.PyJWKSetError as exc:
+            _log.warning("auth_jwks_unusable", jwks_url=client.uri, error=str(exc))
+            raise AuthUnavailable("identity provider keys unusable") from exc
         except jwt.PyJWKClientError as exc:
             raise InvalidToken("token signed with an unknown key") from exc
         except jwt.InvalidTokenError as exc:

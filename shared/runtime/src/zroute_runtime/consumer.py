@@ -30,7 +30,9 @@ from zroute_contract.envelope import CloudEvent, InvalidEvent, parse_event
 from zroute_contract.events.base import Event
 from zroute_runtime import inbox
 from zroute_runtime.context import MessageContext
+from zroute_runtime.metrics import Metrics
 from zroute_runtime.messagebus import HandlerContext, HandlerRegistry, Unprocessable
+from zroute_runtime.privacy import mask_bsns
 from zroute_runtime.publisher import publish
 from zroute_runtime.topology import ServiceTopology
 from zroute_runtime.unit_of_work import UnitOfWork
@@ -45,12 +47,6 @@ FAILED_AT_HEADER = "x-zroute-failed-at"
 SERVICE_HEADER = "x-zroute-service"
 
 
-def _redact(text: str) -> str:
-    from zroute_runtime.privacy import redact_text
-
-    return redact_text(text)
-
-
 class EventConsumer:
     """Handles deliveries of one service's queue."""
 
@@ -62,14 +58,14 @@ class EventConsumer:
         handlers: HandlerRegistry,
         uow_factory: Callable[[MessageContext], UnitOfWork],
         channel: AbstractChannel,
-        metrics: Any = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._service = service
         self._topology = topology
         self._handlers = {cls.spec.type: list(hs) for cls, hs in handlers.items()}
         self._uow_factory = uow_factory
         self._channel = channel
-        self._metrics = metrics
+        self._metrics = metrics or Metrics(service)
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
         """Process one delivery; always ends in ack (handled, duplicate, retried or
@@ -96,11 +92,10 @@ class EventConsumer:
             await self._retry_or_dead_letter(message, routing_key, envelope, exc)
             return
         await message.ack()
-        if self._metrics is not None:
-            self._metrics.events_consumed.labels(self._service, envelope.type, outcome).inc()
-            self._metrics.event_handle_duration.labels(self._service, envelope.type).observe(
-                time.perf_counter() - started
-            )
+        self._metrics.record_consumed(envelope.type, outcome)
+        self._metrics.event_handle_duration.labels(self._service, envelope.type).observe(
+            time.perf_counter() - started
+        )
         log.info(
             "event_handled" if outcome == "handled" else "event_duplicate_ignored",
             extra={"event_id": envelope.id, "event_type": envelope.type,
@@ -142,7 +137,7 @@ class EventConsumer:
         exc: Exception,
     ) -> None:
         retries = int((message.headers or {}).get(RETRIES_HEADER, 0) or 0)
-        error = _redact(f"{type(exc).__name__}: {exc}")[:300]
+        error = mask_bsns(f"{type(exc).__name__}: {exc}")[:300]
         if retries >= self._topology.max_retries:
             await self._dead_letter(
                 message, routing_key, "retries-exhausted",
@@ -155,8 +150,7 @@ class EventConsumer:
         await publish(self._channel, "", self._topology.retry_queue(attempt),
                       self._copy(message, headers))
         await message.ack()
-        if self._metrics is not None:
-            self._metrics.events_retried.labels(self._service, envelope.type).inc()
+        self._metrics.record_retried(envelope.type)
         log.warning(
             "event_retry_scheduled",
             extra={"event_id": envelope.id, "event_type": envelope.type, "attempt": attempt,
@@ -183,8 +177,7 @@ class EventConsumer:
             self._copy(message, headers),
         )
         await message.ack()
-        if self._metrics is not None:
-            self._metrics.events_dead_lettered.labels(self._service, kind).inc()
+        self._metrics.record_dead_lettered(kind)
         log.error(
             "event_dead_lettered",
             extra={"message_id": message.message_id, "reason_kind": kind, "reason": reason,

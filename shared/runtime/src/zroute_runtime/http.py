@@ -82,7 +82,7 @@ def create_app(
     app = FastAPI(
         title=f"Z-route {service}",
         version=version,
-        lifespan=_logged_lifespan(service, version, lifespan),
+        lifespan=_logged_lifespan(version, lifespan),
     )
     app.state.service = service
     app.state.settings = settings
@@ -101,7 +101,7 @@ def create_app(
     return app
 
 
-def _logged_lifespan(service: str, version: str, inner: Lifespan | None) -> Lifespan:
+def _logged_lifespan(version: str, inner: Lifespan | None) -> Lifespan:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
         _log.info("service_starting", version=version)

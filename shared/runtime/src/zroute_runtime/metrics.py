@@ -152,23 +152,19 @@ class Metrics:
         self, method: str, route: str, status: int, duration_seconds: float
     ) -> None:
         """Record one answered HTTP request under its route template."""
-        self.http_requests.labels(
-            service=self.service, method=method, route=route, status=str(status)
-        ).inc()
-        self.http_request_duration.labels(service=self.service, method=method, route=route).observe(
-            duration_seconds
-        )
+        labels = {"service": self.service, "method": method, "route": route}
+        self.http_requests.labels(**labels, status=str(status)).inc()
+        self.http_request_duration.labels(**labels).observe(duration_seconds)
 
     @contextmanager
     def time_event_handling(self, event_type: str) -> Iterator[None]:
         """Measure the ``with`` block as the handling of one event of ``event_type``."""
+        histogram = self.event_handle_duration.labels(service=self.service, type=event_type)
         started = time.perf_counter()
         try:
             yield
         finally:
-            self.event_handle_duration.labels(service=self.service, type=event_type).observe(
-                time.perf_counter() - started
-            )
+            histogram.observe(time.perf_counter() - started)
 
     def render(self, accept: str | None = None) -> tuple[bytes, str]:
         """The registry in the exposition format the scraper's ``Accept`` header asks for.

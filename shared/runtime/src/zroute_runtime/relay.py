@@ -32,11 +32,11 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import asyncpg
 from aio_pika.abc import AbstractChannel
 
+from zroute_runtime.metrics import Metrics
 from zroute_runtime.publisher import event_message, publish
 
 log = logging.getLogger("zroute.relay")
@@ -65,7 +65,7 @@ class OutboxRelay:
         batch_size: int = 200,
         window: int = 100,
         poll_interval: float = 1.0,
-        metrics: Any = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._pool = pool
         self._channel = channel
@@ -74,7 +74,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._window = window
         self._poll_interval = poll_interval
-        self._metrics = metrics
+        self._metrics = metrics or Metrics(service)
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -197,8 +197,7 @@ class OutboxRelay:
                     )
                     return False
             result.published.append(row["id"])
-            if self._metrics is not None:
-                self._metrics.events_published.labels(self._service, row["event_type"]).inc()
+            self._metrics.record_published(row["event_type"])
             return True
 
         for row in rows:
@@ -208,15 +207,12 @@ class OutboxRelay:
         await asyncio.gather(*tasks)
 
     async def _update_gauges(self) -> None:
-        if self._metrics is None:
-            return
         async with self._pool.acquire() as conn:
             count, age = await conn.fetchrow(
                 "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)"
                 " FROM zr_outbox WHERE published_at IS NULL"
             )
-        self._metrics.outbox_unpublished.labels(self._service).set(count)
-        self._metrics.outbox_oldest_age.labels(self._service).set(float(age))
+        self._metrics.set_outbox_backlog(count, float(age))
 
     async def run(self) -> None:
         """Publish until stopped: on every wake-up and at least every poll interval."""

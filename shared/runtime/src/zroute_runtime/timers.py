@@ -29,6 +29,7 @@ import asyncpg
 
 from zroute_runtime.clock import Clock
 from zroute_runtime.context import MessageContext
+from zroute_runtime.metrics import Metrics
 from zroute_runtime.unit_of_work import UnitOfWork
 
 log = logging.getLogger("zroute.timers")
@@ -87,7 +88,7 @@ class TimerRunner:
         service: str,
         poll_interval: float = 1.0,
         batch_size: int = 50,
-        metrics: Any = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._pool = pool
         self._clock = clock
@@ -96,7 +97,7 @@ class TimerRunner:
         self._service = service
         self._poll_interval = poll_interval
         self._batch_size = batch_size
-        self._metrics = metrics
+        self._metrics = metrics or Metrics(service)
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -147,8 +148,7 @@ class TimerRunner:
                 return 1
             await uow.conn.execute("UPDATE zr_timers SET fired_at = $2 WHERE id = $1", timer.id, now)
             await uow.commit()
-        if self._metrics is not None:
-            self._metrics.timers_fired.labels(self._service, timer.kind).inc()
+        self._metrics.record_timer_fired(timer.kind)
         log.info("timer_fired", extra={"timer_kind": timer.kind, "timer_key": timer.key})
         return 1
 

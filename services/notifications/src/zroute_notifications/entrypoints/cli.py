@@ -1,0 +1,13 @@
+"""``zroute-notifications serve|migrate``."""
+
+from __future__ import annotations
+
+import sys
+
+from zroute_notifications.bootstrap import definition
+from zroute_notifications.settings import Settings
+from zroute_runtime.cli import main as run
+
+
+def main() -> None:
+    sys.exit(run(definition, Settings))

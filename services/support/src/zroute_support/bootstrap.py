@@ -1,0 +1,15 @@
+"""Wires the support service: its handlers, timers, routers and migrations, chosen here only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zroute_runtime.service import ServiceDefinition
+
+SERVICE = "support"
+MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+
+
+def definition() -> ServiceDefinition:
+    """The support service as the runtime runs it."""
+    return ServiceDefinition(name=SERVICE, migrations=MIGRATIONS)

@@ -1,0 +1,13 @@
+"""``zroute-support serve|migrate``."""
+
+from __future__ import annotations
+
+import sys
+
+from zroute_support.bootstrap import definition
+from zroute_support.settings import Settings
+from zroute_runtime.cli import main as run
+
+
+def main() -> None:
+    sys.exit(run(definition, Settings))

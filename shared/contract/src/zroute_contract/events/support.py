@@ -1,0 +1,441 @@
+"""Events the support service publishes (operated by the care and participation
+coordinator): partners, task-division agreements, care referrals, preconditions,
+placements and job coaches.
+
+Care referrals follow the closed-loop referral as HL7 FHIR models it (a Task with the
+statuses of :class:`~zroute_contract.events.codes.ReferralStatus`). Only the request
+and the cancellation are addressed to the care partner (``...<partner-id>`` routing
+key); the request alone names the care category. Every other referral event is public
+and says only that a referral exists, with which partner, and its status.
+"""
+
+from datetime import date
+from typing import Literal, Self
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from zroute_contract.events.base import Event, EventSpec
+from zroute_contract.events.codes import (
+    CareCategory,
+    Channel,
+    CheckInOutcome,
+    CheckInParty,
+    LapseReason,
+    NeedSeverity,
+    ParticipationActivity,
+    PartnerCapability,
+    PreconditionKind,
+    ReferralCancelReason,
+    ReferralSide,
+    ReferralStatus,
+    RouteTask,
+    Urgency,
+    Weekday,
+)
+from zroute_contract.events.parts import (
+    ContactPersonRef,
+    EventPart,
+    Hours,
+    ParticipantEvent,
+    UniqueTuple,
+)
+from zroute_contract.types import (
+    EmployerId,
+    LocationId,
+    MunicipalityCode,
+    PartnerId,
+    ProgrammeId,
+    ReasonCode,
+    StaffRef,
+)
+
+_NOTIFY = ("notifications",)
+_PLANNING_AND_NOTIFY = ("planning", "notifications")
+
+
+class CapabilityCapacity(EventPart):
+    """How many participants a partner takes on at once for one capability."""
+
+    capability: PartnerCapability = Field(description="The capability.")
+    max_active: int = Field(ge=0, le=100000, description="Participants at once; 0 takes no new ones.")
+
+
+class PartnerProfile(Event):
+    """What the registry holds about an execution partner (uitvoeringspartner).
+
+    How the partner is reached (mail addresses, webhook URLs) is not on the bus: the
+    envelope's ``dataref`` points at the partner record in the support service.
+    """
+
+    partner_id: PartnerId = Field(description="The partner.")
+    municipalities: UniqueTuple[MunicipalityCode] = Field(
+        min_length=1, description="The municipalities the partner serves."
+    )
+    capabilities: UniqueTuple[PartnerCapability] = Field(
+        min_length=1, description="What the partner can do."
+    )
+    capacity: tuple[CapabilityCapacity, ...] = Field(
+        default=(), description="Capacity per capability; a capability not listed is unlimited."
+    )
+    channels: UniqueTuple[Channel] = Field(
+        min_length=1, description="The channels the partner can be reached on."
+    )
+    active: bool = Field(default=True, description="False once the partner takes no new work.")
+
+
+class PartnerRegistered(PartnerProfile):
+    """An execution partner was registered (lesson L1). Notifications resolves the
+    partner roles of its matrix with it; planning learns the partners it may plan with."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.partner-registered.v1",
+        routing_key="support.partner.registered",
+        producer="support",
+        consumers=_PLANNING_AND_NOTIFY,
+        summary="An execution partner was registered with its capabilities and capacity.",
+    )
+
+
+class PartnerUpdated(PartnerProfile):
+    """A partner's registration changed; the event carries the whole new profile."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.partner-updated.v1",
+        routing_key="support.partner.updated",
+        producer="support",
+        consumers=_PLANNING_AND_NOTIFY,
+        summary="A partner's registration changed (whole new profile).",
+    )
+
+
+class TaskAssignment(EventPart):
+    """One task of the route and the partner responsible for it."""
+
+    task: RouteTask = Field(description="The task.")
+    partner_id: PartnerId = Field(description="The one partner responsible.")
+
+
+class AgreementRecorded(Event):
+    """A version of a programme's task-division agreement was recorded (lesson L2): for
+    each task one responsible partner, and one lead partner.
+
+    Planning and notifications resolve "the partner responsible for task X" with it.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.support.agreement-recorded.v1",
+        routing_key="support.agreement.recorded",
+        producer="support",
+        consumers=_PLANNING_AND_NOTIFY,
+        summary="A programme's task-division agreement (task -> partner, lead partner) was recorded.",
+    )
+
+    agreement_id: UUID = Field(description="The agreement version.")
+    programme_id: ProgrammeId = Field(description="The programme.")
+    municipality: MunicipalityCode = Field(description="The municipality the programme is of.")
+    version: int = Field(ge=1, description="Version number, increasing per programme.")
+    valid_from: date = Field(description="First day the version applies.")
+    valid_until: date | None = Field(default=None, description="Last day, when it is limited.")
+    lead_partner_id: PartnerId = Field(description="The lead partner of the programme.")
+    assignments: tuple[TaskAssignment, ...] = Field(
+        min_length=1, description="The responsible partner per task, each task once."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        tasks = [assignment.task for assignment in self.assignments]
+        if len(set(tasks)) != len(tasks):
+            raise ValueError("assignments must name each task once")
+        if self.valid_until is not None and self.valid_until < self.valid_from:
+            raise ValueError("valid_until is before valid_from")
+        return self
+
+
+class ReferralRequested(ParticipantEvent):
+    """A care referral was sent to the care partner responsible for its category (lesson L5).
+
+    Addressed to that partner: only it (and notifications, which alerts it) receives the
+    category. A re-routed referral is a new one naming the declined one in ``rerouted_from``.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.support.referral-requested.v1",
+        routing_key="support.referral.requested",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A care referral was requested from one care partner (addressed: care category).",
+        addressed_by="partner_id",
+    )
+
+    referral_id: UUID = Field(description="The referral.")
+    partner_id: PartnerId = Field(description="The care partner asked to act.")
+    status: Literal[ReferralStatus.REQUESTED] = Field(
+        default=ReferralStatus.REQUESTED, description="Always requested."
+    )
+    category: CareCategory = Field(description="The kind of care asked for.")
+    severity: NeedSeverity = Field(description="How much support is needed.")
+    urgency: Urgency = Field(description="How soon the partner must act.")
+    consent_id: UUID = Field(description="The participant's consent that covers this referral.")
+    signal_id: UUID | None = Field(
+        default=None, description="The care signal from the intake, when it started from one."
+    )
+    referrer: ContactPersonRef = Field(description="Who referred: the participant's contact person.")
+    answer_due_by: AwareDatetime = Field(
+        description="When the partner must have accepted or declined, or it escalates."
+    )
+    rerouted_from: UUID | None = Field(
+        default=None, description="The declined referral this one re-routes."
+    )
+
+
+class ReferralEvent(ParticipantEvent):
+    """Base of the public referral events: which referral, which partner."""
+
+    referral_id: UUID = Field(description="The referral.")
+    partner_id: PartnerId = Field(description="The care partner the referral is with.")
+
+
+class ReferralAccepted(ReferralEvent):
+    """The care partner accepted a referral. Notifications tells the referrer."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.referral-accepted.v1",
+        routing_key="support.referral.accepted",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="The care partner accepted a referral.",
+    )
+
+    status: Literal[ReferralStatus.ACCEPTED] = Field(
+        default=ReferralStatus.ACCEPTED, description="Always accepted."
+    )
+
+
+class ReferralDeclined(ReferralEvent):
+    """The care partner declined (FHIR: rejected) a referral. Support may re-route it to
+    another capable partner; notifications tells the referrer."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.referral-declined.v1",
+        routing_key="support.referral.declined",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="The care partner declined a referral, with a reason code.",
+    )
+
+    status: Literal[ReferralStatus.REJECTED] = Field(
+        default=ReferralStatus.REJECTED, description="Always rejected."
+    )
+    reason: ReasonCode = Field(description="Why, from the configured list of decline reasons.")
+    rerouting: bool = Field(description="True when support re-routes it to another partner.")
+
+
+class ReferralCompleted(ReferralEvent):
+    """A referral closed with an outcome the referrer can act on (as Primero records it).
+    Notifications tells the referrer, so the loop closes."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.referral-completed.v1",
+        routing_key="support.referral.completed",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A referral closed with its outcome.",
+    )
+
+    status: Literal[ReferralStatus.COMPLETED] = Field(
+        default=ReferralStatus.COMPLETED, description="Always completed."
+    )
+    successful: bool = Field(description="Whether the referral reached its aim.")
+    service_delivered: bool = Field(description="Whether the service was delivered.")
+    delivered_on: date | None = Field(default=None, description="When the service was delivered.")
+    reason: ReasonCode | None = Field(
+        default=None, description="Outcome reason from the configured list, mainly when not successful."
+    )
+
+
+class ReferralStatusChanged(ReferralEvent):
+    """A referral moved to a status that has no event of its own: in-progress, on-hold
+    or failed. Notifications tells the referrer."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.referral-status-changed.v1",
+        routing_key="support.referral.status-changed",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A referral went in progress, on hold or failed.",
+    )
+
+    status: Literal[ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD, ReferralStatus.FAILED] = (
+        Field(description="The new status.")
+    )
+    previous_status: ReferralStatus = Field(description="The status before.")
+    changed_by: ReferralSide = Field(description="The side that set the status.")
+    reason: ReasonCode | None = Field(
+        default=None, description="Reason from the configured list (on hold, failed)."
+    )
+
+
+class ReferralCancelled(ReferralEvent):
+    """A referral was cancelled (consent withdrawn, participant withdrawn, by the referrer).
+
+    Addressed to the care partner, who must stop at once; notifications tells the
+    referrer.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.support.referral-cancelled.v1",
+        routing_key="support.referral.cancelled",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A referral was cancelled; the care partner must stop (addressed).",
+        addressed_by="partner_id",
+    )
+
+    status: Literal[ReferralStatus.CANCELLED] = Field(
+        default=ReferralStatus.CANCELLED, description="Always cancelled."
+    )
+    reason: ReferralCancelReason = Field(description="Why it was cancelled.")
+
+
+class ReferralEscalated(ReferralEvent):
+    """A referral was not answered by its deadline. Notifications alerts the care
+    partner's and the programme's coordinators and the referrer."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.referral-escalated.v1",
+        routing_key="support.referral.escalated",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A referral was not answered in time.",
+    )
+
+    status: ReferralStatus = Field(description="The status it is stuck in.")
+    answer_due_by: AwareDatetime = Field(description="The deadline that passed.")
+    level: int = Field(ge=1, le=10, description="1 for the first escalation, higher for repeats.")
+
+
+class PreconditionArranged(ParticipantEvent):
+    """Childcare or transport was arranged (lesson L14). Planning may set a start date
+    once every needed precondition is arranged."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.precondition-arranged.v1",
+        routing_key="support.precondition.arranged",
+        producer="support",
+        consumers=_PLANNING_AND_NOTIFY,
+        summary="Childcare or transport was arranged, from / until, days covered.",
+    )
+
+    precondition_id: UUID = Field(description="The arrangement.")
+    kind: PreconditionKind = Field(description="Childcare or transport.")
+    partner_id: PartnerId = Field(description="The partner providing it.")
+    arranged_from: date = Field(description="First day covered.")
+    arranged_until: date | None = Field(default=None, description="Last day covered, when limited.")
+    days_covered: UniqueTuple[Weekday] = Field(min_length=1, description="The weekdays covered.")
+
+    @model_validator(mode="after")
+    def _period(self) -> Self:
+        if self.arranged_until is not None and self.arranged_until < self.arranged_from:
+            raise ValueError("arranged_until is before arranged_from")
+        return self
+
+
+class PreconditionLapsed(ParticipantEvent):
+    """An arranged precondition no longer holds (ended, or does not cover the scheduled
+    days). Planning pauses scheduling; notifications tells the contact person."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.precondition-lapsed.v1",
+        routing_key="support.precondition.lapsed",
+        producer="support",
+        consumers=_PLANNING_AND_NOTIFY,
+        summary="Childcare or transport lapsed.",
+    )
+
+    precondition_id: UUID = Field(description="The arrangement that lapsed.")
+    kind: PreconditionKind = Field(description="Childcare or transport.")
+    partner_id: PartnerId = Field(description="The partner that provided it.")
+    lapsed_on: date = Field(description="First day no longer covered.")
+    reason: LapseReason = Field(description="Why it lapsed.")
+    days_uncovered: UniqueTuple[Weekday] = Field(
+        default=(), description="Scheduled weekdays not covered (reason schedule_not_covered)."
+    )
+
+
+class PlacementConfirmed(ParticipantEvent):
+    """The responsible participation partner confirmed a workplace for a placement
+    request (lesson L4). Planning schedules the placement hours."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.placement-confirmed.v1",
+        routing_key="support.placement.confirmed",
+        producer="support",
+        consumers=_PLANNING_AND_NOTIFY,
+        summary="A workplace was confirmed for a placement request.",
+    )
+
+    placement_id: UUID = Field(description="The placement.")
+    placement_request_id: UUID = Field(description="The request it answers.")
+    partner_id: PartnerId = Field(description="The participation partner.")
+    employer_id: EmployerId = Field(description="The employer offering the workplace.")
+    location_id: LocationId = Field(description="Where the workplace is.")
+    activity: ParticipationActivity = Field(description="The kind of participation activity.")
+    starts_on: date = Field(description="First day on the workplace.")
+    ends_on: date | None = Field(default=None, description="Last day, when limited.")
+    hours_per_week: Hours = Field(description="Hours a week on the workplace.")
+
+
+class PlacementDeclined(ParticipantEvent):
+    """A participation partner could not offer a workplace for a request. Planning
+    adjusts or re-requests; notifications tells the lead partner."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.placement-declined.v1",
+        routing_key="support.placement.declined",
+        producer="support",
+        consumers=_PLANNING_AND_NOTIFY,
+        summary="A participation partner could not offer a workplace.",
+    )
+
+    placement_request_id: UUID = Field(description="The request.")
+    partner_id: PartnerId = Field(description="The participation partner that declined.")
+    reason: ReasonCode = Field(description="Why, from the configured list.")
+    rerouting: bool = Field(description="True when support asks another capable partner.")
+
+
+class JobCoachAssigned(ParticipantEvent):
+    """A job coach was assigned to a confirmed placement (lesson L8); the employer is a
+    contact who receives support too."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.job-coach-assigned.v1",
+        routing_key="support.job-coach.assigned",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A job coach was assigned to a placement.",
+    )
+
+    placement_id: UUID = Field(description="The placement.")
+    partner_id: PartnerId = Field(description="The partner the job coach works for.")
+    job_coach: StaffRef = Field(description="The job coach.")
+    employer_id: EmployerId = Field(description="The employer, also supported by the coach.")
+    assigned_from: date = Field(description="First day of the coaching.")
+
+
+class JobCoachCheckInRecorded(ParticipantEvent):
+    """A job coach recorded a check-in with the participant or the employer."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.job-coach-check-in-recorded.v1",
+        routing_key="support.job-coach-check-in.recorded",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A job-coach check-in with the participant or the employer was recorded.",
+    )
+
+    placement_id: UUID = Field(description="The placement.")
+    job_coach: StaffRef = Field(description="The job coach.")
+    party: CheckInParty = Field(description="Who the check-in was with.")
+    held_on: date = Field(description="The day of the check-in.")
+    outcome: CheckInOutcome = Field(description="How it went.")

@@ -1,0 +1,49 @@
+"""The command line every service shares: ``zroute-<service> serve|migrate``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Callable
+
+from zroute_runtime.service import ServiceDefinition, ServiceRuntime
+from zroute_runtime.settings import ServiceSettings
+
+
+def main(
+    definition: Callable[[], ServiceDefinition],
+    settings: Callable[[], ServiceSettings] = ServiceSettings,
+    argv: list[str] | None = None,
+) -> int:
+    """Entry point of a service's console script."""
+    service = definition().name
+    parser = argparse.ArgumentParser(prog=f"zroute-{service}", description=f"The Z-route {service} service.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="migrate, then run the HTTP API, consumer, outbox relay and timers")
+    sub.add_parser("migrate", help="apply database migrations and exit")
+    args = parser.parse_args(argv)
+
+    loaded = settings()
+    from zroute_runtime.logging import configure_logging
+
+    configure_logging(service, loaded.log_level, json=loaded.log_json)
+    runtime = ServiceRuntime(definition(), loaded)
+    if args.command == "migrate":
+        asyncio.run(runtime.migrate())
+        return 0
+    asyncio.run(_serve(runtime))
+    return 0
+
+
+async def _serve(runtime: ServiceRuntime) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await runtime.start()
+    print(f"zroute-{runtime.service} ready on http://{runtime.settings.http_host}:{runtime.http_port}",
+          file=sys.stderr, flush=True)
+    await stop.wait()
+    await runtime.stop()

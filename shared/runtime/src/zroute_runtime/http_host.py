@@ -1,0 +1,70 @@
+"""The HTTP side of a running service: its routers, plus the operator's clock control.
+
+Routers reach the running service through :data:`Runtime` (``app.state.runtime``),
+never through module globals, so several services can run in one test process.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from zroute_runtime.auth import Role, require_roles
+from zroute_runtime.clock import SimulatedClock
+from zroute_runtime.http import create_app
+
+if TYPE_CHECKING:
+    from zroute_runtime.service import ServiceRuntime
+
+
+def get_runtime(request: Request) -> ServiceRuntime:
+    return request.app.state.runtime
+
+
+Runtime = Annotated[Any, Depends(get_runtime)]
+"""The running :class:`~zroute_runtime.service.ServiceRuntime` (typed ``Any`` for FastAPI)."""
+
+
+class ClockState(BaseModel):
+    now: datetime
+    simulated: bool
+
+
+class ClockAdvance(BaseModel):
+    """How far to move a simulated clock; at most a year per call."""
+
+    seconds: float = Field(gt=0, le=366 * 24 * 3600)
+
+
+clock_router = APIRouter(prefix="/admin/clock", tags=["operations"])
+
+
+@clock_router.get("", dependencies=[Depends(require_roles(Role.OPERATOR))])
+async def read_clock(runtime: Runtime) -> ClockState:
+    """The service's current time, and whether it is simulated."""
+    return ClockState(now=runtime.clock.now(), simulated=isinstance(runtime.clock, SimulatedClock))
+
+
+@clock_router.post("/advance", dependencies=[Depends(require_roles(Role.OPERATOR))])
+async def advance_clock(body: ClockAdvance, runtime: Runtime) -> ClockState:
+    """Move a simulated clock forward and fire the timers that fell due (demo, tests)."""
+    if not isinstance(runtime.clock, SimulatedClock):
+        raise HTTPException(409, "this service runs on the system clock; it cannot be advanced")
+    await runtime.advance_clock(timedelta(seconds=body.seconds))
+    return ClockState(now=runtime.clock.now(), simulated=True)
+
+
+def build_app(runtime: ServiceRuntime) -> FastAPI:
+    app = create_app(
+        service=runtime.service,
+        settings=runtime.settings,
+        routers=[*runtime.definition.routers, clock_router],
+        readiness=runtime.ready,
+        metrics=runtime.metrics,
+        version=runtime.definition.version,
+    )
+    app.state.runtime = runtime
+    return app

@@ -1,0 +1,221 @@
+"""The app factory on a real endpoint: operational routes, request ids, metrics, error shape."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from zroute_runtime import http as http_module
+from zroute_runtime.auth import Role, TokenVerifier, issue_token
+from zroute_runtime.metrics import Metrics
+
+from tests.runtime.http_fixtures import SERVICE, local_settings, probe_app, serve
+
+SETTINGS = local_settings()
+CASEWORKER = {"Authorization": f"Bearer {issue_token(SETTINGS, 'staff-1', [Role.CASEWORKER])}"}
+
+
+@asynccontextmanager
+async def client_for(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with serve(app) as url, httpx.AsyncClient(base_url=url) as http:
+        yield http
+
+
+@pytest.fixture(scope="module")
+async def metrics() -> Metrics:
+    return Metrics(SERVICE)
+
+
+@pytest.fixture(scope="module")
+async def client(metrics: Metrics) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(probe_app(SETTINGS, metrics=metrics)) as http:
+        yield http
+
+
+# --- operational endpoints --------------------------------------------------------------
+
+
+async def test_health_answers_200_without_a_token(client) -> None:
+    response = await client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "service": SERVICE, "version": "0.0.1-test"}
+
+
+async def test_ready_answers_200_when_every_check_passes(client) -> None:
+    response = await client.get("/ready")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ready",
+        "checks": {"database": True, "broker": True},
+        "failed": [],
+    }
+
+
+async def test_ready_answers_503_naming_the_failed_checks() -> None:
+    async def broker_down() -> Mapping[str, bool]:
+        return {"database": True, "broker": False}
+
+    async with client_for(probe_app(readiness=broker_down)) as http:
+        response = await http.get("/ready")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["broker"]
+
+
+async def test_ready_answers_503_when_a_check_raises() -> None:
+    async def broken() -> Mapping[str, bool]:
+        raise ConnectionError("database refused")
+
+    async with client_for(probe_app(readiness=broken)) as http:
+        response = await http.get("/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"readiness_check": False}
+
+
+async def test_ready_answers_503_when_a_check_hangs(monkeypatch) -> None:
+    monkeypatch.setattr(http_module, "READINESS_TIMEOUT_S", 0.05)
+
+    async def hanging() -> Mapping[str, bool]:
+        await asyncio.sleep(60)
+        return {"database": True}
+
+    async with client_for(probe_app(readiness=hanging)) as http:
+        response = await http.get("/ready")
+    assert response.status_code == 503
+
+
+async def test_metrics_are_prometheus_text_labelled_by_route_template(client) -> None:
+    staff = issue_token(SETTINGS, "s", [Role.PARTNER_STAFF], partner_id="taalschool-a")
+    await client.get("/partners/taalschool-a/things", headers={"Authorization": f"Bearer {staff}"})
+    await client.get("/no/such/path")
+
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    assert (
+        'zroute_http_requests_total{method="GET",route="/partners/{partner_id}/things",'
+        f'service="{SERVICE}",status="200"}} 1.0'
+    ) in text
+    assert 'route="<unmatched>"' in text
+    assert "taalschool-a" not in text
+    assert "zroute_outbox_unpublished" in text
+
+
+async def test_two_apps_in_one_process_keep_separate_registries() -> None:
+    first, second = Metrics(SERVICE), Metrics(SERVICE)
+    probe_app(metrics=first)
+    probe_app(metrics=second)
+    first.record_published("nl.zroute.intake.intake-completed.v1")
+    payload, _ = second.render()
+    assert b"intake-completed" not in payload
+
+
+# --- request ids ----------------------------------------------------------------------
+
+
+async def test_every_response_carries_a_request_id(client) -> None:
+    response = await client.get("/health")
+    assert len(response.headers["X-Request-ID"]) == 32
+
+
+async def test_a_sane_incoming_request_id_is_kept(client) -> None:
+    response = await client.get("/health", headers={"X-Request-ID": "abc-123.XYZ_9"})
+    assert response.headers["X-Request-ID"] == "abc-123.XYZ_9"
+
+
+async def test_an_unsafe_incoming_request_id_is_replaced(client) -> None:
+    response = await client.get("/health", headers={"X-Request-ID": "bad id\twith spaces"})
+    assert response.headers["X-Request-ID"] != "bad id\twith spaces"
+
+
+# --- one error shape ----------------------------------------------------------------------
+
+
+async def test_validation_errors_name_location_and_message_but_never_echo_input(client) -> None:
+    response = await client.post(
+        "/things", json={"count": 111222333, "code": "Jan Jansen"}, headers=CASEWORKER
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "request validation failed"
+    assert {tuple(d["loc"]) for d in body["detail"]} == {("body", "count"), ("body", "code")}
+    assert all(set(d) == {"loc", "msg", "type"} for d in body["detail"])
+    assert "111222333" not in response.text
+    assert "Jansen" not in response.text
+
+
+async def test_a_malformed_json_body_gets_422_without_echo(client) -> None:
+    response = await client.post(
+        "/things",
+        content=b'{"count": 3, "code": "Jan Jansen"',
+        headers={**CASEWORKER, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.json()["error"] == "request validation failed"
+    assert "Jansen" not in response.text
+
+
+async def test_an_unknown_path_gets_404_in_the_error_shape(client) -> None:
+    response = await client.get("/nowhere")
+    assert response.status_code == 404
+    assert response.json() == {"error": "Not Found", "detail": []}
+
+
+async def test_a_wrong_method_gets_405_in_the_error_shape(client) -> None:
+    response = await client.delete("/cases", headers=CASEWORKER)
+    assert response.status_code == 405
+    assert response.json() == {"error": "Method Not Allowed", "detail": []}
+
+
+async def test_a_bug_in_a_handler_gets_a_json_500_with_the_request_id(client) -> None:
+    response = await client.get("/boom", headers={**CASEWORKER, "X-Request-ID": "req-500"})
+    assert response.status_code == 500
+    assert response.json() == {"error": "internal server error", "detail": []}
+    assert response.headers["X-Request-ID"] == "req-500"
+    assert "a bug in a handler" not in response.text
+
+
+async def test_a_valid_request_succeeds(client) -> None:
+    response = await client.post("/things", json={"count": 3, "code": "abc"}, headers=CASEWORKER)
+    assert response.status_code == 201
+    assert response.json() == {"count": 3, "code": "abc"}
+
+
+# --- wiring ---------------------------------------------------------------------------
+
+
+async def test_openapi_offers_the_bearer_scheme_on_protected_routes_only(client) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    assert spec["components"]["securitySchemes"]["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "A JWT from the identity provider (or `issue_token` for local runs).",
+    }
+    assert spec["paths"]["/cases"]["get"]["security"] == [{"bearer": []}]
+    assert "security" not in spec["paths"]["/health"]["get"]
+    assert "/metrics" not in spec["paths"]
+
+
+def test_the_factory_puts_the_verifier_on_app_state() -> None:
+    app = probe_app()
+    assert isinstance(app.state.auth, TokenVerifier)
+
+
+async def test_the_services_own_lifespan_runs_inside_the_app() -> None:
+    calls: list[str] = []
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        calls.append("start")
+        yield
+        calls.append("stop")
+
+    async with client_for(probe_app(lifespan=lifespan)) as http:
+        assert (await http.get("/health")).status_code == 200
+        assert calls == ["start"]
+    assert calls == ["start", "stop"]
