@@ -14,7 +14,6 @@ so runs on a shared machine do not see each other.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import uuid
@@ -33,7 +32,9 @@ TEST_SIGNING_KEY = "test-signing-key-not-for-production-0123456789"
 def _reachable(url: str, default_port: int) -> bool:
     parts = urlsplit(url)
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 2):
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 2
+        ):
             return True
     except OSError:
         return False

@@ -100,7 +100,9 @@ class _Builder:
         pattern = schema.get("pattern")
         if pattern in _STRING_BY_PATTERN:
             return _STRING_BY_PATTERN[pattern](index)
-        raise ValueError(f"no sample string for pattern {pattern!r}: add it to tests/contract/samples.py")
+        raise ValueError(
+            f"no sample string for pattern {pattern!r}: add it to tests/contract/samples.py"
+        )
 
 
 def sample_data(cls: type[Event]) -> dict[str, Any]:

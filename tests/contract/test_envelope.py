@@ -9,8 +9,6 @@ import pytest
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.v1.http import from_json as legacy_from_json
 from jsonschema import Draft202012Validator
-
-from tests.contract.samples import all_samples, sample_event
 from zroute_contract import generate
 from zroute_contract.envelope import (
     InvalidEvent,
@@ -22,6 +20,8 @@ from zroute_contract.envelope import (
 from zroute_contract.events import IntakeCompleted, ParticipantRegistered
 from zroute_contract.events.base import SERVICES, event_types
 from zroute_contract.types import PARTNER_ID_PATTERN
+
+from tests.contract.samples import all_samples, sample_event
 
 SOURCE = "urn:nld:oin:00000001234567890000:systeem:intake"
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
@@ -92,7 +92,11 @@ def test_the_envelope_matches_its_committed_json_schema():
 
 
 def test_optional_attributes_are_left_out_not_null():
-    raw = _raw(build_event(sample_event(ParticipantRegistered), source=SOURCE, sequence=1, correlation_id="c"))
+    raw = _raw(
+        build_event(
+            sample_event(ParticipantRegistered), source=SOURCE, sequence=1, correlation_id="c"
+        )
+    )
     assert None not in raw.values()
     assert "subject" not in raw and "traceparent" not in raw
 
@@ -102,7 +106,7 @@ def test_optional_attributes_are_left_out_not_null():
 
 def test_rejects_a_body_that_is_not_json():
     assert _reason_for(b"{not json").startswith("body is not JSON")
-    assert _reason_for(b"\xff\xfe") .startswith("body is not JSON")
+    assert _reason_for(b"\xff\xfe").startswith("body is not JSON")
     assert _reason_for(b"[1, 2]") == "body is not a JSON object"
 
 
@@ -213,7 +217,9 @@ def test_round_trip_of_every_event_type(sample):
     assert type(payload) is type(sample)
     assert parsed_envelope == envelope
     assert parsed_envelope.subject == getattr(sample, "participant_ref", None)
-    schema = json.loads((generate.SCHEMA_DIR / f"{sample.spec.type}.json").read_text(encoding="utf-8"))
+    schema = json.loads(
+        (generate.SCHEMA_DIR / f"{sample.spec.type}.json").read_text(encoding="utf-8")
+    )
     Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(
         json.loads(body)["data"]
     )
@@ -226,5 +232,5 @@ def test_a_model_validator_error_is_reported_without_values():
         {"domain": "housing", "severity": "severe"},
     ]
     reason = _reason_for(raw)
-    assert "data.needs" in reason or "data:" in reason or "data.(root)" in reason or "data." in reason
-    assert "each life domain" in reason
+    assert "data.needs: " in reason and "each life domain at most once" in reason
+    assert "severe" not in reason and "light" not in reason

@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-
-from tests.contract.samples import all_samples, sample_data
 from zroute_contract import generate
 from zroute_contract.events import IntakeCompleted
 from zroute_contract.events.base import Event, event_types
 from zroute_contract.events.codes import HEALTH_DOMAINS, CareCategory
 from zroute_contract.types import PARTICIPANT_REF_PATTERN
+
+from tests.contract.samples import all_samples, sample_data
 
 # Name parts that would label personal data of a participant (or any person).
 FORBIDDEN_NAME_PARTS = {

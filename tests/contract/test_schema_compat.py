@@ -5,7 +5,6 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
-
 from zroute_contract import generate
 from zroute_contract.compat import breaking_changes
 
@@ -26,16 +25,21 @@ def test_released_baseline_exists():
 def test_every_released_schema_still_exists_and_is_extended_additively_only():
     for released_path in sorted(RELEASED.glob("*.json")):
         current_path = generate.SCHEMA_DIR / released_path.name
-        assert current_path.is_file(), f"{released_path.name} was released and must not disappear in v1"
+        assert current_path.is_file(), (
+            f"{released_path.name} was released and must not disappear in v1"
+        )
         problems = breaking_changes(_load(released_path), _load(current_path))
         assert problems == [], (
-            f"{released_path.name} changed incompatibly; add a .v2 type instead:\n" + "\n".join(problems)
+            f"{released_path.name} changed incompatibly; add a .v2 type instead:\n"
+            + "\n".join(problems)
         )
 
 
 def test_every_current_schema_has_a_released_baseline():
     missing = [
-        p.name for p in sorted(generate.SCHEMA_DIR.glob("*.json")) if not (RELEASED / p.name).exists()
+        p.name
+        for p in sorted(generate.SCHEMA_DIR.glob("*.json"))
+        if not (RELEASED / p.name).exists()
     ]
     assert missing == [], f"new types without a baseline; run ./run schemas --release: {missing}"
 
@@ -110,7 +114,9 @@ def test_a_new_required_field_is_caught():
     class V2(V1):
         extra: int
 
-    assert breaking_changes(_schema(V1), _schema(V2)) == ["extra: new required property (was absent)"]
+    assert breaking_changes(_schema(V1), _schema(V2)) == [
+        "extra: new required property (was absent)"
+    ]
 
 
 def test_an_optional_field_becoming_required_is_caught():

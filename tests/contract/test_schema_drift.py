@@ -13,7 +13,9 @@ def test_every_event_type_has_its_committed_schema():
         path = generate.SCHEMA_DIR / f"{event_type}.json"
         assert path.is_file(), f"no committed schema for {event_type}; {HINT}"
         committed = json.loads(path.read_text(encoding="utf-8"))
-        assert committed == generate.event_schema(cls), f"{path.name} drifted from {cls.__name__}; {HINT}"
+        assert committed == generate.event_schema(cls), (
+            f"{path.name} drifted from {cls.__name__}; {HINT}"
+        )
         assert path.read_text(encoding="utf-8") == generate.render_json(committed), (
             f"{path.name} is not in canonical form; {HINT}"
         )

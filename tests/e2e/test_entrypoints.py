@@ -45,11 +45,16 @@ async def test_the_console_script_serves_and_stops_cleanly(
         "ZROUTE_LOG_LEVEL": "INFO",
     }
     janitor.exchanges.update({f"{name_prefix}.events", f"{name_prefix}.dead-letter"})
-    janitor.queues.update({f"{name_prefix}.{service}", f"{name_prefix}.{service}.dead-letter"}
-                          | {f"{name_prefix}.{service}.retry.{d}" for d in (1000, 10000, 60000)})
+    janitor.queues.update(
+        {f"{name_prefix}.{service}", f"{name_prefix}.{service}.dead-letter"}
+        | {f"{name_prefix}.{service}.retry.{d}" for d in (1000, 10000, 60000)}
+    )
     process = await asyncio.create_subprocess_exec(
-        str(script), "serve", env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        str(script),
+        "serve",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

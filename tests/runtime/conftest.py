@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
-
-from tests.runtime.probe import MIGRATIONS, probe_settings
 from zroute_runtime import migrate
 from zroute_runtime.clock import SimulatedClock
 from zroute_runtime.db import create_pool, ensure_database
 from zroute_runtime.settings import ServiceSettings
+
+from tests.runtime.probe import MIGRATIONS, probe_settings
 
 SOURCE = "urn:nld:oin:00000001002220647000:systeem:zroute-probe"
 

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import aio_pika
-
-from tests.contract.samples import sample_event
 from zroute_contract.events.intake import ParticipantRegistered
 from zroute_contract.types import new_participant_ref
 from zroute_runtime.messagebus import HandlerContext, Unprocessable
@@ -25,6 +23,8 @@ from zroute_runtime.service import ServiceDefinition, ServiceRuntime
 from zroute_runtime.settings import ServiceSettings
 from zroute_runtime.timers import DueTimer
 from zroute_runtime.unit_of_work import UnitOfWork
+
+from tests.contract.samples import sample_event
 
 MIGRATIONS = Path(__file__).parent / "probe_migrations"
 FAILING: dict[str, int] = {}  # participant ref -> how many more times to fail
@@ -122,7 +122,9 @@ async def capture(
     return result
 
 
-async def start_probe(settings: ServiceSettings, instance: str = "a", **kwargs: Any) -> ServiceRuntime:
+async def start_probe(
+    settings: ServiceSettings, instance: str = "a", **kwargs: Any
+) -> ServiceRuntime:
     runtime = ServiceRuntime(probe_definition(instance), settings)
     await runtime.start(**({"http": False} | kwargs))
     return runtime

@@ -6,12 +6,12 @@ import json
 
 import aio_pika
 import pytest
+from zroute_contract.envelope import build_event
+from zroute_runtime.consumer import REASON_HEADER, REASON_KIND_HEADER, RETRIES_HEADER
 
 from tests.helpers import wait_for
 from tests.runtime.conftest import SOURCE
 from tests.runtime.probe import FAILING, UNPROCESSABLE, registered, start_probe
-from zroute_contract.envelope import build_event
-from zroute_runtime.consumer import REASON_HEADER, REASON_KIND_HEADER, RETRIES_HEADER
 
 ROUTING_KEY = "intake.participant.registered"
 
@@ -23,8 +23,14 @@ async def probe(settings):
     await runtime.stop()
 
 
-async def send(connection, settings, body: bytes, *, message_id: str | None = None,
-               routing_key: str = ROUTING_KEY) -> None:
+async def send(
+    connection,
+    settings,
+    body: bytes,
+    *,
+    message_id: str | None = None,
+    routing_key: str = ROUTING_KEY,
+) -> None:
     channel = await connection.channel(publisher_confirms=True)
     exchange = await channel.get_exchange(settings.exchange_name)
     await exchange.publish(aio_pika.Message(body, message_id=message_id), routing_key=routing_key)
@@ -32,8 +38,14 @@ async def send(connection, settings, body: bytes, *, message_id: str | None = No
 
 
 def event_body(payload, sequence: int = 1, event_id: str | None = None) -> tuple[str, bytes]:
-    envelope = build_event(payload, source=SOURCE, sequence=sequence, correlation_id="c-test",
-                           subject=payload.participant_ref, event_id=event_id)
+    envelope = build_event(
+        payload,
+        source=SOURCE,
+        sequence=sequence,
+        correlation_id="c-test",
+        subject=payload.participant_ref,
+        event_id=event_id,
+    )
     return envelope.id, envelope.to_json()
 
 
@@ -73,8 +85,9 @@ async def test_a_redelivered_event_has_no_second_effect(probe, amqp_connection, 
     await send(amqp_connection, settings, event_body(sentinel, 2)[1])
     await wait_for(lambda: effects(probe, sentinel.participant_ref), what="the sentinel")
     assert await effects(probe, event.participant_ref) == 1
-    inbox = await probe.pool.fetchval("SELECT count(*) FROM zr_inbox WHERE event_id = $1::uuid",
-                                      event_id)
+    inbox = await probe.pool.fetchval(
+        "SELECT count(*) FROM zr_inbox WHERE event_id = $1::uuid", event_id
+    )
     assert inbox == 1
 
 
@@ -119,10 +132,18 @@ async def test_an_event_type_the_service_does_not_handle_is_dead_lettered(
 ):
     from tests.contract.samples import all_samples
 
-    other = next(s for s in all_samples() if s.spec.type != registered().spec.type
-                 and not s.spec.addressed_by)
-    envelope = build_event(other, source=SOURCE, sequence=1, correlation_id="c",
-                           subject=getattr(other, "participant_ref", None))
+    other = next(
+        s
+        for s in all_samples()
+        if s.spec.type != registered().spec.type and not s.spec.addressed_by
+    )
+    envelope = build_event(
+        other,
+        source=SOURCE,
+        sequence=1,
+        correlation_id="c",
+        subject=getattr(other, "participant_ref", None),
+    )
     # published with the key the probe is bound to: wrongly routed
     await send(amqp_connection, settings, envelope.to_json())
     [dead] = await wait_for_dead_letters(amqp_connection, settings, 1)

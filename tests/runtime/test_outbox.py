@@ -6,15 +6,15 @@ import asyncio
 import json
 
 import pytest
-
-from tests.helpers import wait_for
-from tests.runtime.conftest import SOURCE
-from tests.runtime.probe import capture, registered
 from zroute_contract.envelope import parse_event
 from zroute_runtime.context import MessageContext
 from zroute_runtime.relay import OutboxRelay
 from zroute_runtime.topology import declare_exchange, open_channel
 from zroute_runtime.unit_of_work import UnitOfWork
+
+from tests.helpers import wait_for
+from tests.runtime.conftest import SOURCE
+from tests.runtime.probe import capture, registered
 
 
 def uow_for(pool, clock, **kwargs) -> UnitOfWork:
@@ -24,8 +24,9 @@ def uow_for(pool, clock, **kwargs) -> UnitOfWork:
 async def make_relay(pool, amqp_connection, settings, **kwargs) -> OutboxRelay:
     channel = await open_channel(amqp_connection)
     await declare_exchange(channel, settings.exchange_name)
-    return OutboxRelay(pool, channel, exchange=settings.exchange_name, service="probe",
-                       poll_interval=0.1, **kwargs)
+    return OutboxRelay(
+        pool, channel, exchange=settings.exchange_name, service="probe", poll_interval=0.1, **kwargs
+    )
 
 
 async def unpublished(pool) -> int:
@@ -119,8 +120,13 @@ async def test_a_writer_that_flushes_later_waits_and_gets_the_next_number(pool, 
     first.emit(registered(first_ref))
     from zroute_runtime.outbox import write_events
 
-    await write_events(first.conn, source=SOURCE, events=first.collect_new_events(),
-                       context=first.context, now=clock.now())
+    await write_events(
+        first.conn,
+        source=SOURCE,
+        events=first.collect_new_events(),
+        context=first.context,
+        now=clock.now(),
+    )
 
     async def second_writer() -> None:
         async with uow_for(pool, clock) as uow:
@@ -130,9 +136,12 @@ async def test_a_writer_that_flushes_later_waits_and_gets_the_next_number(pool, 
     second = asyncio.create_task(second_writer())
 
     async def second_is_waiting_on_the_lock() -> bool:
-        return bool(await pool.fetchval(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE wait_event_type = 'Lock' AND query LIKE '%zr_outbox_sequence%'"))
+        return bool(
+            await pool.fetchval(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND query LIKE '%zr_outbox_sequence%'"
+            )
+        )
 
     await wait_for(second_is_waiting_on_the_lock, what="the second writer to wait")
     assert not second.done()
@@ -141,7 +150,8 @@ async def test_a_writer_that_flushes_later_waits_and_gets_the_next_number(pool, 
     await first.__aexit__(None, None, None)
     await second
     rows = await pool.fetch(
-        "SELECT sequence, body::jsonb->>'subject' AS subject FROM zr_outbox ORDER BY sequence")
+        "SELECT sequence, body::jsonb->>'subject' AS subject FROM zr_outbox ORDER BY sequence"
+    )
     assert [(r["sequence"], r["subject"]) for r in rows] == [(1, first_ref), (2, second_ref)]
 
 
@@ -194,8 +204,9 @@ async def test_two_relays_at_once_publish_everything_in_order_per_participant(
                 uow.emit(registered(ref))
             await uow.commit()
     total = await pool.fetchval("SELECT count(*) FROM zr_outbox")
-    relays = [await make_relay(pool, amqp_connection, settings, batch_size=7, window=5)
-              for _ in range(2)]
+    relays = [
+        await make_relay(pool, amqp_connection, settings, batch_size=7, window=5) for _ in range(2)
+    ]
     while await unpublished(pool):
         await asyncio.gather(*(r.publish_pending() for r in relays))
     await wait_for(lambda: len(seen.messages) >= total, what=f"{total} events")
@@ -228,13 +239,13 @@ async def test_commit_wakes_the_relay_without_waiting_for_the_poll(
 ):
     seen = await capture(amqp_connection, settings.exchange_name)
     channel = await open_channel(amqp_connection)
-    relay = OutboxRelay(pool, channel, exchange=settings.exchange_name, service="probe",
-                        poll_interval=3600)  # the poll would never come in time
+    relay = OutboxRelay(
+        pool, channel, exchange=settings.exchange_name, service="probe", poll_interval=3600
+    )  # the poll would never come in time
     relay.start()
     try:
         await relay.publish_pending()  # settle the first loop
-        async with uow_for(pool, clock, on_commit=relay.wake,
-                           context=MessageContext.new()) as uow:
+        async with uow_for(pool, clock, on_commit=relay.wake, context=MessageContext.new()) as uow:
             uow.emit(registered())
             await uow.commit()
         await wait_for(lambda: seen.messages, timeout=5, what="the woken relay")

@@ -5,19 +5,23 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from tests.runtime.conftest import SOURCE
-from tests.runtime.probe import timer_recorder
 from zroute_runtime import timers
 from zroute_runtime.clock import SimulatedClock
 from zroute_runtime.timers import TimerRunner
 from zroute_runtime.unit_of_work import UnitOfWork
 
+from tests.runtime.conftest import SOURCE
+from tests.runtime.probe import timer_recorder
+
 
 def runner(pool, clock, instance: str) -> TimerRunner:
     return TimerRunner(
-        pool, clock=clock, handlers={"probe-reminder": timer_recorder(instance)},
+        pool,
+        clock=clock,
+        handlers={"probe-reminder": timer_recorder(instance)},
         uow_factory=lambda ctx: UnitOfWork(pool, source=SOURCE, clock=clock, context=ctx),
-        service="probe", poll_interval=0.05,
+        service="probe",
+        poll_interval=0.05,
     )
 
 

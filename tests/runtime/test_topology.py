@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import aio_pika
+from zroute_runtime.topology import ServiceTopology, declare
 
 from tests.helpers import wait_for
-from zroute_runtime.topology import ServiceTopology, declare
 
 
 def probe_topology(settings) -> ServiceTopology:

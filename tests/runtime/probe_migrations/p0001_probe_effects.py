@@ -3,7 +3,7 @@
 Revision ID: p0001
 """
 
-from alembic import op
+from zroute_runtime.migrate import execute_script
 
 revision = "p0001"
 down_revision = None
@@ -12,7 +12,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.execute(
+    execute_script(
         """
         CREATE TABLE probe_effects (
             id          bigserial PRIMARY KEY,
@@ -30,4 +30,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE probe_timer_effects, probe_effects")
+    execute_script("DROP TABLE probe_timer_effects, probe_effects")

@@ -1,4 +1,4 @@
-"""Wires the intake service: its handlers, timers, routers and migrations, chosen here only."""
+"""Wires the intake service: handlers, timers, routers and migrations are chosen here only."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Wires the notifications service: its handlers, timers, routers and migrations, chosen here only."""
+"""Wires the notifications service: its handlers, timers, routers and migrations."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Wires the planning service: its handlers, timers, routers and migrations, chosen here only."""
+"""Wires the planning service: handlers, timers, routers and migrations are chosen here only."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Wires the support service: its handlers, timers, routers and migrations, chosen here only."""
+"""Wires the support service: handlers, timers, routers and migrations are chosen here only."""
 
 from __future__ import annotations
 

@@ -32,9 +32,11 @@ with the `zroute-contract` package).
   only that partner's binding receives it. Care categories and other health details
   travel only on addressed events.
 - Within a major version (`.v1`) changes are additive only: new optional fields, new
-  code values, new event types. Consumers ignore fields they do not know and treat an
-  unknown code as "other". `schemas/released/` holds the schemas as first released;
-  a test compares the current ones against them.
+  code values, new event types. Consumers ignore fields they do not know. A new code
+  value is published in the contract before any producer sends it, so consumers can
+  take it up first (the Python models reject a code they do not know).
+  `schemas/released/` holds the schemas as first released; a test compares the current
+  ones against them.
 - Dates are ISO 8601 (`YYYY-MM-DD`), instants RFC 3339 with an offset; hours are
   numbers in quarters of an hour.
 """
@@ -151,7 +153,10 @@ def _event_section(event_type: str, schema: dict[str, Any]) -> list[str]:
 def catalogue_markdown(schemas: dict[str, dict[str, Any]]) -> str:
     """The catalogue document for the event schemas, keyed by event type."""
     lines = [_INTRO, "## Overview", ""]
-    lines += ["| Event type | Routing key | Producer | Consumers | Summary |", "|---|---|---|---|---|"]
+    lines += [
+        "| Event type | Routing key | Producer | Consumers | Summary |",
+        "|---|---|---|---|---|",
+    ]
     by_producer = {
         producer: {t: s for t, s in schemas.items() if s["x-zroute-producer"] == producer}
         for producer in SERVICES

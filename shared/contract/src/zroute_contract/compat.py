@@ -18,7 +18,13 @@ from typing import Any
 Schema = dict[str, Any]
 
 # Bus metadata whose change breaks bindings or dispatch even when the data is unchanged.
-_FIXED_METADATA = ("$id", "x-zroute-type", "x-zroute-routing-key", "x-zroute-producer", "x-zroute-addressed-by")
+_FIXED_METADATA = (
+    "$id",
+    "x-zroute-type",
+    "x-zroute-routing-key",
+    "x-zroute-producer",
+    "x-zroute-addressed-by",
+)
 # A current value above (below) the released one, or a bound that was not there, rejects
 # values the released schema accepted.
 _UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
@@ -35,7 +41,9 @@ def breaking_changes(released: Schema, current: Schema) -> list[str]:
     checker = _Checker(released, current)
     for key in _FIXED_METADATA:
         if released.get(key) != current.get(key):
-            checker.problems.append(f"(root): {key} changed from {released.get(key)!r} to {current.get(key)!r}")
+            checker.problems.append(
+                f"(root): {key} changed from {released.get(key)!r} to {current.get(key)!r}"
+            )
     checker.compare(released, current, "")
     return checker.problems
 
@@ -127,7 +135,10 @@ class _Checker:
             where = f"{path}.{name}" if path else name
             was = "optional" if name in old_props else "absent"
             self._report(where, f"new required property (was {was})")
-        if new.get("additionalProperties") is False and old.get("additionalProperties") is not False:
+        if (
+            new.get("additionalProperties") is False
+            and old.get("additionalProperties") is not False
+        ):
             self._report(path, "additional properties no longer allowed")
 
     def _compare_arrays(self, old: Schema, new: Schema, path: str) -> None:

@@ -171,7 +171,8 @@ def parse_event(body: bytes | str) -> tuple[CloudEvent, Event]:
         envelope = CloudEvent.model_validate(raw)
     except ValidationError as exc:
         raise InvalidEvent(
-            f"envelope invalid: {_describe(exc, '')}", raw.get("type") if isinstance(raw.get("type"), str) else None
+            f"envelope invalid: {_describe(exc, '')}",
+            raw.get("type") if isinstance(raw.get("type"), str) else None,
         ) from None
     try:
         cls = event_class(envelope.type)
@@ -180,5 +181,7 @@ def parse_event(body: bytes | str) -> tuple[CloudEvent, Event]:
     try:
         payload = cls.model_validate(envelope.data)
     except ValidationError as exc:
-        raise InvalidEvent(f"data invalid for {envelope.type}: {_describe(exc, 'data.')}", envelope.type) from None
+        raise InvalidEvent(
+            f"data invalid for {envelope.type}: {_describe(exc, 'data.')}", envelope.type
+        ) from None
     return envelope, payload

@@ -19,9 +19,13 @@ def main(
 ) -> int:
     """Entry point of a service's console script."""
     service = definition().name
-    parser = argparse.ArgumentParser(prog=f"zroute-{service}", description=f"The Z-route {service} service.")
+    parser = argparse.ArgumentParser(
+        prog=f"zroute-{service}", description=f"The Z-route {service} service."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="migrate, then run the HTTP API, consumer, outbox relay and timers")
+    sub.add_parser(
+        "serve", help="migrate, then run the HTTP API, consumer, outbox relay and timers"
+    )
     sub.add_parser("migrate", help="apply database migrations and exit")
     args = parser.parse_args(argv)
 
@@ -43,7 +47,10 @@ async def _serve(runtime: ServiceRuntime) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await runtime.start()
-    print(f"zroute-{runtime.service} ready on http://{runtime.settings.http_host}:{runtime.http_port}",
-          file=sys.stderr, flush=True)
+    print(
+        f"zroute-{runtime.service} ready on http://{runtime.settings.http_host}:{runtime.http_port}",
+        file=sys.stderr,
+        flush=True,
+    )
     await stop.wait()
     await runtime.stop()

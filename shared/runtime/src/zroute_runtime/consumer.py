@@ -25,13 +25,14 @@ from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
-
 from zroute_contract.envelope import CloudEvent, InvalidEvent, parse_event
 from zroute_contract.events.base import Event
+
 from zroute_runtime import inbox
 from zroute_runtime.context import MessageContext
-from zroute_runtime.metrics import Metrics
+from zroute_runtime.logging import event_context
 from zroute_runtime.messagebus import HandlerContext, HandlerRegistry, Unprocessable
+from zroute_runtime.metrics import Metrics
 from zroute_runtime.privacy import mask_bsns
 from zroute_runtime.publisher import publish
 from zroute_runtime.topology import ServiceTopology
@@ -78,11 +79,29 @@ class EventConsumer:
             return
         if envelope.type not in self._handlers:
             await self._dead_letter(
-                message, routing_key, "unexpected-type",
+                message,
+                routing_key,
+                "unexpected-type",
                 f"{self._service} has no handler for {envelope.type}",
             )
             return
         started = time.perf_counter()
+        with event_context(
+            event_id=envelope.id,
+            correlation_id=envelope.correlationid,
+            causation_id=envelope.causationid,
+            event_type=envelope.type,
+        ):
+            await self._process(message, envelope, payload, routing_key, started)
+
+    async def _process(
+        self,
+        message: AbstractIncomingMessage,
+        envelope: CloudEvent,
+        payload: Event,
+        routing_key: str,
+        started: float,
+    ) -> None:
         try:
             outcome = await self._handle(envelope, payload, routing_key)
         except Unprocessable as exc:
@@ -98,8 +117,11 @@ class EventConsumer:
         )
         log.info(
             "event_handled" if outcome == "handled" else "event_duplicate_ignored",
-            extra={"event_id": envelope.id, "event_type": envelope.type,
-                   "correlation_id": envelope.correlationid},
+            extra={
+                "event_id": envelope.id,
+                "event_type": envelope.type,
+                "correlation_id": envelope.correlationid,
+            },
         )
 
     async def _handle(self, envelope: CloudEvent, payload: Event, routing_key: str) -> str:
@@ -140,21 +162,29 @@ class EventConsumer:
         error = mask_bsns(f"{type(exc).__name__}: {exc}")[:300]
         if retries >= self._topology.max_retries:
             await self._dead_letter(
-                message, routing_key, "retries-exhausted",
+                message,
+                routing_key,
+                "retries-exhausted",
                 f"handler failed after {retries + 1} attempts: {error}",
             )
             return
         attempt = retries + 1
         headers = dict(message.headers or {})
         headers.update({RETRIES_HEADER: attempt, ROUTING_KEY_HEADER: routing_key})
-        await publish(self._channel, "", self._topology.retry_queue(attempt),
-                      self._copy(message, headers))
+        await publish(
+            self._channel, "", self._topology.retry_queue(attempt), self._copy(message, headers)
+        )
         await message.ack()
         self._metrics.record_retried(envelope.type)
         log.warning(
             "event_retry_scheduled",
-            extra={"event_id": envelope.id, "event_type": envelope.type, "attempt": attempt,
-                   "delay_ms": self._topology.retry_delays_ms[attempt - 1], "error": error},
+            extra={
+                "event_id": envelope.id,
+                "event_type": envelope.type,
+                "attempt": attempt,
+                "delay_ms": self._topology.retry_delays_ms[attempt - 1],
+                "error": error,
+            },
         )
 
     async def _dead_letter(
@@ -180,8 +210,12 @@ class EventConsumer:
         self._metrics.record_dead_lettered(kind)
         log.error(
             "event_dead_lettered",
-            extra={"message_id": message.message_id, "reason_kind": kind, "reason": reason,
-                   "routing_key": routing_key},
+            extra={
+                "message_id": message.message_id,
+                "reason_kind": kind,
+                "reason": reason,
+                "routing_key": routing_key,
+            },
         )
 
     @staticmethod

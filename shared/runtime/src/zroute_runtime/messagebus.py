@@ -12,6 +12,7 @@ from typing import Any
 
 from zroute_contract.envelope import CloudEvent
 from zroute_contract.events.base import Event
+
 from zroute_runtime.unit_of_work import UnitOfWork
 
 

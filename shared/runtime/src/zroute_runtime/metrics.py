@@ -64,8 +64,9 @@ class Metrics:
         self.events_dead_lettered = Counter(
             "zroute_events_dead_lettered_total",
             "Messages moved to the dead-letter queue; each one needs an operator. "
-            "reason_kind says why: invalid (failed validation), unknown_type, or "
-            "retries_exhausted (the handler kept failing).",
+            "reason_kind says why: invalid (failed validation), unexpected-type (no "
+            "handler here: wrongly routed), unprocessable (refused for good, e.g. an "
+            "unknown participant) or retries-exhausted (the handler kept failing).",
             ["service", "reason_kind"],
             registry=reg,
         )

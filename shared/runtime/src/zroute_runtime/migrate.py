@@ -16,6 +16,21 @@ from alembic.config import Config
 RUNTIME_MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def execute_script(sql: str) -> None:
+    """Run a multi-statement SQL script inside a migration's transaction.
+
+    SQLAlchemy's asyncpg adapter prepares every statement, and PostgreSQL refuses to
+    prepare several at once; asyncpg's own ``execute`` without arguments uses the
+    simple query protocol, which takes a whole script, on the same connection and in
+    the same transaction.
+    """
+    from alembic import op
+    from sqlalchemy.util import await_only
+
+    raw = op.get_bind().connection.driver_connection
+    await_only(raw.execute(sql))
+
+
 def _sqlalchemy_url(url: str) -> str:
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
@@ -30,7 +45,7 @@ def alembic_config(database_url: str, service_versions: Path | None) -> Config:
     if service_versions is not None:
         locations.append(str(service_versions))
     # A space separator keeps paths with ':' or ',' out of trouble.
-    config.set_main_option("version_path_separator", "space")
+    config.set_main_option("path_separator", "space")
     config.set_main_option("version_locations", " ".join(locations))
     config.set_main_option("sqlalchemy.url", _sqlalchemy_url(database_url).replace("%", "%%"))
     return config

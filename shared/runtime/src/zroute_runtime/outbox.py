@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
-
 from zroute_contract.envelope import build_event
 from zroute_contract.events.base import Event
+
 from zroute_runtime.context import MessageContext
 
 

@@ -9,7 +9,6 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, DeliveryMode
 from aiormq.exceptions import DeliveryError, PublishError
 from pamqp.commands import Basic
-
 from zroute_contract.envelope import CONTENT_TYPE
 
 
@@ -61,8 +60,10 @@ async def publish(
     :class:`NotConfirmedError` when the broker nacks. ``channel`` must come from
     :func:`zroute_runtime.topology.open_channel` (confirms on, returns raise).
     """
-    target = channel.default_exchange if exchange == "" else await channel.get_exchange(
-        exchange, ensure=False
+    target = (
+        channel.default_exchange
+        if exchange == ""
+        else await channel.get_exchange(exchange, ensure=False)
     )
     try:
         confirmation = await target.publish(message, routing_key=routing_key, mandatory=True)

@@ -192,8 +192,12 @@ class OutboxRelay:
                     result.failed[row["id"]] = f"{type(exc).__name__}: {exc}"[:500]
                     log.warning(
                         "outbox_publish_failed",
-                        extra={"event_id": row["event_id"], "event_type": row["event_type"],
-                               "error": type(exc).__name__, "attempts": row["attempts"] + 1},
+                        extra={
+                            "event_id": row["event_id"],
+                            "event_type": row["event_type"],
+                            "error": type(exc).__name__,
+                            "attempts": row["attempts"] + 1,
+                        },
                     )
                     return False
             result.published.append(row["id"])

@@ -54,15 +54,17 @@ class ServiceDefinition:
 class ServiceRuntime:
     """One running service."""
 
-    def __init__(self, definition: ServiceDefinition, settings: ServiceSettings,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self, definition: ServiceDefinition, settings: ServiceSettings, clock: Clock | None = None
+    ) -> None:
         self.definition = definition
         self.settings = settings
         self.service = definition.name
         self.clock = clock or clock_from_settings(settings.clock, settings.clock_start)
         self.source = settings.source_urn(self.service)
         self.topology = ServiceTopology.for_service(
-            settings, self.service,
+            settings,
+            self.service,
             [*binding_keys(definition.handlers), *definition.extra_bindings],
         )
         self.database_url = settings.database_url_for(self.service)
@@ -79,8 +81,13 @@ class ServiceRuntime:
     # -- units of work --------------------------------------------------------------
     def uow(self, context: MessageContext | None = None) -> UnitOfWork:
         """A unit of work on this service's database; its commit wakes the relay."""
-        return UnitOfWork(self.pool, source=self.source, clock=self.clock, context=context,
-                          on_commit=self._after_commit)
+        return UnitOfWork(
+            self.pool,
+            source=self.source,
+            clock=self.clock,
+            context=context,
+            on_commit=self._after_commit,
+        )
 
     def _after_commit(self) -> None:
         self.relay.wake()
@@ -99,19 +106,31 @@ class ServiceRuntime:
         channel = await open_channel(self.connection)
         await declare(channel, self.topology)
         self.relay = OutboxRelay(
-            self.pool, channel, exchange=self.topology.exchange, service=self.service,
-            batch_size=self.settings.relay_batch_size, window=self.settings.relay_window,
-            poll_interval=self.settings.relay_poll_interval_s, metrics=self.metrics,
+            self.pool,
+            channel,
+            exchange=self.topology.exchange,
+            service=self.service,
+            batch_size=self.settings.relay_batch_size,
+            window=self.settings.relay_window,
+            poll_interval=self.settings.relay_poll_interval_s,
+            metrics=self.metrics,
         )
         self.consumer = EventConsumer(
-            service=self.service, topology=self.topology, handlers=self.definition.handlers,
-            uow_factory=self.uow, channel=await open_channel(self.connection),
+            service=self.service,
+            topology=self.topology,
+            handlers=self.definition.handlers,
+            uow_factory=self.uow,
+            channel=await open_channel(self.connection),
             metrics=self.metrics,
         )
         self.timers = TimerRunner(
-            self.pool, clock=self.clock, handlers=self.definition.timer_handlers,
-            uow_factory=self.uow, service=self.service,
-            poll_interval=self.settings.timer_poll_interval_s, metrics=self.metrics,
+            self.pool,
+            clock=self.clock,
+            handlers=self.definition.timer_handlers,
+            uow_factory=self.uow,
+            service=self.service,
+            poll_interval=self.settings.timer_poll_interval_s,
+            metrics=self.metrics,
         )
         self.relay.start()
         self.timers.start()
@@ -132,8 +151,7 @@ class ServiceRuntime:
         consumer = self.consumer
         queue = RabbitQueue(self.topology.queue, queue_type=QueueType.QUORUM, declare=False)
 
-        @self.broker.subscriber(queue, ack_policy=AckPolicy.MANUAL,
-                                title=f"{self.service} events")
+        @self.broker.subscriber(queue, ack_policy=AckPolicy.MANUAL, title=f"{self.service} events")
         async def on_event(message: RabbitMessage) -> None:
             await consumer.on_message(message.raw_message)
 
@@ -145,8 +163,14 @@ class ServiceRuntime:
         from zroute_runtime.http_host import build_app
 
         app: FastAPI = build_app(self)
-        config = uvicorn.Config(app, host=self.settings.http_host, port=self.settings.http_port,
-                                log_config=None, access_log=False, lifespan="off")
+        config = uvicorn.Config(
+            app,
+            host=self.settings.http_host,
+            port=self.settings.http_port,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+        )
         self._http = uvicorn.Server(config)
         self._http.install_signal_handlers = lambda: None  # the CLI owns signals
         self._http_task = asyncio.create_task(self._http.serve())

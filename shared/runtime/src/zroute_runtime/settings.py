@@ -76,7 +76,9 @@ class ServiceSettings(BaseSettings):
 
     def source_urn(self, service: str) -> str:
         """The CloudEvents ``source`` of this service."""
-        return f"urn:nld:oin:{self.organisation_oin}:systeem:{self.system_name or 'zroute-' + service}"
+        return (
+            f"urn:nld:oin:{self.organisation_oin}:systeem:{self.system_name or 'zroute-' + service}"
+        )
 
     def database_url_for(self, service: str) -> str:
         return self.database_url.replace("{service}", service)

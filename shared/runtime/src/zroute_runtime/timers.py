@@ -50,7 +50,11 @@ TimerHandler = Callable[[DueTimer, UnitOfWork], Awaitable[None]]
 
 
 async def schedule(
-    conn: asyncpg.Connection, *, kind: str, key: str, due_at: datetime,
+    conn: asyncpg.Connection,
+    *,
+    kind: str,
+    key: str,
+    due_at: datetime,
     payload: Mapping[str, Any] | None = None,
 ) -> None:
     """Schedule (or move) timer ``(kind, key)`` inside the caller's transaction."""
@@ -61,7 +65,10 @@ async def schedule(
             SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload,
                 fired_at = NULL, cancelled_at = NULL, attempts = 0, last_error = NULL
         """,
-        kind, key, due_at, json.dumps(dict(payload or {})),
+        kind,
+        key,
+        due_at,
+        json.dumps(dict(payload or {})),
     )
 
 
@@ -70,7 +77,8 @@ async def cancel(conn: asyncpg.Connection, *, kind: str, key: str) -> bool:
     status = await conn.execute(
         "UPDATE zr_timers SET cancelled_at = now()"
         " WHERE kind = $1 AND key = $2 AND fired_at IS NULL AND cancelled_at IS NULL",
-        kind, key,
+        kind,
+        key,
     )
     return status.endswith(" 1")
 
@@ -127,7 +135,8 @@ class TimerRunner:
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED
                 """,
-                now, list(self._handlers),
+                now,
+                list(self._handlers),
             )
             if row is None:
                 return 0
@@ -136,17 +145,25 @@ class TimerRunner:
                 async with uow.conn.transaction():  # a savepoint: a failure keeps the claim
                     await self._handlers[timer.kind](timer, uow)
             except Exception as exc:
-                log.exception("timer_failed", extra={"timer_kind": timer.kind, "timer_key": timer.key})
+                log.exception(
+                    "timer_failed", extra={"timer_kind": timer.kind, "timer_key": timer.key}
+                )
                 await uow.conn.execute(
+                    # Back off (30 s per attempt, at most an hour) and keep the claim.
                     "UPDATE zr_timers SET attempts = attempts + 1, last_error = $2,"
-                    " due_at = $3::timestamptz + make_interval(secs => least(3600, 30 * (attempts + 1)))"
+                    " due_at = $3::timestamptz"
+                    " + make_interval(secs => least(3600, 30 * (attempts + 1)))"
                     " WHERE id = $1",
-                    timer.id, f"{type(exc).__name__}: {exc}"[:300], now,
+                    timer.id,
+                    f"{type(exc).__name__}: {exc}"[:300],
+                    now,
                 )
                 uow.collect_new_events()  # drop what the failed handler emitted
                 await uow.commit()
                 return 1
-            await uow.conn.execute("UPDATE zr_timers SET fired_at = $2 WHERE id = $1", timer.id, now)
+            await uow.conn.execute(
+                "UPDATE zr_timers SET fired_at = $2 WHERE id = $1", timer.id, now
+            )
             await uow.commit()
         self._metrics.record_timer_fired(timer.kind)
         log.info("timer_fired", extra={"timer_kind": timer.kind, "timer_key": timer.key})

@@ -13,8 +13,8 @@ from types import TracebackType
 from typing import Protocol
 
 import asyncpg
-
 from zroute_contract.events.base import Event
+
 from zroute_runtime.clock import Clock
 from zroute_runtime.context import MessageContext
 from zroute_runtime.outbox import PendingEvent, subject_of, write_events
@@ -73,7 +73,9 @@ class UnitOfWork:
         """Remember an aggregate so its events are collected at commit."""
         self._seen.append(aggregate)
 
-    def emit(self, payload: Event, *, subject: str | None = None, dataref: str | None = None) -> None:
+    def emit(
+        self, payload: Event, *, subject: str | None = None, dataref: str | None = None
+    ) -> None:
         """Record an event to publish when (and only if) this unit of work commits."""
         self._pending.append(PendingEvent(payload, subject or subject_of(payload), dataref))
 

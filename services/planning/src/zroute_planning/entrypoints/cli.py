@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 
+from zroute_runtime.cli import main as run
+
 from zroute_planning.bootstrap import definition
 from zroute_planning.settings import Settings
-from zroute_runtime.cli import main as run
 
 
 def main() -> None:

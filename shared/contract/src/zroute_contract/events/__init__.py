@@ -15,6 +15,10 @@ from zroute_contract.events.intake import (
     ParticipantRegistered,
     ParticipantWithdrawn,
 )
+from zroute_contract.events.notifications import (
+    NotificationFailed,
+    NotificationSent,
+)
 from zroute_contract.events.planning import (
     AttendanceRecorded,
     FollowUpAgreed,
@@ -53,10 +57,6 @@ from zroute_contract.events.support import (
     ReferralEscalated,
     ReferralRequested,
     ReferralStatusChanged,
-)
-from zroute_contract.events.notifications import (
-    NotificationFailed,
-    NotificationSent,
 )
 
 __all__ = [

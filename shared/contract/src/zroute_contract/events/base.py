@@ -15,8 +15,12 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 SERVICES = ("intake", "planning", "support", "notifications")
-TYPE_PATTERN = re.compile(r"^nl\.zroute\.(intake|planning|support|notifications)\.[a-z][a-z-]*\.v[0-9]+$")
-ROUTING_KEY_PATTERN = re.compile(r"^(intake|planning|support|notifications)\.[a-z][a-z-]*\.[a-z][a-z-]*$")
+TYPE_PATTERN = re.compile(
+    r"^nl\.zroute\.(intake|planning|support|notifications)\.[a-z][a-z-]*\.v[0-9]+$"
+)
+ROUTING_KEY_PATTERN = re.compile(
+    r"^(intake|planning|support|notifications)\.[a-z][a-z-]*\.[a-z][a-z-]*$"
+)
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,36 @@
 
 Every value on the bus that describes a person's situation is a code from one of
 these lists, so that consumers can act on it, integrators can map it, and nothing a
-caseworker typed (which may hold names or health details) travels on the bus. Within a
-major version a list only grows: consumers treat an unknown code as "other".
+caseworker typed (which may hold names or health details) travels on the bus.
+
+Within a major version a list only grows. A code is added to the contract before any
+producer sends it, and consumers take the new contract first: a consumer on an older
+contract rejects (dead-letters) an event with a code it does not know rather than
+misread it.
 """
 
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, WithJsonSchema
+
+
+def one_of(*members: StrEnum) -> Any:
+    """A field type admitting only some codes of one list.
+
+    The value parses to the enum member as usual, and the JSON Schema lists just the
+    admitted values, so an integrator sees the restriction too.
+    """
+    allowed = tuple(members)
+    expected = ", ".join(member.value for member in allowed)
+
+    def check(value: StrEnum) -> StrEnum:
+        if value not in allowed:
+            raise ValueError(f"not admitted here; expected one of {expected}")
+        return value
+
+    schema = {"type": "string", "enum": [member.value for member in allowed]}
+    return Annotated[type(allowed[0]), AfterValidator(check), WithJsonSchema(schema)]
 
 
 class LanguageLevel(StrEnum):
@@ -73,17 +97,9 @@ class LifeDomain(StrEnum):
 HEALTH_DOMAINS = frozenset({LifeDomain.HEALTH_PHYSICAL, LifeDomain.HEALTH_PSYCHOLOGICAL})
 """Life domains whose needs are health details: they travel only on addressed events."""
 
-# The domains a public event may name. A Literal (not a second enum) keeps one list of
-# values while the JSON Schema of a public event shows that health cannot appear in it.
-PublicLifeDomain = Literal[
-    LifeDomain.LANGUAGE_LITERACY,
-    LifeDomain.FINANCES,
-    LifeDomain.HOUSING,
-    LifeDomain.FAMILY_CHILDCARE,
-    LifeDomain.TRANSPORT_MOBILITY,
-    LifeDomain.WORK_DAYTIME,
-    LifeDomain.SOCIAL_NETWORK,
-]
+# The domains a public event may name: one list of values, while the JSON Schema of a
+# public event shows that health cannot appear in it.
+PublicLifeDomain = one_of(*(domain for domain in LifeDomain if domain not in HEALTH_DOMAINS))
 
 
 class NeedSeverity(StrEnum):
@@ -147,7 +163,10 @@ class TransportMode(StrEnum):
 
 
 class CareCategory(StrEnum):
-    """The kind of care a care signal or a referral is about (a health detail: addressed events only)."""
+    """The kind of care a care signal or a referral is about.
+
+    A health detail: it travels on addressed events only.
+    """
 
     PHYSICAL_CARE = "physical_care"
     MENTAL_HEALTH_CARE = "mental_health_care"

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from zroute_contract.events.base import EventSpec
 from zroute_contract.events.codes import (
@@ -49,8 +49,8 @@ _ALL = ("planning", "support", "notifications")
 class ParticipantRegistered(ParticipantEvent):
     """A newcomer obliged to integrate (inburgeringsplichtige) was registered for a programme.
 
-    Planning and support open their own record for the reference; notifications uses
-    the preferred language for nothing but statistics (messages go to staff).
+    Planning and support open their own record for the reference; notifications adds
+    the participant to its programme overview.
     """
 
     spec = EventSpec(
@@ -164,12 +164,13 @@ class IntakeOutcome(ParticipantEvent):
     route: Route = Field(description="The route decided on.")
     route_reason: RouteReason = Field(description="Why this route was chosen.")
 
-    @model_validator(mode="after")
-    def _one_need_per_domain(self) -> Self:
-        domains = [need.domain for need in self.needs]
+    @field_validator("needs")
+    @classmethod
+    def _one_need_per_domain(cls, needs: tuple[DomainNeed, ...]) -> tuple[DomainNeed, ...]:
+        domains = [need.domain for need in needs]
         if len(set(domains)) != len(domains):
-            raise ValueError("needs must name each life domain at most once")
-        return self
+            raise ValueError("must name each life domain at most once")
+        return needs
 
 
 class IntakeCompleted(IntakeOutcome):
@@ -185,7 +186,7 @@ class IntakeCompleted(IntakeOutcome):
         routing_key="intake.intake.completed",
         producer="intake",
         consumers=_ALL,
-        summary="The broad intake was completed: levels, needs, preconditions, availability, route.",
+        summary="The broad intake was completed: levels, needs, preconditions, route.",
     )
 
     completed_on: date = Field(description="The day the route decision was recorded.")
@@ -213,14 +214,16 @@ class IntakeCorrected(IntakeOutcome):
 class CareSignal(EventPart):
     """A care need the intake noticed, with the consent that covers referring it."""
 
-    signal_id: UUID = Field(description="Stable id of the signal, referred to by consents and referrals.")
+    signal_id: UUID = Field(
+        description="Stable id of the signal, referred to by consents and referrals."
+    )
     domain: LifeDomain = Field(description="The life domain the signal belongs to.")
     category: CareCategory = Field(description="The kind of care that may help.")
     severity: NeedSeverity = Field(description="How much support is needed.")
     urgency: Urgency = Field(description="How soon a referral should be acted on.")
     consent_id: UUID | None = Field(
         default=None,
-        description="The consent for a care referral that covers this signal; absent while none is recorded.",
+        description="The care-referral consent covering this signal; absent while there is none.",
     )
 
 

@@ -44,7 +44,9 @@ class NotificationOutcome(Event):
 
     notification_id: UUID = Field(description="The message (one per event and recipient).")
     event_ids: UniqueTuple[UUID] = Field(
-        min_length=1, max_length=1000, description="The events the message was about (many for a digest)."
+        min_length=1,
+        max_length=1000,
+        description="The events the message was about (many for a digest).",
     )
     programme_id: ProgrammeId | None = Field(
         default=None, description="The programme, when the message belongs to one."

@@ -59,7 +59,8 @@ class ContactPersonRef(EventPart):
     staff_ref: StaffRef = Field(description="The staff member in their organisation's system.")
     role: ContactRole = Field(description="The staff member's function for this participant.")
     partner_id: PartnerId | None = Field(
-        default=None, description="The partner the contact person works for, if not the municipality."
+        default=None,
+        description="The partner the contact person works for, if not the municipality.",
     )
     municipality: MunicipalityCode | None = Field(
         default=None, description="The municipality the contact person works for, if not a partner."

@@ -100,12 +100,14 @@ class PlanActivated(ParticipantEvent):
     )
     start_on: date | None = Field(
         default=None,
-        description="Planned first day; absent while preconditions in waiting_for are not arranged.",
+        description="Planned first day; absent while a precondition in waiting_for is missing.",
     )
     waiting_for: UniqueTuple[PreconditionKind] = Field(
         default=(), description="Preconditions that must be arranged before a start date is set."
     )
-    integration_term_end: date = Field(description="End of the integration term (inburgeringstermijn).")
+    integration_term_end: date = Field(
+        description="End of the integration term (inburgeringstermijn)."
+    )
     targets_fit_term: bool = Field(
         description="False when the projection shows the targets do not fit in the term."
     )

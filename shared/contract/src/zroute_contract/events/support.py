@@ -13,7 +13,7 @@ from datetime import date
 from typing import Literal, Self
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from zroute_contract.events.base import Event, EventSpec
 from zroute_contract.events.codes import (
@@ -32,6 +32,7 @@ from zroute_contract.events.codes import (
     RouteTask,
     Urgency,
     Weekday,
+    one_of,
 )
 from zroute_contract.events.parts import (
     ContactPersonRef,
@@ -53,12 +54,17 @@ from zroute_contract.types import (
 _NOTIFY = ("notifications",)
 _PLANNING_AND_NOTIFY = ("planning", "notifications")
 
+# The statuses without an event of their own (see ReferralStatusChanged).
+ChangedStatus = one_of(ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD, ReferralStatus.FAILED)
+
 
 class CapabilityCapacity(EventPart):
     """How many participants a partner takes on at once for one capability."""
 
     capability: PartnerCapability = Field(description="The capability.")
-    max_active: int = Field(ge=0, le=100000, description="Participants at once; 0 takes no new ones.")
+    max_active: int = Field(
+        ge=0, le=100000, description="Participants at once; 0 takes no new ones."
+    )
 
 
 class PartnerProfile(Event):
@@ -128,7 +134,7 @@ class AgreementRecorded(Event):
         routing_key="support.agreement.recorded",
         producer="support",
         consumers=_PLANNING_AND_NOTIFY,
-        summary="A programme's task-division agreement (task -> partner, lead partner) was recorded.",
+        summary="A programme's task division (task -> partner, lead partner) was recorded.",
     )
 
     agreement_id: UUID = Field(description="The agreement version.")
@@ -142,11 +148,16 @@ class AgreementRecorded(Event):
         min_length=1, description="The responsible partner per task, each task once."
     )
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        tasks = [assignment.task for assignment in self.assignments]
+    @field_validator("assignments")
+    @classmethod
+    def _each_task_once(cls, assignments: tuple[TaskAssignment, ...]) -> tuple[TaskAssignment, ...]:
+        tasks = [assignment.task for assignment in assignments]
         if len(set(tasks)) != len(tasks):
-            raise ValueError("assignments must name each task once")
+            raise ValueError("must name each task once")
+        return assignments
+
+    @model_validator(mode="after")
+    def _period(self) -> Self:
         if self.valid_until is not None and self.valid_until < self.valid_from:
             raise ValueError("valid_until is before valid_from")
         return self
@@ -180,7 +191,9 @@ class ReferralRequested(ParticipantEvent):
     signal_id: UUID | None = Field(
         default=None, description="The care signal from the intake, when it started from one."
     )
-    referrer: ContactPersonRef = Field(description="Who referred: the participant's contact person.")
+    referrer: ContactPersonRef = Field(
+        description="Who referred: the participant's contact person."
+    )
     answer_due_by: AwareDatetime = Field(
         description="When the partner must have accepted or declined, or it escalates."
     )
@@ -250,7 +263,8 @@ class ReferralCompleted(ReferralEvent):
     service_delivered: bool = Field(description="Whether the service was delivered.")
     delivered_on: date | None = Field(default=None, description="When the service was delivered.")
     reason: ReasonCode | None = Field(
-        default=None, description="Outcome reason from the configured list, mainly when not successful."
+        default=None,
+        description="Outcome reason from the configured list, mainly when not successful.",
     )
 
 
@@ -266,9 +280,7 @@ class ReferralStatusChanged(ReferralEvent):
         summary="A referral went in progress, on hold or failed.",
     )
 
-    status: Literal[ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD, ReferralStatus.FAILED] = (
-        Field(description="The new status.")
-    )
+    status: ChangedStatus = Field(description="The new status.")
     previous_status: ReferralStatus = Field(description="The status before.")
     changed_by: ReferralSide = Field(description="The side that set the status.")
     reason: ReasonCode | None = Field(

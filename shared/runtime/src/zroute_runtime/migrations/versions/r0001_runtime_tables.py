@@ -3,7 +3,7 @@
 Revision ID: r0001
 """
 
-from alembic import op
+from zroute_runtime.migrate import execute_script
 
 revision = "r0001"
 down_revision = None
@@ -12,7 +12,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.execute(
+    execute_script(
         """
         CREATE TABLE zr_outbox (
             id              bigserial PRIMARY KEY,
@@ -66,4 +66,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE zr_timers, zr_inbox, zr_outbox_sequence, zr_outbox")
+    execute_script("DROP TABLE zr_timers, zr_inbox, zr_outbox_sequence, zr_outbox")
