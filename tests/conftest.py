@@ -24,9 +24,10 @@ import aio_pika
 import asyncpg
 import pytest
 
+from tests.helpers import TEST_SIGNING_KEY
+
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/"
-TEST_SIGNING_KEY = "test-signing-key-not-for-production-0123456789"
 
 
 def _reachable(url: str, default_port: int) -> bool:
@@ -173,3 +174,70 @@ async def janitor(amqp_connection, name_prefix: str) -> AsyncIterator[BrokerJani
     janitor = BrokerJanitor(amqp_connection, name_prefix)
     yield janitor
     await janitor.cleanup()
+
+
+# -- running services in-process ---------------------------------------------------------
+
+
+class ServiceRunner:
+    """Starts services of this test with their own databases and the test's broker prefix.
+
+    All services one test starts share the prefix (so they see each other's events),
+    a simulated clock starting at ``CLOCK_START`` (each service its own clock object,
+    as in production each process has its own), and a signing key for tokens.
+    """
+
+    CLOCK_START = "2027-01-04T09:00:00+01:00"
+
+    def __init__(self, databases, amqp_url: str, prefix: str, janitor: BrokerJanitor) -> None:
+        self.db_template = databases.url_template()
+        self.amqp_url = amqp_url
+        self.prefix = prefix
+        self.janitor = janitor
+        self.running: list = []
+
+    def settings(self, settings_cls=None, **overrides):
+        from zroute_runtime.settings import ServiceSettings
+
+        values = {
+            "database_url": self.db_template,
+            "amqp_url": self.amqp_url,
+            "name_prefix": self.prefix,
+            "retry_delays_ms": [50, 200],
+            "relay_poll_interval_s": 0.2,
+            "timer_poll_interval_s": 0.2,
+            "clock": "simulated",
+            "clock_start": self.CLOCK_START,
+            "http_host": "127.0.0.1",
+            "http_port": 0,
+            "auth_signing_key": TEST_SIGNING_KEY,
+            "log_json": False,
+        } | overrides
+        return (settings_cls or ServiceSettings)(**values)
+
+    async def start(self, definition, settings=None, *, http: bool = True, consume: bool = True):
+        """Start ``definition`` (a ServiceDefinition) and return its ServiceRuntime."""
+        from zroute_runtime.service import ServiceRuntime
+
+        runtime = ServiceRuntime(definition, settings or self.settings())
+        topo = runtime.topology
+        self.janitor.exchanges.update({topo.exchange, topo.dead_letter_exchange})
+        self.janitor.queues.update(
+            {topo.queue, topo.dead_letter_queue}
+            | {topo.retry_queue(n) for n in range(1, topo.max_retries + 1)}
+        )
+        await runtime.start(http=http, consume=consume)
+        self.running.append(runtime)
+        return runtime
+
+    async def stop_all(self) -> None:
+        while self.running:
+            await self.running.pop().stop()
+
+
+@pytest.fixture
+async def services(databases, amqp_url, name_prefix, janitor) -> AsyncIterator[ServiceRunner]:
+    """Start services in-process: ``runtime = await services.start(definition())``."""
+    runner = ServiceRunner(databases, amqp_url, name_prefix, janitor)
+    yield runner
+    await runner.stop_all()

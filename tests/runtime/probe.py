@@ -8,14 +8,10 @@ makes it refuse the event for good.
 
 from __future__ import annotations
 
-import asyncio
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import aio_pika
 from zroute_contract.events.intake import ParticipantRegistered
 from zroute_contract.types import new_participant_ref
 from zroute_runtime.messagebus import HandlerContext, Unprocessable
@@ -25,6 +21,7 @@ from zroute_runtime.timers import DueTimer
 from zroute_runtime.unit_of_work import UnitOfWork
 
 from tests.contract.samples import sample_event
+from tests.helpers import Capture, capture  # noqa: F401  (re-exported for the runtime tests)
 
 MIGRATIONS = Path(__file__).parent / "probe_migrations"
 FAILING: dict[str, int] = {}  # participant ref -> how many more times to fail
@@ -88,38 +85,6 @@ def registered(ref: str | None = None) -> ParticipantRegistered:
     """A valid participant-registered event for ``ref`` (a fresh one by default)."""
     base = sample_event(ParticipantRegistered)
     return base.model_copy(update={"participant_ref": ref or new_participant_ref()})
-
-
-@dataclass
-class Capture:
-    """An exclusive queue bound to the events exchange that collects what arrives."""
-
-    messages: list[aio_pika.abc.AbstractIncomingMessage] = field(default_factory=list)
-    arrived: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def bodies(self) -> list[dict[str, Any]]:
-        return [json.loads(m.body) for m in self.messages]
-
-    def of_type(self, event_type: str) -> list[dict[str, Any]]:
-        return [b for b in self.bodies() if b["type"] == event_type]
-
-
-async def capture(
-    connection: aio_pika.abc.AbstractConnection, exchange: str, binding: str = "#"
-) -> Capture:
-    channel = await connection.channel()
-    ex = await channel.declare_exchange(exchange, aio_pika.ExchangeType.TOPIC, durable=True)
-    queue = await channel.declare_queue(exclusive=True, auto_delete=True)
-    await queue.bind(ex, routing_key=binding)
-    result = Capture()
-
-    async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
-        result.messages.append(message)
-        await message.ack()
-        result.arrived.set()
-
-    await queue.consume(on_message)
-    return result
 
 
 async def start_probe(
