@@ -8,6 +8,7 @@ makes it refuse the event for good.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from tests.helpers import Capture, capture  # noqa: F401  (re-exported for the r
 MIGRATIONS = Path(__file__).parent / "probe_migrations"
 FAILING: dict[str, int] = {}  # participant ref -> how many more times to fail
 UNPROCESSABLE: set[str] = set()
+# participant ref -> (entered, release): the handler signals it has started, then waits
+BLOCKING: dict[str, tuple[asyncio.Event, asyncio.Event]] = {}
 
 
 async def record_effect(event: ParticipantRegistered, ctx: HandlerContext) -> None:
@@ -36,6 +39,10 @@ async def record_effect(event: ParticipantRegistered, ctx: HandlerContext) -> No
         ctx.envelope.id,
         event.participant_ref,
     )
+    if event.participant_ref in BLOCKING:
+        entered, release = BLOCKING[event.participant_ref]
+        entered.set()
+        await release.wait()
     if FAILING.get(event.participant_ref, 0) > 0:
         FAILING[event.participant_ref] -= 1
         raise RuntimeError("probe handler told to fail")

@@ -189,3 +189,49 @@ async def test_an_unprocessable_event_is_dead_lettered_without_retries(
     [dead] = await wait_for_dead_letters(amqp_connection, settings, 1)
     assert dead.headers[REASON_KIND_HEADER] == "unprocessable"
     assert dead.headers[REASON_HEADER] == f"unknown participant {event.participant_ref}"
+
+
+async def test_stopping_the_service_finishes_the_message_in_hand(amqp_connection, settings):
+    import asyncio
+
+    from tests.runtime.probe import BLOCKING
+
+    runtime = await start_probe(settings)
+    event = registered()
+    entered, release = asyncio.Event(), asyncio.Event()
+    BLOCKING[event.participant_ref] = (entered, release)
+    await send(amqp_connection, settings, event_body(event)[1])
+    await asyncio.wait_for(entered.wait(), 15)  # the handler is mid-way
+    stopping = asyncio.create_task(runtime.stop())
+    await wait_for(lambda: runtime.stopping, what="shutdown to begin")
+    later = registered()  # arrives while shutting down: must be left for the next instance
+    await send(amqp_connection, settings, event_body(later)[1])
+    assert not stopping.done()  # shutdown waits for the handler in hand
+    release.set()
+    await asyncio.wait_for(stopping, 30)
+    # The effect committed and the message was acked: nothing left to redeliver.
+    conn = await asyncpg_connect(runtime)
+    try:
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM probe_effects WHERE subject = $1", event.participant_ref
+            )
+            == 1
+        )
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM probe_effects WHERE subject = $1", later.participant_ref
+            )
+            == 0
+        )
+    finally:
+        await conn.close()
+    channel = await amqp_connection.channel()
+    queue = await channel.declare_queue(settings.name("probe"), passive=True)
+    assert queue.declaration_result.message_count == 1  # only the later one, intact
+
+
+async def asyncpg_connect(runtime):
+    import asyncpg
+
+    return await asyncpg.connect(runtime.database_url)

@@ -75,6 +75,7 @@ class ServiceRuntime:
         self.relay: OutboxRelay
         self.timers: TimerRunner
         self.consumer: EventConsumer
+        self.stopping = False
         self._http: Any = None
         self._http_task: asyncio.Task[None] | None = None
 
@@ -153,6 +154,11 @@ class ServiceRuntime:
 
         @self.broker.subscriber(queue, ack_policy=AckPolicy.MANUAL, title=f"{self.service} events")
         async def on_event(message: RabbitMessage) -> None:
+            if self.stopping:
+                # Shutting down: hand prefetched messages back at once for another
+                # instance (or the restart) instead of starting work we may not finish.
+                await message.raw_message.nack(requeue=True)
+                return
             await consumer.on_message(message.raw_message)
 
         await self.broker.start()
@@ -186,6 +192,7 @@ class ServiceRuntime:
 
     async def stop(self) -> None:
         """Stop taking work, finish what is in hand, flush the outbox, close."""
+        self.stopping = True
         if self._http is not None:
             self._http.should_exit = True
             if self._http_task is not None:

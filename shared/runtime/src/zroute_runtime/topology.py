@@ -127,3 +127,56 @@ async def open_channel(connection: aio_pika.abc.AbstractConnection) -> AbstractC
     """A channel with publisher confirms on, whose mandatory publishes that reach no
     queue raise ``aio_pika.exceptions.DeliveryError`` instead of vanishing."""
     return await connection.channel(publisher_confirms=True, on_return_raises=True)
+
+
+def catalogue_bindings(service: str) -> list[str]:
+    """The routing keys ``service`` consumes according to the contract's catalogue.
+
+    Addressed events are bound for every partner (``.*``): the consuming service routes
+    them on each partner's behalf; a partner's own subscriber binds its own id instead.
+    """
+    from zroute_contract.events.base import event_types
+
+    keys = set()
+    for event_cls in event_types().values():
+        spec = event_cls.spec
+        if service in spec.consumers:
+            keys.add(f"{spec.routing_key}.*" if spec.addressed_by else spec.routing_key)
+    return sorted(keys)
+
+
+async def declare_catalogue(channel: AbstractChannel, settings: ServiceSettings) -> list[str]:
+    """Declare every service's queue with the bindings the catalogue gives it.
+
+    Run once before the services start (``zroute-topology``), so that no event
+    published by an early producer misses the queue of a consumer that has not started
+    yet. Returns the queues declared.
+    """
+    from zroute_contract.events.base import SERVICES
+
+    declared = []
+    for service in SERVICES:
+        bindings = catalogue_bindings(service)
+        if not bindings:
+            continue
+        topology = ServiceTopology.for_service(settings, service, bindings)
+        await declare(channel, topology)
+        declared.append(topology.queue)
+    return declared
+
+
+def main() -> None:
+    """``zroute-topology``: declare the whole topology from the catalogue, then exit."""
+    import asyncio
+
+    async def run() -> None:
+        settings = ServiceSettings()
+        connection = await aio_pika.connect_robust(settings.amqp_url)
+        try:
+            channel = await connection.channel()
+            for queue in await declare_catalogue(channel, settings):
+                print(f"declared {queue}")
+        finally:
+            await connection.close()
+
+    asyncio.run(run())
