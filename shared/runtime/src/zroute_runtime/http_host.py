@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from pydantic import BaseModel, Field
+from zroute_contract.envelope import TRACEPARENT_PATTERN
 
 from zroute_runtime.auth import Role, require_roles
 from zroute_runtime.clock import SimulatedClock
+from zroute_runtime.context import MessageContext
 from zroute_runtime.http import create_app
 
 if TYPE_CHECKING:
@@ -26,6 +28,30 @@ def get_runtime(request: Request) -> ServiceRuntime:
 
 Runtime = Annotated[Any, Depends(get_runtime)]
 """The running :class:`~zroute_runtime.service.ServiceRuntime` (typed ``Any`` for FastAPI)."""
+
+
+def command_context(request: Request) -> MessageContext:
+    """The context of an HTTP command: the caller's correlation id (``X-Correlation-ID``)
+    or a new one, and the W3C trace context headers, carried into the events it causes."""
+    correlation = request.headers.get("x-correlation-id", "")
+    valid = 0 < len(correlation) <= 128 and correlation.isprintable()
+    return MessageContext(
+        correlation_id=correlation if valid else MessageContext.new().correlation_id,
+        traceparent=_valid_traceparent(request.headers.get("traceparent")),
+        tracestate=(request.headers.get("tracestate") or None),
+    )
+
+
+def _valid_traceparent(value: str | None) -> str | None:
+    import re
+
+    if value and re.fullmatch(TRACEPARENT_PATTERN, value):
+        return value
+    return None  # a malformed header is dropped, not passed on
+
+
+CommandContext = Annotated[MessageContext, Depends(command_context)]
+"""Inject into a command endpoint and pass to ``runtime.uow(ctx)``."""
 
 
 class ClockState(BaseModel):

@@ -1,0 +1,227 @@
+"""The system under demonstration: the four services as separate processes.
+
+Each service runs its own console script (``zroute-<service> serve``), exactly as
+``docker-compose.yml`` runs it, against the local RabbitMQ and PostgreSQL, with its own
+database, a simulated clock and a demo signing key. Every run starts from a clean
+slate: the demo's databases are recreated and its broker objects deleted first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import aio_pika
+import asyncpg
+import httpx
+from zroute_contract.events.base import SERVICES
+from zroute_runtime.auth import Role, issue_token
+from zroute_runtime.settings import ServiceSettings
+
+PORTS = {"intake": 8001, "planning": 8002, "support": 8003, "notifications": 8004}
+DEMO_SIGNING_KEY = "demo-signing-key-for-local-runs-only-0123456789"
+
+
+@dataclass
+class DemoConfig:
+    """Where the demo runs; every value can come from the environment (``ZROUTE_*``)."""
+
+    database_url: str = os.environ.get(
+        "ZROUTE_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/zroute_demo_{service}"
+    )
+    amqp_url: str = os.environ.get("ZROUTE_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+    name_prefix: str = "zroute-demo"
+    clock_start: str = "2027-01-04T08:00:00+01:00"
+    workdir: Path = field(default_factory=lambda: Path(".demo"))
+    retry_delays_ms: tuple[int, ...] = (200, 1000, 5000)
+
+    def settings(self) -> ServiceSettings:
+        return ServiceSettings(
+            database_url=self.database_url,
+            amqp_url=self.amqp_url,
+            name_prefix=self.name_prefix,
+            auth_signing_key=DEMO_SIGNING_KEY,
+        )
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    process: asyncio.subprocess.Process
+    log_path: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+class System:
+    """Starts, inspects and stops the four service processes."""
+
+    def __init__(self, config: DemoConfig) -> None:
+        self.config = config
+        self.settings = config.settings()
+        self.processes: dict[str, ServiceProcess] = {}
+
+    def token(self, *roles: Role, partner_id: str | None = None, subject: str = "demo") -> str:
+        return issue_token(self.settings, subject, roles, partner_id=partner_id)
+
+    def client(self, service: str, *roles: Role, partner_id: str | None = None) -> httpx.AsyncClient:
+        """An HTTP client for ``service`` carrying a token with ``roles``."""
+        headers = {}
+        if roles:
+            headers["Authorization"] = f"Bearer {self.token(*roles, partner_id=partner_id)}"
+        return httpx.AsyncClient(
+            base_url=self.processes[service].base_url, headers=headers, timeout=30
+        )
+
+    # -- clean slate ------------------------------------------------------------------
+    async def check_infrastructure(self) -> None:
+        """Fail early, saying what to start, when RabbitMQ or PostgreSQL is not there."""
+        admin = self._admin_url()
+        try:
+            conn = await asyncpg.connect(admin, timeout=5)
+            await conn.close()
+        except (OSError, asyncpg.PostgresError) as exc:
+            raise SystemExit(
+                f"PostgreSQL is not reachable ({exc}). Start it, e.g. "
+                "`pg_ctlcluster --skip-systemctl-redirect 15 main start`, or set ZROUTE_DATABASE_URL."
+            ) from None
+        try:
+            connection = await aio_pika.connect(self.config.amqp_url, timeout=5)
+            await connection.close()
+        except Exception as exc:
+            raise SystemExit(
+                f"RabbitMQ is not reachable ({exc}). Start it, e.g. `rabbitmq-server -detached`, "
+                "or set ZROUTE_AMQP_URL."
+            ) from None
+
+    def _admin_url(self) -> str:
+        parts = urlsplit(self.settings.database_url_for("x"))
+        return urlunsplit(parts._replace(path="/postgres"))
+
+    async def reset(self) -> None:
+        """Drop the demo's databases and broker objects from an earlier run."""
+        conn = await asyncpg.connect(self._admin_url())
+        try:
+            for service in SERVICES:
+                name = urlsplit(self.settings.database_url_for(service)).path.lstrip("/")
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+        connection = await aio_pika.connect(self.config.amqp_url)
+        try:
+            for name in self._queue_names():
+                channel = await connection.channel()
+                try:
+                    await channel.queue_delete(name)
+                except Exception:  # absent: nothing to clean
+                    pass
+        finally:
+            await connection.close()
+
+    def _queue_names(self) -> list[str]:
+        names = []
+        for service in SERVICES:
+            names += [self.settings.name(service), self.settings.name(service, "dead-letter")]
+            names += [self.settings.name(service, "retry", str(d)) for d in self.config.retry_delays_ms]
+        return names
+
+    # -- processes --------------------------------------------------------------------
+    async def start(self, on_ready=None) -> None:
+        self.config.workdir.mkdir(exist_ok=True)
+        for service in SERVICES:
+            await self._spawn(service)
+        for service in SERVICES:
+            await self._wait_ready(service)
+            if on_ready:
+                on_ready(service)
+
+    async def _spawn(self, service: str) -> None:
+        port = PORTS[service]
+        log_path = self.config.workdir / f"{service}.log"
+        env = {
+            **os.environ,
+            "ZROUTE_DATABASE_URL": self.config.database_url,
+            "ZROUTE_AMQP_URL": self.config.amqp_url,
+            "ZROUTE_NAME_PREFIX": self.config.name_prefix,
+            "ZROUTE_HTTP_PORT": str(port),
+            "ZROUTE_CLOCK": "simulated",
+            "ZROUTE_CLOCK_START": self.config.clock_start,
+            "ZROUTE_AUTH_SIGNING_KEY": DEMO_SIGNING_KEY,
+            "ZROUTE_RETRY_DELAYS_MS": str(list(self.config.retry_delays_ms)),
+            "ZROUTE_RELAY_POLL_INTERVAL_S": "0.2",
+            "ZROUTE_TIMER_POLL_INTERVAL_S": "0.2",
+            "ZROUTE_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        }
+        script = Path(sys.executable).parent / f"zroute-{service}"
+        log = log_path.open("wb")
+        process = await asyncio.create_subprocess_exec(
+            str(script), "serve", env=env, stdout=log, stderr=asyncio.subprocess.STDOUT
+        )
+        self.processes[service] = ServiceProcess(service, port, process, log_path)
+
+    async def _wait_ready(self, service: str, timeout: float = 90) -> None:
+        proc = self.processes[service]
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        async with httpx.AsyncClient(base_url=proc.base_url, timeout=2) as client:
+            while True:
+                if proc.process.returncode is not None:
+                    raise SystemExit(
+                        f"zroute-{service} exited with {proc.process.returncode}; "
+                        f"its log: {proc.log_path}\n" + proc.log_path.read_text()[-3000:]
+                    )
+                try:
+                    if (await client.get("/ready")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                if loop.time() > deadline:
+                    raise SystemExit(f"zroute-{service} not ready after {timeout}s: {proc.log_path}")
+                await asyncio.sleep(0.2)
+
+    async def stop(self) -> dict[str, int]:
+        """SIGTERM every service and wait; returns the exit codes."""
+        for proc in self.processes.values():
+            if proc.process.returncode is None:
+                proc.process.send_signal(signal.SIGTERM)
+        codes = {}
+        for name, proc in self.processes.items():
+            codes[name] = await asyncio.wait_for(proc.process.wait(), 60)
+        return codes
+
+    # -- inspection -------------------------------------------------------------------
+    async def queue_depths(self) -> dict[str, tuple[int, int]]:
+        """Per service: (messages waiting in its queue, messages in its dead-letter queue)."""
+        depths = {}
+        connection = await aio_pika.connect(self.config.amqp_url)
+        try:
+            for service in SERVICES:
+                counts = []
+                for name in (self.settings.name(service), self.settings.name(service, "dead-letter")):
+                    channel = await connection.channel()
+                    try:
+                        queue = await channel.declare_queue(name, passive=True)
+                        counts.append(queue.declaration_result.message_count)
+                    except Exception:
+                        counts.append(0)
+                depths[service] = (counts[0], counts[1])
+        finally:
+            await connection.close()
+        return depths
+
+    async def advance_clocks(self, seconds: float) -> None:
+        """Move every service's simulated clock forward together (and fire due timers)."""
+        async def advance(service: str) -> None:
+            async with self.client(service, Role.OPERATOR) as client:
+                response = await client.post("/admin/clock/advance", json={"seconds": seconds})
+                response.raise_for_status()
+
+        await asyncio.gather(*(advance(s) for s in self.processes))
