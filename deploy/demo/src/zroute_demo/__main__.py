@@ -39,14 +39,17 @@ async def run(args: argparse.Namespace) -> int:
         table.add_column(column, justify="right" if column != "service" else "left")
     for name, proc in system.processes.items():
         waiting, dead = depths[name]
-        table.add_row(name, proc.base_url, str(codes[name]), str(waiting),
-                      f"[red]{dead}[/]" if dead else "0")
+        table.add_row(
+            name, proc.base_url, str(codes[name]), str(waiting), f"[red]{dead}[/]" if dead else "0"
+        )
     console.print(table)
     for renderable in summary:
         console.print(renderable)
     dead_total = sum(dead for _, dead in depths.values())
-    console.print(f"dead letters: {dead_total}   logs: {system.config.workdir}/<service>.log   "
-                  f"took {time.perf_counter() - started:.1f}s")
+    console.print(
+        f"dead letters: {dead_total}   logs: {system.config.workdir}/<service>.log   "
+        f"took {time.perf_counter() - started:.1f}s"
+    )
     return 0 if dead_total == 0 and not any(codes.values()) else 1
 
 

@@ -21,12 +21,20 @@ async def run(system: System, console: Console, *, participants: int) -> list:
         async with system.client(name) as client:
             ready = (await client.get("/ready")).json()
             metrics = (await client.get("/metrics")).text
-        table.add_row(name, ", ".join(f"{k}={'ok' if v else 'FAIL'}" for k, v in
-                                      ready.get("checks", ready).items() if isinstance(v, bool)),
-                      _metric(metrics, "zroute_outbox_unpublished"),
-                      _metric(metrics, "zroute_events_published_total"))
-    console.print("[yellow]The cohort scenario (issue 7) is not built yet: this run shows the "
-                  "four services up and healthy.[/]")
+        table.add_row(
+            name,
+            ", ".join(
+                f"{k}={'ok' if v else 'FAIL'}"
+                for k, v in ready.get("checks", ready).items()
+                if isinstance(v, bool)
+            ),
+            _metric(metrics, "zroute_outbox_unpublished"),
+            _metric(metrics, "zroute_events_published_total"),
+        )
+    console.print(
+        "[yellow]The cohort scenario (issue 7) is not built yet: this run shows the "
+        "four services up and healthy.[/]"
+    )
     return [table]
 
 

@@ -9,6 +9,7 @@ slate: the demo's databases are recreated and its broker objects deleted first.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -72,7 +73,9 @@ class System:
     def token(self, *roles: Role, partner_id: str | None = None, subject: str = "demo") -> str:
         return issue_token(self.settings, subject, roles, partner_id=partner_id)
 
-    def client(self, service: str, *roles: Role, partner_id: str | None = None) -> httpx.AsyncClient:
+    def client(
+        self, service: str, *roles: Role, partner_id: str | None = None
+    ) -> httpx.AsyncClient:
         """An HTTP client for ``service`` carrying a token with ``roles``."""
         headers = {}
         if roles:
@@ -90,8 +93,8 @@ class System:
             await conn.close()
         except (OSError, asyncpg.PostgresError) as exc:
             raise SystemExit(
-                f"PostgreSQL is not reachable ({exc}). Start it, e.g. "
-                "`pg_ctlcluster --skip-systemctl-redirect 15 main start`, or set ZROUTE_DATABASE_URL."
+                f"PostgreSQL is not reachable ({exc}). Start it, e.g. `pg_ctlcluster "
+                "--skip-systemctl-redirect 15 main start`, or set ZROUTE_DATABASE_URL."
             ) from None
         try:
             connection = await aio_pika.connect(self.config.amqp_url, timeout=5)
@@ -119,10 +122,8 @@ class System:
         try:
             for name in self._queue_names():
                 channel = await connection.channel()
-                try:
+                with contextlib.suppress(Exception):  # absent: nothing to clean
                     await channel.queue_delete(name)
-                except Exception:  # absent: nothing to clean
-                    pass
         finally:
             await connection.close()
 
@@ -130,7 +131,8 @@ class System:
         names = []
         for service in SERVICES:
             names += [self.settings.name(service), self.settings.name(service, "dead-letter")]
-            names += [self.settings.name(service, "retry", str(d)) for d in self.config.retry_delays_ms]
+            delays = self.config.retry_delays_ms
+            names += [self.settings.name(service, "retry", str(d)) for d in delays]
         return names
 
     # -- processes --------------------------------------------------------------------
@@ -167,10 +169,10 @@ class System:
         )
         self.processes[service] = ServiceProcess(service, port, process, log_path)
 
-    async def _wait_ready(self, service: str, timeout: float = 90) -> None:
+    async def _wait_ready(self, service: str, within_s: float = 90) -> None:
         proc = self.processes[service]
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within_s
         async with httpx.AsyncClient(base_url=proc.base_url, timeout=2) as client:
             while True:
                 if proc.process.returncode is not None:
@@ -184,7 +186,9 @@ class System:
                 except httpx.TransportError:
                     pass
                 if loop.time() > deadline:
-                    raise SystemExit(f"zroute-{service} not ready after {timeout}s: {proc.log_path}")
+                    raise SystemExit(
+                        f"zroute-{service} not ready after {within_s}s: {proc.log_path}"
+                    )
                 await asyncio.sleep(0.2)
 
     async def stop(self) -> dict[str, int]:
@@ -205,7 +209,8 @@ class System:
         try:
             for service in SERVICES:
                 counts = []
-                for name in (self.settings.name(service), self.settings.name(service, "dead-letter")):
+                names = (self.settings.name(service), self.settings.name(service, "dead-letter"))
+                for name in names:
                     channel = await connection.channel()
                     try:
                         queue = await channel.declare_queue(name, passive=True)
@@ -219,6 +224,7 @@ class System:
 
     async def advance_clocks(self, seconds: float) -> None:
         """Move every service's simulated clock forward together (and fire due timers)."""
+
         async def advance(service: str) -> None:
             async with self.client(service, Role.OPERATOR) as client:
                 response = await client.post("/admin/clock/advance", json={"seconds": seconds})
