@@ -235,3 +235,34 @@ async def asyncpg_connect(runtime):
     import asyncpg
 
     return await asyncpg.connect(runtime.database_url)
+
+
+async def test_a_dead_letter_replayed_after_the_fix_has_its_effect_once(
+    probe, amqp_connection, settings
+):
+    from zroute_runtime.deadletters import list_dead_letters, replay
+
+    event = registered()
+    FAILING[event.participant_ref] = 99
+    event_id, body = event_body(event)
+    await send(amqp_connection, settings, body, message_id=event_id)
+
+    async def listed():
+        return await list_dead_letters(amqp_connection, settings, "probe")
+
+    [letter] = await wait_for(listed, what="the dead letter to be listed")
+    assert letter.message_id == event_id
+    assert letter.reason_kind == "retries-exhausted"
+    assert letter.routing_key == ROUTING_KEY
+    assert await listed() == [letter]  # listing leaves it in place
+
+    FAILING[event.participant_ref] = 0  # the fix
+    assert await replay(amqp_connection, settings, "probe") == [event_id]
+    await wait_for(lambda: effects(probe, event.participant_ref), what="the replayed effect")
+    assert await listed() == []
+    # Replaying it again (say, by mistake) has no second effect.
+    await send(amqp_connection, settings, body, message_id=event_id)
+    sentinel = registered()
+    await send(amqp_connection, settings, event_body(sentinel, 2)[1])
+    await wait_for(lambda: effects(probe, sentinel.participant_ref), what="the sentinel")
+    assert await effects(probe, event.participant_ref) == 1
