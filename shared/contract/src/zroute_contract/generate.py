@@ -75,6 +75,9 @@ def expected_files(docs_path: Path | None) -> dict[Path, str]:
     schemas = {event_type: event_schema(cls) for event_type, cls in event_types().items()}
     files = {SCHEMA_DIR / f"{t}.json": render_json(s) for t, s in schemas.items()}
     files[SCHEMA_DIR / ENVELOPE_FILE] = render_json(envelope_schema())
+    from zroute_contract.asyncapi import ASYNCAPI_FILE, asyncapi_document
+
+    files[SCHEMA_DIR.parent / ASYNCAPI_FILE] = render_json(asyncapi_document())
     if docs_path is not None:
         from zroute_contract.catalogue import catalogue_markdown
 

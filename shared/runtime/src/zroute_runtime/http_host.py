@@ -6,14 +6,18 @@ never through module globals, so several services can run in one test process.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import zroute_contract
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from zroute_contract.envelope import TRACEPARENT_PATTERN
 
-from zroute_runtime.auth import Role, require_roles
+from zroute_runtime.auth import CurrentPrincipal, Role, require_roles
 from zroute_runtime.clock import SimulatedClock
 from zroute_runtime.context import MessageContext
 from zroute_runtime.http import create_app
@@ -43,8 +47,6 @@ def command_context(request: Request) -> MessageContext:
 
 
 def _valid_traceparent(value: str | None) -> str | None:
-    import re
-
     if value and re.fullmatch(TRACEPARENT_PATTERN, value):
         return value
     return None  # a malformed header is dropped, not passed on
@@ -83,11 +85,33 @@ async def advance_clock(body: ClockAdvance, runtime: Runtime) -> ClockState:
     return ClockState(now=runtime.clock.now(), simulated=True)
 
 
+contract_router = APIRouter(prefix="/contract", tags=["contract"])
+_CONTRACT_DIR = Path(zroute_contract.__file__).parent
+
+
+@contract_router.get("/asyncapi.json")
+async def asyncapi(_: CurrentPrincipal) -> FileResponse:
+    """The AsyncAPI 3.0 document of every event (references resolve under ``schemas/``)."""
+    return FileResponse(_CONTRACT_DIR / "asyncapi.json", media_type="application/json")
+
+
+@contract_router.get("/schemas/{name}")
+async def json_schema(name: str, _: CurrentPrincipal) -> FileResponse:
+    """The committed JSON Schema of one event type's data (``<type>.json``) or of the
+    envelope (``cloudevent.json``), for integrators who do not use Python."""
+    if not re.fullmatch(r"[a-z0-9.-]+\.json", name):
+        raise HTTPException(404, "no such schema")
+    path = _CONTRACT_DIR / "schemas" / name
+    if not path.is_file():
+        raise HTTPException(404, f"no schema named {name}; see /contract/asyncapi.json")
+    return FileResponse(path, media_type="application/schema+json")
+
+
 def build_app(runtime: ServiceRuntime) -> FastAPI:
     app = create_app(
         service=runtime.service,
         settings=runtime.settings,
-        routers=[*runtime.definition.routers, clock_router],
+        routers=[*runtime.definition.routers, clock_router, contract_router],
         readiness=runtime.ready,
         metrics=runtime.metrics,
         version=runtime.definition.version,
