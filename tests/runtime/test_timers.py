@@ -80,3 +80,53 @@ async def test_rescheduling_moves_the_deadline_and_cancel_stops_it(pool, clock: 
     clock.advance(timedelta(days=3))
     assert await runner(pool, clock, "a").fire_due() == 1
     assert await fired(pool) == [("moved", "a")]
+
+
+async def test_a_timer_payload_comes_back_as_the_mapping_it_was_given(pool, clock):
+    async with pool.acquire() as conn:
+        await timers.schedule(
+            conn,
+            kind="probe-reminder",
+            key="p",
+            due_at=clock.now(),
+            payload={"referral_id": "r-1", "level": 2},
+        )
+        assert await conn.fetchval("SELECT jsonb_typeof(payload) FROM zr_timers") == "object"
+    seen = []
+
+    async def on_timer(timer, uow):
+        seen.append(timer.payload)
+
+    run = TimerRunner(
+        pool,
+        clock=clock,
+        handlers={"probe-reminder": on_timer},
+        uow_factory=lambda ctx: UnitOfWork(pool, source=SOURCE, clock=clock, context=ctx),
+        service="probe",
+    )
+    assert await run.fire_due() == 1
+    assert seen == [{"referral_id": "r-1", "level": 2}]
+
+
+async def test_a_handler_may_reschedule_its_own_timer_for_a_next_reminder(pool, clock):
+    fired_at = []
+
+    async def remind_weekly(timer, uow):
+        fired_at.append(clock.now())
+        if len(fired_at) < 3:
+            await timers.schedule(
+                uow.conn, kind=timer.kind, key=timer.key, due_at=timer.due_at + timedelta(days=7)
+            )
+
+    run = TimerRunner(
+        pool,
+        clock=clock,
+        handlers={"probe-reminder": remind_weekly},
+        uow_factory=lambda ctx: UnitOfWork(pool, source=SOURCE, clock=clock, context=ctx),
+        service="probe",
+    )
+    await schedule(pool, clock, "weekly", timedelta(days=1))
+    for _ in range(5):
+        clock.advance(timedelta(days=7))
+        await run.fire_due()
+    assert len(fired_at) == 3

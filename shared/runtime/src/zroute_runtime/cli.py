@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import signal
 import sys
 from collections.abc import Callable
@@ -13,27 +14,30 @@ from zroute_runtime.settings import ServiceSettings
 
 
 def main(
-    definition: Callable[[], ServiceDefinition],
+    definition: Callable[..., ServiceDefinition],
     settings: Callable[[], ServiceSettings] = ServiceSettings,
     argv: list[str] | None = None,
 ) -> int:
-    """Entry point of a service's console script."""
-    service = definition().name
+    """Entry point of a service's console script.
+
+    ``definition`` builds the service's definition, from the loaded settings when it
+    takes an argument (so rules configured in settings reach the handlers).
+    """
+    loaded = settings()
+    built = definition(loaded) if inspect.signature(definition).parameters else definition()
+    service = built.name
     parser = argparse.ArgumentParser(
         prog=f"zroute-{service}", description=f"The Z-route {service} service."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser(
-        "serve", help="migrate, then run the HTTP API, consumer, outbox relay and timers"
-    )
+    sub.add_parser("serve", help="migrate, then run the HTTP API, consumer, relay and timers")
     sub.add_parser("migrate", help="apply database migrations and exit")
     args = parser.parse_args(argv)
 
-    loaded = settings()
     from zroute_runtime.logging import configure_logging
 
     configure_logging(service, loaded.log_level, json=loaded.log_json)
-    runtime = ServiceRuntime(definition(), loaded)
+    runtime = ServiceRuntime(built, loaded)
     if args.command == "migrate":
         asyncio.run(runtime.migrate())
         return 0

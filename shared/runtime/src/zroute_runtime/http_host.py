@@ -116,5 +116,7 @@ def build_app(runtime: ServiceRuntime) -> FastAPI:
         metrics=runtime.metrics,
         version=runtime.definition.version,
     )
+    for exception, handler in runtime.definition.exception_handlers.items():
+        app.add_exception_handler(exception, handler)
     app.state.runtime = runtime
     return app

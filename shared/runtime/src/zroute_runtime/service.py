@@ -48,6 +48,9 @@ class ServiceDefinition:
     routers: Sequence[APIRouter] = ()
     migrations: Path | None = None
     extra_bindings: Sequence[str] = ()
+    # Domain exceptions the HTTP layer turns into 4xx answers, e.g.
+    # {AgreementRefused: handler(request, exc) -> JSONResponse}.
+    exception_handlers: Mapping[type[Exception], Callable[..., Any]] = field(default_factory=dict)
     version: str = "0.1.0"
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -60,7 +59,7 @@ async def schedule(
     """Schedule (or move) timer ``(kind, key)`` inside the caller's transaction."""
     await conn.execute(
         """
-        INSERT INTO zr_timers (kind, key, due_at, payload) VALUES ($1, $2, $3, $4::jsonb)
+        INSERT INTO zr_timers (kind, key, due_at, payload) VALUES ($1, $2, $3, $4)
         ON CONFLICT (kind, key) DO UPDATE
             SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload,
                 fired_at = NULL, cancelled_at = NULL, attempts = 0, last_error = NULL
@@ -68,7 +67,7 @@ async def schedule(
         kind,
         key,
         due_at,
-        json.dumps(dict(payload or {})),
+        dict(payload or {}),  # the pool's jsonb codec encodes it
     )
 
 
@@ -161,8 +160,14 @@ class TimerRunner:
                 uow.collect_new_events()  # drop what the failed handler emitted
                 await uow.commit()
                 return 1
+            # A handler that rescheduled its own timer (the next reminder) moved due_at:
+            # the row then stays pending for the new time instead of being marked fired.
             await uow.conn.execute(
-                "UPDATE zr_timers SET fired_at = $2 WHERE id = $1", timer.id, now
+                "UPDATE zr_timers SET fired_at = $2"
+                " WHERE id = $1 AND due_at = $3 AND fired_at IS NULL",
+                timer.id,
+                now,
+                timer.due_at,
             )
             await uow.commit()
         self._metrics.record_timer_fired(timer.kind)

@@ -1,0 +1,183 @@
+"""What support knows of participants: programme, contact person, consents, care signals
+and weekly schedule. Nothing personal: the reference, codes and dates only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+import asyncpg
+from zroute_contract.events.codes import (
+    CareCategory,
+    ConsentPurpose,
+    NeedSeverity,
+    Urgency,
+    Weekday,
+)
+from zroute_contract.events.parts import ContactPersonRef
+
+from zroute_support.domain.consents import Consent
+
+
+@dataclass(frozen=True)
+class Participant:
+    participant_ref: str
+    programme_id: str
+    municipality: str
+    contact: ContactPersonRef | None
+    withdrawn_on: date | None
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_on is None
+
+
+@dataclass(frozen=True)
+class CareSignal:
+    signal_id: UUID
+    category: CareCategory
+    severity: NeedSeverity
+    urgency: Urgency
+    consent_id: UUID | None
+
+
+def _consent(row: asyncpg.Record) -> Consent:
+    return Consent(
+        consent_id=row["consent_id"],
+        participant_ref=row["participant_ref"],
+        purpose=ConsentPurpose(row["purpose"]),
+        care_signal_ids=tuple(row["care_signal_ids"]),
+        given_on=row["given_on"],
+        valid_until=row["valid_until"],
+        withdrawn_on=row["withdrawn_on"],
+    )
+
+
+class ParticipantRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def get(self, ref: str) -> Participant | None:
+        row = await self.conn.fetchrow(
+            "SELECT * FROM support_participants WHERE participant_ref = $1", ref
+        )
+        if row is None:
+            return None
+        contact = ContactPersonRef.model_validate(row["contact"]) if row["contact"] else None
+        return Participant(
+            ref, row["programme_id"], row["municipality"], contact, row["withdrawn_on"]
+        )
+
+    async def register(self, ref: str, programme_id: str, municipality: str, on: date) -> None:
+        await self.conn.execute(
+            """
+            INSERT INTO support_participants (participant_ref, programme_id, municipality,
+                registered_on) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (participant_ref) DO UPDATE SET programme_id = $2, municipality = $3
+            """,
+            ref,
+            programme_id,
+            municipality,
+            on,
+        )
+
+    async def set_contact(self, ref: str, contact: ContactPersonRef) -> None:
+        await self.conn.execute(
+            "UPDATE support_participants SET contact = $2 WHERE participant_ref = $1",
+            ref,
+            contact.model_dump(mode="json"),
+        )
+
+    async def withdraw(self, ref: str, on: date) -> None:
+        await self.conn.execute(
+            "UPDATE support_participants SET withdrawn_on = $2 WHERE participant_ref = $1", ref, on
+        )
+
+    # -- consents ---------------------------------------------------------------------
+    async def add_consent(self, consent: Consent) -> None:
+        await self.conn.execute(
+            """
+            INSERT INTO support_consents (consent_id, participant_ref, purpose, care_signal_ids,
+                given_on, valid_until) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (consent_id) DO UPDATE SET care_signal_ids = $4, valid_until = $6
+            """,
+            consent.consent_id,
+            consent.participant_ref,
+            consent.purpose.value,
+            list(consent.care_signal_ids),
+            consent.given_on,
+            consent.valid_until,
+        )
+
+    async def withdraw_consent(self, consent_id: UUID, on: date) -> None:
+        await self.conn.execute(
+            "UPDATE support_consents SET withdrawn_on = $2 WHERE consent_id = $1", consent_id, on
+        )
+
+    async def consents(self, ref: str) -> list[Consent]:
+        rows = await self.conn.fetch(
+            "SELECT * FROM support_consents WHERE participant_ref = $1 ORDER BY given_on", ref
+        )
+        return [_consent(r) for r in rows]
+
+    # -- care signals -----------------------------------------------------------------
+    async def replace_signals(self, ref: str, signals: list[CareSignal]) -> None:
+        await self.conn.execute(
+            "UPDATE support_care_signals SET current = false WHERE participant_ref = $1", ref
+        )
+        for s in signals:
+            await self.conn.execute(
+                """
+                INSERT INTO support_care_signals (participant_ref, signal_id, category, severity,
+                    urgency, consent_id, current) VALUES ($1, $2, $3, $4, $5, $6, true)
+                ON CONFLICT (participant_ref, signal_id) DO UPDATE SET category = $3,
+                    severity = $4, urgency = $5, consent_id = $6, current = true
+                """,
+                ref,
+                s.signal_id,
+                s.category.value,
+                s.severity.value,
+                s.urgency.value,
+                s.consent_id,
+            )
+
+    async def current_signals(self, ref: str) -> list[CareSignal]:
+        rows = await self.conn.fetch(
+            "SELECT * FROM support_care_signals WHERE participant_ref = $1 AND current"
+            " ORDER BY signal_id",
+            ref,
+        )
+        return [
+            CareSignal(
+                r["signal_id"],
+                CareCategory(r["category"]),
+                NeedSeverity(r["severity"]),
+                Urgency(r["urgency"]),
+                r["consent_id"],
+            )
+            for r in rows
+        ]
+
+    # -- schedules --------------------------------------------------------------------
+    async def set_schedule(
+        self, ref: str, plan_id: UUID, valid_from: date, weekdays: list[Weekday]
+    ) -> None:
+        await self.conn.execute(
+            """
+            INSERT INTO support_schedules (participant_ref, plan_id, valid_from, weekdays)
+            VALUES ($1, $2, $3, $4)
+            ON CONFLICT (participant_ref) DO UPDATE SET plan_id = $2, valid_from = $3,
+                weekdays = $4
+            """,
+            ref,
+            plan_id,
+            valid_from,
+            [d.value for d in weekdays],
+        )
+
+    async def scheduled_days(self, ref: str) -> tuple[Weekday, ...]:
+        days = await self.conn.fetchval(
+            "SELECT weekdays FROM support_schedules WHERE participant_ref = $1", ref
+        )
+        return tuple(Weekday(d) for d in days or ())

@@ -1,0 +1,130 @@
+"""Partners and agreements in the support database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+from zroute_contract.events.codes import Channel, PartnerCapability, RouteTask
+
+from zroute_support.domain.agreements import Agreement, AgreementTerms
+from zroute_support.domain.partners import ContactPoint, Partner
+
+
+def _partner(row: asyncpg.Record) -> Partner:
+    return Partner(
+        partner_id=row["partner_id"],
+        organisation=row["organisation"],
+        municipalities=tuple(row["municipalities"]),
+        capabilities=tuple(PartnerCapability(c) for c in row["capabilities"]),
+        capacity={PartnerCapability(k): v for k, v in row["capacity"].items()},
+        contact_points=tuple(
+            ContactPoint(Channel(p["channel"]), p["address"]) for p in row["contact_points"]
+        ),
+        active=row["active"],
+        version=row["version"],
+    )
+
+
+class PartnerRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def get(self, partner_id: str, *, for_update: bool = False) -> Partner | None:
+        lock = " FOR UPDATE" if for_update else ""
+        row = await self.conn.fetchrow(
+            f"SELECT * FROM support_partners WHERE partner_id = $1{lock}", partner_id
+        )
+        return _partner(row) if row else None
+
+    async def all(self) -> list[Partner]:
+        rows = await self.conn.fetch("SELECT * FROM support_partners ORDER BY partner_id")
+        return [_partner(r) for r in rows]
+
+    async def save(self, partner: Partner, now: datetime) -> None:
+        partner.version += 1
+        await self.conn.execute(
+            """
+            INSERT INTO support_partners (partner_id, organisation, municipalities, capabilities,
+                capacity, contact_points, active, version, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            ON CONFLICT (partner_id) DO UPDATE SET organisation = $2, municipalities = $3,
+                capabilities = $4, capacity = $5, contact_points = $6, active = $7,
+                version = $8, updated_at = $9
+            """,
+            partner.partner_id,
+            partner.organisation,
+            list(partner.municipalities),
+            [c.value for c in partner.capabilities],
+            {c.value: n for c, n in partner.capacity.items()},
+            [{"channel": p.channel.value, "address": p.address} for p in partner.contact_points],
+            partner.active,
+            partner.version,
+            now,
+        )
+
+
+def _agreement(row: asyncpg.Record) -> Agreement:
+    return Agreement(
+        agreement_id=row["agreement_id"],
+        version=row["version"],
+        terms=AgreementTerms(
+            programme_id=row["programme_id"],
+            municipality=row["municipality"],
+            valid_from=row["valid_from"],
+            valid_until=row["valid_until"],
+            lead_partner_id=row["lead_partner_id"],
+            assignments=tuple((RouteTask(t), p) for t, p in row["assignments"]),
+        ),
+    )
+
+
+class AgreementRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def lock_programme(self, programme_id: str) -> None:
+        """Serialise writers of one programme's agreements (no overlap slips between two)."""
+        await self.conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended('support-agreement:' || $1, 0))",
+            programme_id,
+        )
+
+    async def for_programme(self, programme_id: str) -> list[Agreement]:
+        rows = await self.conn.fetch(
+            "SELECT * FROM support_agreements WHERE programme_id = $1 ORDER BY version",
+            programme_id,
+        )
+        return [_agreement(r) for r in rows]
+
+    async def programmes(self) -> Sequence[str]:
+        rows = await self.conn.fetch("SELECT DISTINCT programme_id FROM support_agreements")
+        return sorted(r["programme_id"] for r in rows)
+
+    async def add(self, agreement: Agreement, now: datetime) -> None:
+        t = agreement.terms
+        await self.conn.execute(
+            """
+            INSERT INTO support_agreements (agreement_id, programme_id, municipality, version,
+                valid_from, valid_until, lead_partner_id, assignments, recorded_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """,
+            agreement.agreement_id,
+            t.programme_id,
+            t.municipality,
+            agreement.version,
+            t.valid_from,
+            t.valid_until,
+            t.lead_partner_id,
+            [[task.value, partner] for task, partner in t.assignments],
+            now,
+        )
+
+    async def set_until(self, agreement_id: UUID, valid_until: object) -> None:
+        await self.conn.execute(
+            "UPDATE support_agreements SET valid_until = $2 WHERE agreement_id = $1",
+            agreement_id,
+            valid_until,
+        )

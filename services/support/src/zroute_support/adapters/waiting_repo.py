@@ -1,0 +1,104 @@
+"""The waiting list: work no partner could take yet, with the reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+from zroute_contract.events.codes import PartnerCapability
+
+
+@dataclass(frozen=True)
+class WaitingEntry:
+    entry_id: UUID
+    kind: str
+    participant_ref: str
+    programme_id: str
+    capability: PartnerCapability
+    reason: str
+    request: dict[str, Any]
+    since: datetime
+
+
+class WaitingList:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def add(
+        self,
+        *,
+        kind: str,
+        participant_ref: str,
+        programme_id: str,
+        capability: PartnerCapability,
+        reason: str,
+        request: dict[str, Any],
+        now: datetime,
+    ) -> UUID:
+        entry_id = uuid4()
+        await self.conn.execute(
+            """
+            INSERT INTO support_waiting_list (entry_id, kind, participant_ref, programme_id,
+                capability, reason, request, since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """,
+            entry_id,
+            kind,
+            participant_ref,
+            programme_id,
+            capability.value,
+            reason,
+            request,
+            now,
+        )
+        return entry_id
+
+    async def waiting(
+        self, *, programme_id: str | None = None, capability: str | None = None
+    ) -> list[WaitingEntry]:
+        rows = await self.conn.fetch(
+            """
+            SELECT * FROM support_waiting_list WHERE resolved_at IS NULL
+              AND ($1::text IS NULL OR programme_id = $1) AND ($2::text IS NULL OR capability = $2)
+            ORDER BY since, entry_id
+            """,
+            programme_id,
+            capability,
+        )
+        return [
+            WaitingEntry(
+                r["entry_id"],
+                r["kind"],
+                r["participant_ref"],
+                r["programme_id"],
+                PartnerCapability(r["capability"]),
+                r["reason"],
+                r["request"],
+                r["since"],
+            )
+            for r in rows
+        ]
+
+    async def set_reason(self, entry_id: UUID, reason: str) -> None:
+        await self.conn.execute(
+            "UPDATE support_waiting_list SET reason = $2 WHERE entry_id = $1", entry_id, reason
+        )
+
+    async def resolve(self, entry_id: UUID, now: datetime) -> None:
+        await self.conn.execute(
+            "UPDATE support_waiting_list SET resolved_at = $2 WHERE entry_id = $1", entry_id, now
+        )
+
+    async def resolve_for(
+        self, participant_ref: str, now: datetime, kind: str | None = None
+    ) -> None:
+        await self.conn.execute(
+            "UPDATE support_waiting_list SET resolved_at = $2"
+            " WHERE participant_ref = $1 AND resolved_at IS NULL"
+            " AND ($3::text IS NULL OR kind = $3)",
+            participant_ref,
+            now,
+            kind,
+        )

@@ -1,0 +1,103 @@
+"""Task-division agreements (lesson L2): per programme and period, one responsible
+partner for every task of the route, and one lead partner."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from zroute_contract.events.codes import PartnerCapability, RouteTask
+
+from zroute_support.domain.partners import TASK_CAPABILITY, Partner
+
+
+@dataclass(frozen=True)
+class AgreementTerms:
+    """What a coordinator proposes for one period of a programme."""
+
+    programme_id: str
+    municipality: str
+    valid_from: date
+    valid_until: date | None
+    lead_partner_id: str
+    assignments: tuple[tuple[RouteTask, str], ...]
+
+    def overlaps(self, other: AgreementTerms) -> bool:
+        """True when both periods share at least one day (an open end runs forever)."""
+        self_end = self.valid_until or date.max
+        other_end = other.valid_until or date.max
+        return self.valid_from <= other_end and other.valid_from <= self_end
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A recorded version of a programme's agreement."""
+
+    agreement_id: UUID
+    version: int
+    terms: AgreementTerms
+
+    def covers(self, day: date) -> bool:
+        return self.terms.valid_from <= day <= (self.terms.valid_until or date.max)
+
+    def responsible_for(self, task: RouteTask) -> str | None:
+        return dict(self.terms.assignments).get(task)
+
+    def partners(self) -> set[str]:
+        return {partner for _, partner in self.terms.assignments} | {self.terms.lead_partner_id}
+
+
+def problems(terms: AgreementTerms, partners: Mapping[str, Partner]) -> list[str]:
+    """Every reason ``terms`` cannot be recorded; empty when it can."""
+    found: list[str] = []
+    if terms.valid_until is not None and terms.valid_until < terms.valid_from:
+        found.append("valid_until is before valid_from")
+    found += _partner_problems("lead partner", terms.lead_partner_id, None, terms, partners)
+    seen: dict[RouteTask, int] = {}
+    for task, _ in terms.assignments:
+        seen[task] = seen.get(task, 0) + 1
+    for task in RouteTask:
+        count = seen.get(task, 0)
+        if count == 0:
+            found.append(f"task {task.value} has no responsible partner")
+        elif count > 1:
+            found.append(
+                f"task {task.value} has {count} responsible partners; it needs exactly one"
+            )
+    for task, partner_id in terms.assignments:
+        found += _partner_problems(
+            f"task {task.value}", partner_id, TASK_CAPABILITY[task], terms, partners
+        )
+    return found
+
+
+def _partner_problems(
+    what: str,
+    partner_id: str,
+    capability: PartnerCapability | None,
+    terms: AgreementTerms,
+    partners: Mapping[str, Partner],
+) -> list[str]:
+    partner = partners.get(partner_id)
+    if partner is None:
+        return [f"{what}: unknown partner {partner_id}"]
+    found = []
+    if not partner.active:
+        found.append(f"{what}: partner {partner_id} takes no new work")
+    if capability is not None and not partner.can(capability):
+        found.append(f"{what}: partner {partner_id} lacks the capability {capability}")
+    if not partner.serves(terms.municipality):
+        found.append(f"{what}: partner {partner_id} does not serve {terms.municipality}")
+    return found
+
+
+def overlapping(terms: AgreementTerms, recorded: Sequence[Agreement]) -> list[int]:
+    """The versions already recorded whose period overlaps ``terms``."""
+    return [a.version for a in recorded if a.terms.overlaps(terms)]
+
+
+def in_force(recorded: Sequence[Agreement], day: date) -> Agreement | None:
+    """The version of a programme's agreement that applies on ``day``."""
+    return next((a for a in recorded if a.covers(day)), None)

@@ -1,0 +1,165 @@
+"""Workplace placements (lesson L4) and the job coach on each of them (lesson L8).
+
+Planning asks for a placement; the responsible participation partner confirms a
+workplace (employer, location, start, hours) or declines; a confirmed placement always
+has a job coach, who supports the participant and the employer (a contact too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+from zroute_contract.events.base import Event
+from zroute_contract.events.codes import CheckInOutcome, CheckInParty, ParticipationActivity
+from zroute_contract.events.support import (
+    JobCoachAssigned,
+    JobCoachCheckInRecorded,
+    PlacementConfirmed,
+    PlacementDeclined,
+)
+
+from zroute_support.domain.errors import Conflict, Refused
+
+
+class PlacementStatus(StrEnum):
+    OPEN = "open"
+    WAITING = "waiting"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    ENDED = "ended"
+
+
+ACTIVE = frozenset({PlacementStatus.OPEN, PlacementStatus.CONFIRMED})
+"""Statuses that take a participation partner's capacity."""
+
+
+@dataclass(frozen=True)
+class Workplace:
+    employer_id: str
+    location_id: str
+    starts_on: date
+    hours_per_week: float
+    ends_on: date | None = None
+
+
+@dataclass(frozen=True)
+class JobCoach:
+    partner_id: str
+    staff_ref: str
+
+
+@dataclass
+class Placement:
+    placement_request_id: UUID
+    participant_ref: str
+    programme_id: str
+    activity: ParticipationActivity
+    needed_by: date
+    hours_per_week: float
+    partner_id: str | None
+    status: PlacementStatus = PlacementStatus.OPEN
+    waiting_reason: str | None = None
+    declined_by: tuple[str, ...] = ()
+    placement_id: UUID | None = None
+    workplace: Workplace | None = None
+    job_coach: JobCoach | None = None
+    escalation_level: int = 0
+    version: int = 0
+    events: list[Event] = field(default_factory=list)
+
+    def _ids(self) -> dict[str, object]:
+        return {"participant_ref": self.participant_ref, "programme_id": self.programme_id}
+
+    def confirm(self, workplace: Workplace, coach: JobCoach) -> None:
+        """The participation partner confirms a workplace; the job coach comes with it."""
+        if self.status is not PlacementStatus.OPEN or self.partner_id is None:
+            raise Conflict(f"a placement request that is {self.status.value} cannot be confirmed")
+        if workplace.ends_on is not None and workplace.ends_on < workplace.starts_on:
+            raise Refused("ends_on is before starts_on")
+        self.status = PlacementStatus.CONFIRMED
+        self.placement_id = uuid4()
+        self.workplace = workplace
+        self.events.append(
+            PlacementConfirmed(
+                **self._ids(),
+                placement_id=self.placement_id,
+                placement_request_id=self.placement_request_id,
+                partner_id=self.partner_id,
+                employer_id=workplace.employer_id,
+                location_id=workplace.location_id,
+                activity=self.activity,
+                starts_on=workplace.starts_on,
+                ends_on=workplace.ends_on,
+                hours_per_week=workplace.hours_per_week,
+            )
+        )
+        self.assign_job_coach(coach, workplace.starts_on)
+
+    def assign_job_coach(self, coach: JobCoach, assigned_from: date) -> None:
+        if self.status is not PlacementStatus.CONFIRMED:
+            raise Conflict("a job coach is assigned to a confirmed placement only")
+        assert self.placement_id is not None and self.workplace is not None
+        self.job_coach = coach
+        self.events.append(
+            JobCoachAssigned(
+                **self._ids(),
+                placement_id=self.placement_id,
+                partner_id=coach.partner_id,
+                job_coach=coach.staff_ref,
+                employer_id=self.workplace.employer_id,
+                assigned_from=assigned_from,
+            )
+        )
+
+    def decline(self, reason: str, next_partner: str | None, waiting_reason: str | None) -> None:
+        """The partner cannot offer a workplace; the next capable partner gets the request,
+        or it waits with the reason."""
+        if self.status is not PlacementStatus.OPEN or self.partner_id is None:
+            raise Conflict(f"a placement request that is {self.status.value} cannot be declined")
+        declined = self.partner_id
+        self.declined_by = (*self.declined_by, declined)
+        self.events.append(
+            PlacementDeclined(
+                **self._ids(),
+                placement_request_id=self.placement_request_id,
+                partner_id=declined,
+                reason=reason,
+                rerouting=next_partner is not None,
+            )
+        )
+        self.route_to(next_partner, waiting_reason)
+
+    def route_to(self, partner_id: str | None, waiting_reason: str | None) -> None:
+        self.partner_id = partner_id
+        if partner_id is None:
+            self.status, self.waiting_reason = PlacementStatus.WAITING, waiting_reason
+        else:
+            self.status, self.waiting_reason = PlacementStatus.OPEN, None
+
+    def record_check_in(self, party: CheckInParty, held_on: date, outcome: CheckInOutcome) -> str:
+        """A check-in of the job coach with the participant or the employer; returns the coach."""
+        if self.status is not PlacementStatus.CONFIRMED or self.job_coach is None:
+            raise Conflict("check-ins are recorded on a confirmed placement with a job coach")
+        assert self.placement_id is not None
+        self.events.append(
+            JobCoachCheckInRecorded(
+                **self._ids(),
+                placement_id=self.placement_id,
+                job_coach=self.job_coach.staff_ref,
+                party=party,
+                held_on=held_on,
+                outcome=outcome,
+            )
+        )
+        return self.job_coach.staff_ref
+
+    def end(self) -> None:
+        """The route was completed: the placement and its job coaching end."""
+        self.status = PlacementStatus.ENDED
+
+    def cancel(self) -> None:
+        if self.status is not PlacementStatus.ENDED:
+            self.status = PlacementStatus.CANCELLED

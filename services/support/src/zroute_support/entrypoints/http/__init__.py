@@ -1,0 +1,1 @@
+"""The support service's HTTP API: one router per resource."""

@@ -1,0 +1,141 @@
+"""Handlers of the intake events support consumes."""
+
+from __future__ import annotations
+
+from zroute_contract.events.codes import ConsentPurpose, PreconditionKind, ReferralCancelReason
+from zroute_contract.events.intake import (
+    CareSignalsRecorded,
+    ConsentRecorded,
+    ConsentWithdrawn,
+    ContactPersonAssigned,
+    IntakeCompleted,
+    IntakeCorrected,
+    ParticipantRegistered,
+    ParticipantWithdrawn,
+)
+from zroute_runtime.messagebus import HandlerContext, Unprocessable
+
+from zroute_support.adapters.participants_repo import CareSignal, ParticipantRepository
+from zroute_support.adapters.partners_repo import PartnerRepository
+from zroute_support.adapters.placements_repo import PlacementRepository
+from zroute_support.adapters.waiting_repo import WaitingList
+from zroute_support.domain.consents import Consent
+from zroute_support.service_layer import preconditions, referrals
+from zroute_support.service_layer.lookups import Participant
+from zroute_support.service_layer.rules import Rules
+
+
+async def known_participant(ctx: HandlerContext, ref: str) -> Participant:
+    """The participant an event is about; an unknown one is dead-lettered with the reason."""
+    who = await ParticipantRepository(ctx.uow.conn).get(ref)
+    if who is None:
+        raise Unprocessable(f"unknown participant {ref}")
+    return who
+
+
+async def register_participant(event: ParticipantRegistered, ctx: HandlerContext) -> None:
+    await ParticipantRepository(ctx.uow.conn).register(
+        event.participant_ref, event.programme_id, event.municipality, event.registered_on
+    )
+
+
+async def assign_contact_person(
+    event: ContactPersonAssigned, ctx: HandlerContext, *, rules: Rules
+) -> None:
+    await known_participant(ctx, event.participant_ref)
+    await ParticipantRepository(ctx.uow.conn).set_contact(event.participant_ref, event.contact)
+    await referrals.refer_covered_signals(ctx.uow, rules, event.participant_ref)
+
+
+async def record_consent(event: ConsentRecorded, ctx: HandlerContext, *, rules: Rules) -> None:
+    await known_participant(ctx, event.participant_ref)
+    await ParticipantRepository(ctx.uow.conn).add_consent(
+        Consent(
+            consent_id=event.consent_id,
+            participant_ref=event.participant_ref,
+            purpose=event.purpose,
+            care_signal_ids=event.care_signal_ids,
+            given_on=event.given_on,
+            valid_until=event.valid_until,
+        )
+    )
+    if event.purpose is ConsentPurpose.CARE_REFERRAL:
+        await referrals.refer_covered_signals(ctx.uow, rules, event.participant_ref)
+
+
+async def withdraw_consent(event: ConsentWithdrawn, ctx: HandlerContext, *, rules: Rules) -> None:
+    """Open referrals under the consent are cancelled at once; the partners are told."""
+    await known_participant(ctx, event.participant_ref)
+    await ParticipantRepository(ctx.uow.conn).withdraw_consent(event.consent_id, event.withdrawn_on)
+    await referrals.cancel_open(
+        ctx.uow,
+        rules,
+        event.participant_ref,
+        ReferralCancelReason.CONSENT_WITHDRAWN,
+        consent_id=event.consent_id,
+    )
+    waiting = WaitingList(ctx.uow.conn)
+    for entry in await waiting.waiting():
+        if entry.request.get("consent_id") == str(event.consent_id):
+            await waiting.resolve(entry.entry_id, ctx.uow.clock.now())
+
+
+async def record_care_signals(
+    event: CareSignalsRecorded, ctx: HandlerContext, *, rules: Rules
+) -> None:
+    """The complete current set of signals: refer those consent covers; cancel referrals
+    of signals that are gone."""
+    if await PartnerRepository(ctx.uow.conn).get(event.partner_id) is None:
+        raise Unprocessable(f"unknown partner {event.partner_id}")
+    await known_participant(ctx, event.participant_ref)
+    await ParticipantRepository(ctx.uow.conn).replace_signals(
+        event.participant_ref,
+        [
+            CareSignal(s.signal_id, s.category, s.severity, s.urgency, s.consent_id)
+            for s in event.signals
+        ],
+    )
+    await referrals.cancel_open(
+        ctx.uow,
+        rules,
+        event.participant_ref,
+        ReferralCancelReason.NO_LONGER_NEEDED,
+        signals_kept={s.signal_id for s in event.signals},
+    )
+    await referrals.refer_covered_signals(ctx.uow, rules, event.participant_ref)
+
+
+async def record_preconditions(
+    event: IntakeCompleted | IntakeCorrected, ctx: HandlerContext
+) -> None:
+    who = await known_participant(ctx, event.participant_ref)
+    await preconditions.record_needs(
+        ctx.uow,
+        who,
+        {
+            PreconditionKind.CHILDCARE: event.childcare.needed,
+            PreconditionKind.TRANSPORT: event.transport.needed,
+        },
+    )
+
+
+async def withdraw_participant(
+    event: ParticipantWithdrawn, ctx: HandlerContext, *, rules: Rules
+) -> None:
+    """Open referrals are cancelled (partners told), placements and preconditions end."""
+    await known_participant(ctx, event.participant_ref)
+    await ParticipantRepository(ctx.uow.conn).withdraw(event.participant_ref, event.effective_on)
+    await WaitingList(ctx.uow.conn).resolve_for(event.participant_ref, ctx.uow.clock.now())
+    await referrals.cancel_open(
+        ctx.uow, rules, event.participant_ref, ReferralCancelReason.PARTICIPANT_WITHDRAWN
+    )
+    await end_participation(ctx, event.participant_ref)
+
+
+async def end_participation(ctx: HandlerContext, ref: str, *, completed: bool = False) -> None:
+    """Placements (and their job coaching) and preconditions end with the route."""
+    repo = PlacementRepository(ctx.uow.conn)
+    for placement in await repo.active_for(ref):
+        placement.end() if completed else placement.cancel()
+        await repo.save(placement, ctx.uow.clock.now())
+    await preconditions.end_all(ctx.uow, ref)

@@ -1,0 +1,123 @@
+"""The partner registry (lesson L1) and task-division agreements (lesson L2)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import uuid4
+
+from zroute_contract.events.support import (
+    AgreementRecorded,
+    CapabilityCapacity,
+    PartnerRegistered,
+    PartnerUpdated,
+    TaskAssignment,
+)
+from zroute_runtime.unit_of_work import UnitOfWork
+
+from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
+from zroute_support.domain.agreements import Agreement, AgreementTerms, overlapping, problems
+from zroute_support.domain.errors import Conflict, NotFound, Refused
+from zroute_support.domain.partners import Partner
+from zroute_support.service_layer.rules import Rules
+from zroute_support.service_layer.waiting import dispatch_waiting
+
+
+def _profile(partner: Partner) -> dict[str, object]:
+    return {
+        "partner_id": partner.partner_id,
+        "municipalities": partner.municipalities,
+        "capabilities": partner.capabilities,
+        "capacity": tuple(
+            CapabilityCapacity(capability=c, max_active=n) for c, n in partner.capacity.items()
+        ),
+        "channels": partner.channels,
+        "active": partner.active,
+    }
+
+
+def _dataref(rules: Rules, partner_id: str) -> str | None:
+    if rules.public_base_url is None:
+        return None
+    return f"{rules.public_base_url.rstrip('/')}/partners/{partner_id}"
+
+
+async def register_partner(uow: UnitOfWork, rules: Rules, partner: Partner) -> None:
+    repo = PartnerRepository(uow.conn)
+    if await repo.get(partner.partner_id) is not None:
+        raise Conflict(f"partner {partner.partner_id} is already registered")
+    if not partner.contact_points:
+        raise Refused("a partner needs at least one contact point (channel and address)")
+    await repo.save(partner, uow.clock.now())
+    uow.emit(PartnerRegistered(**_profile(partner)), dataref=_dataref(rules, partner.partner_id))
+
+
+async def update_partner(uow: UnitOfWork, rules: Rules, partner: Partner) -> None:
+    repo = PartnerRepository(uow.conn)
+    current = await repo.get(partner.partner_id, for_update=True)
+    if current is None:
+        raise NotFound(f"unknown partner {partner.partner_id}")
+    if not partner.contact_points:
+        raise Refused("a partner needs at least one contact point (channel and address)")
+    partner.version = current.version
+    await repo.save(partner, uow.clock.now())
+    uow.emit(PartnerUpdated(**_profile(partner)), dataref=_dataref(rules, partner.partner_id))
+    await dispatch_waiting(uow, rules)
+
+
+def _recorded(agreement: Agreement) -> AgreementRecorded:
+    t = agreement.terms
+    return AgreementRecorded(
+        agreement_id=agreement.agreement_id,
+        programme_id=t.programme_id,
+        municipality=t.municipality,
+        version=agreement.version,
+        valid_from=t.valid_from,
+        valid_until=t.valid_until,
+        lead_partner_id=t.lead_partner_id,
+        assignments=tuple(TaskAssignment(task=task, partner_id=p) for task, p in t.assignments),
+    )
+
+
+async def record_agreement(uow: UnitOfWork, rules: Rules, terms: AgreementTerms) -> Agreement:
+    """Record a new version, or refuse it with every problem found."""
+    repo = AgreementRepository(uow.conn)
+    await repo.lock_programme(terms.programme_id)
+    partners = {p.partner_id: p for p in await PartnerRepository(uow.conn).all()}
+    found = problems(terms, partners)
+    if found:
+        raise Refused("the agreement cannot be recorded", found)
+    recorded = await repo.for_programme(terms.programme_id)
+    clash = overlapping(terms, recorded)
+    if clash:
+        versions = ", ".join(str(v) for v in clash)
+        raise Conflict(
+            f"the period overlaps version {versions}; end that version first",
+            [f"overlaps version {v}" for v in clash],
+        )
+    agreement = Agreement(uuid4(), max((a.version for a in recorded), default=0) + 1, terms)
+    await repo.add(agreement, uow.clock.now())
+    uow.emit(_recorded(agreement))
+    await dispatch_waiting(uow, rules)
+    return agreement
+
+
+async def end_agreement(
+    uow: UnitOfWork, programme_id: str, version: int, valid_until: date
+) -> Agreement:
+    """Limit a version's period (so a successor can start); the change is an event too."""
+    repo = AgreementRepository(uow.conn)
+    await repo.lock_programme(programme_id)
+    recorded = await repo.for_programme(programme_id)
+    agreement = next((a for a in recorded if a.version == version), None)
+    if agreement is None:
+        raise NotFound(f"programme {programme_id} has no agreement version {version}")
+    if valid_until < agreement.terms.valid_from:
+        raise Refused("valid_until is before the version's valid_from")
+    current = agreement.terms.valid_until
+    if current is not None and valid_until > current:
+        raise Conflict("a version's period can be shortened, not extended")
+    terms = AgreementTerms(**{**agreement.terms.__dict__, "valid_until": valid_until})
+    agreement = Agreement(agreement.agreement_id, agreement.version, terms)
+    await repo.set_until(agreement.agreement_id, valid_until)
+    uow.emit(_recorded(agreement))
+    return agreement

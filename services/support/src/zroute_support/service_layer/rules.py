@@ -1,0 +1,59 @@
+"""The service's rules as the handlers need them, taken from the settings in bootstrap."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from zroute_runtime.settings import ServiceSettings
+
+from zroute_support.domain.errors import Refused
+from zroute_support.settings import Settings
+
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+@dataclass(frozen=True)
+class Rules:
+    answer_within: timedelta
+    escalation_repeat: timedelta
+    max_escalations: int
+    reroute_on_decline: bool
+    decline_reasons: tuple[str, ...]
+    status_reasons: tuple[str, ...]
+    outcome_reasons: tuple[str, ...]
+    placement_decline_reasons: tuple[str, ...]
+    public_base_url: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings) -> Rules:
+        s = settings if isinstance(settings, Settings) else Settings()
+        return cls(
+            answer_within=s.referral_answer_within,
+            escalation_repeat=s.referral_escalation_repeat,
+            max_escalations=s.referral_max_escalations,
+            reroute_on_decline=s.referral_reroute_on_decline,
+            decline_reasons=tuple(s.referral_decline_reasons),
+            status_reasons=tuple(s.referral_status_reasons),
+            outcome_reasons=tuple(s.referral_outcome_reasons),
+            placement_decline_reasons=tuple(s.placement_decline_reasons),
+            public_base_url=settings.public_base_url,
+        )
+
+
+def check_reason(code: str | None, allowed: Sequence[str], what: str) -> None:
+    """Refuse a reason code that is not on the configured list."""
+    if code is not None and code not in allowed:
+        raise Refused(f"{what} reason {code!r} is not one of: {', '.join(allowed)}")
+
+
+def local_date(moment: datetime) -> date:
+    """The day in the Netherlands at ``moment`` (rules speak of days there)."""
+    return moment.astimezone(LOCAL_TIME).date()
+
+
+def start_of(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the Netherlands."""
+    return datetime.combine(day, datetime.min.time(), LOCAL_TIME)

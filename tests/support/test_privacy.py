@@ -1,0 +1,90 @@
+"""No health detail on any event that is not addressed: every support event type is
+produced once, then every public event about a participant is scanned."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from zroute_contract.events.base import event_types
+from zroute_contract.events.codes import Weekday, WithdrawalReason
+from zroute_contract.events.intake import ParticipantWithdrawn
+
+from tests.support.scenario import PROGRAMME, Scenario, assert_no_health_detail_on_public_events
+from tests.support.test_placements import CONFIRM, requested
+from tests.support.test_preconditions import intake, schedule
+from tests.support.test_referrals import referred, signals
+
+SUPPORT_TYPES = {t for t, cls in event_types().items() if cls.spec.producer == "support"}
+
+
+async def test_no_public_event_carries_a_health_detail(scenario: Scenario):
+    await scenario.setup()
+    coordinator, care_a, care_b = (
+        scenario.client(),
+        scenario.partner("care-a"),
+        scenario.partner("care-b"),
+    )
+    update = {"organisation": "Care A", "municipalities": ["GM0363"],
+              "capabilities": ["mental_health_care", "physical_care", "debt_finance"],
+              "contact_points": [{"channel": "webhook", "address": "https://care-a.example/in"}]}  # fmt: skip
+    assert (await coordinator.put("/partners/care-a", json=update)).status_code == 200
+
+    # referrals: declined and re-routed, on hold, completed; escalated; cancelled
+    _, first = await referred(scenario)
+    rid = first["data"]["referral_id"]
+    assert (
+        await care_a.post(f"/referrals/{rid}/decline", json={"reason": "outside_expertise"})
+    ).status_code == 200
+    [again] = await scenario.emitted("referral-requested", rerouted_from=rid)
+    second = again["data"]["referral_id"]
+    for step, body in (("accept", None), ("hold", {"reason": "participant_ill"}),
+                       ("start", None), ("complete", {"successful": False,
+                        "service_delivered": False, "reason": "participant_declined"})):  # fmt: skip
+        response = await care_b.post(f"/referrals/{second}/{step}", json=body)
+        assert response.status_code == 200, response.text
+    ref, unanswered = await referred(scenario)
+    await scenario.runtime.advance_clock(timedelta(days=4))
+    await scenario.emitted("referral-escalated", referral_id=unanswered["data"]["referral_id"])
+    await scenario.feed(signals(ref))  # the intake withdrew the signal: the referral stops
+    await scenario.emitted("referral-cancelled", referral_id=unanswered["data"]["referral_id"])
+
+    # preconditions: arranged, then lapsed by a schedule needing another day
+    await scenario.feed(intake(ref, childcare=True, transport=False))
+    [task] = (await scenario.partner("kids").get("/preconditions")).json()
+    arrange = {"arranged_from": "2027-01-18", "days_covered": ["monday"]}
+    assert (await scenario.partner("kids").post(
+        f"/preconditions/{task['precondition_id']}/arrange", json=arrange)).status_code == 200  # fmt: skip
+    await scenario.feed(schedule(ref, Weekday.MONDAY, Weekday.THURSDAY))
+    await scenario.emitted("precondition-lapsed", participant_ref=ref)
+
+    # placements: one declined and re-routed, then confirmed with a coach and a check-in
+    request = requested(ref)
+    await scenario.feed(request)
+    rid2 = request.placement_request_id
+    assert (await scenario.partner("work-a").post(f"/placements/{rid2}/decline",
+            json={"reason": "no_workplace_available"})).status_code == 200  # fmt: skip
+    assert (
+        await scenario.partner("work-b").post(f"/placements/{rid2}/confirm", json=CONFIRM)
+    ).status_code == 200
+    assert (await scenario.partner("coaches").post(f"/placements/{rid2}/check-ins",
+            json={"party": "employer", "held_on": "2027-03-02", "outcome": "concerns"})).status_code == 201  # fmt: skip
+
+    # participant withdrawn: open referrals cancelled
+    other, open_one = await referred(scenario)
+    await scenario.feed(ParticipantWithdrawn(participant_ref=other, programme_id=PROGRAMME,
+                        reason=WithdrawalReason.MOVED, effective_on=date(2027, 1, 31)))  # fmt: skip
+    [gone] = await scenario.emitted(
+        "referral-cancelled", referral_id=open_one["data"]["referral_id"]
+    )
+    assert gone["data"]["reason"] == "participant_withdrawn"
+
+    await scenario.emitted("job-coach-check-in-recorded", participant_ref=ref)
+    produced = {b["type"] for b in scenario.seen.bodies()} & SUPPORT_TYPES
+    assert produced == SUPPORT_TYPES, SUPPORT_TYPES - produced
+    assert assert_no_health_detail_on_public_events(scenario.seen) >= 15
+    addressed = [
+        m.routing_key for m in scenario.seen.messages if len(m.routing_key.split(".")) == 4
+    ]
+    assert addressed and all(
+        k.rsplit(".", 1)[1] in {"care-a", "care-b", "coordinator"} for k in addressed
+    )

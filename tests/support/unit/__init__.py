@@ -1,0 +1,1 @@
+"""Unit tests of the support domain: plain Python, no I/O."""
