@@ -1,15 +1,69 @@
-"""Wires the intake service: handlers, timers, routers and migrations are chosen here only."""
+"""Wires the intake service: handlers, timers, routers and migrations are chosen here only.
+
+The handlers need the keys, the retention period and the programme configuration from
+the settings. The runtime hands its handlers only the message and the unit of work, so
+they are bound to an :class:`IntakeDependencies` here, and the HTTP side finds the same
+object on the definition (``runtime.definition.deps``).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
+from zroute_contract.events.planning import RouteCompleted
+from zroute_runtime.logging import get_logger
 from zroute_runtime.service import ServiceDefinition
+
+from zroute_intake.adapters.protection import PersonalDataProtector
+from zroute_intake.entrypoints import consents, contact_persons, intakes, participants, withdrawal
+from zroute_intake.service_layer import handlers
+from zroute_intake.service_layer.dependencies import IntakeDependencies
+from zroute_intake.settings import Settings
 
 SERVICE = "intake"
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 
+log = get_logger(__name__)
 
-def definition() -> ServiceDefinition:
-    """The intake service as the runtime runs it."""
-    return ServiceDefinition(name=SERVICE, migrations=MIGRATIONS)
+
+@dataclass
+class IntakeDefinition(ServiceDefinition):
+    """The runtime's service definition plus the dependencies the handlers share."""
+
+    deps: IntakeDependencies | None = field(default=None)
+
+
+def dependencies(settings: Settings) -> IntakeDependencies:
+    if settings.uses_local_keys():
+        log.warning("intake_local_keys_in_use", note="set the intake keys for production")
+    return IntakeDependencies(
+        protector=PersonalDataProtector(settings.encryption_key_bytes(), settings.hash_key_bytes()),
+        retention=timedelta(days=settings.intake_retention_days),
+        care_coordinators=dict(settings.intake_care_coordinators),
+    )
+
+
+def definition(settings: Settings | None = None) -> IntakeDefinition:
+    """The intake service as the runtime runs it.
+
+    Pass the settings the runtime gets; without them they are read from the
+    environment, as the CLI's are.
+    """
+    deps = dependencies(settings if settings is not None else Settings())
+    return IntakeDefinition(
+        name=SERVICE,
+        handlers={RouteCompleted: [partial(handlers.on_route_completed, deps=deps)]},
+        timer_handlers={handlers.ERASURE_TIMER: partial(handlers.erase_personal_data, deps=deps)},
+        routers=[
+            participants.router,
+            intakes.router,
+            contact_persons.router,
+            consents.router,
+            withdrawal.router,
+        ],
+        migrations=MIGRATIONS,
+        deps=deps,
+    )

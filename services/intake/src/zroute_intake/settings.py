@@ -1,11 +1,90 @@
-"""Settings of the intake service (the shared ZROUTE_ variables; see the README)."""
+"""Settings of the intake service: the shared ZROUTE_ variables plus its own.
+
+The two keys below have local defaults so that the demo and the tests run without
+setup. They are published in this file and therefore NOT FOR PRODUCTION: set
+``ZROUTE_INTAKE_ENCRYPTION_KEY`` and ``ZROUTE_INTAKE_HASH_KEY`` to fresh random values
+(``python -c "import os, base64; print(base64.b64encode(os.urandom(32)).decode())"``).
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
+
+from pydantic import Field, SecretStr, field_validator
+from zroute_contract.types import PARTNER_ID_PATTERN
 from zroute_runtime.settings import ServiceSettings
+
+# NOT FOR PRODUCTION: local-only keys, known to anyone who reads this file.
+LOCAL_ENCRYPTION_KEY = "bG9jYWwtb25seS1pbnRha2UtYWVzLWtleS0wMDAwMDA="
+LOCAL_HASH_KEY = "bG9jYWwtb25seS1pbnRha2UtaG1hYy1rZXktMDAwMDA="
+KEY_BYTES = 32
+
+
+def _decode_key(value: SecretStr) -> SecretStr:
+    try:
+        raw = base64.b64decode(value.get_secret_value(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("must be base64") from exc
+    if len(raw) != KEY_BYTES:
+        raise ValueError(f"must decode to {KEY_BYTES} bytes")
+    return value
 
 
 class Settings(ServiceSettings):
-    """Intake service settings; only the default port differs from the shared ones."""
+    """Intake service settings (environment variables ``ZROUTE_<FIELD>``)."""
 
     http_port: int = 8001
+
+    intake_encryption_key: SecretStr = Field(
+        default=SecretStr(LOCAL_ENCRYPTION_KEY),
+        description="AES-256-GCM key (base64 of 32 bytes) for personal data at rest. "
+        "The default is for local runs only.",
+    )
+    intake_hash_key: SecretStr = Field(
+        default=SecretStr(LOCAL_HASH_KEY),
+        description="HMAC-SHA256 key (base64 of 32 bytes) for the BSN lookup hash. "
+        "The default is for local runs only.",
+    )
+    intake_retention_days: int = Field(
+        default=730,
+        ge=0,
+        le=36500,
+        description="Days after the route ends (completion or withdrawal) before the "
+        "participant's personal data is erased.",
+    )
+    intake_care_coordinators: dict[str, str] = Field(
+        default={"programme-demo": "care-coordinator"},
+        description="Per programme id, the partner id that routes care referrals "
+        "(receives the addressed care-signals event). A programme missing here "
+        "cannot register participants.",
+    )
+
+    @field_validator("intake_encryption_key", "intake_hash_key")
+    @classmethod
+    def _key_shape(cls, value: SecretStr) -> SecretStr:
+        return _decode_key(value)
+
+    @field_validator("intake_care_coordinators")
+    @classmethod
+    def _partner_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        for programme, partner in value.items():
+            if not re.fullmatch(PARTNER_ID_PATTERN, programme):
+                raise ValueError("programme ids must be lowercase codes")
+            if not re.fullmatch(PARTNER_ID_PATTERN, partner):
+                raise ValueError("partner ids must be lowercase codes")
+        return value
+
+    def uses_local_keys(self) -> bool:
+        """True when either key is the published local default (never in production)."""
+        return (
+            self.intake_encryption_key.get_secret_value() == LOCAL_ENCRYPTION_KEY
+            or self.intake_hash_key.get_secret_value() == LOCAL_HASH_KEY
+        )
+
+    def encryption_key_bytes(self) -> bytes:
+        return base64.b64decode(self.intake_encryption_key.get_secret_value())
+
+    def hash_key_bytes(self) -> bytes:
+        return base64.b64decode(self.intake_hash_key.get_secret_value())

@@ -1,0 +1,160 @@
+"""Participants in PostgreSQL (asyncpg), on the unit of work's connection.
+
+The pseudonymous state (appointment, outcomes, contact history, consents) is one JSONB
+document of codes and ids; the personal data sits in its own encrypted columns and is
+read only through :meth:`ParticipantRepository.personal_data` (which the read side logs).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+from pydantic import TypeAdapter
+
+from zroute_intake.adapters.protection import PersonalDataProtector
+from zroute_intake.domain.consents import Consent
+from zroute_intake.domain.errors import StaleVersion
+from zroute_intake.domain.outcome import OutcomeRecord
+from zroute_intake.domain.participant import Participant
+from zroute_intake.domain.personal import PersonalData
+from zroute_intake.domain.values import Appointment, ContactAssignment, Status, Withdrawal
+
+_APPOINTMENT = TypeAdapter(Appointment | None)
+_OUTCOMES = TypeAdapter(list[OutcomeRecord])
+_CONTACTS = TypeAdapter(list[ContactAssignment])
+_CONSENTS = TypeAdapter(list[Consent])
+_WITHDRAWAL = TypeAdapter(Withdrawal | None)
+
+_COLUMNS = (
+    "ref, programme_id, municipality, status, version, preferred_language, "
+    "interpreter_needed, registered_on, erased_at, state"
+)
+
+
+def _state(p: Participant) -> dict[str, Any]:
+    return {
+        "appointment": _APPOINTMENT.dump_python(p.appointment, mode="json"),
+        "outcomes": _OUTCOMES.dump_python(p.outcomes, mode="json"),
+        "contacts": _CONTACTS.dump_python(p.contacts, mode="json"),
+        "consents": _CONSENTS.dump_python(p.consents, mode="json"),
+        "withdrawal": _WITHDRAWAL.dump_python(p.withdrawal, mode="json"),
+        "route_completed_on": p.route_completed_on.isoformat() if p.route_completed_on else None,
+    }
+
+
+def participant_from_row(row: asyncpg.Record) -> Participant:
+    state = row["state"]
+    completed = state.get("route_completed_on")
+    return Participant(
+        ref=row["ref"],
+        programme_id=row["programme_id"],
+        municipality=row["municipality"],
+        preferred_language=row["preferred_language"],
+        interpreter_needed=row["interpreter_needed"],
+        registered_on=row["registered_on"],
+        status=Status(row["status"]),
+        version=row["version"],
+        appointment=_APPOINTMENT.validate_python(state["appointment"]),
+        outcomes=_OUTCOMES.validate_python(state["outcomes"]),
+        contacts=_CONTACTS.validate_python(state["contacts"]),
+        consents=_CONSENTS.validate_python(state["consents"]),
+        withdrawal=_WITHDRAWAL.validate_python(state["withdrawal"]),
+        route_completed_on=datetime.fromisoformat(completed).date() if completed else None,
+        erased_at=row["erased_at"],
+    )
+
+
+class ParticipantRepository:
+    """Loads and saves participants; personal data only encrypted."""
+
+    def __init__(self, conn: asyncpg.Connection, protector: PersonalDataProtector) -> None:
+        self.conn = conn
+        self.protector = protector
+
+    async def ref_for_bsn(self, municipality: str, bsn: str) -> str | None:
+        """The participant registered with ``bsn`` in ``municipality``, found by keyed hash."""
+        return await self.conn.fetchval(
+            "SELECT ref FROM intake_participants WHERE municipality = $1 AND bsn_hash = $2",
+            municipality,
+            self.protector.bsn_hash(bsn),
+        )
+
+    async def get(self, ref: str, *, for_update: bool = False) -> Participant | None:
+        """The participant, locked against concurrent writers when ``for_update``."""
+        lock = " FOR UPDATE" if for_update else ""
+        row = await self.conn.fetchrow(
+            f"SELECT {_COLUMNS} FROM intake_participants WHERE ref = $1{lock}", ref
+        )
+        return participant_from_row(row) if row else None
+
+    async def add(self, participant: Participant, now: datetime) -> None:
+        """Insert a new participant (raises ``UniqueViolationError`` on a duplicate BSN)."""
+        personal = participant.personal
+        assert personal is not None, "a new participant carries personal data"
+        bsn_blob, personal_blob = self.protector.seal(participant.ref, personal)
+        await self.conn.execute(
+            """
+            INSERT INTO intake_participants
+                (ref, programme_id, municipality, status, version, preferred_language,
+                 interpreter_needed, registered_on, bsn_hash, bsn_encrypted,
+                 personal_encrypted, state, contact_staff_ref, intake_starts_at,
+                 created_at, updated_at)
+            VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $13)
+            """,
+            participant.ref,
+            participant.programme_id,
+            participant.municipality,
+            participant.status.value,
+            participant.preferred_language,
+            participant.interpreter_needed,
+            participant.registered_on,
+            self.protector.bsn_hash(personal.bsn),
+            bsn_blob,
+            personal_blob,
+            _state(participant),
+            participant.contact.contact.staff_ref if participant.contact else None,
+            now,
+        )
+        participant.version = 1
+
+    async def save(self, participant: Participant, now: datetime) -> None:
+        """Write the changes over the version loaded; the version goes up by one."""
+        erase = participant.erased_at is not None
+        status = await self.conn.execute(
+            """
+            UPDATE intake_participants
+               SET status = $3, version = version + 1, state = $4, contact_staff_ref = $5,
+                   intake_starts_at = $6, updated_at = $7, erased_at = $8,
+                   bsn_hash = CASE WHEN $9 THEN NULL ELSE bsn_hash END,
+                   bsn_encrypted = CASE WHEN $9 THEN NULL ELSE bsn_encrypted END,
+                   personal_encrypted = CASE WHEN $9 THEN NULL ELSE personal_encrypted END
+             WHERE ref = $1 AND version = $2
+            """,
+            participant.ref,
+            participant.version,
+            participant.status.value,
+            _state(participant),
+            participant.contact.contact.staff_ref if participant.contact else None,
+            participant.appointment.starts_at if participant.appointment else None,
+            now,
+            participant.erased_at,
+            erase,
+        )
+        if status != "UPDATE 1":
+            current = await self.conn.fetchval(
+                "SELECT version FROM intake_participants WHERE ref = $1", participant.ref
+            )
+            raise StaleVersion(participant.version, current or 0)
+        participant.version += 1
+
+    async def personal_data(self, ref: str) -> PersonalData | None:
+        """Decrypt the personal data (callers log the access); None once erased."""
+        row = await self.conn.fetchrow(
+            "SELECT bsn_encrypted, personal_encrypted FROM intake_participants WHERE ref = $1",
+            ref,
+        )
+        if row is None or row["bsn_encrypted"] is None:
+            return None
+        return self.protector.open(ref, row["bsn_encrypted"], row["personal_encrypted"])

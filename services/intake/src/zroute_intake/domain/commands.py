@@ -1,0 +1,79 @@
+"""What a caseworker asks the intake service to do (imperatives; events say what happened).
+
+``expected_version`` is the version the caller last saw (the ``If-Match`` header), or
+``None`` when the caller does not guard the change; ``scope`` is the caller's
+municipality when their token names one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from zroute_contract.events.codes import AssignmentReason, CorrectionReason, WithdrawalReason
+from zroute_contract.events.parts import ContactPersonRef
+
+from zroute_intake.domain.consents import Consent
+from zroute_intake.domain.outcome import Outcome
+from zroute_intake.domain.personal import PersonalData
+from zroute_intake.domain.values import Appointment
+
+
+@dataclass(frozen=True)
+class RegisterParticipant:
+    programme_id: str
+    municipality: str
+    personal: PersonalData
+    preferred_language: str
+    interpreter_needed: bool
+    contact: ContactPersonRef
+    scope: str | None = None
+
+
+@dataclass(frozen=True)
+class ParticipantCommand:
+    ref: str
+    expected_version: int | None
+    scope: str | None
+
+
+@dataclass(frozen=True)
+class ScheduleIntake(ParticipantCommand):
+    appointment: Appointment
+
+
+@dataclass(frozen=True)
+class CompleteIntake(ParticipantCommand):
+    outcome: Outcome
+    by: str
+
+
+@dataclass(frozen=True)
+class CorrectIntake(ParticipantCommand):
+    outcome: Outcome
+    reason: CorrectionReason
+    by: str
+
+
+@dataclass(frozen=True)
+class AssignContactPerson(ParticipantCommand):
+    contact: ContactPersonRef
+    assigned_from: date
+    reason: AssignmentReason
+
+
+@dataclass(frozen=True)
+class RecordConsent(ParticipantCommand):
+    consent: Consent
+
+
+@dataclass(frozen=True)
+class WithdrawConsent(ParticipantCommand):
+    consent_id: UUID
+
+
+@dataclass(frozen=True)
+class WithdrawParticipant(ParticipantCommand):
+    reason: WithdrawalReason
+    effective_on: date

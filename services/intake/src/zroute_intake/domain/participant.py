@@ -1,0 +1,417 @@
+"""The participant aggregate: registration, broad intake, contact person, consents.
+
+It collects the events it causes in ``events`` (drained into the outbox by the unit of
+work) and carries a ``version`` for optimistic concurrency: the repository saves only
+over the version it loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from zroute_contract.events.base import Event
+from zroute_contract.events.codes import (
+    AssignmentReason,
+    BookingStatus,
+    ConsentPurpose,
+    CorrectionReason,
+    WithdrawalReason,
+)
+from zroute_contract.events.intake import (
+    CareSignalsRecorded,
+    ConsentRecorded,
+    ConsentWithdrawn,
+    ContactPersonAssigned,
+    IntakeCompleted,
+    IntakeCorrected,
+    IntakeScheduled,
+    ParticipantRegistered,
+    ParticipantWithdrawn,
+)
+from zroute_contract.events.parts import ContactPersonRef
+
+from zroute_intake.domain import consents as consent_rules
+from zroute_intake.domain.consents import Consent
+from zroute_intake.domain.errors import Conflict, InvalidRequest, NotFound, StaleVersion
+from zroute_intake.domain.outcome import Outcome, OutcomeRecord, care_signals, event_fields
+from zroute_intake.domain.personal import PersonalData
+from zroute_intake.domain.values import CLOSED, Appointment, ContactAssignment, Status, Withdrawal
+
+MAX_PLANNING_AHEAD = timedelta(days=366)
+
+
+class Participant:
+    """One newcomer on (or towards) the Z-route, known outside by ``ref`` only."""
+
+    def __init__(
+        self,
+        *,
+        ref: str,
+        programme_id: str,
+        municipality: str,
+        preferred_language: str,
+        interpreter_needed: bool,
+        registered_on: date,
+        status: Status = Status.REGISTERED,
+        version: int = 0,
+        personal: PersonalData | None = None,
+        appointment: Appointment | None = None,
+        outcomes: list[OutcomeRecord] | None = None,
+        contacts: list[ContactAssignment] | None = None,
+        consents: list[Consent] | None = None,
+        withdrawal: Withdrawal | None = None,
+        route_completed_on: date | None = None,
+        erased_at: datetime | None = None,
+    ) -> None:
+        self.ref = ref
+        self.programme_id = programme_id
+        self.municipality = municipality
+        self.preferred_language = preferred_language
+        self.interpreter_needed = interpreter_needed
+        self.registered_on = registered_on
+        self.status = status
+        self.version = version
+        self.personal = personal
+        self.appointment = appointment
+        self.outcomes = outcomes or []
+        self.contacts = contacts or []
+        self.consents = consents or []
+        self.withdrawal = withdrawal
+        self.route_completed_on = route_completed_on
+        self.erased_at = erased_at
+        self.events: list[Event] = []
+
+    # -- registration -----------------------------------------------------------------
+    @classmethod
+    def register(
+        cls,
+        *,
+        ref: str,
+        programme_id: str,
+        municipality: str,
+        personal: PersonalData,
+        preferred_language: str,
+        interpreter_needed: bool,
+        contact: ContactPersonRef,
+        today: date,
+    ) -> Participant:
+        personal.check(today)
+        participant = cls(
+            ref=ref,
+            programme_id=programme_id,
+            municipality=municipality,
+            preferred_language=preferred_language,
+            interpreter_needed=interpreter_needed,
+            registered_on=today,
+            personal=personal,
+        )
+        participant.events.append(
+            ParticipantRegistered(
+                participant_ref=ref,
+                programme_id=programme_id,
+                municipality=municipality,
+                registered_on=today,
+                preferred_language=preferred_language,
+                interpreter_needed=interpreter_needed,
+            )
+        )
+        participant._assign(contact, today, AssignmentReason.FIRST_ASSIGNMENT, previous=None)
+        return participant
+
+    # -- concurrency and state guards ---------------------------------------------------
+    def check_version(self, expected: int | None) -> None:
+        """Refuse a change made from an outdated version (``None``: caller did not say)."""
+        if expected is not None and expected != self.version:
+            raise StaleVersion(expected, self.version)
+
+    def _ensure_open(self) -> None:
+        if self.status is Status.WITHDRAWN:
+            assert self.withdrawal is not None
+            raise Conflict(
+                f"the participant was withdrawn (effective {self.withdrawal.effective_on}); "
+                "no further changes are possible"
+            )
+        if self.status is Status.ROUTE_COMPLETED:
+            raise Conflict(
+                f"the participant completed the route on {self.route_completed_on}; "
+                "no further changes are possible"
+            )
+
+    # -- broad intake -------------------------------------------------------------------
+    def schedule_intake(self, appointment: Appointment, now: datetime) -> None:
+        """Schedule, or reschedule, the broad intake."""
+        self._ensure_open()
+        if self.status is Status.INTAKE_COMPLETED:
+            raise Conflict("the intake is already completed; record a correction instead")
+        if appointment.starts_at <= now:
+            raise InvalidRequest("starts_at: the intake must be scheduled in the future")
+        if appointment.starts_at > now + MAX_PLANNING_AHEAD:
+            raise InvalidRequest("starts_at: schedule the intake at most a year ahead")
+        booking = appointment.interpreter
+        if self.interpreter_needed and booking is None:
+            raise InvalidRequest(
+                f"interpreter: this participant needs an interpreter "
+                f"(language {self.preferred_language}); book one and include the booking"
+            )
+        if booking is not None and booking.language != self.preferred_language:
+            raise InvalidRequest(
+                f"interpreter.language: the participant's preferred language is "
+                f"{self.preferred_language}"
+            )
+        if self.appointment is not None:
+            appointment = replace(appointment, intake_id=self.appointment.intake_id)
+        self.appointment = appointment
+        self.status = Status.INTAKE_SCHEDULED
+        self.events.append(
+            IntakeScheduled(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                intake_id=appointment.intake_id,
+                starts_at=appointment.starts_at,
+                duration_minutes=appointment.duration_minutes,
+                location_id=appointment.location_id,
+                attendees=appointment.attendees,
+                interpreter=booking,
+            )
+        )
+
+    def complete_intake(
+        self, outcome: Outcome, *, now: datetime, today: date, by: str, care_partner_id: str
+    ) -> None:
+        """Record the outcome and the route decision: the intake is complete."""
+        self._ensure_open()
+        if self.status is Status.INTAKE_COMPLETED:
+            raise Conflict("the intake is already completed; record a correction instead")
+        if self.appointment is None:
+            raise Conflict("no intake is scheduled; schedule the broad intake first")
+        if self.appointment.starts_at > now:
+            raise Conflict(
+                "the intake has not taken place yet (it is scheduled for "
+                f"{self.appointment.starts_at.isoformat()}); record the outcome after it"
+            )
+        booking = self.appointment.interpreter
+        if self.interpreter_needed and (
+            booking is None or booking.status is BookingStatus.REQUESTED
+        ):
+            raise Conflict(
+                "an intake that needs an interpreter cannot be held without one: the interpreter "
+                "is not booked yet; reschedule with a booked or confirmed interpreter"
+            )
+        self._check_outcome(outcome)
+        self.outcomes.append(OutcomeRecord(outcome, today, by))
+        self.status = Status.INTAKE_COMPLETED
+        self.events.append(IntakeCompleted(**self._outcome_fields(outcome), completed_on=today))
+        self._emit_care_signals(care_partner_id, today)
+
+    def correct_intake(
+        self,
+        outcome: Outcome,
+        *,
+        reason: CorrectionReason,
+        today: date,
+        by: str,
+        care_partner_id: str,
+    ) -> None:
+        """Correct the outcome: a new version and a new event, never an edit in place."""
+        self._ensure_open()
+        if self.status is not Status.INTAKE_COMPLETED:
+            raise Conflict("only a completed intake can be corrected; complete it first")
+        self._check_outcome(outcome)
+        if outcome == self.current_outcome:
+            raise InvalidRequest("the correction changes nothing; send the corrected outcome")
+        self.outcomes.append(OutcomeRecord(outcome, today, by, correction_reason=reason))
+        self.events.append(
+            IntakeCorrected(**self._outcome_fields(outcome), corrected_on=today, reason=reason)
+        )
+        self._emit_care_signals(care_partner_id, today)
+
+    @property
+    def current_outcome(self) -> Outcome | None:
+        return self.outcomes[-1].outcome if self.outcomes else None
+
+    def _check_outcome(self, outcome: Outcome) -> None:
+        problems = outcome.problems()
+        if problems:
+            raise InvalidRequest("; ".join(problems))
+
+    def _outcome_fields(self, outcome: Outcome) -> dict[str, object]:
+        assert self.appointment is not None
+        return {
+            "participant_ref": self.ref,
+            "programme_id": self.programme_id,
+            "intake_id": self.appointment.intake_id,
+            "municipality": self.municipality,
+            **event_fields(outcome),
+        }
+
+    def _emit_care_signals(self, care_partner_id: str, today: date) -> None:
+        """The whole current set of care signals, addressed to the care coordinator."""
+        outcome = self.current_outcome
+        if outcome is None or self.appointment is None:
+            return
+        self.events.append(
+            CareSignalsRecorded(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                partner_id=care_partner_id,
+                intake_id=self.appointment.intake_id,
+                signals=care_signals(
+                    outcome,
+                    lambda signal_id: consent_rules.covering(self.consents, signal_id, today),
+                ),
+            )
+        )
+
+    # -- contact person -----------------------------------------------------------------
+    @property
+    def contact(self) -> ContactAssignment | None:
+        """The one current contact person (vast aanspreekpunt)."""
+        return self.contacts[-1] if self.contacts else None
+
+    def assign_contact_person(
+        self,
+        contact: ContactPersonRef,
+        *,
+        assigned_from: date,
+        reason: AssignmentReason,
+        today: date,
+    ) -> None:
+        """Hand over to a new contact person; the history keeps the previous one."""
+        self._ensure_open()
+        current = self.contact
+        if reason is AssignmentReason.FIRST_ASSIGNMENT:
+            raise InvalidRequest(
+                "reason: the participant already has a contact person; use handover or "
+                "absence_cover"
+            )
+        if current is not None and current.contact == contact:
+            raise Conflict("this staff member is already the participant's contact person")
+        if current is not None and assigned_from < current.assigned_from:
+            raise InvalidRequest(
+                f"assigned_from: must be on or after {current.assigned_from}, when the current "
+                "contact person started"
+            )
+        if assigned_from < today - timedelta(days=31) or assigned_from > today + MAX_PLANNING_AHEAD:
+            raise InvalidRequest("assigned_from: must lie within a month back and a year ahead")
+        self._assign(contact, assigned_from, reason, previous=current)
+
+    def _assign(
+        self,
+        contact: ContactPersonRef,
+        assigned_from: date,
+        reason: AssignmentReason,
+        previous: ContactAssignment | None,
+    ) -> None:
+        if previous is not None:
+            self.contacts[-1] = replace(previous, until=assigned_from)
+        self.contacts.append(ContactAssignment(contact, assigned_from, reason))
+        self.events.append(
+            ContactPersonAssigned(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                contact=contact,
+                assigned_from=assigned_from,
+                reason=reason,
+                previous=previous.contact if previous else None,
+            )
+        )
+
+    # -- consent ------------------------------------------------------------------------
+    def record_consent(self, consent: Consent, *, today: date, care_partner_id: str) -> None:
+        """Record consent for one purpose."""
+        self._ensure_open()
+        outcome = self.current_outcome
+        consent_rules.check_new(
+            consent,
+            existing=self.consents,
+            known_signals={s.signal_id for s in outcome.care_signals} if outcome else set(),
+            today=today,
+        )
+        self.consents.append(consent)
+        self.events.append(
+            ConsentRecorded(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                consent_id=consent.consent_id,
+                purpose=consent.purpose,
+                partner_id=consent.partner_id,
+                care_signal_ids=consent.care_signal_ids,
+                given_on=consent.given_on,
+                valid_until=consent.valid_until,
+            )
+        )
+        if consent.purpose is ConsentPurpose.CARE_REFERRAL:
+            self._emit_care_signals(care_partner_id, today)
+
+    def withdraw_consent(self, consent_id: UUID, *, today: date, care_partner_id: str) -> None:
+        """Withdraw a consent; allowed after the route too (the participant's right)."""
+        if self.erased_at is not None:
+            raise Conflict("the participant's data was erased; nothing left to withdraw")
+        index = next((i for i, c in enumerate(self.consents) if c.consent_id == consent_id), None)
+        if index is None:
+            raise NotFound("no consent with this consent_id for the participant")
+        consent = self.consents[index]
+        if consent.withdrawn_on is not None:
+            raise Conflict(f"the consent was already withdrawn on {consent.withdrawn_on}")
+        self.consents[index] = replace(consent, withdrawn_on=today)
+        self.events.append(
+            ConsentWithdrawn(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                consent_id=consent_id,
+                purpose=consent.purpose,
+                withdrawn_on=today,
+            )
+        )
+        if consent.purpose is ConsentPurpose.CARE_REFERRAL and self.status not in CLOSED:
+            self._emit_care_signals(care_partner_id, today)
+
+    # -- leaving the route ----------------------------------------------------------------
+    def withdraw(self, reason: WithdrawalReason, *, effective_on: date, today: date) -> None:
+        """Withdraw the participant (moved, exempted, stopped)."""
+        self._ensure_open()
+        if effective_on < self.registered_on:
+            raise InvalidRequest(
+                f"effective_on: must be on or after the registration ({self.registered_on})"
+            )
+        if effective_on > today + MAX_PLANNING_AHEAD:
+            raise InvalidRequest("effective_on: must lie within a year ahead")
+        self.withdrawal = Withdrawal(reason, effective_on)
+        self.status = Status.WITHDRAWN
+        self.events.append(
+            ParticipantWithdrawn(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                reason=reason,
+                effective_on=effective_on,
+            )
+        )
+
+    def complete_route(self, completed_on: date) -> bool:
+        """Planning reported the route completed; False when already closed (a replay)."""
+        if self.status in CLOSED:
+            return False
+        self.route_completed_on = completed_on
+        self.status = Status.ROUTE_COMPLETED
+        return True
+
+    @property
+    def route_ended_on(self) -> date | None:
+        """The day the retention period starts from: route completion or withdrawal."""
+        if self.status is Status.ROUTE_COMPLETED:
+            return self.route_completed_on
+        if self.status is Status.WITHDRAWN and self.withdrawal is not None:
+            return self.withdrawal.effective_on
+        return None
+
+    def erase_personal_data(self, now: datetime) -> bool:
+        """Drop the personal data, keep the pseudonymous history; False if nothing to do."""
+        if self.status not in CLOSED:
+            raise Conflict("personal data is kept while the participant is on the route")
+        if self.erased_at is not None:
+            return False
+        self.personal = None
+        self.erased_at = now
+        return True

@@ -1,0 +1,319 @@
+"""Request bodies of the intake API: their own models, strict (unknown fields refused).
+
+Everything a body may hold is checked here for shape; the rules that need the
+participant's state (interpreter needed, dates against the registration) are the
+domain's. Converting to domain values happens in ``to_*`` methods.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Self, TypeVar
+from uuid import UUID, uuid4
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from zroute_contract.events.codes import (
+    HEALTH_DOMAINS,
+    AssignmentReason,
+    AttendeeRole,
+    BookingStatus,
+    CareCategory,
+    ConsentPurpose,
+    ContactRole,
+    CorrectionReason,
+    DayPart,
+    Goal,
+    InterpreterMode,
+    LanguageLevel,
+    LearnabilityBand,
+    LifeDomain,
+    Literacy,
+    NeedSeverity,
+    Route,
+    RouteReason,
+    TransportMode,
+    Urgency,
+    Weekday,
+    WithdrawalReason,
+)
+from zroute_contract.events.intake import (
+    ChildcareNeed,
+    DomainNeed,
+    IntakeAttendee,
+    InterpreterBooking,
+    TransportNeed,
+)
+from zroute_contract.events.parts import AvailabilitySlot, ContactPersonRef
+from zroute_contract.types import (
+    LanguageCode,
+    LocationId,
+    MunicipalityCode,
+    PartnerId,
+    ProgrammeId,
+    StaffRef,
+)
+
+from zroute_intake.domain.consents import Consent
+from zroute_intake.domain.outcome import CareSignalEntry, Outcome
+from zroute_intake.domain.personal import PersonalData
+from zroute_intake.domain.values import Appointment
+
+T = TypeVar("T")
+
+
+def _distinct(items: list[Any]) -> list[Any]:
+    if len(set(items)) != len(items):
+        raise ValueError("list items must be distinct")
+    return items
+
+
+Distinct = Annotated[
+    list[T], AfterValidator(_distinct), Field(json_schema_extra={"uniqueItems": True})
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ContactPersonIn(Body):
+    """A staff member by their system id, role and organisation (never by name)."""
+
+    staff_ref: StaffRef = Field(description="The staff member's id in their organisation's system.")
+    role: ContactRole
+    partner_id: PartnerId | None = Field(
+        default=None, description="Their partner, if not the municipality."
+    )
+    municipality: MunicipalityCode | None = Field(
+        default=None, description="Their municipality, if not a partner."
+    )
+
+    @model_validator(mode="after")
+    def _one_organisation(self) -> Self:
+        if (self.partner_id is None) == (self.municipality is None):
+            raise ValueError("give exactly one of partner_id and municipality")
+        return self
+
+    def to_ref(self) -> ContactPersonRef:
+        return ContactPersonRef(**self.model_dump())
+
+
+class AddressIn(Body):
+    street: Text
+    house_number: Annotated[
+        str, StringConstraints(pattern=r"^[1-9][0-9]{0,4}( ?[A-Za-z0-9-]{1,6})?$")
+    ]
+    postal_code: Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{3} ?[A-Z]{2}$")] = Field(
+        description="Dutch postcode, for example 1011 AB."
+    )
+    city: Text
+
+
+class RegistrationIn(Body):
+    """Register a participant. Personal data stays in this service, encrypted."""
+
+    programme_id: ProgrammeId = Field(
+        description="The programme (one municipality's Z-route offer)."
+    )
+    municipality: MunicipalityCode = Field(description="CBS code of the responsible municipality.")
+    bsn: Annotated[str, StringConstraints(pattern=r"^[0-9]{9}$")] = Field(
+        description="Burgerservicenummer: nine digits passing the elfproef."
+    )
+    given_names: Text
+    family_name: Text
+    date_of_birth: date
+    address: AddressIn
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{5,19}$")] | None = None
+    preferred_language: LanguageCode = Field(description="ISO 639 code, for example ar or ti.")
+    interpreter_needed: bool
+    contact_person: ContactPersonIn = Field(description="The first fixed contact person.")
+
+    def personal(self) -> PersonalData:
+        return PersonalData(
+            bsn=self.bsn,
+            given_names=self.given_names,
+            family_name=self.family_name,
+            date_of_birth=self.date_of_birth,
+            street=self.address.street,
+            house_number=self.address.house_number,
+            postal_code=self.address.postal_code,
+            city=self.address.city,
+            phone=self.phone,
+        )
+
+
+class AttendeeIn(Body):
+    partner_id: PartnerId
+    role: AttendeeRole
+
+
+class InterpreterIn(Body):
+    language: LanguageCode = Field(description="Must be the participant's preferred language.")
+    mode: InterpreterMode
+    status: BookingStatus = Field(description="The intake can be held once booked or confirmed.")
+    partner_id: PartnerId | None = None
+
+
+class ScheduleIn(Body):
+    """Schedule (or reschedule) the broad intake."""
+
+    starts_at: AwareDatetime = Field(description="Start, with UTC offset; in the future.")
+    duration_minutes: int = Field(ge=15, le=480)
+    location_id: LocationId
+    attendees: Distinct[AttendeeIn] = Field(default_factory=list, max_length=20)
+    interpreter: InterpreterIn | None = Field(
+        default=None, description="Required when the participant needs an interpreter."
+    )
+
+    def to_appointment(self) -> Appointment:
+        booking = self.interpreter
+        return Appointment(
+            intake_id=uuid4(),
+            starts_at=self.starts_at,
+            duration_minutes=self.duration_minutes,
+            location_id=self.location_id,
+            attendees=tuple(IntakeAttendee(**a.model_dump()) for a in self.attendees),
+            interpreter=InterpreterBooking(**booking.model_dump()) if booking else None,
+        )
+
+
+class NeedIn(Body):
+    domain: LifeDomain
+    severity: NeedSeverity
+
+    @field_validator("domain")
+    @classmethod
+    def _not_health(cls, value: LifeDomain) -> LifeDomain:
+        if value in HEALTH_DOMAINS:
+            raise ValueError("record health domains as care_signals, not as needs")
+        return value
+
+
+class ChildcareIn(Body):
+    needed: bool
+    child_ages: list[Annotated[int, Field(ge=0, le=17)]] = Field(
+        default_factory=list, max_length=12
+    )
+
+
+class TransportIn(Body):
+    needed: bool
+    modes: Distinct[TransportMode] = Field(default_factory=list, max_length=10)
+
+
+class SlotIn(Body):
+    weekday: Weekday
+    day_part: DayPart
+
+
+class CareSignalIn(Body):
+    signal_id: UUID | None = Field(
+        default=None,
+        description="Keep the id of an existing signal when correcting; new ones get one.",
+    )
+    domain: LifeDomain
+    category: CareCategory
+    severity: NeedSeverity
+    urgency: Urgency
+
+
+class OutcomeIn(Body):
+    """The outcome of the broad intake over the life domains, with the route decision."""
+
+    language_level: LanguageLevel
+    literacy: Literacy
+    learnability_band: LearnabilityBand
+    needs: list[NeedIn] = Field(max_length=20)
+    childcare: ChildcareIn
+    transport: TransportIn
+    availability: Distinct[SlotIn] = Field(max_length=21)
+    goals: Distinct[Goal] = Field(max_length=20)
+    route: Route
+    route_reason: RouteReason
+    care_signals: list[CareSignalIn] = Field(default_factory=list, max_length=20)
+
+    def to_outcome(self) -> Outcome:
+        return Outcome(
+            language_level=self.language_level,
+            literacy=self.literacy,
+            learnability_band=self.learnability_band,
+            needs=tuple(DomainNeed(**n.model_dump()) for n in self.needs),
+            childcare=ChildcareNeed(
+                needed=self.childcare.needed, child_ages=tuple(self.childcare.child_ages)
+            ),
+            transport=TransportNeed(
+                needed=self.transport.needed, modes=tuple(self.transport.modes)
+            ),
+            availability=tuple(AvailabilitySlot(**s.model_dump()) for s in self.availability),
+            goals=tuple(self.goals),
+            route=self.route,
+            route_reason=self.route_reason,
+            care_signals=tuple(
+                CareSignalEntry(
+                    signal_id=s.signal_id or uuid4(),
+                    domain=s.domain,
+                    category=s.category,
+                    severity=s.severity,
+                    urgency=s.urgency,
+                )
+                for s in self.care_signals
+            ),
+        )
+
+
+class CorrectionIn(OutcomeIn):
+    """The whole corrected outcome (not a difference), and why it was corrected."""
+
+    reason: CorrectionReason
+
+
+class ContactAssignmentIn(Body):
+    """Hand over to a new fixed contact person (or cover an absence)."""
+
+    contact_person: ContactPersonIn
+    assigned_from: date = Field(description="First day the new contact person is responsible.")
+    reason: AssignmentReason = AssignmentReason.HANDOVER
+
+
+class ConsentIn(Body):
+    """Consent for one purpose; a care_referral consent names the care signals it covers."""
+
+    consent_id: UUID | None = Field(default=None, description="Generated when absent.")
+    purpose: ConsentPurpose
+    partner_id: PartnerId | None = Field(default=None, description="For partner_sharing.")
+    care_signal_ids: Distinct[UUID] = Field(default_factory=list, max_length=20)
+    given_on: date
+    valid_until: date | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> Self:
+        if self.valid_until is not None and self.valid_until < self.given_on:
+            raise ValueError("valid_until must be on or after given_on")
+        return self
+
+    def to_consent(self) -> Consent:
+        return Consent(
+            consent_id=self.consent_id or uuid4(),
+            purpose=self.purpose,
+            given_on=self.given_on,
+            partner_id=self.partner_id,
+            care_signal_ids=tuple(self.care_signal_ids),
+            valid_until=self.valid_until,
+        )
+
+
+class WithdrawalIn(Body):
+    """Withdraw the participant from the route."""
+
+    reason: WithdrawalReason
+    effective_on: date = Field(description="The last day the participant is on the route.")

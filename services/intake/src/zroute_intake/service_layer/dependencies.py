@@ -1,0 +1,41 @@
+"""What the handlers need besides the message and the unit of work, chosen in bootstrap."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from zroute_intake.adapters.protection import PersonalDataProtector
+from zroute_intake.domain.errors import InvalidRequest
+
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+@dataclass(frozen=True)
+class IntakeDependencies:
+    """Keys, retention period and programme configuration of one running service."""
+
+    protector: PersonalDataProtector
+    retention: timedelta
+    care_coordinators: Mapping[str, str]
+
+    def care_partner_for(self, programme_id: str) -> str:
+        """The partner that receives the programme's care signals."""
+        try:
+            return self.care_coordinators[programme_id]
+        except KeyError:
+            known = ", ".join(sorted(self.care_coordinators)) or "none"
+            raise InvalidRequest(
+                f"programme_id: unknown programme; this service runs: {known}"
+            ) from None
+
+    def erasure_due(self, route_ended_on: date) -> datetime:
+        """When personal data is erased: the retention period after the route ended."""
+        return datetime.combine(route_ended_on + self.retention, time(0), tzinfo=LOCAL_TIME)
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day in the Netherlands at ``moment``."""
+    return moment.astimezone(LOCAL_TIME).date()

@@ -1,0 +1,46 @@
+"""The intake settings: keys as secrets of the right size, local defaults flagged."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+import pytest
+from pydantic import ValidationError
+from zroute_contract.events.planning import RouteCompleted
+from zroute_intake.bootstrap import definition
+from zroute_intake.service_layer.handlers import ERASURE_TIMER
+from zroute_intake.settings import Settings
+
+
+def key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
+
+
+@pytest.mark.parametrize("bad", ["not base64!", base64.b64encode(b"too short").decode()])
+def test_a_key_must_be_base64_of_32_bytes(bad):
+    with pytest.raises(ValidationError, match="intake_encryption_key"):
+        Settings(intake_encryption_key=bad)
+
+
+def test_the_local_default_keys_are_flagged_and_real_ones_are_not():
+    assert Settings().uses_local_keys()
+    assert not Settings(intake_encryption_key=key(), intake_hash_key=key()).uses_local_keys()
+
+
+def test_keys_do_not_show_when_settings_are_printed():
+    secret = key()
+    assert secret not in repr(Settings(intake_encryption_key=secret))
+
+
+def test_care_coordinators_are_programme_and_partner_codes():
+    with pytest.raises(ValidationError, match="partner ids"):
+        Settings(intake_care_coordinators={"programme-a": "Zorg Partner"})
+
+
+def test_the_definition_consumes_route_completion_and_runs_the_erasure_timer():
+    service = definition(Settings(intake_retention_days=10))
+    assert list(service.handlers) == [RouteCompleted]
+    assert list(service.timer_handlers) == [ERASURE_TIMER]
+    assert service.deps.retention.days == 10
+    assert service.migrations.is_dir()
