@@ -251,3 +251,19 @@ async def test_commit_wakes_the_relay_without_waiting_for_the_poll(
         await wait_for(lambda: seen.messages, timeout=5, what="the woken relay")
     finally:
         await relay.stop()
+
+
+async def test_an_event_meant_only_for_integrators_is_done_when_none_is_bound(
+    pool, clock, amqp_connection, settings
+):
+    from zroute_contract.events.notifications import NotificationSent
+
+    from tests.contract.samples import sample_event
+
+    relay = await make_relay(pool, amqp_connection, settings)  # no queue bound at all
+    async with uow_for(pool, clock) as uow:
+        uow.emit(sample_event(NotificationSent))
+        await uow.commit()
+    assert NotificationSent.spec.consumers == ()
+    assert await relay.publish_pending() == 1
+    assert await unpublished(pool) == 0

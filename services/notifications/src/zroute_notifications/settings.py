@@ -1,11 +1,60 @@
-"""Settings of the notifications service (the shared ZROUTE_ variables; see the README)."""
+"""Settings of the notifications service (``ZROUTE_`` variables; see docs/notifications.md)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr
 from zroute_runtime.settings import ServiceSettings
+
+PACKAGE = Path(__file__).parent
+DEFAULT_MATRIX = PACKAGE / "config" / "matrix.json"
+DEFAULT_TEMPLATES = PACKAGE / "templates"
 
 
 class Settings(ServiceSettings):
-    """Notifications service settings; only the default port differs from the shared ones."""
+    """Notifications service settings: the matrix, SMTP, webhooks, digests, links."""
 
     http_port: int = 8004
+
+    # The communication matrix (JSON) and the message templates; packaged defaults.
+    matrix_path: Path = DEFAULT_MATRIX
+    templates_path: Path = DEFAULT_TEMPLATES
+    # Recipient addresses to load at start (demo); the HTTP API manages them after.
+    directory_seed_path: Path | None = None
+    default_language: Literal["nl", "en"] = "nl"
+
+    # Public base URL of each service, for the link to the record in a message.
+    service_urls: dict[str, str] = {
+        "intake": "http://localhost:8001",
+        "planning": "http://localhost:8002",
+        "support": "http://localhost:8003",
+        "notifications": "http://localhost:8004",
+    }
+
+    # SMTP
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_tls: bool = False
+    smtp_timeout_s: float = 10.0
+    mail_from: str = "Z-route <noreply@zroute.example>"
+    # Where operator alerts go by e-mail besides the operator inbox.
+    operator_email: str | None = None
+
+    # Delivery retries: one delay per retry, in seconds, then notification-failed.
+    delivery_retry_delays_s: list[int] = [60, 300, 1800, 7200, 21600]
+    retry_after_max_s: int = 86_400
+    webhook_timeout_s: float = 10.0
+
+    # Digests and reminders, in local time (Europe/Amsterdam).
+    timezone: str = "Europe/Amsterdam"
+    digest_hour: int = 7
+    weekly_digest_weekday: int = 0  # Monday
+    reminder_hour: int = 8
+    # The consultation overview sent to each programme's lead partner.
+    overview_rhythm: Literal["daily", "weekly", "off"] = "weekly"
+    overview_lapsing_within_days: int = 14

@@ -71,6 +71,15 @@ class Metrics:
             registry=reg,
         )
 
+        self.events_unrouted = Counter(
+            "zroute_events_unrouted_total",
+            "Events meant only for integrators (no platform service consumes them) that "
+            "no queue was bound for when published. Expected while no integrator "
+            "subscribes; never counts events a platform service consumes (those wait).",
+            ["service", "type"],
+            registry=reg,
+        )
+
         self.outbox_unpublished = Gauge(
             "zroute_outbox_unpublished",
             "Committed events in the outbox not yet confirmed by the broker. Near zero "
@@ -131,6 +140,9 @@ class Metrics:
     def record_consumed(self, event_type: str, outcome: ConsumeOutcome) -> None:
         """Count one consumed event: ``handled`` or ``duplicate`` (already in the inbox)."""
         self.events_consumed.labels(service=self.service, type=event_type, outcome=outcome).inc()
+
+    def record_unrouted(self, event_type: str) -> None:
+        self.events_unrouted.labels(self.service, event_type).inc()
 
     def record_retried(self, event_type: str) -> None:
         """Count one retry scheduled after a handler failure."""

@@ -20,9 +20,13 @@ Guarantees and how they are kept:
   committed by other processes and retries. ``pg_notify`` was not used: measured on
   these machines it halves PostgreSQL's commit rate at 8 connections, and the local
   wake-up covers the common case at no cost.
-* **Unroutable events** (no queue bound for the key) are not dropped: the row stays,
-  with the reason in ``last_error``, and is retried with backoff while the
-  ``zroute_outbox_unpublished`` gauge shows the lag.
+* **Unroutable events** (no queue bound for the key) are not dropped when the catalogue
+  promises them to a platform service: the row stays, with the reason in
+  ``last_error``, and is retried with backoff while the ``zroute_outbox_unpublished``
+  gauge shows the lag (the consumer's queue is missing: run ``zroute-topology``).
+  An event the catalogue promises to no service (only integrators subscribe, e.g.
+  ``notification-sent``) is done when no integrator is bound, and counted in
+  ``zroute_events_unrouted_total``.
 """
 
 from __future__ import annotations
@@ -37,9 +41,21 @@ import asyncpg
 from aio_pika.abc import AbstractChannel
 
 from zroute_runtime.metrics import Metrics
-from zroute_runtime.publisher import event_message, publish
+from zroute_runtime.publisher import UnroutableError, event_message, publish
 
 log = logging.getLogger("zroute.relay")
+
+
+def _promised_to_services(event_type: str) -> bool:
+    """True when the catalogue names platform services that consume ``event_type``:
+    then an unroutable publish means a missing queue, and the event must wait for it."""
+    from zroute_contract.events.base import event_class
+
+    try:
+        return bool(event_class(event_type).spec.consumers)
+    except KeyError:
+        return True
+
 
 MAX_BACKOFF_S = 60.0
 
@@ -187,6 +203,31 @@ class OutboxRelay:
                             event_type=row["event_type"],
                         ),
                     )
+                except UnroutableError:
+                    if _promised_to_services(row["event_type"]):
+                        failed_keys.add(key)
+                        result.failed[row["id"]] = (
+                            f"UnroutableError: no queue bound for {row['routing_key']}"
+                        )
+                        log.warning(
+                            "outbox_publish_failed",
+                            extra={
+                                "event_id": row["event_id"],
+                                "event_type": row["event_type"],
+                                "error": "UnroutableError",
+                                "attempts": row["attempts"] + 1,
+                            },
+                        )
+                        return False
+                    # Only integrators subscribe to this type and none is bound now: like
+                    # any pub/sub topic without subscribers, it is done (and counted).
+                    result.published.append(row["id"])
+                    self._metrics.record_unrouted(row["event_type"])
+                    log.info(
+                        "outbox_event_unrouted",
+                        extra={"event_id": row["event_id"], "event_type": row["event_type"]},
+                    )
+                    return True
                 except Exception as exc:  # any failure keeps the row for a later try
                     failed_keys.add(key)
                     result.failed[row["id"]] = f"{type(exc).__name__}: {exc}"[:500]

@@ -43,7 +43,9 @@ class ServiceSettings(BaseSettings):
     # Must stay above the retry count: the retry policy acks and republishes, so a
     # message only counts deliveries here when its consumer crashed while holding it.
     delivery_limit: int = 10
-    prefetch: int = 16
+    # One message at a time keeps a queue's events in order (per participant, too).
+    # Raise it only for a service whose handlers tolerate reordering.
+    prefetch: int = 1
 
     # Outbox relay
     relay_batch_size: int = 200

@@ -1,0 +1,103 @@
+"""The recipient directory and the webhook subscriptions (SQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+Conn = asyncpg.Connection
+
+
+# -- directory -------------------------------------------------------------------------
+async def address(conn: Conn, kind: str, ref: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT email, language FROM nt_directory WHERE kind = $1 AND ref = $2", kind, ref
+    )
+
+
+async def put_address(conn: Conn, kind: str, ref: str, email: str | None, language: str) -> None:
+    await conn.execute(
+        "INSERT INTO nt_directory (kind, ref, email, language) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (kind, ref) DO UPDATE SET email = EXCLUDED.email,"
+        " language = EXCLUDED.language, updated_at = now()",
+        kind,
+        ref,
+        email,
+        language,
+    )
+
+
+async def list_addresses(conn: Conn, kind: str | None) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT kind, ref, email, language FROM nt_directory WHERE $1::text IS NULL OR kind = $1"
+        " ORDER BY kind, ref",
+        kind,
+    )
+
+
+async def delete_address(conn: Conn, kind: str, ref: str) -> bool:
+    status = await conn.execute("DELETE FROM nt_directory WHERE kind = $1 AND ref = $2", kind, ref)
+    return status.endswith(" 1")
+
+
+# -- subscriptions ---------------------------------------------------------------------
+async def add_subscription(conn: Conn, **values: Any) -> None:
+    await conn.execute(
+        """
+        INSERT INTO nt_subscriptions (id, partner_id, url, bearer_token, signing_secret,
+                                      event_types, participant_refs, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        """,
+        values["id"],
+        values["partner_id"],
+        values["url"],
+        values["bearer_token"],
+        values["signing_secret"],
+        values["event_types"],
+        values["participant_refs"],
+        values["created_at"],
+    )
+
+
+async def subscription(conn: Conn, subscription_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM nt_subscriptions WHERE id = $1", subscription_id)
+
+
+async def list_subscriptions(conn: Conn, partner_id: str | None) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT * FROM nt_subscriptions WHERE $1::text IS NULL OR partner_id = $1"
+        " ORDER BY created_at, id",
+        partner_id,
+    )
+
+
+async def matching_subscriptions(
+    conn: Conn, event_type: str, participants: Sequence[str], partner_id: str | None
+) -> list[asyncpg.Record]:
+    """Active subscriptions for the event type and participant; of one partner when given."""
+    return await conn.fetch(
+        """
+        SELECT * FROM nt_subscriptions
+        WHERE active AND $1 = ANY(event_types)
+          AND (participant_refs IS NULL OR participant_refs && $2::text[])
+          AND ($3::text IS NULL OR partner_id = $3)
+        ORDER BY created_at, id
+        """,
+        event_type,
+        list(participants),
+        partner_id,
+    )
+
+
+async def end_subscription(conn: Conn, subscription_id: UUID, reason: str, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE nt_subscriptions SET active = false, ended_reason = $2, ended_at = $3"
+        " WHERE id = $1 AND active",
+        subscription_id,
+        reason,
+        now,
+    )

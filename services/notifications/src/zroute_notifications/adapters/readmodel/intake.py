@@ -1,0 +1,103 @@
+"""Read model writers for the events of the intake service."""
+
+from __future__ import annotations
+
+from zroute_contract.events import intake as i
+
+from zroute_notifications.adapters.readmodel import (
+    Conn,
+    ensure_participant,
+    set_status,
+    update_item,
+    writes,
+)
+
+
+@writes(i.ParticipantRegistered)
+async def _registered(conn: Conn, e: i.ParticipantRegistered) -> None:
+    await conn.execute(
+        "INSERT INTO nt_participants (participant_ref, programme_id) VALUES ($1, $2)"
+        " ON CONFLICT (participant_ref) DO NOTHING",
+        e.participant_ref,
+        e.programme_id,
+    )
+
+
+@writes(i.ContactPersonAssigned)
+async def _contact(conn: Conn, e: i.ContactPersonAssigned) -> None:
+    await ensure_participant(conn, e.participant_ref, e.programme_id)
+    caseworker = e.contact.staff_ref if e.contact.role.value == "caseworker" else None
+    await conn.execute(
+        """
+        INSERT INTO nt_contacts (participant_ref, staff_ref, role, partner_id, caseworker_ref)
+        VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (participant_ref) DO UPDATE SET staff_ref = EXCLUDED.staff_ref,
+            role = EXCLUDED.role, partner_id = EXCLUDED.partner_id,
+            caseworker_ref = coalesce(EXCLUDED.caseworker_ref, nt_contacts.caseworker_ref)
+        """,
+        e.participant_ref,
+        e.contact.staff_ref,
+        e.contact.role.value,
+        e.contact.partner_id,
+        caseworker,
+    )
+
+
+@writes(i.IntakeCompleted, i.IntakeCorrected)
+async def _intake(conn: Conn, e: i.IntakeCompleted) -> None:
+    await ensure_participant(conn, e.participant_ref, e.programme_id)
+    await conn.execute(
+        "UPDATE nt_participants SET childcare_needed = $2, transport_needed = $3,"
+        " status = CASE WHEN status = 'registered' THEN 'intake_completed' ELSE status END"
+        " WHERE participant_ref = $1",
+        e.participant_ref,
+        e.childcare.needed,
+        e.transport.needed,
+    )
+    for kind, needed in (("childcare", e.childcare.needed), ("transport", e.transport.needed)):
+        item_id = f"{e.participant_ref}:{kind}"
+        if needed:
+            await conn.execute(
+                "INSERT INTO nt_items (kind, item_id, programme_id, participant_ref, status, open,"
+                " detail) VALUES ('precondition', $1, $2, $3, 'missing', true, $4)"
+                " ON CONFLICT (kind, item_id) DO NOTHING",
+                item_id,
+                e.programme_id,
+                e.participant_ref,
+                kind,
+            )
+        else:
+            await update_item(conn, "precondition", item_id, "not_needed", False)
+
+
+@writes(i.ParticipantWithdrawn)
+async def _withdrawn(conn: Conn, e: i.ParticipantWithdrawn) -> None:
+    await set_status(conn, e.participant_ref, "withdrawn")
+    await conn.execute(
+        "UPDATE nt_items SET open = false WHERE participant_ref = $1", e.participant_ref
+    )
+
+
+@writes(i.ConsentRecorded)
+async def _consent(conn: Conn, e: i.ConsentRecorded) -> None:
+    await conn.execute(
+        "INSERT INTO nt_consents (consent_id, participant_ref, purpose, partner_id)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (consent_id) DO NOTHING",
+        e.consent_id,
+        e.participant_ref,
+        e.purpose.value,
+        e.partner_id,
+    )
+
+
+@writes(i.ConsentWithdrawn)
+async def _consent_withdrawn(conn: Conn, e: i.ConsentWithdrawn) -> None:
+    await conn.execute(
+        "INSERT INTO nt_consents (consent_id, participant_ref, purpose, withdrawn_on)"
+        " VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (consent_id) DO UPDATE SET withdrawn_on = EXCLUDED.withdrawn_on",
+        e.consent_id,
+        e.participant_ref,
+        e.purpose.value,
+        e.withdrawn_on,
+    )

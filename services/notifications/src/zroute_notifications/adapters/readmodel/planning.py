@@ -1,0 +1,155 @@
+"""Read model writers for the events of the planning service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zroute_contract.events import planning as p
+
+from zroute_notifications.adapters.readmodel import (
+    Conn,
+    ensure_participant,
+    set_status,
+    update_item,
+    upsert_item,
+    writes,
+)
+
+
+@writes(p.PlanActivated)
+async def _plan(conn: Conn, e: p.PlanActivated) -> None:
+    await ensure_participant(conn, e.participant_ref, e.programme_id)
+    status = "active" if e.start_on else "waiting_for_start"
+    await set_status(conn, e.participant_ref, status, targets=e.targets.model_dump(mode="json"))
+
+
+@writes(p.PlanStartScheduled, p.PlanResumed)
+async def _active(conn: Conn, e: Any) -> None:
+    await set_status(conn, e.participant_ref, "active")
+
+
+@writes(p.PlanPaused)
+async def _paused(conn: Conn, e: p.PlanPaused) -> None:
+    await set_status(conn, e.participant_ref, "paused")
+
+
+@writes(p.RouteCompleted)
+async def _completed(conn: Conn, e: p.RouteCompleted) -> None:
+    await set_status(conn, e.participant_ref, "completed")
+    await conn.execute(
+        "UPDATE nt_items SET open = false WHERE participant_ref = $1", e.participant_ref
+    )
+
+
+@writes(p.SchedulePublished)
+async def _schedule(conn: Conn, e: p.SchedulePublished) -> None:
+    await conn.execute(
+        "UPDATE nt_participants SET phase = $2 WHERE participant_ref = $1",
+        e.participant_ref,
+        e.phase,
+    )
+
+
+@writes(p.AttendanceRecorded)
+async def _attendance(conn: Conn, e: p.AttendanceRecorded) -> None:
+    await conn.execute(
+        """
+        INSERT INTO nt_attendance (session_id, participant_ref, programme_id, session_on, kind,
+                                   status, hours)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        ON CONFLICT (session_id, participant_ref) DO UPDATE
+            SET status = EXCLUDED.status, hours = EXCLUDED.hours, kind = EXCLUDED.kind
+        """,
+        e.session_id,
+        e.participant_ref,
+        e.programme_id,
+        e.session_on,
+        e.kind.value,
+        e.status.value,
+        e.hours,
+    )
+
+
+@writes(p.ParticipantWaitlisted)
+async def _waitlisted(conn: Conn, e: p.ParticipantWaitlisted) -> None:
+    await upsert_item(
+        conn,
+        "waitlist",
+        e.participant_ref,
+        e.programme_id,
+        e.participant_ref,
+        e.reason.value,
+        True,
+        e.since,
+        e.level_band.value,
+    )
+
+
+@writes(p.ParticipantAssignedToGroup)
+async def _assigned(conn: Conn, e: p.ParticipantAssignedToGroup) -> None:
+    await update_item(conn, "waitlist", e.participant_ref, "assigned", False)
+
+
+@writes(p.PlacementRequested)
+async def _placement_requested(conn: Conn, e: p.PlacementRequested) -> None:
+    await upsert_item(
+        conn,
+        "placement",
+        str(e.placement_request_id),
+        e.programme_id,
+        e.participant_ref,
+        "requested",
+        True,
+        e.needed_by,
+        e.activity.value,
+    )
+
+
+@writes(p.PlacementEscalated)
+async def _placement_escalated(conn: Conn, e: p.PlacementEscalated) -> None:
+    await update_item(conn, "placement", str(e.placement_request_id), "escalated", True)
+
+
+@writes(p.PlacementCancelled)
+async def _placement_cancelled(conn: Conn, e: p.PlacementCancelled) -> None:
+    await update_item(conn, "placement", str(e.placement_request_id), "cancelled", False)
+
+
+@writes(p.ProgressReviewDue)
+async def _review_due(conn: Conn, e: p.ProgressReviewDue) -> None:
+    await upsert_item(
+        conn,
+        "review",
+        str(e.review_id),
+        e.programme_id,
+        e.participant_ref,
+        e.trigger.value,
+        True,
+        e.due_on,
+    )
+
+
+@writes(p.ProgressReviewRecorded)
+async def _review_recorded(conn: Conn, e: p.ProgressReviewRecorded) -> None:
+    await update_item(conn, "review", str(e.review_id), e.outcome.value, False)
+
+
+@writes(p.FollowUpDue)
+async def _follow_up_due(conn: Conn, e: p.FollowUpDue) -> None:
+    await upsert_item(
+        conn,
+        "follow_up",
+        e.participant_ref,
+        e.programme_id,
+        e.participant_ref,
+        "due",
+        True,
+        e.agree_by,
+    )
+
+
+@writes(p.FollowUpAgreed)
+async def _follow_up_agreed(conn: Conn, e: p.FollowUpAgreed) -> None:
+    await upsert_item(
+        conn, "follow_up", e.participant_ref, e.programme_id, e.participant_ref, "agreed", False
+    )

@@ -1,0 +1,170 @@
+"""Read model writers for the events of the support service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zroute_contract.events import support as s
+
+from zroute_notifications.adapters.readmodel import (
+    Conn,
+    update_item,
+    upsert_item,
+    writes,
+)
+
+
+@writes(s.AgreementRecorded)
+async def _agreement(conn: Conn, e: s.AgreementRecorded) -> None:
+    await conn.execute(
+        """
+        INSERT INTO nt_agreements (programme_id, version, valid_from, valid_until,
+                                   lead_partner_id, assignments)
+        VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING
+        """,
+        e.programme_id,
+        e.version,
+        e.valid_from,
+        e.valid_until,
+        e.lead_partner_id,
+        [a.model_dump(mode="json") for a in e.assignments],
+    )
+
+
+@writes(s.PartnerRegistered, s.PartnerUpdated)
+async def _partner(conn: Conn, e: s.PartnerRegistered) -> None:
+    await conn.execute(
+        "INSERT INTO nt_partners (partner_id, channels, active) VALUES ($1, $2, $3)"
+        " ON CONFLICT (partner_id) DO UPDATE SET channels = EXCLUDED.channels,"
+        " active = EXCLUDED.active",
+        e.partner_id,
+        [c.value for c in e.channels],
+        e.active is not False,
+    )
+
+
+@writes(s.ReferralRequested)
+async def _referral(conn: Conn, e: s.ReferralRequested) -> None:
+    # The care category stays out of the overview: only the status is kept.
+    # Events may arrive out of order (retries): a later status is never overwritten.
+    await conn.execute(
+        "INSERT INTO nt_items (kind, item_id, programme_id, participant_ref, status, open)"
+        " VALUES ('referral', $1, $2, $3, 'requested', true) ON CONFLICT DO NOTHING",
+        str(e.referral_id),
+        e.programme_id,
+        e.participant_ref,
+    )
+
+
+_REFERRAL_STATUS = {
+    s.ReferralAccepted: ("accepted", True),
+    s.ReferralDeclined: ("rejected", False),
+    s.ReferralCompleted: ("completed", False),
+    s.ReferralCancelled: ("cancelled", False),
+}
+
+
+@writes(*_REFERRAL_STATUS)
+async def _referral_status(conn: Conn, e: Any) -> None:
+    status, is_open = _REFERRAL_STATUS[type(e)]
+    await upsert_item(
+        conn, "referral", str(e.referral_id), e.programme_id, e.participant_ref, status, is_open
+    )
+
+
+@writes(s.ReferralStatusChanged)
+async def _referral_changed(conn: Conn, e: s.ReferralStatusChanged) -> None:
+    status = e.status.value if hasattr(e.status, "value") else str(e.status)
+    await upsert_item(
+        conn,
+        "referral",
+        str(e.referral_id),
+        e.programme_id,
+        e.participant_ref,
+        status,
+        status != "failed",
+    )
+
+
+@writes(s.ReferralEscalated)
+async def _referral_escalated(conn: Conn, e: s.ReferralEscalated) -> None:
+    await conn.execute(
+        "UPDATE nt_items SET detail = 'escalated' WHERE kind = 'referral' AND item_id = $1",
+        str(e.referral_id),
+    )
+
+
+@writes(s.PreconditionArranged)
+async def _arranged(conn: Conn, e: s.PreconditionArranged) -> None:
+    await upsert_item(
+        conn,
+        "precondition",
+        f"{e.participant_ref}:{e.kind.value}",
+        e.programme_id,
+        e.participant_ref,
+        "arranged",
+        True,
+        e.arranged_until,
+        e.kind.value,
+    )
+    await conn.execute(
+        "UPDATE nt_items SET due_on = $2 WHERE kind = 'precondition' AND item_id = $1",
+        f"{e.participant_ref}:{e.kind.value}",
+        e.arranged_until,
+    )
+
+
+@writes(s.PreconditionLapsed)
+async def _lapsed(conn: Conn, e: s.PreconditionLapsed) -> None:
+    await upsert_item(
+        conn,
+        "precondition",
+        f"{e.participant_ref}:{e.kind.value}",
+        e.programme_id,
+        e.participant_ref,
+        "lapsed",
+        True,
+        e.lapsed_on,
+        e.kind.value,
+    )
+
+
+@writes(s.PlacementConfirmed)
+async def _placement_confirmed(conn: Conn, e: s.PlacementConfirmed) -> None:
+    await update_item(conn, "placement", str(e.placement_request_id), "confirmed", False)
+    await conn.execute(
+        """
+        INSERT INTO nt_placements (placement_id, participant_ref, partner_id, employer_id,
+                                   starts_on)
+        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (placement_id) DO NOTHING
+        """,
+        e.placement_id,
+        e.participant_ref,
+        e.partner_id,
+        e.employer_id,
+        e.starts_on,
+    )
+
+
+@writes(s.PlacementDeclined)
+async def _placement_declined(conn: Conn, e: s.PlacementDeclined) -> None:
+    await update_item(conn, "placement", str(e.placement_request_id), "declined", e.rerouting)
+
+
+@writes(s.JobCoachAssigned)
+async def _job_coach(conn: Conn, e: s.JobCoachAssigned) -> None:
+    await conn.execute(
+        """
+        INSERT INTO nt_placements (placement_id, participant_ref, partner_id, employer_id,
+                                   job_coach, job_coach_partner_id, starts_on)
+        VALUES ($1, $2, $3, $4, $5, $3, $6)
+        ON CONFLICT (placement_id) DO UPDATE SET job_coach = EXCLUDED.job_coach,
+            job_coach_partner_id = EXCLUDED.job_coach_partner_id
+        """,
+        e.placement_id,
+        e.participant_ref,
+        e.partner_id,
+        e.employer_id,
+        e.job_coach,
+        e.assigned_from,
+    )

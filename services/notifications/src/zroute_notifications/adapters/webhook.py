@@ -1,0 +1,82 @@
+"""Webhook delivery following the NL GOV guideline for CloudEvents webhooks.
+
+The CloudEvent is POSTed in structured mode with the subscription's bearer token and an
+HMAC-SHA256 signature over ``<timestamp>.<body>``; 2xx is delivered, 410 Gone ends the
+subscription, 429 and 5xx are tried again (honouring ``Retry-After``), other 4xx fail.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import httpx
+from zroute_contract.envelope import CONTENT_TYPE
+from zroute_contract.events.codes import DeliveryFailure
+
+from zroute_notifications.domain.delivery import (
+    NOTIFICATION_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    Delivered,
+    Failed,
+    Outcome,
+    TryAgain,
+    sign,
+)
+
+
+def retry_after(value: str | None) -> timedelta | None:
+    """``Retry-After`` as seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(moment - datetime.now(UTC), timedelta(0))
+
+
+class WebhookSender:
+    def __init__(self, timeout_s: float) -> None:
+        self._timeout = timeout_s
+
+    async def post(
+        self, url: str, body: bytes, *, token: str, secret: str, notification_id: str
+    ) -> Outcome:
+        # Wall-clock time: the receiver compares it with its own clock to refuse replays.
+        timestamp = int(time.time())
+        headers = {
+            "Content-Type": CONTENT_TYPE,
+            "Authorization": f"Bearer {token}",
+            TIMESTAMP_HEADER: str(timestamp),
+            SIGNATURE_HEADER: sign(secret, timestamp, body),
+            NOTIFICATION_HEADER: notification_id,
+        }
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout) as client:
+                response = await client.post(url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            return TryAgain(DeliveryFailure.WEBHOOK_UNAVAILABLE, type(exc).__name__)
+        code = response.status_code
+        if 200 <= code < 300:
+            return Delivered()
+        if code == 410:
+            return Failed(DeliveryFailure.WEBHOOK_GONE, "410 Gone", retriable=False)
+        if code == 429:
+            return TryAgain(
+                DeliveryFailure.RETRIES_EXHAUSTED,
+                "429 Too Many Requests",
+                retry_after(response.headers.get("Retry-After")),
+            )
+        if code >= 500 or code == 408:
+            return TryAgain(
+                DeliveryFailure.WEBHOOK_UNAVAILABLE,
+                f"HTTP {code}",
+                retry_after(response.headers.get("Retry-After")),
+            )
+        return Failed(DeliveryFailure.WEBHOOK_REJECTED, f"HTTP {code}", retriable=code != 401)

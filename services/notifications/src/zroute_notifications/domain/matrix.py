@@ -1,0 +1,246 @@
+"""The communication matrix (lesson L3): for each event type, who is told, how and when.
+
+Plain data read from configuration and validated here, without I/O: a matrix that names
+an event the contract does not know, a role that cannot be resolved for its event, or
+leaves an escalation without a recipient is refused with every problem listed.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import AwareDatetime
+from zroute_contract.events.base import Event
+from zroute_contract.events.codes import Channel, RecipientRole, RouteTask, Timing
+
+NOTIFICATIONS = "notifications"
+DIGESTS = frozenset({Timing.DAILY_DIGEST, Timing.WEEKLY_DIGEST})
+
+
+class MatrixError(ValueError):
+    """The matrix cannot be used; ``problems`` lists each reason in plain words."""
+
+    def __init__(self, problems: list[str], source: str = "communication matrix") -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{source} refused ({len(problems)} problem(s)):\n{lines}")
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """Send ``days`` before the date in the event's field ``field``."""
+
+    field: str
+    days: int
+
+
+@dataclass(frozen=True)
+class Target:
+    """One line of a rule: a role, its channels and the timing."""
+
+    role: RecipientRole
+    channels: tuple[Channel, ...]
+    timing: Timing
+    task: RouteTask | None = None
+    reminder: Reminder | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    event_type: str
+    targets: tuple[Target, ...]
+
+
+@dataclass(frozen=True)
+class Matrix:
+    rules: Mapping[str, Rule]
+    languages: tuple[str, ...]
+
+    def targets_for(self, event_type: str) -> tuple[Target, ...]:
+        rule = self.rules.get(event_type)
+        return rule.targets if rule else ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The matrix in its configuration format."""
+        return {
+            "version": 1,
+            "languages": list(self.languages),
+            "rules": [
+                {"event": rule.event_type, "recipients": [_target_dict(t) for t in rule.targets]}
+                for rule in self.rules.values()
+            ],
+        }
+
+
+def _target_dict(target: Target) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "role": target.role.value,
+        "channels": [c.value for c in target.channels],
+        "timing": target.timing.value,
+    }
+    if target.task:
+        out["task"] = target.task.value
+    if target.reminder:
+        out["before"] = {"field": target.reminder.field, "days": target.reminder.days}
+    return out
+
+
+def is_escalation(event_type: str) -> bool:
+    """Escalations: a deadline passed (``*-escalated``) or the route is at risk."""
+    name = event_type.split(".")[3]
+    return name.endswith("-escalated") or name == "plan-at-risk"
+
+
+def role_resolvable(role: RecipientRole, cls: type[Event]) -> bool:
+    """Whether the read model can name a recipient of ``role`` for events of ``cls``."""
+    fields = cls.model_fields
+    about_participants = "participant_ref" in fields or "members" in fields
+    if role in (RecipientRole.CONTACT_PERSON, RecipientRole.CASEWORKER):
+        return about_participants
+    if role in (RecipientRole.LEAD_PARTNER, RecipientRole.RESPONSIBLE_PARTNER):
+        return "programme_id" in fields
+    if role is RecipientRole.CARE_PARTNER:
+        return cls.spec.name.startswith("referral-") and "partner_id" in fields
+    if role is RecipientRole.JOB_COACH:
+        return "participant_ref" in fields or "job_coach" in fields
+    if role is RecipientRole.EMPLOYER:
+        return "participant_ref" in fields or "employer_id" in fields
+    return role in (RecipientRole.OPERATOR, RecipientRole.SUBSCRIBER)
+
+
+def _is_date_field(cls: type[Event], name: str) -> bool:
+    info = cls.model_fields.get(name)
+    if info is None:
+        return False
+    annotation = info.annotation
+    options = (
+        typing.get_args(annotation)
+        if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union
+        else (annotation,)
+    )
+    return any(
+        o is AwareDatetime or (isinstance(o, type) and issubclass(o, date | datetime))
+        for o in options
+    )
+
+
+def _enum(kind: type, value: Any, where: str, problems: list[str]) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)  # type: ignore[attr-defined]
+        problems.append(f"{where}: unknown {kind.__name__} {value!r} (one of {allowed})")
+        return None
+
+
+def _target(raw: Any, cls: type[Event], where: str, problems: list[str]) -> Target | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: a recipient must be an object")
+        return None
+    before = len(problems)
+    role = _enum(RecipientRole, raw.get("role"), where, problems)
+    timing = _enum(Timing, raw.get("timing", "immediate"), where, problems)
+    channels_raw = raw.get("channels")
+    channels: list[Channel] = []
+    if not isinstance(channels_raw, list) or not channels_raw:
+        problems.append(f"{where}: channels must be a non-empty list")
+    else:
+        channels = [c for c in (_enum(Channel, v, where, problems) for v in channels_raw) if c]
+    task = None
+    if "task" in raw:
+        task = _enum(RouteTask, raw["task"], where, problems)
+    reminder = None
+    if len(problems) > before or role is None or timing is None:
+        return None
+    if not role_resolvable(role, cls):
+        problems.append(
+            f"{where}: role {role.value} cannot be resolved for {cls.spec.type}"
+            " (the event names no participant, programme, referral or placement to find it by)"
+        )
+    if role is RecipientRole.RESPONSIBLE_PARTNER and task is None:
+        problems.append(f"{where}: role responsible_partner needs a task (a RouteTask)")
+    if role is RecipientRole.SUBSCRIBER and channels != [Channel.WEBHOOK]:
+        problems.append(f"{where}: role subscriber is reached by webhook only")
+    if Channel.WEBHOOK in channels and timing is not Timing.IMMEDIATE:
+        problems.append(f"{where}: a webhook carries single events; its timing must be immediate")
+    if (
+        cls.spec.addressed_by
+        and Channel.WEBHOOK in channels
+        and role is not RecipientRole.CARE_PARTNER
+    ):
+        problems.append(
+            f"{where}: {cls.spec.type} is addressed to one partner; a webhook to role"
+            f" {role.value} would pass its details on"
+        )
+    if timing is Timing.REMINDER:
+        spec = raw.get("before")
+        if not isinstance(spec, dict) or not isinstance(spec.get("days"), int):
+            problems.append(f"{where}: a reminder needs before: {{field, days}}")
+        elif not _is_date_field(cls, spec.get("field", "")):
+            problems.append(
+                f"{where}: reminder field {spec.get('field')!r} is not a date of {cls.spec.type}"
+            )
+        elif spec["days"] < 0:
+            problems.append(f"{where}: reminder days must not be negative")
+        else:
+            reminder = Reminder(spec["field"], spec["days"])
+    return Target(role, tuple(dict.fromkeys(channels)), timing, task, reminder)
+
+
+def parse_matrix(
+    raw: Any,
+    *,
+    contract: Mapping[str, type[Event]],
+    templates: Mapping[str, Iterable[str]],
+) -> Matrix:
+    """Validate ``raw`` (the parsed JSON) against the contract and the templates.
+
+    ``templates`` maps a language to the event names it has a template for.
+    """
+    problems: list[str] = []
+    if not isinstance(raw, dict) or not isinstance(raw.get("rules"), list):
+        raise MatrixError(["the matrix must be an object with a list of rules"])
+    languages = tuple(raw.get("languages") or ("nl", "en"))
+    for language in languages:
+        if language not in templates:
+            problems.append(f"language {language!r} has no templates")
+    rules: dict[str, Rule] = {}
+    for index, item in enumerate(raw["rules"]):
+        event_type = item.get("event") if isinstance(item, dict) else None
+        where = f"rule {index + 1} ({event_type})"
+        cls = contract.get(event_type) if isinstance(event_type, str) else None
+        if cls is None:
+            problems.append(f"{where}: unknown event type (not in the contract)")
+            continue
+        if NOTIFICATIONS not in cls.spec.consumers:
+            problems.append(f"{where}: the notifications service does not receive this event")
+            continue
+        if event_type in rules:
+            problems.append(f"{where}: the event has a rule already")
+            continue
+        recipients = item.get("recipients")
+        if not isinstance(recipients, list):
+            problems.append(f"{where}: recipients must be a list")
+            continue
+        targets = [
+            _target(r, cls, f"{where} recipient {n + 1}", problems)
+            for n, r in enumerate(recipients)
+        ]
+        rule = Rule(event_type, tuple(t for t in targets if t is not None))
+        rules[event_type] = rule
+        if any(c in (Channel.EMAIL, Channel.INBOX) for t in rule.targets for c in t.channels):
+            for language in languages:
+                if cls.spec.name not in set(templates.get(language, ())):
+                    problems.append(f"{where}: no {language} template for {cls.spec.name}")
+    for event_type, cls in contract.items():
+        escalation = NOTIFICATIONS in cls.spec.consumers and is_escalation(event_type)
+        if escalation and not (rules.get(event_type) and rules[event_type].targets):
+            problems.append(f"escalation {event_type} has no recipient")
+    if problems:
+        raise MatrixError(problems)
+    return Matrix(rules=rules, languages=languages)

@@ -1,0 +1,157 @@
+"""The consultation overview of one programme (lesson L3): the figures the partners
+discuss at their regular consultation, computed from the read model's rows.
+
+No care details: referrals are counted by status only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+KINDS = ("language", "participation", "knm", "map")
+PHASE_ORDER = (
+    "registered",
+    "intake_completed",
+    "waiting_for_start",
+    "active",
+    "paused",
+    "completed",
+    "withdrawn",
+)
+OPEN_REFERRAL = ("requested", "accepted", "in-progress", "on-hold")
+
+
+@dataclass(frozen=True)
+class HoursBar:
+    kind: str
+    hours: Decimal
+    target: Decimal
+
+    @property
+    def percentage(self) -> int:
+        return int(self.hours * 100 / self.target) if self.target else 0
+
+
+@dataclass(frozen=True)
+class WeekAttendance:
+    week: str
+    sessions: int
+    present: int
+
+    @property
+    def rate(self) -> int:
+        return round(self.present * 100 / self.sessions) if self.sessions else 0
+
+
+@dataclass
+class Overview:
+    programme_id: str
+    today: date
+    phases: list[tuple[str, int]] = field(default_factory=list)
+    hours: list[HoursBar] = field(default_factory=list)
+    attendance: list[WeekAttendance] = field(default_factory=list)
+    referrals: list[tuple[str, int]] = field(default_factory=list)
+    referrals_escalated: int = 0
+    preconditions: list[dict[str, Any]] = field(default_factory=list)
+    placements: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+    follow_ups: list[dict[str, Any]] = field(default_factory=list)
+    waiting_list: list[dict[str, Any]] = field(default_factory=list)
+    participants: int = 0
+
+
+def _phase(row: Mapping[str, Any]) -> str:
+    if row["status"] == "active" and row.get("phase"):
+        return f"phase {row['phase']}"
+    return row["status"]
+
+
+def _phase_key(label: str) -> tuple[int, int]:
+    if label.startswith("phase "):
+        return (PHASE_ORDER.index("active"), int(label.split()[1]))
+    return (PHASE_ORDER.index(label) if label in PHASE_ORDER else 99, 0)
+
+
+def build(
+    programme_id: str,
+    today: date,
+    participants: Iterable[Mapping[str, Any]],
+    attendance: Iterable[Mapping[str, Any]],
+    items: Iterable[Mapping[str, Any]],
+    *,
+    lapsing_within: timedelta,
+    weeks: int = 8,
+) -> Overview:
+    overview = Overview(programme_id, today)
+    people = list(participants)
+    overview.participants = len(people)
+    phases = Counter(_phase(p) for p in people)
+    overview.phases = sorted(phases.items(), key=lambda kv: _phase_key(kv[0]))
+
+    current = {p["participant_ref"] for p in people if p["status"] != "withdrawn"}
+    targets: dict[str, Decimal] = defaultdict(Decimal)
+    for p in people:
+        if p["participant_ref"] in current and p.get("targets"):
+            for kind in KINDS:
+                targets[kind] += Decimal(str(p["targets"].get(kind, 0)))
+    hours: dict[str, Decimal] = defaultdict(Decimal)
+    by_week: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for a in attendance:
+        if a["status"] == "present":
+            hours[a["kind"]] += Decimal(str(a["hours"]))
+        year, week, _ = a["session_on"].isocalendar()
+        counts = by_week[f"{year}-W{week:02d}"]
+        counts[0] += 1
+        counts[1] += a["status"] == "present"
+    overview.hours = [HoursBar(k, hours[k], targets[k]) for k in KINDS]
+    overview.attendance = [
+        WeekAttendance(w, c[0], c[1]) for w, c in sorted(by_week.items())[-weeks:]
+    ]
+
+    referral_status: Counter[str] = Counter()
+    for item in items:
+        kind, status = item["kind"], item["status"]
+        entry = {
+            "participant_ref": item["participant_ref"],
+            "status": status,
+            "due_on": item.get("due_on"),
+            "detail": item.get("detail"),
+        }
+        if kind == "referral" and item["open"] and status in OPEN_REFERRAL:
+            referral_status[status] += 1
+            overview.referrals_escalated += item.get("detail") == "escalated"
+        elif kind == "precondition" and _precondition_matters(item, today, lapsing_within):
+            overview.preconditions.append(entry)
+        elif kind == "placement" and item["open"]:
+            overview.placements.append(entry)
+        elif kind == "review" and item["open"]:
+            overview.reviews.append(entry)
+        elif kind == "follow_up" and item["open"]:
+            overview.follow_ups.append(entry)
+        elif kind == "waitlist" and item["open"]:
+            overview.waiting_list.append(entry)
+    overview.referrals = [(s, referral_status[s]) for s in OPEN_REFERRAL if referral_status[s]]
+    for listing in (
+        overview.preconditions,
+        overview.placements,
+        overview.reviews,
+        overview.follow_ups,
+        overview.waiting_list,
+    ):
+        listing.sort(key=lambda e: (e["due_on"] or date.max, e["participant_ref"] or ""))
+    return overview
+
+
+def _precondition_matters(item: Mapping[str, Any], today: date, within: timedelta) -> bool:
+    """Missing or lapsed, or arranged but ending within ``within``."""
+    if not item["open"]:
+        return False
+    if item["status"] in ("missing", "lapsed"):
+        return True
+    until = item.get("due_on")
+    return item["status"] == "arranged" and until is not None and until <= today + within

@@ -1,0 +1,115 @@
+"""``/subscriptions``: webhook subscriptions (NL GOV CloudEvents webhooks).
+
+Partner staff manage their own partner's subscriptions; coordinators and operators
+any, including those of integrators (no partner). The signing secret is returned once.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException
+from zroute_contract import event_types
+from zroute_contract.types import is_participant_ref
+from zroute_runtime.auth import Role, ensure_partner_access
+from zroute_runtime.http_host import Runtime
+
+from zroute_notifications.adapters import directory
+from zroute_notifications.entrypoints.deps import Anyone
+from zroute_notifications.entrypoints.schemas import (
+    SubscriptionCreated,
+    SubscriptionIn,
+    SubscriptionOut,
+)
+from zroute_notifications.service_layer.deps import Deps
+
+
+def _may_manage(principal, partner_id: str | None) -> None:
+    if partner_id is None:
+        if not principal.has_any_role(Role.COORDINATOR, Role.OPERATOR):
+            raise HTTPException(403, "only coordinators and operators manage integrators")
+        return
+    ensure_partner_access(principal, partner_id)
+
+
+def router(deps: Deps) -> APIRouter:
+    api = APIRouter(prefix="/subscriptions", tags=["subscriptions"])
+
+    @api.post("", status_code=201)
+    async def subscribe(
+        body: SubscriptionIn, principal: Anyone, runtime: Runtime
+    ) -> SubscriptionCreated:
+        partner_id = body.partner_id
+        if (
+            partner_id is None
+            and Role.PARTNER_STAFF in principal.roles
+            and not principal.has_any_role(Role.COORDINATOR, Role.OPERATOR)
+        ):
+            partner_id = principal.partner_id
+        _may_manage(principal, partner_id)
+        known = event_types()
+        unknown = [
+            t
+            for t in body.event_types
+            if t not in known or "notifications" not in known[t].spec.consumers
+        ]
+        if unknown:
+            raise HTTPException(422, f"event types this service does not receive: {unknown}")
+        refs = body.participant_refs
+        if refs is not None and not all(is_participant_ref(r) for r in refs):
+            raise HTTPException(422, "participant_refs must be participant references")
+        values = {
+            "id": uuid.uuid4(),
+            "partner_id": partner_id,
+            "url": str(body.url),
+            "bearer_token": body.bearer_token,
+            "signing_secret": secrets.token_urlsafe(32),
+            "event_types": sorted(set(body.event_types)),
+            "participant_refs": refs,
+            "created_at": runtime.clock.now(),
+        }
+        async with runtime.pool.acquire() as conn:
+            await directory.add_subscription(conn, **values)
+            row = await directory.subscription(conn, values["id"])
+        return SubscriptionCreated(
+            **SubscriptionOut.of(row).model_dump(), signing_secret=values["signing_secret"]
+        )
+
+    @api.get("")
+    async def list_subscriptions(principal: Anyone, runtime: Runtime) -> list[SubscriptionOut]:
+        own = (
+            None
+            if principal.has_any_role(Role.COORDINATOR, Role.OPERATOR)
+            else principal.partner_id
+        )
+        if own is None and not principal.has_any_role(Role.COORDINATOR, Role.OPERATOR):
+            raise HTTPException(403, "no partner in the token")
+        async with runtime.pool.acquire() as conn:
+            rows = await directory.list_subscriptions(conn, own)
+        return [SubscriptionOut.of(r) for r in rows]
+
+    @api.get("/{subscription_id}")
+    async def read_subscription(
+        subscription_id: UUID, principal: Anyone, runtime: Runtime
+    ) -> SubscriptionOut:
+        async with runtime.pool.acquire() as conn:
+            row = await directory.subscription(conn, subscription_id)
+        if row is None:
+            raise HTTPException(404, "no such subscription")
+        _may_manage(principal, row["partner_id"])
+        return SubscriptionOut.of(row)
+
+    @api.delete("/{subscription_id}", status_code=204)
+    async def end_subscription(subscription_id: UUID, principal: Anyone, runtime: Runtime) -> None:
+        async with runtime.pool.acquire() as conn:
+            row = await directory.subscription(conn, subscription_id)
+            if row is None:
+                raise HTTPException(404, "no such subscription")
+            _may_manage(principal, row["partner_id"])
+            await directory.end_subscription(
+                conn, subscription_id, "cancelled", runtime.clock.now()
+            )
+
+    return api

@@ -1,0 +1,180 @@
+"""Timers out: deliver one message, and gather a period's digest.
+
+A delivery runs inside the timer's unit of work: the attempt's outcome, the next
+attempt's timer and the ``notification-*`` event commit together with the timer's
+"fired" mark. A crash between the send and the commit repeats the send on restart, so
+delivery is at least once; receivers deduplicate on ``Zroute-Notification-Id`` (or the
+Message-ID of an e-mail).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from zroute_contract.envelope import CloudEvent
+from zroute_contract.events.codes import Channel, DeliveryFailure, RecipientRole, Timing
+from zroute_runtime.timers import DueTimer
+from zroute_runtime.unit_of_work import UnitOfWork
+
+from zroute_notifications.adapters import directory, store
+from zroute_notifications.adapters.readmodel import queries
+from zroute_notifications.adapters.rendering import Rendered
+from zroute_notifications.domain.delivery import Delivered, Failed, Outcome
+from zroute_notifications.domain.recipients import Recipient, participants_of, programme_partners
+from zroute_notifications.domain.rights import SubscriberFacts, refusal
+from zroute_notifications.domain.schedule import timer_payload
+from zroute_notifications.service_layer import outcomes
+from zroute_notifications.service_layer.deps import Deps
+
+
+async def deliver(timer: DueTimer, uow: UnitOfWork, *, deps: Deps) -> None:
+    row = await store.notification(
+        uow.conn, uuid.UUID(timer_payload(timer.payload)["notification_id"]), lock=True
+    )
+    if row is None or row["status"] != "pending":
+        return  # sent, failed or re-sent meanwhile: this timer is stale
+    attempts = row["attempts"] + 1
+    outcome = await _attempt(uow, deps, row)
+    await outcomes.settle(uow, deps, row, attempts, outcome)
+
+
+async def _attempt(uow: UnitOfWork, deps: Deps, row: Any) -> Outcome:
+    channel = Channel(row["channel"])
+    if channel is Channel.INBOX:
+        return Delivered()
+    if channel is Channel.EMAIL:
+        return await _email(uow, deps, row)
+    return await _webhook(uow, deps, row)
+
+
+async def _email(uow: UnitOfWork, deps: Deps, row: Any) -> Outcome:
+    to = await _email_address(uow.conn, deps, row)
+    if to is None:
+        return Failed(
+            DeliveryFailure.RECIPIENT_UNRESOLVED,
+            f"no e-mail address for {row['recipient_kind']} {row['recipient_ref']}",
+        )
+    message = Rendered(row["subject"], row["body_text"], row["body_html"])
+    mail = deps.mailer.build(to, message, str(row["id"]), row["language"])
+    return await deps.mailer.send(mail)
+
+
+async def _email_address(conn: Any, deps: Deps, row: Any) -> str | None:
+    """The person's own address, else their organisation's (read at send time)."""
+    if row["recipient_kind"] == "operator":
+        entry = await deps.address(conn, "operator", "operator")
+        return (entry["email"] if entry else None) or deps.settings.operator_email
+    entry = await deps.address(conn, row["recipient_kind"], row["recipient_ref"])
+    if entry and entry["email"]:
+        return entry["email"]
+    if row["recipient_kind"] == "staff" and row["partner_id"]:
+        entry = await deps.address(conn, "partner", row["partner_id"])
+        if entry and entry["email"]:
+            return entry["email"]
+    return None
+
+
+async def _webhook(uow: UnitOfWork, deps: Deps, row: Any) -> Outcome:
+    conn = uow.conn
+    sub = await directory.subscription(conn, row["subscription_id"])
+    if sub is None or not sub["active"]:
+        gone = sub is not None and sub["ended_reason"] == "gone"
+        reason = DeliveryFailure.WEBHOOK_GONE if gone else DeliveryFailure.NOT_AUTHORISED
+        return Failed(reason, "subscription ended", retriable=False)
+    [event] = await store.load_events(conn, row["event_ids"][:1])
+    envelope = CloudEvent.model_validate(event["body"])
+    denied = refusal(await _facts(uow, deps, sub, envelope))
+    if denied is not None:
+        return Failed(DeliveryFailure.NOT_AUTHORISED, denied, retriable=False)
+    return await deps.webhooks.post(
+        sub["url"],
+        envelope.to_json(),
+        token=sub["bearer_token"],
+        secret=sub["signing_secret"],
+        notification_id=str(row["id"]),
+    )
+
+
+async def _facts(uow: UnitOfWork, deps: Deps, sub: Any, envelope: CloudEvent) -> SubscriberFacts:
+    conn = uow.conn
+    data = envelope.data
+    spec = envelope.payload().spec
+    partner_id = sub["partner_id"]
+    agreement = None
+    if data.get("programme_id"):
+        today = uow.clock.now().astimezone(deps.tz).date()
+        agreement = await queries.current_agreement(conn, data["programme_id"], today)
+    withdrawn = False
+    if partner_id:
+        for ref in participants_of(data):
+            withdrawn = withdrawn or await queries.sharing_withdrawn(conn, ref, partner_id)
+    named = {v for k, v in data.items() if k in ("partner_id", "lead_partner_id") and v}
+    named |= {a.get("partner_id") for a in data.get("assignments", []) if isinstance(a, dict)}
+    return SubscriberFacts(
+        subscription_active=sub["active"],
+        subscriber_partner=partner_id,
+        partner_active=await queries.partner_active(conn, partner_id) if partner_id else True,
+        addressed_to=data.get(spec.addressed_by) if spec.addressed_by else None,
+        named_partners=frozenset(p for p in named if p),
+        programme_partners=frozenset(programme_partners(agreement)),
+        sharing_withdrawn=withdrawn,
+    )
+
+
+async def send_digest(timer: DueTimer, uow: UnitOfWork, *, deps: Deps) -> None:
+    """One message per recipient and channel with every event of the period."""
+    payload = timer_payload(timer.payload)
+    timing, period = payload["timing"], payload["period"]
+    groups: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
+    for item in await store.digest_items(uow.conn, timing, period):
+        groups[(item["recipient_kind"], item["recipient_ref"], item["channel"])].append(item)
+    now = uow.clock.now()
+    for (kind, ref, channel), items in groups.items():
+        first = items[0]
+        recipient = Recipient(
+            RecipientRole(first["role"]),
+            kind,
+            ref,
+            partner_id=first["partner_id"],
+            staff_ref=first["staff_ref"],
+        )
+        language = deps.language(first["language"])
+        parts = []
+        for item in items:
+            envelope = item["body"]
+            role_view = Recipient(
+                RecipientRole(item["role"]),
+                kind,
+                ref,
+                partner_id=item["partner_id"],
+                staff_ref=item["staff_ref"],
+            )
+            parts.append(deps.part(item["event_type"], envelope["data"], role_view, language))
+        rendered = deps.templates.compose(
+            language, parts, subject=deps.templates.ui(language, "digest_subject", n=len(parts))
+        )
+        programmes = {i["programme_id"] for i in items}
+        subjects = {i["body"].get("subject") for i in items}
+        nid = uuid.uuid4()
+        created = await store.add_notification(
+            uow.conn,
+            id=nid,
+            dedupe_key=f"digest:{timing}:{period}:{kind}:{ref}:{channel}",
+            event_ids=[i["event_id"] for i in items],
+            event_type=None,
+            programme_id=programmes.pop() if len(programmes) == 1 else None,
+            participant_ref=subjects.pop() if len(subjects) == 1 else None,
+            recipient=recipient,
+            channel=channel,
+            timing=Timing(timing).value,
+            language=language,
+            subject=rendered.subject,
+            body_text=rendered.text,
+            body_html=rendered.html,
+            now=now,
+            due_at=now,
+        )
+        if created:
+            await outcomes.schedule_delivery(uow.conn, nid, 0, now)

@@ -1,0 +1,57 @@
+"""What the handlers depend on, chosen once in ``bootstrap``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from zroute_contract import event_types
+
+from zroute_notifications.adapters import directory
+from zroute_notifications.adapters.rendering import Part, Templates
+from zroute_notifications.adapters.smtp import Mailer
+from zroute_notifications.adapters.webhook import WebhookSender
+from zroute_notifications.domain.content import record_link, visible_data
+from zroute_notifications.domain.matrix import Matrix
+from zroute_notifications.domain.recipients import Recipient
+from zroute_notifications.settings import Settings
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    matrix: Matrix
+    templates: Templates
+    mailer: Mailer
+    webhooks: WebhookSender
+    seed: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    tz: ZoneInfo = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tz = ZoneInfo(self.settings.timezone)
+
+    def language(self, stored: str | None) -> str:
+        if stored in self.templates.catalogues:
+            return stored
+        return self.settings.default_language
+
+    async def address(self, conn: Any, kind: str, ref: str) -> dict[str, Any] | None:
+        """A recipient's address and language: the directory, else the seed file."""
+        row = await directory.address(conn, kind, ref)
+        if row is not None:
+            return dict(row)
+        seeded = self.seed.get(kind, {}).get(ref)
+        if seeded is None:
+            return None
+        return {"email": seeded.get("email"), "language": seeded.get("language")}
+
+    def part(
+        self, event_type: str, data: dict[str, Any], recipient: Recipient, language: str
+    ) -> Part:
+        """One event's message for one recipient, showing only what the role may see."""
+        cls = event_types()[event_type]
+        visible, care = visible_data(cls, data, recipient.role, recipient.partner_id)
+        context = {"e": visible, "care": care, "p": data.get("participant_ref") or "-"}
+        link = record_link(self.settings.service_urls, event_type, data)
+        return self.templates.render_part(language, cls.spec.name, context, link)

@@ -1,0 +1,220 @@
+"""How a message ends: ``notification-sent`` or ``notification-failed`` (with the reason),
+and the operator's alert, once per recipient per day, when one fails for good."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from zroute_contract.events.codes import Channel, DeliveryFailure, RecipientRole, Timing
+from zroute_contract.events.notifications import NotificationFailed, NotificationSent
+from zroute_contract.events.notifications import Recipient as RecipientRef
+from zroute_runtime import timers
+from zroute_runtime.unit_of_work import UnitOfWork
+
+from zroute_notifications.adapters import directory, store
+from zroute_notifications.adapters.rendering import Part
+from zroute_notifications.domain.delivery import Delivered, Failed, Outcome, TryAgain, next_attempt
+from zroute_notifications.domain.matrix import Target
+from zroute_notifications.domain.recipients import OPERATOR, Recipient
+from zroute_notifications.service_layer.deps import Deps
+
+DELIVER = "deliver"
+log = logging.getLogger("zroute.notifications")
+
+
+async def schedule_delivery(
+    conn: Any, notification_id: uuid.UUID, attempts: int, due: datetime
+) -> None:
+    """A durable timer per attempt (``<id>:<attempts made>``), so retries survive restarts."""
+    await timers.schedule(
+        conn,
+        kind=DELIVER,
+        key=f"{notification_id}:{attempts}",
+        due_at=due,
+        payload={"notification_id": str(notification_id)},
+    )
+
+
+def _common(row: Any, attempts: int) -> dict[str, Any]:
+    return {
+        "notification_id": row["id"],
+        "event_ids": tuple(dict.fromkeys(row["event_ids"])),
+        "programme_id": row["programme_id"],
+        "participant_ref": row["participant_ref"],
+        "recipient": RecipientRef(
+            role=RecipientRole(row["role"]),
+            partner_id=row["partner_id"],
+            staff_ref=row["staff_ref"],
+            subscription_id=row["subscription_id"],
+        ),
+        "channel": Channel(row["channel"]),
+        "timing": Timing(row["timing"]),
+        "language": row["language"],
+        "attempts": max(attempts, 1),
+    }
+
+
+async def settle(uow: UnitOfWork, deps: Deps, row: Any, attempts: int, outcome: Outcome) -> None:
+    conn, now = uow.conn, uow.clock.now()
+    if isinstance(outcome, Delivered):
+        await store.mark(
+            conn,
+            row["id"],
+            status="sent",
+            attempts=attempts,
+            sent_at=now,
+            reason=None,
+            last_error=None,
+        )
+        uow.emit(NotificationSent(**_common(row, attempts)))
+        log.info(
+            "notification_sent",
+            extra={
+                "notification_id": str(row["id"]),
+                "channel": row["channel"],
+                "attempts": attempts,
+            },
+        )
+        return
+    if isinstance(outcome, TryAgain):
+        s = deps.settings
+        when = next_attempt(
+            outcome,
+            attempts,
+            s.delivery_retry_delays_s,
+            now,
+            timedelta(seconds=s.retry_after_max_s),
+        )
+        if when is not None:
+            await store.mark(
+                conn, row["id"], attempts=attempts, last_error=outcome.detail, due_at=when
+            )
+            await schedule_delivery(conn, row["id"], attempts, when)
+            return
+        outcome = Failed(outcome.reason, f"retries exhausted, last: {outcome.detail}", True)
+    await fail(uow, deps, row, attempts, outcome)
+
+
+async def fail(
+    uow: UnitOfWork, deps: Deps, row: Any, attempts: int, failure: Failed, *, alert: bool = True
+) -> None:
+    conn, now = uow.conn, uow.clock.now()
+    await store.mark(
+        conn,
+        row["id"],
+        status="failed",
+        attempts=attempts,
+        failed_at=now,
+        reason=failure.reason.value,
+        retriable=failure.retriable,
+        last_error=failure.detail,
+    )
+    if failure.reason is DeliveryFailure.WEBHOOK_GONE and row["subscription_id"]:
+        await directory.end_subscription(conn, row["subscription_id"], "gone", now)
+    uow.emit(
+        NotificationFailed(
+            **_common(row, attempts), reason=failure.reason, retriable=failure.retriable
+        )
+    )
+    log.warning(
+        "notification_failed",
+        extra={
+            "notification_id": str(row["id"]),
+            "channel": row["channel"],
+            "reason": failure.reason.value,
+            "attempts": attempts,
+        },
+    )
+    if alert and row["role"] != RecipientRole.OPERATOR.value:
+        await alert_operator(uow, deps, row, failure)
+
+
+async def alert_operator(uow: UnitOfWork, deps: Deps, row: Any, failure: Failed) -> None:
+    """Once per recipient per (local) day, not per message."""
+    conn, now = uow.conn, uow.clock.now()
+    key = f"{row['recipient_kind']}:{row['recipient_ref']}"
+    day = now.astimezone(deps.tz).date()
+    alert_id = uuid.uuid4()
+    if not await store.first_alert_today(conn, key, day, alert_id):
+        return
+    language = deps.settings.default_language
+    t = deps.templates
+    subject = t.ui(language, "operator_subject", recipient=key)
+    body = t.ui(language, "operator_body", recipient=key, reason=failure.reason.value)
+    base = deps.settings.service_urls.get("notifications", "").rstrip("/")
+    link = f"{base}/notifications?status=failed"
+    rendered = t.compose(language, [Part(subject, body, body, link)])
+    channels = [Channel.INBOX] + ([Channel.EMAIL] if deps.settings.operator_email else [])
+    for channel in channels:
+        nid = alert_id if channel is Channel.INBOX else uuid.uuid4()
+        created = await store.add_notification(
+            conn,
+            id=nid,
+            dedupe_key=f"alert:{key}:{day}:{channel.value}",
+            event_ids=row["event_ids"],
+            event_type=None,
+            programme_id=row["programme_id"],
+            participant_ref=None,
+            recipient=OPERATOR,
+            channel=channel.value,
+            timing=Timing.IMMEDIATE.value,
+            language=language,
+            subject=rendered.subject,
+            body_text=rendered.text,
+            body_html=rendered.html,
+            now=now,
+            due_at=now,
+        )
+        if created:
+            await schedule_delivery(conn, nid, 0, now)
+
+
+async def unresolved(uow: UnitOfWork, deps: Deps, envelope: Any, target: Target) -> None:
+    """The matrix names a role nobody holds yet (no contact person, no agreement)."""
+    conn, now = uow.conn, uow.clock.now()
+    label = target.role.value + (f"-{target.task.value}" if target.task else "")
+    nobody = Recipient(target.role, "unresolved", label)
+    nid = uuid.uuid4()
+    for channel in target.channels:
+        created = await store.add_notification(
+            conn,
+            id=nid,
+            dedupe_key=f"{envelope.id}:{nobody.key}:{channel.value}",
+            event_ids=[uuid.UUID(envelope.id)],
+            event_type=envelope.type,
+            programme_id=envelope.data.get("programme_id"),
+            participant_ref=envelope.subject,
+            recipient=nobody,
+            channel=channel.value,
+            timing=target.timing.value,
+            language=deps.settings.default_language,
+            status="pending",
+            now=now,
+        )
+        if created:
+            row = await store.notification(conn, nid)
+            failure = Failed(
+                DeliveryFailure.RECIPIENT_UNRESOLVED,
+                f"nobody holds role {label} for this event",
+                retriable=False,
+            )
+            await fail(uow, deps, row, 1, failure)
+        nid = uuid.uuid4()
+
+
+async def stop_relying_on(uow: UnitOfWork, deps: Deps, consent_id: str) -> None:
+    """A withdrawn consent stops the messages still pending about what it covered."""
+    rows = await uow.conn.fetch(
+        """
+        SELECT n.* FROM nt_notifications n JOIN nt_events e ON e.event_id = ANY(n.event_ids)
+        WHERE n.status = 'pending' AND e.body -> 'data' ->> 'consent_id' = $1
+        FOR UPDATE OF n
+        """,
+        consent_id,
+    )
+    for row in rows:
+        failure = Failed(DeliveryFailure.NOT_AUTHORISED, "consent withdrawn", retriable=False)
+        await fail(uow, deps, row, max(row["attempts"], 1), failure, alert=False)
