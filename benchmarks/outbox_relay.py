@@ -165,7 +165,9 @@ async def run(events: int) -> None:
         ),
     ]
     console.print(
-        table(f"Outbox relay, {events} events", ["variant", "messages/s", "ratio to baseline"], rows)
+        table(
+            f"Outbox relay, {events} events", ["variant", "messages/s", "ratio to baseline"], rows
+        )
     )
     path = write_results(
         "outbox_relay",
