@@ -2,14 +2,76 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
+from zroute_contract.events.intake import (
+    IntakeCompleted,
+    IntakeCorrected,
+    ParticipantRegistered,
+    ParticipantWithdrawn,
+)
+from zroute_contract.events.support import (
+    AgreementRecorded,
+    PartnerRegistered,
+    PartnerUpdated,
+    PlacementConfirmed,
+    PlacementDeclined,
+    PreconditionArranged,
+    PreconditionLapsed,
+)
 from zroute_runtime.service import ServiceDefinition
+
+from zroute_planning.entrypoints.errors import EXCEPTION_HANDLERS
+from zroute_planning.entrypoints.routers import ROUTERS
+from zroute_planning.service_layer import (
+    completion,
+    intake_handlers,
+    ledger,
+    placements,
+    registry_handlers,
+    scheduling,
+    support_handlers,
+)
+from zroute_planning.service_layer.deps import Deps
+from zroute_planning.settings import Settings
 
 SERVICE = "planning"
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 
 
-def definition() -> ServiceDefinition:
+def definition(settings: Settings | None = None) -> ServiceDefinition:
     """The planning service as the runtime runs it."""
-    return ServiceDefinition(name=SERVICE, migrations=MIGRATIONS)
+    settings = settings or Settings()
+    deps = Deps(settings.rules(), settings.teaching_partner_id, settings.solver_workers)
+
+    def bind(handler):
+        return partial(handler, deps=deps)
+
+    service = ServiceDefinition(
+        name=SERVICE,
+        handlers={
+            IntakeCompleted: [bind(intake_handlers.activate_plan)],
+            IntakeCorrected: [bind(intake_handlers.correct_intake)],
+            ParticipantWithdrawn: [bind(intake_handlers.withdraw)],
+            PreconditionArranged: [bind(support_handlers.precondition_arranged)],
+            PreconditionLapsed: [bind(support_handlers.precondition_lapsed)],
+            PlacementConfirmed: [bind(support_handlers.placement_confirmed)],
+            PlacementDeclined: [bind(support_handlers.placement_declined)],
+            AgreementRecorded: [bind(support_handlers.agreement_recorded)],
+            ParticipantRegistered: [bind(registry_handlers.participant_registered)],
+            PartnerRegistered: [bind(registry_handlers.partner_profile)],
+            PartnerUpdated: [bind(registry_handlers.partner_profile)],
+        },
+        timer_handlers={
+            scheduling.PHASE: bind(scheduling.on_phase_timer),
+            scheduling.REVIEW: bind(ledger.on_review_timer),
+            scheduling.FOLLOW_UP: bind(completion.on_follow_up_timer),
+            scheduling.PLACEMENT: bind(placements.escalate_unconfirmed),
+        },
+        routers=ROUTERS,
+        exception_handlers=EXCEPTION_HANDLERS,
+        migrations=MIGRATIONS,
+    )
+    service.deps = deps  # type: ignore[attr-defined]  # read by the routers (entrypoints.deps)
+    return service

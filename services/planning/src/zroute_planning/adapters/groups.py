@@ -1,0 +1,160 @@
+"""Groups, their members and the waiting list, as rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from zroute_contract.events.codes import LevelBand
+
+from zroute_planning.domain.grouping import SlotSet
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    group_id: UUID
+    programme_id: str
+    partner_id: str
+    level_band: LevelBand
+    slots: SlotSet
+    sessions: list[dict[str, Any]]
+    teacher: str
+    assistant: str | None
+    starts_on: date
+    members: tuple[str, ...]
+
+
+_SELECT = (
+    "SELECT g.*, coalesce(array_agg(m.participant_ref ORDER BY m.participant_ref)"
+    " FILTER (WHERE m.participant_ref IS NOT NULL), '{}') AS members"
+    " FROM planning_groups g LEFT JOIN planning_group_members m"
+    " ON m.group_id = g.group_id AND m.left_on IS NULL"
+)
+
+
+def _group(row: asyncpg.Record) -> GroupRow:
+    return GroupRow(
+        group_id=row["group_id"],
+        programme_id=row["programme_id"],
+        partner_id=row["partner_id"],
+        level_band=LevelBand(row["level_band"]),
+        slots=tuple(tuple(s) for s in row["slots"]),
+        sessions=row["sessions"],
+        teacher=row["teacher"],
+        assistant=row["assistant"],
+        starts_on=row["starts_on"],
+        members=tuple(row["members"]),
+    )
+
+
+async def active_groups(
+    conn: asyncpg.Connection, programme_id: str | None = None, partner_id: str | None = None
+) -> list[GroupRow]:
+    rows = await conn.fetch(
+        _SELECT + " WHERE g.dissolved_on IS NULL AND ($1::text IS NULL OR g.programme_id = $1)"
+        " AND ($2::text IS NULL OR g.partner_id = $2) GROUP BY g.group_id ORDER BY g.starts_on,"
+        " g.group_id",
+        programme_id,
+        partner_id,
+    )
+    return [_group(r) for r in rows]
+
+
+async def get_group(conn: asyncpg.Connection, group_id: UUID) -> GroupRow | None:
+    row = await conn.fetchrow(_SELECT + " WHERE g.group_id = $1 GROUP BY g.group_id", group_id)
+    return _group(row) if row else None
+
+
+async def current_group(conn: asyncpg.Connection, participant_ref: str) -> GroupRow | None:
+    group_id = await conn.fetchval(
+        "SELECT group_id FROM planning_group_members WHERE participant_ref = $1"
+        " AND left_on IS NULL",
+        participant_ref,
+    )
+    return await get_group(conn, group_id) if group_id else None
+
+
+async def insert_group(conn: asyncpg.Connection, group: GroupRow) -> None:
+    await conn.execute(
+        "INSERT INTO planning_groups (group_id, programme_id, partner_id, level_band, slots,"
+        " sessions, teacher, assistant, starts_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        group.group_id,
+        group.programme_id,
+        group.partner_id,
+        group.level_band.value,
+        [list(s) for s in group.slots],
+        group.sessions,
+        group.teacher,
+        group.assistant,
+        group.starts_on,
+    )
+
+
+async def dissolve(conn: asyncpg.Connection, group_id: UUID, on: date) -> None:
+    await conn.execute(
+        "UPDATE planning_groups SET dissolved_on = $2 WHERE group_id = $1", group_id, on
+    )
+
+
+async def add_member(conn: asyncpg.Connection, group_id: UUID, ref: str, on: date) -> None:
+    await conn.execute(
+        "INSERT INTO planning_group_members (group_id, participant_ref, joined_on)"
+        " VALUES ($1, $2, $3)",
+        group_id,
+        ref,
+        on,
+    )
+
+
+async def remove_member(conn: asyncpg.Connection, ref: str, on: date, reason: str) -> UUID | None:
+    """End ``ref``'s current membership; returns the group left, if any."""
+    return await conn.fetchval(
+        "UPDATE planning_group_members SET left_on = $2, left_reason = $3"
+        " WHERE participant_ref = $1 AND left_on IS NULL RETURNING group_id",
+        ref,
+        on,
+        reason,
+    )
+
+
+async def waiting(
+    conn: asyncpg.Connection, programme_id: str | None = None
+) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT * FROM planning_waiting_list WHERE ($1::text IS NULL OR programme_id = $1)"
+        " ORDER BY since, participant_ref",
+        programme_id,
+    )
+
+
+async def set_waiting(
+    conn: asyncpg.Connection, ref: str, programme_id: str, band: str, reason: str, on: date
+) -> bool:
+    """Put ``ref`` on the waiting list; True when they were not on it with that reason."""
+    before = await conn.fetchrow(
+        "SELECT reason, level_band FROM planning_waiting_list WHERE participant_ref = $1", ref
+    )
+    await conn.execute(
+        "INSERT INTO planning_waiting_list VALUES ($1, $2, $3, $4, $5)"
+        " ON CONFLICT (participant_ref) DO UPDATE SET reason = $4, level_band = $3,"
+        " programme_id = $2",
+        ref,
+        programme_id,
+        band,
+        reason,
+        on,
+    )
+    return before is None or before["reason"] != reason or before["level_band"] != band
+
+
+async def waiting_since(conn: asyncpg.Connection, ref: str) -> date | None:
+    return await conn.fetchval(
+        "SELECT since FROM planning_waiting_list WHERE participant_ref = $1", ref
+    )
+
+
+async def clear_waiting(conn: asyncpg.Connection, ref: str) -> None:
+    await conn.execute("DELETE FROM planning_waiting_list WHERE participant_ref = $1", ref)

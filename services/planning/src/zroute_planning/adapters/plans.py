@@ -1,0 +1,99 @@
+"""The plan repository: plans as rows, with optimistic concurrency on ``version``."""
+
+from __future__ import annotations
+
+import asyncpg
+from zroute_contract.events.codes import CurriculumModule, LevelBand, PreconditionKind
+
+from zroute_planning.domain.plan import Plan, PlanStatus
+
+COLUMNS = (
+    "plan_id, participant_ref, programme_id, status, level_band, availability, modules,"
+    " needed, arranged, activated_on, term_end, start_on, paused_since, paused_days,"
+    " at_risk, version"
+)
+
+
+class ConcurrentUpdate(Exception):
+    """The plan changed since it was read; the unit of work is retried."""
+
+
+def _from_row(row: asyncpg.Record) -> Plan:
+    return Plan(
+        plan_id=row["plan_id"],
+        participant_ref=row["participant_ref"],
+        programme_id=row["programme_id"],
+        status=PlanStatus(row["status"]),
+        level_band=LevelBand(row["level_band"]),
+        availability=frozenset(tuple(s) for s in row["availability"]),
+        modules=tuple(CurriculumModule(m) for m in row["modules"]),
+        needed=frozenset(PreconditionKind(k) for k in row["needed"]),
+        arranged={PreconditionKind(k) for k in row["arranged"]},
+        activated_on=row["activated_on"],
+        term_end=row["term_end"],
+        start_on=row["start_on"],
+        paused_since=row["paused_since"],
+        paused_days=row["paused_days"],
+        at_risk=row["at_risk"],
+        version=row["version"],
+    )
+
+
+class PlanRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def get(self, participant_ref: str, *, lock: bool = True) -> Plan | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {COLUMNS} FROM planning_plans WHERE participant_ref = $1"
+            + (" FOR UPDATE" if lock else ""),
+            participant_ref,
+        )
+        return _from_row(row) if row else None
+
+    async def active(self, programme_id: str | None = None) -> list[Plan]:
+        rows = await self.conn.fetch(
+            f"SELECT {COLUMNS} FROM planning_plans WHERE status = 'active'"
+            " AND ($1::text IS NULL OR programme_id = $1) ORDER BY participant_ref",
+            programme_id,
+        )
+        return [_from_row(r) for r in rows]
+
+    async def save(self, plan: Plan) -> None:
+        values = (
+            plan.plan_id,
+            plan.participant_ref,
+            plan.programme_id,
+            plan.status.value,
+            plan.level_band.value,
+            sorted(plan.availability),
+            list(plan.modules),
+            sorted(plan.needed),
+            sorted(plan.arranged),
+            plan.activated_on,
+            plan.term_end,
+            plan.start_on,
+            plan.paused_since,
+            plan.paused_days,
+            plan.at_risk,
+        )
+        if plan.version == 0:
+            await self.conn.execute(
+                f"INSERT INTO planning_plans ({COLUMNS}) VALUES"
+                " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1)",
+                *values,
+            )
+            plan.version = 1
+            return
+        status = await self.conn.execute(
+            "UPDATE planning_plans SET status = $4, level_band = $5, availability = $6,"
+            " modules = $7, needed = $8, arranged = $9, activated_on = $10, term_end = $11,"
+            " start_on = $12, paused_since = $13, paused_days = $14, at_risk = $15,"
+            " version = version + 1"
+            " WHERE plan_id = $1 AND participant_ref = $2 AND programme_id = $3"
+            f" AND version = {int(plan.version)}",
+            *values,
+        )
+        if status != "UPDATE 1":
+            raise ConcurrentUpdate(f"plan {plan.plan_id} changed meanwhile")
+        plan.version += 1

@@ -1,0 +1,72 @@
+"""Dependencies of the HTTP routers: the planning deps, today, and a participant's plan
+loaded with the caller's access checked."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Path
+from zroute_contract.types import PARTICIPANT_REF_PATTERN
+from zroute_runtime.auth import Principal, Role, ensure_partner_access, require_roles
+from zroute_runtime.context import MessageContext
+from zroute_runtime.http_host import Runtime
+from zroute_runtime.unit_of_work import UnitOfWork
+
+from zroute_planning.adapters import records
+from zroute_planning.adapters.plans import PlanRepository
+from zroute_planning.domain.plan import Plan
+from zroute_planning.service_layer.deps import Deps, today
+
+
+def get_deps(runtime: Runtime) -> Deps:
+    deps = getattr(runtime.definition, "deps", None)
+    if deps is None:
+        settings = runtime.settings
+        deps = Deps(settings.rules(), settings.teaching_partner_id, settings.solver_workers)
+        runtime.definition.deps = deps
+    return deps
+
+
+PlanningDeps = Annotated[Deps, Depends(get_deps)]
+ParticipantRef = Annotated[str, Path(pattern=PARTICIPANT_REF_PATTERN)]
+
+Staff = Annotated[
+    Principal, Depends(require_roles(Role.PARTNER_STAFF, Role.COORDINATOR, Role.CASEWORKER))
+]
+"""Who may read and record on a participant: the teaching partner's staff (checked per
+plan), the caseworkers of the participant's municipality (when their token names one),
+and coordinators."""
+
+Organisers = Annotated[Principal, Depends(require_roles(Role.PARTNER_STAFF, Role.COORDINATOR))]
+"""Who may organise groups: the teaching partner's staff and coordinators."""
+
+
+def local_today(runtime: Runtime) -> date:
+    return today(runtime.clock.now())
+
+
+@asynccontextmanager
+async def plan_for(
+    runtime, deps: Deps, principal: Principal, ref: str, *, lock: bool = True
+) -> AsyncIterator[tuple[UnitOfWork, Plan]]:
+    """A unit of work and the participant's plan: 404 without one, 403 for a caller who
+    may not see it."""
+    async with runtime.uow(MessageContext.new()) as uow:
+        plan = await PlanRepository(uow.conn).get(ref, lock=lock)
+        if plan is None:
+            raise HTTPException(404, "no plan for this participant")
+        if Role.PARTNER_STAFF in principal.roles and not principal.has_any_role(
+            Role.COORDINATOR, Role.CASEWORKER
+        ):
+            partner = await records.teaching_partner(
+                uow.conn, plan.programme_id, deps.teaching_partner
+            )
+            ensure_partner_access(principal, partner)
+        if principal.roles == {Role.CASEWORKER} and principal.municipality is not None:
+            municipality = await records.municipality_of(uow.conn, plan.participant_ref)
+            if municipality not in (None, principal.municipality):
+                raise HTTPException(403, "this participant belongs to another municipality")
+        yield uow, plan  # PlanError becomes 409/422 (entrypoints.errors)

@@ -1,0 +1,21 @@
+"""One router per resource of the planning API."""
+
+from zroute_planning.entrypoints.routers import (
+    attendance,
+    follow_ups,
+    groups,
+    placements,
+    plans,
+    reviews,
+    waiting_list,
+)
+
+ROUTERS = [
+    plans.router,
+    attendance.router,
+    reviews.router,
+    follow_ups.router,
+    placements.router,
+    groups.router,
+    waiting_list.router,
+]

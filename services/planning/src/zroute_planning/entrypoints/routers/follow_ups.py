@@ -1,0 +1,60 @@
+"""The follow-up trajectory (L15): what the participant goes on to, with agreements."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from zroute_runtime.http_host import Runtime
+
+from zroute_planning.entrypoints.deps import (
+    ParticipantRef,
+    PlanningDeps,
+    Staff,
+    local_today,
+    plan_for,
+)
+from zroute_planning.entrypoints.schemas import FollowUpIn, FollowUpOut
+from zroute_planning.service_layer import completion
+
+router = APIRouter(prefix="/participants/{participant_ref}/follow-up", tags=["follow-up"])
+
+
+@router.put("")
+async def agree(
+    participant_ref: ParticipantRef,
+    body: FollowUpIn,
+    principal: Staff,
+    runtime: Runtime,
+    deps: PlanningDeps,
+) -> FollowUpOut:
+    """Record (or replace) the agreed follow-up; at least one concrete agreement."""
+    async with plan_for(runtime, deps, principal, participant_ref) as (uow, plan):
+        follow_up_id = await completion.agree_follow_up(
+            uow,
+            plan,
+            follow_up_type=body.follow_up_type,
+            partner_id=body.partner_id,
+            starts_on=body.starts_on,
+            agreements=tuple(body.agreements),
+            on=local_today(runtime),
+        )
+        await uow.commit()
+    return FollowUpOut(follow_up_id=follow_up_id, **body.model_dump())
+
+
+@router.get("")
+async def read(
+    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+) -> FollowUpOut:
+    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
+        row = await uow.conn.fetchrow(
+            "SELECT * FROM planning_follow_ups WHERE participant_ref = $1", plan.participant_ref
+        )
+    if row is None:
+        raise HTTPException(404, "no follow-up agreed yet")
+    return FollowUpOut(
+        follow_up_id=row["follow_up_id"],
+        follow_up_type=row["follow_up_type"],
+        partner_id=row["partner_id"],
+        starts_on=row["starts_on"],
+        agreements=row["agreements"],
+    )

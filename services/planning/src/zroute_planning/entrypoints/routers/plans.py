@@ -1,0 +1,104 @@
+"""A participant's plan, schedule and hours; completing the route."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from zroute_runtime.http_host import Runtime
+
+from zroute_planning.adapters import groups as group_rows
+from zroute_planning.adapters import records
+from zroute_planning.entrypoints.deps import (
+    ParticipantRef,
+    PlanningDeps,
+    Staff,
+    local_today,
+    plan_for,
+)
+from zroute_planning.entrypoints.schemas import (
+    CompletionOut,
+    HoursOut,
+    PlanOut,
+    ProjectionOut,
+    ScheduleOut,
+)
+from zroute_planning.service_layer import completion, ledger, scheduling
+
+router = APIRouter(prefix="/participants/{participant_ref}", tags=["plans"])
+
+
+@router.get("/plan")
+async def read_plan(
+    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+) -> PlanOut:
+    """The plan: status, targets, modules, start and term, the projection and the group."""
+    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
+        projection = await scheduling.projection(uow, deps, plan, local_today(runtime))
+        group = await group_rows.current_group(uow.conn, plan.participant_ref)
+    return PlanOut(
+        plan_id=plan.plan_id,
+        participant_ref=plan.participant_ref,
+        programme_id=plan.programme_id,
+        status=plan.status.value,
+        level_band=plan.level_band,
+        modules=list(plan.modules),
+        targets=scheduling.targets(deps),
+        start_on=plan.start_on,
+        integration_term_end=plan.term_end,
+        waiting_for=list(plan.missing),
+        paused_since=plan.paused_since,
+        at_risk=plan.at_risk,
+        group_id=group.group_id if group else None,
+        projection=ProjectionOut(
+            hours=scheduling.totals(projection.hours),
+            fits_term=projection.fits,
+            planned_end=projection.planned_end,
+        ),
+    )
+
+
+@router.get("/schedule")
+async def read_schedule(
+    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+) -> ScheduleOut:
+    """The weekly schedule last published (current ramp-up phase)."""
+    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
+        row = await uow.conn.fetchrow(
+            "SELECT * FROM planning_schedules WHERE plan_id = $1", plan.plan_id
+        )
+    if row is None:
+        raise HTTPException(404, "no schedule yet: the plan has no start date")
+    return ScheduleOut(phase=row["phase"], valid_from=row["valid_from"], sessions=row["sessions"])
+
+
+@router.get("/hours")
+async def read_hours(
+    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+) -> HoursOut:
+    """Hours attended per kind toward the targets, and recent attendance."""
+    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
+        hours = await records.hours_to_date(uow.conn, plan.participant_ref)
+        percentage, _ = await ledger.attendance(
+            uow, deps, plan.participant_ref, local_today(runtime)
+        )
+    return HoursOut(
+        hours=scheduling.totals(hours),
+        total=sum(hours.values()),
+        targets=scheduling.targets(deps),
+        attendance_percentage=percentage,
+    )
+
+
+@router.post("/completion")
+async def complete(
+    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+) -> CompletionOut:
+    """Mark the route completed; refused (409) until a follow-up with agreements exists."""
+    async with plan_for(runtime, deps, principal, participant_ref) as (uow, plan):
+        event = await completion.complete_route(uow, deps, plan, local_today(runtime))
+        await uow.commit()
+    return CompletionOut(
+        completed_on=event.completed_on,
+        hours=event.hours,
+        targets_met=event.targets_met,
+        follow_up_id=event.follow_up_id,
+    )

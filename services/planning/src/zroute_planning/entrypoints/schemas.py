@@ -1,0 +1,171 @@
+"""Request and response bodies of the HTTP API (never table rows)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+from zroute_contract.events.codes import (
+    AttendanceStatus,
+    CurriculumModule,
+    FollowUpType,
+    HoursKind,
+    LevelBand,
+    ParticipationActivity,
+    PlacementSupport,
+    PreconditionKind,
+    ReviewOutcome,
+    TeachingForm,
+    WaitReason,
+)
+from zroute_contract.events.planning import (
+    FollowUpAgreement,
+    GroupSession,
+    HoursTargets,
+    HoursTotals,
+    ScheduledSession,
+)
+from zroute_contract.types import ParticipantRef, PartnerId, ProgrammeId
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProjectionOut(BaseModel):
+    hours: HoursTotals
+    fits_term: bool
+    planned_end: date
+
+
+class PlanOut(BaseModel):
+    plan_id: UUID
+    participant_ref: str
+    programme_id: str
+    status: str
+    level_band: LevelBand
+    modules: list[CurriculumModule]
+    targets: HoursTargets
+    start_on: date | None
+    integration_term_end: date
+    waiting_for: list[PreconditionKind]
+    paused_since: date | None
+    at_risk: bool
+    group_id: UUID | None
+    projection: ProjectionOut
+
+
+class ScheduleOut(BaseModel):
+    phase: int
+    valid_from: date
+    sessions: list[ScheduledSession]
+
+
+class HoursOut(BaseModel):
+    hours: HoursTotals
+    total: float
+    targets: HoursTargets
+    attendance_percentage: int
+
+
+class AttendanceIn(_In):
+    session_id: UUID
+    session_on: date
+    group_id: UUID | None = None
+    kind: HoursKind
+    teaching_form: TeachingForm
+    status: AttendanceStatus
+    minutes: Annotated[int, Field(ge=15, le=480)]
+
+
+class AttendanceOut(BaseModel):
+    session_id: UUID
+    session_on: date
+    kind: HoursKind
+    teaching_form: TeachingForm
+    status: AttendanceStatus
+    hours: float
+
+
+class ReviewOut(BaseModel):
+    review_id: UUID
+    trigger: str
+    due_on: date
+    held_on: date | None
+    outcome: ReviewOutcome | None
+
+
+class ReviewOutcomeIn(_In):
+    held_on: date
+    outcome: ReviewOutcome
+
+
+class FollowUpIn(_In):
+    follow_up_type: FollowUpType
+    partner_id: PartnerId
+    starts_on: date
+    agreements: list[FollowUpAgreement] = Field(min_length=1)
+
+
+class FollowUpOut(BaseModel):
+    follow_up_id: UUID
+    follow_up_type: FollowUpType
+    partner_id: str
+    starts_on: date
+    agreements: list[FollowUpAgreement]
+
+
+class CompletionOut(BaseModel):
+    completed_on: date
+    hours: HoursTotals
+    targets_met: bool
+    follow_up_id: UUID
+
+
+class PlacementIn(_In):
+    activity: ParticipationActivity
+    needed_by: date
+    hours_per_week: Annotated[float, Field(gt=0, le=40, multiple_of=0.25)]
+    support_needs: list[PlacementSupport] = []
+
+
+class PlacementOut(BaseModel):
+    placement_request_id: UUID
+    activity: ParticipationActivity
+    needed_by: date
+    hours_per_week: float
+    status: str
+    escalations: int
+
+
+class GroupOut(BaseModel):
+    group_id: UUID
+    programme_id: str
+    partner_id: str
+    level_band: LevelBand
+    teacher: str
+    assistant: str | None
+    starts_on: date
+    sessions: list[GroupSession]
+    members: list[ParticipantRef]
+
+
+class FormationIn(_In):
+    programme_id: ProgrammeId | None = None
+
+
+class FormationOut(BaseModel):
+    groups_formed: int
+    joined: int
+    removed: int
+    waiting: int
+
+
+class WaitingOut(BaseModel):
+    participant_ref: str
+    programme_id: str
+    level_band: LevelBand
+    reason: WaitReason
+    since: date

@@ -1,0 +1,271 @@
+"""Group formation as a command: load candidates and groups, solve, apply the difference.
+
+Only active plans (start date set, not paused) are candidates. Existing groups keep their
+slots, staff and members where the solution allows; members who leave a group get
+``removed-from-group`` (replanned), joiners ``assigned-to-group``, new groups
+``group-formed``, and those who wait ``participant-waitlisted`` when their reason changes.
+One formation runs at a time (a transaction-scoped advisory lock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID, uuid4
+
+from zroute_contract.events.codes import (
+    DayPart,
+    GroupChangeReason,
+    LevelBand,
+    WaitReason,
+    Weekday,
+)
+from zroute_contract.events.planning import (
+    GroupFormed,
+    GroupSession,
+    ParticipantAssignedToGroup,
+    ParticipantRemovedFromGroup,
+    ParticipantWaitlisted,
+)
+from zroute_runtime.unit_of_work import UnitOfWork
+
+from zroute_planning.adapters import groups as rows
+from zroute_planning.adapters import records
+from zroute_planning.adapters.plans import PlanRepository
+from zroute_planning.domain.grouping import Candidate, Capacity, ExistingGroup
+from zroute_planning.domain.plan import Plan, PlanError
+from zroute_planning.domain.schedule import group_patterns, slot_order
+from zroute_planning.domain.solver import SolverOptions, form_groups
+from zroute_planning.domain.staffing import assign_staff
+from zroute_planning.service_layer.deps import Deps, days
+from zroute_planning.service_layer.scheduling import publish_schedule
+
+LOCK_KEY = 0x5A50_6C61  # "ZPla": one group formation at a time
+
+
+@dataclass
+class FormationSummary:
+    groups_formed: int = 0
+    joined: int = 0
+    removed: int = 0
+    waiting: int = 0
+
+
+def solver_options(deps: Deps) -> SolverOptions:
+    g = deps.rules.groups
+    return SolverOptions(
+        min_size=g.min_size,
+        max_size=g.max_size,
+        sessions_per_week=g.sessions_per_week,
+        seconds_per_solve=g.solver_seconds,
+        chunk_size=g.chunk_size,
+        max_slot_sets=g.max_slot_sets,
+        workers=deps.solver_workers,
+        needs_assistant=frozenset(g.assistant_bands),
+        capacity=Capacity(len(g.teachers), len(g.assistants)),
+    )
+
+
+async def run_formation(
+    uow: UnitOfWork, deps: Deps, *, programme_id: str | None, today: date
+) -> FormationSummary:
+    await uow.conn.execute("SELECT pg_advisory_xact_lock($1)", LOCK_KEY)
+    summary = FormationSummary()
+    plans_by_programme: dict[str, list[Plan]] = defaultdict(list)
+    for plan in await PlanRepository(uow.conn).active(programme_id):
+        plans_by_programme[plan.programme_id].append(plan)
+    for group in await rows.active_groups(uow.conn, programme_id):
+        plans_by_programme.setdefault(group.programme_id, [])  # groups everybody left
+    for programme, plans in sorted(plans_by_programme.items()):
+        await _programme(uow, deps, programme, plans, today, summary)
+    return summary
+
+
+async def _staff_in_use(uow: UnitOfWork) -> tuple[dict, dict]:
+    teachers: dict = defaultdict(set)
+    assistants: dict = defaultdict(set)
+    for group in await rows.active_groups(uow.conn):
+        for slot in group.slots:
+            teachers[slot].add(group.teacher)
+            if group.assistant:
+                assistants[slot].add(group.assistant)
+    return teachers, assistants
+
+
+async def _programme(uow, deps: Deps, programme, plans, today, summary) -> None:
+    partner = await records.teaching_partner(uow.conn, programme, deps.teaching_partner)
+    if plans and not await records.partner_can_teach(uow.conn, partner):
+        raise PlanError(f"partner {partner} is inactive or does not teach language")
+    existing = await rows.active_groups(uow.conn, programme)
+    by_id = {str(g.group_id): g for g in existing}
+    since = {r["participant_ref"]: r["since"] for r in await rows.waiting(uow.conn, programme)}
+    candidates = [
+        Candidate(
+            p.participant_ref,
+            p.level_band,
+            p.availability,
+            (today - since.get(p.participant_ref, today)).days,
+        )
+        for p in plans
+    ]
+    teachers, assistants = await _staff_in_use(uow)
+    busy_t = Counter({s: len(v) for s, v in teachers.items()})
+    busy_a = Counter({s: len(v) for s, v in assistants.items()})
+    for g in existing:  # the solver counts this programme's own groups itself
+        for slot in g.slots:
+            busy_t[slot] -= 1
+            if g.assistant:
+                busy_a[slot] -= 1
+    result = await asyncio.to_thread(
+        form_groups,
+        candidates,
+        solver_options(deps),
+        [ExistingGroup(str(g.group_id), g.level_band, g.slots, g.members) for g in existing],
+        busy_teachers=busy_t,
+        busy_assistants=busy_a,
+    )
+    plans_by_ref = {p.participant_ref: p for p in plans}
+    after = {m: g.group_id for g in result.groups if g.group_id for m in g.members}
+    changed: set[str] = set()
+    for group in existing:  # leavers first: one current group per participant
+        for ref in group.members:
+            if after.get(ref) != str(group.group_id):
+                await _remove(uow, group.group_id, ref, plans_by_ref.get(ref), today)
+                changed.add(ref)
+                summary.removed += 1
+        if str(group.group_id) not in {g.group_id for g in result.groups}:
+            await rows.dissolve(uow.conn, group.group_id, today)
+            for slot in group.slots:
+                teachers[slot].discard(group.teacher)
+                assistants[slot].discard(group.assistant)
+    waiting = list(result.waiting)
+    for formed in result.groups:
+        if formed.group_id:
+            old = by_id[formed.group_id]
+            for ref in sorted(set(formed.members) - set(old.members)):
+                await _join(
+                    uow, old.group_id, formed, plans_by_ref[ref], today, GroupChangeReason.JOINED
+                )
+                changed.add(ref)
+                summary.joined += 1
+            continue
+        g = deps.rules.groups
+        staffed = assign_staff(
+            formed.slots,
+            formed.band,
+            teachers=g.teachers,
+            assistants=g.assistants,
+            assistant_bands=g.assistant_bands,
+            busy_teachers=teachers,
+            busy_assistants=assistants,
+        )
+        if staffed is None:
+            waiting += [_Wait(ref, formed.band) for ref in formed.members]
+            continue
+        await _new_group(uow, deps, programme, partner, formed, staffed, plans_by_ref, today)
+        changed.update(formed.members)
+        summary.groups_formed += 1
+        summary.joined += len(formed.members)
+    for w in waiting:
+        plan = plans_by_ref[w.ref]
+        reason = w.reason
+        if await rows.set_waiting(uow.conn, w.ref, programme, w.band.value, reason.value, today):
+            since = await rows.waiting_since(uow.conn, w.ref) or today
+            uow.emit(
+                ParticipantWaitlisted(
+                    participant_ref=w.ref,
+                    programme_id=plan.programme_id,
+                    level_band=w.band,
+                    reason=reason,
+                    since=since,
+                )
+            )
+        summary.waiting += 1
+    for ref in sorted(changed):
+        if ref in after or any(ref in g.members for g in result.groups):
+            await rows.clear_waiting(uow.conn, ref)
+        await publish_schedule(uow, deps, plans_by_ref[ref], today)
+
+
+@dataclass(frozen=True)
+class _Wait:
+    ref: str
+    band: LevelBand
+    reason: WaitReason = WaitReason.NO_GROUP_AT_LEVEL
+
+
+async def _new_group(
+    uow, deps: Deps, programme, partner, formed, staffed, plans_by_ref, today
+) -> None:
+    rules = deps.rules
+    slots = tuple(sorted(formed.slots, key=slot_order))
+    sessions = tuple(
+        GroupSession(
+            weekday=Weekday(slot[0]),
+            day_part=DayPart(slot[1]),
+            starts_at=rules.groups.start_times[DayPart(slot[1])],
+            minutes=rules.groups.session_minutes,
+            teaching_form=pattern.form,
+        )
+        for slot, pattern in zip(slots, group_patterns(rules), strict=False)
+    )
+    row = rows.GroupRow(
+        group_id=uuid4(),
+        programme_id=programme,
+        partner_id=partner,
+        level_band=formed.band,
+        slots=slots,
+        sessions=[s.model_dump(mode="json") for s in sessions],
+        teacher=staffed[0],
+        assistant=staffed[1],
+        starts_on=today + days(rules.groups.first_session_after_days),
+        members=formed.members,
+    )
+    await rows.insert_group(uow.conn, row)
+    uow.emit(
+        GroupFormed(
+            group_id=row.group_id,
+            programme_id=programme,
+            partner_id=partner,
+            level_band=formed.band,
+            members=formed.members,
+            teacher=row.teacher,
+            assistant=row.assistant,
+            sessions=sessions,
+            starts_on=row.starts_on,
+        )
+    )
+    for ref in formed.members:
+        await _join(
+            uow, row.group_id, formed, plans_by_ref[ref], row.starts_on, GroupChangeReason.FORMATION
+        )
+
+
+async def _join(uow, group_id: UUID, formed, plan: Plan, on: date, reason) -> None:
+    await rows.add_member(uow.conn, group_id, plan.participant_ref, on)
+    uow.emit(
+        ParticipantAssignedToGroup(
+            participant_ref=plan.participant_ref,
+            programme_id=plan.programme_id,
+            group_id=group_id,
+            level_band=formed.band,
+            assigned_from=on,
+            reason=reason,
+        )
+    )
+
+
+async def _remove(uow, group_id: UUID, ref: str, plan: Plan | None, on: date) -> None:
+    await rows.remove_member(uow.conn, ref, on, GroupChangeReason.REPLANNED.value)
+    if plan is not None:
+        uow.emit(
+            ParticipantRemovedFromGroup(
+                participant_ref=ref,
+                programme_id=plan.programme_id,
+                group_id=group_id,
+                removed_from=on,
+                reason=GroupChangeReason.REPLANNED,
+            )
+        )

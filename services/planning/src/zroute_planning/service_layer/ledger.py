@@ -1,0 +1,205 @@
+"""The hours ledger and progress reviews (L3): attendance per session, hours per kind,
+reviews on a rhythm and when attendance drops below the threshold."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from zroute_contract.events.codes import (
+    AttendanceStatus,
+    HoursKind,
+    ReviewOutcome,
+    ReviewTrigger,
+    TeachingForm,
+)
+from zroute_contract.events.planning import (
+    AttendanceRecorded,
+    ProgressReviewDue,
+    ProgressReviewRecorded,
+)
+from zroute_runtime import timers
+from zroute_runtime.timers import DueTimer
+from zroute_runtime.unit_of_work import UnitOfWork
+
+from zroute_planning.adapters import records
+from zroute_planning.adapters.plans import PlanRepository
+from zroute_planning.domain.plan import InvalidRequest, Plan, PlanError, PlanStatus
+from zroute_planning.service_layer.deps import Deps, days, morning_of, today
+from zroute_planning.service_layer.scheduling import REVIEW, reassess, totals
+
+
+class Conflict(PlanError):
+    """The same session was already recorded differently."""
+
+
+async def record_attendance(
+    uow: UnitOfWork,
+    deps: Deps,
+    plan: Plan,
+    *,
+    session_id: UUID,
+    session_on: date,
+    group_id: UUID | None,
+    kind: HoursKind,
+    form: TeachingForm,
+    status: AttendanceStatus,
+    minutes: int,
+    on: date,
+) -> float:
+    """Record one session's attendance; returns the hours counted. Recording the same
+    session again with the same values changes nothing."""
+    if not plan.is_open or plan.status is PlanStatus.WAITING:
+        raise PlanError(f"the plan is {plan.status}")
+    if session_on > on:
+        raise InvalidRequest("attendance cannot be recorded for a session in the future")
+    hours = round(minutes / 15) / 4 if status is AttendanceStatus.PRESENT else 0.0
+    existing = await uow.conn.fetchrow(
+        "SELECT status, kind, minutes FROM planning_attendance"
+        " WHERE session_id = $1 AND participant_ref = $2",
+        session_id,
+        plan.participant_ref,
+    )
+    if existing is not None:
+        if (existing["status"], existing["kind"], existing["minutes"]) != (
+            status.value,
+            kind.value,
+            minutes,
+        ):
+            raise Conflict("this session was already recorded with other values")
+        return hours
+    await uow.conn.execute(
+        "INSERT INTO planning_attendance VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        session_id,
+        plan.participant_ref,
+        session_on,
+        group_id,
+        kind.value,
+        form.value,
+        status.value,
+        minutes,
+        hours,
+    )
+    uow.emit(
+        AttendanceRecorded(
+            participant_ref=plan.participant_ref,
+            programme_id=plan.programme_id,
+            session_id=session_id,
+            session_on=session_on,
+            group_id=group_id,
+            kind=kind,
+            teaching_form=form,
+            status=status,
+            hours=hours,
+        )
+    )
+    await _check_attendance(uow, deps, plan, on)
+    return hours
+
+
+async def attendance(uow: UnitOfWork, deps: Deps, ref: str, on: date) -> tuple[int, int]:
+    """(percentage of scheduled minutes attended, sessions) over the review window."""
+    row = await uow.conn.fetchrow(
+        "SELECT count(*) AS n, coalesce(sum(minutes), 0) AS planned,"
+        " coalesce(sum(minutes) FILTER (WHERE status = 'present'), 0) AS present"
+        " FROM planning_attendance WHERE participant_ref = $1 AND session_on > $2",
+        ref,
+        on - days(deps.rules.attendance_window_days),
+    )
+    if not row["planned"]:
+        return 100, 0
+    return int(100 * row["present"] // row["planned"]), row["n"]
+
+
+async def _check_attendance(uow: UnitOfWork, deps: Deps, plan: Plan, on: date) -> None:
+    percentage, sessions = await attendance(uow, deps, plan.participant_ref, on)
+    rules = deps.rules
+    if sessions < rules.attendance_min_sessions or percentage >= rules.attendance_threshold_percent:
+        return
+    # One review per window: not while one is open or was just held.
+    since = on - days(rules.attendance_window_days)
+    if not await records.reviewed_since(uow.conn, plan.participant_ref, since):
+        await review_due(uow, deps, plan, ReviewTrigger.LOW_ATTENDANCE, on)
+
+
+async def review_due(
+    uow: UnitOfWork, deps: Deps, plan: Plan, trigger: ReviewTrigger, on: date
+) -> UUID:
+    if not plan.is_open:
+        raise PlanError(f"the plan is {plan.status}")
+    review_id = uuid4()
+    due_on = on + days(deps.rules.review_due_within_days)
+    await uow.conn.execute(
+        "INSERT INTO planning_reviews (review_id, participant_ref, trigger, due_on)"
+        " VALUES ($1, $2, $3, $4)",
+        review_id,
+        plan.participant_ref,
+        trigger.value,
+        due_on,
+    )
+    percentage, _ = await attendance(uow, deps, plan.participant_ref, on)
+    uow.emit(
+        ProgressReviewDue(
+            participant_ref=plan.participant_ref,
+            programme_id=plan.programme_id,
+            review_id=review_id,
+            due_on=due_on,
+            trigger=trigger,
+            hours_to_date=totals(await records.hours_to_date(uow.conn, plan.participant_ref)),
+            attendance_percentage=percentage,
+        )
+    )
+    return review_id
+
+
+async def on_review_timer(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
+    """The rhythm: a review falls due, and the next one is scheduled."""
+    plan = await PlanRepository(uow.conn).get(timer.payload["participant_ref"])
+    if plan is None or not plan.is_open or plan.status is PlanStatus.WAITING:
+        return
+    now = today(uow.clock.now())
+    await review_due(uow, deps, plan, ReviewTrigger.SCHEDULED, now)
+    nxt = today(timer.due_at) + days(deps.rules.review_every_days)
+    await timers.schedule(
+        uow.conn,
+        kind=REVIEW,
+        key=timer.key,
+        due_at=morning_of(nxt),
+        payload=timer.payload,
+    )
+
+
+async def record_review(
+    uow: UnitOfWork,
+    deps: Deps,
+    plan: Plan,
+    review_id: UUID,
+    *,
+    held_on: date,
+    outcome: ReviewOutcome,
+    on: date,
+) -> None:
+    status = await uow.conn.execute(
+        "UPDATE planning_reviews SET held_on = $3, outcome = $4"
+        " WHERE review_id = $1 AND participant_ref = $2 AND held_on IS NULL",
+        review_id,
+        plan.participant_ref,
+        held_on,
+        outcome.value,
+    )
+    if status != "UPDATE 1":
+        raise PlanError("no open review with this id for this participant")
+    next_due = await records.timer_due(uow.conn, kind=REVIEW, key=str(plan.plan_id))
+    uow.emit(
+        ProgressReviewRecorded(
+            participant_ref=plan.participant_ref,
+            programme_id=plan.programme_id,
+            review_id=review_id,
+            held_on=held_on,
+            outcome=outcome,
+            hours_to_date=totals(await records.hours_to_date(uow.conn, plan.participant_ref)),
+            next_review_on=today(next_due) if next_due else None,
+        )
+    )
+    await reassess(uow, deps, plan, on)
+    await PlanRepository(uow.conn).save(plan)

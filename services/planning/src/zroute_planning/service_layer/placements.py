@@ -1,0 +1,172 @@
+"""Workplace placements (L4): requested with lead time, escalated when not confirmed in time."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from zroute_contract.events.codes import (
+    ParticipationActivity,
+    PlacementCancelReason,
+    PlacementSupport,
+    TeachingForm,
+)
+from zroute_contract.events.planning import (
+    PlacementCancelled,
+    PlacementEscalated,
+    PlacementRequested,
+)
+from zroute_runtime import timers
+from zroute_runtime.timers import DueTimer
+from zroute_runtime.unit_of_work import UnitOfWork
+
+from zroute_planning.adapters.plans import PlanRepository
+from zroute_planning.domain.plan import InvalidRequest, Plan, PlanError, availability_slots
+from zroute_planning.domain.rules import week_forms
+from zroute_planning.service_layer.deps import Deps, days, morning_of, today
+from zroute_planning.service_layer.scheduling import PLACEMENT
+
+
+async def request_placement(
+    uow: UnitOfWork,
+    deps: Deps,
+    plan: Plan,
+    *,
+    activity: ParticipationActivity,
+    needed_by: date,
+    hours_per_week: float,
+    support_needs: tuple[PlacementSupport, ...] = (),
+    on: date,
+) -> UUID:
+    """Request a placement at least the configured lead time ahead; start its deadline."""
+    rules = deps.rules
+    if not plan.is_open:
+        raise PlanError(f"the plan is {plan.status}")
+    earliest = on + days(rules.placement_min_lead_days)
+    if needed_by < earliest:
+        raise InvalidRequest(
+            f"a placement needs {rules.placement_min_lead_days} days' notice:"
+            f" needed_by must be {earliest} or later"
+        )
+    request_id = uuid4()
+    await uow.conn.execute(
+        "INSERT INTO planning_placements (placement_request_id, participant_ref, activity,"
+        " needed_by, hours_per_week, status, requested_on) VALUES ($1, $2, $3, $4, $5,"
+        " 'requested', $6)",
+        request_id,
+        plan.participant_ref,
+        activity.value,
+        needed_by,
+        hours_per_week,
+        on,
+    )
+    uow.emit(
+        PlacementRequested(
+            participant_ref=plan.participant_ref,
+            programme_id=plan.programme_id,
+            placement_request_id=request_id,
+            activity=activity,
+            needed_by=needed_by,
+            hours_per_week=hours_per_week,
+            availability=availability_slots(plan),
+            support_needs=support_needs,
+        )
+    )
+    confirm_by = max(on, needed_by - days(rules.placement_confirm_before_days))
+    await timers.schedule(
+        uow.conn,
+        kind=PLACEMENT,
+        key=str(request_id),
+        due_at=morning_of(confirm_by),
+        payload={"participant_ref": plan.participant_ref, "level": 1},
+    )
+    return request_id
+
+
+async def request_for_workplace_phase(uow: UnitOfWork, deps: Deps, plan: Plan, on: date) -> None:
+    """At the start, request the placement the first phase with workplace learning needs."""
+    assert plan.start_on is not None
+    rules = deps.rules
+    for phase in rules.phases:
+        forms = week_forms(rules.rotation, phase.sessions_per_week)
+        count = forms.count(TeachingForm.WORKPLACE_LEARNING)
+        if count:
+            needed_by = max(
+                plan.start_on + days((phase.from_week - 1) * 7),
+                on + days(rules.placement_min_lead_days),
+            )
+            await request_placement(
+                uow,
+                deps,
+                plan,
+                activity=ParticipationActivity.WORKPLACE_LEARNING,
+                needed_by=needed_by,
+                hours_per_week=round(count * phase.session_minutes / 15) / 4,
+                on=on,
+            )
+            return
+
+
+async def escalate_unconfirmed(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
+    row = await uow.conn.fetchrow(
+        "SELECT * FROM planning_placements WHERE placement_request_id = $1 FOR UPDATE",
+        UUID(timer.key),
+    )
+    if row is None or row["status"] not in ("requested", "declined"):
+        return
+    plan = await PlanRepository(uow.conn).get(row["participant_ref"], lock=False)
+    if plan is None or not plan.is_open:
+        return
+    level = row["escalations"] + 1
+    now = today(uow.clock.now())
+    await uow.conn.execute(
+        "UPDATE planning_placements SET escalations = $2 WHERE placement_request_id = $1",
+        row["placement_request_id"],
+        level,
+    )
+    uow.emit(
+        PlacementEscalated(
+            participant_ref=plan.participant_ref,
+            programme_id=plan.programme_id,
+            placement_request_id=row["placement_request_id"],
+            needed_by=row["needed_by"],
+            escalated_on=now,
+            level=level,
+        )
+    )
+    if level < deps.rules.placement_max_escalations:
+        await timers.schedule(
+            uow.conn,
+            kind=PLACEMENT,
+            key=timer.key,
+            due_at=morning_of(today(timer.due_at) + days(deps.rules.placement_reescalate_days)),
+            payload={"participant_ref": plan.participant_ref, "level": level + 1},
+        )
+
+
+async def has_open_or_confirmed(uow: UnitOfWork, plan: Plan) -> bool:
+    return bool(
+        await uow.conn.fetchval(
+            "SELECT 1 FROM planning_placements WHERE participant_ref = $1"
+            " AND status IN ('requested', 'declined', 'confirmed') LIMIT 1",
+            plan.participant_ref,
+        )
+    )
+
+
+async def cancel_open(uow: UnitOfWork, plan: Plan, reason: PlacementCancelReason) -> None:
+    rows = await uow.conn.fetch(
+        "UPDATE planning_placements SET status = 'cancelled' WHERE participant_ref = $1"
+        " AND status IN ('requested', 'declined') RETURNING placement_request_id",
+        plan.participant_ref,
+    )
+    for row in rows:
+        await timers.cancel(uow.conn, kind=PLACEMENT, key=str(row["placement_request_id"]))
+        uow.emit(
+            PlacementCancelled(
+                participant_ref=plan.participant_ref,
+                programme_id=plan.programme_id,
+                placement_request_id=row["placement_request_id"],
+                reason=reason,
+            )
+        )

@@ -1,0 +1,91 @@
+"""Builders of the events planning consumes, for unit and integration tests."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from uuid import uuid4
+
+from zroute_contract.events.codes import (
+    DayPart,
+    Goal,
+    LanguageLevel,
+    LearnabilityBand,
+    Literacy,
+    PreconditionKind,
+    Route,
+    RouteReason,
+    Weekday,
+)
+from zroute_contract.events.intake import ChildcareNeed, IntakeCompleted, TransportNeed
+from zroute_contract.events.parts import AvailabilitySlot
+from zroute_contract.events.support import PreconditionArranged, PreconditionLapsed
+from zroute_contract.types import new_participant_ref
+
+INTAKE = "urn:nld:oin:00000001002220647000:systeem:zroute-intake"
+SUPPORT = "urn:nld:oin:00000001002220647000:systeem:zroute-support"
+PROGRAMME = "programme-amsterdam"
+TODAY = date(2027, 1, 4)
+AVAILABILITY = tuple(
+    AvailabilitySlot(weekday=d, day_part=p)
+    for d in (Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY)
+    for p in (DayPart.MORNING, DayPart.AFTERNOON)
+)
+_sequence = itertools.count(1)
+
+
+def next_sequence() -> int:
+    return next(_sequence)
+
+
+def intake_completed(
+    ref: str | None = None,
+    *,
+    level: LanguageLevel = LanguageLevel.A1,
+    literacy: Literacy = Literacy.LITERATE,
+    childcare: bool = False,
+    transport: bool = False,
+    availability: tuple[AvailabilitySlot, ...] = AVAILABILITY,
+    route: Route = Route.Z_ROUTE,
+) -> IntakeCompleted:
+    return IntakeCompleted(
+        participant_ref=ref or new_participant_ref(),
+        programme_id=PROGRAMME,
+        intake_id=uuid4(),
+        municipality="GM0363",
+        language_level=level,
+        literacy=literacy,
+        learnability_band=LearnabilityBand.LOW,
+        needs=(),
+        childcare=ChildcareNeed(needed=childcare, child_ages=(3,) if childcare else ()),
+        transport=TransportNeed(needed=transport),
+        availability=availability,
+        goals=(Goal.LANGUAGE_SELF_RELIANCE, Goal.DIGITAL_SKILLS),
+        route=route,
+        route_reason=RouteReason.LOW_LEARNABILITY,
+        completed_on=TODAY,
+    )
+
+
+def arranged(ref: str, kind: PreconditionKind, precondition_id=None) -> PreconditionArranged:
+    return PreconditionArranged(
+        participant_ref=ref,
+        programme_id=PROGRAMME,
+        precondition_id=precondition_id or uuid4(),
+        kind=kind,
+        partner_id="kinderopvang-west",
+        arranged_from=TODAY,
+        days_covered=(Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY),
+    )
+
+
+def lapsed(ref: str, kind: PreconditionKind, precondition_id, on: date) -> PreconditionLapsed:
+    return PreconditionLapsed(
+        participant_ref=ref,
+        programme_id=PROGRAMME,
+        precondition_id=precondition_id,
+        kind=kind,
+        partner_id="kinderopvang-west",
+        lapsed_on=on,
+        reason="ended",
+    )
