@@ -4,58 +4,104 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import time
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from zroute_demo.system import DemoConfig, System
+from zroute_demo.mailbox import Mailbox
+from zroute_demo.system import PORTS, DemoConfig, System
+from zroute_demo.watch import OutcomeWatch
 
 console = Console()
 
 
 async def run(args: argparse.Namespace) -> int:
+    from zroute_demo import scenario as scenario_module
+    from zroute_demo import summary as summary_module
+
     started = time.perf_counter()
-    system = System(DemoConfig())
-    console.rule("[bold]Z-route platform: end-to-end run")
+    config = DemoConfig()
+    system = System(config)
+    console.rule("[bold]Z-route platform: a cohort through the route, end to end")
     with console.status("checking RabbitMQ and PostgreSQL"):
         await system.check_infrastructure()
     with console.status("clearing the previous demo run (databases, queues)"):
         await system.reset()
-    console.print("clean slate: demo databases and queues reset")
-    with console.status("starting intake, planning, support and notifications"):
-        await system.start(on_ready=lambda s: console.print(f"  [green]ready[/] zroute-{s}"))
-    try:
-        from zroute_demo import scenario
+    with Mailbox() as mailbox:
+        config.extra_env["notifications"] = {
+            "ZROUTE_SMTP_HOST": "127.0.0.1",
+            "ZROUTE_SMTP_PORT": str(mailbox.port),
+            "ZROUTE_OPERATOR_EMAIL": "operations@gemeente.example",
+            "ZROUTE_SERVICE_URLS": json.dumps(
+                {s: f"http://127.0.0.1:{p}" for s, p in PORTS.items()}
+            ),
+        }
+        watch = OutcomeWatch(
+            config.amqp_url,
+            system.settings.exchange_name,
+            f"{config.name_prefix}-sub.demo.outcomes",
+        )
+        with console.status("starting intake, planning, support and notifications"):
+            await system.start(on_ready=lambda s: console.print(f"  [green]ready[/] zroute-{s}"))
+        await watch.start()
+        tables: list = []
+        failure = None
+        scenario = scenario_module.Scenario(system, console, args.participants)
+        try:
+            await scenario_module.run(scenario, weeks=args.weeks)
+            with console.status("reading the results back from the services"):
+                await system.settle()
+                tables = await summary_module.build(scenario, watch, mailbox.count)
+        except scenario_module.DemoError as exc:
+            failure = exc
+        finally:
+            await scenario.close()
+            depths = await system.queue_depths()
+            await watch.stop()
+            with console.status("stopping the services (SIGTERM, graceful)"):
+                codes = await system.stop()
 
-        summary = await scenario.run(system, console, participants=args.participants)
-    finally:
-        depths = await system.queue_depths()
-        with console.status("stopping the services (SIGTERM, graceful)"):
-            codes = await system.stop()
-
-    table = Table(title="Services", title_justify="left")
-    for column in ("service", "HTTP", "exit code", "queue left", "dead letters"):
-        table.add_column(column, justify="right" if column != "service" else "left")
+    services = Table(title="Services", title_justify="left")
+    for column in ("service", "HTTP", "exit code", "left in queue", "dead letters"):
+        services.add_column(column, justify="left" if column == "service" else "right")
     for name, proc in system.processes.items():
         waiting, dead = depths[name]
-        table.add_row(
+        services.add_row(
             name, proc.base_url, str(codes[name]), str(waiting), f"[red]{dead}[/]" if dead else "0"
         )
-    console.print(table)
-    for renderable in summary:
-        console.print(renderable)
+    for table in tables:
+        if isinstance(table, Path):
+            console.print(
+                f"consultation overview: http://127.0.0.1:{PORTS['notifications']}"
+                f"/programmes/programme-demo/overview (a coordinator's bearer token); "
+                f"a copy from this run: {table}"
+            )
+        else:
+            console.print(table)
+    console.print(services)
     dead_total = sum(dead for _, dead in depths.values())
     console.print(
-        f"dead letters: {dead_total}   logs: {system.config.workdir}/<service>.log   "
-        f"took {time.perf_counter() - started:.1f}s"
+        f"dead letters: {dead_total}   logs: {config.workdir}/<service>.log   "
+        f"took {time.perf_counter() - started:.0f}s"
     )
+    if failure is not None:
+        console.print(f"[red]the scenario stopped: {failure}[/]")
+        return 1
     return 0 if dead_total == 0 and not any(codes.values()) else 1
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="./run demo", description=__doc__)
-    parser.add_argument("--participants", type=int, default=36, help="cohort size (default 36)")
+    parser.add_argument("--participants", type=int, default=24, help="cohort size (default 24)")
+    parser.add_argument(
+        "--weeks",
+        type=int,
+        default=160,
+        help="weeks to simulate after the intakes (default 160, a little over three years)",
+    )
     raise SystemExit(asyncio.run(run(parser.parse_args())))
 
 

@@ -40,6 +40,7 @@ class DemoConfig:
     clock_start: str = "2027-01-04T08:00:00+01:00"
     workdir: Path = field(default_factory=lambda: Path(".demo"))
     retry_delays_ms: tuple[int, ...] = (200, 1000, 5000)
+    extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def settings(self) -> ServiceSettings:
         return ServiceSettings(
@@ -161,6 +162,7 @@ class System:
             "ZROUTE_RELAY_POLL_INTERVAL_S": "0.2",
             "ZROUTE_TIMER_POLL_INTERVAL_S": "0.2",
             "ZROUTE_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+            **self.config.extra_env.get(service, {}),
         }
         script = Path(sys.executable).parent / f"zroute-{service}"
         log = log_path.open("wb")
@@ -221,6 +223,47 @@ class System:
         finally:
             await connection.close()
         return depths
+
+    async def settle(self, within_s: float = 120) -> None:
+        """Wait until the system is quiet: every outbox published and every queue
+        (with its retry queues) empty, seen twice in a row."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within_s
+        quiet_in_a_row = 0
+        connection = await aio_pika.connect(self.config.amqp_url)
+        try:
+            while quiet_in_a_row < 2:
+                quiet = await self._quiet(connection)
+                quiet_in_a_row = quiet_in_a_row + 1 if quiet else 0
+                if loop.time() > deadline:
+                    raise SystemExit(f"the system did not settle within {within_s}s")
+                await asyncio.sleep(0.05)
+        finally:
+            await connection.close()
+
+    async def _quiet(self, connection: aio_pika.abc.AbstractConnection) -> bool:
+        for service, proc in self.processes.items():
+            async with httpx.AsyncClient(base_url=proc.base_url, timeout=5) as client:
+                text = (await client.get("/metrics")).text
+            for line in text.splitlines():
+                if line.startswith("zroute_outbox_unpublished{") and float(line.rsplit(" ", 1)[1]):
+                    return False
+            names = [self.settings.name(service)]
+            names += [
+                self.settings.name(service, "retry", str(d)) for d in self.config.retry_delays_ms
+            ]
+            for name in names:
+                channel = await connection.channel()
+                try:
+                    queue = await channel.declare_queue(name, passive=True)
+                    if queue.declaration_result.message_count:
+                        return False
+                except Exception:  # a service that consumes nothing has no queue
+                    pass
+                finally:
+                    if not channel.is_closed:
+                        await channel.close()
+        return True
 
     async def advance_clocks(self, seconds: float) -> None:
         """Move every service's simulated clock forward together (and fire due timers)."""

@@ -1,0 +1,98 @@
+"""The summary the demo ends with: read back through the services' HTTP APIs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from rich.table import Table
+
+from zroute_demo.cohort import PROGRAMME
+from zroute_demo.scenario import Scenario, check
+from zroute_demo.watch import OutcomeWatch
+
+KINDS = ("language", "knm", "map", "participation")
+
+
+def _table(title: str, columns: list[str]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for n, column in enumerate(columns):
+        table.add_column(column, justify="left" if n == 0 else "right")
+    return table
+
+
+async def build(scenario: Scenario, watch: OutcomeWatch, mails: int) -> list:
+    planning = scenario.coordinator("planning")
+    statuses: Counter[str] = Counter()
+    phases: Counter[str] = Counter()
+    hours = {k: 0.0 for k in (*KINDS, "total")}
+    targets = {k: 0.0 for k in (*KINDS, "total")}
+    met = Counter()
+    for person in scenario.people:
+        plan = check(await planning.get(f"/participants/{person.ref}/plan"))
+        statuses[plan["status"]] += 1
+        sched = await planning.get(f"/participants/{person.ref}/schedule")
+        phases[f"phase {sched.json()['phase']}" if sched.status_code == 200 else "not started"] += 1
+        h = check(await planning.get(f"/participants/{person.ref}/hours"))
+        for kind in KINDS:
+            hours[kind] += float(h["hours"].get(kind, 0))
+            targets[kind] += float(h["targets"].get(kind, 0))
+            met[kind] += float(h["hours"].get(kind, 0)) >= float(h["targets"].get(kind, 0))
+        hours["total"] += float(h["total"])
+        targets["total"] += float(h["targets"]["total"])
+        met["total"] += float(h["total"]) >= float(h["targets"]["total"])
+    n = len(scenario.people)
+
+    by_status = _table("Participants by plan status and phase", ["", "participants"])
+    for status, count in sorted(statuses.items()):
+        by_status.add_row(f"status {status}", str(count))
+    for phase, count in sorted(phases.items()):
+        by_status.add_row(phase, str(count))
+
+    by_hours = _table(
+        "Hours against targets (per participant, average)",
+        ["kind", "target", "attended", "share", "reached target"],
+    )
+    for kind in (*KINDS, "total"):
+        target = targets[kind] / n
+        attended = hours[kind] / n
+        share = f"{attended / target:.0%}" if target else "-"
+        bar = "█" * int(10 * min(1, attended / target)) if target else ""
+        by_hours.add_row(
+            kind, f"{target:,.0f} h", f"{attended:,.0f} h", f"{share} {bar}", f"{met[kind]} of {n}"
+        )
+
+    referrals = check(await scenario.coordinator("support").get("/referrals"))
+    outcomes: Counter[str] = Counter()
+    for referral in referrals:
+        label = referral["status"]
+        if referral["status"] == "completed":
+            label += (
+                " (successful)"
+                if referral.get("outcome", {}).get("successful", True)
+                else " (not successful)"
+            )
+        outcomes[label] += 1
+    by_referral = _table("Care referrals by status", ["status", "referrals"])
+    for label, count in sorted(outcomes.items()):
+        by_referral.add_row(label, str(count))
+
+    by_channel = _table(
+        "Messages by channel (notification-sent / -failed events)", ["channel", "sent", "failed"]
+    )
+    for channel in sorted(set(watch.sent) | {k.split(":")[0] for k in watch.failed}):
+        failed = sum(c for k, c in watch.failed.items() if k.startswith(channel + ":"))
+        by_channel.add_row(channel, str(watch.sent[channel]), str(failed))
+    by_channel.add_row("e-mails received by the local SMTP server", str(mails), "")
+
+    activity = _table("What happened", ["", "count"])
+    for label, count in sorted(scenario.stats.items()):
+        activity.add_row(label, str(count))
+    activity.add_row("routes completed", str(len(scenario.completed)))
+
+    overview = await scenario.coordinator("notifications").get(f"/programmes/{PROGRAMME}/overview")
+    path = Path(scenario.system.config.workdir) / "overview.html"
+    path.write_text(
+        overview.text if overview.status_code == 200 else f"<p>{overview.status_code}</p>"
+    )
+    return [activity, by_status, by_hours, by_referral, by_channel, path]
