@@ -59,10 +59,12 @@ async def run(args: argparse.Namespace) -> int:
             failure = exc
         finally:
             await scenario.close()
-            depths = await system.queue_depths()
-            await watch.stop()
-            with console.status("stopping the services (SIGTERM, graceful)"):
-                codes = await system.stop()
+            try:
+                depths = await system.queue_depths()
+                await watch.stop()
+            finally:
+                with console.status("stopping the services (SIGTERM, graceful)"):
+                    codes = await system.stop()
 
     services = Table(title="Services", title_justify="left")
     for column in ("service", "HTTP", "exit code", "left in queue", "dead letters"):

@@ -473,6 +473,11 @@ class Scenario:
                 )
                 self.stats["job-coach check-ins"] += 1
 
+    async def close_route(self, person: Person, plan: dict) -> None:
+        school = self.partner("planning", "language-school")
+        hours = check(await school.get(f"/participants/{person.ref}/hours"))
+        await self.follow_up_and_complete(person, plan, hours)
+
     async def follow_up_and_complete(self, person: Person, plan: dict, hours: dict) -> None:
         school = self.partner("planning", "language-school")
         planned_end = date.fromisoformat(plan["projection"]["planned_end"])
@@ -516,11 +521,10 @@ class Scenario:
         for week in range(1, weeks + 1):
             week_start = self.today
             await self.advance(WEEK)
+            remaining = [p for p in self.people if p.ref not in self.completed]
+            plans = await gather_limited(self.plan(p) for p in remaining)
             active = []
-            for person in self.people:
-                if person.ref in self.completed:
-                    continue
-                plan = await self.plan(person)
+            for person, plan in zip(remaining, plans, strict=True):
                 if plan["status"] in ("completed", "withdrawn"):
                     self.completed.add(person.ref)
                     continue
@@ -549,13 +553,7 @@ class Scenario:
             if lapse_person is not None and week == 23:
                 await self.arrange_preconditions(only=[lapse_person.ref])
             if week % 4 == 0 and week >= 60:
-                for person, plan in started:
-                    hours = check(
-                        await self.partner("planning", "language-school").get(
-                            f"/participants/{person.ref}/hours"
-                        )
-                    )
-                    await self.follow_up_and_complete(person, plan, hours)
+                await gather_limited(self.close_route(p, plan) for p, plan in started)
             progress.update(
                 task,
                 advance=1,

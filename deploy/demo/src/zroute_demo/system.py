@@ -111,7 +111,9 @@ class System:
         return urlunsplit(parts._replace(path="/postgres"))
 
     async def reset(self) -> None:
-        """Drop the demo's databases and broker objects from an earlier run."""
+        """Stop what an earlier, interrupted run left running, then drop the demo's
+        databases and broker objects."""
+        await self._stop_leftovers()
         conn = await asyncpg.connect(self._admin_url())
         try:
             for service in SERVICES:
@@ -128,6 +130,30 @@ class System:
         finally:
             await connection.close()
 
+    @property
+    def _pid_file(self) -> Path:
+        return self.config.workdir / "pids"
+
+    async def _stop_leftovers(self) -> None:
+        if not self._pid_file.exists():
+            return
+        for line in self._pid_file.read_text().split():
+            pid = int(line)
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+            for _ in range(100):  # up to 10 s for a graceful stop
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        self._pid_file.unlink()
+
     def _queue_names(self) -> list[str]:
         names = []
         for service in SERVICES:
@@ -141,6 +167,7 @@ class System:
         self.config.workdir.mkdir(exist_ok=True)
         for service in SERVICES:
             await self._spawn(service)
+        self._pid_file.write_text(" ".join(str(p.process.pid) for p in self.processes.values()))
         for service in SERVICES:
             await self._wait_ready(service)
             if on_ready:
@@ -201,6 +228,7 @@ class System:
         codes = {}
         for name, proc in self.processes.items():
             codes[name] = await asyncio.wait_for(proc.process.wait(), 60)
+        self._pid_file.unlink(missing_ok=True)
         return codes
 
     # -- inspection -------------------------------------------------------------------

@@ -178,7 +178,9 @@ async def unresolved(uow: UnitOfWork, deps: Deps, envelope: Any, target: Target)
     label = target.role.value + (f"-{target.task.value}" if target.task else "")
     nobody = Recipient(target.role, "unresolved", label)
     nid = uuid.uuid4()
-    for channel in target.channels:
+    # A webhook goes only to subscriptions, and a role nobody holds has none: there is
+    # no webhook delivery to fail (and a webhook outcome must name its subscription).
+    for channel in (c for c in target.channels if c is not Channel.WEBHOOK):
         created = await store.add_notification(
             conn,
             id=nid,

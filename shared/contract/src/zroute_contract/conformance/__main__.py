@@ -1,0 +1,3 @@
+from zroute_contract.conformance.cli import main
+
+main()
