@@ -77,7 +77,7 @@ async def run(args: argparse.Namespace) -> int:
     for table in tables:
         if isinstance(table, Path):
             console.print(
-                f"consultation overview: http://127.0.0.1:{PORTS['notifications']}"
+                f"consultation overview: http://127.0.0.1:{config.ports['notifications']}"
                 f"/programmes/programme-demo/overview (a coordinator's bearer token); "
                 f"a copy from this run: {table}"
             )

@@ -16,6 +16,7 @@ import asyncio
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -71,10 +72,24 @@ async def gather_limited(calls: Iterable[Awaitable[Any]], limit: int = CONCURREN
     return await asyncio.gather(*(one(c) for c in calls))
 
 
+@dataclass(frozen=True)
+class Timeline:
+    """In which week of the route what happens (the end-to-end test compresses it)."""
+
+    answer_referrals: int = 2
+    complete_referrals: int = 16
+    childcare_lapses: int = 20
+    childcare_arranged_again: int = 23
+    close_routes_from: int = 60
+
+
 class Scenario:
     """The programme, its cohort, and the clients the actors use."""
 
-    def __init__(self, system: System, console: Console, participants: int) -> None:
+    def __init__(
+        self, system: System, console: Console, participants: int, timeline: Timeline | None = None
+    ) -> None:
+        self.timeline = timeline or Timeline()
         self.system = system
         self.console = console
         self.people = cohort(participants)
@@ -85,6 +100,7 @@ class Scenario:
         self.schedules: dict[str, dict] = {}
         self.stats: Counter[str] = Counter()
         self.lapsed: set[str] = set()
+        self.placements_asked: set[str] = set()
 
     def client(
         self, service: str, role: Role, partner_id: str | None = None, subject: str = "demo"
@@ -424,10 +440,37 @@ class Scenario:
                 )
                 self.stats["progress reviews held"] += 1
 
+    async def request_placements(self, started: list[tuple[Person, dict]]) -> None:
+        """The participation activity of those who aim at work or volunteering asks for a
+        workplace, well ahead (L4)."""
+        school = self.partner("planning", "language-school")
+        for person, _ in started:
+            if person.ref in self.placements_asked or not {"paid_work", "volunteering"} & set(
+                person.goals
+            ):
+                continue
+            check(
+                await school.post(
+                    f"/participants/{person.ref}/placements",
+                    json={
+                        "activity": "work_experience"
+                        if "paid_work" in person.goals
+                        else "volunteering",
+                        "needed_by": str(self.today + 49 * DAY),
+                        "hours_per_week": 8,
+                        "support_needs": ["job_coach", "language_support"],
+                    },
+                ),
+                200,
+                201,
+            )
+            self.placements_asked.add(person.ref)
+            self.stats["placements requested"] += 1
+
     async def confirm_placements(self) -> None:
         support = self.coordinator("support")
         for n, placement in enumerate(check(await support.get("/placements"))):
-            if placement["status"] != "requested" or placement["partner_id"] is None:
+            if placement["status"] != "open" or placement["partner_id"] is None:
                 continue
             partner = self.partner("support", placement["partner_id"])
             check(
@@ -535,8 +578,10 @@ class Scenario:
                 if plan["start_on"] and date.fromisoformat(plan["start_on"]) < self.today
             ]
             await gather_limited(self.record_week(p, week_start) for p, _ in started)
-            if week == 2:
+            if week == self.timeline.answer_referrals:
                 await self.answer_referrals()
+            if week % 4 == 1:
+                await self.request_placements(started)
             if week % 4 == 2:
                 await self.form_groups()
                 await self.confirm_placements()
@@ -545,14 +590,14 @@ class Scenario:
                 await self.job_coach_check_ins()
             if week % 4 == 0:
                 await gather_limited(self.hold_reviews(p) for p, _ in started)
-            if week == 16:
+            if week == self.timeline.complete_referrals:
                 await self.complete_referrals()
-            if lapse_person is not None and week == 20:
+            if lapse_person is not None and week == self.timeline.childcare_lapses:
                 # Childcare stops for one participant: planning pauses their plan.
                 await self.lapse_childcare(lapse_person)
-            if lapse_person is not None and week == 23:
+            if lapse_person is not None and week == self.timeline.childcare_arranged_again:
                 await self.arrange_preconditions(only=[lapse_person.ref])
-            if week % 4 == 0 and week >= 60:
+            if week % 4 == 0 and week >= self.timeline.close_routes_from:
                 await gather_limited(self.close_route(p, plan) for p, plan in started)
             progress.update(
                 task,

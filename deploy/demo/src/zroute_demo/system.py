@@ -41,6 +41,7 @@ class DemoConfig:
     workdir: Path = field(default_factory=lambda: Path(".demo"))
     retry_delays_ms: tuple[int, ...] = (200, 1000, 5000)
     extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    ports: dict[str, int] = field(default_factory=lambda: dict(PORTS))
 
     def settings(self) -> ServiceSettings:
         return ServiceSettings(
@@ -174,7 +175,7 @@ class System:
                 on_ready(service)
 
     async def _spawn(self, service: str) -> None:
-        port = PORTS[service]
+        port = self.config.ports[service]
         log_path = self.config.workdir / f"{service}.log"
         env = {
             **os.environ,

@@ -1,0 +1,181 @@
+"""The demo's scenario, smaller, as a test: a cohort through the whole route.
+
+The four services run as real processes (their console scripts), the scenario drives
+them through their HTTP APIs only, and the test then checks the outcome and scans
+everything that crossed the bus and every log line for personal data (issue 8's
+privacy scan): BSNs (any nine-digit number passing the elfproef), the participants'
+names, birth dates and addresses, and care categories on events not addressed to one
+partner.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import socket
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from zroute_contract.events.base import SERVICES
+from zroute_demo.mailbox import Mailbox
+from zroute_demo.scenario import Scenario, Timeline, check, run
+from zroute_demo.system import DemoConfig, System
+from zroute_runtime.privacy import is_valid_bsn
+
+from tests.helpers import capture
+
+NINE_DIGITS = re.compile(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])")
+CARE_CATEGORIES = ("physical_care", "mental_health_care", "debt_finance")
+SMALL_TARGETS = {"total": 60, "language": 30, "participation": 10, "knm": 5, "map": 5}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def privacy_findings(scenario: Scenario, texts: list[tuple[str, str]]) -> list[str]:
+    """Every place where personal data shows up in ``texts`` (where, what)."""
+    personal = []
+    for person in scenario.people:
+        personal += [person.given_names, person.family_name, person.date_of_birth, person.bsn]
+    personal += ["Javastraat", "1094 HA", "+31 6 1234 5678"]
+    findings = []
+    for where, text in texts:
+        for number in NINE_DIGITS.findall(text):
+            if is_valid_bsn(number):
+                findings.append(f"{where}: a BSN-valid number")
+        for value in personal:
+            if re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text):
+                findings.append(f"{where}: personal data ({value[:2]}…)")
+    return findings
+
+
+@pytest.mark.slow
+async def test_a_small_cohort_goes_through_the_whole_route_and_leaks_nothing(
+    databases, amqp_url, name_prefix, janitor, amqp_connection, tmp_path: Path
+):
+    config = DemoConfig(
+        database_url=databases.url_template(),
+        amqp_url=amqp_url,
+        name_prefix=name_prefix,
+        workdir=tmp_path,
+        ports={s: free_port() for s in SERVICES},
+    )
+    system = System(config)
+    for service in SERVICES:
+        janitor.queues.update(
+            {system.settings.name(service), system.settings.name(service, "dead-letter")}
+            | {system.settings.name(service, "retry", str(d)) for d in config.retry_delays_ms}
+        )
+    janitor.exchanges.update({system.settings.exchange_name, system.settings.name("dead-letter")})
+    bus = await capture(amqp_connection, system.settings.exchange_name, "#")
+    with Mailbox() as mailbox:
+        config.extra_env["notifications"] = {
+            "ZROUTE_SMTP_HOST": "127.0.0.1",
+            "ZROUTE_SMTP_PORT": str(mailbox.port),
+            "ZROUTE_OPERATOR_EMAIL": "operations@gemeente.example",
+        }
+        config.extra_env["planning"] = {
+            "ZROUTE_PLANNING_RULES": json.dumps(
+                {"targets": SMALL_TARGETS, "follow_up_before_end_days": 28}
+            ),
+        }
+        await system.start()
+        scenario = Scenario(
+            system,
+            Console(file=io.StringIO()),
+            participants=6,
+            timeline=Timeline(
+                complete_referrals=5,
+                childcare_lapses=4,
+                childcare_arranged_again=6,
+                close_routes_from=8,
+            ),
+        )
+        try:
+            await run(scenario, weeks=40)
+            await system.settle()
+            referrals = check(await scenario.coordinator("support").get("/referrals"))
+            plans = [
+                check(await scenario.coordinator("planning").get(f"/participants/{p.ref}/plan"))
+                for p in scenario.people
+            ]
+            mails = mailbox.count
+        finally:
+            depths = await system.queue_depths()
+            await scenario.close()
+            codes = await system.stop()
+
+    # The route, end to end.
+    assert [p["status"] for p in plans] == ["completed"] * 6
+    assert scenario.stats["attendance records"] > 0
+    assert scenario.stats["group formations"] > 0
+    assert scenario.stats["placements confirmed"] > 0, scenario.stats
+    assert scenario.stats["follow-ups agreed"] == 6
+    assert {r["status"] for r in referrals} >= {
+        "rejected",
+        "completed",
+    }  # declined, re-routed, done
+    assert mails > 0
+    types = {json.loads(m.body)["type"].split(".")[3] for m in bus.messages}
+    assert {
+        "participant-registered",
+        "intake-completed",
+        "plan-activated",
+        "group-formed",
+        "precondition-arranged",
+        "precondition-lapsed",
+        "plan-paused",
+        "plan-resumed",
+        "referral-requested",
+        "referral-declined",
+        "referral-completed",
+        "placement-confirmed",
+        "job-coach-assigned",
+        "follow-up-agreed",
+        "route-completed",
+        "notification-sent",
+    } <= types
+    # Nothing lost, nothing stuck, nothing dead-lettered, every process stopped cleanly.
+    assert depths == {s: (0, 0) for s in SERVICES}
+    assert codes == {s: 0 for s in SERVICES}
+
+    # The privacy scan: every event on the bus and every log line.
+    texts = [(f"event {m.routing_key}", m.body.decode()) for m in bus.messages]
+    texts += [(f"log {log.name}", log.read_text()) for log in sorted(tmp_path.glob("*.log"))]  # noqa: ASYNC240
+    assert len(texts) > 100
+    assert privacy_findings(scenario, texts) == []
+    public = [
+        m
+        for m in bus.messages
+        if len(m.routing_key.split(".")) == 3 and json.loads(m.body).get("subject")
+    ]
+    leaks = [m.routing_key for m in public if any(c in m.body.decode() for c in CARE_CATEGORIES)]
+    assert leaks == []
+    addressed = [m for m in bus.messages if m.routing_key.startswith("support.referral.requested.")]
+    assert addressed and all(any(c in m.body.decode() for c in CARE_CATEGORIES) for m in addressed)
+
+
+def test_the_privacy_scan_finds_what_it_looks_for():
+    """The scan is only as good as its ability to find a leak: it must find these."""
+    from zroute_demo.cohort import cohort
+
+    scenario = Scenario.__new__(Scenario)
+    scenario.people = cohort(2)
+    person = scenario.people[0]
+    planted = [
+        ("event a", f'{{"note": "{person.bsn}"}}'),
+        ("log b", f"user {person.family_name} logged in"),
+        ("log c", f"born {person.date_of_birth}"),
+        ("event d", '{"street": "Javastraat"}'),
+    ]
+    found_in = {finding.split(":")[0] for finding in privacy_findings(scenario, planted)}
+    assert found_in == {"event a", "log b", "log c", "event d"}
+    assert (
+        privacy_findings(scenario, [("event e", '{"id": "zr-0123456789abcdef0123456789abcdef"}')])
+        == []
+    )
