@@ -41,6 +41,7 @@ RABBITMQ_CONF = ROOT / "deploy" / "rabbitmq" / "rabbitmq.conf"
 APP_SERVICES = ("intake", "planning", "support", "notifications")
 HTTP_PORTS = {"intake": 8001, "planning": 8002, "support": 8003, "notifications": 8004}
 INFRASTRUCTURE = ("rabbitmq", "postgres")
+JOBS = ("topology",)  # one-shot containers that must finish before the services start
 
 # ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}, ${VAR:+alt},
 # ${VAR+alt}, $VAR and the escape $$, as compose interpolates them.
@@ -160,7 +161,26 @@ def sql_statements(path: Path) -> str:
 
 
 def test_compose_runs_the_four_services_and_the_infrastructure(services):
-    assert set(services) == {*APP_SERVICES, *INFRASTRUCTURE}
+    assert set(services) == {*APP_SERVICES, *INFRASTRUCTURE, *JOBS}
+
+
+def test_the_topology_job_declares_the_catalogue_as_admin_before_the_services_start(
+    services, definitions
+):
+    job = services["topology"]
+    assert job["command"] == ["zroute-topology"]
+    runtime = tomllib.loads((ROOT / "shared" / "runtime" / "pyproject.toml").read_text())
+    assert "zroute-topology" in runtime["project"]["scripts"]
+    assert job["restart"] == "no"
+    assert job["depends_on"] == {"rabbitmq": {"condition": "service_healthy"}}
+    url = interpolate_defaults(job["environment"]["ZROUTE_AMQP_URL"])
+    admin = next(u for u in definitions["users"] if u["name"] == "admin")
+    assert urlsplit(url).username == "admin"
+    assert rabbit_password_matches(admin, unquote(urlsplit(url).password or ""))
+    for service in APP_SERVICES:
+        assert services[service]["depends_on"]["topology"] == {
+            "condition": "service_completed_successfully"
+        }
 
 
 def test_every_interpolated_variable_has_a_default_so_compose_needs_no_env_file():
@@ -258,12 +278,13 @@ def test_every_dependency_waits_for_health(services, service):
     assert isinstance(depends_on, dict), "the short list form cannot wait for health"
     for dependency, condition in depends_on.items():
         assert dependency in services
-        assert condition.get("condition") == "service_healthy", f"{service} -> {dependency}"
+        expected = "service_completed_successfully" if dependency in JOBS else "service_healthy"
+        assert condition.get("condition") == expected, f"{service} -> {dependency}"
 
 
 @pytest.mark.parametrize("service", APP_SERVICES)
 def test_apps_start_after_the_broker_and_the_database(services, service):
-    assert set(services[service]["depends_on"]) >= set(INFRASTRUCTURE)
+    assert set(services[service]["depends_on"]) >= {*INFRASTRUCTURE, *JOBS}
 
 
 @pytest.mark.parametrize("service", [*INFRASTRUCTURE, *APP_SERVICES])

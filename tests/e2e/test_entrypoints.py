@@ -81,3 +81,37 @@ async def test_the_console_script_serves_and_stops_cleanly(
         code = await asyncio.wait_for(process.wait(), 60)
     assert code == 0, output
     assert '"service_stopped"' in output or "service_stopped" in output
+
+
+async def test_the_topology_script_declares_every_consumers_queue(amqp_url, name_prefix, janitor):
+    """``zroute-topology``, as compose's one-shot job runs it."""
+    import aio_pika
+    from zroute_contract.events.base import SERVICES as ALL
+    from zroute_runtime.topology import catalogue_bindings
+
+    consuming = [s for s in ALL if catalogue_bindings(s)]
+    janitor.exchanges.update({f"{name_prefix}.events", f"{name_prefix}.dead-letter"})
+    for service in consuming:
+        janitor.queues.update(
+            {f"{name_prefix}.{service}", f"{name_prefix}.{service}.dead-letter"}
+            | {f"{name_prefix}.{service}.retry.{d}" for d in (1000, 10000, 60000)}
+        )
+    script = Path(sys.executable).parent / "zroute-topology"
+    process = await asyncio.create_subprocess_exec(
+        str(script),
+        env={**os.environ, "ZROUTE_AMQP_URL": amqp_url, "ZROUTE_NAME_PREFIX": name_prefix},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output = (await asyncio.wait_for(process.communicate(), 60))[0].decode()
+    assert process.returncode == 0, output
+    connection = await aio_pika.connect(amqp_url)
+    try:
+        for service in consuming:
+            channel = await connection.channel()
+            await channel.declare_queue(
+                f"{name_prefix}.{service}", passive=True
+            )  # raises if absent
+            assert f"declared {name_prefix}.{service}" in output
+    finally:
+        await connection.close()
