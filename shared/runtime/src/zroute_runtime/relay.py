@@ -32,7 +32,6 @@ Guarantees and how they are kept:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from dataclasses import dataclass, field
 import asyncpg
 from aio_pika.abc import AbstractChannel
 
+from zroute_runtime.loop import PollingLoop
 from zroute_runtime.metrics import Metrics
 from zroute_runtime.publisher import UnroutableError, event_message, publish
 
@@ -89,15 +89,14 @@ class OutboxRelay:
         self._service = service
         self._batch_size = batch_size
         self._window = window
-        self._poll_interval = poll_interval
         self._metrics = metrics or Metrics(service)
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._task: asyncio.Task[None] | None = None
+        self._loop = PollingLoop(
+            f"outbox-relay-{service}", self.publish_pending, poll_interval, "outbox_relay_error"
+        )
 
     def wake(self) -> None:
         """Ask the relay to look at the outbox now (called after a local commit)."""
-        self._wake.set()
+        self._loop.wake()
 
     async def publish_pending(self) -> int:
         """Publish what can be published now; returns how many rows were published."""
@@ -259,26 +258,10 @@ class OutboxRelay:
             )
         self._metrics.set_outbox_backlog(count, float(age))
 
-    async def run(self) -> None:
-        """Publish until stopped: on every wake-up and at least every poll interval."""
-        while not self._stopping:
-            try:
-                await self.publish_pending()
-            except (OSError, asyncpg.PostgresError, ConnectionError) as exc:
-                # The database or broker is away; the poll retries, nothing is lost.
-                log.warning("outbox_relay_error", extra={"error": type(exc).__name__})
-            except Exception:
-                log.exception("outbox_relay_error")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
-            self._wake.clear()
-
     def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name=f"outbox-relay-{self._service}")
+        """Publish in the background: on every wake-up and at least every poll interval."""
+        self._loop.start()
 
     async def stop(self) -> None:
         """Finish the batch in hand, then stop."""
-        self._stopping = True
-        self._wake.set()
-        if self._task is not None:
-            await self._task
+        await self._loop.stop()

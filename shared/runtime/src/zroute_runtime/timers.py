@@ -16,8 +16,6 @@ Due-ness is read from the service's clock, so a simulated clock moves timers too
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ import asyncpg
 
 from zroute_runtime.clock import Clock
 from zroute_runtime.context import MessageContext
+from zroute_runtime.loop import PollingLoop
 from zroute_runtime.metrics import Metrics
 from zroute_runtime.unit_of_work import UnitOfWork
 
@@ -102,16 +101,15 @@ class TimerRunner:
         self._handlers = dict(handlers)
         self._uow_factory = uow_factory
         self._service = service
-        self._poll_interval = poll_interval
         self._batch_size = batch_size
         self._metrics = metrics or Metrics(service)
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._task: asyncio.Task[None] | None = None
+        self._loop = PollingLoop(
+            f"timers-{service}", self.fire_due, poll_interval, "timer_runner_error"
+        )
 
     def wake(self) -> None:
         """Look for due timers now (after the simulated clock moved, say)."""
-        self._wake.set()
+        self._loop.wake()
 
     async def fire_due(self) -> int:
         """Fire every timer due now; returns how many fired."""
@@ -174,21 +172,9 @@ class TimerRunner:
         log.info("timer_fired", extra={"timer_kind": timer.kind, "timer_key": timer.key})
         return 1
 
-    async def run(self) -> None:
-        while not self._stopping:
-            try:
-                await self.fire_due()
-            except (OSError, asyncpg.PostgresError, ConnectionError) as exc:
-                log.warning("timer_runner_error", extra={"error": type(exc).__name__})
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
-            self._wake.clear()
-
     def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name=f"timers-{self._service}")
+        """Fire due timers in the background, at least every poll interval."""
+        self._loop.start()
 
     async def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-        if self._task is not None:
-            await self._task
+        await self._loop.stop()
