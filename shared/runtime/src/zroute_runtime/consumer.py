@@ -17,6 +17,7 @@ For each delivery from the service's queue:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -34,7 +35,7 @@ from zroute_runtime.logging import event_context
 from zroute_runtime.messagebus import HandlerContext, HandlerRegistry, Unprocessable
 from zroute_runtime.metrics import Metrics
 from zroute_runtime.privacy import mask_bsns
-from zroute_runtime.publisher import publish
+from zroute_runtime.publisher import NotConfirmedError, UnroutableError, publish
 from zroute_runtime.topology import ServiceTopology
 from zroute_runtime.unit_of_work import UnitOfWork
 
@@ -200,8 +201,7 @@ class EventConsumer:
                 SERVICE_HEADER: self._service,
             }
         )
-        await publish(
-            self._channel,
+        await self._publish_patiently(
             self._topology.dead_letter_exchange,
             self._topology.service,
             self._copy(message, headers),
@@ -217,6 +217,28 @@ class EventConsumer:
                 "routing_key": routing_key,
             },
         )
+
+    async def _publish_patiently(
+        self, exchange: str, routing_key: str, copy: aio_pika.Message
+    ) -> None:
+        """Publish a retry or dead letter, waiting out a reconnect of the publishing
+        channel (the broker restarted, the connection was cut). Raises when it stays
+        away; the caller then hands the message back to the queue."""
+        delays = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0)
+        for attempt, delay in enumerate((*delays, None)):
+            try:
+                await publish(self._channel, exchange, routing_key, copy)
+                return
+            except (UnroutableError, NotConfirmedError):
+                raise
+            except Exception as exc:
+                if delay is None:
+                    raise
+                log.warning(
+                    "consumer_publish_retry",
+                    extra={"attempt": attempt + 1, "error": type(exc).__name__},
+                )
+                await asyncio.sleep(delay)
 
     @staticmethod
     def _copy(message: AbstractIncomingMessage, headers: dict[str, Any]) -> aio_pika.Message:

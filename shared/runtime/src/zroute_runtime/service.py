@@ -10,6 +10,7 @@ hand, flush the outbox, close).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -147,6 +148,7 @@ class ServiceRuntime:
     async def _start_consuming(self) -> None:
         self.broker = RabbitBroker(
             self.settings.amqp_url,
+            client_properties={"connection_name": f"{self.service}-consumer"},
             default_channel=Channel(prefetch_count=self.settings.prefetch),
             graceful_timeout=30.0,
             logger=logging.getLogger("zroute.faststream"),
@@ -162,7 +164,15 @@ class ServiceRuntime:
                 # instance (or the restart) instead of starting work we may not finish.
                 await message.raw_message.nack(requeue=True)
                 return
-            await consumer.on_message(message.raw_message)
+            try:
+                await consumer.on_message(message.raw_message)
+            except Exception:
+                # Could not even retry or dead-letter it (the broker is away): hand it
+                # back rather than hold it unacked, which with prefetch 1 would stall
+                # the queue. The delivery limit still bounds a message that never passes.
+                log.exception("event_returned_to_queue")
+                with contextlib.suppress(Exception):
+                    await message.raw_message.nack(requeue=True)
 
         await self.broker.start()
 
@@ -194,23 +204,38 @@ class ServiceRuntime:
         return self._http.servers[0].sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
-        """Stop taking work, finish what is in hand, flush the outbox, close."""
+        """Stop taking work, finish what is in hand, flush the outbox, close.
+
+        Each step is bounded, so a step stuck on a dead connection (say, after a database
+        restart) cannot keep the process from exiting; the step is named in the log.
+        """
         self.stopping = True
         if self._http is not None:
             self._http.should_exit = True
             if self._http_task is not None:
-                await self._http_task
+                await self._bounded("http", self._http_task, 30)
         if self.broker is not None:
-            await self.broker.stop()  # waits for in-flight handlers (graceful_timeout)
-        await self.timers.stop()
-        await self.relay.stop()
-        try:
-            await self.relay.publish_pending()
-        except Exception:
-            log.warning("outbox_final_flush_failed", extra={"service": self.service})
-        await self.connection.close()
-        await self.pool.close()
+            # waits for in-flight handlers (graceful_timeout)
+            await self._bounded("consumer", self.broker.stop(), 40)
+        await self._bounded("timers", self.timers.stop(), 15)
+        await self._bounded("relay", self.relay.stop(), 15)
+        await self._bounded("outbox_flush", self.relay.publish_pending(), 15)
+        await self._bounded("broker_connection", self.connection.close(), 10)
+        if not await self._bounded("database_pool", self.pool.close(), 10):
+            self.pool.terminate()
         log.info("service_stopped", extra={"service": self.service})
+
+    async def _bounded(self, step: str, awaitable: Any, seconds: float) -> bool:
+        try:
+            await asyncio.wait_for(awaitable, seconds)
+            return True
+        except TimeoutError:
+            log.warning("service_stop_step_timed_out", extra={"step": step, "seconds": seconds})
+        except Exception as exc:
+            log.warning(
+                "service_stop_step_failed", extra={"step": step, "error": type(exc).__name__}
+            )
+        return False
 
     async def ready(self) -> dict[str, bool]:
         """Readiness checks: the database answers, the broker connection is open."""
