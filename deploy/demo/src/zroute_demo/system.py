@@ -271,28 +271,30 @@ class System:
             await connection.close()
 
     async def _quiet(self, connection: aio_pika.abc.AbstractConnection) -> bool:
-        for service, proc in self.processes.items():
-            async with httpx.AsyncClient(base_url=proc.base_url, timeout=5) as client:
-                text = (await client.get("/metrics")).text
-            for line in text.splitlines():
-                if line.startswith("zroute_outbox_unpublished{") and float(line.rsplit(" ", 1)[1]):
-                    return False
-            names = [self.settings.name(service)]
-            names += [
-                self.settings.name(service, "retry", str(d)) for d in self.config.retry_delays_ms
-            ]
-            for name in names:
-                channel = await connection.channel()
-                try:
+        checks = [self._outbox_empty(proc.base_url) for proc in self.processes.values()]
+        channel = await connection.channel()
+        try:
+            for service in self.processes:
+                names = [self.settings.name(service)]
+                names += [
+                    self.settings.name(service, "retry", str(d))
+                    for d in self.config.retry_delays_ms
+                ]
+                for name in names:
                     queue = await channel.declare_queue(name, passive=True)
                     if queue.declaration_result.message_count:
                         return False
-                except Exception:  # a service that consumes nothing has no queue
-                    pass
-                finally:
-                    if not channel.is_closed:
-                        await channel.close()
-        return True
+        finally:
+            await channel.close()
+        return all(await asyncio.gather(*checks))
+
+    async def _outbox_empty(self, base_url: str) -> bool:
+        async with httpx.AsyncClient(base_url=base_url, timeout=5) as client:
+            text = (await client.get("/metrics")).text
+        return not any(
+            line.startswith("zroute_outbox_unpublished{") and float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+        )
 
     async def advance_clocks(self, seconds: float) -> None:
         """Move every service's simulated clock forward together (and fire due timers)."""
