@@ -47,6 +47,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aio_pika
 import asyncpg
 import httpx
+from zroute_runtime.privacy import random_valid_bsn
 
 SERVICES = ("intake", "planning", "support", "notifications")
 PROGRAMME = "amsterdam-z"
@@ -451,12 +452,7 @@ def token(roles: Sequence[str], partner_id: str | None = None) -> str:
     return issue_token(settings, "fault-injection", roles, partner_id, ttl=timedelta(hours=12))
 
 
-def valid_bsn(rng: random.Random) -> str:
-    while True:
-        digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(7)]
-        check = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
-        if check < 10:
-            return "".join(map(str, [*digits, check]))
+valid_bsn = random_valid_bsn
 
 
 def registration(bsn: str) -> dict[str, Any]:

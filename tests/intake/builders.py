@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import random
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from zroute_runtime.auth import Role
+from zroute_runtime.privacy import random_valid_bsn
 
 from tests.helpers import token
 
@@ -18,14 +18,7 @@ CLOCK_START = datetime.fromisoformat("2027-01-04T09:00:00+01:00")
 TODAY = CLOCK_START.date()
 
 
-def valid_bsn(rng: random.Random | None = None) -> str:
-    """A random nine-digit number that passes the elfproef (no real person's, most likely)."""
-    rng = rng or random.Random()
-    while True:
-        digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(7)]
-        check = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
-        if check < 10:
-            return "".join(map(str, [*digits, check]))
+valid_bsn = random_valid_bsn
 
 
 def invalid_bsn() -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from zroute_runtime.privacy import random_valid_bsn
+
 PROGRAMME = "programme-demo"
 MUNICIPALITY = "GM0363"
 LEAD = "care-coordinator"
@@ -98,13 +100,7 @@ class Person:
         return bool(self.transport_modes)
 
 
-def valid_bsn(rng: random.Random) -> str:
-    """A random nine-digit number passing the elfproef (made up for the demo)."""
-    while True:
-        digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(7)]
-        check = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
-        if check < 10:
-            return "".join(map(str, [*digits, check]))
+valid_bsn = random_valid_bsn
 
 
 GIVEN = [

@@ -8,6 +8,7 @@ can use them without setup.
 
 from __future__ import annotations
 
+import random
 import re
 
 _BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
@@ -41,3 +42,14 @@ def mask_bsns(text: str) -> str:
     return _NINE_DIGITS.sub(
         lambda match: BSN_MASK if is_valid_bsn(match.group()) else match.group(), text
     )
+
+
+def random_valid_bsn(rng: random.Random | None = None) -> str:
+    """A made-up nine-digit number that passes the elfproef, for tests, benchmarks and
+    the demo (which must exercise the BSN checks without using anyone's real number)."""
+    rng = rng or random.Random()
+    while True:
+        digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(7)]
+        check = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
+        if check < 10:
+            return "".join(map(str, [*digits, check]))
