@@ -47,6 +47,7 @@ WEEKDAY_INDEX = {
     )
 }
 CONCURRENCY = 8
+EMPLOYERS = ("bakkerij-noord", "buurthuis-oost", "kringloop-west")
 
 
 class DemoError(RuntimeError):
@@ -176,6 +177,7 @@ class Scenario:
             ("staff", "coach-bram", "bram@job-coaches.example", "nl"),
             ("operator", "operator", "operations@gemeente.example", "nl"),
         ]
+        directory += [("employer", e, f"contact@{e}.example", "nl") for e in EMPLOYERS]
         for kind, ref, email, language in directory:
             check(
                 await notifications.put(
@@ -477,9 +479,7 @@ class Scenario:
                 await partner.post(
                     f"/placements/{placement['placement_request_id']}/confirm",
                     json={
-                        "employer_id": ["bakkerij-noord", "buurthuis-oost", "kringloop-west"][
-                            n % 3
-                        ],
+                        "employer_id": EMPLOYERS[n % len(EMPLOYERS)],
                         "location_id": "locatie-1",
                         "starts_on": str(
                             max(

@@ -43,14 +43,14 @@ async def build(scenario: Scenario, watch: OutcomeWatch, mails: int) -> list:
         met["total"] += float(h["total"]) >= float(h["targets"]["total"])
     n = len(scenario.people)
 
-    by_status = _table("Participants by plan status and phase", ["", "participants"])
+    by_status = _table("Participants", ["plan status, phase", "participants"])
     for status, count in sorted(statuses.items()):
         by_status.add_row(f"status {status}", str(count))
     for phase, count in sorted(phases.items()):
         by_status.add_row(phase, str(count))
 
     by_hours = _table(
-        "Hours against targets (per participant, average)",
+        "Hours against targets (average per participant)",
         ["kind", "target", "attended", "share", "reached target"],
     )
     for kind in (*KINDS, "total"):
@@ -78,14 +78,17 @@ async def build(scenario: Scenario, watch: OutcomeWatch, mails: int) -> list:
         by_referral.add_row(label, str(count))
 
     by_channel = _table(
-        "Messages by channel (notification-sent / -failed events)", ["channel", "sent", "failed"]
+        "Messages by channel (from the notification events on the bus)",
+        ["channel", "sent", "failed"],
     )
     for channel in sorted(set(watch.sent) | {k.split(":")[0] for k in watch.failed}):
         failed = sum(c for k, c in watch.failed.items() if k.startswith(channel + ":"))
         by_channel.add_row(channel, str(watch.sent[channel]), str(failed))
     by_channel.add_row("e-mails received by the local SMTP server", str(mails), "")
+    for reason, count in sorted(watch.failed.items()):
+        by_channel.add_row(f"  failed, {reason}", "", str(count))
 
-    activity = _table("What happened", ["", "count"])
+    activity = _table("What happened", ["step", "count"])
     for label, count in sorted(scenario.stats.items()):
         activity.add_row(label, str(count))
     activity.add_row("routes completed", str(len(scenario.completed)))
