@@ -22,6 +22,7 @@ from zroute_contract.events.base import SERVICES
 from zroute_demo.mailbox import Mailbox
 from zroute_demo.scenario import Scenario, Timeline, check, run
 from zroute_demo.system import DemoConfig, System
+from zroute_demo.webhooks import WebhookReceiver
 from zroute_runtime.privacy import is_valid_bsn
 
 from tests.helpers import capture
@@ -73,7 +74,7 @@ async def test_a_small_cohort_goes_through_the_whole_route_and_leaks_nothing(
         )
     janitor.exchanges.update({system.settings.exchange_name, system.settings.name("dead-letter")})
     bus = await capture(amqp_connection, system.settings.exchange_name, "#")
-    with Mailbox() as mailbox:
+    with Mailbox() as mailbox, WebhookReceiver("e2e-case-system-token-0123") as webhook:
         config.extra_env["notifications"] = {
             "ZROUTE_SMTP_HOST": "127.0.0.1",
             "ZROUTE_SMTP_PORT": str(mailbox.port),
@@ -96,6 +97,7 @@ async def test_a_small_cohort_goes_through_the_whole_route_and_leaks_nothing(
                 close_routes_from=8,
             ),
         )
+        scenario.webhook = webhook
         try:
             await run(scenario, weeks=40)
             await system.settle()
@@ -121,6 +123,12 @@ async def test_a_small_cohort_goes_through_the_whole_route_and_leaks_nothing(
         "completed",
     }  # declined, re-routed, done
     assert mails > 0
+    # The case system's webhook got every completed route, signed and authorised.
+    completed = [
+        e for e in webhook.accepted if e["type"] == "nl.zroute.planning.route-completed.v1"
+    ]
+    assert sorted(e["subject"] for e in completed) == sorted(p.ref for p in scenario.people)
+    assert webhook.refused == 0
     types = {json.loads(m.body)["type"].split(".")[3] for m in bus.messages}
     assert {
         "participant-registered",

@@ -14,6 +14,7 @@ from rich.table import Table
 from zroute_demo.mailbox import Mailbox
 from zroute_demo.system import PORTS, DemoConfig, System
 from zroute_demo.watch import OutcomeWatch
+from zroute_demo.webhooks import WebhookReceiver
 
 console = Console()
 
@@ -30,7 +31,7 @@ async def run(args: argparse.Namespace) -> int:
         await system.check_infrastructure()
     with console.status("clearing the previous demo run (databases, queues)"):
         await system.reset()
-    with Mailbox() as mailbox:
+    with Mailbox() as mailbox, WebhookReceiver(f"demo-case-system-{time.time_ns()}") as webhook:
         config.extra_env["notifications"] = {
             "ZROUTE_SMTP_HOST": "127.0.0.1",
             "ZROUTE_SMTP_PORT": str(mailbox.port),
@@ -50,11 +51,12 @@ async def run(args: argparse.Namespace) -> int:
         tables: list = []
         failure = None
         scenario = scenario_module.Scenario(system, console, args.participants)
+        scenario.webhook = webhook
         try:
             await scenario_module.run(scenario, weeks=args.weeks)
             with console.status("reading the results back from the services"):
                 await system.settle()
-                tables = await summary_module.build(scenario, watch, mailbox.count)
+                tables = await summary_module.build(scenario, watch, mailbox.count, webhook)
         except scenario_module.DemoError as exc:
             failure = exc
         finally:

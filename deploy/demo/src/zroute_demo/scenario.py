@@ -37,6 +37,7 @@ from zroute_demo.cohort import (
     cohort,
 )
 from zroute_demo.system import System
+from zroute_demo.webhooks import WebhookReceiver
 
 DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
@@ -91,6 +92,7 @@ class Scenario:
         self, system: System, console: Console, participants: int, timeline: Timeline | None = None
     ) -> None:
         self.timeline = timeline or Timeline()
+        self.webhook: WebhookReceiver | None = None
         self.system = system
         self.console = console
         self.people = cohort(participants)
@@ -178,6 +180,23 @@ class Scenario:
             ("operator", "operator", "operations@gemeente.example", "nl"),
         ]
         directory += [("employer", e, f"contact@{e}.example", "nl") for e in EMPLOYERS]
+        if self.webhook is not None:
+            # The municipality's case system takes completed routes over a webhook.
+            created = check(
+                await notifications.post(
+                    "/subscriptions",
+                    json={
+                        "url": self.webhook.url,
+                        "bearer_token": self.webhook.bearer_token,
+                        "event_types": [
+                            "nl.zroute.planning.route-completed.v1",
+                            "nl.zroute.intake.participant-withdrawn.v1",
+                        ],
+                    },
+                ),
+                201,
+            )
+            self.webhook.signing_secret = created["signing_secret"]
         for kind, ref, email, language in directory:
             check(
                 await notifications.put(

@@ -10,6 +10,7 @@ from rich.table import Table
 from zroute_demo.cohort import PROGRAMME
 from zroute_demo.scenario import Scenario, check
 from zroute_demo.watch import OutcomeWatch
+from zroute_demo.webhooks import WebhookReceiver
 
 KINDS = ("language", "knm", "map", "participation")
 
@@ -21,7 +22,9 @@ def _table(title: str, columns: list[str]) -> Table:
     return table
 
 
-async def build(scenario: Scenario, watch: OutcomeWatch, mails: int) -> list:
+async def build(
+    scenario: Scenario, watch: OutcomeWatch, mails: int, webhook: WebhookReceiver | None = None
+) -> list:
     planning = scenario.coordinator("planning")
     statuses: Counter[str] = Counter()
     phases: Counter[str] = Counter()
@@ -85,6 +88,12 @@ async def build(scenario: Scenario, watch: OutcomeWatch, mails: int) -> list:
         failed = sum(c for k, c in watch.failed.items() if k.startswith(channel + ":"))
         by_channel.add_row(channel, str(watch.sent[channel]), str(failed))
     by_channel.add_row("e-mails received by the local SMTP server", str(mails), "")
+    if webhook is not None:
+        by_channel.add_row(
+            "webhooks received, signature verified",
+            str(len(webhook.accepted)),
+            str(webhook.refused),
+        )
     for reason, count in sorted(watch.failed.items()):
         by_channel.add_row(f"  failed, {reason}", "", str(count))
 

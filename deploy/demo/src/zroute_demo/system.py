@@ -271,7 +271,9 @@ class System:
             await connection.close()
 
     async def _quiet(self, connection: aio_pika.abc.AbstractConnection) -> bool:
-        checks = [self._outbox_empty(proc.base_url) for proc in self.processes.values()]
+        outboxes = [self._outbox_empty(proc.base_url) for proc in self.processes.values()]
+        if not all(await asyncio.gather(*outboxes)):
+            return False
         channel = await connection.channel()
         try:
             for service in self.processes:
@@ -286,7 +288,7 @@ class System:
                         return False
         finally:
             await channel.close()
-        return all(await asyncio.gather(*checks))
+        return True
 
     async def _outbox_empty(self, base_url: str) -> bool:
         async with httpx.AsyncClient(base_url=base_url, timeout=5) as client:
