@@ -61,8 +61,10 @@ class EventConsumer:
         uow_factory: Callable[[MessageContext], UnitOfWork],
         channel: AbstractChannel,
         metrics: Metrics | None = None,
+        max_bytes: int = 262_144,
     ) -> None:
         self._service = service
+        self._max_bytes = max_bytes
         self._topology = topology
         self._handlers = {cls.spec.type: list(hs) for cls, hs in handlers.items()}
         self._uow_factory = uow_factory
@@ -73,6 +75,14 @@ class EventConsumer:
         """Process one delivery; always ends in ack (handled, duplicate, retried or
         dead-lettered) unless the process dies, in which case RabbitMQ redelivers."""
         routing_key = self._original_routing_key(message)
+        if len(message.body) > self._max_bytes:
+            await self._dead_letter(
+                message,
+                routing_key,
+                "invalid",
+                f"message body of {len(message.body)} bytes exceeds the limit of {self._max_bytes} bytes",
+            )
+            return
         try:
             envelope, payload = parse_event(message.body)
         except InvalidEvent as exc:
@@ -84,6 +94,18 @@ class EventConsumer:
                 routing_key,
                 "unexpected-type",
                 f"{self._service} has no handler for {envelope.type}",
+            )
+            return
+        if routing_key != payload.routing_key():
+            # An addressed event must travel on its own partner's key, and any event on
+            # its type's key: otherwise a partner could be sent what is not meant for it.
+            spec = payload.spec
+            expected = spec.routing_key + (f".<{spec.addressed_by}>" if spec.addressed_by else "")
+            await self._dead_letter(
+                message,
+                routing_key,
+                "invalid",
+                f"routing key {routing_key} does not fit {envelope.type}: it travels on {expected}",
             )
             return
         started = time.perf_counter()

@@ -29,6 +29,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from http import HTTPStatus
 from typing import Any
 
+from asyncpg.exceptions import CharacterNotInRepertoireError, UntranslatableCharacterError
 from fastapi import APIRouter, FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -95,6 +96,8 @@ def create_app(
 
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
     app.add_exception_handler(RequestValidationError, _validation_exception_handler)
+    for unstorable in (UntranslatableCharacterError, CharacterNotInRepertoireError):
+        app.add_exception_handler(unstorable, _unstorable_text_handler)
     # Added last, so outermost: every log line of the request carries its id.
     app.add_middleware(_RequestObserverMiddleware, metrics=metrics)
     app.add_middleware(_RequestIdMiddleware)
@@ -190,6 +193,15 @@ async def _validation_exception_handler(request: Request, exc: Exception) -> Res
     ]
     return JSONResponse(
         error_body("request validation failed", detail),
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+    )
+
+
+async def _unstorable_text_handler(request: Request, exc: Exception) -> Response:
+    # PostgreSQL cannot store a NUL character in text; by now the unit of work has rolled
+    # back, so nothing is half-stored, and the caller gets the reason instead of a 500.
+    return JSONResponse(
+        error_body("text must not contain NUL (U+0000)", [{"msg": "remove NUL characters"}]),
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
     )
 

@@ -127,6 +127,7 @@ class ServiceRuntime:
             uow_factory=self.uow,
             channel=await open_channel(self.connection),
             metrics=self.metrics,
+            max_bytes=self.settings.max_message_bytes,
         )
         self.timers = TimerRunner(
             self.pool,

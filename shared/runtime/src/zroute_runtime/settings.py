@@ -46,6 +46,8 @@ class ServiceSettings(BaseSettings):
     # One message at a time keeps a queue's events in order (per participant, too).
     # Raise it only for a service whose handlers tolerate reordering.
     prefetch: int = 1
+    # Larger messages are dead-lettered unread (the largest event is about 1 KB).
+    max_message_bytes: int = Field(default=262_144, ge=1024)
 
     # Outbox relay
     relay_batch_size: int = 200

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from zroute_contract.events.codes import (
     AttendanceStatus,
     CurriculumModule,
@@ -128,7 +128,14 @@ class PlacementIn(_In):
     activity: ParticipationActivity
     needed_by: date
     hours_per_week: Annotated[float, Field(gt=0, le=40, multiple_of=0.25)]
-    support_needs: list[PlacementSupport] = []
+    support_needs: list[PlacementSupport] = Field(default=[], max_length=10)
+
+    @field_validator("support_needs")
+    @classmethod
+    def _distinct(cls, value: list[PlacementSupport]) -> list[PlacementSupport]:
+        if len(set(value)) != len(value):
+            raise ValueError("support needs must not repeat")
+        return value
 
 
 class PlacementOut(BaseModel):
