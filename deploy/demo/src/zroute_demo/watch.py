@@ -18,6 +18,7 @@ class OutcomeWatch:
         self.failed: Counter[str] = Counter()
         self.by_timing: Counter[str] = Counter()
         self._connection: aio_pika.abc.AbstractConnection | None = None
+        self._seen: set[str] = set()
 
     async def start(self) -> None:
         self._connection = await aio_pika.connect_robust(self.amqp_url)
@@ -31,13 +32,16 @@ class OutcomeWatch:
 
     async def _on_message(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
         event = json.loads(message.body)
+        await message.ack()
+        if event["id"] in self._seen:  # at-least-once delivery: count each event once
+            return
+        self._seen.add(event["id"])
         data = event["data"]
         if event["type"].endswith("notification-sent.v1"):
             self.sent[data["channel"]] += 1
             self.by_timing[data["timing"]] += 1
         else:
             self.failed[f"{data['channel']}: {data['reason']}"] += 1
-        await message.ack()
 
     async def stop(self) -> None:
         if self._connection is not None:
