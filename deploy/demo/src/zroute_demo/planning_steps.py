@@ -1,0 +1,156 @@
+"""The language school's and the caseworkers' steps in the planning service.
+
+A mixin of :class:`zroute_demo.scenario.Scenario`: the methods use its clients, clock and
+counters (declared in :class:`zroute_demo.actors.Actors`)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from zroute_demo.actors import DAY, WEEKDAY_INDEX, Actors, check
+from zroute_demo.cohort import (
+    FOLLOW_UPS,
+    LEAD,
+    PROGRAMME,
+    Person,
+)
+
+
+class PlanningSteps(Actors):
+    async def form_groups(self) -> dict:
+        school = self.partner("planning", "language-school")
+        result = check(await school.post("/group-formations", json={"programme_id": PROGRAMME}))
+        self.stats["group formations"] += 1
+        await self.system.settle()
+        return result
+
+    async def plan(self, person: Person) -> dict:
+        return check(await self.coordinator("planning").get(f"/participants/{person.ref}/plan"))
+
+    async def record_week(self, person: Person, week_start: date) -> None:
+        """Attendance of the week that just ended, session by session."""
+        school = self.partner("planning", "language-school")
+        if person.ref not in self.schedules or week_start.toordinal() % 28 < 7:
+            response = await school.get(f"/participants/{person.ref}/schedule")
+            if response.status_code == 404:
+                return
+            self.schedules[person.ref] = check(response)
+        schedule = self.schedules[person.ref]
+        valid_from = date.fromisoformat(schedule["valid_from"])
+        for index, session in enumerate(schedule["sessions"]):
+            on = week_start + timedelta(days=WEEKDAY_INDEX[session["weekday"]])
+            if on < valid_from or on >= self.today:
+                continue
+            draw = uuid.uuid5(uuid.NAMESPACE_URL, f"{person.ref}/{on}/{index}").int % 100
+            present = draw < person.attendance * 100
+            status = (
+                "present"
+                if present
+                else ("absent_with_reason" if draw % 2 else "absent_without_reason")
+            )
+            check(
+                await school.post(
+                    f"/participants/{person.ref}/attendance",
+                    json={
+                        "session_id": str(
+                            uuid.uuid5(uuid.NAMESPACE_URL, f"{person.ref}/{on}/{index}")
+                        ),
+                        "session_on": str(on),
+                        "group_id": session.get("group_id"),
+                        "kind": session["hours_kind"],
+                        "teaching_form": session["teaching_form"],
+                        "status": status,
+                        "minutes": session["minutes"],
+                    },
+                ),
+                200,
+                201,
+            )
+            self.stats["attendance records"] += 1
+
+    async def hold_reviews(self, person: Person) -> None:
+        school = self.partner("planning", "language-school")
+        for review in check(await school.get(f"/participants/{person.ref}/reviews")):
+            if (
+                review["outcome"] is None
+                and date.fromisoformat(review["due_on"]) <= self.today + 14 * DAY
+            ):
+                outcome = "on_track" if person.attendance >= 0.8 else "plan_adjusted"
+                check(
+                    await school.post(
+                        f"/participants/{person.ref}/reviews/{review['review_id']}/outcome",
+                        json={"held_on": str(self.today), "outcome": outcome},
+                    )
+                )
+                self.stats["progress reviews held"] += 1
+
+    async def request_placements(self, started: list[tuple[Person, dict]]) -> None:
+        """The participation activity of those who aim at work or volunteering asks for a
+        workplace, well ahead (L4)."""
+        school = self.partner("planning", "language-school")
+        for person, _ in started:
+            if person.ref in self.placements_asked or not {"paid_work", "volunteering"} & set(
+                person.goals
+            ):
+                continue
+            check(
+                await school.post(
+                    f"/participants/{person.ref}/placements",
+                    json={
+                        "activity": "work_experience"
+                        if "paid_work" in person.goals
+                        else "volunteering",
+                        "needed_by": str(self.today + 49 * DAY),
+                        "hours_per_week": 8,
+                        "support_needs": ["job_coach", "language_support"],
+                    },
+                ),
+                200,
+                201,
+            )
+            self.placements_asked.add(person.ref)
+            self.stats["placements requested"] += 1
+
+    async def close_route(self, person: Person, plan: dict) -> None:
+        school = self.partner("planning", "language-school")
+        hours = check(await school.get(f"/participants/{person.ref}/hours"))
+        await self.follow_up_and_complete(person, plan, hours)
+
+    async def follow_up_and_complete(self, person: Person, plan: dict, hours: dict) -> None:
+        school = self.partner("planning", "language-school")
+        planned_end = date.fromisoformat(plan["projection"]["planned_end"])
+        reached = hours["total"] >= hours["targets"]["total"]
+        if person.ref not in self.follow_up and (reached or planned_end - self.today <= 120 * DAY):
+            kind = FOLLOW_UPS[person.number % len(FOLLOW_UPS)]
+            check(
+                await school.put(
+                    f"/participants/{person.ref}/follow-up",
+                    json={
+                        "follow_up_type": kind,
+                        "partner_id": "work-partner" if kind != "care_trajectory" else LEAD,
+                        "starts_on": str(max(planned_end, self.today + 30 * DAY)),
+                        "agreements": [
+                            {
+                                "task": "warm_handover",
+                                "partner_id": LEAD,
+                                "due_on": str(self.today + 30 * DAY),
+                            },
+                            {
+                                "task": "first_meeting",
+                                "partner_id": "work-partner",
+                                "due_on": str(self.today + 45 * DAY),
+                            },
+                        ],
+                    },
+                ),
+                200,
+                201,
+            )
+            self.follow_up.add(person.ref)
+            self.stats["follow-ups agreed"] += 1
+        if person.ref in self.follow_up and (reached or self.today >= planned_end):
+            check(await school.post(f"/participants/{person.ref}/completion"), 200, 201)
+            self.completed.add(person.ref)
+
+    # -- the weeks --------------------------------------------------------------------------
