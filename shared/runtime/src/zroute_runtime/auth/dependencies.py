@@ -1,0 +1,86 @@
+"""The FastAPI side: the current principal, role requirements and partner scoping."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from zroute_runtime.auth.errors import AuthUnavailable, InvalidToken
+from zroute_runtime.auth.principal import Principal, Role
+from zroute_runtime.auth.tokens import TokenVerifier
+
+REALM = "zroute"
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    bearerFormat="JWT",
+    scheme_name="bearer",
+    description="A JWT from the identity provider (or `issue_token` for local runs).",
+)
+
+
+def get_verifier(request: Request) -> TokenVerifier:
+    """The app's verifier, set on ``app.state.auth`` by the app factory."""
+    verifier = getattr(request.app.state, "auth", None)
+    if not isinstance(verifier, TokenVerifier):
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, "authentication is not configured on this service"
+        )
+    return verifier
+
+
+def _unauthorized(reason: str, *, invalid: bool) -> HTTPException:
+    # RFC 6750: no error code when no token was sent, invalid_token when one was.
+    challenge = f'Bearer realm="{REALM}"'
+    if invalid:
+        challenge += f', error="invalid_token", error_description="{reason}"'
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail=reason, headers={"WWW-Authenticate": challenge}
+    )
+
+
+async def get_current_principal(
+    verifier: Annotated[TokenVerifier, Depends(get_verifier)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller, from the ``Authorization: Bearer`` header; 401 when there is none."""
+    if credentials is None:
+        raise _unauthorized("missing bearer token", invalid=False)
+    try:
+        return await verifier.verify(credentials.credentials)
+    except InvalidToken as exc:
+        raise _unauthorized(exc.reason, invalid=True) from exc
+    except AuthUnavailable as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=exc.reason) from exc
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_current_principal)]
+"""Any authenticated caller; prefer :func:`require_roles` on endpoints."""
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency admitting callers holding at least one of ``roles``, else 403.
+
+    Use as ``Annotated[Principal, Depends(require_roles(Role.CASEWORKER))]`` or in a
+    router's ``dependencies``.
+    """
+    if not roles:
+        raise ValueError("require_roles needs at least one role")
+    allowed = frozenset(roles)
+    wanted = ", ".join(sorted(allowed))
+
+    async def principal_with_role(principal: CurrentPrincipal) -> Principal:
+        if not principal.has_any_role(*allowed):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"requires role: {wanted}")
+        return principal
+
+    return principal_with_role
+
+
+def ensure_partner_access(principal: Principal, partner_id: str) -> None:
+    """403 unless the caller may act for ``partner_id`` (see ``Principal.may_act_for_partner``)."""
+    if not principal.may_act_for_partner(partner_id):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="no access to this partner's records")
