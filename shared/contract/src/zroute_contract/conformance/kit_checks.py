@@ -1,0 +1,356 @@
+"""The five groups of checks of the conformance kit, in the order they run: topology,
+dead-lettering of bad input, every consumed type handled or refused, the outputs of a
+scenario, and idempotency on redelivery. A mixin of the kit in :mod:`.kit`, which holds
+the bus access (publishing, watching, waiting) they use."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from aiormq.exceptions import ChannelClosed
+
+from zroute_contract.conformance.kit_bus import (
+    CONSUMED,
+    DEAD_LETTERS,
+    IDEMPOTENCY,
+    OUTPUTS,
+    REASON_HEADER,
+    TOPOLOGY,
+    KitBus,
+)
+from zroute_contract.conformance.report import Outcome
+from zroute_contract.conformance.rules import Published, check_outputs, group_by_cause
+from zroute_contract.conformance.scenarios import Scenario, scenario_for
+from zroute_contract.events.base import Event, event_types
+
+
+class KitChecks(KitBus):
+    async def _topology(self) -> bool:
+        ok = True
+        channel = await self.connection.channel()
+        try:
+            self.exchange = await channel.get_exchange(self.exchange_name, ensure=True)
+            self.report.add(TOPOLOGY, "events exchange exists", True, self.exchange_name)
+        except ChannelClosed as exc:
+            self.report.add(
+                TOPOLOGY, "events exchange exists", False, f"{self.exchange_name}: {exc}"
+            )
+            return False
+        for name, what in ((self.queue, "queue"), (self.dead_letter_queue, "dead-letter queue")):
+            if channel.is_closed:
+                channel = await self.connection.channel()
+            try:
+                declared = await channel.declare_queue(name, passive=True)
+            except ChannelClosed:
+                self.report.add(TOPOLOGY, f"{what} exists", False, f"{name} not found")
+                ok = False
+                continue
+            self.report.add(TOPOLOGY, f"{what} exists", True, name)
+            if what == "queue":
+                consumers = declared.declaration_result.consumer_count
+                self.report.add(
+                    TOPOLOGY,
+                    "queue has a consumer",
+                    consumers > 0,
+                    f"{consumers} consumer(s) on {name}"
+                    if consumers
+                    else f"nobody consumes {name}: is the service running?",
+                )
+                ok = ok and consumers > 0
+        if not channel.is_closed:
+            await channel.close()
+        self.publisher = await self.connection.channel(
+            publisher_confirms=True, on_return_raises=True
+        )
+        self.exchange = await self.publisher.get_exchange(self.exchange_name, ensure=False)
+        if not ok:
+            self.report.add(
+                TOPOLOGY, "remaining checks", False, "not run: the service's topology is missing"
+            )
+        return ok
+
+    async def _dead_lettering(self) -> None:
+        cls = self._probe_type()
+        key = self.samples.event(cls).routing_key()
+        other = next(
+            (
+                c
+                for c in event_types().values()
+                if self.service not in c.spec.consumers and c.spec.producer != self.service
+            ),
+            None,
+        ) or next(c for c in event_types().values() if self.service not in c.spec.consumers)
+        required = next(n for n, f in cls.model_fields.items() if f.is_required())
+        envelope = self._envelope(self.samples.event(cls))
+        unknown = json.loads(envelope.to_json())
+        unknown.update(
+            id=str(uuid.uuid4()), type=f"nl.zroute.{cls.spec.producer}.conformance-unknown.v1"
+        )
+        invalid = json.loads(self._envelope(self.samples.event(cls)).to_json())
+        del invalid["data"][required]
+        probes: list[tuple[str, bytes, str]] = [
+            (
+                "non-JSON body",
+                f"conformance probe {uuid.uuid4()}: not JSON {{".encode(),
+                str(uuid.uuid4()),
+            ),
+            (
+                "JSON object, not a CloudEvent",
+                json.dumps({"conformance_probe": str(uuid.uuid4()), "hello": "world"}).encode(),
+                str(uuid.uuid4()),
+            ),
+            ("valid envelope of an unknown type", json.dumps(unknown).encode(), unknown["id"]),
+            (
+                f"{cls.spec.name} with invalid data",
+                json.dumps(invalid).encode(),
+                invalid["id"],
+            ),
+        ]
+        wrong = self._envelope(self.samples.event(other))
+        probes.append((f"{other.spec.name} (wrongly routed)", wrong.to_json(), wrong.id))
+        for what, body, message_id in probes:
+            await self._publish(body, key, message_id=message_id, what=what)
+        await self._wait(
+            lambda: all(self._dead_letters(mid) or mid in self.unroutable for _, _, mid in probes),
+            self.config.timeout,
+        )
+        for what, body, message_id in probes:
+            found = self._dead_letters(message_id)
+            name = f"dead-lettered: {what}"
+            if message_id in self.unroutable:
+                self.report.add(DEAD_LETTERS, name, False, f"no queue is bound for {key}")
+                continue
+            if not found:
+                self.report.add(
+                    DEAD_LETTERS,
+                    name,
+                    False,
+                    f"published on {key}, not in {self.dead_letter_queue} within "
+                    f"{self.config.timeout:g}s (acked or dropped without dead-lettering?)",
+                )
+                continue
+            letter = found[0]
+            if not letter.reason.strip():
+                self.report.add(DEAD_LETTERS, name, False, f"dead-lettered without {REASON_HEADER}")
+            elif letter.body != body:
+                self.report.add(DEAD_LETTERS, name, False, "dead-lettered with a changed body")
+            else:
+                kind = f" [{letter.kind}]" if letter.kind else ""
+                self.report.add(DEAD_LETTERS, name, True, f"reason{kind}: {letter.reason}")
+        # The service must keep consuming after all that.
+        valid = self._envelope(self.samples.event(cls))
+        routed = await self._publish(
+            valid.to_json(), key, message_id=valid.id, what="valid after bad input"
+        )
+        drained, detail = await self._drained()
+        drained, detail = (drained, detail) if routed else (False, f"no queue is bound for {key}")
+        self.report.add(
+            DEAD_LETTERS,
+            "keeps consuming after bad input",
+            drained,
+            f"a valid {cls.spec.name} was taken off {self.queue}" if drained else detail,
+        )
+
+    # -- 3. every consumed type handled or refused with a reason ------------------------
+
+    async def _consumed_types(self) -> dict[str, tuple[str, str | None]]:
+        """Publish one valid sample of every consumed type (unknown participant); the
+        verdict waits until the end of the run, so late dead letters count too."""
+        pending: dict[str, tuple[str, str | None]] = {}
+        for cls in self.consumed:
+            envelope = self._envelope(self.samples.event(cls))
+            key = cls.model_validate(envelope.data).routing_key()
+            routed = await self._publish(
+                envelope.to_json(),
+                key,
+                message_id=envelope.id,
+                what=cls.spec.type,
+                event_type=cls.spec.type,
+            )
+            pending[cls.spec.type] = (
+                envelope.id,
+                None if routed else f"no queue is bound for {key}",
+            )
+        # Barrier: a message that must be dead-lettered, sent after the samples.
+        barrier = str(uuid.uuid4())
+        key = self.samples.event(self._probe_type()).routing_key()
+        if await self._publish(
+            b"conformance barrier: not JSON", key, message_id=barrier, what="barrier"
+        ):
+            await self._wait(lambda: self._dead_letters(barrier), self.config.timeout)
+        drained, detail = await self._drained()
+        self.report.add(
+            CONSUMED,
+            "queue drains after one event of every consumed type",
+            drained,
+            f"{len(self.consumed)} types published, {self.queue} empty" if drained else detail,
+        )
+        return pending
+
+    def _judge_consumed(self, pending: dict[str, tuple[str, str | None]]) -> None:
+        for event_type, (message_id, problem) in pending.items():
+            name = f"consumed: {event_type.split('.')[3]}"
+            if problem:
+                self.report.add(CONSUMED, name, False, problem)
+                continue
+            letters = self._dead_letters(message_id)
+            if not letters:
+                self.report.add(CONSUMED, name, True, "handled (not dead-lettered)")
+            elif not letters[0].reason.strip():
+                self.report.add(CONSUMED, name, False, f"dead-lettered without {REASON_HEADER}")
+            else:
+                kind = f" [{letters[0].kind}]" if letters[0].kind else ""
+                self.report.add(CONSUMED, name, True, f"refused{kind}: {letters[0].reason}")
+
+    # -- 4. outputs ----------------------------------------------------------------------
+
+    async def _scenario(self) -> Scenario:
+        scenario = scenario_for(self.service, self.samples)
+        for event in scenario.inputs:
+            envelope = self._envelope(event)
+            self.scenario_ids.append(envelope.id)
+            self._scenario_envelopes.append(envelope)
+            await self._publish(
+                envelope.to_json(),
+                event.routing_key(),
+                message_id=envelope.id,
+                what=f"scenario {event.spec.name}",
+                event_type=event.spec.type,
+            )
+        trigger = scenario.trigger
+        trigger_id = self.scenario_ids[trigger] if trigger is not None else None
+
+        def met(expectation) -> Published | None:
+            for o in self.state.outputs:
+                if o.envelope is None or o.envelope.type not in expectation.types:
+                    continue
+                ref = o.envelope.data.get("participant_ref")
+                if ref == expectation.participant_ref or (trigger_id and o.caused_by(trigger_id)):
+                    return o
+            return None
+
+        if scenario.expectations:
+            await self._wait(
+                lambda: all(met(e) for e in scenario.expectations), self.config.timeout * 2
+            )
+        await self._quiet()
+        if scenario.no_output_reason:
+            self.report.add(
+                OUTPUTS,
+                "scenario causes outputs",
+                Outcome.NOT_APPLICABLE,
+                scenario.no_output_reason,
+            )
+        for expectation in scenario.expectations:
+            seen = met(expectation)
+            name = f"scenario: {expectation.description}"
+            if seen is not None:
+                detail = f"{scenario.description}: seen {seen.label} on {seen.routing_key}"
+                self.report.add(OUTPUTS, name, True, detail)
+                continue
+            refused = [
+                f"{e.type.split('.')[3]} dead-lettered: {d.reason}"
+                for e, mid in zip(self._scenario_envelopes, self.scenario_ids, strict=True)
+                for d in self._dead_letters(mid)
+            ] + [
+                f"{e.type.split('.')[3]} reached no queue"
+                for e, mid in zip(self._scenario_envelopes, self.scenario_ids, strict=True)
+                if mid in self.unroutable
+            ]
+            got = sorted({o.label.split()[0] for o in self.state.outputs}) or ["nothing"]
+            detail = (
+                f"not seen within {self.config.timeout * 2:g}s after {scenario.description}; "
+                f"published: {', '.join(got)}"
+            )
+            self.report.add(OUTPUTS, name, False, "; ".join([detail, *refused]))
+        return scenario
+
+    def _judge_outputs(self) -> None:
+        if not self.state.outputs:
+            self.report.add(
+                OUTPUTS,
+                "outputs keep the contract",
+                Outcome.NOT_APPLICABLE,
+                f"{self.service} published nothing during the run",
+            )
+            return
+        for rule in check_outputs(self.service, self.state.outputs):
+            self.report.add(OUTPUTS, f"outputs: {rule.name}", rule.ok, rule.detail)
+
+    # -- 5. idempotency on redelivery ----------------------------------------------------
+
+    async def _idempotency(self, scenario: Scenario) -> None:
+        name = "redelivered input has no second effect"
+        if scenario.trigger is None:
+            self.report.add(
+                IDEMPOTENCY,
+                name,
+                Outcome.NOT_APPLICABLE,
+                "no scenario input causes an output of this service",
+            )
+            return
+        envelope = self._scenario_envelopes[scenario.trigger]
+        event_id = envelope.id
+        before = group_by_cause(self.state.outputs, event_id)
+        if not before and scenario.no_output_reason:
+            self.report.add(
+                IDEMPOTENCY,
+                name,
+                Outcome.NOT_APPLICABLE,
+                "the scenario causes no output, so a second effect cannot be seen",
+            )
+            return
+        if not before:
+            self.report.add(
+                IDEMPOTENCY,
+                name,
+                False,
+                f"no output names {envelope.type.split('.')[3]} {event_id[:8]} as its cause "
+                "(causationid): a second effect could not be told apart",
+            )
+            return
+        sent = self.state.sent[event_id]
+        await self._publish(
+            sent.body, sent.routing_key, message_id=event_id, what="redelivery", record=False
+        )
+        await self._drained()
+        await self._quiet()
+        after = group_by_cause(self.state.outputs, event_id)
+        letters = self._dead_letters(event_id)
+        summary = ", ".join(f"{n} x {t.split('.')[3]}" for t, n in before.items())
+        if after != before:
+            again = ", ".join(
+                f"{after.get(t, 0) - before.get(t, 0):+d} {t.split('.')[3]}"
+                for t in sorted(set(before) | set(after))
+                if after.get(t, 0) != before.get(t, 0)
+            )
+            self.report.add(
+                IDEMPOTENCY,
+                name,
+                False,
+                f"{envelope.type.split('.')[3]} {event_id[:8]} delivered twice: first {summary}; "
+                f"the redelivery added {again}",
+            )
+        elif letters:
+            self.report.add(
+                IDEMPOTENCY,
+                name,
+                False,
+                f"the redelivery was dead-lettered ({letters[0].reason}); a duplicate is acked "
+                "with no effect",
+            )
+        else:
+            self.report.add(
+                IDEMPOTENCY,
+                name,
+                True,
+                f"{envelope.type.split('.')[3]} {event_id[:8]} delivered twice: {summary}, "
+                "nothing more",
+            )
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _probe_type(self) -> type[Event]:
+        plain = [c for c in self.consumed if not c.spec.addressed_by]
+        return (plain or self.consumed)[0]
