@@ -56,7 +56,7 @@ async def run(args: argparse.Namespace) -> int:
             await scenario_module.run(scenario, weeks=args.weeks)
             with console.status("reading the results back from the services"):
                 await system.settle()
-                tables = await summary_module.build(scenario, watch, mailbox.count, webhook)
+                tables = await summary_module.build(scenario, watch, mailbox, webhook)
         except scenario_module.DemoError as exc:
             failure = exc
         finally:

@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.table import Table
 
 from zroute_demo.cohort import PROGRAMME
+from zroute_demo.mailbox import Mailbox
 from zroute_demo.scenario import Scenario, check
 from zroute_demo.watch import OutcomeWatch
 from zroute_demo.webhooks import WebhookReceiver
@@ -23,7 +24,10 @@ def _table(title: str, columns: list[str]) -> Table:
 
 
 async def build(
-    scenario: Scenario, watch: OutcomeWatch, mails: int, webhook: WebhookReceiver | None = None
+    scenario: Scenario,
+    watch: OutcomeWatch,
+    mailbox: Mailbox,
+    webhook: WebhookReceiver | None = None,
 ) -> list:
     planning = scenario.coordinator("planning")
     statuses: Counter[str] = Counter()
@@ -87,7 +91,14 @@ async def build(
     for channel in sorted(set(watch.sent) | {k.split(":")[0] for k in watch.failed}):
         failed = sum(c for k, c in watch.failed.items() if k.startswith(channel + ":"))
         by_channel.add_row(channel, str(watch.sent[channel]), str(failed))
-    by_channel.add_row("e-mails received by the local SMTP server", str(mails), "")
+    # Read last: deliveries run on the notifications service's timers and may still be
+    # finishing while the tables above are read.
+    by_channel.add_row("e-mails received by the local SMTP server", str(mailbox.count), "")
+    by_channel.add_row(
+        "  distinct e-mail notifications reported sent",
+        str(len(watch.sent_notifications.get("email", ()))),
+        "",
+    )
     if webhook is not None:
         by_channel.add_row(
             "webhooks received, signature verified",

@@ -19,6 +19,7 @@ class OutcomeWatch:
         self.by_timing: Counter[str] = Counter()
         self._connection: aio_pika.abc.AbstractConnection | None = None
         self._seen: set[str] = set()
+        self.sent_notifications: dict[str, set[str]] = {}
 
     async def start(self) -> None:
         self._connection = await aio_pika.connect_robust(self.amqp_url)
@@ -39,6 +40,7 @@ class OutcomeWatch:
         data = event["data"]
         if event["type"].endswith("notification-sent.v1"):
             self.sent[data["channel"]] += 1
+            self.sent_notifications.setdefault(data["channel"], set()).add(data["notification_id"])
             self.by_timing[data["timing"]] += 1
         else:
             self.failed[f"{data['channel']}: {data['reason']}"] += 1
