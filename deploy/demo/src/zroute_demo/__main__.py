@@ -55,7 +55,7 @@ async def run(args: argparse.Namespace) -> int:
         try:
             await scenario_module.run(scenario, weeks=args.weeks)
             with console.status("reading the results back from the services"):
-                await system.settle()
+                await system.wind_down()
                 tables = await summary_module.build(scenario, watch, mailbox, webhook)
         except scenario_module.DemoError as exc:
             failure = exc

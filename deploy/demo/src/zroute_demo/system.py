@@ -270,6 +270,30 @@ class System:
         finally:
             await connection.close()
 
+    async def wind_down(self, still_s: float = 0.6) -> None:
+        """Settle, then wait until nothing moves for ``still_s``: no event published and
+        no timer fired anywhere (deliveries and digests run on timers, which ``settle``
+        does not see). Used once, before the summary is read."""
+        previous = None
+        while True:
+            await self.settle()
+            counts = await asyncio.gather(
+                *(self._activity(p.base_url) for p in self.processes.values())
+            )
+            if counts == previous:
+                return
+            previous = counts
+            await asyncio.sleep(still_s)
+
+    async def _activity(self, base_url: str) -> float:
+        async with httpx.AsyncClient(base_url=base_url, timeout=5) as client:
+            text = (await client.get("/metrics")).text
+        return sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith(("zroute_events_published_total{", "zroute_timers_fired_total{"))
+        )
+
     async def _quiet(self, connection: aio_pika.abc.AbstractConnection) -> bool:
         outboxes = [self._outbox_empty(proc.base_url) for proc in self.processes.values()]
         if not all(await asyncio.gather(*outboxes)):
