@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import socket
 from pathlib import Path
 
 import pytest
@@ -25,17 +24,11 @@ from zroute_demo.system import DemoConfig, System
 from zroute_demo.webhooks import WebhookReceiver
 from zroute_runtime.privacy import is_valid_bsn
 
-from tests.helpers import capture
+from tests.helpers import capture, free_port
 
 NINE_DIGITS = re.compile(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])")
 CARE_CATEGORIES = ("physical_care", "mental_health_care", "debt_finance")
 SMALL_TARGETS = {"total": 60, "language": 30, "participation": 10, "knm": 5, "map": 5}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def privacy_findings(scenario: Scenario, texts: list[tuple[str, str]]) -> list[str]:

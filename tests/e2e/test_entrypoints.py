@@ -10,22 +10,15 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.helpers import wait_for
+from tests.helpers import free_port, wait_for
 
 SERVICES = ["intake", "planning", "support", "notifications"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.slow

@@ -32,7 +32,6 @@ import random
 import re
 import shlex
 import signal
-import socket
 import sys
 import time
 import uuid
@@ -48,6 +47,9 @@ import aio_pika
 import asyncpg
 import httpx
 from zroute_runtime.privacy import random_valid_bsn
+
+from tests.helpers import free_port, wait_for
+from tests.intake import builders as intake_builders
 
 SERVICES = ("intake", "planning", "support", "notifications")
 PROGRAMME = "amsterdam-z"
@@ -113,28 +115,6 @@ POISON_KEYS = {
 def log(message: str) -> None:
     """Progress on stderr (pytest shows it with -s; the script always)."""
     print(f"[faults {datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def wait_until(
-    predicate: Callable[[], Any], *, timeout: float, what: str, interval: float = 0.25
-) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = predicate()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
-        await asyncio.sleep(interval)
 
 
 async def sh(command: str, *, timeout: float = 60) -> str:
@@ -389,7 +369,7 @@ class Services:
                 except httpx.TransportError:
                     return False
 
-            await wait_until(ready, timeout=timeout, what=f"zroute-{name} ready", interval=0.2)
+            await wait_for(ready, timeout=timeout, what=f"zroute-{name} ready", interval=0.2)
 
     async def kill(self, name: str) -> None:
         """SIGKILL: no shutdown, no flush, no ack."""
@@ -456,28 +436,8 @@ valid_bsn = random_valid_bsn
 
 
 def registration(bsn: str) -> dict[str, Any]:
-    return {
-        "programme_id": PROGRAMME,
-        "municipality": MUNICIPALITY,
-        "bsn": bsn,
-        "given_names": "Amina",
-        "family_name": "Haddad",
-        "date_of_birth": "1984-03-12",
-        "address": {
-            "street": "Kerkstraat",
-            "house_number": "12A",
-            "postal_code": "1017 GB",
-            "city": "Amsterdam",
-        },
-        "phone": "+31 6 12345678",
-        "preferred_language": "ar",
-        "interpreter_needed": True,
-        "contact_person": {
-            "staff_ref": "cw-anna",
-            "role": "caseworker",
-            "municipality": MUNICIPALITY,
-        },
-    }
+    """A valid registration (the intake tests' own) in this run's programme."""
+    return intake_builders.registration(programme_id=PROGRAMME, bsn=bsn)
 
 
 def appointment(starts_at: datetime) -> dict[str, Any]:
@@ -730,7 +690,7 @@ async def setup_programme(services: Services) -> None:
                 await conn.close()
         return True
 
-    await wait_until(settled, timeout=60, what="planning and notifications know the programme")
+    await wait_for(settled, timeout=60, what="planning and notifications know the programme")
 
 
 async def publish_poison(settings: Settings) -> dict[str, set[str]]:
@@ -817,7 +777,7 @@ class Faults:
         intake while its relay waits, then restart it."""
         proxy = self.services.proxies["intake"]
         proxy.hold(direction)
-        held = await wait_until(
+        held = await wait_for(
             lambda: self._unpublished("intake"),
             timeout=60,
             what="a committed, unpublished intake event",
@@ -872,7 +832,7 @@ class Faults:
             names = [n for n, p, props in await self._connections() if p in ports]
             return len(names) >= 2 and not {n for n, _ in targets} & set(names)
 
-        await wait_until(reconnected, timeout=60, what=f"{service} to reconnect", interval=0.5)
+        await wait_for(reconnected, timeout=60, what=f"{service} to reconnect", interval=0.5)
         return f"closed {len(targets)} connection(s) of {service}; it reconnected"
 
     async def restart_broker(self) -> str:
@@ -902,7 +862,7 @@ class Faults:
         async def connected() -> bool:
             return all(len(p.upstream_ports()) >= 2 for p in self.services.proxies.values())
 
-        await wait_until(connected, timeout=60, what="every service reconnected", interval=0.5)
+        await wait_for(connected, timeout=60, what="every service reconnected", interval=0.5)
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -1006,13 +966,13 @@ async def _flow(
             # docs/fault-injection.md, "Findings").
             poison.update(await publish_poison(settings))
             for index, name in enumerate(planned):
-                await wait_until(
+                await wait_for(
                     lambda i=index: started >= spacing * (i + 1) or errors,
                     timeout=600,
                     what="the stream",
                 )
                 await faults.run(name, started)
-            await wait_until(
+            await wait_for(
                 lambda: started >= settings.participants or errors, timeout=600, what="stream"
             )
         finally:
@@ -1138,10 +1098,10 @@ async def settle(settings: Settings) -> str | None:
         return calm >= 3
 
     try:
-        await wait_until(
+        await wait_for(
             quiet, timeout=settings.settle_timeout_s, what="the system to settle", interval=1
         )
-    except TimeoutError:
+    except AssertionError:  # wait_for's "timed out"
         return ", ".join(f"{k}: {v}" for k, v in state.items() if v)
     return None
 

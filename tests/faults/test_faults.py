@@ -92,7 +92,7 @@ async def test_a_consumer_keeps_going_when_its_publishing_connection_is_reconnec
             depths = await harness._dead_letter_depths(settings)
             return depths["support"] == len(expected["support"])
 
-        await harness.wait_until(dead_lettered, timeout=20, what="support's dead letters")
+        await harness.wait_for(dead_lettered, timeout=20, what="support's dead letters")
     finally:
         await services.stop_all()
         await harness.cleanup(settings)
