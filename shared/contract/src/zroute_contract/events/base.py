@@ -101,5 +101,6 @@ def event_types() -> dict[str, type[Event]]:
 
 def event_class(event_type: str) -> type[Event]:
     """The event class for a CloudEvents type; ``KeyError`` when the type is unknown."""
-    types = event_types()
-    return types[event_type]
+    if not _REGISTRY:
+        event_types()  # imports the catalogue once
+    return _REGISTRY[event_type]
