@@ -64,10 +64,16 @@ class Received:
 
 @dataclass
 class WebhookReceiver:
-    """Records every POST; answers from ``script`` (status, headers) per path, then 204."""
+    """Records every POST; answers from ``script`` (status, headers) per path, then 204.
+
+    The validation handshake (OPTIONS) is recorded in ``validations``; by default the
+    receiver consents to the origin that asks, with no rate limit, and ``consent`` per path
+    (status, headers) answers otherwise."""
 
     requests: list[Received] = field(default_factory=list)
     script: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    validations: list[Received] = field(default_factory=list)
+    consent: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict)
     base_url: str = ""
 
     def at(self, path: str) -> list[Received]:
@@ -85,6 +91,18 @@ def webhooks() -> Iterator[WebhookReceiver]:
             answers = receiver.script.get(self.path) or [(204, {})]
             status, headers = answers.pop(0) if len(answers) > 1 else answers[0]
             self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_OPTIONS(self) -> None:
+            receiver.validations.append(Received(self.path, dict(self.headers.items()), b""))
+            origin = self.headers.get("WebHook-Request-Origin", "")
+            default = (200, {"WebHook-Allowed-Origin": origin, "WebHook-Allowed-Rate": "*"})
+            status, headers = receiver.consent.get(self.path, default)
+            self.send_response(status)
+            self.send_header("Allow", "POST")
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", "0")

@@ -17,7 +17,7 @@ from tests.notifications import world
 FAILED = "nl.zroute.notifications.notification-failed.v1"
 
 
-async def test_the_api_is_documented_and_closed_to_strangers(services, smtp, tmp_path):
+async def test_the_api_is_documented_and_closed_to_strangers(services, smtp, webhooks, tmp_path):
     seed = tmp_path / "directory.json"
     seed.write_text(
         json.dumps({"partner": {"demo-partner": {"email": "demo@partner.test", "language": "en"}}})
@@ -72,7 +72,7 @@ async def test_the_api_is_documented_and_closed_to_strangers(services, smtp, tmp
         own = await http.post(
             "/subscriptions",
             json={
-                "url": "http://127.0.0.1:9/x",
+                "url": webhooks.base_url + "/school",
                 "bearer_token": "t" * 20,
                 "event_types": ["nl.zroute.planning.plan-paused.v1"],
             },

@@ -42,6 +42,12 @@ async def _subscribe(runtime, webhooks, path: str, partner_id: str = world.WORKP
     return response.json()
 
 
+async def _email_row(runtime, event_id, *, attempts):
+    """The e-mail notification of ``event_id`` once ``attempts`` attempts are committed."""
+    rows = [r for r in await world.notifications(runtime, event_id) if r["channel"] == "email"]
+    return rows[0] if len(rows) == 1 and rows[0]["attempts"] == attempts else None
+
+
 def _failed_for(seen, event_id):
     return [e["data"] for e in seen.of_type(FAILED) if event_id in e["data"]["event_ids"]]
 
@@ -55,8 +61,11 @@ async def test_a_failing_smtp_server_leads_to_retries_then_notification_failed_a
     before = smtp.attempts
     event_id = await feed.publish(world.event(intake.IntakeCompleted, ref))
     await wait_for(lambda: smtp.attempts == before + 1, what="the first attempt")
-    [row] = [r for r in await world.notifications(runtime, event_id) if r["channel"] == "email"]
-    assert row["status"] == "pending" and row["attempts"] == 1
+    # The SMTP server sees the attempt before the service commits its outcome: wait on the row.
+    row = await wait_for(
+        lambda: _email_row(runtime, event_id, attempts=1), what="the first attempt recorded"
+    )
+    assert row["status"] == "pending"
 
     await runtime.advance_clock(timedelta(seconds=59))
     assert smtp.attempts == before + 1  # the retry waits for its delay
@@ -84,7 +93,12 @@ async def test_a_failing_smtp_server_leads_to_retries_then_notification_failed_a
             lambda: any("Intake" in m["Subject"] for m in smtp.to("anna@lead.test")),
             what="the re-sent mail",
         )
-        again = (await http.get(f"/notifications/{row['id']}")).json()
+
+        async def settled():
+            state = (await http.get(f"/notifications/{row['id']}")).json()
+            return state if state["status"] != "pending" else None
+
+        again = await wait_for(settled, what="the re-send recorded")
         assert again["status"] == "sent" and again["attempts"] == 4
         assert (await http.post(f"/notifications/{row['id']}/retry")).status_code == 409
 

@@ -1,6 +1,7 @@
 """A webhook receiver for the demo, standing in for a municipality's case system that
-cannot speak AMQP: it checks the bearer token and the HMAC signature of every delivery
-(as docs/notifications.md tells receivers to) and counts what it accepted."""
+cannot speak AMQP: it consents in the validation handshake, checks the bearer token and
+the HMAC signature of every delivery (as docs/notifications.md tells receivers to) and
+counts what it accepted."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class WebhookReceiver:
         self.signing_secret = ""
         self.accepted: list[dict] = []
         self.refused = 0
+        self.origins: list[str] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -30,6 +32,16 @@ class WebhookReceiver:
                 else:
                     receiver.refused += 1
                     self.send_response(401)
+                self.end_headers()
+
+            def do_OPTIONS(self) -> None:
+                # The validation handshake: consent to the notifications service's origin.
+                receiver.origins.append(self.headers.get("WebHook-Request-Origin", ""))
+                self.send_response(200)
+                self.send_header("Allow", "POST")
+                self.send_header("WebHook-Allowed-Origin", receiver.origins[-1] or "*")
+                self.send_header("WebHook-Allowed-Rate", "*")
+                self.send_header("Content-Length", "0")
                 self.end_headers()
 
             def log_message(self, *args: object) -> None:

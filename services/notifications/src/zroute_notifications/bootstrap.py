@@ -32,7 +32,11 @@ def build_deps(settings: Settings) -> Deps:
         matrix=load_matrix(settings.matrix_path, templates),
         templates=templates,
         mailer=Mailer(settings),
-        webhooks=WebhookSender(settings.webhook_timeout_s),
+        webhooks=WebhookSender(
+            settings.webhook_timeout_s,
+            origin=settings.sender_origin(),
+            request_rate=settings.webhook_request_rate,
+        ),
         seed=load_seed(settings.directory_seed_path),
     )
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlparse
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from zroute_runtime.settings import ServiceSettings
 
 PACKAGE = Path(__file__).parent
@@ -49,6 +50,11 @@ class Settings(ServiceSettings):
     delivery_retry_delays_s: list[int] = [60, 300, 1800, 7200, 21600]
     retry_after_max_s: int = 86_400
     webhook_timeout_s: float = 10.0
+    # The name this sender gives in the webhook validation handshake and every delivery
+    # (WebHook-Request-Origin); by default the host of ZROUTE_PUBLIC_BASE_URL.
+    webhook_origin: str | None = None
+    # The rate (requests per minute) asked for in the handshake; none asks for no limit.
+    webhook_request_rate: int | None = Field(default=None, gt=0)
 
     # Digests and reminders, in local time (Europe/Amsterdam).
     timezone: str = "Europe/Amsterdam"
@@ -58,3 +64,10 @@ class Settings(ServiceSettings):
     # The consultation overview sent to each programme's lead partner.
     overview_rhythm: Literal["daily", "weekly", "off"] = "weekly"
     overview_lapsing_within_days: int = 14
+
+    def sender_origin(self) -> str:
+        """WebHook-Request-Origin: the setting, else the public host, else the system."""
+        if self.webhook_origin:
+            return self.webhook_origin
+        host = urlparse(self.public_base_url).hostname if self.public_base_url else None
+        return host or self.system_name or "zroute-notifications"

@@ -49,8 +49,9 @@ async def add_subscription(conn: Conn, **values: Any) -> None:
     await conn.execute(
         """
         INSERT INTO nt_subscriptions (id, partner_id, url, bearer_token, signing_secret,
-                                      event_types, participant_refs, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                      event_types, participant_refs, created_at,
+                                      validated_at, allowed_rate)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
         """,
         values["id"],
         values["partner_id"],
@@ -60,6 +61,22 @@ async def add_subscription(conn: Conn, **values: Any) -> None:
         values["event_types"],
         values["participant_refs"],
         values["created_at"],
+        values["validated_at"],
+        values["allowed_rate"],
+    )
+
+
+async def lock_subscription(conn: Conn, subscription_id: UUID) -> asyncpg.Record | None:
+    """The subscription, locked until the transaction ends (pacing a granted rate across
+    several instances of the service)."""
+    return await conn.fetchrow(
+        "SELECT * FROM nt_subscriptions WHERE id = $1 FOR UPDATE", subscription_id
+    )
+
+
+async def record_request(conn: Conn, subscription_id: UUID, at: datetime) -> None:
+    await conn.execute(
+        "UPDATE nt_subscriptions SET last_request_at = $2 WHERE id = $1", subscription_id, at
     )
 
 

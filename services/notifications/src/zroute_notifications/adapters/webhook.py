@@ -1,6 +1,8 @@
 """Webhook delivery following the NL GOV guideline for CloudEvents webhooks.
 
-The CloudEvent is POSTed in structured mode with the subscription's bearer token and an
+A subscription's endpoint is first asked for its consent (the validation handshake,
+``OPTIONS``; see ``domain/handshake.py``). The CloudEvent is POSTed in structured mode
+with the subscription's bearer token, the sender's ``WebHook-Request-Origin`` and an
 HMAC-SHA256 signature over ``<timestamp>.<body>``; 2xx is delivered, 410 Gone ends the
 subscription, 429 and 5xx are tried again (honouring ``Retry-After``), other 4xx fail.
 """
@@ -15,6 +17,7 @@ import httpx
 from zroute_contract.envelope import CONTENT_TYPE
 from zroute_contract.events.codes import DeliveryFailure
 
+from zroute_notifications.domain import handshake
 from zroute_notifications.domain.delivery import (
     NOTIFICATION_HEADER,
     SIGNATURE_HEADER,
@@ -42,8 +45,23 @@ def retry_after(value: str | None) -> timedelta | None:
 
 
 class WebhookSender:
-    def __init__(self, timeout_s: float) -> None:
+    def __init__(self, timeout_s: float, *, origin: str, request_rate: int | None = None) -> None:
         self._timeout = timeout_s
+        self.origin = origin
+        self._request_rate = request_rate
+
+    async def validate(self, url: str) -> handshake.Granted | handshake.Refused:
+        """Ask the endpoint for its consent (the validation handshake)."""
+        headers = handshake.request_headers(self.origin, self._request_rate)
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout) as client:
+                response = await client.options(url, headers=headers)
+        except httpx.HTTPError as exc:
+            return handshake.Refused(
+                f"the endpoint could not be reached for the validation request "
+                f"({type(exc).__name__})"
+            )
+        return handshake.answer(response.status_code, response.headers, self.origin)
 
     async def post(
         self, url: str, body: bytes, *, token: str, secret: str, notification_id: str
@@ -53,6 +71,7 @@ class WebhookSender:
         headers = {
             "Content-Type": CONTENT_TYPE,
             "Authorization": f"Bearer {token}",
+            handshake.REQUEST_ORIGIN: self.origin,
             TIMESTAMP_HEADER: str(timestamp),
             SIGNATURE_HEADER: sign(secret, timestamp, body),
             NOTIFICATION_HEADER: notification_id,

@@ -3,6 +3,8 @@
 Every attempt ends in one of three ways: delivered, failed for good (with a
 ``DeliveryFailure`` reason), or to be tried again (after the policy's delay, or the
 receiver's ``Retry-After``). When the retries run out the last transient reason stands.
+A delivery held back by the rate a webhook endpoint granted is deferred: no attempt was
+made, so none is counted.
 """
 
 from __future__ import annotations
@@ -40,7 +42,14 @@ class TryAgain:
     retry_after: timedelta | None = None
 
 
-Outcome = Delivered | Failed | TryAgain
+@dataclass(frozen=True)
+class Deferred:
+    """Not sent: the endpoint's granted rate allows the next request only at ``until``."""
+
+    until: datetime
+
+
+Outcome = Delivered | Failed | TryAgain | Deferred
 
 
 def next_attempt(

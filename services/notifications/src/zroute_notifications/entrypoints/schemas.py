@@ -84,6 +84,12 @@ class SubscriptionOut(BaseModel):
     ended_reason: str | None
     created_at: datetime
     ended_at: datetime | None
+    validated_at: datetime = Field(
+        description="When the endpoint consented in the validation handshake."
+    )
+    allowed_rate: int | None = Field(
+        description="Requests per minute the endpoint granted; null for no limit."
+    )
 
     @classmethod
     def of(cls, row: Any) -> SubscriptionOut:

@@ -1,7 +1,8 @@
 """``/subscriptions``: webhook subscriptions (NL GOV CloudEvents webhooks).
 
 Partner staff manage their own partner's subscriptions; coordinators and operators
-any, including those of integrators (no partner). The signing secret is returned once.
+any, including those of integrators (no partner). A subscription exists only once its
+endpoint consented in the validation handshake; the signing secret is returned once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from zroute_runtime.auth import Role, ensure_partner_access
 from zroute_runtime.http_host import Runtime
 
 from zroute_notifications.adapters import directory
+from zroute_notifications.domain import handshake
 from zroute_notifications.entrypoints.deps import Anyone
 from zroute_notifications.entrypoints.schemas import (
     SubscriptionCreated,
@@ -60,6 +62,10 @@ def router(deps: Deps) -> APIRouter:
         refs = body.participant_refs
         if refs is not None and not all(is_participant_ref(r) for r in refs):
             raise HTTPException(422, "participant_refs must be participant references")
+        consent = await deps.webhooks.validate(str(body.url))
+        if isinstance(consent, handshake.Refused):
+            raise HTTPException(422, consent.reason)
+        now = runtime.clock.now()
         values = {
             "id": uuid.uuid4(),
             "partner_id": partner_id,
@@ -68,7 +74,9 @@ def router(deps: Deps) -> APIRouter:
             "signing_secret": secrets.token_urlsafe(32),
             "event_types": sorted(set(body.event_types)),
             "participant_refs": refs,
-            "created_at": runtime.clock.now(),
+            "created_at": now,
+            "validated_at": now,
+            "allowed_rate": consent.rate,
         }
         async with runtime.pool.acquire() as conn:
             await directory.add_subscription(conn, **values)

@@ -21,7 +21,8 @@ from zroute_runtime.unit_of_work import UnitOfWork
 from zroute_notifications.adapters import directory, store
 from zroute_notifications.adapters.readmodel import queries
 from zroute_notifications.adapters.rendering import Rendered
-from zroute_notifications.domain.delivery import Delivered, Failed, Outcome
+from zroute_notifications.domain.delivery import Deferred, Delivered, Failed, Outcome
+from zroute_notifications.domain.handshake import next_slot
 from zroute_notifications.domain.recipients import Recipient, participants_of, programme_partners
 from zroute_notifications.domain.rights import SubscriberFacts, refusal
 from zroute_notifications.domain.schedule import timer_payload
@@ -36,8 +37,12 @@ async def deliver(timer: DueTimer, uow: UnitOfWork, *, deps: Deps) -> None:
     if row is None or row["status"] != "pending":
         return  # sent, failed or re-sent meanwhile: this timer is stale
     attempts = row["attempts"] + 1
+    # The retry delay counts from the attempt, not from whenever the send returned: with
+    # a simulated clock that may have moved on meanwhile, the next attempt still falls due
+    # when the delay says.
+    attempted_at = uow.clock.now()
     outcome = await _attempt(uow, deps, row)
-    await outcomes.settle(uow, deps, row, attempts, outcome)
+    await outcomes.settle(uow, deps, row, attempts, outcome, attempted_at=attempted_at)
 
 
 async def _attempt(uow: UnitOfWork, deps: Deps, row: Any) -> Outcome:
@@ -79,6 +84,9 @@ async def _email_address(conn: Any, deps: Deps, row: Any) -> str | None:
 async def _webhook(uow: UnitOfWork, deps: Deps, row: Any) -> Outcome:
     conn = uow.conn
     sub = await directory.subscription(conn, row["subscription_id"])
+    if sub is not None and sub["allowed_rate"] is not None:
+        # Paced deliveries to one endpoint go one at a time, across instances too.
+        sub = await directory.lock_subscription(conn, sub["id"])
     if sub is None or not sub["active"]:
         gone = sub is not None and sub["ended_reason"] == "gone"
         reason = DeliveryFailure.WEBHOOK_GONE if gone else DeliveryFailure.NOT_AUTHORISED
@@ -88,6 +96,12 @@ async def _webhook(uow: UnitOfWork, deps: Deps, row: Any) -> Outcome:
     denied = refusal(await _facts(uow, deps, sub, envelope))
     if denied is not None:
         return Failed(DeliveryFailure.NOT_AUTHORISED, denied, retriable=False)
+    if sub["allowed_rate"] is not None:
+        now = uow.clock.now()
+        slot = next_slot(sub["last_request_at"], sub["allowed_rate"], now)
+        if slot > now:
+            return Deferred(slot)
+        await directory.record_request(conn, sub["id"], now)
     return await deps.webhooks.post(
         sub["url"],
         envelope.to_json(),

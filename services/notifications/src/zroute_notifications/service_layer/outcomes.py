@@ -16,7 +16,14 @@ from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_notifications.adapters import directory, store
 from zroute_notifications.adapters.rendering import Part
-from zroute_notifications.domain.delivery import Delivered, Failed, Outcome, TryAgain, next_attempt
+from zroute_notifications.domain.delivery import (
+    Deferred,
+    Delivered,
+    Failed,
+    Outcome,
+    TryAgain,
+    next_attempt,
+)
 from zroute_notifications.domain.matrix import Target
 from zroute_notifications.domain.recipients import OPERATOR, Recipient
 from zroute_notifications.service_layer.deps import Deps
@@ -57,8 +64,22 @@ def _common(row: Any, attempts: int) -> dict[str, Any]:
     }
 
 
-async def settle(uow: UnitOfWork, deps: Deps, row: Any, attempts: int, outcome: Outcome) -> None:
+async def settle(
+    uow: UnitOfWork,
+    deps: Deps,
+    row: Any,
+    attempts: int,
+    outcome: Outcome,
+    *,
+    attempted_at: datetime,
+) -> None:
+    """Record the attempt's outcome; a retry falls due its delay after ``attempted_at``."""
     conn, now = uow.conn, uow.clock.now()
+    if isinstance(outcome, Deferred):
+        await store.mark(conn, row["id"], due_at=outcome.until)
+        # The same timer, moved: the timer runner then keeps it pending.
+        await schedule_delivery(conn, row["id"], row["attempts"], outcome.until)
+        return
     if isinstance(outcome, Delivered):
         await store.mark(
             conn,
@@ -85,7 +106,7 @@ async def settle(uow: UnitOfWork, deps: Deps, row: Any, attempts: int, outcome: 
             outcome,
             attempts,
             s.delivery_retry_delays_s,
-            now,
+            attempted_at,
             timedelta(seconds=s.retry_after_max_s),
         )
         if when is not None:
