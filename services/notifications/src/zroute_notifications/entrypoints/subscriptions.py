@@ -43,6 +43,9 @@ def router(deps: Deps) -> APIRouter:
     async def subscribe(
         body: SubscriptionIn, principal: Anyone, runtime: Runtime
     ) -> SubscriptionCreated:
+        """Subscribe a webhook endpoint. The endpoint is asked for its consent first (the
+        validation handshake, ``OPTIONS`` with ``WebHook-Request-Origin``); without it the
+        answer is 422 with the reason and nothing is stored."""
         partner_id = body.partner_id
         if (
             partner_id is None
