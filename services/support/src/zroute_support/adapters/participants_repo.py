@@ -42,6 +42,19 @@ class CareSignal:
     consent_id: UUID | None
 
 
+def of_municipality(param: str) -> str:
+    """A SQL condition for a table with a ``participant_ref`` column: true when the query
+    parameter ``param`` (such as ``"$3"``) is NULL or is the participant's municipality.
+
+    Referrals, placements, preconditions and waiting entries have no municipality of their
+    own; this is how a list is limited to one municipality in the query itself.
+    """
+    return (
+        f"({param}::text IS NULL OR participant_ref IN"
+        f" (SELECT participant_ref FROM support_participants WHERE municipality = {param}))"
+    )
+
+
 def _consent(row: asyncpg.Record) -> Consent:
     return Consent(
         consent_id=row["consent_id"],

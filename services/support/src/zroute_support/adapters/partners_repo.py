@@ -92,10 +92,15 @@ class AgreementRepository:
             programme_id,
         )
 
-    async def for_programme(self, programme_id: str) -> list[Agreement]:
+    async def for_programme(
+        self, programme_id: str, *, municipality: str | None = None
+    ) -> list[Agreement]:
+        """The programme's versions, oldest first; with ``municipality``, only its own."""
         rows = await self.conn.fetch(
-            "SELECT * FROM support_agreements WHERE programme_id = $1 ORDER BY version",
+            "SELECT * FROM support_agreements WHERE programme_id = $1"
+            " AND ($2::text IS NULL OR municipality = $2) ORDER BY version",
             programme_id,
+            municipality,
         )
         return [_agreement(r) for r in rows]
 

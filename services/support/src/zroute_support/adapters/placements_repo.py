@@ -9,6 +9,7 @@ from uuid import UUID
 import asyncpg
 from zroute_contract.events.codes import CheckInOutcome, CheckInParty, ParticipationActivity
 
+from zroute_support.adapters.participants_repo import of_municipality
 from zroute_support.domain.placements import JobCoach, Placement, PlacementStatus, Workplace
 
 _ACTIVE = [PlacementStatus.OPEN.value, PlacementStatus.CONFIRMED.value]
@@ -58,17 +59,22 @@ class PlacementRepository:
         return _placement(row) if row else None
 
     async def list(
-        self, *, partner_id: str | None = None, programme_id: str | None = None
+        self,
+        *,
+        partner_id: str | None = None,
+        programme_id: str | None = None,
+        municipality: str | None = None,
     ) -> list[Placement]:
         rows = await self.conn.fetch(
-            """
+            f"""
             SELECT * FROM support_placements
             WHERE ($1::text IS NULL OR partner_id = $1 OR job_coach_partner_id = $1)
-              AND ($2::text IS NULL OR programme_id = $2)
+              AND ($2::text IS NULL OR programme_id = $2) AND {of_municipality("$3")}
             ORDER BY needed_by, placement_request_id
             """,
             partner_id,
             programme_id,
+            municipality,
         )
         return [_placement(r) for r in rows]
 

@@ -7,6 +7,7 @@ from uuid import UUID
 import asyncpg
 from zroute_contract.events.codes import LapseReason, PreconditionKind, Weekday
 
+from zroute_support.adapters.participants_repo import of_municipality
 from zroute_support.domain.preconditions import Precondition, PreconditionStatus
 
 
@@ -50,17 +51,22 @@ class PreconditionRepository:
         return [_precondition(r) for r in rows]
 
     async def list(
-        self, *, partner_id: str | None = None, programme_id: str | None = None
+        self,
+        *,
+        partner_id: str | None = None,
+        programme_id: str | None = None,
+        municipality: str | None = None,
     ) -> list[Precondition]:
         rows = await self.conn.fetch(
-            """
+            f"""
             SELECT * FROM support_preconditions
             WHERE ($1::text IS NULL OR partner_id = $1 OR arranged_by = $1)
-              AND ($2::text IS NULL OR programme_id = $2)
+              AND ($2::text IS NULL OR programme_id = $2) AND {of_municipality("$3")}
             ORDER BY participant_ref, kind
             """,
             partner_id,
             programme_id,
+            municipality,
         )
         return [_precondition(r) for r in rows]
 

@@ -16,6 +16,7 @@ from zroute_contract.events.codes import (
 )
 from zroute_contract.events.parts import ContactPersonRef
 
+from zroute_support.adapters.participants_repo import of_municipality
 from zroute_support.domain import referral_states
 from zroute_support.domain.referrals import Outcome, Referral
 
@@ -68,16 +69,22 @@ class ReferralRepository:
         return _referral(row) if row else None
 
     async def list(
-        self, *, partner_id: str | None = None, programme_id: str | None = None
+        self,
+        *,
+        partner_id: str | None = None,
+        programme_id: str | None = None,
+        municipality: str | None = None,
     ) -> list[Referral]:
         rows = await self.conn.fetch(
-            """
+            f"""
             SELECT * FROM support_referrals
             WHERE ($1::text IS NULL OR partner_id = $1) AND ($2::text IS NULL OR programme_id = $2)
+              AND {of_municipality("$3")}
             ORDER BY created_at, referral_id
             """,
             partner_id,
             programme_id,
+            municipality,
         )
         return [_referral(r) for r in rows]
 

@@ -10,6 +10,8 @@ from uuid import UUID, uuid4
 import asyncpg
 from zroute_contract.events.codes import PartnerCapability
 
+from zroute_support.adapters.participants_repo import of_municipality
+
 
 @dataclass(frozen=True)
 class WaitingEntry:
@@ -56,16 +58,22 @@ class WaitingList:
         return entry_id
 
     async def waiting(
-        self, *, programme_id: str | None = None, capability: str | None = None
+        self,
+        *,
+        programme_id: str | None = None,
+        capability: str | None = None,
+        municipality: str | None = None,
     ) -> list[WaitingEntry]:
         rows = await self.conn.fetch(
-            """
+            f"""
             SELECT * FROM support_waiting_list WHERE resolved_at IS NULL
               AND ($1::text IS NULL OR programme_id = $1) AND ($2::text IS NULL OR capability = $2)
+              AND {of_municipality("$3")}
             ORDER BY since, entry_id
             """,
             programme_id,
             capability,
+            municipality,
         )
         return [
             WaitingEntry(

@@ -28,3 +28,7 @@ class Conflict(DomainError):
 
 class TransitionNotAllowed(Conflict):
     """A referral status change its current status or the caller's side does not allow."""
+
+
+class Forbidden(DomainError):
+    """The caller may not see or touch this record (another municipality; answered 403)."""

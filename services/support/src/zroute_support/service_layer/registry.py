@@ -16,7 +16,7 @@ from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
 from zroute_support.domain.agreements import Agreement, AgreementTerms, overlapping, problems
-from zroute_support.domain.errors import Conflict, NotFound, Refused
+from zroute_support.domain.errors import Conflict, Forbidden, NotFound, Refused
 from zroute_support.domain.partners import Partner
 from zroute_support.service_layer.rules import Rules
 from zroute_support.service_layer.waiting import dispatch_waiting
@@ -78,15 +78,34 @@ def _recorded(agreement: Agreement) -> AgreementRecorded:
     )
 
 
-async def record_agreement(uow: UnitOfWork, rules: Rules, terms: AgreementTerms) -> Agreement:
-    """Record a new version, or refuse it with every problem found."""
+def _check_scope(scope: str | None, recorded: list[Agreement], terms: AgreementTerms) -> None:
+    """A caller limited to ``scope`` records only for its own municipality, and only in a
+    programme no other municipality has versions in."""
+    if scope is None:
+        return
+    if terms.municipality != scope:
+        raise Forbidden("you may record agreements for your own municipality only")
+    if any(a.terms.municipality != scope for a in recorded):
+        raise Forbidden("this programme's agreements belong to another municipality")
+
+
+async def record_agreement(
+    uow: UnitOfWork, rules: Rules, terms: AgreementTerms, *, scope: str | None = None
+) -> Agreement:
+    """Record a new version, or refuse it with every problem found.
+
+    ``scope`` is the municipality the caller is limited to (None: not limited); it is
+    checked under the programme's lock, so no version of another municipality slips in
+    between the check and the write.
+    """
     repo = AgreementRepository(uow.conn)
     await repo.lock_programme(terms.programme_id)
+    recorded = await repo.for_programme(terms.programme_id)
+    _check_scope(scope, recorded, terms)
     partners = {p.partner_id: p for p in await PartnerRepository(uow.conn).all()}
     found = problems(terms, partners)
     if found:
         raise Refused("the agreement cannot be recorded", found)
-    recorded = await repo.for_programme(terms.programme_id)
     clash = overlapping(terms, recorded)
     if clash:
         versions = ", ".join(str(v) for v in clash)
@@ -102,15 +121,25 @@ async def record_agreement(uow: UnitOfWork, rules: Rules, terms: AgreementTerms)
 
 
 async def end_agreement(
-    uow: UnitOfWork, programme_id: str, version: int, valid_until: date
+    uow: UnitOfWork,
+    programme_id: str,
+    version: int,
+    valid_until: date,
+    *,
+    scope: str | None = None,
 ) -> Agreement:
-    """Limit a version's period (so a successor can start); the change is an event too."""
+    """Limit a version's period (so a successor can start); the change is an event too.
+
+    ``scope`` is the municipality the caller is limited to (None: not limited).
+    """
     repo = AgreementRepository(uow.conn)
     await repo.lock_programme(programme_id)
     recorded = await repo.for_programme(programme_id)
     agreement = next((a for a in recorded if a.version == version), None)
     if agreement is None:
         raise NotFound(f"programme {programme_id} has no agreement version {version}")
+    if scope is not None and agreement.terms.municipality != scope:
+        raise Forbidden("this agreement belongs to another municipality")
     if valid_until < agreement.terms.valid_from:
         raise Refused("valid_until is before the version's valid_from")
     current = agreement.terms.valid_until

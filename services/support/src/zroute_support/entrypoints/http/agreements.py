@@ -1,4 +1,8 @@
-"""``/programmes/{programme_id}/agreements``: task-division agreements (lesson L2)."""
+"""``/programmes/{programme_id}/agreements``: task-division agreements (lesson L2).
+
+A caseworker or coordinator whose token names a municipality sees and records the
+versions of that municipality only (see ``deps.own_municipality``).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,14 @@ from zroute_runtime.http_host import Runtime
 from zroute_support.adapters.partners_repo import AgreementRepository
 from zroute_support.domain.agreements import Agreement, AgreementTerms, in_force
 from zroute_support.domain.errors import NotFound
-from zroute_support.entrypoints.http.deps import Anyone, Coordinator, DomainErrorRoute, RulesDep
+from zroute_support.entrypoints.http.deps import (
+    Anyone,
+    Coordinator,
+    DomainErrorRoute,
+    RulesDep,
+    ensure_municipality,
+    own_municipality,
+)
 from zroute_support.service_layer import registry
 from zroute_support.service_layer.rules import local_date
 
@@ -73,9 +84,14 @@ class ResponsibleOut(BaseModel):
 
 @router.post("/agreements", status_code=201)
 async def record(
-    programme_id: ProgrammeId, body: AgreementIn, _: Coordinator, runtime: Runtime, rules: RulesDep
+    programme_id: ProgrammeId,
+    body: AgreementIn,
+    principal: Coordinator,
+    runtime: Runtime,
+    rules: RulesDep,
 ) -> AgreementOut:
-    """Record a new version; 422 lists every problem, 409 names overlapping versions."""
+    """Record a new version; 422 lists every problem, 409 names overlapping versions, 403
+    when the version or the programme is another municipality's."""
     terms = AgreementTerms(
         programme_id=programme_id,
         municipality=body.municipality,
@@ -85,44 +101,55 @@ async def record(
         assignments=tuple((a.task, a.partner_id) for a in body.assignments),
     )
     async with runtime.uow(MessageContext.new()) as uow:
-        agreement = await registry.record_agreement(uow, rules, terms)
+        agreement = await registry.record_agreement(
+            uow, rules, terms, scope=own_municipality(principal)
+        )
         await uow.commit()
     return AgreementOut.of(agreement)
 
 
 @router.post("/agreements/{version}/end")
 async def end(
-    programme_id: ProgrammeId, version: int, body: EndIn, _: Coordinator, runtime: Runtime
+    programme_id: ProgrammeId, version: int, body: EndIn, principal: Coordinator, runtime: Runtime
 ) -> AgreementOut:
     """Set the last day of a version, so that a successor can take over."""
     async with runtime.uow(MessageContext.new()) as uow:
-        agreement = await registry.end_agreement(uow, programme_id, version, body.valid_until)
+        agreement = await registry.end_agreement(
+            uow, programme_id, version, body.valid_until, scope=own_municipality(principal)
+        )
         await uow.commit()
     return AgreementOut.of(agreement)
 
 
 @router.get("/agreements")
-async def versions(programme_id: ProgrammeId, _: Anyone, runtime: Runtime) -> list[AgreementOut]:
+async def versions(
+    programme_id: ProgrammeId, principal: Anyone, runtime: Runtime
+) -> list[AgreementOut]:
+    """All versions; a caller limited to a municipality gets that municipality's only."""
     async with runtime.pool.acquire() as conn:
-        return [
-            AgreementOut.of(a) for a in await AgreementRepository(conn).for_programme(programme_id)
-        ]
+        found = await AgreementRepository(conn).for_programme(
+            programme_id, municipality=own_municipality(principal)
+        )
+    return [AgreementOut.of(a) for a in found]
 
 
 @router.get("/responsible")
 async def responsible(
     programme_id: ProgrammeId,
     task: RouteTask,
-    _: Anyone,
+    principal: Anyone,
     runtime: Runtime,
     on: Annotated[date | None, Query(description="The day; today when absent.")] = None,
 ) -> ResponsibleOut:
     """Who is responsible for ``task`` on a day, under the version in force then."""
     day = on or local_date(runtime.clock.now())
     async with runtime.pool.acquire() as conn:
+        # All versions, not the caller's only: another municipality's version in force
+        # answers 403, not a misleading 404.
         agreement = in_force(await AgreementRepository(conn).for_programme(programme_id), day)
     if agreement is None:
         raise NotFound(f"no agreement of {programme_id} is in force on {day}")
+    ensure_municipality(principal, agreement.terms.municipality, "agreement")
     partner_id = agreement.responsible_for(task)
     assert partner_id is not None  # a recorded agreement names every task
     return ResponsibleOut(

@@ -1,10 +1,12 @@
-"""What the routers share: rules, roles, the domain-error translation, the caller's side."""
+"""What the routers share: rules, roles, the domain-error translation, the caller's side
+and the partner or municipality a caller is limited to."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends, HTTPException, Request, Response, status
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -13,10 +15,11 @@ from zroute_runtime.auth import Principal, Role, require_roles
 from zroute_runtime.http import error_body
 from zroute_runtime.http_host import get_runtime
 
-from zroute_support.domain.errors import Conflict, DomainError, NotFound, Refused
+from zroute_support.domain.errors import Conflict, DomainError, Forbidden, NotFound, Refused
+from zroute_support.service_layer import lookups
 from zroute_support.service_layer.rules import Rules
 
-_STATUS = {NotFound: 404, Refused: 422, Conflict: 409}
+_STATUS = {NotFound: 404, Refused: 422, Conflict: 409, Forbidden: 403}
 
 
 class DomainErrorRoute(APIRoute):
@@ -55,6 +58,41 @@ def own_partner(principal: Principal) -> str | None:
     if principal.has_any_role(Role.COORDINATOR, Role.OPERATOR, Role.CASEWORKER):
         return None
     return principal.partner_id
+
+
+def own_municipality(principal: Principal) -> str | None:
+    """The municipality whose records a caller is limited to; None when not limited.
+
+    Caseworkers and coordinators work for the municipality their token names (none named:
+    the whole programme). Any token holding one of those roles is limited, whatever else
+    it holds, so a case-work role never reaches beyond its municipality. Operators run the
+    platform, and partner staff are limited by their partner instead: a partner may serve
+    several municipalities and sees its own records in all of them.
+    """
+    if principal.has_any_role(Role.CASEWORKER, Role.COORDINATOR):
+        return principal.municipality
+    return None
+
+
+def ensure_municipality(principal: Principal, municipality: str, what: str = "record") -> None:
+    """403 (:class:`Forbidden`) when ``municipality`` is not the caller's own."""
+    own = own_municipality(principal)
+    if own is not None and own != municipality:
+        raise Forbidden(f"this {what} belongs to another municipality")
+
+
+async def ensure_participant_municipality(
+    principal: Principal, conn: asyncpg.Connection, participant_ref: str, what: str = "record"
+) -> None:
+    """403 when the participant a record is about belongs to another municipality.
+
+    Referrals, placements and preconditions carry no municipality of their own: theirs is
+    the participant's, so a participant who moves takes the records along.
+    """
+    if own_municipality(principal) is None:
+        return  # nothing to compare: skip the look-up
+    who = await lookups.participant(conn, participant_ref)
+    ensure_municipality(principal, who.municipality, what)
 
 
 def side_of(principal: Principal, partner_id: str) -> ReferralSide:

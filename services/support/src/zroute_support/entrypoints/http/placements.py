@@ -1,12 +1,14 @@
 """``/placements``: placement requests, confirmed workplaces, job coaches and check-ins
 (lessons L4, L8). Partner staff see the placements of their partner (as participation
-partner or as job coach's partner) only."""
+partner or as job coach's partner) only; caseworkers and coordinators whose token names a
+municipality see and act on the placements of that municipality's participants only."""
 
 from __future__ import annotations
 
 from datetime import date
 from uuid import UUID
 
+import asyncpg
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from zroute_contract.events.codes import CheckInOutcome, CheckInParty, ParticipationActivity
@@ -19,7 +21,14 @@ from zroute_runtime.http_host import Runtime
 from zroute_support.adapters.placements_repo import PlacementRepository
 from zroute_support.domain.errors import NotFound
 from zroute_support.domain.placements import Placement, PlacementStatus, Workplace
-from zroute_support.entrypoints.http.deps import Anyone, DomainErrorRoute, RulesDep, own_partner
+from zroute_support.entrypoints.http.deps import (
+    Anyone,
+    DomainErrorRoute,
+    RulesDep,
+    ensure_participant_municipality,
+    own_municipality,
+    own_partner,
+)
 from zroute_support.service_layer import placements as service
 from zroute_support.service_layer.rules import local_date
 
@@ -91,7 +100,10 @@ class PlacementOut(BaseModel):
 _LATER = {"employer_id", "location_id", "starts_on", "ends_on", "job_coach"}
 
 
-def _may_see(principal: Principal, placement: Placement) -> None:
+async def _may_see(principal: Principal, conn: asyncpg.Connection, placement: Placement) -> None:
+    """403 unless the caller may see the placement: its municipality, and for partner staff
+    its participation or job-coach partner."""
+    await _in_municipality(principal, conn, placement)
     own = own_partner(principal)
     if own is None:
         return
@@ -100,13 +112,21 @@ def _may_see(principal: Principal, placement: Placement) -> None:
         ensure_partner_access(principal, placement.partner_id or "-")
 
 
+async def _in_municipality(
+    principal: Principal, conn: asyncpg.Connection, placement: Placement
+) -> None:
+    await ensure_participant_municipality(principal, conn, placement.participant_ref, "placement")
+
+
 @router.get("")
 async def list_placements(
     principal: Anyone, runtime: Runtime, programme_id: ProgrammeId | None = None
 ) -> list[PlacementOut]:
     async with runtime.pool.acquire() as conn:
         found = await PlacementRepository(conn).list(
-            partner_id=own_partner(principal), programme_id=programme_id
+            partner_id=own_partner(principal),
+            programme_id=programme_id,
+            municipality=own_municipality(principal),
         )
     return [PlacementOut.of(p) for p in found]
 
@@ -115,9 +135,9 @@ async def list_placements(
 async def read(request_id: UUID, principal: Anyone, runtime: Runtime) -> PlacementOut:
     async with runtime.pool.acquire() as conn:
         placement = await PlacementRepository(conn).get(request_id, for_update=False)
-    if placement is None:
-        raise NotFound(f"unknown placement request {request_id}")
-    _may_see(principal, placement)
+        if placement is None:
+            raise NotFound(f"unknown placement request {request_id}")
+        await _may_see(principal, conn, placement)
     return PlacementOut.of(placement)
 
 
@@ -128,6 +148,7 @@ async def confirm(
     """The participation partner confirms the workplace; the job coach is assigned with it."""
     async with runtime.uow(MessageContext.new()) as uow:
         placement = await service.load(uow, request_id)
+        await _in_municipality(principal, uow.conn, placement)
         ensure_partner_access(principal, placement.partner_id or "-")
         workplace = Workplace(
             employer_id=body.employer_id,
@@ -150,6 +171,7 @@ async def decline(
     """The partner cannot offer a workplace: the next capable partner gets the request."""
     async with runtime.uow(MessageContext.new()) as uow:
         placement = await service.load(uow, request_id)
+        await _in_municipality(principal, uow.conn, placement)
         ensure_partner_access(principal, placement.partner_id or "-")
         await service.decline(uow, rules, placement, body.reason)
         await uow.commit()
@@ -163,7 +185,7 @@ async def assign_job_coach(
     """Hand the placement over to another job coach."""
     async with runtime.uow(MessageContext.new()) as uow:
         placement = await service.load(uow, request_id)
-        _may_see(principal, placement)
+        await _may_see(principal, uow.conn, placement)
         today = local_date(uow.clock.now())
         coach = await service.job_coach_for(uow, placement, body.staff_ref, body.partner_id, today)
         placement.assign_job_coach(coach, today)
@@ -179,7 +201,7 @@ async def check_in(
     """A job-coach check-in with the participant or the employer."""
     async with runtime.uow(MessageContext.new()) as uow:
         placement = await service.load(uow, request_id)
-        _may_see(principal, placement)
+        await _may_see(principal, uow.conn, placement)
         await service.check_in(uow, placement, body.party, body.held_on, body.outcome)
         await uow.commit()
     return PlacementOut.of(placement)

@@ -1,4 +1,8 @@
-"""``/preconditions``: childcare and transport tasks (lesson L14)."""
+"""``/preconditions``: childcare and transport tasks (lesson L14).
+
+Partner staff see and act on their own partner's tasks; caseworkers and coordinators whose
+token names a municipality on the tasks of that municipality's participants only.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,26 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
+import asyncpg
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from zroute_contract.events.codes import LapseReason, PreconditionKind, Weekday
 from zroute_contract.events.parts import UniqueTuple
 from zroute_contract.types import PartnerId, ProgrammeId
-from zroute_runtime.auth import ensure_partner_access
+from zroute_runtime.auth import Principal, ensure_partner_access
 from zroute_runtime.context import MessageContext
 from zroute_runtime.http_host import Runtime
 
 from zroute_support.adapters.preconditions_repo import PreconditionRepository
 from zroute_support.domain.errors import Refused
 from zroute_support.domain.preconditions import Precondition, PreconditionStatus
-from zroute_support.entrypoints.http.deps import Anyone, DomainErrorRoute, own_partner
+from zroute_support.entrypoints.http.deps import (
+    Anyone,
+    DomainErrorRoute,
+    ensure_participant_municipality,
+    own_municipality,
+    own_partner,
+)
 from zroute_support.service_layer import preconditions as service
 
 router = APIRouter(prefix="/preconditions", tags=["preconditions"], route_class=DomainErrorRoute)
@@ -59,20 +70,36 @@ class LapseIn(BaseModel):
     lapsed_on: date
 
 
-def _check(principal, precondition: Precondition) -> None:
+async def _check(
+    principal: Principal, conn: asyncpg.Connection, precondition: Precondition
+) -> None:
+    """403 unless the caller may act on the task: its municipality, and for partner staff
+    the partner that holds or arranged it."""
+    await _in_municipality(principal, conn, precondition)
     if own_partner(principal) is not None:
         partner = precondition.arranged_by or precondition.partner_id
         ensure_partner_access(principal, partner or "-")
+
+
+async def _in_municipality(
+    principal: Principal, conn: asyncpg.Connection, precondition: Precondition
+) -> None:
+    await ensure_participant_municipality(
+        principal, conn, precondition.participant_ref, "precondition"
+    )
 
 
 @router.get("")
 async def list_preconditions(
     principal: Anyone, runtime: Runtime, programme_id: ProgrammeId | None = None
 ) -> list[PreconditionOut]:
-    """Partner staff see the tasks of their own partner only."""
+    """Partner staff see the tasks of their own partner only; caseworkers and coordinators
+    limited to a municipality the tasks of its participants."""
     async with runtime.pool.acquire() as conn:
         found = await PreconditionRepository(conn).list(
-            partner_id=own_partner(principal), programme_id=programme_id
+            partner_id=own_partner(principal),
+            programme_id=programme_id,
+            municipality=own_municipality(principal),
         )
     return [PreconditionOut.of(p) for p in found]
 
@@ -84,6 +111,7 @@ async def arrange(
     """Record the arrangement: by which partner, from and until, which weekdays."""
     async with runtime.uow(MessageContext.new()) as uow:
         precondition = await service.load(uow, precondition_id)
+        await _in_municipality(principal, uow.conn, precondition)
         own = own_partner(principal)
         if own is not None:
             ensure_partner_access(principal, precondition.partner_id or "-")
@@ -111,7 +139,7 @@ async def lapse(
     """The partner or the participant stopped: planning hears it lapsed."""
     async with runtime.uow(MessageContext.new()) as uow:
         precondition = await service.load(uow, precondition_id)
-        _check(principal, precondition)
+        await _check(principal, uow.conn, precondition)
         if precondition.status is not PreconditionStatus.ARRANGED:
             raise Refused(f"a precondition that is {precondition.status.value} cannot lapse")
         await service.lapse(uow, precondition, body.reason, body.lapsed_on)

@@ -1,7 +1,8 @@
 """``/referrals``: closed-loop care referrals (lesson L5).
 
 Partner staff see and act on their own partner's referrals only, as the care partner;
-caseworkers and coordinators act as the referrer and see the programme.
+caseworkers and coordinators act as the referrer and see the programme, or only the
+participants of their municipality when their token names one.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from zroute_support.entrypoints.http.deps import (
     DomainErrorRoute,
     Referrer,
     RulesDep,
+    ensure_municipality,
+    ensure_participant_municipality,
+    own_municipality,
     own_partner,
     side_of,
 )
@@ -58,7 +62,8 @@ async def list_referrals(
     programme_id: ProgrammeId | None = None,
     partner_id: PartnerId | None = None,
 ) -> list[ReferralOut]:
-    """Partner staff get their own partner's referrals only; others the programme."""
+    """Partner staff get their own partner's referrals only; caseworkers and coordinators
+    limited to a municipality that municipality's; others the programme."""
     own = own_partner(principal)
     if own is not None:
         if partner_id is not None:
@@ -66,7 +71,9 @@ async def list_referrals(
         partner_id = own
     async with runtime.pool.acquire() as conn:
         found = await ReferralRepository(conn).list(
-            partner_id=partner_id, programme_id=programme_id
+            partner_id=partner_id,
+            programme_id=programme_id,
+            municipality=own_municipality(principal),
         )
     return [ReferralOut.of(r) for r in found]
 
@@ -75,8 +82,9 @@ async def list_referrals(
 async def read(referral_id: UUID, principal: Anyone, runtime: Runtime) -> ReferralOut:
     async with runtime.pool.acquire() as conn:
         referral = await ReferralRepository(conn).get(referral_id)
-    if referral is None:
-        raise NotFound(f"unknown referral {referral_id}")
+        if referral is None:
+            raise NotFound(f"unknown referral {referral_id}")
+        await ensure_participant_municipality(principal, conn, referral.participant_ref, "referral")
     if own_partner(principal) is not None:
         ensure_partner_access(principal, referral.partner_id)
     return ReferralOut.of(referral)
@@ -86,9 +94,11 @@ async def read(referral_id: UUID, principal: Anyone, runtime: Runtime) -> Referr
 async def request(
     body: ReferralIn, principal: Referrer, runtime: Runtime, rules: RulesDep, response: Response
 ) -> RequestedOut:
-    """A caseworker's referral; only under a care-referral consent on record (422 without)."""
+    """A caseworker's referral; only under a care-referral consent on record (422 without),
+    and only for a participant of the caller's municipality when the token names one (403)."""
     async with runtime.uow(MessageContext.new()) as uow:
         who = await lookups.participant(uow.conn, body.participant_ref)
+        ensure_municipality(principal, who.municipality, "participant")
         if not who.active:
             raise Refused("the participant has left the route")
         day = local_date(uow.clock.now())
@@ -145,6 +155,9 @@ async def _act(
 ) -> ReferralOut:
     async with runtime.uow(MessageContext.new()) as uow:
         referral = await service.load(uow, referral_id)
+        await ensure_participant_municipality(
+            principal, uow.conn, referral.participant_ref, "referral"
+        )
         if own_partner(principal) is not None:
             ensure_partner_access(principal, referral.partner_id)
         side = side_of(principal, referral.partner_id)

@@ -1,13 +1,18 @@
-"""``/waiting-list``: referrals and placements no partner could take, with the reason."""
+"""``/waiting-list``: referrals and placements no partner could take, with the reason.
+
+A caseworker or coordinator whose token names a municipality sees that municipality's
+participants only.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
-from zroute_runtime.auth import Role, require_roles
+from zroute_runtime.auth import Principal, Role, require_roles
 from zroute_runtime.http_host import Runtime
 
 from zroute_support.adapters.placements_repo import PlacementRepository
@@ -15,14 +20,13 @@ from zroute_support.adapters.preconditions_repo import PreconditionRepository
 from zroute_support.adapters.waiting_repo import WaitingList
 from zroute_support.domain.placements import PlacementStatus
 from zroute_support.domain.preconditions import PreconditionStatus
-from zroute_support.entrypoints.http.deps import DomainErrorRoute
+from zroute_support.entrypoints.http.deps import DomainErrorRoute, own_municipality
 
-router = APIRouter(
-    prefix="/waiting-list",
-    tags=["waiting-list"],
-    route_class=DomainErrorRoute,
-    dependencies=[Depends(require_roles(Role.COORDINATOR, Role.CASEWORKER, Role.OPERATOR))],
-)
+router = APIRouter(prefix="/waiting-list", tags=["waiting-list"], route_class=DomainErrorRoute)
+
+Reader = Annotated[
+    Principal, Depends(require_roles(Role.COORDINATOR, Role.CASEWORKER, Role.OPERATOR))
+]
 
 
 class WaitingOut(BaseModel):
@@ -36,12 +40,21 @@ class WaitingOut(BaseModel):
 
 
 @router.get("")
-async def waiting(runtime: Runtime, programme_id: str | None = None) -> list[WaitingOut]:
+async def waiting(
+    principal: Reader, runtime: Runtime, programme_id: str | None = None
+) -> list[WaitingOut]:
     """Everything waiting for a partner, with the reason, oldest first."""
+    municipality = own_municipality(principal)
     async with runtime.pool.acquire() as conn:
-        entries = await WaitingList(conn).waiting(programme_id=programme_id)
-        placements = await PlacementRepository(conn).list(programme_id=programme_id)
-        preconditions = await PreconditionRepository(conn).list(programme_id=programme_id)
+        entries = await WaitingList(conn).waiting(
+            programme_id=programme_id, municipality=municipality
+        )
+        placements = await PlacementRepository(conn).list(
+            programme_id=programme_id, municipality=municipality
+        )
+        preconditions = await PreconditionRepository(conn).list(
+            programme_id=programme_id, municipality=municipality
+        )
     found = [
         WaitingOut(
             kind=e.kind,
