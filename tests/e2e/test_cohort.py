@@ -24,11 +24,17 @@ from zroute_demo.system import DemoConfig, System
 from zroute_demo.webhooks import WebhookReceiver
 from zroute_runtime.privacy import is_valid_bsn
 
-from tests.helpers import capture, free_port
+from tests.helpers import capture, free_port, wait_for
 
 NINE_DIGITS = re.compile(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])")
 CARE_CATEGORIES = ("physical_care", "mental_health_care", "debt_finance")
 SMALL_TARGETS = {"total": 60, "language": 30, "participation": 10, "knm": 5, "map": 5}
+ROUTE_COMPLETED = "nl.zroute.planning.route-completed.v1"
+
+
+def route_completed_subjects(webhook: WebhookReceiver) -> set[str]:
+    """The participants whose completed route the case system's webhook has accepted."""
+    return {e["subject"] for e in list(webhook.accepted) if e["type"] == ROUTE_COMPLETED}
 
 
 def privacy_findings(scenario: Scenario, texts: list[tuple[str, str]]) -> list[str]:
@@ -99,6 +105,20 @@ async def test_a_small_cohort_goes_through_the_whole_route_and_leaks_nothing(
                 check(await scenario.coordinator("planning").get(f"/participants/{p.ref}/plan"))
                 for p in scenario.people
             ]
+            # The webhook deliveries run on notifications' timers after the route-completed
+            # events were handled, which settle() does not see, and the last routes close
+            # right before run() returns: wait for every completed route's delivery before
+            # the system is stopped (stopping drops a delivery not yet made).
+            closed = {
+                p.ref
+                for p, plan in zip(scenario.people, plans, strict=True)
+                if plan["status"] == "completed"
+            }
+            await wait_for(
+                lambda: route_completed_subjects(webhook) >= closed,
+                timeout=30,
+                what="the case system's webhook to receive every completed route",
+            )
             mails = mailbox.count
         finally:
             depths = await system.queue_depths()
@@ -117,9 +137,7 @@ async def test_a_small_cohort_goes_through_the_whole_route_and_leaks_nothing(
     }  # declined, re-routed, done
     assert mails > 0
     # The case system's webhook got every completed route, signed and authorised.
-    completed = [
-        e for e in webhook.accepted if e["type"] == "nl.zroute.planning.route-completed.v1"
-    ]
+    completed = [e for e in webhook.accepted if e["type"] == ROUTE_COMPLETED]
     assert sorted(e["subject"] for e in completed) == sorted(p.ref for p in scenario.people)
     assert webhook.refused == 0
     types = {json.loads(m.body)["type"].split(".")[3] for m in bus.messages}

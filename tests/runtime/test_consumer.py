@@ -205,7 +205,8 @@ async def test_stopping_the_service_finishes_the_message_in_hand(amqp_connection
     stopping = asyncio.create_task(runtime.stop())
     await wait_for(lambda: runtime.stopping, what="shutdown to begin")
     later = registered()  # arrives while shutting down: must be left for the next instance
-    await send(amqp_connection, settings, event_body(later)[1])
+    later_body = event_body(later)[1]
+    await send(amqp_connection, settings, later_body)
     assert not stopping.done()  # shutdown waits for the handler in hand
     release.set()
     await asyncio.wait_for(stopping, 30)
@@ -226,9 +227,17 @@ async def test_stopping_the_service_finishes_the_message_in_hand(amqp_connection
         )
     finally:
         await conn.close()
+    # Only the later one is left, intact. If it had been pushed to the stopping consumer, the
+    # quorum queue takes it back when that connection closes, a moment after close-ok.
     channel = await amqp_connection.channel()
-    queue = await channel.declare_queue(settings.name("probe"), passive=True)
-    assert queue.declaration_result.message_count == 1  # only the later one, intact
+
+    async def only_the_later_one_waits() -> bool:
+        queue = await channel.declare_queue(settings.name("probe"), passive=True)
+        return queue.declaration_result.message_count == 1
+
+    await wait_for(only_the_later_one_waits, what="the later message back in the queue")
+    message = await (await channel.get_queue(settings.name("probe"))).get(no_ack=True)
+    assert message.body == later_body
 
 
 async def asyncpg_connect(runtime):

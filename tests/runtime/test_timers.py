@@ -130,3 +130,43 @@ async def test_a_handler_may_reschedule_its_own_timer_for_a_next_reminder(pool, 
         clock.advance(timedelta(days=7))
         await run.fire_due()
     assert len(fired_at) == 3
+
+
+async def test_advancing_the_clock_returns_only_when_every_due_timer_is_committed(
+    pool, clock: SimulatedClock
+):
+    """The background loop and an explicit advance share one round: a timer the loop is
+    firing when the clock is moved is finished and committed before ``advance`` returns
+    (SKIP LOCKED alone would let ``advance`` pass it by and return early)."""
+    entered, release = asyncio.Event(), asyncio.Event()
+    record = timer_recorder("loop")
+
+    async def slow_then_record(timer, uow) -> None:
+        if timer.key == "in-flight":
+            entered.set()
+            await release.wait()
+        await record(timer, uow)
+
+    running = TimerRunner(
+        pool,
+        clock=clock,
+        handlers={"probe-reminder": slow_then_record},
+        uow_factory=lambda ctx: UnitOfWork(pool, source=SOURCE, clock=clock, context=ctx),
+        service="probe",
+        poll_interval=0.05,
+    )
+    await schedule(pool, clock, "in-flight", timedelta(0))
+    await schedule(pool, clock, "next-day", timedelta(days=1))
+    running.start()
+    try:
+        await asyncio.wait_for(entered.wait(), 15)  # the loop holds "in-flight"
+        advancing = asyncio.create_task(running.advance(lambda: clock.advance(timedelta(days=1))))
+        done, _ = await asyncio.wait({advancing}, timeout=0.5)
+        assert not done, "advance returned while a due timer was still being fired"
+        assert clock.now() < (await pool.fetchval("SELECT max(due_at) FROM zr_timers"))
+        release.set()
+        await asyncio.wait_for(advancing, 15)
+        assert sorted(key for key, _ in await fired(pool)) == ["in-flight", "next-day"]
+    finally:
+        release.set()
+        await running.stop()

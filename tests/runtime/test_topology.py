@@ -32,11 +32,14 @@ async def test_a_message_whose_consumer_keeps_dying_is_dead_lettered_by_the_deli
     exchange = await channel.get_exchange(topology.exchange)
     await exchange.publish(aio_pika.Message(b"crash-me"), "intake.participant.registered")
 
+    dlq = await channel.get_queue(topology.dead_letter_queue)
     deliveries = 0
 
-    async def take_and_die() -> bool:
+    async def take_and_die():
         """Receive the message and close the channel without settling it: what a
-        consumer process killed mid-message does (the same on RabbitMQ 3.10 and 4.x)."""
+        consumer process killed mid-message does (the same on RabbitMQ 3.10 and 4.x).
+        Done once the message is in the dead-letter queue: an empty queue alone may be
+        the message still on its way back from the closed channel."""
         nonlocal deliveries
         dying = await amqp_connection.channel()
         queue = await dying.get_queue(topology.queue)
@@ -44,11 +47,9 @@ async def test_a_message_whose_consumer_keeps_dying_is_dead_lettered_by_the_deli
         if message is not None:
             deliveries += 1
         await dying.close()
-        return message is None and deliveries > 0
+        return await dlq.get(fail=False)
 
-    await wait_for(take_and_die, what="the delivery limit to take the message away")
-    dlq = await channel.get_queue(topology.dead_letter_queue)
-    dead = await wait_for(lambda: dlq.get(fail=False), what="the dead letter")
+    dead = await wait_for(take_and_die, what="the delivery limit to dead-letter the message")
     assert dead.body == b"crash-me"
     assert dead.headers["x-death"][0]["reason"] == "delivery_limit"
     assert deliveries == 3  # the first delivery and two redeliveries

@@ -254,8 +254,8 @@ class ServiceRuntime:
         """Move a simulated clock and fire what fell due (demo and tests)."""
         if not isinstance(self.clock, SimulatedClock):
             raise RuntimeError("the clock is not simulated")
-        self.clock.advance(delta)
-        await self.timers.fire_due()
+        clock = self.clock
+        await self.timers.advance(lambda: clock.advance(delta))
         self.relay.wake()
 
 

@@ -16,6 +16,7 @@ Due-ness is read from the service's clock, so a simulated clock moves timers too
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -102,6 +103,9 @@ class TimerRunner:
         self._uow_factory = uow_factory
         self._service = service
         self._batch_size = batch_size
+        # One round of firing at a time in this process: the background loop's and an
+        # explicit one's (advance_clock), so the latter returns only when all is committed.
+        self._round = asyncio.Lock()
         self._metrics = metrics or Metrics(service)
         self._loop = PollingLoop(
             f"timers-{service}", self.fire_due, poll_interval, "timer_runner_error"
@@ -113,6 +117,21 @@ class TimerRunner:
 
     async def fire_due(self) -> int:
         """Fire every timer due now; returns how many fired."""
+        async with self._round:
+            return await self._fire_all()
+
+    async def advance(self, move: Callable[[], object]) -> int:
+        """Call ``move`` (which moves a simulated clock) while no timer of this runner is
+        firing, then fire what fell due; returns how many fired.
+
+        Without the shared round, the background loop could hold a due timer (skipped by
+        ``SKIP LOCKED`` here) that is still uncommitted when this returns, or a handler
+        could read the clock half-way through a move."""
+        async with self._round:
+            move()
+            return await self._fire_all()
+
+    async def _fire_all(self) -> int:
         fired = 0
         while True:
             count = await self._fire_one()
