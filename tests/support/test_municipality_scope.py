@@ -464,3 +464,51 @@ async def test_partner_staff_stay_limited_to_their_partner_across_the_municipali
         # another partner's staff still get nothing of care-a's
         assert ok(await kids.get("/referrals")) == []
         assert (await kids.get(f"/referrals/{towns[AMSTERDAM].referral_id}")).status_code == 403
+
+
+async def test_a_limited_coordinator_manages_only_partners_serving_its_municipality_alone(
+    scenario, clients, towns
+):
+    coordinator = clients(Role.COORDINATOR, municipality=AMSTERDAM)
+
+    def profile(*municipalities: str) -> dict:
+        return {
+            "organisation": "Buurtwerk West",
+            "municipalities": list(municipalities),
+            "capabilities": ["participation_workplaces"],
+            "contact_points": [{"channel": "email", "address": "desk@buurtwerk.example"}],
+        }
+
+    before = await stored(scenario)
+    # The scenario's partners serve both municipalities: a change would reach Utrecht too.
+    shared = (await coordinator.get("/partners/care-a")).json()
+    keys = ("organisation", "municipalities", "capabilities", "capacity", "contact_points")
+    shared_change = {k: shared[k] for k in keys} | {"active": False}
+    refused_for_municipality(await coordinator.put("/partners/care-a", json=shared_change))
+    # Registering a partner for the other municipality, or for both, is refused too.
+    for served in ((UTRECHT,), (AMSTERDAM, UTRECHT)):
+        refused_for_municipality(
+            await coordinator.post("/partners", json={"partner_id": "buurtwerk"} | profile(*served))
+        )
+    assert await stored(scenario) == before
+    assert (await coordinator.get("/partners/care-a")).json()["active"] is True
+
+    # A partner of its own municipality alone: registered and changed, but not widened.
+    ok(
+        await coordinator.post("/partners", json={"partner_id": "buurtwerk"} | profile(AMSTERDAM)),
+        201,
+    )
+    changed = ok(
+        await coordinator.put("/partners/buurtwerk", json=profile(AMSTERDAM) | {"active": False})
+    )
+    assert changed["active"] is False
+    refused_for_municipality(
+        await coordinator.put("/partners/buurtwerk", json=profile(AMSTERDAM, UTRECHT))
+    )
+    # A coordinator without the limit (a regional one) manages shared partners.
+    regional = clients(Role.COORDINATOR)
+    ok(await regional.put("/partners/care-a", json=shared_change))
+    registered = await scenario.runtime.pool.fetchval(
+        "SELECT count(*) FROM zr_outbox WHERE event_type LIKE 'nl.zroute.support.partner-%'"
+    )
+    assert registered == len(PARTNERS) + 3  # the scenario's, buurtwerk and two changes

@@ -41,7 +41,23 @@ def _dataref(rules: Rules, partner_id: str) -> str | None:
     return f"{rules.public_base_url.rstrip('/')}/partners/{partner_id}"
 
 
-async def register_partner(uow: UnitOfWork, rules: Rules, partner: Partner) -> None:
+def _check_partner_scope(scope: str | None, partner: Partner, what: str) -> None:
+    """A caller limited to municipality ``scope`` manages only partners that serve that
+    municipality alone: a change to a partner shared with other municipalities (its
+    capacity, capabilities, whether it is active) reaches them too, so it is left to a
+    coordinator without that limit (a regional one)."""
+    if scope is not None and tuple(partner.municipalities) != (scope,):
+        raise Forbidden(
+            f"{what} serves other municipalities than yours ({scope}): only a coordinator "
+            "without a municipality limit manages partners shared between municipalities"
+        )
+
+
+async def register_partner(
+    uow: UnitOfWork, rules: Rules, partner: Partner, *, scope: str | None = None
+) -> None:
+    """Register a partner; ``scope`` is the municipality the caller is limited to."""
+    _check_partner_scope(scope, partner, "the partner")
     repo = PartnerRepository(uow.conn)
     if await repo.get(partner.partner_id) is not None:
         raise Conflict(f"partner {partner.partner_id} is already registered")
@@ -51,11 +67,17 @@ async def register_partner(uow: UnitOfWork, rules: Rules, partner: Partner) -> N
     uow.emit(PartnerRegistered(**_profile(partner)), dataref=_dataref(rules, partner.partner_id))
 
 
-async def update_partner(uow: UnitOfWork, rules: Rules, partner: Partner) -> None:
+async def update_partner(
+    uow: UnitOfWork, rules: Rules, partner: Partner, *, scope: str | None = None
+) -> None:
+    """Replace a partner's profile; ``scope`` is the municipality the caller is limited to
+    (the partner must serve that municipality alone, before and after)."""
     repo = PartnerRepository(uow.conn)
     current = await repo.get(partner.partner_id, for_update=True)
     if current is None:
         raise NotFound(f"unknown partner {partner.partner_id}")
+    _check_partner_scope(scope, current, f"partner {partner.partner_id}")
+    _check_partner_scope(scope, partner, "the changed partner")
     if not partner.contact_points:
         raise Refused("a partner needs at least one contact point (channel and address)")
     partner.version = current.version

@@ -15,7 +15,13 @@ from zroute_runtime.http_host import Runtime
 from zroute_support.adapters.partners_repo import PartnerRepository
 from zroute_support.domain.errors import NotFound
 from zroute_support.domain.partners import ContactPoint, Partner
-from zroute_support.entrypoints.http.deps import Anyone, Coordinator, DomainErrorRoute, RulesDep
+from zroute_support.entrypoints.http.deps import (
+    Anyone,
+    Coordinator,
+    DomainErrorRoute,
+    RulesDep,
+    own_municipality,
+)
 from zroute_support.service_layer import registry
 
 router = APIRouter(prefix="/partners", tags=["partners"], route_class=DomainErrorRoute)
@@ -76,24 +82,30 @@ def _partner(partner_id: str, body: PartnerProfileIn) -> Partner:
 
 @router.post("", status_code=201)
 async def register(
-    body: PartnerIn, _: Coordinator, runtime: Runtime, rules: RulesDep
+    body: PartnerIn, principal: Coordinator, runtime: Runtime, rules: RulesDep
 ) -> PartnerOut:
-    """Register an execution partner (coordinator)."""
+    """Register an execution partner (coordinator; one limited to a municipality registers
+    partners serving that municipality alone)."""
     partner = _partner(body.partner_id, body)
     async with runtime.uow(MessageContext.new()) as uow:
-        await registry.register_partner(uow, rules, partner)
+        await registry.register_partner(uow, rules, partner, scope=own_municipality(principal))
         await uow.commit()
     return PartnerOut.of(partner)
 
 
 @router.put("/{partner_id}")
 async def update(
-    partner_id: PartnerId, body: PartnerProfileIn, _: Coordinator, runtime: Runtime, rules: RulesDep
+    partner_id: PartnerId,
+    body: PartnerProfileIn,
+    principal: Coordinator,
+    runtime: Runtime,
+    rules: RulesDep,
 ) -> PartnerOut:
-    """Replace a partner's profile (coordinator); the change is published whole."""
+    """Replace a partner's profile (coordinator; one limited to a municipality changes
+    partners serving that municipality alone); the change is published whole."""
     partner = _partner(partner_id, body)
     async with runtime.uow(MessageContext.new()) as uow:
-        await registry.update_partner(uow, rules, partner)
+        await registry.update_partner(uow, rules, partner, scope=own_municipality(principal))
         await uow.commit()
     return PartnerOut.of(partner)
 
