@@ -415,3 +415,22 @@ def test_only_coordinators_operators_and_the_partners_own_staff_act_for_a_partne
         with pytest.raises(Exception) as info:
             ensure_partner_access(refused, "zorg-b")
         assert info.value.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("roles", "scope"),
+    [
+        ({Role.CASEWORKER}, "GM0363"),
+        ({Role.COORDINATOR}, "GM0363"),
+        ({Role.COORDINATOR, Role.OPERATOR}, "GM0363"),  # a case-work role never reaches further
+        ({Role.OPERATOR}, None),
+        ({Role.PARTNER_STAFF}, None),  # limited by the partner instead
+    ],
+)
+def test_caseworkers_and_coordinators_are_limited_to_the_municipality_their_token_names(
+    roles, scope
+) -> None:
+    principal = Principal("staff-1", frozenset(roles), partner_id="school", municipality="GM0363")
+    assert principal.municipality_scope() == scope
+    unnamed = Principal("staff-1", frozenset(roles), partner_id="school")
+    assert unnamed.municipality_scope() is None

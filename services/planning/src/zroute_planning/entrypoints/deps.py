@@ -37,8 +37,8 @@ Staff = Annotated[
     Principal, Depends(require_roles(Role.PARTNER_STAFF, Role.COORDINATOR, Role.CASEWORKER))
 ]
 """Who may read and record on a participant: the teaching partner's staff (checked per
-plan), the caseworkers of the participant's municipality (when their token names one),
-and coordinators."""
+plan), and caseworkers and coordinators (of the participant's municipality, when their
+token names one)."""
 
 Organisers = Annotated[Principal, Depends(require_roles(Role.PARTNER_STAFF, Role.COORDINATOR))]
 """Who may organise groups: the teaching partner's staff and coordinators."""
@@ -65,8 +65,9 @@ async def plan_for(
                 uow.conn, plan.programme_id, deps.teaching_partner
             )
             ensure_partner_access(principal, partner)
-        if principal.roles == {Role.CASEWORKER} and principal.municipality is not None:
+        scope = principal.municipality_scope()
+        if scope is not None:
             municipality = await records.municipality_of(uow.conn, plan.participant_ref)
-            if municipality not in (None, principal.municipality):
+            if municipality not in (None, scope):
                 raise HTTPException(403, "this participant belongs to another municipality")
         yield uow, plan  # PlanError becomes 409/422 (entrypoints.errors)

@@ -42,6 +42,20 @@ class Principal:
         """True when the caller holds at least one of ``roles``."""
         return not self.roles.isdisjoint(roles)
 
+    def municipality_scope(self) -> str | None:
+        """The municipality whose participants this caller is limited to, None when not
+        limited.
+
+        Caseworkers and coordinators work for the municipality their token names (none
+        named: every municipality the service holds). Any token holding one of those roles
+        is limited, whatever else it holds, so a case-work role never reaches beyond its
+        municipality. Operators run the platform, and partner staff are limited by their
+        partner instead: a partner may serve several municipalities.
+        """
+        if self.has_any_role(Role.CASEWORKER, Role.COORDINATOR):
+            return self.municipality
+        return None
+
     def may_act_for_partner(self, partner_id: str) -> bool:
         """True for coordinators and operators, and for staff of that very partner.
 

@@ -61,17 +61,9 @@ def own_partner(principal: Principal) -> str | None:
 
 
 def own_municipality(principal: Principal) -> str | None:
-    """The municipality whose records a caller is limited to; None when not limited.
-
-    Caseworkers and coordinators work for the municipality their token names (none named:
-    the whole programme). Any token holding one of those roles is limited, whatever else
-    it holds, so a case-work role never reaches beyond its municipality. Operators run the
-    platform, and partner staff are limited by their partner instead: a partner may serve
-    several municipalities and sees its own records in all of them.
-    """
-    if principal.has_any_role(Role.CASEWORKER, Role.COORDINATOR):
-        return principal.municipality
-    return None
+    """The municipality whose records a caller is limited to; None when not limited (the
+    platform's one rule, ``Principal.municipality_scope``)."""
+    return principal.municipality_scope()
 
 
 def ensure_municipality(principal: Principal, municipality: str, what: str = "record") -> None:
