@@ -30,13 +30,19 @@ async def wait_for(predicate, *, timeout: float = 15.0, interval: float = 0.02, 
         await asyncio.sleep(interval)
 
 
-def token(roles, *, partner_id: str | None = None, subject: str = "staff-test") -> str:
+def token(
+    roles,
+    *,
+    partner_id: str | None = None,
+    subject: str = "staff-test",
+    municipality: str | None = None,
+) -> str:
     """A bearer token signed with the test key (see ``ServiceRunner.settings``)."""
     from zroute_runtime.auth import issue_token
     from zroute_runtime.settings import ServiceSettings
 
     settings = ServiceSettings(auth_signing_key=TEST_SIGNING_KEY)
-    return issue_token(settings, subject, roles, partner_id=partner_id)
+    return issue_token(settings, subject, roles, partner_id=partner_id, municipality=municipality)
 
 
 @dataclass

@@ -14,11 +14,11 @@ from tests.runtime.conftest import SOURCE
 from tests.runtime.probe import timer_recorder
 
 
-def runner(pool, clock, instance: str) -> TimerRunner:
+def runner(pool, clock, instance: str, handler=None) -> TimerRunner:
     return TimerRunner(
         pool,
         clock=clock,
-        handlers={"probe-reminder": timer_recorder(instance)},
+        handlers={"probe-reminder": handler or timer_recorder(instance)},
         uow_factory=lambda ctx: UnitOfWork(pool, source=SOURCE, clock=clock, context=ctx),
         service="probe",
         poll_interval=0.05,
@@ -147,14 +147,7 @@ async def test_advancing_the_clock_returns_only_when_every_due_timer_is_committe
             await release.wait()
         await record(timer, uow)
 
-    running = TimerRunner(
-        pool,
-        clock=clock,
-        handlers={"probe-reminder": slow_then_record},
-        uow_factory=lambda ctx: UnitOfWork(pool, source=SOURCE, clock=clock, context=ctx),
-        service="probe",
-        poll_interval=0.05,
-    )
+    running = runner(pool, clock, "loop", slow_then_record)
     await schedule(pool, clock, "in-flight", timedelta(0))
     await schedule(pool, clock, "next-day", timedelta(days=1))
     running.start()

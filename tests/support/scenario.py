@@ -77,9 +77,15 @@ class Scenario:
 
     # -- HTTP -------------------------------------------------------------------------
     def client(
-        self, role: Role = Role.COORDINATOR, partner_id: str | None = None
+        self,
+        role: Role = Role.COORDINATOR,
+        partner_id: str | None = None,
+        *,
+        municipality: str | None = None,
     ) -> httpx.AsyncClient:
-        bearer = token([role], partner_id=partner_id, subject="staff-test")
+        bearer = token(
+            [role], partner_id=partner_id, subject="staff-test", municipality=municipality
+        )
         client = httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{self.runtime.http_port}",
             headers={"Authorization": f"Bearer {bearer}"},
@@ -159,13 +165,17 @@ class Scenario:
     async def feed(self, payload: Event) -> None:
         await self.handled(await self.publish(payload))
 
-    async def participant(self, *, contact: bool = True) -> str:
+    async def participant(
+        self, *, contact: bool = True, programme_id: str = PROGRAMME, municipality: str = GM
+    ) -> str:
+        """A registered participant (of the default programme and municipality unless
+        named), with the caseworker as contact person unless ``contact`` is false."""
         ref = f"zr-{uuid.uuid4().hex}"
         await self.feed(
             ParticipantRegistered(
                 participant_ref=ref,
-                programme_id=PROGRAMME,
-                municipality=GM,
+                programme_id=programme_id,
+                municipality=municipality,
                 registered_on=date(2027, 1, 4),
                 preferred_language="ti",
                 interpreter_needed=True,
@@ -175,20 +185,22 @@ class Scenario:
             await self.feed(
                 ContactPersonAssigned(
                     participant_ref=ref,
-                    programme_id=PROGRAMME,
-                    contact=CONTACT,
+                    programme_id=programme_id,
+                    contact=CONTACT.model_copy(update={"municipality": municipality}),
                     assigned_from=date(2027, 1, 4),
                     reason=AssignmentReason.FIRST_ASSIGNMENT,
                 )
             )
         return ref
 
-    async def consent(self, ref: str, signal_ids: tuple[uuid.UUID, ...] = ()) -> uuid.UUID:
+    async def consent(
+        self, ref: str, signal_ids: tuple[uuid.UUID, ...] = (), *, programme_id: str = PROGRAMME
+    ) -> uuid.UUID:
         consent_id = uuid.uuid4()
         await self.feed(
             ConsentRecorded(
                 participant_ref=ref,
-                programme_id=PROGRAMME,
+                programme_id=programme_id,
                 consent_id=consent_id,
                 purpose=ConsentPurpose.CARE_REFERRAL,
                 care_signal_ids=signal_ids,

@@ -13,40 +13,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import httpx
 import pytest
-from zroute_contract.events.codes import (
-    AssignmentReason,
-    ConsentPurpose,
-    ContactRole,
-    DayPart,
-    Goal,
-    LanguageLevel,
-    LearnabilityBand,
-    Literacy,
-    ParticipationActivity,
-    Route,
-    RouteReason,
-    Weekday,
-)
-from zroute_contract.events.intake import (
-    ChildcareNeed,
-    ConsentRecorded,
-    ContactPersonAssigned,
-    IntakeCompleted,
-    ParticipantRegistered,
-    TransportNeed,
-)
-from zroute_contract.events.parts import AvailabilitySlot, ContactPersonRef
-from zroute_contract.events.planning import PlacementRequested
-from zroute_runtime.auth import Role, issue_token
-from zroute_runtime.settings import ServiceSettings
+from zroute_runtime.auth import Role
 
-from tests.helpers import TEST_SIGNING_KEY
 from tests.support.scenario import PARTNERS, Scenario
+from tests.support.test_placements import requested
+from tests.support.test_preconditions import intake
 
 AMSTERDAM, UTRECHT = "GM0363", "GM0344"
 PROGRAMMES = {AMSTERDAM: "amsterdam-z", UTRECHT: "utrecht-z"}
@@ -75,28 +50,15 @@ class Records:
 
 
 @pytest.fixture
-async def clients(scenario: Scenario):
-    """Makes HTTP clients with a token of the given roles, municipality and partner."""
-    made: list[httpx.AsyncClient] = []
-    settings = ServiceSettings(auth_signing_key=TEST_SIGNING_KEY)
+def clients(scenario: Scenario):
+    """Makes HTTP clients with a token of the given role, municipality and partner."""
 
     def client(
-        *roles: Role, municipality: str | None = None, partner_id: str | None = None
+        role: Role, *, municipality: str | None = None, partner_id: str | None = None
     ) -> httpx.AsyncClient:
-        bearer = issue_token(
-            settings, "staff-test", roles, partner_id=partner_id, municipality=municipality
-        )
-        made.append(
-            httpx.AsyncClient(
-                base_url=f"http://127.0.0.1:{scenario.runtime.http_port}",
-                headers={"Authorization": f"Bearer {bearer}"},
-            )
-        )
-        return made[-1]
+        return scenario.client(role, partner_id, municipality=municipality)
 
-    yield client
-    for c in made:
-        await c.aclose()
+    return client
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:
@@ -125,69 +87,9 @@ def agreement_body(scenario: Scenario, municipality: str, **kw) -> dict:
 
 async def participant(scenario: Scenario, municipality: str) -> tuple[str, uuid.UUID]:
     """A registered participant of ``municipality`` with a contact person and a consent."""
-    ref, programme = f"zr-{uuid.uuid4().hex}", PROGRAMMES[municipality]
-    contact = ContactPersonRef(
-        staff_ref="cw-anna", role=ContactRole.CASEWORKER, municipality=municipality
-    )
-    consent_id = uuid.uuid4()
-    for event in (
-        ParticipantRegistered(
-            participant_ref=ref,
-            programme_id=programme,
-            municipality=municipality,
-            registered_on=date(2027, 1, 4),
-            preferred_language="ti",
-            interpreter_needed=True,
-        ),
-        ContactPersonAssigned(
-            participant_ref=ref,
-            programme_id=programme,
-            contact=contact,
-            assigned_from=date(2027, 1, 4),
-            reason=AssignmentReason.FIRST_ASSIGNMENT,
-        ),
-        ConsentRecorded(
-            participant_ref=ref,
-            programme_id=programme,
-            consent_id=consent_id,
-            purpose=ConsentPurpose.CARE_REFERRAL,
-            given_on=date(2027, 1, 4),
-        ),
-    ):
-        await scenario.feed(event)
-    return ref, consent_id
-
-
-def intake_with_childcare(ref: str, municipality: str) -> IntakeCompleted:
-    return IntakeCompleted(
-        participant_ref=ref,
-        programme_id=PROGRAMMES[municipality],
-        intake_id=uuid.uuid4(),
-        municipality=municipality,
-        language_level=LanguageLevel.A0,
-        literacy=Literacy.NOT_ALPHABETISED,
-        learnability_band=LearnabilityBand.LOW,
-        needs=(),
-        childcare=ChildcareNeed(needed=True, child_ages=(2,)),
-        transport=TransportNeed(needed=False),
-        availability=(AvailabilitySlot(weekday=Weekday.MONDAY, day_part=DayPart.MORNING),),
-        goals=(Goal.LANGUAGE_SELF_RELIANCE,),
-        route=Route.Z_ROUTE,
-        route_reason=RouteReason.LITERACY,
-        completed_on=date(2027, 1, 4),
-    )
-
-
-def placement_request(ref: str, municipality: str) -> PlacementRequested:
-    return PlacementRequested(
-        participant_ref=ref,
-        programme_id=PROGRAMMES[municipality],
-        placement_request_id=uuid.uuid4(),
-        activity=ParticipationActivity.WORK_EXPERIENCE,
-        needed_by=date(2027, 3, 1),
-        hours_per_week=8,
-        availability=(AvailabilitySlot(weekday=Weekday.TUESDAY, day_part=DayPart.MORNING),),
-    )
+    programme = PROGRAMMES[municipality]
+    ref = await scenario.participant(programme_id=programme, municipality=municipality)
+    return ref, await scenario.consent(ref, programme_id=programme)
 
 
 def referral_body(ref: str, consent_id: uuid.UUID, category: str = "mental_health_care") -> dict:
@@ -209,9 +111,14 @@ async def records_of(scenario: Scenario, municipality: str) -> Records:
         await caseworker.post("/referrals", json=referral_body(ref, consent_id, "debt_finance")),
         202,
     )
-    request = placement_request(ref, municipality)
+    programme = PROGRAMMES[municipality]
+    request = requested(ref, programme_id=programme)
     await scenario.feed(request)
-    await scenario.feed(intake_with_childcare(ref, municipality))
+    await scenario.feed(
+        intake(
+            ref, childcare=True, transport=False, programme_id=programme, municipality=municipality
+        )
+    )
     tasks = ok(await scenario.partner("kids").get("/preconditions"))
     [task] = [t for t in tasks if t["participant_ref"] == ref]
     return Records(

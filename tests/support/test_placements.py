@@ -24,10 +24,10 @@ from zroute_contract.events.planning import (
 from tests.support.scenario import PROGRAMME, Scenario
 
 
-def requested(ref: str) -> PlacementRequested:
+def requested(ref: str, *, programme_id: str = PROGRAMME) -> PlacementRequested:
     return PlacementRequested(
         participant_ref=ref,
-        programme_id=PROGRAMME,
+        programme_id=programme_id,
         placement_request_id=uuid.uuid4(),
         activity=ParticipationActivity.WORK_EXPERIENCE,
         needed_by=date(2027, 3, 1),

@@ -26,12 +26,19 @@ from zroute_runtime.auth import Role
 from tests.support.scenario import GM, PROGRAMME, Scenario
 
 
-def intake(ref: str, *, childcare: bool, transport: bool) -> IntakeCompleted:
+def intake(
+    ref: str,
+    *,
+    childcare: bool,
+    transport: bool,
+    programme_id: str = PROGRAMME,
+    municipality: str = GM,
+) -> IntakeCompleted:
     return IntakeCompleted(
         participant_ref=ref,
-        programme_id=PROGRAMME,
+        programme_id=programme_id,
         intake_id=uuid.uuid4(),
-        municipality=GM,
+        municipality=municipality,
         language_level=LanguageLevel.A0,
         literacy=Literacy.NOT_ALPHABETISED,
         learnability_band=LearnabilityBand.LOW,
