@@ -22,12 +22,16 @@ def hours_chart(bars: Sequence[HoursBar], labels: dict[str, str]) -> str:
     """Horizontal bars per kind of hours: target (light) behind attended (dark)."""
     top = max([b.target for b in bars] + [b.hours for b in bars] + [Decimal(1)])
     left, height = 120, ROW * len(bars) + 10
+    figures = [f"{_num(b.hours)} / {_num(b.target)}" for b in bars]
+    # Room after the longest bar for its figures (about 7.5 px a character at 12 px), so
+    # a label such as "20371 / 19200" is not cut off at the edge.
+    room = 12 + round(7.5 * max((len(f) for f in figures), default=0))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="hours-chart" role="img" '
-        f'width="{left + BAR_WIDTH + 90}" height="{height}" '
+        f'width="{left + BAR_WIDTH + room}" height="{height}" '
         f'aria-label="{escape(labels["hours_chart"])}" data-scale="{_num(top)}">'
     ]
-    for n, bar in enumerate(bars):
+    for n, (bar, figure) in enumerate(zip(bars, figures, strict=True)):
         y = 5 + n * ROW
         target_w = round(float(bar.target / top) * BAR_WIDTH, 2)
         hours_w = round(float(bar.hours / top) * BAR_WIDTH, 2)
@@ -40,7 +44,7 @@ def hours_chart(bars: Sequence[HoursBar], labels: dict[str, str]) -> str:
             f'<rect class="bar-hours" x="{left}" y="{y + 4}" width="{hours_w}" height="16" '
             f'fill="#1f5a96"/>'
             f'<text x="{left + max(target_w, hours_w) + 6}" y="{y + 18}" font-size="12">'
-            f"{_num(bar.hours)} / {_num(bar.target)}</text></g>"
+            f"{figure}</text></g>"
         )
     out.append("</svg>")
     return "".join(out)
