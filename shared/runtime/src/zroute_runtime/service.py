@@ -187,6 +187,7 @@ class ServiceRuntime:
             app,
             host=self.settings.http_host,
             port=self.settings.http_port,
+            timeout_keep_alive=self.settings.http_keep_alive_s,
             log_config=None,
             access_log=False,
             lifespan="off",

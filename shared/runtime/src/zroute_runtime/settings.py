@@ -35,6 +35,11 @@ class ServiceSettings(BaseSettings):
     # HTTP
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    # How long an idle HTTP connection stays open. Longer than the idle timeout of the
+    # clients and proxies in front (httpx 5 s, load balancers often 60 s): with equal
+    # timeouts a client can send on a connection at the moment the server closes it, and
+    # gets a connection error for a request the server never saw.
+    http_keep_alive_s: float = Field(default=75.0, gt=0)
     public_base_url: str | None = None
 
     # Retries before a message is dead-lettered: one delay per retry, in milliseconds.
