@@ -20,20 +20,13 @@ import pytest
 from zroute_runtime.auth import Role
 
 from tests.support.scenario import PARTNERS, Scenario
-from tests.support.test_placements import requested
+from tests.support.test_placements import CONFIRM, requested
 from tests.support.test_preconditions import intake
 
 AMSTERDAM, UTRECHT = "GM0363", "GM0344"
 PROGRAMMES = {AMSTERDAM: "amsterdam-z", UTRECHT: "utrecht-z"}
 # care-a takes no debt referrals and nobody else offers them: those wait, with the reason.
 CAPACITY = {"care-a": {"debt_finance": 0}}
-CONFIRM = {
-    "employer_id": "bakery-de-ster",
-    "location_id": "bakery-west",
-    "starts_on": "2027-03-01",
-    "hours_per_week": 8,
-    "job_coach": {"staff_ref": "coach-7"},
-}
 
 
 @dataclass
