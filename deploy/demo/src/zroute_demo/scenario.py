@@ -13,10 +13,12 @@ over three years. Nothing here reads a database or publishes on the bus.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from zroute_demo.actors import DAY, WEEK, DemoError, Timeline, check, gather_limited
+from zroute_demo.cohort import Person
 from zroute_demo.intake_steps import IntakeSteps
 from zroute_demo.planning_steps import PlanningSteps
 from zroute_demo.support_steps import SupportSteps
@@ -33,39 +35,10 @@ class Scenario(IntakeSteps, SupportSteps, PlanningSteps):
         for week in range(1, weeks + 1):
             week_start = self.today
             await self.advance(WEEK)
-            remaining = [p for p in self.people if p.ref not in self.completed]
-            plans = await gather_limited(self.plan(p) for p in remaining)
-            active = []
-            for person, plan in zip(remaining, plans, strict=True):
-                if plan["status"] in ("completed", "withdrawn"):
-                    self.completed.add(person.ref)
-                    continue
-                active.append((person, plan))
-            started = [
-                (p, plan)
-                for p, plan in active
-                if plan["start_on"] and date.fromisoformat(plan["start_on"]) < self.today
-            ]
+            started = await self._started_plans()
             await gather_limited(self.record_week(p, week_start) for p, _ in started)
-            if week == self.timeline.answer_referrals:
-                await self.answer_referrals()
-            if week % 4 == 1:
-                await self.request_placements(started)
-            if week % 4 == 2:
-                await self.form_groups()
-                await self.confirm_placements()
-                await self.answer_referrals()
-            if week % 8 == 0:
-                await self.job_coach_check_ins()
-            if week % 4 == 0:
-                await gather_limited(self.hold_reviews(p) for p, _ in started)
-            if week == self.timeline.complete_referrals:
-                await self.complete_referrals()
-            if lapse_person is not None and week == self.timeline.childcare_lapses:
-                # Childcare stops for one participant: planning pauses their plan.
-                await self.lapse_childcare(lapse_person)
-            if lapse_person is not None and week == self.timeline.childcare_arranged_again:
-                await self.arrange_preconditions(only=[lapse_person.ref])
+            await self._week_of_partners(week, started)
+            await self._week_of_childcare(week, lapse_person)
             if week % 4 == 0 and week >= self.timeline.close_routes_from:
                 await gather_limited(self.close_route(p, plan) for p, plan in started)
             progress.update(
@@ -79,6 +52,46 @@ class Scenario(IntakeSteps, SupportSteps, PlanningSteps):
             if len(self.completed) == len(self.people):
                 progress.update(task, completed=weeks)
                 break
+
+    async def _started_plans(self) -> list[tuple[Person, dict[str, Any]]]:
+        """The participants in lessons, with their plans; finished routes are set aside."""
+        remaining = [p for p in self.people if p.ref not in self.completed]
+        plans = await gather_limited(self.plan(p) for p in remaining)
+        started = []
+        for person, plan in zip(remaining, plans, strict=True):
+            if plan["status"] in ("completed", "withdrawn"):
+                self.completed.add(person.ref)
+            elif plan["start_on"] and date.fromisoformat(plan["start_on"]) < self.today:
+                started.append((person, plan))
+        return started
+
+    async def _week_of_partners(
+        self, week: int, started: list[tuple[Person, dict[str, Any]]]
+    ) -> None:
+        """What the partners do in ``week``: referrals, placements, groups, reviews."""
+        if week == self.timeline.answer_referrals:
+            await self.answer_referrals()
+        if week % 4 == 1:
+            await self.request_placements(started)
+        if week % 4 == 2:
+            await self.form_groups()
+            await self.confirm_placements()
+            await self.answer_referrals()
+        if week % 8 == 0:
+            await self.job_coach_check_ins()
+        if week % 4 == 0:
+            await gather_limited(self.hold_reviews(p) for p, _ in started)
+        if week == self.timeline.complete_referrals:
+            await self.complete_referrals()
+
+    async def _week_of_childcare(self, week: int, lapse_person: Person | None) -> None:
+        """Childcare stops for one participant (planning pauses their plan), then resumes."""
+        if lapse_person is None:
+            return
+        if week == self.timeline.childcare_lapses:
+            await self.lapse_childcare(lapse_person)
+        if week == self.timeline.childcare_arranged_again:
+            await self.arrange_preconditions(only=[lapse_person.ref])
 
 
 async def run(scenario: Scenario, *, weeks: int) -> Scenario:

@@ -29,12 +29,31 @@ async def build(
     mailbox: Mailbox,
     webhook: WebhookReceiver | None = None,
 ) -> list:
+    """The summary tables of the run, and the path of the saved consultation overview."""
+    by_status, by_hours = await _plan_tables(scenario)
+    by_referral = await _referral_table(scenario)
+    by_channel = _channel_table(watch, mailbox, webhook)
+    activity = _table("What happened", ["step", "count"])
+    for label, count in sorted(scenario.stats.items()):
+        activity.add_row(label, str(count))
+    activity.add_row("routes completed", str(len(scenario.completed)))
+
+    overview = await scenario.coordinator("notifications").get(f"/programmes/{PROGRAMME}/overview")
+    path = Path(scenario.system.config.workdir) / "overview.html"
+    path.write_text(
+        overview.text if overview.status_code == 200 else f"<p>{overview.status_code}</p>"
+    )
+    return [activity, by_status, by_hours, by_referral, by_channel, path]
+
+
+async def _plan_tables(scenario: Scenario) -> tuple[Table, Table]:
+    """Participants by plan status and phase; hours against targets per kind."""
     planning = scenario.coordinator("planning")
     statuses: Counter[str] = Counter()
     phases: Counter[str] = Counter()
     hours = {k: 0.0 for k in (*KINDS, "total")}
     targets = {k: 0.0 for k in (*KINDS, "total")}
-    met = Counter()
+    met: Counter[str] = Counter()
     for person in scenario.people:
         plan = check(await planning.get(f"/participants/{person.ref}/plan"))
         statuses[plan["status"]] += 1
@@ -68,7 +87,10 @@ async def build(
         by_hours.add_row(
             kind, f"{target:,.0f} h", f"{attended:,.0f} h", f"{share} {bar}", f"{met[kind]} of {n}"
         )
+    return by_status, by_hours
 
+
+async def _referral_table(scenario: Scenario) -> Table:
     referrals = check(await scenario.coordinator("support").get("/referrals"))
     outcomes: Counter[str] = Counter()
     for referral in referrals:
@@ -84,6 +106,10 @@ async def build(
     for label, count in sorted(outcomes.items()):
         by_referral.add_row(label, str(count))
 
+    return by_referral
+
+
+def _channel_table(watch: OutcomeWatch, mailbox: Mailbox, webhook: WebhookReceiver | None) -> Table:
     by_channel = _table(
         "Messages by channel (from the notification events on the bus)",
         ["channel", "sent", "failed"],
@@ -108,14 +134,4 @@ async def build(
     for reason, count in sorted(watch.failed.items()):
         by_channel.add_row(f"  failed, {reason}", "", str(count))
 
-    activity = _table("What happened", ["step", "count"])
-    for label, count in sorted(scenario.stats.items()):
-        activity.add_row(label, str(count))
-    activity.add_row("routes completed", str(len(scenario.completed)))
-
-    overview = await scenario.coordinator("notifications").get(f"/programmes/{PROGRAMME}/overview")
-    path = Path(scenario.system.config.workdir) / "overview.html"
-    path.write_text(
-        overview.text if overview.status_code == 200 else f"<p>{overview.status_code}</p>"
-    )
-    return [activity, by_status, by_hours, by_referral, by_channel, path]
+    return by_channel

@@ -110,9 +110,8 @@ def is_sensitive_key(key: str) -> bool:
     return any(part in normalised for part in _SENSITIVE_KEY_PARTS)
 
 
-def _redact_value(value: Any, path: str, dropped: list[str], depth: int) -> Any:
-    if depth > _MAX_DEPTH:
-        return "<too deep>"
+def _redact_scalar(value: Any) -> Any:
+    """A scalar with any BSN in it masked; ``_NOT_SCALAR`` for containers and models."""
     if isinstance(value, str):
         return mask_bsns(value)
     if isinstance(value, bool) or value is None or isinstance(value, float):
@@ -120,10 +119,22 @@ def _redact_value(value: Any, path: str, dropped: list[str], depth: int) -> Any:
     if isinstance(value, int):
         # A BSN stored as a number is still a BSN.
         return BSN_MASK if 10**8 <= value < 10**9 and is_valid_bsn(str(value)) else value
-    if isinstance(value, enum.Enum):
-        return _redact_value(value.value, path, dropped, depth)
     if isinstance(value, uuid.UUID | datetime | date):
         return str(value)
+    return _NOT_SCALAR
+
+
+_NOT_SCALAR = object()
+
+
+def _redact_value(value: Any, path: str, dropped: list[str], depth: int) -> Any:
+    if depth > _MAX_DEPTH:
+        return "<too deep>"
+    scalar = _redact_scalar(value)
+    if scalar is not _NOT_SCALAR:
+        return scalar
+    if isinstance(value, enum.Enum):
+        return _redact_value(value.value, path, dropped, depth)
     if isinstance(value, BaseModel):
         # Dumped to a dict so that the key rule applies to the model's fields.
         return _redact_value(value.model_dump(mode="json"), path, dropped, depth)

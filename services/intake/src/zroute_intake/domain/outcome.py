@@ -76,6 +76,13 @@ class Outcome:
 
     def problems(self) -> list[str]:
         """Every rule the outcome breaks, as reasons a caseworker can act on."""
+        return [
+            *self._need_problems(),
+            *self._route_problems(),
+            *self._care_signal_problems(),
+        ]
+
+    def _need_problems(self) -> list[str]:
         found: list[str] = []
         domains = [need.domain for need in self.needs]
         if len(set(domains)) != len(domains):
@@ -88,6 +95,10 @@ class Outcome:
             found.append("transport: name at least one transport mode that would work")
         if not self.goals:
             found.append("goals: agree at least one goal for the PIP")
+        return found
+
+    def _route_problems(self) -> list[str]:
+        found: list[str] = []
         if self.route is Route.Z_ROUTE:
             if self.route_reason not in Z_ROUTE_REASONS:
                 allowed = ", ".join(sorted(Z_ROUTE_REASONS))
@@ -97,6 +108,10 @@ class Outcome:
         elif self.route_reason not in OTHER_ROUTE_REASONS[self.route]:
             allowed = ", ".join(sorted(OTHER_ROUTE_REASONS[self.route]))
             found.append(f"route_reason: the {self.route} needs {allowed}")
+        return found
+
+    def _care_signal_problems(self) -> list[str]:
+        found: list[str] = []
         ids = [signal.signal_id for signal in self.care_signals]
         if len(set(ids)) != len(ids):
             found.append("care_signals: each signal_id must be unique")

@@ -138,6 +138,60 @@ def _enum(kind: type, value: Any, where: str, problems: list[str]) -> Any:
         return None
 
 
+def _channels(raw: Any, where: str, problems: list[str]) -> list[Channel]:
+    if not isinstance(raw, list) or not raw:
+        problems.append(f"{where}: channels must be a non-empty list")
+        return []
+    return [c for c in (_enum(Channel, v, where, problems) for v in raw) if c]
+
+
+def _combination_problems(
+    role: RecipientRole,
+    channels: list[Channel],
+    timing: Timing,
+    task: RouteTask | None,
+    cls: type[Event],
+    where: str,
+) -> list[str]:
+    """What is wrong with this role, channel, timing and task together for ``cls``."""
+    found: list[str] = []
+    if not role_resolvable(role, cls):
+        found.append(
+            f"{where}: role {role.value} cannot be resolved for {cls.spec.type}"
+            " (the event names no participant, programme, referral or placement to find it by)"
+        )
+    if role is RecipientRole.RESPONSIBLE_PARTNER and task is None:
+        found.append(f"{where}: role responsible_partner needs a task (a RouteTask)")
+    if role is RecipientRole.SUBSCRIBER and channels != [Channel.WEBHOOK]:
+        found.append(f"{where}: role subscriber is reached by webhook only")
+    if Channel.WEBHOOK in channels and timing is not Timing.IMMEDIATE:
+        found.append(f"{where}: a webhook carries single events; its timing must be immediate")
+    if (
+        cls.spec.addressed_by
+        and Channel.WEBHOOK in channels
+        and role is not RecipientRole.CARE_PARTNER
+    ):
+        found.append(
+            f"{where}: {cls.spec.type} is addressed to one partner; a webhook to role"
+            f" {role.value} would pass its details on"
+        )
+    return found
+
+
+def _reminder(spec: Any, cls: type[Event], where: str, problems: list[str]) -> Reminder | None:
+    if not isinstance(spec, dict) or not isinstance(spec.get("days"), int):
+        problems.append(f"{where}: a reminder needs before: {{field, days}}")
+    elif not _is_date_field(cls, spec.get("field", "")):
+        problems.append(
+            f"{where}: reminder field {spec.get('field')!r} is not a date of {cls.spec.type}"
+        )
+    elif spec["days"] < 0:
+        problems.append(f"{where}: reminder days must not be negative")
+    else:
+        return Reminder(spec["field"], spec["days"])
+    return None
+
+
 def _target(raw: Any, cls: type[Event], where: str, problems: list[str]) -> Target | None:
     if not isinstance(raw, dict):
         problems.append(f"{where}: a recipient must be an object")
@@ -145,51 +199,62 @@ def _target(raw: Any, cls: type[Event], where: str, problems: list[str]) -> Targ
     before = len(problems)
     role = _enum(RecipientRole, raw.get("role"), where, problems)
     timing = _enum(Timing, raw.get("timing", "immediate"), where, problems)
-    channels_raw = raw.get("channels")
-    channels: list[Channel] = []
-    if not isinstance(channels_raw, list) or not channels_raw:
-        problems.append(f"{where}: channels must be a non-empty list")
-    else:
-        channels = [c for c in (_enum(Channel, v, where, problems) for v in channels_raw) if c]
-    task = None
-    if "task" in raw:
-        task = _enum(RouteTask, raw["task"], where, problems)
-    reminder = None
+    channels = _channels(raw.get("channels"), where, problems)
+    task = _enum(RouteTask, raw["task"], where, problems) if "task" in raw else None
     if len(problems) > before or role is None or timing is None:
         return None
-    if not role_resolvable(role, cls):
-        problems.append(
-            f"{where}: role {role.value} cannot be resolved for {cls.spec.type}"
-            " (the event names no participant, programme, referral or placement to find it by)"
-        )
-    if role is RecipientRole.RESPONSIBLE_PARTNER and task is None:
-        problems.append(f"{where}: role responsible_partner needs a task (a RouteTask)")
-    if role is RecipientRole.SUBSCRIBER and channels != [Channel.WEBHOOK]:
-        problems.append(f"{where}: role subscriber is reached by webhook only")
-    if Channel.WEBHOOK in channels and timing is not Timing.IMMEDIATE:
-        problems.append(f"{where}: a webhook carries single events; its timing must be immediate")
-    if (
-        cls.spec.addressed_by
-        and Channel.WEBHOOK in channels
-        and role is not RecipientRole.CARE_PARTNER
-    ):
-        problems.append(
-            f"{where}: {cls.spec.type} is addressed to one partner; a webhook to role"
-            f" {role.value} would pass its details on"
-        )
+    problems.extend(_combination_problems(role, channels, timing, task, cls, where))
+    reminder = None
     if timing is Timing.REMINDER:
-        spec = raw.get("before")
-        if not isinstance(spec, dict) or not isinstance(spec.get("days"), int):
-            problems.append(f"{where}: a reminder needs before: {{field, days}}")
-        elif not _is_date_field(cls, spec.get("field", "")):
-            problems.append(
-                f"{where}: reminder field {spec.get('field')!r} is not a date of {cls.spec.type}"
-            )
-        elif spec["days"] < 0:
-            problems.append(f"{where}: reminder days must not be negative")
-        else:
-            reminder = Reminder(spec["field"], spec["days"])
+        reminder = _reminder(raw.get("before"), cls, where, problems)
     return Target(role, tuple(dict.fromkeys(channels)), timing, task, reminder)
+
+
+def _rule(
+    index: int,
+    item: Any,
+    contract: Mapping[str, type[Event]],
+    seen: Mapping[str, Rule],
+    problems: list[str],
+) -> tuple[Rule, type[Event]] | None:
+    """Rule ``index`` of the matrix, or None (with its problems added) when it cannot stand."""
+    event_type = item.get("event") if isinstance(item, dict) else None
+    where = f"rule {index + 1} ({event_type})"
+    cls = contract.get(event_type) if isinstance(event_type, str) else None
+    if cls is None:
+        problems.append(f"{where}: unknown event type (not in the contract)")
+        return None
+    if NOTIFICATIONS not in cls.spec.consumers:
+        problems.append(f"{where}: the notifications service does not receive this event")
+        return None
+    if cls.spec.type in seen:
+        problems.append(f"{where}: the event has a rule already")
+        return None
+    recipients = item.get("recipients")
+    if not isinstance(recipients, list):
+        problems.append(f"{where}: recipients must be a list")
+        return None
+    targets = [
+        _target(r, cls, f"{where} recipient {n + 1}", problems) for n, r in enumerate(recipients)
+    ]
+    return Rule(cls.spec.type, tuple(t for t in targets if t is not None)), cls
+
+
+def _template_problems(
+    rule: Rule,
+    cls: type[Event],
+    index: int,
+    languages: Iterable[str],
+    templates: Mapping[str, Iterable[str]],
+) -> list[str]:
+    where = f"rule {index + 1} ({rule.event_type})"
+    if not any(c in (Channel.EMAIL, Channel.INBOX) for t in rule.targets for c in t.channels):
+        return []
+    return [
+        f"{where}: no {language} template for {cls.spec.name}"
+        for language in languages
+        if cls.spec.name not in set(templates.get(language, ()))
+    ]
 
 
 def parse_matrix(
@@ -211,32 +276,12 @@ def parse_matrix(
             problems.append(f"language {language!r} has no templates")
     rules: dict[str, Rule] = {}
     for index, item in enumerate(raw["rules"]):
-        event_type = item.get("event") if isinstance(item, dict) else None
-        where = f"rule {index + 1} ({event_type})"
-        cls = contract.get(event_type) if isinstance(event_type, str) else None
-        if cls is None:
-            problems.append(f"{where}: unknown event type (not in the contract)")
+        parsed = _rule(index, item, contract, rules, problems)
+        if parsed is None:
             continue
-        if NOTIFICATIONS not in cls.spec.consumers:
-            problems.append(f"{where}: the notifications service does not receive this event")
-            continue
-        if event_type in rules:
-            problems.append(f"{where}: the event has a rule already")
-            continue
-        recipients = item.get("recipients")
-        if not isinstance(recipients, list):
-            problems.append(f"{where}: recipients must be a list")
-            continue
-        targets = [
-            _target(r, cls, f"{where} recipient {n + 1}", problems)
-            for n, r in enumerate(recipients)
-        ]
-        rule = Rule(event_type, tuple(t for t in targets if t is not None))
-        rules[event_type] = rule
-        if any(c in (Channel.EMAIL, Channel.INBOX) for t in rule.targets for c in t.channels):
-            for language in languages:
-                if cls.spec.name not in set(templates.get(language, ())):
-                    problems.append(f"{where}: no {language} template for {cls.spec.name}")
+        rule, cls = parsed
+        rules[rule.event_type] = rule
+        problems.extend(_template_problems(rule, cls, index, languages, templates))
     for event_type, cls in contract.items():
         escalation = NOTIFICATIONS in cls.spec.consumers and is_escalation(event_type)
         if escalation and not (rules.get(event_type) and rules[event_type].targets):

@@ -87,18 +87,34 @@ def build(
     lapsing_within: timedelta,
     weeks: int = 8,
 ) -> Overview:
+    """The consultation overview of one programme on ``today``, from the read model's rows."""
     overview = Overview(programme_id, today)
     people = list(participants)
     overview.participants = len(people)
     phases = Counter(_phase(p) for p in people)
     overview.phases = sorted(phases.items(), key=lambda kv: _phase_key(kv[0]))
+    _add_hours_and_attendance(overview, people, attendance, weeks)
+    _add_items(overview, items, today, lapsing_within)
+    return overview
 
-    current = {p["participant_ref"] for p in people if p["status"] != "withdrawn"}
+
+def _targets(people: list[Mapping[str, Any]]) -> dict[str, Decimal]:
+    """The summed hour targets of the participants still on the route."""
     targets: dict[str, Decimal] = defaultdict(Decimal)
     for p in people:
-        if p["participant_ref"] in current and p.get("targets"):
+        if p["status"] != "withdrawn" and p.get("targets"):
             for kind in KINDS:
                 targets[kind] += Decimal(str(p["targets"].get(kind, 0)))
+    return targets
+
+
+def _add_hours_and_attendance(
+    overview: Overview,
+    people: list[Mapping[str, Any]],
+    attendance: Iterable[Mapping[str, Any]],
+    weeks: int,
+) -> None:
+    targets = _targets(people)
     hours: dict[str, Decimal] = defaultdict(Decimal)
     by_week: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for a in attendance:
@@ -113,6 +129,17 @@ def build(
         WeekAttendance(w, c[0], c[1]) for w, c in sorted(by_week.items())[-weeks:]
     ]
 
+
+def _add_items(
+    overview: Overview, items: Iterable[Mapping[str, Any]], today: date, lapsing_within: timedelta
+) -> None:
+    """Open referrals counted by status; the other open items listed by due date."""
+    listings = {
+        "placement": overview.placements,
+        "review": overview.reviews,
+        "follow_up": overview.follow_ups,
+        "waitlist": overview.waiting_list,
+    }
     referral_status: Counter[str] = Counter()
     for item in items:
         kind, status = item["kind"], item["status"]
@@ -127,24 +154,11 @@ def build(
             overview.referrals_escalated += item.get("detail") == "escalated"
         elif kind == "precondition" and _precondition_matters(item, today, lapsing_within):
             overview.preconditions.append(entry)
-        elif kind == "placement" and item["open"]:
-            overview.placements.append(entry)
-        elif kind == "review" and item["open"]:
-            overview.reviews.append(entry)
-        elif kind == "follow_up" and item["open"]:
-            overview.follow_ups.append(entry)
-        elif kind == "waitlist" and item["open"]:
-            overview.waiting_list.append(entry)
+        elif kind in listings and item["open"]:
+            listings[kind].append(entry)
     overview.referrals = [(s, referral_status[s]) for s in OPEN_REFERRAL if referral_status[s]]
-    for listing in (
-        overview.preconditions,
-        overview.placements,
-        overview.reviews,
-        overview.follow_ups,
-        overview.waiting_list,
-    ):
+    for listing in (overview.preconditions, *listings.values()):
         listing.sort(key=lambda e: (e["due_on"] or date.max, e["participant_ref"] or ""))
-    return overview
 
 
 def _precondition_matters(item: Mapping[str, Any], today: date, within: timedelta) -> bool:
