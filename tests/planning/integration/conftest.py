@@ -68,6 +68,16 @@ class Planning:
         found = self.seen.of_type(f"nl.zroute.planning.{name}.v1")
         return [e for e in found if ref is None or e.get("subject") == ref]
 
+    async def barrier(self) -> None:
+        """Return once every event planning committed so far has been captured.
+
+        The relay publishes in commit order, so once the plan-activated of a new
+        participant fed now is seen, everything committed before it was seen too. A test
+        that asserts an event's absence waits here first."""
+        probe = intake_completed()
+        await self.feed(probe)
+        await self.expect("plan-activated", probe.participant_ref)
+
     async def expect(self, name: str, ref: str | None = None, count: int = 1) -> list[dict]:
         return await wait_for(
             lambda: (found := self.events(name, ref)) and len(found) >= count and found,

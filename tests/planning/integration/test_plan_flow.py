@@ -61,6 +61,7 @@ async def test_no_start_date_until_childcare_and_transport_are_both_arranged(pla
     assert waiting["data"]["reason"] == "precondition_missing"
 
     await planning.feed(arranged(ref, PreconditionKind.CHILDCARE), source=SUPPORT)
+    await planning.barrier()
     assert planning.events("plan-start-scheduled", ref) == []
     plan = (await planning.http.get(f"/participants/{ref}/plan")).json()
     assert plan["waiting_for"] == ["transport"] and plan["start_on"] is None
