@@ -198,7 +198,7 @@ def test_a_bad_matrix_is_refused_at_start_with_a_clear_message(tmp_path):
         [
             sys.executable,
             "-c",
-            "from zroute_notifications.entrypoints.cli import main; main()",
+            "from zroute_notifications.bootstrap import main; main()",
             "migrate",
         ],
         env={"ZROUTE_MATRIX_PATH": str(bad), "PATH": ""},

@@ -36,6 +36,7 @@ from zroute_support.domain.referrals import Outcome, Referral
 S, Side = ReferralStatus, ReferralSide
 ALL = list(itertools.product(S, S, Side))
 
+
 @pytest.mark.parametrize(("current", "target", "side"), ALL)
 def test_check_refuses_exactly_the_combinations_allowed_refuses(current, target, side):
     if allowed(current, target, side):

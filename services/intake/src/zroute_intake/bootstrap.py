@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from zroute_contract.events.planning import RouteCompleted
+from zroute_runtime.cli import console_script
 from zroute_runtime.logging import get_logger
 from zroute_runtime.service import ServiceDefinition
 
@@ -67,3 +68,7 @@ def definition(settings: Settings | None = None) -> IntakeDefinition:
         migrations=MIGRATIONS,
         deps=deps,
     )
+
+
+main = console_script(definition, Settings)
+"""``zroute-intake serve|migrate``: the service's console script."""

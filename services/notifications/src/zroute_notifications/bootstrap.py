@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from zroute_contract import event_types
+from zroute_runtime.cli import console_script
 from zroute_runtime.service import ServiceDefinition
 
 from zroute_notifications.adapters.config import load_matrix, load_seed
@@ -58,3 +59,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         routers=routers(deps),
         migrations=MIGRATIONS,
     )
+
+
+main = console_script(definition, Settings)
+"""``zroute-notifications serve|migrate``: the service's console script."""

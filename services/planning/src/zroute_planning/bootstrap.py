@@ -20,6 +20,7 @@ from zroute_contract.events.support import (
     PreconditionArranged,
     PreconditionLapsed,
 )
+from zroute_runtime.cli import console_script
 from zroute_runtime.service import ServiceDefinition
 
 from zroute_planning.entrypoints.errors import EXCEPTION_HANDLERS
@@ -75,3 +76,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
     )
     service.deps = deps  # type: ignore[attr-defined]  # read by the routers (entrypoints.deps)
     return service
+
+
+main = console_script(definition, Settings)
+"""``zroute-planning serve|migrate``: the service's console script."""

@@ -27,6 +27,7 @@ from zroute_contract.events.planning import (
     RouteCompleted,
     SchedulePublished,
 )
+from zroute_runtime.cli import console_script
 from zroute_runtime.messagebus import HandlerRegistry
 from zroute_runtime.service import ServiceDefinition
 
@@ -94,3 +95,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         ],
         migrations=MIGRATIONS,
     )
+
+
+main = console_script(definition, Settings)
+"""``zroute-support serve|migrate``: the service's console script."""

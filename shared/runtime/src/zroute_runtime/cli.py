@@ -13,6 +13,19 @@ from zroute_runtime.service import ServiceDefinition, ServiceRuntime
 from zroute_runtime.settings import ServiceSettings
 
 
+def console_script(
+    definition: Callable[..., ServiceDefinition],
+    settings: Callable[[], ServiceSettings] = ServiceSettings,
+) -> Callable[[], None]:
+    """The ``zroute-<service>`` console script of a service: ``main = console_script(...)``
+    in its ``bootstrap.py``, named in its ``pyproject.toml``."""
+
+    def script() -> None:
+        sys.exit(main(definition, settings))
+
+    return script
+
+
 def main(
     definition: Callable[..., ServiceDefinition],
     settings: Callable[[], ServiceSettings] = ServiceSettings,
