@@ -66,3 +66,21 @@ LanguageCode = Annotated[str, StringConstraints(pattern=LANGUAGE_CODE_PATTERN)]
 
 ReasonCode = Annotated[str, StringConstraints(pattern=REASON_CODE_PATTERN)]
 """A reason or outcome from a list the operating service configures (snake_case code)."""
+
+
+_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+def is_valid_bsn(value: str) -> bool:
+    """True when ``value`` is exactly nine ASCII digits passing the elfproef.
+
+    The BSN (burgerservicenummer) never travels in an event; the contract holds the check
+    so that every service and a partner's own system recognise one the same way. All
+    zeros passes the arithmetic but is no BSN, so it is rejected.
+    """
+    if len(value) != 9 or not value.isascii() or not value.isdigit():
+        return False
+    if value == "000000000":
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(value, _BSN_WEIGHTS, strict=True))
+    return total % 11 == 0

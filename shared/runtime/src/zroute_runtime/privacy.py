@@ -11,7 +11,10 @@ from __future__ import annotations
 import random
 import re
 
-_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+from zroute_contract.types import is_valid_bsn
+
+__all__ = ["BSN_MASK", "is_valid_bsn", "mask_bsns", "random_valid_bsn"]
+
 
 # Nine digits standing alone. Letters count as neighbours too: our identifiers (event
 # ids, participant refs) are hex strings whose digit runs would otherwise be mistaken
@@ -19,19 +22,6 @@ _BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 _NINE_DIGITS = re.compile(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])")
 
 BSN_MASK = "*********"
-
-
-def is_valid_bsn(value: str) -> bool:
-    """True when ``value`` is exactly nine ASCII digits passing the elfproef.
-
-    All zeros passes the arithmetic but is no BSN, so it is rejected.
-    """
-    if len(value) != 9 or not value.isascii() or not value.isdigit():
-        return False
-    if value == "000000000":
-        return False
-    total = sum(int(digit) * weight for digit, weight in zip(value, _BSN_WEIGHTS, strict=True))
-    return total % 11 == 0
 
 
 def mask_bsns(text: str) -> str:

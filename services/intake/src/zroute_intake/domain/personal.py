@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from zroute_runtime.privacy import is_valid_bsn
+from zroute_contract.types import is_valid_bsn
 
 from zroute_intake.domain.errors import InvalidRequest
 
