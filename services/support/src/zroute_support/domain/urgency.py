@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import pairwise
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Protocol, TypeVar
 
 from zroute_contract.events.codes import Urgency
