@@ -3,7 +3,8 @@
 The group's sessions come first, in the group's slots; the other sessions of the phase go
 to the participant's other free slots. Forms follow the configured rotation; when the
 week as laid out would break a variety rule, the individual sessions are reordered until
-it does not (the group's sessions are fixed).
+it does not (the group's sessions are fixed). A week no order can save is never passed
+off as a good one: it carries the rules it breaks, for the planner to see.
 """
 
 from __future__ import annotations
@@ -34,6 +35,15 @@ class Session:
     group_id: str | None = None
 
 
+@dataclass(frozen=True)
+class Week:
+    """A participant's week: its sessions in weekly order, and the variety rules it breaks
+    (empty when it keeps them all)."""
+
+    sessions: list[Session]
+    variety_problems: tuple[str, ...] = ()
+
+
 def group_patterns(rules: PlanningRules) -> list[SessionPattern]:
     """The patterns of a group's sessions: the first of the rotation."""
     return [rules.rotation[i % len(rules.rotation)] for i in range(rules.groups.sessions_per_week)]
@@ -45,8 +55,9 @@ def weekly_schedule(
     free_slots: frozenset[Slot],
     group_slots: tuple[Slot, ...] = (),
     group_id: str | None = None,
-) -> list[Session]:
-    """The week's sessions in weekly order; as many as the phase asks and slots allow."""
+) -> Week:
+    """The week's sessions in weekly order, as many as the phase asks and slots allow, in
+    the first order that keeps the variety rules; else the rotation's own order, flagged."""
     phase = rules.phases[phase_index]
     count = min(phase.sessions_per_week, len(free_slots | set(group_slots)))
     patterns = [rules.rotation[i % len(rules.rotation)] for i in range(count)]
@@ -55,15 +66,13 @@ def weekly_schedule(
     others = sorted(free_slots - set(group_slots), key=slot_order)[: count - len(fixed)]
     rest = patterns[len(fixed) :]
     week = sorted([*fixed, *others], key=slot_order)
-    best = None
-    for order in islice(permutations(rest), 5000):
-        it = iter(order)
+    laid = _first_varied(week, fixed, rest, rules)
+    problems: tuple[str, ...] = ()
+    if laid is None:
+        it = iter(rest)
         laid = [fixed.get(slot) or next(it) for slot in week]
-        if not check_variety([p.form for p in laid], rules.variety):
-            best = laid
-            break
-        best = best or laid
-    return [
+        problems = tuple(check_variety([p.form for p in laid], rules.variety))
+    sessions = [
         Session(
             slot,
             phase.session_minutes,
@@ -71,5 +80,25 @@ def weekly_schedule(
             pattern.kind,
             group_id if slot in fixed else None,
         )
-        for slot, pattern in zip(week, best or [], strict=True)
+        for slot, pattern in zip(week, laid, strict=True)
     ]
+    return Week(sessions, problems)
+
+
+def _first_varied(
+    week: list[Slot],
+    fixed: dict[Slot, SessionPattern],
+    rest: list[SessionPattern],
+    rules: PlanningRules,
+) -> list[SessionPattern] | None:
+    """The first order of the free sessions that keeps the variety rules, if any."""
+    tried: set[tuple[SessionPattern, ...]] = set()
+    for order in islice(permutations(rest), 5000):
+        if order in tried:  # the rotation repeats forms: many orders are the same
+            continue
+        tried.add(order)
+        it = iter(order)
+        laid = [fixed.get(slot) or next(it) for slot in week]
+        if not check_variety([p.form for p in laid], rules.variety):
+            return laid
+    return None

@@ -23,6 +23,7 @@ from zroute_contract.events.planning import (
     SchedulePublished,
 )
 from zroute_runtime import timers
+from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
 from zroute_runtime.unit_of_work import UnitOfWork
 
@@ -33,6 +34,8 @@ from zroute_planning.domain.plan import Plan, PlanStatus
 from zroute_planning.domain.projection import Projection, phase_index, project
 from zroute_planning.domain.schedule import weekly_schedule
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
+
+log = get_logger(__name__)
 
 PHASE, REVIEW, FOLLOW_UP, PLACEMENT = (
     "plan-phase",
@@ -64,8 +67,15 @@ async def publish_schedule(uow: UnitOfWork, deps: Deps, plan: Plan, today: date)
         group.slots if group else (),
         str(group.group_id) if group else None,
     )
-    if not week:
+    if not week.sessions:
         return
+    if week.variety_problems:
+        log.warning(
+            "schedule_breaks_variety_rules",
+            participant_ref=plan.participant_ref,
+            phase=index + 1,
+            problems=list(week.variety_problems),
+        )
     sessions = tuple(
         ScheduledSession(
             weekday=Weekday(s.slot[0]),
@@ -76,7 +86,7 @@ async def publish_schedule(uow: UnitOfWork, deps: Deps, plan: Plan, today: date)
             hours_kind=s.kind,
             group_id=s.group_id,
         )
-        for s in week
+        for s in week.sessions
     )
     valid_from = max(today, plan.start_on)
     await uow.conn.execute(
