@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from zroute_planning.domain.grouping import Candidate, SlotSet, slot_sets
 
@@ -82,15 +83,36 @@ class Packing:
         return index
 
     def add_existing(self, group_id: str, slots: SlotSet, fixed: Sequence[str]) -> int:
-        """A group that already meets, with the members who stay in it."""
-        index = self._add_bin(Bin(slots, 1, 0, self.hi, tuple(fixed), group_id=group_id))
+        """A group that already meets, with the members who stay in it; one with fewer
+        than ``min_size`` of them is kept by :meth:`settle_weak` only if it fills up."""
+        index = self._add_bin(Bin(slots, 1, self.lo, self.hi, tuple(fixed), group_id=group_id))
         wanted = set(slots)
         for ref in fixed:
             self.where[ref] = index
         for ref, c in self.people.items():
-            if wanted <= c.slots:
+            if wanted <= c.slots and ref not in fixed:
                 self.fits[ref].insert(0, index)  # joining a meeting group comes first
         return index
+
+    def settle_weak(self) -> list[int]:
+        """Fill each group below the minimum from free people, or drop it (its members
+        become free); the dropped bins."""
+        dropped = []
+        for b, bin_ in enumerate(self.bins):
+            if bin_.group_id is None or len(bin_.fixed) >= self.lo:
+                continue
+            joiners = [c.ref for c in self.free() if b in self.fits[c.ref]]
+            joiners = joiners[: self.lo - len(bin_.fixed)]
+            if len(bin_.fixed) + len(joiners) >= self.lo:
+                for ref in joiners:
+                    self._put(ref, b)
+                continue
+            for ref in bin_.fixed:
+                del self.where[ref]
+            bin_.fixed, bin_.lo, bin_.hi, bin_.groups = (), 0, 0, 0
+            self.use(bin_.slots, -1)
+            dropped.append(b)
+        return dropped
 
     # -- moves -------------------------------------------------------------------------
 
@@ -138,7 +160,7 @@ class Packing:
 
     def _shift(self, chain: list[int], log: list[tuple[str, int]]) -> None:
         """Move one member along ``chain`` (bin i to bin i + 1), last bin first."""
-        for b, c in reversed(list(zip(chain, chain[1:], strict=False))):
+        for b, c in reversed(list(pairwise(chain))):
             ref = next(r for r in self.bins[b].movable if c in self.fits[r])
             log.append((ref, self._take(ref)))
             self._put(ref, c)

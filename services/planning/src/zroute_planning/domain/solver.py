@@ -34,8 +34,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from zroute_planning.domain.chunk_model import Limits, OpenGroup, solve_chunk
-from zroute_planning.domain.greedy import greedy_groups
+from zroute_planning.domain.bounds import band_bounds
+from zroute_planning.domain.chunk_model import ChunkPlan
 from zroute_planning.domain.grouping import (
     Candidate,
     Capacity,
@@ -46,8 +46,10 @@ from zroute_planning.domain.grouping import (
     SlotSet,
     Waiting,
     slot_sets,
+    split_evenly,
     wait_reason,
 )
+from zroute_planning.domain.packing import Packing
 
 
 @dataclass(frozen=True)
@@ -128,37 +130,33 @@ class _Band:
             )
             self._use(group.slots, 1)
 
-    def _use(self, slots: SlotSet, count: int) -> None:
+    def _use(self, slots: SlotSet, count: int, usage: _Usage | None = None) -> None:
+        usage = usage or self.usage
         for slot in slots:
-            self.usage.teachers[slot] += count
+            usage.teachers[slot] += count
             if self.assisted:
-                self.usage.assistants[slot] += count
+                usage.assistants[slot] += count
 
-    def _room(self, slot: Slot) -> int | None:
+    def _room(self, slot: Slot, usage: _Usage | None = None) -> int | None:
+        usage = usage or self.usage
         rooms = []
         if self.o.capacity.teachers is not None:
-            rooms.append(self.o.capacity.teachers - self.usage.teachers[slot])
+            rooms.append(self.o.capacity.teachers - usage.teachers[slot])
         if self.assisted and self.o.capacity.assistants is not None:
-            rooms.append(self.o.capacity.assistants - self.usage.assistants[slot])
+            rooms.append(self.o.capacity.assistants - usage.assistants[slot])
         return min(rooms) if rooms else None
 
     def solve(self) -> tuple[list[FormedGroup], list[Waiting]]:
         o = self.o
         placed = {r for g in self.opens for r in g.members}
         free = [c for c in self.members if c.ref not in placed]
-        if len(self.members) >= o.min_size:
-            tied = {r for g in self.opens for r in g.tied}
-            free.sort(key=lambda c: (c.ref not in tied, sorted(c.slots), -c.waited_days, c.ref))
-            for _round in range(2):
-                chunks = [free[i : i + o.chunk_size] for i in range(0, len(free), o.chunk_size)]
-                leftover: list[Candidate] = []
-                for chunk in chunks:
-                    leftover += self._solve_chunk(chunk)
-                if len(chunks) <= 1 or not leftover:
-                    free = leftover
-                    break
-                free = leftover
-        for g in self.opens:  # weak groups nobody joined in any chunk are dropped
+        if len(self.members) >= o.min_size and free:
+            plan, optimal = self._pack(free)
+            if not optimal and len(self.members) <= o.chunk_size:
+                plan = self._better(plan, self._cp_sat(free, plan))
+            self._apply(plan)
+            free = plan.unplaced
+        for g in self.opens:  # weak groups nobody joined are dropped
             if g.tied:
                 self._use(g.slots, -1)
         kept = [g for g in self.opens if not g.tied]
@@ -182,7 +180,65 @@ class _Band:
         ]
         return groups, waiting
 
-    def _slot_sets(self, chunk: Sequence[Candidate]) -> list[SlotSet]:
+    def _pack(self, free: Sequence[Candidate]) -> tuple[ChunkPlan, bool]:
+        """The packing heuristic's plan, and whether it is proven optimal (as many placed
+        as can be, every group below the minimum kept, and no fewer groups possible)."""
+        o = self.o
+        scratch = _Usage(Counter(self.usage.teachers), Counter(self.usage.assistants))
+
+        def room(slots: SlotSet) -> bool:
+            return all((r := self._room(t, scratch)) is None or r > 0 for t in slots)
+
+        packing = Packing(
+            self.members,
+            min_size=o.min_size,
+            max_size=o.max_size,
+            sessions_per_week=o.sessions_per_week,
+            room=room,
+            use=lambda slots, count: self._use(slots, count, scratch),
+        )
+        bins = [
+            packing.add_existing(str(gi), g.slots, g.members or g.tied)
+            for gi, g in enumerate(self.opens)
+        ]
+        dropped = set(packing.settle_weak())
+        packing.join_existing()
+        packing.open_greedy()
+        packing.place_free()
+        packing.close_groups()
+        plan = ChunkPlan()
+        for gi, b in enumerate(bins):
+            for ref in packing.bins[b].movable:
+                plan.joins[ref] = gi
+            if self.opens[gi].tied and b in dropped:
+                plan.dropped.add(gi)
+            elif self.opens[gi].tied:
+                plan.kept.add(gi)
+                plan.joins.update(dict.fromkeys(self.opens[gi].tied, gi))
+        for b in packing.pair_bin.values():
+            bin_ = packing.bins[b]
+            if bin_.groups:
+                for part in split_evenly(sorted(bin_.movable), bin_.groups):
+                    plan.new_groups.append((bin_.slots, part))
+        plan.unplaced = [c for c in free if c.ref not in packing.where]
+        placed = len(self.members) - len(plan.unplaced)
+        best = band_bounds(self.members, placed, o.min_size, o.max_size, o.sessions_per_week)
+        groups = len(plan.new_groups) + len(self.opens) - len(plan.dropped)
+        optimal = placed == best.most_placed and not plan.dropped and groups == best.fewest_groups
+        return plan, optimal
+
+    def _better(self, first: ChunkPlan, second: ChunkPlan | None) -> ChunkPlan:
+        """The plan with more placed, then more kept, then fewer groups; ``first`` on a tie."""
+        if second is None:
+            return first
+
+        def score(plan: ChunkPlan) -> tuple[int, int, int]:
+            kept = sum(len(self.opens[gi].tied) for gi in plan.kept)
+            return -len(plan.unplaced), kept, -len(plan.new_groups)
+
+        return second if score(second) > score(first) else first
+
+    def _slot_sets(self, chunk: Sequence[Candidate], hint: ChunkPlan) -> list[SlotSet]:
         cover: Counter = Counter()
         for c in chunk:
             cover.update(slot_sets(c.slots, self.o.sessions_per_week))
@@ -192,18 +248,22 @@ class _Band:
             if n >= self.o.min_size and all(self._room(t) is None or self._room(t) > 0 for t in s)
         ]
         usable.sort(key=lambda s: (-cover[s], s))
-        return usable[: self.o.max_slot_sets]
+        chosen = usable[: self.o.max_slot_sets]
+        return chosen + sorted({s for s, _ in hint.new_groups} - set(chosen))
 
-    def _solve_chunk(self, chunk: Sequence[Candidate]) -> list[Candidate]:
-        """Place ``chunk``; update the open groups; return the unplaced."""
+    def _cp_sat(self, chunk: Sequence[Candidate], hint: ChunkPlan) -> ChunkPlan | None:
+        """CP-SAT on the whole band, started from ``hint``; None if it found nothing."""
+        from zroute_planning.domain.chunk_model import Limits, OpenGroup, solve_chunk
+
         o = self.o
-        sets = self._slot_sets(chunk)
+        sets = self._slot_sets(chunk, hint)
         views = [OpenGroup(g.slots, len(g.members), g.tied) for g in self.opens]
         rooms = {t: self._room(t) for s in sets for t in s}
         limits = Limits(o.min_size, o.max_size, o.sessions_per_week, o.seconds_per_solve, o.workers)
-        plan = solve_chunk(chunk, sets, views, rooms, limits)
-        if plan is None:
-            return self._fallback(chunk)
+        return solve_chunk(chunk, sets, views, rooms, limits, hint)
+
+    def _apply(self, plan: ChunkPlan) -> None:
+        """Update the open groups and the staff in use with ``plan``."""
         for ref, gi in plan.joins.items():
             self.opens[gi].members.append(ref)
         for gi in plan.kept:
@@ -214,21 +274,3 @@ class _Band:
         for slots, members in plan.new_groups:
             self.opens.append(_Open(slots, list(members)))
             self._use(slots, 1)
-        return plan.unplaced
-
-    def _fallback(self, chunk: Sequence[Candidate]) -> list[Candidate]:
-        o = self.o
-        hint = greedy_groups(
-            chunk,
-            min_size=o.min_size,
-            max_size=o.max_size,
-            sessions_per_week=o.sessions_per_week,
-        )
-        placed = set()
-        for g in hint.groups:
-            if any((self._room(t) if self._room(t) is not None else 1) <= 0 for t in g.slots):
-                continue
-            self.opens.append(_Open(g.slots, list(g.members)))
-            self._use(g.slots, 1)
-            placed.update(g.members)
-        return [c for c in chunk if c.ref not in placed]
