@@ -266,7 +266,6 @@ class Packing:
             )
             for excess, b in todo:
                 if self._close(b, excess):
-                    failed.clear()
                     break
                 failed.add((b, self.bins[b].size))
             else:
