@@ -139,24 +139,32 @@ class Packing:
     def _path(self, starts: Sequence[int], banned: int = -1) -> list[int] | None:
         """Shortest chain of bins from one of ``starts`` to a bin with room: each bin on
         it passes one movable member to the next."""
-        parent: dict[int, int] = {}
+        bins, edges = self.bins, self.edges
+        parent: dict[int, int] = {banned: banned}
         queue: deque[int] = deque()
+        found = -1
         for b in starts:
-            if b != banned and b not in parent and self.bins[b].hi:
+            if b not in parent and bins[b].hi:
                 parent[b] = -1
+                if self._spare(b) > 0:
+                    found = b
+                    break
                 queue.append(b)
-        while queue:
+        while queue and found < 0:
             b = queue.popleft()
-            if self._spare(b) > 0:
-                chain = [b]
-                while parent[chain[-1]] != -1:
-                    chain.append(parent[chain[-1]])
-                return chain[::-1]
-            for c in self.edges[b]:
-                if c != banned and c not in parent and self.bins[c].hi:
+            for c in edges[b]:
+                if c not in parent and bins[c].hi:
                     parent[c] = b
+                    if self._spare(c) > 0:
+                        found = c
+                        break
                     queue.append(c)
-        return None
+        if found < 0:
+            return None
+        chain = [found]
+        while parent[chain[-1]] != -1:
+            chain.append(parent[chain[-1]])
+        return chain[::-1]
 
     def _shift(self, chain: list[int], log: list[tuple[str, int]]) -> None:
         """Move one member along ``chain`` (bin i to bin i + 1), last bin first."""
@@ -196,12 +204,15 @@ class Packing:
                     cover[b] += 1
         while True:
             best = max(
-                (b for b, n in cover.items() if n >= self.lo and self.room(self.bins[b].slots)),
+                (b for b, n in cover.items() if n >= self.lo),
                 key=lambda b: (cover[b], self.bins[b].slots),
                 default=None,
             )
             if best is None:
                 return
+            if not self.room(self.bins[best].slots):  # staff only get busier here
+                del cover[best]
+                continue
             self._grow(best)
             chosen = [r for r in fitting[best] if r not in self.where][: self.hi]
             for ref in chosen:
