@@ -1,7 +1,7 @@
-"""Group formation with OR-Tools CP-SAT: a pure function from candidates, the groups that
+"""Group formation: a pure function from candidates, the groups that
 already meet and the rules, to groups and a waiting list. No I/O.
 
-The model (per level band, per chunk of participants):
+The model (per level band):
 
 * ``a[p, s]`` (bool): participant ``p`` joins a *new* group meeting in slot set ``s``;
   only for slot sets ``s`` within ``p``'s free slots.
@@ -18,13 +18,16 @@ Objective, lexicographic through its weights: place as many participants as poss
 then keep existing groups; then use as few groups as possible (so groups are fuller);
 then place those who waited longest.
 
-Decomposition: bands are independent; a band's participants are sorted by availability
-and solved in chunks of ``chunk_size``, each chunk seeing the groups earlier chunks
-formed (so later chunks fill them); the unplaced of all chunks get one more round.
-Only slot sets at least ``min_size`` chunk members share can host a group (exact
-pruning); of those the ``max_slot_sets`` most shared are modelled. Every solve has a time
-limit and starts from the greedy solution as a hint; should it find nothing, the greedy
-solution is used. The hard rules hold by construction either way, and
+Decomposition: bands are independent (staff per slot is booked band after band). Each
+band is first packed (:mod:`~zroute_planning.domain.packing`: greedy, then augmenting
+paths to place everybody who can be and to close groups), then checked against the
+proven bounds of :mod:`~zroute_planning.domain.bounds`; a packing that reaches them is
+optimal and taken. A band of at most ``chunk_size`` people the packing did not solve
+provably goes to CP-SAT (imported only then), started from the packing and limited to
+``seconds_per_solve``; its answer is taken only if it is better. Only slot sets at least
+``min_size`` band members share can host a group (exact pruning); of those the
+``max_slot_sets`` most shared are modelled, plus those the packing used. Existing
+members never move. The hard rules hold by construction either way, and
 :func:`~zroute_planning.domain.grouping.violations` checks them in the tests.
 """
 
