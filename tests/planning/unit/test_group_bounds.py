@@ -9,7 +9,13 @@ import pytest
 from zroute_contract.events.codes import LevelBand
 from zroute_planning.domain.bounds import bounds
 from zroute_planning.domain.greedy import greedy_groups
-from zroute_planning.domain.grouping import Candidate, ExistingGroup, Grouping, violations
+from zroute_planning.domain.grouping import (
+    Candidate,
+    Capacity,
+    ExistingGroup,
+    Grouping,
+    violations,
+)
 from zroute_planning.domain.solver import SolverOptions, form_groups
 
 from tests.planning.unit.cohorts import ALL_SLOTS, cohort
@@ -125,3 +131,20 @@ def test_the_same_cohort_gets_the_same_groups():
     assert sorted((g.slots, g.members) for g in first.groups) == sorted(
         (g.slots, g.members) for g in second.groups
     )
+
+
+@pytest.mark.parametrize("options", [PACKING, EXACT], ids=["packing", "cp-sat"])
+def test_a_meeting_group_of_a_later_band_holds_its_teacher_for_the_earlier_bands(options):
+    slots = (ALL_SLOTS[0], ALL_SLOTS[3])
+    alpha = [Candidate(f"al{i}", LevelBand.ALPHA, frozenset(slots)) for i in range(3)]
+    a0 = [Candidate(f"a0{i}", LevelBand.A0, frozenset(slots)) for i in range(9)]
+    existing = [ExistingGroup("g1", LevelBand.ALPHA, slots, tuple(c.ref for c in alpha))]
+    one_teacher = SolverOptions(
+        seconds_per_solve=options.seconds_per_solve,
+        workers=1,
+        chunk_size=options.chunk_size,
+        capacity=Capacity(teachers=1),
+    )
+    result = form_groups(alpha + a0, one_teacher, existing)
+    assert [(g.group_id, g.band) for g in result.groups] == [("g1", LevelBand.ALPHA)]
+    assert sorted(w.ref for w in result.waiting) == sorted(c.ref for c in a0)

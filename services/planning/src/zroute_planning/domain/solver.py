@@ -98,12 +98,28 @@ def form_groups(
     for c in candidates:
         by_band[c.band].append(c)
     usage = _Usage(Counter(busy_teachers or {}), Counter(busy_assistants or {}))
+    by_ref = {c.ref: c for c in candidates}
+    for group in existing:  # every band's meeting groups hold their staff from the start
+        if any(_stays(by_ref.get(r), group) for r in group.members):
+            for slot in group.slots:
+                usage.teachers[slot] += 1
+                if group.band in options.needs_assistant:
+                    usage.assistants[slot] += 1
     result = Grouping()
     for band in sorted(by_band):
         groups, waiting = _Band(band, by_band[band], existing, options, usage).solve()
         result.groups += groups
         result.waiting += waiting
     return result
+
+
+def _stays(candidate: Candidate | None, group: ExistingGroup) -> bool:
+    """Whether ``candidate`` may stay in ``group``: same band, free in its slots."""
+    return (
+        candidate is not None
+        and candidate.band == group.band
+        and set(group.slots) <= candidate.slots
+    )
 
 
 class _Band:
@@ -118,11 +134,7 @@ class _Band:
         for group in existing:
             if group.band != band:
                 continue
-            stay = [
-                r
-                for r in group.members
-                if r in self.by_ref and set(group.slots) <= self.by_ref[r].slots
-            ]
+            stay = [r for r in group.members if _stays(self.by_ref.get(r), group)]
             if not stay:
                 continue
             weak = len(stay) < options.min_size
@@ -131,7 +143,6 @@ class _Band:
                     group.slots, [] if weak else stay, group.group_id, tuple(stay) if weak else ()
                 )
             )
-            self._use(group.slots, 1)
 
     def _use(self, slots: SlotSet, count: int, usage: _Usage | None = None) -> None:
         usage = usage or self.usage
