@@ -14,7 +14,9 @@ from zroute_planning.domain.grouping import (
     Capacity,
     ExistingGroup,
     Grouping,
+    slot_set_cover,
     violations,
+    wait_reason,
 )
 from zroute_planning.domain.solver import SolverOptions, form_groups
 
@@ -148,3 +150,13 @@ def test_a_meeting_group_of_a_later_band_holds_its_teacher_for_the_earlier_bands
     result = form_groups(alpha + a0, one_teacher, existing)
     assert [(g.group_id, g.band) for g in result.groups] == [("g1", LevelBand.ALPHA)]
     assert sorted(w.ref for w in result.waiting) == sorted(c.ref for c in a0)
+
+
+def test_wait_reasons_from_a_counted_cover_are_the_same_as_counted_one_by_one():
+    people = [c for c in cohort(400, 11) if c.band == LevelBand.A2]
+    cover = slot_set_cover(people, 2)
+    opened = [(ALL_SLOTS[0], ALL_SLOTS[3])]
+    for c in people:
+        assert wait_reason(c, people, opened, min_size=3, sessions_per_week=2) == wait_reason(
+            c, people, opened, min_size=3, sessions_per_week=2, cover=cover
+        )

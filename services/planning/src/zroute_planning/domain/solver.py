@@ -48,6 +48,7 @@ from zroute_planning.domain.grouping import (
     Slot,
     SlotSet,
     Waiting,
+    slot_set_cover,
     slot_sets,
     split_evenly,
     wait_reason,
@@ -178,6 +179,7 @@ class _Band:
             FormedGroup(self.band, g.slots, tuple(sorted(g.members)), g.group_id) for g in kept
         ]
         open_sets = [g.slots for g in kept if len(g.members) < o.max_size]
+        cover = slot_set_cover(self.members, o.sessions_per_week) if free else None
         waiting = [
             Waiting(
                 c.ref,
@@ -188,6 +190,7 @@ class _Band:
                     open_sets,
                     min_size=o.min_size,
                     sessions_per_week=o.sessions_per_week,
+                    cover=cover,
                 ),
             )
             for c in sorted(free, key=lambda c: c.ref)
