@@ -266,7 +266,9 @@ class _Band:
         ]
         usable.sort(key=lambda s: (-cover[s], s))
         chosen = usable[: self.o.max_slot_sets]
-        return chosen + sorted({s for s, _ in hint.new_groups} - set(chosen))
+        wanted = {s for s, _ in hint.new_groups}  # the hint's, and those the unplaced need
+        wanted |= {s for s in usable if any(set(s) <= c.slots for c in hint.unplaced)}
+        return chosen + sorted(wanted - set(chosen))
 
     def _cp_sat(self, chunk: Sequence[Candidate], hint: ChunkPlan) -> ChunkPlan | None:
         """CP-SAT on the whole band, started from ``hint``; None if it found nothing."""
