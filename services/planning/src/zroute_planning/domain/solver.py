@@ -26,8 +26,8 @@ optimal and taken. A band of at most ``chunk_size`` people the packing did not s
 provably goes to CP-SAT (imported only then), started from the packing and limited to
 ``seconds_per_solve``; its answer is taken only if it is better. Only slot sets at least
 ``min_size`` band members share can host a group (exact pruning); of those the
-``max_slot_sets`` most shared are modelled, plus those the packing used. Existing
-members never move. The hard rules hold by construction either way, and
+``max_slot_sets`` most shared are modelled, plus those the packing used and those its
+unplaced could meet in. Existing members never move. The hard rules hold by construction either way, and
 :func:`~zroute_planning.domain.grouping.violations` checks them in the tests.
 """
 
