@@ -12,9 +12,6 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ortools.sat.python import cp_model
-
-from zroute_planning.domain.greedy import greedy_groups
 from zroute_planning.domain.grouping import Candidate, Slot, SlotSet, split_evenly
 
 MAX_OPEN_GROUPS_PER_PARTICIPANT = 12
@@ -55,8 +52,13 @@ def solve_chunk(
     opens: Sequence[OpenGroup],
     rooms: Mapping[Slot, int | None],
     limits: Limits,
+    hint: ChunkPlan,
 ) -> ChunkPlan | None:
-    """The best placement of ``chunk`` within the time limit; None if none was found."""
+    """The best placement of ``chunk`` within the time limit, starting from ``hint``;
+    None if none was found. OR-Tools is imported here, so that the service starts
+    without loading it."""
+    from ortools.sat.python import cp_model
+
     lo, hi = limits.min_size, limits.max_size
     m = cp_model.CpModel()
     n = len(chunk)
@@ -114,7 +116,7 @@ def solve_chunk(
         + sum(w_keep * len(opens[i].tied) * keep[i] for i in weak)
         - sum(w_group * v for v in count.values())
     )
-    _hint(m, chunk, sets, limits, a, b, count, keep)
+    _hint(m, hint, chunk, sets, a, b, count, keep)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = limits.seconds
     solver.parameters.num_workers = limits.workers
@@ -139,30 +141,25 @@ def solve_chunk(
     return plan
 
 
-def _hint(m, chunk, sets, limits: Limits, a, b, count, keep) -> None:
-    """Start from the greedy solution (so the solver does at least as well on the chunk)."""
-    hint = greedy_groups(
-        chunk,
-        min_size=limits.min_size,
-        max_size=limits.max_size,
-        sessions_per_week=limits.sessions_per_week,
-    )
+def _hint(m, hint: ChunkPlan, chunk, sets, a, b, count, keep) -> None:
+    """Start from ``hint`` (so the solver does at least as well as it)."""
     index = {s: si for si, s in enumerate(sets)}
     pos = {c.ref: pi for pi, c in enumerate(chunk)}
     chosen: dict[int, int] = {}
     groups: Counter = Counter()
-    for g in hint.groups:
-        si = index.get(g.slots)
+    for slots, members in hint.new_groups:
+        si = index.get(slots)
         if si is None:
             continue
         groups[si] += 1
-        for r in g.members:
+        for r in members:
             chosen[pos[r]] = si
+    joined = {pos[r]: gi for r, gi in hint.joins.items() if r in pos}
     for (pi, si), v in a.items():
         m.add_hint(v, chosen.get(pi) == si)
-    for v in b.values():
-        m.add_hint(v, False)
+    for (pi, gi), v in b.items():
+        m.add_hint(v, joined.get(pi) == gi)
     for si, v in count.items():
         m.add_hint(v, groups[si])
-    for v in keep.values():
-        m.add_hint(v, False)
+    for gi, v in keep.items():
+        m.add_hint(v, gi in hint.kept)

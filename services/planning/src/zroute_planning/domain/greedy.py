@@ -15,6 +15,7 @@ from zroute_planning.domain.grouping import (
     FormedGroup,
     Grouping,
     Waiting,
+    slot_set_cover,
     slot_sets,
     wait_reason,
 )
@@ -32,6 +33,7 @@ def greedy_groups(
         groups, rest = _band(band_members, min_size, max_size, sessions_per_week)
         result.groups += groups
         opened = [g.slots for g in groups if len(g.members) < max_size]
+        cover = slot_set_cover(band_members, sessions_per_week)
         for c in rest:
             reason = wait_reason(
                 c,
@@ -39,6 +41,7 @@ def greedy_groups(
                 opened,
                 min_size=min_size,
                 sessions_per_week=sessions_per_week,
+                cover=cover,
             )
             result.waiting.append(Waiting(c.ref, c.band, reason))
     return result

@@ -8,7 +8,7 @@ A *slot* is one part of one weekday (``("monday", "morning")``). A group meets i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -147,16 +147,29 @@ def wait_reason(
     *,
     min_size: int,
     sessions_per_week: int,
+    cover: Mapping[SlotSet, int] | None = None,
 ) -> WaitReason:
     """Why ``candidate`` could not be placed: too few at the level, no shared slots, or
-    no group (capacity, or others fitted better)."""
+    no group (capacity, or others fitted better). ``cover`` (see :func:`slot_set_cover`)
+    saves counting the band again for each candidate."""
     if len(band_members) < min_size:
         return WaitReason.TOO_FEW_AT_LEVEL
     if any(set(s) <= candidate.slots for s in open_slot_sets):
         return WaitReason.NO_GROUP_AT_LEVEL
     for slot_set in slot_sets(candidate.slots, sessions_per_week):
-        wanted = set(slot_set)
-        sharing = sum(1 for other in band_members if wanted <= other.slots)
+        if cover is not None:
+            sharing = cover.get(slot_set, 0)
+        else:
+            wanted = set(slot_set)
+            sharing = sum(1 for other in band_members if wanted <= other.slots)
         if sharing >= min_size:
             return WaitReason.NO_GROUP_AT_LEVEL
     return WaitReason.NO_AVAILABILITY_OVERLAP
+
+
+def slot_set_cover(members: Iterable[Candidate], sessions_per_week: int) -> Counter[SlotSet]:
+    """How many of ``members`` are free in each slot set."""
+    cover: Counter[SlotSet] = Counter()
+    for c in members:
+        cover.update(slot_sets(c.slots, sessions_per_week))
+    return cover
