@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from zroute_planning.domain.grouping import Candidate, Grouping, slot_sets
+from zroute_planning.domain.grouping import Candidate, Grouping, SlotSet, slot_sets
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def band_bounds(
 ) -> Bounds:
     """Bounds for one band, given that a solution placing ``placed`` of ``members`` exists."""
     own = {c.ref: slot_sets(c.slots, k) for c in members}
-    cover: Counter = Counter(s for sets in own.values() for s in sets)
+    cover: Counter[SlotSet] = Counter(s for sets in own.values() for s in sets)
     usable = {ref: [s for s in sets if cover[s] >= min_size] for ref, sets in own.items()}
     most = sum(1 for sets in usable.values() if sets)
     fewest = math.ceil(placed / max_size)
@@ -62,7 +62,7 @@ def bounds(
     by_band: dict[str, list[Candidate]] = defaultdict(list)
     for c in candidates:
         by_band[c.band].append(c)
-    placed_in: Counter = Counter(g.band for g in grouping.groups for _ in g.members)
+    placed_in: Counter[str] = Counter(g.band for g in grouping.groups for _ in g.members)
     parts = [
         band_bounds(members, placed_in[band], min_size, max_size, sessions_per_week)
         for band, members in sorted(by_band.items())

@@ -64,8 +64,8 @@ class Packing:
         self.where: dict[str, int] = {}
         self.fits: dict[str, list[int]] = {}
         self.pair_bin: dict[SlotSet, int] = {}
-        self.edges: list[Counter] = []  # edges[b][c]: movable members of b that fit c
-        cover: Counter = Counter()
+        self.edges: list[Counter[int]] = []  # edges[b][c]: movable members of b that fit c
+        cover: Counter[SlotSet] = Counter()
         own = {c.ref: slot_sets(c.slots, self.k) for c in members}
         for sets in own.values():
             cover.update(sets)
@@ -196,7 +196,7 @@ class Packing:
     def open_greedy(self) -> None:
         """A new group where most free people share a slot set, until none has enough."""
         fitting: dict[int, list[str]] = {b: [] for b in self.pair_bin.values()}
-        cover: Counter = Counter()
+        cover: Counter[int] = Counter()
         for c in self.free():
             for b in self.fits[c.ref]:
                 if b in fitting:
