@@ -30,14 +30,17 @@ from http import HTTPStatus
 from typing import Any
 
 from asyncpg.exceptions import CharacterNotInRepertoireError, UntranslatableCharacterError
-from fastapi import APIRouter, FastAPI, Request, status
+from fastapi import APIRouter, Depends, FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zroute_runtime.auth import build_verifier
+from zroute_runtime.auth.dependencies import authorize
+from zroute_runtime.auth.matrix import Access
 from zroute_runtime.logging import get_logger, request_context
 from zroute_runtime.metrics import Metrics
 from zroute_runtime.settings import ServiceSettings
@@ -74,25 +77,34 @@ def create_app(
     metrics: Metrics,
     lifespan: Lifespan | None = None,
     version: str,
+    access: Mapping[tuple[str, str], Access] | None = None,
 ) -> FastAPI:
     """Build a service's FastAPI app with auth, operational endpoints, metrics and errors.
 
     ``lifespan`` is the service's own start/stop context (pools, broker, relay); it runs
     inside a wrapper that logs start and stop.
+
+    ``access`` is the service's access matrix (``zroute_runtime.auth.matrix``): every
+    operation is then checked against it before the route runs, and an operation the
+    matrix does not name stops the app from being built.
     """
     app = FastAPI(
         title=f"Z-route {service}",
         version=version,
         lifespan=_logged_lifespan(version, lifespan),
+        dependencies=[Depends(authorize)] if access is not None else None,
     )
     app.state.service = service
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.auth = build_verifier(settings)
+    app.state.access = access
 
     app.include_router(_operations_router(service, version, readiness, metrics))
     for router in routers:
         app.include_router(router)
+    if access is not None:
+        _check_matrix_covers(app, service, access)
 
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
     app.add_exception_handler(RequestValidationError, _validation_exception_handler)
@@ -102,6 +114,22 @@ def create_app(
     app.add_middleware(_RequestObserverMiddleware, metrics=metrics)
     app.add_middleware(_RequestIdMiddleware)
     return app
+
+
+def _check_matrix_covers(
+    app: FastAPI, service: str, access: Mapping[tuple[str, str], Access]
+) -> None:
+    operations = [
+        (method, route.path_format)
+        for route in app.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    ]
+    missing = [f"{m} {p}" for m, p in operations if m != "HEAD" and (m, p) not in access]
+    if missing:
+        raise RuntimeError(
+            f"{service}: operations without an access matrix entry: {', '.join(sorted(missing))}"
+        )
 
 
 def _logged_lifespan(version: str, inner: Lifespan | None) -> Lifespan:
