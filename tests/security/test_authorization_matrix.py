@@ -115,7 +115,9 @@ async def check_service(runtime: Any, service: str) -> tuple[int, list[str]]:
             url = path_for(path)
             body = BODIES.get((method, path), {} if method in ("POST", "PUT") else None)
 
-            async def call(headers: dict[str, str]) -> httpx.Response:
+            async def call(
+                headers: dict[str, str], method: str = method, url: str = url, body: Any = body
+            ) -> httpx.Response:
                 return await http.request(method, url, json=body, headers=headers)
 
             cases += 1
