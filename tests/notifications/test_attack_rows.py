@@ -125,3 +125,59 @@ async def test_rows1_3_a_coordinator_of_one_municipality_stays_out_of_anothers_n
         entries = {(a["ref"], a["email"]) for a in (await operator.get("/directory")).json()}
     assert (EDE_CASEWORKER, "cw@ede.test") in entries
     assert (EDE_CARE, "new@care-ede.test") in entries
+
+
+async def _subscribe(runtime, url: str):
+    async with world.client(runtime, [Role.PARTNER_STAFF], partner_id=world.WORKPLACES) as http:
+        return await http.post(
+            "/subscriptions",
+            json={
+                "url": url,
+                "bearer_token": "receiver-token-0123456789",
+                "event_types": ["nl.zroute.support.placement-confirmed.v1"],
+            },
+        )
+
+
+async def test_row8_webhook_targets_follow_the_policy_and_refusals_are_neutral(
+    services, smtp, webhooks
+):
+    """Loopback, link-local, the database and broker ports, credentials in the URL and
+    plain http are refused after resolution, all with one neutral answer; the endpoint
+    is not even asked. Delivery checks the target again."""
+    from zroute_notifications.adapters.webhook import WebhookSender
+    from zroute_notifications.domain.delivery import TryAgain
+    from zroute_notifications.domain.targets import TargetPolicy
+
+    port = webhooks.base_url.rsplit(":", 1)[1]
+    strict = await world.start(services, smtp.port, webhook_allow_http=False,
+                               webhook_allowed_targets=[])  # fmt: skip
+    local = await world.start(services, smtp.port, webhook_allowed_targets=[])
+    targets = {
+        strict: [f"http://127.0.0.1:{port}/plain-http", f"https://127.0.0.1:{port}/loopback"],
+        local: [
+            f"http://127.0.0.1:{port}/loopback",
+            f"http://localhost:{port}/by-name",
+            "http://169.254.169.254/latest/meta-data",
+            "http://127.0.0.1:5432/postgres",
+            "http://127.0.0.1:5672/rabbitmq",
+            "http://10.0.0.1/private",
+            "http://[::1]:5432/v6-loopback",
+            f"http://user:secret@127.0.0.1:{port}/credentials",
+        ],
+    }
+    answers = set()
+    for runtime, urls in targets.items():
+        for url in urls:
+            response = await _subscribe(runtime, url)
+            assert response.status_code == 422, (url, response.text)
+            answers.add(response.json()["error"])
+    assert answers == {"the endpoint did not accept the validation request"}
+    assert not webhooks.validations and not webhooks.requests  # nobody was asked
+
+    sender = WebhookSender(5.0, origin="x", policy=TargetPolicy(allow_http=True))
+    outcome = await sender.post(
+        webhooks.base_url + "/delivery", b"{}", token="t" * 20, secret="s", notification_id="n"
+    )
+    assert isinstance(outcome, TryAgain) and "policy" in outcome.detail
+    assert not webhooks.requests

@@ -16,6 +16,7 @@ from zroute_notifications.adapters.config import load_matrix, load_seed
 from zroute_notifications.adapters.rendering import Templates
 from zroute_notifications.adapters.smtp import Mailer
 from zroute_notifications.adapters.webhook import WebhookSender
+from zroute_notifications.domain.targets import TargetPolicy
 from zroute_notifications.entrypoints import routers
 from zroute_notifications.service_layer import delivery, dispatch, overview
 from zroute_notifications.service_layer.deps import Deps
@@ -36,6 +37,10 @@ def build_deps(settings: Settings) -> Deps:
             settings.webhook_timeout_s,
             origin=settings.sender_origin(),
             request_rate=settings.webhook_request_rate,
+            policy=TargetPolicy(
+                allow_http=settings.webhook_allow_http,
+                allowed=tuple(settings.webhook_allowed_targets),
+            ),
         ),
         seed=load_seed(settings.directory_seed_path),
     )

@@ -55,6 +55,10 @@ class Settings(ServiceSettings):
     webhook_origin: str | None = None
     # The rate (requests per minute) asked for in the handshake; none asks for no limit.
     webhook_request_rate: int | None = Field(default=None, gt=0)
+    # Webhook targets (docs/security.md): http only when allowed (local runs), and the
+    # hosts, addresses or networks (CIDR) that may be called although special-use.
+    webhook_allow_http: bool = False
+    webhook_allowed_targets: list[str] = []
 
     # Digests and reminders, in local time (Europe/Amsterdam).
     timezone: str = "Europe/Amsterdam"
