@@ -181,3 +181,14 @@ async def test_row8_webhook_targets_follow_the_policy_and_refusals_are_neutral(
     )
     assert isinstance(outcome, TryAgain) and "policy" in outcome.detail
     assert not webhooks.requests
+
+
+async def test_webhook_tokens_and_signing_secrets_are_stored_encrypted(services, smtp, webhooks):
+    runtime = await world.start(services, smtp.port)
+    response = await _subscribe(runtime, webhooks.base_url + "/sealed")
+    assert response.status_code == 201, response.text
+    secret = response.json()["signing_secret"]
+    row = await runtime.pool.fetchrow("SELECT bearer_token, signing_secret FROM nt_subscriptions")
+    assert row["bearer_token"].startswith("enc1:") and row["signing_secret"].startswith("enc1:")
+    assert "receiver-token-0123456789" not in row["bearer_token"]
+    assert secret not in row["signing_secret"]

@@ -14,6 +14,7 @@ from zroute_runtime.service import ServiceDefinition
 
 from zroute_notifications.adapters.config import load_matrix, load_seed
 from zroute_notifications.adapters.rendering import Templates
+from zroute_notifications.adapters.secrets import SecretBox
 from zroute_notifications.adapters.smtp import Mailer
 from zroute_notifications.adapters.webhook import WebhookSender
 from zroute_notifications.domain.targets import TargetPolicy
@@ -41,6 +42,7 @@ def build_deps(settings: Settings) -> Deps:
                 allow_http=settings.webhook_allow_http,
                 allowed=tuple(settings.webhook_allowed_targets),
             ),
+            box=SecretBox(settings.webhook_secrets_key_bytes()),
         ),
         seed=load_seed(settings.directory_seed_path),
     )

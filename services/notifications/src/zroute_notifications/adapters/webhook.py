@@ -20,6 +20,7 @@ from zroute_contract.envelope import CONTENT_TYPE
 from zroute_contract.events.codes import DeliveryFailure
 from zroute_runtime.logging import get_logger
 
+from zroute_notifications.adapters.secrets import SecretBox
 from zroute_notifications.domain import handshake
 from zroute_notifications.domain.delivery import (
     NOTIFICATION_HEADER,
@@ -49,6 +50,7 @@ def retry_after(value: str | None) -> timedelta | None:
 
 
 _log = get_logger(__name__)
+LOCAL_KEY = b"local-only-webhook-secrets-key!!"
 
 
 class WebhookSender:
@@ -59,11 +61,13 @@ class WebhookSender:
         origin: str,
         request_rate: int | None = None,
         policy: TargetPolicy | None = None,
+        box: SecretBox | None = None,
     ) -> None:
         self._timeout = timeout_s
         self.origin = origin
         self._request_rate = request_rate
         self.policy = policy or TargetPolicy()
+        self.box = box or SecretBox(LOCAL_KEY)
 
     async def checked(self, url: str) -> None:
         """Resolves the target's host now and applies the policy to every address it has

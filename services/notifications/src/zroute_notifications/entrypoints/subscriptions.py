@@ -75,12 +75,14 @@ def router(deps: Deps) -> APIRouter:
         if isinstance(consent, handshake.Refused):
             raise HTTPException(422, consent.reason)
         now = runtime.clock.now()
+        subscription_id, signing_secret = uuid.uuid4(), secrets.token_urlsafe(32)
+        box = deps.webhooks.box  # stored encrypted, returned once in the clear
         values = {
-            "id": uuid.uuid4(),
+            "id": subscription_id,
             "partner_id": partner_id,
             "url": str(body.url),
-            "bearer_token": body.bearer_token,
-            "signing_secret": secrets.token_urlsafe(32),
+            "bearer_token": box.seal(subscription_id, "bearer_token", body.bearer_token),
+            "signing_secret": box.seal(subscription_id, "signing_secret", signing_secret),
             "event_types": sorted(set(body.event_types)),
             "participant_refs": refs,
             "created_at": now,
@@ -91,7 +93,7 @@ def router(deps: Deps) -> APIRouter:
             await directory.add_subscription(conn, **values)
             row = await directory.subscription(conn, values["id"])
         return SubscriptionCreated(
-            **SubscriptionOut.of(row).model_dump(), signing_secret=values["signing_secret"]
+            **SubscriptionOut.of(row).model_dump(), signing_secret=signing_secret
         )
 
     @api.get("")
