@@ -1,5 +1,9 @@
 """Attacks of issue 12 on support, replayed over HTTP against the running service.
 
+Row 6: a manual referral for physical care or debt help was accepted under a consent that
+covers only a mental-health signal. The contract's one consent rule now holds it to the
+categories of the signals the consent names.
+
 Row 5: the operator, documented as read-only, lapsed and arranged preconditions, confirmed
 and declined placements and swapped job coaches; caseworkers arranged childcare and
 recorded job-coach check-ins. The access matrix now refuses all of it with 403, and the
@@ -8,11 +12,14 @@ partner the record is addressed to still can.
 
 from __future__ import annotations
 
+import uuid
+
 from zroute_runtime.auth import Role
 
 from tests.support.scenario import Scenario
 from tests.support.test_placements import CONFIRM, requested
 from tests.support.test_preconditions import childcare_task, intake
+from tests.support.test_referrals import signal, signals
 
 ARRANGE = {"arranged_from": "2027-01-04", "days_covered": ["monday"]}
 CHECK_IN = {"party": "participant", "held_on": "2027-03-08", "outcome": "on_track"}
@@ -50,3 +57,28 @@ async def test_row5_the_operator_and_caseworkers_cannot_act_on_preconditions_or_
     assert arranged.status_code == 200, arranged.text
     confirmed = await scenario.partner("work-a").post(f"/placements/{rid}/confirm", json=CONFIRM)
     assert confirmed.status_code == 200, confirmed.text
+
+
+async def test_row6_a_manual_referral_needs_a_consent_covering_its_category(scenario: Scenario):
+    await scenario.setup()
+    ref = await scenario.participant()
+    mental = uuid.uuid4()
+    await scenario.feed(signals(ref, signal(None, mental)))  # a mental-health signal
+    consent = await scenario.consent(ref, (mental,))
+    await scenario.emitted("referral-requested", participant_ref=ref)  # the signal's own
+    caseworker = scenario.client(Role.CASEWORKER)
+    body = {"participant_ref": ref, "severity": "light", "consent_id": str(consent)}
+    for category in ("physical_care", "debt_finance"):
+        refused = await caseworker.post("/referrals", json=body | {"category": category})
+        assert refused.status_code == 422, refused.text
+        assert "covers this category" in refused.json()["error"]
+    covered = await caseworker.post("/referrals", json=body | {"category": "mental_health_care"})
+    assert covered.status_code in (201, 202), covered.text
+    assert (
+        await scenario.runtime.pool.fetchval(
+            "SELECT count(*) FROM support_referrals WHERE participant_ref = $1"
+            " AND category <> 'mental_health_care'",
+            ref,
+        )
+        == 0
+    )
