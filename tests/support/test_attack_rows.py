@@ -1,5 +1,9 @@
 """Attacks of issue 12 on support, replayed over HTTP against the running service.
 
+Row 4: a precondition of a GM0363 participant could be arranged by a partner that serves
+only GM0599, whose staff could then list and lapse it. A partner now arranges only for
+participants of a municipality it serves.
+
 Row 6: a manual referral for physical care or debt help was accepted under a consent that
 covers only a mental-health signal. The contract's one consent rule now holds it to the
 categories of the signals the consent names.
@@ -82,3 +86,42 @@ async def test_row6_a_manual_referral_needs_a_consent_covering_its_category(scen
         )
         == 0
     )
+
+
+async def test_row4_a_partner_of_another_municipality_cannot_arrange_a_precondition(
+    scenario: Scenario,
+):
+    await scenario.setup()
+    registered = await scenario.client().post(
+        "/partners",
+        json={
+            "partner_id": "kids-ede",
+            "organisation": "Kinderopvang Ede",
+            "municipalities": ["GM0228"],
+            "capabilities": ["childcare"],
+            "capacity": {},
+            "contact_points": [{"channel": "email", "address": "desk@kids-ede.example"}],
+        },
+    )
+    assert registered.status_code == 201, registered.text
+    ref = await scenario.participant()  # of GM0363
+    await scenario.feed(intake(ref, childcare=True, transport=False))
+    task = await childcare_task(scenario, ref)
+    url = f"/preconditions/{task['precondition_id']}/arrange"
+
+    named = await scenario.client(Role.COORDINATOR).post(
+        url, json=ARRANGE | {"partner_id": "kids-ede"}
+    )
+    assert named.status_code == 422, named.text
+    assert "does not serve" in named.json()["error"]
+    ede = scenario.partner("kids-ede")
+    assert (await ede.post(url, json=ARRANGE)).status_code == 403
+    assert [
+        p for p in (await ede.get("/preconditions")).json() if p["participant_ref"] == ref
+    ] == []
+    lapse = await ede.post(
+        f"/preconditions/{task['precondition_id']}/lapse",
+        json={"reason": "partner_stopped", "lapsed_on": "2027-01-05"},
+    )
+    assert lapse.status_code == 403
+    assert (await childcare_task(scenario, ref))["status"] == "needed"
