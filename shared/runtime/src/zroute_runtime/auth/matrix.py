@@ -64,6 +64,7 @@ _REFERRAL_ACT = _a(coordinator=M, caseworker=M, partner_staff=A)
 _REFERRAL_READ = _a(coordinator=M, caseworker=M, partner_staff=A, operator=ANY)
 _SUPPORT_READ = _a(coordinator=M, caseworker=M, partner_staff=A, operator=ANY)
 _PARTNER_ACT = _a(coordinator=M, partner_staff=A)
+_TASK_DIVISION = _a(coordinator=M, caseworker=M, partner_staff=ANY, operator=ANY)
 
 COMMON: dict[tuple[str, str], Access] = {
     ("GET", "/health"): PUBLIC,
@@ -117,8 +118,9 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/partners/{partner_id}"): _a(coordinator=ANY, caseworker=ANY, partner_staff=ANY, operator=ANY),
         ("POST", "/programmes/{programme_id}/agreements"): _a(coordinator=M),
         ("POST", "/programmes/{programme_id}/agreements/{version}/end"): _a(coordinator=M),
-        ("GET", "/programmes/{programme_id}/agreements"): _SUPPORT_READ,
-        ("GET", "/programmes/{programme_id}/responsible"): _SUPPORT_READ,
+        # The task division is no secret among partners: every partner may read it.
+        ("GET", "/programmes/{programme_id}/agreements"): _TASK_DIVISION,
+        ("GET", "/programmes/{programme_id}/responsible"): _TASK_DIVISION,
         ("GET", "/referrals"): _REFERRAL_READ,
         ("GET", "/referrals/{referral_id}"): _REFERRAL_READ,
         ("POST", "/referrals"): _a(caseworker=M, coordinator=M),
