@@ -2,7 +2,7 @@
 personal data. A stored value is ``enc1:`` and the base64 of ``nonce || ciphertext+tag``,
 bound to its subscription and field through the associated data, so a value copied to
 another row or column does not decrypt. Rows written before encryption (no prefix) are
-read as they are and sealed when next written."""
+read as they are; they stay in plain text until the subscription is made again."""
 
 from __future__ import annotations
 
