@@ -221,7 +221,9 @@ class ServiceRunner:
 
         runtime = ServiceRuntime(definition, settings or self.settings())
         topo = runtime.topology
-        self.janitor.exchanges.update({topo.exchange, topo.dead_letter_exchange})
+        self.janitor.exchanges.update(
+            {topo.exchange, topo.exchange + ".by-municipality", topo.dead_letter_exchange}
+        )
         self.janitor.queues.update(
             {topo.queue, topo.dead_letter_queue}
             | {topo.retry_queue(n) for n in range(1, topo.max_retries + 1)}

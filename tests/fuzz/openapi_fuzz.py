@@ -161,7 +161,7 @@ async def fuzz_openapi(
             report.findings.append(f"{where_op}: {type(exc).__name__}: {exc}")
 
     def run_all() -> None:
-        schema = schemathesis.openapi.from_url(f"{base}/openapi.json")
+        schema = schemathesis.openapi.from_url(f"{base}/openapi.json", headers=headers)
         with requests.Session() as session:
             for result in schema.get_all_operations():
                 operation = result.ok()

@@ -11,7 +11,7 @@ import httpx
 from zroute_contract.events import intake, planning, support
 from zroute_runtime.auth import Role
 
-from tests.helpers import capture, wait_for
+from tests.helpers import capture, token, wait_for
 from tests.notifications import world
 
 FAILED = "nl.zroute.notifications.notification-failed.v1"
@@ -25,7 +25,9 @@ async def test_the_api_is_documented_and_closed_to_strangers(services, smtp, web
     runtime = await world.start(services, smtp.port, directory_seed_path=seed)
     base = f"http://127.0.0.1:{runtime.http_port}"
     async with httpx.AsyncClient(base_url=base) as anonymous:
-        paths = (await anonymous.get("/openapi.json")).json()["paths"]
+        assert (await anonymous.get("/openapi.json")).status_code == 401
+        staff = {"Authorization": f"Bearer {token([Role.OPERATOR])}"}
+        paths = (await anonymous.get("/openapi.json", headers=staff)).json()["paths"]
         for path in (
             "/matrix",
             "/inbox/{kind}/{ref}",

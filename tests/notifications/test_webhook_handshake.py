@@ -47,18 +47,17 @@ async def test_an_endpoint_that_does_not_consent_gets_no_subscription(services, 
         200,
         {"WebHook-Allowed-Origin": ORIGIN, "WebHook-Allowed-Rate": "lots"},
     )
-    cases = {
-        "/no-options": "HTTP 405",
-        "/silent": "no 'WebHook-Allowed-Origin'",
-        "/other": "someone-else.test",
-        "/bad-rate": "'WebHook-Allowed-Rate: lots'",
-    }
-    for path, reason in cases.items():
+    cases = ["/no-options", "/silent", "/other", "/bad-rate"]
+    answers = set()
+    for path in cases:
         response = await _subscribe(runtime, webhooks.base_url + path)
         assert response.status_code == 422, (path, response.text)
-        assert reason in response.text, (path, response.text)
+        answers.add(response.text)
     unreachable = await _subscribe(runtime, f"http://127.0.0.1:{free_port()}/nobody")
-    assert unreachable.status_code == 422 and "could not be reached" in unreachable.text
+    assert unreachable.status_code == 422
+    # One neutral sentence for every refusal: the answer tells nothing about the target.
+    assert answers == {unreachable.text}
+    assert "did not accept the validation request" in unreachable.text
 
     asked = {v.path: {k.lower(): x for k, x in v.headers.items()} for v in webhooks.validations}
     assert set(asked) == set(cases)

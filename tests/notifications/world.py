@@ -39,6 +39,9 @@ def settings_for(services: Any, smtp_port: int, **overrides: Any) -> Any:
         "smtp_timeout_s": 5.0,
         "delivery_retry_delays_s": [60, 120],
         "webhook_timeout_s": 5.0,
+        # The test receivers listen on plain http on loopback: allowed here by name only.
+        "webhook_allow_http": True,
+        "webhook_allowed_targets": ["127.0.0.1"],
         "operator_email": None,
         "service_urls": {
             "intake": "http://intake.test",

@@ -21,7 +21,9 @@ def settings(databases, amqp_url, name_prefix, janitor) -> ServiceSettings:
     s = probe_settings(
         database_url=databases.url_template(), amqp_url=amqp_url, name_prefix=name_prefix
     )
-    janitor.exchanges.update({s.exchange_name, s.name("dead-letter")})
+    janitor.exchanges.update(
+        {s.exchange_name, s.exchange_name + ".by-municipality", s.name("dead-letter")}
+    )
     janitor.queues.update(
         {s.name("probe"), s.name("probe", "dead-letter")}
         | {s.name("probe", "retry", str(d)) for d in s.retry_delays_ms}

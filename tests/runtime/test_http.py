@@ -189,7 +189,7 @@ async def test_a_valid_request_succeeds(client) -> None:
 
 
 async def test_openapi_offers_the_bearer_scheme_on_protected_routes_only(client) -> None:
-    spec = (await client.get("/openapi.json")).json()
+    spec = (await client.get("/openapi.json", headers=CASEWORKER)).json()
     assert spec["components"]["securitySchemes"]["bearer"] == {
         "type": "http",
         "scheme": "bearer",

@@ -190,6 +190,9 @@ class System:
             "ZROUTE_RELAY_POLL_INTERVAL_S": "0.2",
             "ZROUTE_TIMER_POLL_INTERVAL_S": "0.2",
             "ZROUTE_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+            # The demo's webhook receivers listen on plain http on loopback.
+            "ZROUTE_WEBHOOK_ALLOW_HTTP": "true",
+            "ZROUTE_WEBHOOK_ALLOWED_TARGETS": '["127.0.0.1"]',
             **self.config.extra_env.get(service, {}),
         }
         script = Path(sys.executable).parent / f"zroute-{service}"

@@ -15,8 +15,10 @@ from zroute_runtime.service import ServiceDefinition
 
 from zroute_notifications.adapters.config import load_matrix, load_seed
 from zroute_notifications.adapters.rendering import Templates
+from zroute_notifications.adapters.secrets import SecretBox
 from zroute_notifications.adapters.smtp import Mailer
 from zroute_notifications.adapters.webhook import WebhookSender
+from zroute_notifications.domain.targets import TargetPolicy
 from zroute_notifications.entrypoints import routers
 from zroute_notifications.service_layer import delivery, dispatch, overview
 from zroute_notifications.service_layer.deps import Deps
@@ -37,6 +39,11 @@ def build_deps(settings: Settings) -> Deps:
             settings.webhook_timeout_s,
             origin=settings.sender_origin(),
             request_rate=settings.webhook_request_rate,
+            policy=TargetPolicy(
+                allow_http=settings.webhook_allow_http,
+                allowed=tuple(settings.webhook_allowed_targets),
+            ),
+            box=SecretBox(settings.webhook_secrets_key_bytes()),
         ),
         seed=load_seed(settings.directory_seed_path),
     )

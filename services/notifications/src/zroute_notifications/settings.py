@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from zroute_runtime.settings import ServiceSettings
 
 PACKAGE = Path(__file__).parent
 DEFAULT_MATRIX = PACKAGE / "config" / "matrix.json"
 DEFAULT_TEMPLATES = PACKAGE / "templates"
+# NOT FOR PRODUCTION: a local-only key, known to anyone who reads this file.
+LOCAL_WEBHOOK_SECRETS_KEY = "bG9jYWwtb25seS13ZWJob29rLXNlY3JldHMta2V5ISE="
 
 
 class Settings(ServiceSettings):
@@ -55,6 +58,24 @@ class Settings(ServiceSettings):
     webhook_origin: str | None = None
     # The rate (requests per minute) asked for in the handshake; none asks for no limit.
     webhook_request_rate: int | None = Field(default=None, gt=0)
+    # Webhook targets (docs/security.md): http only when allowed (local runs), and the
+    # hosts, addresses or networks (CIDR) that may be called although special-use.
+    webhook_allow_http: bool = False
+    webhook_allowed_targets: list[str] = []
+    # AES-256-GCM key (base64 of 32 bytes) for webhook bearer tokens and signing secrets
+    # at rest. NOT FOR PRODUCTION: the default is a published local-only key.
+    webhook_secrets_key: SecretStr = SecretStr(LOCAL_WEBHOOK_SECRETS_KEY)
+
+    @field_validator("webhook_secrets_key")
+    @classmethod
+    def _key_shape(cls, value: SecretStr) -> SecretStr:
+        raw = base64.b64decode(value.get_secret_value(), validate=True)
+        if len(raw) != 32:
+            raise ValueError("must be base64 of 32 bytes")
+        return value
+
+    def webhook_secrets_key_bytes(self) -> bytes:
+        return base64.b64decode(self.webhook_secrets_key.get_secret_value())
 
     # Digests and reminders, in local time (Europe/Amsterdam).
     timezone: str = "Europe/Amsterdam"

@@ -30,14 +30,17 @@ from http import HTTPStatus
 from typing import Any
 
 from asyncpg.exceptions import CharacterNotInRepertoireError, UntranslatableCharacterError
-from fastapi import APIRouter, FastAPI, Request, status
+from fastapi import APIRouter, Depends, FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from zroute_runtime.auth import build_verifier
+from zroute_runtime.auth import AuthUnavailable, InvalidToken, build_verifier
+from zroute_runtime.auth.dependencies import REALM, authorize
+from zroute_runtime.auth.matrix import Access
 from zroute_runtime.logging import get_logger, request_context
 from zroute_runtime.metrics import Metrics
 from zroute_runtime.settings import ServiceSettings
@@ -49,6 +52,10 @@ REQUEST_ID_HEADER = "X-Request-ID"
 READINESS_TIMEOUT_S = 5.0
 UNMATCHED_ROUTE = "<unmatched>"
 _OPERATIONAL_PATHS = frozenset({"/health", "/ready", "/metrics"})
+_DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+# Metric labels stay bounded: any other method a client invents is counted as OTHER.
+_KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER_METHOD = "OTHER"
 # Caller-supplied ids are echoed into logs and headers: accept only plain tokens.
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
@@ -74,34 +81,67 @@ def create_app(
     metrics: Metrics,
     lifespan: Lifespan | None = None,
     version: str,
+    access: Mapping[tuple[str, str], Access] | None = None,
 ) -> FastAPI:
     """Build a service's FastAPI app with auth, operational endpoints, metrics and errors.
 
     ``lifespan`` is the service's own start/stop context (pools, broker, relay); it runs
     inside a wrapper that logs start and stop.
+
+    ``access`` is the service's access matrix (``zroute_runtime.auth.matrix``): every
+    operation is then checked against it before the route runs, and an operation the
+    matrix does not name stops the app from being built.
     """
+    docs_off = settings.api_docs == "off"
     app = FastAPI(
         title=f"Z-route {service}",
         version=version,
         lifespan=_logged_lifespan(version, lifespan),
+        docs_url=None if docs_off else "/docs",
+        redoc_url=None if docs_off else "/redoc",
+        openapi_url=None if docs_off else "/openapi.json",
+        dependencies=[Depends(authorize)] if access is not None else None,
     )
     app.state.service = service
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.auth = build_verifier(settings)
+    app.state.access = access
 
     app.include_router(_operations_router(service, version, readiness, metrics))
     for router in routers:
         app.include_router(router)
+    if access is not None:
+        _check_matrix_covers(app, service, access)
 
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
     app.add_exception_handler(RequestValidationError, _validation_exception_handler)
     for unstorable in (UntranslatableCharacterError, CharacterNotInRepertoireError):
         app.add_exception_handler(unstorable, _unstorable_text_handler)
+    # Innermost first: the body limit and the docs guard act before routing, auth and
+    # parsing; the observer counts their answers; the request id wraps everything.
+    app.add_middleware(_DocsGuardMiddleware, mode=settings.api_docs)
+    app.add_middleware(_BodyLimitMiddleware, max_bytes=settings.http_max_body_bytes)
     # Added last, so outermost: every log line of the request carries its id.
     app.add_middleware(_RequestObserverMiddleware, metrics=metrics)
     app.add_middleware(_RequestIdMiddleware)
     return app
+
+
+def _check_matrix_covers(
+    app: FastAPI, service: str, access: Mapping[tuple[str, str], Access]
+) -> None:
+    operations = [
+        (method, route.path_format)
+        for route in app.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    ]
+    missing = [f"{m} {p}" for m, p in operations if m != "HEAD" and (m, p) not in access]
+    if missing:
+        raise RuntimeError(
+            f"{service}: operations without an access matrix entry: {', '.join(sorted(missing))}"
+        )
 
 
 def _logged_lifespan(version: str, inner: Lifespan | None) -> Lifespan:
@@ -280,7 +320,7 @@ class _RequestObserverMiddleware:
 
     def _observe(self, scope: Scope, status_code: int, duration: float) -> None:
         route = _route_template(scope)
-        method = scope["method"]
+        method = scope["method"] if scope["method"] in _KNOWN_METHODS else OTHER_METHOD
         self.metrics.observe_http_request(method, route, status_code, duration)
         # Probes and scrapes arrive every few seconds: keep them out of INFO.
         log = _log.debug if route in _OPERATIONAL_PATHS else _log.info
@@ -291,3 +331,77 @@ class _RequestObserverMiddleware:
             status=status_code,
             duration_ms=round(duration * 1000, 1),
         )
+
+
+async def _send_error(send: Send, status_code: int, error: str, headers: Mapping[str, str]) -> None:
+    response = JSONResponse(error_body(error), status_code=status_code, headers=dict(headers))
+    await response({"type": "http"}, _no_body, send)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+class _BodyLimitMiddleware:
+    """Refuses a request body larger than ``max_bytes`` with 413, before any work on it.
+
+    A declared ``Content-Length`` over the limit is refused unread; a body without one is
+    counted while it is read, and reading stops at the limit. Nothing is parsed or
+    authenticated first, so an anonymous caller cannot make the service hold a large body.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = f"request body larger than {self.max_bytes} bytes"
+        declared = dict(scope["headers"]).get(b"content-length", b"").decode("latin-1")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await _send_error(send, 413, too_large, {"Connection": "close"})
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise StarletteHTTPException(413, too_large, headers={"Connection": "close"})
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+class _DocsGuardMiddleware:
+    """Serves ``/docs``, ``/redoc`` and ``/openapi.json`` as ``ZROUTE_API_DOCS`` says: to
+    anyone (``public``), to callers with a valid token (``token``), or not at all (``off``,
+    where the app has no such routes)."""
+
+    def __init__(self, app: ASGIApp, mode: str) -> None:
+        self.app = app
+        self.mode = mode
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.mode != "token" or scope["path"] not in _DOCS_PATHS:
+            await self.app(scope, receive, send)
+            return
+        header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+        scheme, _, credentials = header.partition(" ")
+        verifier = scope["app"].state.auth
+        try:
+            if scheme.lower() != "bearer" or not credentials:
+                raise InvalidToken("missing bearer token")
+            await verifier.verify(credentials.strip())
+        except InvalidToken as exc:
+            challenge = f'Bearer realm="{REALM}"'
+            await _send_error(send, 401, exc.reason, {"WWW-Authenticate": challenge})
+            return
+        except AuthUnavailable as exc:
+            await _send_error(send, 503, exc.reason, {})
+            return
+        await self.app(scope, receive, send)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from zroute_contract.envelope import TRACEPARENT_PATTERN
 
 from zroute_runtime.auth import CurrentPrincipal, Role, require_roles
+from zroute_runtime.auth.matrix import matrix_for
 from zroute_runtime.clock import SimulatedClock
 from zroute_runtime.context import MessageContext
 from zroute_runtime.http import create_app
@@ -115,6 +116,7 @@ def build_app(runtime: ServiceRuntime) -> FastAPI:
         readiness=runtime.ready,
         metrics=runtime.metrics,
         version=runtime.definition.version,
+        access=matrix_for(runtime.service),
     )
     for exception, handler in runtime.definition.exception_handlers.items():
         app.add_exception_handler(exception, handler)

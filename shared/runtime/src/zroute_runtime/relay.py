@@ -27,21 +27,29 @@ Guarantees and how they are kept:
   An event the catalogue promises to no service (only integrators subscribe, e.g.
   ``notification-sent``) is done when no integrator is bound, and counted in
   ``zroute_events_unrouted_total``.
+* **Per-municipality copies.** A public event whose data names municipalities is also
+  published on ``<exchange>.by-municipality`` under ``<GM code>.<routing key>``, once
+  per municipality, so a broker account can be held to the municipalities its partner
+  serves. Added beside the existing keys: no consumer of ``<exchange>`` sees a change.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import asyncpg
 from aio_pika.abc import AbstractChannel
+from zroute_contract.types import MUNICIPALITY_CODE_PATTERN
 
 from zroute_runtime.loop import PollingLoop
 from zroute_runtime.metrics import Metrics
 from zroute_runtime.publisher import UnroutableError, event_message, publish
+from zroute_runtime.topology import municipal_key
 
 log = logging.getLogger("zroute.relay")
 
@@ -68,6 +76,19 @@ class BatchResult:
     claimed: int = 0
 
 
+_MUNICIPALITY = re.compile(MUNICIPALITY_CODE_PATTERN.strip("^$"))
+
+
+def municipalities_named(body: str) -> list[str]:
+    """The municipalities an event's data names (``municipality`` or ``municipalities``)."""
+    try:
+        data = json.loads(body).get("data") or {}
+    except (ValueError, AttributeError):
+        return []
+    named = data.get("municipalities") or [data.get("municipality")]
+    return sorted({m for m in named if isinstance(m, str) and _MUNICIPALITY.fullmatch(m)})
+
+
 class OutboxRelay:
     """Moves events from the outbox table to the exchange."""
 
@@ -82,10 +103,12 @@ class OutboxRelay:
         window: int = 100,
         poll_interval: float = 1.0,
         metrics: Metrics | None = None,
+        municipal_exchange: str | None = None,
     ) -> None:
         self._pool = pool
         self._channel = channel
         self._exchange = exchange
+        self._municipal_exchange = municipal_exchange
         self._service = service
         self._batch_size = batch_size
         self._window = window
@@ -202,6 +225,7 @@ class OutboxRelay:
                             event_type=row["event_type"],
                         ),
                     )
+                    await self._publish_municipal_copies(row)
                 except UnroutableError:
                     if _promised_to_services(row["event_type"]):
                         failed_keys.add(key)
@@ -249,6 +273,28 @@ class OutboxRelay:
             previous[row["ordering_key"]] = task
             tasks.append(task)
         await asyncio.gather(*tasks)
+
+    async def _publish_municipal_copies(self, row: asyncpg.Record) -> None:
+        """The same event once per municipality it names, on the municipal exchange
+        (public events only: an addressed one may carry care details). Nobody bound is
+        normal there; any other failure fails the row, which is then published again
+        (consumers drop the repeat by event id)."""
+        if self._municipal_exchange is None or row["routing_key"].count(".") != 2:
+            return
+        for municipality in municipalities_named(row["body"]):
+            try:
+                await publish(
+                    self._channel,
+                    self._municipal_exchange,
+                    municipal_key(municipality, row["routing_key"]),
+                    event_message(
+                        row["body"].encode(),
+                        event_id=row["event_id"],
+                        event_type=row["event_type"],
+                    ),
+                )
+            except UnroutableError:
+                continue
 
     async def _update_gauges(self) -> None:
         async with self._pool.acquire() as conn:

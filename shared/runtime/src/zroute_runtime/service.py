@@ -33,7 +33,7 @@ from zroute_runtime.messagebus import HandlerRegistry, binding_keys
 from zroute_runtime.relay import OutboxRelay
 from zroute_runtime.settings import ServiceSettings
 from zroute_runtime.timers import TimerHandler, TimerRunner
-from zroute_runtime.topology import ServiceTopology, declare, open_channel
+from zroute_runtime.topology import ServiceTopology, declare, municipal_exchange, open_channel
 from zroute_runtime.unit_of_work import UnitOfWork
 
 log = logging.getLogger("zroute.service")
@@ -119,6 +119,7 @@ class ServiceRuntime:
             window=self.settings.relay_window,
             poll_interval=self.settings.relay_poll_interval_s,
             metrics=self.metrics,
+            municipal_exchange=municipal_exchange(self.topology.exchange),
         )
         self.consumer = EventConsumer(
             service=self.service,

@@ -72,6 +72,14 @@ class ServiceSettings(BaseSettings):
     auth_oidc_jwks_url: str | None = None
     auth_issuer: str = "zroute-local"
     auth_audience: str = "zroute"
+    # Tokens living longer than this (exp - iat, or exp - now without iat) are refused.
+    auth_max_token_lifetime_s: int = Field(default=12 * 3600, gt=0)
+
+    # Limits applied before any work: the largest request body read (413 beyond it,
+    # counted while reading, before authentication and parsing), and who may read the
+    # API documentation (/docs, /redoc, /openapi.json): "token", "public" or "off".
+    http_max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    api_docs: Literal["token", "public", "off"] = "token"
 
     log_level: str = "INFO"
     log_json: bool = True

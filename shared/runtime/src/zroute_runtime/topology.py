@@ -3,6 +3,10 @@
 For a service ``svc`` under prefix ``zroute``::
 
     zroute.events                     topic exchange, durable: every event
+    zroute.events.by-municipality     topic exchange, durable: a copy of every public event
+                                      that names municipalities, keyed
+                                      ``<GM code>.<routing key>`` once per municipality,
+                                      so a broker account can be held to its municipalities
     zroute.svc                        quorum queue, bound to the routing keys svc consumes
     zroute.svc.retry.<ms>             quorum queues, one per retry delay: messages wait
                                       there for <ms> (x-message-ttl), then dead-letter
@@ -94,6 +98,19 @@ class ServiceTopology:
         }
 
 
+MUNICIPAL_SUFFIX = "by-municipality"
+
+
+def municipal_exchange(events_exchange: str) -> str:
+    """The exchange of the per-municipality copies (``zroute.events.by-municipality``)."""
+    return f"{events_exchange}.{MUNICIPAL_SUFFIX}"
+
+
+def municipal_key(municipality: str, routing_key: str) -> str:
+    """``GM0363.intake.intake.completed``: upper case, so never a partner id."""
+    return f"{municipality}.{routing_key}"
+
+
 async def declare_exchange(channel: AbstractChannel, name: str) -> AbstractExchange:
     """The events exchange (any service or test may declare it; it is idempotent)."""
     return await channel.declare_exchange(name, ExchangeType.TOPIC, durable=True)
@@ -102,6 +119,7 @@ async def declare_exchange(channel: AbstractChannel, name: str) -> AbstractExcha
 async def declare(channel: AbstractChannel, topology: ServiceTopology) -> AbstractQueue:
     """Declare every object of ``topology``; safe to run at every start."""
     exchange = await declare_exchange(channel, topology.exchange)
+    await declare_exchange(channel, municipal_exchange(topology.exchange))
     dlx = await channel.declare_exchange(
         topology.dead_letter_exchange, ExchangeType.DIRECT, durable=True
     )

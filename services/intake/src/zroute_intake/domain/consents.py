@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from zroute_contract.consent import consent_covers_referral
 from zroute_contract.events.codes import ConsentPurpose
 
 from zroute_intake.domain.errors import Conflict, InvalidRequest
@@ -62,8 +63,12 @@ def covering(consents: Sequence[Consent], signal_id: UUID, today: date) -> UUID 
     """The latest active care-referral consent that covers ``signal_id``."""
     for consent in reversed(consents):
         if (
-            consent.purpose is ConsentPurpose.CARE_REFERRAL
-            and signal_id in consent.care_signal_ids
+            consent.care_signal_ids  # intake's consents always name their signals
+            and consent_covers_referral(
+                purpose=consent.purpose,
+                care_signal_ids=consent.care_signal_ids,
+                signal_id=signal_id,
+            )
             and consent.active_on(today)
         ):
             return consent.consent_id

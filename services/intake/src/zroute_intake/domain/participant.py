@@ -286,6 +286,11 @@ class Participant:
                 "reason: the participant already has a contact person; use handover or "
                 "absence_cover"
             )
+        if contact.municipality is not None and contact.municipality != self.municipality:
+            # Issue 12: a caseworker cannot hand a participant to another municipality.
+            raise InvalidRequest(
+                "contact_person.municipality: must be the participant's own municipality"
+            )
         if current is not None and current.contact == contact:
             raise Conflict("this staff member is already the participant's contact person")
         if current is not None and assigned_from < current.assigned_from:

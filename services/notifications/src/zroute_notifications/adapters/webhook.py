@@ -9,6 +9,8 @@ subscription, 429 and 5xx are tried again (honouring ``Retry-After``), other 4xx
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -16,7 +18,9 @@ from email.utils import parsedate_to_datetime
 import httpx
 from zroute_contract.envelope import CONTENT_TYPE
 from zroute_contract.events.codes import DeliveryFailure
+from zroute_runtime.logging import get_logger
 
+from zroute_notifications.adapters.secrets import SecretBox
 from zroute_notifications.domain import handshake
 from zroute_notifications.domain.delivery import (
     NOTIFICATION_HEADER,
@@ -28,6 +32,7 @@ from zroute_notifications.domain.delivery import (
     TryAgain,
     sign,
 )
+from zroute_notifications.domain.targets import NEUTRAL, TargetPolicy, TargetRefused
 
 
 def retry_after(value: str | None) -> timedelta | None:
@@ -44,24 +49,57 @@ def retry_after(value: str | None) -> timedelta | None:
     return max(moment - datetime.now(UTC), timedelta(0))
 
 
+_log = get_logger(__name__)
+LOCAL_KEY = b"local-only-webhook-secrets-key!!"
+
+
 class WebhookSender:
-    def __init__(self, timeout_s: float, *, origin: str, request_rate: int | None = None) -> None:
+    def __init__(
+        self,
+        timeout_s: float,
+        *,
+        origin: str,
+        request_rate: int | None = None,
+        policy: TargetPolicy | None = None,
+        box: SecretBox | None = None,
+    ) -> None:
         self._timeout = timeout_s
         self.origin = origin
         self._request_rate = request_rate
+        self.policy = policy or TargetPolicy()
+        self.box = box or SecretBox(LOCAL_KEY)
+
+    async def checked(self, url: str) -> None:
+        """Resolves the target's host now and applies the policy to every address it has
+        (again before every request: a name may resolve elsewhere by then)."""
+        host, port = self.policy.host_of(url)
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, port, type=socket.SOCK_STREAM
+            )
+        except OSError as exc:
+            raise TargetRefused("the host does not resolve") from exc
+        self.policy.check_addresses(host, [str(info[4][0]) for info in infos])
 
     async def validate(self, url: str) -> handshake.Granted | handshake.Refused:
-        """Ask the endpoint for its consent (the validation handshake)."""
+        """Ask the endpoint for its consent (the validation handshake). Every refusal,
+        of the policy, of the endpoint or of the network, answers the same sentence."""
         headers = handshake.request_headers(self.origin, self._request_rate)
         try:
+            await self.checked(url)
             async with httpx.AsyncClient(timeout=self._timeout) as client:
                 response = await client.options(url, headers=headers)
+        except TargetRefused as exc:
+            _log.warning("webhook_target_refused", reason=exc.reason)
+            return handshake.Refused(NEUTRAL)
         except httpx.HTTPError as exc:
-            return handshake.Refused(
-                f"the endpoint could not be reached for the validation request "
-                f"({type(exc).__name__})"
-            )
-        return handshake.answer(response.status_code, response.headers, self.origin)
+            _log.info("webhook_validation_unreachable", error=type(exc).__name__)
+            return handshake.Refused(NEUTRAL)
+        outcome = handshake.answer(response.status_code, response.headers, self.origin)
+        if isinstance(outcome, handshake.Refused):
+            _log.info("webhook_validation_refused", reason=outcome.reason)
+            return handshake.Refused(NEUTRAL)
+        return outcome
 
     async def post(
         self, url: str, body: bytes, *, token: str, secret: str, notification_id: str
@@ -77,8 +115,12 @@ class WebhookSender:
             NOTIFICATION_HEADER: notification_id,
         }
         try:
+            await self.checked(url)
             async with httpx.AsyncClient(timeout=self._timeout) as client:
                 response = await client.post(url, content=body, headers=headers)
+        except TargetRefused as exc:
+            _log.warning("webhook_target_refused", reason=exc.reason)
+            return TryAgain(DeliveryFailure.WEBHOOK_UNAVAILABLE, "target refused by policy")
         except httpx.HTTPError as exc:
             return TryAgain(DeliveryFailure.WEBHOOK_UNAVAILABLE, type(exc).__name__)
         code = response.status_code

@@ -6,7 +6,8 @@ from fastapi import APIRouter, HTTPException, Query
 from zroute_runtime.auth import Principal, Role
 from zroute_runtime.http_host import Runtime
 
-from zroute_notifications.adapters import store
+from zroute_notifications.adapters import municipalities, store
+from zroute_notifications.entrypoints import scope
 from zroute_notifications.entrypoints.deps import Anyone
 from zroute_notifications.entrypoints.schemas import InboxMessage, Kind
 from zroute_notifications.service_layer.deps import Deps
@@ -38,7 +39,11 @@ def router(deps: Deps) -> APIRouter:
         if not may_read(principal, kind, ref):
             raise HTTPException(403, "this inbox belongs to someone else")
         async with runtime.pool.acquire() as conn:
-            rows = await store.inbox(conn, kind, ref, limit)
+            own = principal.municipality_scope()
+            served = await municipalities.of_recipient(conn, kind, ref)
+            if own is not None and (kind == "operator" or (served and own not in served)):
+                raise HTTPException(403, scope.ELSEWHERE)
+            rows = await scope.in_scope(conn, principal, await store.inbox(conn, kind, ref, limit))
         return [
             InboxMessage(
                 id=r["id"],

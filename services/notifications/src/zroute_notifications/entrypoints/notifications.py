@@ -9,6 +9,7 @@ from zroute_runtime.context import MessageContext
 from zroute_runtime.http_host import Runtime
 
 from zroute_notifications.adapters import directory, store
+from zroute_notifications.entrypoints import scope
 from zroute_notifications.entrypoints.deps import Managers
 from zroute_notifications.entrypoints.schemas import NotificationOut
 from zroute_notifications.service_layer import outcomes
@@ -33,6 +34,7 @@ def router(deps: Deps) -> APIRouter:
                 rows = [r for r in rows if status is None or r["status"] == status]
             else:
                 rows = await store.list_notifications(conn, status, limit)
+            rows = await scope.in_scope(conn, principal, rows)
         return [NotificationOut.of(r) for r in rows]
 
     @api.get("/{notification_id}")
@@ -41,8 +43,10 @@ def router(deps: Deps) -> APIRouter:
     ) -> NotificationOut:
         async with runtime.pool.acquire() as conn:
             row = await store.notification(conn, notification_id)
-        if row is None:
-            raise HTTPException(404, "no such notification")
+            if row is None:
+                raise HTTPException(404, "no such notification")
+            if not await scope.record_in_scope(conn, principal, row):
+                raise HTTPException(403, scope.ELSEWHERE)
         return NotificationOut.of(row)
 
     @api.post("/{notification_id}/retry", status_code=202)
@@ -54,6 +58,8 @@ def router(deps: Deps) -> APIRouter:
             row = await store.notification(uow.conn, notification_id, lock=True)
             if row is None:
                 raise HTTPException(404, "no such notification")
+            if not await scope.record_in_scope(uow.conn, principal, row):
+                raise HTTPException(403, scope.ELSEWHERE)
             if row["status"] != "failed":
                 raise HTTPException(409, f"the notification is {row['status']}, not failed")
             if row["recipient_kind"] == "unresolved":

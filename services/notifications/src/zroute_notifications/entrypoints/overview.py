@@ -11,6 +11,7 @@ from zroute_runtime.http_host import Runtime
 
 from zroute_notifications.adapters.readmodel import queries
 from zroute_notifications.domain.recipients import programme_partners
+from zroute_notifications.entrypoints import scope
 from zroute_notifications.entrypoints.deps import Anyone
 from zroute_notifications.service_layer import overview
 from zroute_notifications.service_layer.deps import Deps
@@ -29,6 +30,7 @@ def router(deps: Deps) -> APIRouter:
         """For coordinators, operators and staff of the programme's partners."""
         now = runtime.clock.now()
         async with runtime.pool.acquire() as conn:
+            await scope.ensure_programme(conn, principal, programme_id)
             if not principal.has_any_role(Role.COORDINATOR, Role.OPERATOR):
                 agreement = await queries.current_agreement(
                     conn, programme_id, now.astimezone(deps.tz).date()

@@ -19,6 +19,7 @@ from zroute_runtime.http_host import Runtime
 
 from zroute_notifications.adapters import directory
 from zroute_notifications.domain import handshake
+from zroute_notifications.entrypoints import scope
 from zroute_notifications.entrypoints.deps import Anyone
 from zroute_notifications.entrypoints.schemas import (
     SubscriptionCreated,
@@ -28,12 +29,16 @@ from zroute_notifications.entrypoints.schemas import (
 from zroute_notifications.service_layer.deps import Deps
 
 
-def _may_manage(principal, partner_id: str | None) -> None:
+async def _may_manage(conn, principal, partner_id: str | None) -> None:
     if partner_id is None:
         if not principal.has_any_role(Role.COORDINATOR, Role.OPERATOR):
             raise HTTPException(403, "only coordinators and operators manage integrators")
+        if principal.municipality_scope() is not None:
+            # An integrator's subscription may receive every municipality's events.
+            raise HTTPException(403, "integrators serve every municipality: not yours to manage")
         return
     ensure_partner_access(principal, partner_id)
+    await scope.ensure_recipient(conn, principal, "partner", partner_id)
 
 
 def router(deps: Deps) -> APIRouter:
@@ -53,7 +58,8 @@ def router(deps: Deps) -> APIRouter:
             and not principal.has_any_role(Role.COORDINATOR, Role.OPERATOR)
         ):
             partner_id = principal.partner_id
-        _may_manage(principal, partner_id)
+        async with runtime.pool.acquire() as conn:
+            await _may_manage(conn, principal, partner_id)
         known = event_types()
         unknown = [
             t
@@ -69,12 +75,14 @@ def router(deps: Deps) -> APIRouter:
         if isinstance(consent, handshake.Refused):
             raise HTTPException(422, consent.reason)
         now = runtime.clock.now()
+        subscription_id, signing_secret = uuid.uuid4(), secrets.token_urlsafe(32)
+        box = deps.webhooks.box  # stored encrypted, returned once in the clear
         values = {
-            "id": uuid.uuid4(),
+            "id": subscription_id,
             "partner_id": partner_id,
             "url": str(body.url),
-            "bearer_token": body.bearer_token,
-            "signing_secret": secrets.token_urlsafe(32),
+            "bearer_token": box.seal(subscription_id, "bearer_token", body.bearer_token),
+            "signing_secret": box.seal(subscription_id, "signing_secret", signing_secret),
             "event_types": sorted(set(body.event_types)),
             "participant_refs": refs,
             "created_at": now,
@@ -85,7 +93,7 @@ def router(deps: Deps) -> APIRouter:
             await directory.add_subscription(conn, **values)
             row = await directory.subscription(conn, values["id"])
         return SubscriptionCreated(
-            **SubscriptionOut.of(row).model_dump(), signing_secret=values["signing_secret"]
+            **SubscriptionOut.of(row).model_dump(), signing_secret=signing_secret
         )
 
     @api.get("")
@@ -99,6 +107,13 @@ def router(deps: Deps) -> APIRouter:
             raise HTTPException(403, "no partner in the token")
         async with runtime.pool.acquire() as conn:
             rows = await directory.list_subscriptions(conn, own)
+            if principal.municipality_scope() is not None:
+                rows = [
+                    r
+                    for r in rows
+                    if r["partner_id"] is not None
+                    and await scope.may_reach_recipient(conn, principal, "partner", r["partner_id"])
+                ]
         return [SubscriptionOut.of(r) for r in rows]
 
     @api.get("/{subscription_id}")
@@ -107,9 +122,9 @@ def router(deps: Deps) -> APIRouter:
     ) -> SubscriptionOut:
         async with runtime.pool.acquire() as conn:
             row = await directory.subscription(conn, subscription_id)
-        if row is None:
-            raise HTTPException(404, "no such subscription")
-        _may_manage(principal, row["partner_id"])
+            if row is None:
+                raise HTTPException(404, "no such subscription")
+            await _may_manage(conn, principal, row["partner_id"])
         return SubscriptionOut.of(row)
 
     @api.delete("/{subscription_id}", status_code=204)
@@ -118,7 +133,7 @@ def router(deps: Deps) -> APIRouter:
             row = await directory.subscription(conn, subscription_id)
             if row is None:
                 raise HTTPException(404, "no such subscription")
-            _may_manage(principal, row["partner_id"])
+            await _may_manage(conn, principal, row["partner_id"])
             await directory.end_subscription(
                 conn, subscription_id, "cancelled", runtime.clock.now()
             )

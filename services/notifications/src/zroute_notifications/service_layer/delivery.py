@@ -105,8 +105,8 @@ async def _webhook(uow: UnitOfWork, deps: Deps, row: Any) -> Outcome:
     return await deps.webhooks.post(
         sub["url"],
         envelope.to_json(),
-        token=sub["bearer_token"],
-        secret=sub["signing_secret"],
+        token=deps.webhooks.box.open(sub["id"], "bearer_token", sub["bearer_token"]),
+        secret=deps.webhooks.box.open(sub["id"], "signing_secret", sub["signing_secret"]),
         notification_id=str(row["id"]),
     )
 

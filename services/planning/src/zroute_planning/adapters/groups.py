@@ -50,15 +50,26 @@ def _group(row: asyncpg.Record) -> GroupRow:
     )
 
 
+# A programme belongs to the municipality of its participants (planning_participants).
+_IN_MUNICIPALITY = (
+    " ($3::text IS NULL OR g.programme_id IN"
+    " (SELECT programme_id FROM planning_participants WHERE municipality = $3))"
+)
+
+
 async def active_groups(
-    conn: asyncpg.Connection, programme_id: str | None = None, partner_id: str | None = None
+    conn: asyncpg.Connection,
+    programme_id: str | None = None,
+    partner_id: str | None = None,
+    municipality: str | None = None,
 ) -> list[GroupRow]:
     rows = await conn.fetch(
         _SELECT + " WHERE g.dissolved_on IS NULL AND ($1::text IS NULL OR g.programme_id = $1)"
-        " AND ($2::text IS NULL OR g.partner_id = $2) GROUP BY g.group_id ORDER BY g.starts_on,"
-        " g.group_id",
+        " AND ($2::text IS NULL OR g.partner_id = $2) AND" + _IN_MUNICIPALITY + " GROUP BY"
+        " g.group_id ORDER BY g.starts_on, g.group_id",
         programme_id,
         partner_id,
+        municipality,
     )
     return [_group(r) for r in rows]
 
@@ -121,12 +132,24 @@ async def remove_member(conn: asyncpg.Connection, ref: str, on: date, reason: st
 
 
 async def waiting(
-    conn: asyncpg.Connection, programme_id: str | None = None
+    conn: asyncpg.Connection,
+    programme_id: str | None = None,
+    *,
+    municipality: str | None = None,
+    teaching_partner: str | None = None,
 ) -> list[asyncpg.Record]:
+    """Who waits; limited to one municipality's participants and, for a partner's staff, to
+    the programmes that partner teaches, when those are given."""
     return await conn.fetch(
-        "SELECT * FROM planning_waiting_list WHERE ($1::text IS NULL OR programme_id = $1)"
-        " ORDER BY since, participant_ref",
+        "SELECT w.* FROM planning_waiting_list w WHERE ($1::text IS NULL OR w.programme_id = $1)"
+        " AND ($2::text IS NULL OR w.participant_ref IN"
+        "  (SELECT participant_ref FROM planning_participants WHERE municipality = $2))"
+        " AND ($3::text IS NULL OR w.programme_id IN"
+        "  (SELECT programme_id FROM planning_programmes WHERE teaching_partner = $3))"
+        " ORDER BY w.since, w.participant_ref",
         programme_id,
+        municipality,
+        teaching_partner,
     )
 
 

@@ -117,3 +117,19 @@ async def timer_due(conn: asyncpg.Connection, *, kind: str, key: str) -> datetim
         kind,
         key,
     )
+
+
+async def programme_municipalities(conn: asyncpg.Connection, programme_id: str) -> set[str]:
+    """The municipalities of a programme's participants (one, for a municipal programme)."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT municipality FROM planning_participants WHERE programme_id = $1",
+        programme_id,
+    )
+    return {r["municipality"] for r in rows}
+
+
+async def registered_teaching_partner(conn: asyncpg.Connection, programme_id: str) -> str | None:
+    """The teaching partner the programme's agreement names; None without an agreement."""
+    return await conn.fetchval(
+        "SELECT teaching_partner FROM planning_programmes WHERE programme_id = $1", programme_id
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from zroute_contract.events.codes import ConsentPurpose
+from zroute_contract.consent import consent_covers_referral
+from zroute_contract.events.codes import CareCategory, ConsentPurpose
 
 
 @dataclass(frozen=True)
@@ -26,14 +28,20 @@ class Consent:
             and (self.valid_until is None or day <= self.valid_until)
         )
 
-    def covers_referral(self, day: date, signal_id: UUID | None = None) -> bool:
-        """True when this consent allows a care referral on ``day`` (for the signal, if any).
-
-        A care-referral consent that lists signals covers those; one listing none covers
-        a caseworker's referral for the participant.
-        """
-        if self.purpose is not ConsentPurpose.CARE_REFERRAL or not self.in_force(day):
-            return False
-        if signal_id is None or not self.care_signal_ids:
-            return True
-        return signal_id in self.care_signal_ids
+    def covers_referral(
+        self,
+        day: date,
+        signal_id: UUID | None = None,
+        *,
+        category: CareCategory | None = None,
+        signal_categories: Mapping[UUID, CareCategory] | None = None,
+    ) -> bool:
+        """True when this consent allows a care referral on ``day``: of the signal, or a
+        manual one in ``category`` (the contract's rule, ``consent_covers_referral``)."""
+        return self.in_force(day) and consent_covers_referral(
+            purpose=self.purpose,
+            care_signal_ids=self.care_signal_ids,
+            signal_id=signal_id,
+            category=category,
+            signal_categories=signal_categories,
+        )

@@ -14,7 +14,7 @@ from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_support.adapters.participants_repo import Participant, ParticipantRepository
 from zroute_support.adapters.preconditions_repo import PreconditionRepository
-from zroute_support.domain.errors import NotFound
+from zroute_support.domain.errors import NotFound, Refused
 from zroute_support.domain.preconditions import Precondition, PreconditionKind
 from zroute_support.service_layer import lookups
 from zroute_support.service_layer.rules import local_date, start_of
@@ -83,7 +83,10 @@ async def arrange(
     arranged_until: date | None,
     days_covered: tuple[Weekday, ...],
 ) -> None:
-    await lookups.capable_partner(uow.conn, partner_id, CAPABILITY[precondition.kind])
+    partner = await lookups.capable_partner(uow.conn, partner_id, CAPABILITY[precondition.kind])
+    who = await lookups.participant(uow.conn, precondition.participant_ref)
+    if not partner.serves(who.municipality):
+        raise Refused(f"partner {partner_id} does not serve the participant's municipality")
     scheduled = await ParticipantRepository(uow.conn).scheduled_days(precondition.participant_ref)
     precondition.arrange(
         partner_id=partner_id,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from zroute_runtime.auth.errors import AuthUnavailable, InvalidToken
+from zroute_runtime.auth.matrix import Access
 from zroute_runtime.auth.principal import Principal, Role
 from zroute_runtime.auth.tokens import TokenVerifier
 
@@ -42,19 +44,70 @@ def _unauthorized(reason: str, *, invalid: bool) -> HTTPException:
     )
 
 
-async def get_current_principal(
-    verifier: Annotated[TokenVerifier, Depends(get_verifier)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+async def _verified(
+    request: Request, credentials: HTTPAuthorizationCredentials | None
 ) -> Principal:
-    """The caller, from the ``Authorization: Bearer`` header; 401 when there is none."""
     if credentials is None:
         raise _unauthorized("missing bearer token", invalid=False)
     try:
-        return await verifier.verify(credentials.credentials)
+        return await get_verifier(request).verify(credentials.credentials)
     except InvalidToken as exc:
         raise _unauthorized(exc.reason, invalid=True) from exc
     except AuthUnavailable as exc:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=exc.reason) from exc
+
+
+def _route_access(request: Request) -> Access | None:
+    """The access matrix entry of the operation being called (None: the app has no matrix)."""
+    matrix: Mapping[tuple[str, str], Access] | None = getattr(request.app.state, "access", None)
+    if matrix is None:
+        return None
+    route = request.scope.get("route")
+    path = getattr(route, "path_format", None) or getattr(route, "path", "")
+    method = "GET" if request.method == "HEAD" else request.method
+    access = matrix.get((method, path))
+    if access is None:
+        # build_app refuses to start with an operation missing; never fall open.
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="operation not in the access matrix")
+    return access
+
+
+async def authorize(request: Request) -> Principal | None:
+    """The one access check of every operation: the token, then the matrix's roles.
+
+    Runs before the route's own dependencies. Public operations pass without a token;
+    every other one needs a valid token holding a role the matrix names (else 403), and
+    the route then sees the caller with only the roles the matrix grants it.
+    """
+    if "principal" in request.state._state:
+        return request.state.principal
+    access = _route_access(request)
+    if access is not None and access.public:
+        return None
+    principal = await _verified(request, await _bearer(request))
+    if access is not None:
+        granted = principal.roles & access.roles
+        if not granted:
+            wanted = ", ".join(sorted(access.roles))
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"requires role: {wanted}")
+        principal = replace(principal, roles=frozenset(granted))
+    request.state.principal = principal
+    return principal
+
+
+async def get_current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller, from the ``Authorization: Bearer`` header; 401 when there is none.
+
+    The roles are those the access matrix grants for this operation (see :func:`authorize`).
+    """
+    principal = await authorize(request)
+    if principal is None:  # a public operation that still asks who is calling
+        principal = await _verified(request, credentials)
+        request.state.principal = principal
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_current_principal)]

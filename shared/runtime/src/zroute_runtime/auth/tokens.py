@@ -41,12 +41,14 @@ class TokenVerifier:
         issuer: str,
         audience: str,
         leeway: timedelta = CLOCK_LEEWAY,
+        max_lifetime: timedelta | None = None,
     ) -> None:
         self._resolve_key = resolve_key
         self._algorithms = list(algorithms)
         self._issuer = issuer
         self._audience = audience
         self._leeway = leeway
+        self._max_lifetime = max_lifetime
 
     async def verify(self, token: str) -> Principal:
         """The principal named by ``token``.
@@ -80,7 +82,19 @@ class TokenVerifier:
             raise InvalidToken("token signing algorithm not accepted") from exc
         except jwt.InvalidTokenError as exc:
             raise InvalidToken("malformed token") from exc
+        self._check_lifetime(claims)
         return principal_from_claims(claims)
+
+    def _check_lifetime(self, claims: dict[str, Any]) -> None:
+        """Refuses a token meant to live longer than allowed (from ``iat``, else from now)."""
+        if self._max_lifetime is None:
+            return
+        expires = claims["exp"]
+        issued = claims.get("iat", datetime.now(UTC).timestamp())
+        if not isinstance(expires, int | float) or not isinstance(issued, int | float):
+            raise InvalidToken("malformed token")
+        if expires - issued > (self._max_lifetime + self._leeway).total_seconds():
+            raise InvalidToken("token lifetime is longer than this service accepts")
 
 
 def _static_key(secret: str) -> KeyResolver:
@@ -120,7 +134,11 @@ def build_verifier(settings: ServiceSettings) -> TokenVerifier:
     Only one mode is active at a time, so a production service with a JWKS URL never
     accepts locally signed tokens.
     """
-    common = {"issuer": settings.auth_issuer, "audience": settings.auth_audience}
+    common: dict[str, Any] = {
+        "issuer": settings.auth_issuer,
+        "audience": settings.auth_audience,
+        "max_lifetime": timedelta(seconds=settings.auth_max_token_lifetime_s),
+    }
     if settings.auth_oidc_jwks_url:
         client = jwt.PyJWKClient(settings.auth_oidc_jwks_url, timeout=JWKS_TIMEOUT_S)
         _log.info("auth_configured", mode="oidc", jwks_url=settings.auth_oidc_jwks_url)

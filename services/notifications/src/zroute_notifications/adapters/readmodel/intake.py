@@ -16,10 +16,12 @@ from zroute_notifications.adapters.readmodel import (
 @writes(i.ParticipantRegistered)
 async def _registered(conn: Conn, e: i.ParticipantRegistered) -> None:
     await conn.execute(
-        "INSERT INTO nt_participants (participant_ref, programme_id) VALUES ($1, $2)"
-        " ON CONFLICT (participant_ref) DO NOTHING",
+        "INSERT INTO nt_participants (participant_ref, programme_id, municipality)"
+        " VALUES ($1, $2, $3) ON CONFLICT (participant_ref) DO UPDATE"
+        " SET municipality = EXCLUDED.municipality WHERE nt_participants.municipality IS NULL",
         e.participant_ref,
         e.programme_id,
+        e.municipality,
     )
 
 
@@ -48,11 +50,13 @@ async def _intake(conn: Conn, e: i.IntakeCompleted) -> None:
     await ensure_participant(conn, e.participant_ref, e.programme_id)
     await conn.execute(
         "UPDATE nt_participants SET childcare_needed = $2, transport_needed = $3,"
-        " status = CASE WHEN status = 'registered' THEN 'intake_completed' ELSE status END"
+        " status = CASE WHEN status = 'registered' THEN 'intake_completed' ELSE status END,"
+        " municipality = coalesce(municipality, $4)"
         " WHERE participant_ref = $1",
         e.participant_ref,
         e.childcare.needed,
         e.transport.needed,
+        e.municipality,
     )
     for kind, needed in (("childcare", e.childcare.needed), ("transport", e.transport.needed)):
         item_id = f"{e.participant_ref}:{kind}"

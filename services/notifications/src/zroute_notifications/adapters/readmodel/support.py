@@ -19,8 +19,8 @@ async def _agreement(conn: Conn, e: s.AgreementRecorded) -> None:
     await conn.execute(
         """
         INSERT INTO nt_agreements (programme_id, version, valid_from, valid_until,
-                                   lead_partner_id, assignments)
-        VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING
+                                   lead_partner_id, assignments, municipality)
+        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) ON CONFLICT DO NOTHING
         """,
         e.programme_id,
         e.version,
@@ -28,18 +28,21 @@ async def _agreement(conn: Conn, e: s.AgreementRecorded) -> None:
         e.valid_until,
         e.lead_partner_id,
         [a.model_dump(mode="json") for a in e.assignments],
+        e.municipality,
     )
 
 
 @writes(s.PartnerRegistered, s.PartnerUpdated)
 async def _partner(conn: Conn, e: s.PartnerRegistered) -> None:
     await conn.execute(
-        "INSERT INTO nt_partners (partner_id, channels, active) VALUES ($1, $2, $3)"
-        " ON CONFLICT (partner_id) DO UPDATE SET channels = EXCLUDED.channels,"
-        " active = EXCLUDED.active",
+        "INSERT INTO nt_partners (partner_id, channels, active, municipalities)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (partner_id) DO UPDATE SET"
+        " channels = EXCLUDED.channels, active = EXCLUDED.active,"
+        " municipalities = EXCLUDED.municipalities",
         e.partner_id,
         [c.value for c in e.channels],
         e.active is not False,
+        list(e.municipalities),
     )
 
 

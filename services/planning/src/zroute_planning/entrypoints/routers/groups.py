@@ -11,6 +11,7 @@ from zroute_runtime.context import MessageContext
 from zroute_runtime.http_host import Runtime
 
 from zroute_planning.adapters import groups as rows
+from zroute_planning.adapters import records
 from zroute_planning.entrypoints.deps import Organisers, PlanningDeps, Staff, local_today
 from zroute_planning.entrypoints.schemas import FormationIn, FormationOut, GroupOut
 from zroute_planning.service_layer.formation import run_formation
@@ -47,7 +48,9 @@ async def list_groups(
 ) -> list[GroupOut]:
     """The groups that meet, with members, staff and sessions."""
     async with runtime.uow(MessageContext.new()) as uow:
-        found = await rows.active_groups(uow.conn, programme_id, _own_partner(principal))
+        found = await rows.active_groups(
+            uow.conn, programme_id, _own_partner(principal), principal.municipality_scope()
+        )
     return [_out(g) for g in found]
 
 
@@ -55,11 +58,19 @@ async def list_groups(
 async def read_group(group_id: UUID, principal: Staff, runtime: Runtime) -> GroupOut:
     async with runtime.uow(MessageContext.new()) as uow:
         group = await rows.get_group(uow.conn, group_id)
-    if group is None:
-        raise HTTPException(404, "no such group")
+        if group is None:
+            raise HTTPException(404, "no such group")
+        await _ensure_programme_municipality(uow.conn, principal, group.programme_id)
     if _own_partner(principal) is not None:
         ensure_partner_access(principal, group.partner_id)
     return _out(group)
+
+
+async def _ensure_programme_municipality(conn, principal, programme_id: str) -> None:
+    """403 when a caller limited to a municipality reaches another municipality's programme."""
+    scope = principal.municipality_scope()
+    if scope is not None and await records.programme_municipalities(conn, programme_id) - {scope}:
+        raise HTTPException(403, "this programme belongs to another municipality")
 
 
 @router.post("/group-formations")
@@ -68,9 +79,17 @@ async def form_groups(
 ) -> FormationOut:
     """Form groups now for one programme (or all): new groups for those waiting, joiners for
     groups with room; existing groups stay as they are where possible."""
-    if not principal.has_any_role(Role.COORDINATOR):
-        ensure_partner_access(principal, deps.teaching_partner)
     async with runtime.uow(MessageContext.new()) as uow:
+        if not principal.has_any_role(Role.COORDINATOR):
+            # Partner staff: only for a programme their partner teaches, as its agreement
+            # names it (never a default partner).
+            programme = body.programme_id
+            teacher = programme and await records.registered_teaching_partner(uow.conn, programme)
+            ensure_partner_access(principal, teacher or "-")
+        if principal.municipality_scope() is not None:
+            if body.programme_id is None:
+                raise HTTPException(422, "name the programme of your municipality to form groups")
+            await _ensure_programme_municipality(uow.conn, principal, body.programme_id)
         summary = await run_formation(
             uow, deps, programme_id=body.programme_id, today=local_today(runtime)
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 from zroute_contract.types import PARTNER_ID_PATTERN
+from zroute_runtime.auth import Role
 from zroute_runtime.context import MessageContext
 from zroute_runtime.http_host import Runtime
 
@@ -21,7 +22,13 @@ async def waiting_list(
     programme_id: str | None = Query(default=None, pattern=PARTNER_ID_PATTERN),
 ) -> list[WaitingOut]:
     async with runtime.uow(MessageContext.new()) as uow:
-        found = await rows.waiting(uow.conn, programme_id)
+        partner_only = not principal.has_any_role(Role.COORDINATOR, Role.CASEWORKER)
+        found = await rows.waiting(
+            uow.conn,
+            programme_id,
+            municipality=principal.municipality_scope(),
+            teaching_partner=principal.partner_id if partner_only else None,
+        )
     return [
         WaitingOut(
             participant_ref=r["participant_ref"],

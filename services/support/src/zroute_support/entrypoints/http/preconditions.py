@@ -20,8 +20,9 @@ from zroute_runtime.auth import Principal, ensure_partner_access
 from zroute_runtime.context import MessageContext
 from zroute_runtime.http_host import Runtime
 
+from zroute_support.adapters.partners_repo import PartnerRepository
 from zroute_support.adapters.preconditions_repo import PreconditionRepository
-from zroute_support.domain.errors import Refused
+from zroute_support.domain.errors import Forbidden, Refused
 from zroute_support.domain.preconditions import Precondition, PreconditionStatus
 from zroute_support.entrypoints.http.deps import (
     Anyone,
@@ -30,6 +31,7 @@ from zroute_support.entrypoints.http.deps import (
     own_municipality,
     own_partner,
 )
+from zroute_support.service_layer import lookups
 from zroute_support.service_layer import preconditions as service
 
 router = APIRouter(prefix="/preconditions", tags=["preconditions"], route_class=DomainErrorRoute)
@@ -79,6 +81,17 @@ async def _check(
     if own_partner(principal) is not None:
         partner = precondition.arranged_by or precondition.partner_id
         ensure_partner_access(principal, partner or "-")
+        await _serves_participant(principal, conn, precondition)
+
+
+async def _serves_participant(
+    principal: Principal, conn: asyncpg.Connection, precondition: Precondition
+) -> None:
+    """403 for staff of a partner that does not serve the participant's municipality."""
+    who = await lookups.participant(conn, precondition.participant_ref)
+    partner = await PartnerRepository(conn).get(principal.partner_id or "-")
+    if partner is None or not partner.serves(who.municipality):
+        raise Forbidden("your partner does not serve this participant's municipality")
 
 
 async def _in_municipality(
@@ -115,6 +128,7 @@ async def arrange(
         own = own_partner(principal)
         if own is not None:
             ensure_partner_access(principal, precondition.partner_id or "-")
+            await _serves_participant(principal, uow.conn, precondition)
             if body.partner_id not in (None, own):
                 raise Refused("partner staff arrange for their own partner only")
         partner_id = own or body.partner_id or precondition.partner_id

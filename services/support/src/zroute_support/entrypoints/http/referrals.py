@@ -102,9 +102,19 @@ async def request(
         if not who.active:
             raise Refused("the participant has left the route")
         day = local_date(uow.clock.now())
-        consents = await ParticipantRepository(uow.conn).consents(who.participant_ref)
-        if not any(c.consent_id == body.consent_id and c.covers_referral(day) for c in consents):
-            raise Refused("no care-referral consent of the participant is on record for this")
+        repo = ParticipantRepository(uow.conn)
+        consents = await repo.consents(who.participant_ref)
+        categories = {
+            s.signal_id: s.category for s in await repo.current_signals(who.participant_ref)
+        }
+        if not any(
+            c.consent_id == body.consent_id
+            and c.covers_referral(day, category=body.category, signal_categories=categories)
+            for c in consents
+        ):
+            raise Refused(
+                "no care-referral consent of the participant on record covers this category"
+            )
         if body.partner_id is not None:
             await lookups.capable_partner(uow.conn, body.partner_id, _capability(body.category))
         referrer = who.contact or _caller(principal, who.municipality)

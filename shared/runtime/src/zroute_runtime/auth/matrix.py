@@ -1,0 +1,199 @@
+"""The access matrix: for every HTTP operation of every service, which roles may call it
+and with which scope. Data, read by :func:`zroute_runtime.auth.dependencies.authorize`
+on every request, rendered into ``docs/security.md`` and checked by the generated
+authorization test (``tests/security``).
+
+A role the matrix does not name for an operation gets 403, whatever the route does; the
+route code then sees the caller with only the roles the matrix grants (a coordinator who
+is also an operator acts on an operator-only endpoint as an operator). An operation
+without an entry refuses to start the service (:func:`missing_entries`).
+
+Scopes say which records a granted role reaches; the route applies them to the record:
+
+- ``any``: every record the service holds;
+- ``own municipality``: records of the municipality named in the token
+  (``Principal.municipality_scope``; a token naming none works regionally);
+- ``own partner``: records of the partner named in the token;
+- ``addressed partner``: records addressed to the partner named in the token;
+- ``public``: no token at all (health, readiness, metrics).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from zroute_runtime.auth.principal import Role
+
+
+class Scope(StrEnum):
+    ANY = "any"
+    OWN_MUNICIPALITY = "own municipality"
+    OWN_PARTNER = "own partner"
+    ADDRESSED_PARTNER = "addressed partner"
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """Who may call one operation: each granted role with its scope; none means public."""
+
+    grants: Mapping[Role, Scope]
+    public: bool = False
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(self.grants)
+
+
+PUBLIC = Access(grants={}, public=True)
+CW, CO, PS, OP = Role.CASEWORKER, Role.COORDINATOR, Role.PARTNER_STAFF, Role.OPERATOR
+M, P, A, ANY = Scope.OWN_MUNICIPALITY, Scope.OWN_PARTNER, Scope.ADDRESSED_PARTNER, Scope.ANY
+
+
+def _a(**grants: Scope) -> Access:
+    return Access(grants={Role(name): scope for name, scope in grants.items()})
+
+
+# Caseworkers and coordinators of a municipality; partner staff of the partner concerned.
+_CASE_READ = _a(caseworker=M, coordinator=M)
+_CASE_WRITE = _a(caseworker=M)
+_PLAN_READ = _a(caseworker=M, coordinator=M, partner_staff=P)
+_PLAN_WRITE = _a(caseworker=M, coordinator=M, partner_staff=P)
+_REFERRAL_ACT = _a(coordinator=M, caseworker=M, partner_staff=A)
+_REFERRAL_READ = _a(coordinator=M, caseworker=M, partner_staff=A, operator=ANY)
+_SUPPORT_READ = _a(coordinator=M, caseworker=M, partner_staff=A, operator=ANY)
+_PARTNER_ACT = _a(coordinator=M, partner_staff=A)
+_TASK_DIVISION = _a(coordinator=M, caseworker=M, partner_staff=ANY, operator=ANY)
+
+COMMON: dict[tuple[str, str], Access] = {
+    ("GET", "/health"): PUBLIC,
+    ("GET", "/ready"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,
+    ("GET", "/admin/clock"): _a(operator=ANY),
+    ("POST", "/admin/clock/advance"): _a(operator=ANY),
+    ("GET", "/contract/asyncapi.json"): _a(caseworker=ANY, coordinator=ANY, partner_staff=ANY, operator=ANY),
+    ("GET", "/contract/schemas/{name}"): _a(caseworker=ANY, coordinator=ANY, partner_staff=ANY, operator=ANY),
+}  # fmt: skip
+
+MATRIX: dict[str, dict[tuple[str, str], Access]] = {
+    "intake": {
+        ("POST", "/participants"): _CASE_WRITE,
+        ("GET", "/participants"): _CASE_READ,
+        ("GET", "/participants/{participant_ref}"): _CASE_READ,
+        ("GET", "/participants/{participant_ref}/access-log"): _a(caseworker=M, coordinator=M, operator=ANY),
+        ("PUT", "/participants/{participant_ref}/intake"): _CASE_WRITE,
+        ("POST", "/participants/{participant_ref}/intake/outcome"): _CASE_WRITE,
+        ("POST", "/participants/{participant_ref}/intake/corrections"): _CASE_WRITE,
+        ("PUT", "/participants/{participant_ref}/contact-person"): _CASE_WRITE,
+        ("GET", "/participants/{participant_ref}/contact-persons"): _CASE_READ,
+        ("POST", "/participants/{participant_ref}/consents"): _CASE_WRITE,
+        ("POST", "/participants/{participant_ref}/consents/{consent_id}/withdrawal"): _CASE_WRITE,
+        ("GET", "/participants/{participant_ref}/consents"): _CASE_READ,
+        ("POST", "/participants/{participant_ref}/withdrawal"): _CASE_WRITE,
+    },
+    "planning": {
+        ("GET", "/participants/{participant_ref}/plan"): _PLAN_READ,
+        ("GET", "/participants/{participant_ref}/schedule"): _PLAN_READ,
+        ("GET", "/participants/{participant_ref}/hours"): _PLAN_READ,
+        ("POST", "/participants/{participant_ref}/completion"): _PLAN_WRITE,
+        ("POST", "/participants/{participant_ref}/attendance"): _PLAN_WRITE,
+        ("GET", "/participants/{participant_ref}/attendance"): _PLAN_READ,
+        ("GET", "/participants/{participant_ref}/reviews"): _PLAN_READ,
+        ("POST", "/participants/{participant_ref}/reviews"): _PLAN_WRITE,
+        ("POST", "/participants/{participant_ref}/reviews/{review_id}/outcome"): _PLAN_WRITE,
+        ("PUT", "/participants/{participant_ref}/follow-up"): _PLAN_WRITE,
+        ("GET", "/participants/{participant_ref}/follow-up"): _PLAN_READ,
+        ("POST", "/participants/{participant_ref}/placements"): _PLAN_WRITE,
+        ("GET", "/participants/{participant_ref}/placements"): _PLAN_READ,
+        ("GET", "/groups"): _PLAN_READ,
+        ("GET", "/groups/{group_id}"): _PLAN_READ,
+        ("POST", "/group-formations"): _a(coordinator=M, partner_staff=P),
+        ("GET", "/waiting-list"): _PLAN_READ,
+    },
+    "support": {
+        ("POST", "/partners"): _a(coordinator=ANY),
+        ("PUT", "/partners/{partner_id}"): _a(coordinator=ANY),
+        ("GET", "/partners"): _a(coordinator=ANY, caseworker=ANY, partner_staff=ANY, operator=ANY),
+        ("GET", "/partners/{partner_id}"): _a(coordinator=ANY, caseworker=ANY, partner_staff=ANY, operator=ANY),
+        ("POST", "/programmes/{programme_id}/agreements"): _a(coordinator=M),
+        ("POST", "/programmes/{programme_id}/agreements/{version}/end"): _a(coordinator=M),
+        # The task division is no secret among partners: every partner may read it.
+        ("GET", "/programmes/{programme_id}/agreements"): _TASK_DIVISION,
+        ("GET", "/programmes/{programme_id}/responsible"): _TASK_DIVISION,
+        ("GET", "/referrals"): _REFERRAL_READ,
+        ("GET", "/referrals/{referral_id}"): _REFERRAL_READ,
+        ("POST", "/referrals"): _a(caseworker=M, coordinator=M),
+        ("POST", "/referrals/{referral_id}/accept"): _REFERRAL_ACT,
+        ("POST", "/referrals/{referral_id}/decline"): _REFERRAL_ACT,
+        ("POST", "/referrals/{referral_id}/start"): _REFERRAL_ACT,
+        ("POST", "/referrals/{referral_id}/hold"): _REFERRAL_ACT,
+        ("POST", "/referrals/{referral_id}/resume"): _REFERRAL_ACT,
+        ("POST", "/referrals/{referral_id}/fail"): _REFERRAL_ACT,
+        ("POST", "/referrals/{referral_id}/complete"): _REFERRAL_ACT,
+        ("POST", "/referrals/{referral_id}/cancel"): _REFERRAL_ACT,
+        ("GET", "/preconditions"): _SUPPORT_READ,
+        ("POST", "/preconditions/{precondition_id}/arrange"): _PARTNER_ACT,
+        ("POST", "/preconditions/{precondition_id}/lapse"): _PARTNER_ACT,
+        ("GET", "/placements"): _SUPPORT_READ,
+        ("GET", "/placements/{request_id}"): _SUPPORT_READ,
+        ("POST", "/placements/{request_id}/confirm"): _PARTNER_ACT,
+        ("POST", "/placements/{request_id}/decline"): _PARTNER_ACT,
+        ("POST", "/placements/{request_id}/job-coach"): _PARTNER_ACT,
+        ("POST", "/placements/{request_id}/check-ins"): _PARTNER_ACT,
+        ("GET", "/waiting-list"): _a(coordinator=M, caseworker=M, operator=ANY),
+    },
+    "notifications": {
+        ("GET", "/matrix"): _a(caseworker=ANY, coordinator=ANY, partner_staff=ANY, operator=ANY),
+        ("GET", "/inbox/{kind}/{ref}"): _a(caseworker=A, coordinator=M, partner_staff=A, operator=ANY),
+        ("GET", "/notifications"): _a(coordinator=M, operator=ANY),
+        ("GET", "/notifications/{notification_id}"): _a(coordinator=M, operator=ANY),
+        ("POST", "/notifications/{notification_id}/retry"): _a(coordinator=M, operator=ANY),
+        ("GET", "/directory"): _a(coordinator=M, operator=ANY),
+        ("PUT", "/directory/{kind}/{ref}"): _a(coordinator=M, operator=ANY),
+        ("DELETE", "/directory/{kind}/{ref}"): _a(coordinator=M, operator=ANY),
+        ("POST", "/subscriptions"): _a(coordinator=M, partner_staff=P, operator=ANY),
+        ("GET", "/subscriptions"): _a(coordinator=M, partner_staff=P, operator=ANY),
+        ("GET", "/subscriptions/{subscription_id}"): _a(coordinator=M, partner_staff=P, operator=ANY),
+        ("DELETE", "/subscriptions/{subscription_id}"): _a(coordinator=M, partner_staff=P, operator=ANY),
+        ("GET", "/programmes/{programme_id}/overview"): _a(coordinator=M, partner_staff=P, operator=ANY),
+    },
+}  # fmt: skip
+
+
+def matrix_for(service: str) -> dict[tuple[str, str], Access]:
+    """Every operation of ``service`` with its entry (the shared ones included)."""
+    return {**COMMON, **MATRIX.get(service, {})}
+
+
+def access_for(service: str, method: str, path: str) -> Access | None:
+    """The matrix entry of one operation (``path`` is the route template), None when absent."""
+    key = (method.upper(), path)
+    return COMMON.get(key) or MATRIX.get(service, {}).get(key)
+
+
+def missing_entries(service: str, operations: Iterable[tuple[str, str]]) -> list[str]:
+    """The operations of a service that the matrix does not name (``"GET /path"``)."""
+    return sorted(
+        f"{method} {path}"
+        for method, path in operations
+        if method != "HEAD" and access_for(service, method, path) is None
+    )
+
+
+def render_markdown() -> str:
+    """The matrix as Markdown tables, one per service (for ``docs/security.md``)."""
+    roles = [CW, CO, PS, OP]
+    lines: list[str] = []
+    for title, table in [("every service", COMMON), *MATRIX.items()]:
+        lines += [f"### {title}", "", "| Operation | " + " | ".join(roles) + " |"]
+        lines.append("|---|" + "---|" * len(roles))
+        for (method, path), access in table.items():
+            cells = (
+                ["public"] * len(roles)
+                if access.public
+                else [str(access.grants.get(role, "-")) for role in roles]
+            )
+            lines.append(f"| `{method} {path}` | " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
