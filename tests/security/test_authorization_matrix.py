@@ -39,7 +39,7 @@ from typing import Any
 import httpx
 import pytest
 from zroute_runtime.auth import Role
-from zroute_runtime.auth.matrix import Scope, matrix_for
+from zroute_runtime.auth.matrix import Access, Scope, matrix_for
 
 from tests.helpers import token
 
@@ -153,27 +153,48 @@ async def check_service(
 
             cases += 1
             anonymous = await call({})
+            mismatches += anonymous_mismatches(where, access, anonymous)
             if access.public:
-                if anonymous.status_code in (401, 403):
-                    mismatches.append(f"{where} anonymous: {anonymous.status_code}, public")
                 continue
-            if anonymous.status_code != 401:
-                mismatches.append(f"{where} anonymous: {anonymous.status_code}, expected 401")
             for caller in CALLERS:
                 cases += 1
                 response = await call(caller.headers())
-                label = f"{where} as {caller.role} ({caller.scope}): {response.status_code}"
-                if caller.role not in access.roles:
-                    if response.status_code != 403:
-                        mismatches.append(f"{label}, expected 403 (role not in the matrix)")
-                elif response.status_code == 401 or role_refused(response):
-                    mismatches.append(f"{label}, the matrix grants {access.grants[caller.role]}")
-                elif response.status_code >= 500:
-                    mismatches.append(f"{label}, a server error")
-                elif seeded is not None:
-                    mismatches += on_real_data(label, method, access.grants[caller.role],
-                                               caller, response)  # fmt: skip
+                mismatches += caller_mismatches(where, method, access, caller, response, seeded)
     return cases, mismatches
+
+
+def anonymous_mismatches(where: str, access: Access, response: httpx.Response) -> list[str]:
+    """A public operation answers without a token; every other one answers 401."""
+    if access.public:
+        if response.status_code in (401, 403):
+            return [f"{where} anonymous: {response.status_code}, public"]
+        return []
+    if response.status_code != 401:
+        return [f"{where} anonymous: {response.status_code}, expected 401"]
+    return []
+
+
+def caller_mismatches(
+    where: str,
+    method: str,
+    access: Access,
+    caller: Caller,
+    response: httpx.Response,
+    seeded: str | None,
+) -> list[str]:
+    """The answer to one role and scope against what the matrix grants it."""
+    label = f"{where} as {caller.role} ({caller.scope}): {response.status_code}"
+    if caller.role not in access.roles:
+        if response.status_code != 403:
+            return [f"{label}, expected 403 (role not in the matrix)"]
+        return []
+    if response.status_code == 401 or role_refused(response):
+        return [f"{label}, the matrix grants {access.grants[caller.role]}"]
+    if response.status_code >= 500:
+        return [f"{label}, a server error"]
+    if seeded is not None:
+        return on_real_data(label, method, access.grants[caller.role], caller, response)
+    return []
 
 
 def on_real_data(label: str, method: str, scope: Scope, caller: Caller, response) -> list[str]:

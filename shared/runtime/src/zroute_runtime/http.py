@@ -135,7 +135,7 @@ def _check_matrix_covers(
         (method, route.path_format)
         for route in app.routes
         if isinstance(route, APIRoute)
-        for method in route.methods
+        for method in route.methods or ()
     ]
     missing = [f"{m} {p}" for m, p in operations if m != "HEAD" and (m, p) not in access]
     if missing:

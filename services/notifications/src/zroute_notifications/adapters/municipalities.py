@@ -8,12 +8,13 @@ import asyncpg
 
 
 async def of_participant(conn: asyncpg.Connection, participant_ref: str) -> str | None:
-    return await conn.fetchval(
+    found: str | None = await conn.fetchval(
         "SELECT coalesce(p.municipality, (SELECT a.municipality FROM nt_agreements a"
         " WHERE a.programme_id = p.programme_id ORDER BY a.version DESC LIMIT 1))"
         " FROM nt_participants p WHERE p.participant_ref = $1",
         participant_ref,
     )
+    return found
 
 
 async def of_programme(conn: asyncpg.Connection, programme_id: str) -> set[str]:

@@ -63,7 +63,7 @@ def _route_access(request: Request) -> Access | None:
     if matrix is None:
         return None
     route = request.scope.get("route")
-    path = getattr(route, "path_format", None) or getattr(route, "path", "")
+    path = str(getattr(route, "path_format", None) or getattr(route, "path", ""))
     method = "GET" if request.method == "HEAD" else request.method
     access = matrix.get((method, path))
     if access is None:
@@ -80,7 +80,8 @@ async def authorize(request: Request) -> Principal | None:
     the route then sees the caller with only the roles the matrix grants it.
     """
     if "principal" in request.state._state:
-        return request.state.principal
+        known: Principal = request.state.principal
+        return known
     access = _route_access(request)
     if access is not None and access.public:
         return None
