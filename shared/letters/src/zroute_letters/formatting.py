@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Final
 
+from babel import Locale
 from babel.dates import format_date
 
 _BABEL_LOCALE: Final = {"prs": "fa_AF", "fa-AF": "fa_AF", "fa_AF": "fa_AF"}
@@ -18,6 +19,14 @@ _BABEL_LOCALE: Final = {"prs": "fa_AF", "fa-AF": "fa_AF", "fa_AF": "fa_AF"}
 _DIGITS: Final = str.maketrans(
     {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}}
 )
+
+
+def language_name(language: str) -> str:
+    """The language's name in itself, for the tag on each page (a helper sees which is which)."""
+    if language in _BABEL_LOCALE:
+        return "دری"  # Dari: CLDR names fa_AF "فارسی" too, but its speakers call it Dari
+    name = Locale.parse(babel_locale(language)).get_language_name()
+    return (name or language).capitalize()
 
 
 def babel_locale(language: str) -> str:

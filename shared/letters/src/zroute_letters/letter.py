@@ -25,7 +25,7 @@ from zroute_letters.catalogue import (
     catalogues,
 )
 from zroute_letters.content import LetterContent, Session
-from zroute_letters.formatting import clock_time, long_date, time_span, weekday
+from zroute_letters.formatting import clock_time, language_name, long_date, time_span, weekday
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Row:
 @dataclass(frozen=True)
 class Page:
     lang: str
+    language_name: str
     dir: str
     t: dict[str, str]
     greeting: str
@@ -86,7 +87,7 @@ def _row(session: Session, language: str, rtl: bool, cats: Catalogues) -> Row:
         date=long_date(session.day, language).split(" ", 1)[-1],
         clock=Markup(pictograms.clock(session.start)),
         times=time_span(session.start, session.end),
-        place=_isolate(session.place),
+        place=session.place,
         form_icon=Markup(pictograms.teaching_form(session.form)),
         form=cats.text(language, f"form.{session.form.value}"),
     )
@@ -104,13 +105,14 @@ def page(content: LetterContent, language: str, cats: Catalogues, last: bool) ->
     nxt = content.next_appointment
     return Page(
         lang=language,
+        language_name=language_name(language),
         dir="rtl" if rtl else "ltr",
         t={msgid.split(".", 1)[1]: cats.text(language, msgid) for msgid in _PLAIN},
         greeting=greeting,
         rows=tuple(_row(s, language, rtl, cats) for s in sorted(content.sessions, key=_when)),
         next_date=long_date(nxt.day, language) if nxt else None,
         next_time=clock_time(nxt.start) if nxt else None,
-        next_place=_isolate(nxt.place) if nxt else None,
+        next_place=nxt.place if nxt else None,
         questions=cats.text(
             language,
             "common.questions",

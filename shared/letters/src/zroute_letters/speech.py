@@ -19,7 +19,7 @@ from zroute_letters.content import LetterContent
 from zroute_letters.formatting import clock_time, long_date
 
 # Catalogue language -> espeak-ng voice.
-VOICES: Final = {"nl": "nl", "en": "en", "ar": "ar", "fa": "fa", "tr": "tr", "uk": "uk"}
+VOICES: Final = {"nl": "nl", "en": "en-gb", "ar": "ar", "fa": "fa", "tr": "tr", "uk": "uk"}
 
 
 class SpeechUnavailable(RuntimeError):
