@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from zroute_letters.catalogue import LANGUAGES, Catalogues
 from zroute_letters.letter import render_html, render_pdf
+from zroute_letters.sample import letter
 
-from tests.letters.samples import letter
 from tests.letters.tools import require, require_fonts, require_weasyprint
 
 ALL = (*LANGUAGES, "prs")

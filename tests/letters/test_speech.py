@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from zroute_letters.catalogue import LANGUAGES, Catalogues
+from zroute_letters.sample import letter
 from zroute_letters.speech import VOICES, render_week_audio, spoken_language, week_text
 
-from tests.letters.samples import letter
 from tests.letters.tools import require
 
 SPOKEN = {"nl", "en", "ar", "fa", "tr", "uk"}

@@ -1,4 +1,5 @@
-"""A sample start letter: made-up names, places and numbers."""
+"""A sample start letter with made-up names, places and numbers: for the tests, the pages in
+docs/letters/ and a native speaker reviewing a translation in its place on the letter."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ WEEK = (
 
 
 def letter(language: str, name: str | None = "Amina Yusuf") -> LetterContent:
+    """The sample letter in a language (``name=None``: the general greeting)."""
     return LetterContent(
         language=language,
         salutation_name=name,
