@@ -48,12 +48,9 @@ def test_dutch_and_english_are_complete_and_reviewed(cats):
 
 
 @pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang not in REVIEWED])
-def test_every_draft_is_marked_for_review_by_a_native_speaker(cats, lang):
-    assert sorted(cats.unreviewed(lang)) == sorted(MESSAGES)
-
-
-@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang not in REVIEWED])
-def test_each_draft_carries_the_review_comment_and_the_dutch_text(lang):
+def test_each_entry_is_a_flagged_draft_with_the_review_note_or_reviewed_without_it(lang):
+    """A draft is flagged fuzzy, says it needs a native speaker and shows the Dutch; the
+    reviewer who approves it removes the flag and the note together."""
     from importlib import resources
 
     from babel.messages.pofile import read_po
@@ -61,12 +58,15 @@ def test_each_draft_carries_the_review_comment_and_the_dutch_text(lang):
     po = resources.files("zroute_letters") / "locales" / lang / "LC_MESSAGES" / "participant.po"
     with po.open("rb") as handle:
         catalog = read_po(handle)
+    half_done = []
     for message in catalog:
         if not message.id:
             continue
-        assert any("native speaker" in c for c in message.user_comments), message.id
         assert any(c.startswith("Dutch: ") for c in message.auto_comments), message.id
-        assert message.fuzzy, message.id
+        noted = any("native speaker" in c for c in message.user_comments)
+        if noted != message.fuzzy:
+            half_done.append(message.id)
+    assert not half_done, f"flag and review note must go together: {half_done}"
 
 
 def test_a_missing_translation_falls_back_to_dutch_and_is_counted():
