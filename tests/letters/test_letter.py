@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from zroute_letters.catalogue import LANGUAGES, Catalogues
-from zroute_letters.letter import render_html, render_pdf
+from zroute_letters.letter import qr_svg, render_html, render_pdf
 from zroute_letters.sample import letter
 
 from tests.letters.tools import require, require_fonts, require_weasyprint
@@ -107,6 +107,26 @@ def test_arabic_and_farsi_are_laid_out_right_to_left_and_the_others_left_to_righ
         assert abs(left - MARGIN_PT) < 12, (left, right, width)
 
 
+SCRIPT_FONTS = {
+    "ar": "Noto-Naskh-Arabic",
+    "fa": "Noto-Naskh-Arabic",
+    "prs": "Noto-Naskh-Arabic",
+    "ti": "Noto-Sans-Ethiopic",
+}
+
+
+@pytest.mark.parametrize("lang", ALL)
+def test_each_script_is_set_in_its_noto_font_embedded_in_the_pdf(pdfs, lang):
+    fonts = subprocess.run(
+        [require("pdffonts"), str(pdfs[lang])], capture_output=True, text=True, check=True
+    ).stdout
+    embedded = {line.split()[0].split("+", 1)[-1] for line in fonts.splitlines()[2:]}
+    assert "Noto-Sans" in embedded, embedded
+    if lang in SCRIPT_FONTS:
+        assert SCRIPT_FONTS[lang] in embedded, embedded
+    assert all(name.startswith("Noto") for name in embedded), f"a fallback font: {embedded}"
+
+
 def test_the_arabic_text_in_the_pdf_reads_in_logical_order(pdfs, cats):
     first = page_text(pdfs["ar"], 1)
     for msgid in ("letter.title", "letter.week", "letter.next"):
@@ -143,6 +163,24 @@ def test_rendering_logs_no_personal_data(caplog, cats):
 
 
 def test_the_qr_code_carries_the_personal_page_link(cats):
-    html = render_html(letter("uk"), cats)
-    assert html.count("<svg") >= 10  # pictograms and the QR code, inline
-    assert "<path" in html
+    content = letter("uk")
+    html = render_html(content, cats)
+    assert qr_svg(content.page_url) in html
+    assert qr_svg(content.page_url) != qr_svg(content.page_url + "x")
+    assert html.count("<svg") >= 10  # the pictograms and the QR code, inline
+
+
+def test_a_language_without_a_catalogue_gets_the_dutch_letter_and_is_counted():
+    cats = Catalogues.load()
+    html = render_html(letter("de"), cats)
+    assert re.findall(r'<section class="page" lang="(\w+)"', html) == ["nl"]
+    assert cats.fallback_count("de") > 0
+    assert cats.fallback_count("ar") == 0
+
+
+def test_a_missing_tool_fails_the_test_with_the_package_to_install(monkeypatch):
+    monkeypatch.setattr("tests.letters.tools.shutil.which", lambda _: None)
+    with pytest.raises(pytest.fail.Exception, match="apt-get install poppler-utils"):
+        require("pdftoppm")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install espeak-ng"):
+        require("espeak-ng")

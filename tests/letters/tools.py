@@ -10,6 +10,8 @@ import pytest
 PACKAGES = {
     "pdftoppm": "poppler-utils",
     "pdftotext": "poppler-utils",
+    "pdfinfo": "poppler-utils",
+    "pdffonts": "poppler-utils",
     "espeak-ng": "espeak-ng",
     "fc-list": "fontconfig",
 }

@@ -116,6 +116,10 @@ class Catalogues:
     def load(cls, languages: tuple[str, ...] = LANGUAGES) -> Catalogues:
         return cls({language: _load(language) for language in languages})
 
+    def knows(self, language: str) -> bool:
+        """Whether there is a catalogue for the language at all."""
+        return bool(self.entries.get(catalogue_language(language)))
+
     def has(self, language: str, msgid: str) -> bool:
         return msgid in self.entries.get(catalogue_language(language), {})
 

@@ -133,11 +133,20 @@ def _when(session: Session) -> tuple[object, object]:
     return (session.day, session.start)
 
 
-def languages_of(content: LetterContent) -> tuple[str, ...]:
-    """The participant's language first, then Dutch (once, when they are the same)."""
-    if catalogue_language(content.language) == DUTCH:
+def languages_of(content: LetterContent, cats: Catalogues) -> tuple[str, ...]:
+    """The participant's language first, then Dutch; Dutch once when they are the same.
+
+    A language without a catalogue gets the Dutch page only, and every text of the letter
+    is counted as a fall back for it.
+    """
+    language = content.language
+    if catalogue_language(language) == DUTCH:
         return (DUTCH,)
-    return (content.language, DUTCH)
+    if not cats.knows(language):
+        for msgid in _PLAIN:
+            cats.text(language, msgid)  # falls back, and counts
+        return (DUTCH,)
+    return (language, DUTCH)
 
 
 def qr_svg(url: str) -> str:
@@ -146,7 +155,7 @@ def qr_svg(url: str) -> str:
 
 def render_html(content: LetterContent, cats: Catalogues | None = None) -> str:
     cats = cats or catalogues()
-    languages = languages_of(content)
+    languages = languages_of(content, cats)
     pages = [page(content, lang, cats, lang == languages[-1]) for lang in languages]
     template = _environment().get_template("letter.html.j2")
     return template.render(
@@ -167,5 +176,6 @@ def render_pdf(content: LetterContent, cats: Catalogues | None = None) -> bytes:
     from weasyprint import HTML  # imported here: loading pango takes a moment
 
     pdf = HTML(string=render_html(content, cats)).write_pdf()
-    assert pdf is not None
+    if pdf is None:  # only when a target file is given, which is not the case here
+        raise RuntimeError("WeasyPrint returned no PDF")
     return bytes(pdf)
