@@ -3,6 +3,8 @@ and is counted; the drafts are marked for a native speaker's review."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from zroute_letters.catalogue import (
     LANGUAGES,
@@ -91,3 +93,15 @@ def test_dari_is_served_by_the_persian_catalogue_without_a_fall_back(cats):
 def test_a_message_unknown_even_in_dutch_is_an_error(cats):
     with pytest.raises(UnknownMessage):
         cats.text("ar", "no.such.message")
+
+
+@pytest.mark.parametrize("lang", REVIEWED)
+def test_plain_language_keeps_sentences_short(cats, lang):
+    """A guard for B1 and below: no sentence in Dutch or English longer than 12 words."""
+    long = [
+        sentence
+        for msgid in MESSAGES
+        for sentence in re.split(r"(?<=[.?!])\s+", cats.entries[lang][msgid].text)
+        if len(sentence.split()) > 12
+    ]
+    assert not long, long
