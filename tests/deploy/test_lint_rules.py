@@ -22,6 +22,7 @@ BIN = Path(sys.executable).parent
 PACKAGES = (
     "zroute_contract",
     "zroute_runtime",
+    "zroute_letters",
     "zroute_intake",
     "zroute_planning",
     "zroute_support",

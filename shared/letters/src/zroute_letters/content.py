@@ -1,0 +1,52 @@
+"""What a letter says, given as plain data by the caller (intake, notifications).
+
+The personal fields are left out of ``repr``: a content object that ends up in a log line
+or a traceback shows no name, phone number or link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from enum import StrEnum
+
+
+class TeachingForm(StrEnum):
+    CLASSROOM = "classroom"
+    ONLINE = "online"
+    PRACTICE = "practice"
+
+
+@dataclass(frozen=True)
+class Session:
+    day: date
+    start: time
+    end: time
+    place: str
+    form: TeachingForm
+
+
+@dataclass(frozen=True)
+class Appointment:
+    day: date
+    start: time
+    place: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str = field(repr=False)
+    phone: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class LetterContent:
+    """The start letter: the participant's week, the next appointment, whom to call."""
+
+    language: str
+    salutation_name: str | None = field(repr=False)
+    sessions: tuple[Session, ...]
+    next_appointment: Appointment | None
+    contact: Contact
+    page_url: str = field(repr=False)
+    sender: str = "Gemeente"
