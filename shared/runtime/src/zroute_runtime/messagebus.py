@@ -39,6 +39,20 @@ class Unprocessable(Exception):
         self.reason = reason
 
 
+class AwaitingPredecessor(Exception):
+    """A valid event whose prerequisite this service has not seen yet (the participant's
+    ``participant-registered`` is still in a retry queue, or on its way from another
+    instance). Not a failure: the consumer rolls back and hands the event back to the
+    queue after a delay, again and again, until its predecessor has taken effect or
+    ``ZROUTE_PREDECESSOR_WAIT_S`` has passed; only then is it dead-lettered with
+    ``reason`` (kind ``predecessor-missing``). Failure retries are not used up by the
+    wait."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def binding_keys(handlers: HandlerRegistry, *, partner_id: str | None = None) -> list[str]:
     """The routing keys a service binds for its handlers.
 
