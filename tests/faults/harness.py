@@ -272,13 +272,12 @@ class Settings:
     poison_per_key: int = 1
     settle_timeout_s: float = 60.0
     prefix: str = field(default_factory=lambda: f"zrf-{uuid.uuid4().hex[:8]}")
-    # How the shared servers are restarted (local Debian services by default).
-    broker_stop: str = os.environ.get("ZROUTE_FAULTS_BROKER_STOP", "rabbitmqctl stop_app")
-    broker_start: str = os.environ.get("ZROUTE_FAULTS_BROKER_START", "rabbitmqctl start_app")
-    database_restart: str = os.environ.get(
-        "ZROUTE_FAULTS_DATABASE_RESTART",
-        "pg_ctlcluster --skip-systemctl-redirect 15 main restart",
-    )
+    # How the run's own broker and database are restarted (``tests/faults/servers.py``
+    # makes the commands): never the machine's shared servers, which other test runs and
+    # a demo may be using.
+    broker_stop: str | None = None
+    broker_start: str | None = None
+    database_restart: str | None = None
     rabbitmqctl: str = "rabbitmqctl"
     # For the cluster run: the commands that stop and start one node (set by the script).
     node_stop: str | None = None
@@ -836,6 +835,7 @@ class Faults:
         return f"closed {len(targets)} connection(s) of {service}; it reconnected"
 
     async def restart_broker(self) -> str:
+        assert self.settings.broker_stop and self.settings.broker_start, "no broker of our own"
         await sh(self.settings.broker_stop)
         await asyncio.sleep(1)
         await sh(self.settings.broker_start)
@@ -843,7 +843,8 @@ class Faults:
         return f"`{self.settings.broker_stop}` then `{self.settings.broker_start}`"
 
     async def restart_database(self) -> str:
-        await sh(self.settings.database_restart)
+        assert self.settings.database_restart, "no database of our own to restart"
+        await sh(self.settings.database_restart, timeout=180)
         await self._all_ready()
         return f"`{self.settings.database_restart}`"
 
