@@ -17,7 +17,10 @@ from zroute_runtime.service import ServiceDefinition
 
 # Long enough that a loaded machine delivers the successor before the predecessor has
 # used up its retries; the wait for a predecessor outlasts them.
-INVERSION_SETTINGS: dict[str, Any] = {"retry_delays_ms": [300, 1000, 3000], "predecessor_wait_s": 30}
+INVERSION_SETTINGS: dict[str, Any] = {
+    "retry_delays_ms": [300, 1000, 3000],
+    "predecessor_wait_s": 30,
+}
 
 
 class Inversion:

@@ -54,9 +54,7 @@ class CpuStress:
 
     def __enter__(self) -> CpuStress:
         for _ in range(self.processes):
-            self._running.append(
-                subprocess.Popen([sys.executable, "-c", SPIN, str(self.seconds)])
-            )
+            self._running.append(subprocess.Popen([sys.executable, "-c", SPIN, str(self.seconds)]))
         return self
 
     def alive(self) -> int:

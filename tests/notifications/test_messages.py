@@ -117,5 +117,7 @@ async def test_an_event_for_a_contact_person_never_assigned_is_dead_lettered_aft
     await channel.close()
     assert dead.message_id == completed_id
     assert dead.headers["x-zroute-reason-kind"] == "predecessor-missing"
-    assert dead.headers["x-zroute-reason"].startswith(f"no contact person known for participant {ref}")
+    assert dead.headers["x-zroute-reason"].startswith(
+        f"no contact person known for participant {ref}"
+    )
     assert await world.notifications(runtime, completed_id) == []

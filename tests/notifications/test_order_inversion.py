@@ -40,9 +40,7 @@ async def test_intake_completed_before_the_contact_person_reaches_the_contact_pe
     await feed.all_handled(runtime)
 
     to_contact = [
-        n
-        for n in await world.notifications(runtime, completed_id)
-        if n["role"] == "contact_person"
+        n for n in await world.notifications(runtime, completed_id) if n["role"] == "contact_person"
     ]
     assert [(n["staff_ref"], n["channel"]) for n in to_contact] == [(world.COACH, "email")]
     assert len(await world.notifications(runtime, contact_id)) >= 1

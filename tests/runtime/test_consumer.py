@@ -201,8 +201,7 @@ def awaiting_count(runtime) -> float:
         sample.value
         for metric in runtime.metrics.events_consumed.collect()
         for sample in metric.samples
-        if sample.labels.get("outcome") == "awaiting_predecessor"
-        and sample.name.endswith("_total")
+        if sample.labels.get("outcome") == "awaiting_predecessor" and sample.name.endswith("_total")
     )
 
 

@@ -9,7 +9,6 @@ from datetime import date
 from zroute_contract.events.codes import ConsentPurpose
 from zroute_contract.events.intake import CareSignalsRecorded, ConsentRecorded
 from zroute_runtime.consumer import REASON_HEADER, REASON_KIND_HEADER
-
 from zroute_support.bootstrap import definition
 from zroute_support.settings import Settings
 

@@ -55,9 +55,12 @@ async def test_intake_completed_before_its_registration_takes_effect_once_it_lan
         await scenario.handled(registered)
         await scenario.handled(completed)
         pool = runtimes[0].pool
-        assert await pool.fetchval(
-            "SELECT count(*) FROM support_participants WHERE participant_ref = $1", ref
-        ) == 1
+        assert (
+            await pool.fetchval(
+                "SELECT count(*) FROM support_participants WHERE participant_ref = $1", ref
+            )
+            == 1
+        )
         kinds = await pool.fetch(
             "SELECT kind FROM support_preconditions WHERE participant_ref = $1", ref
         )

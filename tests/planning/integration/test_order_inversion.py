@@ -48,7 +48,9 @@ async def test_a_correction_before_its_intake_completed_takes_effect_once_it_lan
     await planning.handled(corrected_id)
     [activated] = await planning.expect("plan-activated", ref)
     pool = runtimes[0].pool
-    plans = await pool.fetch("SELECT level_band FROM planning_plans WHERE participant_ref = $1", ref)
+    plans = await pool.fetch(
+        "SELECT level_band FROM planning_plans WHERE participant_ref = $1", ref
+    )
     assert [p["level_band"] for p in plans] == ["a2"]  # the correction took effect
     assert activated["data"]["participant_ref"] == ref
     assert len(planning.events("plan-activated", ref)) == 1

@@ -257,7 +257,9 @@ class EventConsumer:
         headers.update(
             {WAITING_SINCE_HEADER: since, WAITS_HEADER: waits + 1, ROUTING_KEY_HEADER: routing_key}
         )
-        await self._publish_patiently("", self._topology.retry_queue(step), self._copy(message, headers))
+        await self._publish_patiently(
+            "", self._topology.retry_queue(step), self._copy(message, headers)
+        )
         await message.ack()
         self._metrics.record_consumed(envelope.type, "awaiting_predecessor")
         log.info(
