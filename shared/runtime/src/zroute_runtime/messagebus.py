@@ -31,8 +31,10 @@ HandlerRegistry = Mapping[type[Event], Sequence[Handler]]
 
 
 class Unprocessable(Exception):
-    """A valid event this service can never handle (an unknown participant or
-    partner): it is dead-lettered at once with ``reason``, without retries."""
+    """A valid event this service can never handle, whatever arrives later (a partner
+    this service registers itself and does not know, a request it never made): it is
+    dead-lettered at once with ``reason``, without retries. For state that is missing
+    because an earlier event has not arrived yet, raise :class:`AwaitingPredecessor`."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
