@@ -60,6 +60,7 @@ SIGNING_KEY = "fault-injection-signing-key-0123456789-0123456789"
 # still retried, not dead-lettered: 1 + 4 + 15 seconds.
 RETRY_DELAYS_MS = (1000, 4000, 15000)
 DUPLICATE_LOG = "event_duplicate_ignored"
+AWAITING_LOG = "event_awaiting_predecessor"
 
 # Partners and the task division of the programme (the support tests' programme).
 PARTNERS: dict[str, tuple[str, ...]] = {
@@ -402,10 +403,14 @@ class Services:
     def duplicates_logged(self) -> dict[str, int]:
         """Deliveries each service recognised by its inbox (from its logs, which outlive
         the processes: the metric starts from zero after every restart)."""
+        return self.logged(DUPLICATE_LOG)
+
+    def logged(self, log_event: str) -> dict[str, int]:
+        """How often each service logged ``log_event`` over all its processes."""
         counts = {}
         for name, process in self.processes.items():
             text = process.log_path.read_text(errors="replace") if process.log_path.exists() else ""
-            counts[name] = text.count(f'"{DUPLICATE_LOG}"')
+            counts[name] = text.count(f'"{log_event}"')
         return counts
 
     async def metric(self, name: str, metric: str, **labels: str) -> float:
@@ -1113,6 +1118,7 @@ class ServiceReport:
     expected: int = 0  # events the catalogue routes to it, from every producer's outbox
     effected: int = 0  # ... whose inbox row exists: handled, exactly once
     duplicates: int = 0  # deliveries the inbox recognised and had no effect
+    waits: int = 0  # deliveries handed back to wait for their predecessor (issue 11)
     dead_lettered: int = 0  # everything in its dead-letter queue
     poison_expected: int = 0
     unexpected_dead_letters: list[str] = field(default_factory=list)
@@ -1143,6 +1149,7 @@ class Report:
                     s.expected,
                     s.effected,
                     s.duplicates,
+                    s.waits,
                     _dead(s.dead_lettered, s.poison_expected),
                     len(s.lost),
                 )
@@ -1156,6 +1163,7 @@ class Report:
                 sum(s.expected for s in total),
                 sum(s.effected for s in total),
                 sum(s.duplicates for s in total),
+                sum(s.waits for s in total),
                 _dead(sum(s.dead_lettered for s in total), sum(s.poison_expected for s in total)),
                 self.lost,
             )
@@ -1177,6 +1185,7 @@ REPORT_COLUMNS = (
     "events sent to it",
     "effected once",
     "duplicates suppressed",
+    "waited for predecessor",
     "dead-lettered",
     "lost",
 )
@@ -1243,6 +1252,7 @@ async def reconcile(
                 expected_at[consumer].add(row["event_id"])
     dead = await _drain_dead_letters(settings)
     duplicates = services.duplicates_logged()
+    waits = services.logged(AWAITING_LOG)
     for service in SERVICES:
         report = reports[service]
         inbox = {
@@ -1260,6 +1270,7 @@ async def reconcile(
         report.effected = len(expected & inbox)
         report.extra_inbox = len(inbox - committed)
         report.duplicates = duplicates[service]
+        report.waits = waits[service]
         report.dead_lettered = len(dead[service])
         meant = poison.get(service, set())
         report.poison_expected = len(meant)

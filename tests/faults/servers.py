@@ -135,8 +135,8 @@ class OwnRabbit:
 
     @property
     def ctl(self) -> str:
-        """``rabbitmqctl`` aimed at this node."""
-        return f"{self.env} rabbitmqctl -n {self.name}"
+        """``rabbitmqctl`` aimed at this node (a small script in the node's folder)."""
+        return str(self.root / "rabbitmqctl")
 
     @property
     def stop_command(self) -> str:
@@ -155,6 +155,9 @@ class OwnRabbit:
             f"listeners.tcp.local = 127.0.0.1:{self.amqp_port}\nloopback_users.guest = true\n"
         )
         (self.root / "enabled_plugins").write_text("[].\n")
+        ctl = Path(self.ctl)
+        ctl.write_text(f'#!/bin/sh\nexec {self.env} rabbitmqctl -n {self.name} "$@"\n')
+        ctl.chmod(0o755)
         os.chmod(self.root, 0o755)
         _own(self.root, "rabbitmq")
         _run(f"{self.env} rabbitmq-server -detached")
