@@ -10,8 +10,13 @@ reconciled against the commands sent. Prints the report tables; writes them as J
 ``benchmarks/results/fault_injection[_cluster].json``. Exits 1 when anything was lost,
 doubled, left unpublished or dead-lettered without being meant to fail.
 
-Single node (default): every fault, on the local RabbitMQ and PostgreSQL (the broker and
-the database are restarted: a few seconds each).
+Single node (default): every fault, on a PostgreSQL cluster and a RabbitMQ node the
+script starts for the run on free ports and removes afterwards (``tests/faults/servers.py``;
+the broker and the database are restarted: a few seconds each). The machine's shared
+servers are never touched.
+
+``--stress N``: N CPU-bound processes run beside it (``--stress-seconds`` bounds them),
+so that handlers and retries interleave as on a busy machine.
 
 ``--cluster``: starts three RabbitMQ nodes on this machine (``zr1..zr3@localhost``, AMQP
 ports 5681-5683, data under ``--cluster-dir``), joins them, runs the stream against the
@@ -36,10 +41,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _common import AMQP_URL, PG_ADMIN, table, write_results  # noqa: E402
+from _common import table, write_results  # noqa: E402
 
 from tests.faults import harness  # noqa: E402
 from tests.faults.cluster import RabbitCluster  # noqa: E402
+from tests.faults.servers import OwnPostgres, OwnRabbit  # noqa: E402
+from tests.faults.stress import CpuStress  # noqa: E402
 
 console = Console(width=150)
 
@@ -81,6 +88,30 @@ def progress(message: str) -> None:
 
 
 async def main(args: argparse.Namespace) -> int:
+    postgres = OwnPostgres()
+    rabbit: OwnRabbit | None = None
+    try:
+        progress(f"starting a PostgreSQL cluster of our own ({postgres.root})")
+        postgres.start()
+        if not args.cluster:
+            rabbit = OwnRabbit()
+            progress(f"starting a RabbitMQ node of our own ({rabbit.name})")
+            rabbit.start()
+        with CpuStress(args.stress, args.stress_seconds) as load:
+            progress(f"stress: {load}")
+            code = await run(args, postgres, rabbit)
+            if load.alive() != load.processes:
+                console.print("[red]a stress process ended before the run did[/]")
+                code = 1
+            console.print(f"stress: {load}")
+        return code
+    finally:
+        if rabbit is not None:
+            rabbit.stop()
+        postgres.stop()
+
+
+async def run(args: argparse.Namespace, postgres: OwnPostgres, rabbit: OwnRabbit | None) -> int:
     cluster: RabbitCluster | None = None
     workdir = Path(args.workdir)
     if args.cluster:
@@ -89,7 +120,7 @@ async def main(args: argparse.Namespace) -> int:
         await cluster.start()
         nodes = [("127.0.0.1", n.amqp_port) for n in cluster.nodes]
         settings = harness.Settings(
-            pg_admin_url=PG_ADMIN,
+            pg_admin_url=postgres.admin_url,
             amqp_url=cluster.amqp_urls[0],
             broker_nodes=nodes,
             workdir=workdir,
@@ -102,15 +133,19 @@ async def main(args: argparse.Namespace) -> int:
             node_label=f"{cluster.nodes[0].name} (every service's node, the queues' leader)",
         )
     else:
-        host, port = harness.urlsplit(AMQP_URL).hostname, harness.urlsplit(AMQP_URL).port
+        assert rabbit is not None
         settings = harness.Settings(
-            pg_admin_url=PG_ADMIN,
-            amqp_url=AMQP_URL,
-            broker_nodes=[(host or "127.0.0.1", port or 5672)],
+            pg_admin_url=postgres.admin_url,
+            amqp_url=rabbit.amqp_url,
+            broker_nodes=[("127.0.0.1", rabbit.amqp_port)],
             workdir=workdir,
             participants=args.participants,
             concurrency=args.concurrency,
             faults=tuple(args.faults.split(",")) if args.faults else SINGLE_NODE_FAULTS,
+            broker_stop=rabbit.stop_command,
+            broker_start=rabbit.start_command,
+            database_restart=postgres.restart_command,
+            rabbitmqctl=rabbit.ctl,
         )
     started = time.perf_counter()
     try:
@@ -139,6 +174,7 @@ async def main(args: argparse.Namespace) -> int:
             "participants": len(outcome.ledger.refs),
             "concurrency": settings.concurrency,
             "cluster": bool(args.cluster),
+            "stress_processes": args.stress,
             "seconds": round(time.perf_counter() - started, 1),
             "commands": [
                 dict(
@@ -178,4 +214,8 @@ if __name__ == "__main__":
         "--workdir", default="/tmp/zroute-faults", help="where the services' logs go"
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases and queues")
+    parser.add_argument("--stress", type=int, default=0, help="CPU-bound processes beside the run")
+    parser.add_argument(
+        "--stress-seconds", type=float, default=1800, help="the longest a stress process runs"
+    )
     sys.exit(asyncio.run(main(parser.parse_args())))

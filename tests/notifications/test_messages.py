@@ -93,7 +93,31 @@ async def test_a_role_nobody_holds_ends_in_notification_failed(services, smtp, a
     feed = world.Feed(amqp_connection, runtime.topology.exchange)
     ref = f"zr-{uuid.uuid4().hex}"
     await feed.publish(world.registered(ref))
-    await feed.publish(world.event(intake.IntakeCompleted, ref))  # no contact person yet
+    await feed.publish(world.contact(ref))
+    await feed.publish(world.event(intake.IntakeCompleted, ref))  # no agreement: no lead partner
     failed = await wait_for(lambda: seen.of_type(FAILED), what="notification-failed")
     assert failed[0]["data"]["reason"] == "recipient_unresolved"
-    assert failed[0]["data"]["recipient"]["role"] == "contact_person"
+    assert failed[0]["data"]["recipient"]["role"] == "lead_partner"
+
+
+async def test_an_event_for_a_contact_person_never_assigned_is_dead_lettered_after_the_wait(
+    services, smtp, amqp_connection
+):
+    """Intake assigns the first contact person with the registration; an event for the
+    contact person of a participant without one waits for that assignment."""
+    runtime = await world.start(services, smtp.port, predecessor_wait_s=1.0)
+    feed = world.Feed(amqp_connection, runtime.topology.exchange)
+    ref = f"zr-{uuid.uuid4().hex}"
+    await feed.publish(world.registered(ref))
+    completed_id = await feed.publish(world.event(intake.IntakeCompleted, ref))
+    channel = await amqp_connection.channel()
+    queue = await channel.get_queue(runtime.topology.dead_letter_queue)
+    dead = await wait_for(lambda: queue.get(fail=False), what="the dead letter")
+    await dead.ack()
+    await channel.close()
+    assert dead.message_id == completed_id
+    assert dead.headers["x-zroute-reason-kind"] == "predecessor-missing"
+    assert dead.headers["x-zroute-reason"].startswith(
+        f"no contact person known for participant {ref}"
+    )
+    assert await world.notifications(runtime, completed_id) == []

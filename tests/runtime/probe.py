@@ -3,7 +3,8 @@
 The probe service handles ``participant-registered``: it records one effect row per
 event and re-emits nothing, so a test can count effects. A participant reference in
 ``FAILING`` makes the handler raise (to exercise retries), one in ``UNPROCESSABLE``
-makes it refuse the event for good.
+makes it refuse the event for good, one in ``AWAITING`` makes it wait for a predecessor
+(``AwaitingPredecessor``) until the reference is taken out again.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from zroute_contract.events.intake import ParticipantRegistered
 from zroute_contract.types import new_participant_ref
-from zroute_runtime.messagebus import HandlerContext, Unprocessable
+from zroute_runtime.messagebus import AwaitingPredecessor, HandlerContext, Unprocessable
 from zroute_runtime.service import ServiceDefinition, ServiceRuntime
 from zroute_runtime.settings import ServiceSettings
 from zroute_runtime.timers import DueTimer
@@ -27,6 +28,7 @@ from tests.helpers import Capture, capture  # noqa: F401  (re-exported for the r
 MIGRATIONS = Path(__file__).parent / "probe_migrations"
 FAILING: dict[str, int] = {}  # participant ref -> how many more times to fail
 UNPROCESSABLE: set[str] = set()
+AWAITING: set[str] = set()
 # participant ref -> (entered, release): the handler signals it has started, then waits
 BLOCKING: dict[str, tuple[asyncio.Event, asyncio.Event]] = {}
 
@@ -34,6 +36,8 @@ BLOCKING: dict[str, tuple[asyncio.Event, asyncio.Event]] = {}
 async def record_effect(event: ParticipantRegistered, ctx: HandlerContext) -> None:
     if event.participant_ref in UNPROCESSABLE:
         raise Unprocessable(f"unknown participant {event.participant_ref}")
+    if event.participant_ref in AWAITING:
+        raise AwaitingPredecessor(f"no predecessor yet for {event.participant_ref}")
     await ctx.uow.conn.execute(
         "INSERT INTO probe_effects (event_id, subject) VALUES ($1::uuid, $2)",
         ctx.envelope.id,

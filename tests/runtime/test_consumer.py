@@ -7,11 +7,16 @@ import json
 import aio_pika
 import pytest
 from zroute_contract.envelope import build_event
-from zroute_runtime.consumer import REASON_HEADER, REASON_KIND_HEADER, RETRIES_HEADER
+from zroute_runtime.consumer import (
+    REASON_HEADER,
+    REASON_KIND_HEADER,
+    RETRIES_HEADER,
+    WAITS_HEADER,
+)
 
 from tests.helpers import wait_for
 from tests.runtime.conftest import SOURCE
-from tests.runtime.probe import FAILING, UNPROCESSABLE, registered, start_probe
+from tests.runtime.probe import AWAITING, FAILING, UNPROCESSABLE, registered, start_probe
 
 ROUTING_KEY = "intake.participant.registered"
 
@@ -189,6 +194,50 @@ async def test_an_unprocessable_event_is_dead_lettered_without_retries(
     [dead] = await wait_for_dead_letters(amqp_connection, settings, 1)
     assert dead.headers[REASON_KIND_HEADER] == "unprocessable"
     assert dead.headers[REASON_HEADER] == f"unknown participant {event.participant_ref}"
+
+
+def awaiting_count(runtime) -> float:
+    return sum(
+        sample.value
+        for metric in runtime.metrics.events_consumed.collect()
+        for sample in metric.samples
+        if sample.labels.get("outcome") == "awaiting_predecessor" and sample.name.endswith("_total")
+    )
+
+
+async def test_an_event_awaiting_its_predecessor_takes_effect_once_it_lands_with_retries_intact(
+    probe, amqp_connection, settings
+):
+    event = registered()
+    AWAITING.add(event.participant_ref)
+    # Two failures besides the wait: only possible when waiting used up no retries.
+    FAILING[event.participant_ref] = len(settings.retry_delays_ms)
+    await send(amqp_connection, settings, event_body(event)[1])
+    await wait_for(lambda: awaiting_count(probe) >= 4, what="four waits")
+    AWAITING.discard(event.participant_ref)  # the predecessor has landed
+    await wait_for(lambda: effects(probe, event.participant_ref), what="the effect after the wait")
+    assert await effects(probe, event.participant_ref) == 1
+    assert await dead_letters(amqp_connection, settings) == []
+
+
+async def test_an_event_whose_predecessor_never_comes_is_dead_lettered_after_the_wait(
+    amqp_connection, settings
+):
+    runtime = await start_probe(settings.model_copy(update={"predecessor_wait_s": 0.6}))
+    try:
+        event = registered()
+        AWAITING.add(event.participant_ref)
+        await send(amqp_connection, settings, event_body(event)[1])
+        [dead] = await wait_for_dead_letters(amqp_connection, settings, 1)
+        assert await effects(runtime, event.participant_ref) == 0
+    finally:
+        await runtime.stop()
+    assert dead.headers[REASON_KIND_HEADER] == "predecessor-missing"
+    reason = dead.headers[REASON_HEADER]
+    assert reason.startswith(f"no predecessor yet for {event.participant_ref}: its predecessor")
+    assert "limit 0.6 s" in reason
+    assert int(dead.headers[WAITS_HEADER]) >= 2
+    assert RETRIES_HEADER not in dead.headers
 
 
 async def test_stopping_the_service_finishes_the_message_in_hand(amqp_connection, settings):

@@ -1,4 +1,5 @@
-"""Events about unknown participants or partners are dead-lettered with the reason."""
+"""Events about unknown participants or partners are dead-lettered with the reason: an
+unknown partner at once, an unknown participant after the wait for its registration."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from datetime import date
 from zroute_contract.events.codes import ConsentPurpose
 from zroute_contract.events.intake import CareSignalsRecorded, ConsentRecorded
 from zroute_runtime.consumer import REASON_HEADER, REASON_KIND_HEADER
+from zroute_support.bootstrap import definition
+from zroute_support.settings import Settings
 
-from tests.helpers import wait_for
+from tests.helpers import capture, wait_for
 from tests.support.scenario import PROGRAMME, Scenario
 
 
@@ -29,7 +32,13 @@ async def dead_letters(scenario: Scenario, count: int):
     return found
 
 
-async def test_events_about_unknown_participants_or_partners_are_dead_lettered(scenario):
+async def test_events_about_unknown_participants_or_partners_are_dead_lettered(
+    services, amqp_connection
+):
+    settings = services.settings(Settings, predecessor_wait_s=1.5)
+    runtime = await services.start(definition(settings), settings)
+    seen = await capture(amqp_connection, runtime.topology.exchange)
+    scenario = Scenario(runtime, seen, amqp_connection)
     await scenario.setup()
     stranger = f"zr-{uuid.uuid4().hex}"
     await scenario.publish(
@@ -52,6 +61,10 @@ async def test_events_about_unknown_participants_or_partners_are_dead_lettered(s
         )
     )
     dead = await dead_letters(scenario, 2)
-    reasons = {m.headers[REASON_HEADER] for m in dead}
-    assert reasons == {f"unknown participant {stranger}", "unknown partner ghost-partner"}
-    assert {m.headers[REASON_KIND_HEADER] for m in dead} == {"unprocessable"}
+    await scenario.close()
+    reasons = {m.headers[REASON_KIND_HEADER]: m.headers[REASON_HEADER] for m in dead}
+    assert reasons["unprocessable"] == "unknown partner ghost-partner"
+    assert reasons["predecessor-missing"].startswith(
+        f"unknown participant {stranger}: its predecessor did not arrive in"
+    )
+    assert reasons["predecessor-missing"].endswith("limit 1.5 s)")

@@ -13,6 +13,14 @@ For each delivery from the service's queue:
    last retry it goes to the dead-letter queue with the error. ``Unprocessable`` skips
    the retries. Republish happens before the ack, so a crash in between redelivers a
    message the inbox will recognise: nothing is lost, nothing is done twice.
+5. ``AwaitingPredecessor`` (the event's prerequisite has not been seen yet: an earlier
+   event of its participant is still in a retry queue, or being handled elsewhere) is
+   no failure. The transaction rolls back and the message waits in the retry queues
+   again and again (the shortest delay first, then longer ones), with its retry count
+   untouched, until its predecessor has taken effect. When the wait since its first
+   refusal exceeds ``predecessor_wait_s`` it is dead-lettered with the reason (kind
+   ``predecessor-missing``). The wait is kept in headers on the message, so it holds
+   across restarts and whichever instance of the service takes the message next.
 """
 
 from __future__ import annotations
@@ -32,7 +40,12 @@ from zroute_contract.events.base import Event
 from zroute_runtime import inbox
 from zroute_runtime.context import MessageContext
 from zroute_runtime.logging import event_context
-from zroute_runtime.messagebus import HandlerContext, HandlerRegistry, Unprocessable
+from zroute_runtime.messagebus import (
+    AwaitingPredecessor,
+    HandlerContext,
+    HandlerRegistry,
+    Unprocessable,
+)
 from zroute_runtime.metrics import Metrics
 from zroute_runtime.privacy import mask_bsns
 from zroute_runtime.publisher import NotConfirmedError, UnroutableError, publish
@@ -47,6 +60,8 @@ REASON_KIND_HEADER = "x-zroute-reason-kind"
 ROUTING_KEY_HEADER = "x-zroute-routing-key"
 FAILED_AT_HEADER = "x-zroute-failed-at"
 SERVICE_HEADER = "x-zroute-service"
+WAITING_SINCE_HEADER = "x-zroute-waiting-since"
+WAITS_HEADER = "x-zroute-waits"
 
 
 class EventConsumer:
@@ -62,8 +77,10 @@ class EventConsumer:
         channel: AbstractChannel,
         metrics: Metrics | None = None,
         max_bytes: int = 262_144,
+        predecessor_wait_s: float = 600.0,
     ) -> None:
         self._service = service
+        self._predecessor_wait_s = predecessor_wait_s
         self._max_bytes = max_bytes
         self._topology = topology
         self._handlers = {cls.spec.type: list(hs) for cls, hs in handlers.items()}
@@ -129,6 +146,9 @@ class EventConsumer:
             outcome = await self._handle(envelope, payload, routing_key)
         except Unprocessable as exc:
             await self._dead_letter(message, routing_key, "unprocessable", exc.reason)
+            return
+        except AwaitingPredecessor as exc:
+            await self._wait_or_dead_letter(message, routing_key, envelope, exc)
             return
         except Exception as exc:
             await self._retry_or_dead_letter(message, routing_key, envelope, exc)
@@ -207,6 +227,49 @@ class EventConsumer:
                 "attempt": attempt,
                 "delay_ms": self._topology.retry_delays_ms[attempt - 1],
                 "error": error,
+            },
+        )
+
+    async def _wait_or_dead_letter(
+        self,
+        message: AbstractIncomingMessage,
+        routing_key: str,
+        envelope: CloudEvent,
+        exc: AwaitingPredecessor,
+    ) -> None:
+        """Hand the message back after a delay, until its predecessor has landed or the
+        wait is over. Republish before ack, as for a retry."""
+        headers = dict(message.headers or {})
+        now_ms = int(time.time() * 1000)
+        since = int(headers.get(WAITING_SINCE_HEADER) or now_ms)
+        waits = int(headers.get(WAITS_HEADER) or 0)
+        waited_s = (now_ms - since) / 1000
+        if waited_s >= self._predecessor_wait_s or not self._topology.max_retries:
+            await self._dead_letter(
+                message,
+                routing_key,
+                "predecessor-missing",
+                f"{exc.reason}: its predecessor did not arrive in {waited_s:.0f} s "
+                f"({waits} waits, limit {self._predecessor_wait_s:g} s)",
+            )
+            return
+        step = min(waits + 1, self._topology.max_retries)
+        headers.update(
+            {WAITING_SINCE_HEADER: since, WAITS_HEADER: waits + 1, ROUTING_KEY_HEADER: routing_key}
+        )
+        await self._publish_patiently(
+            "", self._topology.retry_queue(step), self._copy(message, headers)
+        )
+        await message.ack()
+        self._metrics.record_consumed(envelope.type, "awaiting_predecessor")
+        log.info(
+            "event_awaiting_predecessor",
+            extra={
+                "event_id": envelope.id,
+                "event_type": envelope.type,
+                "waits": waits + 1,
+                "delay_ms": self._topology.retry_delays_ms[step - 1],
+                "reason": exc.reason,
             },
         )
 

@@ -31,8 +31,24 @@ HandlerRegistry = Mapping[type[Event], Sequence[Handler]]
 
 
 class Unprocessable(Exception):
-    """A valid event this service can never handle (an unknown participant or
-    partner): it is dead-lettered at once with ``reason``, without retries."""
+    """A valid event this service can never handle, whatever arrives later (a partner
+    this service registers itself and does not know, a request it never made): it is
+    dead-lettered at once with ``reason``, without retries. For state that is missing
+    because an earlier event has not arrived yet, raise :class:`AwaitingPredecessor`."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class AwaitingPredecessor(Exception):
+    """A valid event whose prerequisite this service has not seen yet (the participant's
+    ``participant-registered`` is still in a retry queue, or on its way from another
+    instance). Not a failure: the consumer rolls back and hands the event back to the
+    queue after a delay, again and again, until its predecessor has taken effect or
+    ``ZROUTE_PREDECESSOR_WAIT_S`` has passed; only then is it dead-lettered with
+    ``reason`` (kind ``predecessor-missing``). Failure retries are not used up by the
+    wait."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

@@ -18,7 +18,7 @@ from typing import Literal
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import choose_encoder
 
-ConsumeOutcome = Literal["handled", "duplicate"]
+ConsumeOutcome = Literal["handled", "duplicate", "awaiting_predecessor"]
 
 # Event handlers and HTTP requests in this system take milliseconds to a few seconds.
 _DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -47,7 +47,9 @@ class Metrics:
         self.events_consumed = Counter(
             "zroute_events_consumed_total",
             "Events this service took off its queue. outcome=handled ran the handler; "
-            "outcome=duplicate was a redelivery already in the inbox and had no effect. "
+            "outcome=duplicate was a redelivery already in the inbox and had no effect; "
+            "outcome=awaiting_predecessor came before an event it depends on and was handed "
+            "back to wait for it (a burst after an outage is normal, a steady flow is not). "
             "A steady share of duplicates points at consumers crashing before they ack.",
             ["service", "type", "outcome"],
             registry=reg,

@@ -129,6 +129,7 @@ class ServiceRuntime:
             channel=await open_channel(self.connection),
             metrics=self.metrics,
             max_bytes=self.settings.max_message_bytes,
+            predecessor_wait_s=self.settings.predecessor_wait_s,
         )
         self.timers = TimerRunner(
             self.pool,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "ZROUTE_"
@@ -44,6 +44,10 @@ class ServiceSettings(BaseSettings):
 
     # Retries before a message is dead-lettered: one delay per retry, in milliseconds.
     retry_delays_ms: list[int] = [1_000, 10_000, 60_000]
+    # How long an event whose predecessor has not been seen yet (AwaitingPredecessor)
+    # keeps coming back before it is dead-lettered. Must outlast the whole retry
+    # schedule, so that a predecessor still being retried is waited for.
+    predecessor_wait_s: float = Field(default=600.0, gt=0)
     # Safety net for messages whose consumer dies before it can retry them (crash loops).
     # Must stay above the retry count: the retry policy acks and republishes, so a
     # message only counts deliveries here when its consumer crashed while holding it.
@@ -90,6 +94,16 @@ class ServiceSettings(BaseSettings):
         if any(v <= 0 for v in value):
             raise ValueError("retry delays must be positive")
         return value
+
+    @model_validator(mode="after")
+    def _wait_outlasts_retries(self) -> ServiceSettings:
+        if self.predecessor_wait_s * 1000 <= sum(self.retry_delays_ms):
+            raise ValueError(
+                "predecessor_wait_s must be longer than the retry delays together "
+                f"({sum(self.retry_delays_ms) / 1000:g} s): a predecessor being retried "
+                "must be waited for"
+            )
+        return self
 
     def source_urn(self, service: str) -> str:
         """The CloudEvents ``source`` of this service."""

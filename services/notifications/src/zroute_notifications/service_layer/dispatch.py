@@ -16,7 +16,7 @@ from zroute_contract.events.codes import Channel, RecipientRole, Timing
 from zroute_contract.events.intake import ConsentWithdrawn
 from zroute_contract.events.support import AgreementRecorded
 from zroute_runtime import timers
-from zroute_runtime.messagebus import HandlerContext
+from zroute_runtime.messagebus import AwaitingPredecessor, HandlerContext
 
 from zroute_notifications.adapters import directory, readmodel, store
 from zroute_notifications.adapters.readmodel import queries
@@ -64,7 +64,10 @@ async def resolve(
         for ref in participants_of(data):
             row = await queries.contact(conn, ref)
             if row is None:
-                continue
+                # Intake assigns the first contact person in the transaction that
+                # registers the participant: none known means contact-person-assigned
+                # has not arrived yet (a retry queue holds it). Wait for it.
+                raise AwaitingPredecessor(f"no contact person known for participant {ref}")
             if role is RecipientRole.CONTACT_PERSON:
                 found.append(staff(role, row["staff_ref"], row["partner_id"]))
             elif row["caseworker_ref"]:

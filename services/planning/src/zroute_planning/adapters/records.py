@@ -74,6 +74,15 @@ async def reviewed_since(conn: asyncpg.Connection, participant_ref: str, since: 
     )
 
 
+async def participant_known(conn: asyncpg.Connection, participant_ref: str) -> bool:
+    """Whether planning has seen the participant (registered, or its intake completed)."""
+    return bool(
+        await conn.fetchval(
+            "SELECT 1 FROM planning_participants WHERE participant_ref = $1", participant_ref
+        )
+    )
+
+
 async def record_participant(
     conn: asyncpg.Connection,
     participant_ref: str,

@@ -13,7 +13,7 @@ from zroute_contract.events.codes import (
     WaitReason,
 )
 from zroute_contract.events.intake import IntakeCompleted, IntakeCorrected, ParticipantWithdrawn
-from zroute_runtime.messagebus import HandlerContext
+from zroute_runtime.messagebus import AwaitingPredecessor, HandlerContext
 
 from zroute_planning.adapters import groups as group_rows
 from zroute_planning.adapters import records
@@ -51,9 +51,14 @@ async def activate_plan(event: IntakeCompleted, ctx: HandlerContext, deps: Deps)
 
 
 async def correct_intake(event: IntakeCorrected, ctx: HandlerContext, deps: Deps) -> None:
-    """Take the corrected outcome; leave a group whose band or slots no longer fit."""
+    """Take the corrected outcome; leave a group whose band or slots no longer fit.
+
+    A Z-route correction with no plan came before the intake-completed it corrects (that
+    one is in a retry queue): it waits for it rather than being lost."""
     uow = ctx.uow
     plan = await PlanRepository(uow.conn).get(event.participant_ref)
+    if plan is None and event.route is Route.Z_ROUTE:
+        raise AwaitingPredecessor(f"no plan yet for participant {event.participant_ref}")
     if plan is None or not plan.is_open:
         return
     now = today(uow.clock.now())
@@ -81,9 +86,11 @@ async def withdraw(event: ParticipantWithdrawn, ctx: HandlerContext, deps: Deps)
     """Withdrawal ends the plan: out of the group and the waiting list, timers stopped,
     open placement requests cancelled."""
     uow = ctx.uow
+    if not await records.participant_known(uow.conn, event.participant_ref):
+        raise AwaitingPredecessor(f"unknown participant {event.participant_ref}")
     plan = await PlanRepository(uow.conn).get(event.participant_ref)
     if plan is None or not plan.is_open:
-        return
+        return  # withdrawn before a Z-route plan: nothing to end
     now = today(uow.clock.now())
     plan.withdraw()
     await lifecycle.leave_group(uow, plan, now, GroupChangeReason.WITHDRAWN)

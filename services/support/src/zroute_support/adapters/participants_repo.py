@@ -123,10 +123,12 @@ class ParticipantRepository:
             consent.valid_until,
         )
 
-    async def withdraw_consent(self, consent_id: UUID, on: date) -> None:
-        await self.conn.execute(
+    async def withdraw_consent(self, consent_id: UUID, on: date) -> bool:
+        """False when the consent is not known here (yet)."""
+        status = await self.conn.execute(
             "UPDATE support_consents SET withdrawn_on = $2 WHERE consent_id = $1", consent_id, on
         )
+        return status == "UPDATE 1"
 
     async def consents(self, ref: str) -> list[Consent]:
         rows = await self.conn.fetch(

@@ -13,7 +13,7 @@ from zroute_contract.events.intake import (
     ParticipantRegistered,
     ParticipantWithdrawn,
 )
-from zroute_runtime.messagebus import HandlerContext, Unprocessable
+from zroute_runtime.messagebus import AwaitingPredecessor, HandlerContext, Unprocessable
 
 from zroute_support.adapters.participants_repo import CareSignal, ParticipantRepository
 from zroute_support.adapters.partners_repo import PartnerRepository
@@ -26,10 +26,12 @@ from zroute_support.service_layer.rules import Rules
 
 
 async def known_participant(ctx: HandlerContext, ref: str) -> Participant:
-    """The participant an event is about; an unknown one is dead-lettered with the reason."""
+    """The participant an event is about. An unknown one has not been registered *yet*
+    as far as this service knows (its ``participant-registered`` may be in a retry queue):
+    the event waits for it, and is dead-lettered with the reason when it never comes."""
     who = await ParticipantRepository(ctx.uow.conn).get(ref)
     if who is None:
-        raise Unprocessable(f"unknown participant {ref}")
+        raise AwaitingPredecessor(f"unknown participant {ref}")
     return who
 
 
@@ -66,7 +68,11 @@ async def record_consent(event: ConsentRecorded, ctx: HandlerContext, *, rules: 
 async def withdraw_consent(event: ConsentWithdrawn, ctx: HandlerContext, *, rules: Rules) -> None:
     """Open referrals under the consent are cancelled at once; the partners are told."""
     await known_participant(ctx, event.participant_ref)
-    await ParticipantRepository(ctx.uow.conn).withdraw_consent(event.consent_id, event.withdrawn_on)
+    if not await ParticipantRepository(ctx.uow.conn).withdraw_consent(
+        event.consent_id, event.withdrawn_on
+    ):
+        # Withdrawn before it was recorded here: consent-recorded is still on its way.
+        raise AwaitingPredecessor(f"unknown consent {event.consent_id}")
     await referrals.cancel_open(
         ctx.uow,
         rules,
@@ -86,6 +92,8 @@ async def record_care_signals(
     """The complete current set of signals: refer those consent covers; cancel referrals
     of signals that are gone."""
     if await PartnerRepository(ctx.uow.conn).get(event.partner_id) is None:
+        # Partners are registered here, in support, before intake can name one: a partner
+        # support does not know will never come. Dead-lettered at once.
         raise Unprocessable(f"unknown partner {event.partner_id}")
     await known_participant(ctx, event.participant_ref)
     await ParticipantRepository(ctx.uow.conn).replace_signals(

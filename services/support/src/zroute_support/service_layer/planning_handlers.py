@@ -10,7 +10,7 @@ from zroute_contract.events.planning import (
     RouteCompleted,
     SchedulePublished,
 )
-from zroute_runtime.messagebus import HandlerContext
+from zroute_runtime.messagebus import AwaitingPredecessor, HandlerContext
 
 from zroute_support.adapters.participants_repo import ParticipantRepository
 from zroute_support.adapters.placements_repo import PlacementRepository
@@ -32,7 +32,8 @@ async def cancel_placement(event: PlacementCancelled, ctx: HandlerContext, *, ru
     repo = PlacementRepository(ctx.uow.conn)
     placement = await repo.get(event.placement_request_id)
     if placement is None:
-        return  # never routed here: nothing to stop
+        # Every request is kept here, routed or not: placement-requested is on its way.
+        raise AwaitingPredecessor(f"unknown placement request {event.placement_request_id}")
     placement.cancel()
     await repo.save(placement, ctx.uow.clock.now())
     await dispatch_waiting(ctx.uow, rules)
@@ -43,7 +44,9 @@ async def escalate_placement(event: PlacementEscalated, ctx: HandlerContext) -> 
     await known_participant(ctx, event.participant_ref)
     repo = PlacementRepository(ctx.uow.conn)
     placement = await repo.get(event.placement_request_id)
-    if placement is not None and placement.status is not PlacementStatus.CONFIRMED:
+    if placement is None:
+        raise AwaitingPredecessor(f"unknown placement request {event.placement_request_id}")
+    if placement.status is not PlacementStatus.CONFIRMED:
         placement.escalation_level = max(placement.escalation_level, event.level)
         await repo.save(placement, ctx.uow.clock.now())
 
@@ -68,5 +71,6 @@ async def complete_route(event: RouteCompleted, ctx: HandlerContext) -> None:
 async def note_plan_event(event: Event, ctx: HandlerContext) -> None:
     """Plan lifecycle events (activated, start scheduled, paused, resumed, follow-up agreed)
     change nothing support holds; it only checks it knows the participant, so that an
-    event about an unknown one is dead-lettered rather than silently dropped."""
+    event about an unknown one waits for its registration, and is dead-lettered rather
+    than silently dropped when that never comes."""
     await known_participant(ctx, getattr(event, "participant_ref", ""))
