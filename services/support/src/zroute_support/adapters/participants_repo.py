@@ -125,7 +125,7 @@ class ParticipantRepository:
 
     async def withdraw_consent(self, consent_id: UUID, on: date) -> bool:
         """False when the consent is not known here (yet)."""
-        status = await self.conn.execute(
+        status: str = await self.conn.execute(
             "UPDATE support_consents SET withdrawn_on = $2 WHERE consent_id = $1", consent_id, on
         )
         return status == "UPDATE 1"
