@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import time
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints, WithJsonSchema
 
 PARTICIPANT_REF_PATTERN = r"^zr-[0-9a-f]{32}$"
 PARTNER_ID_PATTERN = r"^[a-z][a-z0-9-]{1,62}$"
@@ -66,3 +67,25 @@ LanguageCode = Annotated[str, StringConstraints(pattern=LANGUAGE_CODE_PATTERN)]
 
 ReasonCode = Annotated[str, StringConstraints(pattern=REASON_CODE_PATTERN)]
 """A reason or outcome from a list the operating service configures (snake_case code)."""
+
+
+# Added with issue 13 (strict formats): a weekly session's clock time.
+
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?$"
+
+
+def _without_offset(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("a local time carries no UTC offset")
+    return value
+
+
+LocalTime = Annotated[
+    time,
+    AfterValidator(_without_offset),
+    WithJsonSchema({"type": "string", "pattern": LOCAL_TIME_PATTERN}),
+]
+"""A wall-clock time in Europe/Amsterdam, ``HH:MM:SS`` without a UTC offset (RFC 3339
+``partial-time``). A weekly session starts at 13:30 in winter and in summer, so its
+offset changes with daylight saving time and is not part of the value. Not JSON
+Schema's ``"format": "time"``, which requires an offset (``full-time``)."""
