@@ -79,35 +79,49 @@ class KitChecks(KitBus):
 
     async def _masking(self) -> None:
         """A key no service binds, under each first word the kit publishes on, must come
-        back unroutable. When it is routed, something else on the broker (a capture or
-        monitoring tool binding ``#``) takes those keys, and "no queue is bound" can no
-        longer be told from outside: the checks that rely on it say so."""
+        back unroutable. When it is routed, either the service binds a wildcard there
+        (then it dead-letters the probe, which is not JSON: a FAIL of its bindings), or
+        something else on the broker (a capture or monitoring tool binding ``#``) takes
+        those keys, and "no queue is bound" can no longer be told from outside: the
+        checks that rely on it say so."""
         # Not the service's own word: the kit's capture queue binds <service>.# itself.
         words = sorted({c.spec.producer for c in event_types().values()} - {self.service})
-        routed = []
+        routed: dict[str, str] = {}
         for word in words:
             key = f"{word}.conformance-{self.token}.nobody-binds-this"
             probe = str(uuid.uuid4())
-            if await self._publish(
-                b"conformance: masking probe", key, message_id=probe, what="mask"
-            ):
-                routed.append(word)
-                self.masked.add(word)
+            body = f"conformance masking probe {probe}: not JSON".encode()
+            if await self._publish(body, key, message_id=probe, what="masking probe"):
+                routed[word] = probe
         if routed:
+            await self._settle(lambda: all(self._dead_letters(p) for p in routed.values()))
+        own = sorted(w for w, p in routed.items() if self._dead_letters(p))
+        foreign = sorted(w for w in routed if w not in own)
+        self.masked.update(routed)
+        if own:
+            self.report.add(
+                CONSUMED,
+                "binds no wildcard it does not consume",
+                False,
+                f"a key no event has ({', '.join(f'{w}.conformance-….nobody-binds-this' for w in own)}) "
+                f"reached {self.queue} and was dead-lettered: it binds a wildcard such as "
+                f"{own[0]}.# and receives keys it does not consume",
+            )
+        if foreign:
             self.report.add(
                 TOPOLOGY,
                 "mandatory probes not masked by a foreign binding",
                 Outcome.NOT_APPLICABLE,
-                f"a key nobody should bind was routed under {', '.join(f'{w}.*' for w in routed)}: "
-                "another queue (a capture or monitoring tool binding '#'?) takes those keys, so "
-                "forgotten and extra bindings there cannot be seen; run the kit against the "
-                "replacement alone",
+                f"a key nobody should bind was routed under "
+                f"{', '.join(f'{w}.*' for w in foreign)} and not dead-lettered: another queue "
+                "(a capture or monitoring tool binding '#'?) takes those keys, so forgotten and "
+                "extra bindings there cannot be seen; run the kit against the replacement alone",
             )
             self.report.unchecked.append(
-                f"bindings on {', '.join(f'{w}.*' for w in routed)} keys (a foreign binding "
+                f"bindings on {', '.join(f'{w}.*' for w in foreign)} keys (a foreign binding "
                 "masks the mandatory-publish probes)"
             )
-        else:
+        elif not own:
             self.report.add(
                 TOPOLOGY,
                 "mandatory probes not masked by a foreign binding",
@@ -333,7 +347,16 @@ class KitChecks(KitBus):
                 self.report.add(CONSUMED, name, False, problem)
                 continue
             letters = self._dead_letters(message_id)
-            if not letters:
+            key = self.state.sent[message_id].routing_key
+            if not letters and self._is_masked(key):
+                self.report.add(
+                    CONSUMED,
+                    name,
+                    Outcome.NOT_APPLICABLE,
+                    f"not dead-lettered, but a foreign binding also takes {key}: handled, or "
+                    "not bound at all, cannot be told apart",
+                )
+            elif not letters:
                 self.report.add(CONSUMED, name, True, "handled (not dead-lettered)")
             elif not letters[0].reason.strip():
                 self.report.add(CONSUMED, name, False, f"dead-lettered without {REASON_HEADER}")
