@@ -407,9 +407,7 @@ class KitChecks(KitBus):
             return None
 
         if scenario.expectations:
-            await self._wait(
-                lambda: all(met(e) for e in scenario.expectations), self.config.timeout * 2
-            )
+            await self._settle(lambda: all(met(e) for e in scenario.expectations))
         await self._quiet()
         if scenario.no_output_reason:
             self.report.add(
@@ -439,7 +437,8 @@ class KitChecks(KitBus):
             ]
             got = sorted({o.label.split()[0] for o in self.state.outputs}) or ["nothing"]
             detail = (
-                f"not seen within {self.config.timeout * 2:g}s after {scenario.description}; "
+                f"not seen after {scenario.description} (waited until {self.patience:.1f}s "
+                f"without an answer, at most {self.config.timeout:g}s); "
                 f"published: {', '.join(got)}"
             )
             self.report.add(OUTPUTS, name, False, "; ".join([detail, *refused]))
@@ -504,7 +503,7 @@ class KitChecks(KitBus):
         await self._publish(
             sent.body, sent.routing_key, message_id=event_id, what="redelivery", record=False
         )
-        await self._drained()
+        await self._drained(max(self.patience, 1.0))
         await self._quiet()
         after = group_by_cause(self.state.outputs, event_id)
         letters = self._dead_letters(event_id)
