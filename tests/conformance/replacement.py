@@ -198,6 +198,12 @@ MUTANTS = [
         "outputs: subject = payload participant_ref",
     ),
     Mutant(P, "bsn-in-dataref", "puts the BSN in dataref", "outputs: no BSN-shaped value"),
+    Mutant(
+        P,
+        "date-as-datetime",
+        "writes start_on as a midnight date-time (the Python models accept it)",
+        "outputs: valid against the committed JSON Schemas, formats asserted",
+    ),
     # Correlation, causation, scenario, idempotency
     Mutant(
         P,
@@ -414,6 +420,10 @@ class Replacement:
         if m == "no-specversion":
             raw = json.loads(event.to_json())
             del raw["specversion"]
+            body = json.dumps(raw).encode()
+        elif m == "date-as-datetime" and "start_on" in event.data:
+            raw = json.loads(event.to_json())
+            raw["data"]["start_on"] += "T00:00:00"
             body = json.dumps(raw).encode()
         elif m == "null-attributes":
             body = event.model_dump_json().encode()

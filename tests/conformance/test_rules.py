@@ -69,6 +69,7 @@ def test_each_broken_rule_is_named():
     assert set(found) == {
         "valid CloudEvent of the contract",
         "strict CloudEvents 1.0 / NL GOV envelope",
+        "valid against the committed JSON Schemas, formats asserted",
         "type is produced by planning",
         "routing key (with .<partner-id> when addressed)",
         "AMQP message_id = CloudEvent id",

@@ -7,6 +7,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from zroute_contract.envelope import (
@@ -28,6 +30,51 @@ _RFC3339 = re.compile(
 )
 CLOUDEVENTS_MEDIA_TYPE = "application/cloudevents+json"
 PERSISTENT = 2
+
+
+_SCHEMA_DIR = Path(__file__).parents[1] / "schemas"
+
+
+@cache
+def _schema_validator(name: str) -> Any:
+    """A JSON Schema 2020-12 validator of the committed schema ``name`` that asserts
+    formats (None when there is no such schema)."""
+    try:
+        from jsonschema import Draft202012Validator
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise ImportError(
+            "the conformance kit needs jsonschema: pip install 'zroute-contract[conformance]'"
+        ) from exc
+    path = _SCHEMA_DIR / f"{name}.json"
+    if not path.is_file():
+        return None
+    checker = Draft202012Validator.FORMAT_CHECKER
+    missing = {"date", "date-time", "uuid"} - set(checker.checkers)
+    if missing:
+        raise ImportError(f"jsonschema cannot assert {sorted(missing)}: install rfc3339-validator")
+    return Draft202012Validator(
+        json.loads(path.read_text(encoding="utf-8")), format_checker=checker
+    )
+
+
+def schema_problems(raw: Any) -> list[str]:
+    """The decoded body against the committed ``cloudevent.json`` and its type's schema,
+    formats asserted, as a non-Python integrator validates it (a date with a time, which
+    the Python models accept, is refused here). Paths and rules, never values."""
+    if not isinstance(raw, dict):
+        return ["the body is not a JSON object"]
+    problems = [
+        f"envelope {e.json_path}: {e.validator} {e.validator_value if e.validator != 'required' else ''}".rstrip()
+        for e in _schema_validator("cloudevent").iter_errors(raw)
+    ]
+    validator = _schema_validator(raw["type"]) if isinstance(raw.get("type"), str) else None
+    if validator is None:
+        return [*problems, "no committed schema for the type"]
+    problems += [
+        f"data{e.json_path[1:]}: {e.validator} {e.validator_value}"
+        for e in validator.iter_errors(raw.get("data"))
+    ]
+    return problems
 
 
 def strict_envelope_problems(raw: Any) -> list[str]:
@@ -184,6 +231,19 @@ def check_outputs(service: str, outputs: list[Published]) -> list[RuleResult]:
             problems.append(f"{name}: {'; '.join(found)}")
     results.append(
         RuleResult("strict CloudEvents 1.0 / NL GOV envelope", *_summary(problems, n, "messages"))
+    )
+
+    problems = []
+    for o in outputs:
+        found = schema_problems(o.raw)
+        if found:
+            name = o.envelope.type.split(".")[3] if o.envelope else o.routing_key
+            problems.append(f"{name}: {'; '.join(found[:3])}")
+    results.append(
+        RuleResult(
+            "valid against the committed JSON Schemas, formats asserted",
+            *_summary(problems, n, "messages"),
+        )
     )
 
     problems = []
