@@ -89,6 +89,7 @@ async def advance_clock(body: ClockAdvance, runtime: Runtime) -> ClockState:
 events_router = APIRouter(prefix="/events", tags=["events"])
 
 FEED_LIMIT = 500
+MAX_SEQUENCE = 2**63 - 1  # zr_outbox.sequence is a bigint
 
 
 class EventFeed(BaseModel):
@@ -109,7 +110,9 @@ class EventFeed(BaseModel):
 async def read_events(
     runtime: Runtime,
     principal: Annotated[Any, Depends(require_roles(Role.COORDINATOR, Role.OPERATOR))],
-    after: Annotated[int, Query(ge=0, description="Events with a higher sequence")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_SEQUENCE, description="Events with a higher sequence")
+    ] = 0,
     since: Annotated[
         datetime | None, Query(description="Only events whose CloudEvents time is at or after")
     ] = None,
@@ -130,7 +133,7 @@ async def read_events(
           AND published_at IS NOT NULL
           AND sequence < COALESCE(
                 (SELECT min(sequence) FROM zr_outbox WHERE published_at IS NULL),
-                9223372036854775807)
+                $4)
           AND ($2::timestamptz IS NULL OR (body::jsonb ->> 'time')::timestamptz >= $2)
         ORDER BY sequence
         LIMIT $3
@@ -138,6 +141,7 @@ async def read_events(
         after,
         since,
         limit + 1,
+        MAX_SEQUENCE,
     )
     page, more = rows[:limit], len(rows) > limit
     events, withheld = [], []
