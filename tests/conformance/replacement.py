@@ -12,6 +12,7 @@ a mutant costs one kit run, nothing more.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import json
@@ -46,6 +47,7 @@ class Mutant:
 
 
 P, N = "planning", "notifications"
+SLOW_S = 0.06  # how long the "slow" (correct) replacement takes per message
 MUTANTS = [
     # Topology
     Mutant(P, "no-dead-letter-queue", "declares no dead-letter queue", "dead-letter queue exists"),
@@ -284,6 +286,8 @@ class Replacement:
     # -- consuming ---------------------------------------------------------------------
     async def on_message(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
         m = self.mutation
+        if m == "slow":  # not a mistake: a correct replacement that takes its time
+            await asyncio.sleep(SLOW_S)
         body = message.body
         if m == "accepts-utf16" and body[:2] in (b"\xff\xfe", b"\xfe\xff"):
             body = json.dumps(json.loads(body)).encode()  # json.loads guesses UTF-16

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from zroute_contract.conformance import KitConfig, Outcome, run
 
-from tests.conformance.replacement import MUTANTS, Replacement
+from tests.conformance.replacement import MUTANTS, SLOW_S, Replacement
 
 TIMEOUT = 3.0
 
@@ -29,6 +29,20 @@ async def test_the_correct_replacement_passes(
     print(report.render())
     assert report.passed, report.render()
     assert {r.rule for r in report.results} == {"1", "2", "3", "4", "5"}
+
+
+async def test_a_slow_correct_replacement_passes_with_waits_measured_from_it(
+    amqp_connection, amqp_url, name_prefix, janitor
+):
+    """The kit's waits follow the replacement's pace (measured, bounded by the timeout),
+    not a fixed number: a replacement taking SLOW_S per message still conforms, and the
+    report says what it measured."""
+    await Replacement(amqp_connection, name_prefix, "planning", "slow").start(janitor)
+    report = await run(config(amqp_url, name_prefix, "planning"))
+    assert report.passed, report.render()
+    measured = float(report.timing.split("slowest answer measured ")[1].split("s")[0])
+    assert measured >= SLOW_S, report.timing
+    assert f"--timeout {TIMEOUT:g}s" in report.timing
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[f"{m.service}:{m.mutation}" for m in MUTANTS])
