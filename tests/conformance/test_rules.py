@@ -68,6 +68,8 @@ def test_each_broken_rule_is_named():
     found = failures("planning", outputs)
     assert set(found) == {
         "valid CloudEvent of the contract",
+        "strict CloudEvents 1.0 / NL GOV envelope",
+        "valid against the committed JSON Schemas, formats asserted",
         "type is produced by planning",
         "routing key (with .<partner-id> when addressed)",
         "AMQP message_id = CloudEvent id",
@@ -76,6 +78,61 @@ def test_each_broken_rule_is_named():
     }
     assert "sequence 4 after 5" in found["sequence increases per source"]
     assert "referral-requested.v1 is produced by support" in found["type is produced by planning"]
+
+
+def drop(payload, *names, sequence=1, **extra):
+    """A message whose body lacks ``names`` (and has ``extra``), as a gap-filling parser
+    still accepts it."""
+    item = published(payload, sequence=sequence, **extra)
+    body = {k: v for k, v in json.loads(item.body).items() if k not in names}
+    return Published.parse(item.routing_key, item.message_id, json.dumps(body).encode())
+
+
+def test_the_strict_envelope_rule_refuses_what_the_parser_fills_in():
+    plan = samples.event(PlanActivated)
+    cases = {
+        "specversion missing": drop(plan, "specversion"),
+        "datacontenttype missing": drop(plan, "datacontenttype"),
+        "dataschema missing": drop(plan, "dataschema"),
+        "time without offset": published(plan, time="2026-03-02T09:00:00"),
+        "time as a number": published(plan, time=1772438400),
+        "camelCase attribute": published(plan, correlationId="c"),
+        "null attribute": published(plan, traceparent=None),
+    }
+    # The parser fills these in or lets them through; the strict rule does not.
+    filled = {w for w, item in cases.items() if item.envelope is not None}
+    assert filled >= {"specversion missing", "datacontenttype missing", "camelCase attribute"}
+    for what, item in cases.items():
+        found = failures("planning", [item])
+        assert "strict CloudEvents 1.0 / NL GOV envelope" in found, what
+    assert failures("planning", [published(plan)]) == {}
+
+
+def test_message_properties_gaps_and_causation_are_checked():
+    from zroute_contract.conformance.rules import causation_problems
+
+    plan = samples.event(PlanActivated)
+    item = published(plan, sequence=1)
+    item.content_type, item.delivery_mode = "application/json", 1
+    found = failures("planning", [item])
+    detail = found["message properties (content type, persistent, message id)"]
+    assert "content_type 'application/json'" in detail and "not persistent" in detail
+    gap = [published(plan, sequence=n) for n in (1, 2, 4)]
+    assert (
+        "1 number(s) never published between 1 and 4"
+        in failures("planning", gap)["sequence gapless per source, one id per event"]
+    )
+    out = published(plan)
+    assert out.envelope is not None
+    sent = {"input-1": "corr-1"}
+    assert causation_problems([out], sent, {out.envelope.id: "input-1"}) == [
+        f"{out.label}: does not name the input that caused it"
+    ]
+    caused = drop(plan, causationid="input-1", correlationid="corr-other")
+    assert caused.envelope is not None and caused.envelope.causationid == "input-1"
+    assert causation_problems([caused], sent, {caused.envelope.id: "input-1"}) == [
+        f"{caused.label}: correlationid is not its cause's correlationid"
+    ]
 
 
 def test_an_addressed_event_needs_its_partner_id_on_the_key():

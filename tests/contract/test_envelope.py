@@ -106,8 +106,16 @@ def test_optional_attributes_are_left_out_not_null():
 
 def test_rejects_a_body_that_is_not_json():
     assert _reason_for(b"{not json").startswith("body is not JSON")
-    assert _reason_for(b"\xff\xfe").startswith("body is not JSON")
+    assert _reason_for(b"\xff\xfe") == "body is not UTF-8"
     assert _reason_for(b"[1, 2]") == "body is not a JSON object"
+
+
+def test_rejects_a_valid_event_in_another_encoding_than_utf8():
+    """json.loads guesses UTF-16 from the bytes; a strict receiver does not (RFC 8259)."""
+    body = _envelope().to_json().decode()
+    parse_event(body.encode())
+    assert _reason_for(body.encode("utf-16")) == "body is not UTF-8"
+    assert _reason_for(body.encode("utf-32")) == "body is not UTF-8"
 
 
 def test_rejects_an_unknown_event_type():

@@ -227,3 +227,26 @@ def _renamed_schema(model, title: str) -> dict:
     schema = _schema(model)
     schema["title"] = title
     return schema
+
+
+def test_the_recorded_local_time_correction_is_the_one_format_change_allowed():
+    """Issue 13: ``"format": "time"`` (an offset required) became the local-time pattern
+    producers always matched; any other change of that format is still caught."""
+    from zroute_contract.types import LOCAL_TIME_PATTERN
+
+    def schema(starts_at: dict) -> dict:
+        return {
+            "type": "object",
+            "properties": {"starts_at": {"type": "string", **starts_at}},
+            "required": ["starts_at"],
+        }
+
+    released = schema({"format": "time"})
+    assert breaking_changes(released, schema({"pattern": LOCAL_TIME_PATTERN})) == []
+    assert breaking_changes(released, schema({"format": "date-time"})) == [
+        "starts_at: format changed to 'date-time'"
+    ]
+    assert breaking_changes(released, schema({"pattern": "^[0-9:]+$"})) == [
+        "starts_at: pattern changed to '^[0-9:]+$'"
+    ]
+    assert breaking_changes(schema({"format": "date"}), schema({"pattern": LOCAL_TIME_PATTERN}))

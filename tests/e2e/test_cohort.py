@@ -25,6 +25,7 @@ from zroute_demo.webhooks import WebhookReceiver
 from zroute_runtime.privacy import is_valid_bsn
 
 from tests.helpers import capture, free_port, wait_for
+from tests.strict_formats import ajv_report, python_failures
 
 NINE_DIGITS = re.compile(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])")
 CARE_CATEGORIES = ("physical_care", "mental_health_care", "debt_finance")
@@ -162,6 +163,18 @@ async def test_a_small_cohort_goes_through_the_whole_route_and_leaks_nothing(
     # Nothing lost, nothing stuck, nothing dead-lettered, every process stopped cleanly.
     assert depths == {s: (0, 0) for s in SERVICES}
     assert codes == {s: 0 for s in SERVICES}
+
+    # Strict formats (issue 13): every event on the bus is valid against the committed
+    # schemas with formats asserted, in Python and in ajv with ajv-formats.
+    published = [json.loads(m.body) for m in bus.messages]
+    assert python_failures(published) == []
+    report = ajv_report(published, tmp_path)
+    assert report["failures"] == [], report["failures"][:5]
+    assert {
+        "nl.zroute.planning.schedule-published.v1",
+        "nl.zroute.planning.group-formed.v1",
+    } <= set(report["types"])
+    print(f"strict formats: {len(published)} events of {len(report['types'])} types valid")
 
     # The privacy scan: every event on the bus and every log line.
     texts = [(f"event {m.routing_key}", m.body.decode()) for m in bus.messages]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -24,23 +23,9 @@ from zroute_runtime.service import ServiceDefinition
 
 from tests.contract.samples import sample_event
 from tests.helpers import capture, wait_for
+from tests.strict_formats import npm_install
 
 EXAMPLE = Path(__file__).parents[2] / "deploy" / "subscribers" / "node"
-
-
-def npm_install() -> None:
-    if (EXAMPLE / "node_modules" / "amqplib").exists():
-        return
-    if shutil.which("npm") is None:
-        pytest.fail("node and npm are needed for the non-Python subscriber example")
-    import subprocess
-
-    subprocess.run(
-        ["npm", "install", "--no-package-lock", "--no-audit", "--no-fund", "--silent"],
-        cwd=EXAMPLE,
-        check=True,
-        timeout=300,
-    )
 
 
 @pytest.mark.slow

@@ -47,6 +47,22 @@ def dependencies(settings: Settings) -> IntakeDependencies:
     )
 
 
+_PARTICIPANT = "/participants/{participant_ref}"
+# Where an integrator reads the record each event is about (the events' ``dataref``,
+# docs/intake.md); reading a participant is logged in its access log.
+DATAREFS = {
+    "nl.zroute.intake.care-signals-recorded.v1": _PARTICIPANT,
+    "nl.zroute.intake.consent-recorded.v1": _PARTICIPANT + "/consents",
+    "nl.zroute.intake.consent-withdrawn.v1": _PARTICIPANT + "/consents",
+    "nl.zroute.intake.contact-person-assigned.v1": _PARTICIPANT + "/contact-persons",
+    "nl.zroute.intake.intake-completed.v1": _PARTICIPANT,
+    "nl.zroute.intake.intake-corrected.v1": _PARTICIPANT,
+    "nl.zroute.intake.intake-scheduled.v1": _PARTICIPANT,
+    "nl.zroute.intake.participant-registered.v1": _PARTICIPANT,
+    "nl.zroute.intake.participant-withdrawn.v1": _PARTICIPANT,
+}
+
+
 def definition(settings: Settings | None = None) -> IntakeDefinition:
     """The intake service as the runtime runs it.
 
@@ -66,6 +82,7 @@ def definition(settings: Settings | None = None) -> IntakeDefinition:
             withdrawal.router,
         ],
         migrations=MIGRATIONS,
+        datarefs=DATAREFS,
         deps=deps,
     )
 

@@ -41,6 +41,33 @@ SERVICE = "planning"
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 
 
+_PARTICIPANT = "/participants/{participant_ref}"
+# Where an integrator reads the record each event is about (the events' ``dataref``,
+# docs/planning.md): the participant's plan, schedule, attendance, reviews, follow-up or
+# placements, or the group.
+DATAREFS = {
+    "nl.zroute.planning.attendance-recorded.v1": _PARTICIPANT + "/attendance",
+    "nl.zroute.planning.follow-up-agreed.v1": _PARTICIPANT + "/follow-up",
+    "nl.zroute.planning.follow-up-due.v1": _PARTICIPANT + "/follow-up",
+    "nl.zroute.planning.group-formed.v1": "/groups/{group_id}",
+    "nl.zroute.planning.participant-assigned-to-group.v1": "/groups/{group_id}",
+    "nl.zroute.planning.participant-removed-from-group.v1": "/groups/{group_id}",
+    "nl.zroute.planning.participant-waitlisted.v1": _PARTICIPANT + "/plan",
+    "nl.zroute.planning.placement-cancelled.v1": _PARTICIPANT + "/placements",
+    "nl.zroute.planning.placement-escalated.v1": _PARTICIPANT + "/placements",
+    "nl.zroute.planning.placement-requested.v1": _PARTICIPANT + "/placements",
+    "nl.zroute.planning.plan-activated.v1": _PARTICIPANT + "/plan",
+    "nl.zroute.planning.plan-at-risk.v1": _PARTICIPANT + "/hours",
+    "nl.zroute.planning.plan-paused.v1": _PARTICIPANT + "/plan",
+    "nl.zroute.planning.plan-resumed.v1": _PARTICIPANT + "/plan",
+    "nl.zroute.planning.plan-start-scheduled.v1": _PARTICIPANT + "/plan",
+    "nl.zroute.planning.progress-review-due.v1": _PARTICIPANT + "/reviews",
+    "nl.zroute.planning.progress-review-recorded.v1": _PARTICIPANT + "/reviews",
+    "nl.zroute.planning.route-completed.v1": _PARTICIPANT + "/plan",
+    "nl.zroute.planning.schedule-published.v1": _PARTICIPANT + "/schedule",
+}
+
+
 def definition(settings: Settings | None = None) -> ServiceDefinition:
     """The planning service as the runtime runs it."""
     settings = settings or Settings()
@@ -73,6 +100,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         routers=ROUTERS,
         exception_handlers=EXCEPTION_HANDLERS,
         migrations=MIGRATIONS,
+        datarefs=DATAREFS,
     )
     service.deps = deps  # type: ignore[attr-defined]  # read by the routers (entrypoints.deps)
     return service

@@ -75,6 +75,35 @@ def handlers(rules: Rules) -> HandlerRegistry:
     }
 
 
+_REFERRAL = "/referrals/{referral_id}"
+# Where an integrator reads the record each event is about (the events' ``dataref``,
+# docs/support.md). Partner events name theirs in the registry (same URL).
+DATAREFS = {
+    "nl.zroute.support.agreement-recorded.v1": "/programmes/{programme_id}/agreements",
+    # Job-coach events name the placement, the API its request: the programme's list.
+    "nl.zroute.support.job-coach-assigned.v1": "/placements?programme_id={programme_id}",
+    "nl.zroute.support.job-coach-check-in-recorded.v1": "/placements?programme_id={programme_id}",
+    "nl.zroute.support.partner-registered.v1": "/partners/{partner_id}",
+    "nl.zroute.support.partner-updated.v1": "/partners/{partner_id}",
+    "nl.zroute.support.placement-confirmed.v1": "/placements/{placement_request_id}",
+    "nl.zroute.support.placement-declined.v1": "/placements/{placement_request_id}",
+    "nl.zroute.support.precondition-arranged.v1": "/preconditions?programme_id={programme_id}",
+    "nl.zroute.support.precondition-lapsed.v1": "/preconditions?programme_id={programme_id}",
+    **{
+        f"nl.zroute.support.referral-{action}.v1": _REFERRAL
+        for action in (
+            "accepted",
+            "cancelled",
+            "completed",
+            "declined",
+            "escalated",
+            "requested",
+            "status-changed",
+        )
+    },
+}
+
+
 def definition(settings: Settings | None = None) -> ServiceDefinition:
     """The support service as the runtime runs it; rules come from ``settings``."""
     rules = Rules.from_settings(settings or Settings())
@@ -94,6 +123,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             waiting_list.router,
         ],
         migrations=MIGRATIONS,
+        datarefs=DATAREFS,
     )
 
 

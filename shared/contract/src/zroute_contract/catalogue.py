@@ -38,7 +38,18 @@ with the `zroute-contract` package).
   `schemas/released/` holds the schemas as first released; a test compares the current
   ones against them.
 - Dates are ISO 8601 (`YYYY-MM-DD`), instants RFC 3339 with an offset; hours are
-  numbers in quarters of an hour.
+  numbers in quarters of an hour. A weekly session's clock time (`starts_at` in
+  `group-formed` and `schedule-published`) is a local time in Europe/Amsterdam,
+  `HH:MM:SS` without an offset (RFC 3339 `partial-time`): 13:30 stays 13:30 across
+  daylight saving time. Every schema validates with format assertion (ajv-formats,
+  Python's jsonschema format checker).
+- **Correction within v1 (issue 13).** Those two `starts_at` fields were first released
+  with `"format": "time"`, which requires an offset, while every event carried a
+  local time (`"13:30:00"`): a validator asserting formats refused them all. The
+  schemas now say what the value is (a `pattern` for `HH:MM:SS`, no `format`). Every
+  event published before is valid under the corrected schema; the values did not
+  change. `zroute_contract.compat.CORRECTIONS` records it as the one allowed change
+  of a format.
 """
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from zroute_contract.types import LOCAL_TIME_PATTERN
+
 Schema = dict[str, Any]
 
 # Bus metadata whose change breaks bindings or dispatch even when the data is unchanged.
@@ -30,6 +32,16 @@ _FIXED_METADATA = (
 _UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
 _LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 _EXACT = ("pattern", "format")
+
+# Recorded corrections: a released (format, pattern) that no producer could ever satisfy,
+# with the (format, pattern) that says what producers always sent. Allowed within v1
+# because every event published under the released schema is valid under the corrected
+# one, and a validator that asserted the released format rejected them all (issue 13).
+CORRECTIONS: dict[tuple[str | None, str | None], tuple[str | None, str | None]] = {
+    # Session times were local clock times ("13:30:00") under "format": "time", which
+    # RFC 3339 and JSON Schema define with a UTC offset.
+    ("time", None): (None, LOCAL_TIME_PATTERN),
+}
 
 
 def breaking_changes(released: Schema, current: Schema) -> list[str]:
@@ -109,9 +121,7 @@ class _Checker:
         for key in _LOWER_BOUNDS:
             if key in new and (key not in old or new[key] > old[key]):
                 self._report(path, f"{key} tightened to {new[key]}")
-        for key in _EXACT:
-            if key in new and new[key] != old.get(key):
-                self._report(path, f"{key} changed to {new[key]!r}")
+        self._compare_exact(old, new, path)
         if "multipleOf" in new:
             # Still fine when every released multiple is a current one too (0.5 -> 0.25).
             old_step = old.get("multipleOf")
@@ -119,6 +129,15 @@ class _Checker:
                 self._report(path, f"multipleOf changed to {new['multipleOf']}")
         if new.get("uniqueItems") and not old.get("uniqueItems"):
             self._report(path, "items must now be unique")
+
+    def _compare_exact(self, old: Schema, new: Schema, path: str) -> None:
+        """Format and pattern must stay as released, unless CORRECTIONS names the change."""
+        corrected = CORRECTIONS.get((old.get("format"), old.get("pattern")))
+        if corrected == (new.get("format"), new.get("pattern")):
+            return
+        for key in _EXACT:
+            if key in new and new[key] != old.get(key):
+                self._report(path, f"{key} changed to {new[key]!r}")
 
     def _compare_objects(self, old: Schema, new: Schema, path: str) -> None:
         old_props, new_props = old.get("properties", {}), new.get("properties", {})

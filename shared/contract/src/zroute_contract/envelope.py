@@ -161,6 +161,14 @@ def parse_event(body: bytes | str) -> tuple[CloudEvent, Event]:
     Raises :class:`InvalidEvent` with a reason that names what was wrong: not JSON,
     an envelope attribute, an unknown type, or a payload field.
     """
+    if isinstance(body, bytes):
+        # JSON between systems is UTF-8 (RFC 8259 8.1), and the content type says so:
+        # json.loads would also guess UTF-16 or UTF-32 from the bytes, a strict receiver
+        # does not.
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidEvent("body is not UTF-8") from None
     try:
         raw = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import time
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints, WithJsonSchema
 
 PARTICIPANT_REF_PATTERN = r"^zr-[0-9a-f]{32}$"
 PARTNER_ID_PATTERN = r"^[a-z][a-z0-9-]{1,62}$"
@@ -84,3 +85,25 @@ def is_valid_bsn(value: str) -> bool:
         return False
     total = sum(int(digit) * weight for digit, weight in zip(value, _BSN_WEIGHTS, strict=True))
     return total % 11 == 0
+
+
+# Added with issue 13 (strict formats): a weekly session's clock time.
+
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?$"
+
+
+def _without_offset(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("a local time carries no UTC offset")
+    return value
+
+
+LocalTime = Annotated[
+    time,
+    AfterValidator(_without_offset),
+    WithJsonSchema({"type": "string", "pattern": LOCAL_TIME_PATTERN}),
+]
+"""A wall-clock time in Europe/Amsterdam, ``HH:MM:SS`` without a UTC offset (RFC 3339
+``partial-time``). A weekly session starts at 13:30 in winter and in summer, so its
+offset changes with daylight saving time and is not part of the value. Not JSON
+Schema's ``"format": "time"``, which requires an offset (``full-time``)."""

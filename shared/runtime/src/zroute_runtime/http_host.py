@@ -6,13 +6,14 @@ never through module globals, so several services can run in one test process.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import zroute_contract
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from zroute_contract.envelope import TRACEPARENT_PATTERN
@@ -86,6 +87,79 @@ async def advance_clock(body: ClockAdvance, runtime: Runtime) -> ClockState:
     return ClockState(now=runtime.clock.now(), simulated=True)
 
 
+events_router = APIRouter(prefix="/events", tags=["events"])
+
+FEED_LIMIT = 500
+MAX_SEQUENCE = 2**63 - 1  # zr_outbox.sequence is a bigint
+
+
+class EventFeed(BaseModel):
+    """A page of the events this service published, in ``sequence`` order, for an
+    integrator resynchronising after a gap (docs/integrators.md)."""
+
+    source: str = Field(description="The CloudEvents source all these events share.")
+    events: list[dict[str, Any]] = Field(description="CloudEvents, structured JSON, as published.")
+    withheld: list[int] = Field(
+        description="Sequence numbers in this page of events addressed to one partner (care "
+        "details): they reach only that partner's own binding, never the feed."
+    )
+    next_after: int = Field(description="Pass as ``after`` to read on.")
+    more: bool = Field(description="True when more published events follow.")
+
+
+@events_router.get("", summary="The events this service published, by sequence or time")
+async def read_events(
+    runtime: Runtime,
+    principal: Annotated[Any, Depends(require_roles(Role.COORDINATOR, Role.OPERATOR))],
+    after: Annotated[
+        int, Query(ge=0, le=MAX_SEQUENCE, description="Events with a higher sequence")
+    ] = 0,
+    since: Annotated[
+        datetime | None, Query(description="Only events whose CloudEvents time is at or after")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=FEED_LIMIT)] = 100,
+) -> EventFeed:
+    """Published events with ``sequence`` above ``after`` (and ``time`` at or after
+    ``since``), oldest first, up to the first number not yet published, so a page never
+    has a hole that a later read would fill. A coordinator or operator without a
+    municipality scope may read it: the feed is not divided by municipality."""
+    if principal.municipality_scope() is not None:
+        raise HTTPException(403, "the event feed is not scoped by municipality")
+    if since is not None and since.tzinfo is None:
+        raise HTTPException(422, "since needs a UTC offset")
+    rows = await runtime.pool.fetch(
+        """
+        SELECT sequence, routing_key, body FROM zr_outbox
+        WHERE sequence > $1
+          AND published_at IS NOT NULL
+          AND sequence < COALESCE(
+                (SELECT min(sequence) FROM zr_outbox WHERE published_at IS NULL),
+                $4)
+          AND ($2::timestamptz IS NULL OR (body::jsonb ->> 'time')::timestamptz >= $2)
+        ORDER BY sequence
+        LIMIT $3
+        """,
+        after,
+        since,
+        limit + 1,
+        MAX_SEQUENCE,
+    )
+    page, more = rows[:limit], len(rows) > limit
+    events, withheld = [], []
+    for row in page:
+        if len(row["routing_key"].split(".")) > 3:
+            withheld.append(row["sequence"])
+        else:
+            events.append(json.loads(row["body"]))
+    return EventFeed(
+        source=runtime.source,
+        events=events,
+        withheld=withheld,
+        next_after=page[-1]["sequence"] if page else after,
+        more=more,
+    )
+
+
 contract_router = APIRouter(prefix="/contract", tags=["contract"])
 _CONTRACT_DIR = Path(zroute_contract.__file__).parent
 
@@ -112,7 +186,7 @@ def build_app(runtime: ServiceRuntime) -> FastAPI:
     app = create_app(
         service=runtime.service,
         settings=runtime.settings,
-        routers=[*runtime.definition.routers, clock_router, contract_router],
+        routers=[*runtime.definition.routers, clock_router, events_router, contract_router],
         readiness=runtime.ready,
         metrics=runtime.metrics,
         version=runtime.definition.version,

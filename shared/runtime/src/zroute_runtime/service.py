@@ -23,6 +23,7 @@ from fastapi import APIRouter, FastAPI
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, QueueType, RabbitBroker, RabbitQueue
 from faststream.rabbit.annotations import RabbitMessage
+from zroute_contract.events.base import Event
 
 from zroute_runtime import migrate
 from zroute_runtime.clock import Clock, SimulatedClock, clock_from_settings
@@ -53,6 +54,11 @@ class ServiceDefinition:
     # {AgreementRefused: handler(request, exc) -> JSONResponse}.
     exception_handlers: Mapping[type[Exception], Callable[..., Any]] = field(default_factory=dict)
     version: str = "0.1.0"
+    # The ``dataref`` of each event type: a path in this service's API where the record
+    # the event is about is read, with ``{field}`` placeholders taken from the payload
+    # (``"/participants/{participant_ref}/plan"``). Prefixed with the settings'
+    # ``public_base_url``; without one, events carry no dataref.
+    datarefs: Mapping[str, str] = field(default_factory=dict)
 
 
 class ServiceRuntime:
@@ -92,7 +98,16 @@ class ServiceRuntime:
             clock=self.clock,
             context=context,
             on_commit=self._after_commit,
+            dataref_for=self._dataref,
         )
+
+    def _dataref(self, payload: Event) -> str | None:
+        """The URL of the record ``payload`` is about, in this service's API."""
+        template = self.definition.datarefs.get(payload.spec.type)
+        base = self.settings.public_base_url
+        if template is None or not base:
+            return None
+        return base.rstrip("/") + template.format(**dict(payload))
 
     def _after_commit(self) -> None:
         self.relay.wake()

@@ -37,8 +37,12 @@ class UnitOfWork:
         clock: Clock,
         context: MessageContext | None = None,
         on_commit: Callable[[], None] | None = None,
+        dataref_for: Callable[[Event], str | None] | None = None,
     ) -> None:
         self._pool = pool
+        # Where the record an event is about can be read (the service's own API), for
+        # events whose emitter named none (see ServiceDefinition.datarefs).
+        self._dataref_for = dataref_for
         self.source = source
         self.clock = clock
         self.context = context or MessageContext.new()
@@ -85,6 +89,11 @@ class UnitOfWork:
                 payload = aggregate.events.pop(0)
                 self._pending.append(PendingEvent(payload, subject_of(payload)))
         pending, self._pending = self._pending, []
+        if self._dataref_for is not None:
+            pending = [
+                p if p.dataref else PendingEvent(p.payload, p.subject, self._dataref_for(p.payload))
+                for p in pending
+            ]
         return pending
 
     async def commit(self) -> list[str]:

@@ -40,14 +40,17 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--exchange", default="events", help="the events exchange under the prefix")
     p.add_argument(
-        "--timeout", type=float, default=10.0, help="longest wait for one expected thing (s)"
+        "--timeout",
+        type=float,
+        default=10.0,
+        help="upper bound of every wait (s); shorter waits are measured from how fast the "
+        "service answers",
     )
     p.add_argument(
         "--quiet",
         type=float,
-        default=2.0,
-        help="silence after which no more outputs are expected (s); above the time the "
-        "service takes from consuming an event to publishing what it causes",
+        default=None,
+        help="fixed silence after which no more outputs are expected (s); default: measured",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     return p

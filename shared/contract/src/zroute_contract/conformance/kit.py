@@ -40,13 +40,23 @@ class _Kit(KitChecks):
         try:
             if await self._topology():
                 await self._watch()
-                await self._dead_lettering()
+                # Mandatory-publish probes first, while the kit binds only <service>.#.
+                await self._masking()
+                await self._bindings()
                 pending = await self._consumed_types()
+                await self._capture_everything()
+                await self._dead_lettering()
                 scenario = await self._scenario()
+                await self._still_consuming("the scenario")
                 await self._idempotency(scenario)
                 await self._quiet()
                 self._judge_consumed(pending)
                 self._judge_outputs()
+                self.report.timing = (
+                    f"slowest answer measured {self.state.slowest:.2f}s; waits for what may "
+                    f"not come {self.patience:.2f}s, quiet {self.quiet_seconds:.2f}s "
+                    f"(bounds {self.config.min_wait:g}s to --timeout {self.config.timeout:g}s)"
+                )
         finally:
             await self.connection.close()
         order = {

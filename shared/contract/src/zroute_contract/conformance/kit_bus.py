@@ -58,12 +58,16 @@ class KitConfig:
     service: str
     prefix: str = "zroute"
     exchange: str = "events"
-    # Longest wait for one expected thing (a dead letter, a drained queue, an output).
+    # Upper bound of every wait (a dead letter, a drained queue, an output). Waits for
+    # something that may rightly never come (the dead letter of a mutant that acks) are
+    # shorter: a multiple of the slowest answer the service gave, measured (see
+    # ``KitBus.patience``), never below ``min_wait`` nor above ``timeout``.
     timeout: float = 10.0
-    # Silence that ends a wait for "nothing more is coming" (outputs after an input):
-    # longer than the service takes from consuming an event to publishing its outputs.
-    quiet: float = 2.0
+    # Silence that ends a wait for "nothing more is coming" (outputs after an input).
+    # None: measured, like the patience; a number fixes it.
+    quiet: float | None = None
     source: str = DEFAULT_SOURCE
+    min_wait: float = 0.5
 
     def name(self, *parts: str) -> str:
         return ".".join([self.prefix, *parts])
@@ -107,6 +111,12 @@ class _State:
     dead: list[DeadLetter] = field(default_factory=list)
     sent: dict[str, _Sent] = field(default_factory=dict)
     last_activity: float = field(default_factory=time.monotonic)
+    # When each probe was published, and the slowest answer seen (seconds).
+    published_at: dict[str, float] = field(default_factory=dict)
+    slowest: float = 0.0
+
+
+PATIENCE_FACTOR = 5.0
 
 
 class KitBus:
@@ -130,6 +140,11 @@ class KitBus:
         ]
         self._sequence = time.time_ns() // 1000  # increasing across runs of the kit
         self.unroutable: set[str] = set()
+        # correlationid of every envelope the kit published, by event id.
+        self.correlations: dict[str, str] = {}
+        # Keys whose first word a foreign binding takes (mandatory probes are blind there).
+        self.masked: set[str] = set()
+        self.capture_queue: Any = None
         self.scenario_ids: list[str] = []
         self._scenario_envelopes: list[CloudEvent] = []
         self.connection: aio_pika.abc.AbstractConnection
@@ -152,12 +167,22 @@ class KitBus:
             f"{self.config.prefix}.conformance.{self.token}", exclusive=True, auto_delete=True
         )
         await queue.bind(exchange, routing_key=f"{self.service}.#")
+        self.capture_queue, self.capture_exchange = queue, exchange
 
         async def on_output(message: AbstractIncomingMessage) -> None:
             if message.message_id not in self.state.sent:
                 self.state.outputs.append(
-                    Published.parse(message.routing_key or "", message.message_id, message.body)
+                    Published.parse(
+                        message.routing_key or "",
+                        message.message_id,
+                        message.body,
+                        content_type=message.content_type,
+                        delivery_mode=int(message.delivery_mode)
+                        if message.delivery_mode is not None
+                        else None,
+                    )
                 )
+                self._answered(self._cause_of(self.state.outputs[-1]))
                 self._touch()
             await message.ack()
 
@@ -177,6 +202,7 @@ class KitBus:
             )
             if ours:
                 self.state.dead.append(DeadLetter(message.body, message.message_id, headers))
+                self._answered(message.message_id)
                 self._touch()
                 await message.ack()
             elif probe:
@@ -184,6 +210,65 @@ class KitBus:
             # Anything else is not ours: left unacknowledged, returned when we close.
 
         await dlq.consume(on_dead)
+
+    async def _capture_everything(self) -> None:
+        """From now on read every key, not only ``<service>.#``: a replacement that
+        publishes a foreign type on a foreign key is seen. Done after the mandatory
+        probes, which a ``#`` binding of the kit's own would blind."""
+        await self.capture_queue.bind(self.capture_exchange, routing_key="#")
+
+    def service_outputs(self) -> list[Published]:
+        """What the service published: everything on its own keys, and on any other key
+        whatever comes from one of its sources (seen on its own keys or naming a kit
+        input as its cause). Other parties' traffic, where there is any, is left out."""
+        prefix = f"{self.service}."
+        sources = {
+            o.envelope.source
+            for o in self.state.outputs
+            if o.envelope is not None and o.routing_key.startswith(prefix)
+        }
+        if not sources:
+            sources = {
+                o.envelope.source
+                for o in self.state.outputs
+                if o.envelope is not None and self._cause_of(o) in self.state.sent
+            }
+        return [
+            o
+            for o in self.state.outputs
+            if o.routing_key.startswith(prefix)
+            or (o.envelope is not None and o.envelope.source in sources)
+        ]
+
+    # -- timing ------------------------------------------------------------------------
+    def _cause_of(self, output: Published) -> str | None:
+        if output.envelope is None:
+            return None
+        if output.envelope.causationid in self.state.sent:
+            return output.envelope.causationid
+        ids = output.envelope.data.get("event_ids")
+        if isinstance(ids, list):
+            return next((i for i in ids if i in self.state.sent), None)
+        return None
+
+    def _answered(self, message_id: str | None) -> None:
+        """Record how long the service took to answer probe ``message_id``."""
+        started = self.state.published_at.get(message_id or "")
+        if started is not None:
+            self.state.slowest = max(self.state.slowest, time.monotonic() - started)
+
+    @property
+    def patience(self) -> float:
+        """How long to wait for something that may rightly never come: a multiple of the
+        slowest answer measured so far, bounded by ``min_wait`` and ``timeout``."""
+        measured = PATIENCE_FACTOR * self.state.slowest
+        return min(self.config.timeout, max(self.config.min_wait, measured))
+
+    @property
+    def quiet_seconds(self) -> float:
+        if self.config.quiet is not None:
+            return self.config.quiet
+        return min(self.config.timeout, max(self.config.min_wait, 3 * self.state.slowest))
 
     # -- 2. dead-lettering of bad input ----------------------------------------------
     def _touch(self) -> None:
@@ -199,14 +284,17 @@ class KitBus:
 
     def _envelope(self, payload: Event) -> CloudEvent:
         self._sequence += 1
-        return build_event(
+        envelope = build_event(
             payload,
             source=self.config.source,
             sequence=self._sequence,
-            correlation_id=f"conformance-{self.token}",
+            # One correlation per input, so that an output carrying the wrong one is seen.
+            correlation_id=f"conformance-{self.token}-{self._sequence}",
             subject=getattr(payload, "participant_ref", None),
             time=datetime.now(UTC),
         )
+        self.correlations[envelope.id] = envelope.correlationid
+        return envelope
 
     async def _publish(
         self,
@@ -221,6 +309,7 @@ class KitBus:
         """Publish (mandatory, confirmed); False when no queue is bound for the key."""
         if record:
             self.state.sent[message_id] = _Sent(message_id, body, routing_key, what, event_type)
+        self.state.published_at[message_id] = time.monotonic()
         self._touch()  # "quiet" counts from the last input as well as the last arrival
         message = aio_pika.Message(
             body,
@@ -251,18 +340,30 @@ class KitBus:
             await asyncio.sleep(0.02)
         return True
 
+    async def _settle(self, predicate: Callable[[], Any]) -> bool:
+        """Wait until ``predicate`` holds, or nothing arrived for ``patience`` seconds
+        (the service has answered what it will), or ``timeout`` passed."""
+        deadline = time.monotonic() + self.config.timeout
+        while not predicate():
+            now = time.monotonic()
+            if now > deadline or now - self.state.last_activity > self.patience:
+                return False
+            await asyncio.sleep(0.02)
+        return True
+
     async def _quiet(self) -> None:
         """Wait until nothing arrived (output or dead letter) for ``quiet`` seconds."""
         deadline = time.monotonic() + self.config.timeout
-        while time.monotonic() - self.state.last_activity < self.config.quiet:
+        while time.monotonic() - self.state.last_activity < self.quiet_seconds:
             if time.monotonic() > deadline:
                 return
             await asyncio.sleep(0.05)
 
-    async def _drained(self) -> tuple[bool, str]:
+    async def _drained(self, seconds: float | None = None) -> tuple[bool, str]:
         """Wait until the service's queue holds no ready message and has a consumer."""
         channel = await self.connection.channel()
-        deadline = time.monotonic() + self.config.timeout
+        seconds = self.config.timeout if seconds is None else seconds
+        deadline = time.monotonic() + seconds
         try:
             while True:
                 try:
@@ -277,7 +378,7 @@ class KitBus:
                 if time.monotonic() > deadline:
                     return False, (
                         f"{ready} message(s) still waiting in {self.queue} after "
-                        f"{self.config.timeout:g}s, {consumers} consumer(s)"
+                        f"{seconds:.1f}s, {consumers} consumer(s)"
                     )
                 await asyncio.sleep(0.05)
         finally:

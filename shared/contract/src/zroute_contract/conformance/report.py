@@ -29,6 +29,19 @@ class CheckResult:
         return self.outcome is Outcome.FAIL
 
 
+# What no run can check from outside, said in every report (docs/conformance.md has why).
+NEVER_CHECKABLE = (
+    "queue arguments (quorum type, delivery limit, dead-letter exchange): a passive "
+    "declare cannot read them",
+    "messages held unacknowledged: AMQP 0-9-1 shows no unacked count (inferred only from "
+    "dead letters that never come and a queue that stops draining)",
+    "event and state committed together (transactional outbox), and order across "
+    "replicas or after retries: not visible on the bus",
+    "personal data other than BSN-shaped numbers (names, addresses) in the events",
+    "dataref and the read API behind it: the kit calls no HTTP API",
+)
+
+
 @dataclass
 class Report:
     """Everything one run found about one service."""
@@ -36,6 +49,11 @@ class Report:
     service: str
     prefix: str
     results: list[CheckResult] = field(default_factory=list)
+    # What this run could not check, besides NEVER_CHECKABLE (for example keys masked by
+    # a foreign binding), one line each.
+    unchecked: list[str] = field(default_factory=list)
+    # How the waits were sized: measured answers and the bounds used.
+    timing: str = ""
 
     def add(self, rule: str, name: str, outcome: Outcome | bool, detail: str = "") -> CheckResult:
         if isinstance(outcome, bool):
@@ -81,6 +99,13 @@ class Report:
             lines.extend(f"{'':<2} {'':<{name_w}} {'':<6} {chunk}" for chunk in chunks[1:])
         counts = {o: sum(1 for r in self.results if r.outcome is o) for o in Outcome}
         verdict = "CONFORMS" if self.passed else "DOES NOT CONFORM"
+        lines += ["", "Not checked from outside:"]
+        lines += [
+            textwrap.fill(item, width, initial_indent="  - ", subsequent_indent="    ")
+            for item in [*self.unchecked, *NEVER_CHECKABLE]
+        ]
+        if self.timing:
+            lines += ["", textwrap.fill(f"Timing: {self.timing}", width)]
         lines += [
             "",
             f"{verdict}: {counts[Outcome.PASS]} passed, {counts[Outcome.FAIL]} failed, "
@@ -95,6 +120,8 @@ class Report:
                 "prefix": self.prefix,
                 "passed": self.passed,
                 "results": [asdict(r) | {"outcome": r.outcome.value} for r in self.results],
+                "not_checked": [*self.unchecked, *NEVER_CHECKABLE],
+                "timing": self.timing,
             },
             indent=2,
         )

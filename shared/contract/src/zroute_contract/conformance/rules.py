@@ -7,14 +7,109 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from zroute_contract.envelope import CloudEvent, InvalidEvent, parse_event
+from zroute_contract.envelope import (
+    CloudEvent,
+    InvalidEvent,
+    dataschema_for,
+    parse_event,
+)
 from zroute_contract.events.base import Event, event_types
 
 _BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 # Nine digits standing alone; letters count as neighbours, so hex ids are no false alarm.
 _NINE_DIGITS = re.compile(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])")
+# CloudEvents 1.0: attribute names are lower-case ASCII letters and digits, at most 20.
+_ATTRIBUTE_NAME = re.compile(r"^[a-z0-9]{1,20}$")
+# RFC 3339 date-time: a time with seconds and a UTC offset ("Z" or +hh:mm).
+_RFC3339 = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+)
+CLOUDEVENTS_MEDIA_TYPE = "application/cloudevents+json"
+PERSISTENT = 2
+
+
+_SCHEMA_DIR = Path(__file__).parents[1] / "schemas"
+
+
+@cache
+def _schema_validator(name: str) -> Any:
+    """A JSON Schema 2020-12 validator of the committed schema ``name`` that asserts
+    formats (None when there is no such schema)."""
+    try:
+        from jsonschema import Draft202012Validator
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise ImportError(
+            "the conformance kit needs jsonschema: pip install 'zroute-contract[conformance]'"
+        ) from exc
+    path = _SCHEMA_DIR / f"{name}.json"
+    if not path.is_file():
+        return None
+    checker = Draft202012Validator.FORMAT_CHECKER
+    missing = {"date", "date-time", "uuid"} - set(checker.checkers)
+    if missing:
+        raise ImportError(f"jsonschema cannot assert {sorted(missing)}: install rfc3339-validator")
+    return Draft202012Validator(
+        json.loads(path.read_text(encoding="utf-8")), format_checker=checker
+    )
+
+
+def schema_problems(raw: Any) -> list[str]:
+    """The decoded body against the committed ``cloudevent.json`` and its type's schema,
+    formats asserted, as a non-Python integrator validates it (a date with a time, which
+    the Python models accept, is refused here). Paths and rules, never values."""
+    if not isinstance(raw, dict):
+        return ["the body is not a JSON object"]
+    problems = [
+        f"envelope {e.json_path}: {e.validator} {e.validator_value if e.validator != 'required' else ''}".rstrip()
+        for e in _schema_validator("cloudevent").iter_errors(raw)
+    ]
+    validator = _schema_validator(raw["type"]) if isinstance(raw.get("type"), str) else None
+    if validator is None:
+        return [*problems, "no committed schema for the type"]
+    problems += [
+        f"data{e.json_path[1:]}: {e.validator} {e.validator_value}"
+        for e in validator.iter_errors(raw.get("data"))
+    ]
+    return problems
+
+
+def strict_envelope_problems(raw: Any) -> list[str]:
+    """What a strict CloudEvents 1.0 (JSON format) and NL GOV receiver refuses in ``raw``,
+    the decoded body, that a gap-filling parser lets through: a missing ``specversion``
+    (defaulted), a ``time`` without offset or as a number, attribute names outside
+    ``[a-z0-9]``, ``null`` or non-string attribute values, a missing or wrong
+    ``datacontenttype`` / ``dataschema``. Names attributes and rules, never values."""
+    if not isinstance(raw, dict):
+        return ["the body is not a JSON object"]
+    problems = []
+    if raw.get("specversion") != "1.0":
+        problems.append("specversion missing or not '1.0'")
+    for name in ("id", "source", "type"):
+        if not isinstance(raw.get(name), str) or not raw[name]:
+            problems.append(f"required attribute {name} missing or empty")
+    for name, value in raw.items():
+        if name == "data":
+            continue
+        if not _ATTRIBUTE_NAME.match(name):
+            problems.append(f"attribute name {name!r} is not lower-case a-z0-9 (max 20)")
+        elif value is None:
+            problems.append(f"attribute {name} is null (leave an absent attribute out)")
+        elif not isinstance(value, str):
+            problems.append(f"attribute {name} is a {type(value).__name__}, not a string")
+    time = raw.get("time")
+    if not (isinstance(time, str) and _RFC3339.match(time)):
+        problems.append("time is not an RFC 3339 timestamp with a UTC offset")
+    if raw.get("datacontenttype") != "application/json":
+        problems.append("datacontenttype missing or not 'application/json'")
+    if isinstance(raw.get("type"), str) and raw.get("dataschema") != dataschema_for(raw["type"]):
+        problems.append("dataschema missing or not the type's committed schema $id")
+    if not isinstance(raw.get("data"), dict):
+        problems.append("data missing or not a JSON object")
+    return problems
 
 
 def is_bsn(value: str) -> bool:
@@ -51,15 +146,34 @@ class Published:
     envelope: CloudEvent | None = None
     payload: Event | None = None
     invalid: str | None = None
+    # AMQP properties as received (None when the message did not set them).
+    content_type: str | None = CLOUDEVENTS_MEDIA_TYPE
+    delivery_mode: int | None = PERSISTENT
 
     @classmethod
-    def parse(cls, routing_key: str, message_id: str | None, body: bytes) -> Published:
-        item = cls(routing_key, message_id, body)
+    def parse(
+        cls,
+        routing_key: str,
+        message_id: str | None,
+        body: bytes,
+        *,
+        content_type: str | None = CLOUDEVENTS_MEDIA_TYPE,
+        delivery_mode: int | None = PERSISTENT,
+    ) -> Published:
+        item = cls(routing_key, message_id, body, content_type=content_type)
+        item.delivery_mode = delivery_mode
         try:
             item.envelope, item.payload = parse_event(body)
         except InvalidEvent as exc:
             item.invalid = exc.reason
         return item
+
+    @property
+    def raw(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
 
     @property
     def label(self) -> str:
@@ -107,6 +221,50 @@ def check_outputs(service: str, outputs: list[Published]) -> list[RuleResult]:
     problems = [f"{o.label}: {o.invalid}" for o in outputs if o.invalid]
     results.append(
         RuleResult("valid CloudEvent of the contract", *_summary(problems, n, "messages"))
+    )
+
+    problems = []
+    for o in outputs:
+        found = strict_envelope_problems(o.raw)
+        if found:
+            name = o.envelope.type.split(".")[3] if o.envelope else o.routing_key
+            problems.append(f"{name}: {'; '.join(found)}")
+    results.append(
+        RuleResult("strict CloudEvents 1.0 / NL GOV envelope", *_summary(problems, n, "messages"))
+    )
+
+    problems = []
+    for o in outputs:
+        found = schema_problems(o.raw)
+        if found:
+            name = o.envelope.type.split(".")[3] if o.envelope else o.routing_key
+            problems.append(f"{name}: {'; '.join(found[:3])}")
+    results.append(
+        RuleResult(
+            "valid against the committed JSON Schemas, formats asserted",
+            *_summary(problems, n, "messages"),
+        )
+    )
+
+    problems = []
+    for o in outputs:
+        wrong = []
+        media = (o.content_type or "").split(";")[0].strip().lower()
+        if media != CLOUDEVENTS_MEDIA_TYPE:
+            wrong.append(f"content_type {o.content_type!r}")
+        if o.delivery_mode != PERSISTENT:
+            wrong.append(f"not persistent (delivery_mode {o.delivery_mode})")
+        if not o.message_id:
+            wrong.append("no AMQP message_id")
+        if wrong:
+            problems.append(
+                f"{o.envelope.type.split('.')[3] if o.envelope else o.label}: {', '.join(wrong)}"
+            )
+    results.append(
+        RuleResult(
+            "message properties (content type, persistent, message id)",
+            *_summary(problems, n, "messages"),
+        )
     )
 
     problems = []
@@ -160,6 +318,12 @@ def check_outputs(service: str, outputs: list[Published]) -> list[RuleResult]:
             *_summary(_sequence_problems(valid), len(valid), "events"),
         )
     )
+    results.append(
+        RuleResult(
+            "sequence gapless per source, one id per event",
+            *_summary(_gap_problems(valid), len(valid), "events"),
+        )
+    )
 
     problems = []
     for o in valid:
@@ -211,6 +375,52 @@ def _sequence_problems(valid: list[Published]) -> list[str]:
             )
         if previous is None or number > previous[0]:
             last[key] = (number, env.id)
+    return problems
+
+
+def _gap_problems(valid: list[Published]) -> list[str]:
+    """Within the run every number between a source's lowest and highest seen must have
+    been seen (the kit captures every key, so nothing the source publishes is missed),
+    and an id stands for one event (the same id with another body is not a redelivery)."""
+    problems = []
+    numbers: dict[str, set[int]] = defaultdict(set)
+    bodies: dict[str, tuple[str, int]] = {}
+    for o in valid:
+        env = o.envelope
+        assert env is not None
+        numbers[env.source].add(env.sequence_number)
+        seen = bodies.setdefault(env.id, (env.type, env.sequence_number))
+        if seen != (env.type, env.sequence_number):
+            problems.append(f"{o.label}: id {env.id[:8]} reused for another event")
+    for source, seen_numbers in numbers.items():
+        missing = set(range(min(seen_numbers), max(seen_numbers) + 1)) - seen_numbers
+        if missing:
+            first = sorted(missing)[:3]
+            problems.append(
+                f"{source.rsplit(':', 1)[-1]}: {len(missing)} number(s) never published "
+                f"between {min(seen_numbers)} and {max(seen_numbers)} (e.g. {first})"
+            )
+    return problems
+
+
+def causation_problems(
+    outputs: list[Published], sent: dict[str, str], expected_causes: dict[str, str]
+) -> list[str]:
+    """Correlation and causation carried from input to output. ``sent`` maps each id the
+    kit published to its correlationid; ``expected_causes`` maps an output id the kit
+    expected (a scenario output) to the input that caused it. An output naming a kit input
+    as its cause must carry that input's correlationid; an expected output must name its
+    cause (``causationid``, or ``data.event_ids`` for a delivery outcome)."""
+    problems = []
+    for o in outputs:
+        env = o.envelope
+        if env is None:
+            continue
+        cause = env.causationid
+        if cause in sent and env.correlationid != sent[cause]:
+            problems.append(f"{o.label}: correlationid is not its cause's correlationid")
+        if env.id in expected_causes and not o.caused_by(expected_causes[env.id]):
+            problems.append(f"{o.label}: does not name the input that caused it")
     return problems
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from zroute_contract.events.base import Event
 from zroute_contract.types import (
     LANGUAGE_CODE_PATTERN,
+    LOCAL_TIME_PATTERN,
     MUNICIPALITY_CODE_PATTERN,
     PARTICIPANT_REF_PATTERN,
     PARTNER_ID_PATTERN,
@@ -48,6 +49,7 @@ class SampleBuilder:
             STAFF_REF_PATTERN: lambda i: f"cf{self.token}-staff-{i + 1}",
             LANGUAGE_CODE_PATTERN: lambda i: _LANGUAGES[i % len(_LANGUAGES)],
             REASON_CODE_PATTERN: lambda i: f"reason_{i + 1}",
+            LOCAL_TIME_PATTERN: lambda i: "09:00:00",
         }
         self._fields: dict[str, Callable[[int], str]] = {
             "programme_id": lambda i: f"cf{self.token}-programme",

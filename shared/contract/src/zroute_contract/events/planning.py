@@ -2,7 +2,7 @@
 typically the language school): plans, groups, schedules, placements requested,
 attendance, progress reviews, follow-up and completion."""
 
-from datetime import date, time
+from datetime import date
 from typing import Annotated, Self
 from uuid import UUID
 
@@ -37,7 +37,14 @@ from zroute_contract.events.parts import (
     ParticipantEvent,
     UniqueTuple,
 )
-from zroute_contract.types import LocationId, ParticipantRef, PartnerId, ProgrammeId, StaffRef
+from zroute_contract.types import (
+    LocalTime,
+    LocationId,
+    ParticipantRef,
+    PartnerId,
+    ProgrammeId,
+    StaffRef,
+)
 
 _SUPPORT_AND_NOTIFY = ("support", "notifications")
 _NOTIFY = ("notifications",)
@@ -192,7 +199,9 @@ class GroupSession(EventPart):
 
     weekday: Weekday = Field(description="Day of the week.")
     day_part: DayPart = Field(description="Part of the day.")
-    starts_at: time = Field(description="Local start time (Europe/Amsterdam).")
+    starts_at: LocalTime = Field(
+        description="Local start time (Europe/Amsterdam), HH:MM:SS without a UTC offset."
+    )
     minutes: SessionMinutes = Field(description="Length in minutes.")
     teaching_form: TeachingForm = Field(description="How the session is taught.")
     location_id: LocationId | None = Field(
@@ -283,7 +292,9 @@ class ScheduledSession(EventPart):
 
     weekday: Weekday = Field(description="Day of the week.")
     day_part: DayPart = Field(description="Part of the day.")
-    starts_at: time = Field(description="Local start time (Europe/Amsterdam).")
+    starts_at: LocalTime = Field(
+        description="Local start time (Europe/Amsterdam), HH:MM:SS without a UTC offset."
+    )
     minutes: SessionMinutes = Field(description="Length in minutes.")
     teaching_form: TeachingForm = Field(description="How the session is taught.")
     hours_kind: HoursKind = Field(description="The target its hours count toward.")

@@ -74,6 +74,9 @@ COMMON: dict[tuple[str, str], Access] = {
     ("POST", "/admin/clock/advance"): _a(operator=ANY),
     ("GET", "/contract/asyncapi.json"): _a(caseworker=ANY, coordinator=ANY, partner_staff=ANY, operator=ANY),
     ("GET", "/contract/schemas/{name}"): _a(caseworker=ANY, coordinator=ANY, partner_staff=ANY, operator=ANY),
+    # The resynchronisation feed is not divided by municipality: the route refuses a
+    # coordinator whose token names one (docs/integrators.md).
+    ("GET", "/events"): _a(coordinator=ANY, operator=ANY),
 }  # fmt: skip
 
 MATRIX: dict[str, dict[tuple[str, str], Access]] = {
