@@ -7,14 +7,14 @@ from typing import Literal
 from urllib.parse import urlparse
 
 from pydantic import Field, SecretStr
-from zroute_runtime.settings import ServiceSettings
+from zroute_ui.settings import UiSettings
 
 PACKAGE = Path(__file__).parent
 DEFAULT_MATRIX = PACKAGE / "config" / "matrix.json"
 DEFAULT_TEMPLATES = PACKAGE / "templates"
 
 
-class Settings(ServiceSettings):
+class Settings(UiSettings):
     """Notifications service settings: the matrix, SMTP, webhooks, digests, links."""
 
     http_port: int = 8004

@@ -30,6 +30,7 @@ from zroute_contract.events.planning import (
 from zroute_runtime.messagebus import HandlerRegistry
 from zroute_runtime.service import ServiceDefinition
 
+from zroute_support import ui
 from zroute_support.entrypoints.http import (
     agreements,
     partners,
@@ -76,7 +77,8 @@ def handlers(rules: Rules) -> HandlerRegistry:
 
 def definition(settings: Settings | None = None) -> ServiceDefinition:
     """The support service as the runtime runs it; rules come from ``settings``."""
-    rules = Rules.from_settings(settings or Settings())
+    settings = settings or Settings()
+    rules = Rules.from_settings(settings)
     return ServiceDefinition(
         name=SERVICE,
         handlers=handlers(rules),
@@ -91,6 +93,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             preconditions.router,
             placements.router,
             waiting_list.router,
+            ui.router(settings),
         ],
         migrations=MIGRATIONS,
     )
