@@ -50,7 +50,14 @@ def catalogue_ids(language: str) -> dict[str, str]:
     """Message id -> translation (empty when untranslated) of one catalogue."""
     with catalogue_path(language).open("rb") as po:
         catalog = read_po(po, locale=language)
-    return {str(m.id): str(m.string or "") for m in catalog if m.id}
+    found: dict[str, str] = {}
+    for m in catalog:
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,) * len(ids)
+        found.update({str(i): str(t or "") for i, t in zip(ids, strings, strict=False)})
+    return found
 
 
 def source_dirs() -> list[Path]:

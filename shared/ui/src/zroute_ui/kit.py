@@ -227,7 +227,9 @@ class UiKit:
                 if name in SERVICE_LABELS
             ],
             principal=principal,
-            role_labels=[ROLE_LABELS[r] for r in sorted(principal.roles)] if principal else [],
+            role_labels=[gettext(ROLE_LABELS[r]) for r in sorted(principal.roles)]
+            if principal
+            else [],
             csrf=session.csrf if session else "",
             csrf_field=CSRF_FIELD,
             flashes=flashes,

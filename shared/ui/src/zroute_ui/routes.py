@@ -4,27 +4,21 @@ There is no other way into a session than the provider's callback: no test login
 header, no query parameter (``tests/ui/test_login.py`` proves it).
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Response, status
 from fastapi.responses import FileResponse, RedirectResponse
 
 from zroute_ui import assets
 from zroute_ui.i18n import N_
+from zroute_ui.kit import Page, UiKit, safe_next
 from zroute_ui.oidc import LoginFailed
 from zroute_ui.session import new_session
-
-if TYPE_CHECKING:
-    from zroute_ui.kit import Page, UiKit
 
 LOGIN_PATHS = ("/ui/login", "/ui/auth/callback", "/ui/logout", "/ui/signed-out")
 
 
 def add(kit: UiKit) -> None:
-    from zroute_ui.kit import Page, safe_next
-
     router = kit.router
     LoggedIn = Annotated[Page, Depends(kit.page())]
 

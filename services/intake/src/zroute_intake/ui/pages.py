@@ -1,7 +1,6 @@
 """The intake pages: the caseload (search, pagination) and a participant's dossier."""
 
-from __future__ import annotations
-
+# No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
 import re
 from typing import Annotated
 
