@@ -214,6 +214,7 @@ class UiKit:
         gettext = translations(language).gettext
         ngettext = translations(language).ngettext
         principal = session.principal if session else None
+        lang_switch_url = _lang_switch_url(request, context.pop("lang_path", None), language)
         html = self.env.get_template(template).render(
             _=gettext,
             ngettext=ngettext,
@@ -235,6 +236,7 @@ class UiKit:
             flashes=flashes,
             screens=self.visible_screens(principal),
             service_labels=SERVICE_LABELS,
+            lang_switch_url=lang_switch_url,
             **context,
         )
         response = HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
@@ -314,6 +316,15 @@ class UiKit:
         from zroute_ui import routes
 
         routes.add(self)
+
+
+def _lang_switch_url(request: Request, path: str | None, language: str) -> str:
+    """This page in the other language; after a form, the page the form belongs to."""
+    other = "en" if language == "nl" else "nl"
+    if path is None and request.method != "GET":
+        path = "/ui/"
+    query = {} if path else {k: v for k, v in request.query_params.items() if k != "lang"}
+    return f"{path or request.url.path}?{urlencode(query | {'lang': other})}"
 
 
 def safe_next(value: str | None) -> str:

@@ -163,5 +163,6 @@ def add(kit: UiKit) -> None:
             status_labels=STATUS_LABELS,
             purposes=PURPOSE_LABELS,
             may_see_personal=True,
+            lang_path=f"/ui/participants/{ref}",
             status_code=422 if errors else 200,
         )
