@@ -52,9 +52,7 @@ async def sign_in_at_provider(page, user: str) -> None:
     await page.get_by_role("button", name=DEMO_USERS[user].sub).click()
 
 
-async def test_a_caseworker_finds_a_participant_and_reads_the_dossier(
-    browser, caseload, tmp_path
-):
+async def test_a_caseworker_finds_a_participant_and_reads_the_dossier(browser, caseload, tmp_path):
     base, ref, body = caseload
     shots = screenshot_dir(tmp_path)
     context = await browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
