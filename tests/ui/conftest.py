@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from playwright.async_api import async_playwright
 from zroute_intake.bootstrap import definition
 from zroute_intake.settings import Settings
 from zroute_ui.testing import DEMO_USERS, oidc_provider, ui_settings
@@ -84,3 +85,17 @@ async def browser_client(intake_ui) -> AsyncIterator[httpx.AsyncClient]:
     _, base = intake_ui
     async with httpx.AsyncClient(base_url=base, timeout=10) as client:
         yield client
+
+
+@pytest.fixture
+async def browser():
+    """Debian's Chromium, headless (Playwright's own browser download is never used)."""
+    from tests.ui.browser import CHROMIUM, CHROMIUM_ARGS, check_tools
+
+    check_tools()
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        await chromium.close()

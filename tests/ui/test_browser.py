@@ -7,31 +7,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from tests.intake.builders import auth, registration
-from tests.ui.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    axe_violations,
-    check_tools,
-    screenshot_dir,
-    tab_to,
-)
+from tests.ui.browser import axe_violations, screenshot_dir, tab_to
 from tests.ui.conftest import DEMO_USERS
 
 PARTICIPANTS = 30  # more than one page of 25
-
-
-@pytest.fixture
-async def browser():
-    check_tools()
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        await chromium.close()
 
 
 @pytest.fixture

@@ -57,6 +57,6 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             dispatch.DIGEST: partial(delivery.send_digest, deps=deps),
             overview.OVERVIEW: partial(overview.send_overview, deps=deps),
         },
-        routers=[*routers(deps), ui.router(settings)],
+        routers=[*routers(deps), ui.router(settings, deps)],
         migrations=MIGRATIONS,
     )
