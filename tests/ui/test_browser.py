@@ -67,7 +67,11 @@ async def test_a_caseworker_finds_a_participant_and_reads_the_dossier(browser, c
     await audit("caseload-error")
 
     await page.get_by_label("BSN of kenmerk").fill(body["bsn"])
-    await page.get_by_role("button", name="Zoeken").click()  # htmx swaps the results in
+    async with page.expect_response(
+        lambda r: "/ui/caseload" in r.url and r.request.headers.get("hx-request") == "true"
+    ) as partial:
+        await page.get_by_role("button", name="Zoeken").click()  # htmx swaps the results in
+    assert "<html" not in await (await partial.value).text()
     await expect(page.get_by_role("status")).to_contain_text("1 deelnemer gevonden")
     assert "q=" in page.url  # the search is in the address, so back and reload keep it
     await page.get_by_role("link", name=ref).click()
@@ -147,4 +151,18 @@ async def test_a_partner_staff_member_gets_403_on_the_caseload(browser, caseload
     assert response is not None and response.status == 403
     assert await axe_violations(page) == []
     await page.screenshot(path=str(screenshot_dir(tmp_path) / "intake-403.png"))
+    await context.close()
+
+
+async def test_the_caseload_works_without_javascript(browser, caseload):
+    base, ref, body = caseload
+    context = await browser.new_context(java_script_enabled=False)
+    page = await context.new_page()
+    await page.goto(f"{base}/ui/caseload")
+    await page.get_by_role("button", name=DEMO_USERS["caseworker"].sub).click()
+    await page.get_by_label("BSN of kenmerk").fill(body["bsn"])
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Zoeken").click()
+    await expect(page.get_by_role("status")).to_contain_text("1 deelnemer gevonden")
+    await expect(page.get_by_role("link", name=ref)).to_be_visible()
     await context.close()
