@@ -190,6 +190,7 @@ class UiKit:
                     raise HTTPException(status.HTTP_403_FORBIDDEN, "csrf")
             return page
 
+        current_page.roles = allowed  # type: ignore[attr-defined]  # read by the tests
         return current_page
 
     def language(self, request: Request) -> str:
