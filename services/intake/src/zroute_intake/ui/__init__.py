@@ -13,7 +13,7 @@ from fastapi import APIRouter
 from zroute_runtime.auth import Role
 from zroute_ui import N_, Screen, UiKit, UiSettings
 
-from zroute_intake.ui import pages
+from zroute_intake.ui import pages, register
 
 READERS = (Role.CASEWORKER, Role.COORDINATOR)
 SCREENS = [
@@ -22,6 +22,12 @@ SCREENS = [
         "/ui/caseload",
         frozenset(READERS),
         N_("participants of your municipality, with search"),
+    ),
+    Screen(
+        N_("Register a participant"),
+        "/ui/participants/new",
+        frozenset({Role.CASEWORKER}),
+        N_("a newcomer on the Z-route"),
     ),
 ]
 
@@ -34,5 +40,6 @@ def router(settings: UiSettings) -> APIRouter:
         screens=SCREENS,
         start_roles=(*READERS, Role.OPERATOR),
     )
+    register.add(kit)  # before pages: /participants/new before /participants/{ref}
     pages.add(kit)
     return kit.router
