@@ -9,7 +9,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from tests.intake.builders import auth, registration
+from tests.intake.builders import auth, registration, schedule
 from tests.ui.browser import axe_violations, screenshot_dir, tab_to
 from tests.ui.conftest import DEMO_USERS
 
@@ -27,6 +27,8 @@ async def caseload(start_intake):
             (await api.post("/participants", json=body)).json()["participant_ref"]
             for body in bodies
         ]
+        planned = await api.put(f"/participants/{refs[0]}/intake", json=schedule())
+        assert planned.status_code == 200, planned.text
     return base, refs[0], bodies[0]
 
 
@@ -76,6 +78,10 @@ async def test_a_caseworker_finds_a_participant_and_reads_the_dossier(browser, c
     assert "q=" in page.url  # the search is in the address, so back and reload keep it
     await page.get_by_role("link", name=ref).click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text(ref)
+    await expect(page.get_by_text("ar, ter plaatse, bevestigd")).to_be_visible()  # interpreter
+    await expect(
+        page.get_by_text("Niemand heeft de persoonsgegevens nog ingezien.")
+    ).to_be_visible()
     await audit("dossier")
 
     await page.get_by_role("button", name="Persoonsgegevens tonen").click()
@@ -87,6 +93,9 @@ async def test_a_caseworker_finds_a_participant_and_reads_the_dossier(browser, c
     await page.get_by_role("button", name="Persoonsgegevens tonen").click()
     await expect(page.get_by_text(body["family_name"])).to_be_visible()
     await expect(page.get_by_role("status").first).to_contain_text("inzagelogboek")
+    readings = page.get_by_role("table", name="Inzages van de persoonsgegevens, nieuwste eerst")
+    await expect(readings.locator("tbody tr")).to_have_count(1)
+    await expect(readings).to_contain_text("Het PIP opstellen")
     await audit("dossier-personal-data")
 
     await page.get_by_role("link", name="English").click()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
@@ -164,6 +165,10 @@ class UiKit:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+        )
+        zone = ZoneInfo(settings.ui_timezone)
+        self.env.filters["when"] = lambda moment: (
+            moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
         )
         self.router = APIRouter(
             prefix="/ui", route_class=self._route_class(), include_in_schema=False

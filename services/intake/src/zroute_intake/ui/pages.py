@@ -35,6 +35,26 @@ PURPOSE_LABELS = {
     AccessPurpose.PARTICIPANT_REQUEST: N_("At the participant's request"),
     AccessPurpose.LEGAL_OBLIGATION: N_("Legal obligation"),
 }
+CODE_LABELS = {
+    # contact person: why assigned
+    "first_assignment": N_("first assignment"),
+    "handover": N_("handover"),
+    "absence_cover": N_("cover during absence"),
+    # intake attendees
+    "language_partner": N_("language partner"),
+    "participation_partner": N_("participation partner"),
+    "care_partner": N_("care partner"),
+    "interpreter": N_("interpreter"),
+    "coordinator": N_("coordinator"),
+    "caseworker": N_("caseworker"),
+    # interpreter booking
+    "in_person": N_("in person"),
+    "phone": N_("by phone"),
+    "video": N_("by video"),
+    "requested": N_("requested"),
+    "booked": N_("booked"),
+    "confirmed": N_("confirmed"),
+}
 BSN = re.compile(r"^[0-9]{9}$")
 
 
@@ -109,12 +129,18 @@ def add(kit: UiKit) -> None:
             raise HTTPException(403, "another municipality")
         return participant
 
+    async def reads(runtime: Runtime, ref: str) -> list[access_log.Access]:
+        async with runtime.pool.acquire() as conn:
+            return await access_log.for_participant(conn, ref)
+
     @kit.router.get("/participants/{ref}")
     async def dossier(ref: str, page: Reader, runtime: Runtime) -> Response:
         participant = await load(runtime, page, ref)
         return page.render(
             "dossier.html.j2",
             p=participant,
+            reads=await reads(runtime, ref),
+            codes=CODE_LABELS,
             personal=None,
             purpose="",
             errors=FormErrors(),
@@ -157,6 +183,8 @@ def add(kit: UiKit) -> None:
         return page.render(
             "dossier.html.j2",
             p=participant,
+            reads=await reads(runtime, ref),
+            codes=CODE_LABELS,
             personal=personal,
             purpose=purpose,
             errors=errors,
