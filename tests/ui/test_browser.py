@@ -104,6 +104,7 @@ async def test_a_caseworker_finds_a_participant_and_reads_the_dossier(browser, c
     await audit("dossier-english")
 
     await page.get_by_role("button", name="Sign out").click()
+    await page.get_by_role("button", name="End session").click()  # at the provider
     await expect(page.get_by_role("heading", level=1)).to_have_text("You are signed out")
     await audit("signed-out")
     await page.goto(f"{base}/ui/caseload")
@@ -163,7 +164,7 @@ async def test_a_partner_staff_member_gets_403_on_the_caseload(browser, caseload
     await context.close()
 
 
-async def test_the_caseload_works_without_javascript(browser, caseload):
+async def test_the_caseload_and_sign_out_work_without_javascript(browser, caseload):
     base, ref, body = caseload
     context = await browser.new_context(java_script_enabled=False)
     page = await context.new_page()
@@ -174,4 +175,8 @@ async def test_the_caseload_works_without_javascript(browser, caseload):
         await page.get_by_role("button", name="Zoeken").click()
     await expect(page.get_by_role("status")).to_contain_text("1 deelnemer gevonden")
     await expect(page.get_by_role("link", name=ref)).to_be_visible()
+    # Signing out continues at the provider: the page's form-action policy admits it.
+    await page.get_by_role("button", name="Uitloggen").click()
+    await page.get_by_role("button", name="End session").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("U bent uitgelogd")
     await context.close()

@@ -5,6 +5,7 @@ way into a session but the provider's callback."""
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from itsdangerous import URLSafeTimedSerializer
@@ -142,7 +143,11 @@ async def test_logout_ends_the_session_and_needs_the_csrf_token(browser_client):
     assert (await browser_client.post("/ui/logout")).status_code == 403
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', start.text).group(1)
     out = await browser_client.post("/ui/logout", data={"csrf_token": csrf})
-    assert out.status_code == 303 and out.headers["location"] == "/ui/signed-out"
+    # Then the provider ends its session too, and sends the browser to the signed-out page.
+    ends = urlsplit(out.headers["location"])
+    assert out.status_code == 303 and ends.path == "/oauth2/end_session"
+    back = parse_qs(ends.query)["post_logout_redirect_uri"][0]
+    assert back == str(browser_client.base_url).rstrip("/") + "/ui/signed-out"
     assert (await browser_client.get("/ui/")).status_code == 303
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
@@ -58,7 +58,7 @@ ERROR_TITLES = {
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "form-action 'self' *; frame-ancestors 'none'; base-uri 'none'"
+        "form-action 'self'{provider}; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
@@ -158,6 +158,12 @@ class UiKit:
         self.sessions = SessionStore(service, settings)
         self.oidc = OidcClient(settings)
         self.screens = list(screens)
+        provider = urlsplit(settings.ui_oidc_issuer or "")
+        origin = f" {provider.scheme}://{provider.netloc}" if provider.netloc else ""
+        self.security_headers = dict(SECURITY_HEADERS)
+        self.security_headers["Content-Security-Policy"] = SECURITY_HEADERS[
+            "Content-Security-Policy"
+        ].format(provider=origin)
         loaders = [FileSystemLoader(str(templates))] if templates else []
         self.env = Environment(
             loader=ChoiceLoader([*loaders, FileSystemLoader(str(KIT_TEMPLATES))]),
@@ -245,7 +251,7 @@ class UiKit:
             lang_switch_url=lang_switch_url,
             **context,
         )
-        response = HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
+        response = HTMLResponse(html, status_code=status_code, headers=self.security_headers)
         if request.query_params.get("lang") in LANGUAGES:
             response.set_cookie(
                 LANG_COOKIE,
@@ -314,9 +320,12 @@ class UiKit:
             return Response(status_code=204, headers={"HX-Redirect": location})
         return RedirectResponse(location, status_code=status.HTTP_303_SEE_OTHER)
 
-    def redirect_uri(self, request: Request) -> str:
+    def absolute(self, request: Request, path: str) -> str:
         base = (self.settings.public_base_url or str(request.base_url)).rstrip("/")
-        return f"{base}/ui/auth/callback"
+        return f"{base}{path}"
+
+    def redirect_uri(self, request: Request) -> str:
+        return self.absolute(request, "/ui/auth/callback")
 
     def _add_kit_routes(self) -> None:
         from zroute_ui import routes

@@ -5,6 +5,7 @@ header, no query parameter (``tests/ui/test_login.py`` proves it).
 """
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import Depends, HTTPException, Request, Response, status
 from fastapi.responses import FileResponse, RedirectResponse
@@ -56,7 +57,20 @@ def add(kit: UiKit) -> None:
 
     @router.post("/logout")
     async def logout(page: LoggedIn) -> Response:
-        response = RedirectResponse("/ui/signed-out", status_code=status.HTTP_303_SEE_OTHER)
+        """Ends the session here, then at the provider (RP-initiated logout), which sends
+        the browser back to the signed-out page."""
+        target = "/ui/signed-out"
+        try:
+            provider = await kit.oidc.provider()
+        except LoginFailed:
+            provider = None
+        if provider is not None and provider.end_session_endpoint:
+            query = {
+                "client_id": kit.settings.ui_oidc_client_id or "",
+                "post_logout_redirect_uri": kit.absolute(page.request, "/ui/signed-out"),
+            }
+            target = f"{provider.end_session_endpoint}?{urlencode(query)}"
+        response = RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
         kit.sessions.clear(response)
         return response
 
