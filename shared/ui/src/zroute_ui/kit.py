@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from zroute_runtime.auth import Principal, Role
@@ -27,7 +27,7 @@ from zroute_runtime.logging import get_logger
 from zroute_ui import assets
 from zroute_ui.i18n import LANGUAGES, N_, translations
 from zroute_ui.oidc import LoginFailed, OidcClient
-from zroute_ui.session import COOKIE_PATH, Session, SessionStore, new_session
+from zroute_ui.session import COOKIE_PATH, Session, SessionStore
 from zroute_ui.settings import UiSettings
 
 _log = get_logger("zroute_ui")
@@ -351,11 +351,9 @@ def safe_next(value: str | None) -> str:
 
 __all__ = [
     "CSRF_FIELD",
-    "FileResponse",
     "Page",
     "Pagination",
     "Screen",
     "UiKit",
-    "new_session",
     "safe_next",
 ]

@@ -16,8 +16,6 @@ from zroute_ui.kit import Page, UiKit, safe_next
 from zroute_ui.oidc import LoginFailed
 from zroute_ui.session import new_session
 
-LOGIN_PATHS = ("/ui/login", "/ui/auth/callback", "/ui/logout", "/ui/signed-out")
-
 
 def add(kit: UiKit) -> None:
     router = kit.router
