@@ -152,6 +152,8 @@ class UiKit:
     ) -> None:
         if not isinstance(settings, UiSettings):  # a service started with the shared settings only
             settings = UiSettings(**settings.model_dump())
+        if not settings.login_configured():
+            _log.warning("ui_login_not_configured")
         self.service = service
         self.start_roles = tuple(start_roles)
         self.settings = settings

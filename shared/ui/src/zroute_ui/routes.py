@@ -9,12 +9,15 @@ from urllib.parse import urlencode
 
 from fastapi import Depends, HTTPException, Request, Response, status
 from fastapi.responses import FileResponse, RedirectResponse
+from zroute_runtime.logging import get_logger
 
 from zroute_ui import assets
 from zroute_ui.i18n import N_
 from zroute_ui.kit import Page, UiKit, safe_next
 from zroute_ui.oidc import LoginFailed
 from zroute_ui.session import new_session
+
+_log = get_logger("zroute_ui")
 
 
 def add(kit: UiKit) -> None:
@@ -48,6 +51,7 @@ def add(kit: UiKit) -> None:
         if kept is None or state is None or code is None or state != kept.get("state"):
             raise LoginFailed(N_("the login took too long or was started elsewhere; log in again"))
         principal, _id_token = await kit.oidc.finish(kit.redirect_uri(request), code, kept)
+        _log.info("ui_logged_in", subject=principal.subject, roles=sorted(principal.roles))
         response = RedirectResponse(kept["next"], status_code=status.HTTP_303_SEE_OTHER)
         response.delete_cookie(kit.sessions.login_cookie, path="/ui")
         kit.sessions.save(response, new_session(principal))
@@ -57,6 +61,7 @@ def add(kit: UiKit) -> None:
     async def logout(page: LoggedIn) -> Response:
         """Ends the session here, then at the provider (RP-initiated logout), which sends
         the browser back to the signed-out page."""
+        _log.info("ui_logged_out", subject=page.principal.subject)
         target = "/ui/signed-out"
         try:
             provider = await kit.oidc.provider()
