@@ -14,7 +14,13 @@ from tests.helpers import token
 from tests.intake.builders import auth, registration
 from tests.ui.conftest import login
 
-KIT_OPEN_ROUTES = {"/ui/login", "/ui/auth/callback", "/ui/signed-out", "/ui/static/{name}"}
+KIT_OPEN_ROUTES = {
+    "/ui/login",
+    "/ui/auth/callback",
+    "/ui/signed-out",
+    "/ui/static/{name}",
+    "/ui/{path:path}",  # the 404 page
+}
 
 
 async def test_a_caseworker_logs_in_through_the_provider_and_sees_the_start_page(
@@ -156,3 +162,11 @@ async def test_without_provider_settings_nobody_logs_in(start_intake):
     async with httpx.AsyncClient(base_url=base, timeout=10) as client:
         assert (await client.get("/ui/login")).status_code == 503
         assert (await client.get("/ui/")).status_code == 303
+
+
+async def test_an_unknown_address_under_ui_answers_the_404_page(intake_ui):
+    _, base = intake_ui
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        response = await client.get("/ui/no/such/page")
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.text

@@ -11,4 +11,4 @@ START_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.PARTNER_STAFF)
 
 
 def router(settings: UiSettings) -> APIRouter:
-    return UiKit("planning", settings, start_roles=START_ROLES).router
+    return UiKit("planning", settings, start_roles=START_ROLES).build()

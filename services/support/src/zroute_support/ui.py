@@ -11,4 +11,4 @@ START_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.PARTNER_STAFF, Role.OPERA
 
 
 def router(settings: UiSettings) -> APIRouter:
-    return UiKit("support", settings, start_roles=START_ROLES).router
+    return UiKit("support", settings, start_roles=START_ROLES).build()

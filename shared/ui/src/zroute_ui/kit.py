@@ -183,6 +183,16 @@ class UiKit:
         )
         self._add_kit_routes()
 
+    def build(self) -> APIRouter:
+        """The router with the service's pages, closed by a catch-all that answers any
+        other address under ``/ui/`` with the 404 page (call it after adding the pages)."""
+
+        @self.router.get("/{path:path}")
+        async def not_found(path: str) -> None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such page")
+
+        return self.router
+
     # ------------------------------------------------------------------ dependencies
 
     def page(self, *roles: Role) -> Callable[[Request], Coroutine[Any, Any, Page]]:

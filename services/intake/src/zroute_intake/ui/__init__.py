@@ -42,4 +42,4 @@ def router(settings: UiSettings) -> APIRouter:
     )
     register.add(kit)  # before pages: /participants/new before /participants/{ref}
     pages.add(kit)
-    return kit.router
+    return kit.build()

@@ -34,4 +34,4 @@ def router(settings: UiSettings, deps: Deps) -> APIRouter:
         start_roles=START_ROLES,
     )
     pages.add(kit, deps)
-    return kit.router
+    return kit.build()
