@@ -13,7 +13,7 @@ import pytest
 from playwright.async_api import async_playwright
 from zroute_intake.bootstrap import definition
 from zroute_intake.settings import Settings
-from zroute_ui.testing import DEMO_USERS, oidc_provider, ui_settings
+from zroute_ui.testing import DEMO_USERS, DemoUser, oidc_provider, ui_settings
 
 ROOT = Path(__file__).parents[2]
 AXE = ROOT / "shared" / "ui" / "node_modules" / "axe-core" / "axe.min.js"
@@ -25,9 +25,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Staff of the support tests' care partner (tests/support/scenario.py), besides the demo users.
+CARE_A = DemoUser("test-zorg-a", ("zroute-partner",), partner_id="care-a", municipality=None)
+
+
 @pytest.fixture(scope="session")
 def issuer() -> Iterator[str]:
-    with oidc_provider() as url:
+    with oidc_provider(extra_users=[CARE_A]) as url:
         yield url
 
 

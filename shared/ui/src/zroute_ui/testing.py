@@ -9,7 +9,7 @@ roles (``ZROUTE_UI_ROLE_MAP``, ``ZROUTE_UI_CLAIM_ROLES=groups``).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -54,11 +54,11 @@ DEMO_USERS = {
 
 
 @contextmanager
-def oidc_provider(port: int = 0) -> Iterator[str]:
+def oidc_provider(port: int = 0, extra_users: Iterable[DemoUser] = ()) -> Iterator[str]:
     """Runs the provider on a thread; yields its issuer URL (``http://localhost:<port>``)."""
     from oidc_provider_mock import User, run_server_in_thread
 
-    users = [User(sub=u.sub, claims=u.claims()) for u in DEMO_USERS.values()]
+    users = [User(sub=u.sub, claims=u.claims()) for u in (*DEMO_USERS.values(), *extra_users)]
     with run_server_in_thread(port=port, user_claims=users) as server:
         yield f"http://localhost:{server.server_port}"
 
