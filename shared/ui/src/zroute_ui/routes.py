@@ -51,7 +51,11 @@ def add(kit: UiKit) -> None:
         if kept is None or state is None or code is None or state != kept.get("state"):
             raise LoginFailed(N_("the login took too long or was started elsewhere; log in again"))
         principal, _id_token = await kit.oidc.finish(kit.redirect_uri(request), code, kept)
-        _log.info("ui_logged_in", subject=principal.subject, roles=sorted(principal.roles))
+        _log.info(
+            "ui_logged_in",
+            subject=principal.subject,
+            roles=sorted(r.value for r in principal.roles),
+        )
         response = RedirectResponse(kept["next"], status_code=status.HTTP_303_SEE_OTHER)
         response.delete_cookie(kit.sessions.login_cookie, path="/ui")
         kit.sessions.save(response, new_session(principal))
