@@ -23,6 +23,7 @@ PACKAGES = (
     "zroute_contract",
     "zroute_runtime",
     "zroute_letters",
+    "zroute_ui",
     "zroute_intake",
     "zroute_planning",
     "zroute_support",

@@ -18,6 +18,7 @@ from zroute_runtime.cli import console_script
 from zroute_runtime.logging import get_logger
 from zroute_runtime.service import ServiceDefinition
 
+from zroute_intake import ui
 from zroute_intake.adapters.protection import PersonalDataProtector
 from zroute_intake.entrypoints import consents, contact_persons, intakes, participants, withdrawal
 from zroute_intake.service_layer import handlers
@@ -69,7 +70,8 @@ def definition(settings: Settings | None = None) -> IntakeDefinition:
     Pass the settings the runtime gets; without them they are read from the
     environment, as the CLI's are.
     """
-    deps = dependencies(settings if settings is not None else Settings())
+    settings = settings if settings is not None else Settings()
+    deps = dependencies(settings)
     return IntakeDefinition(
         name=SERVICE,
         handlers={RouteCompleted: [partial(handlers.on_route_completed, deps=deps)]},
@@ -80,6 +82,7 @@ def definition(settings: Settings | None = None) -> IntakeDefinition:
             contact_persons.router,
             consents.router,
             withdrawal.router,
+            ui.router(settings),
         ],
         migrations=MIGRATIONS,
         datarefs=DATAREFS,

@@ -14,7 +14,7 @@ import re
 
 from pydantic import Field, SecretStr, field_validator
 from zroute_contract.types import PARTNER_ID_PATTERN
-from zroute_runtime.settings import ServiceSettings
+from zroute_ui.settings import UiSettings
 
 # NOT FOR PRODUCTION: local-only keys, known to anyone who reads this file.
 LOCAL_ENCRYPTION_KEY = "bG9jYWwtb25seS1pbnRha2UtYWVzLWtleS0wMDAwMDA="
@@ -32,7 +32,7 @@ def _decode_key(value: SecretStr) -> SecretStr:
     return value
 
 
-class Settings(ServiceSettings):
+class Settings(UiSettings):
     """Intake service settings (environment variables ``ZROUTE_<FIELD>``)."""
 
     http_port: int = 8001

@@ -13,6 +13,7 @@ from zroute_contract import event_types
 from zroute_runtime.cli import console_script
 from zroute_runtime.service import ServiceDefinition
 
+from zroute_notifications import ui
 from zroute_notifications.adapters.config import load_matrix, load_seed
 from zroute_notifications.adapters.rendering import Templates
 from zroute_notifications.adapters.secrets import SecretBox
@@ -52,7 +53,8 @@ def build_deps(settings: Settings) -> Deps:
 def definition(settings: Settings | None = None) -> ServiceDefinition:
     """The notifications service as the runtime runs it (settings from the environment
     when none are given)."""
-    deps = build_deps(settings or Settings())
+    settings = settings or Settings()
+    deps = build_deps(settings)
     handle = partial(dispatch.handle, deps=deps)
     consumed = [c for c in event_types().values() if SERVICE in c.spec.consumers]
     return ServiceDefinition(
@@ -63,7 +65,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             dispatch.DIGEST: partial(delivery.send_digest, deps=deps),
             overview.OVERVIEW: partial(overview.send_overview, deps=deps),
         },
-        routers=routers(deps),
+        routers=[*routers(deps), ui.router(settings, deps)],
         migrations=MIGRATIONS,
     )
 

@@ -8,7 +8,7 @@ from typing import Literal
 from urllib.parse import urlparse
 
 from pydantic import Field, SecretStr, field_validator
-from zroute_runtime.settings import ServiceSettings
+from zroute_ui.settings import UiSettings
 
 PACKAGE = Path(__file__).parent
 DEFAULT_MATRIX = PACKAGE / "config" / "matrix.json"
@@ -17,7 +17,7 @@ DEFAULT_TEMPLATES = PACKAGE / "templates"
 LOCAL_WEBHOOK_SECRETS_KEY = "bG9jYWwtb25seS13ZWJob29rLXNlY3JldHMta2V5ISE="
 
 
-class Settings(ServiceSettings):
+class Settings(UiSettings):
     """Notifications service settings: the matrix, SMTP, webhooks, digests, links."""
 
     http_port: int = 8004

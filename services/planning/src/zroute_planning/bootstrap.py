@@ -23,6 +23,7 @@ from zroute_contract.events.support import (
 from zroute_runtime.cli import console_script
 from zroute_runtime.service import ServiceDefinition
 
+from zroute_planning import ui
 from zroute_planning.entrypoints.errors import EXCEPTION_HANDLERS
 from zroute_planning.entrypoints.routers import ROUTERS
 from zroute_planning.service_layer import (
@@ -97,7 +98,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             scheduling.FOLLOW_UP: bind(completion.on_follow_up_timer),
             scheduling.PLACEMENT: bind(placements.escalate_unconfirmed),
         },
-        routers=ROUTERS,
+        routers=[*ROUTERS, ui.router(settings)],
         exception_handlers=EXCEPTION_HANDLERS,
         migrations=MIGRATIONS,
         datarefs=DATAREFS,

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zroute_runtime.settings import ServiceSettings
+from zroute_ui.settings import UiSettings
 
 from zroute_planning.domain.rules import PlanningRules
 
 
-class Settings(ServiceSettings):
+class Settings(UiSettings):
     """Planning service settings."""
 
     http_port: int = 8002

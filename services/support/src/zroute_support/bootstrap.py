@@ -31,6 +31,7 @@ from zroute_runtime.cli import console_script
 from zroute_runtime.messagebus import HandlerRegistry
 from zroute_runtime.service import ServiceDefinition
 
+from zroute_support import ui
 from zroute_support.entrypoints.http import (
     agreements,
     partners,
@@ -106,7 +107,8 @@ DATAREFS = {
 
 def definition(settings: Settings | None = None) -> ServiceDefinition:
     """The support service as the runtime runs it; rules come from ``settings``."""
-    rules = Rules.from_settings(settings or Settings())
+    settings = settings or Settings()
+    rules = Rules.from_settings(settings)
     return ServiceDefinition(
         name=SERVICE,
         handlers=handlers(rules),
@@ -121,6 +123,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             preconditions.router,
             placements.router,
             waiting_list.router,
+            ui.router(settings),
         ],
         migrations=MIGRATIONS,
         datarefs=DATAREFS,

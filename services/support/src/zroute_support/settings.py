@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from pydantic import field_validator
 from zroute_contract.types import REASON_CODE_PATTERN
-from zroute_runtime.settings import ServiceSettings
+from zroute_ui.settings import UiSettings
 
 
-class Settings(ServiceSettings):
+class Settings(UiSettings):
     """Support service settings."""
 
     http_port: int = 8003

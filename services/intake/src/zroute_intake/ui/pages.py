@@ -1,0 +1,197 @@
+"""The intake pages: the caseload (search, pagination) and a participant's dossier."""
+
+# No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
+import re
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Query
+from fastapi.responses import Response
+from zroute_contract.types import PARTICIPANT_REF_PATTERN
+from zroute_runtime.auth import Role
+from zroute_runtime.http_host import Runtime
+from zroute_ui import N_, FormErrors, Page, Pagination, UiKit
+
+from zroute_intake.adapters import access_log
+from zroute_intake.adapters.repository import ParticipantRepository
+from zroute_intake.domain.participant import Participant
+from zroute_intake.domain.values import Status
+from zroute_intake.entrypoints.dependencies import intake_dependencies
+from zroute_intake.entrypoints.participants import PERSONAL_FIELDS
+from zroute_intake.entrypoints.responses import AccessPurpose
+from zroute_intake.ui import queries
+
+PER_PAGE = 25
+STATUS_LABELS = {
+    Status.REGISTERED: N_("Registered"),
+    Status.INTAKE_SCHEDULED: N_("Intake scheduled"),
+    Status.INTAKE_COMPLETED: N_("Intake completed"),
+    Status.WITHDRAWN: N_("Withdrawn"),
+    Status.ROUTE_COMPLETED: N_("Route completed"),
+}
+PURPOSE_LABELS = {
+    AccessPurpose.INTAKE_PREPARATION: N_("Preparing the intake"),
+    AccessPurpose.CONTACT_PARTICIPANT: N_("Contacting the participant"),
+    AccessPurpose.PIP_DRAFTING: N_("Drafting the PIP"),
+    AccessPurpose.IDENTITY_CHECK: N_("Checking identity"),
+    AccessPurpose.PARTICIPANT_REQUEST: N_("At the participant's request"),
+    AccessPurpose.LEGAL_OBLIGATION: N_("Legal obligation"),
+}
+CODE_LABELS = {
+    # contact person: why assigned
+    "first_assignment": N_("first assignment"),
+    "handover": N_("handover"),
+    "absence_cover": N_("cover during absence"),
+    # intake attendees
+    "language_partner": N_("language partner"),
+    "participation_partner": N_("participation partner"),
+    "care_partner": N_("care partner"),
+    "interpreter": N_("interpreter"),
+    "coordinator": N_("coordinator"),
+    "caseworker": N_("caseworker"),
+    # interpreter booking
+    "in_person": N_("in person"),
+    "phone": N_("by phone"),
+    "video": N_("by video"),
+    "requested": N_("requested"),
+    "booked": N_("booked"),
+    "confirmed": N_("confirmed"),
+}
+BSN = re.compile(r"^[0-9]{9}$")
+
+
+def add(kit: UiKit) -> None:
+    Reader = Annotated[Page, Depends(kit.page(Role.CASEWORKER, Role.COORDINATOR))]
+    Caseworker = Annotated[Page, Depends(kit.page(Role.CASEWORKER))]
+
+    @kit.router.get("/caseload")
+    async def caseload(
+        page: Reader,
+        runtime: Runtime,
+        q: Annotated[str, Query(max_length=64)] = "",
+        status: str = "",
+        page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    ) -> Response:
+        errors = FormErrors()
+        search = queries.Search(municipality=page.principal.municipality)
+        term = q.strip().replace(" ", "")
+        if term:
+            if BSN.match(term):
+                protector = intake_dependencies(runtime).protector
+                search = queries.Search(
+                    bsn_hash=protector.bsn_hash(term), municipality=search.municipality
+                )
+            elif re.fullmatch(PARTICIPANT_REF_PATTERN, term):
+                search = queries.Search(ref=term, municipality=search.municipality)
+            else:
+                errors.add("q", N_("Enter a BSN of 9 digits or a reference like zr-…"))
+        if status and status not in {s.value for s in Status}:
+            errors.add("status", N_("Choose a status from the list"))
+        elif status:
+            search = queries.Search(
+                ref=search.ref,
+                bsn_hash=search.bsn_hash,
+                status=status,
+                municipality=search.municipality,
+            )
+        rows: list[dict[str, Any]] = []
+        total = 0
+        pager = Pagination(page_no, PER_PAGE, 0)
+        if not errors:
+            async with runtime.pool.acquire() as conn:
+                rows, total = await queries.caseload(conn, search, PER_PAGE, pager.offset)
+            pager = Pagination(page_no, PER_PAGE, total)
+        template = (
+            "caseload_results.html.j2"
+            if page.request.headers.get("hx-request")
+            else ("caseload.html.j2")
+        )
+        return page.render(
+            template,
+            rows=rows,
+            total=total,
+            pager=pager,
+            q=q,
+            status=status,
+            errors=errors,
+            status_labels=STATUS_LABELS,
+            # htmx swaps only 2xx answers: the errors come back in the swapped region.
+            status_code=422 if errors and template == "caseload.html.j2" else 200,
+        )
+
+    async def load(runtime: Runtime, page: Page, ref: str) -> Participant:
+        if not re.fullmatch(PARTICIPANT_REF_PATTERN, ref):
+            raise HTTPException(404, "no such participant")
+        deps = intake_dependencies(runtime)
+        async with runtime.uow() as uow:
+            participant = await ParticipantRepository(uow.conn, deps.protector).get(ref)
+        if participant is None:
+            raise HTTPException(404, "no such participant")
+        if page.principal.municipality not in (None, participant.municipality):
+            raise HTTPException(403, "another municipality")
+        return participant
+
+    async def reads(runtime: Runtime, ref: str) -> list[access_log.Access]:
+        async with runtime.pool.acquire() as conn:
+            return await access_log.for_participant(conn, ref)
+
+    @kit.router.get("/participants/{ref}")
+    async def dossier(ref: str, page: Reader, runtime: Runtime) -> Response:
+        participant = await load(runtime, page, ref)
+        return page.render(
+            "dossier.html.j2",
+            p=participant,
+            reads=await reads(runtime, ref),
+            codes=CODE_LABELS,
+            personal=None,
+            purpose="",
+            errors=FormErrors(),
+            status_labels=STATUS_LABELS,
+            purposes=PURPOSE_LABELS,
+            may_see_personal=Role.CASEWORKER in page.principal.roles,
+        )
+
+    @kit.router.post("/participants/{ref}/personal-data")
+    async def personal_data(ref: str, page: Caseworker, runtime: Runtime) -> Response:
+        """Shows the personal data for a stated purpose, logged as the API's read is."""
+        participant = await load(runtime, page, ref)
+        errors = FormErrors()
+        purpose = page.form.get("purpose", "")
+        if purpose not in {p.value for p in AccessPurpose}:
+            errors.add("purpose", N_("Choose why you need the personal data"))
+        personal = None
+        if not errors:
+            deps = intake_dependencies(runtime)
+            async with runtime.uow() as uow:
+                repo = ParticipantRepository(uow.conn, deps.protector)
+                personal = await repo.personal_data(ref)
+                if personal is not None:
+                    await access_log.record(
+                        uow.conn,
+                        access_log.Access(
+                            participant_ref=ref,
+                            accessed_at=runtime.clock.now(),
+                            actor=page.principal.subject,
+                            actor_roles=tuple(sorted(page.principal.roles)),
+                            purpose=purpose,
+                            fields=PERSONAL_FIELDS,
+                            request_id=getattr(page.request.state, "request_id", None),
+                        ),
+                    )
+                    await uow.commit()
+                    page.flash("info", N_("This reading is written to the access log."))
+            if personal is None:
+                errors.add("purpose", N_("The personal data was erased after its retention period"))
+        return page.render(
+            "dossier.html.j2",
+            p=participant,
+            reads=await reads(runtime, ref),
+            codes=CODE_LABELS,
+            personal=personal,
+            purpose=purpose,
+            errors=errors,
+            status_labels=STATUS_LABELS,
+            purposes=PURPOSE_LABELS,
+            may_see_personal=True,
+            lang_path=f"/ui/participants/{ref}",
+            status_code=422 if errors else 200,
+        )

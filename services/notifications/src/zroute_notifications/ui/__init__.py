@@ -1,0 +1,37 @@
+"""The notifications service's screens under ``/ui/``: the municipality coordinator's
+programmes and their consultation overview, in the screens' layout.
+
+The same rules as the API's ``GET /programmes/{id}/overview``: coordinators and operators
+see every programme, staff of a partner only the programmes whose agreement names it.
+"""
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from zroute_runtime.auth import Role
+from zroute_ui import N_, Screen, UiKit, UiSettings
+
+from zroute_notifications.service_layer.deps import Deps
+from zroute_notifications.ui import pages
+
+START_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.PARTNER_STAFF, Role.OPERATOR)
+SCREENS = [
+    Screen(
+        N_("Programmes"),
+        "/ui/programmes",
+        frozenset({Role.COORDINATOR, Role.OPERATOR}),
+        N_("each programme's consultation overview"),
+    ),
+]
+
+
+def router(settings: UiSettings, deps: Deps) -> APIRouter:
+    kit = UiKit(
+        "notifications",
+        settings,
+        templates=Path(__file__).parent / "templates",
+        screens=SCREENS,
+        start_roles=START_ROLES,
+    )
+    pages.add(kit, deps)
+    return kit.build()

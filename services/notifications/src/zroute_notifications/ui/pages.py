@@ -1,0 +1,62 @@
+"""The coordinator's pages: the programmes, and one programme's consultation overview."""
+
+# No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
+from typing import Annotated
+
+from fastapi import Depends, HTTPException
+from fastapi.responses import Response
+from markupsafe import Markup
+from zroute_runtime.auth import Role
+from zroute_runtime.http_host import Runtime
+from zroute_ui import Page, UiKit
+
+from zroute_notifications.adapters import charts
+from zroute_notifications.adapters.readmodel import queries
+from zroute_notifications.domain.recipients import programme_partners
+from zroute_notifications.service_layer import overview
+from zroute_notifications.service_layer.deps import Deps
+
+
+def add(kit: UiKit, deps: Deps) -> None:
+    Managers = Annotated[Page, Depends(kit.page(Role.COORDINATOR, Role.OPERATOR))]
+    Staff = Annotated[Page, Depends(kit.page(Role.COORDINATOR, Role.OPERATOR, Role.PARTNER_STAFF))]
+
+    @kit.router.get("/programmes")
+    async def programmes(page: Managers, runtime: Runtime) -> Response:
+        async with runtime.pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT programme_id, count(*) AS participants FROM nt_participants"
+                " GROUP BY programme_id ORDER BY programme_id"
+            )
+        return page.render("programmes.html.j2", rows=[dict(r) for r in rows])
+
+    @kit.router.get("/programmes/{programme_id}/overview")
+    async def programme_overview(programme_id: str, page: Staff, runtime: Runtime) -> Response:
+        now = runtime.clock.now()
+        principal = page.principal
+        async with runtime.pool.acquire() as conn:
+            if not principal.has_any_role(Role.COORDINATOR, Role.OPERATOR):
+                agreement = await queries.current_agreement(
+                    conn, programme_id, now.astimezone(deps.tz).date()
+                )
+                if principal.partner_id not in programme_partners(agreement):
+                    raise HTTPException(403, "not a partner of this programme")
+            built = await overview.build(conn, deps, programme_id, now)
+        labels = deps.templates.catalogues[page.language]["overview"]
+        intake = kit.settings.ui_service_urls.get("intake", "").rstrip("/")
+        body = deps.templates.render_page(
+            page.language,
+            "overview_body.html.j2",
+            {
+                "o": built,
+                "L": labels,
+                "language": page.language,
+                "hours_svg": charts.hours_chart(built.hours, labels),
+                "attendance_svg": charts.attendance_chart(built.attendance, labels["attendance"]),
+                "participant_url": f"{intake}/ui/participants",
+            },
+        )
+        # Rendered by the service's own (autoescaping) page templates and catalogue.
+        return page.render(
+            "overview_page.html.j2", body=Markup(body), page_title_text=labels["title"]
+        )

@@ -1,0 +1,37 @@
+"""The support service's screens under ``/ui/``: the referrals, for the care partner to
+accept, decline, start and complete its own, and for the municipality to follow.
+
+The same rules as the API's ``/referrals``: partner staff see and act on their own
+partner's referrals only, caseworkers and coordinators see their municipality's; every
+action goes through the API's own ``_act`` (the referral rules, the partner check).
+"""
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from zroute_runtime.auth import Role
+from zroute_ui import N_, Screen, UiKit, UiSettings
+
+from zroute_support.ui import pages
+
+START_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.PARTNER_STAFF, Role.OPERATOR)
+SCREENS = [
+    Screen(
+        N_("Referrals"),
+        "/ui/referrals",
+        frozenset({Role.PARTNER_STAFF, Role.CASEWORKER, Role.COORDINATOR}),
+        N_("care referrals: accept, decline, start and complete"),
+    ),
+]
+
+
+def router(settings: UiSettings) -> APIRouter:
+    kit = UiKit(
+        "support",
+        settings,
+        templates=Path(__file__).parent / "templates",
+        screens=SCREENS,
+        start_roles=START_ROLES,
+    )
+    pages.add(kit)
+    return kit.build()

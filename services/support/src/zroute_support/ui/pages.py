@@ -1,0 +1,103 @@
+"""The referrals page and its actions (each a form with the CSRF token, then back to
+the list with a confirmation)."""
+
+# No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import Depends, HTTPException
+from fastapi.responses import Response
+from zroute_runtime.auth import Role
+from zroute_runtime.http_host import Runtime
+from zroute_ui import N_, Page, UiKit
+
+from zroute_support.adapters.referrals_repo import ReferralRepository
+from zroute_support.domain.errors import DomainError, Forbidden, NotFound
+from zroute_support.entrypoints.http.deps import own_municipality, own_partner
+from zroute_support.entrypoints.http.referral_schemas import CompleteIn
+from zroute_support.entrypoints.http.referrals import _act
+from zroute_support.service_layer.rules import Rules
+
+STATUS = {
+    "requested": N_("requested"),
+    "accepted": N_("accepted"),
+    "rejected": N_("declined"),
+    "in-progress": N_("in progress"),
+    "on-hold": N_("on hold"),
+    "failed": N_("failed"),
+    "completed": N_("completed"),
+    "cancelled": N_("cancelled"),
+}
+CATEGORY = {
+    "physical_care": N_("physical care"),
+    "mental_health_care": N_("mental health care"),
+    "debt_finance": N_("debts and finances"),
+}
+URGENCY = {
+    "routine": N_("routine"),
+    "urgent": N_("urgent"),
+    "asap": N_("as soon as possible"),
+    "stat": N_("immediately"),
+}
+DONE = {
+    "accept": N_("The referral is accepted."),
+    "decline": N_("The referral is declined."),
+    "start": N_("The referral is started."),
+    "complete": N_("The referral is completed."),
+}
+
+
+def add(kit: UiKit) -> None:
+    Staff = Annotated[
+        Page, Depends(kit.page(Role.PARTNER_STAFF, Role.CASEWORKER, Role.COORDINATOR))
+    ]
+
+    @kit.router.get("/referrals")
+    async def referrals(page: Staff, runtime: Runtime) -> Response:
+        principal = page.principal
+        async with runtime.pool.acquire() as conn:
+            found = await ReferralRepository(conn).list(
+                partner_id=own_partner(principal), municipality=own_municipality(principal)
+            )
+        rules = Rules.from_settings(runtime.settings)
+        return page.render(
+            "referrals.html.j2",
+            referrals=found,
+            performer=own_partner(principal),
+            status_labels=STATUS,
+            categories=CATEGORY,
+            urgencies=URGENCY,
+            decline_reasons=rules.decline_reasons,
+            outcome_reasons=rules.outcome_reasons,
+        )
+
+    @kit.router.post("/referrals/{referral_id}/{action}")
+    async def act(referral_id: UUID, action: str, page: Staff, runtime: Runtime) -> Response:
+        if action not in DONE:
+            raise HTTPException(404, "no such action")
+        rules = Rules.from_settings(runtime.settings)
+        reason = page.form.get("reason") or None
+        kw: dict[str, Any] = {}
+        if action == "decline":
+            kw = {"reason": reason or "", "reroute": None}
+        elif action == "complete":
+            kw = {
+                "body": CompleteIn(
+                    successful=reason in (None, "goal_reached", "partially_reached"),
+                    service_delivered=True,
+                    delivered_on=runtime.clock.now().date(),
+                    reason=reason,
+                )
+            }
+        try:
+            await _act(runtime, rules, page.principal, referral_id, action, **kw)
+        except Forbidden as exc:
+            raise HTTPException(403, "forbidden") from exc
+        except NotFound as exc:
+            raise HTTPException(404, "no such referral") from exc
+        except DomainError:
+            page.flash("error", N_("The referral cannot be changed like that now."))
+        else:
+            page.flash("ok", DONE[action])
+        return page.redirect("/ui/referrals")

@@ -1,0 +1,78 @@
+"""The kit's rules without a server: claim mapping, session lifetime, the catalogue."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pytest
+from zroute_runtime.auth import Role
+from zroute_ui.i18n import catalogue_ids, missing
+from zroute_ui.kit import safe_next
+from zroute_ui.oidc import LoginFailed, map_claims
+from zroute_ui.session import SessionStore, new_session
+from zroute_ui.settings import UiSettings
+from zroute_ui.testing import ROLE_MAP
+
+SECRET = "s" * 40
+
+
+def settings(**changes) -> UiSettings:
+    values = {
+        "ui_session_secret": SECRET,
+        "ui_claim_roles": "groups",
+        "ui_role_map": ROLE_MAP,
+    }
+    return UiSettings(**(values | changes))
+
+
+def test_provider_groups_map_to_platform_roles_and_unknown_ones_are_ignored():
+    principal = map_claims(
+        {"sub": "u1", "groups": ["zroute-klantmanager", "wiki-editors"], "municipality": "GM0363"},
+        settings(),
+    )
+    assert principal.roles == {Role.CASEWORKER} and principal.municipality == "GM0363"
+
+
+def test_an_account_with_no_mapped_role_or_partner_staff_without_partner_is_refused():
+    with pytest.raises(LoginFailed):
+        map_claims({"sub": "u1", "groups": ["wiki-editors"]}, settings())
+    with pytest.raises(LoginFailed):
+        map_claims({"sub": "u1", "groups": ["zroute-partner"]}, settings())
+    # Without a map, a provider value counts only when it is a platform role's name.
+    plain = settings(ui_role_map={}, ui_claim_roles="roles")
+    assert map_claims({"sub": "u1", "roles": ["operator", "x"]}, plain).roles == {Role.OPERATOR}
+
+
+def test_a_session_ends_after_its_lifetime_or_when_idle_and_a_forgery_is_refused():
+    store = SessionStore("intake", settings(ui_session_max_age_s=3600, ui_session_idle_s=600))
+    fresh = new_session(map_claims({"sub": "u1", "groups": ["zroute-regie"]}, settings()))
+    sign = store._sessions.dumps
+    assert store.load(sign(fresh.to_data())) == fresh
+    idle = replace(fresh, seen_at=time.time() - 601)
+    assert store.load(sign(idle.to_data())) is None
+    old = replace(fresh, logged_in_at=time.time() - 3601)
+    assert store.load(sign(old.to_data())) is None
+    other = SessionStore("intake", settings(ui_session_secret="t" * 40))
+    assert store.load(other._sessions.dumps(fresh.to_data())) is None
+    # Another service's cookie does not open this one's pages, even with the same key.
+    assert store.load(SessionStore("planning", settings())._sessions.dumps(fresh.to_data())) is None
+
+
+def test_a_short_session_secret_is_refused():
+    with pytest.raises(ValueError, match="32 bytes"):
+        settings(ui_session_secret="short")
+
+
+def test_after_login_only_paths_on_the_screens_are_followed():
+    assert safe_next("/ui/caseload?page=2") == "/ui/caseload?page=2"
+    for bad in ("https://evil.example/", "//evil.example/ui/", "/docs", "/ui\\..\\x", None):
+        assert safe_next(bad) == "/ui/"
+
+
+def test_every_string_of_the_screens_is_in_both_catalogues_and_dutch_is_translated():
+    assert missing() == {"nl": [], "en": []}
+    dutch = catalogue_ids("nl")
+    untranslated = [m for m, t in dutch.items() if not t]
+    assert untranslated == []
+    assert dutch["Sign out"] == "Uitloggen"
