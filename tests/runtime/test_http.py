@@ -219,3 +219,28 @@ async def test_the_services_own_lifespan_runs_inside_the_app() -> None:
         assert (await http.get("/health")).status_code == 200
         assert calls == ["start"]
     assert calls == ["start", "stop"]
+
+
+def test_an_included_operation_without_a_matrix_entry_stops_the_app() -> None:
+    """FastAPI keeps an included router as one entry of ``app.routes``: the coverage
+    check must walk into it, or it checks nothing."""
+    from fastapi import APIRouter
+    from zroute_runtime.auth.matrix import COMMON
+
+    from tests.runtime.http_fixtures import all_ready, probe_router
+
+    def build(access: Mapping) -> FastAPI:
+        outer = APIRouter()
+        outer.include_router(probe_router(), prefix="/nested")
+        return http_module.create_app(
+            service=SERVICE,
+            settings=local_settings(),
+            routers=[outer],
+            readiness=all_ready,
+            metrics=Metrics(SERVICE),
+            version="0.0.1-test",
+            access=access,
+        )
+
+    with pytest.raises(RuntimeError, match="without an access matrix entry: .*/nested/"):
+        build(COMMON)

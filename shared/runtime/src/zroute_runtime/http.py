@@ -36,11 +36,12 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zroute_runtime.auth import AuthUnavailable, InvalidToken, build_verifier
 from zroute_runtime.auth.dependencies import REALM, authorize
-from zroute_runtime.auth.matrix import Access
+from zroute_runtime.auth.matrix import Access, is_screen
 from zroute_runtime.logging import get_logger, request_context
 from zroute_runtime.metrics import Metrics
 from zroute_runtime.settings import ServiceSettings
@@ -128,15 +129,25 @@ def create_app(
     return app
 
 
+def _operations(routes: Sequence[BaseRoute], prefix: str = "") -> list[tuple[str, str]]:
+    """Every (method, path template) of ``routes``, walking included routers (FastAPI
+    keeps an included router as one entry of ``app.routes``, not as its routes)."""
+    found: list[tuple[str, str]] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found += [(m, prefix + route.path_format) for m in route.methods or ()]
+        elif isinstance(getattr(route, "original_router", None), APIRouter):
+            context = getattr(route, "include_context", None)
+            inner: APIRouter = route.original_router  # type: ignore[attr-defined]
+            found += _operations(inner.routes, prefix + getattr(context, "prefix", ""))
+    return found
+
+
 def _check_matrix_covers(
     app: FastAPI, service: str, access: Mapping[tuple[str, str], Access]
 ) -> None:
-    operations = [
-        (method, route.path_format)
-        for route in app.routes
-        if isinstance(route, APIRoute)
-        for method in route.methods or ()
-    ]
+    # The screens under /ui/ are authorised by the UI kit (session and page roles).
+    operations = [(m, p) for m, p in _operations(app.routes) if not is_screen(p)]
     missing = [f"{m} {p}" for m, p in operations if m != "HEAD" and (m, p) not in access]
     if missing:
         raise RuntimeError(

@@ -10,7 +10,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from zroute_runtime.auth.errors import AuthUnavailable, InvalidToken
-from zroute_runtime.auth.matrix import Access
+from zroute_runtime.auth.matrix import Access, is_screen
 from zroute_runtime.auth.principal import Principal, Role
 from zroute_runtime.auth.tokens import TokenVerifier
 
@@ -57,13 +57,17 @@ async def _verified(
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=exc.reason) from exc
 
 
+def _route_path(request: Request) -> str:
+    route = request.scope.get("route")
+    return str(getattr(route, "path_format", None) or getattr(route, "path", ""))
+
+
 def _route_access(request: Request) -> Access | None:
     """The access matrix entry of the operation being called (None: the app has no matrix)."""
     matrix: Mapping[tuple[str, str], Access] | None = getattr(request.app.state, "access", None)
     if matrix is None:
         return None
-    route = request.scope.get("route")
-    path = str(getattr(route, "path_format", None) or getattr(route, "path", ""))
+    path = _route_path(request)
     method = "GET" if request.method == "HEAD" else request.method
     access = matrix.get((method, path))
     if access is None:
@@ -82,6 +86,8 @@ async def authorize(request: Request) -> Principal | None:
     if "principal" in request.state._state:
         known: Principal = request.state.principal
         return known
+    if is_screen(_route_path(request)):
+        return None  # the UI kit authorises its pages from the session (see matrix.SCREENS)
     access = _route_access(request)
     if access is not None and access.public:
         return None

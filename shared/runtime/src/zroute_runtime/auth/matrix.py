@@ -164,6 +164,17 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
 }  # fmt: skip
 
 
+SCREENS = "/ui"
+"""Where a service's screens live. The UI kit authorises them itself, from the signed
+session of an OpenID Connect login and each page's roles (docs/ui.md), so they are not
+operations of this matrix: no bearer token reaches them."""
+
+
+def is_screen(path: str) -> bool:
+    """True for a path under the screens' prefix."""
+    return path == SCREENS or path.startswith(SCREENS + "/")
+
+
 def matrix_for(service: str) -> dict[tuple[str, str], Access]:
     """Every operation of ``service`` with its entry (the shared ones included)."""
     return {**COMMON, **MATRIX.get(service, {})}
