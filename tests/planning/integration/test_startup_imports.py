@@ -9,7 +9,7 @@ import sys
 
 def test_the_service_entry_point_does_not_load_the_solver():
     probe = (
-        "import sys, zroute_planning.entrypoints.cli, zroute_planning.domain.solver;"
+        "import sys, zroute_planning.bootstrap, zroute_planning.domain.solver;"
         "print(sorted(m for m in ('ortools', 'pandas', 'numpy') if m in sys.modules))"
     )
     loaded = subprocess.run(
