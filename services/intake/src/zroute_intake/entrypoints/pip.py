@@ -10,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, Request, Response
 from zroute_runtime.auth import Principal
 from zroute_runtime.http_host import command_context
 from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_intake.adapters.pip_repository import PipRepository
-from zroute_intake.adapters.repository import ParticipantRepository
 from zroute_intake.domain import pip_commands as c
 from zroute_intake.domain.errors import DomainError
 from zroute_intake.domain.pip_case import PipCase
@@ -68,15 +66,11 @@ async def read(
     participant_ref: ParticipantRef, principal: Reader, runtime: Runtime, response: Response
 ) -> PipOut:
     deps = intake_dependencies(runtime)
-    async with runtime.pool.acquire() as conn:
-        participant = await ParticipantRepository(conn, deps.protector).get(participant_ref)
-        if participant is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no participant {participant_ref}")
-        if principal.municipality not in (None, participant.municipality):
-            raise HTTPException(403, "this participant belongs to another municipality")
-        repo = PipRepository(conn)
-        case = await repo.get(participant_ref, participant.programme_id)
-        changes = await repo.changes(participant_ref)
+    try:
+        async with runtime.pool.acquire() as conn:
+            case, changes = await h.read_pip(conn, participant_ref, principal.municipality, deps)
+    except DomainError as exc:
+        raise http_error(exc) from None
     response.headers["ETag"] = f'"{case.version}"'
     return PipOut.of(case, local_date(runtime.clock.now()), deps.pip_deadline, changes)
 

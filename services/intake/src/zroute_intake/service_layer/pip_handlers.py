@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
+import asyncpg
 from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_intake.adapters.pip_repository import PipRepository
@@ -17,7 +18,7 @@ from zroute_intake.adapters.repository import ParticipantRepository
 from zroute_intake.domain import pip_commands as c
 from zroute_intake.domain.errors import Conflict, Forbidden, NotFound
 from zroute_intake.domain.participant import Participant
-from zroute_intake.domain.pip_case import PipCase
+from zroute_intake.domain.pip_case import PipCase, PipChange
 from zroute_intake.domain.values import CLOSED, Status
 from zroute_intake.service_layer.dependencies import IntakeDependencies, local_date
 
@@ -33,6 +34,19 @@ async def load_participant(
     if scope is not None and scope != participant.municipality:
         raise Forbidden("this participant belongs to another municipality")
     return participant
+
+
+async def read_pip(
+    conn: asyncpg.Connection, ref: str, scope: str | None, deps: IntakeDependencies
+) -> tuple[PipCase, list[PipChange]]:
+    """The participant's PIP case and who changed it (the read side; no lock)."""
+    participant = await ParticipantRepository(conn, deps.protector).get(ref)
+    if participant is None:
+        raise NotFound(f"no participant {ref}; check the participant reference")
+    if scope is not None and scope != participant.municipality:
+        raise Forbidden("this participant belongs to another municipality")
+    repo = PipRepository(conn)
+    return await repo.get(ref, participant.programme_id), await repo.changes(ref)
 
 
 async def _change(
