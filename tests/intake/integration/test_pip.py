@@ -8,6 +8,7 @@ no term but the intake's, and no record of DUO's decisions (the endpoints answer
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -307,3 +308,21 @@ async def test_another_municipality_gets_403_and_an_unknown_participant_404(inta
     assert write.status_code == 403
     read = ok(await client.get(f"/participants/{ref}/pip"))
     assert read["objections"] == [] and read["release"] is None  # the refusals changed nothing
+
+
+async def test_concurrent_first_changes_are_serialised_and_one_decision_wins(intake, client):
+    ref = await completed(client, intake)
+    url = f"/participants/{ref}/pip"
+    drafts = await asyncio.gather(
+        client.put(f"{url}/draft", json=content()),
+        client.put(f"{url}/draft", json=content(progress_meetings=5)),
+    )
+    assert sorted(r.status_code for r in drafts) == [200, 200]
+    assert ok(await client.get(url))["version"] == 2  # both saved, neither lost
+    body = {"dated": str(day(8))}
+    decisions = await asyncio.gather(
+        client.post(f"{url}/establishment", json=body),
+        client.post(f"{url}/establishment", json=body),
+    )
+    assert sorted(r.status_code for r in decisions) == [200, 409]
+    assert len(ok(await client.get(url))["versions"]) == 1
