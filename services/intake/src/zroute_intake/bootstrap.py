@@ -20,7 +20,14 @@ from zroute_runtime.service import ServiceDefinition
 
 from zroute_intake import ui
 from zroute_intake.adapters.protection import PersonalDataProtector
-from zroute_intake.entrypoints import consents, contact_persons, intakes, participants, withdrawal
+from zroute_intake.entrypoints import (
+    consents,
+    contact_persons,
+    intakes,
+    participants,
+    pip,
+    withdrawal,
+)
 from zroute_intake.service_layer import handlers
 from zroute_intake.service_layer.dependencies import IntakeDependencies
 from zroute_intake.settings import Settings
@@ -61,6 +68,10 @@ DATAREFS = {
     "nl.zroute.intake.intake-scheduled.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-registered.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-withdrawn.v1": _PARTICIPANT,
+    "nl.zroute.intake.pip-established.v1": _PARTICIPANT + "/pip",
+    "nl.zroute.intake.pip-amended.v1": _PARTICIPANT + "/pip",
+    "nl.zroute.intake.term-extended.v1": _PARTICIPANT + "/pip",
+    "nl.zroute.intake.obligation-released.v1": _PARTICIPANT + "/pip",
 }
 
 
@@ -82,6 +93,7 @@ def definition(settings: Settings | None = None) -> IntakeDefinition:
             contact_persons.router,
             consents.router,
             withdrawal.router,
+            pip.router,
             ui.router(settings),
         ],
         migrations=MIGRATIONS,

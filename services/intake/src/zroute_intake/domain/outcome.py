@@ -25,6 +25,8 @@ from zroute_contract.events.codes import (
 from zroute_contract.events.intake import CareSignal, ChildcareNeed, DomainNeed, TransportNeed
 from zroute_contract.events.parts import AvailabilitySlot
 
+from zroute_intake.domain.broad_intake import BroadIntake
+
 
 @dataclass(frozen=True)
 class CareSignalEntry:
@@ -73,6 +75,8 @@ class Outcome:
     route: Route
     route_reason: RouteReason
     care_signals: tuple[CareSignalEntry, ...] = ()
+    broad_intake: BroadIntake | None = None
+    """The written record of B 5.2 (kept in intake, never on the bus)."""
 
     def problems(self) -> list[str]:
         """Every rule the outcome breaks, as reasons a caseworker can act on."""
@@ -80,6 +84,7 @@ class Outcome:
             *self._need_problems(),
             *self._route_problems(),
             *self._care_signal_problems(),
+            *(self.broad_intake.problems() if self.broad_intake else []),
         ]
 
     def _need_problems(self) -> list[str]:

@@ -66,6 +66,7 @@ from zroute_intake.domain.consents import Consent
 from zroute_intake.domain.outcome import CareSignalEntry, Outcome
 from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.values import Appointment
+from zroute_intake.entrypoints.broad_intake_requests import BroadIntakeIn
 
 T = TypeVar("T")
 
@@ -241,6 +242,9 @@ class OutcomeIn(Body):
     route: Route
     route_reason: RouteReason
     care_signals: list[CareSignalIn] = Field(default_factory=list, max_length=20)
+    broad_intake: BroadIntakeIn | None = Field(
+        default=None, description="The written record of B 5.2 (summonses, test, history)."
+    )
 
     def to_outcome(self) -> Outcome:
         return Outcome(
@@ -268,6 +272,7 @@ class OutcomeIn(Body):
                 )
                 for s in self.care_signals
             ),
+            broad_intake=self.broad_intake.to_domain() if self.broad_intake else None,
         )
 
 

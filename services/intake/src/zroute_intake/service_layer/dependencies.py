@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from zroute_intake.adapters.protection import PersonalDataProtector
 from zroute_intake.domain.errors import InvalidRequest
+from zroute_intake.domain.pip_deadline import DeadlineRules
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
@@ -20,6 +21,8 @@ class IntakeDependencies:
     protector: PersonalDataProtector
     retention: timedelta
     care_coordinators: Mapping[str, str]
+    pip_deadline: DeadlineRules = field(default_factory=DeadlineRules)
+    """The weeks of B 5.3: ten to establish the PIP, two after awaited information."""
 
     def care_partner_for(self, programme_id: str) -> str:
         """The partner that receives the programme's care signals."""

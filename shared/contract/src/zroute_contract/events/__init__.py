@@ -12,8 +12,12 @@ from zroute_contract.events.intake import (
     IntakeCompleted,
     IntakeCorrected,
     IntakeScheduled,
+    ObligationReleased,
     ParticipantRegistered,
     ParticipantWithdrawn,
+    PipAmended,
+    PipEstablished,
+    TermExtended,
 )
 from zroute_contract.events.notifications import (
     NotificationFailed,
@@ -76,6 +80,7 @@ __all__ = [
     "JobCoachCheckInRecorded",
     "NotificationFailed",
     "NotificationSent",
+    "ObligationReleased",
     "ParticipantAssignedToGroup",
     "ParticipantRegistered",
     "ParticipantRemovedFromGroup",
@@ -83,6 +88,8 @@ __all__ = [
     "ParticipantWithdrawn",
     "PartnerRegistered",
     "PartnerUpdated",
+    "PipAmended",
+    "PipEstablished",
     "PlacementCancelled",
     "PlacementConfirmed",
     "PlacementDeclined",
@@ -106,4 +113,5 @@ __all__ = [
     "ReferralStatusChanged",
     "RouteCompleted",
     "SchedulePublished",
+    "TermExtended",
 ]

@@ -552,3 +552,27 @@ class DeliveryFailure(StrEnum):
     WEBHOOK_UNAVAILABLE = "webhook_unavailable"
     NOT_AUTHORISED = "not_authorised"
     RETRIES_EXHAUSTED = "retries_exhausted"
+
+
+class PipAmendmentReason(StrEnum):
+    """Why a new version of the PIP (the college's decision, W 15) was established."""
+
+    PROGRESS_MEETING = "progress_meeting"
+    ROUTE_SWITCH = "route_switch"
+    OBJECTION = "objection"
+    MOVE = "move"
+
+
+class TermExtensionGround(StrEnum):
+    """Why DUO extended the integration term (W 12(1))."""
+
+    NOT_BLAMEWORTHY = "not_blameworthy"
+    CONSIDERABLE_EFFORT = "considerable_effort"
+
+
+class ObligationReleaseKind(StrEnum):
+    """DUO's decision that ends the obligation early: exemption (W 4) or release (W 5)."""
+
+    EXEMPTION = "exemption"
+    MEDICAL_RELEASE = "medical_release"
+    SPECIAL_CIRCUMSTANCES_RELEASE = "special_circumstances_release"

@@ -27,9 +27,12 @@ from zroute_contract.events.codes import (
     LifeDomain,
     Literacy,
     NeedSeverity,
+    ObligationReleaseKind,
+    PipAmendmentReason,
     PublicLifeDomain,
     Route,
     RouteReason,
+    TermExtensionGround,
     TransportMode,
     Urgency,
     WithdrawalReason,
@@ -350,3 +353,87 @@ class ConsentWithdrawn(ParticipantEvent):
     consent_id: UUID = Field(description="The consent withdrawn.")
     purpose: ConsentPurpose = Field(description="What the consent was for.")
     withdrawn_on: date = Field(description="The day the consent was withdrawn.")
+
+
+class PipDecision(ParticipantEvent):
+    """One established version of the PIP, in codes and numbers (W 15; B 5.3(4)).
+
+    The support codes, early-childhood agreements and attached decisions stay in intake.
+    """
+
+    version: int = Field(ge=1, description="The decision's version; 1 is the first PIP.")
+    dated: date = Field(description="The date of this version (dagtekening).")
+    route: Route = Field(description="The learning route this version sets.")
+    route_reason: RouteReason = Field(description="Why this route.")
+    progress_meetings: int = Field(ge=1, le=100, description="Progress meetings the PIP fixes.")
+    pvt_hours_per_week: float = Field(ge=0, le=60, description="PVT intensity.")
+    map_hours_per_week: float = Field(ge=0, le=60, description="MAP intensity.")
+    route_hours_per_week: float = Field(ge=0, le=60, description="Route intensity.")
+    term_start: date = Field(description="The term's start: the day after the first PIP's date.")
+    term_end: date = Field(description="The term's end as it stands (DUO's extensions applied).")
+
+
+class PipEstablished(PipDecision):
+    """The college established the participant's first PIP: a decision open to objection.
+
+    The integration term starts the day after its date (W 11). No platform service
+    consumes it yet; integrators may.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.intake.pip-established.v1",
+        routing_key="intake.pip.established",
+        producer="intake",
+        consumers=(),
+        summary="The first PIP was established; the term starts the day after its date.",
+    )
+
+
+class PipAmended(PipDecision):
+    """The college established a new version of the PIP, for a coded reason.
+
+    The term's start stays with the first version (W 11(3)).
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.intake.pip-amended.v1",
+        routing_key="intake.pip.amended",
+        producer="intake",
+        consumers=(),
+        summary="A new version of the PIP was established, with its reason.",
+    )
+
+    reason: PipAmendmentReason = Field(description="Why the PIP was amended.")
+
+
+class TermExtended(ParticipantEvent):
+    """DUO extended the integration term; the municipality recorded its decision (W 12)."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.term-extended.v1",
+        routing_key="intake.term.extended",
+        producer="intake",
+        consumers=(),
+        summary="DUO's extension of the term was recorded: ground, decision date, new end.",
+    )
+
+    ground: TermExtensionGround = Field(description="The ground DUO extended on.")
+    decided_on: date = Field(description="The day DUO decided.")
+    term_start: date = Field(description="The term's start (unchanged).")
+    term_end: date = Field(description="The new end of the term.")
+
+
+class ObligationReleased(ParticipantEvent):
+    """DUO exempted or released the participant; the term ends (W 4-5)."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.obligation-released.v1",
+        routing_key="intake.obligation.released",
+        producer="intake",
+        consumers=(),
+        summary="DUO's exemption or release was recorded; the obligation and term end.",
+    )
+
+    kind: ObligationReleaseKind = Field(description="Exemption or release, as DUO decided.")
+    decided_on: date = Field(description="The day DUO decided.")
+    effective_on: date = Field(description="The day the obligation ends.")

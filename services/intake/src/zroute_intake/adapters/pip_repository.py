@@ -1,0 +1,148 @@
+"""PIP cases in PostgreSQL (asyncpg), on the unit of work's connection.
+
+The case row holds the draft, objections, deadline facts and DUO's decisions; the
+established versions and the change log are rows of their own, only ever inserted. A
+loaded case carries no change log: the changes it collects are appended on save.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+from pydantic import TypeAdapter
+
+from zroute_intake.domain import pip_deadline, term
+from zroute_intake.domain.errors import StaleVersion
+from zroute_intake.domain.pip import AmendmentReason, Objection, Pip, PipContent, PipVersion
+from zroute_intake.domain.pip_case import DeadlineStart, PipCase, PipChange
+
+_DRAFT = TypeAdapter(PipContent | None)
+_CONTENT = TypeAdapter(PipContent)
+_OBJECTIONS = TypeAdapter(list[Objection])
+_WAITS = TypeAdapter(list[pip_deadline.InformationWait])
+_EXTENSIONS = TypeAdapter(list[term.Extension])
+_RELEASE = TypeAdapter(term.Release | None)
+
+
+def _version_from_row(row: asyncpg.Record) -> PipVersion:
+    reason = AmendmentReason(row["reason"]) if row["reason"] else None
+    content = _CONTENT.validate_python(row["content"])
+    return PipVersion(row["number"], content, row["dated"], row["established_by"], reason)
+
+
+def _row_values(case: PipCase) -> tuple[Any, ...]:
+    start = case.deadline_start
+    return (
+        _DRAFT.dump_python(case.decision.draft, mode="json"),
+        _OBJECTIONS.dump_python(case.decision.objections, mode="json"),
+        start.duo_notice_on if start else None,
+        start.brp_registered_on if start else None,
+        _WAITS.dump_python(case.waits, mode="json"),
+        _EXTENSIONS.dump_python(case.extensions, mode="json"),
+        _RELEASE.dump_python(case.release, mode="json"),
+    )
+
+
+class PipRepository:
+    """Loads and saves PIP cases."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def get(self, ref: str, programme_id: str, *, for_update: bool = False) -> PipCase:
+        """The participant's case; a new, empty one when none is stored yet."""
+        lock = " FOR UPDATE" if for_update else ""
+        row = await self.conn.fetchrow(
+            f"SELECT * FROM intake_pips WHERE participant_ref = $1{lock}", ref
+        )
+        if row is None:
+            return PipCase(participant_ref=ref, programme_id=programme_id)
+        versions = await self.conn.fetch(
+            "SELECT * FROM intake_pip_versions WHERE participant_ref = $1 ORDER BY number", ref
+        )
+        notice = row["duo_notice_on"]
+        return PipCase(
+            participant_ref=ref,
+            programme_id=programme_id,
+            version=row["version"],
+            pip=Pip(
+                ref,
+                draft=_DRAFT.validate_python(row["draft"]),
+                versions=[_version_from_row(v) for v in versions],
+                objections=_OBJECTIONS.validate_python(row["objections"]),
+            ),
+            deadline_start=DeadlineStart(notice, row["brp_registered_on"]) if notice else None,
+            waits=_WAITS.validate_python(row["information_waits"]),
+            extensions=_EXTENSIONS.validate_python(row["extensions"]),
+            release=_RELEASE.validate_python(row["release"]),
+        )
+
+    async def save(self, case: PipCase, now: datetime) -> None:
+        """Write the case over the version loaded, then its new versions and changes."""
+        if case.version == 0:
+            await self.conn.execute(
+                """
+                INSERT INTO intake_pips (participant_ref, version, draft, objections,
+                    duo_notice_on, brp_registered_on, information_waits, extensions,
+                    release, updated_at)
+                VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9)
+                """,
+                case.participant_ref,
+                *_row_values(case),
+                now,
+            )
+        else:
+            status = await self.conn.execute(
+                """
+                UPDATE intake_pips
+                   SET version = version + 1, draft = $3, objections = $4,
+                       duo_notice_on = $5, brp_registered_on = $6, information_waits = $7,
+                       extensions = $8, release = $9, updated_at = $10
+                 WHERE participant_ref = $1 AND version = $2
+                """,
+                case.participant_ref,
+                case.version,
+                *_row_values(case),
+                now,
+            )
+            if status != "UPDATE 1":
+                raise StaleVersion(case.version, case.version + 1)
+        case.version += 1
+        await self._append(case)
+
+    async def _append(self, case: PipCase) -> None:
+        await self.conn.executemany(
+            """
+            INSERT INTO intake_pip_versions
+                (participant_ref, number, dated, reason, established_by, content)
+            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING
+            """,
+            [
+                (
+                    case.participant_ref,
+                    v.number,
+                    v.dated,
+                    v.reason.value if v.reason else None,
+                    v.established_by,
+                    _CONTENT.dump_python(v.content, mode="json"),
+                )
+                for v in case.decision.versions
+            ],
+        )
+        await self.conn.executemany(
+            "INSERT INTO intake_pip_changes (participant_ref, action, changed_by, changed_at)"
+            " VALUES ($1, $2, $3, $4)",
+            [(case.participant_ref, c.action, c.by, c.at) for c in case.changes],
+        )
+        case.changes.clear()
+
+    async def changes(self, ref: str) -> list[PipChange]:
+        """Who changed the case, when, and what, oldest first."""
+        rows = await self.conn.fetch(
+            "SELECT action, changed_by, changed_at FROM intake_pip_changes"
+            " WHERE participant_ref = $1 ORDER BY id",
+            ref,
+        )
+        return [PipChange(r["action"], r["changed_by"], r["changed_at"]) for r in rows]
