@@ -3,7 +3,7 @@ accept, decline, start and complete its own, and for the municipality to follow.
 
 The same rules as the API's ``/referrals``: partner staff see and act on their own
 partner's referrals only, caseworkers and coordinators see their municipality's; every
-action goes through the API's own ``_act`` (the referral rules, the partner check).
+action goes through the API's own ``act_on_referral`` (the referral rules, the partner check).
 """
 
 from pathlib import Path
