@@ -1,5 +1,6 @@
 """The notifications service's screens under ``/ui/``: the municipality coordinator's
-programmes and their consultation overview, in the screens' layout.
+programmes and their consultation overview, in the screens' layout; the delivery log with
+resend; the operator's dead letters with replay.
 
 The same rules as the API's ``GET /programmes/{id}/overview``: coordinators and operators
 see every programme, staff of a partner only the programmes whose agreement names it.
@@ -12,7 +13,7 @@ from zroute_runtime.auth import Role
 from zroute_ui import N_, Screen, UiKit, UiSettings
 
 from zroute_notifications.service_layer.deps import Deps
-from zroute_notifications.ui import pages
+from zroute_notifications.ui import operations, pages
 
 START_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.PARTNER_STAFF, Role.OPERATOR)
 SCREENS = [
@@ -21,6 +22,18 @@ SCREENS = [
         "/ui/programmes",
         frozenset({Role.COORDINATOR, Role.OPERATOR}),
         N_("each programme's consultation overview"),
+    ),
+    Screen(
+        N_("Delivery log"),
+        "/ui/deliveries",
+        frozenset({Role.COORDINATOR, Role.OPERATOR}),
+        N_("every message and its delivery; send a failed one again"),
+    ),
+    Screen(
+        N_("Dead letters"),
+        "/ui/dead-letters",
+        frozenset({Role.OPERATOR}),
+        N_("messages a service gave up on, with the reason; replay them"),
     ),
 ]
 
@@ -34,4 +47,5 @@ def router(settings: UiSettings, deps: Deps) -> APIRouter:
         start_roles=START_ROLES,
     )
     pages.add(kit, deps)
+    operations.add(kit)
     return kit.build()
