@@ -1,5 +1,6 @@
 """The support service's screens under ``/ui/``: the referrals, for the care partner to
-accept, decline, start and complete its own, and for the municipality to follow.
+accept, decline, start and complete its own, and for the municipality to follow; the
+care coordinator's partners and the agreement editor.
 
 The same rules as the API's ``/referrals``: partner staff see and act on their own
 partner's referrals only, caseworkers and coordinators see their municipality's; every
@@ -12,7 +13,7 @@ from fastapi import APIRouter
 from zroute_runtime.auth import Role
 from zroute_ui import N_, Screen, UiKit, UiSettings
 
-from zroute_support.ui import pages
+from zroute_support.ui import agreements, pages
 
 START_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.PARTNER_STAFF, Role.OPERATOR)
 SCREENS = [
@@ -21,6 +22,18 @@ SCREENS = [
         "/ui/referrals",
         frozenset({Role.PARTNER_STAFF, Role.CASEWORKER, Role.COORDINATOR}),
         N_("care referrals: accept, decline, start and complete"),
+    ),
+    Screen(
+        N_("Partners"),
+        "/ui/partners",
+        frozenset({Role.COORDINATOR, Role.OPERATOR}),
+        N_("the execution partners, their capabilities and capacities"),
+    ),
+    Screen(
+        N_("Agreements"),
+        "/ui/agreements",
+        frozenset({Role.COORDINATOR}),
+        N_("who does which task: record a new version of a programme's agreement"),
     ),
 ]
 
@@ -34,4 +47,5 @@ def router(settings: UiSettings) -> APIRouter:
         start_roles=START_ROLES,
     )
     pages.add(kit)
+    agreements.add(kit)
     return kit.build()
