@@ -35,6 +35,18 @@ TASKS = {
     RouteTask.PROGRESS_CONSULTATION: N_("progress consultation"),
     RouteTask.FOLLOW_UP: N_("follow-up"),
 }
+CAPABILITIES = {
+    "language_teaching": N_("language teaching"),
+    "knm": N_("knowledge of Dutch society"),
+    "participation_workplaces": N_("participation workplaces"),
+    "physical_care": N_("physical care"),
+    "mental_health_care": N_("mental health care"),
+    "debt_finance": N_("debts and finances"),
+    "childcare": N_("childcare"),
+    "transport": N_("transport"),
+    "interpreting": N_("interpreting"),
+    "job_coaching": N_("job coaching"),
+}
 # The domain's problems (English sentences for the API) as the catalogue's messages.
 PROBLEMS = (
     ("has no responsible partner", N_("Choose a partner for this task.")),
@@ -107,7 +119,7 @@ def add(kit: UiKit) -> None:
     async def partners(page: Managers, runtime: Runtime) -> Response:
         async with runtime.pool.acquire() as conn:
             found = await PartnerRepository(conn).all()
-        return page.render("partners.html.j2", partners=found)
+        return page.render("partners.html.j2", partners=found, capabilities=CAPABILITIES)
 
     async def editor(page: Page, runtime: Runtime, programme: str, **context: Any) -> Response:
         scope = own_municipality(page.principal)
