@@ -89,6 +89,25 @@ async def test_a_coordinator_reads_the_overview_and_sends_a_failed_message_again
         what="the re-sent mail",
     )
     assert await axe_violations(page) == []
+
+    # Who is told what, and the inbox of the participant's contact person.
+    await page.goto(f"{base}/ui/matrix")
+    rule = page.get_by_role("row").filter(has_text="nl.zroute.intake.contact-person-assigned.v1")
+    await expect(rule.first).to_contain_text("contactpersoon")
+    assert await axe_violations(page) == []
+    await page.screenshot(path=str(shots / "notifications-matrix.png"), full_page=True)
+    await page.goto(f"{base}/ui/inbox")
+    await page.get_by_label("Soort ontvanger").select_option("operator")
+    await page.get_by_label("Ontvanger", exact=True).fill("operator")
+    await page.get_by_role("button", name="Tonen").click()
+    # The API's scope: a coordinator of one municipality does not read the operator's inbox.
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "U hebt geen toegang tot deze pagina"
+    )
+    await page.goto(f"{base}/ui/inbox?kind=staff&ref={world.COACH}")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(f"Postvak: {world.COACH}")
+    await expect(page.get_by_role("heading", level=2).first).to_be_visible()
+    assert await axe_violations(page) == []
     await context.close()
 
 
@@ -141,6 +160,9 @@ async def test_an_operator_reads_a_dead_letters_reason_and_replays_it(
         "Het bericht staat weer in de wachtrij van zijn dienst."
     )
     await expect(page.get_by_role("row").filter(has_text=envelope.id)).to_have_count(0)
+    assert await axe_violations(page) == []
+    await page.goto(f"{base}/ui/subscriptions")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Webhookabonnementen")
     assert await axe_violations(page) == []
     await context.close()
 
