@@ -23,6 +23,7 @@ PATH_VALUES = {
     "{action}": "accept",
     "{programme_id}": "no-such-programme",
     "{notification_id}": "00000000-0000-0000-0000-000000000000",
+    "{request_id}": "00000000-0000-0000-0000-000000000000",
     "{service}": "support",
 }
 # Pages that check a named role's scope against the data too (the API's rule): partner

@@ -1,6 +1,7 @@
 """The support service's screens under ``/ui/``: the referrals, for the care partner to
 accept, decline, start and complete its own, and for the municipality to follow; the
-care coordinator's partners and the agreement editor.
+care coordinator's partners, the agreement editor, the waiting list and preconditions;
+the placements with their check-ins.
 
 The same rules as the API's ``/referrals``: partner staff see and act on their own
 partner's referrals only, caseworkers and coordinators see their municipality's; every
@@ -13,7 +14,7 @@ from fastapi import APIRouter
 from zroute_runtime.auth import Role
 from zroute_ui import N_, Screen, UiKit, UiSettings
 
-from zroute_support.ui import agreements, pages
+from zroute_support.ui import agreements, pages, work
 
 START_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.PARTNER_STAFF, Role.OPERATOR)
 SCREENS = [
@@ -28,6 +29,24 @@ SCREENS = [
         "/ui/partners",
         frozenset({Role.COORDINATOR, Role.OPERATOR}),
         N_("the execution partners, their capabilities and capacities"),
+    ),
+    Screen(
+        N_("Waiting list"),
+        "/ui/waiting-list",
+        frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.OPERATOR}),
+        N_("what waits for a partner, and why"),
+    ),
+    Screen(
+        N_("Preconditions"),
+        "/ui/preconditions",
+        frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.PARTNER_STAFF, Role.OPERATOR}),
+        N_("childcare and transport to arrange before the route starts"),
+    ),
+    Screen(
+        N_("Placements"),
+        "/ui/placements",
+        frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.PARTNER_STAFF, Role.OPERATOR}),
+        N_("participation placements, their job coaches; record a check-in"),
     ),
     Screen(
         N_("Agreements"),
@@ -48,4 +67,5 @@ def router(settings: UiSettings) -> APIRouter:
     )
     pages.add(kit)
     agreements.add(kit)
+    work.add(kit)
     return kit.build()
