@@ -1,7 +1,7 @@
 """The support service's screens under ``/ui/``: the referrals, for the care partner to
 accept, decline, start and complete its own, and for the municipality to follow; the
 care coordinator's partners, the agreement editor, the waiting list and preconditions;
-the placements with their check-ins.
+the placements with their check-ins; the referral board.
 
 The same rules as the API's ``/referrals``: partner staff see and act on their own
 partner's referrals only, caseworkers and coordinators see their municipality's; every
@@ -14,7 +14,7 @@ from fastapi import APIRouter
 from zroute_runtime.auth import Role
 from zroute_ui import N_, Screen, UiKit, UiSettings
 
-from zroute_support.ui import agreements, pages, work
+from zroute_support.ui import agreements, board, pages, work
 
 START_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.PARTNER_STAFF, Role.OPERATOR)
 SCREENS = [
@@ -23,6 +23,12 @@ SCREENS = [
         "/ui/referrals",
         frozenset({Role.PARTNER_STAFF, Role.CASEWORKER, Role.COORDINATOR}),
         N_("care referrals: accept, decline, start and complete"),
+    ),
+    Screen(
+        N_("Referral board"),
+        "/ui/referral-board",
+        frozenset({Role.PARTNER_STAFF, Role.CASEWORKER, Role.COORDINATOR}),
+        N_("the referrals by status and urgency, and the time to acceptance"),
     ),
     Screen(
         N_("Partners"),
@@ -68,4 +74,5 @@ def router(settings: UiSettings) -> APIRouter:
     pages.add(kit)
     agreements.add(kit)
     work.add(kit)
+    board.add(kit)
     return kit.build()
