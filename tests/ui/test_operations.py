@@ -69,7 +69,13 @@ async def test_a_coordinator_reads_the_overview_and_sends_a_failed_message_again
     await page.goto(f"{base}/ui/programmes/{world.PROGRAMME}/overview")
     await page.get_by_role("button", name=DEMO_USERS["coordinator"].sub).click()
     await expect(page.locator("#hours-chart")).to_have_attribute("role", "img")
+    cohort = page.locator("#cohort-chart")
+    await expect(cohort).to_have_attribute("role", "img")
+    phases = await page.locator("#phases tbody tr").count()
+    await expect(page.locator("#cohort-chart g.cohort-row")).to_have_count(phases)
+    assert await page.locator("#cohort-desc").text_content()
     assert await axe_violations(page) == []
+    await page.screenshot(path=str(shots / "notifications-overview-cohort.png"), full_page=True)
 
     await page.goto(f"{base}/ui/")  # the start page lists the screens of the user's roles
     await page.get_by_role("link", name="Verzendlogboek").click()
