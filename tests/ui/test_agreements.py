@@ -62,7 +62,10 @@ async def test_a_coordinator_edits_the_agreement_and_sees_a_validation_error_in_
         choice = page.get_by_label("care-b doet kennis van de Nederlandse maatschappij")
         await expect(choice).to_be_checked()  # the user's choice is kept
         await expect(page.locator("#task-knm")).to_have_attribute("aria-invalid", "true")
-        await summary.get_by_role("link", name="Deze partner kan deze taak niet uitvoeren.").click()
+        await summary.get_by_role(
+            "link",
+            name="kennis van de Nederlandse maatschappij: Deze partner kan deze taak niet uitvoeren.",
+        ).click()
         await expect(page).to_have_url(f"{base}/ui/agreements/{PROGRAMME}#task-knm")
         assert await axe_violations(page) == []
         await page.screenshot(path=str(shots / "support-agreement-errors.png"), full_page=True)
