@@ -27,11 +27,13 @@ def free_port() -> int:
 
 # Staff of the support tests' care partner (tests/support/scenario.py), besides the demo users.
 CARE_A = DemoUser("test-zorg-a", ("zroute-partner",), partner_id="care-a", municipality=None)
+# A job coach of the support tests' job-coaching partner.
+COACHES = DemoUser("test-jobcoach", ("zroute-partner",), partner_id="coaches", municipality=None)
 
 
 @pytest.fixture(scope="session")
 def issuer() -> Iterator[str]:
-    with oidc_provider(extra_users=[CARE_A]) as url:
+    with oidc_provider(extra_users=[CARE_A, COACHES]) as url:
         yield url
 
 

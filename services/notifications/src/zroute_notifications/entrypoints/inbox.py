@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, Query
 from zroute_runtime.auth import Principal, Role
 from zroute_runtime.http_host import Runtime
@@ -36,14 +38,8 @@ def router(deps: Deps) -> APIRouter:
         limit: int = Query(default=50, ge=1, le=500),
     ) -> list[InboxMessage]:
         """Newest first. ``kind`` is staff, partner, employer or operator."""
-        if not may_read(principal, kind, ref):
-            raise HTTPException(403, "this inbox belongs to someone else")
         async with runtime.pool.acquire() as conn:
-            own = principal.municipality_scope()
-            served = await municipalities.of_recipient(conn, kind, ref)
-            if own is not None and (kind == "operator" or (served and own not in served)):
-                raise HTTPException(403, scope.ELSEWHERE)
-            rows = await scope.in_scope(conn, principal, await store.inbox(conn, kind, ref, limit))
+            rows = await inbox_rows(conn, principal, kind, ref, limit)
         return [
             InboxMessage(
                 id=r["id"],
@@ -58,3 +54,15 @@ def router(deps: Deps) -> APIRouter:
         ]
 
     return api
+
+
+async def inbox_rows(conn: Any, principal: Principal, kind: str, ref: str, limit: int) -> list[Any]:
+    """One inbox's messages, newest first, as the caller may read them (the API and the
+    screens alike): 403 for someone else's inbox or another municipality's recipient."""
+    if not may_read(principal, kind, ref):
+        raise HTTPException(403, "this inbox belongs to someone else")
+    own = principal.municipality_scope()
+    served = await municipalities.of_recipient(conn, kind, ref)
+    if own is not None and (kind == "operator" or (served and own not in served)):
+        raise HTTPException(403, scope.ELSEWHERE)
+    return await scope.in_scope(conn, principal, await store.inbox(conn, kind, ref, limit))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException
 from zroute_contract import event_types
 from zroute_contract.types import is_participant_ref
-from zroute_runtime.auth import Role, ensure_partner_access
+from zroute_runtime.auth import Principal, Role, ensure_partner_access
 from zroute_runtime.http_host import Runtime
 
 from zroute_notifications.adapters import directory
@@ -98,22 +99,8 @@ def router(deps: Deps) -> APIRouter:
 
     @api.get("")
     async def list_subscriptions(principal: Anyone, runtime: Runtime) -> list[SubscriptionOut]:
-        own = (
-            None
-            if principal.has_any_role(Role.COORDINATOR, Role.OPERATOR)
-            else principal.partner_id
-        )
-        if own is None and not principal.has_any_role(Role.COORDINATOR, Role.OPERATOR):
-            raise HTTPException(403, "no partner in the token")
         async with runtime.pool.acquire() as conn:
-            rows = await directory.list_subscriptions(conn, own)
-            if principal.municipality_scope() is not None:
-                rows = [
-                    r
-                    for r in rows
-                    if r["partner_id"] is not None
-                    and await scope.may_reach_recipient(conn, principal, "partner", r["partner_id"])
-                ]
+            rows = await visible_subscriptions(conn, principal)
         return [SubscriptionOut.of(r) for r in rows]
 
     @api.get("/{subscription_id}")
@@ -139,3 +126,22 @@ def router(deps: Deps) -> APIRouter:
             )
 
     return api
+
+
+async def visible_subscriptions(conn: Any, principal: Principal) -> list[Any]:
+    """The subscriptions a caller may see (the API's list and the screens alike): a
+    partner's staff their partner's, coordinators and operators all, those limited to a
+    municipality the partners they may reach; 403 for partner staff without a partner."""
+    managers = principal.has_any_role(Role.COORDINATOR, Role.OPERATOR)
+    own = None if managers else principal.partner_id
+    if own is None and not managers:
+        raise HTTPException(403, "no partner in the token")
+    rows = await directory.list_subscriptions(conn, own)
+    if principal.municipality_scope() is not None:
+        rows = [
+            r
+            for r in rows
+            if r["partner_id"] is not None
+            and await scope.may_reach_recipient(conn, principal, "partner", r["partner_id"])
+        ]
+    return list(rows)

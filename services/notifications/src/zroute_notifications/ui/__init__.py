@@ -1,5 +1,7 @@
 """The notifications service's screens under ``/ui/``: the municipality coordinator's
-programmes and their consultation overview, in the screens' layout.
+programmes and their consultation overview, in the screens' layout; the delivery log with
+resend; the communication matrix, the inboxes and the webhook subscriptions; the
+operator's dead letters with replay.
 
 The same rules as the API's ``GET /programmes/{id}/overview``: coordinators and operators
 see every programme, staff of a partner only the programmes whose agreement names it.
@@ -12,7 +14,7 @@ from zroute_runtime.auth import Role
 from zroute_ui import N_, Screen, UiKit, UiSettings
 
 from zroute_notifications.service_layer.deps import Deps
-from zroute_notifications.ui import pages
+from zroute_notifications.ui import directory, operations, pages
 
 START_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.PARTNER_STAFF, Role.OPERATOR)
 SCREENS = [
@@ -21,6 +23,36 @@ SCREENS = [
         "/ui/programmes",
         frozenset({Role.COORDINATOR, Role.OPERATOR}),
         N_("each programme's consultation overview"),
+    ),
+    Screen(
+        N_("Delivery log"),
+        "/ui/deliveries",
+        frozenset({Role.COORDINATOR, Role.OPERATOR}),
+        N_("every message and its delivery; send a failed one again"),
+    ),
+    Screen(
+        N_("Communication matrix"),
+        "/ui/matrix",
+        frozenset({Role.COORDINATOR, Role.OPERATOR, Role.PARTNER_STAFF, Role.CASEWORKER}),
+        N_("who is told of each event, along which channels and when"),
+    ),
+    Screen(
+        N_("Inbox"),
+        "/ui/inbox",
+        frozenset({Role.COORDINATOR, Role.OPERATOR, Role.PARTNER_STAFF, Role.CASEWORKER}),
+        N_("the messages placed in an inbox"),
+    ),
+    Screen(
+        N_("Webhook subscriptions"),
+        "/ui/subscriptions",
+        frozenset({Role.COORDINATOR, Role.OPERATOR, Role.PARTNER_STAFF}),
+        N_("the partners' webhook subscriptions and their state"),
+    ),
+    Screen(
+        N_("Dead letters"),
+        "/ui/dead-letters",
+        frozenset({Role.OPERATOR}),
+        N_("messages a service gave up on, with the reason; replay them"),
     ),
 ]
 
@@ -34,4 +66,6 @@ def router(settings: UiSettings, deps: Deps) -> APIRouter:
         start_roles=START_ROLES,
     )
     pages.add(kit, deps)
+    operations.add(kit)
+    directory.add(kit, deps)
     return kit.build()

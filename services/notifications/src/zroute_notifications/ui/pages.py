@@ -1,7 +1,7 @@
 """The coordinator's pages: the programmes, and one programme's consultation overview."""
 
 # No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException
 from fastapi.responses import Response
@@ -15,6 +15,8 @@ from zroute_notifications.adapters.readmodel import queries
 from zroute_notifications.domain.recipients import programme_partners
 from zroute_notifications.service_layer import overview
 from zroute_notifications.service_layer.deps import Deps
+
+COHORT_WIDTH = 400
 
 
 def add(kit: UiKit, deps: Deps) -> None:
@@ -58,5 +60,26 @@ def add(kit: UiKit, deps: Deps) -> None:
         )
         # Rendered by the service's own (autoescaping) page templates and catalogue.
         return page.render(
-            "overview_page.html.j2", body=Markup(body), page_title_text=labels["title"]
+            "overview_page.html.j2",
+            body=Markup(body),
+            page_title_text=labels["title"],
+            cohort=cohort_bars(built.phases, labels),
         )
+
+
+def cohort_bars(phases: Any, labels: Any) -> list[dict[str, Any]]:
+    """The cohort by phase as bars of a chart (the overview's own phase names)."""
+    rows = [
+        (
+            labels["phase_n"].format(n=name[6:])
+            if name.startswith("phase ")
+            else labels.get(name, name),
+            n,
+        )
+        for name, n in phases
+    ]
+    most = max((n for _, n in rows), default=0) or 1
+    return [
+        {"label": label, "n": n, "width": round(COHORT_WIDTH * n / most), "y": 8 + i * 36}
+        for i, (label, n) in enumerate(rows)
+    ]

@@ -1,9 +1,11 @@
 """The support service's screens under ``/ui/``: the referrals, for the care partner to
-accept, decline, start and complete its own, and for the municipality to follow.
+accept, decline, start and complete its own, and for the municipality to follow; the
+care coordinator's partners, the agreement editor, the waiting list and preconditions;
+the placements with their check-ins; the referral board.
 
 The same rules as the API's ``/referrals``: partner staff see and act on their own
 partner's referrals only, caseworkers and coordinators see their municipality's; every
-action goes through the API's own ``_act`` (the referral rules, the partner check).
+action goes through the API's own ``act_on_referral`` (the referral rules, the partner check).
 """
 
 from pathlib import Path
@@ -12,7 +14,7 @@ from fastapi import APIRouter
 from zroute_runtime.auth import Role
 from zroute_ui import N_, Screen, UiKit, UiSettings
 
-from zroute_support.ui import pages
+from zroute_support.ui import agreements, board, pages, work
 
 START_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.PARTNER_STAFF, Role.OPERATOR)
 SCREENS = [
@@ -21,6 +23,42 @@ SCREENS = [
         "/ui/referrals",
         frozenset({Role.PARTNER_STAFF, Role.CASEWORKER, Role.COORDINATOR}),
         N_("care referrals: accept, decline, start and complete"),
+    ),
+    Screen(
+        N_("Referral board"),
+        "/ui/referral-board",
+        frozenset({Role.PARTNER_STAFF, Role.CASEWORKER, Role.COORDINATOR}),
+        N_("the referrals by status and urgency, and the time to acceptance"),
+    ),
+    Screen(
+        N_("Partners"),
+        "/ui/partners",
+        frozenset({Role.COORDINATOR, Role.OPERATOR}),
+        N_("the execution partners, their capabilities and capacities"),
+    ),
+    Screen(
+        N_("Waiting list"),
+        "/ui/waiting-list",
+        frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.OPERATOR}),
+        N_("what waits for a partner, and why"),
+    ),
+    Screen(
+        N_("Preconditions"),
+        "/ui/preconditions",
+        frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.PARTNER_STAFF, Role.OPERATOR}),
+        N_("childcare and transport to arrange before the route starts"),
+    ),
+    Screen(
+        N_("Placements"),
+        "/ui/placements",
+        frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.PARTNER_STAFF, Role.OPERATOR}),
+        N_("participation placements, their job coaches; record a check-in"),
+    ),
+    Screen(
+        N_("Agreements"),
+        "/ui/agreements",
+        frozenset({Role.COORDINATOR}),
+        N_("who does which task: record a new version of a programme's agreement"),
     ),
 ]
 
@@ -34,4 +72,7 @@ def router(settings: UiSettings) -> APIRouter:
         start_roles=START_ROLES,
     )
     pages.add(kit)
+    agreements.add(kit)
+    work.add(kit)
+    board.add(kit)
     return kit.build()

@@ -16,7 +16,7 @@ from zroute_support.adapters.referrals_repo import ReferralRepository
 from zroute_support.domain.errors import DomainError, Forbidden, NotFound
 from zroute_support.entrypoints.http.deps import own_municipality, own_partner
 from zroute_support.entrypoints.http.referral_schemas import CompleteIn
-from zroute_support.entrypoints.http.referrals import _act
+from zroute_support.entrypoints.http.referrals import act_on_referral
 from zroute_support.service_layer.rules import Rules
 
 STATUS = {
@@ -91,7 +91,7 @@ def add(kit: UiKit) -> None:
                 )
             }
         try:
-            await _act(runtime, rules, page.principal, referral_id, action, **kw)
+            await act_on_referral(runtime, rules, page.principal, referral_id, action, **kw)
         except Forbidden as exc:
             raise HTTPException(403, "forbidden") from exc
         except NotFound as exc:

@@ -7,13 +7,14 @@ versions of that municipality only (see ``deps.own_municipality``).
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from zroute_contract.events.codes import RouteTask
 from zroute_contract.types import MunicipalityCode, PartnerId, ProgrammeId
+from zroute_runtime.auth import Principal
 from zroute_runtime.context import MessageContext
 from zroute_runtime.http_host import Runtime
 
@@ -29,7 +30,7 @@ from zroute_support.entrypoints.http.deps import (
     own_municipality,
 )
 from zroute_support.service_layer import registry
-from zroute_support.service_layer.rules import local_date
+from zroute_support.service_layer.rules import Rules, local_date
 
 router = APIRouter(
     prefix="/programmes/{programme_id}", tags=["agreements"], route_class=DomainErrorRoute
@@ -92,6 +93,14 @@ async def record(
 ) -> AgreementOut:
     """Record a new version; 422 lists every problem, 409 names overlapping versions, 403
     when the version or the programme is another municipality's."""
+    return AgreementOut.of(await record_version(runtime, rules, principal, programme_id, body))
+
+
+async def record_version(
+    runtime: Any, rules: Rules, principal: Principal, programme_id: str, body: AgreementIn
+) -> Agreement:
+    """The command behind ``POST .../agreements``, shared with the agreement editor on the
+    screens: raises :class:`Refused` with every problem, :class:`Conflict`, :class:`Forbidden`."""
     terms = AgreementTerms(
         programme_id=programme_id,
         municipality=body.municipality,
@@ -105,7 +114,7 @@ async def record(
             uow, rules, terms, scope=own_municipality(principal)
         )
         await uow.commit()
-    return AgreementOut.of(agreement)
+    return agreement
 
 
 @router.post("/agreements/{version}/end")

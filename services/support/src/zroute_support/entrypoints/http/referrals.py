@@ -160,9 +160,11 @@ def _caller(principal: Principal, municipality: str) -> ContactPersonRef:
         ) from exc
 
 
-async def _act(
+async def act_on_referral(
     runtime: Runtime, rules: Rules, principal: Principal, referral_id: UUID, action: str, **kw
 ) -> ReferralOut:
+    """One action on a referral, the way every endpoint of this router takes it (and the
+    screens too): the municipality check, the referral rules, the partner check."""
     async with runtime.uow(MessageContext.new()) as uow:
         referral = await service.load(uow, referral_id)
         await ensure_participant_municipality(
@@ -200,7 +202,7 @@ def _apply(referral: Referral, rules: Rules, side: ReferralSide, action: str, kw
 @router.post("/{referral_id}/accept")
 async def accept(referral_id: UUID, p: Anyone, runtime: Runtime, rules: RulesDep) -> ReferralOut:
     """The care partner accepts (performer only)."""
-    return await _act(runtime, rules, p, referral_id, "accept")
+    return await act_on_referral(runtime, rules, p, referral_id, "accept")
 
 
 @router.post("/{referral_id}/decline")
@@ -209,33 +211,33 @@ async def decline(
 ) -> ReferralOut:
     """The care partner declines with a reason; it is re-routed to the next capable partner
     unless ``reroute`` is false."""
-    return await _act(
+    return await act_on_referral(
         runtime, rules, p, referral_id, "decline", reason=body.reason, reroute=body.reroute
     )
 
 
 @router.post("/{referral_id}/start")
 async def start(referral_id: UUID, p: Anyone, runtime: Runtime, rules: RulesDep) -> ReferralOut:
-    return await _act(runtime, rules, p, referral_id, "start")
+    return await act_on_referral(runtime, rules, p, referral_id, "start")
 
 
 @router.post("/{referral_id}/hold")
 async def hold(
     referral_id: UUID, body: ReasonIn, p: Anyone, runtime: Runtime, rules: RulesDep
 ) -> ReferralOut:
-    return await _act(runtime, rules, p, referral_id, "hold", reason=body.reason)
+    return await act_on_referral(runtime, rules, p, referral_id, "hold", reason=body.reason)
 
 
 @router.post("/{referral_id}/resume")
 async def resume(referral_id: UUID, p: Anyone, runtime: Runtime, rules: RulesDep) -> ReferralOut:
-    return await _act(runtime, rules, p, referral_id, "start")
+    return await act_on_referral(runtime, rules, p, referral_id, "start")
 
 
 @router.post("/{referral_id}/fail")
 async def fail(
     referral_id: UUID, body: ReasonIn, p: Anyone, runtime: Runtime, rules: RulesDep
 ) -> ReferralOut:
-    return await _act(runtime, rules, p, referral_id, "fail", reason=body.reason)
+    return await act_on_referral(runtime, rules, p, referral_id, "fail", reason=body.reason)
 
 
 @router.post("/{referral_id}/complete")
@@ -243,7 +245,7 @@ async def complete(
     referral_id: UUID, body: CompleteIn, p: Anyone, runtime: Runtime, rules: RulesDep
 ) -> ReferralOut:
     """Close with the outcome: successful or not, a reason from the list, delivered when."""
-    return await _act(runtime, rules, p, referral_id, "complete", body=body)
+    return await act_on_referral(runtime, rules, p, referral_id, "complete", body=body)
 
 
 @router.post("/{referral_id}/cancel")
@@ -251,4 +253,4 @@ async def cancel(
     referral_id: UUID, body: CancelIn, p: Anyone, runtime: Runtime, rules: RulesDep
 ) -> ReferralOut:
     """The referrer cancels; the care partner is told to stop."""
-    return await _act(runtime, rules, p, referral_id, "cancel", reason=body.reason)
+    return await act_on_referral(runtime, rules, p, referral_id, "cancel", reason=body.reason)

@@ -1,0 +1,84 @@
+"""Who is told what: the communication matrix as a table, the webhook subscriptions and
+the inboxes, each read through the API's own rules (``visible_subscriptions``,
+``inbox_rows``: the same partner and municipality scope)."""
+
+# No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
+from typing import Annotated, Any
+
+from fastapi import Depends
+from fastapi.responses import Response
+from zroute_runtime.auth import Principal, Role
+from zroute_runtime.http_host import Runtime
+from zroute_ui import N_, Page, UiKit
+
+from zroute_notifications.entrypoints.inbox import inbox_rows
+from zroute_notifications.entrypoints.subscriptions import visible_subscriptions
+from zroute_notifications.service_layer.deps import Deps
+from zroute_notifications.ui.operations import CHANNEL
+
+TIMING = {
+    "immediate": N_("immediately"),
+    "daily_digest": N_("in the daily digest"),
+    "weekly_digest": N_("in the weekly digest"),
+    "reminder": N_("as a reminder"),
+}
+ROLE = {
+    "care_partner": N_("care partner"),
+    "contact_person": N_("contact person"),
+    "employer": N_("employer"),
+    "job_coach": N_("job coach"),
+    "lead_partner": N_("lead partner"),
+    "responsible_partner": N_("responsible partner"),
+    "subscriber": N_("webhook subscriber"),
+}
+KINDS = {
+    "staff": N_("staff member"),
+    "partner": N_("partner"),
+    "employer": N_("employer"),
+    "operator": N_("operator"),
+}
+STAFF = (Role.COORDINATOR, Role.OPERATOR, Role.PARTNER_STAFF, Role.CASEWORKER)
+
+
+def own_inbox(principal: Principal) -> tuple[str, str]:
+    if principal.has_any_role(Role.OPERATOR):
+        return "operator", "operator"
+    if Role.PARTNER_STAFF in principal.roles and principal.partner_id:
+        return "partner", principal.partner_id
+    return "staff", principal.subject
+
+
+def add(kit: UiKit, deps: Deps) -> None:
+    Anyone = Annotated[Page, Depends(kit.page(*STAFF))]
+    Subscribers = Annotated[
+        Page, Depends(kit.page(Role.COORDINATOR, Role.OPERATOR, Role.PARTNER_STAFF))
+    ]
+
+    @kit.router.get("/matrix")
+    async def matrix(page: Anyone) -> Response:
+        rules = deps.matrix.as_dict()["rules"]
+        return page.render(
+            "matrix.html.j2", rules=rules, timings=TIMING, roles=ROLE, channels=CHANNEL
+        )
+
+    @kit.router.get("/subscriptions")
+    async def subscriptions(page: Subscribers, runtime: Runtime) -> Response:
+        async with runtime.pool.acquire() as conn:
+            rows = await visible_subscriptions(conn, page.principal)
+        return page.render("subscriptions.html.j2", rows=[dict(r) for r in rows])
+
+    @kit.router.get("/inbox")
+    async def inbox(page: Anyone, runtime: Runtime, kind: str = "", ref: str = "") -> Response:
+        chosen: tuple[str, str] = (
+            (kind, ref) if kind in KINDS and ref else own_inbox(page.principal)
+        )
+        async with runtime.pool.acquire() as conn:
+            rows: list[Any] = await inbox_rows(conn, page.principal, *chosen, 50)
+        return page.render(
+            "inbox.html.j2",
+            rows=[dict(r) for r in rows],
+            kind=chosen[0],
+            ref=chosen[1],
+            kinds=KINDS,
+            may_choose=page.principal.has_any_role(Role.COORDINATOR, Role.OPERATOR),
+        )

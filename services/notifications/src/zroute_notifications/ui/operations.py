@@ -1,0 +1,94 @@
+"""The delivery log with resend (coordinators and operators, in their scope) and the dead
+letters of each service with their reasons and a replay button (operators only).
+
+Resend goes through the API's own ``resend`` (scope, status and subscription checks);
+listing and replay are ``zroute_runtime.deadletters``, as ``zroute-deadletters`` does
+(docs/operations.md): listing leaves the letters in place, replay puts one back on its
+own service's queue.
+"""
+
+# No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
+from typing import Annotated, Any
+from uuid import UUID
+
+import aio_pika
+from fastapi import Depends, HTTPException
+from fastapi.responses import Response
+from zroute_runtime import deadletters
+from zroute_runtime.auth import Role
+from zroute_runtime.http_host import Runtime
+from zroute_ui import N_, Page, UiKit
+
+from zroute_notifications.adapters import store
+from zroute_notifications.entrypoints import scope
+from zroute_notifications.entrypoints.notifications import resend
+
+SERVICES = ("intake", "planning", "support", "notifications")
+STATUS = {"pending": N_("waiting"), "sent": N_("sent"), "failed": N_("failed")}
+CHANNEL = {"email": N_("email"), "inbox": N_("inbox"), "webhook": N_("webhook")}
+LOG_SIZE = 100
+
+
+def add(kit: UiKit) -> None:
+    add_deliveries(kit)
+    add_dead_letters(kit)
+
+
+def add_deliveries(kit: UiKit) -> None:
+    Managers = Annotated[Page, Depends(kit.page(Role.COORDINATOR, Role.OPERATOR))]
+
+    @kit.router.get("/deliveries")
+    async def deliveries(page: Managers, runtime: Runtime, status: str = "") -> Response:
+        chosen = status if status in STATUS else None
+        async with runtime.pool.acquire() as conn:
+            rows = await store.list_notifications(conn, chosen, LOG_SIZE)
+            rows = await scope.in_scope(conn, page.principal, rows)
+        return page.render(
+            "deliveries.html.j2",
+            rows=[dict(r) for r in rows],
+            status=chosen or "",
+            status_labels=STATUS,
+            channels=CHANNEL,
+        )
+
+    @kit.router.post("/deliveries/{notification_id}/resend")
+    async def resend_one(notification_id: UUID, page: Managers, runtime: Runtime) -> Response:
+        try:
+            await resend(runtime, page.principal, notification_id)
+        except HTTPException as exc:
+            if exc.status_code != 409:
+                raise
+            page.flash("error", N_("This message cannot be sent again now."))
+        else:
+            page.flash("ok", N_("The message is sent again."))
+        return page.redirect("/ui/deliveries")
+
+
+def add_dead_letters(kit: UiKit) -> None:
+    Operators = Annotated[Page, Depends(kit.page(Role.OPERATOR))]
+
+    @kit.router.get("/dead-letters")
+    async def dead_letters(page: Operators, runtime: Runtime) -> Response:
+        found: dict[str, Any] = {}
+        for service in SERVICES:
+            try:
+                found[service] = await deadletters.list_dead_letters(
+                    runtime.connection, runtime.settings, service
+                )
+            except aio_pika.exceptions.AMQPError:
+                found[service] = None  # no dead-letter queue on this broker
+        return page.render("dead_letters.html.j2", found=found)
+
+    @kit.router.post("/dead-letters/{service}/replay")
+    async def replay(service: str, page: Operators, runtime: Runtime) -> Response:
+        message_id = page.form.get("message_id", "")
+        if service not in SERVICES or not message_id:
+            raise HTTPException(404, "no such dead letter")
+        replayed = await deadletters.replay(
+            runtime.connection, runtime.settings, service, {message_id}
+        )
+        if replayed:
+            page.flash("ok", N_("The message is back on its service's queue."))
+        else:
+            page.flash("error", N_("This dead letter is no longer there."))
+        return page.redirect("/ui/dead-letters")

@@ -1,0 +1,188 @@
+"""The care coordinator's partners with their capacities, and the agreement editor: a new
+version of a programme's task division as a table of tasks by partners, recorded through
+the API's own command (``record_version``), its problems shown beside the fields."""
+
+# No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException
+from fastapi.responses import Response
+from pydantic import ValidationError
+from zroute_contract.events.codes import RouteTask
+from zroute_runtime.auth import Role
+from zroute_runtime.http_host import Runtime
+from zroute_ui import N_, FormErrors, Page, UiKit
+
+from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
+from zroute_support.domain.errors import DomainError, Forbidden
+from zroute_support.entrypoints.http.agreements import AgreementIn, record_version
+from zroute_support.entrypoints.http.deps import own_municipality
+from zroute_support.service_layer.rules import Rules
+
+TASKS = {
+    RouteTask.INTAKE: N_("intake"),
+    RouteTask.LANGUAGE_TEACHING: N_("language teaching"),
+    RouteTask.KNM: N_("knowledge of Dutch society"),
+    RouteTask.MAP: N_("participation statement (MAP)"),
+    RouteTask.PARTICIPATION_PLACEMENT: N_("participation placement"),
+    RouteTask.JOB_COACHING: N_("job coaching"),
+    RouteTask.CARE_REFERRAL_PHYSICAL: N_("care referral: physical care"),
+    RouteTask.CARE_REFERRAL_MENTAL_HEALTH: N_("care referral: mental health care"),
+    RouteTask.CARE_REFERRAL_DEBT_FINANCE: N_("care referral: debts and finances"),
+    RouteTask.CHILDCARE: N_("childcare"),
+    RouteTask.TRANSPORT: N_("transport"),
+    RouteTask.INTERPRETER: N_("interpreter"),
+    RouteTask.PROGRESS_CONSULTATION: N_("progress consultation"),
+    RouteTask.FOLLOW_UP: N_("follow-up"),
+}
+CAPABILITIES = {
+    "language_teaching": N_("language teaching"),
+    "knm": N_("knowledge of Dutch society"),
+    "participation_workplaces": N_("participation workplaces"),
+    "physical_care": N_("physical care"),
+    "mental_health_care": N_("mental health care"),
+    "debt_finance": N_("debts and finances"),
+    "childcare": N_("childcare"),
+    "transport": N_("transport"),
+    "interpreting": N_("interpreting"),
+    "job_coaching": N_("job coaching"),
+}
+# The domain's problems (English sentences for the API) as the catalogue's messages.
+PROBLEMS = (
+    ("has no responsible partner", N_("Choose a partner for this task.")),
+    ("unknown partner", N_("This partner is unknown.")),
+    ("takes no new work", N_("This partner takes no new work.")),
+    ("lacks the capability", N_("This partner cannot do this task.")),
+    ("does not serve", N_("This partner does not serve this municipality.")),
+    ("valid_until is before valid_from", N_("The last day is before the first day.")),
+    ("overlaps version", N_("The period overlaps an earlier version; end that one first.")),
+)
+FIELDS = {
+    "municipality": N_("Enter a municipality code such as GM0363."),
+    "valid_from": N_("Enter the first day as a date."),
+    "valid_until": N_("Enter the last day as a date, or leave it empty."),
+    "lead_partner_id": N_("Choose the lead partner."),
+}
+
+
+def problem_field(problem: str) -> str:
+    """The form field a problem of the domain is about."""
+    if problem.startswith("lead partner"):
+        return "lead_partner_id"
+    if problem.startswith("task "):
+        return "task-" + problem.removeprefix("task ").split(":")[0].split(" ")[0]
+    if problem.startswith("valid_until"):
+        return "valid_until"
+    return "valid_from"
+
+
+def problem_errors(problems: list[str]) -> FormErrors:
+    errors = FormErrors()
+    for problem in problems:
+        message = next((m for key, m in PROBLEMS if key in problem), N_("This is not allowed."))
+        errors.add(problem_field(problem), message)
+    return errors
+
+
+def parse(form: dict[str, str]) -> tuple[AgreementIn | None, FormErrors]:
+    """The form as the API's request body, or the fields it could not read."""
+    body: dict[str, Any] = {
+        "municipality": form.get("municipality", "").strip(),
+        "valid_from": form.get("valid_from") or None,
+        "valid_until": form.get("valid_until") or None,
+        "lead_partner_id": form.get("lead_partner_id", ""),
+        "assignments": [
+            {"task": task.value, "partner_id": form[f"task-{task.value}"]}
+            for task in TASKS
+            if form.get(f"task-{task.value}")
+        ],
+    }
+    try:
+        return AgreementIn.model_validate(body), FormErrors()
+    except ValidationError as exc:
+        errors = FormErrors()
+        for error in exc.errors():
+            name = str(error["loc"][0])
+            if name == "assignments":
+                problems = [f"task {t.value} has no responsible partner" for t in TASKS]
+                errors = problem_errors(problems)
+            else:
+                errors.add(name, FIELDS.get(name, N_("This is not allowed.")))
+        return None, errors
+
+
+def add(kit: UiKit) -> None:
+    Managers = Annotated[Page, Depends(kit.page(Role.COORDINATOR, Role.OPERATOR))]
+    Coordinator = Annotated[Page, Depends(kit.page(Role.COORDINATOR))]
+
+    @kit.router.get("/partners")
+    async def partners(page: Managers, runtime: Runtime) -> Response:
+        async with runtime.pool.acquire() as conn:
+            found = await PartnerRepository(conn).all()
+        return page.render("partners.html.j2", partners=found, capabilities=CAPABILITIES)
+
+    async def editor(page: Page, runtime: Runtime, programme: str, **context: Any) -> Response:
+        scope = own_municipality(page.principal)
+        async with runtime.pool.acquire() as conn:
+            programmes = await AgreementRepository(conn).programmes()
+            versions = await AgreementRepository(conn).for_programme(programme, municipality=scope)
+            partner_list = await PartnerRepository(conn).all()
+        latest = versions[-1] if versions else None
+        if "values" not in context:
+            context["values"] = _values(latest, scope)
+        return page.render(
+            "agreements.html.j2",
+            programme=programme,
+            programmes=programmes,
+            versions=versions,
+            partners=partner_list,
+            partner_options=[
+                (p.partner_id, f"{p.partner_id} ({p.organisation})") for p in partner_list
+            ],
+            tasks=TASKS,
+            errors=context.pop("errors", FormErrors()),
+            status_code=context.pop("status_code", 200),
+            **context,
+        )
+
+    @kit.router.get("/agreements")
+    async def agreements(page: Coordinator, runtime: Runtime, programme: str = "") -> Response:
+        return await editor(page, runtime, programme)
+
+    @kit.router.post("/agreements/{programme_id}")
+    async def record(programme_id: str, page: Coordinator, runtime: Runtime) -> Response:
+        body, errors = parse(page.form)
+        if body is not None:
+            try:
+                await record_version(
+                    runtime,
+                    Rules.from_settings(runtime.settings),
+                    page.principal,
+                    programme_id,
+                    body,
+                )
+            except Forbidden as exc:
+                raise HTTPException(403, "another municipality's agreement") from exc
+            except DomainError as exc:
+                errors = problem_errors(exc.problems or [exc.reason])
+        if errors:
+            return await editor(
+                page, runtime, programme_id, values=page.form, errors=errors, status_code=422
+            )
+        page.flash("ok", N_("The new version of the agreement is recorded."))
+        return page.redirect(f"/ui/agreements?programme={programme_id}")
+
+
+def _values(latest: Any, scope: str | None) -> dict[str, str]:
+    """The editor's fields, filled in from the latest version."""
+    if latest is None:
+        return {"municipality": scope or ""}
+    terms = latest.terms
+    values = {
+        "municipality": terms.municipality,
+        "valid_from": "",
+        "valid_until": "",
+        "lead_partner_id": terms.lead_partner_id,
+    }
+    values |= {f"task-{task.value}": partner for task, partner in terms.assignments}
+    return values

@@ -1,0 +1,116 @@
+"""The waiting list, the preconditions and the placements with their check-ins.
+
+Each page reads through the API's own endpoint function (``waiting``,
+``list_preconditions``, ``list_placements``), so it keeps the API's partner and
+municipality scope; a check-in goes through the API's ``check_in`` (the placement's
+partner or job-coach partner only)."""
+
+# No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, HTTPException
+from fastapi.responses import Response
+from pydantic import ValidationError
+from zroute_runtime.auth import Role
+from zroute_runtime.http_host import Runtime
+from zroute_ui import N_, FormErrors, Page, UiKit
+
+from zroute_support.domain.errors import DomainError, Forbidden, NotFound
+from zroute_support.entrypoints.http.placements import CheckInIn, check_in, list_placements
+from zroute_support.entrypoints.http.preconditions import list_preconditions
+from zroute_support.entrypoints.http.waiting_list import waiting
+from zroute_support.ui.agreements import CAPABILITIES
+
+CHECK_IN_ROLES = (Role.COORDINATOR, Role.PARTNER_STAFF)
+PARTY = {"participant": N_("the participant"), "employer": N_("the employer")}
+OUTCOME = {
+    "on_track": N_("on track"),
+    "support_increased": N_("more support"),
+    "concerns": N_("concerns"),
+    "placement_at_risk": N_("placement at risk"),
+}
+PLACEMENT_STATUS = {
+    "open": N_("open"),
+    "waiting": N_("waiting"),
+    "confirmed": N_("confirmed"),
+    "cancelled": N_("cancelled"),
+    "ended": N_("ended"),
+}
+PRECONDITION_STATUS = {
+    "needed": N_("needed"),
+    "arranged": N_("arranged"),
+    "lapsed": N_("lapsed"),
+    "not_needed": N_("not needed"),
+    "ended": N_("ended"),
+}
+KIND = {"childcare": N_("childcare"), "transport": N_("transport")}
+
+
+def add(kit: UiKit) -> None:
+    Waiting = Annotated[Page, Depends(kit.page(Role.COORDINATOR, Role.CASEWORKER, Role.OPERATOR))]
+    Staff = Annotated[
+        Page,
+        Depends(kit.page(Role.COORDINATOR, Role.CASEWORKER, Role.PARTNER_STAFF, Role.OPERATOR)),
+    ]
+
+    # As the access matrix has it: coordinators and the addressed partner record check-ins.
+    Actors = Annotated[Page, Depends(kit.page(*CHECK_IN_ROLES))]
+
+    @kit.router.get("/waiting-list")
+    async def waiting_list(page: Waiting, runtime: Runtime) -> Response:
+        rows = await waiting(page.principal, runtime, None)
+        return page.render("waiting.html.j2", rows=rows, capabilities=CAPABILITIES)
+
+    @kit.router.get("/preconditions")
+    async def preconditions(page: Staff, runtime: Runtime) -> Response:
+        rows = await list_preconditions(page.principal, runtime, None)
+        return page.render(
+            "preconditions.html.j2", rows=rows, statuses=PRECONDITION_STATUS, kinds=KIND
+        )
+
+    @kit.router.get("/placements")
+    async def placements(page: Staff, runtime: Runtime) -> Response:
+        return await _placements(page, runtime)
+
+    @kit.router.post("/placements/{request_id}/check-ins")
+    async def record_check_in(request_id: UUID, page: Actors, runtime: Runtime) -> Response:
+        errors = FormErrors()
+        try:
+            body = CheckInIn.model_validate(
+                {
+                    "party": page.form.get("party", ""),
+                    "held_on": page.form.get("held_on") or None,
+                    "outcome": page.form.get("outcome", ""),
+                }
+            )
+        except ValidationError:
+            errors.add(f"held_on-{request_id}", N_("Enter the day of the check-in as a date."))
+            return await _placements(page, runtime, errors=errors, status_code=422)
+        try:
+            await check_in(request_id, body, page.principal, runtime)
+        except Forbidden as exc:
+            raise HTTPException(403, "another partner's placement") from exc
+        except NotFound as exc:
+            raise HTTPException(404, "no such placement") from exc
+        except DomainError:
+            page.flash("error", N_("The check-in cannot be recorded for this placement now."))
+        else:
+            page.flash("ok", N_("The check-in is recorded."))
+        return page.redirect("/ui/placements")
+
+
+async def _placements(
+    page: Page, runtime: object, *, errors: FormErrors | None = None, status_code: int = 200
+) -> Response:
+    rows = await list_placements(page.principal, runtime, None)
+    return page.render(
+        "placements.html.j2",
+        rows=rows,
+        statuses=PLACEMENT_STATUS,
+        parties=PARTY,
+        outcomes=OUTCOME,
+        errors=errors or FormErrors(),
+        may_check_in=page.principal.has_any_role(*CHECK_IN_ROLES),
+        status_code=status_code,
+    )

@@ -1,0 +1,87 @@
+"""A job coach in a real browser on the support service's screens: their partner's
+placements, a check-in refused in place without its day, then recorded through the API's
+own ``check_in`` (the event is emitted); the coordinator reads the waiting list and the
+preconditions. axe-core finds no WCAG 2.1 A/AA violation on any of these pages."""
+
+from __future__ import annotations
+
+from playwright.async_api import expect
+from zroute_support.bootstrap import definition
+from zroute_support.settings import Settings
+from zroute_ui.testing import DEMO_USERS, ui_settings
+
+from tests.helpers import capture
+from tests.support.scenario import Scenario
+from tests.support.test_placements import CONFIRM, requested
+from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.conftest import COACHES, free_port
+
+
+async def test_a_job_coach_records_a_check_in_and_the_coordinator_reads_the_waiting_work(
+    services, amqp_connection, issuer, browser, tmp_path
+):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    settings = services.settings(
+        Settings, http_port=port, **ui_settings(issuer, "support", {"support": base})
+    )
+    runtime = await services.start(definition(settings), settings)
+    seen = await capture(amqp_connection, runtime.topology.exchange)
+    scenario = Scenario(runtime, seen, amqp_connection)
+    try:
+        await scenario.setup()
+        ref = await scenario.participant()
+        request = requested(ref)
+        await scenario.feed(request)
+        rid = request.placement_request_id
+        confirmed = await scenario.partner("work-a").post(
+            f"/placements/{rid}/confirm", json=CONFIRM
+        )
+        assert confirmed.status_code == 200, confirmed.text
+        shots = screenshot_dir(tmp_path)
+
+        context = await browser.new_context(
+            bypass_csp=True, viewport={"width": 1280, "height": 900}
+        )
+        page = await context.new_page()
+        await page.goto(f"{base}/ui/placements")
+        await page.get_by_role("button", name=COACHES.sub).click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Plaatsingen")
+        row = page.get_by_role("row").filter(has_text=ref)
+        await expect(row).to_contain_text("coach-7")
+        assert await axe_violations(page) == []
+
+        await row.get_by_role("button", name="Vastleggen").click()  # no day given
+        error = "Vul de dag van het gesprek in als datum."
+        await expect(page.get_by_role("alert")).to_contain_text(error)
+        await expect(row).to_contain_text(error)
+        await expect(row.get_by_label("Op")).to_have_attribute("aria-invalid", "true")
+        assert await axe_violations(page) == []
+
+        await row.get_by_label("Met").select_option("employer")
+        await row.get_by_label("Op").fill("2027-03-08")
+        await row.get_by_label("Uitkomst").select_option("concerns")
+        await row.get_by_role("button", name="Vastleggen").click()
+        await expect(page.get_by_role("status")).to_have_text("Het gesprek is vastgelegd.")
+        assert await axe_violations(page) == []
+        await page.screenshot(path=str(shots / "support-placements.png"), full_page=True)
+        [event] = await scenario.emitted("job-coach-check-in-recorded", participant_ref=ref)
+        assert event["data"]["party"] == "employer" and event["data"]["outcome"] == "concerns"
+        await context.close()
+
+        context = await browser.new_context(
+            bypass_csp=True, viewport={"width": 1280, "height": 900}
+        )
+        page = await context.new_page()
+        await page.goto(f"{base}/ui/waiting-list")
+        await page.get_by_role("button", name=DEMO_USERS["coordinator"].sub).click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Wachtlijst")
+        assert await axe_violations(page) == []
+        await page.goto(f"{base}/ui/preconditions")
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Randvoorwaarden")
+        assert await axe_violations(page) == []
+        await page.goto(f"{base}/ui/placements")
+        await expect(page.get_by_role("row").filter(has_text=ref)).to_contain_text("bevestigd")
+        await context.close()
+    finally:
+        await scenario.close()
