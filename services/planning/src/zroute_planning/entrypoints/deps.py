@@ -8,15 +8,15 @@ from contextlib import asynccontextmanager
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path
+from fastapi import Depends, Path, Request
+from zroute_contract.errors import Forbidden, NotFound
 from zroute_contract.types import PARTICIPANT_REF_PATTERN
 from zroute_runtime.auth import Principal, Role, ensure_partner_access, require_roles
-from zroute_runtime.context import MessageContext
+from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
 from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_planning.adapters import records
-from zroute_planning.adapters.plans import PlanRepository
 from zroute_planning.domain.plan import Plan
 from zroute_planning.service_layer.deps import Deps, today
 
@@ -50,14 +50,21 @@ def local_today(runtime: Runtime) -> date:
 
 @asynccontextmanager
 async def plan_for(
-    runtime, deps: Deps, principal: Principal, ref: str, *, lock: bool = True
+    runtime: Runtime,
+    request: Request,
+    deps: Deps,
+    principal: Principal,
+    ref: str,
+    *,
+    lock: bool = True,
 ) -> AsyncIterator[tuple[UnitOfWork, Plan]]:
-    """A unit of work and the participant's plan: 404 without one, 403 for a caller who
-    may not see it."""
-    async with runtime.uow(MessageContext.new()) as uow:
-        plan = await PlanRepository(uow.conn).get(ref, lock=lock)
+    """A unit of work in the caller's context (``zroute_runtime.commands.command``) and the
+    participant's plan: 404 without one, 403 for a caller who may not see it; a domain
+    refusal inside becomes its 4xx answer."""
+    async with command(runtime, request) as uow:
+        plan = await uow.plans.get(ref, lock=lock)
         if plan is None:
-            raise HTTPException(404, "no plan for this participant")
+            raise NotFound("no plan for this participant")
         if Role.PARTNER_STAFF in principal.roles and not principal.has_any_role(
             Role.COORDINATOR, Role.CASEWORKER
         ):
@@ -69,5 +76,5 @@ async def plan_for(
         if scope is not None:
             municipality = await records.municipality_of(uow.conn, plan.participant_ref)
             if municipality not in (None, scope):
-                raise HTTPException(403, "this participant belongs to another municipality")
-        yield uow, plan  # PlanError becomes 409/422 (entrypoints.errors)
+                raise Forbidden("this participant belongs to another municipality")
+        yield uow, plan

@@ -18,7 +18,6 @@ from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_planning.adapters import groups as group_rows
 from zroute_planning.adapters import records
-from zroute_planning.adapters.plans import PlanRepository
 from zroute_planning.domain.plan import Plan, PlanError
 from zroute_planning.service_layer import placements, scheduling
 from zroute_planning.service_layer.deps import Deps, days, today
@@ -26,7 +25,7 @@ from zroute_planning.service_layer.lifecycle import leave_group
 
 
 async def on_follow_up_timer(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
-    plan = await PlanRepository(uow.conn).get(timer.payload["participant_ref"], lock=False)
+    plan = await uow.plans.get(timer.payload["participant_ref"], lock=False)
     if plan is None or not plan.is_open:
         return
     if await records.follow_up_id(uow.conn, plan.participant_ref) is not None:
@@ -114,5 +113,5 @@ async def complete_route(uow: UnitOfWork, deps: Deps, plan: Plan, on: date) -> R
         follow_up_id=follow_up,
     )
     uow.emit(event)
-    await PlanRepository(uow.conn).save(plan)
+    await uow.plans.save(plan)
     return event

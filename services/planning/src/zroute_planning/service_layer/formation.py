@@ -33,7 +33,6 @@ from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_planning.adapters import groups as rows
 from zroute_planning.adapters import records
-from zroute_planning.adapters.plans import PlanRepository
 from zroute_planning.domain.grouping import Candidate, Capacity, ExistingGroup
 from zroute_planning.domain.plan import Plan, PlanError
 from zroute_planning.domain.schedule import group_patterns, slot_order
@@ -74,7 +73,7 @@ async def run_formation(
     await uow.conn.execute("SELECT pg_advisory_xact_lock($1)", LOCK_KEY)
     summary = FormationSummary()
     plans_by_programme: dict[str, list[Plan]] = defaultdict(list)
-    for plan in await PlanRepository(uow.conn).active(programme_id):
+    for plan in await uow.plans.active(programme_id):
         plans_by_programme[plan.programme_id].append(plan)
     for group in await rows.active_groups(uow.conn, programme_id):
         plans_by_programme.setdefault(group.programme_id, [])  # groups everybody left

@@ -17,7 +17,6 @@ from zroute_runtime.messagebus import AwaitingPredecessor, HandlerContext
 
 from zroute_planning.adapters import groups as group_rows
 from zroute_planning.adapters import records
-from zroute_planning.adapters.plans import PlanRepository
 from zroute_planning.domain.plan import Plan, PlanStatus
 from zroute_planning.service_layer import lifecycle, placements, scheduling
 from zroute_planning.service_layer.deps import Deps, today
@@ -28,7 +27,7 @@ async def activate_plan(event: IntakeCompleted, ctx: HandlerContext, deps: Deps)
     if event.route is not Route.Z_ROUTE:
         return
     uow = ctx.uow
-    repo = PlanRepository(uow.conn)
+    repo = uow.plans
     if await repo.get(event.participant_ref) is not None:
         return  # a repeated completion: the plan stands; corrections come as intake-corrected
     now = today(uow.clock.now())
@@ -47,7 +46,6 @@ async def activate_plan(event: IntakeCompleted, ctx: HandlerContext, deps: Deps)
     else:
         await lifecycle.wait_for_preconditions(uow, plan, now)
     await repo.save(plan)
-    uow.track(plan)
 
 
 async def correct_intake(event: IntakeCorrected, ctx: HandlerContext, deps: Deps) -> None:
@@ -56,7 +54,7 @@ async def correct_intake(event: IntakeCorrected, ctx: HandlerContext, deps: Deps
     A Z-route correction with no plan came before the intake-completed it corrects (that
     one is in a retry queue): it waits for it rather than being lost."""
     uow = ctx.uow
-    plan = await PlanRepository(uow.conn).get(event.participant_ref)
+    plan = await uow.plans.get(event.participant_ref)
     if plan is None and event.route is Route.Z_ROUTE:
         raise AwaitingPredecessor(f"no plan yet for participant {event.participant_ref}")
     if plan is None or not plan.is_open:
@@ -78,8 +76,7 @@ async def correct_intake(event: IntakeCorrected, ctx: HandlerContext, deps: Deps
             if left:
                 await lifecycle.wait(uow, plan, WaitReason.NO_GROUP_AT_LEVEL, now)
         await scheduling.publish_schedule(uow, deps, plan, now)
-    await PlanRepository(uow.conn).save(plan)
-    uow.track(plan)
+    await uow.plans.save(plan)
 
 
 async def withdraw(event: ParticipantWithdrawn, ctx: HandlerContext, deps: Deps) -> None:
@@ -88,7 +85,7 @@ async def withdraw(event: ParticipantWithdrawn, ctx: HandlerContext, deps: Deps)
     uow = ctx.uow
     if not await records.participant_known(uow.conn, event.participant_ref):
         raise AwaitingPredecessor(f"unknown participant {event.participant_ref}")
-    plan = await PlanRepository(uow.conn).get(event.participant_ref)
+    plan = await uow.plans.get(event.participant_ref)
     if plan is None or not plan.is_open:
         return  # withdrawn before a Z-route plan: nothing to end
     now = today(uow.clock.now())
@@ -97,4 +94,4 @@ async def withdraw(event: ParticipantWithdrawn, ctx: HandlerContext, deps: Deps)
     await group_rows.clear_waiting(uow.conn, plan.participant_ref)
     await scheduling.stop_timers(uow, deps, plan)
     await placements.cancel_open(uow, plan, PlacementCancelReason.PARTICIPANT_WITHDRAWN)
-    await PlanRepository(uow.conn).save(plan)
+    await uow.plans.save(plan)

@@ -23,7 +23,6 @@ from zroute_runtime.timers import DueTimer
 from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_planning.adapters import records
-from zroute_planning.adapters.plans import PlanRepository
 from zroute_planning.domain.plan import InvalidRequest, Plan, PlanError, PlanStatus
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
 from zroute_planning.service_layer.scheduling import REVIEW, reassess, totals
@@ -154,7 +153,7 @@ async def review_due(
 
 async def on_review_timer(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
     """The rhythm: a review falls due, and the next one is scheduled."""
-    plan = await PlanRepository(uow.conn).get(timer.payload["participant_ref"])
+    plan = await uow.plans.get(timer.payload["participant_ref"])
     if plan is None or not plan.is_open or plan.status is PlanStatus.WAITING:
         return
     now = today(uow.clock.now())
@@ -202,4 +201,4 @@ async def record_review(
         )
     )
     await reassess(uow, deps, plan, on)
-    await PlanRepository(uow.conn).save(plan)
+    await uow.plans.save(plan)

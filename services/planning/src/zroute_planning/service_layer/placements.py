@@ -20,7 +20,6 @@ from zroute_runtime import timers
 from zroute_runtime.timers import DueTimer
 from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.adapters.plans import PlanRepository
 from zroute_planning.domain.plan import InvalidRequest, Plan, PlanError, availability_slots
 from zroute_planning.domain.rules import week_forms
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
@@ -114,7 +113,7 @@ async def escalate_unconfirmed(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> 
     )
     if row is None or row["status"] not in ("requested", "declined"):
         return
-    plan = await PlanRepository(uow.conn).get(row["participant_ref"], lock=False)
+    plan = await uow.plans.get(row["participant_ref"], lock=False)
     if plan is None or not plan.is_open:
         return
     level = row["escalations"] + 1

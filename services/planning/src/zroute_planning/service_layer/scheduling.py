@@ -29,7 +29,6 @@ from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_planning.adapters import groups as group_rows
 from zroute_planning.adapters import records
-from zroute_planning.adapters.plans import PlanRepository
 from zroute_planning.domain.plan import Plan, PlanStatus
 from zroute_planning.domain.projection import Projection, phase_index, project
 from zroute_planning.domain.schedule import weekly_schedule
@@ -185,6 +184,6 @@ async def stop_timers(uow: UnitOfWork, deps: Deps, plan: Plan) -> None:
 
 async def on_phase_timer(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
     """A new ramp-up phase starts: publish its week."""
-    plan = await PlanRepository(uow.conn).get(timer.payload["participant_ref"], lock=False)
+    plan = await uow.plans.get(timer.payload["participant_ref"], lock=False)
     if plan is not None:
         await publish_schedule(uow, deps, plan, today(uow.clock.now()))

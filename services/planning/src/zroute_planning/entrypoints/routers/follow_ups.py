@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from zroute_runtime.http_host import Runtime
 
 from zroute_planning.entrypoints.deps import (
@@ -24,10 +24,11 @@ async def agree(
     body: FollowUpIn,
     principal: Staff,
     runtime: Runtime,
+    request: Request,
     deps: PlanningDeps,
 ) -> FollowUpOut:
     """Record (or replace) the agreed follow-up; at least one concrete agreement."""
-    async with plan_for(runtime, deps, principal, participant_ref) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
         follow_up_id = await completion.agree_follow_up(
             uow,
             plan,
@@ -43,9 +44,16 @@ async def agree(
 
 @router.get("")
 async def read(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> FollowUpOut:
-    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
+        uow,
+        plan,
+    ):
         row = await uow.conn.fetchrow(
             "SELECT * FROM planning_follow_ups WHERE participant_ref = $1", plan.participant_ref
         )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from zroute_contract.types import PARTNER_ID_PATTERN
 from zroute_runtime.auth import Role, ensure_partner_access
-from zroute_runtime.context import MessageContext
+from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
 
 from zroute_planning.adapters import groups as rows
@@ -44,10 +44,11 @@ def _own_partner(principal) -> str | None:
 async def list_groups(
     principal: Staff,
     runtime: Runtime,
+    request: Request,
     programme_id: str | None = Query(default=None, pattern=PARTNER_ID_PATTERN),
 ) -> list[GroupOut]:
     """The groups that meet, with members, staff and sessions."""
-    async with runtime.uow(MessageContext.new()) as uow:
+    async with command(runtime, request) as uow:
         found = await rows.active_groups(
             uow.conn, programme_id, _own_partner(principal), principal.municipality_scope()
         )
@@ -55,8 +56,10 @@ async def list_groups(
 
 
 @router.get("/groups/{group_id}")
-async def read_group(group_id: UUID, principal: Staff, runtime: Runtime) -> GroupOut:
-    async with runtime.uow(MessageContext.new()) as uow:
+async def read_group(
+    group_id: UUID, principal: Staff, runtime: Runtime, request: Request
+) -> GroupOut:
+    async with command(runtime, request) as uow:
         group = await rows.get_group(uow.conn, group_id)
         if group is None:
             raise HTTPException(404, "no such group")
@@ -75,11 +78,11 @@ async def _ensure_programme_municipality(conn, principal, programme_id: str) -> 
 
 @router.post("/group-formations")
 async def form_groups(
-    body: FormationIn, principal: Organisers, runtime: Runtime, deps: PlanningDeps
+    body: FormationIn, principal: Organisers, runtime: Runtime, request: Request, deps: PlanningDeps
 ) -> FormationOut:
     """Form groups now for one programme (or all): new groups for those waiting, joiners for
     groups with room; existing groups stay as they are where possible."""
-    async with runtime.uow(MessageContext.new()) as uow:
+    async with command(runtime, request) as uow:
         if not principal.has_any_role(Role.COORDINATOR):
             # Partner staff: only for a programme their partner teaches, as its agreement
             # names it (never a default partner).

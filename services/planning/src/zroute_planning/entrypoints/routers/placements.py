@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
 from zroute_planning.entrypoints.deps import (
@@ -43,10 +43,11 @@ async def request(
     body: PlacementIn,
     principal: Staff,
     runtime: Runtime,
+    request: Request,
     deps: PlanningDeps,
 ) -> PlacementOut:
     """Request a placement; needed_by must leave the configured lead time (else 422)."""
-    async with plan_for(runtime, deps, principal, participant_ref) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
         request_id = await placements.request_placement(
             uow,
             deps,
@@ -64,7 +65,14 @@ async def request(
 
 @router.get("")
 async def list_placements(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> list[PlacementOut]:
-    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
+        uow,
+        plan,
+    ):
         return await _list(uow, plan.participant_ref)

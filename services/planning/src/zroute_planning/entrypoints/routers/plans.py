@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from zroute_runtime.http_host import Runtime
 
 from zroute_planning.adapters import groups as group_rows
@@ -28,10 +28,17 @@ router = APIRouter(prefix="/participants/{participant_ref}", tags=["plans"])
 
 @router.get("/plan")
 async def read_plan(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> PlanOut:
     """The plan: status, targets, modules, start and term, the projection and the group."""
-    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
+        uow,
+        plan,
+    ):
         projection = await scheduling.projection(uow, deps, plan, local_today(runtime))
         group = await group_rows.current_group(uow.conn, plan.participant_ref)
     return PlanOut(
@@ -58,10 +65,17 @@ async def read_plan(
 
 @router.get("/schedule")
 async def read_schedule(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> ScheduleOut:
     """The weekly schedule last published (current ramp-up phase)."""
-    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
+        uow,
+        plan,
+    ):
         row = await uow.conn.fetchrow(
             "SELECT * FROM planning_schedules WHERE plan_id = $1", plan.plan_id
         )
@@ -72,10 +86,17 @@ async def read_schedule(
 
 @router.get("/hours")
 async def read_hours(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> HoursOut:
     """Hours attended per kind toward the targets, and recent attendance."""
-    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
+        uow,
+        plan,
+    ):
         hours = await records.hours_to_date(uow.conn, plan.participant_ref)
         percentage, _ = await ledger.attendance(
             uow, deps, plan.participant_ref, local_today(runtime)
@@ -90,10 +111,14 @@ async def read_hours(
 
 @router.post("/completion")
 async def complete(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> CompletionOut:
     """Mark the route completed; refused (409) until a follow-up with agreements exists."""
-    async with plan_for(runtime, deps, principal, participant_ref) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
         event = await completion.complete_route(uow, deps, plan, local_today(runtime))
         await uow.commit()
     return CompletionOut(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from zroute_contract.events.codes import ReviewTrigger
 from zroute_runtime.http_host import Runtime
 
@@ -39,18 +39,29 @@ async def _reviews(uow, ref: str) -> list[ReviewOut]:
 
 @router.get("")
 async def list_reviews(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> list[ReviewOut]:
-    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
+        uow,
+        plan,
+    ):
         return await _reviews(uow, plan.participant_ref)
 
 
 @router.post("", status_code=201)
 async def request_review(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> ReviewOut:
     """Ask for a review now (trigger ``requested``)."""
-    async with plan_for(runtime, deps, principal, participant_ref) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
         review_id = await ledger.review_due(
             uow, deps, plan, ReviewTrigger.REQUESTED, local_today(runtime)
         )
@@ -66,10 +77,11 @@ async def record_outcome(
     body: ReviewOutcomeIn,
     principal: Staff,
     runtime: Runtime,
+    request: Request,
     deps: PlanningDeps,
 ) -> ReviewOut:
     """Record how the review went; the projection is reassessed."""
-    async with plan_for(runtime, deps, principal, participant_ref) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
         await ledger.record_review(
             uow,
             deps,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from zroute_contract.types import PARTNER_ID_PATTERN
 from zroute_runtime.auth import Role
-from zroute_runtime.context import MessageContext
+from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
 
 from zroute_planning.adapters import groups as rows
@@ -19,9 +19,10 @@ router = APIRouter(prefix="/waiting-list", tags=["waiting list"])
 async def waiting_list(
     principal: Staff,
     runtime: Runtime,
+    request: Request,
     programme_id: str | None = Query(default=None, pattern=PARTNER_ID_PATTERN),
 ) -> list[WaitingOut]:
-    async with runtime.uow(MessageContext.new()) as uow:
+    async with command(runtime, request) as uow:
         partner_only = not principal.has_any_role(Role.COORDINATOR, Role.CASEWORKER)
         found = await rows.waiting(
             uow.conn,
