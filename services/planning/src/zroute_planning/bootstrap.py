@@ -27,9 +27,10 @@ from zroute_runtime.service import ServiceDefinition
 
 from zroute_planning import ui
 from zroute_planning.adapters.placement_repo import PlacementRepository
-from zroute_planning.adapters.plans import PlanRepository
+from zroute_planning.adapters.plan_repo import PlanRepository
+from zroute_planning.adapters.reads import PlanningReads
 from zroute_planning.adapters.registry_repo import RegistryRepository
-from zroute_planning.entrypoints.routers import ROUTERS
+from zroute_planning.entrypoints.http import ROUTERS
 from zroute_planning.service_layer import (
     completion,
     intake_handlers,
@@ -75,11 +76,12 @@ DATAREFS = {
 
 def repositories(conn: Any) -> dict[str, TrackingRepository]:
     """Planning's repositories on a unit of work's connection: ``uow.plans``,
-    ``uow.placements``, ``uow.registry``."""
+    ``uow.placements``, ``uow.registry``, and ``uow.reads`` for the views."""
     return {
         "plans": PlanRepository(conn),
         "placements": PlacementRepository(conn),
         "registry": RegistryRepository(conn),
+        "reads": PlanningReads(conn),
     }
 
 

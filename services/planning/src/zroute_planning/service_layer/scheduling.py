@@ -12,9 +12,10 @@ Repeating timers (reviews, escalations) reschedule their own row for the next ti
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
-from zroute_contract.events.codes import DayPart, Weekday
+from zroute_contract.events.codes import DayPart, HoursKind, Weekday
 from zroute_contract.events.planning import (
     HoursTargets,
     HoursTotals,
@@ -48,7 +49,7 @@ def targets(deps: Deps) -> HoursTargets:
     return HoursTargets(**deps.rules.targets.model_dump())
 
 
-def totals(hours: dict) -> HoursTotals:
+def totals(hours: Mapping[HoursKind, float]) -> HoursTotals:
     return HoursTotals(**{k.value: round(v * 4) / 4 for k, v in hours.items()})
 
 

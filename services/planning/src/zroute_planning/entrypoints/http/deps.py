@@ -1,5 +1,5 @@
-"""Dependencies of the HTTP routers: the planning deps, today, and a participant's plan
-loaded with the caller's access checked."""
+"""Dependencies of the HTTP routers: the planning deps, today, who may call, and a
+participant's plan loaded in the caller's command context with the caller's access checked."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from zroute_contract.errors import Forbidden, NotFound
 from zroute_contract.types import PARTICIPANT_REF_PATTERN
-from zroute_runtime.auth import Principal, Role, ensure_partner_access, require_roles
+from zroute_runtime.auth import Principal, Role, require_roles
 from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
 from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.adapters import records
 from zroute_planning.domain.plan import Plan
+from zroute_planning.service_layer import views
 from zroute_planning.service_layer.deps import Deps, today
 
 
@@ -59,22 +58,7 @@ async def plan_for(
     lock: bool = True,
 ) -> AsyncIterator[tuple[UnitOfWork, Plan]]:
     """A unit of work in the caller's context (``zroute_runtime.commands.command``) and the
-    participant's plan: 404 without one, 403 for a caller who may not see it; a domain
-    refusal inside becomes its 4xx answer."""
+    participant's plan as the caller may see it (``views.plan_for_caller``: 404, 403); a
+    domain refusal inside becomes its 4xx answer. The route commits a command."""
     async with command(runtime, request) as uow:
-        plan = await uow.plans.get(ref, lock=lock)
-        if plan is None:
-            raise NotFound("no plan for this participant")
-        if Role.PARTNER_STAFF in principal.roles and not principal.has_any_role(
-            Role.COORDINATOR, Role.CASEWORKER
-        ):
-            partner = await records.teaching_partner(
-                uow.conn, plan.programme_id, deps.teaching_partner
-            )
-            ensure_partner_access(principal, partner)
-        scope = principal.municipality_scope()
-        if scope is not None:
-            municipality = await records.municipality_of(uow.conn, plan.participant_ref)
-            if municipality not in (None, scope):
-                raise Forbidden("this participant belongs to another municipality")
-        yield uow, plan
+        yield uow, await views.plan_for_caller(uow, deps, principal, ref, lock=lock)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
-from zroute_planning.entrypoints.deps import (
+from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
     Staff,
     local_today,
     plan_for,
 )
-from zroute_planning.entrypoints.schemas import FollowUpIn, FollowUpOut
-from zroute_planning.service_layer import completion
+from zroute_planning.entrypoints.http.schemas import FollowUpIn, FollowUpOut
+from zroute_planning.service_layer import completion, views
 
 router = APIRouter(prefix="/participants/{participant_ref}/follow-up", tags=["follow-up"])
 
@@ -54,11 +54,7 @@ async def read(
         uow,
         plan,
     ):
-        row = await uow.conn.fetchrow(
-            "SELECT * FROM planning_follow_ups WHERE participant_ref = $1", plan.participant_ref
-        )
-    if row is None:
-        raise HTTPException(404, "no follow-up agreed yet")
+        row = await views.follow_up(uow, plan)
     return FollowUpOut(
         follow_up_id=row["follow_up_id"],
         follow_up_type=row["follow_up_type"],

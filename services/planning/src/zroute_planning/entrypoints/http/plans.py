@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
-from zroute_planning.adapters import groups as group_rows
-from zroute_planning.adapters import records
-from zroute_planning.entrypoints.deps import (
+from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
     Staff,
     local_today,
     plan_for,
 )
-from zroute_planning.entrypoints.schemas import (
+from zroute_planning.entrypoints.http.schemas import (
     CompletionOut,
     HoursOut,
     PlanOut,
     ProjectionOut,
     ScheduleOut,
 )
-from zroute_planning.service_layer import completion, ledger, scheduling
+from zroute_planning.service_layer import completion, scheduling, views
 
 router = APIRouter(prefix="/participants/{participant_ref}", tags=["plans"])
 
@@ -39,8 +37,8 @@ async def read_plan(
         uow,
         plan,
     ):
-        projection = await scheduling.projection(uow, deps, plan, local_today(runtime))
-        group = await group_rows.current_group(uow.conn, plan.participant_ref)
+        view = await views.plan(uow, deps, plan, local_today(runtime))
+    projection, group = view.projection, view.group
     return PlanOut(
         plan_id=plan.plan_id,
         participant_ref=plan.participant_ref,
@@ -76,11 +74,7 @@ async def read_schedule(
         uow,
         plan,
     ):
-        row = await uow.conn.fetchrow(
-            "SELECT * FROM planning_schedules WHERE plan_id = $1", plan.plan_id
-        )
-    if row is None:
-        raise HTTPException(404, "no schedule yet: the plan has no start date")
+        row = await views.schedule(uow, plan)
     return ScheduleOut(phase=row["phase"], valid_from=row["valid_from"], sessions=row["sessions"])
 
 
@@ -97,15 +91,12 @@ async def read_hours(
         uow,
         plan,
     ):
-        hours = await records.hours_to_date(uow.conn, plan.participant_ref)
-        percentage, _ = await ledger.attendance(
-            uow, deps, plan.participant_ref, local_today(runtime)
-        )
+        view = await views.hours(uow, deps, plan, local_today(runtime))
     return HoursOut(
-        hours=scheduling.totals(hours),
-        total=sum(hours.values()),
+        hours=scheduling.totals(view.hours),
+        total=sum(view.hours.values()),
         targets=scheduling.targets(deps),
-        attendance_percentage=percentage,
+        attendance_percentage=view.attendance_percentage,
     )
 
 

@@ -7,24 +7,24 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from zroute_contract.events.codes import ReviewTrigger
 from zroute_runtime.http_host import Runtime
+from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.entrypoints.deps import (
+from zroute_planning.domain.plan import Plan
+from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
     Staff,
     local_today,
     plan_for,
 )
-from zroute_planning.entrypoints.schemas import ReviewOut, ReviewOutcomeIn
-from zroute_planning.service_layer import ledger
+from zroute_planning.entrypoints.http.schemas import ReviewOut, ReviewOutcomeIn
+from zroute_planning.service_layer import ledger, views
 
 router = APIRouter(prefix="/participants/{participant_ref}/reviews", tags=["reviews"])
 
 
-async def _reviews(uow, ref: str) -> list[ReviewOut]:
-    rows = await uow.conn.fetch(
-        "SELECT * FROM planning_reviews WHERE participant_ref = $1 ORDER BY due_on", ref
-    )
+async def _reviews(uow: UnitOfWork, plan: Plan) -> list[ReviewOut]:
+    rows = await views.reviews(uow, plan)
     return [
         ReviewOut(
             review_id=r["review_id"],
@@ -49,7 +49,7 @@ async def list_reviews(
         uow,
         plan,
     ):
-        return await _reviews(uow, plan.participant_ref)
+        return await _reviews(uow, plan)
 
 
 @router.post("", status_code=201)
@@ -65,7 +65,7 @@ async def request_review(
         review_id = await ledger.review_due(
             uow, deps, plan, ReviewTrigger.REQUESTED, local_today(runtime)
         )
-        reviews = await _reviews(uow, plan.participant_ref)
+        reviews = await _reviews(uow, plan)
         await uow.commit()
     return next(r for r in reviews if r.review_id == review_id)
 
@@ -91,6 +91,6 @@ async def record_outcome(
             outcome=body.outcome,
             on=local_today(runtime),
         )
-        reviews = await _reviews(uow, plan.participant_ref)
+        reviews = await _reviews(uow, plan)
         await uow.commit()
     return next(r for r in reviews if r.review_id == review_id)

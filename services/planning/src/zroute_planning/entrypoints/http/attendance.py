@@ -5,15 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
-from zroute_planning.entrypoints.deps import (
+from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
     Staff,
     local_today,
     plan_for,
 )
-from zroute_planning.entrypoints.schemas import AttendanceIn, AttendanceOut
-from zroute_planning.service_layer import ledger
+from zroute_planning.entrypoints.http.schemas import AttendanceIn, AttendanceOut
+from zroute_planning.service_layer import ledger, views
 
 router = APIRouter(prefix="/participants/{participant_ref}/attendance", tags=["attendance"])
 
@@ -66,10 +66,7 @@ async def list_attendance(
         uow,
         plan,
     ):
-        rows = await uow.conn.fetch(
-            "SELECT * FROM planning_attendance WHERE participant_ref = $1 ORDER BY session_on",
-            plan.participant_ref,
-        )
+        rows = await views.attendance(uow, plan)
     return [
         AttendanceOut(
             session_id=r["session_id"],
