@@ -94,29 +94,11 @@ async def _staff_in_use(uow: UnitOfWork) -> tuple[dict, dict]:
 
 
 async def _programme(uow, deps: Deps, programme, plans, today, summary) -> None:
-    partner = await records.teaching_partner(uow.conn, programme, deps.teaching_partner)
-    if plans and not await records.partner_can_teach(uow.conn, partner):
-        raise PlanError(f"partner {partner} is inactive or does not teach language")
-    existing = await rows.active_groups(uow.conn, programme)
-    by_id = {str(g.group_id): g for g in existing}
-    since = {r["participant_ref"]: r["since"] for r in await rows.waiting(uow.conn, programme)}
-    candidates = [
-        Candidate(
-            p.participant_ref,
-            p.level_band,
-            p.availability,
-            (today - since.get(p.participant_ref, today)).days,
-        )
-        for p in plans
-    ]
+    """Form one programme's groups: read its state, solve, then apply the result in order
+    (leavers, joiners and new groups, the waiting list, the schedules of who changed)."""
+    partner, existing, candidates = await _programme_state(uow, deps, programme, plans, today)
     teachers, assistants = await _staff_in_use(uow)
-    busy_t = Counter({s: len(v) for s, v in teachers.items()})
-    busy_a = Counter({s: len(v) for s, v in assistants.items()})
-    for g in existing:  # the solver counts this programme's own groups itself
-        for slot in g.slots:
-            busy_t[slot] -= 1
-            if g.assistant:
-                busy_a[slot] -= 1
+    busy_t, busy_a = _busy_elsewhere(existing, teachers, assistants)
     result = await asyncio.to_thread(
         form_groups,
         candidates,
@@ -127,8 +109,66 @@ async def _programme(uow, deps: Deps, programme, plans, today, summary) -> None:
     )
     plans_by_ref = {p.participant_ref: p for p in plans}
     after = {m: g.group_id for g in result.groups if g.group_id for m in g.members}
+    staff = (teachers, assistants)
+    changed = await _leavers(uow, existing, result, after, plans_by_ref, today, summary, staff)
+    waiting = await _formed(
+        uow,
+        deps,
+        (programme, partner),
+        existing,
+        result,
+        plans_by_ref,
+        today,
+        summary,
+        staff,
+        changed,
+    )
+    await _waiting(uow, programme, waiting, plans_by_ref, today, summary)
+    for ref in sorted(changed):
+        if ref in after or any(ref in g.members for g in result.groups):
+            await rows.clear_waiting(uow.conn, ref)
+        await publish_schedule(uow, deps, plans_by_ref[ref], today)
+
+
+async def _programme_state(uow, deps: Deps, programme, plans, today):
+    """The programme's teaching partner (refused when it cannot teach), its groups, and
+    its plans as candidates with the days they waited."""
+    partner = await records.teaching_partner(uow.conn, programme, deps.teaching_partner)
+    if plans and not await records.partner_can_teach(uow.conn, partner):
+        raise PlanError(f"partner {partner} is inactive or does not teach language")
+    existing = await rows.active_groups(uow.conn, programme)
+    since = {r["participant_ref"]: r["since"] for r in await rows.waiting(uow.conn, programme)}
+    candidates = [
+        Candidate(
+            p.participant_ref,
+            p.level_band,
+            p.availability,
+            (today - since.get(p.participant_ref, today)).days,
+        )
+        for p in plans
+    ]
+    return partner, existing, candidates
+
+
+def _busy_elsewhere(existing, teachers, assistants) -> tuple[Counter, Counter]:
+    """Staff busy per slot in other programmes' groups: the solver counts this programme's
+    own groups itself."""
+    busy_t = Counter({s: len(v) for s, v in teachers.items()})
+    busy_a = Counter({s: len(v) for s, v in assistants.items()})
+    for g in existing:
+        for slot in g.slots:
+            busy_t[slot] -= 1
+            if g.assistant:
+                busy_a[slot] -= 1
+    return busy_t, busy_a
+
+
+async def _leavers(uow, existing, result, after, plans_by_ref, today, summary, staff) -> set[str]:
+    """Members who leave their group (first: one current group per participant), and the
+    groups no longer formed dissolved, their staff freed."""
+    teachers, assistants = staff
     changed: set[str] = set()
-    for group in existing:  # leavers first: one current group per participant
+    for group in existing:
         for ref in group.members:
             if after.get(ref) != str(group.group_id):
                 await _remove(uow, group.group_id, ref, plans_by_ref.get(ref), today)
@@ -139,6 +179,17 @@ async def _programme(uow, deps: Deps, programme, plans, today, summary) -> None:
             for slot in group.slots:
                 teachers[slot].discard(group.teacher)
                 assistants[slot].discard(group.assistant)
+    return changed
+
+
+async def _formed(
+    uow, deps: Deps, owner, existing, result, plans_by_ref, today, summary, staff, changed
+) -> list:
+    """Joiners of existing groups, and new groups where staff can be found; returns who
+    waits (the solver's waiting, and the members of a new group no staff is free for)."""
+    programme, partner = owner
+    teachers, assistants = staff
+    by_id = {str(g.group_id): g for g in existing}
     waiting = list(result.waiting)
     for formed in result.groups:
         if formed.group_id:
@@ -167,6 +218,11 @@ async def _programme(uow, deps: Deps, programme, plans, today, summary) -> None:
         changed.update(formed.members)
         summary.groups_formed += 1
         summary.joined += len(formed.members)
+    return waiting
+
+
+async def _waiting(uow, programme, waiting, plans_by_ref, today, summary) -> None:
+    """Who waits goes on the waiting list; told when not on it for this reason already."""
     for w in waiting:
         plan = plans_by_ref[w.ref]
         reason = w.reason
@@ -182,10 +238,6 @@ async def _programme(uow, deps: Deps, programme, plans, today, summary) -> None:
                 )
             )
         summary.waiting += 1
-    for ref in sorted(changed):
-        if ref in after or any(ref in g.members for g in result.groups):
-            await rows.clear_waiting(uow.conn, ref)
-        await publish_schedule(uow, deps, plans_by_ref[ref], today)
 
 
 @dataclass(frozen=True)
