@@ -12,15 +12,7 @@ import zroute_planning
 PACKAGE = Path(zroute_planning.__file__).parent
 DIRECT = re.compile(r"\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b|uow\.conn|\.track\(")
 
-STILL_DIRECT = {
-    "completion.py",
-    "formation.py",
-    "intake_handlers.py",
-    "ledger.py",
-    "lifecycle.py",
-    "placements.py",
-    "scheduling.py",
-}
+STILL_DIRECT = {"ledger.py", "placements.py"}
 """Service-layer modules that still run SQL through ``uow.conn``; one leaves when its SQL
 moves into an adapter behind a repository on the unit of work."""
 

@@ -32,7 +32,6 @@ from zroute_contract.events.planning import (
 from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_planning.adapters import groups as rows
-from zroute_planning.adapters import records
 from zroute_planning.domain.grouping import Candidate, Capacity, ExistingGroup
 from zroute_planning.domain.plan import Plan, PlanError
 from zroute_planning.domain.schedule import group_patterns, slot_order
@@ -70,12 +69,12 @@ def solver_options(deps: Deps) -> SolverOptions:
 async def run_formation(
     uow: UnitOfWork, deps: Deps, *, programme_id: str | None, today: date
 ) -> FormationSummary:
-    await uow.conn.execute("SELECT pg_advisory_xact_lock($1)", LOCK_KEY)
+    await uow.records.lock_formation(LOCK_KEY)
     summary = FormationSummary()
     plans_by_programme: dict[str, list[Plan]] = defaultdict(list)
     for plan in await uow.plans.active(programme_id):
         plans_by_programme[plan.programme_id].append(plan)
-    for group in await rows.active_groups(uow.conn, programme_id):
+    for group in await uow.groups.active_groups(programme_id):
         plans_by_programme.setdefault(group.programme_id, [])  # groups everybody left
     for programme, plans in sorted(plans_by_programme.items()):
         await _programme(uow, deps, programme, plans, today, summary)
@@ -85,7 +84,7 @@ async def run_formation(
 async def _staff_in_use(uow: UnitOfWork) -> tuple[dict, dict]:
     teachers: dict = defaultdict(set)
     assistants: dict = defaultdict(set)
-    for group in await rows.active_groups(uow.conn):
+    for group in await uow.groups.active_groups():
         for slot in group.slots:
             teachers[slot].add(group.teacher)
             if group.assistant:
@@ -126,18 +125,18 @@ async def _programme(uow, deps: Deps, programme, plans, today, summary) -> None:
     await _waiting(uow, programme, waiting, plans_by_ref, today, summary)
     for ref in sorted(changed):
         if ref in after or any(ref in g.members for g in result.groups):
-            await rows.clear_waiting(uow.conn, ref)
+            await uow.groups.clear_waiting(ref)
         await publish_schedule(uow, deps, plans_by_ref[ref], today)
 
 
 async def _programme_state(uow, deps: Deps, programme, plans, today):
     """The programme's teaching partner (refused when it cannot teach), its groups, and
     its plans as candidates with the days they waited."""
-    partner = await records.teaching_partner(uow.conn, programme, deps.teaching_partner)
-    if plans and not await records.partner_can_teach(uow.conn, partner):
+    partner = await uow.records.teaching_partner(programme, deps.teaching_partner)
+    if plans and not await uow.records.partner_can_teach(partner):
         raise PlanError(f"partner {partner} is inactive or does not teach language")
-    existing = await rows.active_groups(uow.conn, programme)
-    since = {r["participant_ref"]: r["since"] for r in await rows.waiting(uow.conn, programme)}
+    existing = await uow.groups.active_groups(programme)
+    since = {r["participant_ref"]: r["since"] for r in await uow.groups.waiting(programme)}
     candidates = [
         Candidate(
             p.participant_ref,
@@ -175,7 +174,7 @@ async def _leavers(uow, existing, result, after, plans_by_ref, today, summary, s
                 changed.add(ref)
                 summary.removed += 1
         if str(group.group_id) not in {g.group_id for g in result.groups}:
-            await rows.dissolve(uow.conn, group.group_id, today)
+            await uow.groups.dissolve(group.group_id, today)
             for slot in group.slots:
                 teachers[slot].discard(group.teacher)
                 assistants[slot].discard(group.assistant)
@@ -226,8 +225,8 @@ async def _waiting(uow, programme, waiting, plans_by_ref, today, summary) -> Non
     for w in waiting:
         plan = plans_by_ref[w.ref]
         reason = w.reason
-        if await rows.set_waiting(uow.conn, w.ref, programme, w.band.value, reason.value, today):
-            since = await rows.waiting_since(uow.conn, w.ref) or today
+        if await uow.groups.set_waiting(w.ref, programme, w.band.value, reason.value, today):
+            since = await uow.groups.waiting_since(w.ref) or today
             uow.emit(
                 ParticipantWaitlisted(
                     participant_ref=w.ref,
@@ -274,7 +273,7 @@ async def _new_group(
         starts_on=today + days(rules.groups.first_session_after_days),
         members=formed.members,
     )
-    await rows.insert_group(uow.conn, row)
+    await uow.groups.insert_group(row)
     uow.emit(
         GroupFormed(
             group_id=row.group_id,
@@ -295,7 +294,7 @@ async def _new_group(
 
 
 async def _join(uow, group_id: UUID, formed, plan: Plan, on: date, reason) -> None:
-    await rows.add_member(uow.conn, group_id, plan.participant_ref, on)
+    await uow.groups.add_member(group_id, plan.participant_ref, on)
     uow.emit(
         ParticipantAssignedToGroup(
             participant_ref=plan.participant_ref,
@@ -309,7 +308,7 @@ async def _join(uow, group_id: UUID, formed, plan: Plan, on: date, reason) -> No
 
 
 async def _remove(uow, group_id: UUID, ref: str, plan: Plan | None, on: date) -> None:
-    await rows.remove_member(uow.conn, ref, on, GroupChangeReason.REPLANNED.value)
+    await uow.groups.remove_member(ref, on, GroupChangeReason.REPLANNED.value)
     if plan is not None:
         uow.emit(
             ParticipantRemovedFromGroup(

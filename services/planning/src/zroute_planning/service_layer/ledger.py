@@ -18,11 +18,9 @@ from zroute_contract.events.planning import (
     ProgressReviewDue,
     ProgressReviewRecorded,
 )
-from zroute_runtime import timers
 from zroute_runtime.timers import DueTimer
 from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.adapters import records
 from zroute_planning.domain.plan import InvalidRequest, Plan, PlanError, PlanStatus
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
 from zroute_planning.service_layer.scheduling import REVIEW, reassess, totals
@@ -117,7 +115,7 @@ async def _check_attendance(uow: UnitOfWork, deps: Deps, plan: Plan, on: date) -
         return
     # One review per window: not while one is open or was just held.
     since = on - days(rules.attendance_window_days)
-    if not await records.reviewed_since(uow.conn, plan.participant_ref, since):
+    if not await uow.records.reviewed_since(plan.participant_ref, since):
         await review_due(uow, deps, plan, ReviewTrigger.LOW_ATTENDANCE, on)
 
 
@@ -144,7 +142,7 @@ async def review_due(
             review_id=review_id,
             due_on=due_on,
             trigger=trigger,
-            hours_to_date=totals(await records.hours_to_date(uow.conn, plan.participant_ref)),
+            hours_to_date=totals(await uow.records.hours_to_date(plan.participant_ref)),
             attendance_percentage=percentage,
         )
     )
@@ -159,8 +157,7 @@ async def on_review_timer(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
     now = today(uow.clock.now())
     await review_due(uow, deps, plan, ReviewTrigger.SCHEDULED, now)
     nxt = today(timer.due_at) + days(deps.rules.review_every_days)
-    await timers.schedule(
-        uow.conn,
+    await uow.timers.schedule(
         kind=REVIEW,
         key=timer.key,
         due_at=morning_of(nxt),
@@ -188,7 +185,7 @@ async def record_review(
     )
     if status != "UPDATE 1":
         raise PlanError("no open review with this id for this participant")
-    next_due = await records.timer_due(uow.conn, kind=REVIEW, key=str(plan.plan_id))
+    next_due = await uow.records.timer_due(kind=REVIEW, key=str(plan.plan_id))
     uow.emit(
         ProgressReviewRecorded(
             participant_ref=plan.participant_ref,
@@ -196,7 +193,7 @@ async def record_review(
             review_id=review_id,
             held_on=held_on,
             outcome=outcome,
-            hours_to_date=totals(await records.hours_to_date(uow.conn, plan.participant_ref)),
+            hours_to_date=totals(await uow.records.hours_to_date(plan.participant_ref)),
             next_review_on=today(next_due) if next_due else None,
         )
     )

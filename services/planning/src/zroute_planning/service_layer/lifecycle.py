@@ -9,7 +9,6 @@ from zroute_contract.events.codes import GroupChangeReason, PlacementCancelReaso
 from zroute_contract.events.planning import ParticipantRemovedFromGroup, ParticipantWaitlisted
 from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.adapters import groups as group_rows
 from zroute_planning.domain.plan import Plan
 from zroute_planning.service_layer import placements, scheduling
 from zroute_planning.service_layer.deps import Deps
@@ -46,8 +45,7 @@ async def wait_for_preconditions(uow: UnitOfWork, plan: Plan, now: date) -> None
 async def wait(uow: UnitOfWork, plan: Plan, reason: WaitReason, now: date) -> None:
     """Put the participant on the waiting list; tell when they were not on it for this
     reason already."""
-    if await group_rows.set_waiting(
-        uow.conn,
+    if await uow.groups.set_waiting(
         plan.participant_ref,
         plan.programme_id,
         plan.level_band.value,
@@ -60,14 +58,14 @@ async def wait(uow: UnitOfWork, plan: Plan, reason: WaitReason, now: date) -> No
                 programme_id=plan.programme_id,
                 level_band=plan.level_band,
                 reason=reason,
-                since=await group_rows.waiting_since(uow.conn, plan.participant_ref) or now,
+                since=await uow.groups.waiting_since(plan.participant_ref) or now,
             )
         )
 
 
 async def leave_group(uow: UnitOfWork, plan: Plan, now: date, reason: GroupChangeReason) -> None:
     flush(uow, plan)
-    group_id = await group_rows.remove_member(uow.conn, plan.participant_ref, now, reason.value)
+    group_id = await uow.groups.remove_member(plan.participant_ref, now, reason.value)
     if group_id is not None:
         uow.emit(
             ParticipantRemovedFromGroup(

@@ -16,7 +16,6 @@ from zroute_contract.events.planning import (
     PlacementEscalated,
     PlacementRequested,
 )
-from zroute_runtime import timers
 from zroute_runtime.timers import DueTimer
 from zroute_runtime.unit_of_work import UnitOfWork
 
@@ -72,8 +71,7 @@ async def request_placement(
         )
     )
     confirm_by = max(on, needed_by - days(rules.placement_confirm_before_days))
-    await timers.schedule(
-        uow.conn,
+    await uow.timers.schedule(
         kind=PLACEMENT,
         key=str(request_id),
         due_at=morning_of(confirm_by),
@@ -134,8 +132,7 @@ async def escalate_unconfirmed(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> 
         )
     )
     if level < deps.rules.placement_max_escalations:
-        await timers.schedule(
-            uow.conn,
+        await uow.timers.schedule(
             kind=PLACEMENT,
             key=timer.key,
             due_at=morning_of(today(timer.due_at) + days(deps.rules.placement_reescalate_days)),
@@ -160,7 +157,7 @@ async def cancel_open(uow: UnitOfWork, plan: Plan, reason: PlacementCancelReason
         plan.participant_ref,
     )
     for row in rows:
-        await timers.cancel(uow.conn, kind=PLACEMENT, key=str(row["placement_request_id"]))
+        await uow.timers.cancel(kind=PLACEMENT, key=str(row["placement_request_id"]))
         uow.emit(
             PlacementCancelled(
                 participant_ref=plan.participant_ref,
