@@ -27,6 +27,7 @@ from zroute_runtime.service import ServiceDefinition
 
 from zroute_planning import ui
 from zroute_planning.adapters.group_repo import GroupRepository
+from zroute_planning.adapters.ledger_repo import LedgerRepository
 from zroute_planning.adapters.placement_repo import PlacementRepository
 from zroute_planning.adapters.plan_repo import PlanRepository
 from zroute_planning.adapters.reads import PlanningReads
@@ -79,7 +80,7 @@ DATAREFS = {
 
 def repositories(conn: Any) -> dict[str, TrackingRepository]:
     """Planning's repositories on a unit of work's connection: ``uow.plans``,
-    ``uow.placements``, ``uow.registry``, ``uow.groups``, ``uow.records``, ``uow.timers``, and
+    ``uow.placements``, ``uow.registry``, ``uow.groups``, ``uow.records``, ``uow.timers``, ``uow.ledger``, and
     ``uow.reads`` for the views."""
     return {
         "plans": PlanRepository(conn),
@@ -88,6 +89,7 @@ def repositories(conn: Any) -> dict[str, TrackingRepository]:
         "groups": GroupRepository(conn),
         "records": RecordRepository(conn),
         "timers": TimerRepository(conn),
+        "ledger": LedgerRepository(conn),
         "reads": PlanningReads(conn),
     }
 

@@ -51,12 +51,7 @@ async def record_attendance(
     if session_on > on:
         raise InvalidRequest("attendance cannot be recorded for a session in the future")
     hours = round(minutes / 15) / 4 if status is AttendanceStatus.PRESENT else 0.0
-    existing = await uow.conn.fetchrow(
-        "SELECT status, kind, minutes FROM planning_attendance"
-        " WHERE session_id = $1 AND participant_ref = $2",
-        session_id,
-        plan.participant_ref,
-    )
+    existing = await uow.ledger.attendance_of(session_id, plan.participant_ref)
     if existing is not None:
         if (existing["status"], existing["kind"], existing["minutes"]) != (
             status.value,
@@ -65,8 +60,7 @@ async def record_attendance(
         ):
             raise Conflict("this session was already recorded with other values")
         return hours
-    await uow.conn.execute(
-        "INSERT INTO planning_attendance VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    await uow.ledger.add_attendance(
         session_id,
         plan.participant_ref,
         session_on,
@@ -96,13 +90,7 @@ async def record_attendance(
 
 async def attendance(uow: UnitOfWork, deps: Deps, ref: str, on: date) -> tuple[int, int]:
     """(percentage of scheduled minutes attended, sessions) over the review window."""
-    row = await uow.conn.fetchrow(
-        "SELECT count(*) AS n, coalesce(sum(minutes), 0) AS planned,"
-        " coalesce(sum(minutes) FILTER (WHERE status = 'present'), 0) AS present"
-        " FROM planning_attendance WHERE participant_ref = $1 AND session_on > $2",
-        ref,
-        on - days(deps.rules.attendance_window_days),
-    )
+    row = await uow.ledger.attendance_since(ref, on - days(deps.rules.attendance_window_days))
     if not row["planned"]:
         return 100, 0
     return int(100 * row["present"] // row["planned"]), row["n"]
@@ -126,14 +114,7 @@ async def review_due(
         raise PlanError(f"the plan is {plan.status}")
     review_id = uuid4()
     due_on = on + days(deps.rules.review_due_within_days)
-    await uow.conn.execute(
-        "INSERT INTO planning_reviews (review_id, participant_ref, trigger, due_on)"
-        " VALUES ($1, $2, $3, $4)",
-        review_id,
-        plan.participant_ref,
-        trigger.value,
-        due_on,
-    )
+    await uow.ledger.add_review(review_id, plan.participant_ref, trigger.value, due_on)
     percentage, _ = await attendance(uow, deps, plan.participant_ref, on)
     uow.emit(
         ProgressReviewDue(
@@ -175,15 +156,7 @@ async def record_review(
     outcome: ReviewOutcome,
     on: date,
 ) -> None:
-    status = await uow.conn.execute(
-        "UPDATE planning_reviews SET held_on = $3, outcome = $4"
-        " WHERE review_id = $1 AND participant_ref = $2 AND held_on IS NULL",
-        review_id,
-        plan.participant_ref,
-        held_on,
-        outcome.value,
-    )
-    if status != "UPDATE 1":
+    if not await uow.ledger.hold_review(review_id, plan.participant_ref, held_on, outcome.value):
         raise PlanError("no open review with this id for this participant")
     next_due = await uow.records.timer_due(kind=REVIEW, key=str(plan.plan_id))
     uow.emit(
