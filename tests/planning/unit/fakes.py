@@ -52,7 +52,7 @@ class FakePlacements:
 
 
 @dataclass
-class FakeRegistry:
+class FakeRecords:
     participants: dict[str, tuple[str, str]] = field(default_factory=dict)
     partners: dict[str, tuple[list[str], bool]] = field(default_factory=dict)
     preconditions: dict[UUID, tuple[str, PreconditionKind, bool]] = field(default_factory=dict)
@@ -86,7 +86,7 @@ class FakeUnitOfWork:
     def __init__(self, *plans: Plan, placements: FakePlacements | None = None) -> None:
         self.plans = FakePlans(*plans)
         self.placements = placements or FakePlacements()
-        self.registry = FakeRegistry()
+        self.records = FakeRecords()
         self.clock = FakeClock()
         self.emitted: list[Event] = []
 

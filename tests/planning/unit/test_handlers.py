@@ -81,7 +81,7 @@ async def test_a_precondition_for_a_participant_without_a_plan_is_kept_for_the_a
     uow = FakeUnitOfWork()
     event = arranged(intake_completed().participant_ref, PreconditionKind.CHILDCARE)
     await support_handlers.precondition_arranged(event, FakeContext(uow), DEPS)
-    assert uow.registry.preconditions[event.precondition_id][2] is True
+    assert uow.records.preconditions[event.precondition_id][2] is True
     assert uow.plans.saved == [] and uow.events == []
 
 
@@ -123,4 +123,4 @@ async def test_a_registered_participant_is_recorded_with_the_municipality():
         interpreter_needed=False,
     )
     await registry_handlers.participant_registered(event, FakeContext(uow), DEPS)
-    assert uow.registry.participants[ref] == (PROGRAMME, "GM0363")
+    assert uow.records.participants[ref] == (PROGRAMME, "GM0363")

@@ -32,7 +32,6 @@ from zroute_planning.adapters.placement_repo import PlacementRepository
 from zroute_planning.adapters.plan_repo import PlanRepository
 from zroute_planning.adapters.reads import PlanningReads
 from zroute_planning.adapters.record_repo import RecordRepository
-from zroute_planning.adapters.registry_repo import RegistryRepository
 from zroute_planning.adapters.timer_repo import TimerRepository
 from zroute_planning.entrypoints.http import ROUTERS
 from zroute_planning.service_layer import (
@@ -80,12 +79,11 @@ DATAREFS = {
 
 def repositories(conn: Any) -> dict[str, TrackingRepository]:
     """Planning's repositories on a unit of work's connection: ``uow.plans``,
-    ``uow.placements``, ``uow.registry``, ``uow.groups``, ``uow.records``, ``uow.timers``, ``uow.ledger``, and
+    ``uow.placements``, ``uow.groups``, ``uow.records``, ``uow.timers``, ``uow.ledger``, and
     ``uow.reads`` for the views."""
     return {
         "plans": PlanRepository(conn),
         "placements": PlacementRepository(conn),
-        "registry": RegistryRepository(conn),
         "groups": GroupRepository(conn),
         "records": RecordRepository(conn),
         "timers": TimerRepository(conn),

@@ -1,5 +1,6 @@
-"""What the features read and keep besides plans and groups (``uow.records``): preconditions,
-partners and programmes, the hours ledger's sums, follow-ups, reviews, schedules, due timers.
+"""What the features read and keep besides plans and groups (``uow.records``): participants,
+preconditions, partners and programmes as the other services register them, the hours
+ledger's sums, follow-ups, reviews, schedules, due timers.
 The SQL stays in ``records.py``; this is its face on the unit of work."""
 
 from __future__ import annotations
@@ -119,3 +120,27 @@ class RecordRepository(TrackingRepository):
     async def lock_formation(self, key: int) -> None:
         """One formation run at a time: a lock held until the transaction ends."""
         await self.conn.execute("SELECT pg_advisory_xact_lock($1)", key)
+
+    async def record_partner(self, partner_id: str, capabilities: list[str], active: bool) -> None:
+        await self.conn.execute(
+            "INSERT INTO planning_partners VALUES ($1, $2, $3) ON CONFLICT (partner_id)"
+            " DO UPDATE SET capabilities = $2, active = $3",
+            partner_id,
+            capabilities,
+            active,
+        )
+
+    async def record_programme(
+        self, programme_id: str, teaching_partner: str, lead_partner: str, version: int
+    ) -> None:
+        """The programme's partners as its agreement names them; an older version of the
+        agreement never overwrites a newer one."""
+        await self.conn.execute(
+            "INSERT INTO planning_programmes VALUES ($1, $2, $3, $4) ON CONFLICT (programme_id)"
+            " DO UPDATE SET teaching_partner = $2, lead_partner = $3, agreement_version = $4"
+            " WHERE planning_programmes.agreement_version <= $4",
+            programme_id,
+            teaching_partner,
+            lead_partner,
+            version,
+        )

@@ -13,7 +13,7 @@ from zroute_planning.service_layer.deps import Deps
 async def participant_registered(
     event: ParticipantRegistered, ctx: HandlerContext, deps: Deps
 ) -> None:
-    await ctx.uow.registry.record_participant(
+    await ctx.uow.records.record_participant(
         event.participant_ref,
         event.programme_id,
         event.municipality,
@@ -23,4 +23,4 @@ async def participant_registered(
 
 async def partner_profile(event: PartnerProfile, ctx: HandlerContext, deps: Deps) -> None:
     """``partner-registered`` and ``partner-updated`` both carry the whole profile."""
-    await ctx.uow.registry.record_partner(event.partner_id, list(event.capabilities), event.active)
+    await ctx.uow.records.record_partner(event.partner_id, list(event.capabilities), event.active)

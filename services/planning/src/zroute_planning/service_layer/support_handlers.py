@@ -23,7 +23,7 @@ async def precondition_arranged(
     event: PreconditionArranged, ctx: HandlerContext, deps: Deps
 ) -> None:
     uow = ctx.uow
-    await uow.registry.record_precondition(
+    await uow.records.record_precondition(
         event.precondition_id,
         event.participant_ref,
         event.kind,
@@ -41,7 +41,7 @@ async def precondition_arranged(
 
 async def precondition_lapsed(event: PreconditionLapsed, ctx: HandlerContext, deps: Deps) -> None:
     uow = ctx.uow
-    await uow.registry.record_precondition(
+    await uow.records.record_precondition(
         event.precondition_id,
         event.participant_ref,
         event.kind,
@@ -52,7 +52,7 @@ async def precondition_lapsed(event: PreconditionLapsed, ctx: HandlerContext, de
     if plan is None or not plan.is_open:
         return
     now = today(uow.clock.now())
-    if event.kind in await uow.registry.arranged_kinds(plan.participant_ref):
+    if event.kind in await uow.records.arranged_kinds(plan.participant_ref):
         return  # another arrangement of the same kind still holds
     if plan.precondition_lapsed(event.kind, lapsed_on=event.lapsed_on):
         await lifecycle.paused(uow, plan, now)
@@ -78,6 +78,6 @@ async def agreement_recorded(event: AgreementRecorded, ctx: HandlerContext, deps
         (a.partner_id for a in event.assignments if a.task is RouteTask.LANGUAGE_TEACHING),
         event.lead_partner_id,
     )
-    await ctx.uow.registry.record_programme(
+    await ctx.uow.records.record_programme(
         event.programme_id, teaching, event.lead_partner_id, event.version
     )
