@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from zroute_contract.events.intake import (
     IntakeCompleted,
@@ -21,11 +22,18 @@ from zroute_contract.events.support import (
     PreconditionLapsed,
 )
 from zroute_runtime.cli import console_script
+from zroute_runtime.repository import TrackingRepository
 from zroute_runtime.service import ServiceDefinition
 
 from zroute_planning import ui
-from zroute_planning.entrypoints.errors import EXCEPTION_HANDLERS
-from zroute_planning.entrypoints.routers import ROUTERS
+from zroute_planning.adapters.group_repo import GroupRepository
+from zroute_planning.adapters.ledger_repo import LedgerRepository
+from zroute_planning.adapters.placement_repo import PlacementRepository
+from zroute_planning.adapters.plan_repo import PlanRepository
+from zroute_planning.adapters.reads import PlanningReads
+from zroute_planning.adapters.record_repo import RecordRepository
+from zroute_planning.adapters.timer_repo import TimerRepository
+from zroute_planning.entrypoints.http import ROUTERS
 from zroute_planning.service_layer import (
     completion,
     intake_handlers,
@@ -69,6 +77,21 @@ DATAREFS = {
 }
 
 
+def repositories(conn: Any) -> dict[str, TrackingRepository]:
+    """Planning's repositories on a unit of work's connection: ``uow.plans``,
+    ``uow.placements``, ``uow.groups``, ``uow.records``, ``uow.timers``, ``uow.ledger``, and
+    ``uow.reads`` for the views."""
+    return {
+        "plans": PlanRepository(conn),
+        "placements": PlacementRepository(conn),
+        "groups": GroupRepository(conn),
+        "records": RecordRepository(conn),
+        "timers": TimerRepository(conn),
+        "ledger": LedgerRepository(conn),
+        "reads": PlanningReads(conn),
+    }
+
+
 def definition(settings: Settings | None = None) -> ServiceDefinition:
     """The planning service as the runtime runs it."""
     settings = settings or Settings()
@@ -99,9 +122,9 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             scheduling.PLACEMENT: bind(placements.escalate_unconfirmed),
         },
         routers=[*ROUTERS, ui.router(settings)],
-        exception_handlers=EXCEPTION_HANDLERS,
         migrations=MIGRATIONS,
         datarefs=DATAREFS,
+        repositories=repositories,
     )
     service.deps = deps  # type: ignore[attr-defined]  # read by the routers (entrypoints.deps)
     return service

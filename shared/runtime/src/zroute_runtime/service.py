@@ -32,6 +32,7 @@ from zroute_runtime.context import MessageContext
 from zroute_runtime.db import create_pool, ensure_database
 from zroute_runtime.messagebus import HandlerRegistry, binding_keys
 from zroute_runtime.relay import OutboxRelay
+from zroute_runtime.repository import RepositoryFactory
 from zroute_runtime.settings import ServiceSettings
 from zroute_runtime.timers import TimerHandler, TimerRunner
 from zroute_runtime.topology import ServiceTopology, declare, municipal_exchange, open_channel
@@ -59,6 +60,9 @@ class ServiceDefinition:
     # (``"/participants/{participant_ref}/plan"``). Prefixed with the settings'
     # ``public_base_url``; without one, events carry no dataref.
     datarefs: Mapping[str, str] = field(default_factory=dict)
+    # The service's repositories on a unit of work's connection, by name (``uow.plans``);
+    # the unit of work collects the events of every aggregate they loaded or were given.
+    repositories: RepositoryFactory | None = None
 
 
 class ServiceRuntime:
@@ -99,6 +103,7 @@ class ServiceRuntime:
             context=context,
             on_commit=self._after_commit,
             dataref_for=self._dataref,
+            repositories=self.definition.repositories,
         )
 
     def _dataref(self, payload: Event) -> str | None:

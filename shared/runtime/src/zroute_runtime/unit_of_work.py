@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Protocol
+from typing import Any
 
 import asyncpg
 from zroute_contract.events.base import Event
@@ -18,12 +18,9 @@ from zroute_contract.events.base import Event
 from zroute_runtime.clock import Clock
 from zroute_runtime.context import MessageContext
 from zroute_runtime.outbox import PendingEvent, subject_of, write_events
+from zroute_runtime.repository import Aggregate, RepositoryFactory, TrackingRepository
 
-
-class Aggregate(Protocol):
-    """Anything that collects the events it causes."""
-
-    events: list[Event]
+__all__ = ["Aggregate", "UnitOfWork", "UnitOfWorkFactory"]
 
 
 class UnitOfWork:
@@ -38,6 +35,7 @@ class UnitOfWork:
         context: MessageContext | None = None,
         on_commit: Callable[[], None] | None = None,
         dataref_for: Callable[[Event], str | None] | None = None,
+        repositories: RepositoryFactory | None = None,
     ) -> None:
         self._pool = pool
         # Where the record an event is about can be read (the service's own API), for
@@ -52,12 +50,24 @@ class UnitOfWork:
         self.conn: asyncpg.Connection
         self._transaction: asyncpg.transaction.Transaction | None = None
         self.committed = False
+        # The service's repositories (``uow.plans``), made on the connection on entry.
+        self._repository_factory = repositories
+        self._repositories: dict[str, TrackingRepository] = {}
 
     async def __aenter__(self) -> UnitOfWork:
         self.conn = await self._pool.acquire()
         self._transaction = self.conn.transaction()
         await self._transaction.start()
+        if self._repository_factory is not None:
+            self._repositories = dict(self._repository_factory(self.conn))
         return self
+
+    def __getattr__(self, name: str) -> Any:
+        """A repository declared by the service (``uow.plans``), bound to this transaction."""
+        repositories = self.__dict__.get("_repositories") or {}
+        if name in repositories:
+            return repositories[name]
+        raise AttributeError(name)
 
     async def __aexit__(
         self,
@@ -84,7 +94,12 @@ class UnitOfWork:
         self._pending.append(PendingEvent(payload, subject or subject_of(payload), dataref))
 
     def collect_new_events(self) -> list[PendingEvent]:
-        for aggregate in self._seen:
+        """The events to write: those emitted, and those of every aggregate tracked or seen
+        by a repository, in that order (cosmicpython's ``collect_new_events``)."""
+        seen = list(self._seen)
+        for repository in self._repositories.values():
+            seen.extend(a for a in repository.seen if not any(a is s for s in seen))
+        for aggregate in seen:
             while aggregate.events:
                 payload = aggregate.events.pop(0)
                 self._pending.append(PendingEvent(payload, subject_of(payload)))

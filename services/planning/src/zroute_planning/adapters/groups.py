@@ -122,13 +122,14 @@ async def add_member(conn: asyncpg.Connection, group_id: UUID, ref: str, on: dat
 
 async def remove_member(conn: asyncpg.Connection, ref: str, on: date, reason: str) -> UUID | None:
     """End ``ref``'s current membership; returns the group left, if any."""
-    return await conn.fetchval(
+    result: UUID | None = await conn.fetchval(
         "UPDATE planning_group_members SET left_on = $2, left_reason = $3"
         " WHERE participant_ref = $1 AND left_on IS NULL RETURNING group_id",
         ref,
         on,
         reason,
     )
+    return result
 
 
 async def waiting(
@@ -140,7 +141,7 @@ async def waiting(
 ) -> list[asyncpg.Record]:
     """Who waits; limited to one municipality's participants and, for a partner's staff, to
     the programmes that partner teaches, when those are given."""
-    return await conn.fetch(
+    result: list[asyncpg.Record] = await conn.fetch(
         "SELECT w.* FROM planning_waiting_list w WHERE ($1::text IS NULL OR w.programme_id = $1)"
         " AND ($2::text IS NULL OR w.participant_ref IN"
         "  (SELECT participant_ref FROM planning_participants WHERE municipality = $2))"
@@ -151,6 +152,7 @@ async def waiting(
         municipality,
         teaching_partner,
     )
+    return result
 
 
 async def set_waiting(
@@ -174,9 +176,10 @@ async def set_waiting(
 
 
 async def waiting_since(conn: asyncpg.Connection, ref: str) -> date | None:
-    return await conn.fetchval(
+    result: date | None = await conn.fetchval(
         "SELECT since FROM planning_waiting_list WHERE participant_ref = $1", ref
     )
+    return result
 
 
 async def clear_waiting(conn: asyncpg.Connection, ref: str) -> None:

@@ -57,9 +57,10 @@ async def hours_to_date(conn: asyncpg.Connection, participant_ref: str) -> dict[
 
 
 async def follow_up_id(conn: asyncpg.Connection, participant_ref: str) -> UUID | None:
-    return await conn.fetchval(
+    result: UUID | None = await conn.fetchval(
         "SELECT follow_up_id FROM planning_follow_ups WHERE participant_ref = $1", participant_ref
     )
+    return result
 
 
 async def reviewed_since(conn: asyncpg.Connection, participant_ref: str, since: date) -> bool:
@@ -103,10 +104,11 @@ async def record_participant(
 
 
 async def municipality_of(conn: asyncpg.Connection, participant_ref: str) -> str | None:
-    return await conn.fetchval(
+    result: str | None = await conn.fetchval(
         "SELECT municipality FROM planning_participants WHERE participant_ref = $1",
         participant_ref,
     )
+    return result
 
 
 async def partner_can_teach(conn: asyncpg.Connection, partner_id: str) -> bool:
@@ -120,12 +122,13 @@ async def partner_can_teach(conn: asyncpg.Connection, partner_id: str) -> bool:
 
 async def timer_due(conn: asyncpg.Connection, *, kind: str, key: str) -> datetime | None:
     """When a pending timer of ours is due (read only; the runtime owns the table)."""
-    return await conn.fetchval(
+    result: datetime | None = await conn.fetchval(
         "SELECT due_at FROM zr_timers WHERE kind = $1 AND key = $2 AND fired_at IS NULL"
         " AND cancelled_at IS NULL",
         kind,
         key,
     )
+    return result
 
 
 async def programme_municipalities(conn: asyncpg.Connection, programme_id: str) -> set[str]:
@@ -139,6 +142,7 @@ async def programme_municipalities(conn: asyncpg.Connection, programme_id: str) 
 
 async def registered_teaching_partner(conn: asyncpg.Connection, programme_id: str) -> str | None:
     """The teaching partner the programme's agreement names; None without an agreement."""
-    return await conn.fetchval(
+    result: str | None = await conn.fetchval(
         "SELECT teaching_partner FROM planning_programmes WHERE programme_id = $1", programme_id
     )
+    return result

@@ -97,27 +97,55 @@ def violations(
     """Every hard rule the solution breaks; empty when it keeps them all."""
     by_ref = {c.ref: c for c in candidates}
     problems: list[str] = []
-    seen: Counter[str] = Counter()
     for index, group in enumerate(grouping.groups):
         name = group.group_id or f"new group {index}"
-        if not min_size <= len(group.members) <= max_size:
-            problems.append(f"{name} has {len(group.members)} members")
-        if len(set(group.slots)) != sessions_per_week:
-            problems.append(f"{name} meets in {len(set(group.slots))} slots")
-        for ref in group.members:
-            seen[ref] += 1
-            member = by_ref.get(ref)
-            if member is None:
-                problems.append(f"{name} holds {ref}, who is not a candidate")
-                continue
-            if member.band != group.band:
-                problems.append(f"{name} ({group.band}) holds {ref} of band {member.band}")
-            if not set(group.slots) <= member.slots:
-                problems.append(f"{name} meets when {ref} is not free")
-    for ref in (w.ref for w in grouping.waiting):
-        seen[ref] += 1
-    problems += [f"{ref} appears {n} times" for ref, n in seen.items() if n > 1]
-    problems += [f"{ref} is neither placed nor waiting" for ref in by_ref if ref not in seen]
+        problems += _shape_problems(name, group, min_size, max_size, sessions_per_week)
+        problems += _member_problems(name, group, by_ref)
+    problems += _placement_problems(grouping, by_ref)
+    problems += _identity_problems(grouping, existing)
+    return problems
+
+
+def _shape_problems(
+    name: str, group: FormedGroup, min_size: int, max_size: int, sessions_per_week: int
+) -> list[str]:
+    """A group's size within the bounds, and as many distinct slots as sessions a week."""
+    problems: list[str] = []
+    if not min_size <= len(group.members) <= max_size:
+        problems.append(f"{name} has {len(group.members)} members")
+    if len(set(group.slots)) != sessions_per_week:
+        problems.append(f"{name} meets in {len(set(group.slots))} slots")
+    return problems
+
+
+def _member_problems(name: str, group: FormedGroup, by_ref: Mapping[str, Candidate]) -> list[str]:
+    """Each member a candidate of the group's band, free when the group meets."""
+    problems: list[str] = []
+    for ref in group.members:
+        member = by_ref.get(ref)
+        if member is None:
+            problems.append(f"{name} holds {ref}, who is not a candidate")
+            continue
+        if member.band != group.band:
+            problems.append(f"{name} ({group.band}) holds {ref} of band {member.band}")
+        if not set(group.slots) <= member.slots:
+            problems.append(f"{name} meets when {ref} is not free")
+    return problems
+
+
+def _placement_problems(grouping: Grouping, by_ref: Mapping[str, Candidate]) -> list[str]:
+    """Each candidate exactly once: in one group or on the waiting list."""
+    seen: Counter[str] = Counter()
+    for group in grouping.groups:
+        seen.update(group.members)
+    seen.update(w.ref for w in grouping.waiting)
+    problems = [f"{ref} appears {n} times" for ref, n in seen.items() if n > 1]
+    return problems + [f"{ref} is neither placed nor waiting" for ref in by_ref if ref not in seen]
+
+
+def _identity_problems(grouping: Grouping, existing: Sequence[ExistingGroup]) -> list[str]:
+    """Group ids unique, and an existing group keeps its slots and band."""
+    problems: list[str] = []
     ids = [g.group_id for g in grouping.groups if g.group_id]
     if len(ids) != len(set(ids)):
         problems.append("a group id is used twice")

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
 
+from zroute_contract import errors
 from zroute_contract.events.base import Event
 from zroute_contract.events.codes import (
     CurriculumModule,
@@ -41,11 +42,11 @@ class PlanStatus(StrEnum):
     COMPLETED = "completed"
 
 
-class PlanError(Exception):
-    """A command the plan refuses in its current state; the message says why."""
+class PlanError(errors.Conflict):
+    """A command the plan refuses in its current state; the message says why (409)."""
 
 
-class InvalidRequest(PlanError):
+class InvalidRequest(errors.InvalidRequest, PlanError):
     """A command whose values the rules refuse (a lead time too short, a future session)."""
 
 

@@ -12,13 +12,9 @@ from zroute_contract.events.planning import (
     FollowUpDue,
     RouteCompleted,
 )
-from zroute_runtime import timers
 from zroute_runtime.timers import DueTimer
 from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.adapters import groups as group_rows
-from zroute_planning.adapters import records
-from zroute_planning.adapters.plans import PlanRepository
 from zroute_planning.domain.plan import Plan, PlanError
 from zroute_planning.service_layer import placements, scheduling
 from zroute_planning.service_layer.deps import Deps, days, today
@@ -26,10 +22,10 @@ from zroute_planning.service_layer.lifecycle import leave_group
 
 
 async def on_follow_up_timer(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
-    plan = await PlanRepository(uow.conn).get(timer.payload["participant_ref"], lock=False)
+    plan = await uow.plans.get(timer.payload["participant_ref"], lock=False)
     if plan is None or not plan.is_open:
         return
-    if await records.follow_up_id(uow.conn, plan.participant_ref) is not None:
+    if await uow.records.follow_up_id(plan.participant_ref) is not None:
         return
     now = today(uow.clock.now())
     planned_end = date.fromisoformat(timer.payload["planned_end"])
@@ -58,10 +54,7 @@ async def agree_follow_up(
     if not agreements:
         raise PlanError("a follow-up needs at least one concrete agreement")
     follow_up_id = uuid4()
-    await uow.conn.execute(
-        "INSERT INTO planning_follow_ups VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        " ON CONFLICT (participant_ref) DO UPDATE SET follow_up_id = $1, follow_up_type = $3,"
-        " partner_id = $4, starts_on = $5, agreements = $6, agreed_on = $7",
+    await uow.records.agree_follow_up(
         follow_up_id,
         plan.participant_ref,
         follow_up_type.value,
@@ -70,7 +63,7 @@ async def agree_follow_up(
         [a.model_dump(mode="json") for a in agreements],
         on,
     )
-    await timers.cancel(uow.conn, kind=scheduling.FOLLOW_UP, key=str(plan.plan_id))
+    await uow.timers.cancel(kind=scheduling.FOLLOW_UP, key=str(plan.plan_id))
     uow.emit(
         FollowUpAgreed(
             participant_ref=plan.participant_ref,
@@ -86,13 +79,13 @@ async def agree_follow_up(
 
 
 async def complete_route(uow: UnitOfWork, deps: Deps, plan: Plan, on: date) -> RouteCompleted:
-    follow_up = await records.follow_up_id(uow.conn, plan.participant_ref)
+    follow_up = await uow.records.follow_up_id(plan.participant_ref)
     if follow_up is None:
         raise PlanError(
             "the route cannot be completed before a follow-up with concrete agreements is recorded"
         )
     plan.complete()
-    hours = await records.hours_to_date(uow.conn, plan.participant_ref)
+    hours = await uow.records.hours_to_date(plan.participant_ref)
     t = deps.rules.targets
     met = (
         sum(hours.values()) >= t.total
@@ -102,7 +95,7 @@ async def complete_route(uow: UnitOfWork, deps: Deps, plan: Plan, on: date) -> R
         and hours["map"] >= t.map
     )
     await leave_group(uow, plan, on, GroupChangeReason.COMPLETED)
-    await group_rows.clear_waiting(uow.conn, plan.participant_ref)
+    await uow.groups.clear_waiting(plan.participant_ref)
     await scheduling.stop_timers(uow, deps, plan)
     await placements.cancel_open(uow, plan, PlacementCancelReason.PLAN_CHANGED)
     event = RouteCompleted(
@@ -114,5 +107,5 @@ async def complete_route(uow: UnitOfWork, deps: Deps, plan: Plan, on: date) -> R
         follow_up_id=follow_up,
     )
     uow.emit(event)
-    await PlanRepository(uow.conn).save(plan)
+    await uow.plans.save(plan)
     return event

@@ -32,8 +32,6 @@ from zroute_contract.events.planning import (
 from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_planning.adapters import groups as rows
-from zroute_planning.adapters import records
-from zroute_planning.adapters.plans import PlanRepository
 from zroute_planning.domain.grouping import Candidate, Capacity, ExistingGroup
 from zroute_planning.domain.plan import Plan, PlanError
 from zroute_planning.domain.schedule import group_patterns, slot_order
@@ -71,12 +69,12 @@ def solver_options(deps: Deps) -> SolverOptions:
 async def run_formation(
     uow: UnitOfWork, deps: Deps, *, programme_id: str | None, today: date
 ) -> FormationSummary:
-    await uow.conn.execute("SELECT pg_advisory_xact_lock($1)", LOCK_KEY)
+    await uow.records.lock_formation(LOCK_KEY)
     summary = FormationSummary()
     plans_by_programme: dict[str, list[Plan]] = defaultdict(list)
-    for plan in await PlanRepository(uow.conn).active(programme_id):
+    for plan in await uow.plans.active(programme_id):
         plans_by_programme[plan.programme_id].append(plan)
-    for group in await rows.active_groups(uow.conn, programme_id):
+    for group in await uow.groups.active_groups(programme_id):
         plans_by_programme.setdefault(group.programme_id, [])  # groups everybody left
     for programme, plans in sorted(plans_by_programme.items()):
         await _programme(uow, deps, programme, plans, today, summary)
@@ -86,7 +84,7 @@ async def run_formation(
 async def _staff_in_use(uow: UnitOfWork) -> tuple[dict, dict]:
     teachers: dict = defaultdict(set)
     assistants: dict = defaultdict(set)
-    for group in await rows.active_groups(uow.conn):
+    for group in await uow.groups.active_groups():
         for slot in group.slots:
             teachers[slot].add(group.teacher)
             if group.assistant:
@@ -95,29 +93,11 @@ async def _staff_in_use(uow: UnitOfWork) -> tuple[dict, dict]:
 
 
 async def _programme(uow, deps: Deps, programme, plans, today, summary) -> None:
-    partner = await records.teaching_partner(uow.conn, programme, deps.teaching_partner)
-    if plans and not await records.partner_can_teach(uow.conn, partner):
-        raise PlanError(f"partner {partner} is inactive or does not teach language")
-    existing = await rows.active_groups(uow.conn, programme)
-    by_id = {str(g.group_id): g for g in existing}
-    since = {r["participant_ref"]: r["since"] for r in await rows.waiting(uow.conn, programme)}
-    candidates = [
-        Candidate(
-            p.participant_ref,
-            p.level_band,
-            p.availability,
-            (today - since.get(p.participant_ref, today)).days,
-        )
-        for p in plans
-    ]
+    """Form one programme's groups: read its state, solve, then apply the result in order
+    (leavers, joiners and new groups, the waiting list, the schedules of who changed)."""
+    partner, existing, candidates = await _programme_state(uow, deps, programme, plans, today)
     teachers, assistants = await _staff_in_use(uow)
-    busy_t = Counter({s: len(v) for s, v in teachers.items()})
-    busy_a = Counter({s: len(v) for s, v in assistants.items()})
-    for g in existing:  # the solver counts this programme's own groups itself
-        for slot in g.slots:
-            busy_t[slot] -= 1
-            if g.assistant:
-                busy_a[slot] -= 1
+    busy_t, busy_a = _busy_elsewhere(existing, teachers, assistants)
     result = await asyncio.to_thread(
         form_groups,
         candidates,
@@ -128,18 +108,87 @@ async def _programme(uow, deps: Deps, programme, plans, today, summary) -> None:
     )
     plans_by_ref = {p.participant_ref: p for p in plans}
     after = {m: g.group_id for g in result.groups if g.group_id for m in g.members}
+    staff = (teachers, assistants)
+    changed = await _leavers(uow, existing, result, after, plans_by_ref, today, summary, staff)
+    waiting = await _formed(
+        uow,
+        deps,
+        (programme, partner),
+        existing,
+        result,
+        plans_by_ref,
+        today,
+        summary,
+        staff,
+        changed,
+    )
+    await _waiting(uow, programme, waiting, plans_by_ref, today, summary)
+    for ref in sorted(changed):
+        if ref in after or any(ref in g.members for g in result.groups):
+            await uow.groups.clear_waiting(ref)
+        await publish_schedule(uow, deps, plans_by_ref[ref], today)
+
+
+async def _programme_state(uow, deps: Deps, programme, plans, today):
+    """The programme's teaching partner (refused when it cannot teach), its groups, and
+    its plans as candidates with the days they waited."""
+    partner = await uow.records.teaching_partner(programme, deps.teaching_partner)
+    if plans and not await uow.records.partner_can_teach(partner):
+        raise PlanError(f"partner {partner} is inactive or does not teach language")
+    existing = await uow.groups.active_groups(programme)
+    since = {r["participant_ref"]: r["since"] for r in await uow.groups.waiting(programme)}
+    candidates = [
+        Candidate(
+            p.participant_ref,
+            p.level_band,
+            p.availability,
+            (today - since.get(p.participant_ref, today)).days,
+        )
+        for p in plans
+    ]
+    return partner, existing, candidates
+
+
+def _busy_elsewhere(existing, teachers, assistants) -> tuple[Counter, Counter]:
+    """Staff busy per slot in other programmes' groups: the solver counts this programme's
+    own groups itself."""
+    busy_t = Counter({s: len(v) for s, v in teachers.items()})
+    busy_a = Counter({s: len(v) for s, v in assistants.items()})
+    for g in existing:
+        for slot in g.slots:
+            busy_t[slot] -= 1
+            if g.assistant:
+                busy_a[slot] -= 1
+    return busy_t, busy_a
+
+
+async def _leavers(uow, existing, result, after, plans_by_ref, today, summary, staff) -> set[str]:
+    """Members who leave their group (first: one current group per participant), and the
+    groups no longer formed dissolved, their staff freed."""
+    teachers, assistants = staff
     changed: set[str] = set()
-    for group in existing:  # leavers first: one current group per participant
+    for group in existing:
         for ref in group.members:
             if after.get(ref) != str(group.group_id):
                 await _remove(uow, group.group_id, ref, plans_by_ref.get(ref), today)
                 changed.add(ref)
                 summary.removed += 1
         if str(group.group_id) not in {g.group_id for g in result.groups}:
-            await rows.dissolve(uow.conn, group.group_id, today)
+            await uow.groups.dissolve(group.group_id, today)
             for slot in group.slots:
                 teachers[slot].discard(group.teacher)
                 assistants[slot].discard(group.assistant)
+    return changed
+
+
+async def _formed(
+    uow, deps: Deps, owner, existing, result, plans_by_ref, today, summary, staff, changed
+) -> list:
+    """Joiners of existing groups, and new groups where staff can be found; returns who
+    waits (the solver's waiting, and the members of a new group no staff is free for)."""
+    programme, partner = owner
+    teachers, assistants = staff
+    by_id = {str(g.group_id): g for g in existing}
     waiting = list(result.waiting)
     for formed in result.groups:
         if formed.group_id:
@@ -168,11 +217,16 @@ async def _programme(uow, deps: Deps, programme, plans, today, summary) -> None:
         changed.update(formed.members)
         summary.groups_formed += 1
         summary.joined += len(formed.members)
+    return waiting
+
+
+async def _waiting(uow, programme, waiting, plans_by_ref, today, summary) -> None:
+    """Who waits goes on the waiting list; told when not on it for this reason already."""
     for w in waiting:
         plan = plans_by_ref[w.ref]
         reason = w.reason
-        if await rows.set_waiting(uow.conn, w.ref, programme, w.band.value, reason.value, today):
-            since = await rows.waiting_since(uow.conn, w.ref) or today
+        if await uow.groups.set_waiting(w.ref, programme, w.band.value, reason.value, today):
+            since = await uow.groups.waiting_since(w.ref) or today
             uow.emit(
                 ParticipantWaitlisted(
                     participant_ref=w.ref,
@@ -183,10 +237,6 @@ async def _programme(uow, deps: Deps, programme, plans, today, summary) -> None:
                 )
             )
         summary.waiting += 1
-    for ref in sorted(changed):
-        if ref in after or any(ref in g.members for g in result.groups):
-            await rows.clear_waiting(uow.conn, ref)
-        await publish_schedule(uow, deps, plans_by_ref[ref], today)
 
 
 @dataclass(frozen=True)
@@ -223,7 +273,7 @@ async def _new_group(
         starts_on=today + days(rules.groups.first_session_after_days),
         members=formed.members,
     )
-    await rows.insert_group(uow.conn, row)
+    await uow.groups.insert_group(row)
     uow.emit(
         GroupFormed(
             group_id=row.group_id,
@@ -244,7 +294,7 @@ async def _new_group(
 
 
 async def _join(uow, group_id: UUID, formed, plan: Plan, on: date, reason) -> None:
-    await rows.add_member(uow.conn, group_id, plan.participant_ref, on)
+    await uow.groups.add_member(group_id, plan.participant_ref, on)
     uow.emit(
         ParticipantAssignedToGroup(
             participant_ref=plan.participant_ref,
@@ -258,7 +308,7 @@ async def _join(uow, group_id: UUID, formed, plan: Plan, on: date, reason) -> No
 
 
 async def _remove(uow, group_id: UUID, ref: str, plan: Plan | None, on: date) -> None:
-    await rows.remove_member(uow.conn, ref, on, GroupChangeReason.REPLANNED.value)
+    await uow.groups.remove_member(ref, on, GroupChangeReason.REPLANNED.value)
     if plan is not None:
         uow.emit(
             ParticipantRemovedFromGroup(

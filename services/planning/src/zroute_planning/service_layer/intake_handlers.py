@@ -15,9 +15,6 @@ from zroute_contract.events.codes import (
 from zroute_contract.events.intake import IntakeCompleted, IntakeCorrected, ParticipantWithdrawn
 from zroute_runtime.messagebus import AwaitingPredecessor, HandlerContext
 
-from zroute_planning.adapters import groups as group_rows
-from zroute_planning.adapters import records
-from zroute_planning.adapters.plans import PlanRepository
 from zroute_planning.domain.plan import Plan, PlanStatus
 from zroute_planning.service_layer import lifecycle, placements, scheduling
 from zroute_planning.service_layer.deps import Deps, today
@@ -28,14 +25,14 @@ async def activate_plan(event: IntakeCompleted, ctx: HandlerContext, deps: Deps)
     if event.route is not Route.Z_ROUTE:
         return
     uow = ctx.uow
-    repo = PlanRepository(uow.conn)
+    repo = uow.plans
     if await repo.get(event.participant_ref) is not None:
         return  # a repeated completion: the plan stands; corrections come as intake-corrected
     now = today(uow.clock.now())
-    await records.record_participant(
-        uow.conn, event.participant_ref, event.programme_id, event.municipality
+    await uow.records.record_participant(
+        event.participant_ref, event.programme_id, event.municipality
     )
-    arranged = await records.arranged_kinds(uow.conn, event.participant_ref)
+    arranged = await uow.records.arranged_kinds(event.participant_ref)
     plan = Plan.activate(
         event, deps.rules, today=now, term_start=event.completed_on, arranged=arranged
     )
@@ -47,7 +44,6 @@ async def activate_plan(event: IntakeCompleted, ctx: HandlerContext, deps: Deps)
     else:
         await lifecycle.wait_for_preconditions(uow, plan, now)
     await repo.save(plan)
-    uow.track(plan)
 
 
 async def correct_intake(event: IntakeCorrected, ctx: HandlerContext, deps: Deps) -> None:
@@ -56,14 +52,14 @@ async def correct_intake(event: IntakeCorrected, ctx: HandlerContext, deps: Deps
     A Z-route correction with no plan came before the intake-completed it corrects (that
     one is in a retry queue): it waits for it rather than being lost."""
     uow = ctx.uow
-    plan = await PlanRepository(uow.conn).get(event.participant_ref)
+    plan = await uow.plans.get(event.participant_ref)
     if plan is None and event.route is Route.Z_ROUTE:
         raise AwaitingPredecessor(f"no plan yet for participant {event.participant_ref}")
     if plan is None or not plan.is_open:
         return
     now = today(uow.clock.now())
     plan.correct(event, deps.rules)
-    group = await group_rows.current_group(uow.conn, plan.participant_ref)
+    group = await uow.groups.current_group(plan.participant_ref)
     if group is not None and group.level_band != plan.level_band:
         await lifecycle.leave_group(uow, plan, now, GroupChangeReason.LEVEL_CHANGED)
     elif group is not None and not set(group.slots) <= plan.availability:
@@ -74,27 +70,26 @@ async def correct_intake(event: IntakeCorrected, ctx: HandlerContext, deps: Deps
         await lifecycle.gate_opened(uow, deps, plan, now)
     else:
         if group is not None and plan.status is PlanStatus.ACTIVE:
-            left = await group_rows.current_group(uow.conn, plan.participant_ref) is None
+            left = await uow.groups.current_group(plan.participant_ref) is None
             if left:
                 await lifecycle.wait(uow, plan, WaitReason.NO_GROUP_AT_LEVEL, now)
         await scheduling.publish_schedule(uow, deps, plan, now)
-    await PlanRepository(uow.conn).save(plan)
-    uow.track(plan)
+    await uow.plans.save(plan)
 
 
 async def withdraw(event: ParticipantWithdrawn, ctx: HandlerContext, deps: Deps) -> None:
     """Withdrawal ends the plan: out of the group and the waiting list, timers stopped,
     open placement requests cancelled."""
     uow = ctx.uow
-    if not await records.participant_known(uow.conn, event.participant_ref):
+    if not await uow.records.participant_known(event.participant_ref):
         raise AwaitingPredecessor(f"unknown participant {event.participant_ref}")
-    plan = await PlanRepository(uow.conn).get(event.participant_ref)
+    plan = await uow.plans.get(event.participant_ref)
     if plan is None or not plan.is_open:
         return  # withdrawn before a Z-route plan: nothing to end
     now = today(uow.clock.now())
     plan.withdraw()
     await lifecycle.leave_group(uow, plan, now, GroupChangeReason.WITHDRAWN)
-    await group_rows.clear_waiting(uow.conn, plan.participant_ref)
+    await uow.groups.clear_waiting(plan.participant_ref)
     await scheduling.stop_timers(uow, deps, plan)
     await placements.cancel_open(uow, plan, PlacementCancelReason.PARTICIPANT_WITHDRAWN)
-    await PlanRepository(uow.conn).save(plan)
+    await uow.plans.save(plan)

@@ -18,12 +18,9 @@ from zroute_contract.events.planning import (
     ProgressReviewDue,
     ProgressReviewRecorded,
 )
-from zroute_runtime import timers
 from zroute_runtime.timers import DueTimer
 from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.adapters import records
-from zroute_planning.adapters.plans import PlanRepository
 from zroute_planning.domain.plan import InvalidRequest, Plan, PlanError, PlanStatus
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
 from zroute_planning.service_layer.scheduling import REVIEW, reassess, totals
@@ -54,12 +51,7 @@ async def record_attendance(
     if session_on > on:
         raise InvalidRequest("attendance cannot be recorded for a session in the future")
     hours = round(minutes / 15) / 4 if status is AttendanceStatus.PRESENT else 0.0
-    existing = await uow.conn.fetchrow(
-        "SELECT status, kind, minutes FROM planning_attendance"
-        " WHERE session_id = $1 AND participant_ref = $2",
-        session_id,
-        plan.participant_ref,
-    )
+    existing = await uow.ledger.attendance_of(session_id, plan.participant_ref)
     if existing is not None:
         if (existing["status"], existing["kind"], existing["minutes"]) != (
             status.value,
@@ -68,8 +60,7 @@ async def record_attendance(
         ):
             raise Conflict("this session was already recorded with other values")
         return hours
-    await uow.conn.execute(
-        "INSERT INTO planning_attendance VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    await uow.ledger.add_attendance(
         session_id,
         plan.participant_ref,
         session_on,
@@ -99,13 +90,7 @@ async def record_attendance(
 
 async def attendance(uow: UnitOfWork, deps: Deps, ref: str, on: date) -> tuple[int, int]:
     """(percentage of scheduled minutes attended, sessions) over the review window."""
-    row = await uow.conn.fetchrow(
-        "SELECT count(*) AS n, coalesce(sum(minutes), 0) AS planned,"
-        " coalesce(sum(minutes) FILTER (WHERE status = 'present'), 0) AS present"
-        " FROM planning_attendance WHERE participant_ref = $1 AND session_on > $2",
-        ref,
-        on - days(deps.rules.attendance_window_days),
-    )
+    row = await uow.ledger.attendance_since(ref, on - days(deps.rules.attendance_window_days))
     if not row["planned"]:
         return 100, 0
     return int(100 * row["present"] // row["planned"]), row["n"]
@@ -118,7 +103,7 @@ async def _check_attendance(uow: UnitOfWork, deps: Deps, plan: Plan, on: date) -
         return
     # One review per window: not while one is open or was just held.
     since = on - days(rules.attendance_window_days)
-    if not await records.reviewed_since(uow.conn, plan.participant_ref, since):
+    if not await uow.records.reviewed_since(plan.participant_ref, since):
         await review_due(uow, deps, plan, ReviewTrigger.LOW_ATTENDANCE, on)
 
 
@@ -129,14 +114,7 @@ async def review_due(
         raise PlanError(f"the plan is {plan.status}")
     review_id = uuid4()
     due_on = on + days(deps.rules.review_due_within_days)
-    await uow.conn.execute(
-        "INSERT INTO planning_reviews (review_id, participant_ref, trigger, due_on)"
-        " VALUES ($1, $2, $3, $4)",
-        review_id,
-        plan.participant_ref,
-        trigger.value,
-        due_on,
-    )
+    await uow.ledger.add_review(review_id, plan.participant_ref, trigger.value, due_on)
     percentage, _ = await attendance(uow, deps, plan.participant_ref, on)
     uow.emit(
         ProgressReviewDue(
@@ -145,7 +123,7 @@ async def review_due(
             review_id=review_id,
             due_on=due_on,
             trigger=trigger,
-            hours_to_date=totals(await records.hours_to_date(uow.conn, plan.participant_ref)),
+            hours_to_date=totals(await uow.records.hours_to_date(plan.participant_ref)),
             attendance_percentage=percentage,
         )
     )
@@ -154,14 +132,13 @@ async def review_due(
 
 async def on_review_timer(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
     """The rhythm: a review falls due, and the next one is scheduled."""
-    plan = await PlanRepository(uow.conn).get(timer.payload["participant_ref"])
+    plan = await uow.plans.get(timer.payload["participant_ref"])
     if plan is None or not plan.is_open or plan.status is PlanStatus.WAITING:
         return
     now = today(uow.clock.now())
     await review_due(uow, deps, plan, ReviewTrigger.SCHEDULED, now)
     nxt = today(timer.due_at) + days(deps.rules.review_every_days)
-    await timers.schedule(
-        uow.conn,
+    await uow.timers.schedule(
         kind=REVIEW,
         key=timer.key,
         due_at=morning_of(nxt),
@@ -179,17 +156,9 @@ async def record_review(
     outcome: ReviewOutcome,
     on: date,
 ) -> None:
-    status = await uow.conn.execute(
-        "UPDATE planning_reviews SET held_on = $3, outcome = $4"
-        " WHERE review_id = $1 AND participant_ref = $2 AND held_on IS NULL",
-        review_id,
-        plan.participant_ref,
-        held_on,
-        outcome.value,
-    )
-    if status != "UPDATE 1":
+    if not await uow.ledger.hold_review(review_id, plan.participant_ref, held_on, outcome.value):
         raise PlanError("no open review with this id for this participant")
-    next_due = await records.timer_due(uow.conn, kind=REVIEW, key=str(plan.plan_id))
+    next_due = await uow.records.timer_due(kind=REVIEW, key=str(plan.plan_id))
     uow.emit(
         ProgressReviewRecorded(
             participant_ref=plan.participant_ref,
@@ -197,9 +166,9 @@ async def record_review(
             review_id=review_id,
             held_on=held_on,
             outcome=outcome,
-            hours_to_date=totals(await records.hours_to_date(uow.conn, plan.participant_ref)),
+            hours_to_date=totals(await uow.records.hours_to_date(plan.participant_ref)),
             next_review_on=today(next_due) if next_due else None,
         )
     )
     await reassess(uow, deps, plan, on)
-    await PlanRepository(uow.conn).save(plan)
+    await uow.plans.save(plan)

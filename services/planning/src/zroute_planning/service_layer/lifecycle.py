@@ -3,11 +3,12 @@ event handlers and the HTTP commands."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from zroute_contract.events.codes import GroupChangeReason, PlacementCancelReason, WaitReason
 from zroute_contract.events.planning import ParticipantRemovedFromGroup, ParticipantWaitlisted
 from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.adapters import groups as group_rows
 from zroute_planning.domain.plan import Plan
 from zroute_planning.service_layer import placements, scheduling
 from zroute_planning.service_layer.deps import Deps
@@ -19,7 +20,7 @@ def flush(uow: UnitOfWork, plan: Plan) -> None:
         uow.emit(plan.events.pop(0))
 
 
-async def started(uow: UnitOfWork, deps: Deps, plan: Plan, now) -> None:
+async def started(uow: UnitOfWork, deps: Deps, plan: Plan, now: date) -> None:
     """A plan got its start (or resumed): timers, the schedule, the workplace request."""
     flush(uow, plan)
     await scheduling.plan_timers(uow, deps, plan, now)
@@ -29,7 +30,7 @@ async def started(uow: UnitOfWork, deps: Deps, plan: Plan, now) -> None:
         await placements.request_for_workplace_phase(uow, deps, plan, now)
 
 
-async def paused(uow: UnitOfWork, plan: Plan, now) -> None:
+async def paused(uow: UnitOfWork, plan: Plan, now: date) -> None:
     """A paused plan frees its group seat, waits for its preconditions, and withdraws
     open placement requests (re-requested on resume)."""
     await leave_group(uow, plan, now, GroupChangeReason.PAUSED)
@@ -37,15 +38,14 @@ async def paused(uow: UnitOfWork, plan: Plan, now) -> None:
     await placements.cancel_open(uow, plan, PlacementCancelReason.PLAN_PAUSED)
 
 
-async def wait_for_preconditions(uow: UnitOfWork, plan: Plan, now) -> None:
+async def wait_for_preconditions(uow: UnitOfWork, plan: Plan, now: date) -> None:
     await wait(uow, plan, WaitReason.PRECONDITION_MISSING, now)
 
 
-async def wait(uow: UnitOfWork, plan: Plan, reason: WaitReason, now) -> None:
+async def wait(uow: UnitOfWork, plan: Plan, reason: WaitReason, now: date) -> None:
     """Put the participant on the waiting list; tell when they were not on it for this
     reason already."""
-    if await group_rows.set_waiting(
-        uow.conn,
+    if await uow.groups.set_waiting(
         plan.participant_ref,
         plan.programme_id,
         plan.level_band.value,
@@ -58,14 +58,14 @@ async def wait(uow: UnitOfWork, plan: Plan, reason: WaitReason, now) -> None:
                 programme_id=plan.programme_id,
                 level_band=plan.level_band,
                 reason=reason,
-                since=await group_rows.waiting_since(uow.conn, plan.participant_ref) or now,
+                since=await uow.groups.waiting_since(plan.participant_ref) or now,
             )
         )
 
 
-async def leave_group(uow: UnitOfWork, plan: Plan, now, reason: GroupChangeReason) -> None:
+async def leave_group(uow: UnitOfWork, plan: Plan, now: date, reason: GroupChangeReason) -> None:
     flush(uow, plan)
-    group_id = await group_rows.remove_member(uow.conn, plan.participant_ref, now, reason.value)
+    group_id = await uow.groups.remove_member(plan.participant_ref, now, reason.value)
     if group_id is not None:
         uow.emit(
             ParticipantRemovedFromGroup(
@@ -78,7 +78,7 @@ async def leave_group(uow: UnitOfWork, plan: Plan, now, reason: GroupChangeReaso
         )
 
 
-async def gate_opened(uow: UnitOfWork, deps: Deps, plan: Plan, now) -> None:
+async def gate_opened(uow: UnitOfWork, deps: Deps, plan: Plan, now: date) -> None:
     """After a start or a resume: timers, waiting for a group, the schedule, and the
     workplace request unless one is open or confirmed."""
     await started(uow, deps, plan, now)

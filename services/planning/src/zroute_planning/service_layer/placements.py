@@ -16,11 +16,9 @@ from zroute_contract.events.planning import (
     PlacementEscalated,
     PlacementRequested,
 )
-from zroute_runtime import timers
 from zroute_runtime.timers import DueTimer
 from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.adapters.plans import PlanRepository
 from zroute_planning.domain.plan import InvalidRequest, Plan, PlanError, availability_slots
 from zroute_planning.domain.rules import week_forms
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
@@ -49,16 +47,8 @@ async def request_placement(
             f" needed_by must be {earliest} or later"
         )
     request_id = uuid4()
-    await uow.conn.execute(
-        "INSERT INTO planning_placements (placement_request_id, participant_ref, activity,"
-        " needed_by, hours_per_week, status, requested_on) VALUES ($1, $2, $3, $4, $5,"
-        " 'requested', $6)",
-        request_id,
-        plan.participant_ref,
-        activity.value,
-        needed_by,
-        hours_per_week,
-        on,
+    await uow.placements.add(
+        request_id, plan.participant_ref, activity.value, needed_by, hours_per_week, on
     )
     uow.emit(
         PlacementRequested(
@@ -73,8 +63,7 @@ async def request_placement(
         )
     )
     confirm_by = max(on, needed_by - days(rules.placement_confirm_before_days))
-    await timers.schedule(
-        uow.conn,
+    await uow.timers.schedule(
         kind=PLACEMENT,
         key=str(request_id),
         due_at=morning_of(confirm_by),
@@ -108,22 +97,15 @@ async def request_for_workplace_phase(uow: UnitOfWork, deps: Deps, plan: Plan, o
 
 
 async def escalate_unconfirmed(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
-    row = await uow.conn.fetchrow(
-        "SELECT * FROM planning_placements WHERE placement_request_id = $1 FOR UPDATE",
-        UUID(timer.key),
-    )
+    row = await uow.placements.get_for_update(UUID(timer.key))
     if row is None or row["status"] not in ("requested", "declined"):
         return
-    plan = await PlanRepository(uow.conn).get(row["participant_ref"], lock=False)
+    plan = await uow.plans.get(row["participant_ref"], lock=False)
     if plan is None or not plan.is_open:
         return
     level = row["escalations"] + 1
     now = today(uow.clock.now())
-    await uow.conn.execute(
-        "UPDATE planning_placements SET escalations = $2 WHERE placement_request_id = $1",
-        row["placement_request_id"],
-        level,
-    )
+    await uow.placements.set_escalations(row["placement_request_id"], level)
     uow.emit(
         PlacementEscalated(
             participant_ref=plan.participant_ref,
@@ -135,8 +117,7 @@ async def escalate_unconfirmed(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> 
         )
     )
     if level < deps.rules.placement_max_escalations:
-        await timers.schedule(
-            uow.conn,
+        await uow.timers.schedule(
             kind=PLACEMENT,
             key=timer.key,
             due_at=morning_of(today(timer.due_at) + days(deps.rules.placement_reescalate_days)),
@@ -145,28 +126,18 @@ async def escalate_unconfirmed(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> 
 
 
 async def has_open_or_confirmed(uow: UnitOfWork, plan: Plan) -> bool:
-    return bool(
-        await uow.conn.fetchval(
-            "SELECT 1 FROM planning_placements WHERE participant_ref = $1"
-            " AND status IN ('requested', 'declined', 'confirmed') LIMIT 1",
-            plan.participant_ref,
-        )
-    )
+    open_or_confirmed: bool = await uow.placements.has_open_or_confirmed(plan.participant_ref)
+    return open_or_confirmed
 
 
 async def cancel_open(uow: UnitOfWork, plan: Plan, reason: PlacementCancelReason) -> None:
-    rows = await uow.conn.fetch(
-        "UPDATE planning_placements SET status = 'cancelled' WHERE participant_ref = $1"
-        " AND status IN ('requested', 'declined') RETURNING placement_request_id",
-        plan.participant_ref,
-    )
-    for row in rows:
-        await timers.cancel(uow.conn, kind=PLACEMENT, key=str(row["placement_request_id"]))
+    for request_id in await uow.placements.cancel_open(plan.participant_ref):
+        await uow.timers.cancel(kind=PLACEMENT, key=str(request_id))
         uow.emit(
             PlacementCancelled(
                 participant_ref=plan.participant_ref,
                 programme_id=plan.programme_id,
-                placement_request_id=row["placement_request_id"],
+                placement_request_id=request_id,
                 reason=reason,
             )
         )

@@ -7,15 +7,13 @@ from zroute_contract.events.intake import ParticipantRegistered
 from zroute_contract.events.support import PartnerProfile
 from zroute_runtime.messagebus import HandlerContext
 
-from zroute_planning.adapters import records
 from zroute_planning.service_layer.deps import Deps
 
 
 async def participant_registered(
     event: ParticipantRegistered, ctx: HandlerContext, deps: Deps
 ) -> None:
-    await records.record_participant(
-        ctx.uow.conn,
+    await ctx.uow.records.record_participant(
         event.participant_ref,
         event.programme_id,
         event.municipality,
@@ -25,10 +23,4 @@ async def participant_registered(
 
 async def partner_profile(event: PartnerProfile, ctx: HandlerContext, deps: Deps) -> None:
     """``partner-registered`` and ``partner-updated`` both carry the whole profile."""
-    await ctx.uow.conn.execute(
-        "INSERT INTO planning_partners VALUES ($1, $2, $3) ON CONFLICT (partner_id)"
-        " DO UPDATE SET capabilities = $2, active = $3",
-        event.partner_id,
-        list(event.capabilities),
-        event.active,
-    )
+    await ctx.uow.records.record_partner(event.partner_id, list(event.capabilities), event.active)

@@ -12,9 +12,10 @@ Repeating timers (reviews, escalations) reschedule their own row for the next ti
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
-from zroute_contract.events.codes import DayPart, Weekday
+from zroute_contract.events.codes import DayPart, HoursKind, Weekday
 from zroute_contract.events.planning import (
     HoursTargets,
     HoursTotals,
@@ -22,14 +23,10 @@ from zroute_contract.events.planning import (
     ScheduledSession,
     SchedulePublished,
 )
-from zroute_runtime import timers
 from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
 from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.adapters import groups as group_rows
-from zroute_planning.adapters import records
-from zroute_planning.adapters.plans import PlanRepository
 from zroute_planning.domain.plan import Plan, PlanStatus
 from zroute_planning.domain.projection import Projection, phase_index, project
 from zroute_planning.domain.schedule import weekly_schedule
@@ -49,7 +46,7 @@ def targets(deps: Deps) -> HoursTargets:
     return HoursTargets(**deps.rules.targets.model_dump())
 
 
-def totals(hours: dict) -> HoursTotals:
+def totals(hours: Mapping[HoursKind, float]) -> HoursTotals:
     return HoursTotals(**{k.value: round(v * 4) / 4 for k, v in hours.items()})
 
 
@@ -59,7 +56,7 @@ async def publish_schedule(uow: UnitOfWork, deps: Deps, plan: Plan, today: date)
         return
     rules = deps.rules
     index = phase_index(rules, plan.route_week(today))
-    group = await group_rows.current_group(uow.conn, plan.participant_ref)
+    group = await uow.groups.current_group(plan.participant_ref)
     week = weekly_schedule(
         rules,
         index,
@@ -89,13 +86,8 @@ async def publish_schedule(uow: UnitOfWork, deps: Deps, plan: Plan, today: date)
         for s in week.sessions
     )
     valid_from = max(today, plan.start_on)
-    await uow.conn.execute(
-        "INSERT INTO planning_schedules VALUES ($1, $2, $3, $4) ON CONFLICT (plan_id)"
-        " DO UPDATE SET phase = $2, valid_from = $3, sessions = $4",
-        plan.plan_id,
-        index + 1,
-        valid_from,
-        [s.model_dump(mode="json") for s in sessions],
+    await uow.records.save_schedule(
+        plan.plan_id, index + 1, valid_from, [s.model_dump(mode="json") for s in sessions]
     )
     uow.emit(
         SchedulePublished(
@@ -117,7 +109,7 @@ async def projection(uow: UnitOfWork, deps: Deps, plan: Plan, today: date) -> Pr
         start_on=plan.start_on or today + days(deps.rules.start_after_days),
         term_end=plan.term_end,
         today=today,
-        attended=await records.hours_to_date(uow.conn, plan.participant_ref),
+        attended=await uow.records.hours_to_date(plan.participant_ref),
         slots=len(plan.availability),
         paused_days=plan.paused_days,
     )
@@ -150,16 +142,14 @@ async def plan_timers(uow: UnitOfWork, deps: Deps, plan: Plan, today: date) -> N
     for number, phase in enumerate(rules.phases[1:], start=2):
         starts = plan.start_on + days((phase.from_week - 1) * 7 + shift)
         if starts > today:
-            await timers.schedule(
-                uow.conn,
+            await uow.timers.schedule(
                 kind=PHASE,
                 key=f"{plan.plan_id}:{number}",
                 due_at=morning_of(starts),
                 payload={"participant_ref": plan.participant_ref, "phase": number},
             )
     first_review = max(plan.start_on, today) + days(rules.review_every_days)
-    await timers.schedule(
-        uow.conn,
+    await uow.timers.schedule(
         kind=REVIEW,
         key=str(plan.plan_id),
         due_at=morning_of(first_review),
@@ -167,8 +157,7 @@ async def plan_timers(uow: UnitOfWork, deps: Deps, plan: Plan, today: date) -> N
     )
     result = await reassess(uow, deps, plan, today)
     remind = max(today, result.planned_end - days(rules.follow_up_before_end_days))
-    await timers.schedule(
-        uow.conn,
+    await uow.timers.schedule(
         kind=FOLLOW_UP,
         key=str(plan.plan_id),
         due_at=morning_of(remind),
@@ -178,13 +167,13 @@ async def plan_timers(uow: UnitOfWork, deps: Deps, plan: Plan, today: date) -> N
 
 async def stop_timers(uow: UnitOfWork, deps: Deps, plan: Plan) -> None:
     for number in range(2, len(deps.rules.phases) + 1):
-        await timers.cancel(uow.conn, kind=PHASE, key=f"{plan.plan_id}:{number}")
-    await timers.cancel(uow.conn, kind=REVIEW, key=str(plan.plan_id))
-    await timers.cancel(uow.conn, kind=FOLLOW_UP, key=str(plan.plan_id))
+        await uow.timers.cancel(kind=PHASE, key=f"{plan.plan_id}:{number}")
+    await uow.timers.cancel(kind=REVIEW, key=str(plan.plan_id))
+    await uow.timers.cancel(kind=FOLLOW_UP, key=str(plan.plan_id))
 
 
 async def on_phase_timer(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
     """A new ramp-up phase starts: publish its week."""
-    plan = await PlanRepository(uow.conn).get(timer.payload["participant_ref"], lock=False)
+    plan = await uow.plans.get(timer.payload["participant_ref"], lock=False)
     if plan is not None:
         await publish_schedule(uow, deps, plan, today(uow.clock.now()))

@@ -1,6 +1,6 @@
 """One router per resource of the planning API."""
 
-from zroute_planning.entrypoints.routers import (
+from zroute_planning.entrypoints.http import (
     attendance,
     follow_ups,
     groups,

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
-from zroute_planning.entrypoints.deps import (
+from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
     Staff,
     local_today,
     plan_for,
 )
-from zroute_planning.entrypoints.schemas import FollowUpIn, FollowUpOut
-from zroute_planning.service_layer import completion
+from zroute_planning.entrypoints.http.schemas import FollowUpIn, FollowUpOut
+from zroute_planning.service_layer import completion, views
 
 router = APIRouter(prefix="/participants/{participant_ref}/follow-up", tags=["follow-up"])
 
@@ -24,10 +24,11 @@ async def agree(
     body: FollowUpIn,
     principal: Staff,
     runtime: Runtime,
+    request: Request,
     deps: PlanningDeps,
 ) -> FollowUpOut:
     """Record (or replace) the agreed follow-up; at least one concrete agreement."""
-    async with plan_for(runtime, deps, principal, participant_ref) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
         follow_up_id = await completion.agree_follow_up(
             uow,
             plan,
@@ -43,14 +44,17 @@ async def agree(
 
 @router.get("")
 async def read(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> FollowUpOut:
-    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
-        row = await uow.conn.fetchrow(
-            "SELECT * FROM planning_follow_ups WHERE participant_ref = $1", plan.participant_ref
-        )
-    if row is None:
-        raise HTTPException(404, "no follow-up agreed yet")
+    async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
+        uow,
+        plan,
+    ):
+        row = await views.follow_up(uow, plan)
     return FollowUpOut(
         follow_up_id=row["follow_up_id"],
         follow_up_type=row["follow_up_type"],

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
+from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.entrypoints.deps import (
+from zroute_planning.domain.plan import Plan
+from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
     Staff,
     local_today,
     plan_for,
 )
-from zroute_planning.entrypoints.schemas import PlacementIn, PlacementOut
-from zroute_planning.service_layer import placements
+from zroute_planning.entrypoints.http.schemas import PlacementIn, PlacementOut
+from zroute_planning.service_layer import placements, views
 
 router = APIRouter(prefix="/participants/{participant_ref}/placements", tags=["placements"])
 
 
-async def _list(uow, ref: str) -> list[PlacementOut]:
-    rows = await uow.conn.fetch(
-        "SELECT * FROM planning_placements WHERE participant_ref = $1 ORDER BY requested_on,"
-        " needed_by",
-        ref,
-    )
+async def _list(uow: UnitOfWork, plan: Plan) -> list[PlacementOut]:
+    rows = await views.placements(uow, plan)
     return [
         PlacementOut(
             placement_request_id=r["placement_request_id"],
@@ -43,10 +41,11 @@ async def request(
     body: PlacementIn,
     principal: Staff,
     runtime: Runtime,
+    request: Request,
     deps: PlanningDeps,
 ) -> PlacementOut:
     """Request a placement; needed_by must leave the configured lead time (else 422)."""
-    async with plan_for(runtime, deps, principal, participant_ref) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
         request_id = await placements.request_placement(
             uow,
             deps,
@@ -57,14 +56,21 @@ async def request(
             support_needs=tuple(body.support_needs),
             on=local_today(runtime),
         )
-        found = await _list(uow, plan.participant_ref)
+        found = await _list(uow, plan)
         await uow.commit()
     return next(p for p in found if p.placement_request_id == request_id)
 
 
 @router.get("")
 async def list_placements(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> list[PlacementOut]:
-    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
-        return await _list(uow, plan.participant_ref)
+    async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
+        uow,
+        plan,
+    ):
+        return await _list(uow, plan)

@@ -2,38 +2,43 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
-from zroute_planning.adapters import groups as group_rows
-from zroute_planning.adapters import records
-from zroute_planning.entrypoints.deps import (
+from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
     Staff,
     local_today,
     plan_for,
 )
-from zroute_planning.entrypoints.schemas import (
+from zroute_planning.entrypoints.http.schemas import (
     CompletionOut,
     HoursOut,
     PlanOut,
     ProjectionOut,
     ScheduleOut,
 )
-from zroute_planning.service_layer import completion, ledger, scheduling
+from zroute_planning.service_layer import completion, scheduling, views
 
 router = APIRouter(prefix="/participants/{participant_ref}", tags=["plans"])
 
 
 @router.get("/plan")
 async def read_plan(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> PlanOut:
     """The plan: status, targets, modules, start and term, the projection and the group."""
-    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
-        projection = await scheduling.projection(uow, deps, plan, local_today(runtime))
-        group = await group_rows.current_group(uow.conn, plan.participant_ref)
+    async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
+        uow,
+        plan,
+    ):
+        view = await views.plan(uow, deps, plan, local_today(runtime))
+    projection, group = view.projection, view.group
     return PlanOut(
         plan_id=plan.plan_id,
         participant_ref=plan.participant_ref,
@@ -58,42 +63,53 @@ async def read_plan(
 
 @router.get("/schedule")
 async def read_schedule(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> ScheduleOut:
     """The weekly schedule last published (current ramp-up phase)."""
-    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
-        row = await uow.conn.fetchrow(
-            "SELECT * FROM planning_schedules WHERE plan_id = $1", plan.plan_id
-        )
-    if row is None:
-        raise HTTPException(404, "no schedule yet: the plan has no start date")
+    async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
+        uow,
+        plan,
+    ):
+        row = await views.schedule(uow, plan)
     return ScheduleOut(phase=row["phase"], valid_from=row["valid_from"], sessions=row["sessions"])
 
 
 @router.get("/hours")
 async def read_hours(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> HoursOut:
     """Hours attended per kind toward the targets, and recent attendance."""
-    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
-        hours = await records.hours_to_date(uow.conn, plan.participant_ref)
-        percentage, _ = await ledger.attendance(
-            uow, deps, plan.participant_ref, local_today(runtime)
-        )
+    async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
+        uow,
+        plan,
+    ):
+        view = await views.hours(uow, deps, plan, local_today(runtime))
     return HoursOut(
-        hours=scheduling.totals(hours),
-        total=sum(hours.values()),
+        hours=scheduling.totals(view.hours),
+        total=sum(view.hours.values()),
         targets=scheduling.targets(deps),
-        attendance_percentage=percentage,
+        attendance_percentage=view.attendance_percentage,
     )
 
 
 @router.post("/completion")
 async def complete(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> CompletionOut:
     """Mark the route completed; refused (409) until a follow-up with agreements exists."""
-    async with plan_for(runtime, deps, principal, participant_ref) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
         event = await completion.complete_route(uow, deps, plan, local_today(runtime))
         await uow.commit()
     return CompletionOut(

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from zroute_contract.events.codes import ReviewTrigger
 from zroute_runtime.http_host import Runtime
+from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.entrypoints.deps import (
+from zroute_planning.domain.plan import Plan
+from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
     Staff,
     local_today,
     plan_for,
 )
-from zroute_planning.entrypoints.schemas import ReviewOut, ReviewOutcomeIn
-from zroute_planning.service_layer import ledger
+from zroute_planning.entrypoints.http.schemas import ReviewOut, ReviewOutcomeIn
+from zroute_planning.service_layer import ledger, views
 
 router = APIRouter(prefix="/participants/{participant_ref}/reviews", tags=["reviews"])
 
 
-async def _reviews(uow, ref: str) -> list[ReviewOut]:
-    rows = await uow.conn.fetch(
-        "SELECT * FROM planning_reviews WHERE participant_ref = $1 ORDER BY due_on", ref
-    )
+async def _reviews(uow: UnitOfWork, plan: Plan) -> list[ReviewOut]:
+    rows = await views.reviews(uow, plan)
     return [
         ReviewOut(
             review_id=r["review_id"],
@@ -39,22 +39,33 @@ async def _reviews(uow, ref: str) -> list[ReviewOut]:
 
 @router.get("")
 async def list_reviews(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> list[ReviewOut]:
-    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
-        return await _reviews(uow, plan.participant_ref)
+    async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
+        uow,
+        plan,
+    ):
+        return await _reviews(uow, plan)
 
 
 @router.post("", status_code=201)
 async def request_review(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> ReviewOut:
     """Ask for a review now (trigger ``requested``)."""
-    async with plan_for(runtime, deps, principal, participant_ref) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
         review_id = await ledger.review_due(
             uow, deps, plan, ReviewTrigger.REQUESTED, local_today(runtime)
         )
-        reviews = await _reviews(uow, plan.participant_ref)
+        reviews = await _reviews(uow, plan)
         await uow.commit()
     return next(r for r in reviews if r.review_id == review_id)
 
@@ -66,10 +77,11 @@ async def record_outcome(
     body: ReviewOutcomeIn,
     principal: Staff,
     runtime: Runtime,
+    request: Request,
     deps: PlanningDeps,
 ) -> ReviewOut:
     """Record how the review went; the projection is reassessed."""
-    async with plan_for(runtime, deps, principal, participant_ref) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
         await ledger.record_review(
             uow,
             deps,
@@ -79,6 +91,6 @@ async def record_outcome(
             outcome=body.outcome,
             on=local_today(runtime),
         )
-        reviews = await _reviews(uow, plan.participant_ref)
+        reviews = await _reviews(uow, plan)
         await uow.commit()
     return next(r for r in reviews if r.review_id == review_id)

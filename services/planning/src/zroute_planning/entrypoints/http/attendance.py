@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
-from zroute_planning.entrypoints.deps import (
+from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
     Staff,
     local_today,
     plan_for,
 )
-from zroute_planning.entrypoints.schemas import AttendanceIn, AttendanceOut
-from zroute_planning.service_layer import ledger
+from zroute_planning.entrypoints.http.schemas import AttendanceIn, AttendanceOut
+from zroute_planning.service_layer import ledger, views
 
 router = APIRouter(prefix="/participants/{participant_ref}/attendance", tags=["attendance"])
 
@@ -24,11 +24,12 @@ async def record(
     body: AttendanceIn,
     principal: Staff,
     runtime: Runtime,
+    request: Request,
     deps: PlanningDeps,
 ) -> AttendanceOut:
     """Record one session: present hours count toward the kind's target; recording the
     same session again with the same values is harmless, with other values a 409."""
-    async with plan_for(runtime, deps, principal, participant_ref) as (uow, plan):
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
         hours = await ledger.record_attendance(
             uow,
             deps,
@@ -55,13 +56,17 @@ async def record(
 
 @router.get("")
 async def list_attendance(
-    participant_ref: ParticipantRef, principal: Staff, runtime: Runtime, deps: PlanningDeps
+    participant_ref: ParticipantRef,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
 ) -> list[AttendanceOut]:
-    async with plan_for(runtime, deps, principal, participant_ref, lock=False) as (uow, plan):
-        rows = await uow.conn.fetch(
-            "SELECT * FROM planning_attendance WHERE participant_ref = $1 ORDER BY session_on",
-            plan.participant_ref,
-        )
+    async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
+        uow,
+        plan,
+    ):
+        rows = await views.attendance(uow, plan)
     return [
         AttendanceOut(
             session_id=r["session_id"],

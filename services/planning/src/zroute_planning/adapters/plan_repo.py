@@ -1,9 +1,12 @@
-"""The plan repository: plans as rows, with optimistic concurrency on ``version``."""
+"""The plan repository (``uow.plans``): plans as rows, with optimistic concurrency on
+``version``. It remembers every plan it loaded or saved, and the unit of work collects their
+events at commit (``zroute_runtime.repository``)."""
 
 from __future__ import annotations
 
 import asyncpg
 from zroute_contract.events.codes import CurriculumModule, LevelBand, PreconditionKind
+from zroute_runtime.repository import TrackingRepository
 
 from zroute_planning.domain.plan import Plan, PlanStatus
 
@@ -39,17 +42,14 @@ def _from_row(row: asyncpg.Record) -> Plan:
     )
 
 
-class PlanRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
-
+class PlanRepository(TrackingRepository):
     async def get(self, participant_ref: str, *, lock: bool = True) -> Plan | None:
         row = await self.conn.fetchrow(
             f"SELECT {COLUMNS} FROM planning_plans WHERE participant_ref = $1"
             + (" FOR UPDATE" if lock else ""),
             participant_ref,
         )
-        return _from_row(row) if row else None
+        return self._seen_now(_from_row(row)) if row else None
 
     async def active(self, programme_id: str | None = None) -> list[Plan]:
         rows = await self.conn.fetch(
@@ -57,9 +57,11 @@ class PlanRepository:
             " AND ($1::text IS NULL OR programme_id = $1) ORDER BY participant_ref",
             programme_id,
         )
-        return [_from_row(r) for r in rows]
+        return [self._seen_now(_from_row(r)) for r in rows]
 
     async def save(self, plan: Plan) -> None:
+        """Insert a new plan (version 0) or update a loaded one; refuses a stale version."""
+        self._seen_now(plan)
         values = (
             plan.plan_id,
             plan.participant_ref,

@@ -1,0 +1,83 @@
+"""The hours ledger and the progress reviews (``uow.ledger``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import asyncpg
+from zroute_runtime.repository import TrackingRepository
+
+
+class LedgerRepository(TrackingRepository):
+    async def attendance_of(self, session_id: UUID, participant_ref: str) -> asyncpg.Record | None:
+        """The session's recorded status, kind and minutes, if recorded."""
+        row: asyncpg.Record | None = await self.conn.fetchrow(
+            "SELECT status, kind, minutes FROM planning_attendance"
+            " WHERE session_id = $1 AND participant_ref = $2",
+            session_id,
+            participant_ref,
+        )
+        return row
+
+    async def add_attendance(
+        self,
+        session_id: UUID,
+        participant_ref: str,
+        session_on: date,
+        group_id: UUID | None,
+        kind: str,
+        form: str,
+        status: str,
+        minutes: int,
+        hours: float,
+    ) -> None:
+        await self.conn.execute(
+            "INSERT INTO planning_attendance VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            session_id,
+            participant_ref,
+            session_on,
+            group_id,
+            kind,
+            form,
+            status,
+            minutes,
+            hours,
+        )
+
+    async def attendance_since(self, participant_ref: str, after: date) -> asyncpg.Record:
+        """Sessions (``n``), minutes planned and minutes present after ``after``."""
+        row: asyncpg.Record = await self.conn.fetchrow(
+            "SELECT count(*) AS n, coalesce(sum(minutes), 0) AS planned,"
+            " coalesce(sum(minutes) FILTER (WHERE status = 'present'), 0) AS present"
+            " FROM planning_attendance WHERE participant_ref = $1 AND session_on > $2",
+            participant_ref,
+            after,
+        )
+        return row
+
+    async def add_review(
+        self, review_id: UUID, participant_ref: str, trigger: str, due_on: date
+    ) -> None:
+        await self.conn.execute(
+            "INSERT INTO planning_reviews (review_id, participant_ref, trigger, due_on)"
+            " VALUES ($1, $2, $3, $4)",
+            review_id,
+            participant_ref,
+            trigger,
+            due_on,
+        )
+
+    async def hold_review(
+        self, review_id: UUID, participant_ref: str, held_on: date, outcome: str
+    ) -> bool:
+        """Record an open review's outcome; False when no such open review exists."""
+        status = await self.conn.execute(
+            "UPDATE planning_reviews SET held_on = $3, outcome = $4"
+            " WHERE review_id = $1 AND participant_ref = $2 AND held_on IS NULL",
+            review_id,
+            participant_ref,
+            held_on,
+            outcome,
+        )
+        return bool(status == "UPDATE 1")

@@ -1,0 +1,157 @@
+"""The reads of the HTTP API and who may make them: one module, one connection style (the
+unit of work's ``uow.reads`` and ``uow.plans``), no SQL here and none in a router.
+
+Refusals are the contract's (``NotFound``, ``Forbidden``, ``InvalidRequest``); the runtime's
+command path answers them with their 4xx."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from zroute_contract.errors import Forbidden, InvalidRequest, NotFound
+from zroute_runtime.auth import Principal, Role
+
+from zroute_planning.adapters.groups import GroupRow as GroupRow
+from zroute_planning.domain.plan import Plan
+from zroute_planning.domain.projection import Projection
+from zroute_planning.service_layer import ledger, scheduling
+from zroute_planning.service_layer.deps import Deps
+
+NO_PARTNER_ACCESS = "no access to this partner's records"
+
+
+def _ensure_partner(principal: Principal, partner_id: str) -> None:
+    if not principal.may_act_for_partner(partner_id):
+        raise Forbidden(NO_PARTNER_ACCESS)
+
+
+def own_partner(principal: Principal) -> str | None:
+    """Partner staff see their own partner's groups only; others see all."""
+    if principal.has_any_role(Role.COORDINATOR, Role.CASEWORKER):
+        return None
+    return principal.partner_id
+
+
+async def plan_for_caller(
+    uow: Any, deps: Deps, principal: Principal, ref: str, *, lock: bool = True
+) -> Plan:
+    """The participant's plan: NotFound without one, Forbidden for a caller who may not see
+    it (partner staff of another partner, a caseworker of another municipality)."""
+    plan: Plan | None = await uow.plans.get(ref, lock=lock)
+    if plan is None:
+        raise NotFound("no plan for this participant")
+    if Role.PARTNER_STAFF in principal.roles and not principal.has_any_role(
+        Role.COORDINATOR, Role.CASEWORKER
+    ):
+        partner = await uow.reads.teaching_partner(plan.programme_id, deps.teaching_partner)
+        _ensure_partner(principal, partner)
+    scope = principal.municipality_scope()
+    if scope is not None:
+        municipality = await uow.reads.municipality_of(plan.participant_ref)
+        if municipality not in (None, scope):
+            raise Forbidden("this participant belongs to another municipality")
+    return plan
+
+
+async def ensure_programme_municipality(uow: Any, principal: Principal, programme_id: str) -> None:
+    """Forbidden when a caller limited to a municipality reaches another's programme."""
+    scope = principal.municipality_scope()
+    if scope is not None and await uow.reads.programme_municipalities(programme_id) - {scope}:
+        raise Forbidden("this programme belongs to another municipality")
+
+
+async def ensure_may_form_groups(uow: Any, principal: Principal, programme_id: str | None) -> None:
+    """Partner staff form groups only for a programme their partner teaches, as its
+    agreement names it (never a default partner); a caller limited to a municipality names
+    a programme of that municipality."""
+    if not principal.has_any_role(Role.COORDINATOR):
+        teacher = programme_id and await uow.reads.registered_teaching_partner(programme_id)
+        _ensure_partner(principal, teacher or "-")
+    if principal.municipality_scope() is not None:
+        if programme_id is None:
+            raise InvalidRequest("name the programme of your municipality to form groups")
+        await ensure_programme_municipality(uow, principal, programme_id)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    plan: Plan
+    projection: Projection
+    group: GroupRow | None
+
+
+async def plan(uow: Any, deps: Deps, plan: Plan, today: date) -> PlanView:
+    return PlanView(
+        plan,
+        await scheduling.projection(uow, deps, plan, today),
+        await uow.reads.current_group(plan.participant_ref),
+    )
+
+
+@dataclass(frozen=True)
+class HoursView:
+    hours: dict[Any, float]
+    attendance_percentage: int
+
+
+async def hours(uow: Any, deps: Deps, plan: Plan, today: date) -> HoursView:
+    attended = await uow.reads.hours_to_date(plan.participant_ref)
+    percentage, _ = await ledger.attendance(uow, deps, plan.participant_ref, today)
+    return HoursView(attended, percentage)
+
+
+async def schedule(uow: Any, plan: Plan) -> Any:
+    row = await uow.reads.schedule(plan.plan_id)
+    if row is None:
+        raise NotFound("no schedule yet: the plan has no start date")
+    return row
+
+
+async def attendance(uow: Any, plan: Plan) -> list[Any]:
+    return list(await uow.reads.attendance(plan.participant_ref))
+
+
+async def placements(uow: Any, plan: Plan) -> list[Any]:
+    return list(await uow.reads.placements(plan.participant_ref))
+
+
+async def reviews(uow: Any, plan: Plan) -> list[Any]:
+    return list(await uow.reads.reviews(plan.participant_ref))
+
+
+async def follow_up(uow: Any, plan: Plan) -> Any:
+    row = await uow.reads.follow_up(plan.participant_ref)
+    if row is None:
+        raise NotFound("no follow-up agreed yet")
+    return row
+
+
+async def groups(uow: Any, principal: Principal, programme_id: str | None) -> list[GroupRow]:
+    found: list[GroupRow] = await uow.reads.active_groups(
+        programme_id, own_partner(principal), principal.municipality_scope()
+    )
+    return found
+
+
+async def group(uow: Any, principal: Principal, group_id: UUID) -> GroupRow:
+    found: GroupRow | None = await uow.reads.group(group_id)
+    if found is None:
+        raise NotFound("no such group")
+    await ensure_programme_municipality(uow, principal, found.programme_id)
+    if own_partner(principal) is not None:
+        _ensure_partner(principal, found.partner_id)
+    return found
+
+
+async def waiting(uow: Any, principal: Principal, programme_id: str | None) -> list[Any]:
+    partner_only = not principal.has_any_role(Role.COORDINATOR, Role.CASEWORKER)
+    return list(
+        await uow.reads.waiting(
+            programme_id,
+            municipality=principal.municipality_scope(),
+            teaching_partner=principal.partner_id if partner_only else None,
+        )
+    )
