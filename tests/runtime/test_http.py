@@ -242,5 +242,5 @@ def test_an_included_operation_without_a_matrix_entry_stops_the_app() -> None:
             access=access,
         )
 
-    with pytest.raises(RuntimeError, match="without an access matrix entry: .*/nested/"):
+    with pytest.raises(RuntimeError, match=r"without an access matrix entry: .*/nested/"):
         build(COMMON)
