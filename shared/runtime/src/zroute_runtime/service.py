@@ -112,7 +112,7 @@ class ServiceRuntime:
     # -- lifecycle ------------------------------------------------------------------
     async def migrate(self) -> None:
         await ensure_database(self.database_url)
-        await migrate.upgrade_async(self.database_url, self.definition.migrations)
+        await migrate.upgrade_in_child(self.database_url, self.definition.migrations)
 
     async def start(self, *, consume: bool = True, http: bool = True) -> None:
         await self.migrate()
