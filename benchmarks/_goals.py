@@ -43,7 +43,7 @@ def _pipeline(r: dict[str, Any]) -> Iterator[Row]:
         "Latency p99, paced 50/s",
         f"{ours['p99_ms']:.1f} ms",
         f"raw {raw['p99_ms']:.1f} ms",
-        f"{ratio:.1f}x",
+        f"{ratio:.2f}x",
         "<= 2x",
         ratio <= 2,
     )
@@ -84,15 +84,17 @@ def _formation(r: dict[str, Any]) -> Iterator[Row]:
 
 def _footprint(r: dict[str, Any]) -> Iterator[Row]:
     for s in r["services"]:
-        ok = s["rss_mb"] is not None and s["rss_mb"] <= 120 and s["ready_s"] <= 3
+        small = s["rss_mb"] is not None and s["rss_mb"] <= 120
+        quick = s["ready_s"] <= 3
         rss = "not ready" if s["rss_mb"] is None else f"{s['rss_mb']:.0f} MB RSS"
         yield (
             f"Footprint, {s['service']}",
-            f"{rss}, ready in {s['ready_s']:.1f} s",
+            f"{rss} ({'met' if small else 'MISSED'}), ready in {s['ready_s']:.1f} s"
+            f" ({'met' if quick else 'MISSED'})",
             "",
             "",
             "<= 120 MB, ready <= 3 s",
-            ok,
+            small and quick,
         )
 
 
