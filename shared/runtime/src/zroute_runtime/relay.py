@@ -259,34 +259,40 @@ class OutboxRelay:
         """The event and its municipal copies, their confirms awaited together (one
         broker round trip, not one per copy). The event's own failure is the one
         raised; a copy's failure fails the row as well."""
-        main, copies = await asyncio.gather(
-            publish(
-                self._channel,
-                self._exchange,
-                row["routing_key"],
-                event_message(
-                    row["body"].encode(), event_id=row["event_id"], event_type=row["event_type"]
-                ),
+        main_publish = publish(
+            self._channel,
+            self._exchange,
+            row["routing_key"],
+            event_message(
+                row["body"].encode(), event_id=row["event_id"], event_type=row["event_type"]
             ),
-            self._publish_municipal_copies(row),
-            return_exceptions=True,
+        )
+        if not self._has_municipal_copies(row):
+            await main_publish  # no tasks to gather: the common case stays cheap
+            return
+        main, copies = await asyncio.gather(
+            main_publish, self._publish_municipal_copies(row), return_exceptions=True
         )
         for outcome in (main, copies):
             if isinstance(outcome, BaseException):
                 raise outcome
+
+    def _has_municipal_copies(self, row: asyncpg.Record) -> bool:
+        return self._municipal_exchange is not None and row["routing_key"].count(".") == 2
 
     async def _publish_municipal_copies(self, row: asyncpg.Record) -> None:
         """The same event once per municipality it names, on the municipal exchange
         (public events only: an addressed one may carry care details). Nobody bound is
         normal there; any other failure fails the row, which is then published again
         (consumers drop the repeat by event id)."""
-        if self._municipal_exchange is None or row["routing_key"].count(".") != 2:
+        exchange = self._municipal_exchange
+        if exchange is None or not self._has_municipal_copies(row):
             return
         outcomes = await asyncio.gather(
             *(
                 publish(
                     self._channel,
-                    self._municipal_exchange,
+                    exchange,
                     municipal_key(municipality, row["routing_key"]),
                     event_message(
                         row["body"].encode(),
