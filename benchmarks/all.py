@@ -15,6 +15,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+from _goals import render
+
 HERE = Path(__file__).parent
 BENCHMARKS = {
     "pipeline": ["pipeline.py"],
@@ -22,6 +25,7 @@ BENCHMARKS = {
     "wakeup_pg_notify": ["wakeup_pg_notify.py", "--seconds", "5"],
     "intake_http": ["intake_http.py"],
     "group_formation": ["group_formation.py"],
+    "footprint": ["footprint.py"],
 }
 
 
@@ -32,6 +36,7 @@ def main() -> int:
         print(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}", file=sys.stderr)
         return 2
     failed = []
+    since = time.time()
     for number, name in enumerate(chosen, start=1):
         print(f"\n=== [{number}/{len(chosen)}] {name} ===", flush=True)
         started = time.perf_counter()
@@ -45,7 +50,8 @@ def main() -> int:
         )
         if code:
             failed.append(name)
-    print(f"\nresults as JSON in {HERE / 'results'}")
+    print(f"\nresults as JSON in {HERE / 'results'}\n")
+    print(render(HERE / "results", since), flush=True)
     return 1 if failed else 0
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -16,7 +18,17 @@ from zroute_demo.system import PORTS, DemoConfig, System
 from zroute_demo.watch import OutcomeWatch
 from zroute_demo.webhooks import WebhookReceiver
 
-console = Console()
+
+def _console() -> Console:
+    """The terminal's console; to a file or a CI log, one wide enough that the summary
+    tables are whole (rich would otherwise cut them at 80 columns)."""
+    console = Console()
+    if console.is_terminal:
+        return console
+    return Console(width=200)
+
+
+console = _console()
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -87,14 +99,37 @@ async def run(args: argparse.Namespace) -> int:
             console.print(table)
     console.print(services)
     dead_total = sum(dead for _, dead in depths.values())
+    took = time.perf_counter() - started
+    spent = ", ".join(f"{what} {seconds:.0f}s" for what, seconds in system.spent.items())
     console.print(
         f"dead letters: {dead_total}   logs: {config.workdir}/<service>.log   "
-        f"took {time.perf_counter() - started:.0f}s"
+        f"took {took:.0f}s ({spent})"
     )
     if failure is not None:
         console.print(f"[red]the scenario stopped: {failure}[/]")
-        return 1
-    return 0 if dead_total == 0 and not any(codes.values()) else 1
+    passed = failure is None and dead_total == 0 and not any(codes.values())
+    _record_run(config.workdir, args, took, passed, system.spent)
+    return 0 if passed else 1
+
+
+def _record_run(
+    workdir: Path,
+    args: argparse.Namespace,
+    seconds: float,
+    passed: bool,
+    system_spent: dict[str, float],
+) -> None:
+    """The run's size, wall time and verdict, for ``./run bench``'s issue-20 table."""
+    record = {
+        "at": datetime.now(UTC).isoformat(),
+        "participants": args.participants,
+        "weeks": args.weeks,
+        "seconds": seconds,
+        "passed": passed,
+        "load": os.getloadavg(),
+        "spent_s": system_spent,
+    }
+    (workdir / "run.json").write_text(json.dumps(record, indent=2) + "\n")
 
 
 def main() -> None:

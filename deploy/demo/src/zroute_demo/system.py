@@ -13,6 +13,7 @@ import contextlib
 import os
 import signal
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -71,6 +72,13 @@ class System:
         self.config = config
         self.settings = config.settings()
         self.processes: dict[str, ServiceProcess] = {}
+        # Kept open across the run: settling looks at every service and queue after each
+        # step of the scenario, and a new connection each time was most of its cost.
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._amqp: aio_pika.abc.AbstractConnection | None = None
+        self._channels: dict[str, aio_pika.abc.AbstractChannel] = {}
+        # Where the wall time goes, printed at the end: waiting for quiet, clock steps.
+        self.spent: dict[str, float] = {"settling": 0.0, "clock steps": 0.0}
 
     def token(self, *roles: Role, partner_id: str | None = None, subject: str = "demo") -> str:
         return issue_token(self.settings, subject, roles, partner_id=partner_id)
@@ -226,6 +234,7 @@ class System:
 
     async def stop(self) -> dict[str, int]:
         """SIGTERM every service and wait; returns the exit codes."""
+        await self.close_clients()
         for proc in self.processes.values():
             if proc.process.returncode is None:
                 proc.process.send_signal(signal.SIGTERM)
@@ -260,18 +269,49 @@ class System:
         """Wait until the system is quiet: every outbox published and every queue
         (with its retry queues) empty, seen twice in a row."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + within_s
-        quiet_in_a_row = 0
-        connection = await aio_pika.connect(self.config.amqp_url)
+        started = loop.time()
+        deadline = started + within_s
         try:
-            while quiet_in_a_row < 2:
-                quiet = await self._quiet(connection)
-                quiet_in_a_row = quiet_in_a_row + 1 if quiet else 0
-                if loop.time() > deadline:
-                    raise SystemExit(f"the system did not settle within {within_s}s")
-                await asyncio.sleep(0.05)
+            await self._until_quiet(loop, deadline, within_s)
         finally:
-            await connection.close()
+            self.spent["settling"] += loop.time() - started
+
+    async def _until_quiet(
+        self, loop: asyncio.AbstractEventLoop, deadline: float, within_s: float
+    ) -> None:
+        quiet_in_a_row = 0
+        while quiet_in_a_row < 2:
+            quiet = await self._quiet()
+            quiet_in_a_row = quiet_in_a_row + 1 if quiet else 0
+            if loop.time() > deadline:
+                raise SystemExit(f"the system did not settle within {within_s}s")
+            if quiet_in_a_row < 2:
+                await asyncio.sleep(0.02)
+
+    def _operator(self, service: str) -> httpx.AsyncClient:
+        """A kept-alive client of ``service`` with an operator's token (metrics, clock)."""
+        if service not in self._clients:
+            self._clients[service] = self.client(service, Role.OPERATOR)
+        return self._clients[service]
+
+    async def _queue_channel(self, service: str) -> aio_pika.abc.AbstractChannel:
+        """One channel per service, so the services' queues are looked at in parallel
+        (a channel answers one declaration at a time)."""
+        if self._amqp is None or self._amqp.is_closed:
+            self._amqp = await aio_pika.connect(self.config.amqp_url)
+            self._channels.clear()
+        channel = self._channels.get(service)
+        if channel is None or channel.is_closed:
+            channel = self._channels[service] = await self._amqp.channel()
+        return channel
+
+    async def close_clients(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+        if self._amqp is not None:
+            await self._amqp.close()
+            self._amqp = None
 
     async def wind_down(self, still_s: float = 0.6) -> None:
         """Settle, then wait until nothing moves for ``still_s``: no event published and
@@ -280,46 +320,39 @@ class System:
         previous = None
         while True:
             await self.settle()
-            counts = await asyncio.gather(
-                *(self._activity(p.base_url) for p in self.processes.values())
-            )
+            counts = await asyncio.gather(*(self._activity(s) for s in self.processes))
             if counts == previous:
                 return
             previous = counts
             await asyncio.sleep(still_s)
 
-    async def _activity(self, base_url: str) -> float:
-        async with httpx.AsyncClient(base_url=base_url, timeout=5) as client:
-            text = (await client.get("/metrics")).text
+    async def _activity(self, service: str) -> float:
+        text = (await self._operator(service).get("/metrics")).text
         return sum(
             float(line.rsplit(" ", 1)[1])
             for line in text.splitlines()
             if line.startswith(("zroute_events_published_total{", "zroute_timers_fired_total{"))
         )
 
-    async def _quiet(self, connection: aio_pika.abc.AbstractConnection) -> bool:
-        outboxes = [self._outbox_empty(proc.base_url) for proc in self.processes.values()]
+    async def _quiet(self) -> bool:
+        outboxes = [self._outbox_empty(service) for service in self.processes]
         if not all(await asyncio.gather(*outboxes)):
             return False
-        channel = await connection.channel()
-        try:
-            for service in self.processes:
-                names = [self.settings.name(service)]
-                names += [
-                    self.settings.name(service, "retry", str(d))
-                    for d in self.config.retry_delays_ms
-                ]
-                for name in names:
-                    queue = await channel.declare_queue(name, passive=True)
-                    if queue.declaration_result.message_count:
-                        return False
-        finally:
-            await channel.close()
+        return all(await asyncio.gather(*(self._queues_empty(s) for s in self.processes)))
+
+    async def _queues_empty(self, service: str) -> bool:
+        """``service``'s queue and its retry queues hold no message."""
+        channel = await self._queue_channel(service)
+        names = [self.settings.name(service)]
+        names += [self.settings.name(service, "retry", str(d)) for d in self.config.retry_delays_ms]
+        for name in names:
+            queue = await channel.declare_queue(name, passive=True)
+            if queue.declaration_result.message_count:
+                return False
         return True
 
-    async def _outbox_empty(self, base_url: str) -> bool:
-        async with httpx.AsyncClient(base_url=base_url, timeout=5) as client:
-            text = (await client.get("/metrics")).text
+    async def _outbox_empty(self, service: str) -> bool:
+        text = (await self._operator(service).get("/metrics")).text
         return not any(
             line.startswith("zroute_outbox_unpublished{") and float(line.rsplit(" ", 1)[1])
             for line in text.splitlines()
@@ -329,8 +362,11 @@ class System:
         """Move every service's simulated clock forward together (and fire due timers)."""
 
         async def advance(service: str) -> None:
-            async with self.client(service, Role.OPERATOR) as client:
-                response = await client.post("/admin/clock/advance", json={"seconds": seconds})
-                response.raise_for_status()
+            response = await self._operator(service).post(
+                "/admin/clock/advance", json={"seconds": seconds}
+            )
+            response.raise_for_status()
 
+        started = time.perf_counter()
         await asyncio.gather(*(advance(s) for s in self.processes))
+        self.spent["clock steps"] += time.perf_counter() - started

@@ -13,10 +13,17 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Released connections skip asyncpg's reset query (``RESET ALL; UNLISTEN *;
+    CLOSE ALL; pg_advisory_unlock_all()``), one round trip per release: nothing in the
+    platform sets session state (no LISTEN, no session SET or advisory lock, cursors
+    only inside transactions). asyncpg still rolls back a transaction left open."""
+
+
 async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
     """Open the pool; fails at once with the URL's host in the message if unreachable."""
     return await asyncpg.create_pool(
-        url, min_size=min_size, max_size=max_size, init=_init_connection
+        url, min_size=min_size, max_size=max_size, init=_init_connection, reset=_keep_session
     )
 
 

@@ -32,7 +32,13 @@ def get_runtime(request: Request) -> ServiceRuntime:
     return request.app.state.runtime
 
 
-Runtime = Annotated[Any, Depends(get_runtime)]
+async def _runtime(request: Request) -> ServiceRuntime:
+    # async: FastAPI runs a plain ``def`` dependency in a worker thread, a thread hop on
+    # every request for what is an attribute read (seen in the intake profile)
+    return get_runtime(request)
+
+
+Runtime = Annotated[Any, Depends(_runtime)]
 """The running :class:`~zroute_runtime.service.ServiceRuntime` (typed ``Any`` for FastAPI)."""
 
 
@@ -54,7 +60,11 @@ def _valid_traceparent(value: str | None) -> str | None:
     return None  # a malformed header is dropped, not passed on
 
 
-CommandContext = Annotated[MessageContext, Depends(command_context)]
+async def _command_context(request: Request) -> MessageContext:
+    return command_context(request)  # async for the same reason as _runtime
+
+
+CommandContext = Annotated[MessageContext, Depends(_command_context)]
 """Inject into a command endpoint and pass to ``runtime.uow(ctx)``."""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import logging
 import re
 import sys
@@ -102,8 +103,11 @@ _MAX_DEPTH = 8
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 
 
+@functools.lru_cache(maxsize=4096)
 def is_sensitive_key(key: str) -> bool:
-    """True when a log field named ``key`` could hold personal data and must be dropped."""
+    """True when a log field named ``key`` could hold personal data and must be dropped.
+
+    Cached: every log line asks it for each of its keys, and keys repeat."""
     if key in _OPERATIONAL_KEYS:
         return False
     normalised = _NON_ALNUM.sub("", key.lower())

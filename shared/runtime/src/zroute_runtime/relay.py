@@ -67,6 +67,33 @@ def _promised_to_services(event_type: str) -> bool:
 
 MAX_BACKOFF_S = 60.0
 
+# Claim the next rows and, in the same round trip, say which must wait: a row is held
+# back while an earlier row of its participant is unpublished outside this claim (locked
+# by another relay, or waiting for its retry), so two relays never overtake each other.
+# Checked per row, so a row behind such an outside row waits even when an earlier row of
+# its participant in this claim does not.
+_CLAIM = """
+    WITH claimed AS (
+        SELECT id, sequence, event_id::text AS event_id, event_type, routing_key,
+               ordering_key, body, attempts
+        FROM zr_outbox
+        WHERE published_at IS NULL
+          AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+        ORDER BY sequence
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED
+    )
+    SELECT c.*, EXISTS (
+        SELECT 1 FROM zr_outbox o
+        WHERE o.published_at IS NULL
+          AND o.ordering_key = c.ordering_key
+          AND o.sequence < c.sequence
+          AND o.id NOT IN (SELECT id FROM claimed)
+    ) AS blocked
+    FROM claimed c
+    ORDER BY c.sequence
+"""
+
 
 @dataclass
 class BatchResult:
@@ -135,23 +162,13 @@ class OutboxRelay:
     async def _run_batch(self) -> BatchResult:
         result = BatchResult()
         async with self._pool.acquire() as conn, conn.transaction():
-            rows = await conn.fetch(
-                """
-                SELECT id, sequence, event_id::text AS event_id, event_type, routing_key,
-                       ordering_key, body, attempts
-                FROM zr_outbox
-                WHERE published_at IS NULL
-                  AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-                ORDER BY sequence
-                LIMIT $1
-                FOR UPDATE SKIP LOCKED
-                """,
-                self._batch_size,
-            )
+            rows = await conn.fetch(_CLAIM, self._batch_size)
             result.claimed = len(rows)
             if not rows:
                 return result
-            rows = await self._without_blocked(conn, rows, result)
+            kept = [row for row in rows if not row["blocked"]]
+            result.held_back += len(rows) - len(kept)
+            rows = kept
             await self._publish_rows(rows, result)
             if result.published:
                 await conn.execute(
@@ -173,32 +190,6 @@ class OutboxRelay:
                 )
         return result
 
-    async def _without_blocked(
-        self, conn: asyncpg.Connection, rows: Sequence[asyncpg.Record], result: BatchResult
-    ) -> list[asyncpg.Record]:
-        first_of_key: dict[str, int] = {}
-        for row in rows:
-            first_of_key.setdefault(row["ordering_key"], row["sequence"])
-        blocked = {
-            r["ordering_key"]
-            for r in await conn.fetch(
-                """
-                SELECT b.ordering_key
-                FROM unnest($1::text[], $2::bigint[]) AS b(ordering_key, first_sequence)
-                WHERE EXISTS (
-                    SELECT 1 FROM zr_outbox o
-                    WHERE o.published_at IS NULL
-                      AND o.ordering_key = b.ordering_key
-                      AND o.sequence < b.first_sequence)
-                """,
-                list(first_of_key),
-                list(first_of_key.values()),
-            )
-        }
-        kept = [row for row in rows if row["ordering_key"] not in blocked]
-        result.held_back += len(rows) - len(kept)
-        return kept
-
     async def _publish_rows(self, rows: Sequence[asyncpg.Record], result: BatchResult) -> None:
         window = asyncio.Semaphore(self._window)
         previous: dict[str, asyncio.Task[bool]] = {}
@@ -215,17 +206,7 @@ class OutboxRelay:
                 return False
             async with window:
                 try:
-                    await publish(
-                        self._channel,
-                        self._exchange,
-                        row["routing_key"],
-                        event_message(
-                            row["body"].encode(),
-                            event_id=row["event_id"],
-                            event_type=row["event_type"],
-                        ),
-                    )
-                    await self._publish_municipal_copies(row)
+                    await self._publish_row(row)
                 except UnroutableError:
                     if _promised_to_services(row["event_type"]):
                         failed_keys.add(key)
@@ -274,18 +255,44 @@ class OutboxRelay:
             tasks.append(task)
         await asyncio.gather(*tasks)
 
+    async def _publish_row(self, row: asyncpg.Record) -> None:
+        """The event and its municipal copies, their confirms awaited together (one
+        broker round trip, not one per copy). The event's own failure is the one
+        raised; a copy's failure fails the row as well."""
+        main_publish = publish(
+            self._channel,
+            self._exchange,
+            row["routing_key"],
+            event_message(
+                row["body"].encode(), event_id=row["event_id"], event_type=row["event_type"]
+            ),
+        )
+        if not self._has_municipal_copies(row):
+            await main_publish  # no tasks to gather: the common case stays cheap
+            return
+        main, copies = await asyncio.gather(
+            main_publish, self._publish_municipal_copies(row), return_exceptions=True
+        )
+        for outcome in (main, copies):
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+    def _has_municipal_copies(self, row: asyncpg.Record) -> bool:
+        return self._municipal_exchange is not None and row["routing_key"].count(".") == 2
+
     async def _publish_municipal_copies(self, row: asyncpg.Record) -> None:
         """The same event once per municipality it names, on the municipal exchange
         (public events only: an addressed one may carry care details). Nobody bound is
         normal there; any other failure fails the row, which is then published again
         (consumers drop the repeat by event id)."""
-        if self._municipal_exchange is None or row["routing_key"].count(".") != 2:
+        exchange = self._municipal_exchange
+        if exchange is None or not self._has_municipal_copies(row):
             return
-        for municipality in municipalities_named(row["body"]):
-            try:
-                await publish(
+        outcomes = await asyncio.gather(
+            *(
+                publish(
                     self._channel,
-                    self._municipal_exchange,
+                    exchange,
                     municipal_key(municipality, row["routing_key"]),
                     event_message(
                         row["body"].encode(),
@@ -293,8 +300,13 @@ class OutboxRelay:
                         event_type=row["event_type"],
                     ),
                 )
-            except UnroutableError:
-                continue
+                for municipality in municipalities_named(row["body"])
+            ),
+            return_exceptions=True,
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException) and not isinstance(outcome, UnroutableError):
+                raise outcome
 
     async def _update_gauges(self) -> None:
         async with self._pool.acquire() as conn:

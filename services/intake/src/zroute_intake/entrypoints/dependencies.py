@@ -40,7 +40,7 @@ ParticipantRef = Annotated[
 _VERSION = re.compile(r'^(W/)?"?([0-9]{1,9})"?$')
 
 
-def _expected_version(
+async def _expected_version(  # async: a plain def dependency runs in a worker thread
     if_match: Annotated[
         str | None,
         Header(description='The version last read, as an ETag ("3"); a stale one answers 409.'),
