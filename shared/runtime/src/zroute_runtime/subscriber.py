@@ -12,11 +12,9 @@ Delivery order is fixed before any await: aiormq starts one task per delivery in
 order the broker delivered, and :meth:`Subscriber.deliver` joins its lane in the
 synchronous first step of that task.
 
-Stopping: the consumer tag is cancelled (nothing new arrives) and every message
-already delivered is finished, each lane in its order, within the stop's time bound.
-Handing the waiting ones back instead (``nack`` with requeue) could put a participant's
-later event back behind one the broker had not delivered yet; what is still unacked when
-the bound runs out is returned by the broker when the connection closes, as in a crash.
+Stopping: the consumer tag is cancelled (nothing new arrives), messages waiting in a
+lane and any arriving late are handed back to the queue (``nack`` with requeue) for
+another instance or the restart, and the message each lane has in hand is finished.
 """
 
 from __future__ import annotations
@@ -88,6 +86,9 @@ class Subscriber:
         try:
             if previous is not None:
                 await previous
+            if self.stopping:
+                await message.nack(requeue=True)
+                return
             await self._handle_safely(message)
         finally:
             done.set_result(None)
@@ -109,7 +110,7 @@ class Subscriber:
                 await message.nack(requeue=True)
 
     async def stop(self, within_s: float = 30.0) -> None:
-        """Stop taking messages and finish the ones delivered (at most ``within_s``)."""
+        """Stop taking messages, hand back the waiting ones, finish those in hand."""
         self.stopping = True
         if self._queue is not None and self._tag is not None:
             with contextlib.suppress(Exception):
