@@ -10,6 +10,7 @@ hand, flush the outbox, close).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ from typing import Any
 import aio_pika
 import asyncpg
 from fastapi import APIRouter, FastAPI
+from faststream.middlewares import AckPolicy
+from faststream.rabbit import Channel, QueueType, RabbitBroker, RabbitQueue
+from faststream.rabbit.annotations import RabbitMessage
 from zroute_contract.events.base import Event
 
 from zroute_runtime import migrate
@@ -30,7 +34,6 @@ from zroute_runtime.messagebus import HandlerRegistry, binding_keys
 from zroute_runtime.relay import OutboxRelay
 from zroute_runtime.repository import RepositoryFactory
 from zroute_runtime.settings import ServiceSettings
-from zroute_runtime.subscriber import Subscriber
 from zroute_runtime.timers import TimerHandler, TimerRunner
 from zroute_runtime.topology import ServiceTopology, declare, municipal_exchange, open_channel
 from zroute_runtime.unit_of_work import UnitOfWork
@@ -82,7 +85,7 @@ class ServiceRuntime:
         self.metrics: Any = _make_metrics(self.service)
         self.pool: asyncpg.Pool
         self.connection: aio_pika.abc.AbstractRobustConnection
-        self.broker: Subscriber | None = None
+        self.broker: RabbitBroker | None = None
         self.relay: OutboxRelay
         self.timers: TimerRunner
         self.consumer: EventConsumer
@@ -166,13 +169,35 @@ class ServiceRuntime:
         log.info("service_started", extra={"service": self.service, "queue": self.topology.queue})
 
     async def _start_consuming(self) -> None:
-        self.broker = Subscriber(self.consumer.on_message)
-        await self.broker.start(
+        self.broker = RabbitBroker(
             self.settings.amqp_url,
-            self.topology.queue,
-            prefetch=self.settings.prefetch,
-            name=f"{self.service}-consumer",
+            client_properties={"connection_name": f"{self.service}-consumer"},
+            default_channel=Channel(prefetch_count=self.settings.prefetch),
+            graceful_timeout=30.0,
+            logger=logging.getLogger("zroute.faststream"),
+            log_level=logging.DEBUG,
         )
+        consumer = self.consumer
+        queue = RabbitQueue(self.topology.queue, queue_type=QueueType.QUORUM, declare=False)
+
+        @self.broker.subscriber(queue, ack_policy=AckPolicy.MANUAL, title=f"{self.service} events")
+        async def on_event(message: RabbitMessage) -> None:
+            if self.stopping:
+                # Shutting down: hand prefetched messages back at once for another
+                # instance (or the restart) instead of starting work we may not finish.
+                await message.raw_message.nack(requeue=True)
+                return
+            try:
+                await consumer.on_message(message.raw_message)
+            except Exception:
+                # Could not even retry or dead-letter it (the broker is away): hand it
+                # back rather than hold it unacked, which with prefetch 1 would stall
+                # the queue. The delivery limit still bounds a message that never passes.
+                log.exception("event_returned_to_queue")
+                with contextlib.suppress(Exception):
+                    await message.raw_message.nack(requeue=True)
+
+        await self.broker.start()
 
     async def _start_http(self) -> None:
         import uvicorn
@@ -214,8 +239,8 @@ class ServiceRuntime:
             if self._http_task is not None:
                 await self._bounded("http", self._http_task, 30)
         if self.broker is not None:
-            # hands waiting messages back, waits for the ones in hand
-            await self._bounded("consumer", self.broker.stop(30), 40)
+            # waits for in-flight handlers (graceful_timeout)
+            await self._bounded("consumer", self.broker.stop(), 40)
         await self._bounded("timers", self.timers.stop(), 15)
         await self._bounded("relay", self.relay.stop(), 15)
         await self._bounded("outbox_flush", self.relay.publish_pending(), 15)
@@ -245,7 +270,7 @@ class ServiceRuntime:
         except Exception:
             checks["database"] = False
         if self.broker is not None:
-            checks["consumer"] = self.broker.running
+            checks["consumer"] = self.broker.running if hasattr(self.broker, "running") else True
         return checks
 
     async def advance_clock(self, delta: Any) -> None:

@@ -52,11 +52,9 @@ class ServiceSettings(BaseSettings):
     # Must stay above the retry count: the retry policy acks and republishes, so a
     # message only counts deliveries here when its consumer crashed while holding it.
     delivery_limit: int = 10
-    # Messages one consumer holds at once. Each participant's events are still handled
-    # one at a time in delivery order (subscriber.py: one lane per participant); up to
-    # this many participants are handled concurrently. 1 handles the queue strictly
-    # one message at a time.
-    prefetch: int = Field(default=16, ge=1)
+    # One message at a time keeps a queue's events in order (per participant, too).
+    # Raise it only for a service whose handlers tolerate reordering.
+    prefetch: int = 1
     # Larger messages are dead-lettered unread (the largest event is about 1 KB).
     max_message_bytes: int = Field(default=262_144, ge=1024)
 
