@@ -10,8 +10,7 @@ Two in-process services on the local PostgreSQL and RabbitMQ, each with its own 
              commit) publishes it with confirms;
 * consumer - a ``ServiceRuntime`` whose queue is bound to that event; the consumer
              validates it against the contract, claims the event id in the inbox, runs a
-             handler that records the time, commits, acks (prefetch 16, the default:
-             participants concurrently, each one's events in order).
+             handler that records the time, commits, acks (prefetch 1, the default).
 
 Latency is measured per event from the producer's COMMIT returning to the consumer's
 handler running; throughput is events / (first commit started .. last event handled).
