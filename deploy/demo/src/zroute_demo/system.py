@@ -260,6 +260,9 @@ class System:
                         counts.append(queue.declaration_result.message_count)
                     except Exception:
                         counts.append(0)
+                    finally:
+                        if not channel.is_closed:
+                            await channel.close()
                 depths[service] = (counts[0], counts[1])
         finally:
             await connection.close()
@@ -309,6 +312,12 @@ class System:
         for client in self._clients.values():
             await client.aclose()
         self._clients.clear()
+        # Channels first, each awaited: closing only the connection leaves their close
+        # callbacks pending when the event loop ends ("Task was destroyed but it is pending").
+        for channel in self._channels.values():
+            if not channel.is_closed:
+                await channel.close()
+        self._channels.clear()
         if self._amqp is not None:
             await self._amqp.close()
             self._amqp = None
