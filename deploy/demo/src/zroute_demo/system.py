@@ -77,6 +77,7 @@ class System:
         self._clients: dict[str, httpx.AsyncClient] = {}
         self._amqp: aio_pika.abc.AbstractConnection | None = None
         self._channels: dict[str, aio_pika.abc.AbstractChannel] = {}
+        self._amqp_lock = asyncio.Lock()
         # Where the wall time goes, printed at the end: waiting for quiet, clock steps.
         self.spent: dict[str, float] = {"settling": 0.0, "clock steps": 0.0}
 
@@ -300,9 +301,10 @@ class System:
     async def _queue_channel(self, service: str) -> aio_pika.abc.AbstractChannel:
         """One channel per service, so the services' queues are looked at in parallel
         (a channel answers one declaration at a time)."""
-        if self._amqp is None or self._amqp.is_closed:
-            self._amqp = await aio_pika.connect(self.config.amqp_url)
-            self._channels.clear()
+        async with self._amqp_lock:  # looked at in parallel: one connection, not one each
+            if self._amqp is None or self._amqp.is_closed:
+                self._amqp = await aio_pika.connect(self.config.amqp_url)
+                self._channels.clear()
         channel = self._channels.get(service)
         if channel is None or channel.is_closed:
             channel = self._channels[service] = await self._amqp.channel()
