@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from zroute_contract.events.base import Event, event_types
+from zroute_contract.events.planning import VARIETY_PROBLEM_PATTERN
 from zroute_contract.types import (
     LANGUAGE_CODE_PATTERN,
     LOCAL_TIME_PATTERN,
@@ -34,6 +35,7 @@ _STRING_BY_PATTERN: dict[str, Callable[[int], str]] = {
     PARTNER_ID_PATTERN: lambda i: f"partner-{i + 1}",
     MUNICIPALITY_CODE_PATTERN: lambda i: f"GM{363 + i:04d}",
     STAFF_REF_PATTERN: lambda i: f"staff-{i + 1}",
+    VARIETY_PROBLEM_PATTERN: lambda i: "classroom runs 2 sessions in a row, above 1",
     LOCAL_TIME_PATTERN: lambda i: SAMPLE_TIME,
     LANGUAGE_CODE_PATTERN: lambda i: _LANGUAGES[i % len(_LANGUAGES)],
     REASON_CODE_PATTERN: lambda i: f"reason_{i + 1}",

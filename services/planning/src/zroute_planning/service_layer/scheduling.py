@@ -99,6 +99,7 @@ async def publish_schedule(uow: UnitOfWork, deps: Deps, plan: Plan, today: date)
             sessions_per_week=len(sessions),
             session_minutes=rules.phases[index].session_minutes,
             sessions=sessions,
+            variety_problems=week.variety_problems,
         )
     )
 

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from zroute_contract.events.base import Event
+from zroute_contract.events.planning import VARIETY_PROBLEM_PATTERN
 from zroute_contract.types import (
     LANGUAGE_CODE_PATTERN,
     LOCAL_TIME_PATTERN,
@@ -50,6 +51,7 @@ class SampleBuilder:
             LANGUAGE_CODE_PATTERN: lambda i: _LANGUAGES[i % len(_LANGUAGES)],
             REASON_CODE_PATTERN: lambda i: f"reason_{i + 1}",
             LOCAL_TIME_PATTERN: lambda i: "09:00:00",
+            VARIETY_PROBLEM_PATTERN: lambda i: "classroom runs 2 sessions in a row, above 1",
         }
         self._fields: dict[str, Callable[[int], str]] = {
             "programme_id": lambda i: f"cf{self.token}-programme",

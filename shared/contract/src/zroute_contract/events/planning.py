@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from zroute_contract.events.base import Event, EventSpec
 from zroute_contract.events.codes import (
@@ -301,6 +301,16 @@ class ScheduledSession(EventPart):
     group_id: UUID | None = Field(default=None, description="The group, for group sessions.")
 
 
+VARIETY_PROBLEM_PATTERN = r"^[a-z][a-z_ ,.%()-]*(?:[0-9]{1,3}[a-z_ ,.%()-]+)*[0-9]{0,3}$"
+"""Lower-case words and numbers of at most three digits: room for a rule in words, none
+for a name, a BSN or an e-mail address."""
+VarietyProblem = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, pattern=VARIETY_PROBLEM_PATTERN)
+]
+"""One broken variety rule in words, e.g. ``classroom runs 2 sessions in a row, above 1``
+(codes and numbers only, never personal data)."""
+
+
 class SchedulePublished(ParticipantEvent):
     """A participant's weekly schedule for a ramp-up phase was published (lessons L9, L10).
 
@@ -323,6 +333,15 @@ class SchedulePublished(ParticipantEvent):
     session_minutes: SessionMinutes = Field(description="Usual session length in minutes.")
     sessions: tuple[ScheduledSession, ...] = Field(
         min_length=1, description="The weekly sessions, one entry per session."
+    )
+    variety_problems: tuple[VarietyProblem, ...] = Field(
+        default=(),
+        max_length=10,
+        description=(
+            "Added within v1 (issue 16): the teaching-form variety rules (lesson L10) this "
+            "week breaks, when no order of its sessions keeps them; empty when it keeps "
+            "them all. Published so the planner sees it, never passed off as a good week."
+        ),
     )
 
     @model_validator(mode="after")
