@@ -28,7 +28,12 @@ Apply = Callable[[PipCase, datetime, date], None]
 async def load_participant(
     ref: str, scope: str | None, uow: UnitOfWork, deps: IntakeDependencies
 ) -> Participant:
-    participant = await ParticipantRepository(uow.conn, deps.protector).get(ref, for_update=True)
+    found = await ParticipantRepository(uow.conn, deps.protector).get(ref, for_update=True)
+    return _in_scope(found, ref, scope)
+
+
+def _in_scope(participant: Participant | None, ref: str, scope: str | None) -> Participant:
+    """``participant``, or 404 when there is none and 403 when it is of another municipality."""
     if participant is None:
         raise NotFound(f"no participant {ref}; check the participant reference")
     if scope is not None and scope != participant.municipality:
@@ -40,11 +45,7 @@ async def read_pip(
     conn: asyncpg.Connection, ref: str, scope: str | None, deps: IntakeDependencies
 ) -> tuple[PipCase, list[PipChange]]:
     """The participant's PIP case and who changed it (the read side; no lock)."""
-    participant = await ParticipantRepository(conn, deps.protector).get(ref)
-    if participant is None:
-        raise NotFound(f"no participant {ref}; check the participant reference")
-    if scope is not None and scope != participant.municipality:
-        raise Forbidden("this participant belongs to another municipality")
+    participant = _in_scope(await ParticipantRepository(conn, deps.protector).get(ref), ref, scope)
     repo = PipRepository(conn)
     return await repo.get(ref, participant.programme_id), await repo.changes(ref)
 
