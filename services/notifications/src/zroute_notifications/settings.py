@@ -77,8 +77,7 @@ class Settings(UiSettings):
     def webhook_secrets_key_bytes(self) -> bytes:
         return base64.b64decode(self.webhook_secrets_key.get_secret_value())
 
-    # Digests and reminders, in local time (Europe/Amsterdam).
-    timezone: str = "Europe/Amsterdam"
+    # Digests and reminders, in local time (the runtime's ``timezone`` setting).
     digest_hour: int = 7
     weekly_digest_weekday: int = 0  # Monday
     reminder_hour: int = 8

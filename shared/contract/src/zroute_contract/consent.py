@@ -1,5 +1,9 @@
-"""The one consent rule for care referrals, applied by intake and support alike (and by
-any service a partner writes in their place).
+"""The consent rules, applied by intake and support alike (and by any service a partner
+writes in their place): when a consent is in force, and what a care-referral consent covers.
+
+A consent is in force from the day it was given up to and including its ``valid_until``,
+unless it was withdrawn: a withdrawal ends it at once, whatever its date, because the
+participant's word counts from the moment it is recorded.
 
 A care-referral consent that names care signals covers exactly those signals, and a
 referral without a signal (a caseworker's manual referral) only in the categories of
@@ -11,9 +15,19 @@ Any other purpose covers no referral.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from datetime import date
 from uuid import UUID
 
 from zroute_contract.events.codes import CareCategory, ConsentPurpose
+
+
+def consent_in_force(
+    *, given_on: date, valid_until: date | None, withdrawn_on: date | None, day: date
+) -> bool:
+    """True when a consent given on ``given_on`` holds on ``day``."""
+    if withdrawn_on is not None:
+        return False
+    return given_on <= day and (valid_until is None or day <= valid_until)
 
 
 def consent_covers_referral(

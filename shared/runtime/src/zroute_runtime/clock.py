@@ -7,8 +7,12 @@ a moment the test chooses, not when a sleep happens to end.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
+_local = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 class Clock(Protocol):
@@ -54,3 +58,31 @@ def clock_from_settings(mode: str, start: datetime | None) -> Clock:
     if mode == "simulated":
         return SimulatedClock(start)
     return SystemClock()
+
+
+# The deployment's one local timezone. Rules count in local days (a deadline "within 5
+# days", a lesson "on Monday"), while every stored moment is UTC. The service sets it once
+# at start from ``ZROUTE_TIMEZONE`` (ServiceSettings.timezone).
+
+
+def use_timezone(name: str) -> None:
+    """Make ``name`` (an IANA zone) the local timezone of :func:`local_day` and friends."""
+    global _local
+    _local = ZoneInfo(name)
+
+
+def local_timezone() -> ZoneInfo:
+    """The deployment's local timezone."""
+    return _local
+
+
+def local_day(moment: datetime) -> date:
+    """The local calendar day of a moment."""
+    if moment.tzinfo is None:
+        raise ValueError("moment must be timezone-aware")
+    return moment.astimezone(_local).date()
+
+
+def local_moment(day: date, at: time = time.min) -> datetime:
+    """The moment ``at`` o'clock local time falls on ``day`` (timezone-aware)."""
+    return datetime.combine(day, at, _local)

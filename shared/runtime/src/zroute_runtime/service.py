@@ -26,7 +26,7 @@ from faststream.rabbit.annotations import RabbitMessage
 from zroute_contract.events.base import Event
 
 from zroute_runtime import migrate
-from zroute_runtime.clock import Clock, SimulatedClock, clock_from_settings
+from zroute_runtime.clock import Clock, SimulatedClock, clock_from_settings, use_timezone
 from zroute_runtime.consumer import EventConsumer
 from zroute_runtime.context import MessageContext
 from zroute_runtime.db import create_pool, ensure_database
@@ -75,6 +75,7 @@ class ServiceRuntime:
         self.settings = settings
         self.service = definition.name
         self.clock = clock or clock_from_settings(settings.clock, settings.clock_start)
+        use_timezone(settings.timezone)
         self.source = settings.source_urn(self.service)
         self.topology = ServiceTopology.for_service(
             settings,

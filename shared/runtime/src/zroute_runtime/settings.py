@@ -70,6 +70,8 @@ class ServiceSettings(BaseSettings):
     # when an operator (the demo, a test) advances it.
     clock: Literal["system", "simulated"] = "system"
     clock_start: datetime | None = None
+    # The local timezone that rules count days in (an IANA name); stored moments are UTC.
+    timezone: str = "Europe/Amsterdam"
 
     # Authentication: a local HS256 signing key, or an OIDC provider's JWKS in production.
     auth_signing_key: SecretStr | None = None

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from zroute_runtime.auth import Principal, Role
+from zroute_runtime.clock import local_timezone
 from zroute_runtime.logging import get_logger
 
 from zroute_ui import assets
@@ -174,9 +174,9 @@ class UiKit:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        zone = ZoneInfo(settings.ui_timezone)
+        # Shown in the deployment's one timezone (ZROUTE_TIMEZONE), read when rendered.
         self.env.filters["when"] = lambda moment: (
-            moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+            moment.astimezone(local_timezone()).strftime("%Y-%m-%d %H:%M") if moment else ""
         )
         self.router = APIRouter(
             prefix="/ui", route_class=self._route_class(), include_in_schema=False

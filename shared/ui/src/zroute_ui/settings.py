@@ -44,8 +44,6 @@ class UiSettings(ServiceSettings):
     # Secure cookies (HTTPS only); switch off only for a local run over plain HTTP.
     ui_cookie_secure: bool = True
     ui_default_language: Literal["nl", "en"] = "nl"
-    # Times on the screens are shown in this zone.
-    ui_timezone: str = "Europe/Amsterdam"
     # Where each service's screens are, for the navigation across the four services.
     ui_service_urls: dict[str, str] = dict(DEFAULT_SERVICE_URLS)
     # The installed npm packages (NL Design System CSS and tokens, htmx); by default

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from zroute_contract.consent import consent_covers_referral
+from zroute_contract.consent import consent_covers_referral, consent_in_force
 from zroute_contract.events.codes import ConsentPurpose
 
 from zroute_intake.domain.errors import Conflict, InvalidRequest
@@ -26,9 +26,12 @@ class Consent:
     withdrawn_on: date | None = None
 
     def active_on(self, day: date) -> bool:
-        if self.withdrawn_on is not None:
-            return False
-        return self.valid_until is None or day <= self.valid_until
+        return consent_in_force(
+            given_on=self.given_on,
+            valid_until=self.valid_until,
+            withdrawn_on=self.withdrawn_on,
+            day=day,
+        )
 
 
 def check_new(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from zroute_contract.consent import consent_covers_referral
+from zroute_contract.consent import consent_covers_referral, consent_in_force
 from zroute_contract.events.codes import CareCategory, ConsentPurpose
 
 
@@ -22,10 +22,11 @@ class Consent:
     withdrawn_on: date | None = None
 
     def in_force(self, day: date) -> bool:
-        return (
-            self.withdrawn_on is None
-            and self.given_on <= day
-            and (self.valid_until is None or day <= self.valid_until)
+        return consent_in_force(
+            given_on=self.given_on,
+            valid_until=self.valid_until,
+            withdrawn_on=self.withdrawn_on,
+            day=day,
         )
 
     def covers_referral(
