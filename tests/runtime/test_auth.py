@@ -24,6 +24,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from zroute_contract.errors import Forbidden
 from zroute_runtime.auth import (
     AuthConfigurationError,
     InvalidToken,
@@ -434,3 +435,26 @@ def test_caseworkers_and_coordinators_are_limited_to_the_municipality_their_toke
     assert principal.municipality_scope() == scope
     unnamed = Principal("staff-1", frozenset(roles), partner_id="school")
     assert unnamed.municipality_scope() is None
+
+
+@pytest.mark.parametrize(
+    ("roles", "scope"),
+    [
+        ({Role.PARTNER_STAFF}, "school"),
+        ({Role.CASEWORKER}, None),
+        ({Role.COORDINATOR}, None),
+        ({Role.OPERATOR}, None),  # planning used to limit an operator to its token's partner
+        ({Role.PARTNER_STAFF, Role.COORDINATOR}, None),
+    ],
+)
+def test_only_partner_staff_are_limited_to_their_partner(roles, scope) -> None:
+    principal = Principal("staff-1", frozenset(roles), partner_id="school")
+    assert principal.partner_scope() == scope
+
+
+def test_a_record_of_another_municipality_is_refused_with_a_reason() -> None:
+    caseworker = Principal("k", frozenset({Role.CASEWORKER}), municipality="GM0363")
+    caseworker.ensure_municipality("GM0363")
+    with pytest.raises(Forbidden, match="referral belongs to another municipality"):
+        caseworker.ensure_municipality("GM0344", "referral")
+    Principal("o", frozenset({Role.OPERATOR})).ensure_municipality("GM0344")

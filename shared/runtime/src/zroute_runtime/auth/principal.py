@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from zroute_contract.errors import Forbidden
 from zroute_contract.types import MUNICIPALITY_CODE_PATTERN, PARTNER_ID_PATTERN
 
 from zroute_runtime.auth.errors import InvalidToken
@@ -55,6 +56,25 @@ class Principal:
         if self.has_any_role(Role.CASEWORKER, Role.COORDINATOR):
             return self.municipality
         return None
+
+    def partner_scope(self) -> str | None:
+        """The partner whose records this caller is limited to, None when not limited.
+
+        Programme-wide roles (coordinator, operator, caseworker) are not limited by a
+        partner, whatever partner their token names; partner staff see their own partner's
+        records only. The one rule for every service (planning and support each had their
+        own, and they disagreed about operators).
+        """
+        if self.has_any_role(Role.COORDINATOR, Role.OPERATOR, Role.CASEWORKER):
+            return None
+        return self.partner_id
+
+    def ensure_municipality(self, municipality: str, what: str = "record") -> None:
+        """Refuse (:class:`~zroute_contract.errors.Forbidden`, a 403) a record of a
+        municipality outside this caller's scope (:meth:`municipality_scope`)."""
+        own = self.municipality_scope()
+        if own is not None and own != municipality:
+            raise Forbidden(f"this {what} belongs to another municipality")
 
     def may_act_for_partner(self, partner_id: str) -> bool:
         """True for coordinators and operators, and for staff of that very partner.
