@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -77,6 +77,19 @@ def schema_problems(raw: Any) -> list[str]:
     return problems
 
 
+def _attribute_problems(raw: dict[str, Any]) -> Iterator[str]:
+    """Attribute names outside ``[a-z0-9]``, and ``null`` or non-string values."""
+    for name, value in raw.items():
+        if name == "data":
+            continue
+        if not _ATTRIBUTE_NAME.match(name):
+            yield f"attribute name {name!r} is not lower-case a-z0-9 (max 20)"
+        elif value is None:
+            yield f"attribute {name} is null (leave an absent attribute out)"
+        elif not isinstance(value, str):
+            yield f"attribute {name} is a {type(value).__name__}, not a string"
+
+
 def strict_envelope_problems(raw: Any) -> list[str]:
     """What a strict CloudEvents 1.0 (JSON format) and NL GOV receiver refuses in ``raw``,
     the decoded body, that a gap-filling parser lets through: a missing ``specversion``
@@ -91,15 +104,7 @@ def strict_envelope_problems(raw: Any) -> list[str]:
     for name in ("id", "source", "type"):
         if not isinstance(raw.get(name), str) or not raw[name]:
             problems.append(f"required attribute {name} missing or empty")
-    for name, value in raw.items():
-        if name == "data":
-            continue
-        if not _ATTRIBUTE_NAME.match(name):
-            problems.append(f"attribute name {name!r} is not lower-case a-z0-9 (max 20)")
-        elif value is None:
-            problems.append(f"attribute {name} is null (leave an absent attribute out)")
-        elif not isinstance(value, str):
-            problems.append(f"attribute {name} is a {type(value).__name__}, not a string")
+    problems.extend(_attribute_problems(raw))
     time = raw.get("time")
     if not (isinstance(time, str) and _RFC3339.match(time)):
         problems.append("time is not an RFC 3339 timestamp with a UTC offset")
@@ -212,106 +217,118 @@ def _summary(problems: list[str], checked: int, what: str) -> tuple[bool, str]:
     return False, f"{len(problems)} of {checked} {what}: {shown}{more}"
 
 
-def check_outputs(service: str, outputs: list[Published]) -> list[RuleResult]:
-    """Every rule over every output, in arrival order."""
-    n = len(outputs)
-    valid = [o for o in outputs if o.envelope is not None and o.payload is not None]
-    results = []
+def _name(o: Published, fallback: str) -> str:
+    return o.envelope.type.split(".")[3] if o.envelope else fallback
 
-    problems = [f"{o.label}: {o.invalid}" for o in outputs if o.invalid]
-    results.append(
-        RuleResult("valid CloudEvent of the contract", *_summary(problems, n, "messages"))
-    )
 
-    problems = []
-    for o in outputs:
-        found = strict_envelope_problems(o.raw)
-        if found:
-            name = o.envelope.type.split(".")[3] if o.envelope else o.routing_key
-            problems.append(f"{name}: {'; '.join(found)}")
-    results.append(
-        RuleResult("strict CloudEvents 1.0 / NL GOV envelope", *_summary(problems, n, "messages"))
-    )
+def _invalid(o: Published) -> str | None:
+    return f"{o.label}: {o.invalid}" if o.invalid else None
 
-    problems = []
-    for o in outputs:
-        found = schema_problems(o.raw)
-        if found:
-            name = o.envelope.type.split(".")[3] if o.envelope else o.routing_key
-            problems.append(f"{name}: {'; '.join(found[:3])}")
-    results.append(
-        RuleResult(
-            "valid against the committed JSON Schemas, formats asserted",
-            *_summary(problems, n, "messages"),
-        )
-    )
 
-    problems = []
-    for o in outputs:
-        wrong = []
-        media = (o.content_type or "").split(";")[0].strip().lower()
-        if media != CLOUDEVENTS_MEDIA_TYPE:
-            wrong.append(f"content_type {o.content_type!r}")
-        if o.delivery_mode != PERSISTENT:
-            wrong.append(f"not persistent (delivery_mode {o.delivery_mode})")
-        if not o.message_id:
-            wrong.append("no AMQP message_id")
-        if wrong:
-            problems.append(
-                f"{o.envelope.type.split('.')[3] if o.envelope else o.label}: {', '.join(wrong)}"
-            )
-    results.append(
-        RuleResult(
-            "message properties (content type, persistent, message id)",
-            *_summary(problems, n, "messages"),
-        )
-    )
+def _strict_envelope(o: Published) -> str | None:
+    found = strict_envelope_problems(o.raw)
+    return f"{_name(o, o.routing_key)}: {'; '.join(found)}" if found else None
 
-    problems = []
+
+def _schema(o: Published) -> str | None:
+    found = schema_problems(o.raw)
+    return f"{_name(o, o.routing_key)}: {'; '.join(found[:3])}" if found else None
+
+
+def _properties(o: Published) -> str | None:
+    wrong = []
+    media = (o.content_type or "").split(";")[0].strip().lower()
+    if media != CLOUDEVENTS_MEDIA_TYPE:
+        wrong.append(f"content_type {o.content_type!r}")
+    if o.delivery_mode != PERSISTENT:
+        wrong.append(f"not persistent (delivery_mode {o.delivery_mode})")
+    if not o.message_id:
+        wrong.append("no AMQP message_id")
+    return f"{_name(o, o.label)}: {', '.join(wrong)}" if wrong else None
+
+
+def _routing_key(o: Published) -> str | None:
+    assert o.payload is not None
+    expected = o.payload.routing_key()
+    if o.routing_key == expected:
+        return None
+    return f"{_name(o, o.label)} published with {o.routing_key!r}, expected {expected!r}"
+
+
+def _message_id(o: Published) -> str | None:
+    assert o.envelope is not None
+    if o.message_id == o.envelope.id:
+        return None
+    return f"{o.label}: message_id {o.message_id!r} is not the CloudEvent id"
+
+
+def _subject(o: Published) -> str | None:
+    assert o.envelope is not None and o.payload is not None
+    ref = getattr(o.payload, "participant_ref", None)
+    if ref is None or o.envelope.subject == ref:
+        return None
+    return f"{o.label}: subject {o.envelope.subject!r} is not the participant_ref"
+
+
+def _bsn(o: Published) -> str | None:
+    try:
+        body = json.loads(o.body)
+    except ValueError:
+        body = o.body.decode("utf-8", "replace")
+    paths = list(bsn_paths(body))
+    return f"{o.label}: BSN-shaped value at {', '.join(paths)}" if paths else None
+
+
+_PER_MESSAGE: tuple[tuple[str, Callable[[Published], str | None]], ...] = (
+    ("valid CloudEvent of the contract", _invalid),
+    ("strict CloudEvents 1.0 / NL GOV envelope", _strict_envelope),
+    ("valid against the committed JSON Schemas, formats asserted", _schema),
+    ("message properties (content type, persistent, message id)", _properties),
+)
+"""Rules over every message as it arrived, valid or not."""
+
+_PER_EVENT: tuple[tuple[str, Callable[[Published], str | None]], ...] = (
+    ("routing key (with .<partner-id> when addressed)", _routing_key),
+    ("AMQP message_id = CloudEvent id", _message_id),
+)
+"""Rules over every valid event (envelope and payload parsed)."""
+
+
+def _rule(
+    title: str, check: Callable[[Published], str | None], over: list[Published], what: str
+) -> RuleResult:
+    problems = [p for p in map(check, over) if p is not None]
+    return RuleResult(title, *_summary(problems, len(over), what))
+
+
+def _produced_by(service: str, valid: list[Published]) -> RuleResult:
     types = event_types()
+    problems = []
     for o in valid:
         assert o.envelope is not None
         producer = types[o.envelope.type].spec.producer
         if producer != service:
             problems.append(f"{o.envelope.type} is produced by {producer}, not {service}")
-    results.append(
-        RuleResult(f"type is produced by {service}", *_summary(problems, len(valid), "events"))
-    )
+    return RuleResult(f"type is produced by {service}", *_summary(problems, len(valid), "events"))
 
-    problems = []
-    for o in valid:
-        assert o.payload is not None
-        expected = o.payload.routing_key()
-        if o.routing_key != expected:
-            name = o.envelope.type.split(".")[3] if o.envelope else o.label
-            problems.append(f"{name} published with {o.routing_key!r}, expected {expected!r}")
-    results.append(
-        RuleResult(
-            "routing key (with .<partner-id> when addressed)",
-            *_summary(problems, len(valid), "events"),
-        )
-    )
 
-    problems = []
-    for o in valid:
-        assert o.envelope is not None
-        if o.message_id != o.envelope.id:
-            problems.append(f"{o.label}: message_id {o.message_id!r} is not the CloudEvent id")
-    results.append(
-        RuleResult("AMQP message_id = CloudEvent id", *_summary(problems, len(valid), "events"))
-    )
-
+def _one_source(valid: list[Published]) -> RuleResult:
     sources = sorted({o.envelope.source for o in valid if o.envelope is not None})
-    results.append(
-        RuleResult(
-            "one constant source",
-            len(sources) <= 1,
-            f"source {sources[0]}"
-            if len(sources) == 1
-            else f"{len(sources)} sources: {', '.join(sources)}",
-        )
+    detail = (
+        f"source {sources[0]}"
+        if len(sources) == 1
+        else f"{len(sources)} sources: {', '.join(sources)}"
     )
+    return RuleResult("one constant source", len(sources) <= 1, detail)
 
+
+def check_outputs(service: str, outputs: list[Published]) -> list[RuleResult]:
+    """Every rule over every output, in arrival order."""
+    valid = [o for o in outputs if o.envelope is not None and o.payload is not None]
+    results = [_rule(title, check, outputs, "messages") for title, check in _PER_MESSAGE]
+    results.append(_produced_by(service, valid))
+    results.extend(_rule(title, check, valid, "events") for title, check in _PER_EVENT)
+    results.append(_one_source(valid))
     results.append(
         RuleResult(
             "sequence increases per source",
@@ -324,29 +341,8 @@ def check_outputs(service: str, outputs: list[Published]) -> list[RuleResult]:
             *_summary(_gap_problems(valid), len(valid), "events"),
         )
     )
-
-    problems = []
-    for o in valid:
-        assert o.envelope is not None and o.payload is not None
-        ref = getattr(o.payload, "participant_ref", None)
-        if ref is not None and o.envelope.subject != ref:
-            problems.append(f"{o.label}: subject {o.envelope.subject!r} is not the participant_ref")
-    results.append(
-        RuleResult("subject = payload participant_ref", *_summary(problems, len(valid), "events"))
-    )
-
-    problems = []
-    for o in outputs:
-        try:
-            body = json.loads(o.body)
-        except ValueError:
-            body = o.body.decode("utf-8", "replace")
-        paths = list(bsn_paths(body))
-        if paths:
-            problems.append(f"{o.label}: BSN-shaped value at {', '.join(paths)}")
-    results.append(
-        RuleResult("no BSN-shaped value in the body", *_summary(problems, n, "messages"))
-    )
+    results.append(_rule("subject = payload participant_ref", _subject, valid, "events"))
+    results.append(_rule("no BSN-shaped value in the body", _bsn, outputs, "messages"))
     return results
 
 
