@@ -7,6 +7,7 @@ what an integrator validates against.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from zroute_contract.events.base import SERVICES
@@ -94,24 +95,39 @@ def type_text(schema: dict[str, Any]) -> str:
     if "enum" in schema:
         return "one of " + ", ".join(_code(v) for v in schema["enum"])
     kind = schema.get("type", "any")
-    if kind == "string":
-        if "format" in schema:
-            return schema["format"]
-        if "pattern" in schema:
-            return f"string matching {_code(schema['pattern'])}"
-        return "string" + _bounds(schema, "minLength", "maxLength")
-    if kind in ("integer", "number"):
-        text = kind + _bounds(schema, "minimum", "maximum")
-        if "multipleOf" in schema:
-            text += f", multiple of {schema['multipleOf']}"
-        return text
-    if kind == "array":
-        text = f"list of {type_text(schema.get('items', {}))}"
-        if schema.get("uniqueItems"):
-            text += ", distinct"
-        count = _bounds(schema, "minItems", "maxItems")
-        return text + (f", items{count}" if count else "")
-    return str(kind)
+    describe = _KIND_TEXT.get(kind)
+    return describe(schema) if describe else str(kind)
+
+
+def _string_text(schema: dict[str, Any]) -> str:
+    if "format" in schema:
+        return str(schema["format"])
+    if "pattern" in schema:
+        return f"string matching {_code(schema['pattern'])}"
+    return "string" + _bounds(schema, "minLength", "maxLength")
+
+
+def _number_text(schema: dict[str, Any]) -> str:
+    text = str(schema["type"]) + _bounds(schema, "minimum", "maximum")
+    if "multipleOf" in schema:
+        text += f", multiple of {schema['multipleOf']}"
+    return text
+
+
+def _array_text(schema: dict[str, Any]) -> str:
+    text = f"list of {type_text(schema.get('items', {}))}"
+    if schema.get("uniqueItems"):
+        text += ", distinct"
+    count = _bounds(schema, "minItems", "maxItems")
+    return text + (f", items{count}" if count else "")
+
+
+_KIND_TEXT: dict[str, Callable[[dict[str, Any]], str]] = {
+    "string": _string_text,
+    "integer": _number_text,
+    "number": _number_text,
+    "array": _array_text,
+}
 
 
 def _field_table(schema: dict[str, Any]) -> list[str]:
