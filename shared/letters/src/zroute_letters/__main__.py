@@ -1,6 +1,7 @@
 """The sample letter and its audio, for reviewers and the docs (made-up data only).
 
 python -m zroute_letters pdf LANGUAGE OUT.pdf    the sample start letter
+python -m zroute_letters decision LANGUAGE OUT.pdf  the sample PIP decision
 python -m zroute_letters wav LANGUAGE OUT.wav    the sample week as speech
 python -m zroute_letters check                   per language: missing, drafts to review
 """
@@ -11,16 +12,17 @@ import argparse
 import sys
 from pathlib import Path
 
+from zroute_letters import decision as decision_letter
 from zroute_letters.catalogue import LANGUAGES, catalogues
 from zroute_letters.letter import render_pdf
-from zroute_letters.sample import letter
+from zroute_letters.sample import decision, letter
 from zroute_letters.speech import render_week_audio
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m zroute_letters")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("pdf", "wav"):
+    for name in ("pdf", "decision", "wav"):
         command = sub.add_parser(name)
         command.add_argument("language")
         command.add_argument("out", type=Path)
@@ -28,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "pdf":
         args.out.write_bytes(render_pdf(letter(args.language)))
+    elif args.command == "decision":
+        args.out.write_bytes(decision_letter.render_pdf(decision(args.language)))
     elif args.command == "wav":
         audio = render_week_audio(letter(args.language))
         args.out.write_bytes(audio.wav)

@@ -34,6 +34,10 @@ LANGUAGES: Final = ("nl", "en", "ar", "ti", "fa", "tr", "uk", "so")
 ALIASES: Final = {"prs": "fa", "fa-AF": "fa", "fa_AF": "fa"}
 RIGHT_TO_LEFT: Final = frozenset({"ar", "fa"})
 DOMAIN: Final = "participant"
+# The PIP decision letter's texts: a formal decision, kept in a catalogue of its own
+# (``decision.po``), complete in Dutch (the decision itself) and English; other languages
+# get a cover page from the participant catalogue instead (zroute_letters.decision).
+DECISION_DOMAIN: Final = "decision"
 
 # Every participant-facing message; each must be in every catalogue (tests/letters checks).
 MESSAGES: Final = (
@@ -71,6 +75,55 @@ MESSAGES: Final = (
 )
 
 
+# The codes the decision letter writes out (the contract's Route and RouteReason, intake's
+# amendment reasons and exam parts), one message each.
+DECISION_ROUTES = ("z_route", "b1_route", "education_route")
+ROUTE_REASONS = (
+    "low_learnability",
+    "literacy",
+    "care_needs",
+    "combined",
+    "learnability_sufficient",
+    "education_level",
+)
+AMENDMENT_REASONS = ("progress_meeting", "route_switch", "objection", "move")
+EXAM_PARTS = ("a2_reading", "a2_listening", "a2_writing", "a2_speaking", "knm")
+# The texts a full decision page needs; a catalogue without all of them gets the cover.
+DECISION_MESSAGES = (
+    "decision.title",
+    "decision.translation_note",
+    "decision.subject",
+    "decision.reference",
+    "decision.version",
+    "decision.greeting",
+    "decision.decided",
+    "decision.amends",
+    "decision.content",
+    "decision.route",
+    "decision.route_reason",
+    "decision.support",
+    "decision.none",
+    "decision.pvt",
+    "decision.map",
+    "decision.intensity",
+    "decision.hours_per_week",
+    "decision.progress_meetings",
+    "decision.early_childhood",
+    "decision.participatiewet",
+    "decision.exam_wish",
+    "decision.term",
+    "decision.term_text",
+    "decision.objection",
+    "decision.objection_text",
+    "decision.contact",
+    "decision.closing",
+    *(f"decision.route.{code}" for code in DECISION_ROUTES),
+    *(f"decision.reason.{code}" for code in ROUTE_REASONS),
+    *(f"decision.amendment.{code}" for code in AMENDMENT_REASONS),
+    *(f"decision.exam.{code}" for code in EXAM_PARTS),
+)
+
+
 class UnknownMessage(KeyError):
     """A message id that is not even in the Dutch catalogue: a programming error."""
 
@@ -91,17 +144,19 @@ def placeholders(text: str) -> set[str]:
 
 
 def _load(language: str) -> dict[str, Entry]:
+    """A language's entries from both catalogues (participant messages and the decision)."""
     path = resources.files("zroute_letters") / "locales" / language / "LC_MESSAGES"
-    po = path / f"{DOMAIN}.po"
-    if not po.is_file():
-        return {}
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=language, domain=DOMAIN)
     entries: dict[str, Entry] = {}
-    for message in catalog:
-        text = message.string
-        if message.id and isinstance(message.id, str) and isinstance(text, str) and text:
-            entries[message.id] = Entry(text, message.fuzzy)
+    for domain in (DOMAIN, DECISION_DOMAIN):
+        po = path / f"{domain}.po"
+        if not po.is_file():
+            continue
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=language, domain=domain)
+        for message in catalog:
+            text = message.string
+            if message.id and isinstance(message.id, str) and isinstance(text, str) and text:
+                entries[message.id] = Entry(text, message.fuzzy)
     return entries
 
 

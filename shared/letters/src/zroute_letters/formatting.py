@@ -47,6 +47,12 @@ def long_date(day: date, language: str) -> str:
     return western_digits(text)
 
 
+def full_date(day: date, language: str) -> str:
+    """Day, month and year, as a decision states a date: "4 januari 2027"."""
+    text = format_date(day, "long", locale=babel_locale(language))
+    return western_digits(text)
+
+
 def clock_time(moment: time) -> str:
     return f"{moment.hour:02d}:{moment.minute:02d}"
 

@@ -56,7 +56,8 @@ class Page:
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The letters' Jinja2 environment (templates in the package, HTML autoescaped)."""
     return Environment(
         loader=PackageLoader("zroute_letters", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -98,7 +99,7 @@ def page(content: LetterContent, language: str, cats: Catalogues, last: bool) ->
     rtl = catalogue_language(language) in RIGHT_TO_LEFT
     if content.salutation_name:
         greeting = cats.text(
-            language, "letter.greeting_name", name=_isolate(content.salutation_name)
+            language, "letter.greeting_name", name=isolate(content.salutation_name)
         )
     else:
         greeting = cats.text(language, "letter.greeting")
@@ -116,14 +117,14 @@ def page(content: LetterContent, language: str, cats: Catalogues, last: bool) ->
         questions=cats.text(
             language,
             "common.questions",
-            name=_isolate(content.contact.name),
-            phone=_isolate(content.contact.phone.replace(" ", "\u00a0")),
+            name=isolate(content.contact.name),
+            phone=isolate(content.contact.phone.replace(" ", "\u00a0")),
         ),
         last=last,
     )
 
 
-def _isolate(text: str) -> str:
+def isolate(text: str) -> str:
     """Unicode first-strong isolate: a Latin name, an address or a phone number inside
     Arabic text keeps its own order and punctuation (WeasyPrint ignores ``<bdi>``)."""
     return f"\u2068{text}\u2069"
@@ -157,7 +158,7 @@ def render_html(content: LetterContent, cats: Catalogues | None = None) -> str:
     cats = cats or catalogues()
     languages = languages_of(content, cats)
     pages = [page(content, lang, cats, lang == languages[-1]) for lang in languages]
-    template = _environment().get_template("letter.html.j2")
+    template = environment().get_template("letter.html.j2")
     return template.render(
         pages=pages,
         first=pages[0],
