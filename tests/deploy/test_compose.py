@@ -424,3 +424,42 @@ def test_broker_permissions_admit_the_services_own_objects_and_keys_only(
     for other in APP_SERVICES:
         if other != service:
             assert not may_publish.search(f"{other}.participant.registered")
+
+
+def _project(path: Path) -> dict[str, Any]:
+    return tomllib.loads((path / "pyproject.toml").read_text())["project"]
+
+
+def _workspace_needs(service: str) -> set[str]:
+    """The shared packages a service needs, directly or through another shared package, as
+    their source folders (``./shared/ui``)."""
+    folders = {
+        _project(p)["name"]: f"./shared/{p.name}"
+        for p in (ROOT / "shared").iterdir()
+        if (p / "pyproject.toml").exists()
+    }
+    needed: set[str] = set()
+    todo = list(_project(ROOT / "services" / service)["dependencies"])
+    while todo:
+        name = re.split(r"[=<>\[ ;]", todo.pop(), maxsplit=1)[0]
+        if name in folders and folders[name] not in needed:
+            needed.add(folders[name])
+            todo.extend(_project(ROOT / folders[name])["dependencies"])
+    return needed
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_the_image_installs_every_shared_package_the_service_needs(service):
+    """uv resolves a workspace package only from a path it is given: one left out of the
+    install line would be looked for on PyPI and the image would not build."""
+    install = re.search(r"uv pip install[^\n]*\n[^\n]*", DOCKERFILE.read_text()).group(0)
+    missing = sorted(f for f in _workspace_needs(service) if f not in install)
+    assert not missing, f"deploy/Dockerfile does not install {missing} for {service}"
+
+
+def test_the_image_serves_the_screens_assets_from_the_pinned_npm_packages():
+    dockerfile = DOCKERFILE.read_text()
+    assert "COPY shared/ui/package.json" in dockerfile
+    assert "npm install --omit=dev --no-package-lock" in dockerfile
+    assert "ZROUTE_UI_ASSETS_DIR=/opt/zroute-ui/node_modules" in dockerfile
+    assert "COPY --from=ui-assets /ui/node_modules /opt/zroute-ui/node_modules" in dockerfile
