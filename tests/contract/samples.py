@@ -77,6 +77,9 @@ class _Builder:
             return schema["const"]
         if "enum" in schema:
             return schema["enum"][index % len(schema["enum"])]
+        return self._typed(schema, index, field)
+
+    def _typed(self, schema: dict[str, Any], index: int, field: str) -> Any:
         kind = schema.get("type")
         if kind == "object":
             properties = schema.get("properties", {})
