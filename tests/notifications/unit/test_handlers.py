@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from zroute_contract.envelope import build_event
-from zroute_contract.events import intake, planning
+from zroute_contract.events import planning
 from zroute_contract.events.base import Event
 from zroute_contract.events.codes import DeliveryFailure
 from zroute_contract.events.notifications import NotificationFailed

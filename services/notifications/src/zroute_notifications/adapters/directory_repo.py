@@ -34,7 +34,7 @@ class DirectoryRepository(TrackingRepository):
         status = await self.conn.execute(
             "DELETE FROM nt_directory WHERE kind = $1 AND ref = $2", kind, ref
         )
-        return status.endswith(" 1")
+        return bool(status.endswith(" 1"))
 
     async def add_subscription(self, **values: Any) -> None:
         await self.conn.execute(
@@ -77,7 +77,7 @@ class DirectoryRepository(TrackingRepository):
         self, event_type: str, participants: Sequence[str], partner_id: str | None
     ) -> list[asyncpg.Record]:
         """Active subscriptions for the event type and participant; of one partner when given."""
-        return await self.conn.fetch(
+        rows: list[asyncpg.Record] = await self.conn.fetch(
             """
             SELECT * FROM nt_subscriptions
             WHERE active AND $1 = ANY(event_types)
@@ -89,6 +89,7 @@ class DirectoryRepository(TrackingRepository):
             list(participants),
             partner_id,
         )
+        return rows
 
     async def end_subscription(self, subscription_id: UUID, reason: str, now: datetime) -> None:
         await self.conn.execute(

@@ -34,11 +34,12 @@ class NotificationRepository(TrackingRepository):
         )
 
     async def load_events(self, event_ids: Sequence[UUID]) -> list[asyncpg.Record]:
-        return await self.conn.fetch(
+        rows: list[asyncpg.Record] = await self.conn.fetch(
             "SELECT event_id, event_type, body FROM nt_events WHERE event_id = ANY($1::uuid[])"
             " ORDER BY time, event_id",
             list(event_ids),
         )
+        return rows
 
     async def programme_event_ids(self, programme_id: str, limit: int = 1000) -> list[UUID]:
         rows = await self.conn.fetch(
@@ -146,7 +147,7 @@ class NotificationRepository(TrackingRepository):
         )
 
     async def digest_items(self, timing: str, period: str) -> list[asyncpg.Record]:
-        return await self.conn.fetch(
+        rows: list[asyncpg.Record] = await self.conn.fetch(
             "SELECT d.*, e.event_type, e.body FROM nt_digest_items d"
             " JOIN nt_events e USING (event_id)"
             " WHERE d.timing = $1 AND d.period = $2"
@@ -154,6 +155,7 @@ class NotificationRepository(TrackingRepository):
             timing,
             period,
         )
+        return rows
 
     async def first_alert_today(self, recipient_key: str, day: date, notification_id: UUID) -> bool:
         row = await self.conn.fetchval(
@@ -175,4 +177,5 @@ class NotificationRepository(TrackingRepository):
             """,
             consent_id,
         )
+        return rows
         return rows

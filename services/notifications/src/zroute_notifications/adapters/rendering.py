@@ -54,7 +54,8 @@ class Templates:
         return {lang: set(c["messages"]) for lang, c in self.catalogues.items()}
 
     def ui(self, language: str, key: str, **values: Any) -> str:
-        return self.catalogues[language]["ui"][key].format(**values)
+        text: str = self.catalogues[language]["ui"][key]
+        return text.format(**values)
 
     # -- filters ------------------------------------------------------------------
     def _environment(self, language: str, html: bool) -> Environment:

@@ -5,11 +5,11 @@ module per producing service; ``writers.WRITERS`` is the table of which writes w
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 
-Conn = asyncpg.Connection
+Conn: TypeAlias = asyncpg.Connection
 
 
 async def set_status(conn: Conn, ref: str, status: str, **extra: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from zroute_contract.events import support as s
+from zroute_contract.events.base import Event
 
 from zroute_notifications.adapters.readmodel import (
     Conn,
@@ -55,7 +56,7 @@ async def referral(conn: Conn, e: s.ReferralRequested) -> None:
     )
 
 
-_REFERRAL_STATUS = {
+_REFERRAL_STATUS: dict[type[Event], tuple[str, bool]] = {
     s.ReferralAccepted: ("accepted", True),
     s.ReferralDeclined: ("rejected", False),
     s.ReferralCompleted: ("completed", False),
@@ -71,7 +72,8 @@ async def referral_status(conn: Conn, e: Any) -> None:
 
 
 async def referral_changed(conn: Conn, e: s.ReferralStatusChanged) -> None:
-    status = e.status.value if hasattr(e.status, "value") else str(e.status)
+    changed: Any = e.status
+    status = changed.value if hasattr(changed, "value") else str(changed)
     await upsert_item(
         conn,
         "referral",

@@ -82,11 +82,11 @@ async def _email_address(uow: NotificationsUnitOfWork, deps: Deps, row: Any) -> 
         return (entry["email"] if entry else None) or deps.settings.operator_email
     entry = await address(uow, deps, row["recipient_kind"], row["recipient_ref"])
     if entry and entry["email"]:
-        return entry["email"]
+        return str(entry["email"])
     if row["recipient_kind"] == "staff" and row["partner_id"]:
         entry = await address(uow, deps, "partner", row["partner_id"])
         if entry and entry["email"]:
-            return entry["email"]
+            return str(entry["email"])
     return None
 
 
