@@ -3,9 +3,10 @@
 # No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 from markupsafe import Markup
+from zroute_contract.errors import Forbidden
 from zroute_runtime.auth import Role
 from zroute_runtime.clock import local_day
 from zroute_runtime.http_host import Runtime
@@ -39,7 +40,7 @@ def add(kit: UiKit, deps: Deps) -> None:
             if not principal.has_any_role(
                 Role.COORDINATOR, Role.OPERATOR
             ) and not await views.is_programme_partner(uow, principal, programme_id, today):
-                raise HTTPException(403, "not a partner of this programme")
+                raise Forbidden("not a partner of this programme")
             built = await views.programme_overview(uow, deps, programme_id, today)
         labels = deps.templates.catalogues[page.language]["overview"]
         intake = kit.settings.ui_service_urls.get("intake", "").rstrip("/")
