@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from zroute_contract.errors import Forbidden
 from zroute_runtime.auth import Principal, Role
 
+from zroute_notifications.domain.errors import OutsideScope
 from zroute_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 
 ELSEWHERE = "this record belongs to another municipality"
@@ -40,7 +40,7 @@ async def ensure_recipient(
 ) -> None:
     """Forbidden unless the caller may reach the recipient."""
     if not await may_reach_recipient(uow, principal, kind, ref):
-        raise Forbidden(ELSEWHERE)
+        raise OutsideScope(ELSEWHERE)
 
 
 async def ensure_programme(
@@ -49,7 +49,7 @@ async def ensure_programme(
     """Forbidden when a caller limited to a municipality reaches another's programme."""
     scope = principal.municipality_scope()
     if scope is not None and await uow.reads.municipalities_of_programme(programme_id) != {scope}:
-        raise Forbidden("this programme belongs to another municipality")
+        raise OutsideScope("this programme belongs to another municipality")
 
 
 async def record_in_scope(
@@ -84,11 +84,11 @@ async def may_manage(
     integrator's)."""
     if partner_id is None:
         if not principal.has_any_role(Role.COORDINATOR, Role.OPERATOR):
-            raise Forbidden("only coordinators and operators manage integrators")
+            raise OutsideScope("only coordinators and operators manage integrators")
         if principal.municipality_scope() is not None:
             # An integrator's subscription may receive every municipality's events.
-            raise Forbidden("integrators serve every municipality: not yours to manage")
+            raise OutsideScope("integrators serve every municipality: not yours to manage")
         return
     if not principal.may_act_for_partner(partner_id):
-        raise Forbidden("no access to this partner's records")
+        raise OutsideScope("no access to this partner's records")
     await ensure_recipient(uow, principal, "partner", partner_id)

@@ -1,7 +1,7 @@
 """The reads of the HTTP API and the screens, and who may make them: one module, one
 connection style (the unit of work's ``uow.reads``), no SQL here and none in a router.
 
-Refusals are the contract's (``NotFound``, ``Forbidden``); the runtime's command path
+Refusals are the contract's kinds (``NotFound``, ``OutsideScope`` a ``Forbidden``); the runtime's command path
 answers them with their 4xx."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from zroute_contract.errors import Forbidden, NotFound
 from zroute_runtime.auth import Principal, Role
 
 from zroute_notifications.domain import overview as overview_model
+from zroute_notifications.domain.errors import NotFound, OutsideScope
 from zroute_notifications.domain.recipients import programme_partners
 from zroute_notifications.service_layer import overview, scope
 from zroute_notifications.service_layer.deps import Deps
@@ -42,12 +42,12 @@ async def notifications(
 async def notification(
     uow: NotificationsUnitOfWork, principal: Principal, notification_id: UUID
 ) -> Any:
-    """One message: NotFound unknown, Forbidden outside the caller's scope."""
+    """One message: NotFound unknown, OutsideScope outside the caller's scope."""
     row = await uow.reads.notification(notification_id)
     if row is None:
         raise NotFound("no such notification")
     if not await scope.record_in_scope(uow, principal, row):
-        raise Forbidden(scope.ELSEWHERE)
+        raise OutsideScope(scope.ELSEWHERE)
     return row
 
 
@@ -67,14 +67,14 @@ async def inbox(
     uow: NotificationsUnitOfWork, principal: Principal, kind: str, ref: str, limit: int
 ) -> list[Any]:
     """One inbox's messages, newest first, as the caller may read them (the API and the
-    screens alike): Forbidden for someone else's inbox or another municipality's
+    screens alike): OutsideScope for someone else's inbox or another municipality's
     recipient."""
     if not may_read_inbox(principal, kind, ref):
-        raise Forbidden("this inbox belongs to someone else")
+        raise OutsideScope("this inbox belongs to someone else")
     own = principal.municipality_scope()
     served = await uow.reads.municipalities_of_recipient(kind, ref)
     if own is not None and (kind == "operator" or (served and own not in served)):
-        raise Forbidden(scope.ELSEWHERE)
+        raise OutsideScope(scope.ELSEWHERE)
     return await scope.in_scope(uow, principal, await uow.reads.inbox(kind, ref, limit))
 
 
@@ -99,12 +99,12 @@ async def addresses(
 async def subscriptions(uow: NotificationsUnitOfWork, principal: Principal) -> list[Any]:
     """The subscriptions a caller may see (the API's list and the screens alike): a
     partner's staff their partner's, coordinators and operators all, those limited to a
-    municipality the partners they may reach; Forbidden for partner staff without a
+    municipality the partners they may reach; OutsideScope for partner staff without a
     partner."""
     managers = principal.has_any_role(Role.COORDINATOR, Role.OPERATOR)
     own = None if managers else principal.partner_id
     if own is None and not managers:
-        raise Forbidden("no partner in the token")
+        raise OutsideScope("no partner in the token")
     rows = await uow.reads.subscriptions(own)
     if principal.municipality_scope() is None:
         return list(rows)
@@ -161,4 +161,4 @@ async def ensure_overview_reader(
         Role.PARTNER_STAFF in principal.roles
         and await is_programme_partner(uow, principal, programme_id, today)
     ):
-        raise Forbidden("only the programme's partners see its overview")
+        raise OutsideScope("only the programme's partners see its overview")

@@ -14,13 +14,14 @@ from uuid import UUID
 import aio_pika
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
-from zroute_contract.errors import Conflict
 from zroute_runtime import deadletters
 from zroute_runtime.auth import Role
 from zroute_runtime.commands import STATUS as STATUS_CODE
 from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, Page, UiKit
 
+from zroute_notifications.domain.commands import Resend
+from zroute_notifications.domain.errors import Conflict
 from zroute_notifications.entrypoints.http.deps import reading, run
 from zroute_notifications.service_layer import views
 from zroute_notifications.service_layer.handlers.notifications import resend
@@ -59,7 +60,9 @@ def add_deliveries(kit: UiKit) -> None:
         notification_id: UUID, page: Managers, runtime: Runtime, request: Request
     ) -> Response:
         try:
-            await run(runtime, request, lambda uow: resend(uow, page.principal, notification_id))
+            await run(
+                runtime, request, lambda uow: resend(uow, page.principal, Resend(notification_id))
+            )
         except HTTPException as exc:
             if exc.status_code != STATUS_CODE[Conflict]:
                 raise

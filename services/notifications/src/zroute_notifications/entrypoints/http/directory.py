@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
+from zroute_notifications.domain.commands import DeleteAddress, PutAddress
 from zroute_notifications.entrypoints.http.deps import Managers, NotificationsDeps, reading, run
 from zroute_notifications.entrypoints.http.schemas import AddressIn, AddressOut, Kind
 from zroute_notifications.service_layer import views
@@ -39,7 +40,9 @@ async def put_address(
     await run(
         runtime,
         request,
-        lambda uow: directory.put_address(uow, principal, kind, ref, body.email, body.language),
+        lambda uow: directory.put_address(
+            uow, principal, PutAddress(kind, ref, body.email, body.language)
+        ),
     )
     return AddressOut(kind=kind, ref=ref, email=body.email, language=body.language)
 
@@ -48,4 +51,8 @@ async def put_address(
 async def delete_address(
     kind: Kind, ref: str, principal: Managers, runtime: Runtime, request: Request
 ) -> None:
-    await run(runtime, request, lambda uow: directory.delete_address(uow, principal, kind, ref))
+    await run(
+        runtime,
+        request,
+        lambda uow: directory.delete_address(uow, principal, DeleteAddress(kind, ref)),
+    )

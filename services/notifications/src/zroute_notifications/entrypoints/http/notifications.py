@@ -7,6 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from zroute_runtime.http_host import Runtime
 
+from zroute_notifications.domain.commands import Resend
 from zroute_notifications.entrypoints.http.deps import Managers, reading, run
 from zroute_notifications.entrypoints.http.schemas import NotificationOut
 from zroute_notifications.service_layer import views
@@ -47,7 +48,7 @@ async def retry(
 ) -> NotificationOut:
     """Send a failed message again (with today's addresses and subscriptions)."""
     row = await run(
-        runtime, request, lambda uow: notifications.resend(uow, principal, notification_id)
+        runtime, request, lambda uow: notifications.resend(uow, principal, Resend(notification_id))
     )
     runtime.timers.wake()
     return NotificationOut.of(row)

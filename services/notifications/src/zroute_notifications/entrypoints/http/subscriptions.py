@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from zroute_runtime.commands import refusals
 from zroute_runtime.http_host import Runtime
 
+from zroute_notifications.domain.commands import EndSubscription, Subscribe
 from zroute_notifications.entrypoints.http.deps import Anyone, NotificationsDeps, reading, run
 from zroute_notifications.entrypoints.http.schemas import (
     SubscriptionCreated,
@@ -35,6 +36,13 @@ async def subscribe(
     partner_id = subscriptions.subscriber_partner(principal, body.partner_id)
     async with reading(runtime, request) as uow:
         await scope.may_manage(uow, principal, partner_id)
+    command = Subscribe(
+        partner_id=partner_id,
+        url=str(body.url),
+        bearer_token=body.bearer_token,
+        event_types=tuple(body.event_types),
+        participant_refs=None if body.participant_refs is None else tuple(body.participant_refs),
+    )
     with refusals():
         subscriptions.check_request(body.event_types, body.participant_refs)
         # Asked outside any transaction: the endpoint may take its time to answer.
@@ -42,16 +50,7 @@ async def subscribe(
     row, signing_secret = await run(
         runtime,
         request,
-        lambda uow: subscriptions.subscribe(
-            uow,
-            deps,
-            partner_id=partner_id,
-            url=str(body.url),
-            bearer_token=body.bearer_token,
-            types=body.event_types,
-            participant_refs=body.participant_refs,
-            consent=consent,
-        ),
+        lambda uow: subscriptions.subscribe(uow, deps, command, consent),
     )
     return SubscriptionCreated(
         **SubscriptionOut.of(row).model_dump(), signing_secret=signing_secret
@@ -80,4 +79,8 @@ async def read_subscription(
 async def end_subscription(
     subscription_id: UUID, principal: Anyone, runtime: Runtime, request: Request
 ) -> None:
-    await run(runtime, request, lambda uow: subscriptions.end(uow, principal, subscription_id))
+    await run(
+        runtime,
+        request,
+        lambda uow: subscriptions.end(uow, principal, EndSubscription(subscription_id)),
+    )

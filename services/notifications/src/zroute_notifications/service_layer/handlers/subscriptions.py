@@ -11,15 +11,15 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from typing import Any
-from uuid import UUID
 
 from zroute_contract import event_types
-from zroute_contract.errors import InvalidRequest, NotFound
 from zroute_contract.types import is_participant_ref
 from zroute_runtime.auth import Principal, Role
 from zroute_runtime.logging import get_logger
 
 from zroute_notifications.domain import handshake
+from zroute_notifications.domain.commands import EndSubscription, Subscribe
+from zroute_notifications.domain.errors import NotFound, NotSubscribable
 from zroute_notifications.service_layer import scope
 from zroute_notifications.service_layer.deps import Deps
 from zroute_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
@@ -39,34 +39,29 @@ def subscriber_partner(principal: Principal, partner_id: str | None) -> str | No
 
 
 def check_request(types: Sequence[str], participant_refs: Sequence[str] | None) -> None:
-    """InvalidRequest for event types this service does not receive, or references that
+    """NotSubscribable for event types this service does not receive, or references that
     are not participant references."""
     known = event_types()
     unknown = [t for t in types if t not in known or "notifications" not in known[t].spec.consumers]
     if unknown:
-        raise InvalidRequest(f"event types this service does not receive: {unknown}")
+        raise NotSubscribable(f"event types this service does not receive: {unknown}")
     if participant_refs is not None and not all(is_participant_ref(r) for r in participant_refs):
-        raise InvalidRequest("participant_refs must be participant references")
+        raise NotSubscribable("participant_refs must be participant references")
 
 
 async def ask_consent(deps: Deps, url: str) -> handshake.Granted:
     """The endpoint's consent in the validation handshake (``OPTIONS`` with
-    ``WebHook-Request-Origin``); InvalidRequest with its reason without it."""
+    ``WebHook-Request-Origin``); NotSubscribable with its reason without it."""
     consent = await deps.webhooks.validate(url)
     if isinstance(consent, handshake.Refused):
-        raise InvalidRequest(consent.reason)
+        raise NotSubscribable(consent.reason)
     return consent
 
 
 async def subscribe(
     uow: NotificationsUnitOfWork,
     deps: Deps,
-    *,
-    partner_id: str | None,
-    url: str,
-    bearer_token: str,
-    types: Sequence[str],
-    participant_refs: list[str] | None,
+    command: Subscribe,
     consent: handshake.Granted,
 ) -> tuple[Any, str]:
     """Store a consented subscription; returns its row and the signing secret (stored
@@ -76,22 +71,27 @@ async def subscribe(
     box = deps.webhooks.box
     await uow.directory.add_subscription(
         id=subscription_id,
-        partner_id=partner_id,
-        url=url,
-        bearer_token=box.seal(subscription_id, "bearer_token", bearer_token),
+        partner_id=command.partner_id,
+        url=command.url,
+        bearer_token=box.seal(subscription_id, "bearer_token", command.bearer_token),
         signing_secret=box.seal(subscription_id, "signing_secret", signing_secret),
-        event_types=sorted(set(types)),
-        participant_refs=participant_refs,
+        event_types=sorted(set(command.event_types)),
+        participant_refs=(
+            None if command.participant_refs is None else list(command.participant_refs)
+        ),
         created_at=now,
         validated_at=now,
         allowed_rate=consent.rate,
     )
-    log.info("subscription_added", subscription_id=str(subscription_id), partner_id=partner_id)
+    log.info(
+        "subscription_added", subscription_id=str(subscription_id), partner_id=command.partner_id
+    )
     return await uow.directory.subscription(subscription_id), signing_secret
 
 
-async def end(uow: NotificationsUnitOfWork, principal: Principal, subscription_id: UUID) -> None:
+async def end(uow: NotificationsUnitOfWork, principal: Principal, command: EndSubscription) -> None:
     """End a subscription the caller manages (cancelled); NotFound when unknown."""
+    subscription_id = command.subscription_id
     row = await uow.directory.subscription(subscription_id)
     if row is None:
         raise NotFound("no such subscription")
