@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
 from zroute_contract.envelope import build_event
 from zroute_contract.events import planning
 from zroute_contract.events.base import Event
@@ -15,9 +16,13 @@ from zroute_contract.events.notifications import NotificationFailed
 from zroute_contract.types import new_participant_ref
 from zroute_notifications.adapters.webhook import WebhookSender
 from zroute_notifications.bootstrap import build_deps
+from zroute_notifications.domain.commands import Resend
+from zroute_notifications.domain.errors import NotResendable
 from zroute_notifications.service_layer import outcomes
-from zroute_notifications.service_layer.handlers import delivery, messages, received
+from zroute_notifications.service_layer.handlers import delivery, messages, notifications, received
 from zroute_notifications.settings import Settings
+from zroute_runtime.auth import Principal, Role
+from zroute_runtime.context import MessageContext
 from zroute_runtime.messagebus import HandlerContext
 from zroute_runtime.timers import DueTimer
 
@@ -25,6 +30,7 @@ from tests.notifications import world
 from tests.notifications.unit.fakes import unit_of_work
 
 DEPS = build_deps(Settings())
+OPERATOR = Principal(subject="op-1", roles=frozenset({Role.OPERATOR}))
 
 
 def _context(uow: Any, event: Event) -> HandlerContext:
@@ -134,3 +140,29 @@ async def test_a_withdrawn_consent_to_share_blocks_the_webhook_at_send_time():
     assert uow.notifications.rows[hook["id"]]["status"] == "failed"
     [failed] = [e for e in uow.events if isinstance(e, NotificationFailed)]
     assert failed.reason is DeliveryFailure.NOT_AUTHORISED and failed.retriable is False
+
+
+async def test_a_resend_of_a_message_that_did_not_fail_is_refused_and_changes_nothing():
+    uow = unit_of_work()
+    ref = _with_contact(uow)
+    await _handle(uow, world.event(planning.PlanPaused, ref))
+    [mail] = uow.notifications.of(channel="email")
+    timers = len(uow.timers.scheduled)
+    with pytest.raises(NotResendable, match="pending, not failed"):
+        await notifications.resend(uow, OPERATOR, Resend(mail["id"]))
+    assert uow.notifications.rows[mail["id"]]["status"] == "pending"
+    assert len(uow.timers.scheduled) == timers
+
+
+async def test_a_resend_puts_the_failed_message_back_due_now_in_the_callers_correlation():
+    uow = unit_of_work()
+    ref = _with_contact(uow)
+    await _handle(uow, world.event(planning.PlanPaused, ref))
+    [mail] = uow.notifications.of(channel="email")
+    await uow.notifications.mark(mail["id"], status="failed", attempts=1, reason="smtp_rejected")
+    uow.context = MessageContext(correlation_id="case-fast-4711")
+    row = await notifications.resend(uow, OPERATOR, Resend(mail["id"]))
+    assert row["status"] == "pending" and row["due_at"] == uow.clock.now()
+    timer = uow.timers.scheduled[-1]
+    assert timer["kind"] == outcomes.DELIVER and timer["key"] == f"{mail['id']}:1"
+    assert timer["payload"]["correlation_id"] == "case-fast-4711"
