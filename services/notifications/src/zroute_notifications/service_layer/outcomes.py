@@ -81,13 +81,15 @@ async def settle(
     outcome: Outcome,
     *,
     attempted_at: datetime,
+    caused_by: MessageContext | None = None,
 ) -> None:
-    """Record the attempt's outcome; a retry falls due its delay after ``attempted_at``."""
+    """Record the attempt's outcome; a retry falls due its delay after ``attempted_at``.
+    ``caused_by``: the command context the attempt continues (kept by a moved timer)."""
     now = uow.clock.now()
     if isinstance(outcome, Deferred):
         await uow.notifications.mark(row["id"], due_at=outcome.until)
         # The same timer, moved: the timer runner then keeps it pending.
-        await schedule_delivery(uow, row["id"], row["attempts"], outcome.until)
+        await schedule_delivery(uow, row["id"], row["attempts"], outcome.until, caused_by=caused_by)
         return
     if isinstance(outcome, Delivered):
         await uow.notifications.mark(

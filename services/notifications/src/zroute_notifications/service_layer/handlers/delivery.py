@@ -44,14 +44,16 @@ async def deliver(timer: DueTimer, runtime_uow: UnitOfWork, *, deps: Deps) -> No
     if row is None or row["status"] != "pending":
         log.info("delivery_stale", notification_id=payload["notification_id"])
         return  # sent, failed or re-sent meanwhile: this timer is stale
-    _continue_correlation(runtime_uow, payload)
+    caused_by = _continue_correlation(runtime_uow, payload)
     attempts = row["attempts"] + 1
     # The retry delay counts from the attempt, not from whenever the send returned: with
     # a simulated clock that may have moved on meanwhile, the next attempt still falls due
     # when the delay says.
     attempted_at = uow.clock.now()
     outcome = await _attempt(uow, deps, row)
-    await outcomes.settle(uow, deps, row, attempts, outcome, attempted_at=attempted_at)
+    await outcomes.settle(
+        uow, deps, row, attempts, outcome, attempted_at=attempted_at, caused_by=caused_by
+    )
 
 
 async def _attempt(uow: NotificationsUnitOfWork, deps: Deps, row: Any) -> Outcome:
@@ -203,10 +205,13 @@ async def send_digest(timer: DueTimer, runtime_uow: UnitOfWork, *, deps: Deps) -
             await outcomes.schedule_delivery(uow, nid, 0, now)
 
 
-def _continue_correlation(uow: UnitOfWork, payload: dict[str, str]) -> None:
+def _continue_correlation(uow: UnitOfWork, payload: dict[str, str]) -> MessageContext | None:
     """An attempt a command asked for (a resend) continues that caller's correlation: the
-    ``notification-*`` event it causes carries the caller's ``X-Correlation-ID``."""
-    if "correlation_id" in payload:
-        uow.context = MessageContext(
-            correlation_id=payload["correlation_id"], traceparent=payload.get("traceparent")
-        )
+    ``notification-*`` event it causes carries the caller's ``X-Correlation-ID``. Returns
+    the continued context, None for an attempt no command asked for."""
+    if "correlation_id" not in payload:
+        return None
+    uow.context = MessageContext(
+        correlation_id=payload["correlation_id"], traceparent=payload.get("traceparent")
+    )
+    return uow.context
