@@ -23,7 +23,7 @@ limits its role to its own municipality or partner, a read by the other municipa
 403 or 404 (or an empty list), and a read by the own municipality is not refused (200,
 or 404 for a part not made yet). Notifications
 is called with well-formed ids of records that do not exist (its scope on real data in
-two municipalities is proven by tests/notifications/test_attack_rows.py).
+two municipalities is proven by tests/notifications/integration/test_attack_rows.py).
 
 Every mismatch is collected, so the count against older code is one number; the test
 prints the number of (operation, role, scope) cases it ran.

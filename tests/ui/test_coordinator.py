@@ -9,7 +9,7 @@ from zroute_ui.testing import DEMO_USERS, ui_settings
 
 from tests.notifications import world
 from tests.notifications.conftest import smtp  # noqa: F401 (the fixture)
-from tests.notifications.test_overview import _build_programme
+from tests.notifications.integration.test_overview import _build_programme
 from tests.ui.browser import axe_violations, screenshot_dir
 from tests.ui.conftest import free_port
 

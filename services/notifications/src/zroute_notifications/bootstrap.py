@@ -1,4 +1,5 @@
-"""Wires the notifications service: its handlers, timers, routers and migrations.
+"""Wires the notifications service: its handlers, timers, routers, repositories and
+migrations are chosen here only.
 
 The matrix and the templates are loaded and validated here, so a bad matrix stops the
 service before it takes a single event (``MatrixError`` names every problem).
@@ -6,31 +7,63 @@ service before it takes a single event (``MatrixError`` names every problem).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from zroute_contract import event_types
+from zroute_contract.events.base import Event
+from zroute_contract.events.intake import ConsentWithdrawn
+from zroute_contract.events.support import AgreementRecorded
 from zroute_runtime.cli import console_script
+from zroute_runtime.messagebus import Handler
+from zroute_runtime.repository import TrackingRepository
 from zroute_runtime.service import ServiceDefinition
 
 from zroute_notifications import ui
 from zroute_notifications.adapters.config import load_matrix, load_seed
+from zroute_notifications.adapters.directory_repo import DirectoryRepository
+from zroute_notifications.adapters.notification_repo import NotificationRepository
+from zroute_notifications.adapters.readmodel_repo import ReadModelRepository
+from zroute_notifications.adapters.reads import NotificationsReads
 from zroute_notifications.adapters.rendering import Templates
 from zroute_notifications.adapters.secrets import SecretBox
 from zroute_notifications.adapters.smtp import Mailer
+from zroute_notifications.adapters.timer_repo import TimerRepository
 from zroute_notifications.adapters.webhook import WebhookSender
 from zroute_notifications.domain.targets import TargetPolicy
-from zroute_notifications.entrypoints import routers
-from zroute_notifications.service_layer import delivery, dispatch, overview
+from zroute_notifications.entrypoints.http import ROUTERS
+from zroute_notifications.service_layer import outcomes
 from zroute_notifications.service_layer.deps import Deps
+from zroute_notifications.service_layer.handlers import (
+    consents,
+    delivery,
+    messages,
+    overview,
+    received,
+)
 from zroute_notifications.settings import Settings
 
 SERVICE = "notifications"
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 
 
+def repositories(conn: Any) -> dict[str, TrackingRepository]:
+    """The service's repositories on a unit of work's connection: ``uow.notifications``,
+    ``uow.directory``, ``uow.readmodel``, ``uow.timers``, and ``uow.reads`` for the views."""
+    return {
+        "notifications": NotificationRepository(conn),
+        "directory": DirectoryRepository(conn),
+        "readmodel": ReadModelRepository(conn),
+        "timers": TimerRepository(conn),
+        "reads": NotificationsReads(conn),
+    }
+
+
 def build_deps(settings: Settings) -> Deps:
-    templates = Templates(settings.templates_path, settings.timezone)
+    """The matrix (validated against the templates), the templates and the senders."""
+    templates = Templates(settings.templates_path)
     return Deps(
         settings=settings,
         matrix=load_matrix(settings.matrix_path, templates),
@@ -50,24 +83,46 @@ def build_deps(settings: Settings) -> Deps:
     )
 
 
+EXTRA: dict[type[Event], list[Callable[..., Any]]] = {
+    AgreementRecorded: [overview.agreement_recorded],
+    ConsentWithdrawn: [consents.consent_withdrawn],
+}
+"""What an event does besides being kept and planning its messages: an agreement plans
+the programme's overview; a withdrawn consent stops the messages that relied on it."""
+
+
+def handlers(deps: Deps) -> dict[type[Event], list[Handler]]:
+    """Per consumed event class, in order: keep it and feed the read model, its own
+    handlers (``EXTRA``), then the messages the matrix asks for."""
+    consumed = [c for c in event_types().values() if SERVICE in c.spec.consumers]
+    return {
+        cls: [
+            partial(step, deps=deps)
+            for step in (received.record, *EXTRA.get(cls, ()), messages.plan_messages)
+        ]
+        for cls in consumed
+    }
+
+
 def definition(settings: Settings | None = None) -> ServiceDefinition:
     """The notifications service as the runtime runs it (settings from the environment
     when none are given)."""
     settings = settings or Settings()
     deps = build_deps(settings)
-    handle = partial(dispatch.handle, deps=deps)
-    consumed = [c for c in event_types().values() if SERVICE in c.spec.consumers]
-    return ServiceDefinition(
+    service = ServiceDefinition(
         name=SERVICE,
-        handlers={cls: [handle] for cls in consumed},
+        handlers=handlers(deps),
         timer_handlers={
-            dispatch.DELIVER: partial(delivery.deliver, deps=deps),
-            dispatch.DIGEST: partial(delivery.send_digest, deps=deps),
+            outcomes.DELIVER: partial(delivery.deliver, deps=deps),
+            messages.DIGEST: partial(delivery.send_digest, deps=deps),
             overview.OVERVIEW: partial(overview.send_overview, deps=deps),
         },
-        routers=[*routers(deps), ui.router(settings, deps)],
+        routers=[*ROUTERS, ui.router(settings, deps)],
         migrations=MIGRATIONS,
+        repositories=repositories,
     )
+    service.deps = deps  # type: ignore[attr-defined]  # read by the routers (http/deps.py)
+    return service
 
 
 main = console_script(definition, Settings)

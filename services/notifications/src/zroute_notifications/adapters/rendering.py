@@ -10,9 +10,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from zroute_runtime.clock import local_timezone
 
 _MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _MONTHS_NL = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -38,9 +38,8 @@ class Rendered:
 class Templates:
     """Renders messages in the languages it has a catalogue for."""
 
-    def __init__(self, path: Path, timezone: str = "Europe/Amsterdam") -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.tz = ZoneInfo(timezone)
         self.catalogues: dict[str, dict[str, Any]] = {}
         for file in sorted(path.glob("messages.*.json")):
             catalogue = json.loads(file.read_text(encoding="utf-8"))
@@ -55,7 +54,8 @@ class Templates:
         return {lang: set(c["messages"]) for lang, c in self.catalogues.items()}
 
     def ui(self, language: str, key: str, **values: Any) -> str:
-        return self.catalogues[language]["ui"][key].format(**values)
+        text: str = self.catalogues[language]["ui"][key]
+        return text.format(**values)
 
     # -- filters ------------------------------------------------------------------
     def _environment(self, language: str, html: bool) -> Environment:
@@ -70,7 +70,7 @@ class Templates:
         months = _MONTHS_NL if language == "nl" else _MONTHS_EN
         env.filters["code"] = lambda v: codes.get(str(v), str(v).replace("_", " "))
         env.filters["d"] = lambda v: _date(v, months)
-        env.filters["dt"] = lambda v: _datetime(v, months, self.tz)
+        env.filters["dt"] = lambda v: _datetime(v, months)
         env.filters["h"] = _hours
         env.filters["total"] = lambda v: sum(Decimal(str(x)) for x in (v or {}).values())
         env.globals["ui"] = lambda key, **kw: self.ui(language, key, **kw)
@@ -114,9 +114,10 @@ def _date(value: Any, months: list[str]) -> str:
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
-def _datetime(value: Any, months: list[str], tz: ZoneInfo) -> str:
+def _datetime(value: Any, months: list[str]) -> str:
+    # The deployment's one timezone (ZROUTE_TIMEZONE), read when the message is rendered.
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    local = moment.astimezone(tz)
+    local = moment.astimezone(local_timezone())
     return f"{_date(local.date(), months)} {local:%H:%M}"
 
 

@@ -82,3 +82,13 @@ def verify(
         return False
     expected = sign(secret, int(timestamp), body)
     return any(hmac.compare_digest(expected, s.strip()) for s in signature.split(","))
+
+
+def resend_refusal(status: str, recipient_kind: str) -> str | None:
+    """Why a message cannot be sent again as it stands, or None when it can: only a
+    failed message to someone who holds the role is sent again."""
+    if status != "failed":
+        return f"the notification is {status}, not failed"
+    if recipient_kind == "unresolved":
+        return "nobody held the role; the event cannot be re-sent"
+    return None

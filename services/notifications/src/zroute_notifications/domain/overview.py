@@ -68,7 +68,7 @@ class Overview:
 def _phase(row: Mapping[str, Any]) -> str:
     if row["status"] == "active" and row.get("phase"):
         return f"phase {row['phase']}"
-    return row["status"]
+    return str(row["status"])
 
 
 def _phase_key(label: str) -> tuple[int, int]:

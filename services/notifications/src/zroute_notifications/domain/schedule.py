@@ -56,6 +56,7 @@ def timer_payload(payload: object) -> dict[str, str]:
     (asyncpg has no jsonb codec set on the pool), so decode it when it is a string."""
     import json
 
-    if isinstance(payload, str | bytes):
-        return json.loads(payload)
-    return dict(payload)  # type: ignore[call-overload]
+    decoded: object = json.loads(payload) if isinstance(payload, str | bytes) else payload
+    if not isinstance(decoded, dict):
+        raise ValueError("a timer's payload is a JSON object")
+    return {str(k): str(v) for k, v in decoded.items()}

@@ -1,14 +1,13 @@
-"""What the handlers depend on, chosen once in ``bootstrap``."""
+"""What the handlers depend on, chosen once in ``bootstrap``: data and senders, no I/O of
+its own (addresses are read through ``uow.directory``, see ``addresses.py``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from zroute_contract import event_types
 
-from zroute_notifications.adapters import directory
 from zroute_notifications.adapters.rendering import Part, Templates
 from zroute_notifications.adapters.smtp import Mailer
 from zroute_notifications.adapters.webhook import WebhookSender
@@ -20,27 +19,24 @@ from zroute_notifications.settings import Settings
 
 @dataclass
 class Deps:
+    """The settings, the validated matrix, the templates, the senders and the seed file's
+    addresses."""
+
     settings: Settings
     matrix: Matrix
     templates: Templates
     mailer: Mailer
     webhooks: WebhookSender
     seed: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
-    tz: ZoneInfo = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.tz = ZoneInfo(self.settings.timezone)
 
     def language(self, stored: str | None) -> str:
+        """The recipient's language when the templates have it, else the default."""
         if stored in self.templates.catalogues:
             return stored
         return self.settings.default_language
 
-    async def address(self, conn: Any, kind: str, ref: str) -> dict[str, Any] | None:
-        """A recipient's address and language: the directory, else the seed file."""
-        row = await directory.address(conn, kind, ref)
-        if row is not None:
-            return dict(row)
+    def seeded_address(self, kind: str, ref: str) -> dict[str, Any] | None:
+        """A recipient's address and language from the seed file, if it names them."""
         seeded = self.seed.get(kind, {}).get(ref)
         if seeded is None:
             return None

@@ -3,7 +3,6 @@ and the operator's alert, once per recipient per day, when one fails for good.""
 
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,10 +10,10 @@ from typing import Any
 from zroute_contract.events.codes import Channel, DeliveryFailure, RecipientRole, Timing
 from zroute_contract.events.notifications import NotificationFailed, NotificationSent
 from zroute_contract.events.notifications import Recipient as RecipientRef
-from zroute_runtime import timers
-from zroute_runtime.unit_of_work import UnitOfWork
+from zroute_runtime.clock import local_day
+from zroute_runtime.context import MessageContext
+from zroute_runtime.logging import get_logger
 
-from zroute_notifications.adapters import directory, store
 from zroute_notifications.adapters.rendering import Part
 from zroute_notifications.domain.delivery import (
     Deferred,
@@ -27,21 +26,31 @@ from zroute_notifications.domain.delivery import (
 from zroute_notifications.domain.matrix import Target
 from zroute_notifications.domain.recipients import OPERATOR, Recipient
 from zroute_notifications.service_layer.deps import Deps
+from zroute_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 
 DELIVER = "deliver"
-log = logging.getLogger("zroute.notifications")
+log = get_logger(__name__)
 
 
 async def schedule_delivery(
-    conn: Any, notification_id: uuid.UUID, attempts: int, due: datetime
+    uow: NotificationsUnitOfWork,
+    notification_id: uuid.UUID,
+    attempts: int,
+    due: datetime,
+    *,
+    caused_by: MessageContext | None = None,
 ) -> None:
-    """A durable timer per attempt (``<id>:<attempts made>``), so retries survive restarts."""
-    await timers.schedule(
-        conn,
-        kind=DELIVER,
-        key=f"{notification_id}:{attempts}",
-        due_at=due,
-        payload={"notification_id": str(notification_id)},
+    """A durable timer per attempt (``<id>:<attempts made>``), so retries survive restarts.
+
+    ``caused_by`` is the context of a command that asked for the attempt (a resend): the
+    attempt's ``notification-*`` event then carries that caller's correlation id."""
+    payload = {"notification_id": str(notification_id)}
+    if caused_by is not None:
+        payload["correlation_id"] = caused_by.correlation_id
+        if caused_by.traceparent:
+            payload["traceparent"] = caused_by.traceparent
+    await uow.timers.schedule(
+        kind=DELIVER, key=f"{notification_id}:{attempts}", due_at=due, payload=payload
     )
 
 
@@ -65,24 +74,25 @@ def _common(row: Any, attempts: int) -> dict[str, Any]:
 
 
 async def settle(
-    uow: UnitOfWork,
+    uow: NotificationsUnitOfWork,
     deps: Deps,
     row: Any,
     attempts: int,
     outcome: Outcome,
     *,
     attempted_at: datetime,
+    caused_by: MessageContext | None = None,
 ) -> None:
-    """Record the attempt's outcome; a retry falls due its delay after ``attempted_at``."""
-    conn, now = uow.conn, uow.clock.now()
+    """Record the attempt's outcome; a retry falls due its delay after ``attempted_at``.
+    ``caused_by``: the command context the attempt continues (kept by a moved timer)."""
+    now = uow.clock.now()
     if isinstance(outcome, Deferred):
-        await store.mark(conn, row["id"], due_at=outcome.until)
+        await uow.notifications.mark(row["id"], due_at=outcome.until)
         # The same timer, moved: the timer runner then keeps it pending.
-        await schedule_delivery(conn, row["id"], row["attempts"], outcome.until)
+        await schedule_delivery(uow, row["id"], row["attempts"], outcome.until, caused_by=caused_by)
         return
     if isinstance(outcome, Delivered):
-        await store.mark(
-            conn,
+        await uow.notifications.mark(
             row["id"],
             status="sent",
             attempts=attempts,
@@ -93,11 +103,9 @@ async def settle(
         uow.emit(NotificationSent(**_common(row, attempts)))
         log.info(
             "notification_sent",
-            extra={
-                "notification_id": str(row["id"]),
-                "channel": row["channel"],
-                "attempts": attempts,
-            },
+            notification_id=str(row["id"]),
+            channel=row["channel"],
+            attempts=attempts,
         )
         return
     if isinstance(outcome, TryAgain):
@@ -110,21 +118,26 @@ async def settle(
             timedelta(seconds=s.retry_after_max_s),
         )
         if when is not None:
-            await store.mark(
-                conn, row["id"], attempts=attempts, last_error=outcome.detail, due_at=when
+            await uow.notifications.mark(
+                row["id"], attempts=attempts, last_error=outcome.detail, due_at=when
             )
-            await schedule_delivery(conn, row["id"], attempts, when)
+            await schedule_delivery(uow, row["id"], attempts, when)
             return
         outcome = Failed(outcome.reason, f"retries exhausted, last: {outcome.detail}", True)
     await fail(uow, deps, row, attempts, outcome)
 
 
 async def fail(
-    uow: UnitOfWork, deps: Deps, row: Any, attempts: int, failure: Failed, *, alert: bool = True
+    uow: NotificationsUnitOfWork,
+    deps: Deps,
+    row: Any,
+    attempts: int,
+    failure: Failed,
+    *,
+    alert: bool = True,
 ) -> None:
-    conn, now = uow.conn, uow.clock.now()
-    await store.mark(
-        conn,
+    now = uow.clock.now()
+    await uow.notifications.mark(
         row["id"],
         status="failed",
         attempts=attempts,
@@ -134,7 +147,7 @@ async def fail(
         last_error=failure.detail,
     )
     if failure.reason is DeliveryFailure.WEBHOOK_GONE and row["subscription_id"]:
-        await directory.end_subscription(conn, row["subscription_id"], "gone", now)
+        await uow.directory.end_subscription(row["subscription_id"], "gone", now)
     uow.emit(
         NotificationFailed(
             **_common(row, attempts), reason=failure.reason, retriable=failure.retriable
@@ -142,24 +155,24 @@ async def fail(
     )
     log.warning(
         "notification_failed",
-        extra={
-            "notification_id": str(row["id"]),
-            "channel": row["channel"],
-            "reason": failure.reason.value,
-            "attempts": attempts,
-        },
+        notification_id=str(row["id"]),
+        channel=row["channel"],
+        reason=failure.reason.value,
+        attempts=attempts,
     )
     if alert and row["role"] != RecipientRole.OPERATOR.value:
         await alert_operator(uow, deps, row, failure)
 
 
-async def alert_operator(uow: UnitOfWork, deps: Deps, row: Any, failure: Failed) -> None:
+async def alert_operator(
+    uow: NotificationsUnitOfWork, deps: Deps, row: Any, failure: Failed
+) -> None:
     """Once per recipient per (local) day, not per message."""
-    conn, now = uow.conn, uow.clock.now()
+    now = uow.clock.now()
     key = f"{row['recipient_kind']}:{row['recipient_ref']}"
-    day = now.astimezone(deps.tz).date()
+    day = local_day(now)
     alert_id = uuid.uuid4()
-    if not await store.first_alert_today(conn, key, day, alert_id):
+    if not await uow.notifications.first_alert_today(key, day, alert_id):
         return
     language = deps.settings.default_language
     t = deps.templates
@@ -171,8 +184,7 @@ async def alert_operator(uow: UnitOfWork, deps: Deps, row: Any, failure: Failed)
     channels = [Channel.INBOX] + ([Channel.EMAIL] if deps.settings.operator_email else [])
     for channel in channels:
         nid = alert_id if channel is Channel.INBOX else uuid.uuid4()
-        created = await store.add_notification(
-            conn,
+        created = await uow.notifications.add(
             id=nid,
             dedupe_key=f"alert:{key}:{day}:{channel.value}",
             event_ids=row["event_ids"],
@@ -190,20 +202,21 @@ async def alert_operator(uow: UnitOfWork, deps: Deps, row: Any, failure: Failed)
             due_at=now,
         )
         if created:
-            await schedule_delivery(conn, nid, 0, now)
+            await schedule_delivery(uow, nid, 0, now)
 
 
-async def unresolved(uow: UnitOfWork, deps: Deps, envelope: Any, target: Target) -> None:
+async def unresolved(
+    uow: NotificationsUnitOfWork, deps: Deps, envelope: Any, target: Target
+) -> None:
     """The matrix names a role nobody holds yet (no contact person, no agreement)."""
-    conn, now = uow.conn, uow.clock.now()
+    now = uow.clock.now()
     label = target.role.value + (f"-{target.task.value}" if target.task else "")
     nobody = Recipient(target.role, "unresolved", label)
     nid = uuid.uuid4()
     # A webhook goes only to subscriptions, and a role nobody holds has none: there is
     # no webhook delivery to fail (and a webhook outcome must name its subscription).
     for channel in (c for c in target.channels if c is not Channel.WEBHOOK):
-        created = await store.add_notification(
-            conn,
+        created = await uow.notifications.add(
             id=nid,
             dedupe_key=f"{envelope.id}:{nobody.key}:{channel.value}",
             event_ids=[uuid.UUID(envelope.id)],
@@ -218,7 +231,7 @@ async def unresolved(uow: UnitOfWork, deps: Deps, envelope: Any, target: Target)
             now=now,
         )
         if created:
-            row = await store.notification(conn, nid)
+            row = await uow.notifications.get(nid)
             failure = Failed(
                 DeliveryFailure.RECIPIENT_UNRESOLVED,
                 f"nobody holds role {label} for this event",
@@ -228,16 +241,8 @@ async def unresolved(uow: UnitOfWork, deps: Deps, envelope: Any, target: Target)
         nid = uuid.uuid4()
 
 
-async def stop_relying_on(uow: UnitOfWork, deps: Deps, consent_id: str) -> None:
+async def stop_relying_on(uow: NotificationsUnitOfWork, deps: Deps, consent_id: str) -> None:
     """A withdrawn consent stops the messages still pending about what it covered."""
-    rows = await uow.conn.fetch(
-        """
-        SELECT n.* FROM nt_notifications n JOIN nt_events e ON e.event_id = ANY(n.event_ids)
-        WHERE n.status = 'pending' AND e.body -> 'data' ->> 'consent_id' = $1
-        FOR UPDATE OF n
-        """,
-        consent_id,
-    )
-    for row in rows:
+    for row in await uow.notifications.pending_about_consent(consent_id):
         failure = Failed(DeliveryFailure.NOT_AUTHORISED, "consent withdrawn", retriable=False)
         await fail(uow, deps, row, max(row["attempts"], 1), failure, alert=False)

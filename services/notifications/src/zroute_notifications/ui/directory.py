@@ -5,14 +5,14 @@ the inboxes, each read through the API's own rules (``visible_subscriptions``,
 # No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.responses import Response
 from zroute_runtime.auth import Principal, Role
 from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, Page, UiKit
 
-from zroute_notifications.entrypoints.inbox import inbox_rows
-from zroute_notifications.entrypoints.subscriptions import visible_subscriptions
+from zroute_notifications.entrypoints.http.deps import reading
+from zroute_notifications.service_layer import views
 from zroute_notifications.service_layer.deps import Deps
 from zroute_notifications.ui.operations import CHANNEL
 
@@ -62,18 +62,20 @@ def add(kit: UiKit, deps: Deps) -> None:
         )
 
     @kit.router.get("/subscriptions")
-    async def subscriptions(page: Subscribers, runtime: Runtime) -> Response:
-        async with runtime.pool.acquire() as conn:
-            rows = await visible_subscriptions(conn, page.principal)
+    async def subscriptions(page: Subscribers, runtime: Runtime, request: Request) -> Response:
+        async with reading(runtime, request) as uow:
+            rows = await views.subscriptions(uow, page.principal)
         return page.render("subscriptions.html.j2", rows=[dict(r) for r in rows])
 
     @kit.router.get("/inbox")
-    async def inbox(page: Anyone, runtime: Runtime, kind: str = "", ref: str = "") -> Response:
+    async def inbox(
+        page: Anyone, runtime: Runtime, request: Request, kind: str = "", ref: str = ""
+    ) -> Response:
         chosen: tuple[str, str] = (
             (kind, ref) if kind in KINDS and ref else own_inbox(page.principal)
         )
-        async with runtime.pool.acquire() as conn:
-            rows: list[Any] = await inbox_rows(conn, page.principal, *chosen, 50)
+        async with reading(runtime, request) as uow:
+            rows: list[Any] = await views.inbox(uow, page.principal, *chosen, 50)
         return page.render(
             "inbox.html.j2",
             rows=[dict(r) for r in rows],

@@ -12,16 +12,19 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import aio_pika
-from fastapi import Depends, HTTPException
+from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
 from zroute_runtime import deadletters
 from zroute_runtime.auth import Role
+from zroute_runtime.commands import STATUS as STATUS_CODE
 from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, Page, UiKit
 
-from zroute_notifications.adapters import store
-from zroute_notifications.entrypoints import scope
-from zroute_notifications.entrypoints.notifications import resend
+from zroute_notifications.domain.commands import Resend
+from zroute_notifications.domain.errors import Conflict
+from zroute_notifications.entrypoints.http.deps import reading, run
+from zroute_notifications.service_layer import views
+from zroute_notifications.service_layer.handlers.notifications import resend
 
 SERVICES = ("intake", "planning", "support", "notifications")
 STATUS = {"pending": N_("waiting"), "sent": N_("sent"), "failed": N_("failed")}
@@ -38,11 +41,12 @@ def add_deliveries(kit: UiKit) -> None:
     Managers = Annotated[Page, Depends(kit.page(Role.COORDINATOR, Role.OPERATOR))]
 
     @kit.router.get("/deliveries")
-    async def deliveries(page: Managers, runtime: Runtime, status: str = "") -> Response:
+    async def deliveries(
+        page: Managers, runtime: Runtime, request: Request, status: str = ""
+    ) -> Response:
         chosen = status if status in STATUS else None
-        async with runtime.pool.acquire() as conn:
-            rows = await store.list_notifications(conn, chosen, LOG_SIZE)
-            rows = await scope.in_scope(conn, page.principal, rows)
+        async with reading(runtime, request) as uow:
+            rows = await views.notifications(uow, page.principal, status=chosen, limit=LOG_SIZE)
         return page.render(
             "deliveries.html.j2",
             rows=[dict(r) for r in rows],
@@ -52,14 +56,19 @@ def add_deliveries(kit: UiKit) -> None:
         )
 
     @kit.router.post("/deliveries/{notification_id}/resend")
-    async def resend_one(notification_id: UUID, page: Managers, runtime: Runtime) -> Response:
+    async def resend_one(
+        notification_id: UUID, page: Managers, runtime: Runtime, request: Request
+    ) -> Response:
         try:
-            await resend(runtime, page.principal, notification_id)
+            await run(
+                runtime, request, lambda uow: resend(uow, page.principal, Resend(notification_id))
+            )
         except HTTPException as exc:
-            if exc.status_code != 409:
+            if exc.status_code != STATUS_CODE[Conflict]:
                 raise
             page.flash("error", N_("This message cannot be sent again now."))
         else:
+            runtime.timers.wake()
             page.flash("ok", N_("The message is sent again."))
         return page.redirect("/ui/deliveries")
 

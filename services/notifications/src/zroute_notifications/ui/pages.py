@@ -3,17 +3,18 @@
 # No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException
+from fastapi import Depends, Request
 from fastapi.responses import Response
 from markupsafe import Markup
+from zroute_contract.errors import Forbidden
 from zroute_runtime.auth import Role
+from zroute_runtime.clock import local_day
 from zroute_runtime.http_host import Runtime
 from zroute_ui import Page, UiKit
 
 from zroute_notifications.adapters import charts
-from zroute_notifications.adapters.readmodel import queries
-from zroute_notifications.domain.recipients import programme_partners
-from zroute_notifications.service_layer import overview
+from zroute_notifications.entrypoints.http.deps import reading
+from zroute_notifications.service_layer import views
 from zroute_notifications.service_layer.deps import Deps
 
 COHORT_WIDTH = 400
@@ -24,26 +25,23 @@ def add(kit: UiKit, deps: Deps) -> None:
     Staff = Annotated[Page, Depends(kit.page(Role.COORDINATOR, Role.OPERATOR, Role.PARTNER_STAFF))]
 
     @kit.router.get("/programmes")
-    async def programmes(page: Managers, runtime: Runtime) -> Response:
-        async with runtime.pool.acquire() as conn:
-            rows = await conn.fetch(
-                "SELECT programme_id, count(*) AS participants FROM nt_participants"
-                " GROUP BY programme_id ORDER BY programme_id"
-            )
-        return page.render("programmes.html.j2", rows=[dict(r) for r in rows])
+    async def programmes(page: Managers, runtime: Runtime, request: Request) -> Response:
+        async with reading(runtime, request) as uow:
+            rows = await views.programmes(uow)
+        return page.render("programmes.html.j2", rows=rows)
 
     @kit.router.get("/programmes/{programme_id}/overview")
-    async def programme_overview(programme_id: str, page: Staff, runtime: Runtime) -> Response:
-        now = runtime.clock.now()
+    async def programme_overview(
+        programme_id: str, page: Staff, runtime: Runtime, request: Request
+    ) -> Response:
+        today = local_day(runtime.clock.now())
         principal = page.principal
-        async with runtime.pool.acquire() as conn:
-            if not principal.has_any_role(Role.COORDINATOR, Role.OPERATOR):
-                agreement = await queries.current_agreement(
-                    conn, programme_id, now.astimezone(deps.tz).date()
-                )
-                if principal.partner_id not in programme_partners(agreement):
-                    raise HTTPException(403, "not a partner of this programme")
-            built = await overview.build(conn, deps, programme_id, now)
+        async with reading(runtime, request) as uow:
+            if not principal.has_any_role(
+                Role.COORDINATOR, Role.OPERATOR
+            ) and not await views.is_programme_partner(uow, principal, programme_id, today):
+                raise Forbidden("not a partner of this programme")
+            built = await views.programme_overview(uow, deps, programme_id, today)
         labels = deps.templates.catalogues[page.language]["overview"]
         intake = kit.settings.ui_service_urls.get("intake", "").rstrip("/")
         body = deps.templates.render_page(

@@ -1,28 +1,15 @@
 """The read model fed by intake, planning and support events: who the roles are, and
 the figures of the consultation overview. One small SQL writer per event type, in a
-module per producing service."""
+module per producing service; ``writers.WRITERS`` is the table of which writes what."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
-from zroute_contract.events.base import Event
 
-Conn = asyncpg.Connection
-Writer = Callable[[Conn, Any], Awaitable[None]]
-_WRITERS: dict[type[Event], Writer] = {}
-
-
-def writes(*classes: type[Event]) -> Callable[[Writer], Writer]:
-    def register(fn: Writer) -> Writer:
-        for cls in classes:
-            _WRITERS[cls] = fn
-        return fn
-
-    return register
+Conn: TypeAlias = asyncpg.Connection
 
 
 async def set_status(conn: Conn, ref: str, status: str, **extra: Any) -> None:
@@ -88,12 +75,3 @@ async def ensure_participant(conn: Conn, ref: str, programme: str) -> None:
         ref,
         programme,
     )
-
-
-async def apply(conn: Conn, event: Event) -> None:
-    """Update the read model with ``event`` (events it does not use change nothing)."""
-    from zroute_notifications.adapters.readmodel import intake, planning, support  # noqa: F401
-
-    writer = _WRITERS.get(type(event))
-    if writer is not None:
-        await writer(conn, event)

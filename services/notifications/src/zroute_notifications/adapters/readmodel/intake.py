@@ -9,12 +9,10 @@ from zroute_notifications.adapters.readmodel import (
     ensure_participant,
     set_status,
     update_item,
-    writes,
 )
 
 
-@writes(i.ParticipantRegistered)
-async def _registered(conn: Conn, e: i.ParticipantRegistered) -> None:
+async def registered(conn: Conn, e: i.ParticipantRegistered) -> None:
     await conn.execute(
         "INSERT INTO nt_participants (participant_ref, programme_id, municipality)"
         " VALUES ($1, $2, $3) ON CONFLICT (participant_ref) DO UPDATE"
@@ -25,8 +23,7 @@ async def _registered(conn: Conn, e: i.ParticipantRegistered) -> None:
     )
 
 
-@writes(i.ContactPersonAssigned)
-async def _contact(conn: Conn, e: i.ContactPersonAssigned) -> None:
+async def contact(conn: Conn, e: i.ContactPersonAssigned) -> None:
     await ensure_participant(conn, e.participant_ref, e.programme_id)
     caseworker = e.contact.staff_ref if e.contact.role.value == "caseworker" else None
     await conn.execute(
@@ -45,8 +42,7 @@ async def _contact(conn: Conn, e: i.ContactPersonAssigned) -> None:
     )
 
 
-@writes(i.IntakeCompleted, i.IntakeCorrected)
-async def _intake(conn: Conn, e: i.IntakeCompleted) -> None:
+async def intake(conn: Conn, e: i.IntakeCompleted) -> None:
     await ensure_participant(conn, e.participant_ref, e.programme_id)
     await conn.execute(
         "UPDATE nt_participants SET childcare_needed = $2, transport_needed = $3,"
@@ -74,16 +70,14 @@ async def _intake(conn: Conn, e: i.IntakeCompleted) -> None:
             await update_item(conn, "precondition", item_id, "not_needed", False)
 
 
-@writes(i.ParticipantWithdrawn)
-async def _withdrawn(conn: Conn, e: i.ParticipantWithdrawn) -> None:
+async def withdrawn(conn: Conn, e: i.ParticipantWithdrawn) -> None:
     await set_status(conn, e.participant_ref, "withdrawn")
     await conn.execute(
         "UPDATE nt_items SET open = false WHERE participant_ref = $1", e.participant_ref
     )
 
 
-@writes(i.ConsentRecorded)
-async def _consent(conn: Conn, e: i.ConsentRecorded) -> None:
+async def consent(conn: Conn, e: i.ConsentRecorded) -> None:
     await conn.execute(
         "INSERT INTO nt_consents (consent_id, participant_ref, purpose, partner_id)"
         " VALUES ($1, $2, $3, $4) ON CONFLICT (consent_id) DO NOTHING",
@@ -94,8 +88,7 @@ async def _consent(conn: Conn, e: i.ConsentRecorded) -> None:
     )
 
 
-@writes(i.ConsentWithdrawn)
-async def _consent_withdrawn(conn: Conn, e: i.ConsentWithdrawn) -> None:
+async def consent_withdrawn(conn: Conn, e: i.ConsentWithdrawn) -> None:
     await conn.execute(
         "INSERT INTO nt_consents (consent_id, participant_ref, purpose, withdrawn_on)"
         " VALUES ($1, $2, $3, $4)"

@@ -12,37 +12,31 @@ from zroute_notifications.adapters.readmodel import (
     set_status,
     update_item,
     upsert_item,
-    writes,
 )
 
 
-@writes(p.PlanActivated)
-async def _plan(conn: Conn, e: p.PlanActivated) -> None:
+async def plan(conn: Conn, e: p.PlanActivated) -> None:
     await ensure_participant(conn, e.participant_ref, e.programme_id)
     status = "active" if e.start_on else "waiting_for_start"
     await set_status(conn, e.participant_ref, status, targets=e.targets.model_dump(mode="json"))
 
 
-@writes(p.PlanStartScheduled, p.PlanResumed)
-async def _active(conn: Conn, e: Any) -> None:
+async def active(conn: Conn, e: Any) -> None:
     await set_status(conn, e.participant_ref, "active")
 
 
-@writes(p.PlanPaused)
-async def _paused(conn: Conn, e: p.PlanPaused) -> None:
+async def paused(conn: Conn, e: p.PlanPaused) -> None:
     await set_status(conn, e.participant_ref, "paused")
 
 
-@writes(p.RouteCompleted)
-async def _completed(conn: Conn, e: p.RouteCompleted) -> None:
+async def completed(conn: Conn, e: p.RouteCompleted) -> None:
     await set_status(conn, e.participant_ref, "completed")
     await conn.execute(
         "UPDATE nt_items SET open = false WHERE participant_ref = $1", e.participant_ref
     )
 
 
-@writes(p.SchedulePublished)
-async def _schedule(conn: Conn, e: p.SchedulePublished) -> None:
+async def schedule(conn: Conn, e: p.SchedulePublished) -> None:
     await conn.execute(
         "UPDATE nt_participants SET phase = $2 WHERE participant_ref = $1",
         e.participant_ref,
@@ -50,8 +44,7 @@ async def _schedule(conn: Conn, e: p.SchedulePublished) -> None:
     )
 
 
-@writes(p.AttendanceRecorded)
-async def _attendance(conn: Conn, e: p.AttendanceRecorded) -> None:
+async def attendance(conn: Conn, e: p.AttendanceRecorded) -> None:
     await conn.execute(
         """
         INSERT INTO nt_attendance (session_id, participant_ref, programme_id, session_on, kind,
@@ -70,8 +63,7 @@ async def _attendance(conn: Conn, e: p.AttendanceRecorded) -> None:
     )
 
 
-@writes(p.ParticipantWaitlisted)
-async def _waitlisted(conn: Conn, e: p.ParticipantWaitlisted) -> None:
+async def waitlisted(conn: Conn, e: p.ParticipantWaitlisted) -> None:
     await upsert_item(
         conn,
         "waitlist",
@@ -85,13 +77,11 @@ async def _waitlisted(conn: Conn, e: p.ParticipantWaitlisted) -> None:
     )
 
 
-@writes(p.ParticipantAssignedToGroup)
-async def _assigned(conn: Conn, e: p.ParticipantAssignedToGroup) -> None:
+async def assigned(conn: Conn, e: p.ParticipantAssignedToGroup) -> None:
     await update_item(conn, "waitlist", e.participant_ref, "assigned", False)
 
 
-@writes(p.PlacementRequested)
-async def _placement_requested(conn: Conn, e: p.PlacementRequested) -> None:
+async def placement_requested(conn: Conn, e: p.PlacementRequested) -> None:
     await upsert_item(
         conn,
         "placement",
@@ -105,18 +95,15 @@ async def _placement_requested(conn: Conn, e: p.PlacementRequested) -> None:
     )
 
 
-@writes(p.PlacementEscalated)
-async def _placement_escalated(conn: Conn, e: p.PlacementEscalated) -> None:
+async def placement_escalated(conn: Conn, e: p.PlacementEscalated) -> None:
     await update_item(conn, "placement", str(e.placement_request_id), "escalated", True)
 
 
-@writes(p.PlacementCancelled)
-async def _placement_cancelled(conn: Conn, e: p.PlacementCancelled) -> None:
+async def placement_cancelled(conn: Conn, e: p.PlacementCancelled) -> None:
     await update_item(conn, "placement", str(e.placement_request_id), "cancelled", False)
 
 
-@writes(p.ProgressReviewDue)
-async def _review_due(conn: Conn, e: p.ProgressReviewDue) -> None:
+async def review_due(conn: Conn, e: p.ProgressReviewDue) -> None:
     await upsert_item(
         conn,
         "review",
@@ -129,13 +116,11 @@ async def _review_due(conn: Conn, e: p.ProgressReviewDue) -> None:
     )
 
 
-@writes(p.ProgressReviewRecorded)
-async def _review_recorded(conn: Conn, e: p.ProgressReviewRecorded) -> None:
+async def review_recorded(conn: Conn, e: p.ProgressReviewRecorded) -> None:
     await update_item(conn, "review", str(e.review_id), e.outcome.value, False)
 
 
-@writes(p.FollowUpDue)
-async def _follow_up_due(conn: Conn, e: p.FollowUpDue) -> None:
+async def follow_up_due(conn: Conn, e: p.FollowUpDue) -> None:
     await upsert_item(
         conn,
         "follow_up",
@@ -148,8 +133,7 @@ async def _follow_up_due(conn: Conn, e: p.FollowUpDue) -> None:
     )
 
 
-@writes(p.FollowUpAgreed)
-async def _follow_up_agreed(conn: Conn, e: p.FollowUpAgreed) -> None:
+async def follow_up_agreed(conn: Conn, e: p.FollowUpAgreed) -> None:
     await upsert_item(
         conn, "follow_up", e.participant_ref, e.programme_id, e.participant_ref, "agreed", False
     )

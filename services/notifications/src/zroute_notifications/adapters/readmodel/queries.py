@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 
-Conn = asyncpg.Connection
+Conn: TypeAlias = asyncpg.Connection
 
 
 # -- resolution ------------------------------------------------------------------------
@@ -58,4 +59,34 @@ async def sharing_withdrawn(conn: Conn, participant_ref: str, partner_id: str) -
             participant_ref,
             partner_id,
         )
+    )
+
+
+# -- the consultation overview ---------------------------------------------------------
+@dataclass(frozen=True)
+class ProgrammeFigures:
+    """What the consultation overview of one programme is built from."""
+
+    participants: list[dict[str, Any]]
+    attendance: list[asyncpg.Record]
+    items: list[dict[str, Any]]
+
+
+async def programme_figures(conn: Conn, programme_id: str) -> ProgrammeFigures:
+    participants = await conn.fetch(
+        "SELECT participant_ref, status, phase, targets FROM nt_participants"
+        " WHERE programme_id = $1",
+        programme_id,
+    )
+    attendance = await conn.fetch(
+        "SELECT session_on, kind, status, hours FROM nt_attendance WHERE programme_id = $1",
+        programme_id,
+    )
+    items = await conn.fetch(
+        "SELECT kind, participant_ref, status, open, due_on, detail FROM nt_items"
+        " WHERE programme_id = $1 AND open",
+        programme_id,
+    )
+    return ProgrammeFigures(
+        [dict(r) for r in participants], list(attendance), [dict(i) for i in items]
     )

@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from zroute_contract.events import support as s
+from zroute_contract.events.base import Event
 
 from zroute_notifications.adapters.readmodel import (
     Conn,
     update_item,
     upsert_item,
-    writes,
 )
 
 
-@writes(s.AgreementRecorded)
-async def _agreement(conn: Conn, e: s.AgreementRecorded) -> None:
+async def agreement(conn: Conn, e: s.AgreementRecorded) -> None:
     await conn.execute(
         """
         INSERT INTO nt_agreements (programme_id, version, valid_from, valid_until,
@@ -32,8 +31,7 @@ async def _agreement(conn: Conn, e: s.AgreementRecorded) -> None:
     )
 
 
-@writes(s.PartnerRegistered, s.PartnerUpdated)
-async def _partner(conn: Conn, e: s.PartnerRegistered) -> None:
+async def partner(conn: Conn, e: s.PartnerRegistered) -> None:
     await conn.execute(
         "INSERT INTO nt_partners (partner_id, channels, active, municipalities)"
         " VALUES ($1, $2, $3, $4) ON CONFLICT (partner_id) DO UPDATE SET"
@@ -46,8 +44,7 @@ async def _partner(conn: Conn, e: s.PartnerRegistered) -> None:
     )
 
 
-@writes(s.ReferralRequested)
-async def _referral(conn: Conn, e: s.ReferralRequested) -> None:
+async def referral(conn: Conn, e: s.ReferralRequested) -> None:
     # The care category stays out of the overview: only the status is kept.
     # Events may arrive out of order (retries): a later status is never overwritten.
     await conn.execute(
@@ -59,7 +56,7 @@ async def _referral(conn: Conn, e: s.ReferralRequested) -> None:
     )
 
 
-_REFERRAL_STATUS = {
+_REFERRAL_STATUS: dict[type[Event], tuple[str, bool]] = {
     s.ReferralAccepted: ("accepted", True),
     s.ReferralDeclined: ("rejected", False),
     s.ReferralCompleted: ("completed", False),
@@ -67,17 +64,16 @@ _REFERRAL_STATUS = {
 }
 
 
-@writes(*_REFERRAL_STATUS)
-async def _referral_status(conn: Conn, e: Any) -> None:
+async def referral_status(conn: Conn, e: Any) -> None:
     status, is_open = _REFERRAL_STATUS[type(e)]
     await upsert_item(
         conn, "referral", str(e.referral_id), e.programme_id, e.participant_ref, status, is_open
     )
 
 
-@writes(s.ReferralStatusChanged)
-async def _referral_changed(conn: Conn, e: s.ReferralStatusChanged) -> None:
-    status = e.status.value if hasattr(e.status, "value") else str(e.status)
+async def referral_changed(conn: Conn, e: s.ReferralStatusChanged) -> None:
+    changed: Any = e.status
+    status = changed.value if hasattr(changed, "value") else str(changed)
     await upsert_item(
         conn,
         "referral",
@@ -89,16 +85,14 @@ async def _referral_changed(conn: Conn, e: s.ReferralStatusChanged) -> None:
     )
 
 
-@writes(s.ReferralEscalated)
-async def _referral_escalated(conn: Conn, e: s.ReferralEscalated) -> None:
+async def referral_escalated(conn: Conn, e: s.ReferralEscalated) -> None:
     await conn.execute(
         "UPDATE nt_items SET detail = 'escalated' WHERE kind = 'referral' AND item_id = $1",
         str(e.referral_id),
     )
 
 
-@writes(s.PreconditionArranged)
-async def _arranged(conn: Conn, e: s.PreconditionArranged) -> None:
+async def arranged(conn: Conn, e: s.PreconditionArranged) -> None:
     await upsert_item(
         conn,
         "precondition",
@@ -117,8 +111,7 @@ async def _arranged(conn: Conn, e: s.PreconditionArranged) -> None:
     )
 
 
-@writes(s.PreconditionLapsed)
-async def _lapsed(conn: Conn, e: s.PreconditionLapsed) -> None:
+async def lapsed(conn: Conn, e: s.PreconditionLapsed) -> None:
     await upsert_item(
         conn,
         "precondition",
@@ -132,8 +125,7 @@ async def _lapsed(conn: Conn, e: s.PreconditionLapsed) -> None:
     )
 
 
-@writes(s.PlacementConfirmed)
-async def _placement_confirmed(conn: Conn, e: s.PlacementConfirmed) -> None:
+async def placement_confirmed(conn: Conn, e: s.PlacementConfirmed) -> None:
     await update_item(conn, "placement", str(e.placement_request_id), "confirmed", False)
     await conn.execute(
         """
@@ -149,13 +141,11 @@ async def _placement_confirmed(conn: Conn, e: s.PlacementConfirmed) -> None:
     )
 
 
-@writes(s.PlacementDeclined)
-async def _placement_declined(conn: Conn, e: s.PlacementDeclined) -> None:
+async def placement_declined(conn: Conn, e: s.PlacementDeclined) -> None:
     await update_item(conn, "placement", str(e.placement_request_id), "declined", e.rerouting)
 
 
-@writes(s.JobCoachAssigned)
-async def _job_coach(conn: Conn, e: s.JobCoachAssigned) -> None:
+async def job_coach(conn: Conn, e: s.JobCoachAssigned) -> None:
     await conn.execute(
         """
         INSERT INTO nt_placements (placement_id, participant_ref, partner_id, employer_id,

@@ -15,11 +15,12 @@ from typing import Any
 
 from zroute_contract.envelope import CloudEvent
 from zroute_contract.events.codes import Channel, DeliveryFailure, RecipientRole, Timing
+from zroute_runtime.clock import local_day
+from zroute_runtime.context import MessageContext
+from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
 from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_notifications.adapters import directory, store
-from zroute_notifications.adapters.readmodel import queries
 from zroute_notifications.adapters.rendering import Rendered
 from zroute_notifications.domain.delivery import Deferred, Delivered, Failed, Outcome
 from zroute_notifications.domain.handshake import next_slot
@@ -27,25 +28,35 @@ from zroute_notifications.domain.recipients import Recipient, participants_of, p
 from zroute_notifications.domain.rights import SubscriberFacts, refusal
 from zroute_notifications.domain.schedule import timer_payload
 from zroute_notifications.service_layer import outcomes
+from zroute_notifications.service_layer.addresses import address
 from zroute_notifications.service_layer.deps import Deps
+from zroute_notifications.service_layer.handlers import typed
+from zroute_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
+
+log = get_logger(__name__)
 
 
-async def deliver(timer: DueTimer, uow: UnitOfWork, *, deps: Deps) -> None:
-    row = await store.notification(
-        uow.conn, uuid.UUID(timer_payload(timer.payload)["notification_id"]), lock=True
-    )
+async def deliver(timer: DueTimer, runtime_uow: UnitOfWork, *, deps: Deps) -> None:
+    """One attempt at one message; its outcome commits with the timer's "fired" mark."""
+    uow = typed(runtime_uow)
+    payload = timer_payload(timer.payload)
+    row = await uow.notifications.get(uuid.UUID(payload["notification_id"]), lock=True)
     if row is None or row["status"] != "pending":
+        log.info("delivery_stale", notification_id=payload["notification_id"])
         return  # sent, failed or re-sent meanwhile: this timer is stale
+    caused_by = _continue_correlation(runtime_uow, payload)
     attempts = row["attempts"] + 1
     # The retry delay counts from the attempt, not from whenever the send returned: with
     # a simulated clock that may have moved on meanwhile, the next attempt still falls due
     # when the delay says.
     attempted_at = uow.clock.now()
     outcome = await _attempt(uow, deps, row)
-    await outcomes.settle(uow, deps, row, attempts, outcome, attempted_at=attempted_at)
+    await outcomes.settle(
+        uow, deps, row, attempts, outcome, attempted_at=attempted_at, caused_by=caused_by
+    )
 
 
-async def _attempt(uow: UnitOfWork, deps: Deps, row: Any) -> Outcome:
+async def _attempt(uow: NotificationsUnitOfWork, deps: Deps, row: Any) -> Outcome:
     channel = Channel(row["channel"])
     if channel is Channel.INBOX:
         return Delivered()
@@ -54,8 +65,8 @@ async def _attempt(uow: UnitOfWork, deps: Deps, row: Any) -> Outcome:
     return await _webhook(uow, deps, row)
 
 
-async def _email(uow: UnitOfWork, deps: Deps, row: Any) -> Outcome:
-    to = await _email_address(uow.conn, deps, row)
+async def _email(uow: NotificationsUnitOfWork, deps: Deps, row: Any) -> Outcome:
+    to = await _email_address(uow, deps, row)
     if to is None:
         return Failed(
             DeliveryFailure.RECIPIENT_UNRESOLVED,
@@ -66,32 +77,31 @@ async def _email(uow: UnitOfWork, deps: Deps, row: Any) -> Outcome:
     return await deps.mailer.send(mail)
 
 
-async def _email_address(conn: Any, deps: Deps, row: Any) -> str | None:
+async def _email_address(uow: NotificationsUnitOfWork, deps: Deps, row: Any) -> str | None:
     """The person's own address, else their organisation's (read at send time)."""
     if row["recipient_kind"] == "operator":
-        entry = await deps.address(conn, "operator", "operator")
+        entry = await address(uow, deps, "operator", "operator")
         return (entry["email"] if entry else None) or deps.settings.operator_email
-    entry = await deps.address(conn, row["recipient_kind"], row["recipient_ref"])
+    entry = await address(uow, deps, row["recipient_kind"], row["recipient_ref"])
     if entry and entry["email"]:
-        return entry["email"]
+        return str(entry["email"])
     if row["recipient_kind"] == "staff" and row["partner_id"]:
-        entry = await deps.address(conn, "partner", row["partner_id"])
+        entry = await address(uow, deps, "partner", row["partner_id"])
         if entry and entry["email"]:
-            return entry["email"]
+            return str(entry["email"])
     return None
 
 
-async def _webhook(uow: UnitOfWork, deps: Deps, row: Any) -> Outcome:
-    conn = uow.conn
-    sub = await directory.subscription(conn, row["subscription_id"])
+async def _webhook(uow: NotificationsUnitOfWork, deps: Deps, row: Any) -> Outcome:
+    sub = await uow.directory.subscription(row["subscription_id"])
     if sub is not None and sub["allowed_rate"] is not None:
         # Paced deliveries to one endpoint go one at a time, across instances too.
-        sub = await directory.lock_subscription(conn, sub["id"])
+        sub = await uow.directory.lock_subscription(sub["id"])
     if sub is None or not sub["active"]:
         gone = sub is not None and sub["ended_reason"] == "gone"
         reason = DeliveryFailure.WEBHOOK_GONE if gone else DeliveryFailure.NOT_AUTHORISED
         return Failed(reason, "subscription ended", retriable=False)
-    [event] = await store.load_events(conn, row["event_ids"][:1])
+    [event] = await uow.notifications.load_events(row["event_ids"][:1])
     envelope = CloudEvent.model_validate(event["body"])
     denied = refusal(await _facts(uow, deps, sub, envelope))
     if denied is not None:
@@ -101,7 +111,7 @@ async def _webhook(uow: UnitOfWork, deps: Deps, row: Any) -> Outcome:
         slot = next_slot(sub["last_request_at"], sub["allowed_rate"], now)
         if slot > now:
             return Deferred(slot)
-        await directory.record_request(conn, sub["id"], now)
+        await uow.directory.record_request(sub["id"], now)
     return await deps.webhooks.post(
         sub["url"],
         envelope.to_json(),
@@ -111,25 +121,26 @@ async def _webhook(uow: UnitOfWork, deps: Deps, row: Any) -> Outcome:
     )
 
 
-async def _facts(uow: UnitOfWork, deps: Deps, sub: Any, envelope: CloudEvent) -> SubscriberFacts:
-    conn = uow.conn
+async def _facts(
+    uow: NotificationsUnitOfWork, deps: Deps, sub: Any, envelope: CloudEvent
+) -> SubscriberFacts:
     data = envelope.data
     spec = envelope.payload().spec
     partner_id = sub["partner_id"]
     agreement = None
     if data.get("programme_id"):
-        today = uow.clock.now().astimezone(deps.tz).date()
-        agreement = await queries.current_agreement(conn, data["programme_id"], today)
+        today = local_day(uow.clock.now())
+        agreement = await uow.readmodel.current_agreement(data["programme_id"], today)
     withdrawn = False
     if partner_id:
         for ref in participants_of(data):
-            withdrawn = withdrawn or await queries.sharing_withdrawn(conn, ref, partner_id)
+            withdrawn = withdrawn or await uow.readmodel.sharing_withdrawn(ref, partner_id)
     named = {v for k, v in data.items() if k in ("partner_id", "lead_partner_id") and v}
     named |= {a.get("partner_id") for a in data.get("assignments", []) if isinstance(a, dict)}
     return SubscriberFacts(
         subscription_active=sub["active"],
         subscriber_partner=partner_id,
-        partner_active=await queries.partner_active(conn, partner_id) if partner_id else True,
+        partner_active=await uow.readmodel.partner_active(partner_id) if partner_id else True,
         addressed_to=data.get(spec.addressed_by) if spec.addressed_by else None,
         named_partners=frozenset(p for p in named if p),
         programme_partners=frozenset(programme_partners(agreement)),
@@ -137,12 +148,13 @@ async def _facts(uow: UnitOfWork, deps: Deps, sub: Any, envelope: CloudEvent) ->
     )
 
 
-async def send_digest(timer: DueTimer, uow: UnitOfWork, *, deps: Deps) -> None:
+async def send_digest(timer: DueTimer, runtime_uow: UnitOfWork, *, deps: Deps) -> None:
     """One message per recipient and channel with every event of the period."""
+    uow = typed(runtime_uow)
     payload = timer_payload(timer.payload)
     timing, period = payload["timing"], payload["period"]
     groups: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
-    for item in await store.digest_items(uow.conn, timing, period):
+    for item in await uow.notifications.digest_items(timing, period):
         groups[(item["recipient_kind"], item["recipient_ref"], item["channel"])].append(item)
     now = uow.clock.now()
     for (kind, ref, channel), items in groups.items():
@@ -172,8 +184,7 @@ async def send_digest(timer: DueTimer, uow: UnitOfWork, *, deps: Deps) -> None:
         programmes = {i["programme_id"] for i in items}
         subjects = {i["body"].get("subject") for i in items}
         nid = uuid.uuid4()
-        created = await store.add_notification(
-            uow.conn,
+        created = await uow.notifications.add(
             id=nid,
             dedupe_key=f"digest:{timing}:{period}:{kind}:{ref}:{channel}",
             event_ids=[i["event_id"] for i in items],
@@ -191,4 +202,16 @@ async def send_digest(timer: DueTimer, uow: UnitOfWork, *, deps: Deps) -> None:
             due_at=now,
         )
         if created:
-            await outcomes.schedule_delivery(uow.conn, nid, 0, now)
+            await outcomes.schedule_delivery(uow, nid, 0, now)
+
+
+def _continue_correlation(uow: UnitOfWork, payload: dict[str, str]) -> MessageContext | None:
+    """An attempt a command asked for (a resend) continues that caller's correlation: the
+    ``notification-*`` event it causes carries the caller's ``X-Correlation-ID``. Returns
+    the continued context, None for an attempt no command asked for."""
+    if "correlation_id" not in payload:
+        return None
+    uow.context = MessageContext(
+        correlation_id=payload["correlation_id"], traceparent=payload.get("traceparent")
+    )
+    return uow.context

@@ -1,0 +1,41 @@
+"""The read model on the unit of work (``uow.readmodel``): fed by the events of intake,
+planning and support (``readmodel.writers.WRITERS``), asked who holds a role and what a
+subscriber may have (``readmodel.queries``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import asyncpg
+from zroute_contract.events.base import Event
+from zroute_runtime.repository import TrackingRepository
+
+from zroute_notifications.adapters.readmodel import queries, writers
+
+
+class ReadModelRepository(TrackingRepository):
+    """The read model's writers and questions on one connection."""
+
+    async def apply(self, event: Event) -> None:
+        """Update the read model with ``event`` (events it does not use change nothing)."""
+        await writers.apply(self.conn, event)
+
+    async def contact(self, participant_ref: str) -> asyncpg.Record | None:
+        return await queries.contact(self.conn, participant_ref)
+
+    async def current_agreement(self, programme_id: str, today: date) -> dict[str, Any] | None:
+        return await queries.current_agreement(self.conn, programme_id, today)
+
+    async def placement(self, participant_ref: str) -> asyncpg.Record | None:
+        return await queries.placement(self.conn, participant_ref)
+
+    async def partner_active(self, partner_id: str) -> bool:
+        return await queries.partner_active(self.conn, partner_id)
+
+    async def sharing_withdrawn(self, participant_ref: str, partner_id: str) -> bool:
+        return await queries.sharing_withdrawn(self.conn, participant_ref, partner_id)
+
+    async def programme_figures(self, programme_id: str) -> queries.ProgrammeFigures:
+        """The participants, attendance and open items the consultation overview counts."""
+        return await queries.programme_figures(self.conn, programme_id)

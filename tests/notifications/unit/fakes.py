@@ -1,0 +1,151 @@
+"""In-memory repositories for notifications' fast handler tier: what the handlers reach on
+``uow.notifications``, ``uow.directory``, ``uow.readmodel`` and ``uow.timers``, with the
+behaviour a handler can tell apart (a message's key makes a second one with the same key
+harmless, as the unique index does). Handed to ``tests.fakes.FakeUnitOfWork`` by name."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from zroute_notifications.domain.recipients import Recipient
+
+from tests.fakes import FakeUnitOfWork
+
+
+class FakeNotifications:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, dict[str, Any]] = {}
+        self.events: dict[str, dict[str, Any]] = {}
+        self.digest: list[dict[str, Any]] = []
+        self.alerts: set[tuple[str, date]] = set()
+
+    async def save_event(self, envelope: Any, now: datetime) -> None:
+        self.events.setdefault(
+            envelope.id,
+            {"event_id": envelope.id, "event_type": envelope.type, "body": envelope.model_dump()},
+        )
+
+    async def load_events(self, event_ids: Sequence[UUID]) -> list[dict[str, Any]]:
+        return [self.events[str(i)] for i in event_ids if str(i) in self.events]
+
+    async def add(self, *, recipient: Recipient, now: datetime, **values: Any) -> bool:
+        if any(r["dedupe_key"] == values["dedupe_key"] for r in self.rows.values()):
+            return False
+        self.rows[values["id"]] = {
+            "status": "pending",
+            "attempts": 0,
+            "subject": "",
+            "body_text": "",
+            "body_html": "",
+            **values,
+            "role": recipient.role.value,
+            "recipient_kind": recipient.kind,
+            "recipient_ref": recipient.ref,
+            "partner_id": recipient.partner_id,
+            "staff_ref": recipient.staff_ref,
+            "subscription_id": recipient.subscription_id,
+            "created_at": now,
+        }
+        return True
+
+    async def get(self, notification_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
+        row = self.rows.get(notification_id)
+        return None if row is None else dict(row)
+
+    async def mark(self, notification_id: UUID, **values: Any) -> None:
+        self.rows[notification_id].update(values)
+
+    async def add_digest_item(self, **values: Any) -> None:
+        self.digest.append(values)
+
+    async def first_alert_today(self, key: str, day: date, notification_id: UUID) -> bool:
+        first = (key, day) not in self.alerts
+        self.alerts.add((key, day))
+        return first
+
+    async def pending_about_consent(self, consent_id: str) -> list[dict[str, Any]]:
+        return []
+
+    def of(self, **match: Any) -> list[dict[str, Any]]:
+        """The messages whose fields have the given values."""
+        return [r for r in self.rows.values() if all(r.get(k) == v for k, v in match.items())]
+
+
+class FakeDirectory:
+    def __init__(self) -> None:
+        self.addresses: dict[tuple[str, str], dict[str, Any]] = {}
+        self.subscriptions: dict[UUID, dict[str, Any]] = {}
+        self.ended: dict[UUID, str] = {}
+
+    async def address(self, kind: str, ref: str) -> dict[str, Any] | None:
+        return self.addresses.get((kind, ref))
+
+    async def subscription(self, subscription_id: UUID) -> dict[str, Any] | None:
+        return self.subscriptions.get(subscription_id)
+
+    async def lock_subscription(self, subscription_id: UUID) -> dict[str, Any] | None:
+        return self.subscriptions.get(subscription_id)
+
+    async def record_request(self, subscription_id: UUID, at: datetime) -> None:
+        self.subscriptions[subscription_id]["last_request_at"] = at
+
+    async def matching_subscriptions(
+        self, event_type: str, participants: Sequence[str], partner_id: str | None
+    ) -> list[dict[str, Any]]:
+        return [
+            s
+            for s in self.subscriptions.values()
+            if s["active"]
+            and event_type in s["event_types"]
+            and (partner_id is None or s["partner_id"] == partner_id)
+        ]
+
+    async def end_subscription(self, subscription_id: UUID, reason: str, now: datetime) -> None:
+        self.ended[subscription_id] = reason
+
+
+class FakeReadModel:
+    def __init__(self) -> None:
+        self.applied: list[Any] = []
+        self.contacts: dict[str, dict[str, Any]] = {}
+        self.agreements: dict[str, dict[str, Any]] = {}
+        self.withdrawn: set[tuple[str, str]] = set()
+
+    async def apply(self, event: Any) -> None:
+        self.applied.append(event)
+
+    async def contact(self, participant_ref: str) -> dict[str, Any] | None:
+        return self.contacts.get(participant_ref)
+
+    async def current_agreement(self, programme_id: str, today: date) -> dict[str, Any] | None:
+        return self.agreements.get(programme_id)
+
+    async def placement(self, participant_ref: str) -> None:
+        return None
+
+    async def partner_active(self, partner_id: str) -> bool:
+        return True
+
+    async def sharing_withdrawn(self, participant_ref: str, partner_id: str) -> bool:
+        return (participant_ref, partner_id) in self.withdrawn
+
+
+class FakeTimers:
+    def __init__(self) -> None:
+        self.scheduled: list[dict[str, Any]] = []
+
+    async def schedule(self, **timer: Any) -> None:
+        self.scheduled.append(timer)
+
+
+def unit_of_work() -> FakeUnitOfWork:
+    """A fake unit of work with notifications' repositories, all empty."""
+    return FakeUnitOfWork(
+        notifications=FakeNotifications(),
+        directory=FakeDirectory(),
+        readmodel=FakeReadModel(),
+        timers=FakeTimers(),
+    )
