@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 from zroute_contract.events.planning import RouteCompleted
 from zroute_intake.bootstrap import definition
-from zroute_intake.service_layer.handlers import ERASURE_TIMER
+from zroute_intake.service_layer.handlers.participants import ERASURE_TIMER
 from zroute_intake.settings import Settings
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
+
+from zroute_runtime.clock import local_moment
 
 from zroute_intake.adapters.protection import PersonalDataProtector
 from zroute_intake.domain.errors import InvalidRequest
 from zroute_intake.domain.pip_deadline import DeadlineRules
-
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass(frozen=True)
@@ -35,10 +34,6 @@ class IntakeDependencies:
             ) from None
 
     def erasure_due(self, route_ended_on: date) -> datetime:
-        """When personal data is erased: the retention period after the route ended."""
-        return datetime.combine(route_ended_on + self.retention, time(0), tzinfo=LOCAL_TIME)
-
-
-def local_date(moment: datetime) -> date:
-    """The calendar day in the Netherlands at ``moment``."""
-    return moment.astimezone(LOCAL_TIME).date()
+        """When personal data is erased: local midnight, the retention period after the
+        route ended."""
+        return local_moment(route_ended_on + self.retention)
