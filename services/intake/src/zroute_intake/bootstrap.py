@@ -53,6 +53,7 @@ def dependencies(settings: Settings) -> IntakeDependencies:
         protector=PersonalDataProtector(settings.encryption_key_bytes(), settings.hash_key_bytes()),
         retention=timedelta(days=settings.intake_retention_days),
         care_coordinators=dict(settings.intake_care_coordinators),
+        card_fields=settings.contact_card_fields(),
     )
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from zroute_runtime.clock import local_moment
 
 from zroute_intake.adapters.protection import PersonalDataProtector
+from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
 from zroute_intake.domain.errors import InvalidRequest
 from zroute_intake.domain.pip_deadline import DeadlineRules
 
@@ -22,6 +23,10 @@ class IntakeDependencies:
     care_coordinators: Mapping[str, str]
     pip_deadline: DeadlineRules = field(default_factory=DeadlineRules)
     """The weeks of B 5.3: ten to establish the PIP, two after awaited information."""
+    card_fields: Mapping[RelationKind, frozenset[CardField]] = field(
+        default_factory=lambda: dict(DEFAULT_FIELDS)
+    )
+    """Which fields of the contact card each relation shows (configuration)."""
 
     def care_partner_for(self, programme_id: str) -> str:
         """The partner that receives the programme's care signals."""

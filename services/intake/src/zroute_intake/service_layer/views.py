@@ -12,18 +12,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zroute_runtime.auth import Principal, Role
+from zroute_runtime.clock import local_day
+from zroute_runtime.logging import get_logger
 
 from zroute_intake.adapters.reads import Filters, Page, Search
+from zroute_intake.domain import contact_card
 from zroute_intake.domain.access import Access
+from zroute_intake.domain.contact_card import (
+    CardPurpose,
+    CardRefused,
+    CardRefusedError,
+    ContactCard,
+)
 from zroute_intake.domain.errors import Forbidden, InvalidRequest, NotFound
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.pip_case import PipCase, PipChange
-from zroute_intake.domain.values import Status
+from zroute_intake.domain.values import CLOSED, Status
 from zroute_intake.service_layer.deps import IntakeDependencies
 from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 __all__ = ["Filters", "Page", "PersonalRead", "Search"]
+
+log = get_logger(__name__)
 
 PERSONAL_FIELDS = ("bsn", "given_names", "family_name", "date_of_birth", "address", "phone")
 """What a read of the personal data shows, as the access log names it."""
@@ -140,3 +151,68 @@ async def caseload(
         municipality=principal.municipality,
     )
     return await uow.reads.caseload(search, limit, offset)
+
+
+def _relations(found: Participant) -> list[contact_card.Relation]:
+    """The relations intake knows itself: the partners attending the intake, until its
+    day, while the participant is on the route. Groups, placements and accepted referrals
+    are planning's and support's to report (not known here yet)."""
+    appointment = found.appointment
+    if appointment is None or found.status in CLOSED:
+        return []
+    return contact_card.attends_intake(
+        (attendee.partner_id for attendee in appointment.attendees),
+        since=found.registered_on,
+        intake_day=local_day(appointment.starts_at),
+    )
+
+
+async def contact_card_for(
+    uow: IntakeUnitOfWork,
+    deps: IntakeDependencies,
+    principal: Principal,
+    ref: str,
+    purpose: CardPurpose,
+    *,
+    request_id: str | None,
+) -> ContactCard | None:
+    """The participant's contact card as the caller's partner may see it today, written to
+    the access log; None when the personal data was erased. A refusal
+    (:class:`CardRefusedError`: no relation, no consent) is decided on the pseudonymous
+    record alone and decrypts nothing."""
+    partner = principal.partner_id
+    if partner is None:
+        raise Forbidden("a contact card is for a partner's staff: your token names no partner")
+    found = await uow.participants.get(ref)
+    if found is None:
+        raise NotFound(f"no participant {ref}; check the participant reference")
+    today = local_day(uow.clock.now())
+    decision = contact_card.decide(
+        partner, _relations(found), found.consents, today, deps.card_fields
+    )
+    if isinstance(decision, CardRefused):
+        log.info("contact_card_refused", participant_ref=ref, reason=decision.reason.value)
+        raise CardRefusedError(decision)
+    personal = await uow.participants.personal_data(ref)
+    if personal is None:
+        return None
+    shown = contact_card.card(
+        ref,
+        decision,
+        personal,
+        preferred_language=found.preferred_language,
+        interpreter_needed=found.interpreter_needed,
+    )
+    await uow.access_log.record(
+        Access(
+            participant_ref=ref,
+            accessed_at=uow.clock.now(),
+            actor=principal.subject,
+            actor_roles=tuple(sorted(principal.roles)),
+            purpose=purpose.value,
+            fields=tuple(sorted(field.value for field in decision.fields)),
+            request_id=request_id,
+        )
+    )
+    log.info("contact_card_given", participant_ref=ref, relation=decision.relation.value)
+    return shown

@@ -2,6 +2,7 @@
 
 from zroute_intake.entrypoints.http import (
     consents,
+    contact_cards,
     contact_persons,
     intakes,
     participants,
@@ -16,4 +17,5 @@ ROUTERS = [
     consents.router,
     withdrawal.router,
     pip.router,
+    contact_cards.router,
 ]

@@ -23,6 +23,8 @@ Auditor = Annotated[
     Principal, Depends(require_roles(Role.CASEWORKER, Role.COORDINATOR, Role.OPERATOR))
 ]
 """Reads of the access log (which holds no personal data)."""
+PartnerStaff = Annotated[Principal, Depends(require_roles(Role.PARTNER_STAFF))]
+"""The contact card: a partner's staff, for their own partner (named in the token)."""
 
 ParticipantRef = Annotated[
     str, Path(pattern=PARTICIPANT_REF_PATTERN, description="The pseudonymous reference.")

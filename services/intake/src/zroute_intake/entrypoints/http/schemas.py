@@ -68,6 +68,7 @@ from zroute_contract.types import (
 
 from zroute_intake.domain.access import Access
 from zroute_intake.domain.consents import Consent
+from zroute_intake.domain.contact_card import CardField, ContactCard, RelationKind
 from zroute_intake.domain.outcome import CareSignalEntry, Outcome
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.personal import PersonalData
@@ -495,3 +496,32 @@ class ConsentsOut(BaseModel):
     participant_ref: str
     consents: list[Consent]
     care_signal_ids: list[UUID] = Field(description="The current care signals consent can cover.")
+
+
+class ContactCardOut(BaseModel):
+    """What the caller's partner may see of the participant, by its relation and with the
+    participant's consent; the fields not granted are null."""
+
+    participant_ref: str
+    relation: RelationKind = Field(description="The relation the card is given for.")
+    consent_id: UUID = Field(description="The consent in force that lets the data reach you.")
+    fields: list[CardField] = Field(description="The fields this card shows.")
+    name: str | None = None
+    preferred_language: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    interpreter_needed: bool | None = None
+
+    @classmethod
+    def of(cls, card: ContactCard) -> ContactCardOut:
+        return cls(
+            participant_ref=card.participant_ref,
+            relation=card.relation,
+            consent_id=card.consent_id,
+            fields=sorted(card.fields),
+            name=card.name,
+            preferred_language=card.preferred_language,
+            phone=card.phone,
+            address=card.address,
+            interpreter_needed=card.interpreter_needed,
+        )
