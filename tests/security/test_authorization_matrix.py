@@ -87,7 +87,8 @@ PLACEHOLDERS = {
 # Moving the clock fires timers: its role check is exercised with a zero advance (422).
 BODIES: dict[tuple[str, str], Any] = {("POST", "/admin/clock/advance"): {"seconds": 0}}
 QUERIES: dict[tuple[str, str], dict[str, str]] = {
-    ("GET", "/programmes/{programme_id}/responsible"): {"task": "childcare"}
+    ("GET", "/programmes/{programme_id}/responsible"): {"task": "childcare"},
+    ("GET", "/participants/{participant_ref}/contact-card"): {"purpose": "contact_participant"},
 }
 
 

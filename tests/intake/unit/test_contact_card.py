@@ -11,11 +11,17 @@ from zroute_intake.domain.contact_card import (
     CardField,
     CardGrant,
     CardRefused,
+    CardRefusedError,
     Refusal,
     Relation,
     RelationKind,
+    attends_intake,
+    card,
     decide,
 )
+from zroute_intake.domain.errors import Forbidden
+
+from tests.intake.unit.factories import personal
 
 TODAY = date(2027, 5, 1)
 SCHOOL = "language-school"
@@ -78,3 +84,32 @@ def test_the_widest_consented_relation_decides_the_fields():
 def test_configuration_decides_the_fields_and_an_empty_set_is_refused():
     fields = {RelationKind.TEACHES_GROUP: frozenset()}
     assert decide(SCHOOL, [group()], [sharing()], TODAY, fields) == CardRefused(Refusal.NO_FIELDS)
+
+
+def test_intake_attendees_relate_from_registration_to_the_intake_day_once_each():
+    relations = attends_intake(
+        [SCHOOL, CARE, SCHOOL], since=date(2027, 4, 1), intake_day=date(2027, 4, 8)
+    )
+    assert [r.partner_id for r in relations] == [SCHOOL, CARE]
+    assert all(r.kind is RelationKind.ATTENDS_INTAKE for r in relations)
+    assert relations[0].current_on(date(2027, 4, 8))
+    assert not relations[0].current_on(date(2027, 4, 9))
+
+
+def test_the_card_fills_only_the_granted_fields():
+    grant = CardGrant(
+        fields=frozenset({CardField.NAME, CardField.PHONE}),
+        relation=RelationKind.COACHES_PLACEMENT,
+        consent_id=uuid4(),
+    )
+    shown = card(
+        "zr-" + "1" * 32, grant, personal(), preferred_language="ar", interpreter_needed=True
+    )
+    assert (shown.name, shown.phone) == ("Amina Haddad", "+31 6 12345678")
+    assert shown.address is None and shown.preferred_language is None
+    assert shown.interpreter_needed is None
+
+
+def test_a_refusal_is_a_forbidden_that_starts_with_its_code():
+    error = CardRefusedError(CardRefused(Refusal.NO_CONSENT))
+    assert isinstance(error, Forbidden) and error.reason.startswith("no_consent: ")

@@ -9,7 +9,8 @@ import pytest
 from pydantic import ValidationError
 from zroute_contract.events.planning import RouteCompleted
 from zroute_intake.bootstrap import definition
-from zroute_intake.service_layer.handlers import ERASURE_TIMER
+from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
+from zroute_intake.service_layer.handlers.participants import ERASURE_TIMER
 from zroute_intake.settings import Settings
 
 
@@ -44,3 +45,15 @@ def test_the_definition_consumes_route_completion_and_runs_the_erasure_timer():
     assert list(service.timer_handlers) == [ERASURE_TIMER]
     assert service.deps.retention.days == 10
     assert service.migrations.is_dir()
+
+
+def test_the_contact_card_fields_are_configured_per_relation_and_reach_the_handlers(
+    monkeypatch,
+):
+    assert Settings().contact_card_fields() == dict(DEFAULT_FIELDS)
+    monkeypatch.setenv("ZROUTE_INTAKE_CONTACT_CARD_FIELDS", '{"teaches_group": ["name"]}')
+    settings = Settings()
+    assert settings.contact_card_fields() == {RelationKind.TEACHES_GROUP: {CardField.NAME}}
+    assert definition(settings).deps.card_fields == settings.contact_card_fields()
+    with pytest.raises(ValidationError, match="intake_contact_card_fields"):
+        Settings(intake_contact_card_fields={"teaches_group": ["bsn"]})

@@ -12,24 +12,24 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from zroute_contract.events.planning import RouteCompleted
 from zroute_runtime.cli import console_script
 from zroute_runtime.logging import get_logger
+from zroute_runtime.repository import TrackingRepository
 from zroute_runtime.service import ServiceDefinition
 
 from zroute_intake import ui
+from zroute_intake.adapters.access_log import AccessLogRepository
+from zroute_intake.adapters.participant_repo import ParticipantRepository
+from zroute_intake.adapters.pip_repo import PipRepository
 from zroute_intake.adapters.protection import PersonalDataProtector
-from zroute_intake.entrypoints import (
-    consents,
-    contact_persons,
-    intakes,
-    participants,
-    pip,
-    withdrawal,
-)
-from zroute_intake.service_layer import handlers
-from zroute_intake.service_layer.dependencies import IntakeDependencies
+from zroute_intake.adapters.reads import IntakeReads
+from zroute_intake.adapters.timer_repo import TimerRepository
+from zroute_intake.entrypoints.http import ROUTERS
+from zroute_intake.service_layer.deps import IntakeDependencies
+from zroute_intake.service_layer.handlers import participants
 from zroute_intake.settings import Settings
 
 SERVICE = "intake"
@@ -46,12 +46,14 @@ class IntakeDefinition(ServiceDefinition):
 
 
 def dependencies(settings: Settings) -> IntakeDependencies:
+    """The keys, retention period and programmes of one running service."""
     if settings.uses_local_keys():
         log.warning("intake_local_keys_in_use", note="set the intake keys for production")
     return IntakeDependencies(
         protector=PersonalDataProtector(settings.encryption_key_bytes(), settings.hash_key_bytes()),
         retention=timedelta(days=settings.intake_retention_days),
         care_coordinators=dict(settings.intake_care_coordinators),
+        card_fields=settings.contact_card_fields(),
     )
 
 
@@ -75,6 +77,19 @@ DATAREFS = {
 }
 
 
+def repositories(conn: Any, deps: IntakeDependencies) -> dict[str, TrackingRepository]:
+    """Intake's repositories on a unit of work's connection: ``uow.participants``,
+    ``uow.pips``, ``uow.timers``, ``uow.access_log``, and ``uow.reads`` for the views
+    (``service_layer/unit_of_work.IntakeUnitOfWork`` names them for the handlers)."""
+    return {
+        "participants": ParticipantRepository(conn, deps.protector),
+        "pips": PipRepository(conn),
+        "timers": TimerRepository(conn),
+        "access_log": AccessLogRepository(conn),
+        "reads": IntakeReads(conn),
+    }
+
+
 def definition(settings: Settings | None = None) -> IntakeDefinition:
     """The intake service as the runtime runs it.
 
@@ -85,19 +100,14 @@ def definition(settings: Settings | None = None) -> IntakeDefinition:
     deps = dependencies(settings)
     return IntakeDefinition(
         name=SERVICE,
-        handlers={RouteCompleted: [partial(handlers.on_route_completed, deps=deps)]},
-        timer_handlers={handlers.ERASURE_TIMER: partial(handlers.erase_personal_data, deps=deps)},
-        routers=[
-            participants.router,
-            intakes.router,
-            contact_persons.router,
-            consents.router,
-            withdrawal.router,
-            pip.router,
-            ui.router(settings),
-        ],
+        handlers={RouteCompleted: [partial(participants.on_route_completed, deps=deps)]},
+        timer_handlers={
+            participants.ERASURE_TIMER: partial(participants.erase_personal_data, deps=deps)
+        },
+        routers=[*ROUTERS, ui.router(settings)],
         migrations=MIGRATIONS,
         datarefs=DATAREFS,
+        repositories=partial(repositories, deps=deps),
         deps=deps,
     )
 

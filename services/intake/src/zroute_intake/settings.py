@@ -16,6 +16,8 @@ from pydantic import Field, SecretStr, field_validator
 from zroute_contract.types import PARTNER_ID_PATTERN
 from zroute_ui.settings import UiSettings
 
+from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
+
 # NOT FOR PRODUCTION: local-only keys, known to anyone who reads this file.
 LOCAL_ENCRYPTION_KEY = "bG9jYWwtb25seS1pbnRha2UtYWVzLWtleS0wMDAwMDA="
 LOCAL_HASH_KEY = "bG9jYWwtb25seS1pbnRha2UtaG1hYy1rZXktMDAwMDA="
@@ -61,6 +63,13 @@ class Settings(UiSettings):
         "cannot register participants.",
     )
 
+    intake_contact_card_fields: dict[RelationKind, list[CardField]] = Field(
+        default={kind: sorted(shown) for kind, shown in DEFAULT_FIELDS.items()},
+        description="Per relation a partner has with a participant, the contact card's "
+        "fields it shows (name, preferred_language, phone, address, interpreter_needed). "
+        "A relation missing here shows no card.",
+    )
+
     @field_validator("intake_encryption_key", "intake_hash_key")
     @classmethod
     def _key_shape(cls, value: SecretStr) -> SecretStr:
@@ -82,6 +91,10 @@ class Settings(UiSettings):
             self.intake_encryption_key.get_secret_value() == LOCAL_ENCRYPTION_KEY
             or self.intake_hash_key.get_secret_value() == LOCAL_HASH_KEY
         )
+
+    def contact_card_fields(self) -> dict[RelationKind, frozenset[CardField]]:
+        """The contact card's fields per relation, as the domain takes them."""
+        return {kind: frozenset(shown) for kind, shown in self.intake_contact_card_fields.items()}
 
     def encryption_key_bytes(self) -> bytes:
         return base64.b64decode(self.intake_encryption_key.get_secret_value())

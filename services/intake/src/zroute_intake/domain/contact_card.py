@@ -16,7 +16,7 @@ refusal names its reason and the service answers it without decrypting anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -25,6 +25,8 @@ from uuid import UUID
 from zroute_contract.events.codes import ConsentPurpose
 
 from zroute_intake.domain.consents import Consent
+from zroute_intake.domain.errors import Forbidden
+from zroute_intake.domain.personal import PersonalData
 
 
 class RelationKind(StrEnum):
@@ -45,6 +47,16 @@ class CardField(StrEnum):
     PHONE = "phone"
     ADDRESS = "address"
     INTERPRETER_NEEDED = "interpreter_needed"
+
+
+class CardPurpose(StrEnum):
+    """Why partner staff ask for a card; written to the access log with every read."""
+
+    PREPARE_INTAKE = "prepare_intake"
+    CONTACT_PARTICIPANT = "contact_participant"
+    TAKE_ROLL_CALL = "take_roll_call"
+    ARRANGE_PLACEMENT = "arrange_placement"
+    START_CARE = "start_care"
 
 
 class Refusal(StrEnum):
@@ -148,3 +160,59 @@ def decide(
     if not shown:
         return CardRefused(Refusal.NO_FIELDS)
     return CardGrant(fields=shown, relation=relation.kind, consent_id=consent_id)
+
+
+class CardRefusedError(Forbidden):
+    """No card for this partner (answered 403): the reason's code, then its words."""
+
+    def __init__(self, refused: CardRefused) -> None:
+        super().__init__(f"{refused.reason.value}: {refused.explanation}")
+        self.refusal = refused.reason
+
+
+def attends_intake(partner_ids: Iterable[str], *, since: date, intake_day: date) -> list[Relation]:
+    """The relations of the partners attending the participant's intake: current from the
+    registration up to and including the intake's day."""
+    return [
+        Relation(RelationKind.ATTENDS_INTAKE, partner_id, since, intake_day)
+        for partner_id in dict.fromkeys(partner_ids)
+    ]
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    """What a partner may see of a participant: only the granted fields are filled."""
+
+    participant_ref: str
+    relation: RelationKind
+    consent_id: UUID
+    fields: frozenset[CardField]
+    name: str | None = None
+    preferred_language: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    interpreter_needed: bool | None = None
+
+
+def card(
+    participant_ref: str,
+    grant: CardGrant,
+    personal: PersonalData,
+    *,
+    preferred_language: str,
+    interpreter_needed: bool,
+) -> ContactCard:
+    """The card of ``grant``: the granted fields of the participant, the others empty."""
+    shown = grant.fields
+    address = f"{personal.street} {personal.house_number}, {personal.postal_code} {personal.city}"
+    return ContactCard(
+        participant_ref=participant_ref,
+        relation=grant.relation,
+        consent_id=grant.consent_id,
+        fields=shown,
+        name=f"{personal.given_names} {personal.family_name}" if CardField.NAME in shown else None,
+        preferred_language=preferred_language if CardField.PREFERRED_LANGUAGE in shown else None,
+        phone=personal.phone if CardField.PHONE in shown else None,
+        address=address if CardField.ADDRESS in shown else None,
+        interpreter_needed=interpreter_needed if CardField.INTERPRETER_NEEDED in shown else None,
+    )

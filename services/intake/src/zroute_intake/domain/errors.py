@@ -1,30 +1,24 @@
 """What can go wrong with a request, in words a caseworker can act on.
 
-The entrypoints map each kind to an HTTP status; the reasons never repeat personal
-data (a BSN, a name), only what is wrong and what to do.
+The kinds are the contract's (:mod:`zroute_contract.errors`), so the one HTTP command path
+(``zroute_runtime.commands.http_error``) maps them to their 4xx; intake adds the
+refusals that carry more than a reason. The reasons never repeat personal data (a BSN, a
+name), only what is wrong and what to do.
 """
 
 from __future__ import annotations
 
+from zroute_contract.errors import Conflict, DomainError, Forbidden, InvalidRequest, NotFound
 
-class DomainError(Exception):
-    """A rule refused the request; ``reason`` is safe to show and to log."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class InvalidRequest(DomainError):
-    """The request breaks a rule about its content (answered 422)."""
-
-
-class Conflict(DomainError):
-    """The request does not fit the participant's current state (answered 409)."""
-
-
-class NotFound(DomainError):
-    """The participant (or a consent of theirs) does not exist (answered 404)."""
+__all__ = [
+    "Conflict",
+    "DomainError",
+    "DuplicateBsn",
+    "Forbidden",
+    "InvalidRequest",
+    "NotFound",
+    "StaleVersion",
+]
 
 
 class StaleVersion(Conflict):
@@ -48,7 +42,3 @@ class DuplicateBsn(Conflict):
             f"{existing_ref}; open that record instead of registering again"
         )
         self.existing_ref = existing_ref
-
-
-class Forbidden(DomainError):
-    """The caller may not touch this participant (another municipality; answered 403)."""

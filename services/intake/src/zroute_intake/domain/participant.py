@@ -34,7 +34,13 @@ from zroute_contract.events.parts import ContactPersonRef
 
 from zroute_intake.domain import consents as consent_rules
 from zroute_intake.domain.consents import Consent
-from zroute_intake.domain.errors import Conflict, InvalidRequest, NotFound, StaleVersion
+from zroute_intake.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    StaleVersion,
+)
 from zroute_intake.domain.outcome import Outcome, OutcomeRecord, care_signals, event_fields
 from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.values import CLOSED, Appointment, ContactAssignment, Status, Withdrawal
@@ -120,7 +126,13 @@ class Participant:
         participant._assign(contact, today, AssignmentReason.FIRST_ASSIGNMENT, previous=None)
         return participant
 
-    # -- concurrency and state guards ---------------------------------------------------
+    # -- reach, concurrency and state guards --------------------------------------------
+    def check_reach(self, scope: str | None) -> None:
+        """Refuse a caller limited to another municipality (``scope``: the caller's, or
+        ``None`` for a caller who works regionally)."""
+        if scope is not None and scope != self.municipality:
+            raise Forbidden("this participant belongs to another municipality")
+
     def check_version(self, expected: int | None) -> None:
         """Refuse a change made from an outdated version (``None``: caller did not say)."""
         if expected is not None and expected != self.version:

@@ -1,6 +1,6 @@
 """The caseworker's screens under ``/ui/``: the caseload and the dossier.
 
-The same role sets as the API (``entrypoints.dependencies``): reads for caseworkers and
+The same role sets as the API (``entrypoints.http.deps``): reads for caseworkers and
 the coordinator, personal data for caseworkers only, always with a stated purpose that
 is written to the access log, as ``GET /participants/{ref}?purpose=...`` does.
 """

@@ -8,17 +8,16 @@ from fastapi import Depends, HTTPException, Query
 from fastapi.responses import Response
 from zroute_contract.types import PARTICIPANT_REF_PATTERN
 from zroute_runtime.auth import Role
-from zroute_runtime.http_host import Runtime
+from zroute_runtime.http_host import Runtime, command_context
 from zroute_ui import N_, FormErrors, Page, Pagination, UiKit
 
-from zroute_intake.adapters import access_log
-from zroute_intake.adapters.repository import ParticipantRepository
+from zroute_intake.domain.access import Access
+from zroute_intake.domain.errors import DomainError, Forbidden
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.values import Status
-from zroute_intake.entrypoints.dependencies import intake_dependencies
-from zroute_intake.entrypoints.participants import PERSONAL_FIELDS
-from zroute_intake.entrypoints.responses import AccessPurpose
-from zroute_intake.ui import queries
+from zroute_intake.entrypoints.http.deps import intake_dependencies
+from zroute_intake.entrypoints.http.schemas import AccessPurpose
+from zroute_intake.service_layer import views
 
 PER_PAGE = 25
 STATUS_LABELS = {
@@ -72,33 +71,28 @@ def add(kit: UiKit) -> None:
         page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
     ) -> Response:
         errors = FormErrors()
-        search = queries.Search(municipality=page.principal.municipality)
+        by: dict[str, Any] = {}
         term = q.strip().replace(" ", "")
         if term:
             if BSN.match(term):
-                protector = intake_dependencies(runtime).protector
-                search = queries.Search(
-                    bsn_hash=protector.bsn_hash(term), municipality=search.municipality
-                )
+                by["bsn"] = term
             elif re.fullmatch(PARTICIPANT_REF_PATTERN, term):
-                search = queries.Search(ref=term, municipality=search.municipality)
+                by["ref"] = term
             else:
                 errors.add("q", N_("Enter a BSN of 9 digits or a reference like zr-…"))
         if status and status not in {s.value for s in Status}:
             errors.add("status", N_("Choose a status from the list"))
         elif status:
-            search = queries.Search(
-                ref=search.ref,
-                bsn_hash=search.bsn_hash,
-                status=status,
-                municipality=search.municipality,
-            )
+            by["status"] = Status(status)
         rows: list[dict[str, Any]] = []
         total = 0
         pager = Pagination(page_no, PER_PAGE, 0)
         if not errors:
-            async with runtime.pool.acquire() as conn:
-                rows, total = await queries.caseload(conn, search, PER_PAGE, pager.offset)
+            deps = intake_dependencies(runtime)
+            async with runtime.uow() as uow:
+                rows, total = await views.caseload(
+                    uow, deps, page.principal, limit=PER_PAGE, offset=pager.offset, **by
+                )
             pager = Pagination(page_no, PER_PAGE, total)
         template = (
             "caseload_results.html.j2"
@@ -121,18 +115,15 @@ def add(kit: UiKit) -> None:
     async def load(runtime: Runtime, page: Page, ref: str) -> Participant:
         if not re.fullmatch(PARTICIPANT_REF_PATTERN, ref):
             raise HTTPException(404, "no such participant")
-        deps = intake_dependencies(runtime)
         async with runtime.uow() as uow:
-            participant = await ParticipantRepository(uow.conn, deps.protector).get(ref)
-        if participant is None:
-            raise HTTPException(404, "no such participant")
-        if page.principal.municipality not in (None, participant.municipality):
-            raise HTTPException(403, "another municipality")
-        return participant
+            try:
+                return await views.participant(uow, page.principal, ref)
+            except DomainError as exc:
+                raise _page_error(exc) from None
 
-    async def reads(runtime: Runtime, ref: str) -> list[access_log.Access]:
-        async with runtime.pool.acquire() as conn:
-            return await access_log.for_participant(conn, ref)
+    async def reads(runtime: Runtime, ref: str) -> list[Access]:
+        async with runtime.uow() as uow:
+            return await views.reads_of(uow, ref)
 
     @kit.router.get("/participants/{ref}")
     async def dossier(ref: str, page: Reader, runtime: Runtime) -> Response:
@@ -160,24 +151,14 @@ def add(kit: UiKit) -> None:
             errors.add("purpose", N_("Choose why you need the personal data"))
         personal = None
         if not errors:
-            deps = intake_dependencies(runtime)
-            async with runtime.uow() as uow:
-                repo = ParticipantRepository(uow.conn, deps.protector)
-                personal = await repo.personal_data(ref)
+            request_id = getattr(page.request.state, "request_id", None)
+            async with runtime.uow(command_context(page.request)) as uow:
+                read = await views.personal_data(
+                    uow, page.principal, ref, purpose, request_id=request_id
+                )
+                personal = read.personal
                 if personal is not None:
-                    await access_log.record(
-                        uow.conn,
-                        access_log.Access(
-                            participant_ref=ref,
-                            accessed_at=runtime.clock.now(),
-                            actor=page.principal.subject,
-                            actor_roles=tuple(sorted(page.principal.roles)),
-                            purpose=purpose,
-                            fields=PERSONAL_FIELDS,
-                            request_id=getattr(page.request.state, "request_id", None),
-                        ),
-                    )
-                    await uow.commit()
+                    await uow.commit()  # the access log's row
                     page.flash("info", N_("This reading is written to the access log."))
             if personal is None:
                 errors.add("purpose", N_("The personal data was erased after its retention period"))
@@ -195,3 +176,10 @@ def add(kit: UiKit) -> None:
             lang_path=f"/ui/participants/{ref}",
             status_code=422 if errors else 200,
         )
+
+
+def _page_error(exc: DomainError) -> HTTPException:
+    """A dossier the caller cannot open: 404 without one, 403 of another municipality."""
+    if isinstance(exc, Forbidden):
+        return HTTPException(403, "another municipality")
+    return HTTPException(404, "no such participant")

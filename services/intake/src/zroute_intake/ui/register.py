@@ -13,9 +13,9 @@ from zroute_ui import N_, FormErrors, Page, UiKit
 
 from zroute_intake.domain import commands
 from zroute_intake.domain.errors import DomainError, DuplicateBsn
-from zroute_intake.entrypoints.dependencies import intake_dependencies
-from zroute_intake.entrypoints.requests import RegistrationIn
-from zroute_intake.service_layer import handlers
+from zroute_intake.entrypoints.http.deps import intake_dependencies
+from zroute_intake.entrypoints.http.schemas import RegistrationIn
+from zroute_intake.service_layer.handlers import participants as handlers
 
 # Form order; each field's message when its value cannot be used.
 FIELDS = {

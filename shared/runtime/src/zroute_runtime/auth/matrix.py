@@ -93,6 +93,8 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/participants/{participant_ref}/consents"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/consents/{consent_id}/withdrawal"): _CASE_WRITE,
         ("GET", "/participants/{participant_ref}/consents"): _CASE_READ,
+        # The contact card (issue 18): a partner's staff, by relation and with consent.
+        ("GET", "/participants/{participant_ref}/contact-card"): _a(partner_staff=P),
         ("POST", "/participants/{participant_ref}/withdrawal"): _CASE_WRITE,
         ("GET", "/participants/{participant_ref}/pip"): _CASE_READ,
         ("PUT", "/participants/{participant_ref}/pip/draft"): _CASE_WRITE,

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from zroute_runtime.commands import run_command
 
 from zroute_intake.domain import commands
-from zroute_intake.entrypoints.dependencies import (
+from zroute_intake.entrypoints.http.deps import (
     Caseworker,
     ExpectedVersion,
+    IntakeDeps,
     ParticipantRef,
     Runtime,
-    run_command,
+    etag,
 )
-from zroute_intake.entrypoints.participants import etag
-from zroute_intake.entrypoints.requests import WithdrawalIn
-from zroute_intake.entrypoints.responses import ParticipantOut
-from zroute_intake.service_layer import handlers
+from zroute_intake.entrypoints.http.schemas import ParticipantOut, WithdrawalIn
+from zroute_intake.service_layer.handlers import participants as handlers
 
 router = APIRouter(prefix="/participants/{participant_ref}", tags=["withdrawal"])
 
@@ -27,6 +27,7 @@ async def withdraw(
     principal: Caseworker,
     version: ExpectedVersion,
     runtime: Runtime,
+    deps: IntakeDeps,
     request: Request,
     response: Response,
 ) -> ParticipantOut:
@@ -39,6 +40,8 @@ async def withdraw(
         reason=body.reason,
         effective_on=body.effective_on,
     )
-    participant = await run_command(runtime, request, handlers.withdraw_participant, cmd)
-    etag(response, participant)
+    participant = await run_command(
+        runtime, request, lambda uow: handlers.withdraw_participant(cmd, uow, deps)
+    )
+    etag(response, participant.version)
     return ParticipantOut.of(participant)

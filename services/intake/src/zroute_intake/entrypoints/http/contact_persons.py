@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Request, Response
+from zroute_runtime.commands import refusals, run_command
 
-from zroute_intake.adapters.repository import ParticipantRepository
 from zroute_intake.domain import commands
-from zroute_intake.entrypoints.dependencies import (
+from zroute_intake.entrypoints.http.deps import (
     Caseworker,
     ExpectedVersion,
+    IntakeDeps,
     ParticipantRef,
     Reader,
     Runtime,
-    intake_dependencies,
-    run_command,
+    etag,
 )
-from zroute_intake.entrypoints.participants import etag
-from zroute_intake.entrypoints.requests import ContactAssignmentIn
-from zroute_intake.entrypoints.responses import ContactHistoryOut, ParticipantOut
-from zroute_intake.service_layer import handlers
+from zroute_intake.entrypoints.http.schemas import (
+    ContactAssignmentIn,
+    ContactHistoryOut,
+    ParticipantOut,
+)
+from zroute_intake.service_layer import views
+from zroute_intake.service_layer.handlers import contact_persons as handlers
 
 router = APIRouter(prefix="/participants/{participant_ref}", tags=["contact persons"])
 
@@ -30,6 +33,7 @@ async def assign(
     principal: Caseworker,
     version: ExpectedVersion,
     runtime: Runtime,
+    deps: IntakeDeps,
     request: Request,
     response: Response,
 ) -> ParticipantOut:
@@ -43,8 +47,10 @@ async def assign(
         assigned_from=body.assigned_from,
         reason=body.reason,
     )
-    participant = await run_command(runtime, request, handlers.assign_contact_person, cmd)
-    etag(response, participant)
+    participant = await run_command(
+        runtime, request, lambda uow: handlers.assign_contact_person(cmd, uow, deps)
+    )
+    etag(response, participant.version)
     return ParticipantOut.of(participant)
 
 
@@ -52,13 +58,9 @@ async def assign(
 async def history(
     participant_ref: ParticipantRef, principal: Reader, runtime: Runtime
 ) -> ContactHistoryOut:
-    async with runtime.pool.acquire() as conn:
-        repo = ParticipantRepository(conn, intake_dependencies(runtime).protector)
-        participant = await repo.get(participant_ref)
-    if participant is None:
-        raise HTTPException(404, f"no participant {participant_ref}")
-    if principal.municipality not in (None, participant.municipality):
-        raise HTTPException(403, "this participant belongs to another municipality")
+    with refusals():
+        async with runtime.uow() as uow:
+            participant = await views.participant(uow, principal, participant_ref)
     return ContactHistoryOut(
         participant_ref=participant.ref, current=participant.contact, history=participant.contacts
     )

@@ -1,8 +1,11 @@
-"""Participants in PostgreSQL (asyncpg), on the unit of work's connection.
+"""The participant repository (``uow.participants``): participants in PostgreSQL
+(asyncpg), on the unit of work's connection.
 
 The pseudonymous state (appointment, outcomes, contact history, consents) is one JSONB
 document of codes and ids; the personal data sits in its own encrypted columns and is
 read only through :meth:`ParticipantRepository.personal_data` (which the read side logs).
+It remembers every participant it loaded or was given, and the unit of work collects their
+events at commit (``zroute_runtime.repository``).
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from typing import Any
 
 import asyncpg
 from pydantic import TypeAdapter
+from zroute_runtime.repository import TrackingRepository
 
 from zroute_intake.adapters.protection import PersonalDataProtector
 from zroute_intake.domain.consents import Consent
-from zroute_intake.domain.errors import StaleVersion
+from zroute_intake.domain.errors import DuplicateBsn, NotFound, StaleVersion
 from zroute_intake.domain.outcome import OutcomeRecord
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.personal import PersonalData
@@ -66,20 +70,21 @@ def participant_from_row(row: asyncpg.Record) -> Participant:
     )
 
 
-class ParticipantRepository:
+class ParticipantRepository(TrackingRepository):
     """Loads and saves participants; personal data only encrypted."""
 
     def __init__(self, conn: asyncpg.Connection, protector: PersonalDataProtector) -> None:
-        self.conn = conn
+        super().__init__(conn)
         self.protector = protector
 
     async def ref_for_bsn(self, municipality: str, bsn: str) -> str | None:
         """The participant registered with ``bsn`` in ``municipality``, found by keyed hash."""
-        return await self.conn.fetchval(
+        ref: str | None = await self.conn.fetchval(
             "SELECT ref FROM intake_participants WHERE municipality = $1 AND bsn_hash = $2",
             municipality,
             self.protector.bsn_hash(bsn),
         )
+        return ref
 
     async def get(self, ref: str, *, for_update: bool = False) -> Participant | None:
         """The participant, locked against concurrent writers when ``for_update``."""
@@ -87,12 +92,46 @@ class ParticipantRepository:
         row = await self.conn.fetchrow(
             f"SELECT {_COLUMNS} FROM intake_participants WHERE ref = $1{lock}", ref
         )
-        return participant_from_row(row) if row else None
+        return self._seen_now(participant_from_row(row)) if row else None
+
+    async def reach(self, ref: str, scope: str | None, *, lock: bool = False) -> Participant:
+        """The participant as a caller limited to ``scope`` may reach it: NotFound without
+        one, Forbidden when it belongs to another municipality."""
+        participant = await self.get(ref, for_update=lock)
+        if participant is None:
+            raise NotFound(f"no participant {ref}; check the participant reference")
+        participant.check_reach(scope)
+        return participant
+
+    async def for_change(
+        self, ref: str, scope: str | None, expected_version: int | None
+    ) -> Participant:
+        """The participant a command changes: locked against concurrent writers, within
+        the caller's reach, and at the version the caller last read (StaleVersion)."""
+        participant = await self.reach(ref, scope, lock=True)
+        participant.check_version(expected_version)
+        return participant
 
     async def add(self, participant: Participant, now: datetime) -> None:
-        """Insert a new participant (raises ``UniqueViolationError`` on a duplicate BSN)."""
+        """Insert a new participant; DuplicateBsn when the BSN is registered in its
+        municipality already (found first, or lost in a race with a concurrent insert)."""
         personal = participant.personal
         assert personal is not None, "a new participant carries personal data"
+        existing = await self.ref_for_bsn(participant.municipality, personal.bsn)
+        if existing is not None:
+            raise DuplicateBsn(existing)
+        try:
+            async with self.conn.transaction():  # a savepoint: a lost race leaves the uow usable
+                await self._insert(participant, personal, now)
+        except asyncpg.UniqueViolationError:
+            existing = await self.ref_for_bsn(participant.municipality, personal.bsn)
+            raise DuplicateBsn(existing or "unknown") from None
+        participant.version = 1
+        self._seen_now(participant)
+
+    async def _insert(
+        self, participant: Participant, personal: PersonalData, now: datetime
+    ) -> None:
         bsn_blob, personal_blob = self.protector.seal(participant.ref, personal)
         await self.conn.execute(
             """
@@ -117,7 +156,6 @@ class ParticipantRepository:
             participant.contact.contact.staff_ref if participant.contact else None,
             now,
         )
-        participant.version = 1
 
     async def save(self, participant: Participant, now: datetime) -> None:
         """Write the changes over the version loaded; the version goes up by one."""
@@ -148,6 +186,7 @@ class ParticipantRepository:
             )
             raise StaleVersion(participant.version, current or 0)
         participant.version += 1
+        self._seen_now(participant)
 
     async def personal_data(self, ref: str) -> PersonalData | None:
         """Decrypt the personal data (callers log the access); None once erased."""

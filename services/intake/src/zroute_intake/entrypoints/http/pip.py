@@ -12,30 +12,31 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
 from zroute_runtime.auth import Principal
-from zroute_runtime.http_host import command_context
-from zroute_runtime.unit_of_work import UnitOfWork
+from zroute_runtime.clock import local_day
+from zroute_runtime.commands import refusals, run_command
 
 from zroute_intake.domain import pip_commands as c
-from zroute_intake.domain.errors import DomainError
 from zroute_intake.domain.pip_case import PipCase
-from zroute_intake.entrypoints import pip_requests as req
-from zroute_intake.entrypoints.dependencies import (
+from zroute_intake.entrypoints.http import pip_schemas as req
+from zroute_intake.entrypoints.http.deps import (
     Caseworker,
     ExpectedVersion,
     ParticipantRef,
     Reader,
     Runtime,
-    http_error,
+    etag,
     intake_dependencies,
 )
-from zroute_intake.entrypoints.pip_responses import PipOut
-from zroute_intake.service_layer import pip_handlers as h
-from zroute_intake.service_layer.dependencies import IntakeDependencies, local_date
+from zroute_intake.entrypoints.http.pip_schemas import PipOut
+from zroute_intake.service_layer import views
+from zroute_intake.service_layer.deps import IntakeDependencies
+from zroute_intake.service_layer.handlers import pip as h
+from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 router = APIRouter(prefix="/participants/{participant_ref}", tags=["PIP and term"])
 
 C = TypeVar("C", bound=c.PipCommand)
-Handler = Callable[[C, UnitOfWork, IntakeDependencies], Awaitable[PipCase]]
+Handler = Callable[[C, IntakeUnitOfWork, IntakeDependencies], Awaitable[PipCase]]
 
 
 def _base(ref: str, principal: Principal, version: int | None) -> dict[str, Any]:
@@ -50,15 +51,11 @@ def _base(ref: str, principal: Principal, version: int | None) -> dict[str, Any]
 async def _run(
     runtime: Any, request: Request, response: Response, handler: Handler[C], cmd: C
 ) -> PipOut:
+    """Run one PIP command through the shared command path; answer the whole case."""
     deps = intake_dependencies(runtime)
-    try:
-        async with runtime.uow(command_context(request)) as uow:
-            case = await handler(cmd, uow, deps)
-            await uow.commit()
-    except DomainError as exc:
-        raise http_error(exc) from None
-    response.headers["ETag"] = f'"{case.version}"'
-    return PipOut.of(case, local_date(runtime.clock.now()), deps.pip_deadline)
+    case = await run_command(runtime, request, lambda uow: handler(cmd, uow, deps))
+    etag(response, case.version)
+    return PipOut.of(case, local_day(runtime.clock.now()), deps.pip_deadline)
 
 
 @router.get("/pip", summary="The PIP, its deadline, the term and DUO's decisions")
@@ -66,13 +63,11 @@ async def read(
     participant_ref: ParticipantRef, principal: Reader, runtime: Runtime, response: Response
 ) -> PipOut:
     deps = intake_dependencies(runtime)
-    try:
-        async with runtime.pool.acquire() as conn:
-            case, changes = await h.read_pip(conn, participant_ref, principal.municipality, deps)
-    except DomainError as exc:
-        raise http_error(exc) from None
-    response.headers["ETag"] = f'"{case.version}"'
-    return PipOut.of(case, local_date(runtime.clock.now()), deps.pip_deadline, changes)
+    with refusals():
+        async with runtime.uow() as uow:
+            case, changes = await views.pip(uow, principal, participant_ref)
+    etag(response, case.version)
+    return PipOut.of(case, local_day(runtime.clock.now()), deps.pip_deadline, changes)
 
 
 @router.put("/pip/draft", summary="Prepare the draft of the PIP (or of its next version)")

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
+from zroute_runtime.commands import refusals, run_command
 
-from zroute_intake.adapters.repository import ParticipantRepository
 from zroute_intake.domain import commands
-from zroute_intake.entrypoints.dependencies import (
+from zroute_intake.entrypoints.http.deps import (
     Caseworker,
     ExpectedVersion,
+    IntakeDeps,
     ParticipantRef,
     Reader,
     Runtime,
-    intake_dependencies,
-    run_command,
+    etag,
 )
-from zroute_intake.entrypoints.participants import etag
-from zroute_intake.entrypoints.requests import ConsentIn
-from zroute_intake.entrypoints.responses import ConsentsOut, ParticipantOut
-from zroute_intake.service_layer import handlers
+from zroute_intake.entrypoints.http.schemas import ConsentIn, ConsentsOut, ParticipantOut
+from zroute_intake.service_layer import views
+from zroute_intake.service_layer.handlers import consents as handlers
 
 router = APIRouter(prefix="/participants/{participant_ref}/consents", tags=["consents"])
 
@@ -32,6 +31,7 @@ async def record(
     principal: Caseworker,
     version: ExpectedVersion,
     runtime: Runtime,
+    deps: IntakeDeps,
     request: Request,
     response: Response,
 ) -> ParticipantOut:
@@ -43,8 +43,10 @@ async def record(
         scope=principal.municipality,
         consent=body.to_consent(),
     )
-    participant = await run_command(runtime, request, handlers.record_consent, cmd)
-    etag(response, participant)
+    participant = await run_command(
+        runtime, request, lambda uow: handlers.record_consent(cmd, uow, deps)
+    )
+    etag(response, participant.version)
     return ParticipantOut.of(participant)
 
 
@@ -55,6 +57,7 @@ async def withdraw(
     principal: Caseworker,
     version: ExpectedVersion,
     runtime: Runtime,
+    deps: IntakeDeps,
     request: Request,
     response: Response,
 ) -> ParticipantOut:
@@ -65,20 +68,18 @@ async def withdraw(
         scope=principal.municipality,
         consent_id=consent_id,
     )
-    participant = await run_command(runtime, request, handlers.withdraw_consent, cmd)
-    etag(response, participant)
+    participant = await run_command(
+        runtime, request, lambda uow: handlers.withdraw_consent(cmd, uow, deps)
+    )
+    etag(response, participant.version)
     return ParticipantOut.of(participant)
 
 
 @router.get("", summary="The participant's consents")
 async def read(participant_ref: ParticipantRef, principal: Reader, runtime: Runtime) -> ConsentsOut:
-    async with runtime.pool.acquire() as conn:
-        repo = ParticipantRepository(conn, intake_dependencies(runtime).protector)
-        participant = await repo.get(participant_ref)
-    if participant is None:
-        raise HTTPException(404, f"no participant {participant_ref}")
-    if principal.municipality not in (None, participant.municipality):
-        raise HTTPException(403, "this participant belongs to another municipality")
+    with refusals():
+        async with runtime.uow() as uow:
+            participant = await views.participant(uow, principal, participant_ref)
     outcome = participant.current_outcome
     return ConsentsOut(
         participant_ref=participant.ref,

@@ -1,4 +1,6 @@
-"""PIP cases in PostgreSQL (asyncpg), on the unit of work's connection.
+"""The PIP repository (``uow.pips``): PIP cases in PostgreSQL (asyncpg), on the unit of
+work's connection. It remembers every case it loaded or saved, and the unit of work
+collects their events at commit.
 
 The case row holds the draft, objections, deadline facts and DUO's decisions; the
 established versions and the change log are rows of their own, only ever inserted. A
@@ -12,6 +14,7 @@ from typing import Any
 
 import asyncpg
 from pydantic import TypeAdapter
+from zroute_runtime.repository import TrackingRepository
 
 from zroute_intake.domain import pip_deadline, term
 from zroute_intake.domain.errors import StaleVersion
@@ -45,11 +48,8 @@ def _row_values(case: PipCase) -> tuple[Any, ...]:
     )
 
 
-class PipRepository:
+class PipRepository(TrackingRepository):
     """Loads and saves PIP cases."""
-
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
 
     async def get(self, ref: str, programme_id: str, *, for_update: bool = False) -> PipCase:
         """The participant's case; a new, empty one when none is stored yet."""
@@ -58,12 +58,12 @@ class PipRepository:
             f"SELECT * FROM intake_pips WHERE participant_ref = $1{lock}", ref
         )
         if row is None:
-            return PipCase(participant_ref=ref, programme_id=programme_id)
+            return self._seen_now(PipCase(participant_ref=ref, programme_id=programme_id))
         versions = await self.conn.fetch(
             "SELECT * FROM intake_pip_versions WHERE participant_ref = $1 ORDER BY number", ref
         )
         notice = row["duo_notice_on"]
-        return PipCase(
+        case = PipCase(
             participant_ref=ref,
             programme_id=programme_id,
             version=row["version"],
@@ -78,6 +78,7 @@ class PipRepository:
             extensions=_EXTENSIONS.validate_python(row["extensions"]),
             release=_RELEASE.validate_python(row["release"]),
         )
+        return self._seen_now(case)
 
     async def save(self, case: PipCase, now: datetime) -> None:
         """Write the case over the version loaded, then its new versions and changes."""
@@ -111,6 +112,7 @@ class PipRepository:
                 raise StaleVersion(case.version, case.version + 1)
         case.version += 1
         await self._append(case)
+        self._seen_now(case)
 
     async def _append(self, case: PipCase) -> None:
         await self.conn.executemany(

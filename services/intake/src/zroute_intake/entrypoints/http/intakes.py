@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
+from zroute_runtime.commands import run_command
 
 from zroute_intake.domain import commands
-from zroute_intake.entrypoints.dependencies import (
+from zroute_intake.entrypoints.http.deps import (
     Caseworker,
     ExpectedVersion,
+    IntakeDeps,
     ParticipantRef,
     Runtime,
-    run_command,
+    etag,
 )
-from zroute_intake.entrypoints.participants import etag
-from zroute_intake.entrypoints.requests import CorrectionIn, OutcomeIn, ScheduleIn
-from zroute_intake.entrypoints.responses import ParticipantOut
-from zroute_intake.service_layer import handlers
+from zroute_intake.entrypoints.http.schemas import (
+    CorrectionIn,
+    OutcomeIn,
+    ParticipantOut,
+    ScheduleIn,
+)
+from zroute_intake.service_layer.handlers import intakes as handlers
 
 router = APIRouter(prefix="/participants/{participant_ref}/intake", tags=["intakes"])
 
-GUARDED = {409: {"description": "Stale If-Match version, or the participant's state forbids it"}}
+GUARDED: dict[int | str, dict[str, Any]] = {
+    409: {"description": "Stale If-Match version, or the participant's state forbids it"}
+}
 
 
 @router.put("", summary="Schedule or reschedule the broad intake", responses=GUARDED)
@@ -29,6 +38,7 @@ async def schedule(
     principal: Caseworker,
     version: ExpectedVersion,
     runtime: Runtime,
+    deps: IntakeDeps,
     request: Request,
     response: Response,
 ) -> ParticipantOut:
@@ -40,8 +50,10 @@ async def schedule(
         scope=principal.municipality,
         appointment=body.to_appointment(),
     )
-    participant = await run_command(runtime, request, handlers.schedule_intake, cmd)
-    etag(response, participant)
+    participant = await run_command(
+        runtime, request, lambda uow: handlers.schedule_intake(cmd, uow, deps)
+    )
+    etag(response, participant.version)
     return ParticipantOut.of(participant)
 
 
@@ -52,6 +64,7 @@ async def complete(
     principal: Caseworker,
     version: ExpectedVersion,
     runtime: Runtime,
+    deps: IntakeDeps,
     request: Request,
     response: Response,
 ) -> ParticipantOut:
@@ -64,8 +77,10 @@ async def complete(
         outcome=body.to_outcome(),
         by=principal.subject,
     )
-    participant = await run_command(runtime, request, handlers.complete_intake, cmd)
-    etag(response, participant)
+    participant = await run_command(
+        runtime, request, lambda uow: handlers.complete_intake(cmd, uow, deps)
+    )
+    etag(response, participant.version)
     return ParticipantOut.of(participant)
 
 
@@ -76,6 +91,7 @@ async def correct(
     principal: Caseworker,
     version: ExpectedVersion,
     runtime: Runtime,
+    deps: IntakeDeps,
     request: Request,
     response: Response,
 ) -> ParticipantOut:
@@ -89,6 +105,8 @@ async def correct(
         reason=body.reason,
         by=principal.subject,
     )
-    participant = await run_command(runtime, request, handlers.correct_intake, cmd)
-    etag(response, participant)
+    participant = await run_command(
+        runtime, request, lambda uow: handlers.correct_intake(cmd, uow, deps)
+    )
+    etag(response, participant.version)
     return ParticipantOut.of(participant)

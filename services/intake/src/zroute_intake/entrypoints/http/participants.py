@@ -7,38 +7,34 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from zroute_contract.types import STAFF_REF_PATTERN
-from zroute_runtime.auth import Principal, Role
+from zroute_runtime.auth import Role
+from zroute_runtime.commands import command, refusals, run_command
+from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_intake.adapters import access_log, queries
-from zroute_intake.adapters.repository import ParticipantRepository
 from zroute_intake.domain import commands
+from zroute_intake.domain.errors import DuplicateBsn
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.values import Status
-from zroute_intake.entrypoints.dependencies import (
+from zroute_intake.entrypoints.http.deps import (
     Auditor,
     Caseworker,
+    IntakeDeps,
     ParticipantRef,
     Reader,
     Runtime,
-    intake_dependencies,
-    run_command,
+    etag,
 )
-from zroute_intake.entrypoints.requests import RegistrationIn
-from zroute_intake.entrypoints.responses import (
+from zroute_intake.entrypoints.http.schemas import (
     AccessOut,
     AccessPurpose,
     ParticipantOut,
     ParticipantPage,
+    RegistrationIn,
 )
-from zroute_intake.service_layer import handlers
+from zroute_intake.service_layer import views
+from zroute_intake.service_layer.handlers import participants as handlers
 
 router = APIRouter(prefix="/participants", tags=["participants"])
-
-PERSONAL_FIELDS = ("bsn", "given_names", "family_name", "date_of_birth", "address", "phone")
-
-
-def etag(response: Response, participant: Participant) -> None:
-    response.headers["ETag"] = f'"{participant.version}"'
 
 
 @router.post(
@@ -51,6 +47,7 @@ async def register(
     body: RegistrationIn,
     principal: Caseworker,
     runtime: Runtime,
+    deps: IntakeDeps,
     request: Request,
     response: Response,
 ) -> ParticipantOut:
@@ -67,8 +64,19 @@ async def register(
         contact=body.contact_person.to_ref(),
         scope=principal.municipality,
     )
-    participant = await run_command(runtime, request, handlers.register_participant, cmd)
-    etag(response, participant)
+
+    async def handle(uow: UnitOfWork) -> Participant:
+        try:
+            return await handlers.register_participant(cmd, uow, deps)
+        except DuplicateBsn as exc:  # the one refusal that points at a record: Location
+            raise HTTPException(
+                status.HTTP_409_CONFLICT,
+                exc.reason,
+                headers={"Location": f"/participants/{exc.existing_ref}"},
+            ) from None
+
+    participant = await run_command(runtime, request, handle)
+    etag(response, participant.version)
     response.headers["Location"] = f"/participants/{participant.ref}"
     return ParticipantOut.of(participant)
 
@@ -85,20 +93,15 @@ async def list_participants(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ParticipantPage:
     """Participants (no personal data) filtered by status, contact person and intake date."""
-    if intake_from and intake_to and intake_to <= intake_from:
-        raise HTTPException(422, "intake_to must be after intake_from")
-    for moment in (intake_from, intake_to):
-        if moment is not None and moment.tzinfo is None:
-            raise HTTPException(422, "intake_from and intake_to need a UTC offset")
-    filters = queries.Filters(
+    filters = views.Filters(
         status=status_,
         contact_staff_ref=contact_staff_ref,
         intake_from=intake_from,
         intake_to=intake_to,
-        municipality=principal.municipality,
     )
-    async with runtime.pool.acquire() as conn:
-        items, total = await queries.list_participants(conn, filters, limit, offset)
+    with refusals():
+        async with runtime.uow() as uow:
+            items, total = await views.participants(uow, principal, filters, limit, offset)
     following = offset + limit
     return ParticipantPage(
         items=items,
@@ -127,33 +130,23 @@ async def read_participant(
     is written to the access log (who, when, why)."""
     why = purpose or x_access_purpose
     caseworker = Role.CASEWORKER in principal.roles
-    if why is not None and not caseworker:
-        raise HTTPException(403, "personal data is for caseworkers only; leave out purpose")
-    deps = intake_dependencies(runtime)
-    async with runtime.uow() as uow:
-        repo = ParticipantRepository(uow.conn, deps.protector)
-        participant = await repo.get(participant_ref)
-        _check_access(participant, participant_ref, principal)
-        assert participant is not None
-        personal = None
-        if why is not None:
-            personal = await repo.personal_data(participant_ref)
-            if personal is None:
-                raise HTTPException(410, "the personal data was erased after its retention period")
-            await access_log.record(
-                uow.conn,
-                access_log.Access(
-                    participant_ref=participant_ref,
-                    accessed_at=runtime.clock.now(),
-                    actor=principal.subject,
-                    actor_roles=tuple(sorted(principal.roles)),
-                    purpose=why.value,
-                    fields=PERSONAL_FIELDS,
-                    request_id=getattr(request.state, "request_id", None),
-                ),
+    async with command(runtime, request) as uow:
+        if why is None:
+            participant = await views.participant(uow, principal, participant_ref)
+            personal = None
+        else:
+            read = await views.personal_data(
+                uow,
+                principal,
+                participant_ref,
+                why.value,
+                request_id=getattr(request.state, "request_id", None),
             )
-            await uow.commit()
-    etag(response, participant)
+            if read.erased:
+                raise HTTPException(410, "the personal data was erased after its retention period")
+            await uow.commit()  # the access log's row
+            participant, personal = read.participant, read.personal
+    etag(response, participant.version)
     return ParticipantOut.of(participant, personal=personal, with_care_signals=caseworker)
 
 
@@ -162,19 +155,7 @@ async def read_access_log(
     participant_ref: ParticipantRef, principal: Auditor, runtime: Runtime
 ) -> list[AccessOut]:
     """Every read of the participant's personal data, newest first."""
-    async with runtime.pool.acquire() as conn:
-        municipality = await conn.fetchval(
-            "SELECT municipality FROM intake_participants WHERE ref = $1", participant_ref
-        )
-        if municipality is None:
-            raise HTTPException(404, f"no participant {participant_ref}")
-        if principal.municipality not in (None, municipality):
-            raise HTTPException(403, "this participant belongs to another municipality")
-        return [AccessOut.of(a) for a in await access_log.for_participant(conn, participant_ref)]
-
-
-def _check_access(participant: Participant | None, ref: str, principal: Principal) -> None:
-    if participant is None:
-        raise HTTPException(404, f"no participant {ref}; check the participant reference")
-    if principal.municipality not in (None, participant.municipality):
-        raise HTTPException(403, "this participant belongs to another municipality")
+    with refusals():
+        async with runtime.uow() as uow:
+            reads = await views.access_log(uow, principal, participant_ref)
+    return [AccessOut.of(a) for a in reads]

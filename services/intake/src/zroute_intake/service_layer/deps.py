@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
+
+from zroute_runtime.clock import local_moment
 
 from zroute_intake.adapters.protection import PersonalDataProtector
+from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
 from zroute_intake.domain.errors import InvalidRequest
 from zroute_intake.domain.pip_deadline import DeadlineRules
-
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,10 @@ class IntakeDependencies:
     care_coordinators: Mapping[str, str]
     pip_deadline: DeadlineRules = field(default_factory=DeadlineRules)
     """The weeks of B 5.3: ten to establish the PIP, two after awaited information."""
+    card_fields: Mapping[RelationKind, frozenset[CardField]] = field(
+        default_factory=lambda: dict(DEFAULT_FIELDS)
+    )
+    """Which fields of the contact card each relation shows (configuration)."""
 
     def care_partner_for(self, programme_id: str) -> str:
         """The partner that receives the programme's care signals."""
@@ -35,10 +39,6 @@ class IntakeDependencies:
             ) from None
 
     def erasure_due(self, route_ended_on: date) -> datetime:
-        """When personal data is erased: the retention period after the route ended."""
-        return datetime.combine(route_ended_on + self.retention, time(0), tzinfo=LOCAL_TIME)
-
-
-def local_date(moment: datetime) -> date:
-    """The calendar day in the Netherlands at ``moment``."""
-    return moment.astimezone(LOCAL_TIME).date()
+        """When personal data is erased: local midnight, the retention period after the
+        route ended."""
+        return local_moment(route_ended_on + self.retention)

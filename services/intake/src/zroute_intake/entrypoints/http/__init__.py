@@ -1,0 +1,21 @@
+"""One router per resource of the intake API."""
+
+from zroute_intake.entrypoints.http import (
+    consents,
+    contact_cards,
+    contact_persons,
+    intakes,
+    participants,
+    pip,
+    withdrawal,
+)
+
+ROUTERS = [
+    participants.router,
+    intakes.router,
+    contact_persons.router,
+    consents.router,
+    withdrawal.router,
+    pip.router,
+    contact_cards.router,
+]

@@ -1,0 +1,47 @@
+"""The contact card: a partner's staff pull the participant's name and contact details by
+their relation, with the participant's consent; every card given is in the access log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from zroute_runtime.commands import command
+
+from zroute_intake.domain.contact_card import CardPurpose
+from zroute_intake.entrypoints.http.deps import IntakeDeps, ParticipantRef, PartnerStaff, Runtime
+from zroute_intake.entrypoints.http.schemas import ContactCardOut
+from zroute_intake.service_layer import views
+
+router = APIRouter(prefix="/participants/{participant_ref}", tags=["contact card"])
+
+
+@router.get(
+    "/contact-card",
+    summary="The participant's contact card for your partner",
+    responses={
+        403: {"description": "No card: the reason (no_relation, no_consent, no_fields)"},
+        410: {"description": "The personal data was erased after its retention period"},
+    },
+)
+async def read_contact_card(
+    participant_ref: ParticipantRef,
+    principal: PartnerStaff,
+    runtime: Runtime,
+    deps: IntakeDeps,
+    request: Request,
+    purpose: Annotated[CardPurpose, Query(description="Why you need the card; it is logged.")],
+) -> ContactCardOut:
+    """The fields your relation with the participant shows (configuration), given only
+    while your partner has a current relation with them and a consent in force lets their
+    data reach your partner. The read is written to the participant's access log; a
+    refusal says why and reads no personal data."""
+    request_id = getattr(request.state, "request_id", None)
+    async with command(runtime, request) as uow:
+        card = await views.contact_card_for(
+            uow, deps, principal, participant_ref, purpose, request_id=request_id
+        )
+        if card is None:
+            raise HTTPException(410, "the personal data was erased after its retention period")
+        await uow.commit()  # the access log's row
+    return ContactCardOut.of(card)

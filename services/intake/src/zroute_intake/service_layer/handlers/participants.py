@@ -1,0 +1,101 @@
+"""Registration, withdrawal, the route's end (from planning) and the erasure timer."""
+
+from __future__ import annotations
+
+from zroute_contract.events.planning import RouteCompleted
+from zroute_contract.types import new_participant_ref
+from zroute_runtime.clock import local_day
+from zroute_runtime.logging import get_logger
+from zroute_runtime.messagebus import HandlerContext, Unprocessable
+from zroute_runtime.timers import DueTimer
+
+from zroute_intake.domain import commands
+from zroute_intake.domain.errors import Forbidden
+from zroute_intake.domain.participant import Participant
+from zroute_intake.service_layer.deps import IntakeDependencies
+from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
+
+ERASURE_TIMER = "erase-personal-data"
+
+log = get_logger(__name__)
+
+
+async def register_participant(
+    cmd: commands.RegisterParticipant, uow: IntakeUnitOfWork, deps: IntakeDependencies
+) -> Participant:
+    """Register a newcomer under a new pseudonymous reference (DuplicateBsn when the BSN
+    is registered in the municipality already)."""
+    if cmd.scope is not None and cmd.scope != cmd.municipality:
+        raise Forbidden("you may register participants of your own municipality only")
+    deps.care_partner_for(cmd.programme_id)  # refuses an unknown programme
+    now = uow.clock.now()
+    participant = Participant.register(
+        ref=new_participant_ref(),
+        programme_id=cmd.programme_id,
+        municipality=cmd.municipality,
+        personal=cmd.personal,
+        preferred_language=cmd.preferred_language,
+        interpreter_needed=cmd.interpreter_needed,
+        contact=cmd.contact,
+        today=local_day(now),
+    )
+    await uow.participants.add(participant, now)
+    log.info("participant_registered", participant_ref=participant.ref)
+    return participant
+
+
+async def withdraw_participant(
+    cmd: commands.WithdrawParticipant, uow: IntakeUnitOfWork, deps: IntakeDependencies
+) -> Participant:
+    """Withdraw the participant from the route; the erasure of the personal data is due
+    the retention period after ``effective_on``."""
+    participant = await uow.participants.for_change(cmd.ref, cmd.scope, cmd.expected_version)
+    participant.withdraw(
+        cmd.reason, effective_on=cmd.effective_on, today=local_day(uow.clock.now())
+    )
+    await uow.participants.save(participant, uow.clock.now())
+    await _schedule_erasure(participant, uow, deps)
+    log.info("participant_withdrawn", participant_ref=participant.ref, reason=cmd.reason.value)
+    return participant
+
+
+async def _schedule_erasure(
+    participant: Participant, uow: IntakeUnitOfWork, deps: IntakeDependencies
+) -> None:
+    ended = participant.route_ended_on
+    assert ended is not None
+    await uow.timers.schedule(
+        kind=ERASURE_TIMER,
+        key=participant.ref,
+        due_at=deps.erasure_due(ended),
+        payload={"participant_ref": participant.ref},
+    )
+
+
+async def on_route_completed(
+    event: RouteCompleted, ctx: HandlerContext, deps: IntakeDependencies
+) -> None:
+    """Planning completed the route: the retention period of the personal data starts."""
+    uow: IntakeUnitOfWork = ctx.uow
+    participant = await uow.participants.get(event.participant_ref, for_update=True)
+    if participant is None:
+        raise Unprocessable(f"unknown participant {event.participant_ref}")
+    if participant.complete_route(event.completed_on):
+        await uow.participants.save(participant, uow.clock.now())
+        await _schedule_erasure(participant, uow, deps)
+        log.info("route_completed_erasure_scheduled", participant_ref=participant.ref)
+    else:
+        log.info("route_completed_already_closed", participant_ref=participant.ref)
+
+
+async def erase_personal_data(
+    timer: DueTimer, uow: IntakeUnitOfWork, deps: IntakeDependencies
+) -> None:
+    """The retention period has passed: erase the personal data, keep the history."""
+    participant = await uow.participants.get(timer.key, for_update=True)
+    if participant is None:
+        log.warning("erasure_participant_missing", participant_ref=timer.key)
+        return
+    if participant.erase_personal_data(uow.clock.now()):
+        await uow.participants.save(participant, uow.clock.now())
+        log.info("personal_data_erased", participant_ref=participant.ref)

@@ -1,0 +1,218 @@
+"""The reads of the HTTP API and the screens, and who may make them: one module, one
+connection style (the unit of work's ``uow.reads``, ``uow.participants``, ``uow.pips`` and
+``uow.access_log``), no SQL here and none in a router or a page.
+
+Refusals are the contract's (``NotFound``, ``Forbidden``, ``InvalidRequest``); the runtime's
+command path answers them with their 4xx. A read of personal data is written to the access
+log in the same unit of work; the caller commits it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zroute_runtime.auth import Principal, Role
+from zroute_runtime.clock import local_day
+from zroute_runtime.logging import get_logger
+
+from zroute_intake.adapters.reads import Filters, Page, Search
+from zroute_intake.domain import contact_card
+from zroute_intake.domain.access import Access
+from zroute_intake.domain.contact_card import (
+    CardPurpose,
+    CardRefused,
+    CardRefusedError,
+    ContactCard,
+)
+from zroute_intake.domain.errors import Forbidden, InvalidRequest, NotFound
+from zroute_intake.domain.participant import Participant
+from zroute_intake.domain.personal import PersonalData
+from zroute_intake.domain.pip_case import PipCase, PipChange
+from zroute_intake.domain.values import CLOSED, Status
+from zroute_intake.service_layer.deps import IntakeDependencies
+from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
+
+__all__ = ["Filters", "Page", "PersonalRead", "Search"]
+
+log = get_logger(__name__)
+
+PERSONAL_FIELDS = ("bsn", "given_names", "family_name", "date_of_birth", "address", "phone")
+"""What a read of the personal data shows, as the access log names it."""
+
+
+async def participant(uow: IntakeUnitOfWork, principal: Principal, ref: str) -> Participant:
+    """The participant (no personal data): NotFound without one, Forbidden for a caller
+    of another municipality."""
+    return await uow.participants.reach(ref, principal.municipality)
+
+
+async def participants(
+    uow: IntakeUnitOfWork, principal: Principal, filters: Filters, limit: int, offset: int
+) -> Page:
+    """One page of the participants of the caller's municipality (no personal data)."""
+    start, end = filters.intake_from, filters.intake_to
+    if start and end and end <= start:
+        raise InvalidRequest("intake_to must be after intake_from")
+    for moment in (start, end):
+        if moment is not None and moment.tzinfo is None:
+            raise InvalidRequest("intake_from and intake_to need a UTC offset")
+    mine = Filters(
+        status=filters.status,
+        contact_staff_ref=filters.contact_staff_ref,
+        intake_from=start,
+        intake_to=end,
+        municipality=principal.municipality,
+    )
+    return await uow.reads.participants(mine, limit, offset)
+
+
+@dataclass(frozen=True)
+class PersonalRead:
+    """A participant and, for a purpose, their personal data (None once erased)."""
+
+    participant: Participant
+    personal: PersonalData | None
+
+    @property
+    def erased(self) -> bool:
+        return self.personal is None
+
+
+async def personal_data(
+    uow: IntakeUnitOfWork,
+    principal: Principal,
+    ref: str,
+    purpose: str,
+    *,
+    request_id: str | None,
+) -> PersonalRead:
+    """The participant with their personal data, read for ``purpose`` by a caseworker and
+    written to the access log (nothing is logged when the data was erased)."""
+    if Role.CASEWORKER not in principal.roles:
+        raise Forbidden("personal data is for caseworkers only; leave out purpose")
+    found = await participant(uow, principal, ref)
+    personal = await uow.participants.personal_data(ref)
+    if personal is not None:
+        await uow.access_log.record(
+            Access(
+                participant_ref=ref,
+                accessed_at=uow.clock.now(),
+                actor=principal.subject,
+                actor_roles=tuple(sorted(principal.roles)),
+                purpose=purpose,
+                fields=PERSONAL_FIELDS,
+                request_id=request_id,
+            )
+        )
+    return PersonalRead(found, personal)
+
+
+async def access_log(uow: IntakeUnitOfWork, principal: Principal, ref: str) -> list[Access]:
+    """Every read of the participant's personal data, newest first."""
+    municipality = await uow.reads.municipality_of(ref)
+    if municipality is None:
+        raise NotFound(f"no participant {ref}")
+    if principal.municipality not in (None, municipality):
+        raise Forbidden("this participant belongs to another municipality")
+    return await uow.access_log.for_participant(ref)
+
+
+async def reads_of(uow: IntakeUnitOfWork, ref: str) -> list[Access]:
+    """The access log of a participant the caller already reached (the dossier)."""
+    return await uow.access_log.for_participant(ref)
+
+
+async def pip(
+    uow: IntakeUnitOfWork, principal: Principal, ref: str
+) -> tuple[PipCase, list[PipChange]]:
+    """The participant's PIP case and who changed it (no lock)."""
+    found = await participant(uow, principal, ref)
+    case = await uow.pips.get(ref, found.programme_id)
+    return case, await uow.pips.changes(ref)
+
+
+async def caseload(
+    uow: IntakeUnitOfWork,
+    deps: IntakeDependencies,
+    principal: Principal,
+    *,
+    ref: str | None = None,
+    bsn: str | None = None,
+    status: Status | None = None,
+    limit: int,
+    offset: int,
+) -> Page:
+    """One page of the caller's caseload, searched by reference or BSN (through the keyed
+    hash, never in clear) and status."""
+    search = Search(
+        ref=ref,
+        bsn_hash=deps.protector.bsn_hash(bsn) if bsn else None,
+        status=status.value if status else None,
+        municipality=principal.municipality,
+    )
+    return await uow.reads.caseload(search, limit, offset)
+
+
+def _relations(found: Participant) -> list[contact_card.Relation]:
+    """The relations intake knows itself: the partners attending the intake, until its
+    day, while the participant is on the route. Groups, placements and accepted referrals
+    are planning's and support's to report (not known here yet)."""
+    appointment = found.appointment
+    if appointment is None or found.status in CLOSED:
+        return []
+    return contact_card.attends_intake(
+        (attendee.partner_id for attendee in appointment.attendees),
+        since=found.registered_on,
+        intake_day=local_day(appointment.starts_at),
+    )
+
+
+async def contact_card_for(
+    uow: IntakeUnitOfWork,
+    deps: IntakeDependencies,
+    principal: Principal,
+    ref: str,
+    purpose: CardPurpose,
+    *,
+    request_id: str | None,
+) -> ContactCard | None:
+    """The participant's contact card as the caller's partner may see it today, written to
+    the access log; None when the personal data was erased. A refusal
+    (:class:`CardRefusedError`: no relation, no consent) is decided on the pseudonymous
+    record alone and decrypts nothing."""
+    partner = principal.partner_id
+    if partner is None:
+        raise Forbidden("a contact card is for a partner's staff: your token names no partner")
+    found = await uow.participants.get(ref)
+    if found is None:
+        raise NotFound(f"no participant {ref}; check the participant reference")
+    today = local_day(uow.clock.now())
+    decision = contact_card.decide(
+        partner, _relations(found), found.consents, today, deps.card_fields
+    )
+    if isinstance(decision, CardRefused):
+        log.info("contact_card_refused", participant_ref=ref, reason=decision.reason.value)
+        raise CardRefusedError(decision)
+    personal = await uow.participants.personal_data(ref)
+    if personal is None:
+        return None
+    shown = contact_card.card(
+        ref,
+        decision,
+        personal,
+        preferred_language=found.preferred_language,
+        interpreter_needed=found.interpreter_needed,
+    )
+    await uow.access_log.record(
+        Access(
+            participant_ref=ref,
+            accessed_at=uow.clock.now(),
+            actor=principal.subject,
+            actor_roles=tuple(sorted(principal.roles)),
+            purpose=purpose.value,
+            fields=tuple(sorted(field.value for field in decision.fields)),
+            request_id=request_id,
+        )
+    )
+    log.info("contact_card_given", participant_ref=ref, relation=decision.relation.value)
+    return shown
