@@ -8,6 +8,7 @@ from uuid import UUID
 
 import asyncpg
 from zroute_contract.events.codes import Channel, PartnerCapability, RouteTask
+from zroute_runtime.repository import TrackingRepository
 
 from zroute_support.domain.agreements import Agreement, AgreementTerms
 from zroute_support.domain.partners import ContactPoint, Partner
@@ -28,9 +29,8 @@ def _partner(row: asyncpg.Record) -> Partner:
     )
 
 
-class PartnerRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+class PartnerRepository(TrackingRepository):
+    """Partners (``uow.partners``)."""
 
     async def get(self, partner_id: str, *, for_update: bool = False) -> Partner | None:
         lock = " FOR UPDATE" if for_update else ""
@@ -38,6 +38,14 @@ class PartnerRepository:
             f"SELECT * FROM support_partners WHERE partner_id = $1{lock}", partner_id
         )
         return _partner(row) if row else None
+
+    async def lock_capacity(self, capability: PartnerCapability) -> None:
+        """Serialise routing for one capability until the transaction ends, so two requests
+        at once cannot both take a partner's last place."""
+        await self.conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended('support-capacity:' || $1, 0))",
+            capability.value,
+        )
 
     async def all(self) -> list[Partner]:
         rows = await self.conn.fetch("SELECT * FROM support_partners ORDER BY partner_id")
@@ -81,9 +89,8 @@ def _agreement(row: asyncpg.Record) -> Agreement:
     )
 
 
-class AgreementRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+class AgreementRepository(TrackingRepository):
+    """Task-division agreements (``uow.agreements``)."""
 
     async def lock_programme(self, programme_id: str) -> None:
         """Serialise writers of one programme's agreements (no overlap slips between two)."""

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import asyncpg
 from zroute_contract.events.codes import CheckInOutcome, CheckInParty, ParticipationActivity
+from zroute_runtime.repository import TrackingRepository
 
 from zroute_support.adapters.participants_repo import of_municipality
 from zroute_support.domain.placements import JobCoach, Placement, PlacementStatus, Workplace
@@ -47,16 +48,15 @@ def _placement(row: asyncpg.Record) -> Placement:
     )
 
 
-class PlacementRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+class PlacementRepository(TrackingRepository):
+    """Placements and their check-ins (``uow.placements``)."""
 
     async def get(self, request_id: UUID, *, for_update: bool = True) -> Placement | None:
         lock = " FOR UPDATE" if for_update else ""
         row = await self.conn.fetchrow(
             f"SELECT * FROM support_placements WHERE placement_request_id = $1{lock}", request_id
         )
-        return _placement(row) if row else None
+        return self._seen_now(_placement(row)) if row else None
 
     async def list(
         self,
@@ -76,7 +76,7 @@ class PlacementRepository:
             programme_id,
             municipality,
         )
-        return [_placement(r) for r in rows]
+        return [self._seen_now(_placement(r)) for r in rows]
 
     async def active_for(self, participant_ref: str) -> list[Placement]:
         rows = await self.conn.fetch(
@@ -85,7 +85,7 @@ class PlacementRepository:
             participant_ref,
             [PlacementStatus.CANCELLED.value, PlacementStatus.ENDED.value],
         )
-        return [_placement(r) for r in rows]
+        return [self._seen_now(_placement(r)) for r in rows]
 
     async def load(self) -> dict[str, int]:
         rows = await self.conn.fetch(
@@ -96,6 +96,7 @@ class PlacementRepository:
         return {r["partner_id"]: r["n"] for r in rows}
 
     async def save(self, p: Placement, now: datetime) -> None:
+        self._seen_now(p)  # its events are collected at commit
         p.version += 1
         w, coach = p.workplace, p.job_coach
         if w is not None:

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-import asyncpg
 from zroute_contract.events.codes import PartnerCapability
+from zroute_runtime.repository import TrackingRepository
 
 from zroute_support.adapters.participants_repo import of_municipality
 
@@ -25,9 +25,8 @@ class WaitingEntry:
     since: datetime
 
 
-class WaitingList:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+class WaitingList(TrackingRepository):
+    """The waiting list (``uow.waiting``)."""
 
     async def add(
         self,

@@ -1,22 +1,22 @@
-"""The service's rules as the handlers need them, taken from the settings in bootstrap."""
+"""The service's rules as the handlers need them: taken from the settings once, in the
+bootstrap (``Deps.from_settings``), and handed to every handler and route."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from zroute_runtime.settings import ServiceSettings
 
 from zroute_support.domain.errors import Refused
 from zroute_support.settings import Settings
 
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
-
 
 @dataclass(frozen=True)
-class Rules:
+class Deps:
+    """Deadlines, escalation and the configurable reason lists (docs/support.md)."""
+
     answer_within: timedelta
     escalation_repeat: timedelta
     max_escalations: int
@@ -28,7 +28,8 @@ class Rules:
     public_base_url: str | None = None
 
     @classmethod
-    def from_settings(cls, settings: ServiceSettings) -> Rules:
+    def from_settings(cls, settings: ServiceSettings) -> Deps:
+        """The rules of ``settings`` (support's own, or the defaults for shared ones)."""
         s = settings if isinstance(settings, Settings) else Settings()
         return cls(
             answer_within=s.referral_answer_within,
@@ -47,13 +48,3 @@ def check_reason(code: str | None, allowed: Sequence[str], what: str) -> None:
     """Refuse a reason code that is not on the configured list."""
     if code is not None and code not in allowed:
         raise Refused(f"{what} reason {code!r} is not one of: {', '.join(allowed)}")
-
-
-def local_date(moment: datetime) -> date:
-    """The day in the Netherlands at ``moment`` (rules speak of days there)."""
-    return moment.astimezone(LOCAL_TIME).date()
-
-
-def start_of(day: date) -> datetime:
-    """Midnight at the start of ``day`` in the Netherlands."""
-    return datetime.combine(day, datetime.min.time(), LOCAL_TIME)

@@ -12,14 +12,13 @@ from zroute_contract.events.support import (
     PartnerUpdated,
     TaskAssignment,
 )
-from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
 from zroute_support.domain.agreements import Agreement, AgreementTerms, overlapping, problems
 from zroute_support.domain.errors import Conflict, Forbidden, NotFound, Refused
 from zroute_support.domain.partners import Partner
-from zroute_support.service_layer.rules import Rules
-from zroute_support.service_layer.waiting import dispatch_waiting
+from zroute_support.service_layer.deps import Deps
+from zroute_support.service_layer.handlers.waiting import dispatch_waiting
+from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
 
 def _profile(partner: Partner) -> dict[str, object]:
@@ -35,10 +34,10 @@ def _profile(partner: Partner) -> dict[str, object]:
     }
 
 
-def _dataref(rules: Rules, partner_id: str) -> str | None:
-    if rules.public_base_url is None:
+def _dataref(deps: Deps, partner_id: str) -> str | None:
+    if deps.public_base_url is None:
         return None
-    return f"{rules.public_base_url.rstrip('/')}/partners/{partner_id}"
+    return f"{deps.public_base_url.rstrip('/')}/partners/{partner_id}"
 
 
 def _check_partner_scope(scope: str | None, partner: Partner, what: str) -> None:
@@ -54,25 +53,25 @@ def _check_partner_scope(scope: str | None, partner: Partner, what: str) -> None
 
 
 async def register_partner(
-    uow: UnitOfWork, rules: Rules, partner: Partner, *, scope: str | None = None
+    uow: SupportUnitOfWork, deps: Deps, partner: Partner, *, scope: str | None = None
 ) -> None:
     """Register a partner; ``scope`` is the municipality the caller is limited to."""
     _check_partner_scope(scope, partner, "the partner")
-    repo = PartnerRepository(uow.conn)
+    repo = uow.partners
     if await repo.get(partner.partner_id) is not None:
         raise Conflict(f"partner {partner.partner_id} is already registered")
     if not partner.contact_points:
         raise Refused("a partner needs at least one contact point (channel and address)")
     await repo.save(partner, uow.clock.now())
-    uow.emit(PartnerRegistered(**_profile(partner)), dataref=_dataref(rules, partner.partner_id))
+    uow.emit(PartnerRegistered(**_profile(partner)), dataref=_dataref(deps, partner.partner_id))
 
 
 async def update_partner(
-    uow: UnitOfWork, rules: Rules, partner: Partner, *, scope: str | None = None
+    uow: SupportUnitOfWork, deps: Deps, partner: Partner, *, scope: str | None = None
 ) -> None:
     """Replace a partner's profile; ``scope`` is the municipality the caller is limited to
     (the partner must serve that municipality alone, before and after)."""
-    repo = PartnerRepository(uow.conn)
+    repo = uow.partners
     current = await repo.get(partner.partner_id, for_update=True)
     if current is None:
         raise NotFound(f"unknown partner {partner.partner_id}")
@@ -82,8 +81,8 @@ async def update_partner(
         raise Refused("a partner needs at least one contact point (channel and address)")
     partner.version = current.version
     await repo.save(partner, uow.clock.now())
-    uow.emit(PartnerUpdated(**_profile(partner)), dataref=_dataref(rules, partner.partner_id))
-    await dispatch_waiting(uow, rules)
+    uow.emit(PartnerUpdated(**_profile(partner)), dataref=_dataref(deps, partner.partner_id))
+    await dispatch_waiting(uow, deps)
 
 
 def _recorded(agreement: Agreement) -> AgreementRecorded:
@@ -112,7 +111,7 @@ def _check_scope(scope: str | None, recorded: list[Agreement], terms: AgreementT
 
 
 async def record_agreement(
-    uow: UnitOfWork, rules: Rules, terms: AgreementTerms, *, scope: str | None = None
+    uow: SupportUnitOfWork, deps: Deps, terms: AgreementTerms, *, scope: str | None = None
 ) -> Agreement:
     """Record a new version, or refuse it with every problem found.
 
@@ -120,11 +119,11 @@ async def record_agreement(
     checked under the programme's lock, so no version of another municipality slips in
     between the check and the write.
     """
-    repo = AgreementRepository(uow.conn)
+    repo = uow.agreements
     await repo.lock_programme(terms.programme_id)
     recorded = await repo.for_programme(terms.programme_id)
     _check_scope(scope, recorded, terms)
-    partners = {p.partner_id: p for p in await PartnerRepository(uow.conn).all()}
+    partners = {p.partner_id: p for p in await uow.partners.all()}
     found = problems(terms, partners)
     if found:
         raise Refused("the agreement cannot be recorded", found)
@@ -138,12 +137,12 @@ async def record_agreement(
     agreement = Agreement(uuid4(), max((a.version for a in recorded), default=0) + 1, terms)
     await repo.add(agreement, uow.clock.now())
     uow.emit(_recorded(agreement))
-    await dispatch_waiting(uow, rules)
+    await dispatch_waiting(uow, deps)
     return agreement
 
 
 async def end_agreement(
-    uow: UnitOfWork,
+    uow: SupportUnitOfWork,
     programme_id: str,
     version: int,
     valid_until: date,
@@ -154,7 +153,7 @@ async def end_agreement(
 
     ``scope`` is the municipality the caller is limited to (None: not limited).
     """
-    repo = AgreementRepository(uow.conn)
+    repo = uow.agreements
     await repo.lock_programme(programme_id)
     recorded = await repo.for_programme(programme_id)
     agreement = next((a for a in recorded if a.version == version), None)
