@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from uuid import UUID
 
 import asyncpg
 from zroute_contract.events.codes import Channel, PartnerCapability, RouteTask
@@ -52,6 +51,7 @@ class PartnerRepository(TrackingRepository):
         return [_partner(r) for r in rows]
 
     async def save(self, partner: Partner, now: datetime) -> None:
+        self._seen_now(partner)  # its events are collected at commit
         partner.version += 1
         await self.conn.execute(
             """
@@ -116,6 +116,7 @@ class AgreementRepository(TrackingRepository):
         return sorted(r["programme_id"] for r in rows)
 
     async def add(self, agreement: Agreement, now: datetime) -> None:
+        self._seen_now(agreement)  # its events are collected at commit
         t = agreement.terms
         await self.conn.execute(
             """
@@ -134,9 +135,11 @@ class AgreementRepository(TrackingRepository):
             now,
         )
 
-    async def set_until(self, agreement_id: UUID, valid_until: object) -> None:
+    async def set_until(self, agreement: Agreement) -> None:
+        """Store a version's (shortened) period."""
+        self._seen_now(agreement)  # its events are collected at commit
         await self.conn.execute(
             "UPDATE support_agreements SET valid_until = $2 WHERE agreement_id = $1",
-            agreement_id,
-            valid_until,
+            agreement.agreement_id,
+            agreement.terms.valid_until,
         )

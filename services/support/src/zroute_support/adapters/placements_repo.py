@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
@@ -78,7 +79,7 @@ class PlacementRepository(TrackingRepository):
         )
         return [self._seen_now(_placement(r)) for r in rows]
 
-    async def active_for(self, participant_ref: str) -> list[Placement]:
+    async def active_for(self, participant_ref: str) -> builtins.list[Placement]:
         rows = await self.conn.fetch(
             "SELECT * FROM support_placements WHERE participant_ref = $1"
             " AND status <> ALL($2::text[]) FOR UPDATE",
@@ -163,8 +164,10 @@ class PlacementRepository(TrackingRepository):
         )
 
     async def check_ins(self, placement_id: UUID) -> Sequence[asyncpg.Record]:
-        return await self.conn.fetch(
+        """The placement's check-ins, oldest first."""
+        rows: Sequence[asyncpg.Record] = await self.conn.fetch(
             "SELECT job_coach, party, held_on, outcome FROM support_check_ins"
             " WHERE placement_id = $1 ORDER BY held_on, id",
             placement_id,
         )
+        return rows

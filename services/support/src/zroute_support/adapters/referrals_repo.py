@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -90,7 +91,7 @@ class ReferralRepository(TrackingRepository):
 
     async def open_for(
         self, participant_ref: str, *, consent_id: UUID | None = None
-    ) -> list[Referral]:
+    ) -> builtins.list[Referral]:
         rows = await self.conn.fetch(
             """
             SELECT * FROM support_referrals
@@ -182,8 +183,10 @@ class ReferralRepository(TrackingRepository):
         )
 
     async def history(self, referral_id: UUID) -> Sequence[asyncpg.Record]:
-        return await self.conn.fetch(
+        """The referral's status changes, oldest first."""
+        rows: Sequence[asyncpg.Record] = await self.conn.fetch(
             "SELECT status, reason, at FROM support_referral_history WHERE referral_id = $1"
             " ORDER BY id",
             referral_id,
         )
+        return rows

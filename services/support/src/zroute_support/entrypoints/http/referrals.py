@@ -15,6 +15,7 @@ from zroute_contract.types import PartnerId, ProgrammeId
 from zroute_runtime.commands import command, run_command
 from zroute_runtime.http_host import Runtime
 
+from zroute_support.domain.commands import RequestReferral
 from zroute_support.entrypoints.http.deps import Anyone, Referrer, SupportDeps
 from zroute_support.entrypoints.http.schemas import (
     CancelIn,
@@ -71,15 +72,7 @@ async def request_referral(
         runtime,
         request,
         lambda uow: referral_actions.request_referral(
-            uow,
-            deps,
-            principal,
-            participant_ref=body.participant_ref,
-            category=body.category,
-            severity=body.severity,
-            urgency=body.urgency,
-            consent_id=body.consent_id,
-            partner_id=body.partner_id,
+            uow, deps, principal, RequestReferral(**body.model_dump())
         ),
     )
     if result.referral is None:

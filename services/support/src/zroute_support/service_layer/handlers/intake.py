@@ -28,7 +28,7 @@ async def known_participant(ctx: HandlerContext, ref: str) -> Participant:
     """The participant an event is about. An unknown one has not been registered *yet*
     as far as this service knows (its ``participant-registered`` may be in a retry queue):
     the event waits for it, and is dead-lettered with the reason when it never comes."""
-    who = await ctx.uow.participants.get(ref)
+    who: Participant | None = await ctx.uow.participants.get(ref)
     if who is None:
         raise AwaitingPredecessor(f"unknown participant {ref}")
     return who

@@ -7,7 +7,13 @@ from datetime import date, timedelta
 from functools import partial
 from uuid import UUID, uuid4
 
-from zroute_contract.events.codes import LapseReason, PartnerCapability, RouteTask, Weekday
+from zroute_contract.events.codes import (
+    LapseReason,
+    PartnerCapability,
+    PreconditionKind,
+    RouteTask,
+    Weekday,
+)
 from zroute_runtime.auth import Principal
 from zroute_runtime.clock import local_day, local_moment
 from zroute_runtime.logging import get_logger
@@ -15,7 +21,7 @@ from zroute_runtime.timers import DueTimer
 
 from zroute_support.domain.errors import NotFound, Refused
 from zroute_support.domain.participants import Participant
-from zroute_support.domain.preconditions import Precondition, PreconditionKind, PreconditionStatus
+from zroute_support.domain.preconditions import Precondition, PreconditionStatus
 from zroute_support.service_layer import access
 from zroute_support.service_layer.handlers import routing
 from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
@@ -100,7 +106,7 @@ async def arrange(
     )
     if precondition.partner_id is None:
         precondition.partner_id = partner_id
-    await _save(uow, precondition)
+    await _store(uow, precondition)
     if arranged_until is not None:
         await uow.timers.schedule(
             kind=END_TIMER,
@@ -109,7 +115,7 @@ async def arrange(
         )
 
 
-async def _save(uow: SupportUnitOfWork, precondition: Precondition) -> None:
+async def _store(uow: SupportUnitOfWork, precondition: Precondition) -> None:
     await uow.preconditions.save(precondition)
     _log.info(
         "precondition_changed",
@@ -122,7 +128,7 @@ async def lapse(
     uow: SupportUnitOfWork, precondition: Precondition, reason: LapseReason, on: date
 ) -> bool:
     lapsed = precondition.lapse(reason, on)
-    await _save(uow, precondition)
+    await _store(uow, precondition)
     return lapsed
 
 
@@ -132,7 +138,7 @@ async def check_schedule(
     """A new schedule: every arrangement must still cover the scheduled weekdays."""
     for precondition in await uow.preconditions.for_participant(ref):
         if precondition.check_schedule(weekdays, effective_on):
-            await _save(uow, precondition)
+            await _store(uow, precondition)
 
 
 async def end_arrangement(timer: DueTimer, uow: SupportUnitOfWork) -> None:
@@ -142,7 +148,7 @@ async def end_arrangement(timer: DueTimer, uow: SupportUnitOfWork) -> None:
     if precondition is None or str(precondition.arrangement_id) != arrangement_id:
         return  # re-arranged since: this timer is stale
     if precondition.end_if_over(local_day(uow.clock.now())):
-        await _save(uow, precondition)
+        await _store(uow, precondition)
 
 
 async def end_all(uow: SupportUnitOfWork, ref: str) -> None:

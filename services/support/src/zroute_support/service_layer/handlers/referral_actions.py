@@ -11,17 +11,16 @@ from pydantic import ValidationError
 from zroute_contract.events.codes import (
     CareCategory,
     ContactRole,
-    NeedSeverity,
     PartnerCapability,
     ReferralCancelReason,
     ReferralSide,
-    Urgency,
 )
 from zroute_contract.events.parts import ContactPersonRef
 from zroute_runtime.auth import Principal
 from zroute_runtime.clock import local_day
 from zroute_runtime.logging import get_logger
 
+from zroute_support.domain.commands import RequestReferral
 from zroute_support.domain.errors import Refused
 from zroute_support.domain.participants import Participant
 from zroute_support.domain.referral_requests import ReferralRequest, Referred
@@ -38,32 +37,26 @@ async def request_referral(
     uow: SupportUnitOfWork,
     deps: Deps,
     principal: Principal,
-    *,
-    participant_ref: str,
-    category: CareCategory,
-    severity: NeedSeverity,
-    urgency: Urgency,
-    consent_id: UUID,
-    partner_id: str | None = None,
+    command: RequestReferral,
 ) -> Referred:
     """A caseworker's referral; only under a care-referral consent on record (422 without),
     and only for a participant of the caller's municipality when the token names one (403)."""
-    who = await routing.participant(uow, participant_ref)
+    who = await routing.participant(uow, command.participant_ref)
     access.ensure_municipality(principal, who.municipality, "participant")
     if not who.active:
         raise Refused("the participant has left the route")
-    await _ensure_consent(uow, who, consent_id, category)
-    if partner_id is not None:
-        await routing.capable_partner(uow, partner_id, PartnerCapability(category.value))
-    referrer = who.contact or _caller(principal, who.municipality)
+    await _ensure_consent(uow, who, command.consent_id, command.category)
+    if command.partner_id is not None:
+        capability = PartnerCapability(command.category.value)
+        await routing.capable_partner(uow, command.partner_id, capability)
     request = ReferralRequest(
-        category=category,
-        severity=severity,
-        urgency=urgency,
-        consent_id=consent_id,
-        referrer=referrer,
+        category=command.category,
+        severity=command.severity,
+        urgency=command.urgency,
+        consent_id=command.consent_id,
+        referrer=who.contact or _caller(principal, who.municipality),
     )
-    return await referrals.refer(uow, deps, who, request, preferred=partner_id)
+    return await referrals.refer(uow, deps, who, request, preferred=command.partner_id)
 
 
 async def _ensure_consent(

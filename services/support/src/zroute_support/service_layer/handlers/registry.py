@@ -5,13 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import uuid4
 
-from zroute_contract.events.support import (
-    AgreementRecorded,
-    CapabilityCapacity,
-    PartnerRegistered,
-    PartnerUpdated,
-    TaskAssignment,
-)
+from zroute_runtime.logging import get_logger
 
 from zroute_support.domain.agreements import Agreement, AgreementTerms, overlapping, problems
 from zroute_support.domain.errors import Conflict, Forbidden, NotFound, Refused
@@ -20,24 +14,7 @@ from zroute_support.service_layer.deps import Deps
 from zroute_support.service_layer.handlers.waiting import dispatch_waiting
 from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
-
-def _profile(partner: Partner) -> dict[str, object]:
-    return {
-        "partner_id": partner.partner_id,
-        "municipalities": partner.municipalities,
-        "capabilities": partner.capabilities,
-        "capacity": tuple(
-            CapabilityCapacity(capability=c, max_active=n) for c, n in partner.capacity.items()
-        ),
-        "channels": partner.channels,
-        "active": partner.active,
-    }
-
-
-def _dataref(deps: Deps, partner_id: str) -> str | None:
-    if deps.public_base_url is None:
-        return None
-    return f"{deps.public_base_url.rstrip('/')}/partners/{partner_id}"
+_log = get_logger(__name__)
 
 
 def _check_partner_scope(scope: str | None, partner: Partner, what: str) -> None:
@@ -62,8 +39,9 @@ async def register_partner(
         raise Conflict(f"partner {partner.partner_id} is already registered")
     if not partner.contact_points:
         raise Refused("a partner needs at least one contact point (channel and address)")
+    partner.registered()
     await repo.save(partner, uow.clock.now())
-    uow.emit(PartnerRegistered(**_profile(partner)), dataref=_dataref(deps, partner.partner_id))
+    _log.info("partner_registered", partner_id=partner.partner_id)
 
 
 async def update_partner(
@@ -80,23 +58,10 @@ async def update_partner(
     if not partner.contact_points:
         raise Refused("a partner needs at least one contact point (channel and address)")
     partner.version = current.version
+    partner.updated()
     await repo.save(partner, uow.clock.now())
-    uow.emit(PartnerUpdated(**_profile(partner)), dataref=_dataref(deps, partner.partner_id))
+    _log.info("partner_updated", partner_id=partner.partner_id, active=partner.active)
     await dispatch_waiting(uow, deps)
-
-
-def _recorded(agreement: Agreement) -> AgreementRecorded:
-    t = agreement.terms
-    return AgreementRecorded(
-        agreement_id=agreement.agreement_id,
-        programme_id=t.programme_id,
-        municipality=t.municipality,
-        version=agreement.version,
-        valid_from=t.valid_from,
-        valid_until=t.valid_until,
-        lead_partner_id=t.lead_partner_id,
-        assignments=tuple(TaskAssignment(task=task, partner_id=p) for task, p in t.assignments),
-    )
 
 
 def _check_scope(scope: str | None, recorded: list[Agreement], terms: AgreementTerms) -> None:
@@ -135,8 +100,9 @@ async def record_agreement(
             [f"overlaps version {v}" for v in clash],
         )
     agreement = Agreement(uuid4(), max((a.version for a in recorded), default=0) + 1, terms)
+    agreement.recorded()
     await repo.add(agreement, uow.clock.now())
-    uow.emit(_recorded(agreement))
+    _log.info("agreement_recorded", programme_id=terms.programme_id, version=agreement.version)
     await dispatch_waiting(uow, deps)
     return agreement
 
@@ -168,6 +134,7 @@ async def end_agreement(
         raise Conflict("a version's period can be shortened, not extended")
     terms = AgreementTerms(**{**agreement.terms.__dict__, "valid_until": valid_until})
     agreement = Agreement(agreement.agreement_id, agreement.version, terms)
-    await repo.set_until(agreement.agreement_id, valid_until)
-    uow.emit(_recorded(agreement))
+    agreement.recorded()
+    await repo.set_until(agreement)
+    _log.info("agreement_ended", programme_id=programme_id, version=version)
     return agreement

@@ -66,10 +66,10 @@ async def _referrals(uow: SupportUnitOfWork, deps: Deps) -> int:
 async def _placements(uow: SupportUnitOfWork) -> int:
     repo = uow.placements
     handed_out = 0
-    for placement in await repo.list():
-        if placement.status is not PlacementStatus.WAITING:
+    for listed in await repo.list():
+        if listed.status is not PlacementStatus.WAITING:
             continue
-        placement = await repo.get(placement.placement_request_id)
+        placement = await repo.get(listed.placement_request_id)  # locked for the change
         assert placement is not None
         who = await routing.participant(uow, placement.participant_ref)
         choice = await routing.route(
