@@ -26,9 +26,11 @@ from zroute_contract.events.support import (
     ReferralAccepted,
     ReferralCancelled,
     ReferralDeclined,
+    ReferralEscalated,
     ReferralRequested,
 )
 from zroute_runtime.auth import Principal, Role
+from zroute_runtime.timers import DueTimer
 from zroute_support.domain.agreements import Agreement, AgreementTerms
 from zroute_support.domain.commands import RequestReferral
 from zroute_support.domain.consents import Consent
@@ -38,7 +40,7 @@ from zroute_support.domain.partners import Partner
 from zroute_support.domain.placements import Placement, Workplace
 from zroute_support.service_layer.deps import Deps
 from zroute_support.service_layer.handlers import intake, placements, referral_actions
-from zroute_support.service_layer.handlers.referrals import ANSWER_TIMER
+from zroute_support.service_layer.handlers.referrals import ANSWER_TIMER, escalate_unanswered
 from zroute_support.settings import Settings
 
 from tests.fakes import FixedClock
@@ -138,7 +140,7 @@ async def test_a_referral_under_consent_goes_to_the_responsible_partner_with_its
     [event] = uow.events
     assert isinstance(event, ReferralRequested)
     assert event.partner_id == "care-a" and event.consent_id == consent.consent_id
-    assert event.answer_due_by == NOW + DEPS.answer_within
+    assert event.answer_due_by == NOW + timedelta(days=5)  # routine (the default settings)
     assert referred.referral is not None
     key = (ANSWER_TIMER, f"{referred.referral.referral_id}/1")
     assert uow.timers.scheduled[key] == event.answer_due_by
@@ -271,4 +273,64 @@ async def test_another_partner_cannot_confirm_the_placement():
 
 def test_the_rules_come_from_the_settings_once():
     deps = Deps.from_settings(Settings(referral_answer_within=timedelta(days=3)))
-    assert deps.answer_within == timedelta(days=3)
+    assert deps.urgency_rules[Urgency.ROUTINE].answer_within == timedelta(days=3)
+    assert deps.urgency_rules[Urgency.URGENT].answer_within == timedelta(days=2)
+
+
+def test_a_more_urgent_referral_may_not_be_given_longer_than_a_routine_one():
+    with pytest.raises(ValueError, match="urgency urgent must be answered no later than routine"):
+        Settings(referral_answer_within=timedelta(days=1))
+
+
+async def test_an_urgent_referral_gets_its_shorter_deadline_and_escalation_rhythm():
+    consent = care_consent()
+    uow = uow_with(consents=[consent])
+    referred = await request(uow, consent, urgency=Urgency.URGENT)
+    await uow.commit()
+    [event] = uow.events
+    assert event.answer_due_by == NOW + timedelta(days=2)
+
+    assert referred.referral is not None
+    rid = referred.referral.referral_id
+    uow.clock.advance(timedelta(days=2))
+    await escalate_unanswered(DueTimer(1, ANSWER_TIMER, f"{rid}/1", NOW, {}), uow, deps=DEPS)
+    await uow.commit()
+    assert isinstance(uow.events[-1], ReferralEscalated)
+    assert uow.timers.scheduled[(ANSWER_TIMER, f"{rid}/2")] == uow.clock.now() + timedelta(days=2)
+
+
+async def test_freed_capacity_goes_to_the_urgent_referral_before_the_longer_waiting_routine():
+    full = (
+        _partner("care-a", CAP.MENTAL_HEALTH_CARE),
+        Partner(
+            "all-round", "all-round", (GM,), (CAP.MENTAL_HEALTH_CARE,), {CAP.MENTAL_HEALTH_CARE: 0}
+        ),
+    )
+    uow = unit_of_work(
+        participants=FakeParticipants(participant(), consents=[consent := care_consent()]),
+        partners=FakePartners(*full),
+        agreements=FakeAgreements(AGREEMENT),
+        clock=FixedClock(NOW),
+    )
+    uow.partners.rows["care-a"].capacity = {CAP.MENTAL_HEALTH_CARE: 1}
+    taken = (await request(uow, consent)).referral
+    routine = await request(uow, consent)
+    uow.clock.advance(timedelta(hours=1))
+    urgent = await request(uow, consent, urgency=Urgency.URGENT)
+    assert taken is not None and routine.referral is None and urgent.referral is None
+    await uow.commit()
+
+    await referral_actions.act(
+        uow,
+        DEPS,
+        COORDINATOR,
+        taken.referral_id,
+        "cancel",
+        reason=ReferralCancelReason.REFERRER_CANCELLED,
+    )
+    await uow.commit()
+    handed_out = uow.events[-1]
+    assert isinstance(handed_out, ReferralRequested)
+    assert handed_out.urgency is Urgency.URGENT and handed_out.partner_id == "care-a"
+    [still_waiting] = await uow.waiting.waiting()
+    assert still_waiting.entry_id == routine.waiting_entry

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from zroute_contract.events.codes import PartnerCapability
+from zroute_contract.events.codes import PartnerCapability, Urgency
 from zroute_runtime.repository import TrackingRepository
 
 from zroute_support.adapters.participants_repo import of_municipality
@@ -23,6 +23,11 @@ class WaitingEntry:
     reason: str
     request: dict[str, Any]
     since: datetime
+
+    @property
+    def urgency(self) -> Urgency:
+        """A referral's urgency (what it asks for); other work waits as routine."""
+        return Urgency(self.request.get("urgency", Urgency.ROUTINE.value))
 
 
 class WaitingList(TrackingRepository):
@@ -63,6 +68,8 @@ class WaitingList(TrackingRepository):
         capability: str | None = None,
         municipality: str | None = None,
     ) -> list[WaitingEntry]:
+        """Open entries, oldest first (the service layer serves them by urgency first,
+        ``domain.urgency.serving_order``)."""
         rows = await self.conn.fetch(
             f"""
             SELECT * FROM support_waiting_list WHERE resolved_at IS NULL

@@ -3,22 +3,22 @@ bootstrap (``Deps.from_settings``), and handed to every handler and route."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
+from zroute_contract.events.codes import Urgency
 from zroute_runtime.settings import ServiceSettings
 
 from zroute_support.domain.errors import Refused
+from zroute_support.domain.urgency import DEFAULT_RULES, UrgencyRule
 from zroute_support.settings import Settings
 
 
 @dataclass(frozen=True)
 class Deps:
-    """Deadlines, escalation and the configurable reason lists (docs/support.md)."""
+    """Escalation, the configurable reason lists and the deadlines per urgency
+    (docs/support.md)."""
 
-    answer_within: timedelta
-    escalation_repeat: timedelta
     max_escalations: int
     reroute_on_decline: bool
     decline_reasons: tuple[str, ...]
@@ -26,14 +26,14 @@ class Deps:
     outcome_reasons: tuple[str, ...]
     placement_decline_reasons: tuple[str, ...]
     public_base_url: str | None = None
+    # The answer deadline and escalation rhythm per urgency.
+    urgency_rules: Mapping[Urgency, UrgencyRule] = field(default_factory=lambda: DEFAULT_RULES)
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> Deps:
         """The rules of ``settings`` (support's own, or the defaults for shared ones)."""
         s = settings if isinstance(settings, Settings) else Settings()
         return cls(
-            answer_within=s.referral_answer_within,
-            escalation_repeat=s.referral_escalation_repeat,
             max_escalations=s.referral_max_escalations,
             reroute_on_decline=s.referral_reroute_on_decline,
             decline_reasons=tuple(s.referral_decline_reasons),
@@ -41,6 +41,7 @@ class Deps:
             outcome_reasons=tuple(s.referral_outcome_reasons),
             placement_decline_reasons=tuple(s.placement_decline_reasons),
             public_base_url=settings.public_base_url,
+            urgency_rules=s.urgency_rules(),
         )
 
 

@@ -22,6 +22,7 @@ from zroute_support.domain.partners import Partner
 from zroute_support.domain.placements import Placement, PlacementStatus
 from zroute_support.domain.preconditions import Precondition, PreconditionStatus
 from zroute_support.domain.referrals import Referral
+from zroute_support.domain.urgency import serving_order
 from zroute_support.service_layer import access
 from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
@@ -112,15 +113,19 @@ class Waiting:
     capability: str
     reason: str
     since: datetime | None
+    urgency: str | None = None
 
 
 async def waiting(
     uow: SupportUnitOfWork, principal: Principal, programme_id: str | None = None
 ) -> list[Waiting]:
-    """Everything waiting for a partner, with the reason: referrals oldest first, then
-    placements and preconditions nobody could take."""
+    """Everything waiting for a partner, with the reason: referrals in the order they are
+    served (most urgent first, then longest waiting), then placements and preconditions
+    nobody could take."""
     municipality = access.own_municipality(principal)
-    entries = await uow.waiting.waiting(programme_id=programme_id, municipality=municipality)
+    entries = serving_order(
+        await uow.waiting.waiting(programme_id=programme_id, municipality=municipality)
+    )
     found = [
         Waiting(
             e.kind,
@@ -130,6 +135,7 @@ async def waiting(
             e.capability.value,
             e.reason,
             e.since,
+            e.urgency.value if e.kind == "referral" else None,
         )
         for e in entries
     ]

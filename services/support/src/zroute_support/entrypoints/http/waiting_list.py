@@ -33,13 +33,15 @@ class WaitingOut(BaseModel):
     capability: str
     reason: str
     since: datetime | None
+    urgency: str | None = None
 
 
 @router.get("")
 async def waiting(
     principal: Reader, runtime: Runtime, request: Request, programme_id: str | None = None
 ) -> list[WaitingOut]:
-    """Everything waiting for a partner, with the reason, oldest first."""
+    """Everything waiting for a partner, with the reason: the most urgent first, then
+    the longest waiting."""
     async with command(runtime, request) as uow:
         found = await views.waiting(uow, principal, programme_id)
     return [WaitingOut(**vars(w)) for w in found]

@@ -17,6 +17,7 @@ from zroute_support.domain.participants import Participant
 from zroute_support.domain.partners import CARE_TASK
 from zroute_support.domain.referral_requests import ReferralRequest, Referred
 from zroute_support.domain.referrals import Referral
+from zroute_support.domain.urgency import answer_due, next_escalation
 from zroute_support.service_layer.deps import Deps
 from zroute_support.service_layer.handlers import routing
 from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
@@ -41,7 +42,8 @@ async def refer(
     waitlist: bool = True,
 ) -> Referred:
     """Send a referral to the care partner responsible for its category, or the next
-    capable one with room; put it on the waiting list when there is none."""
+    capable one with room, to be answered within its urgency's deadline; put it on the
+    waiting list when there is none."""
     now = uow.clock.now()
     choice = await routing.route(
         uow,
@@ -78,7 +80,7 @@ async def refer(
         urgency=request.urgency,
         consent_id=request.consent_id,
         referrer=request.referrer,
-        answer_due_by=now + deps.answer_within,
+        answer_due_by=answer_due(now, request.urgency, deps.urgency_rules),
         signal_id=request.signal_id,
         rerouted_from=request.rerouted_from,
     )
@@ -231,7 +233,7 @@ async def cancel_open(
 
 async def escalate_unanswered(timer: DueTimer, uow: SupportUnitOfWork, *, deps: Deps) -> None:
     """Timer ``referral-answer-due``: a referral still requested escalates, and again
-    after each repeat interval up to the configured level."""
+    after its urgency's interval up to the configured level."""
     referral = await uow.referrals.get(UUID(timer.key.split("/")[0]), for_update=True)
     if referral is None or not referral.escalate():
         return
@@ -245,5 +247,5 @@ async def escalate_unanswered(timer: DueTimer, uow: SupportUnitOfWork, *, deps: 
         await uow.timers.schedule(
             kind=ANSWER_TIMER,
             key=answer_timer_key(referral.referral_id, referral.escalation_level + 1),
-            due_at=uow.clock.now() + deps.escalation_repeat,
+            due_at=next_escalation(uow.clock.now(), referral.urgency, deps.urgency_rules),
         )

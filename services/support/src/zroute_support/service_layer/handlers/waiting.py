@@ -12,6 +12,7 @@ from zroute_runtime.clock import local_day
 from zroute_support.domain.placements import PlacementStatus
 from zroute_support.domain.preconditions import PreconditionStatus
 from zroute_support.domain.referral_requests import ReferralRequest
+from zroute_support.domain.urgency import serving_order
 from zroute_support.service_layer.deps import Deps
 from zroute_support.service_layer.handlers import routing
 from zroute_support.service_layer.handlers.preconditions import CAPABILITY, TASK
@@ -38,7 +39,8 @@ async def _referrals(uow: SupportUnitOfWork, deps: Deps) -> int:
     waiting = uow.waiting
     participants = uow.participants
     handed_out = 0
-    for entry in await waiting.waiting():
+    # The most urgent first, then whoever waited longest: freed capacity goes to them.
+    for entry in serving_order(await waiting.waiting()):
         if entry.kind != "referral":
             continue
         who = await participants.get(entry.participant_ref)
