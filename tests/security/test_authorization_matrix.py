@@ -255,10 +255,10 @@ async def seed_planning(runtime: Any, amqp_connection: Any) -> dict[str, str]:
 
 async def seed_support(runtime: Any, amqp_connection: Any) -> dict[str, str]:
     from tests.helpers import capture
+    from tests.support.integration.test_placements import requested
+    from tests.support.integration.test_preconditions import childcare_task, intake
+    from tests.support.integration.test_referrals import referred
     from tests.support.scenario import PROGRAMME, Scenario
-    from tests.support.test_placements import requested
-    from tests.support.test_preconditions import childcare_task, intake
-    from tests.support.test_referrals import referred
 
     seen = await capture(amqp_connection, runtime.topology.exchange)
     scenario = Scenario(runtime, seen, amqp_connection)

@@ -10,8 +10,8 @@ from zroute_support.settings import Settings
 from zroute_ui.testing import ui_settings
 
 from tests.helpers import capture
+from tests.support.integration.test_referrals import referred
 from tests.support.scenario import Scenario
-from tests.support.test_referrals import referred
 from tests.ui.browser import axe_violations, screenshot_dir
 from tests.ui.conftest import CARE_A, free_port
 

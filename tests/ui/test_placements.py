@@ -11,8 +11,8 @@ from zroute_support.settings import Settings
 from zroute_ui.testing import DEMO_USERS, ui_settings
 
 from tests.helpers import capture
+from tests.support.integration.test_placements import CONFIRM, requested
 from tests.support.scenario import Scenario
-from tests.support.test_placements import CONFIRM, requested
 from tests.ui.browser import axe_violations, screenshot_dir
 from tests.ui.conftest import COACHES, free_port
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from zroute_contract.events.intake import (
     CareSignalsRecorded,
@@ -16,63 +17,68 @@ from zroute_contract.events.intake import (
     ParticipantWithdrawn,
 )
 from zroute_contract.events.planning import (
-    FollowUpAgreed,
     PlacementCancelled,
     PlacementEscalated,
     PlacementRequested,
-    PlanActivated,
-    PlanPaused,
-    PlanResumed,
-    PlanStartScheduled,
     RouteCompleted,
     SchedulePublished,
 )
 from zroute_runtime.cli import console_script
 from zroute_runtime.messagebus import HandlerRegistry
+from zroute_runtime.repository import TrackingRepository
 from zroute_runtime.service import ServiceDefinition
 
 from zroute_support import ui
-from zroute_support.entrypoints.http import (
-    agreements,
-    partners,
-    placements,
-    preconditions,
-    referrals,
-    waiting_list,
-)
-from zroute_support.service_layer import intake_handlers as intake
-from zroute_support.service_layer import planning_handlers as planning
-from zroute_support.service_layer import preconditions as precondition_rules
-from zroute_support.service_layer import referrals as referral_rules
-from zroute_support.service_layer.rules import Rules
+from zroute_support.adapters.participants_repo import ParticipantRepository
+from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
+from zroute_support.adapters.placements_repo import PlacementRepository
+from zroute_support.adapters.preconditions_repo import PreconditionRepository
+from zroute_support.adapters.reads import SupportReads
+from zroute_support.adapters.referrals_repo import ReferralRepository
+from zroute_support.adapters.timer_repo import TimerRepository
+from zroute_support.adapters.waiting_repo import WaitingList
+from zroute_support.entrypoints.http import ROUTERS
+from zroute_support.service_layer.deps import Deps
+from zroute_support.service_layer.handlers import intake, planning, preconditions, referrals
 from zroute_support.settings import Settings
 
 SERVICE = "support"
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 
 
-def handlers(rules: Rules) -> HandlerRegistry:
-    """Every event support consumes (the catalogue names support as a consumer of each),
-    so that none lands in the dead-letter queue as unexpected."""
+def repositories(conn: Any) -> dict[str, TrackingRepository]:
+    """Support's repositories on a unit of work's connection (``uow.referrals``, ...), and
+    ``uow.reads`` for the views."""
+    return {
+        "participants": ParticipantRepository(conn),
+        "partners": PartnerRepository(conn),
+        "agreements": AgreementRepository(conn),
+        "referrals": ReferralRepository(conn),
+        "placements": PlacementRepository(conn),
+        "preconditions": PreconditionRepository(conn),
+        "waiting": WaitingList(conn),
+        "timers": TimerRepository(conn),
+        "reads": SupportReads(conn),
+    }
+
+
+def handlers(deps: Deps) -> HandlerRegistry:
+    """Every event support consumes (the catalogue names support as a consumer of each,
+    and of no other), so that none lands in the dead-letter queue as unexpected."""
     return {
         ParticipantRegistered: [intake.register_participant],
-        ContactPersonAssigned: [partial(intake.assign_contact_person, rules=rules)],
-        ConsentRecorded: [partial(intake.record_consent, rules=rules)],
-        ConsentWithdrawn: [partial(intake.withdraw_consent, rules=rules)],
-        CareSignalsRecorded: [partial(intake.record_care_signals, rules=rules)],
+        ContactPersonAssigned: [partial(intake.assign_contact_person, deps=deps)],
+        ConsentRecorded: [partial(intake.record_consent, deps=deps)],
+        ConsentWithdrawn: [partial(intake.withdraw_consent, deps=deps)],
+        CareSignalsRecorded: [partial(intake.record_care_signals, deps=deps)],
         IntakeCompleted: [intake.record_preconditions],
         IntakeCorrected: [intake.record_preconditions],
-        ParticipantWithdrawn: [partial(intake.withdraw_participant, rules=rules)],
+        ParticipantWithdrawn: [partial(intake.withdraw_participant, deps=deps)],
         PlacementRequested: [planning.request_placement],
-        PlacementCancelled: [partial(planning.cancel_placement, rules=rules)],
+        PlacementCancelled: [partial(planning.cancel_placement, deps=deps)],
         PlacementEscalated: [planning.escalate_placement],
         SchedulePublished: [planning.record_schedule],
         RouteCompleted: [planning.complete_route],
-        PlanActivated: [planning.note_plan_event],
-        PlanStartScheduled: [planning.note_plan_event],
-        PlanPaused: [planning.note_plan_event],
-        PlanResumed: [planning.note_plan_event],
-        FollowUpAgreed: [planning.note_plan_event],
     }
 
 
@@ -106,28 +112,23 @@ DATAREFS = {
 
 
 def definition(settings: Settings | None = None) -> ServiceDefinition:
-    """The support service as the runtime runs it; rules come from ``settings``."""
+    """The support service as the runtime runs it; its rules come from ``settings``, once."""
     settings = settings or Settings()
-    rules = Rules.from_settings(settings)
-    return ServiceDefinition(
+    deps = Deps.from_settings(settings)
+    service = ServiceDefinition(
         name=SERVICE,
-        handlers=handlers(rules),
+        handlers=handlers(deps),
         timer_handlers={
-            referral_rules.ANSWER_TIMER: partial(referral_rules.escalate_unanswered, rules=rules),
-            precondition_rules.END_TIMER: precondition_rules.end_arrangement,
+            referrals.ANSWER_TIMER: partial(referrals.escalate_unanswered, deps=deps),
+            preconditions.END_TIMER: preconditions.end_arrangement,
         },
-        routers=[
-            partners.router,
-            agreements.router,
-            referrals.router,
-            preconditions.router,
-            placements.router,
-            waiting_list.router,
-            ui.router(settings),
-        ],
+        routers=[*ROUTERS, ui.router(settings)],
         migrations=MIGRATIONS,
         datarefs=DATAREFS,
+        repositories=repositories,
     )
+    service.deps = deps  # type: ignore[attr-defined]  # read by the routers (entrypoints.http.deps)
+    return service
 
 
 main = console_script(definition, Settings)

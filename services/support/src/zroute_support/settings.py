@@ -6,9 +6,19 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from pydantic import field_validator
+from pydantic import BaseModel, field_validator, model_validator
+from zroute_contract.events.codes import Urgency
 from zroute_contract.types import REASON_CODE_PATTERN
 from zroute_ui.settings import UiSettings
+
+from zroute_support.domain.urgency import DEFAULT_RULES, UrgencyRule, check_rules
+
+
+class UrgencyTimes(BaseModel):
+    """How fast a referral of one urgency must be answered, and how often it escalates."""
+
+    answer_within: timedelta
+    escalate_every: timedelta
 
 
 class Settings(UiSettings):
@@ -21,6 +31,14 @@ class Settings(UiSettings):
     # ... and escalates again after each further interval, up to the maximum level.
     referral_escalation_repeat: timedelta = timedelta(days=2)
     referral_max_escalations: int = 3
+    # The more urgent referrals (FHIR priority urgent, asap, stat) get their own deadline
+    # and escalation rhythm; the two settings above are those of a routine referral. A more
+    # urgent referral is never answered later than a less urgent one (checked at start).
+    referral_urgency: dict[Urgency, UrgencyTimes] = {
+        u: UrgencyTimes(answer_within=r.answer_within, escalate_every=r.escalate_every)
+        for u, r in DEFAULT_RULES.items()
+        if u is not Urgency.ROUTINE
+    }
     # A declined referral goes to the next capable partner on its own (else it waits).
     referral_reroute_on_decline: bool = True
 
@@ -53,6 +71,26 @@ class Settings(UiSettings):
         "support_not_available",
         "other",
     ]
+
+    def urgency_rules(self) -> dict[Urgency, UrgencyRule]:
+        """The deadline and escalation rhythm of every urgency (routine from the routine
+        settings, the others from ``referral_urgency`` or their defaults)."""
+        rules = dict(DEFAULT_RULES)
+        rules |= {
+            u: UrgencyRule(t.answer_within, t.escalate_every)
+            for u, t in self.referral_urgency.items()
+        }
+        rules[Urgency.ROUTINE] = UrgencyRule(
+            self.referral_answer_within, self.referral_escalation_repeat
+        )
+        return rules
+
+    @model_validator(mode="after")
+    def _urgency_in_order(self) -> Settings:
+        problems = check_rules(self.urgency_rules())
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @field_validator(
         "referral_decline_reasons",

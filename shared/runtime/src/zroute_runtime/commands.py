@@ -39,10 +39,13 @@ T = TypeVar("T")
 
 def http_error(exc: DomainError) -> HTTPException:
     """The HTTP answer to a domain refusal: the most specific kind in :data:`STATUS` wins."""
+    # A refusal that lists every problem it found (``problems``) answers them as the detail.
+    problems = list(getattr(exc, "problems", None) or ())
+    detail: Any = {"error": exc.reason, "detail": problems} if problems else exc.reason
     for kind in type(exc).__mro__:
         if kind in STATUS:
-            return HTTPException(STATUS[kind], exc.reason)
-    return HTTPException(status.HTTP_400_BAD_REQUEST, exc.reason)
+            return HTTPException(STATUS[kind], detail)
+    return HTTPException(status.HTTP_400_BAD_REQUEST, detail)
 
 
 @contextmanager

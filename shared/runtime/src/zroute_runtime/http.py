@@ -219,6 +219,8 @@ def _http_error_parts(status_code: int, detail: Any) -> tuple[str, list[Any]]:
         phrase = "error"
     if isinstance(detail, str) and detail:
         return detail, []
+    if isinstance(detail, dict) and isinstance(detail.get("error"), str):
+        return detail["error"], list(detail.get("detail") or [])  # a reason with its problems
     if isinstance(detail, list | tuple):
         return phrase, list(detail)
     if detail is None or detail == "":

@@ -3,7 +3,6 @@ and weekly schedule. Nothing personal: the reference, codes and dates only."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
@@ -16,30 +15,10 @@ from zroute_contract.events.codes import (
     Weekday,
 )
 from zroute_contract.events.parts import ContactPersonRef
+from zroute_runtime.repository import TrackingRepository
 
 from zroute_support.domain.consents import Consent
-
-
-@dataclass(frozen=True)
-class Participant:
-    participant_ref: str
-    programme_id: str
-    municipality: str
-    contact: ContactPersonRef | None
-    withdrawn_on: date | None
-
-    @property
-    def active(self) -> bool:
-        return self.withdrawn_on is None
-
-
-@dataclass(frozen=True)
-class CareSignal:
-    signal_id: UUID
-    category: CareCategory
-    severity: NeedSeverity
-    urgency: Urgency
-    consent_id: UUID | None
+from zroute_support.domain.participants import CareSignal, Participant
 
 
 def of_municipality(param: str) -> str:
@@ -67,9 +46,9 @@ def _consent(row: asyncpg.Record) -> Consent:
     )
 
 
-class ParticipantRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+class ParticipantRepository(TrackingRepository):
+    """Participants (``uow.participants``): registration, contact, consents, signals and
+    the weekly schedule."""
 
     async def get(self, ref: str) -> Participant | None:
         row = await self.conn.fetchrow(

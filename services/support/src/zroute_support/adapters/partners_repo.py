@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from uuid import UUID
 
 import asyncpg
 from zroute_contract.events.codes import Channel, PartnerCapability, RouteTask
+from zroute_runtime.repository import TrackingRepository
 
 from zroute_support.domain.agreements import Agreement, AgreementTerms
 from zroute_support.domain.partners import ContactPoint, Partner
@@ -28,9 +28,8 @@ def _partner(row: asyncpg.Record) -> Partner:
     )
 
 
-class PartnerRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+class PartnerRepository(TrackingRepository):
+    """Partners (``uow.partners``)."""
 
     async def get(self, partner_id: str, *, for_update: bool = False) -> Partner | None:
         lock = " FOR UPDATE" if for_update else ""
@@ -39,11 +38,20 @@ class PartnerRepository:
         )
         return _partner(row) if row else None
 
+    async def lock_capacity(self, capability: PartnerCapability) -> None:
+        """Serialise routing for one capability until the transaction ends, so two requests
+        at once cannot both take a partner's last place."""
+        await self.conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended('support-capacity:' || $1, 0))",
+            capability.value,
+        )
+
     async def all(self) -> list[Partner]:
         rows = await self.conn.fetch("SELECT * FROM support_partners ORDER BY partner_id")
         return [_partner(r) for r in rows]
 
     async def save(self, partner: Partner, now: datetime) -> None:
+        self._seen_now(partner)  # its events are collected at commit
         partner.version += 1
         await self.conn.execute(
             """
@@ -81,9 +89,8 @@ def _agreement(row: asyncpg.Record) -> Agreement:
     )
 
 
-class AgreementRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+class AgreementRepository(TrackingRepository):
+    """Task-division agreements (``uow.agreements``)."""
 
     async def lock_programme(self, programme_id: str) -> None:
         """Serialise writers of one programme's agreements (no overlap slips between two)."""
@@ -109,6 +116,7 @@ class AgreementRepository:
         return sorted(r["programme_id"] for r in rows)
 
     async def add(self, agreement: Agreement, now: datetime) -> None:
+        self._seen_now(agreement)  # its events are collected at commit
         t = agreement.terms
         await self.conn.execute(
             """
@@ -127,9 +135,11 @@ class AgreementRepository:
             now,
         )
 
-    async def set_until(self, agreement_id: UUID, valid_until: object) -> None:
+    async def set_until(self, agreement: Agreement) -> None:
+        """Store a version's (shortened) period."""
+        self._seen_now(agreement)  # its events are collected at commit
         await self.conn.execute(
             "UPDATE support_agreements SET valid_until = $2 WHERE agreement_id = $1",
-            agreement_id,
-            valid_until,
+            agreement.agreement_id,
+            agreement.terms.valid_until,
         )

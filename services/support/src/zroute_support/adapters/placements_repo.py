@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
 
 import asyncpg
 from zroute_contract.events.codes import CheckInOutcome, CheckInParty, ParticipationActivity
+from zroute_runtime.repository import TrackingRepository
 
 from zroute_support.adapters.participants_repo import of_municipality
 from zroute_support.domain.placements import JobCoach, Placement, PlacementStatus, Workplace
@@ -47,16 +49,15 @@ def _placement(row: asyncpg.Record) -> Placement:
     )
 
 
-class PlacementRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+class PlacementRepository(TrackingRepository):
+    """Placements and their check-ins (``uow.placements``)."""
 
     async def get(self, request_id: UUID, *, for_update: bool = True) -> Placement | None:
         lock = " FOR UPDATE" if for_update else ""
         row = await self.conn.fetchrow(
             f"SELECT * FROM support_placements WHERE placement_request_id = $1{lock}", request_id
         )
-        return _placement(row) if row else None
+        return self._seen_now(_placement(row)) if row else None
 
     async def list(
         self,
@@ -76,16 +77,16 @@ class PlacementRepository:
             programme_id,
             municipality,
         )
-        return [_placement(r) for r in rows]
+        return [self._seen_now(_placement(r)) for r in rows]
 
-    async def active_for(self, participant_ref: str) -> list[Placement]:
+    async def active_for(self, participant_ref: str) -> builtins.list[Placement]:
         rows = await self.conn.fetch(
             "SELECT * FROM support_placements WHERE participant_ref = $1"
             " AND status <> ALL($2::text[]) FOR UPDATE",
             participant_ref,
             [PlacementStatus.CANCELLED.value, PlacementStatus.ENDED.value],
         )
-        return [_placement(r) for r in rows]
+        return [self._seen_now(_placement(r)) for r in rows]
 
     async def load(self) -> dict[str, int]:
         rows = await self.conn.fetch(
@@ -96,6 +97,7 @@ class PlacementRepository:
         return {r["partner_id"]: r["n"] for r in rows}
 
     async def save(self, p: Placement, now: datetime) -> None:
+        self._seen_now(p)  # its events are collected at commit
         p.version += 1
         w, coach = p.workplace, p.job_coach
         if w is not None:
@@ -162,8 +164,10 @@ class PlacementRepository:
         )
 
     async def check_ins(self, placement_id: UUID) -> Sequence[asyncpg.Record]:
-        return await self.conn.fetch(
+        """The placement's check-ins, oldest first."""
+        rows: Sequence[asyncpg.Record] = await self.conn.fetch(
             "SELECT job_coach, party, held_on, outcome FROM support_check_ins"
             " WHERE placement_id = $1 ORDER BY held_on, id",
             placement_id,
         )
+        return rows

@@ -6,6 +6,7 @@ from uuid import UUID
 
 import asyncpg
 from zroute_contract.events.codes import LapseReason, PreconditionKind, Weekday
+from zroute_runtime.repository import TrackingRepository
 
 from zroute_support.adapters.participants_repo import of_municipality
 from zroute_support.domain.preconditions import Precondition, PreconditionStatus
@@ -31,16 +32,15 @@ def _precondition(row: asyncpg.Record) -> Precondition:
     )
 
 
-class PreconditionRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+class PreconditionRepository(TrackingRepository):
+    """Childcare and transport preconditions (``uow.preconditions``)."""
 
     async def get(self, precondition_id: UUID) -> Precondition | None:
         row = await self.conn.fetchrow(
             "SELECT * FROM support_preconditions WHERE precondition_id = $1 FOR UPDATE",
             precondition_id,
         )
-        return _precondition(row) if row else None
+        return self._seen_now(_precondition(row)) if row else None
 
     async def for_participant(self, ref: str) -> list[Precondition]:
         rows = await self.conn.fetch(
@@ -48,7 +48,7 @@ class PreconditionRepository:
             " FOR UPDATE",
             ref,
         )
-        return [_precondition(r) for r in rows]
+        return [self._seen_now(_precondition(r)) for r in rows]
 
     async def list(
         self,
@@ -68,7 +68,7 @@ class PreconditionRepository:
             programme_id,
             municipality,
         )
-        return [_precondition(r) for r in rows]
+        return [self._seen_now(_precondition(r)) for r in rows]
 
     async def load(self, kind: PreconditionKind) -> dict[str, int]:
         """Participants per partner whose precondition of ``kind`` it holds (needed or arranged)."""
@@ -80,6 +80,7 @@ class PreconditionRepository:
         return {r["partner_id"]: r["n"] for r in rows}
 
     async def save(self, p: Precondition) -> None:
+        self._seen_now(p)  # its events are collected at commit
         p.version += 1
         await self.conn.execute(
             """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from zroute_contract.events.codes import (
     Urgency,
 )
 from zroute_contract.events.parts import ContactPersonRef
+from zroute_runtime.repository import TrackingRepository
 
 from zroute_support.adapters.participants_repo import of_municipality
 from zroute_support.domain import referral_states
@@ -57,16 +59,15 @@ def _outcome_json(outcome: Outcome | None) -> dict[str, Any] | None:
     }
 
 
-class ReferralRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+class ReferralRepository(TrackingRepository):
+    """Referrals and their status history (``uow.referrals``)."""
 
     async def get(self, referral_id: UUID, *, for_update: bool = False) -> Referral | None:
         lock = " FOR UPDATE" if for_update else ""
         row = await self.conn.fetchrow(
             f"SELECT * FROM support_referrals WHERE referral_id = $1{lock}", referral_id
         )
-        return _referral(row) if row else None
+        return self._seen_now(_referral(row)) if row else None
 
     async def list(
         self,
@@ -86,11 +87,11 @@ class ReferralRepository:
             programme_id,
             municipality,
         )
-        return [_referral(r) for r in rows]
+        return [self._seen_now(_referral(r)) for r in rows]
 
     async def open_for(
         self, participant_ref: str, *, consent_id: UUID | None = None
-    ) -> list[Referral]:
+    ) -> builtins.list[Referral]:
         rows = await self.conn.fetch(
             """
             SELECT * FROM support_referrals
@@ -102,7 +103,7 @@ class ReferralRepository:
             _OPEN,
             consent_id,
         )
-        return [_referral(r) for r in rows]
+        return [self._seen_now(_referral(r)) for r in rows]
 
     async def referred_signals(self, participant_ref: str) -> set[UUID]:
         """Signals that already have a referral that is open or ended well (not re-referred)."""
@@ -140,6 +141,7 @@ class ReferralRepository:
         return {r["partner_id"] for r in rows}
 
     async def save(self, referral: Referral, now: datetime) -> None:
+        self._seen_now(referral)  # its events are collected at commit
         referral.version += 1
         await self.conn.execute(
             """
@@ -181,8 +183,10 @@ class ReferralRepository:
         )
 
     async def history(self, referral_id: UUID) -> Sequence[asyncpg.Record]:
-        return await self.conn.fetch(
+        """The referral's status changes, oldest first."""
+        rows: Sequence[asyncpg.Record] = await self.conn.fetch(
             "SELECT status, reason, at FROM support_referral_history WHERE referral_id = $1"
             " ORDER BY id",
             referral_id,
         )
+        return rows

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-import asyncpg
-from zroute_contract.events.codes import PartnerCapability
+from zroute_contract.events.codes import PartnerCapability, Urgency
+from zroute_runtime.repository import TrackingRepository
 
 from zroute_support.adapters.participants_repo import of_municipality
 
@@ -24,10 +24,14 @@ class WaitingEntry:
     request: dict[str, Any]
     since: datetime
 
+    @property
+    def urgency(self) -> Urgency:
+        """A referral's urgency (what it asks for); other work waits as routine."""
+        return Urgency(self.request.get("urgency", Urgency.ROUTINE.value))
 
-class WaitingList:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+
+class WaitingList(TrackingRepository):
+    """The waiting list (``uow.waiting``)."""
 
     async def add(
         self,
@@ -64,6 +68,8 @@ class WaitingList:
         capability: str | None = None,
         municipality: str | None = None,
     ) -> list[WaitingEntry]:
+        """Open entries, oldest first (the service layer serves them by urgency first,
+        ``domain.urgency.serving_order``)."""
         rows = await self.conn.fetch(
             f"""
             SELECT * FROM support_waiting_list WHERE resolved_at IS NULL

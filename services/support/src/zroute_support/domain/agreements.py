@@ -4,11 +4,13 @@ partner for every task of the route, and one lead partner."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
+from zroute_contract.events.base import Event
 from zroute_contract.events.codes import PartnerCapability, RouteTask
+from zroute_contract.events.support import AgreementRecorded, TaskAssignment
 
 from zroute_support.domain.partners import TASK_CAPABILITY, Partner
 
@@ -31,13 +33,33 @@ class AgreementTerms:
         return self.valid_from <= other_end and other.valid_from <= self_end
 
 
-@dataclass(frozen=True)
+@dataclass
 class Agreement:
-    """A recorded version of a programme's agreement."""
+    """A recorded version of a programme's agreement (an aggregate: it collects the event
+    that publishes it)."""
 
     agreement_id: UUID
     version: int
     terms: AgreementTerms
+    events: list[Event] = field(default_factory=list, compare=False, repr=False)
+
+    def recorded(self) -> None:
+        """The version (new, or with its period limited) is published whole."""
+        t = self.terms
+        self.events.append(
+            AgreementRecorded(
+                agreement_id=self.agreement_id,
+                programme_id=t.programme_id,
+                municipality=t.municipality,
+                version=self.version,
+                valid_from=t.valid_from,
+                valid_until=t.valid_until,
+                lead_partner_id=t.lead_partner_id,
+                assignments=tuple(
+                    TaskAssignment(task=task, partner_id=p) for task, p in t.assignments
+                ),
+            )
+        )
 
     def covers(self, day: date) -> bool:
         return self.terms.valid_from <= day <= (self.terms.valid_until or date.max)

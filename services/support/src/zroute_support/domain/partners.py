@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from zroute_contract.events.base import Event
 from zroute_contract.events.codes import CareCategory, Channel, PartnerCapability, RouteTask
+from zroute_contract.events.support import CapabilityCapacity, PartnerRegistered, PartnerUpdated
 
 TASK_CAPABILITY: Mapping[RouteTask, PartnerCapability | None] = {
     RouteTask.INTAKE: None,
@@ -53,6 +55,27 @@ class Partner:
     contact_points: tuple[ContactPoint, ...] = ()
     active: bool = True
     version: int = 0
+    events: list[Event] = field(default_factory=list, compare=False, repr=False)
+
+    def registered(self) -> None:
+        """The partner joins the registry: its whole profile is published."""
+        self.events.append(PartnerRegistered(**self._profile()))
+
+    def updated(self) -> None:
+        """The partner's profile changed: the whole new profile is published."""
+        self.events.append(PartnerUpdated(**self._profile()))
+
+    def _profile(self) -> dict[str, object]:
+        return {
+            "partner_id": self.partner_id,
+            "municipalities": self.municipalities,
+            "capabilities": self.capabilities,
+            "capacity": tuple(
+                CapabilityCapacity(capability=c, max_active=n) for c, n in self.capacity.items()
+            ),
+            "channels": self.channels,
+            "active": self.active,
+        }
 
     @property
     def channels(self) -> tuple[Channel, ...]:

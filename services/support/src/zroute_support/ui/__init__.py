@@ -5,7 +5,8 @@ the placements with their check-ins; the referral board.
 
 The same rules as the API's ``/referrals``: partner staff see and act on their own
 partner's referrals only, caseworkers and coordinators see their municipality's; every
-action goes through the API's own ``act_on_referral`` (the referral rules, the partner check).
+action goes through the API's own command (``referral_actions.act``: the referral rules, the
+partner check).
 """
 
 from pathlib import Path

@@ -13,11 +13,13 @@ from zroute_runtime.auth import Role
 from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, FormErrors, Page, UiKit
 
-from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
 from zroute_support.domain.errors import DomainError, Forbidden
-from zroute_support.entrypoints.http.agreements import AgreementIn, record_version
-from zroute_support.entrypoints.http.deps import own_municipality
-from zroute_support.service_layer.rules import Rules
+from zroute_support.entrypoints.http.agreements import AgreementIn, terms_of
+from zroute_support.entrypoints.http.deps import deps_of
+from zroute_support.service_layer import views
+from zroute_support.service_layer.access import own_municipality
+from zroute_support.service_layer.handlers import registry
+from zroute_support.ui.work_unit import unit_of_work
 
 TASKS = {
     RouteTask.INTAKE: N_("intake"),
@@ -117,16 +119,16 @@ def add(kit: UiKit) -> None:
 
     @kit.router.get("/partners")
     async def partners(page: Managers, runtime: Runtime) -> Response:
-        async with runtime.pool.acquire() as conn:
-            found = await PartnerRepository(conn).all()
+        async with unit_of_work(runtime, page) as uow:
+            found = await views.partners(uow)
         return page.render("partners.html.j2", partners=found, capabilities=CAPABILITIES)
 
     async def editor(page: Page, runtime: Runtime, programme: str, **context: Any) -> Response:
         scope = own_municipality(page.principal)
-        async with runtime.pool.acquire() as conn:
-            programmes = await AgreementRepository(conn).programmes()
-            versions = await AgreementRepository(conn).for_programme(programme, municipality=scope)
-            partner_list = await PartnerRepository(conn).all()
+        async with unit_of_work(runtime, page) as uow:
+            programmes = await views.programmes(uow)
+            versions = await views.agreements(uow, page.principal, programme)
+            partner_list = await views.partners(uow)
         latest = versions[-1] if versions else None
         if "values" not in context:
             context["values"] = _values(latest, scope)
@@ -154,13 +156,14 @@ def add(kit: UiKit) -> None:
         body, errors = parse(page.form)
         if body is not None:
             try:
-                await record_version(
-                    runtime,
-                    Rules.from_settings(runtime.settings),
-                    page.principal,
-                    programme_id,
-                    body,
-                )
+                async with unit_of_work(runtime, page) as uow:
+                    await registry.record_agreement(
+                        uow,
+                        deps_of(runtime),
+                        terms_of(programme_id, body),
+                        scope=own_municipality(page.principal),
+                    )
+                    await uow.commit()
             except Forbidden as exc:
                 raise HTTPException(403, "another municipality's agreement") from exc
             except DomainError as exc:

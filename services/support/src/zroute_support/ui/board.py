@@ -14,25 +14,13 @@ from zroute_runtime.auth import Role
 from zroute_runtime.http_host import Runtime
 from zroute_ui import Page, Pagination, UiKit
 
-from zroute_support.adapters.participants_repo import of_municipality
-from zroute_support.adapters.referrals_repo import ReferralRepository
-from zroute_support.entrypoints.http.deps import own_municipality, own_partner
+from zroute_support.service_layer import views
 from zroute_support.ui.pages import CATEGORY, STATUS, URGENCY
+from zroute_support.ui.work_unit import unit_of_work
 
 PER_PAGE = 25
 RANK = {"stat": 0, "asap": 1, "urgent": 2, "routine": 3}
 CHART_WIDTH = 480
-
-LEAD_TIMES = f"""
-    SELECT r.urgency, count(*) AS n,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM h.at - r.created_at))
-               / 3600.0 AS median_hours
-    FROM support_referrals r
-    JOIN LATERAL (SELECT min(at) AS at FROM support_referral_history
-                  WHERE referral_id = r.referral_id AND status = 'accepted') h ON h.at IS NOT NULL
-    WHERE ($1::text IS NULL OR r.partner_id = $1) AND {of_municipality("$2")}
-    GROUP BY r.urgency
-"""
 
 
 def _code(value: Any) -> str:
@@ -62,12 +50,8 @@ def add(kit: UiKit) -> None:
         urgency: str = "",
         page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
     ) -> Response:
-        partner, municipality = own_partner(page.principal), own_municipality(page.principal)
-        async with runtime.pool.acquire() as conn:
-            found = await ReferralRepository(conn).list(
-                partner_id=partner, municipality=municipality
-            )
-            lead = [dict(r) for r in await conn.fetch(LEAD_TIMES, partner, municipality)]
+        async with unit_of_work(runtime, page) as uow:
+            found, lead = await views.board(uow, page.principal)
         counts: dict[tuple[str, str], int] = {}
         for r in found:
             key = (_code(r.status), _code(r.urgency))

@@ -9,15 +9,17 @@ from uuid import UUID
 from fastapi import Depends, HTTPException
 from fastapi.responses import Response
 from zroute_runtime.auth import Role
+from zroute_runtime.clock import local_day
 from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, Page, UiKit
 
-from zroute_support.adapters.referrals_repo import ReferralRepository
 from zroute_support.domain.errors import DomainError, Forbidden, NotFound
-from zroute_support.entrypoints.http.deps import own_municipality, own_partner
-from zroute_support.entrypoints.http.referral_schemas import CompleteIn
-from zroute_support.entrypoints.http.referrals import act_on_referral
-from zroute_support.service_layer.rules import Rules
+from zroute_support.entrypoints.http.deps import deps_of
+from zroute_support.entrypoints.http.schemas import CompleteIn
+from zroute_support.service_layer import views
+from zroute_support.service_layer.access import own_partner
+from zroute_support.service_layer.handlers import referral_actions
+from zroute_support.ui.work_unit import unit_of_work
 
 STATUS = {
     "requested": N_("requested"),
@@ -56,11 +58,9 @@ def add(kit: UiKit) -> None:
     @kit.router.get("/referrals")
     async def referrals(page: Staff, runtime: Runtime) -> Response:
         principal = page.principal
-        async with runtime.pool.acquire() as conn:
-            found = await ReferralRepository(conn).list(
-                partner_id=own_partner(principal), municipality=own_municipality(principal)
-            )
-        rules = Rules.from_settings(runtime.settings)
+        async with unit_of_work(runtime, page) as uow:
+            found = await views.referrals(uow, principal)
+        rules = deps_of(runtime)
         return page.render(
             "referrals.html.j2",
             referrals=found,
@@ -76,22 +76,25 @@ def add(kit: UiKit) -> None:
     async def act(referral_id: UUID, action: str, page: Staff, runtime: Runtime) -> Response:
         if action not in DONE:
             raise HTTPException(404, "no such action")
-        rules = Rules.from_settings(runtime.settings)
         reason = page.form.get("reason") or None
         kw: dict[str, Any] = {}
         if action == "decline":
             kw = {"reason": reason or "", "reroute": None}
         elif action == "complete":
             kw = {
-                "body": CompleteIn(
+                "outcome": CompleteIn(
                     successful=reason in (None, "goal_reached", "partially_reached"),
                     service_delivered=True,
-                    delivered_on=runtime.clock.now().date(),
+                    delivered_on=local_day(runtime.clock.now()),
                     reason=reason,
-                )
+                ).outcome()
             }
         try:
-            await act_on_referral(runtime, rules, page.principal, referral_id, action, **kw)
+            async with unit_of_work(runtime, page) as uow:
+                await referral_actions.act(
+                    uow, deps_of(runtime), page.principal, referral_id, action, **kw
+                )
+                await uow.commit()
         except Forbidden as exc:
             raise HTTPException(403, "forbidden") from exc
         except NotFound as exc:

@@ -1,9 +1,9 @@
 """The waiting list, the preconditions and the placements with their check-ins.
 
-Each page reads through the API's own endpoint function (``waiting``,
-``list_preconditions``, ``list_placements``), so it keeps the API's partner and
-municipality scope; a check-in goes through the API's ``check_in`` (the placement's
-partner or job-coach partner only)."""
+Each page reads through the API's own views (``views.waiting``, ``views.preconditions``,
+``views.placements``), so it keeps the API's partner and municipality scope; a check-in
+goes through the API's own command (``placements.check_in_as``: the placement's partner
+or job-coach partner only)."""
 
 # No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
 from typing import Annotated
@@ -17,10 +17,12 @@ from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, FormErrors, Page, UiKit
 
 from zroute_support.domain.errors import DomainError, Forbidden, NotFound
-from zroute_support.entrypoints.http.placements import CheckInIn, check_in, list_placements
-from zroute_support.entrypoints.http.preconditions import list_preconditions
-from zroute_support.entrypoints.http.waiting_list import waiting
+from zroute_support.entrypoints.http.placements import CheckInIn, PlacementOut
+from zroute_support.entrypoints.http.preconditions import PreconditionOut
+from zroute_support.service_layer import views
+from zroute_support.service_layer.handlers import placements as placement_commands
 from zroute_support.ui.agreements import CAPABILITIES
+from zroute_support.ui.work_unit import unit_of_work
 
 CHECK_IN_ROLES = (Role.COORDINATOR, Role.PARTNER_STAFF)
 PARTY = {"participant": N_("the participant"), "employer": N_("the employer")}
@@ -59,12 +61,14 @@ def add(kit: UiKit) -> None:
 
     @kit.router.get("/waiting-list")
     async def waiting_list(page: Waiting, runtime: Runtime) -> Response:
-        rows = await waiting(page.principal, runtime, None)
+        async with unit_of_work(runtime, page) as uow:
+            rows = await views.waiting(uow, page.principal)
         return page.render("waiting.html.j2", rows=rows, capabilities=CAPABILITIES)
 
     @kit.router.get("/preconditions")
     async def preconditions(page: Staff, runtime: Runtime) -> Response:
-        rows = await list_preconditions(page.principal, runtime, None)
+        async with unit_of_work(runtime, page) as uow:
+            rows = [PreconditionOut.of(p) for p in await views.preconditions(uow, page.principal)]
         return page.render(
             "preconditions.html.j2", rows=rows, statuses=PRECONDITION_STATUS, kinds=KIND
         )
@@ -88,7 +92,11 @@ def add(kit: UiKit) -> None:
             errors.add(f"held_on-{request_id}", N_("Enter the day of the check-in as a date."))
             return await _placements(page, runtime, errors=errors, status_code=422)
         try:
-            await check_in(request_id, body, page.principal, runtime)
+            async with unit_of_work(runtime, page) as uow:
+                await placement_commands.check_in_as(
+                    uow, page.principal, request_id, body.party, body.held_on, body.outcome
+                )
+                await uow.commit()
         except Forbidden as exc:
             raise HTTPException(403, "another partner's placement") from exc
         except NotFound as exc:
@@ -103,7 +111,8 @@ def add(kit: UiKit) -> None:
 async def _placements(
     page: Page, runtime: object, *, errors: FormErrors | None = None, status_code: int = 200
 ) -> Response:
-    rows = await list_placements(page.principal, runtime, None)
+    async with unit_of_work(runtime, page) as uow:
+        rows = [PlacementOut.of(p) for p in await views.placements(uow, page.principal)]
     return page.render(
         "placements.html.j2",
         rows=rows,

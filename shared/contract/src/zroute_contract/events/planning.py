@@ -92,7 +92,7 @@ class PlanActivated(ParticipantEvent):
         type="nl.zroute.planning.plan-activated.v1",
         routing_key="planning.plan.activated",
         producer="planning",
-        consumers=_SUPPORT_AND_NOTIFY,
+        consumers=_NOTIFY,
         summary="A plan was activated: targets, modules, ramp-up profile, start and term end.",
     )
 
@@ -127,7 +127,7 @@ class PlanStartScheduled(ParticipantEvent):
         type="nl.zroute.planning.plan-start-scheduled.v1",
         routing_key="planning.plan.start-scheduled",
         producer="planning",
-        consumers=_SUPPORT_AND_NOTIFY,
+        consumers=_NOTIFY,
         summary="The plan got its start date.",
     )
 
@@ -145,7 +145,7 @@ class PlanPaused(ParticipantEvent):
         type="nl.zroute.planning.plan-paused.v1",
         routing_key="planning.plan.paused",
         producer="planning",
-        consumers=_SUPPORT_AND_NOTIFY,
+        consumers=_NOTIFY,
         summary="The plan was paused (for example a precondition lapsed).",
     )
 
@@ -164,7 +164,7 @@ class PlanResumed(ParticipantEvent):
         type="nl.zroute.planning.plan-resumed.v1",
         routing_key="planning.plan.resumed",
         producer="planning",
-        consumers=_SUPPORT_AND_NOTIFY,
+        consumers=_NOTIFY,
         summary="A paused plan was resumed.",
     )
 
@@ -505,7 +505,7 @@ class FollowUpAgreed(ParticipantEvent):
         type="nl.zroute.planning.follow-up-agreed.v1",
         routing_key="planning.follow-up.agreed",
         producer="planning",
-        consumers=_SUPPORT_AND_NOTIFY,
+        consumers=_NOTIFY,
         summary="A follow-up (type, partner, start, agreements) was agreed.",
     )
 

@@ -1,1 +1,20 @@
-"""The support service's HTTP API: one router per resource."""
+"""The support service's HTTP API: one router per resource (``ROUTERS``, in the order the
+bootstrap mounts them)."""
+
+from zroute_support.entrypoints.http import (
+    agreements,
+    partners,
+    placements,
+    preconditions,
+    referrals,
+    waiting_list,
+)
+
+ROUTERS = [
+    partners.router,
+    agreements.router,
+    referrals.router,
+    preconditions.router,
+    placements.router,
+    waiting_list.router,
+]

@@ -7,34 +7,23 @@ versions of that municipality only (see ``deps.own_municipality``).
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from zroute_contract.events.codes import RouteTask
 from zroute_contract.types import MunicipalityCode, PartnerId, ProgrammeId
-from zroute_runtime.auth import Principal
-from zroute_runtime.context import MessageContext
+from zroute_runtime.clock import local_day
+from zroute_runtime.commands import command, run_command
 from zroute_runtime.http_host import Runtime
 
-from zroute_support.adapters.partners_repo import AgreementRepository
-from zroute_support.domain.agreements import Agreement, AgreementTerms, in_force
-from zroute_support.domain.errors import NotFound
-from zroute_support.entrypoints.http.deps import (
-    Anyone,
-    Coordinator,
-    DomainErrorRoute,
-    RulesDep,
-    ensure_municipality,
-    own_municipality,
-)
-from zroute_support.service_layer import registry
-from zroute_support.service_layer.rules import Rules, local_date
+from zroute_support.domain.agreements import Agreement, AgreementTerms
+from zroute_support.entrypoints.http.deps import Anyone, Coordinator, SupportDeps
+from zroute_support.service_layer import access, views
+from zroute_support.service_layer.handlers import registry
 
-router = APIRouter(
-    prefix="/programmes/{programme_id}", tags=["agreements"], route_class=DomainErrorRoute
-)
+router = APIRouter(prefix="/programmes/{programme_id}", tags=["agreements"])
 
 
 class Assignment(BaseModel):
@@ -89,19 +78,25 @@ async def record(
     body: AgreementIn,
     principal: Coordinator,
     runtime: Runtime,
-    rules: RulesDep,
+    deps: SupportDeps,
+    request: Request,
 ) -> AgreementOut:
     """Record a new version; 422 lists every problem, 409 names overlapping versions, 403
     when the version or the programme is another municipality's."""
-    return AgreementOut.of(await record_version(runtime, rules, principal, programme_id, body))
+    terms = terms_of(programme_id, body)
+    agreement = await run_command(
+        runtime,
+        request,
+        lambda uow: registry.record_agreement(
+            uow, deps, terms, scope=access.own_municipality(principal)
+        ),
+    )
+    return AgreementOut.of(agreement)
 
 
-async def record_version(
-    runtime: Any, rules: Rules, principal: Principal, programme_id: str, body: AgreementIn
-) -> Agreement:
-    """The command behind ``POST .../agreements``, shared with the agreement editor on the
-    screens: raises :class:`Refused` with every problem, :class:`Conflict`, :class:`Forbidden`."""
-    terms = AgreementTerms(
+def terms_of(programme_id: str, body: AgreementIn) -> AgreementTerms:
+    """The terms of a new version, as the API and the agreement editor take them."""
+    return AgreementTerms(
         programme_id=programme_id,
         municipality=body.municipality,
         valid_from=body.valid_from,
@@ -109,36 +104,35 @@ async def record_version(
         lead_partner_id=body.lead_partner_id,
         assignments=tuple((a.task, a.partner_id) for a in body.assignments),
     )
-    async with runtime.uow(MessageContext.new()) as uow:
-        agreement = await registry.record_agreement(
-            uow, rules, terms, scope=own_municipality(principal)
-        )
-        await uow.commit()
-    return agreement
 
 
 @router.post("/agreements/{version}/end")
 async def end(
-    programme_id: ProgrammeId, version: int, body: EndIn, principal: Coordinator, runtime: Runtime
+    programme_id: ProgrammeId,
+    version: int,
+    body: EndIn,
+    principal: Coordinator,
+    runtime: Runtime,
+    request: Request,
 ) -> AgreementOut:
     """Set the last day of a version, so that a successor can take over."""
-    async with runtime.uow(MessageContext.new()) as uow:
-        agreement = await registry.end_agreement(
-            uow, programme_id, version, body.valid_until, scope=own_municipality(principal)
-        )
-        await uow.commit()
+    agreement: Agreement = await run_command(
+        runtime,
+        request,
+        lambda uow: registry.end_agreement(
+            uow, programme_id, version, body.valid_until, scope=access.own_municipality(principal)
+        ),
+    )
     return AgreementOut.of(agreement)
 
 
 @router.get("/agreements")
 async def versions(
-    programme_id: ProgrammeId, principal: Anyone, runtime: Runtime
+    programme_id: ProgrammeId, principal: Anyone, runtime: Runtime, request: Request
 ) -> list[AgreementOut]:
     """All versions; a caller limited to a municipality gets that municipality's only."""
-    async with runtime.pool.acquire() as conn:
-        found = await AgreementRepository(conn).for_programme(
-            programme_id, municipality=own_municipality(principal)
-        )
+    async with command(runtime, request) as uow:
+        found = await views.agreements(uow, principal, programme_id)
     return [AgreementOut.of(a) for a in found]
 
 
@@ -148,19 +142,13 @@ async def responsible(
     task: RouteTask,
     principal: Anyone,
     runtime: Runtime,
+    request: Request,
     on: Annotated[date | None, Query(description="The day; today when absent.")] = None,
 ) -> ResponsibleOut:
     """Who is responsible for ``task`` on a day, under the version in force then."""
-    day = on or local_date(runtime.clock.now())
-    async with runtime.pool.acquire() as conn:
-        # All versions, not the caller's only: another municipality's version in force
-        # answers 403, not a misleading 404.
-        agreement = in_force(await AgreementRepository(conn).for_programme(programme_id), day)
-    if agreement is None:
-        raise NotFound(f"no agreement of {programme_id} is in force on {day}")
-    ensure_municipality(principal, agreement.terms.municipality, "agreement")
-    partner_id = agreement.responsible_for(task)
-    assert partner_id is not None  # a recorded agreement names every task
+    day = on or local_day(runtime.clock.now())
+    async with command(runtime, request) as uow:
+        agreement, partner_id = await views.responsible(uow, principal, programme_id, task, day)
     return ResponsibleOut(
         task=task,
         on=day,

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from zroute_contract.events.codes import Channel, PartnerCapability
 from zroute_contract.events.parts import UniqueTuple
 from zroute_contract.types import MunicipalityCode, PartnerId
-from zroute_runtime.context import MessageContext
+from zroute_runtime.commands import command, run_command
 from zroute_runtime.http_host import Runtime
 
-from zroute_support.adapters.partners_repo import PartnerRepository
-from zroute_support.domain.errors import NotFound
 from zroute_support.domain.partners import ContactPoint, Partner
-from zroute_support.entrypoints.http.deps import (
-    Anyone,
-    Coordinator,
-    DomainErrorRoute,
-    RulesDep,
-    own_municipality,
-)
-from zroute_support.service_layer import registry
+from zroute_support.entrypoints.http.deps import Anyone, Coordinator, SupportDeps
+from zroute_support.service_layer import access, views
+from zroute_support.service_layer.handlers import registry
 
-router = APIRouter(prefix="/partners", tags=["partners"], route_class=DomainErrorRoute)
+router = APIRouter(prefix="/partners", tags=["partners"])
 
 
 class ContactPointIn(BaseModel):
@@ -82,14 +75,18 @@ def _partner(partner_id: str, body: PartnerProfileIn) -> Partner:
 
 @router.post("", status_code=201)
 async def register(
-    body: PartnerIn, principal: Coordinator, runtime: Runtime, rules: RulesDep
+    body: PartnerIn, principal: Coordinator, runtime: Runtime, deps: SupportDeps, request: Request
 ) -> PartnerOut:
     """Register an execution partner (coordinator; one limited to a municipality registers
     partners serving that municipality alone)."""
     partner = _partner(body.partner_id, body)
-    async with runtime.uow(MessageContext.new()) as uow:
-        await registry.register_partner(uow, rules, partner, scope=own_municipality(principal))
-        await uow.commit()
+    await run_command(
+        runtime,
+        request,
+        lambda uow: registry.register_partner(
+            uow, deps, partner, scope=access.own_municipality(principal)
+        ),
+    )
     return PartnerOut.of(partner)
 
 
@@ -99,28 +96,30 @@ async def update(
     body: PartnerProfileIn,
     principal: Coordinator,
     runtime: Runtime,
-    rules: RulesDep,
+    deps: SupportDeps,
+    request: Request,
 ) -> PartnerOut:
     """Replace a partner's profile (coordinator; one limited to a municipality changes
     partners serving that municipality alone); the change is published whole."""
     partner = _partner(partner_id, body)
-    async with runtime.uow(MessageContext.new()) as uow:
-        await registry.update_partner(uow, rules, partner, scope=own_municipality(principal))
-        await uow.commit()
+    await run_command(
+        runtime,
+        request,
+        lambda uow: registry.update_partner(
+            uow, deps, partner, scope=access.own_municipality(principal)
+        ),
+    )
     return PartnerOut.of(partner)
 
 
 @router.get("")
-async def list_partners(_: Anyone, runtime: Runtime) -> list[PartnerOut]:
-    async with runtime.pool.acquire() as conn:
-        return [PartnerOut.of(p) for p in await PartnerRepository(conn).all()]
+async def list_partners(_: Anyone, runtime: Runtime, request: Request) -> list[PartnerOut]:
+    async with command(runtime, request) as uow:
+        return [PartnerOut.of(p) for p in await views.partners(uow)]
 
 
 @router.get("/{partner_id}")
-async def read(partner_id: PartnerId, _: Anyone, runtime: Runtime) -> PartnerOut:
+async def read(partner_id: PartnerId, _: Anyone, runtime: Runtime, request: Request) -> PartnerOut:
     """One partner with how it is reached (the ``dataref`` of the partner events)."""
-    async with runtime.pool.acquire() as conn:
-        partner = await PartnerRepository(conn).get(partner_id)
-    if partner is None:
-        raise NotFound(f"unknown partner {partner_id}")
-    return PartnerOut.of(partner)
+    async with command(runtime, request) as uow:
+        return PartnerOut.of(await views.partner(uow, partner_id))

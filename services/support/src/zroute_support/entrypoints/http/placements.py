@@ -8,31 +8,20 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-import asyncpg
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from zroute_contract.events.codes import CheckInOutcome, CheckInParty, ParticipationActivity
 from zroute_contract.events.parts import Hours
 from zroute_contract.types import EmployerId, LocationId, PartnerId, ProgrammeId, StaffRef
-from zroute_runtime.auth import Principal, ensure_partner_access
-from zroute_runtime.context import MessageContext
+from zroute_runtime.commands import command, run_command
 from zroute_runtime.http_host import Runtime
 
-from zroute_support.adapters.placements_repo import PlacementRepository
-from zroute_support.domain.errors import NotFound
 from zroute_support.domain.placements import Placement, PlacementStatus, Workplace
-from zroute_support.entrypoints.http.deps import (
-    Anyone,
-    DomainErrorRoute,
-    RulesDep,
-    ensure_participant_municipality,
-    own_municipality,
-    own_partner,
-)
-from zroute_support.service_layer import placements as service
-from zroute_support.service_layer.rules import local_date
+from zroute_support.entrypoints.http.deps import Anyone, SupportDeps
+from zroute_support.service_layer import views
+from zroute_support.service_layer.handlers import placements as service
 
-router = APIRouter(prefix="/placements", tags=["placements"], route_class=DomainErrorRoute)
+router = APIRouter(prefix="/placements", tags=["placements"])
 
 
 class JobCoachIn(BaseModel):
@@ -100,108 +89,91 @@ class PlacementOut(BaseModel):
 _LATER = {"employer_id", "location_id", "starts_on", "ends_on", "job_coach"}
 
 
-async def _may_see(principal: Principal, conn: asyncpg.Connection, placement: Placement) -> None:
-    """403 unless the caller may see the placement: its municipality, and for partner staff
-    its participation or job-coach partner."""
-    await _in_municipality(principal, conn, placement)
-    own = own_partner(principal)
-    if own is None:
-        return
-    coach = placement.job_coach.partner_id if placement.job_coach else None
-    if own != coach:
-        ensure_partner_access(principal, placement.partner_id or "-")
-
-
-async def _in_municipality(
-    principal: Principal, conn: asyncpg.Connection, placement: Placement
-) -> None:
-    await ensure_participant_municipality(principal, conn, placement.participant_ref, "placement")
-
-
 @router.get("")
 async def list_placements(
-    principal: Anyone, runtime: Runtime, programme_id: ProgrammeId | None = None
+    principal: Anyone, runtime: Runtime, request: Request, programme_id: ProgrammeId | None = None
 ) -> list[PlacementOut]:
-    async with runtime.pool.acquire() as conn:
-        found = await PlacementRepository(conn).list(
-            partner_id=own_partner(principal),
-            programme_id=programme_id,
-            municipality=own_municipality(principal),
-        )
+    async with command(runtime, request) as uow:
+        found = await views.placements(uow, principal, programme_id)
     return [PlacementOut.of(p) for p in found]
 
 
 @router.get("/{request_id}")
-async def read(request_id: UUID, principal: Anyone, runtime: Runtime) -> PlacementOut:
-    async with runtime.pool.acquire() as conn:
-        placement = await PlacementRepository(conn).get(request_id, for_update=False)
-        if placement is None:
-            raise NotFound(f"unknown placement request {request_id}")
-        await _may_see(principal, conn, placement)
-    return PlacementOut.of(placement)
+async def read(
+    request_id: UUID, principal: Anyone, runtime: Runtime, request: Request
+) -> PlacementOut:
+    async with command(runtime, request) as uow:
+        return PlacementOut.of(await views.placement(uow, principal, request_id))
 
 
 @router.post("/{request_id}/confirm")
 async def confirm(
-    request_id: UUID, body: ConfirmIn, principal: Anyone, runtime: Runtime
+    request_id: UUID, body: ConfirmIn, principal: Anyone, runtime: Runtime, request: Request
 ) -> PlacementOut:
     """The participation partner confirms the workplace; the job coach is assigned with it."""
-    async with runtime.uow(MessageContext.new()) as uow:
-        placement = await service.load(uow, request_id)
-        await _in_municipality(principal, uow.conn, placement)
-        ensure_partner_access(principal, placement.partner_id or "-")
-        workplace = Workplace(
-            employer_id=body.employer_id,
-            location_id=body.location_id,
-            starts_on=body.starts_on,
-            hours_per_week=body.hours_per_week,
-            ends_on=body.ends_on,
-        )
-        await service.confirm(
-            uow, placement, workplace, body.job_coach.staff_ref, body.job_coach.partner_id
-        )
-        await uow.commit()
+    workplace = Workplace(
+        employer_id=body.employer_id,
+        location_id=body.location_id,
+        starts_on=body.starts_on,
+        hours_per_week=body.hours_per_week,
+        ends_on=body.ends_on,
+    )
+    placement = await run_command(
+        runtime,
+        request,
+        lambda uow: service.confirm_as(
+            uow,
+            principal,
+            request_id,
+            workplace,
+            body.job_coach.staff_ref,
+            body.job_coach.partner_id,
+        ),
+    )
     return PlacementOut.of(placement)
 
 
 @router.post("/{request_id}/decline")
 async def decline(
-    request_id: UUID, body: DeclineIn, principal: Anyone, runtime: Runtime, rules: RulesDep
+    request_id: UUID,
+    body: DeclineIn,
+    principal: Anyone,
+    runtime: Runtime,
+    deps: SupportDeps,
+    request: Request,
 ) -> PlacementOut:
     """The partner cannot offer a workplace: the next capable partner gets the request."""
-    async with runtime.uow(MessageContext.new()) as uow:
-        placement = await service.load(uow, request_id)
-        await _in_municipality(principal, uow.conn, placement)
-        ensure_partner_access(principal, placement.partner_id or "-")
-        await service.decline(uow, rules, placement, body.reason)
-        await uow.commit()
+    placement = await run_command(
+        runtime,
+        request,
+        lambda uow: service.decline_as(uow, deps, principal, request_id, body.reason),
+    )
     return PlacementOut.of(placement)
 
 
 @router.post("/{request_id}/job-coach")
 async def assign_job_coach(
-    request_id: UUID, body: JobCoachIn, principal: Anyone, runtime: Runtime
+    request_id: UUID, body: JobCoachIn, principal: Anyone, runtime: Runtime, request: Request
 ) -> PlacementOut:
     """Hand the placement over to another job coach."""
-    async with runtime.uow(MessageContext.new()) as uow:
-        placement = await service.load(uow, request_id)
-        await _may_see(principal, uow.conn, placement)
-        today = local_date(uow.clock.now())
-        coach = await service.job_coach_for(uow, placement, body.staff_ref, body.partner_id, today)
-        placement.assign_job_coach(coach, today)
-        await service.save(uow, placement)
-        await uow.commit()
+    placement = await run_command(
+        runtime,
+        request,
+        lambda uow: service.hand_over(uow, principal, request_id, body.staff_ref, body.partner_id),
+    )
     return PlacementOut.of(placement)
 
 
 @router.post("/{request_id}/check-ins", status_code=201)
 async def check_in(
-    request_id: UUID, body: CheckInIn, principal: Anyone, runtime: Runtime
+    request_id: UUID, body: CheckInIn, principal: Anyone, runtime: Runtime, request: Request
 ) -> PlacementOut:
     """A job-coach check-in with the participant or the employer."""
-    async with runtime.uow(MessageContext.new()) as uow:
-        placement = await service.load(uow, request_id)
-        await _may_see(principal, uow.conn, placement)
-        await service.check_in(uow, placement, body.party, body.held_on, body.outcome)
-        await uow.commit()
+    placement = await run_command(
+        runtime,
+        request,
+        lambda uow: service.check_in_as(
+            uow, principal, request_id, body.party, body.held_on, body.outcome
+        ),
+    )
     return PlacementOut.of(placement)

@@ -10,31 +10,20 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-import asyncpg
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from zroute_contract.events.codes import LapseReason, PreconditionKind, Weekday
 from zroute_contract.events.parts import UniqueTuple
 from zroute_contract.types import PartnerId, ProgrammeId
-from zroute_runtime.auth import Principal, ensure_partner_access
-from zroute_runtime.context import MessageContext
+from zroute_runtime.commands import command, run_command
 from zroute_runtime.http_host import Runtime
 
-from zroute_support.adapters.partners_repo import PartnerRepository
-from zroute_support.adapters.preconditions_repo import PreconditionRepository
-from zroute_support.domain.errors import Forbidden, Refused
 from zroute_support.domain.preconditions import Precondition, PreconditionStatus
-from zroute_support.entrypoints.http.deps import (
-    Anyone,
-    DomainErrorRoute,
-    ensure_participant_municipality,
-    own_municipality,
-    own_partner,
-)
-from zroute_support.service_layer import lookups
-from zroute_support.service_layer import preconditions as service
+from zroute_support.entrypoints.http.deps import Anyone
+from zroute_support.service_layer import views
+from zroute_support.service_layer.handlers import preconditions as service
 
-router = APIRouter(prefix="/preconditions", tags=["preconditions"], route_class=DomainErrorRoute)
+router = APIRouter(prefix="/preconditions", tags=["preconditions"])
 
 
 class PreconditionOut(BaseModel):
@@ -72,90 +61,46 @@ class LapseIn(BaseModel):
     lapsed_on: date
 
 
-async def _check(
-    principal: Principal, conn: asyncpg.Connection, precondition: Precondition
-) -> None:
-    """403 unless the caller may act on the task: its municipality, and for partner staff
-    the partner that holds or arranged it."""
-    await _in_municipality(principal, conn, precondition)
-    if own_partner(principal) is not None:
-        partner = precondition.arranged_by or precondition.partner_id
-        ensure_partner_access(principal, partner or "-")
-        await _serves_participant(principal, conn, precondition)
-
-
-async def _serves_participant(
-    principal: Principal, conn: asyncpg.Connection, precondition: Precondition
-) -> None:
-    """403 for staff of a partner that does not serve the participant's municipality."""
-    who = await lookups.participant(conn, precondition.participant_ref)
-    partner = await PartnerRepository(conn).get(principal.partner_id or "-")
-    if partner is None or not partner.serves(who.municipality):
-        raise Forbidden("your partner does not serve this participant's municipality")
-
-
-async def _in_municipality(
-    principal: Principal, conn: asyncpg.Connection, precondition: Precondition
-) -> None:
-    await ensure_participant_municipality(
-        principal, conn, precondition.participant_ref, "precondition"
-    )
-
-
 @router.get("")
 async def list_preconditions(
-    principal: Anyone, runtime: Runtime, programme_id: ProgrammeId | None = None
+    principal: Anyone, runtime: Runtime, request: Request, programme_id: ProgrammeId | None = None
 ) -> list[PreconditionOut]:
     """Partner staff see the tasks of their own partner only; caseworkers and coordinators
     limited to a municipality the tasks of its participants."""
-    async with runtime.pool.acquire() as conn:
-        found = await PreconditionRepository(conn).list(
-            partner_id=own_partner(principal),
-            programme_id=programme_id,
-            municipality=own_municipality(principal),
-        )
+    async with command(runtime, request) as uow:
+        found = await views.preconditions(uow, principal, programme_id)
     return [PreconditionOut.of(p) for p in found]
 
 
 @router.post("/{precondition_id}/arrange")
 async def arrange(
-    precondition_id: UUID, body: ArrangeIn, principal: Anyone, runtime: Runtime
+    precondition_id: UUID, body: ArrangeIn, principal: Anyone, runtime: Runtime, request: Request
 ) -> PreconditionOut:
     """Record the arrangement: by which partner, from and until, which weekdays."""
-    async with runtime.uow(MessageContext.new()) as uow:
-        precondition = await service.load(uow, precondition_id)
-        await _in_municipality(principal, uow.conn, precondition)
-        own = own_partner(principal)
-        if own is not None:
-            ensure_partner_access(principal, precondition.partner_id or "-")
-            await _serves_participant(principal, uow.conn, precondition)
-            if body.partner_id not in (None, own):
-                raise Refused("partner staff arrange for their own partner only")
-        partner_id = own or body.partner_id or precondition.partner_id
-        if partner_id is None:
-            raise Refused("no partner is assigned; name the providing partner_id")
-        await service.arrange(
+    precondition = await run_command(
+        runtime,
+        request,
+        lambda uow: service.arrange_as(
             uow,
-            precondition,
-            partner_id=partner_id,
+            principal,
+            precondition_id,
+            partner_id=body.partner_id,
             arranged_from=body.arranged_from,
             arranged_until=body.arranged_until,
             days_covered=body.days_covered,
-        )
-        await uow.commit()
+        ),
+    )
     return PreconditionOut.of(precondition)
 
 
 @router.post("/{precondition_id}/lapse")
 async def lapse(
-    precondition_id: UUID, body: LapseIn, principal: Anyone, runtime: Runtime
+    precondition_id: UUID, body: LapseIn, principal: Anyone, runtime: Runtime, request: Request
 ) -> PreconditionOut:
     """The partner or the participant stopped: planning hears it lapsed."""
-    async with runtime.uow(MessageContext.new()) as uow:
-        precondition = await service.load(uow, precondition_id)
-        await _check(principal, uow.conn, precondition)
-        if precondition.status is not PreconditionStatus.ARRANGED:
-            raise Refused(f"a precondition that is {precondition.status.value} cannot lapse")
-        await service.lapse(uow, precondition, body.reason, body.lapsed_on)
-        await uow.commit()
+    precondition = await run_command(
+        runtime,
+        request,
+        lambda uow: service.lapse_as(uow, principal, precondition_id, body.reason, body.lapsed_on),
+    )
     return PreconditionOut.of(precondition)

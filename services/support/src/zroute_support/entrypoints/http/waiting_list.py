@@ -10,19 +10,15 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 from zroute_runtime.auth import Principal, Role, require_roles
+from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
 
-from zroute_support.adapters.placements_repo import PlacementRepository
-from zroute_support.adapters.preconditions_repo import PreconditionRepository
-from zroute_support.adapters.waiting_repo import WaitingList
-from zroute_support.domain.placements import PlacementStatus
-from zroute_support.domain.preconditions import PreconditionStatus
-from zroute_support.entrypoints.http.deps import DomainErrorRoute, own_municipality
+from zroute_support.service_layer import views
 
-router = APIRouter(prefix="/waiting-list", tags=["waiting-list"], route_class=DomainErrorRoute)
+router = APIRouter(prefix="/waiting-list", tags=["waiting-list"])
 
 Reader = Annotated[
     Principal, Depends(require_roles(Role.COORDINATOR, Role.CASEWORKER, Role.OPERATOR))
@@ -37,60 +33,15 @@ class WaitingOut(BaseModel):
     capability: str
     reason: str
     since: datetime | None
+    urgency: str | None = None
 
 
 @router.get("")
 async def waiting(
-    principal: Reader, runtime: Runtime, programme_id: str | None = None
+    principal: Reader, runtime: Runtime, request: Request, programme_id: str | None = None
 ) -> list[WaitingOut]:
-    """Everything waiting for a partner, with the reason, oldest first."""
-    municipality = own_municipality(principal)
-    async with runtime.pool.acquire() as conn:
-        entries = await WaitingList(conn).waiting(
-            programme_id=programme_id, municipality=municipality
-        )
-        placements = await PlacementRepository(conn).list(
-            programme_id=programme_id, municipality=municipality
-        )
-        preconditions = await PreconditionRepository(conn).list(
-            programme_id=programme_id, municipality=municipality
-        )
-    found = [
-        WaitingOut(
-            kind=e.kind,
-            id=e.entry_id,
-            participant_ref=e.participant_ref,
-            programme_id=e.programme_id,
-            capability=e.capability.value,
-            reason=e.reason,
-            since=e.since,
-        )
-        for e in entries
-    ]
-    found += [
-        WaitingOut(
-            kind="placement",
-            id=p.placement_request_id,
-            participant_ref=p.participant_ref,
-            programme_id=p.programme_id,
-            capability="participation_workplaces",
-            reason=p.waiting_reason or "",
-            since=None,
-        )
-        for p in placements
-        if p.status is PlacementStatus.WAITING
-    ]
-    found += [
-        WaitingOut(
-            kind=p.kind.value,
-            id=p.precondition_id,
-            participant_ref=p.participant_ref,
-            programme_id=p.programme_id,
-            capability=p.kind.value,
-            reason=p.waiting_reason or "",
-            since=None,
-        )
-        for p in preconditions
-        if p.partner_id is None and p.status is PreconditionStatus.NEEDED
-    ]
-    return found
+    """Everything waiting for a partner, with the reason: the most urgent first, then
+    the longest waiting."""
+    async with command(runtime, request) as uow:
+        found = await views.waiting(uow, principal, programme_id)
+    return [WaitingOut(**vars(w)) for w in found]

@@ -1,24 +1,24 @@
-"""The service's rules as the handlers need them, taken from the settings in bootstrap."""
+"""The service's rules as the handlers need them: taken from the settings once, in the
+bootstrap (``Deps.from_settings``), and handed to every handler and route."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
+from zroute_contract.events.codes import Urgency
 from zroute_runtime.settings import ServiceSettings
 
 from zroute_support.domain.errors import Refused
+from zroute_support.domain.urgency import DEFAULT_RULES, UrgencyRule
 from zroute_support.settings import Settings
-
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass(frozen=True)
-class Rules:
-    answer_within: timedelta
-    escalation_repeat: timedelta
+class Deps:
+    """Escalation, the configurable reason lists and the deadlines per urgency
+    (docs/support.md)."""
+
     max_escalations: int
     reroute_on_decline: bool
     decline_reasons: tuple[str, ...]
@@ -26,13 +26,14 @@ class Rules:
     outcome_reasons: tuple[str, ...]
     placement_decline_reasons: tuple[str, ...]
     public_base_url: str | None = None
+    # The answer deadline and escalation rhythm per urgency.
+    urgency_rules: Mapping[Urgency, UrgencyRule] = field(default_factory=lambda: DEFAULT_RULES)
 
     @classmethod
-    def from_settings(cls, settings: ServiceSettings) -> Rules:
+    def from_settings(cls, settings: ServiceSettings) -> Deps:
+        """The rules of ``settings`` (support's own, or the defaults for shared ones)."""
         s = settings if isinstance(settings, Settings) else Settings()
         return cls(
-            answer_within=s.referral_answer_within,
-            escalation_repeat=s.referral_escalation_repeat,
             max_escalations=s.referral_max_escalations,
             reroute_on_decline=s.referral_reroute_on_decline,
             decline_reasons=tuple(s.referral_decline_reasons),
@@ -40,6 +41,7 @@ class Rules:
             outcome_reasons=tuple(s.referral_outcome_reasons),
             placement_decline_reasons=tuple(s.placement_decline_reasons),
             public_base_url=settings.public_base_url,
+            urgency_rules=s.urgency_rules(),
         )
 
 
@@ -47,13 +49,3 @@ def check_reason(code: str | None, allowed: Sequence[str], what: str) -> None:
     """Refuse a reason code that is not on the configured list."""
     if code is not None and code not in allowed:
         raise Refused(f"{what} reason {code!r} is not one of: {', '.join(allowed)}")
-
-
-def local_date(moment: datetime) -> date:
-    """The day in the Netherlands at ``moment`` (rules speak of days there)."""
-    return moment.astimezone(LOCAL_TIME).date()
-
-
-def start_of(day: date) -> datetime:
-    """Midnight at the start of ``day`` in the Netherlands."""
-    return datetime.combine(day, datetime.min.time(), LOCAL_TIME)

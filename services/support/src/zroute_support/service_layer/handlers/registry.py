@@ -5,40 +5,16 @@ from __future__ import annotations
 from datetime import date
 from uuid import uuid4
 
-from zroute_contract.events.support import (
-    AgreementRecorded,
-    CapabilityCapacity,
-    PartnerRegistered,
-    PartnerUpdated,
-    TaskAssignment,
-)
-from zroute_runtime.unit_of_work import UnitOfWork
+from zroute_runtime.logging import get_logger
 
-from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
 from zroute_support.domain.agreements import Agreement, AgreementTerms, overlapping, problems
 from zroute_support.domain.errors import Conflict, Forbidden, NotFound, Refused
 from zroute_support.domain.partners import Partner
-from zroute_support.service_layer.rules import Rules
-from zroute_support.service_layer.waiting import dispatch_waiting
+from zroute_support.service_layer.deps import Deps
+from zroute_support.service_layer.handlers.waiting import dispatch_waiting
+from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
-
-def _profile(partner: Partner) -> dict[str, object]:
-    return {
-        "partner_id": partner.partner_id,
-        "municipalities": partner.municipalities,
-        "capabilities": partner.capabilities,
-        "capacity": tuple(
-            CapabilityCapacity(capability=c, max_active=n) for c, n in partner.capacity.items()
-        ),
-        "channels": partner.channels,
-        "active": partner.active,
-    }
-
-
-def _dataref(rules: Rules, partner_id: str) -> str | None:
-    if rules.public_base_url is None:
-        return None
-    return f"{rules.public_base_url.rstrip('/')}/partners/{partner_id}"
+_log = get_logger(__name__)
 
 
 def _check_partner_scope(scope: str | None, partner: Partner, what: str) -> None:
@@ -54,25 +30,26 @@ def _check_partner_scope(scope: str | None, partner: Partner, what: str) -> None
 
 
 async def register_partner(
-    uow: UnitOfWork, rules: Rules, partner: Partner, *, scope: str | None = None
+    uow: SupportUnitOfWork, deps: Deps, partner: Partner, *, scope: str | None = None
 ) -> None:
     """Register a partner; ``scope`` is the municipality the caller is limited to."""
     _check_partner_scope(scope, partner, "the partner")
-    repo = PartnerRepository(uow.conn)
+    repo = uow.partners
     if await repo.get(partner.partner_id) is not None:
         raise Conflict(f"partner {partner.partner_id} is already registered")
     if not partner.contact_points:
         raise Refused("a partner needs at least one contact point (channel and address)")
+    partner.registered()
     await repo.save(partner, uow.clock.now())
-    uow.emit(PartnerRegistered(**_profile(partner)), dataref=_dataref(rules, partner.partner_id))
+    _log.info("partner_registered", partner_id=partner.partner_id)
 
 
 async def update_partner(
-    uow: UnitOfWork, rules: Rules, partner: Partner, *, scope: str | None = None
+    uow: SupportUnitOfWork, deps: Deps, partner: Partner, *, scope: str | None = None
 ) -> None:
     """Replace a partner's profile; ``scope`` is the municipality the caller is limited to
     (the partner must serve that municipality alone, before and after)."""
-    repo = PartnerRepository(uow.conn)
+    repo = uow.partners
     current = await repo.get(partner.partner_id, for_update=True)
     if current is None:
         raise NotFound(f"unknown partner {partner.partner_id}")
@@ -81,23 +58,10 @@ async def update_partner(
     if not partner.contact_points:
         raise Refused("a partner needs at least one contact point (channel and address)")
     partner.version = current.version
+    partner.updated()
     await repo.save(partner, uow.clock.now())
-    uow.emit(PartnerUpdated(**_profile(partner)), dataref=_dataref(rules, partner.partner_id))
-    await dispatch_waiting(uow, rules)
-
-
-def _recorded(agreement: Agreement) -> AgreementRecorded:
-    t = agreement.terms
-    return AgreementRecorded(
-        agreement_id=agreement.agreement_id,
-        programme_id=t.programme_id,
-        municipality=t.municipality,
-        version=agreement.version,
-        valid_from=t.valid_from,
-        valid_until=t.valid_until,
-        lead_partner_id=t.lead_partner_id,
-        assignments=tuple(TaskAssignment(task=task, partner_id=p) for task, p in t.assignments),
-    )
+    _log.info("partner_updated", partner_id=partner.partner_id, active=partner.active)
+    await dispatch_waiting(uow, deps)
 
 
 def _check_scope(scope: str | None, recorded: list[Agreement], terms: AgreementTerms) -> None:
@@ -112,7 +76,7 @@ def _check_scope(scope: str | None, recorded: list[Agreement], terms: AgreementT
 
 
 async def record_agreement(
-    uow: UnitOfWork, rules: Rules, terms: AgreementTerms, *, scope: str | None = None
+    uow: SupportUnitOfWork, deps: Deps, terms: AgreementTerms, *, scope: str | None = None
 ) -> Agreement:
     """Record a new version, or refuse it with every problem found.
 
@@ -120,11 +84,11 @@ async def record_agreement(
     checked under the programme's lock, so no version of another municipality slips in
     between the check and the write.
     """
-    repo = AgreementRepository(uow.conn)
+    repo = uow.agreements
     await repo.lock_programme(terms.programme_id)
     recorded = await repo.for_programme(terms.programme_id)
     _check_scope(scope, recorded, terms)
-    partners = {p.partner_id: p for p in await PartnerRepository(uow.conn).all()}
+    partners = {p.partner_id: p for p in await uow.partners.all()}
     found = problems(terms, partners)
     if found:
         raise Refused("the agreement cannot be recorded", found)
@@ -136,14 +100,15 @@ async def record_agreement(
             [f"overlaps version {v}" for v in clash],
         )
     agreement = Agreement(uuid4(), max((a.version for a in recorded), default=0) + 1, terms)
+    agreement.recorded()
     await repo.add(agreement, uow.clock.now())
-    uow.emit(_recorded(agreement))
-    await dispatch_waiting(uow, rules)
+    _log.info("agreement_recorded", programme_id=terms.programme_id, version=agreement.version)
+    await dispatch_waiting(uow, deps)
     return agreement
 
 
 async def end_agreement(
-    uow: UnitOfWork,
+    uow: SupportUnitOfWork,
     programme_id: str,
     version: int,
     valid_until: date,
@@ -154,7 +119,7 @@ async def end_agreement(
 
     ``scope`` is the municipality the caller is limited to (None: not limited).
     """
-    repo = AgreementRepository(uow.conn)
+    repo = uow.agreements
     await repo.lock_programme(programme_id)
     recorded = await repo.for_programme(programme_id)
     agreement = next((a for a in recorded if a.version == version), None)
@@ -169,6 +134,7 @@ async def end_agreement(
         raise Conflict("a version's period can be shortened, not extended")
     terms = AgreementTerms(**{**agreement.terms.__dict__, "valid_until": valid_until})
     agreement = Agreement(agreement.agreement_id, agreement.version, terms)
-    await repo.set_until(agreement.agreement_id, valid_until)
-    uow.emit(_recorded(agreement))
+    agreement.recorded()
+    await repo.set_until(agreement)
+    _log.info("agreement_ended", programme_id=programme_id, version=version)
     return agreement

@@ -7,41 +7,40 @@ from contextvars import ContextVar
 from functools import partial
 
 from zroute_contract.events.codes import PartnerCapability, RouteTask
-from zroute_runtime.unit_of_work import UnitOfWork
+from zroute_runtime.clock import local_day
 
-from zroute_support.adapters.participants_repo import ParticipantRepository
-from zroute_support.adapters.placements_repo import PlacementRepository
-from zroute_support.adapters.preconditions_repo import PreconditionRepository
-from zroute_support.adapters.waiting_repo import WaitingList
 from zroute_support.domain.placements import PlacementStatus
 from zroute_support.domain.preconditions import PreconditionStatus
-from zroute_support.service_layer import lookups
-from zroute_support.service_layer.preconditions import CAPABILITY, TASK
-from zroute_support.service_layer.referral_requests import ReferralRequest
-from zroute_support.service_layer.referrals import refer
-from zroute_support.service_layer.rules import Rules, local_date
+from zroute_support.domain.referral_requests import ReferralRequest
+from zroute_support.domain.urgency import serving_order
+from zroute_support.service_layer.deps import Deps
+from zroute_support.service_layer.handlers import routing
+from zroute_support.service_layer.handlers.preconditions import CAPABILITY, TASK
+from zroute_support.service_layer.handlers.referrals import refer
+from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
 _DISPATCHING: ContextVar[bool] = ContextVar("support_dispatching", default=False)
 
 
-async def dispatch_waiting(uow: UnitOfWork, rules: Rules) -> int:
+async def dispatch_waiting(uow: SupportUnitOfWork, deps: Deps) -> int:
     """Offer waiting referrals and placements to partners again; returns how many left
     the list. Re-entrant calls (a dispatched referral closing another) do nothing."""
     if _DISPATCHING.get():
         return 0
     token = _DISPATCHING.set(True)
     try:
-        return await _referrals(uow, rules) + await _placements(uow) + await _preconditions(uow)
+        return await _referrals(uow, deps) + await _placements(uow) + await _preconditions(uow)
     finally:
         _DISPATCHING.reset(token)
 
 
-async def _referrals(uow: UnitOfWork, rules: Rules) -> int:
+async def _referrals(uow: SupportUnitOfWork, deps: Deps) -> int:
     now = uow.clock.now()
-    waiting = WaitingList(uow.conn)
-    participants = ParticipantRepository(uow.conn)
+    waiting = uow.waiting
+    participants = uow.participants
     handed_out = 0
-    for entry in await waiting.waiting():
+    # The most urgent first, then whoever waited longest: freed capacity goes to them.
+    for entry in serving_order(await waiting.waiting()):
         if entry.kind != "referral":
             continue
         who = await participants.get(entry.participant_ref)
@@ -54,15 +53,10 @@ async def _referrals(uow: UnitOfWork, rules: Rules) -> int:
             ),
             None,
         )
-        if (
-            who is None
-            or not who.active
-            or consent is None
-            or not consent.in_force(local_date(now))
-        ):
+        if who is None or not who.active or consent is None or not consent.in_force(local_day(now)):
             await waiting.resolve(entry.entry_id, now)
             continue
-        result = await refer(uow, rules, who, request, waitlist=False)
+        result = await refer(uow, deps, who, request, waitlist=False)
         if result.referral is None:
             await waiting.set_reason(entry.entry_id, result.waiting_reason or entry.reason)
             continue
@@ -71,21 +65,21 @@ async def _referrals(uow: UnitOfWork, rules: Rules) -> int:
     return handed_out
 
 
-async def _placements(uow: UnitOfWork) -> int:
-    repo = PlacementRepository(uow.conn)
+async def _placements(uow: SupportUnitOfWork) -> int:
+    repo = uow.placements
     handed_out = 0
-    for placement in await repo.list():
-        if placement.status is not PlacementStatus.WAITING:
+    for listed in await repo.list():
+        if listed.status is not PlacementStatus.WAITING:
             continue
-        placement = await repo.get(placement.placement_request_id)
+        placement = await repo.get(listed.placement_request_id)  # locked for the change
         assert placement is not None
-        who = await lookups.participant(uow.conn, placement.participant_ref)
-        choice = await lookups.route(
-            uow.conn,
+        who = await routing.participant(uow, placement.participant_ref)
+        choice = await routing.route(
+            uow,
             who=who,
             task=RouteTask.PARTICIPATION_PLACEMENT,
             capability=PartnerCapability.PARTICIPATION_WORKPLACES,
-            day=local_date(uow.clock.now()),
+            day=local_day(uow.clock.now()),
             load=repo.load,
             exclude=placement.declined_by,
         )
@@ -95,8 +89,8 @@ async def _placements(uow: UnitOfWork) -> int:
     return handed_out
 
 
-async def _preconditions(uow: UnitOfWork) -> int:
-    repo = PreconditionRepository(uow.conn)
+async def _preconditions(uow: SupportUnitOfWork) -> int:
+    repo = uow.preconditions
     handed_out = 0
     for precondition in await repo.list():
         if (
@@ -104,13 +98,13 @@ async def _preconditions(uow: UnitOfWork) -> int:
             or precondition.status is not PreconditionStatus.NEEDED
         ):
             continue
-        who = await lookups.participant(uow.conn, precondition.participant_ref)
-        choice = await lookups.route(
-            uow.conn,
+        who = await routing.participant(uow, precondition.participant_ref)
+        choice = await routing.route(
+            uow,
             who=who,
             task=TASK[precondition.kind],
             capability=CAPABILITY[precondition.kind],
-            day=local_date(uow.clock.now()),
+            day=local_day(uow.clock.now()),
             load=partial(repo.load, precondition.kind),
         )
         precondition.partner_id, precondition.waiting_reason = choice.partner_id, choice.reason

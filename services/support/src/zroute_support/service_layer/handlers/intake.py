@@ -13,45 +13,45 @@ from zroute_contract.events.intake import (
     ParticipantRegistered,
     ParticipantWithdrawn,
 )
+from zroute_runtime.logging import get_logger
 from zroute_runtime.messagebus import AwaitingPredecessor, HandlerContext, Unprocessable
 
-from zroute_support.adapters.participants_repo import CareSignal, ParticipantRepository
-from zroute_support.adapters.partners_repo import PartnerRepository
-from zroute_support.adapters.placements_repo import PlacementRepository
-from zroute_support.adapters.waiting_repo import WaitingList
 from zroute_support.domain.consents import Consent
-from zroute_support.service_layer import preconditions, referrals
-from zroute_support.service_layer.lookups import Participant
-from zroute_support.service_layer.rules import Rules
+from zroute_support.domain.participants import CareSignal, Participant
+from zroute_support.service_layer.deps import Deps
+from zroute_support.service_layer.handlers import preconditions, referrals
+
+_log = get_logger(__name__)
 
 
 async def known_participant(ctx: HandlerContext, ref: str) -> Participant:
     """The participant an event is about. An unknown one has not been registered *yet*
     as far as this service knows (its ``participant-registered`` may be in a retry queue):
     the event waits for it, and is dead-lettered with the reason when it never comes."""
-    who = await ParticipantRepository(ctx.uow.conn).get(ref)
+    who: Participant | None = await ctx.uow.participants.get(ref)
     if who is None:
         raise AwaitingPredecessor(f"unknown participant {ref}")
     return who
 
 
 async def register_participant(event: ParticipantRegistered, ctx: HandlerContext) -> None:
-    await ParticipantRepository(ctx.uow.conn).register(
+    """Remember the participant's programme and municipality (nothing personal)."""
+    await ctx.uow.participants.register(
         event.participant_ref, event.programme_id, event.municipality, event.registered_on
     )
 
 
 async def assign_contact_person(
-    event: ContactPersonAssigned, ctx: HandlerContext, *, rules: Rules
+    event: ContactPersonAssigned, ctx: HandlerContext, *, deps: Deps
 ) -> None:
     await known_participant(ctx, event.participant_ref)
-    await ParticipantRepository(ctx.uow.conn).set_contact(event.participant_ref, event.contact)
-    await referrals.refer_covered_signals(ctx.uow, rules, event.participant_ref)
+    await ctx.uow.participants.set_contact(event.participant_ref, event.contact)
+    await referrals.refer_covered_signals(ctx.uow, deps, event.participant_ref)
 
 
-async def record_consent(event: ConsentRecorded, ctx: HandlerContext, *, rules: Rules) -> None:
+async def record_consent(event: ConsentRecorded, ctx: HandlerContext, *, deps: Deps) -> None:
     await known_participant(ctx, event.participant_ref)
-    await ParticipantRepository(ctx.uow.conn).add_consent(
+    await ctx.uow.participants.add_consent(
         Consent(
             consent_id=event.consent_id,
             participant_ref=event.participant_ref,
@@ -62,41 +62,42 @@ async def record_consent(event: ConsentRecorded, ctx: HandlerContext, *, rules: 
         )
     )
     if event.purpose is ConsentPurpose.CARE_REFERRAL:
-        await referrals.refer_covered_signals(ctx.uow, rules, event.participant_ref)
+        await referrals.refer_covered_signals(ctx.uow, deps, event.participant_ref)
 
 
-async def withdraw_consent(event: ConsentWithdrawn, ctx: HandlerContext, *, rules: Rules) -> None:
+async def withdraw_consent(event: ConsentWithdrawn, ctx: HandlerContext, *, deps: Deps) -> None:
     """Open referrals under the consent are cancelled at once; the partners are told."""
     await known_participant(ctx, event.participant_ref)
-    if not await ParticipantRepository(ctx.uow.conn).withdraw_consent(
-        event.consent_id, event.withdrawn_on
-    ):
+    if not await ctx.uow.participants.withdraw_consent(event.consent_id, event.withdrawn_on):
         # Withdrawn before it was recorded here: consent-recorded is still on its way.
         raise AwaitingPredecessor(f"unknown consent {event.consent_id}")
-    await referrals.cancel_open(
+    cancelled = await referrals.cancel_open(
         ctx.uow,
-        rules,
+        deps,
         event.participant_ref,
         ReferralCancelReason.CONSENT_WITHDRAWN,
         consent_id=event.consent_id,
     )
-    waiting = WaitingList(ctx.uow.conn)
+    waiting = ctx.uow.waiting
     for entry in await waiting.waiting():
         if entry.request.get("consent_id") == str(event.consent_id):
             await waiting.resolve(entry.entry_id, ctx.uow.clock.now())
+    _log.info(
+        "consent_withdrawn", consent_id=str(event.consent_id), referrals_cancelled=len(cancelled)
+    )
 
 
 async def record_care_signals(
-    event: CareSignalsRecorded, ctx: HandlerContext, *, rules: Rules
+    event: CareSignalsRecorded, ctx: HandlerContext, *, deps: Deps
 ) -> None:
     """The complete current set of signals: refer those consent covers; cancel referrals
     of signals that are gone."""
-    if await PartnerRepository(ctx.uow.conn).get(event.partner_id) is None:
+    if await ctx.uow.partners.get(event.partner_id) is None:
         # Partners are registered here, in support, before intake can name one: a partner
         # support does not know will never come. Dead-lettered at once.
         raise Unprocessable(f"unknown partner {event.partner_id}")
     await known_participant(ctx, event.participant_ref)
-    await ParticipantRepository(ctx.uow.conn).replace_signals(
+    await ctx.uow.participants.replace_signals(
         event.participant_ref,
         [
             CareSignal(s.signal_id, s.category, s.severity, s.urgency, s.consent_id)
@@ -105,12 +106,12 @@ async def record_care_signals(
     )
     await referrals.cancel_open(
         ctx.uow,
-        rules,
+        deps,
         event.participant_ref,
         ReferralCancelReason.NO_LONGER_NEEDED,
         signals_kept={s.signal_id for s in event.signals},
     )
-    await referrals.refer_covered_signals(ctx.uow, rules, event.participant_ref)
+    await referrals.refer_covered_signals(ctx.uow, deps, event.participant_ref)
 
 
 async def record_preconditions(
@@ -128,21 +129,22 @@ async def record_preconditions(
 
 
 async def withdraw_participant(
-    event: ParticipantWithdrawn, ctx: HandlerContext, *, rules: Rules
+    event: ParticipantWithdrawn, ctx: HandlerContext, *, deps: Deps
 ) -> None:
     """Open referrals are cancelled (partners told), placements and preconditions end."""
     await known_participant(ctx, event.participant_ref)
-    await ParticipantRepository(ctx.uow.conn).withdraw(event.participant_ref, event.effective_on)
-    await WaitingList(ctx.uow.conn).resolve_for(event.participant_ref, ctx.uow.clock.now())
+    await ctx.uow.participants.withdraw(event.participant_ref, event.effective_on)
+    await ctx.uow.waiting.resolve_for(event.participant_ref, ctx.uow.clock.now())
     await referrals.cancel_open(
-        ctx.uow, rules, event.participant_ref, ReferralCancelReason.PARTICIPANT_WITHDRAWN
+        ctx.uow, deps, event.participant_ref, ReferralCancelReason.PARTICIPANT_WITHDRAWN
     )
     await end_participation(ctx, event.participant_ref)
+    _log.info("participant_withdrawn", participant_ref=event.participant_ref)
 
 
 async def end_participation(ctx: HandlerContext, ref: str, *, completed: bool = False) -> None:
     """Placements (and their job coaching) and preconditions end with the route."""
-    repo = PlacementRepository(ctx.uow.conn)
+    repo = ctx.uow.placements
     for placement in await repo.active_for(ref):
         placement.end() if completed else placement.cancel()
         await repo.save(placement, ctx.uow.clock.now())

@@ -19,9 +19,9 @@ import httpx
 import pytest
 from zroute_runtime.auth import Role
 
+from tests.support.integration.test_placements import CONFIRM, requested
+from tests.support.integration.test_preconditions import intake
 from tests.support.scenario import PARTNERS, Scenario
-from tests.support.test_placements import CONFIRM, requested
-from tests.support.test_preconditions import intake
 
 AMSTERDAM, UTRECHT = "GM0363", "GM0344"
 PROGRAMMES = {AMSTERDAM: "amsterdam-z", UTRECHT: "utrecht-z"}

@@ -17,7 +17,7 @@ from zroute_contract.events.codes import (
 from zroute_contract.events.parts import ContactPersonRef
 from zroute_contract.types import ParticipantRef, PartnerId, ReasonCode
 
-from zroute_support.domain.referrals import Referral
+from zroute_support.domain.referrals import Outcome, Referral
 
 
 class ReferralOut(BaseModel):
@@ -82,6 +82,10 @@ class CompleteIn(BaseModel):
     service_delivered: bool
     delivered_on: date | None = None
     reason: ReasonCode | None = None
+
+    def outcome(self) -> Outcome:
+        """The outcome the referral closes with."""
+        return Outcome(self.successful, self.service_delivered, self.delivered_on, self.reason)
 
 
 class CancelIn(BaseModel):

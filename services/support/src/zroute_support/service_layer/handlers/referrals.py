@@ -7,26 +7,24 @@ from collections.abc import Collection
 from functools import partial
 from uuid import UUID, uuid4
 
-from zroute_contract.events.codes import (
-    PartnerCapability,
-    ReferralCancelReason,
-    ReferralSide,
-)
-from zroute_runtime import timers
+from zroute_contract.events.codes import PartnerCapability, ReferralCancelReason, ReferralSide
+from zroute_runtime.clock import local_day
+from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
-from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_support.adapters.participants_repo import Participant, ParticipantRepository
-from zroute_support.adapters.referrals_repo import ReferralRepository
-from zroute_support.adapters.waiting_repo import WaitingList
 from zroute_support.domain.errors import NotFound
+from zroute_support.domain.participants import Participant
 from zroute_support.domain.partners import CARE_TASK
+from zroute_support.domain.referral_requests import ReferralRequest, Referred
 from zroute_support.domain.referrals import Referral
-from zroute_support.service_layer import lookups
-from zroute_support.service_layer.referral_requests import ReferralRequest, Referred
-from zroute_support.service_layer.rules import Rules, local_date
+from zroute_support.domain.urgency import answer_due, next_escalation
+from zroute_support.service_layer.deps import Deps
+from zroute_support.service_layer.handlers import routing
+from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
 ANSWER_TIMER = "referral-answer-due"
+
+_log = get_logger(__name__)
 
 
 def answer_timer_key(referral_id: UUID, level: int) -> str:
@@ -35,8 +33,8 @@ def answer_timer_key(referral_id: UUID, level: int) -> str:
 
 
 async def refer(
-    uow: UnitOfWork,
-    rules: Rules,
+    uow: SupportUnitOfWork,
+    deps: Deps,
     who: Participant,
     request: ReferralRequest,
     *,
@@ -44,15 +42,16 @@ async def refer(
     waitlist: bool = True,
 ) -> Referred:
     """Send a referral to the care partner responsible for its category, or the next
-    capable one with room; put it on the waiting list when there is none."""
+    capable one with room, to be answered within its urgency's deadline; put it on the
+    waiting list when there is none."""
     now = uow.clock.now()
-    choice = await lookups.route(
-        uow.conn,
+    choice = await routing.route(
+        uow,
         who=who,
         task=CARE_TASK[request.category],
         capability=PartnerCapability(request.category.value),
-        day=local_date(now),
-        load=partial(ReferralRepository(uow.conn).open_load, request.category),
+        day=local_day(now),
+        load=partial(uow.referrals.open_load, request.category),
         preferred=preferred,
         exclude=request.exclude,
     )
@@ -60,7 +59,7 @@ async def refer(
         assert choice.reason is not None
         if not waitlist:
             return Referred(None, None, choice.reason)
-        entry = await WaitingList(uow.conn).add(
+        entry = await uow.waiting.add(
             kind="referral",
             participant_ref=who.participant_ref,
             programme_id=who.programme_id,
@@ -69,6 +68,7 @@ async def refer(
             request=request.to_json(),
             now=now,
         )
+        _log.info("referral_waitlisted", waiting_entry=str(entry), category=request.category.value)
         return Referred(None, entry, choice.reason)
     referral = Referral.request(
         referral_id=uuid4(),
@@ -80,39 +80,42 @@ async def refer(
         urgency=request.urgency,
         consent_id=request.consent_id,
         referrer=request.referrer,
-        answer_due_by=now + rules.answer_within,
+        answer_due_by=answer_due(now, request.urgency, deps.urgency_rules),
         signal_id=request.signal_id,
         rerouted_from=request.rerouted_from,
     )
-    await ReferralRepository(uow.conn).save(referral, now)
-    uow.track(referral)
-    await timers.schedule(
-        uow.conn,
+    await uow.referrals.save(referral, now)
+    await uow.timers.schedule(
         kind=ANSWER_TIMER,
         key=answer_timer_key(referral.referral_id, 1),
         due_at=referral.answer_due_by,
     )
+    _log.info(
+        "referral_requested",
+        referral_id=str(referral.referral_id),
+        partner_id=referral.partner_id,
+        urgency=referral.urgency.value,
+    )
     return Referred(referral)
 
 
-async def refer_covered_signals(uow: UnitOfWork, rules: Rules, ref: str) -> list[Referred]:
+async def refer_covered_signals(uow: SupportUnitOfWork, deps: Deps, ref: str) -> list[Referred]:
     """Refer every current care signal that consent covers and nothing refers yet.
 
     Runs whenever signals, consents or the contact person (the referrer) change, so the
     order in which those events arrive does not matter.
     """
-    participants = ParticipantRepository(uow.conn)
-    who = await participants.get(ref)
+    who = await uow.participants.get(ref)
     if who is None or not who.active or who.contact is None:
         return []
-    day = local_date(uow.clock.now())
-    consents = await participants.consents(ref)
-    taken = await ReferralRepository(uow.conn).referred_signals(ref)
-    for entry in await WaitingList(uow.conn).waiting(programme_id=who.programme_id):
+    day = local_day(uow.clock.now())
+    consents = await uow.participants.consents(ref)
+    taken = await uow.referrals.referred_signals(ref)
+    for entry in await uow.waiting.waiting(programme_id=who.programme_id):
         if entry.participant_ref == ref and entry.request.get("signal_id"):
             taken.add(UUID(entry.request["signal_id"]))
     sent = []
-    for signal in await participants.current_signals(ref):
+    for signal in await uow.participants.current_signals(ref):
         if signal.signal_id in taken:
             continue
         consent = next(
@@ -134,37 +137,40 @@ async def refer_covered_signals(uow: UnitOfWork, rules: Rules, ref: str) -> list
             referrer=who.contact,
             signal_id=signal.signal_id,
         )
-        sent.append(await refer(uow, rules, who, request))
+        sent.append(await refer(uow, deps, who, request))
     return sent
 
 
-async def load(uow: UnitOfWork, referral_id: UUID) -> Referral:
-    referral = await ReferralRepository(uow.conn).get(referral_id, for_update=True)
+async def load(uow: SupportUnitOfWork, referral_id: UUID) -> Referral:
+    """The referral, locked for the change, or :class:`NotFound`."""
+    referral = await uow.referrals.get(referral_id, for_update=True)
     if referral is None:
         raise NotFound(f"unknown referral {referral_id}")
     return referral
 
 
-async def save(uow: UnitOfWork, rules: Rules, referral: Referral) -> None:
+async def save(uow: SupportUnitOfWork, deps: Deps, referral: Referral) -> None:
     """Store a changed referral; an answered one stops its escalation, a closed one frees
     the partner's capacity for whoever waits."""
-    await ReferralRepository(uow.conn).save(referral, uow.clock.now())
-    uow.track(referral)
+    await uow.referrals.save(referral, uow.clock.now())
+    _log.info(
+        "referral_changed", referral_id=str(referral.referral_id), status=referral.status.value
+    )
     if referral.status.value != "requested":
-        await timers.cancel(
-            uow.conn,
+        await uow.timers.cancel(
             kind=ANSWER_TIMER,
             key=answer_timer_key(referral.referral_id, referral.escalation_level + 1),
         )
     if not referral.is_open:
-        from zroute_support.service_layer.waiting import dispatch_waiting
+        # Late import: the waiting list refers again through this module.
+        from zroute_support.service_layer.handlers.waiting import dispatch_waiting
 
-        await dispatch_waiting(uow, rules)
+        await dispatch_waiting(uow, deps)
 
 
 async def decline(
-    uow: UnitOfWork,
-    rules: Rules,
+    uow: SupportUnitOfWork,
+    deps: Deps,
     referral: Referral,
     side: ReferralSide,
     reason: str,
@@ -172,8 +178,8 @@ async def decline(
 ) -> Referred | None:
     """The care partner declines; with ``reroute`` the next capable partner gets a new
     referral naming this one, or it waits with the reason."""
-    chain = await ReferralRepository(uow.conn).chain_partners(referral)
-    who = await lookups.participant(uow.conn, referral.participant_ref)
+    chain = await uow.referrals.chain_partners(referral)
+    who = await routing.participant(uow, referral.participant_ref)
     request = ReferralRequest(
         category=referral.category,
         severity=referral.severity,
@@ -186,25 +192,25 @@ async def decline(
     )
     choice = None
     if reroute:
-        choice = await lookups.route(
-            uow.conn,
+        choice = await routing.route(
+            uow,
             who=who,
             task=CARE_TASK[referral.category],
             capability=PartnerCapability(referral.category.value),
-            day=local_date(uow.clock.now()),
-            load=partial(ReferralRepository(uow.conn).open_load, referral.category),
+            day=local_day(uow.clock.now()),
+            load=partial(uow.referrals.open_load, referral.category),
             exclude=chain,
         )
     referral.decline(side, reason, rerouting=bool(choice and choice.partner_id))
-    await save(uow, rules, referral)
+    await save(uow, deps, referral)
     if not reroute:
         return None
-    return await refer(uow, rules, who, request, preferred=choice.partner_id if choice else None)
+    return await refer(uow, deps, who, request, preferred=choice.partner_id if choice else None)
 
 
 async def cancel_open(
-    uow: UnitOfWork,
-    rules: Rules,
+    uow: SupportUnitOfWork,
+    deps: Deps,
     ref: str,
     reason: ReferralCancelReason,
     *,
@@ -214,31 +220,32 @@ async def cancel_open(
     """Cancel the participant's open referrals (under one consent, or for signals no
     longer current) at once; each care partner gets the addressed cancellation."""
     cancelled = []
-    for referral in await ReferralRepository(uow.conn).open_for(ref, consent_id=consent_id):
+    for referral in await uow.referrals.open_for(ref, consent_id=consent_id):
         if signals_kept is not None and (
             referral.signal_id is None or referral.signal_id in signals_kept
         ):
             continue
         referral.cancel(ReferralSide.SYSTEM, reason)
-        await save(uow, rules, referral)
+        await save(uow, deps, referral)
         cancelled.append(referral)
     return cancelled
 
 
-async def escalate_unanswered(timer: DueTimer, uow: UnitOfWork, *, rules: Rules) -> None:
+async def escalate_unanswered(timer: DueTimer, uow: SupportUnitOfWork, *, deps: Deps) -> None:
     """Timer ``referral-answer-due``: a referral still requested escalates, and again
-    after each repeat interval up to the configured level."""
-    referral = await ReferralRepository(uow.conn).get(
-        UUID(timer.key.split("/")[0]), for_update=True
-    )
+    after its urgency's interval up to the configured level."""
+    referral = await uow.referrals.get(UUID(timer.key.split("/")[0]), for_update=True)
     if referral is None or not referral.escalate():
         return
-    await ReferralRepository(uow.conn).save(referral, uow.clock.now())
-    uow.track(referral)
-    if referral.escalation_level < rules.max_escalations:
-        await timers.schedule(
-            uow.conn,
+    await uow.referrals.save(referral, uow.clock.now())
+    _log.info(
+        "referral_escalated",
+        referral_id=str(referral.referral_id),
+        level=referral.escalation_level,
+    )
+    if referral.escalation_level < deps.max_escalations:
+        await uow.timers.schedule(
             kind=ANSWER_TIMER,
             key=answer_timer_key(referral.referral_id, referral.escalation_level + 1),
-            due_at=uow.clock.now() + rules.escalation_repeat,
+            due_at=next_escalation(uow.clock.now(), referral.urgency, deps.urgency_rules),
         )

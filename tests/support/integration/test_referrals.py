@@ -36,22 +36,28 @@ def signals(ref: str, *signal: CareSignal, partner: str = "coordinator") -> Care
     )
 
 
-def signal(consent_id: uuid.UUID | None, signal_id: uuid.UUID | None = None) -> CareSignal:
+def signal(
+    consent_id: uuid.UUID | None,
+    signal_id: uuid.UUID | None = None,
+    urgency: Urgency = Urgency.URGENT,
+) -> CareSignal:
     return CareSignal(
         signal_id=signal_id or uuid.uuid4(),
         domain=LifeDomain.HEALTH_PSYCHOLOGICAL,
         category=CareCategory.MENTAL_HEALTH_CARE,
         severity=NeedSeverity.MODERATE,
-        urgency=Urgency.URGENT,
+        urgency=urgency,
         consent_id=consent_id,
     )
 
 
-async def referred(scenario: Scenario, partner: str = "care-a") -> tuple[str, dict]:
+async def referred(
+    scenario: Scenario, partner: str = "care-a", urgency: Urgency = Urgency.URGENT
+) -> tuple[str, dict]:
     """A participant whose consented care signal was referred to ``partner``."""
     ref = await scenario.participant()
     consent_id = await scenario.consent(ref)
-    await scenario.feed(signals(ref, signal(consent_id)))
+    await scenario.feed(signals(ref, signal(consent_id, urgency=urgency)))
     [requested] = await scenario.emitted("referral-requested", participant_ref=ref)
     assert requested["data"]["partner_id"] == partner
     return ref, requested
@@ -180,10 +186,12 @@ async def test_a_caseworker_referral_is_refused_with_a_reason_when_input_is_wron
 
 
 async def test_an_unanswered_referral_escalates_on_the_simulated_clock(scenario: Scenario):
+    # Routine referrals: the settings' answer time (3 days here) and repeat (2 days); the
+    # more urgent ones have their own (tests/support/integration/test_urgency.py).
     await scenario.setup()
-    _, requested = await referred(scenario)
+    _, requested = await referred(scenario, urgency=Urgency.ROUTINE)
     rid = requested["data"]["referral_id"]
-    _, answered = await referred(scenario)
+    _, answered = await referred(scenario, urgency=Urgency.ROUTINE)
     accepted = await scenario.partner("care-a").post(
         f"/referrals/{answered['data']['referral_id']}/accept"
     )

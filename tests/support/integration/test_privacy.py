@@ -9,10 +9,10 @@ from zroute_contract.events.base import event_types
 from zroute_contract.events.codes import Weekday, WithdrawalReason
 from zroute_contract.events.intake import ParticipantWithdrawn
 
+from tests.support.integration.test_placements import CONFIRM, requested
+from tests.support.integration.test_preconditions import intake, schedule
+from tests.support.integration.test_referrals import referred, signals
 from tests.support.scenario import PROGRAMME, Scenario, assert_no_health_detail_on_public_events
-from tests.support.test_placements import CONFIRM, requested
-from tests.support.test_preconditions import intake, schedule
-from tests.support.test_referrals import referred, signals
 
 SUPPORT_TYPES = {t for t, cls in event_types().items() if cls.spec.producer == "support"}
 

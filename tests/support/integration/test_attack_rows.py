@@ -20,10 +20,10 @@ import uuid
 
 from zroute_runtime.auth import Role
 
+from tests.support.integration.test_placements import CONFIRM, requested
+from tests.support.integration.test_preconditions import childcare_task, intake
+from tests.support.integration.test_referrals import signal, signals
 from tests.support.scenario import Scenario
-from tests.support.test_placements import CONFIRM, requested
-from tests.support.test_preconditions import childcare_task, intake
-from tests.support.test_referrals import signal, signals
 
 ARRANGE = {"arranged_from": "2027-01-04", "days_covered": ["monday"]}
 CHECK_IN = {"party": "participant", "held_on": "2027-03-08", "outcome": "on_track"}

@@ -14,8 +14,8 @@ import pytest
 from zroute_runtime.auth import Role
 
 from tests.helpers import wait_for
+from tests.support.integration.test_referrals import referred
 from tests.support.scenario import Scenario
-from tests.support.test_referrals import referred
 
 
 async def test_partner_staff_cannot_read_or_act_on_another_partners_referrals(scenario):

@@ -1,0 +1,212 @@
+"""Childcare and transport (lesson L14): needed from the intake, arranged by a partner,
+lapsed when the period ends or the schedule needs days it does not cover."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import partial
+from uuid import UUID, uuid4
+
+from zroute_contract.events.codes import (
+    LapseReason,
+    PartnerCapability,
+    PreconditionKind,
+    RouteTask,
+    Weekday,
+)
+from zroute_runtime.auth import Principal
+from zroute_runtime.clock import local_day, local_moment
+from zroute_runtime.logging import get_logger
+from zroute_runtime.timers import DueTimer
+
+from zroute_support.domain.errors import NotFound, Refused
+from zroute_support.domain.participants import Participant
+from zroute_support.domain.preconditions import Precondition, PreconditionStatus
+from zroute_support.service_layer import access
+from zroute_support.service_layer.handlers import routing
+from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
+
+_log = get_logger(__name__)
+
+END_TIMER = "precondition-ends"
+TASK = {
+    PreconditionKind.CHILDCARE: RouteTask.CHILDCARE,
+    PreconditionKind.TRANSPORT: RouteTask.TRANSPORT,
+}
+CAPABILITY = {
+    PreconditionKind.CHILDCARE: PartnerCapability.CHILDCARE,
+    PreconditionKind.TRANSPORT: PartnerCapability.TRANSPORT,
+}
+
+
+def end_timer_key(precondition: Precondition) -> str:
+    """Names the arrangement too, so a re-arranged precondition ignores the old timer."""
+    return f"{precondition.precondition_id}/{precondition.arrangement_id}"
+
+
+async def record_needs(
+    uow: SupportUnitOfWork, who: Participant, needs: dict[PreconditionKind, bool]
+) -> None:
+    """The (corrected) intake says which preconditions are needed; a new one goes to
+    the partner responsible under the agreement (or the next one with room)."""
+    repo = uow.preconditions
+    existing = {p.kind: p for p in await repo.for_participant(who.participant_ref)}
+    for kind, needed in needs.items():
+        precondition = existing.get(kind)
+        if precondition is None:
+            if not needed:
+                continue
+            choice = await routing.route(
+                uow,
+                who=who,
+                task=TASK[kind],
+                capability=CAPABILITY[kind],
+                day=local_day(uow.clock.now()),
+                load=partial(repo.load, kind),
+            )
+            precondition = Precondition(
+                precondition_id=uuid4(),
+                participant_ref=who.participant_ref,
+                programme_id=who.programme_id,
+                kind=kind,
+                partner_id=choice.partner_id,
+                waiting_reason=choice.reason,
+            )
+        precondition.set_needed(needed)
+        await repo.save(precondition)
+
+
+async def load(uow: SupportUnitOfWork, precondition_id: UUID) -> Precondition:
+    found = await uow.preconditions.get(precondition_id)
+    if found is None:
+        raise NotFound(f"unknown precondition {precondition_id}")
+    return found
+
+
+async def arrange(
+    uow: SupportUnitOfWork,
+    precondition: Precondition,
+    *,
+    partner_id: str,
+    arranged_from: date,
+    arranged_until: date | None,
+    days_covered: tuple[Weekday, ...],
+) -> None:
+    partner = await routing.capable_partner(uow, partner_id, CAPABILITY[precondition.kind])
+    who = await routing.participant(uow, precondition.participant_ref)
+    if not partner.serves(who.municipality):
+        raise Refused(f"partner {partner_id} does not serve the participant's municipality")
+    scheduled = await uow.participants.scheduled_days(precondition.participant_ref)
+    precondition.arrange(
+        partner_id=partner_id,
+        arranged_from=arranged_from,
+        arranged_until=arranged_until,
+        days_covered=days_covered,
+        scheduled=scheduled,
+    )
+    if precondition.partner_id is None:
+        precondition.partner_id = partner_id
+    await _store(uow, precondition)
+    if arranged_until is not None:
+        await uow.timers.schedule(
+            kind=END_TIMER,
+            key=end_timer_key(precondition),
+            due_at=local_moment(arranged_until + timedelta(days=1)),
+        )
+
+
+async def _store(uow: SupportUnitOfWork, precondition: Precondition) -> None:
+    await uow.preconditions.save(precondition)
+    _log.info(
+        "precondition_changed",
+        precondition_id=str(precondition.precondition_id),
+        status=precondition.status.value,
+    )
+
+
+async def lapse(
+    uow: SupportUnitOfWork, precondition: Precondition, reason: LapseReason, on: date
+) -> bool:
+    lapsed = precondition.lapse(reason, on)
+    await _store(uow, precondition)
+    return lapsed
+
+
+async def check_schedule(
+    uow: SupportUnitOfWork, ref: str, weekdays: tuple[Weekday, ...], effective_on: date
+) -> None:
+    """A new schedule: every arrangement must still cover the scheduled weekdays."""
+    for precondition in await uow.preconditions.for_participant(ref):
+        if precondition.check_schedule(weekdays, effective_on):
+            await _store(uow, precondition)
+
+
+async def end_arrangement(timer: DueTimer, uow: SupportUnitOfWork) -> None:
+    """Timer ``precondition-ends``: the day after ``arranged_until`` the arrangement lapses."""
+    precondition_id, arrangement_id = timer.key.split("/")
+    precondition = await uow.preconditions.get(UUID(precondition_id))
+    if precondition is None or str(precondition.arrangement_id) != arrangement_id:
+        return  # re-arranged since: this timer is stale
+    if precondition.end_if_over(local_day(uow.clock.now())):
+        await _store(uow, precondition)
+
+
+async def end_all(uow: SupportUnitOfWork, ref: str) -> None:
+    """The participant left or completed the route: nothing more to arrange."""
+    for precondition in await uow.preconditions.for_participant(ref):
+        if precondition.arrangement_id is not None:
+            await uow.timers.cancel(kind=END_TIMER, key=end_timer_key(precondition))
+        precondition.end()
+        await uow.preconditions.save(precondition)
+
+
+async def arrange_as(
+    uow: SupportUnitOfWork,
+    principal: Principal,
+    precondition_id: UUID,
+    *,
+    partner_id: str | None,
+    arranged_from: date,
+    arranged_until: date | None,
+    days_covered: tuple[Weekday, ...],
+) -> Precondition:
+    """Record the arrangement: by which partner (partner staff for their own only), from
+    and until, which weekdays."""
+    precondition = await load(uow, precondition_id)
+    await access.ensure_participant_municipality(
+        uow, principal, precondition.participant_ref, "precondition"
+    )
+    own = access.own_partner(principal)
+    if own is not None:
+        access.ensure_partner(principal, precondition.partner_id)
+        await access.ensure_serves_participant(uow, principal, precondition)
+        if partner_id not in (None, own):
+            raise Refused("partner staff arrange for their own partner only")
+    chosen = own or partner_id or precondition.partner_id
+    if chosen is None:
+        raise Refused("no partner is assigned; name the providing partner_id")
+    await arrange(
+        uow,
+        precondition,
+        partner_id=chosen,
+        arranged_from=arranged_from,
+        arranged_until=arranged_until,
+        days_covered=days_covered,
+    )
+    return precondition
+
+
+async def lapse_as(
+    uow: SupportUnitOfWork,
+    principal: Principal,
+    precondition_id: UUID,
+    reason: LapseReason,
+    lapsed_on: date,
+) -> Precondition:
+    """The partner or the participant stopped: planning hears it lapsed."""
+    precondition = await load(uow, precondition_id)
+    await access.ensure_precondition(uow, principal, precondition)
+    if precondition.status is not PreconditionStatus.ARRANGED:
+        raise Refused(f"a precondition that is {precondition.status.value} cannot lapse")
+    await lapse(uow, precondition, reason, lapsed_on)
+    return precondition

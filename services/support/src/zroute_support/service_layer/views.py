@@ -1,0 +1,210 @@
+"""The reads of the HTTP API and the screens, with who may make them: one module, one
+connection style (the unit of work's repositories and ``uow.reads``), no SQL here and
+none in a router or a screen.
+
+Refusals are support's kinds of the contract's errors (``NotFound``, ``Forbidden``); the
+runtime's command path answers them with their 4xx."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from zroute_contract.events.codes import RouteTask
+from zroute_runtime.auth import Principal
+
+from zroute_support.domain.agreements import Agreement, in_force
+from zroute_support.domain.errors import NotFound
+from zroute_support.domain.partners import Partner
+from zroute_support.domain.placements import Placement, PlacementStatus
+from zroute_support.domain.preconditions import Precondition, PreconditionStatus
+from zroute_support.domain.referrals import Referral
+from zroute_support.domain.urgency import serving_order
+from zroute_support.service_layer import access
+from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
+
+
+async def referrals(
+    uow: SupportUnitOfWork,
+    principal: Principal,
+    *,
+    programme_id: str | None = None,
+    partner_id: str | None = None,
+) -> list[Referral]:
+    """Partner staff get their own partner's referrals only; caseworkers and coordinators
+    limited to a municipality that municipality's; others the programme."""
+    own = access.own_partner(principal)
+    if own is not None:
+        if partner_id is not None:
+            access.ensure_partner(principal, partner_id)
+        partner_id = own
+    return await uow.referrals.list(
+        partner_id=partner_id,
+        programme_id=programme_id,
+        municipality=access.own_municipality(principal),
+    )
+
+
+async def referral(uow: SupportUnitOfWork, principal: Principal, referral_id: UUID) -> Referral:
+    """One referral the caller may see."""
+    found = await uow.referrals.get(referral_id)
+    if found is None:
+        raise NotFound(f"unknown referral {referral_id}")
+    await access.ensure_participant_municipality(uow, principal, found.participant_ref, "referral")
+    if access.own_partner(principal) is not None:
+        access.ensure_partner(principal, found.partner_id)
+    return found
+
+
+async def board(
+    uow: SupportUnitOfWork, principal: Principal
+) -> tuple[list[Referral], list[dict[str, Any]]]:
+    """The referral board's referrals and lead times, in the scope of ``GET /referrals``."""
+    partner, municipality = access.own_partner(principal), access.own_municipality(principal)
+    found = await uow.referrals.list(partner_id=partner, municipality=municipality)
+    lead = await uow.reads.lead_times(partner_id=partner, municipality=municipality)
+    return found, lead
+
+
+async def placements(
+    uow: SupportUnitOfWork, principal: Principal, programme_id: str | None = None
+) -> list[Placement]:
+    """The placements of the caller's partner (as participation or job-coach partner)
+    and municipality."""
+    return await uow.placements.list(
+        partner_id=access.own_partner(principal),
+        programme_id=programme_id,
+        municipality=access.own_municipality(principal),
+    )
+
+
+async def placement(uow: SupportUnitOfWork, principal: Principal, request_id: UUID) -> Placement:
+    """One placement the caller may see."""
+    found = await uow.placements.get(request_id, for_update=False)
+    if found is None:
+        raise NotFound(f"unknown placement request {request_id}")
+    await access.ensure_placement(uow, principal, found)
+    return found
+
+
+async def preconditions(
+    uow: SupportUnitOfWork, principal: Principal, programme_id: str | None = None
+) -> list[Precondition]:
+    """Partner staff see the tasks of their own partner only; caseworkers and coordinators
+    limited to a municipality the tasks of its participants."""
+    return await uow.preconditions.list(
+        partner_id=access.own_partner(principal),
+        programme_id=programme_id,
+        municipality=access.own_municipality(principal),
+    )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One line of the waiting list: what waits, for which capability, and why."""
+
+    kind: str
+    id: UUID
+    participant_ref: str
+    programme_id: str
+    capability: str
+    reason: str
+    since: datetime | None
+    urgency: str | None = None
+
+
+async def waiting(
+    uow: SupportUnitOfWork, principal: Principal, programme_id: str | None = None
+) -> list[Waiting]:
+    """Everything waiting for a partner, with the reason: referrals in the order they are
+    served (most urgent first, then longest waiting), then placements and preconditions
+    nobody could take."""
+    municipality = access.own_municipality(principal)
+    entries = serving_order(
+        await uow.waiting.waiting(programme_id=programme_id, municipality=municipality)
+    )
+    found = [
+        Waiting(
+            e.kind,
+            e.entry_id,
+            e.participant_ref,
+            e.programme_id,
+            e.capability.value,
+            e.reason,
+            e.since,
+            e.urgency.value if e.kind == "referral" else None,
+        )
+        for e in entries
+    ]
+    found += [
+        Waiting(
+            "placement",
+            p.placement_request_id,
+            p.participant_ref,
+            p.programme_id,
+            "participation_workplaces",
+            p.waiting_reason or "",
+            None,
+        )
+        for p in await uow.placements.list(programme_id=programme_id, municipality=municipality)
+        if p.status is PlacementStatus.WAITING
+    ]
+    found += [
+        Waiting(
+            p.kind.value,
+            p.precondition_id,
+            p.participant_ref,
+            p.programme_id,
+            p.kind.value,
+            p.waiting_reason or "",
+            None,
+        )
+        for p in await uow.preconditions.list(programme_id=programme_id, municipality=municipality)
+        if p.partner_id is None and p.status is PreconditionStatus.NEEDED
+    ]
+    return found
+
+
+async def partners(uow: SupportUnitOfWork) -> list[Partner]:
+    """Every registered partner."""
+    return await uow.partners.all()
+
+
+async def partner(uow: SupportUnitOfWork, partner_id: str) -> Partner:
+    """One partner, or :class:`NotFound`."""
+    found = await uow.partners.get(partner_id)
+    if found is None:
+        raise NotFound(f"unknown partner {partner_id}")
+    return found
+
+
+async def agreements(
+    uow: SupportUnitOfWork, principal: Principal, programme_id: str
+) -> list[Agreement]:
+    """All versions; a caller limited to a municipality gets that municipality's only."""
+    return await uow.agreements.for_programme(
+        programme_id, municipality=access.own_municipality(principal)
+    )
+
+
+async def programmes(uow: SupportUnitOfWork) -> Sequence[str]:
+    """The programmes that have an agreement."""
+    return await uow.agreements.programmes()
+
+
+async def responsible(
+    uow: SupportUnitOfWork, principal: Principal, programme_id: str, task: RouteTask, day: date
+) -> tuple[Agreement, str]:
+    """The version in force on ``day`` and the partner it makes responsible for ``task``."""
+    # All versions, not the caller's only: another municipality's version in force
+    # answers 403, not a misleading 404.
+    agreement = in_force(await uow.agreements.for_programme(programme_id), day)
+    if agreement is None:
+        raise NotFound(f"no agreement of {programme_id} is in force on {day}")
+    access.ensure_municipality(principal, agreement.terms.municipality, "agreement")
+    partner_id = agreement.responsible_for(task)
+    assert partner_id is not None  # a recorded agreement names every task
+    return agreement, partner_id
