@@ -13,7 +13,8 @@ from zroute_planning.entrypoints.http.deps import (
     plan_for,
 )
 from zroute_planning.entrypoints.http.schemas import AttendanceIn, AttendanceOut
-from zroute_planning.service_layer import ledger, views
+from zroute_planning.service_layer import views
+from zroute_planning.service_layer.handlers import ledger
 
 router = APIRouter(prefix="/participants/{participant_ref}/attendance", tags=["attendance"])
 

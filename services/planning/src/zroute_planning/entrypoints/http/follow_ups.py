@@ -13,7 +13,8 @@ from zroute_planning.entrypoints.http.deps import (
     plan_for,
 )
 from zroute_planning.entrypoints.http.schemas import FollowUpIn, FollowUpOut
-from zroute_planning.service_layer import completion, views
+from zroute_planning.service_layer import views
+from zroute_planning.service_layer.handlers import completion
 
 router = APIRouter(prefix="/participants/{participant_ref}/follow-up", tags=["follow-up"])
 

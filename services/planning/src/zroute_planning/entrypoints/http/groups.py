@@ -12,7 +12,7 @@ from zroute_runtime.http_host import Runtime
 from zroute_planning.entrypoints.http.deps import Organisers, PlanningDeps, Staff, local_today
 from zroute_planning.entrypoints.http.schemas import FormationIn, FormationOut, GroupOut
 from zroute_planning.service_layer import views
-from zroute_planning.service_layer.formation import run_formation
+from zroute_planning.service_layer.handlers.formation import run_formation
 
 router = APIRouter(tags=["groups"])
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
-from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_planning.domain.plan import Plan
 from zroute_planning.entrypoints.http.deps import (
@@ -15,12 +14,14 @@ from zroute_planning.entrypoints.http.deps import (
     plan_for,
 )
 from zroute_planning.entrypoints.http.schemas import PlacementIn, PlacementOut
-from zroute_planning.service_layer import placements, views
+from zroute_planning.service_layer import views
+from zroute_planning.service_layer.handlers import placements
+from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 router = APIRouter(prefix="/participants/{participant_ref}/placements", tags=["placements"])
 
 
-async def _list(uow: UnitOfWork, plan: Plan) -> list[PlacementOut]:
+async def _list(uow: PlanningUnitOfWork, plan: Plan) -> list[PlacementOut]:
     rows = await views.placements(uow, plan)
     return [
         PlacementOut(

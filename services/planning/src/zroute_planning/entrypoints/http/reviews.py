@@ -7,7 +7,6 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from zroute_contract.events.codes import ReviewTrigger
 from zroute_runtime.http_host import Runtime
-from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_planning.domain.plan import Plan
 from zroute_planning.entrypoints.http.deps import (
@@ -18,12 +17,14 @@ from zroute_planning.entrypoints.http.deps import (
     plan_for,
 )
 from zroute_planning.entrypoints.http.schemas import ReviewOut, ReviewOutcomeIn
-from zroute_planning.service_layer import ledger, views
+from zroute_planning.service_layer import views
+from zroute_planning.service_layer.handlers import ledger
+from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 router = APIRouter(prefix="/participants/{participant_ref}/reviews", tags=["reviews"])
 
 
-async def _reviews(uow: UnitOfWork, plan: Plan) -> list[ReviewOut]:
+async def _reviews(uow: PlanningUnitOfWork, plan: Plan) -> list[ReviewOut]:
     rows = await views.reviews(uow, plan)
     return [
         ReviewOut(

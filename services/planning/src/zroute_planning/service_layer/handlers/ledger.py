@@ -18,12 +18,15 @@ from zroute_contract.events.planning import (
     ProgressReviewDue,
     ProgressReviewRecorded,
 )
+from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
-from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.domain.plan import InvalidRequest, Plan, PlanError, PlanStatus
+from zroute_planning.domain.plan import InvalidRequest, Plan, PlanError, PlanStatus, hours_totals
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
-from zroute_planning.service_layer.scheduling import REVIEW, reassess, totals
+from zroute_planning.service_layer.scheduling import REVIEW, reassess
+from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
+
+log = get_logger(__name__)
 
 
 class Conflict(PlanError):
@@ -31,7 +34,7 @@ class Conflict(PlanError):
 
 
 async def record_attendance(
-    uow: UnitOfWork,
+    uow: PlanningUnitOfWork,
     deps: Deps,
     plan: Plan,
     *,
@@ -71,7 +74,7 @@ async def record_attendance(
         minutes,
         hours,
     )
-    uow.emit(
+    plan.record(
         AttendanceRecorded(
             participant_ref=plan.participant_ref,
             programme_id=plan.programme_id,
@@ -84,11 +87,18 @@ async def record_attendance(
             hours=hours,
         )
     )
+    log.info(
+        "attendance_recorded",
+        participant_ref=plan.participant_ref,
+        session_id=session_id,
+        status=status,
+        hours=hours,
+    )
     await _check_attendance(uow, deps, plan, on)
     return hours
 
 
-async def attendance(uow: UnitOfWork, deps: Deps, ref: str, on: date) -> tuple[int, int]:
+async def attendance(uow: PlanningUnitOfWork, deps: Deps, ref: str, on: date) -> tuple[int, int]:
     """(percentage of scheduled minutes attended, sessions) over the review window."""
     row = await uow.ledger.attendance_since(ref, on - days(deps.rules.attendance_window_days))
     if not row["planned"]:
@@ -96,7 +106,7 @@ async def attendance(uow: UnitOfWork, deps: Deps, ref: str, on: date) -> tuple[i
     return int(100 * row["present"] // row["planned"]), row["n"]
 
 
-async def _check_attendance(uow: UnitOfWork, deps: Deps, plan: Plan, on: date) -> None:
+async def _check_attendance(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, on: date) -> None:
     percentage, sessions = await attendance(uow, deps, plan.participant_ref, on)
     rules = deps.rules
     if sessions < rules.attendance_min_sessions or percentage >= rules.attendance_threshold_percent:
@@ -108,7 +118,7 @@ async def _check_attendance(uow: UnitOfWork, deps: Deps, plan: Plan, on: date) -
 
 
 async def review_due(
-    uow: UnitOfWork, deps: Deps, plan: Plan, trigger: ReviewTrigger, on: date
+    uow: PlanningUnitOfWork, deps: Deps, plan: Plan, trigger: ReviewTrigger, on: date
 ) -> UUID:
     if not plan.is_open:
         raise PlanError(f"the plan is {plan.status}")
@@ -116,21 +126,28 @@ async def review_due(
     due_on = on + days(deps.rules.review_due_within_days)
     await uow.ledger.add_review(review_id, plan.participant_ref, trigger.value, due_on)
     percentage, _ = await attendance(uow, deps, plan.participant_ref, on)
-    uow.emit(
+    plan.record(
         ProgressReviewDue(
             participant_ref=plan.participant_ref,
             programme_id=plan.programme_id,
             review_id=review_id,
             due_on=due_on,
             trigger=trigger,
-            hours_to_date=totals(await uow.records.hours_to_date(plan.participant_ref)),
+            hours_to_date=hours_totals(await uow.records.hours_to_date(plan.participant_ref)),
             attendance_percentage=percentage,
         )
+    )
+    log.info(
+        "progress_review_due",
+        participant_ref=plan.participant_ref,
+        review_id=review_id,
+        trigger=trigger,
+        attendance_percentage=percentage,
     )
     return review_id
 
 
-async def on_review_timer(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
+async def on_review_timer(timer: DueTimer, uow: PlanningUnitOfWork, deps: Deps) -> None:
     """The rhythm: a review falls due, and the next one is scheduled."""
     plan = await uow.plans.get(timer.payload["participant_ref"])
     if plan is None or not plan.is_open or plan.status is PlanStatus.WAITING:
@@ -147,7 +164,7 @@ async def on_review_timer(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
 
 
 async def record_review(
-    uow: UnitOfWork,
+    uow: PlanningUnitOfWork,
     deps: Deps,
     plan: Plan,
     review_id: UUID,
@@ -159,16 +176,22 @@ async def record_review(
     if not await uow.ledger.hold_review(review_id, plan.participant_ref, held_on, outcome.value):
         raise PlanError("no open review with this id for this participant")
     next_due = await uow.records.timer_due(kind=REVIEW, key=str(plan.plan_id))
-    uow.emit(
+    plan.record(
         ProgressReviewRecorded(
             participant_ref=plan.participant_ref,
             programme_id=plan.programme_id,
             review_id=review_id,
             held_on=held_on,
             outcome=outcome,
-            hours_to_date=totals(await uow.records.hours_to_date(plan.participant_ref)),
+            hours_to_date=hours_totals(await uow.records.hours_to_date(plan.participant_ref)),
             next_review_on=today(next_due) if next_due else None,
         )
+    )
+    log.info(
+        "progress_review_recorded",
+        participant_ref=plan.participant_ref,
+        review_id=review_id,
+        outcome=outcome,
     )
     await reassess(uow, deps, plan, on)
     await uow.plans.save(plan)
