@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,8 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
     settings = settings or Settings()
     deps = Deps(settings.rules(), settings.teaching_partner_id, settings.solver_workers)
 
-    def bind(handler):
+    def bind(handler: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        """The handler with planning's deps bound (the runtime passes the rest)."""
         return partial(handler, deps=deps)
 
     service = ServiceDefinition(
