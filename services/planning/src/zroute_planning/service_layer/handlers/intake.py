@@ -61,7 +61,13 @@ async def activate_plan(event: IntakeCompleted, ctx: HandlerContext, deps: Deps)
         fits_term=projection.fits,
     )
     if plan.status is PlanStatus.ACTIVE:
-        await lifecycle.started(uow, deps, plan, now, projection)
+        # Started at once: its timers, the waiting list until a group forms, the first week,
+        # and the placement its workplace phase needs (a new plan has no request open yet).
+        await scheduling.plan_timers(uow, deps, plan, now, projection)
+        await lifecycle.wait(uow, plan, WaitReason.NO_GROUP_AT_LEVEL, now)
+        if (week := await scheduling.publish_schedule(uow, deps, plan, now)) is not None:
+            plan.record(week)
+        await placements.request_for_workplace_phase(uow, deps, plan, now)
     else:
         await lifecycle.wait(uow, plan, WaitReason.PRECONDITION_MISSING, now)
 
