@@ -31,9 +31,7 @@ def test_no_handler_or_view_runs_sql_or_reaches_the_connection():
 def _containing(pattern: str) -> set[str]:
     found = re.compile(pattern)
     return {
-        str(p.relative_to(PACKAGE))
-        for p in PACKAGE.rglob("*.py")
-        if found.search(p.read_text())
+        str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py") if found.search(p.read_text())
     }
 
 
