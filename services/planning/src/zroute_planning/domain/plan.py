@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from zroute_contract import errors
 from zroute_contract.events.base import Event
 from zroute_contract.events.codes import (
     CurriculumModule,
@@ -33,6 +32,7 @@ from zroute_contract.events.planning import (
     RouteCompleted,
 )
 
+from zroute_planning.domain.errors import PlanError
 from zroute_planning.domain.grouping import Slot
 from zroute_planning.domain.modules import choose_modules, level_band
 from zroute_planning.domain.projection import Projection, project
@@ -46,14 +46,6 @@ class PlanStatus(StrEnum):
     PAUSED = "paused"
     WITHDRAWN = "withdrawn"
     COMPLETED = "completed"
-
-
-class PlanError(errors.Conflict):
-    """A command the plan refuses in its current state; the message says why (409)."""
-
-
-class InvalidRequest(errors.InvalidRequest, PlanError):
-    """A command whose values the rules refuse (a lead time too short, a future session)."""
 
 
 @dataclass

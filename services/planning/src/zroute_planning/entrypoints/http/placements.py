@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
+from zroute_planning.domain.commands import RequestPlacement
 from zroute_planning.domain.plan import Plan
 from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
@@ -47,15 +48,14 @@ async def request(
 ) -> PlacementOut:
     """Request a placement; needed_by must leave the configured lead time (else 422)."""
     async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
-        request_id = await placements.request_placement(
-            uow,
-            deps,
-            plan,
+        cmd = RequestPlacement(
             activity=body.activity,
             needed_by=body.needed_by,
             hours_per_week=body.hours_per_week,
             support_needs=tuple(body.support_needs),
-            on=local_today(runtime),
+        )
+        request_id = await placements.request_placement(
+            uow, deps, plan, cmd, on=local_today(runtime)
         )
         found = await _list(uow, plan)
         await uow.commit()

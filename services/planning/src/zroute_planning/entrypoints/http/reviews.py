@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from zroute_contract.events.codes import ReviewTrigger
 from zroute_runtime.http_host import Runtime
 
+from zroute_planning.domain.commands import RecordReviewOutcome
 from zroute_planning.domain.plan import Plan
 from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
@@ -83,15 +84,8 @@ async def record_outcome(
 ) -> ReviewOut:
     """Record how the review went; the projection is reassessed."""
     async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
-        await ledger.record_review(
-            uow,
-            deps,
-            plan,
-            review_id,
-            held_on=body.held_on,
-            outcome=body.outcome,
-            on=local_today(runtime),
-        )
+        cmd = RecordReviewOutcome(review_id=review_id, held_on=body.held_on, outcome=body.outcome)
+        await ledger.record_review(uow, deps, plan, cmd, on=local_today(runtime))
         reviews = await _reviews(uow, plan)
         await uow.commit()
     return next(r for r in reviews if r.review_id == review_id)

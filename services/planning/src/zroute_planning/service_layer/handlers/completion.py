@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID, uuid4
 
-from zroute_contract.events.codes import FollowUpType, GroupChangeReason, PlacementCancelReason
+from zroute_contract.events.codes import GroupChangeReason, PlacementCancelReason
 from zroute_contract.events.planning import (
     FollowUpAgreed,
-    FollowUpAgreement,
     FollowUpDue,
     RouteCompleted,
 )
 from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
 
-from zroute_planning.domain.plan import Plan, PlanError
+from zroute_planning.domain.commands import AgreeFollowUp
+from zroute_planning.domain.errors import PlanError
+from zroute_planning.domain.plan import Plan
 from zroute_planning.service_layer import scheduling
 from zroute_planning.service_layer.deps import Deps, days, today
 from zroute_planning.service_layer.handlers import placements
@@ -48,14 +49,13 @@ async def on_follow_up_timer(timer: DueTimer, uow: PlanningUnitOfWork, deps: Dep
 async def agree_follow_up(
     uow: PlanningUnitOfWork,
     plan: Plan,
+    cmd: AgreeFollowUp,
     *,
-    follow_up_type: FollowUpType,
-    partner_id: str,
-    starts_on: date,
-    agreements: tuple[FollowUpAgreement, ...],
     on: date,
 ) -> UUID:
     """Record (or replace) the agreed follow-up, with at least one concrete agreement."""
+    follow_up_type, partner_id, agreements = cmd.follow_up_type, cmd.partner_id, cmd.agreements
+    starts_on = cmd.starts_on
     if not plan.is_open:
         raise PlanError(f"the plan is {plan.status}")
     if not agreements:

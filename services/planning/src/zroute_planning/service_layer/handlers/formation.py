@@ -37,6 +37,8 @@ from zroute_contract.events.planning import (
 from zroute_runtime.logging import get_logger
 
 from zroute_planning.adapters.groups import GroupRow
+from zroute_planning.domain.commands import FormGroups
+from zroute_planning.domain.errors import PlanError
 from zroute_planning.domain.grouping import (
     Candidate,
     Capacity,
@@ -46,7 +48,7 @@ from zroute_planning.domain.grouping import (
     Slot,
     Waiting,
 )
-from zroute_planning.domain.plan import Plan, PlanError
+from zroute_planning.domain.plan import Plan
 from zroute_planning.domain.schedule import group_patterns, slot_order
 from zroute_planning.domain.solver import SolverOptions, form_groups
 from zroute_planning.domain.staffing import assign_staff
@@ -87,8 +89,10 @@ def solver_options(deps: Deps) -> SolverOptions:
 
 
 async def run_formation(
-    uow: PlanningUnitOfWork, deps: Deps, *, programme_id: str | None, today: date
+    uow: PlanningUnitOfWork, deps: Deps, cmd: FormGroups, *, today: date
 ) -> FormationSummary:
+    """Form groups for the command's programme (or all), one formation at a time."""
+    programme_id = cmd.programme_id
     await uow.records.lock_formation(LOCK_KEY)
     summary = FormationSummary()
     plans_by_programme: dict[str, list[Plan]] = defaultdict(list)

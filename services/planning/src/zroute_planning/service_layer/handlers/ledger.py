@@ -8,10 +8,7 @@ from uuid import UUID, uuid4
 
 from zroute_contract.events.codes import (
     AttendanceStatus,
-    HoursKind,
-    ReviewOutcome,
     ReviewTrigger,
-    TeachingForm,
 )
 from zroute_contract.events.planning import (
     AttendanceRecorded,
@@ -21,7 +18,9 @@ from zroute_contract.events.planning import (
 from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
 
-from zroute_planning.domain.plan import InvalidRequest, Plan, PlanError, PlanStatus, hours_totals
+from zroute_planning.domain.commands import RecordAttendance, RecordReviewOutcome
+from zroute_planning.domain.errors import AttendanceConflict, InvalidRequest, PlanError
+from zroute_planning.domain.plan import Plan, PlanStatus, hours_totals
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
 from zroute_planning.service_layer.scheduling import REVIEW, reassess
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
@@ -29,26 +28,18 @@ from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 log = get_logger(__name__)
 
 
-class Conflict(PlanError):
-    """The same session was already recorded differently."""
-
-
 async def record_attendance(
     uow: PlanningUnitOfWork,
     deps: Deps,
     plan: Plan,
+    cmd: RecordAttendance,
     *,
-    session_id: UUID,
-    session_on: date,
-    group_id: UUID | None,
-    kind: HoursKind,
-    form: TeachingForm,
-    status: AttendanceStatus,
-    minutes: int,
     on: date,
 ) -> float:
     """Record one session's attendance; returns the hours counted. Recording the same
     session again with the same values changes nothing."""
+    session_id, session_on, group_id = cmd.session_id, cmd.session_on, cmd.group_id
+    kind, form, status, minutes = cmd.kind, cmd.form, cmd.status, cmd.minutes
     if not plan.is_open or plan.status is PlanStatus.WAITING:
         raise PlanError(f"the plan is {plan.status}")
     if session_on > on:
@@ -61,7 +52,7 @@ async def record_attendance(
             kind.value,
             minutes,
         ):
-            raise Conflict("this session was already recorded with other values")
+            raise AttendanceConflict("this session was already recorded with other values")
         return hours
     await uow.ledger.add_attendance(
         session_id,
@@ -167,12 +158,12 @@ async def record_review(
     uow: PlanningUnitOfWork,
     deps: Deps,
     plan: Plan,
-    review_id: UUID,
+    cmd: RecordReviewOutcome,
     *,
-    held_on: date,
-    outcome: ReviewOutcome,
     on: date,
 ) -> None:
+    """Record how an open review went; the projection is reassessed."""
+    review_id, held_on, outcome = cmd.review_id, cmd.held_on, cmd.outcome
     if not await uow.ledger.hold_review(review_id, plan.participant_ref, held_on, outcome.value):
         raise PlanError("no open review with this id for this participant")
     next_due = await uow.records.timer_due(kind=REVIEW, key=str(plan.plan_id))

@@ -10,14 +10,15 @@ from uuid import UUID, uuid4
 from zroute_contract.events.codes import (
     ParticipationActivity,
     PlacementCancelReason,
-    PlacementSupport,
     TeachingForm,
 )
 from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
 
 from zroute_planning.domain import plan_events
-from zroute_planning.domain.plan import InvalidRequest, Plan, PlanError
+from zroute_planning.domain.commands import RequestPlacement
+from zroute_planning.domain.errors import InvalidRequest, PlanError
+from zroute_planning.domain.plan import Plan
 from zroute_planning.domain.rules import week_forms
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
 from zroute_planning.service_layer.scheduling import PLACEMENT
@@ -30,15 +31,13 @@ async def request_placement(
     uow: PlanningUnitOfWork,
     deps: Deps,
     plan: Plan,
+    cmd: RequestPlacement,
     *,
-    activity: ParticipationActivity,
-    needed_by: date,
-    hours_per_week: float,
-    support_needs: tuple[PlacementSupport, ...] = (),
     on: date,
 ) -> UUID:
     """Request a placement at least the configured lead time ahead; start its deadline."""
     rules = deps.rules
+    activity, needed_by = cmd.activity, cmd.needed_by
     if not plan.is_open:
         raise PlanError(f"the plan is {plan.status}")
     earliest = on + days(rules.placement_min_lead_days)
@@ -49,7 +48,7 @@ async def request_placement(
         )
     request_id = uuid4()
     await uow.placements.add(
-        request_id, plan.participant_ref, activity.value, needed_by, hours_per_week, on
+        request_id, plan.participant_ref, activity.value, needed_by, cmd.hours_per_week, on
     )
     plan.record(
         plan_events.placement_requested(
@@ -57,8 +56,8 @@ async def request_placement(
             request_id,
             activity=activity,
             needed_by=needed_by,
-            hours_per_week=hours_per_week,
-            support_needs=support_needs,
+            hours_per_week=cmd.hours_per_week,
+            support_needs=cmd.support_needs,
         )
     )
     confirm_by = max(on, needed_by - days(rules.placement_confirm_before_days))
@@ -92,15 +91,12 @@ async def request_for_workplace_phase(
                 plan.start_on + days((phase.from_week - 1) * 7),
                 on + days(rules.placement_min_lead_days),
             )
-            await request_placement(
-                uow,
-                deps,
-                plan,
+            workplace = RequestPlacement(
                 activity=ParticipationActivity.WORKPLACE_LEARNING,
                 needed_by=needed_by,
                 hours_per_week=round(count * phase.session_minutes / 15) / 4,
-                on=on,
             )
+            await request_placement(uow, deps, plan, workplace, on=on)
             return
 
 
