@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from zroute_contract.events.codes import HoursKind, PreconditionKind
-from zroute_planning.adapters.groups import GroupRow
+from zroute_planning.adapters.group_repo import GroupRow
 from zroute_planning.domain.plan import Plan
 
 from tests.fakes import FakeRepository, FakeUnitOfWork, FixedClock

@@ -14,7 +14,7 @@ from uuid import UUID
 from zroute_contract.errors import Forbidden, InvalidRequest, NotFound
 from zroute_runtime.auth import Principal, Role
 
-from zroute_planning.adapters.groups import GroupRow as GroupRow
+from zroute_planning.adapters.group_repo import GroupRow as GroupRow
 from zroute_planning.domain.plan import Plan
 from zroute_planning.domain.projection import Projection
 from zroute_planning.service_layer import scheduling

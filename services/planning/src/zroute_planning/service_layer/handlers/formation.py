@@ -36,7 +36,7 @@ from zroute_contract.events.planning import (
 )
 from zroute_runtime.logging import get_logger
 
-from zroute_planning.adapters.groups import GroupRow
+from zroute_planning.adapters.group_repo import GroupRow
 from zroute_planning.domain.commands import FormGroups
 from zroute_planning.domain.errors import PlanError
 from zroute_planning.domain.grouping import (
