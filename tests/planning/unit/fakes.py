@@ -151,6 +151,51 @@ class FakeTimers:
         return self.pending.pop((kind, key), None) is not None
 
 
+@dataclass
+class FakeLedger:
+    """Ledger lines by (session, participant), with the sums the handlers ask for."""
+
+    lines: dict[tuple[UUID, str], dict[str, Any]] = field(default_factory=dict)
+
+    async def attendance_of(self, session_id: UUID, participant_ref: str) -> dict | None:
+        return self.lines.get((session_id, participant_ref))
+
+    async def add_attendance(
+        self, session_id, participant_ref, session_on, group_id, kind, form, status, minutes,
+        hours, absence_reason=None,
+    ) -> None:  # fmt: skip
+        self.lines[(session_id, participant_ref)] = {
+            "session_on": session_on,
+            "status": status,
+            "kind": kind,
+            "minutes": minutes,
+            "absence_reason": absence_reason,
+        }
+
+    async def present_minutes_on(self, participant_ref: str, day: date, *, besides: UUID) -> int:
+        return sum(
+            line["minutes"]
+            for (session, ref), line in self.lines.items()
+            if ref == participant_ref
+            and line["session_on"] == day
+            and session != besides
+            and line["status"] == "present"
+        )
+
+    async def attendance_since(self, participant_ref: str, after: date, *, count_excused: bool):
+        mine = [
+            line
+            for (_, ref), line in self.lines.items()
+            if ref == participant_ref and line["session_on"] > after
+        ]
+        kept = ("present",) if count_excused else ("present", "absent_with_reason")
+        return {
+            "n": len(mine),
+            "planned": sum(line["minutes"] for line in mine),
+            "not_missed": sum(line["minutes"] for line in mine if line["status"] in kept),
+        }
+
+
 def planning_uow(*plans: Plan, placements: FakePlacements | None = None) -> FakeUnitOfWork:
     """A fake unit of work with planning's repositories, on the morning of ``TODAY``."""
     return FakeUnitOfWork(
@@ -160,6 +205,7 @@ def planning_uow(*plans: Plan, placements: FakePlacements | None = None) -> Fake
         records=FakeRecords(),
         groups=FakeGroups(),
         timers=FakeTimers(),
+        ledger=FakeLedger(),
     )
 
 

@@ -4,17 +4,28 @@ tests/planning/integration)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import uuid4
 
 import pytest
-from zroute_contract.events.codes import PreconditionKind, Route, WaitReason
+from zroute_contract.events.codes import (
+    AttendanceStatus,
+    HoursKind,
+    PreconditionKind,
+    Route,
+    TeachingForm,
+    WaitReason,
+)
 from zroute_contract.events.intake import ParticipantRegistered
 from zroute_contract.events.support import PlacementConfirmed, PlacementDeclined
+from zroute_planning.domain.commands import RecordRollCall
+from zroute_planning.domain.errors import InvalidRequest
 from zroute_planning.domain.plan import Plan, PlanStatus
+from zroute_planning.domain.roll_call import AbsenceReason, Mark
 from zroute_planning.domain.rules import PlanningRules, Targets
 from zroute_planning.service_layer.deps import Deps
 from zroute_planning.service_layer.handlers import intake as intake_handlers
-from zroute_planning.service_layer.handlers import registry, support
+from zroute_planning.service_layer.handlers import ledger, registry, support
 from zroute_runtime.messagebus import Unprocessable
 
 from tests.fakes import FakeUnitOfWork
@@ -203,3 +214,71 @@ async def test_another_route_activates_no_plan():
     uow = planning_uow()
     await _handle(intake_handlers.activate_plan, intake_completed(route=Route.B1_ROUTE), uow)
     assert uow.plans.saved == [] and uow.events == []
+
+
+def _started_plan() -> Plan:
+    plan = Plan.activate(
+        intake_completed(), DEPS.rules, today=TODAY, term_start=TODAY, arranged=set()
+    )
+    assert plan.start_on == TODAY + timedelta(days=14)
+    return plan
+
+
+def _roll_call(*marks: Mark, day=TODAY + timedelta(days=15)) -> RecordRollCall:
+    return RecordRollCall(
+        session_id=uuid4(),
+        session_on=day,
+        group_id=None,
+        kind=HoursKind.LANGUAGE,
+        form=TeachingForm.CLASSROOM,
+        session_minutes=150,
+        marks=marks,
+    )
+
+
+async def test_a_roll_call_records_every_line_on_its_plan_and_keeps_an_absence_reason():
+    here, ill = _started_plan(), _started_plan()
+    uow = planning_uow(here, ill)
+    cmd = _roll_call(
+        Mark(here.participant_ref, AttendanceStatus.PRESENT, 150),
+        Mark(ill.participant_ref, AttendanceStatus.ABSENT_WITH_REASON, 0, AbsenceReason.ILLNESS),
+    )
+    on = TODAY + timedelta(days=20)
+    plans = [await uow.plans.get(p.participant_ref) for p in (here, ill)]  # as the route does
+    hours = await ledger.record_roll_call(uow, DEPS, plans, cmd, on=on)
+    await uow.commit()
+    assert hours == [2.5, 0.0]
+    assert _names(uow.events) == ["AttendanceRecorded", "AttendanceRecorded"]
+    assert [e.participant_ref for e in uow.events] == [here.participant_ref, ill.participant_ref]
+    line = uow.ledger.lines[(cmd.session_id, ill.participant_ref)]
+    assert line["absence_reason"] == "illness" and line["minutes"] == 150
+    # Not missed by default: the excused absence keeps the attendance whole.
+    assert await ledger.attendance(uow, DEPS, ill.participant_ref, on) == (100, 1)
+    counted = Deps(PlanningRules(excused_absence_counts_as_missed=True), "taalhuis-west")
+    assert await ledger.attendance(uow, counted, ill.participant_ref, on) == (0, 1)
+
+
+async def test_a_roll_call_with_a_wrong_line_records_nothing_and_names_every_reason():
+    plan, other = _started_plan(), _started_plan()
+    uow = planning_uow(plan, other)
+    cmd = _roll_call(
+        Mark(plan.participant_ref, AttendanceStatus.PRESENT, 200),
+        Mark(other.participant_ref, AttendanceStatus.ABSENT_WITH_REASON),
+    )
+    with pytest.raises(InvalidRequest) as refused:
+        await ledger.record_roll_call(uow, DEPS, [plan, other], cmd, on=TODAY + timedelta(days=20))
+    assert "between 1 and 150" in str(refused.value) and "names its reason" in str(refused.value)
+    await uow.commit()
+    assert uow.ledger.lines == {} and uow.events == []
+
+
+async def test_a_roll_call_caps_a_participants_minutes_on_one_day():
+    plan = _started_plan()
+    uow = planning_uow(plan)
+    on = TODAY + timedelta(days=20)
+    for _ in range(2):
+        cmd = _roll_call(Mark(plan.participant_ref, AttendanceStatus.PRESENT, 150))
+        await ledger.record_roll_call(uow, DEPS, [plan], cmd, on=on)
+    third = _roll_call(Mark(plan.participant_ref, AttendanceStatus.PRESENT, 150))
+    with pytest.raises(InvalidRequest, match="more than 360 minutes"):
+        await ledger.record_roll_call(uow, DEPS, [plan], third, on=on)

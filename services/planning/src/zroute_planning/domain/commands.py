@@ -18,6 +18,8 @@ from zroute_contract.events.codes import (
 )
 from zroute_contract.events.planning import FollowUpAgreement
 
+from zroute_planning.domain.roll_call import Mark
+
 
 @dataclass(frozen=True)
 class RecordAttendance:
@@ -66,3 +68,16 @@ class FormGroups:
     """Form groups now for one programme, or for all (None)."""
 
     programme_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordRollCall:
+    """The roll-call of one session: every participant's line at once."""
+
+    session_id: UUID
+    session_on: date
+    group_id: UUID | None
+    kind: HoursKind
+    form: TeachingForm
+    session_minutes: int
+    marks: tuple[Mark, ...]

@@ -3,6 +3,7 @@ reviews on a rhythm and when attendance drops below the threshold."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID, uuid4
 
@@ -18,9 +19,20 @@ from zroute_contract.events.planning import (
 from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
 
-from zroute_planning.domain.commands import RecordAttendance, RecordReviewOutcome
+from zroute_planning.domain.commands import (
+    RecordAttendance,
+    RecordReviewOutcome,
+    RecordRollCall,
+)
 from zroute_planning.domain.errors import AttendanceConflict, InvalidRequest, PlanError
 from zroute_planning.domain.plan import Plan, PlanStatus, hours_totals
+from zroute_planning.domain.roll_call import (
+    AbsenceReason,
+    PlanWindow,
+    SessionFacts,
+    mark_problems,
+)
+from zroute_planning.domain.rules import roll_call_rules
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
 from zroute_planning.service_layer.scheduling import REVIEW, reassess
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
@@ -38,42 +50,102 @@ async def record_attendance(
 ) -> float:
     """Record one session's attendance; returns the hours counted. Recording the same
     session again with the same values changes nothing."""
-    session_id, session_on, group_id = cmd.session_id, cmd.session_on, cmd.group_id
-    kind, form, status, minutes = cmd.kind, cmd.form, cmd.status, cmd.minutes
+    _ensure_recording(plan)
+    if cmd.session_on > on:
+        raise InvalidRequest("attendance cannot be recorded for a session in the future")
+    hours = await _add_line(uow, plan, cmd)
+    await _check_attendance(uow, deps, plan, on)
+    return hours
+
+
+async def record_roll_call(
+    uow: PlanningUnitOfWork,
+    deps: Deps,
+    plans: Sequence[Plan],
+    cmd: RecordRollCall,
+    *,
+    on: date,
+) -> list[float]:
+    """Record a whole session at once, one line per participant (``plans`` in the order of
+    ``cmd.marks``); returns the hours counted per line. Every line is checked against the
+    session and its plan first (``domain/roll_call.py``), and one failing line refuses the
+    roll-call with every reason; a line recorded before with the same values is left."""
+    checks = roll_call_rules(deps.rules)
+    session = SessionFacts(cmd.session_on, cmd.session_minutes)
+    problems: list[str] = []
+    for plan, mark in zip(plans, cmd.marks, strict=True):
+        _ensure_recording(plan)
+        that_day = await uow.ledger.present_minutes_on(
+            plan.participant_ref, cmd.session_on, besides=cmd.session_id
+        )
+        window = PlanWindow(plan.start_on)
+        problems += mark_problems(mark, session, window, on, that_day, checks)
+    if problems:
+        raise InvalidRequest("; ".join(problems))
+    counted = []
+    for plan, mark in zip(plans, cmd.marks, strict=True):
+        line = RecordAttendance(
+            session_id=cmd.session_id,
+            session_on=cmd.session_on,
+            group_id=cmd.group_id,
+            kind=cmd.kind,
+            form=cmd.form,
+            status=mark.status,
+            # An absence keeps the session's minutes: what was planned and missed.
+            minutes=mark.minutes if mark.status is AttendanceStatus.PRESENT else session.minutes,
+        )
+        counted.append(await _add_line(uow, plan, line, mark.reason))
+        await _check_attendance(uow, deps, plan, on)
+    log.info("roll_call_recorded", session_id=cmd.session_id, lines=len(counted))
+    return counted
+
+
+def _ensure_recording(plan: Plan) -> None:
+    """Attendance is recorded for a plan that has started and is not closed."""
     if not plan.is_open or plan.status is PlanStatus.WAITING:
         raise PlanError(f"the plan is {plan.status}")
-    if session_on > on:
-        raise InvalidRequest("attendance cannot be recorded for a session in the future")
+
+
+async def _add_line(
+    uow: PlanningUnitOfWork,
+    plan: Plan,
+    line: RecordAttendance,
+    reason: AbsenceReason | None = None,
+) -> float:
+    """Keep one ledger line and record ``attendance-recorded``; the same line again changes
+    nothing, another value for a recorded session is refused."""
+    status, minutes = line.status, line.minutes
     hours = round(minutes / 15) / 4 if status is AttendanceStatus.PRESENT else 0.0
-    existing = await uow.ledger.attendance_of(session_id, plan.participant_ref)
+    existing = await uow.ledger.attendance_of(line.session_id, plan.participant_ref)
     if existing is not None:
         if (existing["status"], existing["kind"], existing["minutes"]) != (
             status.value,
-            kind.value,
+            line.kind.value,
             minutes,
         ):
             raise AttendanceConflict("this session was already recorded with other values")
         return hours
     await uow.ledger.add_attendance(
-        session_id,
+        line.session_id,
         plan.participant_ref,
-        session_on,
-        group_id,
-        kind.value,
-        form.value,
+        line.session_on,
+        line.group_id,
+        line.kind.value,
+        line.form.value,
         status.value,
         minutes,
         hours,
+        reason.value if reason else None,
     )
     plan.record(
         AttendanceRecorded(
             participant_ref=plan.participant_ref,
             programme_id=plan.programme_id,
-            session_id=session_id,
-            session_on=session_on,
-            group_id=group_id,
-            kind=kind,
-            teaching_form=form,
+            session_id=line.session_id,
+            session_on=line.session_on,
+            group_id=line.group_id,
+            kind=line.kind,
+            teaching_form=line.form,
             status=status,
             hours=hours,
         )
@@ -81,20 +153,25 @@ async def record_attendance(
     log.info(
         "attendance_recorded",
         participant_ref=plan.participant_ref,
-        session_id=session_id,
+        session_id=line.session_id,
         status=status,
         hours=hours,
     )
-    await _check_attendance(uow, deps, plan, on)
     return hours
 
 
 async def attendance(uow: PlanningUnitOfWork, deps: Deps, ref: str, on: date) -> tuple[int, int]:
-    """(percentage of scheduled minutes attended, sessions) over the review window."""
-    row = await uow.ledger.attendance_since(ref, on - days(deps.rules.attendance_window_days))
+    """(percentage of scheduled minutes not missed, sessions) over the review window; an
+    excused absence counts as missed only when the rules say so."""
+    rules = deps.rules
+    row = await uow.ledger.attendance_since(
+        ref,
+        on - days(rules.attendance_window_days),
+        count_excused=rules.excused_absence_counts_as_missed,
+    )
     if not row["planned"]:
         return 100, 0
-    return int(100 * row["present"] // row["planned"]), row["n"]
+    return int(100 * row["not_missed"] // row["planned"]), row["n"]
 
 
 async def _check_attendance(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, on: date) -> None:
