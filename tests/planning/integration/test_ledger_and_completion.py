@@ -87,11 +87,13 @@ async def test_attendance_fills_the_ledger_and_low_attendance_makes_a_review_due
     recorded = await planning.expect("attendance-recorded", ref, 4)
     assert [e["data"]["hours"] for e in recorded] == [2.0, 0.0, 0.0, 0.0]
     hours = (await planning.http.get(f"/participants/{ref}/hours")).json()
-    assert hours["hours"]["language"] == 2.0 and hours["attendance_percentage"] == 25
+    # Two of four sessions missed: the excused absence is not (the default rule,
+    # excused_absence_counts_as_missed false; issue 16).
+    assert hours["hours"]["language"] == 2.0 and hours["attendance_percentage"] == 50
 
     [due] = await planning.expect("progress-review-due", ref)
     assert due["data"]["trigger"] == "low_attendance"
-    assert due["data"]["attendance_percentage"] == 25
+    assert due["data"]["attendance_percentage"] == 50
     outcome = await planning.http.post(
         f"/participants/{ref}/reviews/{due['data']['review_id']}/outcome",
         json={"held_on": str(TODAY + timedelta(days=21)), "outcome": "plan_adjusted"},
@@ -150,3 +152,79 @@ async def test_the_route_completes_only_after_a_follow_up_with_agreements(planni
     assert completed["data"]["targets_met"] is False
     plan = (await planning.http.get(f"/participants/{ref}/plan")).json()
     assert plan["status"] == "completed"
+
+
+def _roll_call(day, marks, session_minutes=150):
+    return {
+        "session_id": str(uuid4()),
+        "session_on": str(day),
+        "kind": "language",
+        "teaching_form": "classroom",
+        "session_minutes": session_minutes,
+        "marks": marks,
+    }
+
+
+async def test_a_roll_call_records_a_whole_session_and_an_excused_absence_is_not_missed(
+    planning,
+):
+    intakes = [intake_completed() for _ in range(3)]
+    for intake in intakes:
+        await planning.feed(intake)
+    present, excused, absent = (i.participant_ref for i in intakes)
+    await planning.runtime.advance_clock(timedelta(days=21))
+    body = _roll_call(
+        TODAY + timedelta(days=15),
+        [
+            {"participant_ref": present, "status": "present", "minutes": 150},
+            {"participant_ref": excused, "status": "absent_with_reason", "reason": "illness"},
+            {"participant_ref": absent, "status": "absent_without_reason"},
+        ],
+    )
+    response = await planning.http.post("/roll-calls", json=body)
+    assert response.status_code == 201, response.text
+    assert [line["hours"] for line in response.json()["lines"]] == [2.5, 0.0, 0.0]
+    for ref, hours in ((present, 2.5), (excused, 0.0), (absent, 0.0)):
+        [recorded] = await planning.expect("attendance-recorded", ref)
+        assert recorded["data"]["session_id"] == body["session_id"]
+        assert recorded["data"]["hours"] == hours
+    shares = {}
+    for ref in (present, excused, absent):
+        hours = (await planning.http.get(f"/participants/{ref}/hours")).json()
+        shares[ref] = hours["attendance_percentage"]
+    assert shares == {present: 100, excused: 100, absent: 0}
+
+    again = await planning.http.post("/roll-calls", json=body)
+    assert again.status_code == 201, again.text  # the same lines again change nothing
+    changed = body | {"marks": [body["marks"][0] | {"minutes": 120}]}
+    assert (await planning.http.post("/roll-calls", json=changed)).status_code == 409
+    await planning.barrier()
+    assert len(planning.events("attendance-recorded", present)) == 1
+
+
+async def test_a_roll_call_with_a_wrong_line_is_refused_whole_with_every_reason(planning):
+    first, second = intake_completed(), intake_completed()
+    for intake in (first, second):
+        await planning.feed(intake)
+    await planning.runtime.advance_clock(timedelta(days=21))
+    a, b = first.participant_ref, second.participant_ref
+    wrong = _roll_call(
+        TODAY + timedelta(days=15),
+        [
+            {"participant_ref": a, "status": "present", "minutes": 200},
+            {"participant_ref": b, "status": "absent_with_reason"},
+        ],
+    )
+    response = await planning.http.post("/roll-calls", json=wrong)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert "between 1 and 150" in error and "names its reason" in error
+    early = _roll_call(
+        TODAY + timedelta(days=3), [{"participant_ref": a, "status": "present", "minutes": 90}]
+    )
+    response = await planning.http.post("/roll-calls", json=early)
+    assert response.status_code == 422
+    assert "before the plan's start" in response.json()["error"]
+    await planning.barrier()
+    assert planning.events("attendance-recorded", a) == []
+    assert planning.events("attendance-recorded", b) == []

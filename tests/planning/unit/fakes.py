@@ -1,41 +1,37 @@
-"""A fake unit of work with fake repositories: planning's handlers run against it without
-the broker or the database (the fast handler tier)."""
+"""Planning's fake repositories on the shared fake unit of work (``tests/fakes.py``): the
+handlers run against them without the broker or the database (the fast handler tier).
+They keep what the real ones keep where a handler can tell: plans, placement requests,
+the waiting list and group memberships, timers, the published week, and what the other
+services registered."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 from uuid import UUID
 
-from zroute_contract.events.base import Event
-from zroute_contract.events.codes import PreconditionKind
+from zroute_contract.events.codes import HoursKind, PreconditionKind
+from zroute_planning.adapters.group_repo import GroupRow
 from zroute_planning.domain.plan import Plan
 
+from tests.fakes import FakeRepository, FakeUnitOfWork, FixedClock
 from tests.planning.events import TODAY
 
 
-class FakePlans:
+class FakePlans(FakeRepository[Plan]):
     def __init__(self, *plans: Plan) -> None:
-        self.rows = {p.participant_ref: p for p in plans}
-        self.seen: list[Plan] = []
-        self.saved: list[Plan] = []
-
-    async def get(self, participant_ref: str, *, lock: bool = True) -> Plan | None:
-        plan = self.rows.get(participant_ref)
-        if plan is not None and plan not in self.seen:
-            self.seen.append(plan)
-        return plan
+        super().__init__(*plans, key="participant_ref")
 
     async def save(self, plan: Plan) -> None:
-        self.rows[plan.participant_ref] = plan
-        self.saved.append(plan)
-        if plan not in self.seen:
-            self.seen.append(plan)
+        await super().save(plan)
+        plan.version += 1
 
 
 class FakePlacements:
     def __init__(self, *requested: UUID) -> None:
         self.status = {r: "requested" for r in requested}
+        self.requests: dict[UUID, dict[str, Any]] = {}
 
     async def confirm(self, placement_request_id: UUID, placement_id: UUID) -> bool:
         if placement_request_id not in self.status:
@@ -50,17 +46,51 @@ class FakePlacements:
             self.status[placement_request_id] = "declined"
         return True
 
+    async def add(
+        self,
+        placement_request_id: UUID,
+        participant_ref: str,
+        activity: str,
+        needed_by: date,
+        hours_per_week: float,
+        on: date,
+    ) -> None:
+        self.status[placement_request_id] = "requested"
+        self.requests[placement_request_id] = {"participant_ref": participant_ref}
+
+    async def has_open_or_confirmed(self, participant_ref: str) -> bool:
+        return any(
+            self.status[r] in ("requested", "declined", "confirmed")
+            for r, row in self.requests.items()
+            if row["participant_ref"] == participant_ref
+        )
+
+    async def cancel_open(self, participant_ref: str) -> list[UUID]:
+        cancelled = [
+            r
+            for r, row in self.requests.items()
+            if row["participant_ref"] == participant_ref
+            and self.status[r] in ("requested", "declined")
+        ]
+        for r in cancelled:
+            self.status[r] = "cancelled"
+        return cancelled
+
 
 @dataclass
 class FakeRecords:
     participants: dict[str, tuple[str, str]] = field(default_factory=dict)
     partners: dict[str, tuple[list[str], bool]] = field(default_factory=dict)
     preconditions: dict[UUID, tuple[str, PreconditionKind, bool]] = field(default_factory=dict)
+    schedules: dict[UUID, tuple[int, date, list[dict[str, Any]]]] = field(default_factory=dict)
 
     async def record_participant(
         self, participant_ref: str, programme_id: str, municipality: str, *, registered_on=None
     ) -> None:
         self.participants[participant_ref] = (programme_id, municipality)
+
+    async def participant_known(self, participant_ref: str) -> bool:
+        return participant_ref in self.participants
 
     async def record_partner(self, partner_id: str, capabilities: list[str], active: bool) -> None:
         self.partners[partner_id] = (capabilities, active)
@@ -73,29 +103,110 @@ class FakeRecords:
     async def arranged_kinds(self, participant_ref: str) -> set[PreconditionKind]:
         return {k for ref, k, ok in self.preconditions.values() if ref == participant_ref and ok}
 
+    async def hours_to_date(self, participant_ref: str) -> dict[HoursKind, float]:
+        return dict.fromkeys(HoursKind, 0.0)
 
-class FakeClock:
-    def now(self) -> datetime:
-        return datetime.combine(TODAY, datetime.min.time(), UTC).replace(hour=9)
+    async def save_schedule(
+        self, plan_id: UUID, phase: int, valid_from: date, sessions: list[dict[str, Any]]
+    ) -> None:
+        self.schedules[plan_id] = (phase, valid_from, sessions)
 
 
-class FakeUnitOfWork:
-    """What the handlers reach: the repositories, the clock and ``emit``; ``events`` are
-    what a commit would write (emitted first, then the seen plans' own)."""
+@dataclass
+class FakeGroups:
+    """The waiting list and group memberships (no group is ever formed here)."""
 
-    def __init__(self, *plans: Plan, placements: FakePlacements | None = None) -> None:
-        self.plans = FakePlans(*plans)
-        self.placements = placements or FakePlacements()
-        self.records = FakeRecords()
-        self.clock = FakeClock()
-        self.emitted: list[Event] = []
+    waiting: dict[str, tuple[str, str, date]] = field(default_factory=dict)
+    members: dict[str, UUID] = field(default_factory=dict)
 
-    def emit(self, payload: Event, **_: object) -> None:
-        self.emitted.append(payload)
+    async def current_group(self, participant_ref: str) -> GroupRow | None:
+        return None
 
-    @property
-    def events(self) -> list[Event]:
-        return [*self.emitted, *(e for plan in self.plans.seen for e in plan.events)]
+    async def set_waiting(
+        self, ref: str, programme_id: str, band: str, reason: str, on: date
+    ) -> bool:
+        before = self.waiting.get(ref)
+        self.waiting[ref] = (reason, band, before[2] if before else on)
+        return before is None or before[:2] != (reason, band)
+
+    async def waiting_since(self, ref: str) -> date | None:
+        entry = self.waiting.get(ref)
+        return entry[2] if entry else None
+
+    async def clear_waiting(self, ref: str) -> None:
+        self.waiting.pop(ref, None)
+
+    async def remove_member(self, ref: str, on: date, reason: str) -> UUID | None:
+        return self.members.pop(ref, None)
+
+
+@dataclass
+class FakeTimers:
+    pending: dict[tuple[str, str], datetime] = field(default_factory=dict)
+
+    async def schedule(self, *, kind: str, key: str, due_at: datetime, payload=None) -> None:
+        self.pending[(kind, key)] = due_at
+
+    async def cancel(self, *, kind: str, key: str) -> bool:
+        return self.pending.pop((kind, key), None) is not None
+
+
+@dataclass
+class FakeLedger:
+    """Ledger lines by (session, participant), with the sums the handlers ask for."""
+
+    lines: dict[tuple[UUID, str], dict[str, Any]] = field(default_factory=dict)
+
+    async def attendance_of(self, session_id: UUID, participant_ref: str) -> dict | None:
+        return self.lines.get((session_id, participant_ref))
+
+    async def add_attendance(
+        self, session_id, participant_ref, session_on, group_id, kind, form, status, minutes,
+        hours, absence_reason=None,
+    ) -> None:  # fmt: skip
+        self.lines[(session_id, participant_ref)] = {
+            "session_on": session_on,
+            "status": status,
+            "kind": kind,
+            "minutes": minutes,
+            "absence_reason": absence_reason,
+        }
+
+    async def present_minutes_on(self, participant_ref: str, day: date, *, besides: UUID) -> int:
+        return sum(
+            line["minutes"]
+            for (session, ref), line in self.lines.items()
+            if ref == participant_ref
+            and line["session_on"] == day
+            and session != besides
+            and line["status"] == "present"
+        )
+
+    async def attendance_since(self, participant_ref: str, after: date, *, count_excused: bool):
+        mine = [
+            line
+            for (_, ref), line in self.lines.items()
+            if ref == participant_ref and line["session_on"] > after
+        ]
+        kept = ("present",) if count_excused else ("present", "absent_with_reason")
+        return {
+            "n": len(mine),
+            "planned": sum(line["minutes"] for line in mine),
+            "not_missed": sum(line["minutes"] for line in mine if line["status"] in kept),
+        }
+
+
+def planning_uow(*plans: Plan, placements: FakePlacements | None = None) -> FakeUnitOfWork:
+    """A fake unit of work with planning's repositories, on the morning of ``TODAY``."""
+    return FakeUnitOfWork(
+        FixedClock(datetime.combine(TODAY, datetime.min.time(), UTC).replace(hour=9)),
+        plans=FakePlans(*plans),
+        placements=placements or FakePlacements(),
+        records=FakeRecords(),
+        groups=FakeGroups(),
+        timers=FakeTimers(),
+        ledger=FakeLedger(),
+    )
 
 
 @dataclass

@@ -18,7 +18,8 @@ from zroute_contract.events.codes import (
     TeachingForm,
 )
 from zroute_contract.events.planning import PlanPaused, PlanResumed, PlanStartScheduled
-from zroute_planning.domain.plan import Plan, PlanError, PlanStatus
+from zroute_planning.domain.errors import PlanError
+from zroute_planning.domain.plan import Plan, PlanStatus
 from zroute_planning.domain.projection import project
 from zroute_planning.domain.rules import Phase, PlanningRules, SessionPattern
 from zroute_planning.domain.schedule import weekly_schedule

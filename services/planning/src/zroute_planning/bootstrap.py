@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,16 +35,17 @@ from zroute_planning.adapters.reads import PlanningReads
 from zroute_planning.adapters.record_repo import RecordRepository
 from zroute_planning.adapters.timer_repo import TimerRepository
 from zroute_planning.entrypoints.http import ROUTERS
-from zroute_planning.service_layer import (
+from zroute_planning.service_layer import scheduling
+from zroute_planning.service_layer.deps import Deps
+from zroute_planning.service_layer.handlers import (
     completion,
-    intake_handlers,
+    intake,
     ledger,
     placements,
-    registry_handlers,
-    scheduling,
-    support_handlers,
+    registry,
+    schedule,
+    support,
 )
-from zroute_planning.service_layer.deps import Deps
 from zroute_planning.settings import Settings
 
 SERVICE = "planning"
@@ -97,26 +99,27 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
     settings = settings or Settings()
     deps = Deps(settings.rules(), settings.teaching_partner_id, settings.solver_workers)
 
-    def bind(handler):
+    def bind(handler: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        """The handler with planning's deps bound (the runtime passes the rest)."""
         return partial(handler, deps=deps)
 
     service = ServiceDefinition(
         name=SERVICE,
         handlers={
-            IntakeCompleted: [bind(intake_handlers.activate_plan)],
-            IntakeCorrected: [bind(intake_handlers.correct_intake)],
-            ParticipantWithdrawn: [bind(intake_handlers.withdraw)],
-            PreconditionArranged: [bind(support_handlers.precondition_arranged)],
-            PreconditionLapsed: [bind(support_handlers.precondition_lapsed)],
-            PlacementConfirmed: [bind(support_handlers.placement_confirmed)],
-            PlacementDeclined: [bind(support_handlers.placement_declined)],
-            AgreementRecorded: [bind(support_handlers.agreement_recorded)],
-            ParticipantRegistered: [bind(registry_handlers.participant_registered)],
-            PartnerRegistered: [bind(registry_handlers.partner_profile)],
-            PartnerUpdated: [bind(registry_handlers.partner_profile)],
+            IntakeCompleted: [bind(intake.activate_plan)],
+            IntakeCorrected: [bind(intake.correct_intake)],
+            ParticipantWithdrawn: [bind(intake.withdraw)],
+            PreconditionArranged: [bind(support.precondition_arranged)],
+            PreconditionLapsed: [bind(support.precondition_lapsed)],
+            PlacementConfirmed: [bind(support.placement_confirmed)],
+            PlacementDeclined: [bind(support.placement_declined)],
+            AgreementRecorded: [bind(support.agreement_recorded)],
+            ParticipantRegistered: [bind(registry.participant_registered)],
+            PartnerRegistered: [bind(registry.partner_profile)],
+            PartnerUpdated: [bind(registry.partner_profile)],
         },
         timer_handlers={
-            scheduling.PHASE: bind(scheduling.on_phase_timer),
+            scheduling.PHASE: bind(schedule.on_phase_timer),
             scheduling.REVIEW: bind(ledger.on_review_timer),
             scheduling.FOLLOW_UP: bind(completion.on_follow_up_timer),
             scheduling.PLACEMENT: bind(placements.escalate_unconfirmed),

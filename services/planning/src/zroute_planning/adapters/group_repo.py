@@ -1,16 +1,61 @@
-"""Groups, members and the waiting list (``uow.groups``): the SQL stays in ``groups.py``;
-this is its face on the unit of work."""
+"""Groups, members and the waiting list (``uow.groups``), as rows: the SQL lives here."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import asyncpg
+from zroute_contract.events.codes import LevelBand
 from zroute_runtime.repository import TrackingRepository
 
-from zroute_planning.adapters import groups
-from zroute_planning.adapters.groups import GroupRow
+from zroute_planning.domain.grouping import SlotSet
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    group_id: UUID
+    programme_id: str
+    partner_id: str
+    level_band: LevelBand
+    slots: SlotSet
+    sessions: list[dict[str, Any]]
+    teacher: str
+    assistant: str | None
+    starts_on: date
+    members: tuple[str, ...]
+
+
+_SELECT = (
+    "SELECT g.*, coalesce(array_agg(m.participant_ref ORDER BY m.participant_ref)"
+    " FILTER (WHERE m.participant_ref IS NOT NULL), '{}') AS members"
+    " FROM planning_groups g LEFT JOIN planning_group_members m"
+    " ON m.group_id = g.group_id AND m.left_on IS NULL"
+)
+
+
+def _group(row: asyncpg.Record) -> GroupRow:
+    return GroupRow(
+        group_id=row["group_id"],
+        programme_id=row["programme_id"],
+        partner_id=row["partner_id"],
+        level_band=LevelBand(row["level_band"]),
+        slots=tuple(tuple(s) for s in row["slots"]),
+        sessions=row["sessions"],
+        teacher=row["teacher"],
+        assistant=row["assistant"],
+        starts_on=row["starts_on"],
+        members=tuple(row["members"]),
+    )
+
+
+# A programme belongs to the municipality of its participants (planning_participants).
+_IN_MUNICIPALITY = (
+    " ($3::text IS NULL OR g.programme_id IN"
+    " (SELECT programme_id FROM planning_participants WHERE municipality = $3))"
+)
 
 
 class GroupRepository(TrackingRepository):
@@ -20,26 +65,69 @@ class GroupRepository(TrackingRepository):
         partner_id: str | None = None,
         municipality: str | None = None,
     ) -> list[GroupRow]:
-        return await groups.active_groups(self.conn, programme_id, partner_id, municipality)
+        rows = await self.conn.fetch(
+            _SELECT + " WHERE g.dissolved_on IS NULL AND ($1::text IS NULL OR g.programme_id = $1)"
+            " AND ($2::text IS NULL OR g.partner_id = $2) AND" + _IN_MUNICIPALITY + " GROUP BY"
+            " g.group_id ORDER BY g.starts_on, g.group_id",
+            programme_id,
+            partner_id,
+            municipality,
+        )
+        return [_group(r) for r in rows]
 
     async def get_group(self, group_id: UUID) -> GroupRow | None:
-        return await groups.get_group(self.conn, group_id)
+        row = await self.conn.fetchrow(
+            _SELECT + " WHERE g.group_id = $1 GROUP BY g.group_id", group_id
+        )
+        return _group(row) if row else None
 
     async def current_group(self, participant_ref: str) -> GroupRow | None:
-        return await groups.current_group(self.conn, participant_ref)
+        group_id = await self.conn.fetchval(
+            "SELECT group_id FROM planning_group_members WHERE participant_ref = $1"
+            " AND left_on IS NULL",
+            participant_ref,
+        )
+        return await self.get_group(group_id) if group_id else None
 
     async def insert_group(self, group: GroupRow) -> None:
-        await groups.insert_group(self.conn, group)
+        await self.conn.execute(
+            "INSERT INTO planning_groups (group_id, programme_id, partner_id, level_band, slots,"
+            " sessions, teacher, assistant, starts_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            group.group_id,
+            group.programme_id,
+            group.partner_id,
+            group.level_band.value,
+            [list(s) for s in group.slots],
+            group.sessions,
+            group.teacher,
+            group.assistant,
+            group.starts_on,
+        )
 
     async def dissolve(self, group_id: UUID, on: date) -> None:
-        await groups.dissolve(self.conn, group_id, on)
+        await self.conn.execute(
+            "UPDATE planning_groups SET dissolved_on = $2 WHERE group_id = $1", group_id, on
+        )
 
     async def add_member(self, group_id: UUID, ref: str, on: date) -> None:
-        await groups.add_member(self.conn, group_id, ref, on)
+        await self.conn.execute(
+            "INSERT INTO planning_group_members (group_id, participant_ref, joined_on)"
+            " VALUES ($1, $2, $3)",
+            group_id,
+            ref,
+            on,
+        )
 
     async def remove_member(self, ref: str, on: date, reason: str) -> UUID | None:
         """End ``ref``'s current membership; returns the group left, if any."""
-        return await groups.remove_member(self.conn, ref, on, reason)
+        result: UUID | None = await self.conn.fetchval(
+            "UPDATE planning_group_members SET left_on = $2, left_reason = $3"
+            " WHERE participant_ref = $1 AND left_on IS NULL RETURNING group_id",
+            ref,
+            on,
+            reason,
+        )
+        return result
 
     async def waiting(
         self,
@@ -48,19 +136,45 @@ class GroupRepository(TrackingRepository):
         municipality: str | None = None,
         teaching_partner: str | None = None,
     ) -> list[asyncpg.Record]:
-        """Who waits; limited to one municipality's participants and, for a partner's staff, to the programmes that partner teaches, when those are given."""
-        return await groups.waiting(
-            self.conn, programme_id, municipality=municipality, teaching_partner=teaching_partner
+        """Who waits; limited to one municipality's participants and, for a partner's staff, to
+        the programmes that partner teaches, when those are given."""
+        result: list[asyncpg.Record] = await self.conn.fetch(
+            "SELECT w.* FROM planning_waiting_list w WHERE ($1::text IS NULL OR w.programme_id = $1)"
+            " AND ($2::text IS NULL OR w.participant_ref IN"
+            "  (SELECT participant_ref FROM planning_participants WHERE municipality = $2))"
+            " AND ($3::text IS NULL OR w.programme_id IN"
+            "  (SELECT programme_id FROM planning_programmes WHERE teaching_partner = $3))"
+            " ORDER BY w.since, w.participant_ref",
+            programme_id,
+            municipality,
+            teaching_partner,
         )
+        return result
 
     async def set_waiting(
         self, ref: str, programme_id: str, band: str, reason: str, on: date
     ) -> bool:
         """Put ``ref`` on the waiting list; True when they were not on it with that reason."""
-        return await groups.set_waiting(self.conn, ref, programme_id, band, reason, on)
+        before = await self.conn.fetchrow(
+            "SELECT reason, level_band FROM planning_waiting_list WHERE participant_ref = $1", ref
+        )
+        await self.conn.execute(
+            "INSERT INTO planning_waiting_list VALUES ($1, $2, $3, $4, $5)"
+            " ON CONFLICT (participant_ref) DO UPDATE SET reason = $4, level_band = $3,"
+            " programme_id = $2",
+            ref,
+            programme_id,
+            band,
+            reason,
+            on,
+        )
+        return before is None or before["reason"] != reason or before["level_band"] != band
 
     async def waiting_since(self, ref: str) -> date | None:
-        return await groups.waiting_since(self.conn, ref)
+        result: date | None = await self.conn.fetchval(
+            "SELECT since FROM planning_waiting_list WHERE participant_ref = $1", ref
+        )
+        return result
 
     async def clear_waiting(self, ref: str) -> None:
-        await groups.clear_waiting(self.conn, ref)
+        await self.conn.execute("DELETE FROM planning_waiting_list WHERE participant_ref = $1", ref)

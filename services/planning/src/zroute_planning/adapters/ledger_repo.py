@@ -31,9 +31,12 @@ class LedgerRepository(TrackingRepository):
         status: str,
         minutes: int,
         hours: float,
+        absence_reason: str | None = None,
     ) -> None:
         await self.conn.execute(
-            "INSERT INTO planning_attendance VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO planning_attendance (session_id, participant_ref, session_on, group_id,"
+            " kind, teaching_form, status, minutes, hours, absence_reason)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             session_id,
             participant_ref,
             session_on,
@@ -43,16 +46,35 @@ class LedgerRepository(TrackingRepository):
             status,
             minutes,
             hours,
+            absence_reason,
         )
 
-    async def attendance_since(self, participant_ref: str, after: date) -> asyncpg.Record:
-        """Sessions (``n``), minutes planned and minutes present after ``after``."""
+    async def present_minutes_on(self, participant_ref: str, day: date, *, besides: UUID) -> int:
+        """Minutes the participant was recorded present on ``day`` in sessions other than
+        ``besides``."""
+        minutes: int = await self.conn.fetchval(
+            "SELECT coalesce(sum(minutes), 0) FROM planning_attendance"
+            " WHERE participant_ref = $1 AND session_on = $2 AND session_id <> $3"
+            " AND status = 'present'",
+            participant_ref,
+            day,
+            besides,
+        )
+        return minutes
+
+    async def attendance_since(
+        self, participant_ref: str, after: date, *, count_excused: bool
+    ) -> asyncpg.Record:
+        """Sessions (``n``), minutes planned and minutes not missed after ``after``: present,
+        and absent with a reason unless ``count_excused`` (then that is missed too)."""
         row: asyncpg.Record = await self.conn.fetchrow(
             "SELECT count(*) AS n, coalesce(sum(minutes), 0) AS planned,"
-            " coalesce(sum(minutes) FILTER (WHERE status = 'present'), 0) AS present"
+            " coalesce(sum(minutes) FILTER (WHERE status = 'present'"
+            " OR (NOT $3 AND status = 'absent_with_reason')), 0) AS not_missed"
             " FROM planning_attendance WHERE participant_ref = $1 AND session_on > $2",
             participant_ref,
             after,
+            count_excused,
         )
         return row
 

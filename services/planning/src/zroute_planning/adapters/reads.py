@@ -1,19 +1,29 @@
-"""What the HTTP reads need (``uow.reads``): one connection style, the unit of work's, and
-the only place the read SQL lives. ``service_layer/views.py`` is its one caller."""
+"""What the HTTP reads need (``uow.reads``): one connection style, the unit of work's.
+The views' own SQL lives here; what the commands read too (groups, the waiting list, a
+participant's municipality, hours) is asked of their repositories, whose SQL is written
+once. ``service_layer/views.py`` is its one caller."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 from zroute_contract.events.codes import HoursKind
 from zroute_runtime.repository import TrackingRepository
 
-from zroute_planning.adapters import groups, records
-from zroute_planning.adapters.groups import GroupRow
+from zroute_planning.adapters.group_repo import GroupRepository, GroupRow
+from zroute_planning.adapters.record_repo import RecordRepository
 
 
 class PlanningReads(TrackingRepository):
+    def __init__(self, conn: Any) -> None:
+        super().__init__(conn)
+        # The reads the commands make too are asked of their repositories, on this
+        # connection: their SQL is written once.
+        self._groups = GroupRepository(conn)
+        self._records = RecordRepository(conn)
+
     async def attendance(self, participant_ref: str) -> list[asyncpg.Record]:
         rows: list[asyncpg.Record] = await self.conn.fetch(
             "SELECT * FROM planning_attendance WHERE participant_ref = $1 ORDER BY session_on",
@@ -47,18 +57,18 @@ class PlanningReads(TrackingRepository):
         )
 
     async def hours_to_date(self, participant_ref: str) -> dict[HoursKind, float]:
-        return await records.hours_to_date(self.conn, participant_ref)
+        return await self._records.hours_to_date(participant_ref)
 
     async def current_group(self, participant_ref: str) -> GroupRow | None:
-        return await groups.current_group(self.conn, participant_ref)
+        return await self._groups.current_group(participant_ref)
 
     async def group(self, group_id: UUID) -> GroupRow | None:
-        return await groups.get_group(self.conn, group_id)
+        return await self._groups.get_group(group_id)
 
     async def active_groups(
         self, programme_id: str | None, partner_id: str | None, municipality: str | None
     ) -> list[GroupRow]:
-        return await groups.active_groups(self.conn, programme_id, partner_id, municipality)
+        return await self._groups.active_groups(programme_id, partner_id, municipality)
 
     async def waiting(
         self,
@@ -67,21 +77,20 @@ class PlanningReads(TrackingRepository):
         municipality: str | None,
         teaching_partner: str | None,
     ) -> list[asyncpg.Record]:
-        return await groups.waiting(
-            self.conn,
+        return await self._groups.waiting(
             programme_id,
             municipality=municipality,
             teaching_partner=teaching_partner,
         )
 
     async def teaching_partner(self, programme_id: str, default: str) -> str:
-        return await records.teaching_partner(self.conn, programme_id, default)
+        return await self._records.teaching_partner(programme_id, default)
 
     async def registered_teaching_partner(self, programme_id: str) -> str | None:
-        return await records.registered_teaching_partner(self.conn, programme_id)
+        return await self._records.registered_teaching_partner(programme_id)
 
     async def municipality_of(self, participant_ref: str) -> str | None:
-        return await records.municipality_of(self.conn, participant_ref)
+        return await self._records.municipality_of(participant_ref)
 
     async def programme_municipalities(self, programme_id: str) -> set[str]:
-        return await records.programme_municipalities(self.conn, programme_id)
+        return await self._records.programme_municipalities(programme_id)

@@ -1,7 +1,7 @@
 """What the features read and keep besides plans and groups (``uow.records``): participants,
 preconditions, partners and programmes as the other services register them, the hours
 ledger's sums, follow-ups, reviews, schedules, due timers.
-The SQL stays in ``records.py``; this is its face on the unit of work."""
+The SQL lives here."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from uuid import UUID
 
 from zroute_contract.events.codes import HoursKind, PreconditionKind
 from zroute_runtime.repository import TrackingRepository
-
-from zroute_planning.adapters import records
 
 
 class RecordRepository(TrackingRepository):
@@ -25,29 +23,65 @@ class RecordRepository(TrackingRepository):
         arranged: bool,
         on: date,
     ) -> None:
-        await records.record_precondition(
-            self.conn, precondition_id, participant_ref, kind, arranged=arranged, on=on
+        await self.conn.execute(
+            "INSERT INTO planning_preconditions VALUES ($1, $2, $3, $4, $5)"
+            " ON CONFLICT (precondition_id) DO UPDATE SET arranged = $4, changed_on = $5",
+            precondition_id,
+            participant_ref,
+            kind.value,
+            arranged,
+            on,
         )
 
     async def arranged_kinds(self, participant_ref: str) -> set[PreconditionKind]:
-        return await records.arranged_kinds(self.conn, participant_ref)
+        rows = await self.conn.fetch(
+            "SELECT DISTINCT kind FROM planning_preconditions WHERE participant_ref = $1 AND arranged",
+            participant_ref,
+        )
+        return {PreconditionKind(r["kind"]) for r in rows}
 
     async def teaching_partner(self, programme_id: str, default: str) -> str:
-        return await records.teaching_partner(self.conn, programme_id, default)
+        value = await self.conn.fetchval(
+            "SELECT teaching_partner FROM planning_programmes WHERE programme_id = $1", programme_id
+        )
+        return value or default
 
     async def hours_to_date(self, participant_ref: str) -> dict[HoursKind, float]:
-        return await records.hours_to_date(self.conn, participant_ref)
+        rows = await self.conn.fetch(
+            "SELECT kind, sum(hours) AS hours FROM planning_attendance"
+            " WHERE participant_ref = $1 GROUP BY kind",
+            participant_ref,
+        )
+        hours = dict.fromkeys(HoursKind, 0.0)
+        for row in rows:
+            hours[HoursKind(row["kind"])] = float(row["hours"])
+        return hours
 
     async def follow_up_id(self, participant_ref: str) -> UUID | None:
-        return await records.follow_up_id(self.conn, participant_ref)
+        result: UUID | None = await self.conn.fetchval(
+            "SELECT follow_up_id FROM planning_follow_ups WHERE participant_ref = $1",
+            participant_ref,
+        )
+        return result
 
     async def reviewed_since(self, participant_ref: str, since: date) -> bool:
         """True when a review is open, or one was held on or after ``since``."""
-        return await records.reviewed_since(self.conn, participant_ref, since)
+        return bool(
+            await self.conn.fetchval(
+                "SELECT 1 FROM planning_reviews WHERE participant_ref = $1"
+                " AND (held_on IS NULL OR held_on >= $2) LIMIT 1",
+                participant_ref,
+                since,
+            )
+        )
 
     async def participant_known(self, participant_ref: str) -> bool:
         """Whether planning has seen the participant (registered, or its intake completed)."""
-        return await records.participant_known(self.conn, participant_ref)
+        return bool(
+            await self.conn.fetchval(
+                "SELECT 1 FROM planning_participants WHERE participant_ref = $1", participant_ref
+            )
+        )
 
     async def record_participant(
         self,
@@ -57,28 +91,55 @@ class RecordRepository(TrackingRepository):
         *,
         registered_on: date | None = None,
     ) -> None:
-        await records.record_participant(
-            self.conn, participant_ref, programme_id, municipality, registered_on=registered_on
+        await self.conn.execute(
+            "INSERT INTO planning_participants VALUES ($1, $2, $3, $4) ON CONFLICT"
+            " (participant_ref) DO UPDATE SET programme_id = $2, municipality = $3,"
+            " registered_on = coalesce($4, planning_participants.registered_on)",
+            participant_ref,
+            programme_id,
+            municipality,
+            registered_on,
         )
 
     async def municipality_of(self, participant_ref: str) -> str | None:
-        return await records.municipality_of(self.conn, participant_ref)
+        result: str | None = await self.conn.fetchval(
+            "SELECT municipality FROM planning_participants WHERE participant_ref = $1",
+            participant_ref,
+        )
+        return result
 
     async def partner_can_teach(self, partner_id: str) -> bool:
-        """False when the registry knows the partner as inactive or not teaching language; True when it can, or when support has not told us about it (nothing to hold against)."""
-        return await records.partner_can_teach(self.conn, partner_id)
+        """False when the registry knows the partner as inactive or not teaching language;
+        True when it can, or when support has not told us about it (nothing to hold against)."""
+        row = await self.conn.fetchrow(
+            "SELECT capabilities, active FROM planning_partners WHERE partner_id = $1", partner_id
+        )
+        return row is None or (row["active"] and "language_teaching" in row["capabilities"])
 
     async def timer_due(self, *, kind: str, key: str) -> datetime | None:
         """When a pending timer of ours is due (read only; the runtime owns the table)."""
-        return await records.timer_due(self.conn, kind=kind, key=key)
+        result: datetime | None = await self.conn.fetchval(
+            "SELECT due_at FROM zr_timers WHERE kind = $1 AND key = $2 AND fired_at IS NULL"
+            " AND cancelled_at IS NULL",
+            kind,
+            key,
+        )
+        return result
 
     async def programme_municipalities(self, programme_id: str) -> set[str]:
         """The municipalities of a programme's participants (one, for a municipal programme)."""
-        return await records.programme_municipalities(self.conn, programme_id)
+        rows = await self.conn.fetch(
+            "SELECT DISTINCT municipality FROM planning_participants WHERE programme_id = $1",
+            programme_id,
+        )
+        return {r["municipality"] for r in rows}
 
     async def registered_teaching_partner(self, programme_id: str) -> str | None:
         """The teaching partner the programme's agreement names; None without an agreement."""
-        return await records.registered_teaching_partner(self.conn, programme_id)
+        result: str | None = await self.conn.fetchval(
+            "SELECT teaching_partner FROM planning_programmes WHERE programme_id = $1", programme_id
+        )
+        return result
 
     async def agree_follow_up(
         self,

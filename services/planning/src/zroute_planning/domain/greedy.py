@@ -14,6 +14,7 @@ from zroute_planning.domain.grouping import (
     Candidate,
     FormedGroup,
     Grouping,
+    SlotSet,
     Waiting,
     slot_set_cover,
     slot_sets,
@@ -50,9 +51,9 @@ def greedy_groups(
 def _band(
     members: Sequence[Candidate], min_size: int, max_size: int, k: int
 ) -> tuple[list[FormedGroup], list[Candidate]]:
-    cover: Counter = Counter()
-    fits: dict[tuple, set[str]] = defaultdict(set)
-    sets_of: dict[str, list[tuple]] = {}
+    cover: Counter[SlotSet] = Counter()
+    fits: dict[SlotSet, set[str]] = defaultdict(set)
+    sets_of: dict[str, list[SlotSet]] = {}
     for c in members:
         sets_of[c.ref] = slot_sets(c.slots, k)
         for s in sets_of[c.ref]:

@@ -3,15 +3,16 @@ withdrawal and completion. It records the events it causes in ``events``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from zroute_contract import errors
 from zroute_contract.events.base import Event
 from zroute_contract.events.codes import (
     CurriculumModule,
+    HoursKind,
     LevelBand,
     PauseReason,
     PreconditionKind,
@@ -21,15 +22,20 @@ from zroute_contract.events.intake import IntakeOutcome
 from zroute_contract.events.parts import AvailabilitySlot
 from zroute_contract.events.planning import (
     HoursTargets,
+    HoursTotals,
     PlanActivated,
+    PlanAtRisk,
     PlanPaused,
     PlanResumed,
     PlanStartScheduled,
     RampUpPhase,
+    RouteCompleted,
 )
 
+from zroute_planning.domain.errors import PlanError
 from zroute_planning.domain.grouping import Slot
 from zroute_planning.domain.modules import choose_modules, level_band
+from zroute_planning.domain.projection import Projection, project
 from zroute_planning.domain.rules import PlanningRules
 from zroute_planning.domain.schedule import slot_order
 
@@ -40,14 +46,6 @@ class PlanStatus(StrEnum):
     PAUSED = "paused"
     WITHDRAWN = "withdrawn"
     COMPLETED = "completed"
-
-
-class PlanError(errors.Conflict):
-    """A command the plan refuses in its current state; the message says why (409)."""
-
-
-class InvalidRequest(errors.InvalidRequest, PlanError):
-    """A command whose values the rules refuse (a lead time too short, a future session)."""
 
 
 @dataclass
@@ -118,35 +116,54 @@ class Plan:
             plan.start_on = today + timedelta(days=rules.start_after_days)
         return plan
 
-    def activated_event(self, rules: PlanningRules, fits: bool) -> PlanActivated:
-        t = rules.targets
-        return PlanActivated(
-            participant_ref=self.participant_ref,
-            programme_id=self.programme_id,
-            plan_id=self.plan_id,
-            route=Route.Z_ROUTE,
-            targets=HoursTargets(
-                total=t.total,
-                language=t.language,
-                participation=t.participation,
-                knm=t.knm,
-                map=t.map,
-            ),
-            modules=self.modules,
-            ramp_up=tuple(
-                RampUpPhase(
-                    phase=i + 1,
-                    from_week=p.from_week,
-                    sessions_per_week=p.sessions_per_week,
-                    session_minutes=p.session_minutes,
-                )
-                for i, p in enumerate(rules.phases)
-            ),
-            start_on=self.start_on,
-            waiting_for=self.missing,
-            integration_term_end=self.term_end,
-            targets_fit_term=fits,
+    def record(self, event: Event) -> None:
+        """Record an event of this participant's route that another step computed (the
+        waiting list, the week, a placement): every event of a plan comes out of
+        ``events``, in the order it happened."""
+        self.events.append(event)
+
+    def activated(self, rules: PlanningRules, projection: Projection) -> None:
+        """Record ``plan-activated``, with whether the targets fit the term as projected."""
+        self.events.append(
+            PlanActivated(
+                participant_ref=self.participant_ref,
+                programme_id=self.programme_id,
+                plan_id=self.plan_id,
+                route=Route.Z_ROUTE,
+                targets=hours_targets(rules),
+                modules=self.modules,
+                ramp_up=tuple(
+                    RampUpPhase(
+                        phase=i + 1,
+                        from_week=p.from_week,
+                        sessions_per_week=p.sessions_per_week,
+                        session_minutes=p.session_minutes,
+                    )
+                    for i, p in enumerate(rules.phases)
+                ),
+                start_on=self.start_on,
+                waiting_for=self.missing,
+                integration_term_end=self.term_end,
+                targets_fit_term=projection.fits,
+            )
         )
+
+    def assess(self, projection: Projection, *, today: date, rules: PlanningRules) -> None:
+        """Take a projection: flag the plan at risk (once, with ``plan-at-risk``) when the
+        targets no longer fit the term; clear the flag when they fit again."""
+        if not projection.fits and not self.at_risk:
+            self.events.append(
+                PlanAtRisk(
+                    participant_ref=self.participant_ref,
+                    programme_id=self.programme_id,
+                    plan_id=self.plan_id,
+                    assessed_on=today,
+                    projected=hours_totals(projection.hours),
+                    targets=hours_targets(rules),
+                    integration_term_end=self.term_end,
+                )
+            )
+        self.at_risk = not projection.fits
 
     def precondition_arranged(
         self, kind: PreconditionKind, *, today: date, rules: PlanningRules
@@ -236,10 +253,51 @@ class Plan:
     def withdraw(self) -> None:
         self.status = PlanStatus.WITHDRAWN
 
-    def complete(self) -> None:
+    def ensure_completable(self) -> None:
+        """Refuse to complete a plan that is not active or paused."""
         if self.status not in (PlanStatus.ACTIVE, PlanStatus.PAUSED):
             raise PlanError(f"a plan that is {self.status} cannot be completed")
+
+    def complete(
+        self,
+        *,
+        on: date,
+        hours: Mapping[HoursKind, float],
+        rules: PlanningRules,
+        follow_up_id: UUID,
+    ) -> RouteCompleted:
+        """Complete an active or paused route; records ``route-completed`` with the hours
+        attended and whether they meet the targets."""
+        self.ensure_completable()
         self.status = PlanStatus.COMPLETED
+        t = rules.targets
+        met = (
+            sum(hours.values()) >= t.total
+            and hours[HoursKind.LANGUAGE] >= t.language
+            and hours[HoursKind.PARTICIPATION] >= t.participation
+            and hours[HoursKind.KNM] >= t.knm
+            and hours[HoursKind.MAP] >= t.map
+        )
+        event = RouteCompleted(
+            participant_ref=self.participant_ref,
+            programme_id=self.programme_id,
+            completed_on=on,
+            hours=hours_totals(hours),
+            targets_met=met,
+            follow_up_id=follow_up_id,
+        )
+        self.events.append(event)
+        return event
+
+
+def hours_targets(rules: PlanningRules) -> HoursTargets:
+    """The targets of the rules in force, as the events carry them."""
+    return HoursTargets(**rules.targets.model_dump())
+
+
+def hours_totals(hours: Mapping[HoursKind, float]) -> HoursTotals:
+    """Hours per kind as the events carry them: to the quarter hour."""
+    return HoursTotals(**{k.value: round(v * 4) / 4 for k, v in hours.items()})
 
 
 def availability_slots(plan: Plan) -> tuple[AvailabilitySlot, ...]:
@@ -254,3 +312,19 @@ def _years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def projection_of(
+    plan: Plan, rules: PlanningRules, *, today: date, attended: Mapping[HoursKind, float]
+) -> Projection:
+    """Where the plan's hours stand by the term end: from its start (or the start it would
+    get today) with the hours attended so far and the pauses it had."""
+    return project(
+        rules,
+        start_on=plan.start_on or today + timedelta(days=rules.start_after_days),
+        term_end=plan.term_end,
+        today=today,
+        attended=dict(attended),
+        slots=len(plan.availability),
+        paused_days=plan.paused_days,
+    )

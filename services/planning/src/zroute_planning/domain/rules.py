@@ -25,6 +25,7 @@ from zroute_contract.events.codes import (
     TeachingForm,
 )
 
+from zroute_planning.domain.roll_call import RollCallRules
 from zroute_planning.domain.variety import VarietyRules, check_variety
 
 
@@ -165,6 +166,11 @@ class PlanningRules(_Rules):
     attendance_threshold_percent: int = Field(default=75, ge=0, le=100)
     attendance_window_days: int = Field(default=28, ge=7)
     attendance_min_sessions: int = Field(default=4, ge=1)
+    # Roll-call: whether an excused absence (illness, a care appointment, ...) lowers the
+    # attendance that makes a review due, and the most minutes one participant may be
+    # recorded present on one day.
+    excused_absence_counts_as_missed: bool = False
+    attendance_max_minutes_per_day: int = Field(default=360, ge=15, le=1440)
     follow_up_before_end_days: int = Field(default=120, ge=1)
     follow_up_agree_within_days: int = Field(default=60, ge=0)
 
@@ -183,6 +189,14 @@ class PlanningRules(_Rules):
                     f"phase from week {phase.from_week} breaks the variety rules: {problems[0]}"
                 )
         return self
+
+
+def roll_call_rules(rules: PlanningRules) -> RollCallRules:
+    """The roll-call's checks and counting rule, as the rules in force set them."""
+    return RollCallRules(
+        max_minutes_per_day=rules.attendance_max_minutes_per_day,
+        excused_counts_as_missed=rules.excused_absence_counts_as_missed,
+    )
 
 
 def week_forms(rotation: tuple[SessionPattern, ...], sessions: int) -> list[TeachingForm]:

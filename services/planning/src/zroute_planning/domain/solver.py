@@ -37,6 +37,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from zroute_contract.events.codes import LevelBand
+
 from zroute_planning.domain.bounds import band_bounds
 from zroute_planning.domain.chunk_model import ChunkPlan
 from zroute_planning.domain.grouping import (
@@ -79,8 +81,8 @@ class _Open:
 
 @dataclass
 class _Usage:
-    teachers: Counter = field(default_factory=Counter)
-    assistants: Counter = field(default_factory=Counter)
+    teachers: Counter[Slot] = field(default_factory=Counter)
+    assistants: Counter[Slot] = field(default_factory=Counter)
 
 
 def form_groups(
@@ -88,14 +90,14 @@ def form_groups(
     options: SolverOptions,
     existing: Sequence[ExistingGroup] = (),
     *,
-    busy_teachers: Counter | None = None,
-    busy_assistants: Counter | None = None,
+    busy_teachers: Counter[Slot] | None = None,
+    busy_assistants: Counter[Slot] | None = None,
 ) -> Grouping:
     """Groups and waiting list for ``candidates``, keeping ``existing`` groups stable.
 
     ``busy_*`` count, per slot, the staff already taken by groups outside this call.
     """
-    by_band: dict[str, list[Candidate]] = defaultdict(list)
+    by_band: dict[LevelBand, list[Candidate]] = defaultdict(list)
     for c in candidates:
         by_band[c.band].append(c)
     usage = _Usage(Counter(busy_teachers or {}), Counter(busy_assistants or {}))
@@ -124,7 +126,14 @@ def _stays(candidate: Candidate | None, group: ExistingGroup) -> bool:
 
 
 class _Band:
-    def __init__(self, band, members, existing, options: SolverOptions, usage: _Usage) -> None:
+    def __init__(
+        self,
+        band: LevelBand,
+        members: list[Candidate],
+        existing: Sequence[ExistingGroup],
+        options: SolverOptions,
+        usage: _Usage,
+    ) -> None:
         self.band = band
         self.members = members
         self.by_ref = {c.ref: c for c in members}
@@ -256,13 +265,13 @@ class _Band:
         return second if score(second) > score(first) else first
 
     def _slot_sets(self, chunk: Sequence[Candidate], hint: ChunkPlan) -> list[SlotSet]:
-        cover: Counter = Counter()
+        cover: Counter[SlotSet] = Counter()
         for c in chunk:
             cover.update(slot_sets(c.slots, self.o.sessions_per_week))
         usable = [
             s
             for s, n in cover.items()
-            if n >= self.o.min_size and all(self._room(t) is None or self._room(t) > 0 for t in s)
+            if n >= self.o.min_size and all((r := self._room(t)) is None or r > 0 for t in s)
         ]
         usable.sort(key=lambda s: (-cover[s], s))
         chosen = usable[: self.o.max_slot_sets]

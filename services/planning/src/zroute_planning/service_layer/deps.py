@@ -1,14 +1,15 @@
-"""What the planning handlers depend on, chosen in ``bootstrap`` only."""
+"""What the planning handlers depend on, chosen in ``bootstrap`` only, and the local days
+the rules count in (the deployment's one timezone, ``zroute_runtime.clock``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+
+from zroute_runtime.clock import local_day, local_moment
 
 from zroute_planning.domain.rules import PlanningRules
 
-LOCAL = ZoneInfo("Europe/Amsterdam")
 TIMER_HOUR = time(8, 0)
 
 
@@ -20,13 +21,13 @@ class Deps:
 
 
 def today(now: datetime) -> date:
-    """The local (Europe/Amsterdam) date of a moment: rules count in days."""
-    return now.astimezone(LOCAL).date()
+    """The local date of a moment: rules count in days."""
+    return local_day(now)
 
 
 def morning_of(day: date) -> datetime:
     """When a timer for ``day`` fires: eight in the morning, local time."""
-    return datetime.combine(day, TIMER_HOUR, LOCAL)
+    return local_moment(day, TIMER_HOUR)
 
 
 def days(n: int) -> timedelta:

@@ -1,4 +1,4 @@
-"""What follows from a plan's state: the published schedule, the projection, the timers.
+"""What follows from a plan's state: the published week, the projection, the timers.
 
 Timer kinds (all keyed by ids, payloads without personal data):
 
@@ -12,25 +12,17 @@ Repeating timers (reviews, escalations) reschedule their own row for the next ti
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 
-from zroute_contract.events.codes import DayPart, HoursKind, Weekday
-from zroute_contract.events.planning import (
-    HoursTargets,
-    HoursTotals,
-    PlanAtRisk,
-    ScheduledSession,
-    SchedulePublished,
-)
+from zroute_contract.events.planning import SchedulePublished
 from zroute_runtime.logging import get_logger
-from zroute_runtime.timers import DueTimer
-from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.domain.plan import Plan, PlanStatus
-from zroute_planning.domain.projection import Projection, phase_index, project
+from zroute_planning.domain import plan_events
+from zroute_planning.domain.plan import Plan, PlanStatus, projection_of
+from zroute_planning.domain.projection import Projection, phase_index
 from zroute_planning.domain.schedule import weekly_schedule
-from zroute_planning.service_layer.deps import Deps, days, morning_of, today
+from zroute_planning.service_layer.deps import Deps, days, morning_of
+from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 log = get_logger(__name__)
 
@@ -42,18 +34,13 @@ PHASE, REVIEW, FOLLOW_UP, PLACEMENT = (
 )
 
 
-def targets(deps: Deps) -> HoursTargets:
-    return HoursTargets(**deps.rules.targets.model_dump())
-
-
-def totals(hours: Mapping[HoursKind, float]) -> HoursTotals:
-    return HoursTotals(**{k.value: round(v * 4) / 4 for k, v in hours.items()})
-
-
-async def publish_schedule(uow: UnitOfWork, deps: Deps, plan: Plan, today: date) -> None:
-    """Publish the week of the current phase, with the group's sessions if in a group."""
+async def publish_schedule(
+    uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date
+) -> SchedulePublished | None:
+    """Store the week of the current phase, with the group's sessions if in a group, and
+    return its ``schedule-published`` for the caller to record (None: no week to publish)."""
     if plan.status is not PlanStatus.ACTIVE or plan.start_on is None:
-        return
+        return None
     rules = deps.rules
     index = phase_index(rules, plan.route_week(today))
     group = await uow.groups.current_group(plan.participant_ref)
@@ -65,7 +52,7 @@ async def publish_schedule(uow: UnitOfWork, deps: Deps, plan: Plan, today: date)
         str(group.group_id) if group else None,
     )
     if not week.sessions:
-        return
+        return None
     if week.variety_problems:
         log.warning(
             "schedule_breaks_variety_rules",
@@ -73,70 +60,43 @@ async def publish_schedule(uow: UnitOfWork, deps: Deps, plan: Plan, today: date)
             phase=index + 1,
             problems=list(week.variety_problems),
         )
-    sessions = tuple(
-        ScheduledSession(
-            weekday=Weekday(s.slot[0]),
-            day_part=DayPart(s.slot[1]),
-            starts_at=rules.groups.start_times[DayPart(s.slot[1])],
-            minutes=s.minutes,
-            teaching_form=s.form,
-            hours_kind=s.kind,
-            group_id=s.group_id,
-        )
-        for s in week.sessions
-    )
     valid_from = max(today, plan.start_on)
+    event = plan_events.schedule_published(
+        plan, rules, phase_index=index, week=week, valid_from=valid_from
+    )
     await uow.records.save_schedule(
-        plan.plan_id, index + 1, valid_from, [s.model_dump(mode="json") for s in sessions]
+        plan.plan_id, event.phase, valid_from, [s.model_dump(mode="json") for s in event.sessions]
     )
-    uow.emit(
-        SchedulePublished(
-            participant_ref=plan.participant_ref,
-            programme_id=plan.programme_id,
-            plan_id=plan.plan_id,
-            phase=index + 1,
-            valid_from=valid_from,
-            sessions_per_week=len(sessions),
-            session_minutes=rules.phases[index].session_minutes,
-            sessions=sessions,
-            variety_problems=week.variety_problems,
-        )
+    log.info(
+        "schedule_published",
+        participant_ref=plan.participant_ref,
+        phase=event.phase,
+        group_id=str(group.group_id) if group else None,
     )
+    return event
 
 
-async def projection(uow: UnitOfWork, deps: Deps, plan: Plan, today: date) -> Projection:
-    return project(
-        deps.rules,
-        start_on=plan.start_on or today + days(deps.rules.start_after_days),
-        term_end=plan.term_end,
-        today=today,
-        attended=await uow.records.hours_to_date(plan.participant_ref),
-        slots=len(plan.availability),
-        paused_days=plan.paused_days,
-    )
+async def projection(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> Projection:
+    """The plan's projection with the hours attended so far."""
+    attended = await uow.records.hours_to_date(plan.participant_ref)
+    return projection_of(plan, deps.rules, today=today, attended=attended)
 
 
-async def reassess(uow: UnitOfWork, deps: Deps, plan: Plan, today: date) -> Projection:
-    """Project; flag the plan at risk (once) when the targets no longer fit the term."""
+async def reassess(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> Projection:
+    """Project, and let the plan flag itself at risk (once) when the targets no longer fit."""
     result = await projection(uow, deps, plan, today)
-    if not result.fits and not plan.at_risk:
-        uow.emit(
-            PlanAtRisk(
-                participant_ref=plan.participant_ref,
-                programme_id=plan.programme_id,
-                plan_id=plan.plan_id,
-                assessed_on=today,
-                projected=totals(result.hours),
-                targets=targets(deps),
-                integration_term_end=plan.term_end,
-            )
-        )
-    plan.at_risk = not result.fits
+    was_at_risk = plan.at_risk
+    plan.assess(result, today=today, rules=deps.rules)
+    if plan.at_risk != was_at_risk:
+        log.info("plan_risk_changed", participant_ref=plan.participant_ref, at_risk=plan.at_risk)
     return result
 
 
-async def plan_timers(uow: UnitOfWork, deps: Deps, plan: Plan, today: date) -> None:
-    """(Re)schedule the phase changes, the review rhythm and the follow-up reminder."""
+async def plan_timers(
+    uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date, projection: Projection
+) -> None:
+    """(Re)schedule the phase changes, the review rhythm and the follow-up reminder (before
+    the ``projection``'s planned end)."""
     assert plan.start_on is not None
     rules = deps.rules
     shift = plan.paused_days
@@ -156,25 +116,21 @@ async def plan_timers(uow: UnitOfWork, deps: Deps, plan: Plan, today: date) -> N
         due_at=morning_of(first_review),
         payload={"participant_ref": plan.participant_ref},
     )
-    result = await reassess(uow, deps, plan, today)
-    remind = max(today, result.planned_end - days(rules.follow_up_before_end_days))
+    remind = max(today, projection.planned_end - days(rules.follow_up_before_end_days))
     await uow.timers.schedule(
         kind=FOLLOW_UP,
         key=str(plan.plan_id),
         due_at=morning_of(remind),
-        payload={"participant_ref": plan.participant_ref, "planned_end": str(result.planned_end)},
+        payload={
+            "participant_ref": plan.participant_ref,
+            "planned_end": str(projection.planned_end),
+        },
     )
 
 
-async def stop_timers(uow: UnitOfWork, deps: Deps, plan: Plan) -> None:
+async def stop_timers(uow: PlanningUnitOfWork, deps: Deps, plan: Plan) -> None:
+    """Cancel the plan's phase, review and follow-up timers."""
     for number in range(2, len(deps.rules.phases) + 1):
         await uow.timers.cancel(kind=PHASE, key=f"{plan.plan_id}:{number}")
     await uow.timers.cancel(kind=REVIEW, key=str(plan.plan_id))
     await uow.timers.cancel(kind=FOLLOW_UP, key=str(plan.plan_id))
-
-
-async def on_phase_timer(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
-    """A new ramp-up phase starts: publish its week."""
-    plan = await uow.plans.get(timer.payload["participant_ref"], lock=False)
-    if plan is not None:
-        await publish_schedule(uow, deps, plan, today(uow.clock.now()))

@@ -14,11 +14,13 @@ from uuid import UUID
 from zroute_contract.errors import Forbidden, InvalidRequest, NotFound
 from zroute_runtime.auth import Principal, Role
 
-from zroute_planning.adapters.groups import GroupRow as GroupRow
+from zroute_planning.adapters.group_repo import GroupRow as GroupRow
 from zroute_planning.domain.plan import Plan
 from zroute_planning.domain.projection import Projection
-from zroute_planning.service_layer import ledger, scheduling
+from zroute_planning.service_layer import scheduling
 from zroute_planning.service_layer.deps import Deps
+from zroute_planning.service_layer.handlers import ledger
+from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 NO_PARTNER_ACCESS = "no access to this partner's records"
 
@@ -36,7 +38,7 @@ def own_partner(principal: Principal) -> str | None:
 
 
 async def plan_for_caller(
-    uow: Any, deps: Deps, principal: Principal, ref: str, *, lock: bool = True
+    uow: PlanningUnitOfWork, deps: Deps, principal: Principal, ref: str, *, lock: bool = True
 ) -> Plan:
     """The participant's plan: NotFound without one, Forbidden for a caller who may not see
     it (partner staff of another partner, a caseworker of another municipality)."""
@@ -56,14 +58,18 @@ async def plan_for_caller(
     return plan
 
 
-async def ensure_programme_municipality(uow: Any, principal: Principal, programme_id: str) -> None:
+async def ensure_programme_municipality(
+    uow: PlanningUnitOfWork, principal: Principal, programme_id: str
+) -> None:
     """Forbidden when a caller limited to a municipality reaches another's programme."""
     scope = principal.municipality_scope()
     if scope is not None and await uow.reads.programme_municipalities(programme_id) - {scope}:
         raise Forbidden("this programme belongs to another municipality")
 
 
-async def ensure_may_form_groups(uow: Any, principal: Principal, programme_id: str | None) -> None:
+async def ensure_may_form_groups(
+    uow: PlanningUnitOfWork, principal: Principal, programme_id: str | None
+) -> None:
     """Partner staff form groups only for a programme their partner teaches, as its
     agreement names it (never a default partner); a caller limited to a municipality names
     a programme of that municipality."""
@@ -83,7 +89,7 @@ class PlanView:
     group: GroupRow | None
 
 
-async def plan(uow: Any, deps: Deps, plan: Plan, today: date) -> PlanView:
+async def plan(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> PlanView:
     return PlanView(
         plan,
         await scheduling.projection(uow, deps, plan, today),
@@ -97,46 +103,48 @@ class HoursView:
     attendance_percentage: int
 
 
-async def hours(uow: Any, deps: Deps, plan: Plan, today: date) -> HoursView:
+async def hours(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> HoursView:
     attended = await uow.reads.hours_to_date(plan.participant_ref)
     percentage, _ = await ledger.attendance(uow, deps, plan.participant_ref, today)
     return HoursView(attended, percentage)
 
 
-async def schedule(uow: Any, plan: Plan) -> Any:
+async def schedule(uow: PlanningUnitOfWork, plan: Plan) -> Any:
     row = await uow.reads.schedule(plan.plan_id)
     if row is None:
         raise NotFound("no schedule yet: the plan has no start date")
     return row
 
 
-async def attendance(uow: Any, plan: Plan) -> list[Any]:
+async def attendance(uow: PlanningUnitOfWork, plan: Plan) -> list[Any]:
     return list(await uow.reads.attendance(plan.participant_ref))
 
 
-async def placements(uow: Any, plan: Plan) -> list[Any]:
+async def placements(uow: PlanningUnitOfWork, plan: Plan) -> list[Any]:
     return list(await uow.reads.placements(plan.participant_ref))
 
 
-async def reviews(uow: Any, plan: Plan) -> list[Any]:
+async def reviews(uow: PlanningUnitOfWork, plan: Plan) -> list[Any]:
     return list(await uow.reads.reviews(plan.participant_ref))
 
 
-async def follow_up(uow: Any, plan: Plan) -> Any:
+async def follow_up(uow: PlanningUnitOfWork, plan: Plan) -> Any:
     row = await uow.reads.follow_up(plan.participant_ref)
     if row is None:
         raise NotFound("no follow-up agreed yet")
     return row
 
 
-async def groups(uow: Any, principal: Principal, programme_id: str | None) -> list[GroupRow]:
+async def groups(
+    uow: PlanningUnitOfWork, principal: Principal, programme_id: str | None
+) -> list[GroupRow]:
     found: list[GroupRow] = await uow.reads.active_groups(
         programme_id, own_partner(principal), principal.municipality_scope()
     )
     return found
 
 
-async def group(uow: Any, principal: Principal, group_id: UUID) -> GroupRow:
+async def group(uow: PlanningUnitOfWork, principal: Principal, group_id: UUID) -> GroupRow:
     found: GroupRow | None = await uow.reads.group(group_id)
     if found is None:
         raise NotFound("no such group")
@@ -146,7 +154,9 @@ async def group(uow: Any, principal: Principal, group_id: UUID) -> GroupRow:
     return found
 
 
-async def waiting(uow: Any, principal: Principal, programme_id: str | None) -> list[Any]:
+async def waiting(
+    uow: PlanningUnitOfWork, principal: Principal, programme_id: str | None
+) -> list[Any]:
     partner_only = not principal.has_any_role(Role.COORDINATOR, Role.CASEWORKER)
     return list(
         await uow.reads.waiting(

@@ -115,6 +115,8 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/participants/{participant_ref}/completion"): _PLAN_WRITE,
         ("POST", "/participants/{participant_ref}/attendance"): _PLAN_WRITE,
         ("GET", "/participants/{participant_ref}/attendance"): _PLAN_READ,
+        # Every line's participant is checked like a participant's own route (the scope).
+        ("POST", "/roll-calls"): _PLAN_WRITE,
         ("GET", "/participants/{participant_ref}/reviews"): _PLAN_READ,
         ("POST", "/participants/{participant_ref}/reviews"): _PLAN_WRITE,
         ("POST", "/participants/{participant_ref}/reviews/{review_id}/outcome"): _PLAN_WRITE,

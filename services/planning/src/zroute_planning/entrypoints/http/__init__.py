@@ -7,12 +7,14 @@ from zroute_planning.entrypoints.http import (
     placements,
     plans,
     reviews,
+    roll_calls,
     waiting_list,
 )
 
 ROUTERS = [
     plans.router,
     attendance.router,
+    roll_calls.router,
     reviews.router,
     follow_ups.router,
     placements.router,

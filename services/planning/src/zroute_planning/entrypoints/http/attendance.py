@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
+from zroute_planning.domain.commands import RecordAttendance
 from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
@@ -13,7 +14,8 @@ from zroute_planning.entrypoints.http.deps import (
     plan_for,
 )
 from zroute_planning.entrypoints.http.schemas import AttendanceIn, AttendanceOut
-from zroute_planning.service_layer import ledger, views
+from zroute_planning.service_layer import views
+from zroute_planning.service_layer.handlers import ledger
 
 router = APIRouter(prefix="/participants/{participant_ref}/attendance", tags=["attendance"])
 
@@ -30,10 +32,7 @@ async def record(
     """Record one session: present hours count toward the kind's target; recording the
     same session again with the same values is harmless, with other values a 409."""
     async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
-        hours = await ledger.record_attendance(
-            uow,
-            deps,
-            plan,
+        cmd = RecordAttendance(
             session_id=body.session_id,
             session_on=body.session_on,
             group_id=body.group_id,
@@ -41,8 +40,8 @@ async def record(
             form=body.teaching_form,
             status=body.status,
             minutes=body.minutes,
-            on=local_today(runtime),
         )
+        hours = await ledger.record_attendance(uow, deps, plan, cmd, on=local_today(runtime))
         await uow.commit()
     return AttendanceOut(
         session_id=body.session_id,

@@ -13,11 +13,11 @@ from zroute_contract.types import PARTICIPANT_REF_PATTERN
 from zroute_runtime.auth import Principal, Role, require_roles
 from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
-from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_planning.domain.plan import Plan
 from zroute_planning.service_layer import views
 from zroute_planning.service_layer.deps import Deps, today
+from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 
 def get_deps(runtime: Runtime) -> Deps:
@@ -56,7 +56,7 @@ async def plan_for(
     ref: str,
     *,
     lock: bool = True,
-) -> AsyncIterator[tuple[UnitOfWork, Plan]]:
+) -> AsyncIterator[tuple[PlanningUnitOfWork, Plan]]:
     """A unit of work in the caller's context (``zroute_runtime.commands.command``) and the
     participant's plan as the caller may see it (``views.plan_for_caller``: 404, 403); a
     domain refusal inside becomes its 4xx answer. The route commits a command."""

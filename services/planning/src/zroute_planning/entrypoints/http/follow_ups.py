@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
+from zroute_planning.domain.commands import AgreeFollowUp
 from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
@@ -13,7 +14,8 @@ from zroute_planning.entrypoints.http.deps import (
     plan_for,
 )
 from zroute_planning.entrypoints.http.schemas import FollowUpIn, FollowUpOut
-from zroute_planning.service_layer import completion, views
+from zroute_planning.service_layer import views
+from zroute_planning.service_layer.handlers import completion
 
 router = APIRouter(prefix="/participants/{participant_ref}/follow-up", tags=["follow-up"])
 
@@ -29,15 +31,13 @@ async def agree(
 ) -> FollowUpOut:
     """Record (or replace) the agreed follow-up; at least one concrete agreement."""
     async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
-        follow_up_id = await completion.agree_follow_up(
-            uow,
-            plan,
+        cmd = AgreeFollowUp(
             follow_up_type=body.follow_up_type,
             partner_id=body.partner_id,
             starts_on=body.starts_on,
             agreements=tuple(body.agreements),
-            on=local_today(runtime),
         )
+        follow_up_id = await completion.agree_follow_up(uow, plan, cmd, on=local_today(runtime))
         await uow.commit()
     return FollowUpOut(follow_up_id=follow_up_id, **body.model_dump())
 

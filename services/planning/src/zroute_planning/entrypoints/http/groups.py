@@ -9,10 +9,11 @@ from zroute_contract.types import PARTNER_ID_PATTERN
 from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
 
+from zroute_planning.domain.commands import FormGroups
 from zroute_planning.entrypoints.http.deps import Organisers, PlanningDeps, Staff, local_today
 from zroute_planning.entrypoints.http.schemas import FormationIn, FormationOut, GroupOut
 from zroute_planning.service_layer import views
-from zroute_planning.service_layer.formation import run_formation
+from zroute_planning.service_layer.handlers.formation import run_formation
 
 router = APIRouter(tags=["groups"])
 
@@ -65,8 +66,7 @@ async def form_groups(
     groups with room; existing groups stay as they are where possible."""
     async with command(runtime, request) as uow:
         await views.ensure_may_form_groups(uow, principal, body.programme_id)
-        summary = await run_formation(
-            uow, deps, programme_id=body.programme_id, today=local_today(runtime)
-        )
+        cmd = FormGroups(programme_id=body.programme_id)
+        summary = await run_formation(uow, deps, cmd, today=local_today(runtime))
         await uow.commit()
     return FormationOut(**summary.__dict__)

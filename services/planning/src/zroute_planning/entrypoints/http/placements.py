@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
-from zroute_runtime.unit_of_work import UnitOfWork
 
+from zroute_planning.domain.commands import RequestPlacement
 from zroute_planning.domain.plan import Plan
 from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
@@ -15,12 +15,14 @@ from zroute_planning.entrypoints.http.deps import (
     plan_for,
 )
 from zroute_planning.entrypoints.http.schemas import PlacementIn, PlacementOut
-from zroute_planning.service_layer import placements, views
+from zroute_planning.service_layer import views
+from zroute_planning.service_layer.handlers import placements
+from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 router = APIRouter(prefix="/participants/{participant_ref}/placements", tags=["placements"])
 
 
-async def _list(uow: UnitOfWork, plan: Plan) -> list[PlacementOut]:
+async def _list(uow: PlanningUnitOfWork, plan: Plan) -> list[PlacementOut]:
     rows = await views.placements(uow, plan)
     return [
         PlacementOut(
@@ -46,15 +48,14 @@ async def request(
 ) -> PlacementOut:
     """Request a placement; needed_by must leave the configured lead time (else 422)."""
     async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
-        request_id = await placements.request_placement(
-            uow,
-            deps,
-            plan,
+        cmd = RequestPlacement(
             activity=body.activity,
             needed_by=body.needed_by,
             hours_per_week=body.hours_per_week,
             support_needs=tuple(body.support_needs),
-            on=local_today(runtime),
+        )
+        request_id = await placements.request_placement(
+            uow, deps, plan, cmd, on=local_today(runtime)
         )
         found = await _list(uow, plan)
         await uow.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
+from zroute_planning.domain.plan import hours_targets, hours_totals
 from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
@@ -19,7 +20,8 @@ from zroute_planning.entrypoints.http.schemas import (
     ProjectionOut,
     ScheduleOut,
 )
-from zroute_planning.service_layer import completion, scheduling, views
+from zroute_planning.service_layer import views
+from zroute_planning.service_layer.handlers import completion
 
 router = APIRouter(prefix="/participants/{participant_ref}", tags=["plans"])
 
@@ -46,7 +48,7 @@ async def read_plan(
         status=plan.status.value,
         level_band=plan.level_band,
         modules=list(plan.modules),
-        targets=scheduling.targets(deps),
+        targets=hours_targets(deps.rules),
         start_on=plan.start_on,
         integration_term_end=plan.term_end,
         waiting_for=list(plan.missing),
@@ -54,7 +56,7 @@ async def read_plan(
         at_risk=plan.at_risk,
         group_id=group.group_id if group else None,
         projection=ProjectionOut(
-            hours=scheduling.totals(projection.hours),
+            hours=hours_totals(projection.hours),
             fits_term=projection.fits,
             planned_end=projection.planned_end,
         ),
@@ -93,9 +95,9 @@ async def read_hours(
     ):
         view = await views.hours(uow, deps, plan, local_today(runtime))
     return HoursOut(
-        hours=scheduling.totals(view.hours),
+        hours=hours_totals(view.hours),
         total=sum(view.hours.values()),
-        targets=scheduling.targets(deps),
+        targets=hours_targets(deps.rules),
         attendance_percentage=view.attendance_percentage,
     )
 

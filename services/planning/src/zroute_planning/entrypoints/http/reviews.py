@@ -7,8 +7,8 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from zroute_contract.events.codes import ReviewTrigger
 from zroute_runtime.http_host import Runtime
-from zroute_runtime.unit_of_work import UnitOfWork
 
+from zroute_planning.domain.commands import RecordReviewOutcome
 from zroute_planning.domain.plan import Plan
 from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
@@ -18,12 +18,14 @@ from zroute_planning.entrypoints.http.deps import (
     plan_for,
 )
 from zroute_planning.entrypoints.http.schemas import ReviewOut, ReviewOutcomeIn
-from zroute_planning.service_layer import ledger, views
+from zroute_planning.service_layer import views
+from zroute_planning.service_layer.handlers import ledger
+from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 router = APIRouter(prefix="/participants/{participant_ref}/reviews", tags=["reviews"])
 
 
-async def _reviews(uow: UnitOfWork, plan: Plan) -> list[ReviewOut]:
+async def _reviews(uow: PlanningUnitOfWork, plan: Plan) -> list[ReviewOut]:
     rows = await views.reviews(uow, plan)
     return [
         ReviewOut(
@@ -82,15 +84,8 @@ async def record_outcome(
 ) -> ReviewOut:
     """Record how the review went; the projection is reassessed."""
     async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
-        await ledger.record_review(
-            uow,
-            deps,
-            plan,
-            review_id,
-            held_on=body.held_on,
-            outcome=body.outcome,
-            on=local_today(runtime),
-        )
+        cmd = RecordReviewOutcome(review_id=review_id, held_on=body.held_on, outcome=body.outcome)
+        await ledger.record_review(uow, deps, plan, cmd, on=local_today(runtime))
         reviews = await _reviews(uow, plan)
         await uow.commit()
     return next(r for r in reviews if r.review_id == review_id)

@@ -29,6 +29,8 @@ from zroute_contract.events.planning import (
 )
 from zroute_contract.types import ParticipantRef, PartnerId, ProgrammeId
 
+from zroute_planning.domain.roll_call import AbsenceReason
+
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -87,6 +89,47 @@ class AttendanceOut(BaseModel):
     teaching_form: TeachingForm
     status: AttendanceStatus
     hours: float
+
+
+class MarkIn(_In):
+    """One participant's line: present with minutes, or absent (with a reason or not)."""
+
+    participant_ref: ParticipantRef
+    status: AttendanceStatus
+    minutes: Annotated[int, Field(ge=0, le=480)] = 0
+    reason: AbsenceReason | None = None
+
+
+class RollCallIn(_In):
+    """A whole session's roll-call."""
+
+    session_id: UUID
+    session_on: date
+    group_id: UUID | None = None
+    kind: HoursKind
+    teaching_form: TeachingForm
+    session_minutes: Annotated[int, Field(ge=15, le=480)]
+    marks: list[MarkIn] = Field(min_length=1, max_length=40)
+
+    @field_validator("marks")
+    @classmethod
+    def _one_line_each(cls, value: list[MarkIn]) -> list[MarkIn]:
+        refs = [m.participant_ref for m in value]
+        if len(set(refs)) != len(refs):
+            raise ValueError("one line per participant")
+        return value
+
+
+class RollCallLineOut(BaseModel):
+    participant_ref: str
+    status: AttendanceStatus
+    hours: float
+
+
+class RollCallOut(BaseModel):
+    session_id: UUID
+    session_on: date
+    lines: list[RollCallLineOut]
 
 
 class ReviewOut(BaseModel):

@@ -3,9 +3,7 @@ the task-division agreement (L2). Bound and run like the intake handlers."""
 
 from __future__ import annotations
 
-from zroute_contract.events.codes import (
-    RouteTask,
-)
+from zroute_contract.events.codes import RouteTask
 from zroute_contract.events.support import (
     AgreementRecorded,
     PlacementConfirmed,
@@ -13,16 +11,22 @@ from zroute_contract.events.support import (
     PreconditionArranged,
     PreconditionLapsed,
 )
+from zroute_runtime.logging import get_logger
 from zroute_runtime.messagebus import HandlerContext, Unprocessable
 
-from zroute_planning.service_layer import lifecycle
+from zroute_planning.service_layer import lifecycle, scheduling
 from zroute_planning.service_layer.deps import Deps, today
+from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
+
+log = get_logger(__name__)
 
 
 async def precondition_arranged(
     event: PreconditionArranged, ctx: HandlerContext, deps: Deps
 ) -> None:
-    uow = ctx.uow
+    """An arrangement counts toward the gate; the last one missing starts (or resumes) the
+    plan. Kept without a plan: the activation reads it."""
+    uow: PlanningUnitOfWork = ctx.uow
     await uow.records.record_precondition(
         event.precondition_id,
         event.participant_ref,
@@ -35,12 +39,16 @@ async def precondition_arranged(
         return  # kept: the plan reads it when the intake completes
     now = today(uow.clock.now())
     if plan.precondition_arranged(event.kind, today=now, rules=deps.rules):
-        await lifecycle.gate_opened(uow, deps, plan, now)
+        log.info("plan_gate_opened", participant_ref=plan.participant_ref, kind=event.kind)
+        projection = await scheduling.reassess(uow, deps, plan, now)
+        await lifecycle.started(uow, deps, plan, now, projection)
     await uow.plans.save(plan)
 
 
 async def precondition_lapsed(event: PreconditionLapsed, ctx: HandlerContext, deps: Deps) -> None:
-    uow = ctx.uow
+    """A lapse pauses an active plan that now misses a needed precondition, unless another
+    arrangement of the same kind still holds."""
+    uow: PlanningUnitOfWork = ctx.uow
     await uow.records.record_precondition(
         event.precondition_id,
         event.participant_ref,
@@ -53,6 +61,7 @@ async def precondition_lapsed(event: PreconditionLapsed, ctx: HandlerContext, de
         return
     now = today(uow.clock.now())
     if event.kind in await uow.records.arranged_kinds(plan.participant_ref):
+        log.info("precondition_still_arranged", participant_ref=plan.participant_ref)
         return  # another arrangement of the same kind still holds
     if plan.precondition_lapsed(event.kind, lapsed_on=event.lapsed_on):
         await lifecycle.paused(uow, plan, now)
@@ -61,23 +70,29 @@ async def precondition_lapsed(event: PreconditionLapsed, ctx: HandlerContext, de
 
 async def placement_confirmed(event: PlacementConfirmed, ctx: HandlerContext, deps: Deps) -> None:
     """Confirmed: the request stops escalating."""
-    if not await ctx.uow.placements.confirm(event.placement_request_id, event.placement_id):
+    uow: PlanningUnitOfWork = ctx.uow
+    if not await uow.placements.confirm(event.placement_request_id, event.placement_id):
         raise Unprocessable(f"unknown placement request {event.placement_request_id}")
+    log.info("placement_confirmed", placement_request_id=event.placement_request_id)
 
 
 async def placement_declined(event: PlacementDeclined, ctx: HandlerContext, deps: Deps) -> None:
     """Declined: the deadline keeps running (support may re-route); without re-routing the
     escalation is what brings it to the lead partner."""
-    if not await ctx.uow.placements.decline(event.placement_request_id):
+    uow: PlanningUnitOfWork = ctx.uow
+    if not await uow.placements.decline(event.placement_request_id):
         raise Unprocessable(f"unknown placement request {event.placement_request_id}")
+    log.info("placement_declined", placement_request_id=event.placement_request_id)
 
 
 async def agreement_recorded(event: AgreementRecorded, ctx: HandlerContext, deps: Deps) -> None:
     """Remember the programme's language-teaching partner (task division, L2)."""
+    uow: PlanningUnitOfWork = ctx.uow
     teaching = next(
         (a.partner_id for a in event.assignments if a.task is RouteTask.LANGUAGE_TEACHING),
         event.lead_partner_id,
     )
-    await ctx.uow.records.record_programme(
+    await uow.records.record_programme(
         event.programme_id, teaching, event.lead_partner_id, event.version
     )
+    log.info("programme_partner_recorded", programme_id=event.programme_id, partner_id=teaching)

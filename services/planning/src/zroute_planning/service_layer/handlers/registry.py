@@ -5,22 +5,31 @@ from __future__ import annotations
 
 from zroute_contract.events.intake import ParticipantRegistered
 from zroute_contract.events.support import PartnerProfile
+from zroute_runtime.logging import get_logger
 from zroute_runtime.messagebus import HandlerContext
 
 from zroute_planning.service_layer.deps import Deps
+from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
+
+log = get_logger(__name__)
 
 
 async def participant_registered(
     event: ParticipantRegistered, ctx: HandlerContext, deps: Deps
 ) -> None:
-    await ctx.uow.records.record_participant(
+    """Remember the participant's programme and municipality."""
+    uow: PlanningUnitOfWork = ctx.uow
+    await uow.records.record_participant(
         event.participant_ref,
         event.programme_id,
         event.municipality,
         registered_on=event.registered_on,
     )
+    log.info("participant_recorded", participant_ref=event.participant_ref)
 
 
 async def partner_profile(event: PartnerProfile, ctx: HandlerContext, deps: Deps) -> None:
     """``partner-registered`` and ``partner-updated`` both carry the whole profile."""
-    await ctx.uow.records.record_partner(event.partner_id, list(event.capabilities), event.active)
+    uow: PlanningUnitOfWork = ctx.uow
+    await uow.records.record_partner(event.partner_id, list(event.capabilities), event.active)
+    log.info("partner_recorded", partner_id=event.partner_id, active=event.active)

@@ -5,6 +5,11 @@ slots, staff and members where the solution allows; members who leave a group ge
 ``removed-from-group`` (replanned), joiners ``assigned-to-group``, new groups
 ``group-formed``, and those who wait ``participant-waitlisted`` when their reason changes.
 One formation runs at a time (a transaction-scoped advisory lock).
+
+A formation runs over many plans and groups at once, and its events interleave them
+(leavers, then each group with its joiners, then the waiting list, then the new weeks):
+it emits them in that order with ``uow.emit`` rather than recording them on each plan,
+which would regroup them by plan at commit.
 """
 
 from __future__ import annotations
@@ -29,18 +34,35 @@ from zroute_contract.events.planning import (
     ParticipantRemovedFromGroup,
     ParticipantWaitlisted,
 )
-from zroute_runtime.unit_of_work import UnitOfWork
+from zroute_runtime.logging import get_logger
 
-from zroute_planning.adapters import groups as rows
-from zroute_planning.domain.grouping import Candidate, Capacity, ExistingGroup
-from zroute_planning.domain.plan import Plan, PlanError
+from zroute_planning.adapters.group_repo import GroupRow
+from zroute_planning.domain.commands import FormGroups
+from zroute_planning.domain.errors import PlanError
+from zroute_planning.domain.grouping import (
+    Candidate,
+    Capacity,
+    ExistingGroup,
+    FormedGroup,
+    Grouping,
+    Slot,
+    Waiting,
+)
+from zroute_planning.domain.plan import Plan
 from zroute_planning.domain.schedule import group_patterns, slot_order
 from zroute_planning.domain.solver import SolverOptions, form_groups
 from zroute_planning.domain.staffing import assign_staff
 from zroute_planning.service_layer.deps import Deps, days
 from zroute_planning.service_layer.scheduling import publish_schedule
+from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
+
+log = get_logger(__name__)
 
 LOCK_KEY = 0x5A50_6C61  # "ZPla": one group formation at a time
+
+StaffBySlot = defaultdict[Slot, set[str]]
+"""Staff (teachers or assistants) in use per slot."""
+_Staff = tuple[StaffBySlot, StaffBySlot]
 
 
 @dataclass
@@ -67,8 +89,10 @@ def solver_options(deps: Deps) -> SolverOptions:
 
 
 async def run_formation(
-    uow: UnitOfWork, deps: Deps, *, programme_id: str | None, today: date
+    uow: PlanningUnitOfWork, deps: Deps, cmd: FormGroups, *, today: date
 ) -> FormationSummary:
+    """Form groups for the command's programme (or all), one formation at a time."""
+    programme_id = cmd.programme_id
     await uow.records.lock_formation(LOCK_KEY)
     summary = FormationSummary()
     plans_by_programme: dict[str, list[Plan]] = defaultdict(list)
@@ -78,12 +102,21 @@ async def run_formation(
         plans_by_programme.setdefault(group.programme_id, [])  # groups everybody left
     for programme, plans in sorted(plans_by_programme.items()):
         await _programme(uow, deps, programme, plans, today, summary)
+    log.info(
+        "groups_formed",
+        programme_id=programme_id,
+        groups_formed=summary.groups_formed,
+        joined=summary.joined,
+        removed=summary.removed,
+        waiting=summary.waiting,
+    )
     return summary
 
 
-async def _staff_in_use(uow: UnitOfWork) -> tuple[dict, dict]:
-    teachers: dict = defaultdict(set)
-    assistants: dict = defaultdict(set)
+async def _staff_in_use(uow: PlanningUnitOfWork) -> _Staff:
+    """Who teaches (and assists) in each slot, over every active group."""
+    teachers: StaffBySlot = defaultdict(set)
+    assistants: StaffBySlot = defaultdict(set)
     for group in await uow.groups.active_groups():
         for slot in group.slots:
             teachers[slot].add(group.teacher)
@@ -92,7 +125,14 @@ async def _staff_in_use(uow: UnitOfWork) -> tuple[dict, dict]:
     return teachers, assistants
 
 
-async def _programme(uow, deps: Deps, programme, plans, today, summary) -> None:
+async def _programme(
+    uow: PlanningUnitOfWork,
+    deps: Deps,
+    programme: str,
+    plans: list[Plan],
+    today: date,
+    summary: FormationSummary,
+) -> None:
     """Form one programme's groups: read its state, solve, then apply the result in order
     (leavers, joiners and new groups, the waiting list, the schedules of who changed)."""
     partner, existing, candidates = await _programme_state(uow, deps, programme, plans, today)
@@ -126,10 +166,13 @@ async def _programme(uow, deps: Deps, programme, plans, today, summary) -> None:
     for ref in sorted(changed):
         if ref in after or any(ref in g.members for g in result.groups):
             await uow.groups.clear_waiting(ref)
-        await publish_schedule(uow, deps, plans_by_ref[ref], today)
+        if (week := await publish_schedule(uow, deps, plans_by_ref[ref], today)) is not None:
+            uow.emit(week)
 
 
-async def _programme_state(uow, deps: Deps, programme, plans, today):
+async def _programme_state(
+    uow: PlanningUnitOfWork, deps: Deps, programme: str, plans: list[Plan], today: date
+) -> tuple[str, list[GroupRow], list[Candidate]]:
     """The programme's teaching partner (refused when it cannot teach), its groups, and
     its plans as candidates with the days they waited."""
     partner = await uow.records.teaching_partner(programme, deps.teaching_partner)
@@ -149,7 +192,9 @@ async def _programme_state(uow, deps: Deps, programme, plans, today):
     return partner, existing, candidates
 
 
-def _busy_elsewhere(existing, teachers, assistants) -> tuple[Counter, Counter]:
+def _busy_elsewhere(
+    existing: list[GroupRow], teachers: StaffBySlot, assistants: StaffBySlot
+) -> tuple[Counter[Slot], Counter[Slot]]:
     """Staff busy per slot in other programmes' groups: the solver counts this programme's
     own groups itself."""
     busy_t = Counter({s: len(v) for s, v in teachers.items()})
@@ -162,7 +207,16 @@ def _busy_elsewhere(existing, teachers, assistants) -> tuple[Counter, Counter]:
     return busy_t, busy_a
 
 
-async def _leavers(uow, existing, result, after, plans_by_ref, today, summary, staff) -> set[str]:
+async def _leavers(
+    uow: PlanningUnitOfWork,
+    existing: list[GroupRow],
+    result: Grouping,
+    after: dict[str, str],
+    plans_by_ref: dict[str, Plan],
+    today: date,
+    summary: FormationSummary,
+    staff: _Staff,
+) -> set[str]:
     """Members who leave their group (first: one current group per participant), and the
     groups no longer formed dissolved, their staff freed."""
     teachers, assistants = staff
@@ -177,19 +231,29 @@ async def _leavers(uow, existing, result, after, plans_by_ref, today, summary, s
             await uow.groups.dissolve(group.group_id, today)
             for slot in group.slots:
                 teachers[slot].discard(group.teacher)
-                assistants[slot].discard(group.assistant)
+                if group.assistant:
+                    assistants[slot].discard(group.assistant)
     return changed
 
 
 async def _formed(
-    uow, deps: Deps, owner, existing, result, plans_by_ref, today, summary, staff, changed
-) -> list:
+    uow: PlanningUnitOfWork,
+    deps: Deps,
+    owner: tuple[str, str],
+    existing: list[GroupRow],
+    result: Grouping,
+    plans_by_ref: dict[str, Plan],
+    today: date,
+    summary: FormationSummary,
+    staff: _Staff,
+    changed: set[str],
+) -> list[Waiting | _Wait]:
     """Joiners of existing groups, and new groups where staff can be found; returns who
     waits (the solver's waiting, and the members of a new group no staff is free for)."""
     programme, partner = owner
     teachers, assistants = staff
     by_id = {str(g.group_id): g for g in existing}
-    waiting = list(result.waiting)
+    waiting: list[Waiting | _Wait] = list(result.waiting)
     for formed in result.groups:
         if formed.group_id:
             old = by_id[formed.group_id]
@@ -220,7 +284,14 @@ async def _formed(
     return waiting
 
 
-async def _waiting(uow, programme, waiting, plans_by_ref, today, summary) -> None:
+async def _waiting(
+    uow: PlanningUnitOfWork,
+    programme: str,
+    waiting: list[Waiting | _Wait],
+    plans_by_ref: dict[str, Plan],
+    today: date,
+    summary: FormationSummary,
+) -> None:
     """Who waits goes on the waiting list; told when not on it for this reason already."""
     for w in waiting:
         plan = plans_by_ref[w.ref]
@@ -247,8 +318,16 @@ class _Wait:
 
 
 async def _new_group(
-    uow, deps: Deps, programme, partner, formed, staffed, plans_by_ref, today
+    uow: PlanningUnitOfWork,
+    deps: Deps,
+    programme: str,
+    partner: str,
+    formed: FormedGroup,
+    staffed: tuple[str, str | None],
+    plans_by_ref: dict[str, Plan],
+    today: date,
 ) -> None:
+    """Insert a new group and tell it formed, with its members joining."""
     rules = deps.rules
     slots = tuple(sorted(formed.slots, key=slot_order))
     sessions = tuple(
@@ -261,7 +340,7 @@ async def _new_group(
         )
         for slot, pattern in zip(slots, group_patterns(rules), strict=False)
     )
-    row = rows.GroupRow(
+    row = GroupRow(
         group_id=uuid4(),
         programme_id=programme,
         partner_id=partner,
@@ -293,7 +372,14 @@ async def _new_group(
         )
 
 
-async def _join(uow, group_id: UUID, formed, plan: Plan, on: date, reason) -> None:
+async def _join(
+    uow: PlanningUnitOfWork,
+    group_id: UUID,
+    formed: FormedGroup,
+    plan: Plan,
+    on: date,
+    reason: GroupChangeReason,
+) -> None:
     await uow.groups.add_member(group_id, plan.participant_ref, on)
     uow.emit(
         ParticipantAssignedToGroup(
@@ -307,7 +393,9 @@ async def _join(uow, group_id: UUID, formed, plan: Plan, on: date, reason) -> No
     )
 
 
-async def _remove(uow, group_id: UUID, ref: str, plan: Plan | None, on: date) -> None:
+async def _remove(
+    uow: PlanningUnitOfWork, group_id: UUID, ref: str, plan: Plan | None, on: date
+) -> None:
     await uow.groups.remove_member(ref, on, GroupChangeReason.REPLANNED.value)
     if plan is not None:
         uow.emit(

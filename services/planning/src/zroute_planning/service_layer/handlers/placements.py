@@ -1,4 +1,6 @@
-"""Workplace placements (L4): requested with lead time, escalated when not confirmed in time."""
+"""Workplace placements (L4): requested with lead time, escalated when not confirmed in
+time, cancelled when the plan no longer needs them. Support's answers (confirmed,
+declined) are handled in ``handlers.support``."""
 
 from __future__ import annotations
 
@@ -8,36 +10,34 @@ from uuid import UUID, uuid4
 from zroute_contract.events.codes import (
     ParticipationActivity,
     PlacementCancelReason,
-    PlacementSupport,
     TeachingForm,
 )
-from zroute_contract.events.planning import (
-    PlacementCancelled,
-    PlacementEscalated,
-    PlacementRequested,
-)
+from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
-from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.domain.plan import InvalidRequest, Plan, PlanError, availability_slots
+from zroute_planning.domain import plan_events
+from zroute_planning.domain.commands import RequestPlacement
+from zroute_planning.domain.errors import InvalidRequest, PlanError
+from zroute_planning.domain.plan import Plan
 from zroute_planning.domain.rules import week_forms
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
 from zroute_planning.service_layer.scheduling import PLACEMENT
+from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
+
+log = get_logger(__name__)
 
 
 async def request_placement(
-    uow: UnitOfWork,
+    uow: PlanningUnitOfWork,
     deps: Deps,
     plan: Plan,
+    cmd: RequestPlacement,
     *,
-    activity: ParticipationActivity,
-    needed_by: date,
-    hours_per_week: float,
-    support_needs: tuple[PlacementSupport, ...] = (),
     on: date,
 ) -> UUID:
     """Request a placement at least the configured lead time ahead; start its deadline."""
     rules = deps.rules
+    activity, needed_by = cmd.activity, cmd.needed_by
     if not plan.is_open:
         raise PlanError(f"the plan is {plan.status}")
     earliest = on + days(rules.placement_min_lead_days)
@@ -48,18 +48,16 @@ async def request_placement(
         )
     request_id = uuid4()
     await uow.placements.add(
-        request_id, plan.participant_ref, activity.value, needed_by, hours_per_week, on
+        request_id, plan.participant_ref, activity.value, needed_by, cmd.hours_per_week, on
     )
-    uow.emit(
-        PlacementRequested(
-            participant_ref=plan.participant_ref,
-            programme_id=plan.programme_id,
-            placement_request_id=request_id,
+    plan.record(
+        plan_events.placement_requested(
+            plan,
+            request_id,
             activity=activity,
             needed_by=needed_by,
-            hours_per_week=hours_per_week,
-            availability=availability_slots(plan),
-            support_needs=support_needs,
+            hours_per_week=cmd.hours_per_week,
+            support_needs=cmd.support_needs,
         )
     )
     confirm_by = max(on, needed_by - days(rules.placement_confirm_before_days))
@@ -69,10 +67,19 @@ async def request_placement(
         due_at=morning_of(confirm_by),
         payload={"participant_ref": plan.participant_ref, "level": 1},
     )
+    log.info(
+        "placement_requested",
+        participant_ref=plan.participant_ref,
+        placement_request_id=request_id,
+        activity=activity,
+        needed_by=needed_by,
+    )
     return request_id
 
 
-async def request_for_workplace_phase(uow: UnitOfWork, deps: Deps, plan: Plan, on: date) -> None:
+async def request_for_workplace_phase(
+    uow: PlanningUnitOfWork, deps: Deps, plan: Plan, on: date
+) -> None:
     """At the start, request the placement the first phase with workplace learning needs."""
     assert plan.start_on is not None
     rules = deps.rules
@@ -84,19 +91,18 @@ async def request_for_workplace_phase(uow: UnitOfWork, deps: Deps, plan: Plan, o
                 plan.start_on + days((phase.from_week - 1) * 7),
                 on + days(rules.placement_min_lead_days),
             )
-            await request_placement(
-                uow,
-                deps,
-                plan,
+            workplace = RequestPlacement(
                 activity=ParticipationActivity.WORKPLACE_LEARNING,
                 needed_by=needed_by,
                 hours_per_week=round(count * phase.session_minutes / 15) / 4,
-                on=on,
             )
+            await request_placement(uow, deps, plan, workplace, on=on)
             return
 
 
-async def escalate_unconfirmed(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
+async def escalate_unconfirmed(timer: DueTimer, uow: PlanningUnitOfWork, deps: Deps) -> None:
+    """The ``placement-confirmation`` timer: a request still unconfirmed escalates a level,
+    and escalates again later until the configured maximum."""
     row = await uow.placements.get_for_update(UUID(timer.key))
     if row is None or row["status"] not in ("requested", "declined"):
         return
@@ -106,15 +112,16 @@ async def escalate_unconfirmed(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> 
     level = row["escalations"] + 1
     now = today(uow.clock.now())
     await uow.placements.set_escalations(row["placement_request_id"], level)
-    uow.emit(
-        PlacementEscalated(
-            participant_ref=plan.participant_ref,
-            programme_id=plan.programme_id,
-            placement_request_id=row["placement_request_id"],
-            needed_by=row["needed_by"],
-            escalated_on=now,
-            level=level,
+    plan.record(
+        plan_events.placement_escalated(
+            plan, row["placement_request_id"], needed_by=row["needed_by"], on=now, level=level
         )
+    )
+    log.info(
+        "placement_escalated",
+        participant_ref=plan.participant_ref,
+        placement_request_id=row["placement_request_id"],
+        level=level,
     )
     if level < deps.rules.placement_max_escalations:
         await uow.timers.schedule(
@@ -125,19 +132,14 @@ async def escalate_unconfirmed(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> 
         )
 
 
-async def has_open_or_confirmed(uow: UnitOfWork, plan: Plan) -> bool:
-    open_or_confirmed: bool = await uow.placements.has_open_or_confirmed(plan.participant_ref)
-    return open_or_confirmed
-
-
-async def cancel_open(uow: UnitOfWork, plan: Plan, reason: PlacementCancelReason) -> None:
+async def cancel_open(uow: PlanningUnitOfWork, plan: Plan, reason: PlacementCancelReason) -> None:
+    """Cancel the participant's open placement requests and their escalations."""
     for request_id in await uow.placements.cancel_open(plan.participant_ref):
         await uow.timers.cancel(kind=PLACEMENT, key=str(request_id))
-        uow.emit(
-            PlacementCancelled(
-                participant_ref=plan.participant_ref,
-                programme_id=plan.programme_id,
-                placement_request_id=request_id,
-                reason=reason,
-            )
+        plan.record(plan_events.placement_cancelled(plan, request_id, reason))
+        log.info(
+            "placement_cancelled",
+            participant_ref=plan.participant_ref,
+            placement_request_id=request_id,
+            reason=reason,
         )

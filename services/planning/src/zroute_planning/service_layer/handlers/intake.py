@@ -1,7 +1,7 @@
 """Handlers of intake events: activation (L12), corrections, withdrawal.
 
 Each is ``handler(event, ctx, deps)``; ``bootstrap`` binds ``deps``. They run in the
-consumer's unit of work (state, inbox row and emitted events commit together).
+consumer's unit of work (state, inbox row and the plan's events commit together).
 """
 
 from __future__ import annotations
@@ -13,37 +13,63 @@ from zroute_contract.events.codes import (
     WaitReason,
 )
 from zroute_contract.events.intake import IntakeCompleted, IntakeCorrected, ParticipantWithdrawn
+from zroute_runtime.logging import get_logger
 from zroute_runtime.messagebus import AwaitingPredecessor, HandlerContext
 
-from zroute_planning.domain.plan import Plan, PlanStatus
-from zroute_planning.service_layer import lifecycle, placements, scheduling
+from zroute_planning.domain.plan import Plan, PlanStatus, projection_of
+from zroute_planning.service_layer import lifecycle, scheduling
 from zroute_planning.service_layer.deps import Deps, today
+from zroute_planning.service_layer.handlers import placements
+from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
+
+log = get_logger(__name__)
 
 
 async def activate_plan(event: IntakeCompleted, ctx: HandlerContext, deps: Deps) -> None:
-    """A completed Z-route intake activates a plan (other routes are not ours)."""
+    """A completed Z-route intake activates a plan (other routes are not ours).
+
+    The plan records everything the activation causes, in order: ``plan-activated``, then
+    for a plan that can start ``plan-at-risk`` (when the targets do not fit the term),
+    ``participant-waitlisted`` (no group yet), ``schedule-published`` and
+    ``placement-requested``; for a plan that waits for its preconditions,
+    ``participant-waitlisted``. It is saved once; the projection is computed once."""
     if event.route is not Route.Z_ROUTE:
+        log.info("intake_not_ours", participant_ref=event.participant_ref, route=event.route)
         return
-    uow = ctx.uow
-    repo = uow.plans
-    if await repo.get(event.participant_ref) is not None:
+    uow: PlanningUnitOfWork = ctx.uow
+    ref = event.participant_ref
+    if await uow.plans.get(ref) is not None:
+        log.info("plan_already_active", participant_ref=ref)
         return  # a repeated completion: the plan stands; corrections come as intake-corrected
     now = today(uow.clock.now())
-    await uow.records.record_participant(
-        event.participant_ref, event.programme_id, event.municipality
-    )
-    arranged = await uow.records.arranged_kinds(event.participant_ref)
-    plan = Plan.activate(
-        event, deps.rules, today=now, term_start=event.completed_on, arranged=arranged
-    )
-    await repo.save(plan)
-    fits = (await scheduling.projection(uow, deps, plan, now)).fits
-    uow.emit(plan.activated_event(deps.rules, fits))
+    rules = deps.rules
+    await uow.records.record_participant(ref, event.programme_id, event.municipality)
+    arranged = await uow.records.arranged_kinds(ref)
+    plan = Plan.activate(event, rules, today=now, term_start=event.completed_on, arranged=arranged)
+    attended = await uow.records.hours_to_date(ref)
+    projection = projection_of(plan, rules, today=now, attended=attended)
+    plan.activated(rules, projection)
     if plan.status is PlanStatus.ACTIVE:
-        await lifecycle.started(uow, deps, plan, now)
+        plan.assess(projection, today=now, rules=rules)
+    # The one save, before the rows that refer to the plan (its week).
+    await uow.plans.save(plan)
+    log.info(
+        "plan_activated",
+        participant_ref=ref,
+        status=plan.status,
+        waiting_for=list(plan.missing),
+        fits_term=projection.fits,
+    )
+    if plan.status is PlanStatus.ACTIVE:
+        # Started at once: its timers, the waiting list until a group forms, the first week,
+        # and the placement its workplace phase needs (a new plan has no request open yet).
+        await scheduling.plan_timers(uow, deps, plan, now, projection)
+        await lifecycle.wait(uow, plan, WaitReason.NO_GROUP_AT_LEVEL, now)
+        if (week := await scheduling.publish_schedule(uow, deps, plan, now)) is not None:
+            plan.record(week)
+        await placements.request_for_workplace_phase(uow, deps, plan, now)
     else:
-        await lifecycle.wait_for_preconditions(uow, plan, now)
-    await repo.save(plan)
+        await lifecycle.wait(uow, plan, WaitReason.PRECONDITION_MISSING, now)
 
 
 async def correct_intake(event: IntakeCorrected, ctx: HandlerContext, deps: Deps) -> None:
@@ -51,7 +77,7 @@ async def correct_intake(event: IntakeCorrected, ctx: HandlerContext, deps: Deps
 
     A Z-route correction with no plan came before the intake-completed it corrects (that
     one is in a retry queue): it waits for it rather than being lost."""
-    uow = ctx.uow
+    uow: PlanningUnitOfWork = ctx.uow
     plan = await uow.plans.get(event.participant_ref)
     if plan is None and event.route is Route.Z_ROUTE:
         raise AwaitingPredecessor(f"no plan yet for participant {event.participant_ref}")
@@ -59,6 +85,7 @@ async def correct_intake(event: IntakeCorrected, ctx: HandlerContext, deps: Deps
         return
     now = today(uow.clock.now())
     plan.correct(event, deps.rules)
+    log.info("intake_corrected", participant_ref=plan.participant_ref, status=plan.status)
     group = await uow.groups.current_group(plan.participant_ref)
     if group is not None and group.level_band != plan.level_band:
         await lifecycle.leave_group(uow, plan, now, GroupChangeReason.LEVEL_CHANGED)
@@ -67,20 +94,22 @@ async def correct_intake(event: IntakeCorrected, ctx: HandlerContext, deps: Deps
     if plan.close_gate(now):
         await lifecycle.paused(uow, plan, now)
     elif plan.open_gate(now, deps.rules):
-        await lifecycle.gate_opened(uow, deps, plan, now)
+        projection = await scheduling.reassess(uow, deps, plan, now)
+        await lifecycle.started(uow, deps, plan, now, projection)
     else:
         if group is not None and plan.status is PlanStatus.ACTIVE:
             left = await uow.groups.current_group(plan.participant_ref) is None
             if left:
                 await lifecycle.wait(uow, plan, WaitReason.NO_GROUP_AT_LEVEL, now)
-        await scheduling.publish_schedule(uow, deps, plan, now)
+        if (week := await scheduling.publish_schedule(uow, deps, plan, now)) is not None:
+            plan.record(week)
     await uow.plans.save(plan)
 
 
 async def withdraw(event: ParticipantWithdrawn, ctx: HandlerContext, deps: Deps) -> None:
     """Withdrawal ends the plan: out of the group and the waiting list, timers stopped,
     open placement requests cancelled."""
-    uow = ctx.uow
+    uow: PlanningUnitOfWork = ctx.uow
     if not await uow.records.participant_known(event.participant_ref):
         raise AwaitingPredecessor(f"unknown participant {event.participant_ref}")
     plan = await uow.plans.get(event.participant_ref)
@@ -93,3 +122,4 @@ async def withdraw(event: ParticipantWithdrawn, ctx: HandlerContext, deps: Deps)
     await scheduling.stop_timers(uow, deps, plan)
     await placements.cancel_open(uow, plan, PlacementCancelReason.PARTICIPANT_WITHDRAWN)
     await uow.plans.save(plan)
+    log.info("plan_withdrawn", participant_ref=plan.participant_ref)

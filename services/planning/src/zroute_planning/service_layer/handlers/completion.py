@@ -5,23 +5,29 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID, uuid4
 
-from zroute_contract.events.codes import FollowUpType, GroupChangeReason, PlacementCancelReason
+from zroute_contract.events.codes import GroupChangeReason, PlacementCancelReason
 from zroute_contract.events.planning import (
     FollowUpAgreed,
-    FollowUpAgreement,
     FollowUpDue,
     RouteCompleted,
 )
+from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
-from zroute_runtime.unit_of_work import UnitOfWork
 
-from zroute_planning.domain.plan import Plan, PlanError
-from zroute_planning.service_layer import placements, scheduling
+from zroute_planning.domain.commands import AgreeFollowUp
+from zroute_planning.domain.errors import PlanError
+from zroute_planning.domain.plan import Plan
+from zroute_planning.service_layer import scheduling
 from zroute_planning.service_layer.deps import Deps, days, today
+from zroute_planning.service_layer.handlers import placements
 from zroute_planning.service_layer.lifecycle import leave_group
+from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
+
+log = get_logger(__name__)
 
 
-async def on_follow_up_timer(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> None:
+async def on_follow_up_timer(timer: DueTimer, uow: PlanningUnitOfWork, deps: Deps) -> None:
+    """The ``follow-up-due`` timer: without an agreed follow-up, tell it is due."""
     plan = await uow.plans.get(timer.payload["participant_ref"], lock=False)
     if plan is None or not plan.is_open:
         return
@@ -29,7 +35,7 @@ async def on_follow_up_timer(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> No
         return
     now = today(uow.clock.now())
     planned_end = date.fromisoformat(timer.payload["planned_end"])
-    uow.emit(
+    plan.record(
         FollowUpDue(
             participant_ref=plan.participant_ref,
             programme_id=plan.programme_id,
@@ -37,18 +43,19 @@ async def on_follow_up_timer(timer: DueTimer, uow: UnitOfWork, deps: Deps) -> No
             agree_by=min(planned_end, now + days(deps.rules.follow_up_agree_within_days)),
         )
     )
+    log.info("follow_up_due", participant_ref=plan.participant_ref, planned_end=planned_end)
 
 
 async def agree_follow_up(
-    uow: UnitOfWork,
+    uow: PlanningUnitOfWork,
     plan: Plan,
+    cmd: AgreeFollowUp,
     *,
-    follow_up_type: FollowUpType,
-    partner_id: str,
-    starts_on: date,
-    agreements: tuple[FollowUpAgreement, ...],
     on: date,
 ) -> UUID:
+    """Record (or replace) the agreed follow-up, with at least one concrete agreement."""
+    follow_up_type, partner_id, agreements = cmd.follow_up_type, cmd.partner_id, cmd.agreements
+    starts_on = cmd.starts_on
     if not plan.is_open:
         raise PlanError(f"the plan is {plan.status}")
     if not agreements:
@@ -64,7 +71,7 @@ async def agree_follow_up(
         on,
     )
     await uow.timers.cancel(kind=scheduling.FOLLOW_UP, key=str(plan.plan_id))
-    uow.emit(
+    plan.record(
         FollowUpAgreed(
             participant_ref=plan.participant_ref,
             programme_id=plan.programme_id,
@@ -75,37 +82,38 @@ async def agree_follow_up(
             agreements=agreements,
         )
     )
+    log.info(
+        "follow_up_agreed",
+        participant_ref=plan.participant_ref,
+        follow_up_id=follow_up_id,
+        follow_up_type=follow_up_type,
+    )
     return follow_up_id
 
 
-async def complete_route(uow: UnitOfWork, deps: Deps, plan: Plan, on: date) -> RouteCompleted:
+async def complete_route(
+    uow: PlanningUnitOfWork, deps: Deps, plan: Plan, on: date
+) -> RouteCompleted:
+    """Complete the route: refused without an agreed follow-up; the participant leaves the
+    group and the waiting list, timers stop, open placement requests are cancelled, and
+    the plan records ``route-completed`` last."""
     follow_up = await uow.records.follow_up_id(plan.participant_ref)
     if follow_up is None:
         raise PlanError(
             "the route cannot be completed before a follow-up with concrete agreements is recorded"
         )
-    plan.complete()
+    plan.ensure_completable()
     hours = await uow.records.hours_to_date(plan.participant_ref)
-    t = deps.rules.targets
-    met = (
-        sum(hours.values()) >= t.total
-        and hours["language"] >= t.language
-        and hours["participation"] >= t.participation
-        and hours["knm"] >= t.knm
-        and hours["map"] >= t.map
-    )
     await leave_group(uow, plan, on, GroupChangeReason.COMPLETED)
     await uow.groups.clear_waiting(plan.participant_ref)
     await scheduling.stop_timers(uow, deps, plan)
     await placements.cancel_open(uow, plan, PlacementCancelReason.PLAN_CHANGED)
-    event = RouteCompleted(
+    event = plan.complete(on=on, hours=hours, rules=deps.rules, follow_up_id=follow_up)
+    await uow.plans.save(plan)
+    log.info(
+        "route_completed",
         participant_ref=plan.participant_ref,
-        programme_id=plan.programme_id,
-        completed_on=on,
-        hours=scheduling.totals(hours),
-        targets_met=met,
+        targets_met=event.targets_met,
         follow_up_id=follow_up,
     )
-    uow.emit(event)
-    await uow.plans.save(plan)
     return event

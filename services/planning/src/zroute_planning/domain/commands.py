@@ -1,0 +1,83 @@
+"""The commands planning takes over HTTP, with their values (the plan they act on is loaded
+and checked for the caller first; the day they are given on comes with them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from zroute_contract.events.codes import (
+    AttendanceStatus,
+    FollowUpType,
+    HoursKind,
+    ParticipationActivity,
+    PlacementSupport,
+    ReviewOutcome,
+    TeachingForm,
+)
+from zroute_contract.events.planning import FollowUpAgreement
+
+from zroute_planning.domain.roll_call import Mark
+
+
+@dataclass(frozen=True)
+class RecordAttendance:
+    """One participant's attendance of one session."""
+
+    session_id: UUID
+    session_on: date
+    group_id: UUID | None
+    kind: HoursKind
+    form: TeachingForm
+    status: AttendanceStatus
+    minutes: int
+
+
+@dataclass(frozen=True)
+class RequestPlacement:
+    """A placement asked of the partners, needed by a day with the configured lead time."""
+
+    activity: ParticipationActivity
+    needed_by: date
+    hours_per_week: float
+    support_needs: tuple[PlacementSupport, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordReviewOutcome:
+    """How an open progress review went."""
+
+    review_id: UUID
+    held_on: date
+    outcome: ReviewOutcome
+
+
+@dataclass(frozen=True)
+class AgreeFollowUp:
+    """The follow-up the participant goes on to, with at least one concrete agreement."""
+
+    follow_up_type: FollowUpType
+    partner_id: str
+    starts_on: date
+    agreements: tuple[FollowUpAgreement, ...]
+
+
+@dataclass(frozen=True)
+class FormGroups:
+    """Form groups now for one programme, or for all (None)."""
+
+    programme_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordRollCall:
+    """The roll-call of one session: every participant's line at once."""
+
+    session_id: UUID
+    session_on: date
+    group_id: UUID | None
+    kind: HoursKind
+    form: TeachingForm
+    session_minutes: int
+    marks: tuple[Mark, ...]
