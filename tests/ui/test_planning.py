@@ -54,9 +54,7 @@ async def fill(planning: Planning, count: int, **kw) -> list[str]:
 async def test_a_teacher_finds_plans_by_stage_and_reference_page_by_page(
     services, amqp_connection, issuer
 ):
-    planning, base = await start_planning(
-        services, amqp_connection, issuer, ui_cookie_secure=False
-    )
+    planning, base = await start_planning(services, amqp_connection, issuer, ui_cookie_secure=False)
     refs = await fill(planning, 27)
     async with httpx.AsyncClient(base_url=base, timeout=10) as client:
         await login(client, "teacher")
@@ -123,6 +121,9 @@ async def test_a_planner_opens_the_plans_a_plan_and_forms_groups_in_a_browser(
     await expect(page.get_by_role("heading", level=1)).to_contain_text(refs[0])
     await expect(page.locator("#hours-chart")).to_have_attribute("role", "img")
     await expect(page.locator("#ramp-desc")).to_contain_text("vanaf week 1: 4.0 uur per week")
+    await expect(page.locator("dl")).to_contain_text("opbouwfase 1")
+    week = page.get_by_role("table", name="De lessen van de week per dagdeel")
+    await expect(week.locator("td.zr-week__busy")).to_have_count(2)
     await audit("plan")
 
     await page.goto(f"{base}/ui/groups")

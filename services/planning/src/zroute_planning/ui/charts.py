@@ -13,7 +13,7 @@ from zroute_contract.events.codes import DayPart, Weekday
 from zroute_planning.domain.rules import PlanningRules
 
 BAR_WIDTH = 420
-LABEL_WIDTH = 190
+LABEL_WIDTH = 300
 ROW_HEIGHT = 40
 STEP_WIDTH = 560
 STEP_HEIGHT = 180

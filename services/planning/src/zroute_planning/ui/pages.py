@@ -130,10 +130,13 @@ async def plan_page(page: Page, runtime: Any, deps: Deps, ref: str) -> Response:
     projected = {getattr(k, "value", k): v for k, v in detail.view.projection.hours.items()}
     started = found.start_on is not None and found.start_on <= on
     sessions = detail.week["sessions"] if detail.week else []
+    status = found.status.value
+    if status == "active" and detail.week:  # the stage, as on the plans page
+        status = f"phase-{detail.week['phase']}"
     return page.render(
         "plan.html.j2",
         plan=found,
-        status=found.status.value,
+        status=status,
         projection=detail.view.projection,
         group=detail.view.group,
         attendance_percentage=detail.hours.attendance_percentage,
