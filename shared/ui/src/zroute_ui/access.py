@@ -5,7 +5,7 @@ the API can never disagree about who may see what (issue 19)."""
 from __future__ import annotations
 
 from zroute_runtime.auth import Role
-from zroute_runtime.auth.matrix import access_for
+from zroute_runtime.auth.matrix import MATRIX, access_for
 
 
 def api_roles(service: str, *operations: str) -> frozenset[Role]:
@@ -21,3 +21,9 @@ def api_roles(service: str, *operations: str) -> frozenset[Role]:
             raise LookupError(f"{service}: {operation} is not a protected operation of the matrix")
         roles |= access.roles
     return frozenset(roles)
+
+
+def service_roles(service: str) -> frozenset[Role]:
+    """Every role the matrix grants some operation of ``service`` (its own, not the shared
+    ones): who has a start page on that service's screens."""
+    return frozenset(role for access in MATRIX.get(service, {}).values() for role in access.grants)

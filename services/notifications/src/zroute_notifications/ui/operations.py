@@ -35,7 +35,10 @@ def add(kit: UiKit) -> None:
 
 
 def add_deliveries(kit: UiKit) -> None:
-    Managers = Annotated[Page, Depends(kit.page(Role.COORDINATOR, Role.OPERATOR))]
+    Managers = Annotated[Page, Depends(kit.api_page("GET /notifications"))]
+    Resenders = Annotated[
+        Page, Depends(kit.api_page("POST /notifications/{notification_id}/retry"))
+    ]
 
     @kit.router.get("/deliveries")
     async def deliveries(page: Managers, runtime: Runtime, status: str = "") -> Response:
@@ -52,7 +55,7 @@ def add_deliveries(kit: UiKit) -> None:
         )
 
     @kit.router.post("/deliveries/{notification_id}/resend")
-    async def resend_one(notification_id: UUID, page: Managers, runtime: Runtime) -> Response:
+    async def resend_one(notification_id: UUID, page: Resenders, runtime: Runtime) -> Response:
         try:
             await resend(runtime, page.principal, notification_id)
         except HTTPException as exc:
@@ -65,6 +68,8 @@ def add_deliveries(kit: UiKit) -> None:
 
 
 def add_dead_letters(kit: UiKit) -> None:
+    # The dead letters are the runtime's broker queues, not an operation of the access
+    # matrix: operators only, written out.
     Operators = Annotated[Page, Depends(kit.page(Role.OPERATOR))]
 
     @kit.router.get("/dead-letters")

@@ -13,7 +13,7 @@ their partner teaches.
 from pathlib import Path
 
 from fastapi import APIRouter
-from zroute_ui import N_, Screen, UiKit, UiSettings, api_roles
+from zroute_ui import N_, Screen, UiKit, UiSettings, api_roles, service_roles
 
 from zroute_planning.ui import groups, pages
 
@@ -45,7 +45,7 @@ def router(settings: UiSettings) -> APIRouter:
         settings,
         templates=Path(__file__).parent / "templates",
         screens=SCREENS,
-        start_roles=sorted(frozenset().union(*(s.roles for s in SCREENS))),
+        start_roles=sorted(service_roles("planning")),
     )
     pages.add(kit)
     groups.add(kit)
