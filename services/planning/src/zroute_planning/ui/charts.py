@@ -17,6 +17,7 @@ LABEL_WIDTH = 300
 ROW_HEIGHT = 40
 STEP_WIDTH = 560
 STEP_HEIGHT = 180
+TICK_SPACE = 48
 WORKDAYS = (Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY)
 
 
@@ -109,7 +110,10 @@ def ramp_up(rules: PlanningRules, route_week: int | None) -> StepChart:
     path = [f"M {x(1)} {STEP_HEIGHT}"]
     for step in steps:
         path += [f"V {y(step.hours_per_week)}", f"H {x(step.until_week + 1)}"]
-    ticks = [(s.from_week, x(s.from_week)) for s in steps]
+    ticks: list[tuple[int, int]] = []
+    for step in steps:  # a label only where it does not run into the one before
+        if not ticks or x(step.from_week) - ticks[-1][1] >= TICK_SPACE:
+            ticks.append((step.from_week, x(step.from_week)))
     now_x = x(route_week) if route_week else None
     return StepChart(steps, " ".join(path), weeks, now_x, ticks, top)
 
