@@ -65,6 +65,7 @@ BARE = Environment(autoescape=True).from_string(
     "</table></body></html>"
 )
 
+# Every seed statement takes ($1 participants, $2 programme, $3 municipality).
 SEED_INTAKE = """
 INSERT INTO intake_participants (ref, programme_id, municipality, status, version,
     preferred_language, interpreter_needed, registered_on, bsn_hash, bsn_encrypted,
@@ -81,10 +82,12 @@ INSERT INTO planning_plans (plan_id, participant_ref, programme_id, status, leve
 SELECT md5(i::text)::uuid, 'zr-' || md5(i::text), $2, 'active', 'a1', '[]', '[]', '[]', '[]',
        date '2027-01-04', date '2030-01-04', date '2027-01-18', i % 10 = 0
 FROM generate_series(1, $1::int) i
+WHERE $3::text IS NOT NULL
 """,
     """
 INSERT INTO planning_schedules (plan_id, phase, valid_from, sessions)
 SELECT md5(i::text)::uuid, 1 + i % 4, date '2027-01-18', '[]' FROM generate_series(1, $1::int) i
+WHERE $2::text IS NOT NULL AND $3::text IS NOT NULL
 """,
     """
 INSERT INTO planning_participants (participant_ref, programme_id, municipality, registered_on)
@@ -94,7 +97,8 @@ SELECT 'zr-' || md5(i::text), $2, $3, date '2027-01-04' FROM generate_series(1, 
 SEED_SUPPORT = (
     """
 INSERT INTO support_partners (partner_id, organisation, municipalities, capabilities, updated_at)
-VALUES ('care-bench', 'Zorg', ARRAY[$3::text], ARRAY['mental_health_care'], now())
+SELECT 'care-bench', 'Zorg', ARRAY[$3::text], ARRAY['mental_health_care'], now()
+WHERE $1::int > 0 AND $2::text IS NOT NULL
 """,
     """
 INSERT INTO support_participants (participant_ref, programme_id, municipality, registered_on)

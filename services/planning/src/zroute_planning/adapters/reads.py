@@ -103,20 +103,23 @@ class PlanningReads(TrackingRepository):
         limit: int,
         offset: int,
     ) -> tuple[list[asyncpg.Record], int]:
-        """One page of the plans in the caller's scope, at risk first, and the total."""
+        """One page of the plans in the caller's scope, at risk first, and the total (in
+        the same pass; counted apart only for a page past the end)."""
         args = [*scope, stage, at_risk, search and f"%{search}%"]
         where = (
             _SCOPED + " AND ($5::text IS NULL OR stage = $5) AND (NOT $6::boolean OR at_risk)"
             " AND ($7::text IS NULL OR participant_ref ILIKE $7)"
         )
-        total = await self.conn.fetchval(f"SELECT count(*) FROM ({_STAGED}) p {where}", *args)
         rows: list[asyncpg.Record] = await self.conn.fetch(
-            f"SELECT * FROM ({_STAGED}) p {where}"
+            f"SELECT *, count(*) OVER () AS total FROM ({_STAGED}) p {where}"
             " ORDER BY at_risk DESC, start_on NULLS LAST, participant_ref LIMIT $8 OFFSET $9",
             *args,
             limit,
             offset,
         )
+        if rows:
+            return rows, int(rows[0]["total"])
+        total = await self.conn.fetchval(f"SELECT count(*) FROM ({_STAGED}) p {where}", *args)
         return rows, int(total)
 
     async def cohort_by_stage(self, scope: list[str | None]) -> dict[str, int]:
@@ -127,9 +130,16 @@ class PlanningReads(TrackingRepository):
         return {r["stage"]: r["n"] for r in rows}
 
     async def plan_programmes(self, scope: list[str | None]) -> list[str]:
-        """The programmes with plans in the caller's scope."""
+        """The programmes with plans in the caller's scope (a programme is a municipality's
+        when it has participants there, as for the groups)."""
         rows = await self.conn.fetch(
-            f"SELECT DISTINCT programme_id FROM ({_STAGED}) p {_SCOPED} ORDER BY programme_id",
+            "SELECT DISTINCT pl.programme_id FROM planning_plans pl"
+            " LEFT JOIN planning_programmes pr ON pr.programme_id = pl.programme_id"
+            " WHERE ($1::text IS NULL OR pl.programme_id = $1) AND ($2::text IS NULL OR"
+            " pl.programme_id IN (SELECT programme_id FROM planning_participants"
+            " WHERE municipality = $2))"
+            " AND ($3::text IS NULL OR coalesce(pr.teaching_partner, $4::text) = $3)"
+            " ORDER BY pl.programme_id",
             *scope,
         )
         return [r["programme_id"] for r in rows]
