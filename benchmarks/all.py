@@ -26,6 +26,7 @@ BENCHMARKS = {
     "intake_http": ["intake_http.py"],
     "group_formation": ["group_formation.py"],
     "footprint": ["footprint.py"],
+    "screens": ["screens.py"],
 }
 
 

@@ -76,3 +76,19 @@ def test_every_string_of_the_screens_is_in_both_catalogues_and_dutch_is_translat
     untranslated = [m for m, t in dutch.items() if not t]
     assert untranslated == []
     assert dutch["Sign out"] == "Uitloggen"
+
+
+def test_a_pages_roles_come_from_the_access_matrix():
+    from zroute_runtime.auth import Role
+    from zroute_ui import api_roles, service_roles
+
+    assert api_roles("planning", "POST /group-formations") == {Role.COORDINATOR, Role.PARTNER_STAFF}
+    assert api_roles("support", "GET /waiting-list", "POST /partners") == {
+        Role.COORDINATOR,
+        Role.CASEWORKER,
+        Role.OPERATOR,
+    }
+    assert service_roles("intake") == {Role.CASEWORKER, Role.COORDINATOR, Role.OPERATOR}
+    for unknown in ("GET /no-such-operation", "GET /health"):  # absent, or public
+        with pytest.raises(LookupError):
+            api_roles("planning", unknown)

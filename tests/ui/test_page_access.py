@@ -1,4 +1,4 @@
-"""Generated from the pages themselves: every page of intake's, support's and
+"""Generated from the pages themselves: every page of intake's, planning's, support's and
 notifications' screens answers 403 to each demo role it does not name, and lets in each
 role it names (a named role may still meet the scope the API keeps: see SCOPED)."""
 
@@ -16,6 +16,7 @@ from zroute_ui.testing import ui_settings
 from tests.notifications import world
 from tests.notifications.conftest import smtp  # noqa: F401 (the fixture)
 from tests.ui.conftest import free_port, login
+from tests.ui.test_planning import start_planning
 
 PATH_VALUES = {
     "{ref}": "zr-" + "0" * 32,
@@ -25,10 +26,15 @@ PATH_VALUES = {
     "{notification_id}": "00000000-0000-0000-0000-000000000000",
     "{request_id}": "00000000-0000-0000-0000-000000000000",
     "{service}": "support",
+    "{participant_ref}": "zr-" + "0" * 32,
 }
 # Pages that check a named role's scope against the data too (the API's rule): partner
-# staff see only the overview of a programme whose agreement names their partner.
-SCOPED = {("GET", "/ui/programmes/{programme_id}/overview", Role.PARTNER_STAFF)}
+# staff see only the overview of a programme whose agreement names their partner, and form
+# groups only for a programme their partner teaches.
+SCOPED = {
+    ("GET", "/ui/programmes/{programme_id}/overview", Role.PARTNER_STAFF),
+    ("POST", "/ui/group-formations", Role.PARTNER_STAFF),
+}
 USERS = {
     "caseworker": Role.CASEWORKER,
     "coordinator": Role.COORDINATOR,
@@ -46,10 +52,14 @@ def page_roles(route) -> frozenset[Role] | None:
     return None
 
 
-@pytest.fixture(params=["intake", "support", "notifications"])
+@pytest.fixture(params=["intake", "planning", "support", "notifications"])
 async def screens(request, services, issuer):
     if request.param == "intake":
         return await request.getfixturevalue("start_intake")(ui_cookie_secure=False)
+    if request.param == "planning":
+        amqp = request.getfixturevalue("amqp_connection")
+        planning, base = await start_planning(services, amqp, issuer, ui_cookie_secure=False)
+        return planning.runtime, base
     if request.param == "notifications":
         return await _notifications(services, issuer, request.getfixturevalue("smtp"))
     port = free_port()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from zroute_demo import screens
 from zroute_demo.mailbox import Mailbox
 from zroute_demo.system import PORTS, DemoConfig, System
 from zroute_demo.watch import OutcomeWatch
@@ -43,15 +45,26 @@ async def run(args: argparse.Namespace) -> int:
         await system.check_infrastructure()
     with console.status("clearing the previous demo run (databases, queues)"):
         await system.reset()
-    with Mailbox() as mailbox, WebhookReceiver(f"demo-case-system-{time.time_ns()}") as webhook:
-        config.extra_env["notifications"] = {
-            "ZROUTE_SMTP_HOST": "127.0.0.1",
-            "ZROUTE_SMTP_PORT": str(mailbox.port),
-            "ZROUTE_OPERATOR_EMAIL": "operations@gemeente.example",
-            "ZROUTE_SERVICE_URLS": json.dumps(
-                {s: f"http://127.0.0.1:{p}" for s, p in PORTS.items()}
-            ),
-        }
+    # --serve: the login provider first, so the services start with their screens' login.
+    login = screens.login_provider() if args.serve else contextlib.nullcontext(None)
+    with (
+        login as issuer,
+        Mailbox() as mailbox,
+        WebhookReceiver(f"demo-case-system-{time.time_ns()}") as webhook,
+    ):
+        urls = {s: f"http://127.0.0.1:{p}" for s, p in config.ports.items()}
+        for service in urls if issuer else ():
+            config.extra_env[service] = screens.ui_env(issuer, service, urls)
+        config.extra_env.setdefault("notifications", {}).update(
+            {
+                "ZROUTE_SMTP_HOST": "127.0.0.1",
+                "ZROUTE_SMTP_PORT": str(mailbox.port),
+                "ZROUTE_OPERATOR_EMAIL": "operations@gemeente.example",
+                "ZROUTE_SERVICE_URLS": json.dumps(
+                    {s: f"http://127.0.0.1:{p}" for s, p in PORTS.items()}
+                ),
+            }
+        )
         watch = OutcomeWatch(
             config.amqp_url,
             system.settings.exchange_name,
@@ -73,6 +86,8 @@ async def run(args: argparse.Namespace) -> int:
             failure = exc
         finally:
             await scenario.close()
+            if issuer and failure is None:
+                await screens.serve_until_interrupted(console, issuer, urls)
             try:
                 depths = await system.queue_depths()
                 await watch.stop()
@@ -135,6 +150,12 @@ def _record_run(
 def main() -> None:
     parser = argparse.ArgumentParser(prog="./run demo", description=__doc__)
     parser.add_argument("--participants", type=int, default=24, help="cohort size (default 24)")
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="after the cohort, keep the services and a login provider up and print each"
+        " role's start address on the screens and its demo user (Ctrl-C stops them)",
+    )
     parser.add_argument(
         "--weeks",
         type=int,

@@ -2,9 +2,21 @@
 OpenID Connect login and signed sessions, forms with an error summary, tables,
 pagination, flash messages and the translation catalogue (Dutch by default, English)."""
 
+from zroute_ui.access import api_roles, service_roles
 from zroute_ui.forms import FormErrors
 from zroute_ui.i18n import N_
 from zroute_ui.kit import CSRF_FIELD, Page, Pagination, Screen, UiKit
 from zroute_ui.settings import UiSettings
 
-__all__ = ["CSRF_FIELD", "N_", "FormErrors", "Page", "Pagination", "Screen", "UiKit", "UiSettings"]
+__all__ = [
+    "CSRF_FIELD",
+    "N_",
+    "FormErrors",
+    "Page",
+    "Pagination",
+    "Screen",
+    "UiKit",
+    "UiSettings",
+    "api_roles",
+    "service_roles",
+]

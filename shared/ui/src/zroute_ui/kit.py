@@ -25,6 +25,7 @@ from zroute_runtime.clock import local_timezone
 from zroute_runtime.logging import get_logger
 
 from zroute_ui import assets
+from zroute_ui.access import api_roles
 from zroute_ui.i18n import LANGUAGES, N_, translations
 from zroute_ui.oidc import LoginFailed, OidcClient
 from zroute_ui.session import COOKIE_PATH, Session, SessionStore
@@ -215,6 +216,11 @@ class UiKit:
 
         current_page.roles = allowed  # type: ignore[attr-defined]  # read by the tests
         return current_page
+
+    def api_page(self, *operations: str) -> Callable[[Request], Coroutine[Any, Any, Page]]:
+        """:meth:`page` for the roles the access matrix grants ``operations`` of this
+        service (``"GET /groups"``): the page admits whom the API it shows admits."""
+        return self.page(*sorted(api_roles(self.service, *operations)))
 
     def language(self, request: Request) -> str:
         for candidate in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):

@@ -1,8 +1,10 @@
 """The caseworker's screens under ``/ui/``: the caseload and the dossier.
 
-The same role sets as the API (``entrypoints.http.deps``): reads for caseworkers and
-the coordinator, personal data for caseworkers only, always with a stated purpose that
-is written to the access log, as ``GET /participants/{ref}?purpose=...`` does.
+Each page admits the roles the access matrix grants the API operation it shows
+(``zroute_ui.api_roles``): reads for caseworkers and the coordinator; personal data for
+caseworkers only (finer than the matrix, as the API's own route is), always with a
+stated purpose that is written to the access log, as
+``GET /participants/{ref}?purpose=...`` does.
 """
 
 from __future__ import annotations
@@ -10,23 +12,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter
-from zroute_runtime.auth import Role
-from zroute_ui import N_, Screen, UiKit, UiSettings
+from zroute_ui import N_, Screen, UiKit, UiSettings, api_roles, service_roles
 
 from zroute_intake.ui import pages, register
 
-READERS = (Role.CASEWORKER, Role.COORDINATOR)
 SCREENS = [
     Screen(
         N_("Caseload"),
         "/ui/caseload",
-        frozenset(READERS),
+        api_roles("intake", "GET /participants"),
         N_("participants of your municipality, with search"),
     ),
     Screen(
         N_("Register a participant"),
         "/ui/participants/new",
-        frozenset({Role.CASEWORKER}),
+        api_roles("intake", "POST /participants"),
         N_("a newcomer on the Z-route"),
     ),
 ]
@@ -38,7 +38,7 @@ def router(settings: UiSettings) -> APIRouter:
         settings,
         templates=Path(__file__).parent / "templates",
         screens=SCREENS,
-        start_roles=(*READERS, Role.OPERATOR),
+        start_roles=sorted(service_roles("intake")),
     )
     register.add(kit)  # before pages: /participants/new before /participants/{ref}
     pages.add(kit)

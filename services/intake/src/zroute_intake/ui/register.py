@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import Depends
 from fastapi.responses import Response
 from pydantic import ValidationError
-from zroute_runtime.auth import Role
 from zroute_runtime.http_host import Runtime, command_context
 from zroute_ui import N_, FormErrors, Page, UiKit
 
@@ -47,7 +46,7 @@ LANGUAGES = {
 
 
 def add(kit: UiKit) -> None:
-    Caseworker = Annotated[Page, Depends(kit.page(Role.CASEWORKER))]
+    Caseworker = Annotated[Page, Depends(kit.api_page("POST /participants"))]
 
     def form_page(page: Page, runtime: Any, values: dict[str, str], errors: FormErrors) -> Response:
         return page.render(

@@ -11,47 +11,46 @@ from pathlib import Path
 
 from fastapi import APIRouter
 from zroute_runtime.auth import Role
-from zroute_ui import N_, Screen, UiKit, UiSettings
+from zroute_ui import N_, Screen, UiKit, UiSettings, api_roles, service_roles
 
 from zroute_notifications.service_layer.deps import Deps
 from zroute_notifications.ui import directory, operations, pages
 
-START_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.PARTNER_STAFF, Role.OPERATOR)
 SCREENS = [
     Screen(
         N_("Programmes"),
         "/ui/programmes",
-        frozenset({Role.COORDINATOR, Role.OPERATOR}),
+        frozenset({Role.COORDINATOR, Role.OPERATOR}),  # no API operation lists programmes
         N_("each programme's consultation overview"),
     ),
     Screen(
         N_("Delivery log"),
         "/ui/deliveries",
-        frozenset({Role.COORDINATOR, Role.OPERATOR}),
+        api_roles("notifications", "GET /notifications"),
         N_("every message and its delivery; send a failed one again"),
     ),
     Screen(
         N_("Communication matrix"),
         "/ui/matrix",
-        frozenset({Role.COORDINATOR, Role.OPERATOR, Role.PARTNER_STAFF, Role.CASEWORKER}),
+        api_roles("notifications", "GET /matrix"),
         N_("who is told of each event, along which channels and when"),
     ),
     Screen(
         N_("Inbox"),
         "/ui/inbox",
-        frozenset({Role.COORDINATOR, Role.OPERATOR, Role.PARTNER_STAFF, Role.CASEWORKER}),
+        api_roles("notifications", "GET /inbox/{kind}/{ref}"),
         N_("the messages placed in an inbox"),
     ),
     Screen(
         N_("Webhook subscriptions"),
         "/ui/subscriptions",
-        frozenset({Role.COORDINATOR, Role.OPERATOR, Role.PARTNER_STAFF}),
+        api_roles("notifications", "GET /subscriptions"),
         N_("the partners' webhook subscriptions and their state"),
     ),
     Screen(
         N_("Dead letters"),
         "/ui/dead-letters",
-        frozenset({Role.OPERATOR}),
+        frozenset({Role.OPERATOR}),  # the broker's dead letters: no operation of the matrix
         N_("messages a service gave up on, with the reason; replay them"),
     ),
 ]
@@ -63,7 +62,7 @@ def router(settings: UiSettings, deps: Deps) -> APIRouter:
         settings,
         templates=Path(__file__).parent / "templates",
         screens=SCREENS,
-        start_roles=START_ROLES,
+        start_roles=sorted(service_roles("notifications")),
     )
     pages.add(kit, deps)
     operations.add(kit)

@@ -37,7 +37,6 @@ KINDS = {
     "employer": N_("employer"),
     "operator": N_("operator"),
 }
-STAFF = (Role.COORDINATOR, Role.OPERATOR, Role.PARTNER_STAFF, Role.CASEWORKER)
 
 
 def own_inbox(principal: Principal) -> tuple[str, str]:
@@ -49,10 +48,9 @@ def own_inbox(principal: Principal) -> tuple[str, str]:
 
 
 def add(kit: UiKit, deps: Deps) -> None:
-    Anyone = Annotated[Page, Depends(kit.page(*STAFF))]
-    Subscribers = Annotated[
-        Page, Depends(kit.page(Role.COORDINATOR, Role.OPERATOR, Role.PARTNER_STAFF))
-    ]
+    Anyone = Annotated[Page, Depends(kit.api_page("GET /matrix"))]
+    Readers = Annotated[Page, Depends(kit.api_page("GET /inbox/{kind}/{ref}"))]
+    Subscribers = Annotated[Page, Depends(kit.api_page("GET /subscriptions"))]
 
     @kit.router.get("/matrix")
     async def matrix(page: Anyone) -> Response:
@@ -69,7 +67,7 @@ def add(kit: UiKit, deps: Deps) -> None:
 
     @kit.router.get("/inbox")
     async def inbox(
-        page: Anyone, runtime: Runtime, request: Request, kind: str = "", ref: str = ""
+        page: Readers, runtime: Runtime, request: Request, kind: str = "", ref: str = ""
     ) -> Response:
         chosen: tuple[str, str] = (
             (kind, ref) if kind in KINDS and ref else own_inbox(page.principal)

@@ -38,7 +38,10 @@ def add(kit: UiKit) -> None:
 
 
 def add_deliveries(kit: UiKit) -> None:
-    Managers = Annotated[Page, Depends(kit.page(Role.COORDINATOR, Role.OPERATOR))]
+    Managers = Annotated[Page, Depends(kit.api_page("GET /notifications"))]
+    Resenders = Annotated[
+        Page, Depends(kit.api_page("POST /notifications/{notification_id}/retry"))
+    ]
 
     @kit.router.get("/deliveries")
     async def deliveries(
@@ -57,7 +60,7 @@ def add_deliveries(kit: UiKit) -> None:
 
     @kit.router.post("/deliveries/{notification_id}/resend")
     async def resend_one(
-        notification_id: UUID, page: Managers, runtime: Runtime, request: Request
+        notification_id: UUID, page: Resenders, runtime: Runtime, request: Request
     ) -> Response:
         try:
             await run(
@@ -74,6 +77,8 @@ def add_deliveries(kit: UiKit) -> None:
 
 
 def add_dead_letters(kit: UiKit) -> None:
+    # The dead letters are the runtime's broker queues, not an operation of the access
+    # matrix: operators only, written out.
     Operators = Annotated[Page, Depends(kit.page(Role.OPERATOR))]
 
     @kit.router.get("/dead-letters")

@@ -21,8 +21,10 @@ COHORT_WIDTH = 400
 
 
 def add(kit: UiKit, deps: Deps) -> None:
+    # The list of programmes (with their participant counts) is no operation of the API:
+    # the coordinators and operators, written out; partner staff open an overview directly.
     Managers = Annotated[Page, Depends(kit.page(Role.COORDINATOR, Role.OPERATOR))]
-    Staff = Annotated[Page, Depends(kit.page(Role.COORDINATOR, Role.OPERATOR, Role.PARTNER_STAFF))]
+    Staff = Annotated[Page, Depends(kit.api_page("GET /programmes/{programme_id}/overview"))]
 
     @kit.router.get("/programmes")
     async def programmes(page: Managers, runtime: Runtime, request: Request) -> Response:

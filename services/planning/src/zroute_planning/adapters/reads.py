@@ -94,3 +94,78 @@ class PlanningReads(TrackingRepository):
 
     async def programme_municipalities(self, programme_id: str) -> set[str]:
         return await self._records.programme_municipalities(programme_id)
+
+    # ------------------------------------------------------------------ the screens' reads
+    # (issue 19): the programme's plans by stage, searched and paged in the database, and
+    # the cohort counted by stage. A plan's stage is its status, or for an active plan
+    # with a published week the ramp-up phase of that week ("phase-2"). ``scope`` is
+    # (programme, municipality, teaching partner, default teaching partner): None names
+    # no limit; a programme without a recorded agreement is the default partner's.
+
+    async def plan_page(
+        self,
+        scope: list[str | None],
+        *,
+        stage: str | None,
+        at_risk: bool,
+        search: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[asyncpg.Record], int]:
+        """One page of the plans in the caller's scope, at risk first, and the total (in
+        the same pass; counted apart only for a page past the end)."""
+        args = [*scope, stage, at_risk, search and f"%{search}%"]
+        where = (
+            _SCOPED + " AND ($5::text IS NULL OR stage = $5) AND (NOT $6::boolean OR at_risk)"
+            " AND ($7::text IS NULL OR participant_ref ILIKE $7)"
+        )
+        rows: list[asyncpg.Record] = await self.conn.fetch(
+            f"SELECT *, count(*) OVER () AS total FROM ({_STAGED}) p {where}"
+            " ORDER BY at_risk DESC, start_on NULLS LAST, participant_ref LIMIT $8 OFFSET $9",
+            *args,
+            limit,
+            offset,
+        )
+        if rows:
+            return rows, int(rows[0]["total"])
+        total = await self.conn.fetchval(f"SELECT count(*) FROM ({_STAGED}) p {where}", *args)
+        return rows, int(total)
+
+    async def cohort_by_stage(self, scope: list[str | None]) -> dict[str, int]:
+        """How many plans in the caller's scope are at each stage."""
+        rows = await self.conn.fetch(
+            f"SELECT stage, count(*) AS n FROM ({_STAGED}) p {_SCOPED} GROUP BY stage", *scope
+        )
+        return {r["stage"]: r["n"] for r in rows}
+
+    async def plan_programmes(self, scope: list[str | None]) -> list[str]:
+        """The programmes with plans in the caller's scope (a programme is a municipality's
+        when it has participants there, as for the groups)."""
+        rows = await self.conn.fetch(
+            "SELECT DISTINCT pl.programme_id FROM planning_plans pl"
+            " LEFT JOIN planning_programmes pr ON pr.programme_id = pl.programme_id"
+            " WHERE ($1::text IS NULL OR pl.programme_id = $1) AND ($2::text IS NULL OR"
+            " pl.programme_id IN (SELECT programme_id FROM planning_participants"
+            " WHERE municipality = $2))"
+            " AND ($3::text IS NULL OR coalesce(pr.teaching_partner, $4::text) = $3)"
+            " ORDER BY pl.programme_id",
+            *scope,
+        )
+        return [r["programme_id"] for r in rows]
+
+
+_STAGED = (
+    "SELECT pl.participant_ref, pl.programme_id, pl.status, pl.level_band, pl.start_on,"
+    " pl.term_end, pl.at_risk, pl.activated_on, s.phase,"
+    " CASE WHEN pl.status = 'active' AND s.phase IS NOT NULL THEN 'phase-' || s.phase"
+    " ELSE pl.status END AS stage,"
+    " coalesce(pr.teaching_partner, $4::text) AS teaching_partner, pp.municipality"
+    " FROM planning_plans pl LEFT JOIN planning_schedules s ON s.plan_id = pl.plan_id"
+    " LEFT JOIN planning_programmes pr ON pr.programme_id = pl.programme_id"
+    " LEFT JOIN planning_participants pp ON pp.participant_ref = pl.participant_ref"
+)
+_SCOPED = (
+    "WHERE ($1::text IS NULL OR programme_id = $1)"
+    " AND ($2::text IS NULL OR municipality IS NULL OR municipality = $2)"
+    " AND ($3::text IS NULL OR teaching_partner = $3)"
+)

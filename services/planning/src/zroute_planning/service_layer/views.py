@@ -165,3 +165,79 @@ async def waiting(
             teaching_partner=principal.partner_id if partner_only else None,
         )
     )
+
+
+# ---------------------------------------------------------------------- the screens' reads
+# (issue 19, ui/): the same scopes as the API's reads above, for pages of many plans.
+
+
+def plan_scope(principal: Principal, deps: Deps, programme_id: str | None) -> list[str | None]:
+    """(programme, municipality, teaching partner, default partner) for ``uow.reads``: a
+    municipality's staff see its participants, a partner's staff the programmes it teaches."""
+    partner_only = not principal.has_any_role(Role.COORDINATOR, Role.CASEWORKER)
+    partner = (principal.partner_id or "-") if partner_only else None
+    return [programme_id, principal.municipality_scope(), partner, deps.teaching_partner]
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    rows: list[Any]
+    total: int
+    programmes: list[str]
+
+
+async def plan_page(
+    uow: Any,
+    deps: Deps,
+    principal: Principal,
+    programme_id: str | None,
+    *,
+    stage: str | None = None,
+    at_risk: bool = False,
+    search: str | None = None,
+    limit: int = 25,
+    offset: int = 0,
+) -> PlanPage:
+    """One page of the plans the caller may see, at risk first, and the programmes."""
+    scope = plan_scope(principal, deps, programme_id)
+    rows, total = await uow.reads.plan_page(
+        scope, stage=stage, at_risk=at_risk, search=search, limit=limit, offset=offset
+    )
+    return PlanPage(list(rows), total, await programmes(uow, deps, principal))
+
+
+async def cohort(
+    uow: Any, deps: Deps, principal: Principal, programme_id: str | None
+) -> dict[str, int]:
+    """How many of the plans the caller may see are at each stage."""
+    found: dict[str, int] = await uow.reads.cohort_by_stage(
+        plan_scope(principal, deps, programme_id)
+    )
+    return found
+
+
+@dataclass(frozen=True)
+class PlanDetail:
+    view: PlanView
+    hours: HoursView
+    week: Any | None
+    route_week: int
+
+
+async def plan_detail(
+    uow: Any, deps: Deps, principal: Principal, ref: str, today: date
+) -> PlanDetail:
+    """A participant's plan for its page: projection, group, hours, the week published."""
+    found = await plan_for_caller(uow, deps, principal, ref, lock=False)
+    return PlanDetail(
+        await plan(uow, deps, found, today),
+        await hours(uow, deps, found, today),
+        await uow.reads.schedule(found.plan_id),
+        found.route_week(today),
+    )
+
+
+async def programmes(uow: Any, deps: Deps, principal: Principal) -> list[str]:
+    """The programmes with plans the caller may see (for the screens' programme choice)."""
+    found: list[str] = await uow.reads.plan_programmes(plan_scope(principal, deps, None))
+    return found

@@ -12,53 +12,51 @@ partner check).
 from pathlib import Path
 
 from fastapi import APIRouter
-from zroute_runtime.auth import Role
-from zroute_ui import N_, Screen, UiKit, UiSettings
+from zroute_ui import N_, Screen, UiKit, UiSettings, api_roles, service_roles
 
 from zroute_support.ui import agreements, board, pages, work
 
-START_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.PARTNER_STAFF, Role.OPERATOR)
 SCREENS = [
     Screen(
         N_("Referrals"),
         "/ui/referrals",
-        frozenset({Role.PARTNER_STAFF, Role.CASEWORKER, Role.COORDINATOR}),
+        api_roles("support", "GET /referrals"),
         N_("care referrals: accept, decline, start and complete"),
     ),
     Screen(
         N_("Referral board"),
         "/ui/referral-board",
-        frozenset({Role.PARTNER_STAFF, Role.CASEWORKER, Role.COORDINATOR}),
+        api_roles("support", "GET /referrals"),
         N_("the referrals by status and urgency, and the time to acceptance"),
     ),
     Screen(
         N_("Partners"),
         "/ui/partners",
-        frozenset({Role.COORDINATOR, Role.OPERATOR}),
+        api_roles("support", "GET /partners"),
         N_("the execution partners, their capabilities and capacities"),
     ),
     Screen(
         N_("Waiting list"),
         "/ui/waiting-list",
-        frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.OPERATOR}),
+        api_roles("support", "GET /waiting-list"),
         N_("what waits for a partner, and why"),
     ),
     Screen(
         N_("Preconditions"),
         "/ui/preconditions",
-        frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.PARTNER_STAFF, Role.OPERATOR}),
+        api_roles("support", "GET /preconditions"),
         N_("childcare and transport to arrange before the route starts"),
     ),
     Screen(
         N_("Placements"),
         "/ui/placements",
-        frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.PARTNER_STAFF, Role.OPERATOR}),
+        api_roles("support", "GET /placements"),
         N_("participation placements, their job coaches; record a check-in"),
     ),
     Screen(
         N_("Agreements"),
         "/ui/agreements",
-        frozenset({Role.COORDINATOR}),
+        api_roles("support", "POST /programmes/{programme_id}/agreements"),
         N_("who does which task: record a new version of a programme's agreement"),
     ),
 ]
@@ -70,7 +68,7 @@ def router(settings: UiSettings) -> APIRouter:
         settings,
         templates=Path(__file__).parent / "templates",
         screens=SCREENS,
-        start_roles=START_ROLES,
+        start_roles=sorted(service_roles("support")),
     )
     pages.add(kit)
     agreements.add(kit)

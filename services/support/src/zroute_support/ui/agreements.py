@@ -9,7 +9,6 @@ from fastapi import Depends, HTTPException
 from fastapi.responses import Response
 from pydantic import ValidationError
 from zroute_contract.events.codes import RouteTask
-from zroute_runtime.auth import Role
 from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, FormErrors, Page, UiKit
 
@@ -114,8 +113,11 @@ def parse(form: dict[str, str]) -> tuple[AgreementIn | None, FormErrors]:
 
 
 def add(kit: UiKit) -> None:
-    Managers = Annotated[Page, Depends(kit.page(Role.COORDINATOR, Role.OPERATOR))]
-    Coordinator = Annotated[Page, Depends(kit.page(Role.COORDINATOR))]
+    Managers = Annotated[Page, Depends(kit.api_page("GET /partners"))]
+    # The editor records a new version: whom the API's recording admits.
+    Coordinator = Annotated[
+        Page, Depends(kit.api_page("POST /programmes/{programme_id}/agreements"))
+    ]
 
     @kit.router.get("/partners")
     async def partners(page: Managers, runtime: Runtime) -> Response:

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from fastapi.responses import Response
-from zroute_runtime.auth import Role
 from zroute_runtime.http_host import Runtime
 from zroute_ui import Page, Pagination, UiKit
 
@@ -38,9 +37,7 @@ def bars(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def add(kit: UiKit) -> None:
-    Staff = Annotated[
-        Page, Depends(kit.page(Role.PARTNER_STAFF, Role.CASEWORKER, Role.COORDINATOR))
-    ]
+    Staff = Annotated[Page, Depends(kit.api_page("GET /referrals"))]
 
     @kit.router.get("/referral-board")
     async def board(

@@ -8,7 +8,6 @@ from uuid import UUID
 
 from fastapi import Depends, HTTPException
 from fastapi.responses import Response
-from zroute_runtime.auth import Role
 from zroute_runtime.clock import local_day
 from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, Page, UiKit
@@ -51,8 +50,9 @@ DONE = {
 
 
 def add(kit: UiKit) -> None:
-    Staff = Annotated[
-        Page, Depends(kit.page(Role.PARTNER_STAFF, Role.CASEWORKER, Role.COORDINATOR))
+    Staff = Annotated[Page, Depends(kit.api_page("GET /referrals"))]
+    Actors = Annotated[
+        Page, Depends(kit.api_page(*(f"POST /referrals/{{referral_id}}/{a}" for a in DONE)))
     ]
 
     @kit.router.get("/referrals")
@@ -73,7 +73,7 @@ def add(kit: UiKit) -> None:
         )
 
     @kit.router.post("/referrals/{referral_id}/{action}")
-    async def act(referral_id: UUID, action: str, page: Staff, runtime: Runtime) -> Response:
+    async def act(referral_id: UUID, action: str, page: Actors, runtime: Runtime) -> Response:
         if action not in DONE:
             raise HTTPException(404, "no such action")
         reason = page.form.get("reason") or None

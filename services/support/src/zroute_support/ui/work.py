@@ -12,9 +12,8 @@ from uuid import UUID
 from fastapi import Depends, HTTPException
 from fastapi.responses import Response
 from pydantic import ValidationError
-from zroute_runtime.auth import Role
 from zroute_runtime.http_host import Runtime
-from zroute_ui import N_, FormErrors, Page, UiKit
+from zroute_ui import N_, FormErrors, Page, UiKit, api_roles
 
 from zroute_support.domain.errors import DomainError, Forbidden, NotFound
 from zroute_support.entrypoints.http.placements import CheckInIn, PlacementOut
@@ -24,7 +23,7 @@ from zroute_support.service_layer.handlers import placements as placement_comman
 from zroute_support.ui.agreements import CAPABILITIES
 from zroute_support.ui.work_unit import unit_of_work
 
-CHECK_IN_ROLES = (Role.COORDINATOR, Role.PARTNER_STAFF)
+CHECK_IN_ROLES = tuple(sorted(api_roles("support", "POST /placements/{request_id}/check-ins")))
 PARTY = {"participant": N_("the participant"), "employer": N_("the employer")}
 OUTCOME = {
     "on_track": N_("on track"),
@@ -50,14 +49,10 @@ KIND = {"childcare": N_("childcare"), "transport": N_("transport")}
 
 
 def add(kit: UiKit) -> None:
-    Waiting = Annotated[Page, Depends(kit.page(Role.COORDINATOR, Role.CASEWORKER, Role.OPERATOR))]
-    Staff = Annotated[
-        Page,
-        Depends(kit.page(Role.COORDINATOR, Role.CASEWORKER, Role.PARTNER_STAFF, Role.OPERATOR)),
-    ]
-
-    # As the access matrix has it: coordinators and the addressed partner record check-ins.
-    Actors = Annotated[Page, Depends(kit.page(*CHECK_IN_ROLES))]
+    Waiting = Annotated[Page, Depends(kit.api_page("GET /waiting-list"))]
+    Preconditions = Annotated[Page, Depends(kit.api_page("GET /preconditions"))]
+    Staff = Annotated[Page, Depends(kit.api_page("GET /placements"))]
+    Actors = Annotated[Page, Depends(kit.api_page("POST /placements/{request_id}/check-ins"))]
 
     @kit.router.get("/waiting-list")
     async def waiting_list(page: Waiting, runtime: Runtime) -> Response:
@@ -66,7 +61,7 @@ def add(kit: UiKit) -> None:
         return page.render("waiting.html.j2", rows=rows, capabilities=CAPABILITIES)
 
     @kit.router.get("/preconditions")
-    async def preconditions(page: Staff, runtime: Runtime) -> Response:
+    async def preconditions(page: Preconditions, runtime: Runtime) -> Response:
         async with unit_of_work(runtime, page) as uow:
             rows = [PreconditionOut.of(p) for p in await views.preconditions(uow, page.principal)]
         return page.render(

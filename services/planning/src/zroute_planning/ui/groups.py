@@ -1,0 +1,148 @@
+"""The groups: the week as a calendar of the groups' sessions, the groups with the result
+of the last formation and the command to form groups (through the API's own
+``form_groups``, with its checks), and the waiting list."""
+
+# No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Query
+from fastapi.responses import Response
+from zroute_runtime.commands import command
+from zroute_runtime.http_host import Runtime
+from zroute_ui import N_, Page, Pagination, UiKit, api_roles
+
+from zroute_planning.entrypoints.http.deps import get_deps
+from zroute_planning.entrypoints.http.groups import form_groups
+from zroute_planning.entrypoints.http.schemas import FormationIn
+from zroute_planning.service_layer import views
+from zroute_planning.service_layer.deps import Deps
+from zroute_planning.ui import charts
+from zroute_planning.ui.pages import LABELS, programme_filter
+
+PER_PAGE = 25
+GROUPS_OPERATION = "GET /groups"
+FORMATION_OPERATION = "POST /group-formations"
+WAITING_OPERATION = "GET /waiting-list"
+RESULT = ("groups_formed", "joined", "removed", "waiting")
+WAIT_REASON = {
+    "no_group_at_level": N_("no group at this level"),
+    "no_availability_overlap": N_("no group at the times available"),
+    "too_few_at_level": N_("too few at this level for a group"),
+    "precondition_missing": N_("a precondition is missing"),
+}
+REFUSED = {
+    409: N_("Groups are being formed right now; try again in a moment."),
+    422: N_("Choose the programme of your municipality to form groups."),
+}
+
+
+async def _groups(page: Page, runtime: Any, programme: str | None) -> tuple[list[Any], list[str]]:
+    deps = get_deps(runtime)
+    async with command(runtime, page.request) as uow:
+        found = await views.groups(uow, page.principal, programme)
+        programmes = await views.programmes(uow, deps, page.principal)
+    return found, programmes
+
+
+async def calendar_page(page: Page, runtime: Any, programme: str) -> Response:
+    """The groups' sessions in a weekday by part-of-the-day grid."""
+    chosen = programme_filter(programme)
+    found, programmes = await _groups(page, runtime, chosen)
+    sessions = (
+        (s["weekday"], s["day_part"], {"group": g, "session": s}) for g in found for s in g.sessions
+    )
+    return page.render(
+        "calendar.html.j2",
+        grid=charts.week_grid(sessions),
+        groups=found,
+        programmes=programmes,
+        programme=chosen or "",
+        **LABELS,
+    )
+
+
+async def groups_page(page: Page, runtime: Any, programme: str, result: dict[str, int]) -> Response:
+    """The groups that meet, the last formation's result, and the formation form."""
+    chosen = programme_filter(programme)
+    found, programmes = await _groups(page, runtime, chosen)
+    return page.render(
+        "groups.html.j2",
+        groups=found,
+        programmes=programmes,
+        programme=chosen or "",
+        result=result if len(result) == len(RESULT) else None,
+        may_form=page.principal.has_any_role(*api_roles("planning", FORMATION_OPERATION)),
+        **LABELS,
+    )
+
+
+async def form(page: Page, runtime: Any, deps: Deps) -> Response:
+    """Form groups for the programme chosen (or all), then show the result."""
+    programme = programme_filter(page.form.get("formation-programme", ""))
+    try:
+        summary = await form_groups(
+            FormationIn(programme_id=programme), page.principal, runtime, page.request, deps
+        )
+    except HTTPException as exc:
+        if exc.status_code not in REFUSED:
+            raise
+        page.flash("error", REFUSED[exc.status_code])
+        return page.redirect("/ui/groups")
+    page.flash("ok", N_("Groups are formed."))
+    query = "&".join(f"{k}={getattr(summary, k)}" for k in RESULT)
+    return page.redirect(f"/ui/groups?programme={programme or ''}&{query}")
+
+
+async def waiting_page(page: Page, runtime: Any, programme: str, page_no: int) -> Response:
+    chosen = programme_filter(programme)
+    async with command(runtime, page.request) as uow:
+        rows = await views.waiting(uow, page.principal, chosen)
+    pager = Pagination(page_no, PER_PAGE, len(rows))
+    return page.render(
+        "waiting.html.j2",
+        rows=rows[pager.offset : pager.offset + PER_PAGE],
+        total=len(rows),
+        pager=pager,
+        reasons=WAIT_REASON,
+        **LABELS,
+    )
+
+
+def add(kit: UiKit) -> None:
+    Readers = Annotated[Page, Depends(kit.api_page(GROUPS_OPERATION))]
+    Organisers = Annotated[Page, Depends(kit.api_page(FORMATION_OPERATION))]
+    Waiting = Annotated[Page, Depends(kit.api_page(WAITING_OPERATION))]
+    Count = Annotated[int | None, Query(ge=0, le=100_000)]
+
+    @kit.router.get("/calendar")
+    async def calendar(page: Readers, runtime: Runtime, programme: str = "") -> Response:
+        return await calendar_page(page, runtime, programme)
+
+    @kit.router.get("/groups")
+    async def groups(
+        page: Readers,
+        runtime: Runtime,
+        programme: str = "",
+        groups_formed: Count = None,
+        joined: Count = None,
+        removed: Count = None,
+        waiting: Count = None,
+    ) -> Response:
+        counts = zip(RESULT, (groups_formed, joined, removed, waiting), strict=True)
+        result = {k: v for k, v in counts if v is not None}
+        return await groups_page(page, runtime, programme, result)
+
+    @kit.router.post("/group-formations")
+    async def formation(
+        page: Organisers, runtime: Runtime, deps: Annotated[Deps, Depends(get_deps)]
+    ) -> Response:
+        return await form(page, runtime, deps)
+
+    @kit.router.get("/waiting-list")
+    async def waiting_list(
+        page: Waiting,
+        runtime: Runtime,
+        programme: str = "",
+        page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    ) -> Response:
+        return await waiting_page(page, runtime, programme, page_no)
