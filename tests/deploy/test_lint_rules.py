@@ -86,3 +86,29 @@ def test_mypy_ratchet_lists_exactly_the_modules_that_do_not_pass_yet(tmp_path: P
     stale = listed - failing
     assert not new, f"modules that fail mypy and are not in the ratchet: {sorted(new)}"
     assert not stale, f"modules that pass mypy now: take them out of the ratchet: {sorted(stale)}"
+
+
+# A benchmark may start a service in its own process (its bootstrap and settings, as the
+# console script does) and call a domain directly (the solver is measured against its
+# baseline without a service around it); it reaches nothing else inside a service.
+BENCHMARK_SURFACES = re.compile(
+    r"^zroute_(intake|planning|support|notifications)\.(bootstrap|settings|domain(\.\w+)*)$"
+)
+
+
+def test_benchmarks_use_only_the_public_surfaces_of_the_services() -> None:
+    import ast
+
+    inside = []
+    for script in sorted((ROOT / "benchmarks").glob("*.py")):
+        for node in ast.walk(ast.parse(script.read_text())):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            for name in names:
+                service = re.match(r"^zroute_(intake|planning|support|notifications)\b", name)
+                if service and not BENCHMARK_SURFACES.match(name):
+                    inside.append(f"{script.name}: {name}")
+    assert not inside, f"benchmarks reach inside a service: {inside}"
