@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zroute_contract import event_types
+from zroute_letters.catalogue import Catalogues
 
 from zroute_notifications.adapters.rendering import Part, Templates
 from zroute_notifications.adapters.smtp import Mailer
@@ -28,6 +29,8 @@ class Deps:
     mailer: Mailer
     webhooks: WebhookSender
     seed: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # The participant-facing catalogues (zroute_letters); counts each fall back to Dutch.
+    catalogues: Catalogues = field(default_factory=Catalogues.load)
 
     def language(self, stored: str | None) -> str:
         """The recipient's language when the templates have it, else the default."""
