@@ -70,8 +70,10 @@ async def page_message(
         )
         return
     language = await language_of(uow, ref)
+    # A text that falls back to Dutch gets its dates and weekdays in Dutch too.
+    written_in = language if deps.catalogues.has(language, f"{kind.value}.body") else DUTCH
     own = participant_message(
-        kind, language, deps.catalogues, **_values(kind, envelope.data, language)
+        kind, language, deps.catalogues, **_values(kind, envelope.data, written_in)
     )
     dutch = participant_message(kind, DUTCH, deps.catalogues, **_values(kind, envelope.data, DUTCH))
     written = await uow.participants.add_message(
