@@ -97,7 +97,9 @@ async def may_manage(
 async def ensure_participant(uow: NotificationsUnitOfWork, principal: Principal, ref: str) -> None:
     """NotFound for a participant this service never heard of; Forbidden for one of another
     municipality."""
-    if await uow.participants.profile(ref) is None:
+    profile = await uow.participants.profile(ref)
+    if profile is None:
         raise NotFound("no such participant")
-    if not await record_in_scope(uow, principal, {"participant_ref": ref}):
+    limited_to = principal.municipality_scope()
+    if limited_to is not None and profile["municipality"] != limited_to:
         raise OutsideScope(ELSEWHERE)
