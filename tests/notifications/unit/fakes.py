@@ -143,7 +143,7 @@ class FakeTimers:
 
 class FakeParticipants:
     """The participant's side (issue 18): profiles, weeks and appointments set by the test;
-    messages, letters, links and link uses as written."""
+    messages, letters and links as written."""
 
     def __init__(self) -> None:
         self.profiles: dict[str, dict[str, Any]] = {}
@@ -152,7 +152,6 @@ class FakeParticipants:
         self.messages_written: list[dict[str, Any]] = []
         self.letters_written: list[dict[str, Any]] = []
         self.links: dict[str, dict[str, Any]] = {}
-        self.uses: list[tuple[str, str]] = []
 
     async def profile(self, ref: str) -> dict[str, Any] | None:
         return self.profiles.get(ref)
@@ -191,9 +190,6 @@ class FakeParticipants:
         for k in found:
             k["revoked_at"] = now
         return len(found)
-
-    async def log_use(self, link_id: str, outcome: str, now: datetime) -> None:
-        self.uses.append((link_id, outcome))
 
     async def has_letter(self, event_id: str) -> bool:
         return any(str(x["event_id"]) == event_id for x in self.letters_written)

@@ -1,5 +1,5 @@
 """The fast handler tier of the participant as a recipient (issue 18): the messages and the
-start letter a participant line asks for, and the personal page's link checks, on a fake
+start letter a participant line asks for, and the personal page's link checks (each use logged), on a fake
 unit of work (the same rules are proven for real in integration/test_participant.py)."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from structlog.testing import capture_logs
 from zroute_contract.envelope import build_event
 from zroute_contract.events import intake, planning
 from zroute_contract.events.base import Event
@@ -89,16 +90,22 @@ async def test_a_link_opens_until_it_expires_or_is_revoked_and_each_use_is_logge
     late = links.sign(KEY, "abcdefghijklmnopqrstuv", now - timedelta(seconds=1))
     unknown = links.sign(KEY, "zzzzzzzzzzzzzzzzzzzzzz", now + timedelta(days=1))
 
-    assert (await page.open_link(uow, DEPS, good)).participant_ref == ref
-    assert (await page.open_link(uow, DEPS, late)).status == 410
-    assert (await page.open_link(uow, DEPS, good[:-2] + "xx")).status == 404
-    assert (await page.open_link(uow, DEPS, unknown)).status == 404
-    caseworker = Principal(
-        subject="cw-1", roles=frozenset({Role.CASEWORKER}), municipality="GM0363"
-    )
-    assert await link_commands.revoke_links(uow, caseworker, RevokeLinks(ref)) == 1
-    assert (await page.open_link(uow, DEPS, good)).outcome == "revoked"
-    assert uow.participants.uses == [
+    with capture_logs() as logged:
+        assert (await page.open_link(uow, DEPS, good)).participant_ref == ref
+        assert (await page.open_link(uow, DEPS, late)).status == 410
+        assert (await page.open_link(uow, DEPS, good[:-2] + "xx")).status == 404
+        assert (await page.open_link(uow, DEPS, unknown)).status == 404
+        caseworker = Principal(
+            subject="cw-1", roles=frozenset({Role.CASEWORKER}), municipality="GM0363"
+        )
+        assert await link_commands.revoke_links(uow, caseworker, RevokeLinks(ref)) == 1
+        assert (await page.open_link(uow, DEPS, good)).outcome == "revoked"
+    uses = [line for line in logged if line["event"] == "page_link_used"]
+    # The link id and the outcome, nothing else (no reference, no token).
+    assert {frozenset(line) for line in uses} == {
+        frozenset({"event", "log_level", "link_id", "outcome"})
+    }
+    assert [(line["link_id"], line["outcome"]) for line in uses] == [
         ("abcdefghijklmnopqrstuv", "ok"),
         ("abcdefghijklmnopqrstuv", "expired"),
         ("-", "bad_signature"),

@@ -1,6 +1,6 @@
 """The participant as a recipient (``uow.participants``, SQL): what the read model knows
 of them (language, week, next appointment, contact person), the messages and letters
-written for them, their personal-page links and the log of each link's use."""
+written for them, and their personal-page links."""
 
 from __future__ import annotations
 
@@ -102,15 +102,6 @@ class ParticipantRepository(TrackingRepository):
             now,
         )
         return int(status.split()[-1])
-
-    async def log_use(self, link_id: str, outcome: str, now: datetime) -> None:
-        """A link's use: its id and the outcome only, never who or what was shown."""
-        await self.conn.execute(
-            "INSERT INTO nt_link_uses (link_id, outcome, at) VALUES ($1, $2, $3)",
-            link_id,
-            outcome,
-            now,
-        )
 
     async def add_letter(self, **values: Any) -> bool:
         """One start letter; False when the event produced it already."""

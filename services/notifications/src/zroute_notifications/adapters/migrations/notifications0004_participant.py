@@ -68,13 +68,6 @@ def upgrade() -> None:
             created_at      timestamptz NOT NULL
         );
         CREATE INDEX nt_letters_ref ON nt_letters (participant_ref);
-
-        CREATE TABLE nt_link_uses (
-            id      bigserial PRIMARY KEY,
-            link_id text NOT NULL,
-            outcome text NOT NULL,
-            at      timestamptz NOT NULL
-        );
         """
     )
 
@@ -82,7 +75,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     execute_script(
         """
-        DROP TABLE nt_link_uses, nt_letters, nt_page_links, nt_participant_messages,
+        DROP TABLE nt_letters, nt_page_links, nt_participant_messages,
             nt_appointments, nt_schedules;
         ALTER TABLE nt_directory DROP COLUMN name, DROP COLUMN phone;
         ALTER TABLE nt_participants DROP COLUMN preferred_language;

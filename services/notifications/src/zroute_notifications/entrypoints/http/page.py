@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from zroute_runtime.http_host import Runtime
 
-from zroute_notifications.entrypoints.http.deps import NotificationsDeps, run
+from zroute_notifications.entrypoints.http.deps import NotificationsDeps, reading
 from zroute_notifications.service_layer.handlers import page
 from zroute_notifications.ui.participant_page import render_page, render_refusal
 
@@ -25,7 +25,8 @@ async def personal_page(
 ) -> HTMLResponse:
     """The participant's week, next appointment and contact person; 404/410 with a short
     page when the link is forged, unknown, expired or revoked."""
-    opened, view = await run(runtime, request, lambda uow: page.view(uow, deps, token))
+    async with reading(runtime, request) as uow:
+        opened, view = await page.view(uow, deps, token)
     if view is None:
         status = opened.status if opened.status != 200 else 404
         return HTMLResponse(render_refusal(opened.outcome), status_code=status, headers=HEADERS)
@@ -39,7 +40,8 @@ async def week_audio(
 ) -> Response:
     """The week spoken in the participant's language where espeak-ng speaks it, else Dutch
     (``Content-Language`` says which)."""
-    opened, audio = await run(runtime, request, lambda uow: page.week_audio(uow, deps, token))
+    async with reading(runtime, request) as uow:
+        opened, audio = await page.week_audio(uow, deps, token)
     if audio is None:
         status = opened.status if opened.status != 200 else 404
         return HTMLResponse(render_refusal(opened.outcome), status_code=status, headers=HEADERS)

@@ -1,7 +1,8 @@
 """The participant's personal page (issue 18), reached through a signed, expiring link
-and no login: the link is the key. Every use of a link is logged with the link id and the
-outcome only (no reference, no name, nothing shown); a forged or malformed token has no
-link id of ours, so it is logged as ``-``.
+and no login: the link is the key. Every use of a link is logged (``page_link_used``) with
+the link id and the outcome only (no reference, no name, nothing shown); a forged or
+malformed token has no link id of ours, so it is logged as ``-``. Opening a page writes
+nothing to the database.
 
 What the page shows is what a finder of a lost letter could see: the participant's own
 week, the next appointment and whom to call. Nothing else of theirs is in this service.
@@ -79,7 +80,8 @@ async def open_link(uow: NotificationsUnitOfWork, deps: Deps, token: str) -> Ope
             opened = Opened(links.Rejection.REVOKED.value)
         else:
             opened = Opened(OK, row["participant_ref"])
-    await uow.participants.log_use(link_id, opened.outcome, now)
+    # The log line is the record of the use: a table row would make every refused
+    # request (anyone may type a URL) a write to the database.
     log.info("page_link_used", link_id=link_id, outcome=opened.outcome)
     return opened
 
