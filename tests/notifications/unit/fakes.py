@@ -141,6 +141,64 @@ class FakeTimers:
         self.scheduled.append(timer)
 
 
+class FakeParticipants:
+    """The participant's side (issue 18): profiles, weeks and appointments set by the test;
+    messages, letters and links as written."""
+
+    def __init__(self) -> None:
+        self.profiles: dict[str, dict[str, Any]] = {}
+        self.schedules: dict[str, dict[str, Any]] = {}
+        self.appointments: dict[str, dict[str, Any]] = {}
+        self.messages_written: list[dict[str, Any]] = []
+        self.letters_written: list[dict[str, Any]] = []
+        self.links: dict[str, dict[str, Any]] = {}
+
+    async def profile(self, ref: str) -> dict[str, Any] | None:
+        return self.profiles.get(ref)
+
+    async def schedule(self, ref: str) -> dict[str, Any] | None:
+        return self.schedules.get(ref)
+
+    async def appointment(self, ref: str) -> dict[str, Any] | None:
+        return self.appointments.get(ref)
+
+    async def add_message(self, **values: Any) -> bool:
+        key = (values["event_id"], values["kind"])
+        if any((m["event_id"], m["kind"]) == key for m in self.messages_written):
+            return False
+        self.messages_written.append(values)
+        return True
+
+    async def messages(self, ref: str, limit: int = 10) -> list[dict[str, Any]]:
+        return [m for m in self.messages_written if m["participant_ref"] == ref][:limit]
+
+    async def add_link(self, link_id: str, ref: str, expires_at: datetime, now: datetime) -> None:
+        self.links[link_id] = {
+            "link_id": link_id,
+            "participant_ref": ref,
+            "expires_at": expires_at,
+            "revoked_at": None,
+        }
+
+    async def link(self, link_id: str) -> dict[str, Any] | None:
+        return self.links.get(link_id)
+
+    async def revoke_links(self, ref: str, now: datetime) -> int:
+        found = [
+            k for k in self.links.values() if k["participant_ref"] == ref and not k["revoked_at"]
+        ]
+        for k in found:
+            k["revoked_at"] = now
+        return len(found)
+
+    async def has_letter(self, event_id: str) -> bool:
+        return any(str(x["event_id"]) == event_id for x in self.letters_written)
+
+    async def add_letter(self, **values: Any) -> bool:
+        self.letters_written.append(values)
+        return True
+
+
 def unit_of_work() -> FakeUnitOfWork:
     """A fake unit of work with notifications' repositories, all empty."""
     return FakeUnitOfWork(
@@ -148,4 +206,5 @@ def unit_of_work() -> FakeUnitOfWork:
         directory=FakeDirectory(),
         readmodel=FakeReadModel(),
         timers=FakeTimers(),
+        participants=FakeParticipants(),
     )

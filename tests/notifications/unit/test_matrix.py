@@ -51,12 +51,11 @@ def test_an_unknown_event_type_is_refused():
 
 
 def test_an_unknown_role_is_refused():
+    # "participant" was the example here until issue 18 made it a recipient kind.
     [problem] = problems(
-        with_rule(
-            "nl.zroute.planning.plan-paused.v1", {"role": "participant", "channels": ["email"]}
-        )
+        with_rule("nl.zroute.planning.plan-paused.v1", {"role": "neighbour", "channels": ["email"]})
     )
-    assert "unknown RecipientRole 'participant'" in problem
+    assert "unknown RecipientRole 'neighbour'" in problem
 
 
 def test_a_role_the_event_cannot_resolve_is_refused():

@@ -25,6 +25,7 @@ from zroute_notifications import ui
 from zroute_notifications.adapters.config import load_matrix, load_seed
 from zroute_notifications.adapters.directory_repo import DirectoryRepository
 from zroute_notifications.adapters.notification_repo import NotificationRepository
+from zroute_notifications.adapters.participant_repo import ParticipantRepository
 from zroute_notifications.adapters.readmodel_repo import ReadModelRepository
 from zroute_notifications.adapters.reads import NotificationsReads
 from zroute_notifications.adapters.rendering import Templates
@@ -41,6 +42,7 @@ from zroute_notifications.service_layer.handlers import (
     delivery,
     messages,
     overview,
+    participant,
     received,
 )
 from zroute_notifications.settings import Settings
@@ -51,12 +53,14 @@ MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 
 def repositories(conn: Any) -> dict[str, TrackingRepository]:
     """The service's repositories on a unit of work's connection: ``uow.notifications``,
-    ``uow.directory``, ``uow.readmodel``, ``uow.timers``, and ``uow.reads`` for the views."""
+    ``uow.directory``, ``uow.readmodel``, ``uow.timers``, ``uow.participants``, and
+    ``uow.reads`` for the views."""
     return {
         "notifications": NotificationRepository(conn),
         "directory": DirectoryRepository(conn),
         "readmodel": ReadModelRepository(conn),
         "timers": TimerRepository(conn),
+        "participants": ParticipantRepository(conn),
         "reads": NotificationsReads(conn),
     }
 
@@ -93,12 +97,17 @@ the programme's overview; a withdrawn consent stops the messages that relied on 
 
 def handlers(deps: Deps) -> dict[type[Event], list[Handler]]:
     """Per consumed event class, in order: keep it and feed the read model, its own
-    handlers (``EXTRA``), then the messages the matrix asks for."""
+    handlers (``EXTRA``), then the messages the matrix asks for (the participant's last)."""
     consumed = [c for c in event_types().values() if SERVICE in c.spec.consumers]
     return {
         cls: [
             partial(step, deps=deps)
-            for step in (received.record, *EXTRA.get(cls, ()), messages.plan_messages)
+            for step in (
+                received.record,
+                *EXTRA.get(cls, ()),
+                messages.plan_messages,
+                participant.tell_participant,
+            )
         ]
         for cls in consumed
     }

@@ -15,6 +15,12 @@ DEFAULT_MATRIX = PACKAGE / "config" / "matrix.json"
 DEFAULT_TEMPLATES = PACKAGE / "templates"
 # NOT FOR PRODUCTION: a local-only key, known to anyone who reads this file.
 LOCAL_WEBHOOK_SECRETS_KEY = "bG9jYWwtb25seS13ZWJob29rLXNlY3JldHMta2V5ISE="
+# NOT FOR PRODUCTION: a local-only HMAC key of the personal-page links.
+LOCAL_PAGE_LINK_KEY = "local-only-page-link-key-not-for-production!"
+SECOND_FACTOR_UNSUPPORTED = (
+    "a second factor (the date of birth) is not supported yet: the birth date stays in"
+    " intake and never reaches this service"
+)
 
 
 class Settings(UiSettings):
@@ -76,6 +82,41 @@ class Settings(UiSettings):
 
     def webhook_secrets_key_bytes(self) -> bytes:
         return base64.b64decode(self.webhook_secrets_key.get_secret_value())
+
+    # The participant's personal page (issue 18): the HMAC key of its signed links (32
+    # bytes or more; older keys still accepted during a rotation), how long a printed
+    # link works, the public base URL printed in the QR code (default: this service's
+    # URL in service_urls), and who signs the letter.
+    page_link_key: SecretStr = SecretStr(LOCAL_PAGE_LINK_KEY)
+    page_link_previous_keys: list[SecretStr] = []
+    page_link_days: int = Field(default=42, gt=0, le=366)
+    page_base_url: str | None = None
+    letter_sender: str = "Gemeente"
+    # "none" only: see SECOND_FACTOR_UNSUPPORTED.
+    page_second_factor: Literal["none", "date_of_birth"] = "none"
+
+    @field_validator("page_link_key")
+    @classmethod
+    def _link_key_length(cls, value: SecretStr) -> SecretStr:
+        if len(value.get_secret_value().encode()) < 32:
+            raise ValueError("must be 32 bytes or more")
+        return value
+
+    @field_validator("page_second_factor")
+    @classmethod
+    def _second_factor(cls, value: str) -> str:
+        if value != "none":
+            raise ValueError(SECOND_FACTOR_UNSUPPORTED)
+        return value
+
+    def page_link_keys(self) -> list[bytes]:
+        """The signing key first, then the older keys a link may still be signed with."""
+        current = self.page_link_key.get_secret_value().encode()
+        return [current, *(k.get_secret_value().encode() for k in self.page_link_previous_keys)]
+
+    def page_base(self) -> str:
+        """Where the personal pages are served, as printed on the letter."""
+        return self.page_base_url or self.service_urls["notifications"]
 
     # Digests and reminders, in local time (the runtime's ``timezone`` setting).
     digest_hour: int = 7

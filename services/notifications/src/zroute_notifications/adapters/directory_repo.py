@@ -19,15 +19,28 @@ class DirectoryRepository(TrackingRepository):
             "SELECT email, language FROM nt_directory WHERE kind = $1 AND ref = $2", kind, ref
         )
 
-    async def put_address(self, kind: str, ref: str, email: str | None, language: str) -> None:
+    async def put_address(
+        self,
+        kind: str,
+        ref: str,
+        email: str | None,
+        language: str,
+        *,
+        name: str | None = None,
+        phone: str | None = None,
+    ) -> None:
         await self.conn.execute(
-            "INSERT INTO nt_directory (kind, ref, email, language) VALUES ($1, $2, $3, $4)"
+            "INSERT INTO nt_directory (kind, ref, email, language, name, phone)"
+            " VALUES ($1, $2, $3, $4, $5, $6)"
             " ON CONFLICT (kind, ref) DO UPDATE SET email = EXCLUDED.email,"
-            " language = EXCLUDED.language, updated_at = now()",
+            " language = EXCLUDED.language, name = EXCLUDED.name, phone = EXCLUDED.phone,"
+            " updated_at = now()",
             kind,
             ref,
             email,
             language,
+            name,
+            phone,
         )
 
     async def delete_address(self, kind: str, ref: str) -> bool:

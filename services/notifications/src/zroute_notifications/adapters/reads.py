@@ -50,7 +50,7 @@ class NotificationsReads(TrackingRepository):
     # -- directory and subscriptions ---------------------------------------------------
     async def addresses(self, kind: str | None) -> list[asyncpg.Record]:
         rows: list[asyncpg.Record] = await self.conn.fetch(
-            "SELECT kind, ref, email, language FROM nt_directory"
+            "SELECT kind, ref, email, language, name, phone FROM nt_directory"
             " WHERE $1::text IS NULL OR kind = $1 ORDER BY kind, ref",
             kind,
         )

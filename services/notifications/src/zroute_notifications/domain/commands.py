@@ -22,6 +22,8 @@ class PutAddress:
     ref: str
     email: str | None
     language: str
+    name: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,3 +50,10 @@ class EndSubscription:
     """End a webhook subscription (cancelled)."""
 
     subscription_id: UUID
+
+
+@dataclass(frozen=True)
+class RevokeLinks:
+    """Revoke every personal-page link of a participant still in force (a lost letter)."""
+
+    participant_ref: str

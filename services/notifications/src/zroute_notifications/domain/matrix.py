@@ -18,6 +18,13 @@ from pydantic import AwareDatetime
 from zroute_contract.events.base import Event
 from zroute_contract.events.codes import Channel, RecipientRole, RouteTask, Timing
 
+from zroute_notifications.domain.participant import (
+    PARTICIPANT,
+    ParticipantTarget,
+    participant_target,
+    target_dict,
+)
+
 NOTIFICATIONS = "notifications"
 DIGESTS = frozenset({Timing.DAILY_DIGEST, Timing.WEEKLY_DIGEST})
 
@@ -54,6 +61,7 @@ class Target:
 class Rule:
     event_type: str
     targets: tuple[Target, ...]
+    participant: tuple[ParticipantTarget, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,13 +73,24 @@ class Matrix:
         rule = self.rules.get(event_type)
         return rule.targets if rule else ()
 
+    def participant_targets_for(self, event_type: str) -> tuple[ParticipantTarget, ...]:
+        """The ``participant`` lines of the event's rule (issue 18)."""
+        rule = self.rules.get(event_type)
+        return rule.participant if rule else ()
+
     def as_dict(self) -> dict[str, Any]:
         """The matrix in its configuration format."""
         return {
             "version": 1,
             "languages": list(self.languages),
             "rules": [
-                {"event": rule.event_type, "recipients": [_target_dict(t) for t in rule.targets]}
+                {
+                    "event": rule.event_type,
+                    "recipients": [
+                        *(_target_dict(t) for t in rule.targets),
+                        *(target_dict(t) for t in rule.participant),
+                    ],
+                }
                 for rule in self.rules.values()
             ],
         }
@@ -234,10 +253,16 @@ def _rule(
     if not isinstance(recipients, list):
         problems.append(f"{where}: recipients must be a list")
         return None
-    targets = [
-        _target(r, cls, f"{where} recipient {n + 1}", problems) for n, r in enumerate(recipients)
-    ]
-    return Rule(cls.spec.type, tuple(t for t in targets if t is not None)), cls
+    targets: list[Target] = []
+    participant: list[ParticipantTarget] = []
+    for n, raw in enumerate(recipients):
+        at = f"{where} recipient {n + 1}"
+        if isinstance(raw, dict) and raw.get("role") == PARTICIPANT:
+            found = participant_target(raw, cls, at, problems)
+            participant.extend([found] if found else [])
+        elif (target := _target(raw, cls, at, problems)) is not None:
+            targets.append(target)
+    return Rule(cls.spec.type, tuple(targets), tuple(participant)), cls
 
 
 def _template_problems(

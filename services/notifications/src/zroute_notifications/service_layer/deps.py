@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zroute_contract import event_types
+from zroute_letters.catalogue import Catalogues
 
+from zroute_notifications.adapters import fallback_metric
 from zroute_notifications.adapters.rendering import Part, Templates
 from zroute_notifications.adapters.smtp import Mailer
 from zroute_notifications.adapters.webhook import WebhookSender
@@ -28,6 +30,12 @@ class Deps:
     mailer: Mailer
     webhooks: WebhookSender
     seed: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # The participant-facing catalogues (zroute_letters); counts each fall back to Dutch.
+    catalogues: Catalogues = field(default_factory=Catalogues.load)
+
+    def register_metrics(self, registry: Any) -> None:
+        """The translation fall-back counter in the service's metrics registry (once)."""
+        fallback_metric.register(registry, self.catalogues)
 
     def language(self, stored: str | None) -> str:
         """The recipient's language when the templates have it, else the default."""

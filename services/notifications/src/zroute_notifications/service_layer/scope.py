@@ -14,7 +14,7 @@ from typing import Any
 
 from zroute_runtime.auth import Principal, Role
 
-from zroute_notifications.domain.errors import OutsideScope
+from zroute_notifications.domain.errors import NotFound, OutsideScope
 from zroute_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 
 ELSEWHERE = "this record belongs to another municipality"
@@ -92,3 +92,14 @@ async def may_manage(
     if not principal.may_act_for_partner(partner_id):
         raise OutsideScope("no access to this partner's records")
     await ensure_recipient(uow, principal, "partner", partner_id)
+
+
+async def ensure_participant(uow: NotificationsUnitOfWork, principal: Principal, ref: str) -> None:
+    """NotFound for a participant this service never heard of; Forbidden for one of another
+    municipality."""
+    profile = await uow.participants.profile(ref)
+    if profile is None:
+        raise NotFound("no such participant")
+    limited_to = principal.municipality_scope()
+    if limited_to is not None and profile["municipality"] != limited_to:
+        raise OutsideScope(ELSEWHERE)

@@ -13,6 +13,7 @@ from zroute_runtime.context import MessageContext
 
 from zroute_notifications.adapters.directory_repo import DirectoryRepository
 from zroute_notifications.adapters.notification_repo import NotificationRepository
+from zroute_notifications.adapters.participant_repo import ParticipantRepository
 from zroute_notifications.adapters.readmodel_repo import ReadModelRepository
 from zroute_notifications.adapters.reads import NotificationsReads
 from zroute_notifications.adapters.timer_repo import TimerRepository
@@ -25,6 +26,7 @@ class NotificationsUnitOfWork(Protocol):
     directory: DirectoryRepository
     readmodel: ReadModelRepository
     timers: TimerRepository
+    participants: ParticipantRepository
     reads: NotificationsReads
     clock: Clock
     context: MessageContext

@@ -162,3 +162,22 @@ async def ensure_overview_reader(
         and await is_programme_partner(uow, principal, programme_id, today)
     ):
         raise OutsideScope("only the programme's partners see its overview")
+
+
+# -- the participant's start letters (issue 18) -------------------------------------
+async def letters(
+    uow: NotificationsUnitOfWork, principal: Principal, ref: str
+) -> list[dict[str, Any]]:
+    """The participant's start letters, newest first, with their link's state."""
+    await scope.ensure_participant(uow, principal, ref)
+    return [dict(r) for r in await uow.participants.letters(ref)]
+
+
+async def letter_pdf(uow: NotificationsUnitOfWork, principal: Principal, letter_id: UUID) -> bytes:
+    """One letter's PDF, for print and post."""
+    row = await uow.participants.letter(letter_id)
+    if row is None:
+        raise NotFound("no such letter")
+    if not await scope.record_in_scope(uow, principal, {"participant_ref": row["participant_ref"]}):
+        raise OutsideScope(scope.ELSEWHERE)
+    return bytes(row["pdf"])

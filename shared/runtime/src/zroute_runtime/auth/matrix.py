@@ -175,6 +175,11 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/subscriptions/{subscription_id}"): _a(coordinator=M, partner_staff=P, operator=ANY),
         ("DELETE", "/subscriptions/{subscription_id}"): _a(coordinator=M, partner_staff=P, operator=ANY),
         ("GET", "/programmes/{programme_id}/overview"): _a(coordinator=M, partner_staff=P, operator=ANY),
+        ("GET", "/participants/{ref}/letters"): _a(caseworker=M),
+        ("GET", "/letters/{letter_id}.pdf"): _a(caseworker=M),
+        ("POST", "/participants/{ref}/links/revoke"): _a(caseworker=M),
+        ("GET", "/p/{token}"): PUBLIC,
+        ("GET", "/p/{token}/week.wav"): PUBLIC,
     },
 }  # fmt: skip
 

@@ -14,12 +14,26 @@ from zroute_notifications.adapters.readmodel import (
 
 async def registered(conn: Conn, e: i.ParticipantRegistered) -> None:
     await conn.execute(
-        "INSERT INTO nt_participants (participant_ref, programme_id, municipality)"
-        " VALUES ($1, $2, $3) ON CONFLICT (participant_ref) DO UPDATE"
-        " SET municipality = EXCLUDED.municipality WHERE nt_participants.municipality IS NULL",
+        "INSERT INTO nt_participants (participant_ref, programme_id, municipality,"
+        " preferred_language) VALUES ($1, $2, $3, $4) ON CONFLICT (participant_ref) DO UPDATE"
+        " SET municipality = coalesce(nt_participants.municipality, EXCLUDED.municipality),"
+        " preferred_language = EXCLUDED.preferred_language",
         e.participant_ref,
         e.programme_id,
         e.municipality,
+        e.preferred_language,
+    )
+
+
+async def intake_scheduled(conn: Conn, e: i.IntakeScheduled) -> None:
+    """The participant's next appointment (a later event for the intake replaces it)."""
+    await conn.execute(
+        "INSERT INTO nt_appointments (participant_ref, starts_at, location_id)"
+        " VALUES ($1, $2, $3) ON CONFLICT (participant_ref) DO UPDATE"
+        " SET starts_at = EXCLUDED.starts_at, location_id = EXCLUDED.location_id",
+        e.participant_ref,
+        e.starts_at,
+        e.location_id,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from zroute_contract.events import planning as p
@@ -41,6 +42,17 @@ async def schedule(conn: Conn, e: p.SchedulePublished) -> None:
         "UPDATE nt_participants SET phase = $2 WHERE participant_ref = $1",
         e.participant_ref,
         e.phase,
+    )
+    # The week the participant's page and letter show: the newest phase's sessions.
+    await conn.execute(
+        "INSERT INTO nt_schedules (participant_ref, phase, valid_from, sessions)"
+        " VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (participant_ref) DO UPDATE"
+        " SET phase = EXCLUDED.phase, valid_from = EXCLUDED.valid_from,"
+        " sessions = EXCLUDED.sessions",
+        e.participant_ref,
+        e.phase,
+        e.valid_from,
+        json.dumps([s.model_dump(mode="json") for s in e.sessions]),
     )
 
 

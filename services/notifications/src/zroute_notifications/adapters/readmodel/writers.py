@@ -22,6 +22,7 @@ Writer = Callable[[asyncpg.Connection, Any], Awaitable[None]]
 WRITERS: dict[type[Event], Writer] = {
     i.ParticipantRegistered: intake.registered,
     i.ContactPersonAssigned: intake.contact,
+    i.IntakeScheduled: intake.intake_scheduled,
     i.IntakeCompleted: intake.intake,
     i.IntakeCorrected: intake.intake,
     i.ParticipantWithdrawn: intake.withdrawn,

@@ -3,9 +3,11 @@
 from zroute_notifications.entrypoints.http import (
     directory,
     inbox,
+    letters,
     matrix,
     notifications,
     overview,
+    page,
     subscriptions,
 )
 
@@ -16,4 +18,6 @@ ROUTERS = [
     directory.router,
     subscriptions.router,
     overview.router,
+    letters.router,
+    page.router,
 ]

@@ -22,6 +22,9 @@ T = TypeVar("T")
 async def get_deps(runtime: Runtime) -> Deps:
     """The deps ``bootstrap.definition`` chose for this service."""
     deps: Deps = runtime.definition.deps
+    # The participant texts' fall backs to Dutch, counted in the catalogues, go on
+    # /metrics from the first request on (the runtime offers no start hook for it).
+    deps.register_metrics(runtime.metrics.registry)
     return deps
 
 
@@ -34,6 +37,7 @@ Anyone = Annotated[
 Staff = Anyone
 Managers = Annotated[Principal, Depends(require_roles(Role.COORDINATOR, Role.OPERATOR))]
 Operators = Annotated[Principal, Depends(require_roles(Role.OPERATOR))]
+Caseworkers = Annotated[Principal, Depends(require_roles(Role.CASEWORKER))]
 
 
 @asynccontextmanager

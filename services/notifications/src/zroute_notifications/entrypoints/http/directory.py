@@ -41,10 +41,12 @@ async def put_address(
         runtime,
         request,
         lambda uow: directory.put_address(
-            uow, principal, PutAddress(kind, ref, body.email, body.language)
+            uow,
+            principal,
+            PutAddress(kind, ref, body.email, body.language, body.name, body.phone),
         ),
     )
-    return AddressOut(kind=kind, ref=ref, email=body.email, language=body.language)
+    return AddressOut(kind=kind, ref=ref, **body.model_dump())
 
 
 @router.delete("/{kind}/{ref}", status_code=204)

@@ -54,6 +54,10 @@ class InboxMessage(BaseModel):
 class AddressIn(BaseModel):
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     language: Literal["nl", "en"] = "nl"
+    # A staff member's name and work phone, printed on the participant's letter and page
+    # as their contact person (issue 18); never a participant's.
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    phone: str | None = Field(default=None, max_length=30, pattern=r"^\+?[0-9][0-9 ()-]{5,28}$")
 
 
 class AddressOut(AddressIn):
@@ -98,3 +102,19 @@ class SubscriptionOut(BaseModel):
 
 class SubscriptionCreated(SubscriptionOut):
     signing_secret: str = Field(description="HMAC-SHA256 key for Zroute-Signature; shown once.")
+
+
+class LetterOut(BaseModel):
+    """A start letter (issue 18): its languages, its page link's state and where its PDF is."""
+
+    id: UUID
+    participant_ref: str
+    languages: list[str]
+    created_at: datetime
+    link_expires_at: datetime
+    link_revoked: bool
+    pdf: str
+
+
+class LinksRevoked(BaseModel):
+    revoked: int = Field(description="How many personal-page links were revoked.")

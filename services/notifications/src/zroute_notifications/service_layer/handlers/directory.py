@@ -21,7 +21,14 @@ async def put_address(
     if not re.fullmatch(REF_PATTERN, command.ref):
         raise InvalidRequest("ref must be a staff ref, partner id or employer id")
     await scope.ensure_recipient(uow, principal, command.kind, command.ref)
-    await uow.directory.put_address(command.kind, command.ref, command.email, command.language)
+    await uow.directory.put_address(
+        command.kind,
+        command.ref,
+        command.email,
+        command.language,
+        name=command.name,
+        phone=command.phone,
+    )
 
 
 async def delete_address(

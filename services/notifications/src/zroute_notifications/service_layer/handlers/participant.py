@@ -1,0 +1,135 @@
+"""Events in: the participant's own messages (the matrix's ``participant`` lines).
+
+``page``: the message, in the participant's language and in Dutch, kept for their personal
+page. ``letter``: the start letter (PDF) when the schedule is published, with a new signed
+link to the page as a QR code, kept for the caseworker to print and post. A redelivered
+event writes nothing twice (one message per event and kind, one letter per event).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from zroute_contract.envelope import CloudEvent
+from zroute_contract.events.base import Event
+from zroute_letters import links
+from zroute_letters.catalogue import DUTCH
+from zroute_letters.letter import languages_of, render_pdf
+from zroute_letters.messages import MessageKind, participant_message
+from zroute_runtime.logging import get_logger
+from zroute_runtime.messagebus import HandlerContext
+
+from zroute_notifications.domain.participant import LETTER, PAGE, message_values, week
+from zroute_notifications.service_layer.deps import Deps
+from zroute_notifications.service_layer.handlers import unit_of_work
+from zroute_notifications.service_layer.participant import language_of, letter_content, local
+from zroute_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
+
+log = get_logger(__name__)
+
+
+async def tell_participant(event: Event, ctx: HandlerContext, *, deps: Deps) -> None:
+    """The participant's message and letter the matrix asks for about ``event``."""
+    targets = deps.matrix.participant_targets_for(event.spec.type)
+    if not targets:
+        return
+    uow, envelope = unit_of_work(ctx), ctx.envelope
+    ref = str(envelope.data["participant_ref"])
+    for target in targets:
+        if PAGE in target.channels:
+            await page_message(uow, deps, envelope, target.kind, ref)
+        if LETTER in target.channels:
+            await start_letter(uow, deps, envelope, ref)
+
+
+def _values(kind: MessageKind, data: dict[str, Any], language: str) -> dict[str, str]:
+    starts_at = data.get("starts_at")
+    return message_values(
+        data,
+        language,
+        local_start=local(datetime.fromisoformat(str(starts_at))) if starts_at else None,
+        sessions=week(data) if kind is MessageKind.GROUP_TIMES else (),
+        partner=str(data.get("partner_id") or ""),
+        place=str(data.get("location_id") or ""),
+    )
+
+
+async def page_message(
+    uow: NotificationsUnitOfWork, deps: Deps, envelope: CloudEvent, kind: MessageKind, ref: str
+) -> None:
+    """The message in the participant's language with the Dutch beside it, for the page."""
+    if kind is MessageKind.PLAN_START and not envelope.data.get("start_on"):
+        log.info(
+            "participant_message_skipped",
+            event_id=envelope.id,
+            kind=kind.value,
+            reason="no_start_date",
+        )
+        return
+    language = await language_of(uow, ref)
+    # A text that falls back to Dutch gets its dates and weekdays in Dutch too.
+    written_in = language if deps.catalogues.has(language, f"{kind.value}.body") else DUTCH
+    own = participant_message(
+        kind, language, deps.catalogues, **_values(kind, envelope.data, written_in)
+    )
+    dutch = participant_message(kind, DUTCH, deps.catalogues, **_values(kind, envelope.data, DUTCH))
+    written = await uow.participants.add_message(
+        id=uuid.uuid4(),
+        event_id=uuid.UUID(envelope.id),
+        participant_ref=ref,
+        kind=kind.value,
+        language=language,
+        direction=own.direction,
+        subject=own.subject,
+        body=own.body,
+        subject_nl=dutch.subject,
+        body_nl=dutch.body,
+        created_at=uow.clock.now(),
+    )
+    log.info(
+        "participant_message_written",
+        event_id=envelope.id,
+        kind=kind.value,
+        language=language,
+        channel=PAGE,
+        new=written,
+    )
+
+
+async def start_letter(
+    uow: NotificationsUnitOfWork, deps: Deps, envelope: CloudEvent, ref: str
+) -> None:
+    """The start letter with a new page link; nothing when the event made one already."""
+    if await uow.participants.has_letter(envelope.id):
+        return
+    settings, now = deps.settings, uow.clock.now()
+    link_id = links.new_link_id()
+    expires_at = now + timedelta(days=settings.page_link_days)
+    token = links.sign(settings.page_link_keys()[0], link_id, expires_at)
+    content = await letter_content(
+        uow, deps, ref, links.url(settings.page_base(), token), schedule=envelope.data
+    )
+    if content is None:
+        log.info("participant_letter_skipped", event_id=envelope.id, reason="not_registered")
+        return
+    # WeasyPrint takes a moment: off the event loop, so other handlers keep running.
+    pdf = await asyncio.to_thread(render_pdf, content, deps.catalogues)
+    await uow.participants.add_link(link_id, ref, expires_at, now)
+    await uow.participants.add_letter(
+        id=uuid.uuid4(),
+        event_id=uuid.UUID(envelope.id),
+        participant_ref=ref,
+        languages=languages_of(content, deps.catalogues),
+        link_id=link_id,
+        pdf=pdf,
+        created_at=now,
+    )
+    log.info(
+        "participant_letter_written",
+        event_id=envelope.id,
+        link_id=link_id,
+        languages=",".join(languages_of(content, deps.catalogues)),
+    )

@@ -1,0 +1,62 @@
+"""What the participant's letter, page and audio say, gathered from the read model: their
+language, the week, the next appointment and the contact person (name and phone from the
+staff directory). No name, address or phone of the participant: this service has none."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from zroute_letters.catalogue import DUTCH
+from zroute_letters.content import Contact, LetterContent, Session
+from zroute_runtime.clock import local_timezone
+
+from zroute_notifications.domain.participant import appointment, week
+from zroute_notifications.service_layer.deps import Deps
+from zroute_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
+
+
+async def language_of(uow: NotificationsUnitOfWork, ref: str) -> str:
+    """The participant's preferred language (participant-registered), Dutch when unknown."""
+    profile = await uow.participants.profile(ref)
+    return (profile and profile["preferred_language"]) or DUTCH
+
+
+def local(moment: datetime) -> datetime:
+    """A moment on the local clock (ZROUTE_TIMEZONE)."""
+    return moment.astimezone(local_timezone())
+
+
+async def letter_content(
+    uow: NotificationsUnitOfWork,
+    deps: Deps,
+    ref: str,
+    page_url: str,
+    schedule: dict[str, Any] | None = None,
+) -> LetterContent | None:
+    """The start letter's (and the page's) content; None for a participant never registered.
+
+    The greeting is general: the caseworker or the print house adds name and address."""
+    profile = await uow.participants.profile(ref)
+    if profile is None:
+        return None
+    schedule = schedule or await uow.participants.schedule(ref)
+    sessions: tuple[Session, ...] = week(schedule) if schedule else ()
+    booked = await uow.participants.appointment(ref)
+    upcoming = booked is not None and booked["starts_at"] > uow.clock.now()
+    settings = deps.settings
+    return LetterContent(
+        language=profile["preferred_language"] or DUTCH,
+        salutation_name=None,
+        sessions=sessions,
+        next_appointment=(
+            appointment(local(booked["starts_at"]), booked["location_id"])
+            if booked is not None and upcoming
+            else None
+        ),
+        contact=Contact(
+            profile["contact_name"] or settings.letter_sender, profile["contact_phone"] or "-"
+        ),
+        page_url=page_url,
+        sender=settings.letter_sender,
+    )

@@ -1,0 +1,114 @@
+"""The fast handler tier of the participant as a recipient (issue 18): the messages and the
+start letter a participant line asks for, and the personal page's link checks (each use logged), on a fake
+unit of work (the same rules are proven for real in integration/test_participant.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from structlog.testing import capture_logs
+from zroute_contract.envelope import build_event
+from zroute_contract.events import intake, planning
+from zroute_contract.events.base import Event
+from zroute_contract.types import new_participant_ref
+from zroute_letters import links
+from zroute_notifications.bootstrap import build_deps
+from zroute_notifications.domain.commands import RevokeLinks
+from zroute_notifications.service_layer.handlers import links as link_commands
+from zroute_notifications.service_layer.handlers import page, participant
+from zroute_notifications.settings import Settings
+from zroute_runtime.auth import Principal, Role
+from zroute_runtime.messagebus import HandlerContext
+
+from tests.notifications import world
+from tests.notifications.participants import CATS, schedule
+from tests.notifications.unit.fakes import unit_of_work
+
+DEPS = build_deps(Settings())
+KEY = DEPS.settings.page_link_keys()[0]
+
+
+def _context(uow: Any, event: Event) -> HandlerContext:
+    envelope = build_event(
+        event, source=world.SOURCE, sequence=1, correlation_id="c-fast", time=uow.clock.now()
+    )
+    return HandlerContext(envelope=envelope, routing_key="test", uow=uow)
+
+
+def _participant(uow: Any, language: str) -> str:
+    ref = new_participant_ref()
+    uow.participants.profiles[ref] = {
+        "participant_ref": ref,
+        "preferred_language": language,
+        "municipality": "GM0363",
+        "staff_ref": world.COACH,
+        "contact_name": "Sanne de Vries",
+        "contact_phone": "038 498 1234",
+    }
+    return ref
+
+
+async def test_a_published_week_writes_the_message_and_the_start_letter_once():
+    uow = unit_of_work()
+    ref = _participant(uow, "uk")
+    week = schedule(ref)
+    ctx = _context(uow, week)
+    await participant.tell_participant(week, ctx, deps=DEPS)
+    await participant.tell_participant(week, ctx, deps=DEPS)  # the broker delivered it twice
+
+    [message] = uow.participants.messages_written
+    assert message["kind"] == "group_times" and message["language"] == "uk"
+    assert message["subject"] == CATS.text("uk", "group_times.subject")
+    assert "понеділок" in message["body"] and "maandag" in message["body_nl"]
+    [letter] = uow.participants.letters_written
+    assert letter["languages"] == ("uk", "nl") and letter["pdf"].startswith(b"%PDF")
+    [link] = uow.participants.links.values()
+    assert letter["link_id"] == link["link_id"]
+    assert link["expires_at"] == uow.clock.now() + timedelta(days=DEPS.settings.page_link_days)
+
+
+async def test_the_plan_start_without_a_date_writes_nothing_and_an_event_without_a_line_neither():
+    uow = unit_of_work()
+    ref = _participant(uow, "ar")
+    for event in (
+        world.event(planning.PlanActivated, ref, start_on=None, waiting_for=["childcare"]),
+        world.event(planning.PlanPaused, ref),
+        world.event(intake.IntakeCompleted, ref),
+    ):
+        ctx = _context(uow, event)
+        await participant.tell_participant(event, ctx, deps=DEPS)
+    assert uow.participants.messages_written == [] and uow.participants.letters_written == []
+
+
+async def test_a_link_opens_until_it_expires_or_is_revoked_and_each_use_is_logged():
+    uow = unit_of_work()
+    ref = _participant(uow, "ar")
+    now = uow.clock.now()
+    await uow.participants.add_link("abcdefghijklmnopqrstuv", ref, now + timedelta(days=1), now)
+    good = links.sign(KEY, "abcdefghijklmnopqrstuv", now + timedelta(days=1))
+    late = links.sign(KEY, "abcdefghijklmnopqrstuv", now - timedelta(seconds=1))
+    unknown = links.sign(KEY, "zzzzzzzzzzzzzzzzzzzzzz", now + timedelta(days=1))
+
+    with capture_logs() as logged:
+        assert (await page.open_link(uow, DEPS, good)).participant_ref == ref
+        assert (await page.open_link(uow, DEPS, late)).status == 410
+        assert (await page.open_link(uow, DEPS, good[:-2] + "xx")).status == 404
+        assert (await page.open_link(uow, DEPS, unknown)).status == 404
+        caseworker = Principal(
+            subject="cw-1", roles=frozenset({Role.CASEWORKER}), municipality="GM0363"
+        )
+        assert await link_commands.revoke_links(uow, caseworker, RevokeLinks(ref)) == 1
+        assert (await page.open_link(uow, DEPS, good)).outcome == "revoked"
+    uses = [line for line in logged if line["event"] == "page_link_used"]
+    # The link id and the outcome, nothing else (no reference, no token).
+    assert {frozenset(line) for line in uses} == {
+        frozenset({"event", "log_level", "link_id", "outcome"})
+    }
+    assert [(line["link_id"], line["outcome"]) for line in uses] == [
+        ("abcdefghijklmnopqrstuv", "ok"),
+        ("abcdefghijklmnopqrstuv", "expired"),
+        ("-", "bad_signature"),
+        ("zzzzzzzzzzzzzzzzzzzzzz", "unknown"),
+        ("abcdefghijklmnopqrstuv", "revoked"),
+    ]
