@@ -35,6 +35,7 @@ from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
+from aio_pika.exceptions import ChannelInvalidStateError
 from zroute_contract.envelope import CloudEvent, InvalidEvent, parse_event
 from zroute_contract.events.base import Event
 
@@ -74,6 +75,14 @@ class _Refused:
     reason: str
 
 
+def _channel_of(message: AbstractIncomingMessage) -> object | None:
+    """The channel ``message`` came on, None once that channel is closed."""
+    try:
+        return message.channel
+    except ChannelInvalidStateError:
+        return None
+
+
 def _release_after(previous: asyncio.Future[None] | None, done: asyncio.Future[None]) -> None:
     """Let the lane's next message go once this one and every earlier one are done (a
     waiter cancelled at shutdown must not let its successor overtake its predecessor)."""
@@ -86,6 +95,7 @@ def _release_after(previous: asyncio.Future[None] | None, done: asyncio.Future[N
         release()
     else:
         previous.add_done_callback(release)
+
 
 RETRIES_HEADER = "x-zroute-retries"
 REASON_HEADER = "x-zroute-reason"
@@ -166,6 +176,10 @@ class EventConsumer:
         key: str | None,
         work: Callable[[], Awaitable[None]],
     ) -> None:
+        if _channel_of(message) is None:
+            # The connection was lost while it waited in its lane: the broker has put it
+            # back in its place and delivers it again, behind the ones still in hand.
+            return
         if self._closing or self._held_back(key, message):
             # Shutting down (or an earlier message of this lane was handed back): hand it
             # back too, after the earlier ones, so it comes back in its place.
@@ -191,14 +205,14 @@ class EventConsumer:
             return
         count = int((message.headers or {}).get("x-delivery-count") or 0)
         if key is not None and count + 1 < self._topology.delivery_limit:
-            self._returning[key] = (message.channel, message.message_id)
+            self._returning[key] = (_channel_of(message), message.message_id)
 
     def _held_back(self, key: str | None, message: AbstractIncomingMessage) -> bool:
         marker = self._returning.get(key) if key is not None else None
         if marker is None or key is None:
             return False
         channel, message_id = marker
-        if message.channel is channel and message.message_id != message_id:
+        if _channel_of(message) is channel and message.message_id != message_id:
             return True
         # It came round again, or the channel was replaced (everything was requeued).
         del self._returning[key]
@@ -228,7 +242,9 @@ class EventConsumer:
             return _Refused(routing_key, "invalid", exc.reason)
         if envelope.type not in self._handlers:
             return _Refused(
-                routing_key, "unexpected-type", f"{self._service} has no handler for {envelope.type}"
+                routing_key,
+                "unexpected-type",
+                f"{self._service} has no handler for {envelope.type}",
             )
         if routing_key != payload.routing_key():
             # An addressed event must travel on its own partner's key, and any event on
