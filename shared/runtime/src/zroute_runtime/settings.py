@@ -54,9 +54,10 @@ class ServiceSettings(BaseSettings):
     delivery_limit: int = 10
     # Messages in hand at once. Each participant's (CloudEvent subject's) events are
     # handled one after the other in delivery order, different participants' at the same
-    # time (consumer.py, the lanes); 1 handles the whole queue one at a time. The
-    # default was chosen by measurement (docs/benchmarks.md, issue 20).
-    prefetch: int = Field(default=16, ge=1)
+    # time (consumer.py, the lanes); 1 handles the whole queue one at a time. 8 was
+    # measured as good as 16 and 32 (docs/benchmarks.md, issue 20) and keeps the
+    # handlers within the pool of 10 connections, with room for the relay and HTTP.
+    prefetch: int = Field(default=8, ge=1)
     # Larger messages are dead-lettered unread (the largest event is about 1 KB).
     max_message_bytes: int = Field(default=262_144, ge=1024)
 
