@@ -88,3 +88,64 @@ async def test_interleaved_participants_are_each_handled_in_delivery_order(
 
 async def _count_is(runtime, ref: str, count: int) -> bool:
     return await effects(runtime, ref) == count
+
+
+class FakeMessage:
+    """Enough of an incoming message for the lanes: a body, a channel, ack and nack."""
+
+    def __init__(self, body: bytes, message_id: str, channel: object, log: list[str]) -> None:
+        self.body, self.message_id, self.channel = body, message_id, channel
+        self.headers: dict[str, object] = {}
+        self.routing_key = ROUTING_KEY
+        self._log = log
+
+    async def nack(self, requeue: bool = True) -> None:
+        self._log.append(f"nack {self.message_id}")
+
+    async def ack(self) -> None:
+        self._log.append(f"ack {self.message_id}")
+
+
+async def test_a_message_handed_back_holds_back_its_lane_until_it_comes_round(settings):
+    """When a message can be neither handled nor retried (the broker is away for the
+    retry publish), it is handed back; the later messages of its participant on the same
+    channel go back after it, not ahead of it; other participants go on."""
+    from zroute_runtime.consumer import EventConsumer
+    from zroute_runtime.topology import ServiceTopology
+
+    from tests.runtime.probe import probe_definition
+
+    definition = probe_definition()
+    consumer = EventConsumer(
+        service="probe",
+        topology=ServiceTopology.for_service(settings, "probe", [ROUTING_KEY]),
+        handlers=definition.handlers,
+        uow_factory=None,  # type: ignore[arg-type]  # never reached: processing is replaced
+        channel=None,  # type: ignore[arg-type]
+    )
+    log: list[str] = []
+    channel = object()
+    failing = {"a1"}
+
+    async def process(message, checked) -> None:
+        if message.message_id in failing:
+            failing.discard(message.message_id)
+            raise ConnectionError("retry publish failed: the broker is away")
+        log.append(f"handled {message.message_id}")
+        await message.ack()
+
+    consumer._process_checked = process  # type: ignore[method-assign]
+    a, b = new_participant_ref(), new_participant_ref()
+
+    def message(ref: str, message_id: str) -> FakeMessage:
+        return FakeMessage(event_body(registered(ref))[1], message_id, channel, log)
+
+    first = [message(a, "a1"), message(a, "a2"), message(b, "b1"), message(a, "a3")]
+    await asyncio.gather(*(consumer.receive(m) for m in first))
+    assert [entry for entry in log if " a" in entry] == ["nack a1", "nack a2", "nack a3"]
+    assert [entry for entry in log if " b" in entry] == ["handled b1", "ack b1"]
+    # The broker delivers them again in their places: a1 first, then the rest in order.
+    log.clear()
+    again = [message(a, "a1"), message(a, "a2"), message(a, "a3")]
+    await asyncio.gather(*(consumer.receive(m) for m in again))
+    assert log == ["handled a1", "ack a1", "handled a2", "ack a2", "handled a3", "ack a3"]
