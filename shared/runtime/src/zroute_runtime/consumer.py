@@ -105,6 +105,11 @@ FAILED_AT_HEADER = "x-zroute-failed-at"
 SERVICE_HEADER = "x-zroute-service"
 WAITING_SINCE_HEADER = "x-zroute-waiting-since"
 WAITS_HEADER = "x-zroute-waits"
+# How long a lane holds back its later messages for one that was handed back. RabbitMQ
+# puts it back at the head of the queue, so it comes round at once; when it does not,
+# another instance of the service took it, and holding the lane longer would only bounce
+# the lane's messages towards their delivery limit.
+HOLD_BACK_S = 10.0
 
 
 class EventConsumer:
@@ -133,7 +138,7 @@ class EventConsumer:
         # The lanes: the last delivery taken per subject, which the next one waits for.
         self._tails: dict[str, asyncio.Future[None]] = {}
         # Lanes whose message was handed back: (channel, its message id) until it is back.
-        self._returning: dict[str, tuple[object, str | None]] = {}
+        self._returning: dict[str, tuple[object, str | None, float]] = {}
         self._closing = False
 
     def close(self) -> None:
@@ -205,16 +210,22 @@ class EventConsumer:
             return
         count = int((message.headers or {}).get("x-delivery-count") or 0)
         if key is not None and count + 1 < self._topology.delivery_limit:
-            self._returning[key] = (_channel_of(message), message.message_id)
+            deadline = time.monotonic() + HOLD_BACK_S
+            self._returning[key] = (_channel_of(message), message.message_id, deadline)
 
     def _held_back(self, key: str | None, message: AbstractIncomingMessage) -> bool:
         marker = self._returning.get(key) if key is not None else None
         if marker is None or key is None:
             return False
-        channel, message_id = marker
-        if _channel_of(message) is channel and message.message_id != message_id:
+        channel, message_id, deadline = marker
+        if (
+            _channel_of(message) is channel
+            and message.message_id != message_id
+            and time.monotonic() < deadline
+        ):
             return True
-        # It came round again, or the channel was replaced (everything was requeued).
+        # It came round again, the channel was replaced (everything was requeued), or it
+        # went to another instance of the service.
         del self._returning[key]
         return False
 
