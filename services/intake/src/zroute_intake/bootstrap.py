@@ -54,6 +54,7 @@ def dependencies(settings: Settings) -> IntakeDependencies:
         retention=timedelta(days=settings.intake_retention_days),
         care_coordinators=dict(settings.intake_care_coordinators),
         card_fields=settings.contact_card_fields(),
+        letter_senders=settings.letter_senders(),
     )
 
 

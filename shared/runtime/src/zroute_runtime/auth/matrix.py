@@ -107,6 +107,8 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/participants/{participant_ref}/pip/information-waits/{number}/arrival"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/duo/extensions"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/duo/release"): _CASE_WRITE,
+        # The decision letter shows name and address: caseworkers only, access-logged.
+        ("GET", "/participants/{participant_ref}/pip/versions/{number}/letter.pdf"): _CASE_WRITE,
     },
     "planning": {
         ("GET", "/participants/{participant_ref}/plan"): _PLAN_READ,

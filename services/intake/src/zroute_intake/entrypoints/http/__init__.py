@@ -7,6 +7,7 @@ from zroute_intake.entrypoints.http import (
     intakes,
     participants,
     pip,
+    pip_letter,
     withdrawal,
 )
 
@@ -17,5 +18,6 @@ ROUTERS = [
     consents.router,
     withdrawal.router,
     pip.router,
+    pip_letter.router,
     contact_cards.router,
 ]
