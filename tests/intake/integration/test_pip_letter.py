@@ -27,9 +27,7 @@ def bearer(roles, **claims) -> dict[str, str]:
     return {"Authorization": f"Bearer {token(roles, **claims)}"}
 
 
-async def test_the_letter_states_the_versions_route_date_term_and_objection_notice(
-    intake, client
-):
+async def test_the_letter_states_the_versions_route_date_term_and_objection_notice(intake, client):
     ref = await completed(client, intake)
     await established(client, ref, dated=day(8), route_hours_per_week=12)
     ok(await client.put(f"/participants/{ref}/pip/draft", json=content(progress_meetings=6)))

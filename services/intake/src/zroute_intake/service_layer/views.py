@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zroute_letters.decision import DecisionContent
 from zroute_runtime.auth import Principal, Role
 from zroute_runtime.clock import local_day
-from zroute_letters.decision import DecisionContent
 from zroute_runtime.logging import get_logger
 
 from zroute_intake.adapters.reads import Filters, Page, Search
