@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from zroute_intake.domain.access import Access
 from zroute_intake.domain.errors import DuplicateBsn, NotFound
 from zroute_intake.domain.participant import Participant
+from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.pip_case import PipCase
 from zroute_intake.service_layer.deps import IntakeDependencies
 
@@ -48,6 +50,18 @@ class FakeParticipants(FakeRepository[Participant]):
         participant.version += 1
         await super().save(participant)
 
+    async def personal_data(self, ref: str) -> PersonalData | None:
+        participant = self.rows.get(ref)
+        return participant.personal if participant else None
+
+
+class FakeAccessLog:
+    def __init__(self) -> None:
+        self.records: list[Access] = []
+
+    async def record(self, access: Access) -> None:
+        self.records.append(access)
+
 
 class FakePips(FakeRepository[PipCase]):
     def __init__(self, *cases: PipCase) -> None:
@@ -82,6 +96,7 @@ def unit_of_work(
         participants=FakeParticipants(*participants),
         pips=FakePips(*pips),
         timers=FakeTimers(),
+        access_log=FakeAccessLog(),
     )
 
 

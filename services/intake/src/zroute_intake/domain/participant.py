@@ -17,6 +17,7 @@ from zroute_contract.events.codes import (
     BookingStatus,
     ConsentPurpose,
     CorrectionReason,
+    PersonalDataField,
     WithdrawalReason,
 )
 from zroute_contract.events.intake import (
@@ -29,10 +30,12 @@ from zroute_contract.events.intake import (
     IntakeScheduled,
     ParticipantRegistered,
     ParticipantWithdrawn,
+    PersonalDataChanged,
 )
 from zroute_contract.events.parts import ContactPersonRef
 
 from zroute_intake.domain import consents as consent_rules
+from zroute_intake.domain.changes import Address, PersonalDataChange, RecordedChange
 from zroute_intake.domain.consents import Consent
 from zroute_intake.domain.errors import (
     Conflict,
@@ -70,6 +73,7 @@ class Participant:
         withdrawal: Withdrawal | None = None,
         route_completed_on: date | None = None,
         erased_at: datetime | None = None,
+        changes: list[RecordedChange] | None = None,
     ) -> None:
         self.ref = ref
         self.programme_id = programme_id
@@ -87,6 +91,7 @@ class Participant:
         self.withdrawal = withdrawal
         self.route_completed_on = route_completed_on
         self.erased_at = erased_at
+        self.changes = changes or []
         self.events: list[Event] = []
 
     # -- registration -----------------------------------------------------------------
@@ -385,6 +390,72 @@ class Participant:
         if consent.purpose is ConsentPurpose.CARE_REFERRAL and self.status not in CLOSED:
             self._emit_care_signals(care_partner_id, today)
 
+    # -- personal data after registration -----------------------------------------------
+    def change_personal_data(
+        self,
+        change: PersonalDataChange,
+        *,
+        personal: PersonalData | None,
+        today: date,
+        by: str,
+        at: datetime,
+    ) -> None:
+        """Change address, phone, preferred language or interpreter need, for a reason.
+
+        ``personal`` is the decrypted personal data (needed for an address or phone
+        change); the changed personal data is kept on ``personal`` for the repository to
+        encrypt. The event names the fields that changed, never the new address or phone.
+        """
+        self._ensure_open()
+        changed = self._changed_fields(change, personal)
+        if not changed:
+            raise InvalidRequest("the change changes nothing; send the new values")
+        if personal is not None and {PersonalDataField.ADDRESS, PersonalDataField.PHONE} & set(
+            changed
+        ):
+            self.personal = _with_contact_details(personal, change)
+        if change.preferred_language is not None:
+            self.preferred_language = change.preferred_language
+        if change.interpreter_needed is not None:
+            self.interpreter_needed = change.interpreter_needed
+        self.changes.append(
+            RecordedChange("personal_data_changed", change.reason.value, by, at, changed)
+        )
+        language_changed = PersonalDataField.PREFERRED_LANGUAGE in changed
+        interpreter_changed = PersonalDataField.INTERPRETER_NEEDED in changed
+        self.events.append(
+            PersonalDataChanged(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                changed=changed,
+                reason=change.reason,
+                changed_on=today,
+                preferred_language=self.preferred_language if language_changed else None,
+                interpreter_needed=self.interpreter_needed if interpreter_changed else None,
+            )
+        )
+
+    def _changed_fields(
+        self, change: PersonalDataChange, personal: PersonalData | None
+    ) -> tuple[PersonalDataField, ...]:
+        if personal is None and (change.address is not None or change.phone is not None):
+            raise Conflict("the personal data was erased; there is no address or phone to change")
+        found: list[PersonalDataField] = []
+        if change.address is not None and personal is not None:
+            current = Address(personal.street, personal.house_number, personal.postal_code,
+                              personal.city)  # fmt: skip
+            if change.address != current:
+                found.append(PersonalDataField.ADDRESS)
+        if change.phone is not None and personal is not None and change.phone != personal.phone:
+            found.append(PersonalDataField.PHONE)
+        language = change.preferred_language
+        if language is not None and language != self.preferred_language:
+            found.append(PersonalDataField.PREFERRED_LANGUAGE)
+        needed = change.interpreter_needed
+        if needed is not None and needed != self.interpreter_needed:
+            found.append(PersonalDataField.INTERPRETER_NEEDED)
+        return tuple(found)
+
     # -- leaving the route ----------------------------------------------------------------
     def withdraw(self, reason: WithdrawalReason, *, effective_on: date, today: date) -> None:
         """Withdraw the participant (moved, exempted, stopped)."""
@@ -432,3 +503,19 @@ class Participant:
         self.personal = None
         self.erased_at = now
         return True
+
+
+def _with_contact_details(personal: PersonalData, change: PersonalDataChange) -> PersonalData:
+    """The personal data with the change's new address and phone."""
+    updated = personal
+    if change.address is not None:
+        updated = replace(
+            updated,
+            street=change.address.street,
+            house_number=change.address.house_number,
+            postal_code=change.address.postal_code,
+            city=change.address.city,
+        )
+    if change.phone is not None:
+        updated = replace(updated, phone=change.phone)
+    return updated

@@ -21,6 +21,7 @@ from zroute_contract.events.codes import (
     ConsentPurpose,
     CorrectionReason,
     Goal,
+    IntakeStage,
     InterpreterMode,
     LanguageLevel,
     LearnabilityBand,
@@ -28,8 +29,11 @@ from zroute_contract.events.codes import (
     Literacy,
     NeedSeverity,
     ObligationReleaseKind,
+    PersonalDataChangeReason,
+    PersonalDataField,
     PipAmendmentReason,
     PublicLifeDomain,
+    ReEnrolmentReason,
     Route,
     RouteReason,
     TermExtensionGround,
@@ -437,3 +441,50 @@ class ObligationReleased(ParticipantEvent):
     kind: ObligationReleaseKind = Field(description="Exemption or release, as DUO decided.")
     decided_on: date = Field(description="The day DUO decided.")
     effective_on: date = Field(description="The day the obligation ends.")
+
+
+class PersonalDataChanged(ParticipantEvent):
+    """A participant's personal data was changed after registration, for a coded reason.
+
+    Codes only: the event names which fields changed; a new address or phone number stays
+    in intake (read it through the contact card). The preferred language and the need of
+    an interpreter are codes and travel, so that invitations and letters follow them.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.intake.personal-data-changed.v1",
+        routing_key="intake.personal-data.changed",
+        producer="intake",
+        consumers=(),
+        summary="Personal data changed after registration: which fields (codes), why.",
+    )
+
+    changed: UniqueTuple[PersonalDataField] = Field(
+        min_length=1, description="The fields that changed (no values for address or phone)."
+    )
+    reason: PersonalDataChangeReason = Field(description="Why the data was changed.")
+    changed_on: date = Field(description="The day the change was recorded.")
+    preferred_language: LanguageCode | None = Field(
+        default=None, description="The new preferred language, when it changed (ISO 639)."
+    )
+    interpreter_needed: bool | None = Field(
+        default=None, description="Whether an interpreter is needed now, when it changed."
+    )
+
+
+class ParticipantReEnrolled(ParticipantEvent):
+    """A withdrawn participant was put back on the route: the withdrawal is undone and the
+    participant is in the status they had before it (``status``)."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.participant-re-enrolled.v1",
+        routing_key="intake.participant.re-enrolled",
+        producer="intake",
+        consumers=(),
+        summary="A withdrawal was undone (a mistake, or revoked in time): back on the route.",
+    )
+
+    reason: ReEnrolmentReason = Field(description="Why the withdrawal was undone.")
+    re_enrolled_on: date = Field(description="The day the participant was put back.")
+    withdrawn_on: date = Field(description="The effective day of the withdrawal undone.")
+    status: IntakeStage = Field(description="The intake status the participant is back in.")

@@ -1,6 +1,7 @@
 """One router per resource of the intake API."""
 
 from zroute_intake.entrypoints.http import (
+    changes,
     consents,
     contact_cards,
     contact_persons,
@@ -17,6 +18,7 @@ ROUTERS = [
     contact_persons.router,
     consents.router,
     withdrawal.router,
+    changes.router,
     pip.router,
     pip_letter.router,
     contact_cards.router,
