@@ -86,6 +86,9 @@ class FakeTimers:
     ) -> None:
         self.scheduled[(kind, key)] = (due_at, payload)
 
+    async def cancel(self, *, kind: str, key: str) -> bool:
+        return self.scheduled.pop((kind, key), None) is not None
+
 
 def unit_of_work(
     *participants: Participant, clock: FixedClock | None = None, pips: tuple[PipCase, ...] = ()

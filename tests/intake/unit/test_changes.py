@@ -9,13 +9,15 @@ import pytest
 from zroute_contract.events.codes import (
     PersonalDataChangeReason,
     PersonalDataField,
+    ReEnrolmentReason,
     WithdrawalReason,
 )
-from zroute_contract.events.intake import PersonalDataChanged
+from zroute_contract.events.intake import ParticipantReEnrolled, PersonalDataChanged
 from zroute_intake.domain import commands
 from zroute_intake.domain.changes import Address, PersonalDataChange
 from zroute_intake.domain.errors import Conflict, Forbidden, InvalidRequest
-from zroute_intake.service_layer.handlers import changes
+from zroute_intake.domain.values import Status
+from zroute_intake.service_layer.handlers import changes, participants
 
 from tests.fakes import FixedClock
 from tests.intake.unit import factories as f
@@ -94,3 +96,57 @@ async def test_the_data_of_a_withdrawn_participant_is_not_changed():
     uow = unit_of_work(participant, clock=FixedClock(f.NOW))
     with pytest.raises(Conflict):
         await changes.change_personal_data(_change(participant, phone="+31 6 7654321"), uow, DEPS)
+
+
+# -- re-enrolment ----------------------------------------------------------------------
+
+
+def _re_enrol(participant, reason=ReEnrolmentReason.MISTAKEN_WITHDRAWAL) -> commands.ReEnrol:
+    return commands.ReEnrol(
+        ref=participant.ref, expected_version=None, scope="GM0363", reason=reason, by="cw-bram"
+    )
+
+
+async def _withdrawn(days_later: int):
+    participant = f.completed()
+    participant.events.clear()
+    uow = unit_of_work(participant, clock=FixedClock(f.NOW))
+    withdraw = commands.WithdrawParticipant(
+        ref=participant.ref, expected_version=None, scope="GM0363",
+        reason=WithdrawalReason.STOPPED, effective_on=f.TODAY,
+    )  # fmt: skip
+    await participants.withdraw_participant(withdraw, uow, DEPS)
+    await uow.commit()
+    uow.clock = FixedClock(f.NOW + timedelta(days=days_later))
+    return participant, uow
+
+
+async def test_a_mistaken_withdrawal_is_undone_back_to_the_status_before_and_erasure_cancelled():
+    participant, uow = await _withdrawn(days_later=200)
+    assert (participants.ERASURE_TIMER, participant.ref) in uow.timers.scheduled
+    await changes.re_enrol(_re_enrol(participant), uow, DEPS)
+    await uow.commit()
+    assert participant.status is Status.INTAKE_COMPLETED and participant.withdrawal is None
+    assert (participants.ERASURE_TIMER, participant.ref) not in uow.timers.scheduled
+    event = uow.events[-1]
+    assert isinstance(event, ParticipantReEnrolled)
+    assert (event.reason, event.status.value, event.withdrawn_on) == (
+        ReEnrolmentReason.MISTAKEN_WITHDRAWAL, "intake_completed", f.TODAY
+    )  # fmt: skip
+    assert participant.changes[-1].by == "cw-bram"
+
+
+async def test_a_revoked_withdrawal_is_undone_only_within_the_window():
+    late, uow = await _withdrawn(days_later=31)
+    with pytest.raises(Conflict, match="within 30 days"):
+        await changes.re_enrol(_re_enrol(late, ReEnrolmentReason.WITHDRAWAL_REVOKED), uow, DEPS)
+    in_time, uow = await _withdrawn(days_later=30)
+    await changes.re_enrol(_re_enrol(in_time, ReEnrolmentReason.WITHDRAWAL_REVOKED), uow, DEPS)
+    assert in_time.status is Status.INTAKE_COMPLETED
+
+
+async def test_only_a_withdrawn_participant_is_re_enrolled():
+    participant = f.registered()
+    uow = unit_of_work(participant, clock=FixedClock(f.NOW))
+    with pytest.raises(Conflict, match="not withdrawn"):
+        await changes.re_enrol(_re_enrol(participant), uow, DEPS)

@@ -52,6 +52,7 @@ def dependencies(settings: Settings) -> IntakeDependencies:
     return IntakeDependencies(
         protector=PersonalDataProtector(settings.encryption_key_bytes(), settings.hash_key_bytes()),
         retention=timedelta(days=settings.intake_retention_days),
+        re_enrolment_window=timedelta(days=settings.intake_re_enrolment_window_days),
         care_coordinators=dict(settings.intake_care_coordinators),
         card_fields=settings.contact_card_fields(),
         letter_senders=settings.letter_senders(),

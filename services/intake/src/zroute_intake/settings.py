@@ -65,6 +65,14 @@ class Settings(UiSettings):
         description="Days after the route ends (completion or withdrawal) before the "
         "participant's personal data is erased.",
     )
+    intake_re_enrolment_window_days: int = Field(
+        default=30,
+        ge=0,
+        le=730,
+        description="Days after a withdrawal was recorded within which it may be revoked "
+        "(re-enrolment, reason withdrawal_revoked); a withdrawal recorded by mistake may be "
+        "undone until the personal data is erased.",
+    )
     intake_care_coordinators: dict[str, str] = Field(
         default={"programme-demo": "care-coordinator"},
         description="Per programme id, the partner id that routes care referrals "

@@ -17,7 +17,9 @@ from zroute_contract.events.codes import (
     BookingStatus,
     ConsentPurpose,
     CorrectionReason,
+    IntakeStage,
     PersonalDataField,
+    ReEnrolmentReason,
     WithdrawalReason,
 )
 from zroute_contract.events.intake import (
@@ -28,6 +30,7 @@ from zroute_contract.events.intake import (
     IntakeCompleted,
     IntakeCorrected,
     IntakeScheduled,
+    ParticipantReEnrolled,
     ParticipantRegistered,
     ParticipantWithdrawn,
     PersonalDataChanged,
@@ -466,7 +469,7 @@ class Participant:
             )
         if effective_on > today + MAX_PLANNING_AHEAD:
             raise InvalidRequest("effective_on: must lie within a year ahead")
-        self.withdrawal = Withdrawal(reason, effective_on)
+        self.withdrawal = Withdrawal(reason, effective_on, self.status, today)
         self.status = Status.WITHDRAWN
         self.events.append(
             ParticipantWithdrawn(
@@ -476,6 +479,44 @@ class Participant:
                 effective_on=effective_on,
             )
         )
+
+    def re_enrol(
+        self, reason: ReEnrolmentReason, *, today: date, by: str, at: datetime, window: timedelta
+    ) -> None:
+        """Undo a withdrawal: back to the status before it. A mistaken withdrawal may be
+        undone until the personal data is erased; a revoked one only within ``window``
+        of the day the withdrawal was recorded."""
+        withdrawal = self.withdrawal
+        if self.status is not Status.WITHDRAWN or withdrawal is None:
+            raise Conflict("the participant is not withdrawn; there is nothing to undo")
+        if self.erased_at is not None:
+            raise Conflict("the personal data was erased; register the participant anew")
+        if reason is ReEnrolmentReason.WITHDRAWAL_REVOKED:
+            recorded = withdrawal.recorded_on or withdrawal.effective_on
+            if today > recorded + window:
+                raise Conflict(
+                    f"a withdrawal is revoked within {window.days} days of its recording "
+                    f"({recorded}); only a withdrawal recorded by mistake can be undone later"
+                )
+        self.status = withdrawal.previous_status or self._status_before_withdrawal()
+        self.withdrawal = None
+        self.changes.append(RecordedChange("re_enrolled", reason.value, by, at))
+        self.events.append(
+            ParticipantReEnrolled(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                reason=reason,
+                re_enrolled_on=today,
+                withdrawn_on=withdrawal.effective_on,
+                status=IntakeStage(self.status.value),
+            )
+        )
+
+    def _status_before_withdrawal(self) -> Status:
+        # A withdrawal recorded before issue 15 kept no status: the record tells it.
+        if self.outcomes:
+            return Status.INTAKE_COMPLETED
+        return Status.INTAKE_SCHEDULED if self.appointment else Status.REGISTERED
 
     def complete_route(self, completed_on: date) -> bool:
         """Planning reported the route completed; False when already closed (a replay)."""

@@ -28,6 +28,8 @@ class IntakeDependencies:
         default_factory=lambda: dict(DEFAULT_FIELDS)
     )
     """Which fields of the contact card each relation shows (configuration)."""
+    re_enrolment_window: timedelta = timedelta(days=30)
+    """How long after its recording a withdrawal may be revoked (a mistake: until erasure)."""
     letter_senders: Mapping[str, LetterSender] = field(default_factory=dict)
     """Per municipality code, what its decision letters name (configuration)."""
 

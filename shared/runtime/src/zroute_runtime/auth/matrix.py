@@ -98,6 +98,7 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/participants/{participant_ref}/withdrawal"): _CASE_WRITE,
         # Issue 15 item 5: changes after registration, by the municipality's caseworker.
         ("POST", "/participants/{participant_ref}/personal-data/changes"): _CASE_WRITE,
+        ("POST", "/participants/{participant_ref}/re-enrolment"): _CASE_WRITE,
         ("GET", "/participants/{participant_ref}/pip"): _CASE_READ,
         ("PUT", "/participants/{participant_ref}/pip/draft"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/pip/establishment"): _CASE_WRITE,

@@ -17,6 +17,7 @@ from zroute_intake.entrypoints.http.deps import (
 from zroute_intake.entrypoints.http.schemas import (
     ParticipantOut,
     PersonalDataChangeIn,
+    ReEnrolmentIn,
 )
 from zroute_intake.service_layer.handlers import changes as handlers
 
@@ -47,5 +48,32 @@ async def change_personal_data(
     participant = await run_command(
         runtime, request, lambda uow: handlers.change_personal_data(cmd, uow, deps)
     )
+    etag(response, participant.version)
+    return ParticipantOut.of(participant)
+
+
+@router.post("/re-enrolment", summary="Undo a withdrawal: put the participant back")
+async def re_enrol(
+    participant_ref: ParticipantRef,
+    body: ReEnrolmentIn,
+    principal: Caseworker,
+    version: ExpectedVersion,
+    runtime: Runtime,
+    deps: IntakeDeps,
+    request: Request,
+    response: Response,
+) -> ParticipantOut:
+    """Back to the status before the withdrawal, under the same reference (the BSN is not
+    registered twice). ``mistaken_withdrawal``: until the personal data is erased;
+    ``withdrawal_revoked``: within the window the settings allow. The erasure the
+    withdrawal scheduled is cancelled."""
+    cmd = commands.ReEnrol(
+        ref=participant_ref,
+        expected_version=version,
+        scope=principal.municipality,
+        reason=body.reason,
+        by=principal.subject,
+    )
+    participant = await run_command(runtime, request, lambda uow: handlers.re_enrol(cmd, uow, deps))
     etag(response, participant.version)
     return ParticipantOut.of(participant)

@@ -12,6 +12,7 @@ from zroute_intake.domain import commands
 from zroute_intake.domain.access import Access
 from zroute_intake.domain.participant import Participant
 from zroute_intake.service_layer.deps import IntakeDependencies
+from zroute_intake.service_layer.handlers.participants import ERASURE_TIMER
 from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 log = get_logger(__name__)
@@ -53,5 +54,26 @@ async def change_personal_data(
         participant_ref=participant.ref,
         fields=[f.value for f in changed],
         reason=change.reason.value,
+    )
+    return participant
+
+
+async def re_enrol(
+    cmd: commands.ReEnrol, uow: IntakeUnitOfWork, deps: IntakeDependencies
+) -> Participant:
+    """Put a withdrawn participant back on the route (same reference, same BSN); the
+    erasure the withdrawal scheduled is cancelled."""
+    participant = await uow.participants.for_change(cmd.ref, cmd.scope, cmd.expected_version)
+    now = uow.clock.now()
+    participant.re_enrol(
+        cmd.reason, today=local_day(now), by=cmd.by, at=now, window=deps.re_enrolment_window
+    )
+    await uow.participants.save(participant, now)
+    await uow.timers.cancel(kind=ERASURE_TIMER, key=participant.ref)
+    log.info(
+        "participant_re_enrolled",
+        participant_ref=participant.ref,
+        reason=cmd.reason.value,
+        status=participant.status.value,
     )
     return participant
