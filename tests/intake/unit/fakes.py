@@ -10,6 +10,7 @@ from typing import Any
 
 from zroute_intake.domain.access import Access
 from zroute_intake.domain.errors import DuplicateBsn, NotFound
+from zroute_intake.domain.meetings import MeetingSeries
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.pip_case import PipCase
@@ -77,6 +78,20 @@ class FakePips(FakeRepository[PipCase]):
         await super().save(case)
 
 
+class FakeMeetings(FakeRepository[MeetingSeries]):
+    def __init__(self, *series: MeetingSeries) -> None:
+        super().__init__(*series, key="participant_ref")
+
+    async def get(self, ref: str, programme_id: str = "", **_: Any) -> MeetingSeries:
+        series = self.rows.get(ref) or MeetingSeries(ref, programme_id)
+        return self._seen_now(series)
+
+    async def save(self, series: MeetingSeries, now: datetime | None = None) -> None:
+        series.version += 1
+        series.changes.clear()
+        await super().save(series)
+
+
 class FakeTimers:
     def __init__(self) -> None:
         self.scheduled: dict[tuple[str, str], tuple[datetime, Mapping[str, Any] | None]] = {}
@@ -98,6 +113,7 @@ def unit_of_work(
         clock,
         participants=FakeParticipants(*participants),
         pips=FakePips(*pips),
+        meetings=FakeMeetings(),
         timers=FakeTimers(),
         access_log=FakeAccessLog(),
     )

@@ -22,6 +22,7 @@ from zroute_runtime.service import ServiceDefinition
 
 from zroute_intake import ui
 from zroute_intake.adapters.access_log import AccessLogRepository
+from zroute_intake.adapters.meeting_repo import MeetingRepository
 from zroute_intake.adapters.participant_repo import ParticipantRepository
 from zroute_intake.adapters.pip_repo import PipRepository
 from zroute_intake.adapters.protection import PersonalDataProtector
@@ -78,16 +79,20 @@ DATAREFS = {
     "nl.zroute.intake.pip-amended.v1": _PARTICIPANT + "/pip",
     "nl.zroute.intake.term-extended.v1": _PARTICIPANT + "/pip",
     "nl.zroute.intake.obligation-released.v1": _PARTICIPANT + "/pip",
+    "nl.zroute.intake.progress-meeting-scheduled.v1": _PARTICIPANT + "/progress-meetings",
+    "nl.zroute.intake.progress-meeting-held.v1": _PARTICIPANT + "/progress-meetings",
+    "nl.zroute.intake.final-meeting-held.v1": _PARTICIPANT + "/progress-meetings",
 }
 
 
 def repositories(conn: Any, deps: IntakeDependencies) -> dict[str, TrackingRepository]:
     """Intake's repositories on a unit of work's connection: ``uow.participants``,
-    ``uow.pips``, ``uow.timers``, ``uow.access_log``, and ``uow.reads`` for the views
+    ``uow.pips``, ``uow.meetings``, ``uow.timers``, ``uow.access_log``, and ``uow.reads`` for the views
     (``service_layer/unit_of_work.IntakeUnitOfWork`` names them for the handlers)."""
     return {
         "participants": ParticipantRepository(conn, deps.protector),
         "pips": PipRepository(conn),
+        "meetings": MeetingRepository(conn, deps.protector),
         "timers": TimerRepository(conn),
         "access_log": AccessLogRepository(conn),
         "reads": IntakeReads(conn),

@@ -26,6 +26,7 @@ from zroute_intake.domain.contact_card import (
     ContactCard,
 )
 from zroute_intake.domain.errors import Forbidden, InvalidRequest, NotFound
+from zroute_intake.domain.meetings import MeetingSeries
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.pip_case import PipCase, PipChange
@@ -181,6 +182,18 @@ async def pip_letter(
         contact=found.contact,
         sender=sender,
     )
+
+
+async def meetings(
+    uow: IntakeUnitOfWork, principal: Principal, ref: str
+) -> tuple[MeetingSeries, int | None]:
+    """The participant's progress meetings and final meeting, and how many the current
+    PIP sets (None before it is established)."""
+    found = await participant(uow, principal, ref)
+    case = await uow.pips.get(ref, found.programme_id)
+    current = case.decision.current
+    series = await uow.meetings.get(ref, found.programme_id)
+    return series, current.content.progress_meetings if current else None
 
 
 async def caseload(

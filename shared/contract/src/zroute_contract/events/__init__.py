@@ -9,6 +9,7 @@ from zroute_contract.events.intake import (
     ConsentRecorded,
     ConsentWithdrawn,
     ContactPersonAssigned,
+    FinalMeetingHeld,
     IntakeCompleted,
     IntakeCorrected,
     IntakeScheduled,
@@ -19,6 +20,8 @@ from zroute_contract.events.intake import (
     PersonalDataChanged,
     PipAmended,
     PipEstablished,
+    ProgressMeetingHeld,
+    ProgressMeetingScheduled,
     TermExtended,
 )
 from zroute_contract.events.notifications import (
@@ -72,6 +75,7 @@ __all__ = [
     "ConsentRecorded",
     "ConsentWithdrawn",
     "ContactPersonAssigned",
+    "FinalMeetingHeld",
     "FollowUpAgreed",
     "FollowUpDue",
     "GroupFormed",
@@ -106,6 +110,8 @@ __all__ = [
     "PlanStartScheduled",
     "PreconditionArranged",
     "PreconditionLapsed",
+    "ProgressMeetingHeld",
+    "ProgressMeetingScheduled",
     "ProgressReviewDue",
     "ProgressReviewRecorded",
     "ReferralAccepted",

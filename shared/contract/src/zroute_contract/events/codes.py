@@ -613,3 +613,25 @@ class IntakeStage(StrEnum):
     REGISTERED = "registered"
     INTAKE_SCHEDULED = "intake_scheduled"
     INTAKE_COMPLETED = "intake_completed"
+
+
+class MeetingRole(StrEnum):
+    """In which role someone attended a progress meeting or the final meeting."""
+
+    PARTICIPANT = "participant"
+    CASEWORKER = "caseworker"
+    LANGUAGE_PARTNER = "language_partner"
+    PARTICIPATION_PARTNER = "participation_partner"
+    CARE_PARTNER = "care_partner"
+    JOB_COACH = "job_coach"
+    INTERPRETER = "interpreter"
+    CONFIDANT = "confidant"
+    """Someone the participant brought along."""
+
+
+class MeetingDecision(StrEnum):
+    """What a progress meeting decided about the PIP."""
+
+    UNCHANGED = "unchanged"
+    AMENDED = "amended"
+    ROUTE_SWITCH = "route_switch"

@@ -110,6 +110,12 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/participants/{participant_ref}/pip/information-waits/{number}/arrival"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/duo/extensions"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/duo/release"): _CASE_WRITE,
+        # Progress meetings and the final meeting (issue 15 item 3): the college holds them.
+        ("GET", "/participants/{participant_ref}/progress-meetings"): _CASE_READ,
+        ("PUT", "/participants/{participant_ref}/progress-meetings/plan"): _CASE_WRITE,
+        ("POST", "/participants/{participant_ref}/progress-meetings/{number}/invitation"): _CASE_WRITE,
+        ("POST", "/participants/{participant_ref}/progress-meetings/{number}/record"): _CASE_WRITE,
+        ("POST", "/participants/{participant_ref}/final-meeting"): _CASE_WRITE,
         # The decision letter shows name and address: caseworkers only, access-logged.
         ("GET", "/participants/{participant_ref}/pip/versions/{number}/letter.pdf"): _CASE_WRITE,
     },

@@ -6,6 +6,7 @@ from zroute_intake.entrypoints.http import (
     contact_cards,
     contact_persons,
     intakes,
+    meetings,
     participants,
     pip,
     pip_letter,
@@ -21,5 +22,6 @@ ROUTERS = [
     changes.router,
     pip.router,
     pip_letter.router,
+    meetings.router,
     contact_cards.router,
 ]
