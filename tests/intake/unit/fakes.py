@@ -8,8 +8,11 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from zroute_intake.domain.access import Access
 from zroute_intake.domain.errors import DuplicateBsn, NotFound
+from zroute_intake.domain.meetings import MeetingSeries
 from zroute_intake.domain.participant import Participant
+from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.pip_case import PipCase
 from zroute_intake.service_layer.deps import IntakeDependencies
 
@@ -48,6 +51,18 @@ class FakeParticipants(FakeRepository[Participant]):
         participant.version += 1
         await super().save(participant)
 
+    async def personal_data(self, ref: str) -> PersonalData | None:
+        participant = self.rows.get(ref)
+        return participant.personal if participant else None
+
+
+class FakeAccessLog:
+    def __init__(self) -> None:
+        self.records: list[Access] = []
+
+    async def record(self, access: Access) -> None:
+        self.records.append(access)
+
 
 class FakePips(FakeRepository[PipCase]):
     def __init__(self, *cases: PipCase) -> None:
@@ -63,6 +78,20 @@ class FakePips(FakeRepository[PipCase]):
         await super().save(case)
 
 
+class FakeMeetings(FakeRepository[MeetingSeries]):
+    def __init__(self, *series: MeetingSeries) -> None:
+        super().__init__(*series, key="participant_ref")
+
+    async def get(self, ref: str, programme_id: str = "", **_: Any) -> MeetingSeries:
+        series = self.rows.get(ref) or MeetingSeries(ref, programme_id)
+        return self._seen_now(series)
+
+    async def save(self, series: MeetingSeries, now: datetime | None = None) -> None:
+        series.version += 1
+        series.changes.clear()
+        await super().save(series)
+
+
 class FakeTimers:
     def __init__(self) -> None:
         self.scheduled: dict[tuple[str, str], tuple[datetime, Mapping[str, Any] | None]] = {}
@@ -71,6 +100,9 @@ class FakeTimers:
         self, *, kind: str, key: str, due_at: datetime, payload: Mapping[str, Any] | None = None
     ) -> None:
         self.scheduled[(kind, key)] = (due_at, payload)
+
+    async def cancel(self, *, kind: str, key: str) -> bool:
+        return self.scheduled.pop((kind, key), None) is not None
 
 
 def unit_of_work(
@@ -81,7 +113,9 @@ def unit_of_work(
         clock,
         participants=FakeParticipants(*participants),
         pips=FakePips(*pips),
+        meetings=FakeMeetings(),
         timers=FakeTimers(),
+        access_log=FakeAccessLog(),
     )
 
 

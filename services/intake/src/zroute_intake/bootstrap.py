@@ -22,6 +22,7 @@ from zroute_runtime.service import ServiceDefinition
 
 from zroute_intake import ui
 from zroute_intake.adapters.access_log import AccessLogRepository
+from zroute_intake.adapters.meeting_repo import MeetingRepository
 from zroute_intake.adapters.participant_repo import ParticipantRepository
 from zroute_intake.adapters.pip_repo import PipRepository
 from zroute_intake.adapters.protection import PersonalDataProtector
@@ -52,8 +53,10 @@ def dependencies(settings: Settings) -> IntakeDependencies:
     return IntakeDependencies(
         protector=PersonalDataProtector(settings.encryption_key_bytes(), settings.hash_key_bytes()),
         retention=timedelta(days=settings.intake_retention_days),
+        re_enrolment_window=timedelta(days=settings.intake_re_enrolment_window_days),
         care_coordinators=dict(settings.intake_care_coordinators),
         card_fields=settings.contact_card_fields(),
+        letter_senders=settings.letter_senders(),
     )
 
 
@@ -70,20 +73,26 @@ DATAREFS = {
     "nl.zroute.intake.intake-scheduled.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-registered.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-withdrawn.v1": _PARTICIPANT,
+    "nl.zroute.intake.personal-data-changed.v1": _PARTICIPANT,
+    "nl.zroute.intake.participant-re-enrolled.v1": _PARTICIPANT,
     "nl.zroute.intake.pip-established.v1": _PARTICIPANT + "/pip",
     "nl.zroute.intake.pip-amended.v1": _PARTICIPANT + "/pip",
     "nl.zroute.intake.term-extended.v1": _PARTICIPANT + "/pip",
     "nl.zroute.intake.obligation-released.v1": _PARTICIPANT + "/pip",
+    "nl.zroute.intake.progress-meeting-scheduled.v1": _PARTICIPANT + "/progress-meetings",
+    "nl.zroute.intake.progress-meeting-held.v1": _PARTICIPANT + "/progress-meetings",
+    "nl.zroute.intake.final-meeting-held.v1": _PARTICIPANT + "/progress-meetings",
 }
 
 
 def repositories(conn: Any, deps: IntakeDependencies) -> dict[str, TrackingRepository]:
     """Intake's repositories on a unit of work's connection: ``uow.participants``,
-    ``uow.pips``, ``uow.timers``, ``uow.access_log``, and ``uow.reads`` for the views
+    ``uow.pips``, ``uow.meetings``, ``uow.timers``, ``uow.access_log``, and ``uow.reads`` for the views
     (``service_layer/unit_of_work.IntakeUnitOfWork`` names them for the handlers)."""
     return {
         "participants": ParticipantRepository(conn, deps.protector),
         "pips": PipRepository(conn),
+        "meetings": MeetingRepository(conn, deps.protector),
         "timers": TimerRepository(conn),
         "access_log": AccessLogRepository(conn),
         "reads": IntakeReads(conn),

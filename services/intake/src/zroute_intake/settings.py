@@ -12,11 +12,12 @@ import base64
 import binascii
 import re
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from zroute_contract.types import PARTNER_ID_PATTERN
 from zroute_ui.settings import UiSettings
 
 from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
+from zroute_intake.service_layer.pip_letter import LetterSender
 
 # NOT FOR PRODUCTION: local-only keys, known to anyone who reads this file.
 LOCAL_ENCRYPTION_KEY = "bG9jYWwtb25seS1pbnRha2UtYWVzLWtleS0wMDAwMDA="
@@ -32,6 +33,14 @@ def _decode_key(value: SecretStr) -> SecretStr:
     if len(raw) != KEY_BYTES:
         raise ValueError(f"must decode to {KEY_BYTES} bytes")
     return value
+
+
+class LetterSenderSetting(BaseModel):
+    """One municipality's letter settings (``intake_letter_senders``)."""
+
+    name: str = Field(min_length=1)
+    objection_address: str = Field(min_length=1)
+    phone: str = Field(min_length=1)
 
 
 class Settings(UiSettings):
@@ -56,6 +65,14 @@ class Settings(UiSettings):
         description="Days after the route ends (completion or withdrawal) before the "
         "participant's personal data is erased.",
     )
+    intake_re_enrolment_window_days: int = Field(
+        default=30,
+        ge=0,
+        le=730,
+        description="Days after a withdrawal was recorded within which it may be revoked "
+        "(re-enrolment, reason withdrawal_revoked); a withdrawal recorded by mistake may be "
+        "undone until the personal data is erased.",
+    )
     intake_care_coordinators: dict[str, str] = Field(
         default={"programme-demo": "care-coordinator"},
         description="Per programme id, the partner id that routes care referrals "
@@ -68,6 +85,20 @@ class Settings(UiSettings):
         description="Per relation a partner has with a participant, the contact card's "
         "fields it shows (name, preferred_language, phone, address, interpreter_needed). "
         "A relation missing here shows no card.",
+    )
+
+    intake_letter_senders: dict[str, LetterSenderSetting] = Field(
+        default={
+            "GM0363": LetterSenderSetting(
+                name="Gemeente Amsterdam",
+                objection_address="Gemeente Amsterdam, t.a.v. Bezwaar en beroep, "
+                "Postbus 202, 1000 AE Amsterdam",
+                phone="14 020",
+            )
+        },
+        description="Per municipality code, what its PIP decision letters name: the "
+        "college (name), where an objection is sent (objection_address) and the phone "
+        "number a participant calls. A municipality missing here gets no letter (409).",
     )
 
     @field_validator("intake_encryption_key", "intake_hash_key")
@@ -95,6 +126,13 @@ class Settings(UiSettings):
     def contact_card_fields(self) -> dict[RelationKind, frozenset[CardField]]:
         """The contact card's fields per relation, as the domain takes them."""
         return {kind: frozenset(shown) for kind, shown in self.intake_contact_card_fields.items()}
+
+    def letter_senders(self) -> dict[str, LetterSender]:
+        """Per municipality, what its decision letters name, as the service layer takes it."""
+        return {
+            code: LetterSender(s.name, s.objection_address, s.phone)
+            for code, s in self.intake_letter_senders.items()
+        }
 
     def encryption_key_bytes(self) -> bytes:
         return base64.b64decode(self.intake_encryption_key.get_secret_value())

@@ -18,6 +18,7 @@ from pydantic import TypeAdapter
 from zroute_runtime.repository import TrackingRepository
 
 from zroute_intake.adapters.protection import PersonalDataProtector
+from zroute_intake.domain.changes import RecordedChange
 from zroute_intake.domain.consents import Consent
 from zroute_intake.domain.errors import DuplicateBsn, NotFound, StaleVersion
 from zroute_intake.domain.outcome import OutcomeRecord
@@ -30,6 +31,7 @@ _OUTCOMES = TypeAdapter(list[OutcomeRecord])
 _CONTACTS = TypeAdapter(list[ContactAssignment])
 _CONSENTS = TypeAdapter(list[Consent])
 _WITHDRAWAL = TypeAdapter(Withdrawal | None)
+_CHANGES = TypeAdapter(list[RecordedChange])
 
 _COLUMNS = (
     "ref, programme_id, municipality, status, version, preferred_language, "
@@ -45,6 +47,7 @@ def _state(p: Participant) -> dict[str, Any]:
         "consents": _CONSENTS.dump_python(p.consents, mode="json"),
         "withdrawal": _WITHDRAWAL.dump_python(p.withdrawal, mode="json"),
         "route_completed_on": p.route_completed_on.isoformat() if p.route_completed_on else None,
+        "changes": _CHANGES.dump_python(p.changes, mode="json"),
     }
 
 
@@ -67,6 +70,7 @@ def participant_from_row(row: asyncpg.Record) -> Participant:
         withdrawal=_WITHDRAWAL.validate_python(state["withdrawal"]),
         route_completed_on=datetime.fromisoformat(completed).date() if completed else None,
         erased_at=row["erased_at"],
+        changes=_CHANGES.validate_python(state.get("changes", [])),
     )
 
 
@@ -158,8 +162,13 @@ class ParticipantRepository(TrackingRepository):
         )
 
     async def save(self, participant: Participant, now: datetime) -> None:
-        """Write the changes over the version loaded; the version goes up by one."""
+        """Write the changes over the version loaded; the version goes up by one. Personal
+        data the participant carries (a new one, or a changed address or phone) is
+        encrypted anew; a loaded participant carries none and its columns stay."""
         erase = participant.erased_at is not None
+        sealed = None
+        if participant.personal is not None and not erase:
+            sealed = self.protector.seal(participant.ref, participant.personal)[1]
         status = await self.conn.execute(
             """
             UPDATE intake_participants
@@ -167,7 +176,9 @@ class ParticipantRepository(TrackingRepository):
                    intake_starts_at = $6, updated_at = $7, erased_at = $8,
                    bsn_hash = CASE WHEN $9 THEN NULL ELSE bsn_hash END,
                    bsn_encrypted = CASE WHEN $9 THEN NULL ELSE bsn_encrypted END,
-                   personal_encrypted = CASE WHEN $9 THEN NULL ELSE personal_encrypted END
+                   personal_encrypted = CASE WHEN $9 THEN NULL
+                                             ELSE coalesce($10, personal_encrypted) END,
+                   preferred_language = $11, interpreter_needed = $12
              WHERE ref = $1 AND version = $2
             """,
             participant.ref,
@@ -179,6 +190,9 @@ class ParticipantRepository(TrackingRepository):
             now,
             participant.erased_at,
             erase,
+            sealed,
+            participant.preferred_language,
+            participant.interpreter_needed,
         )
         if status != "UPDATE 1":
             current = await self.conn.fetchval(

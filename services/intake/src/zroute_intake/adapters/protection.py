@@ -51,6 +51,14 @@ class PersonalDataProtector:
             rest, ref, "personal"
         )
 
+    def seal_record(self, ref: str, field: str, record: bytes) -> bytes:
+        """Encrypt another record of the participant (meeting notes), bound to ``field``."""
+        return self._encrypt(record, ref, field)
+
+    def open_record(self, ref: str, field: str, blob: bytes) -> bytes:
+        """Decrypt what :meth:`seal_record` encrypted."""
+        return self._decrypt(blob, ref, field)
+
     def open(self, ref: str, bsn_blob: bytes, personal_blob: bytes) -> PersonalData:
         bsn = self._decrypt(bsn_blob, ref, "bsn").decode()
         rest = json.loads(self._decrypt(personal_blob, ref, "personal"))

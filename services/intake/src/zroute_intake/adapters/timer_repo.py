@@ -17,3 +17,7 @@ class TimerRepository(TrackingRepository):
     ) -> None:
         """Schedule (or move) timer ``(kind, key)``."""
         await timers.schedule(self.conn, kind=kind, key=key, due_at=due_at, payload=payload)
+
+    async def cancel(self, *, kind: str, key: str) -> bool:
+        """Cancel timer ``(kind, key)``; False when none was scheduled."""
+        return await timers.cancel(self.conn, kind=kind, key=key)

@@ -11,9 +11,15 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from zroute_contract.events.codes import AssignmentReason, CorrectionReason, WithdrawalReason
+from zroute_contract.events.codes import (
+    AssignmentReason,
+    CorrectionReason,
+    ReEnrolmentReason,
+    WithdrawalReason,
+)
 from zroute_contract.events.parts import ContactPersonRef
 
+from zroute_intake.domain.changes import PersonalDataChange
 from zroute_intake.domain.consents import Consent
 from zroute_intake.domain.outcome import Outcome
 from zroute_intake.domain.personal import PersonalData
@@ -77,3 +83,15 @@ class WithdrawConsent(ParticipantCommand):
 class WithdrawParticipant(ParticipantCommand):
     reason: WithdrawalReason
     effective_on: date
+
+
+@dataclass(frozen=True)
+class ChangePersonalData(ParticipantCommand):
+    change: PersonalDataChange
+    by: str
+
+
+@dataclass(frozen=True)
+class ReEnrol(ParticipantCommand):
+    reason: ReEnrolmentReason
+    by: str

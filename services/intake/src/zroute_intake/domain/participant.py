@@ -17,6 +17,9 @@ from zroute_contract.events.codes import (
     BookingStatus,
     ConsentPurpose,
     CorrectionReason,
+    IntakeStage,
+    PersonalDataField,
+    ReEnrolmentReason,
     WithdrawalReason,
 )
 from zroute_contract.events.intake import (
@@ -27,12 +30,15 @@ from zroute_contract.events.intake import (
     IntakeCompleted,
     IntakeCorrected,
     IntakeScheduled,
+    ParticipantReEnrolled,
     ParticipantRegistered,
     ParticipantWithdrawn,
+    PersonalDataChanged,
 )
 from zroute_contract.events.parts import ContactPersonRef
 
 from zroute_intake.domain import consents as consent_rules
+from zroute_intake.domain.changes import Address, PersonalDataChange, RecordedChange
 from zroute_intake.domain.consents import Consent
 from zroute_intake.domain.errors import (
     Conflict,
@@ -70,6 +76,7 @@ class Participant:
         withdrawal: Withdrawal | None = None,
         route_completed_on: date | None = None,
         erased_at: datetime | None = None,
+        changes: list[RecordedChange] | None = None,
     ) -> None:
         self.ref = ref
         self.programme_id = programme_id
@@ -87,6 +94,7 @@ class Participant:
         self.withdrawal = withdrawal
         self.route_completed_on = route_completed_on
         self.erased_at = erased_at
+        self.changes = changes or []
         self.events: list[Event] = []
 
     # -- registration -----------------------------------------------------------------
@@ -385,6 +393,72 @@ class Participant:
         if consent.purpose is ConsentPurpose.CARE_REFERRAL and self.status not in CLOSED:
             self._emit_care_signals(care_partner_id, today)
 
+    # -- personal data after registration -----------------------------------------------
+    def change_personal_data(
+        self,
+        change: PersonalDataChange,
+        *,
+        personal: PersonalData | None,
+        today: date,
+        by: str,
+        at: datetime,
+    ) -> None:
+        """Change address, phone, preferred language or interpreter need, for a reason.
+
+        ``personal`` is the decrypted personal data (needed for an address or phone
+        change); the changed personal data is kept on ``personal`` for the repository to
+        encrypt. The event names the fields that changed, never the new address or phone.
+        """
+        self._ensure_open()
+        changed = self._changed_fields(change, personal)
+        if not changed:
+            raise InvalidRequest("the change changes nothing; send the new values")
+        if personal is not None and {PersonalDataField.ADDRESS, PersonalDataField.PHONE} & set(
+            changed
+        ):
+            self.personal = _with_contact_details(personal, change)
+        if change.preferred_language is not None:
+            self.preferred_language = change.preferred_language
+        if change.interpreter_needed is not None:
+            self.interpreter_needed = change.interpreter_needed
+        self.changes.append(
+            RecordedChange("personal_data_changed", change.reason.value, by, at, changed)
+        )
+        language_changed = PersonalDataField.PREFERRED_LANGUAGE in changed
+        interpreter_changed = PersonalDataField.INTERPRETER_NEEDED in changed
+        self.events.append(
+            PersonalDataChanged(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                changed=changed,
+                reason=change.reason,
+                changed_on=today,
+                preferred_language=self.preferred_language if language_changed else None,
+                interpreter_needed=self.interpreter_needed if interpreter_changed else None,
+            )
+        )
+
+    def _changed_fields(
+        self, change: PersonalDataChange, personal: PersonalData | None
+    ) -> tuple[PersonalDataField, ...]:
+        if personal is None and (change.address is not None or change.phone is not None):
+            raise Conflict("the personal data was erased; there is no address or phone to change")
+        found: list[PersonalDataField] = []
+        if change.address is not None and personal is not None:
+            current = Address(personal.street, personal.house_number, personal.postal_code,
+                              personal.city)  # fmt: skip
+            if change.address != current:
+                found.append(PersonalDataField.ADDRESS)
+        if change.phone is not None and personal is not None and change.phone != personal.phone:
+            found.append(PersonalDataField.PHONE)
+        language = change.preferred_language
+        if language is not None and language != self.preferred_language:
+            found.append(PersonalDataField.PREFERRED_LANGUAGE)
+        needed = change.interpreter_needed
+        if needed is not None and needed != self.interpreter_needed:
+            found.append(PersonalDataField.INTERPRETER_NEEDED)
+        return tuple(found)
+
     # -- leaving the route ----------------------------------------------------------------
     def withdraw(self, reason: WithdrawalReason, *, effective_on: date, today: date) -> None:
         """Withdraw the participant (moved, exempted, stopped)."""
@@ -395,7 +469,7 @@ class Participant:
             )
         if effective_on > today + MAX_PLANNING_AHEAD:
             raise InvalidRequest("effective_on: must lie within a year ahead")
-        self.withdrawal = Withdrawal(reason, effective_on)
+        self.withdrawal = Withdrawal(reason, effective_on, self.status, today)
         self.status = Status.WITHDRAWN
         self.events.append(
             ParticipantWithdrawn(
@@ -405,6 +479,44 @@ class Participant:
                 effective_on=effective_on,
             )
         )
+
+    def re_enrol(
+        self, reason: ReEnrolmentReason, *, today: date, by: str, at: datetime, window: timedelta
+    ) -> None:
+        """Undo a withdrawal: back to the status before it. A mistaken withdrawal may be
+        undone until the personal data is erased; a revoked one only within ``window``
+        of the day the withdrawal was recorded."""
+        withdrawal = self.withdrawal
+        if self.status is not Status.WITHDRAWN or withdrawal is None:
+            raise Conflict("the participant is not withdrawn; there is nothing to undo")
+        if self.erased_at is not None:
+            raise Conflict("the personal data was erased; register the participant anew")
+        if reason is ReEnrolmentReason.WITHDRAWAL_REVOKED:
+            recorded = withdrawal.recorded_on or withdrawal.effective_on
+            if today > recorded + window:
+                raise Conflict(
+                    f"a withdrawal is revoked within {window.days} days of its recording "
+                    f"({recorded}); only a withdrawal recorded by mistake can be undone later"
+                )
+        self.status = withdrawal.previous_status or self._status_before_withdrawal()
+        self.withdrawal = None
+        self.changes.append(RecordedChange("re_enrolled", reason.value, by, at))
+        self.events.append(
+            ParticipantReEnrolled(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                reason=reason,
+                re_enrolled_on=today,
+                withdrawn_on=withdrawal.effective_on,
+                status=IntakeStage(self.status.value),
+            )
+        )
+
+    def _status_before_withdrawal(self) -> Status:
+        # A withdrawal recorded before issue 15 kept no status: the record tells it.
+        if self.outcomes:
+            return Status.INTAKE_COMPLETED
+        return Status.INTAKE_SCHEDULED if self.appointment else Status.REGISTERED
 
     def complete_route(self, completed_on: date) -> bool:
         """Planning reported the route completed; False when already closed (a replay)."""
@@ -432,3 +544,19 @@ class Participant:
         self.personal = None
         self.erased_at = now
         return True
+
+
+def _with_contact_details(personal: PersonalData, change: PersonalDataChange) -> PersonalData:
+    """The personal data with the change's new address and phone."""
+    updated = personal
+    if change.address is not None:
+        updated = replace(
+            updated,
+            street=change.address.street,
+            house_number=change.address.house_number,
+            postal_code=change.address.postal_code,
+            city=change.address.city,
+        )
+    if change.phone is not None:
+        updated = replace(updated, phone=change.phone)
+    return updated

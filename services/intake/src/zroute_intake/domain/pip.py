@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from zroute_contract.events.codes import Route, RouteReason
 
-from zroute_intake.domain.errors import Conflict, InvalidRequest
+from zroute_intake.domain.errors import Conflict, InvalidRequest, NotFound
 
 
 class AmendmentReason(StrEnum):
@@ -129,6 +129,12 @@ class Pip:
     @property
     def current(self) -> PipVersion | None:
         return self.versions[-1] if self.versions else None
+
+    def version(self, number: int) -> PipVersion:
+        """One established version by its number (from 1); NotFound without it."""
+        if not 1 <= number <= len(self.versions):
+            raise NotFound(f"no established version {number} of the PIP")
+        return self.versions[number - 1]
 
     @property
     def first_dated(self) -> date | None:

@@ -59,7 +59,11 @@ class ContactAssignment:
 
 @dataclass(frozen=True)
 class Withdrawal:
-    """Why and from when the participant left the route."""
+    """Why and from when the participant left the route; the status they had before it
+    and the day it was recorded (for a re-enrolment; None on withdrawals recorded before
+    issue 15)."""
 
     reason: WithdrawalReason
     effective_on: date
+    previous_status: Status | None = None
+    recorded_on: date | None = None

@@ -10,8 +10,9 @@ from zroute_runtime.clock import local_moment
 
 from zroute_intake.adapters.protection import PersonalDataProtector
 from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
-from zroute_intake.domain.errors import InvalidRequest
+from zroute_intake.domain.errors import Conflict, InvalidRequest
 from zroute_intake.domain.pip_deadline import DeadlineRules
+from zroute_intake.service_layer.pip_letter import LetterSender
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class IntakeDependencies:
         default_factory=lambda: dict(DEFAULT_FIELDS)
     )
     """Which fields of the contact card each relation shows (configuration)."""
+    re_enrolment_window: timedelta = timedelta(days=30)
+    """How long after its recording a withdrawal may be revoked (a mistake: until erasure)."""
+    letter_senders: Mapping[str, LetterSender] = field(default_factory=dict)
+    """Per municipality code, what its decision letters name (configuration)."""
 
     def care_partner_for(self, programme_id: str) -> str:
         """The partner that receives the programme's care signals."""
@@ -36,6 +41,16 @@ class IntakeDependencies:
             known = ", ".join(sorted(self.care_coordinators)) or "none"
             raise InvalidRequest(
                 f"programme_id: unknown programme; this service runs: {known}"
+            ) from None
+
+    def letter_sender(self, municipality: str) -> LetterSender:
+        """What ``municipality``'s decision letters name; Conflict when not configured."""
+        try:
+            return self.letter_senders[municipality]
+        except KeyError:
+            raise Conflict(
+                f"no letter settings for municipality {municipality}: set "
+                "ZROUTE_INTAKE_LETTER_SENDERS (the objection address and phone)"
             ) from None
 
     def erasure_due(self, route_ended_on: date) -> datetime:

@@ -12,6 +12,7 @@ from zroute_runtime.clock import Clock
 from zroute_runtime.context import MessageContext
 
 from zroute_intake.adapters.access_log import AccessLogRepository
+from zroute_intake.adapters.meeting_repo import MeetingRepository
 from zroute_intake.adapters.participant_repo import ParticipantRepository
 from zroute_intake.adapters.pip_repo import PipRepository
 from zroute_intake.adapters.reads import IntakeReads
@@ -23,6 +24,7 @@ class IntakeUnitOfWork(Protocol):
 
     participants: ParticipantRepository
     pips: PipRepository
+    meetings: MeetingRepository
     timers: TimerRepository
     access_log: AccessLogRepository
     reads: IntakeReads

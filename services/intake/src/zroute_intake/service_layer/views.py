@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zroute_letters.decision import DecisionContent
 from zroute_runtime.auth import Principal, Role
 from zroute_runtime.clock import local_day
 from zroute_runtime.logging import get_logger
@@ -25,10 +26,12 @@ from zroute_intake.domain.contact_card import (
     ContactCard,
 )
 from zroute_intake.domain.errors import Forbidden, InvalidRequest, NotFound
+from zroute_intake.domain.meetings import MeetingSeries
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.pip_case import PipCase, PipChange
 from zroute_intake.domain.values import CLOSED, Status
+from zroute_intake.service_layer import pip_letter as pip_letter_content
 from zroute_intake.service_layer.deps import IntakeDependencies
 from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
 
@@ -129,6 +132,68 @@ async def pip(
     found = await participant(uow, principal, ref)
     case = await uow.pips.get(ref, found.programme_id)
     return case, await uow.pips.changes(ref)
+
+
+LETTER_FIELDS = ("given_names", "family_name", "address")
+"""What the PIP decision letter shows of the personal data, as the access log names it."""
+
+
+async def pip_letter(
+    uow: IntakeUnitOfWork,
+    deps: IntakeDependencies,
+    principal: Principal,
+    ref: str,
+    number: int,
+    *,
+    request_id: str | None,
+) -> DecisionContent | None:
+    """The content of the decision letter of version ``number``, for a caseworker of the
+    participant's municipality, written to the access log (purpose ``pip_letter``); None
+    when the personal data was erased."""
+    if Role.CASEWORKER not in principal.roles:
+        raise Forbidden("the decision letter is for the municipality's caseworkers only")
+    found = await participant(uow, principal, ref)
+    case = await uow.pips.get(ref, found.programme_id)
+    version = case.decision.version(number)
+    term = case.term()
+    assert term is not None, "an established version has a term"
+    sender = deps.letter_sender(found.municipality)
+    personal = await uow.participants.personal_data(ref)
+    if personal is None:
+        return None
+    await uow.access_log.record(
+        Access(
+            participant_ref=ref,
+            accessed_at=uow.clock.now(),
+            actor=principal.subject,
+            actor_roles=tuple(sorted(principal.roles)),
+            purpose="pip_letter",
+            fields=LETTER_FIELDS,
+            request_id=request_id,
+        )
+    )
+    log.info("pip_letter_given", participant_ref=ref, version=number)
+    return pip_letter_content.decision_content(
+        ref=ref,
+        version=version,
+        term=term,
+        personal=personal,
+        language=found.preferred_language,
+        contact=found.contact,
+        sender=sender,
+    )
+
+
+async def meetings(
+    uow: IntakeUnitOfWork, principal: Principal, ref: str
+) -> tuple[MeetingSeries, int | None]:
+    """The participant's progress meetings and final meeting, and how many the current
+    PIP sets (None before it is established)."""
+    found = await participant(uow, principal, ref)
+    case = await uow.pips.get(ref, found.programme_id)
+    current = case.decision.current
+    series = await uow.meetings.get(ref, found.programme_id)
+    return series, current.content.progress_meetings if current else None
 
 
 async def caseload(

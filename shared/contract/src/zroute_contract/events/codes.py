@@ -576,3 +576,62 @@ class ObligationReleaseKind(StrEnum):
     EXEMPTION = "exemption"
     MEDICAL_RELEASE = "medical_release"
     SPECIAL_CIRCUMSTANCES_RELEASE = "special_circumstances_release"
+
+
+class PersonalDataField(StrEnum):
+    """Which of a participant's personal data changed after registration (the values stay
+    in intake; an event names the field only)."""
+
+    ADDRESS = "address"
+    PHONE = "phone"
+    PREFERRED_LANGUAGE = "preferred_language"
+    INTERPRETER_NEEDED = "interpreter_needed"
+
+
+class PersonalDataChangeReason(StrEnum):
+    """Why a participant's personal data was changed after registration."""
+
+    MOVED_WITHIN_MUNICIPALITY = "moved_within_municipality"
+    NEW_CONTACT_DETAILS = "new_contact_details"
+    LANGUAGE_PROGRESS = "language_progress"
+    PARTICIPANT_REQUEST = "participant_request"
+    RECORDING_ERROR = "recording_error"
+
+
+class ReEnrolmentReason(StrEnum):
+    """Why a withdrawn participant was put back on the route."""
+
+    MISTAKEN_WITHDRAWAL = "mistaken_withdrawal"
+    """The withdrawal was recorded by mistake (wrong participant, wrong reason)."""
+    WITHDRAWAL_REVOKED = "withdrawal_revoked"
+    """The participant did not leave after all (within the window the settings allow)."""
+
+
+class IntakeStage(StrEnum):
+    """How far a participant on the route has got in intake."""
+
+    REGISTERED = "registered"
+    INTAKE_SCHEDULED = "intake_scheduled"
+    INTAKE_COMPLETED = "intake_completed"
+
+
+class MeetingRole(StrEnum):
+    """In which role someone attended a progress meeting or the final meeting."""
+
+    PARTICIPANT = "participant"
+    CASEWORKER = "caseworker"
+    LANGUAGE_PARTNER = "language_partner"
+    PARTICIPATION_PARTNER = "participation_partner"
+    CARE_PARTNER = "care_partner"
+    JOB_COACH = "job_coach"
+    INTERPRETER = "interpreter"
+    CONFIDANT = "confidant"
+    """Someone the participant brought along."""
+
+
+class MeetingDecision(StrEnum):
+    """What a progress meeting decided about the PIP."""
+
+    UNCHANGED = "unchanged"
+    AMENDED = "amended"
+    ROUTE_SWITCH = "route_switch"

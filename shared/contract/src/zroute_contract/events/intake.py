@@ -21,15 +21,21 @@ from zroute_contract.events.codes import (
     ConsentPurpose,
     CorrectionReason,
     Goal,
+    IntakeStage,
     InterpreterMode,
     LanguageLevel,
     LearnabilityBand,
     LifeDomain,
     Literacy,
+    MeetingDecision,
+    MeetingRole,
     NeedSeverity,
     ObligationReleaseKind,
+    PersonalDataChangeReason,
+    PersonalDataField,
     PipAmendmentReason,
     PublicLifeDomain,
+    ReEnrolmentReason,
     Route,
     RouteReason,
     TermExtensionGround,
@@ -437,3 +443,124 @@ class ObligationReleased(ParticipantEvent):
     kind: ObligationReleaseKind = Field(description="Exemption or release, as DUO decided.")
     decided_on: date = Field(description="The day DUO decided.")
     effective_on: date = Field(description="The day the obligation ends.")
+
+
+class PersonalDataChanged(ParticipantEvent):
+    """A participant's personal data was changed after registration, for a coded reason.
+
+    Codes only: the event names which fields changed; a new address or phone number stays
+    in intake (read it through the contact card). The preferred language and the need of
+    an interpreter are codes and travel, so that invitations and letters follow them.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.intake.personal-data-changed.v1",
+        routing_key="intake.personal-data.changed",
+        producer="intake",
+        consumers=(),
+        summary="Personal data changed after registration: which fields (codes), why.",
+    )
+
+    changed: UniqueTuple[PersonalDataField] = Field(
+        min_length=1, description="The fields that changed (no values for address or phone)."
+    )
+    reason: PersonalDataChangeReason = Field(description="Why the data was changed.")
+    changed_on: date = Field(description="The day the change was recorded.")
+    preferred_language: LanguageCode | None = Field(
+        default=None, description="The new preferred language, when it changed (ISO 639)."
+    )
+    interpreter_needed: bool | None = Field(
+        default=None, description="Whether an interpreter is needed now, when it changed."
+    )
+
+
+class ParticipantReEnrolled(ParticipantEvent):
+    """A withdrawn participant was put back on the route: the withdrawal is undone and the
+    participant is in the status they had before it (``status``)."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.participant-re-enrolled.v1",
+        routing_key="intake.participant.re-enrolled",
+        producer="intake",
+        consumers=(),
+        summary="A withdrawal was undone (a mistake, or revoked in time): back on the route.",
+    )
+
+    reason: ReEnrolmentReason = Field(description="Why the withdrawal was undone.")
+    re_enrolled_on: date = Field(description="The day the participant was put back.")
+    withdrawn_on: date = Field(description="The effective day of the withdrawal undone.")
+    status: IntakeStage = Field(description="The intake status the participant is back in.")
+
+
+class MeetingAttendee(EventPart):
+    """Who attended a meeting, by role (and partner, for a partner's staff); never by name."""
+
+    role: MeetingRole = Field(description="The role the attendee took part in.")
+    partner_id: PartnerId | None = Field(
+        default=None, description="The attendee's partner, for a partner's staff."
+    )
+
+
+class ProgressMeetingScheduled(ParticipantEvent):
+    """The municipality invited the participant to a progress meeting (B 5.3(4)), with an
+    interpreter where needed and the partners concerned. A later event with the same
+    ``meeting_number`` replaces the invitation."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.progress-meeting-scheduled.v1",
+        routing_key="intake.progress-meeting.scheduled",
+        producer="intake",
+        consumers=(),
+        summary="A progress meeting was (re)scheduled: when, interpreter, partners invited.",
+    )
+
+    meeting_number: int = Field(ge=1, le=99, description="Which of the PIP's meetings.")
+    starts_at: AwareDatetime = Field(description="Start of the meeting, with UTC offset.")
+    location_id: LocationId = Field(description="Where the meeting is held.")
+    interpreter_needed: bool = Field(description="Whether an interpreter is asked for.")
+    interpreter_language: LanguageCode | None = Field(
+        default=None, description="The language to interpret from Dutch, when one is asked for."
+    )
+    partners: UniqueTuple[PartnerId] = Field(
+        default=(), description="The partners invited besides the participant."
+    )
+
+
+class ProgressMeetingHeld(ParticipantEvent):
+    """A progress meeting was held and its decision recorded. Codes only: the notes and
+    the agreements' text stay in intake."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.progress-meeting-held.v1",
+        routing_key="intake.progress-meeting.held",
+        producer="intake",
+        consumers=(),
+        summary="A progress meeting was held: who attended (roles), the decision on the PIP.",
+    )
+
+    meeting_number: int = Field(ge=1, le=99, description="Which of the PIP's meetings.")
+    held_on: date = Field(description="The day the meeting was held.")
+    attendees: UniqueTuple[MeetingAttendee] = Field(description="Who attended, by role.")
+    agreements: int = Field(ge=0, description="How many agreements were made.")
+    decision: MeetingDecision = Field(description="What the meeting decided about the PIP.")
+    pip_version: int | None = Field(
+        default=None,
+        ge=1,
+        description="The PIP version the amendment or route switch established.",
+    )
+
+
+class FinalMeetingHeld(ParticipantEvent):
+    """The college held the Z-route's final meeting (*eindgesprek*, B 3.14(2)(c), (4)).
+    The route may be completed only after it (planning does not require it yet)."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.final-meeting-held.v1",
+        routing_key="intake.final-meeting.held",
+        producer="intake",
+        consumers=(),
+        summary="The Z-route's final meeting was held by the municipality.",
+    )
+
+    held_on: date = Field(description="The day the final meeting was held.")
+    attendees: UniqueTuple[MeetingAttendee] = Field(description="Who attended, by role.")

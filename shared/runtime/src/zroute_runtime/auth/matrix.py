@@ -96,6 +96,9 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         # The contact card (issue 18): a partner's staff, by relation and with consent.
         ("GET", "/participants/{participant_ref}/contact-card"): _a(partner_staff=P),
         ("POST", "/participants/{participant_ref}/withdrawal"): _CASE_WRITE,
+        # Issue 15 item 5: changes after registration, by the municipality's caseworker.
+        ("POST", "/participants/{participant_ref}/personal-data/changes"): _CASE_WRITE,
+        ("POST", "/participants/{participant_ref}/re-enrolment"): _CASE_WRITE,
         ("GET", "/participants/{participant_ref}/pip"): _CASE_READ,
         ("PUT", "/participants/{participant_ref}/pip/draft"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/pip/establishment"): _CASE_WRITE,
@@ -107,6 +110,14 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/participants/{participant_ref}/pip/information-waits/{number}/arrival"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/duo/extensions"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/duo/release"): _CASE_WRITE,
+        # Progress meetings and the final meeting (issue 15 item 3): the college holds them.
+        ("GET", "/participants/{participant_ref}/progress-meetings"): _CASE_READ,
+        ("PUT", "/participants/{participant_ref}/progress-meetings/plan"): _CASE_WRITE,
+        ("POST", "/participants/{participant_ref}/progress-meetings/{number}/invitation"): _CASE_WRITE,
+        ("POST", "/participants/{participant_ref}/progress-meetings/{number}/record"): _CASE_WRITE,
+        ("POST", "/participants/{participant_ref}/final-meeting"): _CASE_WRITE,
+        # The decision letter shows name and address: caseworkers only, access-logged.
+        ("GET", "/participants/{participant_ref}/pip/versions/{number}/letter.pdf"): _CASE_WRITE,
     },
     "planning": {
         ("GET", "/participants/{participant_ref}/plan"): _PLAN_READ,

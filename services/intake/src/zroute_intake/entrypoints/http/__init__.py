@@ -1,12 +1,15 @@
 """One router per resource of the intake API."""
 
 from zroute_intake.entrypoints.http import (
+    changes,
     consents,
     contact_cards,
     contact_persons,
     intakes,
+    meetings,
     participants,
     pip,
+    pip_letter,
     withdrawal,
 )
 
@@ -16,6 +19,9 @@ ROUTERS = [
     contact_persons.router,
     consents.router,
     withdrawal.router,
+    changes.router,
     pip.router,
+    pip_letter.router,
+    meetings.router,
     contact_cards.router,
 ]

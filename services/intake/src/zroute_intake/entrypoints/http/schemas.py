@@ -42,6 +42,9 @@ from zroute_contract.events.codes import (
     LifeDomain,
     Literacy,
     NeedSeverity,
+    PersonalDataChangeReason,
+    PersonalDataField,
+    ReEnrolmentReason,
     Route,
     RouteReason,
     TransportMode,
@@ -67,6 +70,7 @@ from zroute_contract.types import (
 )
 
 from zroute_intake.domain.access import Access
+from zroute_intake.domain.changes import Address, PersonalDataChange, RecordedChange
 from zroute_intake.domain.consents import Consent
 from zroute_intake.domain.contact_card import CardField, ContactCard, RelationKind
 from zroute_intake.domain.outcome import CareSignalEntry, Outcome
@@ -324,6 +328,41 @@ class ConsentIn(Body):
         )
 
 
+class PersonalDataChangeIn(Body):
+    """What changes after registration, and why; a field left out stays as it is."""
+
+    reason: PersonalDataChangeReason
+    address: AddressIn | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{5,19}$")] | None = None
+    preferred_language: LanguageCode | None = Field(
+        default=None, description="ISO 639 code, for example ar or ti."
+    )
+    interpreter_needed: bool | None = None
+
+    def to_change(self) -> PersonalDataChange:
+        address = None
+        if self.address is not None:
+            address = Address(
+                street=self.address.street,
+                house_number=self.address.house_number,
+                postal_code=self.address.postal_code,
+                city=self.address.city,
+            )
+        return PersonalDataChange(
+            reason=self.reason,
+            address=address,
+            phone=self.phone,
+            preferred_language=self.preferred_language,
+            interpreter_needed=self.interpreter_needed,
+        )
+
+
+class ReEnrolmentIn(Body):
+    """Undo a withdrawal: the participant goes back to the status they had before it."""
+
+    reason: ReEnrolmentReason
+
+
 class WithdrawalIn(Body):
     """Withdraw the participant from the route."""
 
@@ -378,6 +417,18 @@ class WithdrawalOut(BaseModel):
     effective_on: date
 
 
+class ChangeOut(BaseModel):
+    action: str
+    reason: str
+    by: str
+    at: datetime
+    fields: list[PersonalDataField]
+
+    @classmethod
+    def of(cls, c: RecordedChange) -> ChangeOut:
+        return cls(action=c.action, reason=c.reason, by=c.by, at=c.at, fields=list(c.fields))
+
+
 class ParticipantOut(BaseModel):
     """A participant: intake status, needs, contact person; personal data only on request."""
 
@@ -395,6 +446,11 @@ class ParticipantOut(BaseModel):
     withdrawal: WithdrawalOut | None
     route_completed_on: date | None
     personal_data_erased: bool
+    changes: list[ChangeOut] = Field(
+        default_factory=list,
+        description="Changes after registration (personal data, re-enrolment): what, why, "
+        "by whom and when.",
+    )
     personal_data: PersonalDataOut | None = Field(
         default=None, description="Only with a purpose (caseworkers); every read is logged."
     )
@@ -435,7 +491,12 @@ class ParticipantOut(BaseModel):
             intake=intake,
             contact_person=p.contact,
             consents=p.consents,
-            withdrawal=WithdrawalOut(**vars(p.withdrawal)) if p.withdrawal else None,
+            withdrawal=WithdrawalOut(
+                reason=p.withdrawal.reason, effective_on=p.withdrawal.effective_on
+            )
+            if p.withdrawal
+            else None,
+            changes=[ChangeOut.of(c) for c in p.changes],
             route_completed_on=p.route_completed_on,
             personal_data_erased=p.erased_at is not None,
             personal_data=PersonalDataOut.of(personal) if personal else None,
