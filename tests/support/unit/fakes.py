@@ -63,6 +63,9 @@ class FakePartners(FakeRepository[Partner]):
     async def all(self) -> list[Partner]:
         return sorted(self.rows.values(), key=lambda p: p.partner_id)  # type: ignore[no-any-return]
 
+    async def in_registration_order(self) -> list[Partner]:
+        return list(self.rows.values())  # the order they were handed in
+
 
 class FakeAgreements(FakeRepository[Agreement]):
     def __init__(self, *agreements: Agreement) -> None:

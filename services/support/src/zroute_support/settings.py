@@ -41,6 +41,11 @@ class Settings(UiSettings):
     }
     # A declined referral goes to the next capable partner on its own (else it waits).
     referral_reroute_on_decline: bool = True
+    # When the responsible partner is full or declined, work overflows to the partners
+    # named here first, in this order, then to the others in the order they were
+    # registered (never alphabetically); the coordinator can always choose by hand
+    # (``/referrals/{id}/reassign``, ``/waiting-list/{id}/assign``).
+    overflow_order: list[str] = []
 
     # The configurable reason lists (snake_case codes, as the events carry them).
     referral_decline_reasons: list[str] = [

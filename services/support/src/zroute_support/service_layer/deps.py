@@ -26,6 +26,8 @@ class Deps:
     outcome_reasons: tuple[str, ...]
     placement_decline_reasons: tuple[str, ...]
     public_base_url: str | None = None
+    # Where work overflows when the responsible partner cannot take it (partner ids).
+    overflow_order: tuple[str, ...] = ()
     # The answer deadline and escalation rhythm per urgency.
     urgency_rules: Mapping[Urgency, UrgencyRule] = field(default_factory=lambda: DEFAULT_RULES)
 
@@ -41,6 +43,7 @@ class Deps:
             outcome_reasons=tuple(s.referral_outcome_reasons),
             placement_decline_reasons=tuple(s.placement_decline_reasons),
             public_base_url=settings.public_base_url,
+            overflow_order=tuple(s.overflow_order),
             urgency_rules=s.urgency_rules(),
         )
 

@@ -54,6 +54,7 @@ async def refer(
         load=partial(uow.referrals.open_load, request.category),
         preferred=preferred,
         exclude=request.exclude,
+        overflow_order=deps.overflow_order,
     )
     if choice.partner_id is None:
         assert choice.reason is not None
@@ -200,6 +201,7 @@ async def decline(
             day=local_day(uow.clock.now()),
             load=partial(uow.referrals.open_load, referral.category),
             exclude=chain,
+            overflow_order=deps.overflow_order,
         )
     referral.decline(side, reason, rerouting=bool(choice and choice.partner_id))
     await save(uow, deps, referral)
