@@ -17,6 +17,8 @@ def upgrade() -> None:
         """
         -- Existing partners are numbered in the order the table holds them.
         ALTER TABLE support_partners ADD COLUMN registered_seq bigserial;
+        ALTER TABLE support_referrals
+            ADD COLUMN consent_overridden boolean NOT NULL DEFAULT false;
         CREATE TABLE support_referral_context (
             referral_id     uuid PRIMARY KEY REFERENCES support_referrals,
             reason_code     text,
@@ -52,7 +54,8 @@ def upgrade() -> None:
             id              bigserial PRIMARY KEY,
             kind            text NOT NULL,
             item_id         uuid NOT NULL,
-            participant_ref text NOT NULL,
+            participant_ref text NOT NULL REFERENCES support_participants,
+            programme_id    text NOT NULL,
             from_partner    text,
             to_partner      text NOT NULL,
             reason          text NOT NULL,
@@ -69,6 +72,7 @@ def downgrade() -> None:
         """
         DROP TABLE support_reassignments, support_consent_overrides,
             support_referral_messages, support_referral_context;
+        ALTER TABLE support_referrals DROP COLUMN consent_overridden;
         ALTER TABLE support_partners DROP COLUMN registered_seq;
         """
     )
