@@ -45,6 +45,8 @@ def _placement(row: asyncpg.Record) -> Placement:
         workplace=workplace,
         job_coach=coach,
         escalation_level=row["escalation_level"],
+        started_on=row["started_on"],
+        end_reason=row["end_reason"],
         version=row["version"],
     )
 
@@ -141,6 +143,13 @@ class PlacementRepository(TrackingRepository):
             coach.staff_ref if coach else None,
             p.escalation_level,
             p.version,
+        )
+        await self.conn.execute(
+            "UPDATE support_placements SET started_on = $2, end_reason = $3"
+            " WHERE placement_request_id = $1",
+            p.placement_request_id,
+            p.started_on,
+            p.end_reason,
         )
 
     async def add_check_in(

@@ -164,6 +164,9 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/placements/{request_id}/decline"): _PARTNER_ACT,
         ("POST", "/placements/{request_id}/job-coach"): _PARTNER_ACT,
         ("POST", "/placements/{request_id}/check-ins"): _PARTNER_ACT,
+        ("POST", "/placements/{request_id}/start"): _PARTNER_ACT,
+        ("POST", "/placements/{request_id}/change"): _PARTNER_ACT,
+        ("POST", "/placements/{request_id}/end"): _PARTNER_ACT,
         ("GET", "/waiting-list"): _a(coordinator=M, caseworker=M, operator=ANY),
     },
     "notifications": {
