@@ -23,8 +23,8 @@ from zroute_support.domain.placements import PlacementStatus
 from zroute_support.service_layer.handlers import placement_life
 from zroute_support.service_layer.handlers.planning import escalate_placement
 
-from tests.support.unit.test_handlers import DEPS, NOW, PROGRAMME, REF, staff_of, uow_with
 from tests.support.unit.fakes import FakeContext
+from tests.support.unit.test_handlers import DEPS, NOW, PROGRAMME, REF, staff_of, uow_with
 from tests.support.unit.test_placements import COACH, WORKPLACE, placement
 
 LATE = replace(WORKPLACE, starts_on=date(2027, 4, 1))  # needed by 2027-03-01

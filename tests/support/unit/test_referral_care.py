@@ -221,9 +221,7 @@ async def test_a_reassignment_needs_a_listed_reason_and_a_capable_partner():
 async def test_the_coordinator_hands_a_waiting_referral_to_a_chosen_partner():
     consent = care_consent()
     uow = uow_with(consents=[consent])
-    uow.partners.rows["care-a"].capacity = {
-        c: 0 for c in uow.partners.rows["care-a"].capabilities
-    }
+    uow.partners.rows["care-a"].capacity = {c: 0 for c in uow.partners.rows["care-a"].capabilities}
     for pid in ("care-b", "all-round"):
         uow.partners.rows[pid].capacity = {c: 0 for c in uow.partners.rows[pid].capabilities}
     waiting = await referral_actions.request_referral(

@@ -21,6 +21,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    execute_script(
-        "ALTER TABLE support_placements DROP COLUMN started_on, DROP COLUMN end_reason;"
-    )
+    execute_script("ALTER TABLE support_placements DROP COLUMN started_on, DROP COLUMN end_reason;")

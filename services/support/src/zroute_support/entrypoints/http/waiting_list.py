@@ -81,7 +81,9 @@ async def assign(
         ),
     )
     if isinstance(done, Referral):
-        return AssignedOut(kind="referral", partner_id=done.partner_id, referral=ReferralOut.of(done))
+        return AssignedOut(
+            kind="referral", partner_id=done.partner_id, referral=ReferralOut.of(done)
+        )
     return AssignedOut(
         kind="placement",
         partner_id=body.partner_id,

@@ -17,9 +17,7 @@ from zroute_support.service_layer.handlers.placements import load, save
 from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
 
-async def _as_partner(
-    uow: SupportUnitOfWork, principal: Principal, request_id: UUID
-) -> Placement:
+async def _as_partner(uow: SupportUnitOfWork, principal: Principal, request_id: UUID) -> Placement:
     placement = await load(uow, request_id)
     await access.ensure_participant_municipality(
         uow, principal, placement.participant_ref, "placement"
