@@ -21,6 +21,7 @@ from zroute_support.domain.commands import (
     RequestReferral,
 )
 from zroute_support.domain.errors import Conflict, Forbidden, Refused
+from zroute_support.domain.placements import PlacementStatus
 from zroute_support.domain.referral_context import NOT_YET_ACCEPTED
 from zroute_support.domain.referrals import Outcome
 from zroute_support.service_layer import views
@@ -33,6 +34,7 @@ from tests.support.unit.test_handlers import (
     NOW,
     REF,
     care_consent,
+    open_placement,
     requested_referral,
     staff_of,
     uow_with,
@@ -238,3 +240,21 @@ async def test_the_coordinator_hands_a_waiting_referral_to_a_chosen_partner():
     reassigned = uow.events[-1]
     assert isinstance(reassigned, ReferralReassigned)
     assert reassigned.exception is False and reassigned.previous_referral_id is None
+
+
+async def test_the_coordinator_hands_a_waiting_placement_to_a_chosen_partner():
+    waiting = open_placement()
+    waiting.route_to(None, "every partner with participation_workplaces is at capacity")
+    uow = uow_with(placements_=[waiting])
+    rid = waiting.placement_request_id
+    with pytest.raises(Refused, match="lacks the capability"):
+        await reassignment.assign_waiting(
+            uow, DEPS, COORDINATOR, Reassign(rid, "care-a", "partner_at_capacity")
+        )
+    await reassignment.assign_waiting(
+        uow, DEPS, COORDINATOR, Reassign(rid, "all-round", "partner_at_capacity")
+    )
+    assert waiting.partner_id == "all-round" and waiting.status is PlacementStatus.OPEN
+    [record] = uow.reassignments.written
+    assert record.kind == "placement" and record.exception is True
+    assert record.reassigned_by == "coordinator-1"
