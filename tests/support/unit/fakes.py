@@ -138,6 +138,7 @@ class FakePlacements(FakeRepository[Placement]):
     def __init__(self, *placements: Placement) -> None:
         super().__init__(*placements, key="placement_request_id")
         self.check_ins: list[tuple[Any, ...]] = []
+        self.steps: list[tuple[Any, ...]] = []
 
     async def save(self, placement: Placement, now: datetime | None = None) -> None:  # type: ignore[override]
         placement.version += 1
@@ -159,6 +160,9 @@ class FakePlacements(FakeRepository[Placement]):
 
     async def add_check_in(self, *args: Any) -> None:
         self.check_ins.append(args)
+
+    async def record_step(self, *args: Any) -> None:
+        self.steps.append(args)
 
 
 class FakePreconditions(FakeRepository[Precondition]):

@@ -122,3 +122,5 @@ async def test_an_end_reason_comes_from_the_configured_list():
     )
     await uow.commit()
     assert isinstance(uow.events[-1], PlacementEnded)
+    [step] = uow.placements.steps  # who ended it, and when
+    assert step == (p.placement_request_id, "ended", "employer_dropped_out", "staff-1", NOW)

@@ -152,6 +152,20 @@ class PlacementRepository(TrackingRepository):
             p.end_reason,
         )
 
+    async def record_step(
+        self, request_id: UUID, action: str, reason: str | None, by: str, at: datetime
+    ) -> None:
+        """Who recorded a step of the placement's life cycle (start, change, end), when."""
+        await self.conn.execute(
+            "INSERT INTO support_placement_history (placement_request_id, action, reason,"
+            " recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)",
+            request_id,
+            action,
+            reason,
+            by,
+            at,
+        )
+
     async def add_check_in(
         self,
         placement_id: UUID,

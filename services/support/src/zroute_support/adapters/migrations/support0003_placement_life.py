@@ -1,4 +1,5 @@
-"""A confirmed placement's life cycle (issue 17): the day it started and why it ended.
+"""A confirmed placement's life cycle (issue 17): the day it started, why it ended, and
+who recorded each step when.
 
 Revision ID: support0003
 """
@@ -16,6 +17,14 @@ def upgrade() -> None:
         """
         ALTER TABLE support_placements ADD COLUMN started_on date,
             ADD COLUMN end_reason text;
+        CREATE TABLE support_placement_history (
+            id                   bigserial PRIMARY KEY,
+            placement_request_id uuid NOT NULL REFERENCES support_placements,
+            action               text NOT NULL,
+            reason               text,
+            recorded_by          text NOT NULL,
+            recorded_at          timestamptz NOT NULL
+        );
         """
     )
 

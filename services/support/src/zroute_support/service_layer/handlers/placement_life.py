@@ -17,6 +17,20 @@ from zroute_support.service_layer.handlers.placements import load, save
 from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
 
+async def _saved(
+    uow: SupportUnitOfWork,
+    principal: Principal,
+    placement: Placement,
+    action: str,
+    reason: str | None = None,
+) -> Placement:
+    await save(uow, placement)
+    await uow.placements.record_step(
+        placement.placement_request_id, action, reason, principal.subject, uow.clock.now()
+    )
+    return placement
+
+
 async def _as_partner(uow: SupportUnitOfWork, principal: Principal, request_id: UUID) -> Placement:
     placement = await load(uow, request_id)
     await access.ensure_participant_municipality(
@@ -32,8 +46,7 @@ async def start_as(
     """The participant started on the workplace (late when after the day needed)."""
     placement = await _as_partner(uow, principal, request_id)
     placement.start(started_on)
-    await save(uow, placement)
-    return placement
+    return await _saved(uow, principal, placement, "started")
 
 
 async def change_as(
@@ -50,8 +63,7 @@ async def change_as(
         raise Conflict(f"a placement that is {placement.status.value} cannot change")
     fields = {k: v for k, v in changes.items() if v is not None}
     placement.change(Workplace(**{**current.__dict__, **fields}), changed_from)
-    await save(uow, placement)
-    return placement
+    return await _saved(uow, principal, placement, "changed")
 
 
 async def end_as(
@@ -66,5 +78,4 @@ async def end_as(
     check_reason(reason, deps.placement_end_reasons, "end")
     placement = await _as_partner(uow, principal, request_id)
     placement.end_early(reason, ended_on)
-    await save(uow, placement)
-    return placement
+    return await _saved(uow, principal, placement, "ended", reason)
