@@ -266,7 +266,7 @@ class ReferralRepository(TrackingRepository):
         """The referral's thread, oldest first."""
         rows = await self.conn.fetch(
             "SELECT * FROM support_referral_messages WHERE referral_id = $1"
-            " ORDER BY sent_at, message_id",
+            " ORDER BY seq",
             referral_id,
         )
         return [_message(r) for r in rows]

@@ -1,5 +1,5 @@
 """A confirmed placement's life cycle (issue 17): the day it started, why it ended, and
-who recorded each step when.
+who recorded each step when; the order in which a referral's messages were written.
 
 Revision ID: support0003
 """
@@ -25,6 +25,8 @@ def upgrade() -> None:
             recorded_by          text NOT NULL,
             recorded_at          timestamptz NOT NULL
         );
+        -- Two messages in the same instant (a simulated clock) keep the order they came in.
+        ALTER TABLE support_referral_messages ADD COLUMN seq bigserial;
         """
     )
 
