@@ -265,8 +265,7 @@ class ReferralRepository(TrackingRepository):
     async def messages(self, referral_id: UUID) -> builtins.list[Message]:
         """The referral's thread, oldest first."""
         rows = await self.conn.fetch(
-            "SELECT * FROM support_referral_messages WHERE referral_id = $1"
-            " ORDER BY seq",
+            "SELECT * FROM support_referral_messages WHERE referral_id = $1 ORDER BY seq",
             referral_id,
         )
         return [_message(r) for r in rows]
