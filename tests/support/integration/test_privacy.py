@@ -69,6 +69,33 @@ async def test_no_public_event_carries_a_health_detail(scenario: Scenario):
     assert (await scenario.partner("coaches").post(f"/placements/{rid2}/check-ins",
             json={"party": "employer", "held_on": "2027-03-02", "outcome": "concerns"})).status_code == 201  # fmt: skip
 
+    # the placement's life cycle: started, changed, ended by the employer (issue 17)
+    work_b = scenario.partner("work-b")
+    for step, body in (("start", {"started_on": "2027-03-01"}),
+                       ("change", {"hours_per_week": 12, "changed_from": "2027-04-01"}),
+                       ("end", {"reason": "employer_dropped_out", "ended_on": "2027-05-01"})):  # fmt: skip
+        response = await work_b.post(f"/placements/{rid2}/{step}", json=body)
+        assert response.status_code == 200, response.text
+
+    # an emergency referral without consent (audited), then reassigned by the coordinator
+    override = {"legal_ground": "vital_interest", "reason": "acute crisis"}
+    made = await coordinator.post("/referrals", json={
+        "participant_ref": ref, "category": "physical_care", "severity": "severe",
+        "urgency": "stat", "consent_override": override})  # fmt: skip
+    assert made.status_code == 201, made.text
+    moved = await coordinator.post(
+        f"/referrals/{made.json()['referral']['referral_id']}/reassign",
+        json={"partner_id": "care-b", "reason": "expertise"},
+    )
+    assert moved.status_code == 422, moved.text  # care-b cannot give physical care
+    await scenario.emitted("consent-overridden", participant_ref=ref)
+    _, third = await referred(scenario)
+    moved = await coordinator.post(
+        f"/referrals/{third['data']['referral_id']}/reassign",
+        json={"partner_id": "care-b", "reason": "expertise"},
+    )
+    assert moved.status_code == 200, moved.text
+
     # participant withdrawn: open referrals cancelled
     other, open_one = await referred(scenario)
     await scenario.feed(ParticipantWithdrawn(participant_ref=other, programme_id=PROGRAMME,

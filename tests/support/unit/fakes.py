@@ -20,6 +20,7 @@ from zroute_support.domain.participants import CareSignal, Participant
 from zroute_support.domain.partners import Partner
 from zroute_support.domain.placements import Placement, PlacementStatus
 from zroute_support.domain.preconditions import Precondition
+from zroute_support.domain.referral_context import Message, ReferralContext
 from zroute_support.domain.referrals import Referral
 
 from tests.fakes import FakeRepository, FakeUnitOfWork, FixedClock
@@ -63,6 +64,9 @@ class FakePartners(FakeRepository[Partner]):
     async def all(self) -> list[Partner]:
         return sorted(self.rows.values(), key=lambda p: p.partner_id)  # type: ignore[no-any-return]
 
+    async def in_registration_order(self) -> list[Partner]:
+        return list(self.rows.values())  # the order they were handed in
+
 
 class FakeAgreements(FakeRepository[Agreement]):
     def __init__(self, *agreements: Agreement) -> None:
@@ -80,6 +84,20 @@ class FakeAgreements(FakeRepository[Agreement]):
 class FakeReferrals(FakeRepository[Referral]):
     def __init__(self, *referrals: Referral) -> None:
         super().__init__(*referrals, key="referral_id")
+        self.contexts: dict[UUID, ReferralContext] = {}
+        self.threads: dict[UUID, list[Message]] = {}
+
+    async def save_context(self, referral_id: UUID, context: ReferralContext) -> None:
+        self.contexts.setdefault(referral_id, context)
+
+    async def context(self, referral_id: UUID) -> ReferralContext | None:
+        return self.contexts.get(referral_id)
+
+    async def add_message(self, message: Message) -> None:
+        self.threads.setdefault(message.referral_id, []).append(message)
+
+    async def messages(self, referral_id: UUID) -> list[Message]:
+        return list(self.threads.get(referral_id, []))
 
     async def save(self, referral: Referral, now: datetime | None = None) -> None:  # type: ignore[override]
         referral.version += 1
@@ -120,6 +138,7 @@ class FakePlacements(FakeRepository[Placement]):
     def __init__(self, *placements: Placement) -> None:
         super().__init__(*placements, key="placement_request_id")
         self.check_ins: list[tuple[Any, ...]] = []
+        self.steps: list[tuple[Any, ...]] = []
 
     async def save(self, placement: Placement, now: datetime | None = None) -> None:  # type: ignore[override]
         placement.version += 1
@@ -141,6 +160,9 @@ class FakePlacements(FakeRepository[Placement]):
 
     async def add_check_in(self, *args: Any) -> None:
         self.check_ins.append(args)
+
+    async def record_step(self, *args: Any) -> None:
+        self.steps.append(args)
 
 
 class FakePreconditions(FakeRepository[Precondition]):
@@ -172,6 +194,9 @@ class FakeWaiting:
     async def waiting(self, **_: Any) -> list[WaitingEntry]:
         return sorted(self.entries.values(), key=lambda e: (e.since, str(e.entry_id)))
 
+    async def get(self, entry_id: UUID) -> WaitingEntry | None:
+        return self.entries.get(entry_id)
+
     async def set_reason(self, entry_id: UUID, reason: str) -> None:
         self.entries[entry_id] = replace(self.entries[entry_id], reason=reason)
 
@@ -182,6 +207,21 @@ class FakeWaiting:
         for entry in list(self.entries.values()):
             if entry.participant_ref == ref and kind in (None, entry.kind):
                 self.entries.pop(entry.entry_id)
+
+
+class FakeAuditTrail(FakeRepository[Any]):
+    """Overrides or reassignments: written once, read per participant."""
+
+    def __init__(self) -> None:
+        super().__init__(key="_id")
+        self.written: list[Any] = []
+
+    async def add(self, record: Any) -> None:  # type: ignore[override]
+        self._seen_now(record)
+        self.written.append(record)
+
+    async def for_participant(self, ref: str) -> list[Any]:
+        return [r for r in self.written if r.participant_ref == ref]
 
 
 class FakeTimers:
@@ -220,6 +260,8 @@ def unit_of_work(
         preconditions=FakePreconditions(),
         waiting=FakeWaiting(),
         timers=FakeTimers(),
+        overrides=FakeAuditTrail(),
+        reassignments=FakeAuditTrail(),
     )
 
 

@@ -193,8 +193,19 @@ async def test_a_declined_referral_goes_to_the_next_capable_partner():
     assert isinstance(declined, ReferralDeclined)
     assert declined.reason == "no_capacity" and declined.rerouting is True
     assert isinstance(rerouted, ReferralRequested)
-    assert rerouted.partner_id == "all-round"  # care-a declined; all-round before care-b
+    # care-a declined; care-b was registered before all-round (no longer the alphabet)
+    assert rerouted.partner_id == "care-b"
     assert rerouted.rerouted_from == referral.referral_id
+
+
+async def test_a_declined_referral_overflows_in_the_configured_order():
+    referral, uow = await requested_referral(care_consent())
+    deps = Deps.from_settings(Settings(overflow_order=["all-round", "care-b"]))
+    await referral_actions.act(
+        uow, deps, staff_of("care-a"), referral.referral_id, "decline", reason="other", reroute=None
+    )
+    await uow.commit()
+    assert uow.events[-1].partner_id == "all-round"
 
 
 async def test_a_decline_reason_off_the_list_is_refused():

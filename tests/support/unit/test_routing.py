@@ -14,7 +14,7 @@ def partner(pid: str, limit: int | None = None, *, capable: bool = True, where: 
     return Partner(pid, pid, (where,), caps, {CARE: limit} if limit is not None else {})
 
 
-def choose(partners, load=None, responsible="b-care", exclude=()):
+def choose(partners, load=None, responsible="b-care", exclude=(), order=()):
     return choose_partner(
         responsible=responsible,
         capability=CARE,
@@ -22,6 +22,7 @@ def choose(partners, load=None, responsible="b-care", exclude=()):
         partners=partners,
         load=load or {},
         exclude=exclude,
+        overflow_order=order,
     )
 
 
@@ -55,3 +56,17 @@ def test_an_inactive_partner_takes_no_new_work():
     stopped = partner("b-care")
     stopped.active = False
     assert choose([stopped]).partner_id is None
+
+
+def test_overflow_follows_the_order_of_registration_never_the_alphabet():
+    # Registered z first: a full responsible partner overflows to z, not to a (issue 17).
+    partners = [partner("z-care"), partner("b-care", 1), partner("a-care")]
+    assert choose(partners, {"b-care": 1}).partner_id == "z-care"
+
+
+def test_overflow_follows_the_configured_order_first():
+    partners = [partner("z-care"), partner("b-care", 1), partner("a-care"), partner("m-care")]
+    chosen = choose(partners, {"b-care": 1}, order=("m-care", "a-care"))
+    assert chosen.partner_id == "m-care"
+    full = choose(partners, {"b-care": 1}, exclude={"m-care"}, order=("m-care", "a-care"))
+    assert full.partner_id == "a-care"

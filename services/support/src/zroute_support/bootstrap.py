@@ -29,11 +29,13 @@ from zroute_runtime.repository import TrackingRepository
 from zroute_runtime.service import ServiceDefinition
 
 from zroute_support import ui
+from zroute_support.adapters.overrides_repo import ConsentOverrideRepository
 from zroute_support.adapters.participants_repo import ParticipantRepository
 from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
 from zroute_support.adapters.placements_repo import PlacementRepository
 from zroute_support.adapters.preconditions_repo import PreconditionRepository
 from zroute_support.adapters.reads import SupportReads
+from zroute_support.adapters.reassignments_repo import ReassignmentRepository
 from zroute_support.adapters.referrals_repo import ReferralRepository
 from zroute_support.adapters.timer_repo import TimerRepository
 from zroute_support.adapters.waiting_repo import WaitingList
@@ -57,6 +59,8 @@ def repositories(conn: Any) -> dict[str, TrackingRepository]:
         "placements": PlacementRepository(conn),
         "preconditions": PreconditionRepository(conn),
         "waiting": WaitingList(conn),
+        "overrides": ConsentOverrideRepository(conn),
+        "reassignments": ReassignmentRepository(conn),
         "timers": TimerRepository(conn),
         "reads": SupportReads(conn),
     }
@@ -94,6 +98,12 @@ DATAREFS = {
     "nl.zroute.support.partner-updated.v1": "/partners/{partner_id}",
     "nl.zroute.support.placement-confirmed.v1": "/placements/{placement_request_id}",
     "nl.zroute.support.placement-declined.v1": "/placements/{placement_request_id}",
+    **{
+        f"nl.zroute.support.placement-{action}.v1": "/placements/{placement_request_id}"
+        for action in ("started", "changed", "ended")
+    },
+    "nl.zroute.support.placement-concern-raised.v1": "/placements?programme_id={programme_id}",
+    "nl.zroute.support.consent-overridden.v1": "/participants/{participant_ref}/consent-overrides",
     "nl.zroute.support.precondition-arranged.v1": "/preconditions?programme_id={programme_id}",
     "nl.zroute.support.precondition-lapsed.v1": "/preconditions?programme_id={programme_id}",
     **{
@@ -104,6 +114,7 @@ DATAREFS = {
             "completed",
             "declined",
             "escalated",
+            "reassigned",
             "requested",
             "status-changed",
         )

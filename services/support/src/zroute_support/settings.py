@@ -41,6 +41,11 @@ class Settings(UiSettings):
     }
     # A declined referral goes to the next capable partner on its own (else it waits).
     referral_reroute_on_decline: bool = True
+    # When the responsible partner is full or declined, work overflows to the partners
+    # named here first, in this order, then to the others in the order they were
+    # registered (never alphabetically); the coordinator can always choose by hand
+    # (``/referrals/{id}/reassign``, ``/waiting-list/{id}/assign``).
+    overflow_order: list[str] = []
 
     # The configurable reason lists (snake_case codes, as the events carry them).
     referral_decline_reasons: list[str] = [
@@ -63,6 +68,52 @@ class Settings(UiSettings):
         "participant_declined",
         "participant_unreachable",
         "needs_other_care",
+        "other",
+    ]
+    # Why a referral is made and what supports it (FHIR reasonCode, supportingInfo), and
+    # what a completed one delivered (Task.output): codes first, words only where needed.
+    referral_reasons: list[str] = [
+        "care_signal",
+        "participant_request",
+        "caseworker_observation",
+        "partner_observation",
+        "crisis",
+        "other",
+    ]
+    referral_supporting_info: list[str] = [
+        "intake_report",
+        "care_history",
+        "risk_assessment",
+        "previous_referral",
+        "other",
+    ]
+    referral_outputs: list[str] = [
+        "assessment",
+        "counselling",
+        "treatment_started",
+        "debt_arrangement",
+        "referred_onwards",
+        "advice_only",
+        "other",
+    ]
+    # The legal grounds on which a coordinator may refer without a covering consent in an
+    # emergency (GDPR art. 6(1)(d) vital interests, (c) legal obligation, (e) public task).
+    consent_override_grounds: list[str] = ["vital_interest", "legal_obligation", "public_task"]
+    # Why a coordinator moves work to a partner of their choice.
+    reassign_reasons: list[str] = [
+        "partner_at_capacity",
+        "no_answer",
+        "expertise",
+        "continuity_of_care",
+        "participant_preference",
+        "other",
+    ]
+    # Why a confirmed placement ends before its time.
+    placement_end_reasons: list[str] = [
+        "employer_dropped_out",
+        "participant_withdrew",
+        "not_suitable",
+        "participant_ill",
         "other",
     ]
     placement_decline_reasons: list[str] = [
@@ -97,6 +148,12 @@ class Settings(UiSettings):
         "referral_status_reasons",
         "referral_outcome_reasons",
         "placement_decline_reasons",
+        "referral_reasons",
+        "referral_supporting_info",
+        "referral_outputs",
+        "consent_override_grounds",
+        "reassign_reasons",
+        "placement_end_reasons",
     )
     @classmethod
     def _codes(cls, value: list[str]) -> list[str]:

@@ -50,6 +50,12 @@ class PartnerRepository(TrackingRepository):
         rows = await self.conn.fetch("SELECT * FROM support_partners ORDER BY partner_id")
         return [_partner(r) for r in rows]
 
+    async def in_registration_order(self) -> list[Partner]:
+        """Every partner, first registered first (the overflow order of partners the
+        configured order does not name)."""
+        rows = await self.conn.fetch("SELECT * FROM support_partners ORDER BY registered_seq")
+        return [_partner(r) for r in rows]
+
     async def save(self, partner: Partner, now: datetime) -> None:
         self._seen_now(partner)  # its events are collected at commit
         partner.version += 1

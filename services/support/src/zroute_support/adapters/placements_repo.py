@@ -45,6 +45,8 @@ def _placement(row: asyncpg.Record) -> Placement:
         workplace=workplace,
         job_coach=coach,
         escalation_level=row["escalation_level"],
+        started_on=row["started_on"],
+        end_reason=row["end_reason"],
         version=row["version"],
     )
 
@@ -141,6 +143,27 @@ class PlacementRepository(TrackingRepository):
             coach.staff_ref if coach else None,
             p.escalation_level,
             p.version,
+        )
+        await self.conn.execute(
+            "UPDATE support_placements SET started_on = $2, end_reason = $3"
+            " WHERE placement_request_id = $1",
+            p.placement_request_id,
+            p.started_on,
+            p.end_reason,
+        )
+
+    async def record_step(
+        self, request_id: UUID, action: str, reason: str | None, by: str, at: datetime
+    ) -> None:
+        """Who recorded a step of the placement's life cycle (start, change, end), when."""
+        await self.conn.execute(
+            "INSERT INTO support_placement_history (placement_request_id, action, reason,"
+            " recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)",
+            request_id,
+            action,
+            reason,
+            by,
+            at,
         )
 
     async def add_check_in(

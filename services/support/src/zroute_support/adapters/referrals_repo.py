@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +12,7 @@ import asyncpg
 from zroute_contract.events.codes import (
     CareCategory,
     NeedSeverity,
+    ReferralSide,
     ReferralStatus,
     Urgency,
 )
@@ -20,6 +21,7 @@ from zroute_runtime.repository import TrackingRepository
 
 from zroute_support.adapters.participants_repo import of_municipality
 from zroute_support.domain import referral_states
+from zroute_support.domain.referral_context import Message, ReferralContext
 from zroute_support.domain.referrals import Outcome, Referral
 
 _OPEN = [s.value for s in referral_states.OPEN]
@@ -40,11 +42,24 @@ def _referral(row: asyncpg.Record) -> Referral:
         answer_due_by=row["answer_due_by"],
         signal_id=row["signal_id"],
         rerouted_from=row["rerouted_from"],
+        consent_overridden=row["consent_overridden"],
         status=ReferralStatus(row["status"]),
         reason=row["reason"],
-        outcome=Outcome(**outcome) if outcome else None,
+        outcome=_outcome(outcome) if outcome else None,
         escalation_level=row["escalation_level"],
         version=row["version"],
+    )
+
+
+def _outcome(data: dict[str, Any]) -> Outcome:
+    delivered_on = data.get("delivered_on")
+    return Outcome(
+        successful=data["successful"],
+        service_delivered=data["service_delivered"],
+        delivered_on=date.fromisoformat(delivered_on) if delivered_on else None,
+        reason=data.get("reason"),
+        delivered=tuple(data.get("delivered", ())),
+        note=data.get("note"),
     )
 
 
@@ -56,7 +71,20 @@ def _outcome_json(outcome: Outcome | None) -> dict[str, Any] | None:
         "service_delivered": outcome.service_delivered,
         "delivered_on": outcome.delivered_on.isoformat() if outcome.delivered_on else None,
         "reason": outcome.reason,
+        "delivered": list(outcome.delivered),
+        "note": outcome.note,
     }
+
+
+def _message(row: asyncpg.Record) -> Message:
+    return Message(
+        row["message_id"],
+        row["referral_id"],
+        ReferralSide(row["side"]),
+        row["author"],
+        row["body"],
+        row["sent_at"],
+    )
 
 
 class ReferralRepository(TrackingRepository):
@@ -148,9 +176,9 @@ class ReferralRepository(TrackingRepository):
             INSERT INTO support_referrals (referral_id, participant_ref, programme_id, partner_id,
                 category, severity, urgency, consent_id, signal_id, referrer, answer_due_by,
                 rerouted_from, status, reason, outcome, escalation_level, version,
-                created_at, updated_at)
+                created_at, updated_at, consent_overridden)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                $18, $18)
+                $18, $18, $19)
             ON CONFLICT (referral_id) DO UPDATE SET status = $13, reason = $14, outcome = $15,
                 escalation_level = $16, version = $17, updated_at = $18
             """,
@@ -172,6 +200,7 @@ class ReferralRepository(TrackingRepository):
             referral.escalation_level,
             referral.version,
             now,
+            referral.consent_overridden,
         )
         await self.conn.execute(
             "INSERT INTO support_referral_history (referral_id, status, reason, at)"
@@ -190,3 +219,53 @@ class ReferralRepository(TrackingRepository):
             referral_id,
         )
         return rows
+
+    async def save_context(self, referral_id: UUID, context: ReferralContext) -> None:
+        """Keep what the referral says in words and codes (never on the bus)."""
+        await self.conn.execute(
+            """
+            INSERT INTO support_referral_context (referral_id, reason_code, supporting_info,
+                note, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (referral_id) DO NOTHING
+            """,
+            referral_id,
+            context.reason_code,
+            list(context.supporting_info),
+            context.note,
+            context.recorded_by,
+            context.recorded_at,
+        )
+
+    async def context(self, referral_id: UUID) -> ReferralContext | None:
+        row = await self.conn.fetchrow(
+            "SELECT * FROM support_referral_context WHERE referral_id = $1", referral_id
+        )
+        if row is None:
+            return None
+        return ReferralContext(
+            row["reason_code"],
+            tuple(row["supporting_info"]),
+            row["note"],
+            row["recorded_by"],
+            row["recorded_at"],
+        )
+
+    async def add_message(self, message: Message) -> None:
+        await self.conn.execute(
+            "INSERT INTO support_referral_messages (message_id, referral_id, side, author, body,"
+            " sent_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            message.message_id,
+            message.referral_id,
+            message.side.value,
+            message.author,
+            message.body,
+            message.sent_at,
+        )
+
+    async def messages(self, referral_id: UUID) -> builtins.list[Message]:
+        """The referral's thread, oldest first."""
+        rows = await self.conn.fetch(
+            "SELECT * FROM support_referral_messages WHERE referral_id = $1 ORDER BY seq",
+            referral_id,
+        )
+        return [_message(r) for r in rows]

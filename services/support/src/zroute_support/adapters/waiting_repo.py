@@ -30,6 +30,19 @@ class WaitingEntry:
         return Urgency(self.request.get("urgency", Urgency.ROUTINE.value))
 
 
+def _entry(r: Any) -> WaitingEntry:
+    return WaitingEntry(
+        r["entry_id"],
+        r["kind"],
+        r["participant_ref"],
+        r["programme_id"],
+        PartnerCapability(r["capability"]),
+        r["reason"],
+        r["request"],
+        r["since"],
+    )
+
+
 class WaitingList(TrackingRepository):
     """The waiting list (``uow.waiting``)."""
 
@@ -81,19 +94,16 @@ class WaitingList(TrackingRepository):
             capability,
             municipality,
         )
-        return [
-            WaitingEntry(
-                r["entry_id"],
-                r["kind"],
-                r["participant_ref"],
-                r["programme_id"],
-                PartnerCapability(r["capability"]),
-                r["reason"],
-                r["request"],
-                r["since"],
-            )
-            for r in rows
-        ]
+        return [_entry(r) for r in rows]
+
+    async def get(self, entry_id: UUID) -> WaitingEntry | None:
+        """An open entry, locked for the change."""
+        row = await self.conn.fetchrow(
+            "SELECT * FROM support_waiting_list WHERE entry_id = $1 AND resolved_at IS NULL"
+            " FOR UPDATE",
+            entry_id,
+        )
+        return _entry(row) if row else None
 
     async def set_reason(self, entry_id: UUID, reason: str) -> None:
         await self.conn.execute(

@@ -17,8 +17,12 @@ from zroute_contract.events.codes import CheckInOutcome, CheckInParty, Participa
 from zroute_contract.events.support import (
     JobCoachAssigned,
     JobCoachCheckInRecorded,
+    PlacementChanged,
+    PlacementConcernRaised,
     PlacementConfirmed,
     PlacementDeclined,
+    PlacementEnded,
+    PlacementStarted,
 )
 
 from zroute_support.domain.errors import Conflict, Refused
@@ -34,6 +38,8 @@ class PlacementStatus(StrEnum):
 
 ACTIVE = frozenset({PlacementStatus.OPEN, PlacementStatus.CONFIRMED})
 """Statuses that take a participation partner's capacity."""
+CONCERNS = frozenset({CheckInOutcome.CONCERNS, CheckInOutcome.PLACEMENT_AT_RISK})
+"""Check-in outcomes that raise a concern with the job coach's partner and the contact."""
 
 
 @dataclass(frozen=True)
@@ -67,11 +73,83 @@ class Placement:
     workplace: Workplace | None = None
     job_coach: JobCoach | None = None
     escalation_level: int = 0
+    started_on: date | None = None
+    end_reason: str | None = None
     version: int = 0
     events: list[Event] = field(default_factory=list)
 
     def _ids(self) -> dict[str, object]:
         return {"participant_ref": self.participant_ref, "programme_id": self.programme_id}
+
+    @property
+    def late(self) -> bool:
+        """The workplace starts after the day the request needed it: its escalation stays
+        open (issue 17), however confirmed it is."""
+        return self.workplace is not None and self.workplace.starts_on > self.needed_by
+
+    def _placed(self) -> dict[str, object]:
+        if self.status is not PlacementStatus.CONFIRMED:
+            raise Conflict(f"a placement that is {self.status.value} cannot change")
+        assert self.placement_id is not None and self.workplace is not None
+        assert self.partner_id is not None
+        return {
+            **self._ids(),
+            "placement_id": self.placement_id,
+            "placement_request_id": self.placement_request_id,
+            "partner_id": self.partner_id,
+            "employer_id": self.workplace.employer_id,
+        }
+
+    def start(self, started_on: date) -> None:
+        """The participant started on the workplace."""
+        ids = self._placed()
+        if self.started_on is not None:
+            raise Conflict(f"the placement started on {self.started_on} already")
+        self.started_on = started_on
+        self.events.append(
+            PlacementStarted(
+                **ids,
+                started_on=started_on,
+                needed_by=self.needed_by,
+                late=started_on > self.needed_by,
+            )
+        )
+
+    def change(self, workplace: Workplace, changed_from: date) -> None:
+        """Another workplace (location, employer) or other hours, from ``changed_from``."""
+        self._placed()
+        assert self.workplace is not None
+        if (workplace.employer_id, workplace.location_id, workplace.hours_per_week) == (
+            self.workplace.employer_id,
+            self.workplace.location_id,
+            self.workplace.hours_per_week,
+        ):
+            raise Refused("nothing changes: the same workplace and hours")
+        self.workplace = workplace
+        self.events.append(
+            PlacementChanged(
+                **self._placed(),
+                location_id=workplace.location_id,
+                hours_per_week=workplace.hours_per_week,
+                changed_from=changed_from,
+            )
+        )
+
+    def end_early(self, reason: str, ended_on: date) -> None:
+        """The placement ends before its time (the employer dropped out, ...)."""
+        ids = self._placed()
+        assert self.workplace is not None
+        if ended_on < self.workplace.starts_on:
+            raise Refused("ended_on is before the placement's start")
+        self.status, self.end_reason = PlacementStatus.ENDED, reason
+        self.workplace = Workplace(
+            self.workplace.employer_id,
+            self.workplace.location_id,
+            self.workplace.starts_on,
+            self.workplace.hours_per_week,
+            ended_on,
+        )
+        self.events.append(PlacementEnded(**ids, ended_on=ended_on, reason=reason))
 
     def confirm(self, workplace: Workplace, coach: JobCoach) -> None:
         """The participation partner confirms a workplace; the job coach comes with it."""
@@ -94,6 +172,7 @@ class Placement:
                 starts_on=workplace.starts_on,
                 ends_on=workplace.ends_on,
                 hours_per_week=workplace.hours_per_week,
+                starts_after_needed_by=self.late,
             )
         )
         self.assign_job_coach(coach, workplace.starts_on)
@@ -154,6 +233,17 @@ class Placement:
                 outcome=outcome,
             )
         )
+        if outcome in CONCERNS:
+            self.events.append(
+                PlacementConcernRaised(
+                    **self._ids(),
+                    placement_id=self.placement_id,
+                    partner_id=self.job_coach.partner_id,
+                    job_coach=self.job_coach.staff_ref,
+                    held_on=held_on,
+                    outcome=outcome,
+                )
+            )
         return self.job_coach.staff_ref
 
     def end(self) -> None:

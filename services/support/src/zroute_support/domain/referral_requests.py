@@ -10,6 +10,7 @@ from uuid import UUID
 from zroute_contract.events.codes import CareCategory, NeedSeverity, Urgency
 from zroute_contract.events.parts import ContactPersonRef
 
+from zroute_support.domain.referral_context import ReferralContext
 from zroute_support.domain.referrals import Referral
 
 
@@ -25,6 +26,9 @@ class ReferralRequest:
     signal_id: UUID | None = None
     rerouted_from: UUID | None = None
     exclude: tuple[str, ...] = ()
+    # An emergency override stands in for the consent (``consent_id`` is its id).
+    consent_overridden: bool = False
+    context: ReferralContext | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -36,6 +40,8 @@ class ReferralRequest:
             "signal_id": str(self.signal_id) if self.signal_id else None,
             "rerouted_from": str(self.rerouted_from) if self.rerouted_from else None,
             "exclude": list(self.exclude),
+            "consent_overridden": self.consent_overridden,
+            "context": self.context.to_json() if self.context else None,
         }
 
     @classmethod
@@ -49,6 +55,8 @@ class ReferralRequest:
             signal_id=UUID(data["signal_id"]) if data.get("signal_id") else None,
             rerouted_from=UUID(data["rerouted_from"]) if data.get("rerouted_from") else None,
             exclude=tuple(data.get("exclude", ())),
+            consent_overridden=bool(data.get("consent_overridden", False)),
+            context=ReferralContext.from_json(data["context"]) if data.get("context") else None,
         )
 
 

@@ -40,6 +40,10 @@ class Outcome:
     service_delivered: bool
     delivered_on: date | None = None
     reason: str | None = None
+    # What was delivered (FHIR Task.output): codes from the configured list, and words
+    # when codes do not say it all. Both stay in support (the event has the flags only).
+    delivered: tuple[str, ...] = ()
+    note: str | None = None
 
 
 @dataclass
@@ -56,6 +60,7 @@ class Referral:
     answer_due_by: datetime
     signal_id: UUID | None = None
     rerouted_from: UUID | None = None
+    consent_overridden: bool = False
     status: ReferralStatus = S.REQUESTED
     reason: str | None = None
     outcome: Outcome | None = None
@@ -77,6 +82,7 @@ class Referral:
                 referrer=referral.referrer,
                 answer_due_by=referral.answer_due_by,
                 rerouted_from=referral.rerouted_from,
+                consent_overridden=referral.consent_overridden,
             )
         )
         return referral

@@ -1,5 +1,10 @@
 """Which partner gets new work: the one responsible under the agreement, or when it is at
-capacity (or declined) the next capable partner, or else a waiting list with the reason."""
+capacity (or declined) the next capable partner in the configured overflow order, or else
+a waiting list with the reason.
+
+The overflow order is the coordinator's (setting ``overflow_order``): the partners it
+names first, in its order, then the others in the order they were registered. Never the
+alphabet: a partner's name says nothing about the agreed task division."""
 
 from __future__ import annotations
 
@@ -27,17 +32,16 @@ def choose_partner(
     partners: Sequence[Partner],
     load: Mapping[str, int],
     exclude: Collection[str] = (),
+    overflow_order: Sequence[str] = (),
 ) -> Choice:
     """The responsible partner first, then the other active partners with the capability
-    that serve the municipality (by id); the first one below its capacity takes it."""
+    that serve the municipality, in :func:`overflow` order; the first one below its
+    capacity takes it. ``partners`` come in the order they were registered."""
     if responsible is None:
         return Choice(None, f"no partner is responsible for {capability.value} under the agreement")
     by_id = {p.partner_id: p for p in partners}
     ordered = [by_id[responsible]] if responsible in by_id else []
-    ordered += sorted(
-        (p for p in partners if p.partner_id != responsible),
-        key=lambda p: p.partner_id,
-    )
+    ordered += overflow([p for p in partners if p.partner_id != responsible], overflow_order)
     capable = [
         p
         for p in ordered
@@ -49,3 +53,11 @@ def choose_partner(
         if partner.has_room(capability, load.get(partner.partner_id, 0)):
             return Choice(partner.partner_id)
     return Choice(None, f"every partner with {capability.value} is at capacity")
+
+
+def overflow(partners: Sequence[Partner], order: Sequence[str]) -> list[Partner]:
+    """``partners`` in the configured overflow order: those ``order`` names first, in its
+    order; the rest as given (the order they were registered)."""
+    rank = {partner_id: i for i, partner_id in enumerate(order)}
+    listed = sorted((p for p in partners if p.partner_id in rank), key=lambda p: rank[p.partner_id])
+    return listed + [p for p in partners if p.partner_id not in rank]

@@ -25,7 +25,15 @@ class Deps:
     status_reasons: tuple[str, ...]
     outcome_reasons: tuple[str, ...]
     placement_decline_reasons: tuple[str, ...]
+    referral_reasons: tuple[str, ...] = ()
+    referral_supporting_info: tuple[str, ...] = ()
+    referral_outputs: tuple[str, ...] = ()
+    consent_override_grounds: tuple[str, ...] = ()
+    reassign_reasons: tuple[str, ...] = ()
+    placement_end_reasons: tuple[str, ...] = ()
     public_base_url: str | None = None
+    # Where work overflows when the responsible partner cannot take it (partner ids).
+    overflow_order: tuple[str, ...] = ()
     # The answer deadline and escalation rhythm per urgency.
     urgency_rules: Mapping[Urgency, UrgencyRule] = field(default_factory=lambda: DEFAULT_RULES)
 
@@ -40,9 +48,22 @@ class Deps:
             status_reasons=tuple(s.referral_status_reasons),
             outcome_reasons=tuple(s.referral_outcome_reasons),
             placement_decline_reasons=tuple(s.placement_decline_reasons),
+            referral_reasons=tuple(s.referral_reasons),
+            referral_supporting_info=tuple(s.referral_supporting_info),
+            referral_outputs=tuple(s.referral_outputs),
+            consent_override_grounds=tuple(s.consent_override_grounds),
+            reassign_reasons=tuple(s.reassign_reasons),
+            placement_end_reasons=tuple(s.placement_end_reasons),
             public_base_url=settings.public_base_url,
+            overflow_order=tuple(s.overflow_order),
             urgency_rules=s.urgency_rules(),
         )
+
+
+def check_codes(codes: Sequence[str], allowed: Sequence[str], what: str) -> None:
+    """Refuse any code that is not on the configured list."""
+    for code in codes:
+        check_reason(code, allowed, what)
 
 
 def check_reason(code: str | None, allowed: Sequence[str], what: str) -> None:

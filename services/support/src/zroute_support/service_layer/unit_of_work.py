@@ -11,11 +11,13 @@ from zroute_contract.events.base import Event
 from zroute_runtime.clock import Clock
 from zroute_runtime.context import MessageContext
 
+from zroute_support.adapters.overrides_repo import ConsentOverrideRepository
 from zroute_support.adapters.participants_repo import ParticipantRepository
 from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
 from zroute_support.adapters.placements_repo import PlacementRepository
 from zroute_support.adapters.preconditions_repo import PreconditionRepository
 from zroute_support.adapters.reads import SupportReads
+from zroute_support.adapters.reassignments_repo import ReassignmentRepository
 from zroute_support.adapters.referrals_repo import ReferralRepository
 from zroute_support.adapters.timer_repo import TimerRepository
 from zroute_support.adapters.waiting_repo import WaitingList
@@ -31,6 +33,8 @@ class SupportUnitOfWork(Protocol):
     placements: PlacementRepository
     preconditions: PreconditionRepository
     waiting: WaitingList
+    overrides: ConsentOverrideRepository
+    reassignments: ReassignmentRepository
     timers: TimerRepository
     reads: SupportReads
     clock: Clock

@@ -17,13 +17,16 @@ from zroute_contract.events.codes import RouteTask
 from zroute_runtime.auth import Principal
 
 from zroute_support.domain.agreements import Agreement, in_force
+from zroute_support.domain.consent_overrides import ConsentOverride
 from zroute_support.domain.errors import NotFound
 from zroute_support.domain.partners import Partner
 from zroute_support.domain.placements import Placement, PlacementStatus
 from zroute_support.domain.preconditions import Precondition, PreconditionStatus
+from zroute_support.domain.referral_context import Message, ReferralContext, ensure_readable
 from zroute_support.domain.referrals import Referral
 from zroute_support.domain.urgency import serving_order
 from zroute_support.service_layer import access
+from zroute_support.service_layer.handlers import routing
 from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
 
@@ -57,6 +60,27 @@ async def referral(uow: SupportUnitOfWork, principal: Principal, referral_id: UU
     if access.own_partner(principal) is not None:
         access.ensure_partner(principal, found.partner_id)
     return found
+
+
+async def referral_context(
+    uow: SupportUnitOfWork, principal: Principal, referral_id: UUID
+) -> tuple[Referral, ReferralContext | None, list[Message]]:
+    """The referral's context and message thread: the referrer's side always, the care
+    partner once it has accepted the referral (403 with the reason before)."""
+    found = await referral(uow, principal, referral_id)
+    ensure_readable(access.side_of(principal, found.partner_id), found.status)
+    context = await uow.referrals.context(referral_id)
+    return found, context, await uow.referrals.messages(referral_id)
+
+
+async def consent_overrides(
+    uow: SupportUnitOfWork, principal: Principal, participant_ref: str
+) -> list[ConsentOverride]:
+    """The participant's emergency consent overrides (the audit trail), for the
+    caseworkers and coordinators of the participant's municipality."""
+    await access.ensure_participant_municipality(uow, principal, participant_ref, "participant")
+    await routing.participant(uow, participant_ref)  # 404 for an unknown participant
+    return await uow.overrides.for_participant(participant_ref)
 
 
 async def board(

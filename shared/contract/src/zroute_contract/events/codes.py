@@ -469,6 +469,7 @@ class ReferralCancelReason(StrEnum):
     PARTICIPANT_WITHDRAWN = "participant_withdrawn"
     REFERRER_CANCELLED = "referrer_cancelled"
     NO_LONGER_NEEDED = "no_longer_needed"
+    REASSIGNED = "reassigned"
 
 
 class PreconditionKind(StrEnum):

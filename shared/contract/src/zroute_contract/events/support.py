@@ -200,6 +200,11 @@ class ReferralRequested(ParticipantEvent):
     rerouted_from: UUID | None = Field(
         default=None, description="The declined referral this one re-routes."
     )
+    consent_overridden: bool = Field(
+        default=False,
+        description="True when a coordinator referred without a covering consent in an"
+        " emergency; ``consent_id`` then names the override record (consent-overridden).",
+    )
 
 
 class ReferralEvent(ParticipantEvent):
@@ -396,6 +401,11 @@ class PlacementConfirmed(ParticipantEvent):
     starts_on: date = Field(description="First day on the workplace.")
     ends_on: date | None = Field(default=None, description="Last day, when limited.")
     hours_per_week: Hours = Field(description="Hours a week on the workplace.")
+    starts_after_needed_by: bool = Field(
+        default=False,
+        description="True when the workplace starts later than the request needed it: the"
+        " request's escalation stays open and the planner must act.",
+    )
 
 
 class PlacementDeclined(ParticipantEvent):
@@ -451,3 +461,132 @@ class JobCoachCheckInRecorded(ParticipantEvent):
     party: CheckInParty = Field(description="Who the check-in was with.")
     held_on: date = Field(description="The day of the check-in.")
     outcome: CheckInOutcome = Field(description="How it went.")
+
+
+_CONCERN = one_of(CheckInOutcome.CONCERNS, CheckInOutcome.PLACEMENT_AT_RISK)
+
+
+class ConsentOverridden(ParticipantEvent):
+    """A coordinator referred without a covering consent in an emergency (issue 17),
+    on a legal ground from the configured list. The reason, in words, stays in support's
+    audit trail; notifications tells the participant's caseworker."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.consent-overridden.v1",
+        routing_key="support.consent.overridden",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A referral was made without a covering consent (emergency override, audited).",
+    )
+
+    override_id: UUID = Field(description="The override record in support's audit trail.")
+    referral_id: UUID | None = Field(
+        default=None, description="The referral, unless it waits for a partner."
+    )
+    legal_ground: ReasonCode = Field(description="The legal ground, from the configured list.")
+    overridden_by: StaffRef = Field(description="The coordinator who overrode.")
+    overridden_at: AwareDatetime = Field(description="When.")
+
+
+class ReferralReassigned(ParticipantEvent):
+    """The coordinator moved a referral, or a waiting one, to a partner of their choice
+    (issue 17): a new referral to that partner, the old one cancelled (``reassigned``)."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.referral-reassigned.v1",
+        routing_key="support.referral.reassigned",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="The coordinator moved a referral to a chosen partner, with a reason.",
+    )
+
+    referral_id: UUID = Field(description="The new referral, with the chosen partner.")
+    partner_id: PartnerId = Field(description="The chosen partner.")
+    previous_referral_id: UUID | None = Field(
+        default=None, description="The referral it replaces (none when it waited)."
+    )
+    previous_partner_id: PartnerId | None = Field(
+        default=None, description="The partner it was with (none when it waited)."
+    )
+    reason: ReasonCode = Field(description="Why, from the configured list.")
+    exception: bool = Field(
+        description="True when the chosen partner is not the one the task division names."
+    )
+    reassigned_by: StaffRef = Field(description="The coordinator.")
+
+
+class PlacementEvent(ParticipantEvent):
+    """Base of a confirmed placement's life-cycle events."""
+
+    placement_id: UUID = Field(description="The placement.")
+    placement_request_id: UUID = Field(description="The request it answers.")
+    partner_id: PartnerId = Field(description="The participation partner.")
+    employer_id: EmployerId = Field(description="The employer.")
+
+
+class PlacementStarted(PlacementEvent):
+    """The participant started on the workplace (issue 17)."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.placement-started.v1",
+        routing_key="support.placement.started",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A participant started on a confirmed workplace.",
+    )
+
+    started_on: date = Field(description="The first day on the workplace.")
+    needed_by: date = Field(description="The day the request needed it by.")
+    late: bool = Field(description="True when it started after ``needed_by``.")
+
+
+class PlacementChanged(PlacementEvent):
+    """A confirmed placement changed its workplace or hours (a new job coach is
+    ``job-coach-assigned``); the event carries the new values."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.placement-changed.v1",
+        routing_key="support.placement.changed",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A placement's workplace or hours changed.",
+    )
+
+    location_id: LocationId = Field(description="Where the workplace is now.")
+    hours_per_week: Hours = Field(description="Hours a week from now on.")
+    changed_from: date = Field(description="The first day of the change.")
+
+
+class PlacementEnded(PlacementEvent):
+    """A confirmed placement ended before its time, with a reason (the employer dropped
+    out, ...); the request may be served again."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.placement-ended.v1",
+        routing_key="support.placement.ended",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A placement ended, with a reason code.",
+    )
+
+    ended_on: date = Field(description="The last day on the workplace.")
+    reason: ReasonCode = Field(description="Why, from the configured list.")
+
+
+class PlacementConcernRaised(ParticipantEvent):
+    """A job-coach check-in found concerns or a placement at risk: notifications alerts
+    the job coach's partner and the contact person (issue 17)."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.placement-concern-raised.v1",
+        routing_key="support.placement.concern-raised",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A check-in found concerns or a placement at risk.",
+    )
+
+    placement_id: UUID = Field(description="The placement.")
+    partner_id: PartnerId = Field(description="The job coach's partner.")
+    job_coach: StaffRef = Field(description="The job coach.")
+    held_on: date = Field(description="The day of the check-in.")
+    outcome: _CONCERN = Field(description="Concerns, or the placement at risk.")

@@ -161,6 +161,13 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/referrals/{referral_id}/fail"): _REFERRAL_ACT,
         ("POST", "/referrals/{referral_id}/complete"): _REFERRAL_ACT,
         ("POST", "/referrals/{referral_id}/cancel"): _REFERRAL_ACT,
+        # Issue 17: the context and thread (the care partner once it accepted), the
+        # coordinator's reassignment, and the audit trail of consent overrides.
+        ("GET", "/referrals/{referral_id}/context"): _REFERRAL_ACT,
+        ("POST", "/referrals/{referral_id}/messages"): _REFERRAL_ACT,
+        ("POST", "/referrals/{referral_id}/reassign"): _a(coordinator=M),
+        ("POST", "/waiting-list/{entry_id}/assign"): _a(coordinator=M),
+        ("GET", "/participants/{participant_ref}/consent-overrides"): _a(caseworker=M, coordinator=M),
         ("GET", "/preconditions"): _SUPPORT_READ,
         ("POST", "/preconditions/{precondition_id}/arrange"): _PARTNER_ACT,
         ("POST", "/preconditions/{precondition_id}/lapse"): _PARTNER_ACT,
@@ -170,6 +177,9 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/placements/{request_id}/decline"): _PARTNER_ACT,
         ("POST", "/placements/{request_id}/job-coach"): _PARTNER_ACT,
         ("POST", "/placements/{request_id}/check-ins"): _PARTNER_ACT,
+        ("POST", "/placements/{request_id}/start"): _PARTNER_ACT,
+        ("POST", "/placements/{request_id}/change"): _PARTNER_ACT,
+        ("POST", "/placements/{request_id}/end"): _PARTNER_ACT,
         ("GET", "/waiting-list"): _a(coordinator=M, caseworker=M, operator=ANY),
     },
     "notifications": {

@@ -3,6 +3,7 @@ bootstrap mounts them)."""
 
 from zroute_support.entrypoints.http import (
     agreements,
+    participants,
     partners,
     placements,
     preconditions,
@@ -17,4 +18,5 @@ ROUTERS = [
     preconditions.router,
     placements.router,
     waiting_list.router,
+    participants.router,
 ]

@@ -19,6 +19,7 @@ from zroute_runtime.http_host import Runtime
 from zroute_support.domain.placements import Placement, PlacementStatus, Workplace
 from zroute_support.entrypoints.http.deps import Anyone, SupportDeps
 from zroute_support.service_layer import views
+from zroute_support.service_layer.handlers import placement_life
 from zroute_support.service_layer.handlers import placements as service
 
 router = APIRouter(prefix="/placements", tags=["placements"])
@@ -55,6 +56,24 @@ class CheckInIn(BaseModel):
     outcome: CheckInOutcome
 
 
+class StartIn(BaseModel):
+    started_on: date
+
+
+class ChangeIn(BaseModel):
+    """What changes (the rest stays), and from when."""
+
+    employer_id: EmployerId | None = None
+    location_id: LocationId | None = None
+    hours_per_week: Hours | None = None
+    changed_from: date
+
+
+class EndIn(BaseModel):
+    reason: str = Field(pattern=r"^[a-z][a-z0-9_]{1,62}$")
+    ended_on: date
+
+
 class PlacementOut(BaseModel):
     placement_request_id: UUID
     participant_ref: str
@@ -72,6 +91,9 @@ class PlacementOut(BaseModel):
     starts_on: date | None = None
     ends_on: date | None = None
     job_coach: JobCoachOut | None = None
+    started_on: date | None = None
+    end_reason: str | None = None
+    starts_after_needed_by: bool = False
 
     @classmethod
     def of(cls, p: Placement) -> PlacementOut:
@@ -83,10 +105,18 @@ class PlacementOut(BaseModel):
             starts_on=w.starts_on if w else None,
             ends_on=w.ends_on if w else None,
             job_coach=JobCoachOut(staff_ref=c.staff_ref, partner_id=c.partner_id) if c else None,
+            starts_after_needed_by=p.late,
         )
 
 
-_LATER = {"employer_id", "location_id", "starts_on", "ends_on", "job_coach"}
+_LATER = {
+    "employer_id",
+    "location_id",
+    "starts_on",
+    "ends_on",
+    "job_coach",
+    "starts_after_needed_by",
+}
 
 
 @router.get("")
@@ -174,6 +204,55 @@ async def check_in(
         request,
         lambda uow: service.check_in_as(
             uow, principal, request_id, body.party, body.held_on, body.outcome
+        ),
+    )
+    return PlacementOut.of(placement)
+
+
+@router.post("/{request_id}/start")
+async def start(
+    request_id: UUID, body: StartIn, principal: Anyone, runtime: Runtime, request: Request
+) -> PlacementOut:
+    """The participant started on the confirmed workplace."""
+    placement = await run_command(
+        runtime,
+        request,
+        lambda uow: placement_life.start_as(uow, principal, request_id, body.started_on),
+    )
+    return PlacementOut.of(placement)
+
+
+@router.post("/{request_id}/change")
+async def change(
+    request_id: UUID, body: ChangeIn, principal: Anyone, runtime: Runtime, request: Request
+) -> PlacementOut:
+    """Another workplace or other hours, from ``changed_from``."""
+    changes = body.model_dump(exclude={"changed_from"})
+    placement = await run_command(
+        runtime,
+        request,
+        lambda uow: placement_life.change_as(
+            uow, principal, request_id, changes, body.changed_from
+        ),
+    )
+    return PlacementOut.of(placement)
+
+
+@router.post("/{request_id}/end")
+async def end(
+    request_id: UUID,
+    body: EndIn,
+    principal: Anyone,
+    runtime: Runtime,
+    deps: SupportDeps,
+    request: Request,
+) -> PlacementOut:
+    """The placement ends before its time, with a reason (the employer dropped out, ...)."""
+    placement = await run_command(
+        runtime,
+        request,
+        lambda uow: placement_life.end_as(
+            uow, deps, principal, request_id, body.reason, body.ended_on
         ),
     )
     return PlacementOut.of(placement)

@@ -15,19 +15,23 @@ from zroute_contract.types import PartnerId, ProgrammeId
 from zroute_runtime.commands import command, run_command
 from zroute_runtime.http_host import Runtime
 
-from zroute_support.domain.commands import RequestReferral
-from zroute_support.entrypoints.http.deps import Anyone, Referrer, SupportDeps
+from zroute_support.domain.commands import Reassign
+from zroute_support.entrypoints.http.deps import Anyone, Coordinator, Referrer, SupportDeps
 from zroute_support.entrypoints.http.schemas import (
     CancelIn,
     CompleteIn,
+    ContextOut,
     DeclineIn,
+    MessageIn,
+    MessageOut,
     ReasonIn,
+    ReassignIn,
     ReferralIn,
     ReferralOut,
     RequestedOut,
 )
 from zroute_support.service_layer import views
-from zroute_support.service_layer.handlers import referral_actions
+from zroute_support.service_layer.handlers import reassignment, referral_actions, referral_thread
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
 
@@ -71,9 +75,7 @@ async def request_referral(
     result = await run_command(
         runtime,
         request,
-        lambda uow: referral_actions.request_referral(
-            uow, deps, principal, RequestReferral(**body.model_dump())
-        ),
+        lambda uow: referral_actions.request_referral(uow, deps, principal, body.command()),
     )
     if result.referral is None:
         response.status_code = 202
@@ -181,3 +183,46 @@ async def cancel(
 ) -> ReferralOut:
     """The referrer cancels; the care partner is told to stop."""
     return await _act(runtime, request, deps, p, referral_id, "cancel", reason=body.reason)
+
+
+@router.get("/{referral_id}/context")
+async def context(
+    referral_id: UUID, principal: Anyone, runtime: Runtime, request: Request
+) -> ContextOut:
+    """Why the referral was made, what supports it, and the message thread: the care
+    partner sees it once it has accepted the referral (403 with the reason before)."""
+    async with command(runtime, request) as uow:
+        found, ctx, thread = await views.referral_context(uow, principal, referral_id)
+    return ContextOut.of(found.referral_id, ctx, thread)
+
+
+@router.post("/{referral_id}/messages", status_code=201)
+async def post_message(
+    referral_id: UUID, body: MessageIn, p: Anyone, runtime: Runtime, request: Request
+) -> MessageOut:
+    """A message to the other side of the referral (stays in support, never on the bus)."""
+    message = await run_command(
+        runtime, request, lambda uow: referral_thread.post_message(uow, p, referral_id, body.body)
+    )
+    return MessageOut.of(message)
+
+
+@router.post("/{referral_id}/reassign")
+async def reassign(
+    referral_id: UUID,
+    body: ReassignIn,
+    p: Coordinator,
+    runtime: Runtime,
+    deps: SupportDeps,
+    request: Request,
+) -> ReferralOut:
+    """The coordinator moves the referral to a chosen partner, with a reason; answers the
+    new referral (the old one is cancelled as ``reassigned``)."""
+    moved = await run_command(
+        runtime,
+        request,
+        lambda uow: reassignment.reassign_referral(
+            uow, deps, p, Reassign(referral_id, body.partner_id, body.reason)
+        ),
+    )
+    return ReferralOut.of(moved)

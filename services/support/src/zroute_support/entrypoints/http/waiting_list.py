@@ -13,10 +13,15 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 from zroute_runtime.auth import Principal, Role, require_roles
-from zroute_runtime.commands import command
+from zroute_runtime.commands import command, run_command
 from zroute_runtime.http_host import Runtime
 
+from zroute_support.domain.commands import Reassign
+from zroute_support.domain.referrals import Referral
+from zroute_support.entrypoints.http.deps import Coordinator, SupportDeps
+from zroute_support.entrypoints.http.schemas import ReassignIn, ReferralOut
 from zroute_support.service_layer import views
+from zroute_support.service_layer.handlers import reassignment
 
 router = APIRouter(prefix="/waiting-list", tags=["waiting-list"])
 
@@ -45,3 +50,42 @@ async def waiting(
     async with command(runtime, request) as uow:
         found = await views.waiting(uow, principal, programme_id)
     return [WaitingOut(**vars(w)) for w in found]
+
+
+class AssignedOut(BaseModel):
+    """What the waiting work became: a referral to the chosen partner, or the placement
+    request offered to it."""
+
+    kind: str
+    partner_id: str
+    referral: ReferralOut | None = None
+    placement_request_id: UUID | None = None
+
+
+@router.post("/{entry_id}/assign")
+async def assign(
+    entry_id: UUID,
+    body: ReassignIn,
+    p: Coordinator,
+    runtime: Runtime,
+    deps: SupportDeps,
+    request: Request,
+) -> AssignedOut:
+    """The coordinator hands waiting work to a chosen partner, with a reason (recorded,
+    and as an exception when the task division names another partner)."""
+    done = await run_command(
+        runtime,
+        request,
+        lambda uow: reassignment.assign_waiting(
+            uow, deps, p, Reassign(entry_id, body.partner_id, body.reason)
+        ),
+    )
+    if isinstance(done, Referral):
+        return AssignedOut(
+            kind="referral", partner_id=done.partner_id, referral=ReferralOut.of(done)
+        )
+    return AssignedOut(
+        kind="placement",
+        partner_id=body.partner_id,
+        placement_request_id=done.placement_request_id,
+    )

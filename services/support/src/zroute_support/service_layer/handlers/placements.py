@@ -109,6 +109,7 @@ async def decline(uow: SupportUnitOfWork, deps: Deps, placement: Placement, reas
         day=local_day(uow.clock.now()),
         load=uow.placements.load,
         exclude=exclude,
+        overflow_order=deps.overflow_order,
     )
     placement.decline(reason, choice.partner_id, choice.reason)
     await save(uow, placement)

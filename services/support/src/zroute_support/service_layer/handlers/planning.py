@@ -44,7 +44,8 @@ async def escalate_placement(event: PlacementEscalated, ctx: HandlerContext) -> 
     placement = await repo.get(event.placement_request_id)
     if placement is None:
         raise AwaitingPredecessor(f"unknown placement request {event.placement_request_id}")
-    if placement.status is not PlacementStatus.CONFIRMED:
+    # A workplace that starts after the day needed keeps the escalation open (issue 17).
+    if placement.status is not PlacementStatus.CONFIRMED or placement.late:
         placement.escalation_level = max(placement.escalation_level, event.level)
         await repo.save(placement, ctx.uow.clock.now())
 

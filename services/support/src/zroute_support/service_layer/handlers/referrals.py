@@ -54,6 +54,7 @@ async def refer(
         load=partial(uow.referrals.open_load, request.category),
         preferred=preferred,
         exclude=request.exclude,
+        overflow_order=deps.overflow_order,
     )
     if choice.partner_id is None:
         assert choice.reason is not None
@@ -70,11 +71,20 @@ async def refer(
         )
         _log.info("referral_waitlisted", waiting_entry=str(entry), category=request.category.value)
         return Referred(None, entry, choice.reason)
+    return Referred(await send(uow, deps, who, request, choice.partner_id))
+
+
+async def send(
+    uow: SupportUnitOfWork, deps: Deps, who: Participant, request: ReferralRequest, partner_id: str
+) -> Referral:
+    """Send the referral to ``partner_id``, to be answered within its urgency's deadline;
+    its context (words and codes) stays with it, in support."""
+    now = uow.clock.now()
     referral = Referral.request(
         referral_id=uuid4(),
         participant_ref=who.participant_ref,
         programme_id=who.programme_id,
-        partner_id=choice.partner_id,
+        partner_id=partner_id,
         category=request.category,
         severity=request.severity,
         urgency=request.urgency,
@@ -83,8 +93,11 @@ async def refer(
         answer_due_by=answer_due(now, request.urgency, deps.urgency_rules),
         signal_id=request.signal_id,
         rerouted_from=request.rerouted_from,
+        consent_overridden=request.consent_overridden,
     )
     await uow.referrals.save(referral, now)
+    if request.context is not None:
+        await uow.referrals.save_context(referral.referral_id, request.context)
     await uow.timers.schedule(
         kind=ANSWER_TIMER,
         key=answer_timer_key(referral.referral_id, 1),
@@ -95,8 +108,9 @@ async def refer(
         referral_id=str(referral.referral_id),
         partner_id=referral.partner_id,
         urgency=referral.urgency.value,
+        consent_overridden=referral.consent_overridden,
     )
-    return Referred(referral)
+    return referral
 
 
 async def refer_covered_signals(uow: SupportUnitOfWork, deps: Deps, ref: str) -> list[Referred]:
@@ -180,16 +194,7 @@ async def decline(
     referral naming this one, or it waits with the reason."""
     chain = await uow.referrals.chain_partners(referral)
     who = await routing.participant(uow, referral.participant_ref)
-    request = ReferralRequest(
-        category=referral.category,
-        severity=referral.severity,
-        urgency=referral.urgency,
-        consent_id=referral.consent_id,
-        referrer=referral.referrer,
-        signal_id=referral.signal_id,
-        rerouted_from=referral.referral_id,
-        exclude=tuple(sorted(chain)),
-    )
+    request = await follow_up_request(uow, referral, exclude=tuple(sorted(chain)))
     choice = None
     if reroute:
         choice = await routing.route(
@@ -200,12 +205,32 @@ async def decline(
             day=local_day(uow.clock.now()),
             load=partial(uow.referrals.open_load, referral.category),
             exclude=chain,
+            overflow_order=deps.overflow_order,
         )
     referral.decline(side, reason, rerouting=bool(choice and choice.partner_id))
     await save(uow, deps, referral)
     if not reroute:
         return None
     return await refer(uow, deps, who, request, preferred=choice.partner_id if choice else None)
+
+
+async def follow_up_request(
+    uow: SupportUnitOfWork, referral: Referral, *, exclude: tuple[str, ...] = ()
+) -> ReferralRequest:
+    """The request of a referral that replaces ``referral`` (re-routed or reassigned): the
+    same codes, consent (or override) and context; a new thread."""
+    return ReferralRequest(
+        category=referral.category,
+        severity=referral.severity,
+        urgency=referral.urgency,
+        consent_id=referral.consent_id,
+        referrer=referral.referrer,
+        signal_id=referral.signal_id,
+        rerouted_from=referral.referral_id,
+        exclude=exclude,
+        consent_overridden=referral.consent_overridden,
+        context=await uow.referrals.context(referral.referral_id),
+    )
 
 
 async def cancel_open(

@@ -3,7 +3,7 @@ the partner to route new work to."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from datetime import date
 
 from zroute_contract.events.codes import PartnerCapability, RouteTask
@@ -57,9 +57,11 @@ async def route(
     load: Callable[[], Awaitable[Mapping[str, int]]],
     preferred: str | None = None,
     exclude: Collection[str] = (),
+    overflow_order: Sequence[str] = (),
 ) -> Choice:
     """The partner that takes new work for ``task``: ``preferred`` or the one responsible
-    under the agreement in force, else the next capable one with room.
+    under the agreement in force, else the next capable one with room in the overflow
+    order (``overflow_order`` first, then the order of registration; never the alphabet).
 
     ``load`` counts each partner's active work; it runs under a transaction-scoped lock
     per capability, so two requests at once cannot both take a partner's last place.
@@ -75,7 +77,8 @@ async def route(
         responsible=responsible,
         capability=capability,
         municipality=who.municipality,
-        partners=await uow.partners.all(),
+        partners=await uow.partners.in_registration_order(),
         load=await load(),
         exclude=exclude,
+        overflow_order=overflow_order,
     )

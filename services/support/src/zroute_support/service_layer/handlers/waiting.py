@@ -53,7 +53,10 @@ async def _referrals(uow: SupportUnitOfWork, deps: Deps) -> int:
             ),
             None,
         )
-        if who is None or not who.active or consent is None or not consent.in_force(local_day(now)):
+        covered = request.consent_overridden or (
+            consent is not None and consent.in_force(local_day(now))
+        )
+        if who is None or not who.active or not covered:
             await waiting.resolve(entry.entry_id, now)
             continue
         result = await refer(uow, deps, who, request, waitlist=False)
