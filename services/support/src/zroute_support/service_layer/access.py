@@ -15,30 +15,10 @@ from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 NO_PARTNER_ACCESS = "no access to this partner's records"
 
 
-def own_partner(principal: Principal) -> str | None:
-    """The partner whose records a caller is limited to; None for programme-wide roles."""
-    if principal.has_any_role(Role.COORDINATOR, Role.OPERATOR, Role.CASEWORKER):
-        return None
-    return principal.partner_id
-
-
-def own_municipality(principal: Principal) -> str | None:
-    """The municipality whose records a caller is limited to; None when not limited (the
-    platform's one rule, ``Principal.municipality_scope``)."""
-    return principal.municipality_scope()
-
-
 def ensure_partner(principal: Principal, partner_id: str | None) -> None:
     """403 unless the caller may act for ``partner_id``."""
     if not principal.may_act_for_partner(partner_id or "-"):
         raise Forbidden(NO_PARTNER_ACCESS)
-
-
-def ensure_municipality(principal: Principal, municipality: str, what: str = "record") -> None:
-    """403 when ``municipality`` is not the caller's own."""
-    own = own_municipality(principal)
-    if own is not None and own != municipality:
-        raise Forbidden(f"this {what} belongs to another municipality")
 
 
 async def ensure_participant_municipality(
@@ -49,10 +29,10 @@ async def ensure_participant_municipality(
     Referrals, placements and preconditions carry no municipality of their own: theirs is
     the participant's, so a participant who moves takes the records along.
     """
-    if own_municipality(principal) is None:
+    if principal.municipality_scope() is None:
         return  # nothing to compare: skip the look-up
     who = await routing.participant(uow, participant_ref)
-    ensure_municipality(principal, who.municipality, what)
+    principal.ensure_municipality(who.municipality, what)
 
 
 def side_of(principal: Principal, partner_id: str) -> ReferralSide:
@@ -71,7 +51,7 @@ async def ensure_placement(
     """403 unless the caller may see the placement: its municipality, and for partner staff
     its participation or job-coach partner."""
     await ensure_participant_municipality(uow, principal, placement.participant_ref, "placement")
-    own = own_partner(principal)
+    own = principal.partner_scope()
     if own is None:
         return
     coach = placement.job_coach.partner_id if placement.job_coach else None
@@ -87,7 +67,7 @@ async def ensure_precondition(
     await ensure_participant_municipality(
         uow, principal, precondition.participant_ref, "precondition"
     )
-    if own_partner(principal) is not None:
+    if principal.partner_scope() is not None:
         ensure_partner(principal, precondition.arranged_by or precondition.partner_id)
         await ensure_serves_participant(uow, principal, precondition)
 

@@ -39,7 +39,7 @@ async def referrals(
 ) -> list[Referral]:
     """Partner staff get their own partner's referrals only; caseworkers and coordinators
     limited to a municipality that municipality's; others the programme."""
-    own = access.own_partner(principal)
+    own = principal.partner_scope()
     if own is not None:
         if partner_id is not None:
             access.ensure_partner(principal, partner_id)
@@ -47,7 +47,7 @@ async def referrals(
     return await uow.referrals.list(
         partner_id=partner_id,
         programme_id=programme_id,
-        municipality=access.own_municipality(principal),
+        municipality=principal.municipality_scope(),
     )
 
 
@@ -57,7 +57,7 @@ async def referral(uow: SupportUnitOfWork, principal: Principal, referral_id: UU
     if found is None:
         raise NotFound(f"unknown referral {referral_id}")
     await access.ensure_participant_municipality(uow, principal, found.participant_ref, "referral")
-    if access.own_partner(principal) is not None:
+    if principal.partner_scope() is not None:
         access.ensure_partner(principal, found.partner_id)
     return found
 
@@ -87,7 +87,7 @@ async def board(
     uow: SupportUnitOfWork, principal: Principal
 ) -> tuple[list[Referral], list[dict[str, Any]]]:
     """The referral board's referrals and lead times, in the scope of ``GET /referrals``."""
-    partner, municipality = access.own_partner(principal), access.own_municipality(principal)
+    partner, municipality = principal.partner_scope(), principal.municipality_scope()
     found = await uow.referrals.list(partner_id=partner, municipality=municipality)
     lead = await uow.reads.lead_times(partner_id=partner, municipality=municipality)
     return found, lead
@@ -99,9 +99,9 @@ async def placements(
     """The placements of the caller's partner (as participation or job-coach partner)
     and municipality."""
     return await uow.placements.list(
-        partner_id=access.own_partner(principal),
+        partner_id=principal.partner_scope(),
         programme_id=programme_id,
-        municipality=access.own_municipality(principal),
+        municipality=principal.municipality_scope(),
     )
 
 
@@ -120,9 +120,9 @@ async def preconditions(
     """Partner staff see the tasks of their own partner only; caseworkers and coordinators
     limited to a municipality the tasks of its participants."""
     return await uow.preconditions.list(
-        partner_id=access.own_partner(principal),
+        partner_id=principal.partner_scope(),
         programme_id=programme_id,
-        municipality=access.own_municipality(principal),
+        municipality=principal.municipality_scope(),
     )
 
 
@@ -146,7 +146,7 @@ async def waiting(
     """Everything waiting for a partner, with the reason: referrals in the order they are
     served (most urgent first, then longest waiting), then placements and preconditions
     nobody could take."""
-    municipality = access.own_municipality(principal)
+    municipality = principal.municipality_scope()
     entries = serving_order(
         await uow.waiting.waiting(programme_id=programme_id, municipality=municipality)
     )
@@ -210,7 +210,7 @@ async def agreements(
 ) -> list[Agreement]:
     """All versions; a caller limited to a municipality gets that municipality's only."""
     return await uow.agreements.for_programme(
-        programme_id, municipality=access.own_municipality(principal)
+        programme_id, municipality=principal.municipality_scope()
     )
 
 
@@ -228,7 +228,7 @@ async def responsible(
     agreement = in_force(await uow.agreements.for_programme(programme_id), day)
     if agreement is None:
         raise NotFound(f"no agreement of {programme_id} is in force on {day}")
-    access.ensure_municipality(principal, agreement.terms.municipality, "agreement")
+    principal.ensure_municipality(agreement.terms.municipality, "agreement")
     partner_id = agreement.responsible_for(task)
     assert partner_id is not None  # a recorded agreement names every task
     return agreement, partner_id

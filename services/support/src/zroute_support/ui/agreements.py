@@ -16,7 +16,6 @@ from zroute_support.domain.errors import DomainError, Forbidden
 from zroute_support.entrypoints.http.agreements import AgreementIn, terms_of
 from zroute_support.entrypoints.http.deps import deps_of
 from zroute_support.service_layer import views
-from zroute_support.service_layer.access import own_municipality
 from zroute_support.service_layer.handlers import registry
 from zroute_support.ui.work_unit import unit_of_work
 
@@ -126,7 +125,7 @@ def add(kit: UiKit) -> None:
         return page.render("partners.html.j2", partners=found, capabilities=CAPABILITIES)
 
     async def editor(page: Page, runtime: Runtime, programme: str, **context: Any) -> Response:
-        scope = own_municipality(page.principal)
+        scope = page.principal.municipality_scope()
         async with unit_of_work(runtime, page) as uow:
             programmes = await views.programmes(uow)
             versions = await views.agreements(uow, page.principal, programme)
@@ -163,7 +162,7 @@ def add(kit: UiKit) -> None:
                         uow,
                         deps_of(runtime),
                         terms_of(programme_id, body),
-                        scope=own_municipality(page.principal),
+                        scope=page.principal.municipality_scope(),
                     )
                     await uow.commit()
             except Forbidden as exc:

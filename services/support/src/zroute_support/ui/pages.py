@@ -16,7 +16,6 @@ from zroute_support.domain.errors import DomainError, Forbidden, NotFound
 from zroute_support.entrypoints.http.deps import deps_of
 from zroute_support.entrypoints.http.schemas import CompleteIn
 from zroute_support.service_layer import views
-from zroute_support.service_layer.access import own_partner
 from zroute_support.service_layer.handlers import referral_actions
 from zroute_support.ui.work_unit import unit_of_work
 
@@ -64,7 +63,7 @@ def add(kit: UiKit) -> None:
         return page.render(
             "referrals.html.j2",
             referrals=found,
-            performer=own_partner(principal),
+            performer=principal.partner_scope(),
             status_labels=STATUS,
             categories=CATEGORY,
             urgencies=URGENCY,

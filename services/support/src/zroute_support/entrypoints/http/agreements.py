@@ -1,7 +1,7 @@
 """``/programmes/{programme_id}/agreements``: task-division agreements (lesson L2).
 
 A caseworker or coordinator whose token names a municipality sees and records the
-versions of that municipality only (see ``deps.own_municipality``).
+versions of that municipality only (see ``Principal.municipality_scope``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from zroute_runtime.http_host import Runtime
 
 from zroute_support.domain.agreements import Agreement, AgreementTerms
 from zroute_support.entrypoints.http.deps import Anyone, Coordinator, SupportDeps
-from zroute_support.service_layer import access, views
+from zroute_support.service_layer import views
 from zroute_support.service_layer.handlers import registry
 
 router = APIRouter(prefix="/programmes/{programme_id}", tags=["agreements"])
@@ -88,7 +88,7 @@ async def record(
         runtime,
         request,
         lambda uow: registry.record_agreement(
-            uow, deps, terms, scope=access.own_municipality(principal)
+            uow, deps, terms, scope=principal.municipality_scope()
         ),
     )
     return AgreementOut.of(agreement)
@@ -120,7 +120,7 @@ async def end(
         runtime,
         request,
         lambda uow: registry.end_agreement(
-            uow, programme_id, version, body.valid_until, scope=access.own_municipality(principal)
+            uow, programme_id, version, body.valid_until, scope=principal.municipality_scope()
         ),
     )
     return AgreementOut.of(agreement)

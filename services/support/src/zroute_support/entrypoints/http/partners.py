@@ -14,7 +14,7 @@ from zroute_runtime.http_host import Runtime
 
 from zroute_support.domain.partners import ContactPoint, Partner
 from zroute_support.entrypoints.http.deps import Anyone, Coordinator, SupportDeps
-from zroute_support.service_layer import access, views
+from zroute_support.service_layer import views
 from zroute_support.service_layer.handlers import registry
 
 router = APIRouter(prefix="/partners", tags=["partners"])
@@ -84,7 +84,7 @@ async def register(
         runtime,
         request,
         lambda uow: registry.register_partner(
-            uow, deps, partner, scope=access.own_municipality(principal)
+            uow, deps, partner, scope=principal.municipality_scope()
         ),
     )
     return PartnerOut.of(partner)
@@ -106,7 +106,7 @@ async def update(
         runtime,
         request,
         lambda uow: registry.update_partner(
-            uow, deps, partner, scope=access.own_municipality(principal)
+            uow, deps, partner, scope=principal.municipality_scope()
         ),
     )
     return PartnerOut.of(partner)

@@ -176,7 +176,7 @@ async def arrange_as(
     await access.ensure_participant_municipality(
         uow, principal, precondition.participant_ref, "precondition"
     )
-    own = access.own_partner(principal)
+    own = principal.partner_scope()
     if own is not None:
         access.ensure_partner(principal, precondition.partner_id)
         await access.ensure_serves_participant(uow, principal, precondition)

@@ -115,7 +115,7 @@ async def assign_waiting(
     entry = await uow.waiting.get(command.item_id)
     if entry is not None and entry.kind == "referral":
         who = await routing.participant(uow, entry.participant_ref)
-        access.ensure_municipality(principal, who.municipality, "waiting-list entry")
+        principal.ensure_municipality(who.municipality, "waiting-list entry")
         request = ReferralRequest.from_json(entry.request)
         await _chosen(uow, who, command.partner_id, entry.capability)
         task = CARE_TASK[request.category]
@@ -135,7 +135,7 @@ async def _assign_placement(
     if placement is None or placement.status is not PlacementStatus.WAITING:
         raise NotFound(f"nothing waits on the waiting list as {command.item_id}")
     who = await routing.participant(uow, placement.participant_ref)
-    access.ensure_municipality(principal, who.municipality, "waiting-list entry")
+    principal.ensure_municipality(who.municipality, "waiting-list entry")
     await _chosen(uow, who, command.partner_id, PartnerCapability.PARTICIPATION_WORKPLACES)
     reassignment = await _record(
         uow, principal, who, "placement", command, None, RouteTask.PARTICIPATION_PLACEMENT

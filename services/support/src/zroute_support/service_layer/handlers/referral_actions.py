@@ -45,7 +45,7 @@ async def request_referral(
     or a coordinator's audited emergency override, and only for a participant of the
     caller's municipality when the token names one (403)."""
     who = await routing.participant(uow, command.participant_ref)
-    access.ensure_municipality(principal, who.municipality, "participant")
+    principal.ensure_municipality(who.municipality, "participant")
     if not who.active:
         raise Refused("the participant has left the route")
     override = None
@@ -170,7 +170,7 @@ async def act(
     await access.ensure_participant_municipality(
         uow, principal, referral.participant_ref, "referral"
     )
-    if access.own_partner(principal) is not None:
+    if principal.partner_scope() is not None:
         access.ensure_partner(principal, referral.partner_id)
     side = access.side_of(principal, referral.partner_id)
     if action == "decline":

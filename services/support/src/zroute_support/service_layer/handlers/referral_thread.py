@@ -25,7 +25,7 @@ async def post_message(
     await access.ensure_participant_municipality(
         uow, principal, referral.participant_ref, "referral"
     )
-    if access.own_partner(principal) is not None:
+    if principal.partner_scope() is not None:
         access.ensure_partner(principal, referral.partner_id)
     side = access.side_of(principal, referral.partner_id)
     ensure_readable(side, referral.status)
