@@ -2,7 +2,7 @@
 teachers (partner staff) and the municipality's coordinators and caseworkers: the
 programme's plans by stage and at risk, a plan with its hours against the targets and the
 ramp-up, the groups' week as a calendar, the groups with group formation, the waiting
-list and the cohort by stage.
+list, the roll-call per session and the cohort by stage.
 
 Each page admits the roles the access matrix grants the API operation it shows
 (:func:`zroute_ui.api_roles`), and reads through ``service_layer/views.py`` with the API's
@@ -15,7 +15,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from zroute_ui import N_, Screen, UiKit, UiSettings, api_roles, service_roles
 
-from zroute_planning.ui import groups, pages
+from zroute_planning.ui import groups, pages, roll_call
 
 PLANS = "GET /participants/{participant_ref}/plan"
 GROUPS = "GET /groups"
@@ -49,4 +49,5 @@ def router(settings: UiSettings) -> APIRouter:
     )
     pages.add(kit)
     groups.add(kit)
+    roll_call.add(kit)
     return kit.build()
