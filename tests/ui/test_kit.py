@@ -88,7 +88,13 @@ def test_a_pages_roles_come_from_the_access_matrix():
         Role.CASEWORKER,
         Role.OPERATOR,
     }
-    assert service_roles("intake") == {Role.CASEWORKER, Role.COORDINATOR, Role.OPERATOR}
+    # Partner staff read intake's contact card (issue 18), so intake has a start page for them.
+    assert service_roles("intake") == {
+        Role.CASEWORKER,
+        Role.COORDINATOR,
+        Role.OPERATOR,
+        Role.PARTNER_STAFF,
+    }
     for unknown in ("GET /no-such-operation", "GET /health"):  # absent, or public
         with pytest.raises(LookupError):
             api_roles("planning", unknown)
