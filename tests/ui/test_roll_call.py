@@ -21,9 +21,7 @@ from tests.ui.test_planning import fill, start_planning
 async def test_a_teacher_opens_a_groups_session_and_takes_the_roll_call_in_a_browser(
     services, amqp_connection, issuer, browser, tmp_path
 ):
-    planning, base = await start_planning(
-        services, amqp_connection, issuer, ui_cookie_secure=False
-    )
+    planning, base = await start_planning(services, amqp_connection, issuer, ui_cookie_secure=False)
     refs = sorted(await fill(planning, 4))
     shots = screenshot_dir(tmp_path)
     context = await browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
