@@ -13,25 +13,16 @@ from playwright.async_api import expect
 from zroute_ui.testing import DEMO_USERS
 
 from tests.planning.events import PROGRAMME
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, focus_visible, screenshot_dir, tab_to
 from tests.ui.conftest import login
 from tests.ui.test_planning import fill, start_planning
 
 
-async def test_a_teacher_opens_a_groups_session_and_takes_the_roll_call_in_a_browser(
-    services, amqp_connection, issuer, browser, tmp_path
-):
+async def formed(services, amqp_connection, issuer):
+    """Planning with four plans in one group formed by the municipality's planner, three
+    weeks on (the plans have started); returns the helper, the base URL and the refs."""
     planning, base = await start_planning(services, amqp_connection, issuer, ui_cookie_secure=False)
     refs = sorted(await fill(planning, 4))
-    shots = screenshot_dir(tmp_path)
-    context = await browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
-    visited: dict[str, list] = {}
-
-    async def audit(name: str) -> None:
-        visited[name] = await axe_violations(page)
-        await page.screenshot(path=str(shots / f"planning-{name}.png"), full_page=True)
-
     async with httpx.AsyncClient(base_url=base, timeout=10) as planner:
         await login(planner, "coordinator")  # the municipality's planner forms the groups
         groups = await planner.get("/ui/groups")
@@ -40,6 +31,21 @@ async def test_a_teacher_opens_a_groups_session_and_takes_the_roll_call_in_a_bro
         assert (await planner.post("/ui/group-formations", data=data)).status_code == 303
     await planning.expect("group-formed")
     await planning.runtime.advance_clock(timedelta(days=21))  # the plans have started
+    return planning, base, refs
+
+
+async def test_a_teacher_opens_a_groups_session_and_takes_the_roll_call_in_a_browser(
+    services, amqp_connection, issuer, browser, tmp_path
+):
+    planning, base, refs = await formed(services, amqp_connection, issuer)
+    shots = screenshot_dir(tmp_path)
+    context = await browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    visited: dict[str, list] = {}
+
+    async def audit(name: str) -> None:
+        visited[name] = await axe_violations(page)
+        await page.screenshot(path=str(shots / f"planning-{name}.png"), full_page=True)
 
     await page.goto(f"{base}/ui/groups")
     await page.get_by_role("button", name=DEMO_USERS["teacher"].sub).click()
@@ -85,3 +91,41 @@ async def test_a_teacher_opens_a_groups_session_and_takes_the_roll_call_in_a_bro
     }
     assert {name: v for name, v in visited.items() if v} == {}
     assert len(visited) == 3
+
+
+async def test_the_roll_call_journey_works_with_tab_and_enter_alone_with_the_focus_visible(
+    services, amqp_connection, issuer, browser, tmp_path
+):
+    planning, base, refs = await formed(services, amqp_connection, issuer)
+    context = await browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    stops: list[str] = []
+
+    async def go(selector: str) -> None:
+        await tab_to(page, selector)
+        assert await focus_visible(page), selector
+        stops.append(selector)
+        await page.keyboard.press("Enter")
+
+    await page.goto(f"{base}/ui/")
+    await go(f"button[value='{DEMO_USERS['teacher'].sub}']")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Planning")
+    await page.keyboard.press("Tab")  # the first stop is the skip link, shown when focused
+    assert await page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+    assert await focus_visible(page)
+    await go("a.zr-nav__screen[href$='/ui/groups']")  # from the menu
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Groepen")
+    await go("a[href$='/sessions']")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Presentie")
+    await go("main a[href*='/sessions/']")
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Presentie 20")
+    await go("button[type='submit'].utrecht-button--primary-action")  # everyone present
+    await expect(page.get_by_role("status")).to_have_text("De presentie is vastgelegd.")
+    assert await axe_violations(page) == []
+    await page.screenshot(path=str(screenshot_dir(tmp_path) / "planning-keyboard.png"))
+    await context.close()
+
+    recorded = await planning.expect("attendance-recorded", count=4)
+    assert sorted(e["subject"] for e in recorded) == refs
+    assert {e["data"]["hours"] for e in recorded} == {2.5}  # the whole session each
+    assert len(stops) == 5
