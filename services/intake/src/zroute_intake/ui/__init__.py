@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from zroute_ui import UiKit, UiSettings, navigation, service_roles
 
-from zroute_intake.ui import pages, register
+from zroute_intake.ui import pages, pip, register
 
 SCREENS = navigation.SCREENS["intake"]
 
@@ -29,4 +29,5 @@ def router(settings: UiSettings) -> APIRouter:
     )
     register.add(kit)  # before pages: /participants/new before /participants/{ref}
     pages.add(kit)
+    pip.add(kit)
     return kit.build()
