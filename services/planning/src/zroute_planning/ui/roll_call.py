@@ -203,7 +203,9 @@ async def _send(
 ) -> FormErrors:
     errors = FormErrors()
     marks = _marks(lines, errors)
-    if errors or not marks:
+    if not marks and not errors:  # a group without members: nothing to record
+        errors.add("status-0", N_("The roll-call was refused."))
+    if errors:
         return errors
     session = _session(group, index)
     pattern = group_patterns(deps.rules)[index % len(group_patterns(deps.rules))]
