@@ -57,3 +57,19 @@ async def tab_to(page: Page, selector: str, *, limit: int = 60) -> None:
         if await page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
             return
     raise AssertionError(f"Tab never reached {selector}")
+
+
+async def focus_visible(page: Page) -> bool:
+    """Whether the focused element shows it: it matches ``:focus-visible`` and draws an
+    outline or a box shadow (WCAG 2.4.7)."""
+    return bool(
+        await page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (!el || el === document.body || !el.matches(':focus-visible')) return false;
+                const style = getComputedStyle(el);
+                const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+                return outline || (style.boxShadow && style.boxShadow !== 'none');
+            }"""
+        )
+    )

@@ -88,7 +88,39 @@ def test_a_pages_roles_come_from_the_access_matrix():
         Role.CASEWORKER,
         Role.OPERATOR,
     }
-    assert service_roles("intake") == {Role.CASEWORKER, Role.COORDINATOR, Role.OPERATOR}
+    # Partner staff read intake's contact card (issue 18), so intake has a start page for them.
+    assert service_roles("intake") == {
+        Role.CASEWORKER,
+        Role.COORDINATOR,
+        Role.OPERATOR,
+        Role.PARTNER_STAFF,
+    }
     for unknown in ("GET /no-such-operation", "GET /health"):  # absent, or public
         with pytest.raises(LookupError):
             api_roles("planning", unknown)
+
+
+def test_the_menu_lists_each_services_main_screens_the_users_roles_admit():
+    from zroute_runtime.auth import Principal
+    from zroute_ui.kit import UiKit
+    from zroute_ui.navigation import SCREENS
+
+    urls = {s: f"https://{s}.example" for s in ("intake", "planning", "support", "notifications")}
+    kit = UiKit("planning", settings(ui_service_urls=urls), screens=SCREENS["planning"])
+
+    def menu(*roles: Role, partner: str | None = None) -> dict[str, list[str]]:
+        who = Principal("someone", frozenset(roles), partner_id=partner)
+        return {name: [href for _t, href in links] for name, _l, _u, links in kit.navigation(who)}
+
+    caseworker = menu(Role.CASEWORKER)
+    assert "https://intake.example/ui/caseload" in caseworker["intake"]
+    assert "https://planning.example/ui/plans" in caseworker["planning"]
+    assert "https://support.example/ui/referrals" in caseworker["support"]
+    assert "https://notifications.example/ui/dead-letters" not in caseworker["notifications"]
+    teacher = menu(Role.PARTNER_STAFF, partner="taalschool")
+    assert teacher["intake"] == []  # the contact card is an API call, no screen of intake
+    assert "https://planning.example/ui/groups" in teacher["planning"]
+    operator = menu(Role.OPERATOR)
+    assert operator["notifications"][-1] == "https://notifications.example/ui/dead-letters"
+    assert operator["planning"] == []
+    assert kit.navigation(None)[0][3] == []

@@ -78,7 +78,7 @@ async def test_a_coordinator_reads_the_overview_and_sends_a_failed_message_again
     await page.screenshot(path=str(shots / "notifications-overview-cohort.png"), full_page=True)
 
     await page.goto(f"{base}/ui/")  # the start page lists the screens of the user's roles
-    await page.get_by_role("link", name="Verzendlogboek").click()
+    await page.get_by_role("main").get_by_role("link", name="Verzendlogboek").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Verzendlogboek")
     await page.get_by_label("Status").select_option("failed")
     await page.get_by_role("button", name="Filteren").click()

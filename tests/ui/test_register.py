@@ -19,7 +19,7 @@ async def test_a_caseworker_registers_a_participant(browser, start_intake, tmp_p
     page = await context.new_page()
     await page.goto(f"{base}/ui/caseload")
     await page.get_by_role("button", name=DEMO_USERS["caseworker"].sub).click()
-    await page.get_by_role("link", name="Deelnemer aanmelden").click()
+    await page.get_by_role("main").get_by_role("link", name="Deelnemer aanmelden").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Deelnemer aanmelden")
     assert await axe_violations(page) == []
 

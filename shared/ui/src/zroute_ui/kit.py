@@ -27,6 +27,7 @@ from zroute_runtime.logging import get_logger
 from zroute_ui import assets
 from zroute_ui.access import api_roles
 from zroute_ui.i18n import LANGUAGES, N_, translations
+from zroute_ui.navigation import SCREENS, Screen, visible
 from zroute_ui.oidc import LoginFailed, OidcClient
 from zroute_ui.session import COOKIE_PATH, Session, SessionStore
 from zroute_ui.settings import UiSettings
@@ -70,16 +71,6 @@ SECURITY_HEADERS = {
 
 class LoginRequired(Exception):
     """No valid session: send the browser to the login."""
-
-
-@dataclass(frozen=True)
-class Screen:
-    """A link on the start page and in the service's menu, for the roles that may use it."""
-
-    title: str
-    path: str
-    roles: frozenset[Role]
-    description: str = ""
 
 
 @dataclass
@@ -252,11 +243,7 @@ class UiKit:
             other_lang="en" if language == "nl" else "nl",
             request=request,
             service=self.service,
-            services=[
-                (name, SERVICE_LABELS[name], url.rstrip("/") + "/ui/")
-                for name, url in self.settings.ui_service_urls.items()
-                if name in SERVICE_LABELS
-            ],
+            services=self.navigation(principal),
             principal=principal,
             role_labels=[gettext(ROLE_LABELS[r]) for r in sorted(principal.roles)]
             if principal
@@ -283,9 +270,20 @@ class UiKit:
         return response
 
     def visible_screens(self, principal: Principal | None) -> list[Screen]:
-        if principal is None:
-            return []
-        return [s for s in self.screens if principal.has_any_role(*s.roles)]
+        return visible(self.screens, principal)
+
+    def navigation(self, principal: Principal | None) -> list[tuple[str, str, str, list[Any]]]:
+        """Each service's (name, label, start address, [(title, address)]): its main
+        screens that ``principal``'s roles admit, at the service's address from settings."""
+        found = []
+        for name, url in self.settings.ui_service_urls.items():
+            if name not in SERVICE_LABELS:
+                continue
+            base = url.rstrip("/")
+            own = self.screens if name == self.service else SCREENS.get(name, [])
+            links = [(s.title, base + s.path) for s in visible(own, principal)]
+            found.append((name, SERVICE_LABELS[name], base + "/ui/", links))
+        return found
 
     def error_page(self, request: Request, code: int, detail: str | None = None) -> Response:
         session = self.sessions.load(request.cookies.get(self.sessions.cookie))

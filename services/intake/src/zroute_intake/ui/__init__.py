@@ -12,24 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter
-from zroute_ui import N_, Screen, UiKit, UiSettings, api_roles, service_roles
+from zroute_ui import UiKit, UiSettings, navigation, service_roles
 
-from zroute_intake.ui import pages, register
+from zroute_intake.ui import pages, pip, register
 
-SCREENS = [
-    Screen(
-        N_("Caseload"),
-        "/ui/caseload",
-        api_roles("intake", "GET /participants"),
-        N_("participants of your municipality, with search"),
-    ),
-    Screen(
-        N_("Register a participant"),
-        "/ui/participants/new",
-        api_roles("intake", "POST /participants"),
-        N_("a newcomer on the Z-route"),
-    ),
-]
+SCREENS = navigation.SCREENS["intake"]
 
 
 def router(settings: UiSettings) -> APIRouter:
@@ -42,4 +29,5 @@ def router(settings: UiSettings) -> APIRouter:
     )
     register.add(kit)  # before pages: /participants/new before /participants/{ref}
     pages.add(kit)
+    pip.add(kit)
     return kit.build()

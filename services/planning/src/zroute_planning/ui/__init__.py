@@ -2,7 +2,7 @@
 teachers (partner staff) and the municipality's coordinators and caseworkers: the
 programme's plans by stage and at risk, a plan with its hours against the targets and the
 ramp-up, the groups' week as a calendar, the groups with group formation, the waiting
-list and the cohort by stage.
+list, the roll-call per session and the cohort by stage.
 
 Each page admits the roles the access matrix grants the API operation it shows
 (:func:`zroute_ui.api_roles`), and reads through ``service_layer/views.py`` with the API's
@@ -13,29 +13,11 @@ their partner teaches.
 from pathlib import Path
 
 from fastapi import APIRouter
-from zroute_ui import N_, Screen, UiKit, UiSettings, api_roles, service_roles
+from zroute_ui import UiKit, UiSettings, navigation, service_roles
 
-from zroute_planning.ui import groups, pages
+from zroute_planning.ui import groups, pages, roll_call
 
-PLANS = "GET /participants/{participant_ref}/plan"
-GROUPS = "GET /groups"
-FORMATION = "POST /group-formations"
-WAITING = "GET /waiting-list"
-
-
-def _screen(title: str, path: str, operation: str, description: str) -> Screen:
-    return Screen(title, path, api_roles("planning", operation), description)
-
-
-SCREENS = [
-    _screen(
-        N_("Plans"), "/ui/plans", PLANS, N_("the programme's plans by stage, and those at risk")
-    ),
-    _screen(N_("Week calendar"), "/ui/calendar", GROUPS, N_("the groups' sessions in the week")),
-    _screen(N_("Groups"), "/ui/groups", GROUPS, N_("the groups that meet; form groups")),
-    _screen(N_("Waiting list"), "/ui/waiting-list", WAITING, N_("who waits for a group, and why")),
-    _screen(N_("Cohort"), "/ui/cohort", PLANS, N_("how many participants are at each stage")),
-]
+SCREENS = navigation.SCREENS["planning"]
 
 
 def router(settings: UiSettings) -> APIRouter:
@@ -49,4 +31,5 @@ def router(settings: UiSettings) -> APIRouter:
     )
     pages.add(kit)
     groups.add(kit)
+    roll_call.add(kit)
     return kit.build()

@@ -72,6 +72,7 @@ async def groups_page(page: Page, runtime: Any, programme: str, result: dict[str
         programme=chosen or "",
         result=result if len(result) == len(RESULT) else None,
         may_form=page.principal.has_any_role(*api_roles("planning", FORMATION_OPERATION)),
+        may_record=page.principal.has_any_role(*api_roles("planning", "POST /roll-calls")),
         **LABELS,
     )
 

@@ -232,3 +232,29 @@ async def responsible(
     partner_id = agreement.responsible_for(task)
     assert partner_id is not None  # a recorded agreement names every task
     return agreement, partner_id
+
+
+async def board_page(
+    uow: SupportUnitOfWork,
+    principal: Principal,
+    *,
+    status: str | None,
+    urgency: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[dict[tuple[str, str], int], list[dict[str, Any]], int, list[dict[str, Any]]]:
+    """The referral board counted, filtered and paged in the database, in the scope of
+    ``GET /referrals``: (counts by status and urgency, one page of rows, how many were
+    chosen, lead times)."""
+    partner, municipality = access.own_partner(principal), access.own_municipality(principal)
+    counts = await uow.reads.board_counts(partner_id=partner, municipality=municipality)
+    rows, total = await uow.reads.board_page(
+        partner_id=partner,
+        municipality=municipality,
+        status=status,
+        urgency=urgency,
+        limit=limit,
+        offset=offset,
+    )
+    lead = await uow.reads.lead_times(partner_id=partner, municipality=municipality)
+    return counts, rows, total, lead

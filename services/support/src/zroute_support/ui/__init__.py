@@ -12,54 +12,11 @@ partner check).
 from pathlib import Path
 
 from fastapi import APIRouter
-from zroute_ui import N_, Screen, UiKit, UiSettings, api_roles, service_roles
+from zroute_ui import UiKit, UiSettings, navigation, service_roles
 
 from zroute_support.ui import agreements, board, pages, work
 
-SCREENS = [
-    Screen(
-        N_("Referrals"),
-        "/ui/referrals",
-        api_roles("support", "GET /referrals"),
-        N_("care referrals: accept, decline, start and complete"),
-    ),
-    Screen(
-        N_("Referral board"),
-        "/ui/referral-board",
-        api_roles("support", "GET /referrals"),
-        N_("the referrals by status and urgency, and the time to acceptance"),
-    ),
-    Screen(
-        N_("Partners"),
-        "/ui/partners",
-        api_roles("support", "GET /partners"),
-        N_("the execution partners, their capabilities and capacities"),
-    ),
-    Screen(
-        N_("Waiting list"),
-        "/ui/waiting-list",
-        api_roles("support", "GET /waiting-list"),
-        N_("what waits for a partner, and why"),
-    ),
-    Screen(
-        N_("Preconditions"),
-        "/ui/preconditions",
-        api_roles("support", "GET /preconditions"),
-        N_("childcare and transport to arrange before the route starts"),
-    ),
-    Screen(
-        N_("Placements"),
-        "/ui/placements",
-        api_roles("support", "GET /placements"),
-        N_("participation placements, their job coaches; record a check-in"),
-    ),
-    Screen(
-        N_("Agreements"),
-        "/ui/agreements",
-        api_roles("support", "POST /programmes/{programme_id}/agreements"),
-        N_("who does which task: record a new version of a programme's agreement"),
-    ),
-]
+SCREENS = navigation.SCREENS["support"]
 
 
 def router(settings: UiSettings) -> APIRouter:

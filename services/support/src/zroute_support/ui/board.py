@@ -1,6 +1,7 @@
 """The referral board: the referrals counted by status and urgency, a filtered and paged
 list, and the lead time from request to acceptance per urgency as an inline SVG chart
-with the same figures in a table (its text alternative).
+with the same figures in a table (its text alternative). Counted, filtered and paged in
+the database (``views.board_page``), not in Python.
 
 Partner staff see their own partner's referrals, caseworkers and coordinators those of
 their municipality's participants: the scope of the API's ``GET /referrals``."""
@@ -20,10 +21,6 @@ from zroute_support.ui.work_unit import unit_of_work
 PER_PAGE = 25
 RANK = {"stat": 0, "asap": 1, "urgent": 2, "routine": 3}
 CHART_WIDTH = 480
-
-
-def _code(value: Any) -> str:
-    return str(getattr(value, "value", value))
 
 
 def bars(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -47,24 +44,22 @@ def add(kit: UiKit) -> None:
         urgency: str = "",
         page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
     ) -> Response:
+        chosen_status = status or None
+        chosen_urgency = urgency or None
         async with unit_of_work(runtime, page) as uow:
-            found, lead = await views.board(uow, page.principal)
-        counts: dict[tuple[str, str], int] = {}
-        for r in found:
-            key = (_code(r.status), _code(r.urgency))
-            counts[key] = counts.get(key, 0) + 1
-        chosen = [
-            r
-            for r in found
-            if (not status or _code(r.status) == status)
-            and (not urgency or _code(r.urgency) == urgency)
-        ]
-        chosen.sort(key=lambda r: (RANK.get(_code(r.urgency), 9), r.answer_due_by))
-        pager = Pagination(page_no, PER_PAGE, len(chosen))
+            counts, referrals, total, lead = await views.board_page(
+                uow,
+                page.principal,
+                status=chosen_status,
+                urgency=chosen_urgency,
+                limit=PER_PAGE,
+                offset=(page_no - 1) * PER_PAGE,
+            )
+        pager = Pagination(page_no, PER_PAGE, total)
         return page.render(
             "board.html.j2",
             counts=counts,
-            referrals=chosen[pager.offset : pager.offset + PER_PAGE],
+            referrals=referrals,
             pager=pager,
             status=status,
             urgency=urgency,
