@@ -246,7 +246,7 @@ async def board_page(
     """The referral board counted, filtered and paged in the database, in the scope of
     ``GET /referrals``: (counts by status and urgency, one page of rows, how many were
     chosen, lead times)."""
-    partner, municipality = access.own_partner(principal), access.own_municipality(principal)
+    partner, municipality = principal.partner_scope(), principal.municipality_scope()
     counts = await uow.reads.board_counts(partner_id=partner, municipality=municipality)
     rows, total = await uow.reads.board_page(
         partner_id=partner,
