@@ -22,7 +22,7 @@ async def test_a_completed_z_route_intake_activates_a_plan_with_targets_modules_
     planning,
 ):
     intake = intake_completed()
-    await planning.feed(intake)
+    await planning.activate(intake)
     [activated] = await planning.expect("plan-activated", intake.participant_ref)
     data = activated["data"]
     assert data["targets"] == {
@@ -45,7 +45,7 @@ async def test_a_completed_z_route_intake_activates_a_plan_with_targets_modules_
 
 async def test_another_route_activates_no_plan(planning):
     intake = intake_completed(route=Route.B1_ROUTE)
-    await planning.feed(intake)
+    await planning.activate(intake)
     response = await planning.http.get(f"/participants/{intake.participant_ref}/plan")
     assert response.status_code == 404
 
@@ -53,7 +53,7 @@ async def test_another_route_activates_no_plan(planning):
 async def test_no_start_date_until_childcare_and_transport_are_both_arranged(planning):
     intake = intake_completed(childcare=True, transport=True)
     ref = intake.participant_ref
-    await planning.feed(intake)
+    await planning.activate(intake)
     [activated] = await planning.expect("plan-activated", ref)
     assert activated["data"].get("start_on") is None
     assert sorted(activated["data"]["waiting_for"]) == ["childcare", "transport"]
@@ -76,7 +76,7 @@ async def test_a_precondition_arranged_before_the_intake_arrives_counts(planning
     await planning.feed(
         arranged(intake.participant_ref, PreconditionKind.TRANSPORT), source=SUPPORT
     )
-    await planning.feed(intake)
+    await planning.activate(intake)
     [activated] = await planning.expect("plan-activated", intake.participant_ref)
     assert activated["data"]["start_on"] is not None
 
@@ -85,7 +85,7 @@ async def test_a_lapsed_precondition_pauses_the_plan_visibly_and_arranging_it_re
     intake = intake_completed(childcare=True)
     ref = intake.participant_ref
     childcare = uuid4()
-    await planning.feed(intake)
+    await planning.activate(intake)
     await planning.feed(arranged(ref, PreconditionKind.CHILDCARE, childcare), source=SUPPORT)
     await planning.expect("plan-start-scheduled", ref)
 
@@ -122,7 +122,7 @@ async def test_a_lapsed_precondition_pauses_the_plan_visibly_and_arranging_it_re
 async def test_withdrawal_removes_from_the_group_stops_timers_and_cancels_placements(planning):
     intakes = [intake_completed() for _ in range(3)]
     for intake in intakes:
-        await planning.feed(intake)
+        await planning.activate(intake)
     response = await planning.http.post("/group-formations", json={})
     assert response.status_code == 200, response.text
     assert response.json()["groups_formed"] == 1

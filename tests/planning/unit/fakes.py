@@ -83,6 +83,16 @@ class FakeRecords:
     partners: dict[str, tuple[list[str], bool]] = field(default_factory=dict)
     preconditions: dict[UUID, tuple[str, PreconditionKind, bool]] = field(default_factory=dict)
     schedules: dict[UUID, tuple[int, date, list[dict[str, Any]]]] = field(default_factory=dict)
+    held: dict[str, Any] = field(default_factory=dict)
+
+    async def hold_intake(self, outcome) -> None:
+        self.held[outcome.participant_ref] = outcome
+
+    async def held_intake(self, participant_ref: str):
+        return self.held.get(participant_ref)
+
+    async def release_held_intake(self, participant_ref: str) -> None:
+        self.held.pop(participant_ref, None)
 
     async def record_participant(
         self, participant_ref: str, programme_id: str, municipality: str, *, registered_on=None

@@ -12,6 +12,8 @@ from zroute_contract.events.intake import (
     IntakeCorrected,
     ParticipantRegistered,
     ParticipantWithdrawn,
+    PipEstablished,
+    TermExtended,
 )
 from zroute_contract.events.support import (
     AgreementRecorded,
@@ -108,6 +110,8 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         handlers={
             IntakeCompleted: [bind(intake.activate_plan)],
             IntakeCorrected: [bind(intake.correct_intake)],
+            PipEstablished: [bind(intake.activate_from_pip)],
+            TermExtended: [bind(intake.extend_term)],
             ParticipantWithdrawn: [bind(intake.withdraw)],
             PreconditionArranged: [bind(support.precondition_arranged)],
             PreconditionLapsed: [bind(support.precondition_lapsed)],

@@ -10,7 +10,10 @@ from typing import Any
 from uuid import UUID
 
 from zroute_contract.events.codes import HoursKind, PreconditionKind
+from zroute_contract.events.intake import IntakeOutcome
 from zroute_runtime.repository import TrackingRepository
+
+_OUTCOME_FIELDS = set(IntakeOutcome.model_fields)
 
 
 class RecordRepository(TrackingRepository):
@@ -204,4 +207,28 @@ class RecordRepository(TrackingRepository):
             teaching_partner,
             lead_partner,
             version,
+        )
+
+    async def hold_intake(self, outcome: IntakeOutcome) -> None:
+        """Keep a completed (or corrected) intake's outcome until the PIP activates the plan."""
+        held = IntakeOutcome.model_validate(outcome.model_dump(include=_OUTCOME_FIELDS))
+        await self.conn.execute(
+            "INSERT INTO planning_held_intakes (participant_ref, outcome) VALUES ($1, $2::jsonb)"
+            " ON CONFLICT (participant_ref) DO UPDATE SET outcome = $2::jsonb, held_at = now()",
+            outcome.participant_ref,
+            held.model_dump_json(),
+        )
+
+    async def held_intake(self, participant_ref: str) -> IntakeOutcome | None:
+        """The outcome held for the participant, if any."""
+        text = await self.conn.fetchval(
+            "SELECT outcome::text FROM planning_held_intakes WHERE participant_ref = $1",
+            participant_ref,
+        )
+        return None if text is None else IntakeOutcome.model_validate_json(text)
+
+    async def release_held_intake(self, participant_ref: str) -> None:
+        """Forget the held outcome (the plan is activated, or the participant withdrawn)."""
+        await self.conn.execute(
+            "DELETE FROM planning_held_intakes WHERE participant_ref = $1", participant_ref
         )

@@ -34,6 +34,7 @@ from zroute_contract.events.parts import (
     AvailabilitySlot,
     EventPart,
     Hours,
+    HoursNorm,
     ParticipantEvent,
     UniqueTuple,
 )
@@ -82,7 +83,7 @@ class RampUpPhase(EventPart):
 
 
 class PlanActivated(ParticipantEvent):
-    """Planning activated a plan for a completed Z-route intake.
+    """Planning activated a plan for a Z-route participant whose PIP was established.
 
     Support learns the plan exists (and so the start it must arrange preconditions
     for); notifications tells the contact person and the lead partner.
@@ -117,6 +118,14 @@ class PlanActivated(ParticipantEvent):
     )
     targets_fit_term: bool = Field(
         description="False when the projection shows the targets do not fit in the term."
+    )
+    norm: HoursNorm | None = Field(
+        default=None,
+        description="The participant's hours norm as the law structures it (course and "
+        "participation hours, credits); the projection counts against it.",
+    )
+    integration_term_start: date | None = Field(
+        default=None, description="Start of the integration term: the day after the PIP's date."
     )
 
 
