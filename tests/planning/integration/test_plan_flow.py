@@ -3,12 +3,13 @@ withdrawal, placements, reviews, follow-up and completion."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from uuid import uuid4
 
 from zroute_contract.events.codes import PreconditionKind, Route
 from zroute_contract.events.intake import ParticipantWithdrawn
 
+from tests.planning.events import pip_established, term_extended
 from tests.planning.integration.conftest import (
     SUPPORT,
     TODAY,
@@ -16,6 +17,22 @@ from tests.planning.integration.conftest import (
     intake_completed,
     lapsed,
 )
+
+
+async def test_a_completed_intake_alone_waits_for_the_pip_and_a_term_extension_moves_the_end(
+    planning,
+):
+    intake = intake_completed()
+    ref = intake.participant_ref
+    await planning.feed(intake)
+    await planning.barrier()
+    assert planning.events("plan-activated", ref) == []
+    await planning.feed(pip_established(ref))
+    [activated] = await planning.expect("plan-activated", ref)
+    assert activated["data"]["integration_term_end"] == "2030-01-11"
+    await planning.feed(term_extended(ref, date(2030, 7, 11)))
+    plan = (await planning.http.get(f"/participants/{ref}/plan")).json()
+    assert plan["integration_term_end"] == "2030-07-11"
 
 
 async def test_a_completed_z_route_intake_activates_a_plan_with_targets_modules_and_term(
@@ -34,7 +51,10 @@ async def test_a_completed_z_route_intake_activates_a_plan_with_targets_modules_
     }
     assert data["modules"][:4] == ["language", "knm", "map", "pvt"]
     assert "digital_skills" in data["modules"]
-    assert data["integration_term_end"] == "2030-01-04"
+    # The term runs from the day after the PIP's date (2027-01-11), not from the intake.
+    assert data["integration_term_start"] == "2027-01-12"
+    assert data["integration_term_end"] == "2030-01-11"
+    assert data["norm"]["course_hours"] == 800 and data["norm"]["participation_hours"] == 800
     assert data["start_on"] == str(TODAY + timedelta(days=14))
     assert data["targets_fit_term"] is True
     [schedule] = await planning.expect("schedule-published", intake.participant_ref)

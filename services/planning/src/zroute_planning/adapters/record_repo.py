@@ -213,19 +213,19 @@ class RecordRepository(TrackingRepository):
         """Keep a completed (or corrected) intake's outcome until the PIP activates the plan."""
         held = IntakeOutcome.model_validate(outcome.model_dump(include=_OUTCOME_FIELDS))
         await self.conn.execute(
-            "INSERT INTO planning_held_intakes (participant_ref, outcome) VALUES ($1, $2::jsonb)"
-            " ON CONFLICT (participant_ref) DO UPDATE SET outcome = $2::jsonb, held_at = now()",
+            "INSERT INTO planning_held_intakes (participant_ref, outcome) VALUES ($1, $2)"
+            " ON CONFLICT (participant_ref) DO UPDATE SET outcome = $2, held_at = now()",
             outcome.participant_ref,
-            held.model_dump_json(),
+            held.model_dump(mode="json"),  # the pool's jsonb codec encodes it
         )
 
     async def held_intake(self, participant_ref: str) -> IntakeOutcome | None:
         """The outcome held for the participant, if any."""
-        text = await self.conn.fetchval(
-            "SELECT outcome::text FROM planning_held_intakes WHERE participant_ref = $1",
+        held = await self.conn.fetchval(
+            "SELECT outcome FROM planning_held_intakes WHERE participant_ref = $1",
             participant_ref,
         )
-        return None if text is None else IntakeOutcome.model_validate_json(text)
+        return None if held is None else IntakeOutcome.model_validate(held)
 
     async def release_held_intake(self, participant_ref: str) -> None:
         """Forget the held outcome (the plan is activated, or the participant withdrawn)."""

@@ -20,6 +20,7 @@ from zroute_contract.events.codes import (
     TeachingForm,
     WaitReason,
 )
+from zroute_contract.events.parts import HoursNorm
 from zroute_contract.events.planning import (
     FollowUpAgreement,
     GroupSession,
@@ -57,6 +58,9 @@ class PlanOut(BaseModel):
     at_risk: bool
     group_id: UUID | None
     projection: ProjectionOut
+    # The term's start (the day after the PIP's date) and the PIP's hours norm.
+    integration_term_start: date | None = None
+    norm: HoursNorm | None = None
 
 
 class ScheduleOut(BaseModel):
