@@ -151,16 +151,20 @@ def scenario_for(service: str, builder: SampleBuilder) -> Scenario:
     ref = new_participant_ref()
     programme = f"cf{builder.token}-programme"
     if service == "planning":
+        other = new_participant_ref()
         return Scenario(
             service,
             "participant-registered, intake-completed (Z-route, no childcare or transport "
-            "needed), then pip-established (the established PIP) activate a plan",
+            "needed), then pip-established (the established PIP) activate a plan; a second "
+            "participant's intake and PIP come first, so two plans are numbered by one source",
             inputs=[
+                _intake_completed(builder, other, programme),
+                _pip_established(builder, other, programme),
                 _registered(builder, ref, programme),
                 _intake_completed(builder, ref, programme),
                 _pip_established(builder, ref, programme),
             ],
-            trigger=2,
+            trigger=4,
             expectations=[
                 Expectation(
                     ("nl.zroute.planning.plan-activated.v1",),
