@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
-from zroute_planning.domain.commands import RecordAttendance
+from zroute_planning.domain.commands import CorrectAttendance, RecordAttendance
+from zroute_planning.domain.roll_call import Mark
 from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
@@ -13,9 +16,14 @@ from zroute_planning.entrypoints.http.deps import (
     local_today,
     plan_for,
 )
-from zroute_planning.entrypoints.http.schemas import AttendanceIn, AttendanceOut
+from zroute_planning.entrypoints.http.schemas import (
+    AttendanceCorrectionIn,
+    AttendanceCorrectionOut,
+    AttendanceIn,
+    AttendanceOut,
+)
 from zroute_planning.service_layer import views
-from zroute_planning.service_layer.handlers import ledger
+from zroute_planning.service_layer.handlers import corrections, ledger
 
 router = APIRouter(prefix="/participants/{participant_ref}/attendance", tags=["attendance"])
 
@@ -50,6 +58,43 @@ async def record(
         teaching_form=body.teaching_form,
         status=body.status,
         hours=hours,
+    )
+
+
+@router.put("/{session_id}", summary="Correct a recorded line: old and new value, who, when, why")
+async def correct(
+    participant_ref: ParticipantRef,
+    session_id: UUID,
+    body: AttendanceCorrectionIn,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
+) -> AttendanceCorrectionOut:
+    """The line keeps its history: the old value stays in the corrections; the ledger's
+    sums follow the new one. The new value is checked as a roll-call line is."""
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
+        cmd = CorrectAttendance(
+            session_id=session_id,
+            participant_ref=participant_ref,
+            mark=Mark(participant_ref, body.status, body.minutes, body.absence_reason),
+            reason=body.reason,
+            note=body.note,
+            by=principal.subject,
+            at=runtime.clock.now(),
+        )
+        event = await corrections.correct_attendance(uow, deps, plan, cmd)
+        await uow.commit()
+    return AttendanceCorrectionOut(
+        correction_id=event.correction_id,
+        session_id=session_id,
+        old_status=event.old_status,
+        old_hours=event.old_hours,
+        new_status=event.new_status,
+        new_hours=event.new_hours,
+        corrected_by=principal.subject,
+        corrected_at=event.corrected_at,
+        reason=event.reason,
     )
 
 

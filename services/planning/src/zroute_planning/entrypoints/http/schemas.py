@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from zroute_contract.events.codes import (
     AttendanceStatus,
+    CorrectionReason,
     CurriculumModule,
     FollowUpType,
     HoursKind,
@@ -93,6 +94,28 @@ class AttendanceOut(BaseModel):
     teaching_form: TeachingForm
     status: AttendanceStatus
     hours: float
+
+
+class AttendanceCorrectionIn(_In):
+    """The new value of a recorded line, with the coded reason and an optional note."""
+
+    status: AttendanceStatus
+    minutes: Annotated[int, Field(ge=0, le=480)] = 0
+    absence_reason: AbsenceReason | None = None
+    reason: CorrectionReason
+    note: Annotated[str, Field(max_length=500)] | None = None
+
+
+class AttendanceCorrectionOut(BaseModel):
+    correction_id: UUID
+    session_id: UUID
+    old_status: AttendanceStatus
+    old_hours: float
+    new_status: AttendanceStatus
+    new_hours: float
+    corrected_by: str
+    corrected_at: datetime
+    reason: CorrectionReason
 
 
 class MarkIn(_In):

@@ -94,7 +94,7 @@ async def record_roll_call(
             # An absence keeps the session's minutes: what was planned and missed.
             minutes=mark.minutes if mark.status is AttendanceStatus.PRESENT else session.minutes,
         )
-        counted.append(await _add_line(uow, plan, line, mark.reason))
+        counted.append(await _add_line(uow, plan, line, mark.reason, session.minutes))
         await _check_attendance(uow, deps, plan, on)
     log.info("roll_call_recorded", session_id=cmd.session_id, lines=len(counted))
     return counted
@@ -111,6 +111,7 @@ async def _add_line(
     plan: Plan,
     line: RecordAttendance,
     reason: AbsenceReason | None = None,
+    session_minutes: int | None = None,
 ) -> float:
     """Keep one ledger line and record ``attendance-recorded``; the same line again changes
     nothing, another value for a recorded session is refused."""
@@ -136,6 +137,7 @@ async def _add_line(
         minutes,
         hours,
         reason.value if reason else None,
+        session_minutes,
     )
     plan.record(
         AttendanceRecorded(
