@@ -34,11 +34,12 @@ class LedgerRepository(TrackingRepository):
         hours: float,
         absence_reason: str | None = None,
         session_minutes: int | None = None,
+        recording_partner: str | None = None,
     ) -> None:
         await self.conn.execute(
             "INSERT INTO planning_attendance (session_id, participant_ref, session_on, group_id,"
-            " kind, teaching_form, status, minutes, hours, absence_reason, session_minutes)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            " kind, teaching_form, status, minutes, hours, absence_reason, session_minutes,"
+            " recording_partner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             session_id,
             participant_ref,
             session_on,
@@ -50,6 +51,7 @@ class LedgerRepository(TrackingRepository):
             hours,
             absence_reason,
             session_minutes,
+            recording_partner,
         )
 
     async def line_of(self, session_id: UUID, participant_ref: str) -> asyncpg.Record | None:

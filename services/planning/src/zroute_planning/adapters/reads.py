@@ -94,3 +94,7 @@ class PlanningReads(TrackingRepository):
 
     async def programme_municipalities(self, programme_id: str) -> set[str]:
         return await self._records.programme_municipalities(programme_id)
+
+    async def task_partners(self, programme_id: str) -> dict[str, str]:
+        """The programme's task division (task -> partner), for the recording check."""
+        return await self._records.task_partners(programme_id)

@@ -232,3 +232,36 @@ class RecordRepository(TrackingRepository):
         await self.conn.execute(
             "DELETE FROM planning_held_intakes WHERE participant_ref = $1", participant_ref
         )
+
+    async def record_task_partners(
+        self, programme_id: str, version: int, task_partners: dict[str, str]
+    ) -> None:
+        """The task division of the programme's agreement ``version`` (kept only while it is
+        the newest recorded)."""
+        await self.conn.execute(
+            "UPDATE planning_programmes SET task_partners = $3"
+            " WHERE programme_id = $1 AND agreement_version = $2",
+            programme_id,
+            version,
+            task_partners,
+        )
+
+    async def task_partners(self, programme_id: str) -> dict[str, str]:
+        """The programme's task division (task -> partner); empty without an agreement."""
+        found: dict[str, str] | None = await self.conn.fetchval(
+            "SELECT task_partners FROM planning_programmes WHERE programme_id = $1",
+            programme_id,
+        )
+        return dict(found or {})
+
+    async def set_recording_partner(
+        self, session_id: UUID, participant_ref: str, partner_id: str | None
+    ) -> None:
+        """Remember which partner recorded the line (None: the platform's own staff)."""
+        await self.conn.execute(
+            "UPDATE planning_attendance SET recording_partner = $3"
+            " WHERE session_id = $1 AND participant_ref = $2 AND recording_partner IS NULL",
+            session_id,
+            participant_ref,
+            partner_id,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, Request
+from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
 
 from zroute_planning.domain.commands import CorrectAttendance, RecordAttendance
@@ -38,8 +39,11 @@ async def record(
     deps: PlanningDeps,
 ) -> AttendanceOut:
     """Record one session: present hours count toward the kind's target; recording the
-    same session again with the same values is harmless, with other values a 409."""
-    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
+    same session again with the same values is harmless, with other values a 409 (correct
+    it with PUT). Partner staff record only the kind of hours the programme's task division
+    names their partner for (403 with the reason)."""
+    async with command(runtime, request) as uow:
+        plan = await views.plan_for_recorder(uow, deps, principal, participant_ref, body.kind)
         cmd = RecordAttendance(
             session_id=body.session_id,
             session_on=body.session_on,
@@ -49,7 +53,14 @@ async def record(
             status=body.status,
             minutes=body.minutes,
         )
-        hours = await ledger.record_attendance(uow, deps, plan, cmd, on=local_today(runtime))
+        hours = await ledger.record_attendance(
+            uow,
+            deps,
+            plan,
+            cmd,
+            on=local_today(runtime),
+            partner=views.recording_partner(principal),
+        )
         await uow.commit()
     return AttendanceOut(
         session_id=body.session_id,
