@@ -203,3 +203,25 @@ def recording_partner(principal: Principal) -> str | None:
     if principal.has_any_role(Role.COORDINATOR, Role.CASEWORKER):
         return None
     return principal.partner_id
+
+
+async def hours_export(
+    uow: PlanningUnitOfWork, principal: Principal, programme_id: str
+) -> list[dict[str, Any]]:
+    """The programme's hours per participant, kind, month and recording partner (a caller
+    limited to a municipality names a programme of that municipality)."""
+    await ensure_programme_municipality(uow, principal, programme_id)
+    return [dict(r) for r in await uow.reads.hours_export(programme_id)]
+
+
+async def hours_trace(
+    uow: PlanningUnitOfWork,
+    deps: Deps,
+    principal: Principal,
+    ref: str,
+    kind: HoursKind,
+    month: str,
+) -> list[dict[str, Any]]:
+    """The sessions (and their corrections) behind one figure of the export."""
+    plan = await plan_for_caller(uow, deps, principal, ref, lock=False)
+    return [dict(r) for r in await uow.reads.hours_trace(plan.participant_ref, kind.value, month)]

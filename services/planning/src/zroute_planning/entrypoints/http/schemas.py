@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -246,3 +246,16 @@ class WaitingOut(BaseModel):
     level_band: LevelBand
     reason: WaitReason
     since: date
+
+
+class HoursTraceLine(BaseModel):
+    """One ledger line behind an export figure, with its corrections (oldest first)."""
+
+    session_id: UUID
+    session_on: date
+    teaching_form: TeachingForm
+    status: AttendanceStatus
+    minutes: int
+    hours: float
+    recording_partner: str | None
+    corrections: list[dict[str, Any]]
