@@ -120,7 +120,7 @@ class IntakeSteps(Actors):
         """Draft and establish the PIP on the intake's outcome: the established PIP, not the
         intake's completion, activates the plan (the term starts the next day, W 11)."""
         client = self.caseworker(person)
-        content = {
+        content: dict[str, object] = {
             "route": "z_route",
             "route_reason": "literacy" if person.level == "A0" else "low_learnability",
             "support": [],

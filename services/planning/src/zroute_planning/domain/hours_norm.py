@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 
 class ParticipantCategory(StrEnum):
@@ -166,7 +167,7 @@ class RouteNorm:
     credited_course: Decimal = Decimal(0)
     credited_participation: Decimal = Decimal(0)
 
-    def progress(self, hours_by_kind: Mapping[str, Decimal | float]) -> NormProgress:
+    def progress(self, hours_by_kind: Mapping[Any, Decimal | float]) -> NormProgress:
         """Count ``hours_by_kind`` (the ledger's, or a projection's) with the credits."""
         hours = {k: Decimal(str(v)) for k, v in hours_by_kind.items()}
         return progress(

@@ -7,6 +7,7 @@ and the day's maximum."""
 from __future__ import annotations
 
 import re
+from typing import Any
 from uuid import uuid4
 
 from zroute_contract.errors import NotFound
@@ -34,7 +35,7 @@ from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 log = get_logger(__name__)
 
 
-def _recorded_mark(ref: str, line: dict) -> Mark:
+def _recorded_mark(ref: str, line: dict[str, Any]) -> Mark:
     status = AttendanceStatus(line["status"])
     present = status is AttendanceStatus.PRESENT
     reason = line["absence_reason"]
@@ -91,7 +92,7 @@ async def correct_attendance(
 
 
 def _corrected(
-    plan: Plan, cmd: CorrectAttendance, line: dict, correction: Correction
+    plan: Plan, cmd: CorrectAttendance, line: dict[str, Any], correction: Correction
 ) -> AttendanceCorrected:
     # The subject goes on the bus only as a staff reference (never an e-mail address).
     by = cmd.by if re.fullmatch(STAFF_REF_PATTERN, cmd.by) else None
@@ -112,7 +113,9 @@ def _corrected(
     )
 
 
-def _row(event: AttendanceCorrected, c: Correction, length: int, note: str | None) -> dict:
+def _row(
+    event: AttendanceCorrected, c: Correction, length: int, note: str | None
+) -> dict[str, Any]:
     present = c.new.status is AttendanceStatus.PRESENT
     return {
         "correction_id": event.correction_id,
