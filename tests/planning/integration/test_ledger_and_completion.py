@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID, uuid4
 
-from zroute_contract.events.support import PlacementConfirmed
+from zroute_contract.conformance.samples import SampleBuilder
+from zroute_contract.events.support import PartnerRegistered, PlacementConfirmed
 
 from tests.planning.integration.conftest import SUPPORT, TODAY, intake_completed
 
@@ -132,6 +133,21 @@ async def test_the_route_completes_only_after_a_follow_up_with_agreements(planni
         },
     )
     assert empty.status_code == 422
+    follow_up = {
+        "follow_up_type": "volunteering",
+        "partner_id": "vrijwilligers-centrale",
+        "starts_on": "2030-01-01",
+        "agreements": [
+            {"task": "warm_handover", "partner_id": "language-school", "due_on": "2029-12-01"}
+        ],
+    }
+    # The follow-up partner must be one the partner registry names (issue 16 item 7).
+    unknown = await planning.http.put(f"/participants/{ref}/follow-up", json=follow_up)
+    assert unknown.status_code == 422 and "not registered" in unknown.json()["error"]
+    await planning.feed(
+        SampleBuilder().event(PartnerRegistered, partner_id="vrijwilligers-centrale"),
+        source=SUPPORT,
+    )
     agreed = await planning.http.put(
         f"/participants/{ref}/follow-up",
         json={

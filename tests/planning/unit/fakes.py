@@ -105,6 +105,9 @@ class FakeRecords:
     async def record_partner(self, partner_id: str, capabilities: list[str], active: bool) -> None:
         self.partners[partner_id] = (capabilities, active)
 
+    async def partner_active(self, partner_id: str) -> bool:
+        return self.partners.get(partner_id, ([], False))[1]
+
     async def record_precondition(
         self, precondition_id, participant_ref, kind, *, arranged: bool, on: date
     ) -> None:

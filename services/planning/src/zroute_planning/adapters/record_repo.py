@@ -265,3 +265,11 @@ class RecordRepository(TrackingRepository):
             participant_ref,
             partner_id,
         )
+
+    async def partner_active(self, partner_id: str) -> bool:
+        """Whether the partner registry names the partner and it takes work."""
+        return bool(
+            await self.conn.fetchval(
+                "SELECT active FROM planning_partners WHERE partner_id = $1", partner_id
+            )
+        )
