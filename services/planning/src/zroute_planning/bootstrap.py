@@ -59,6 +59,7 @@ _PARTICIPANT = "/participants/{participant_ref}"
 # docs/planning.md): the participant's plan, schedule, attendance, reviews, follow-up or
 # placements, or the group.
 DATAREFS = {
+    "nl.zroute.planning.attendance-corrected.v1": _PARTICIPANT + "/attendance",
     "nl.zroute.planning.attendance-recorded.v1": _PARTICIPANT + "/attendance",
     "nl.zroute.planning.follow-up-agreed.v1": _PARTICIPANT + "/follow-up",
     "nl.zroute.planning.follow-up-due.v1": _PARTICIPANT + "/follow-up",
