@@ -3,7 +3,7 @@
 ``Replacement(service, mutation=None)`` is what a partner's team might write: an aio-pika
 consumer on the catalogue's queue names that validates with the contract, dead-letters
 what it cannot take (with the reason headers), keeps an inbox, and answers the kit's
-scenario (planning: intake-completed -> plan-activated; notifications:
+scenario (planning: intake-completed, then pip-established -> plan-activated; notifications:
 contact-person-assigned -> notification-sent). With ``mutation`` set it makes one small,
 realistic mistake; ``MUTANTS`` lists them with the kit check that must catch each
 (docs/conformance.md, "Every promise a check"). One process, in the test's event loop:
@@ -27,6 +27,7 @@ from zroute_contract.events import (
     ContactPersonAssigned,
     IntakeCompleted,
     NotificationSent,
+    PipEstablished,
     PlanActivated,
 )
 from zroute_contract.events.base import event_types
@@ -47,7 +48,8 @@ class Mutant:
 
 
 P, N = "planning", "notifications"
-SLOW_S = 0.06  # how long the "slow" (correct) replacement takes per message
+SLOW_S = 0.04  # how long the "slow" (correct) replacement takes per message (planning
+# consumes 13 types, 27 messages in all: their sum stays within the kit's 3 s timeout)
 MUTANTS = [
     # Topology
     Mutant(P, "no-dead-letter-queue", "declares no dead-letter queue", "dead-letter queue exists"),
@@ -245,6 +247,7 @@ class Replacement:
         self.sequence = itertools.count(1)
         self.per_participant: dict[str, itertools.count] = {}
         self.inbox: set[str] = set()
+        self.intakes: dict[str, IntakeCompleted] = {}
         self.dead_lettered = 0
         self.consumed = [c for c in event_types().values() if service in c.spec.consumers]
 
@@ -338,12 +341,15 @@ class Replacement:
             await message.ack()
             return
         self.inbox.add(envelope.id)
-        if (
-            self.service == "planning"
-            and isinstance(payload, IntakeCompleted)
-            and (m != "no-plan-without-childcare" or payload.childcare.needed)
-        ):
-            await self.plan_activated(envelope, payload)
+        if self.service == "planning" and isinstance(payload, IntakeCompleted):
+            self.intakes[payload.participant_ref] = payload  # held until the PIP
+        intake = (
+            self.intakes.get(payload.participant_ref)
+            if self.service == "planning" and isinstance(payload, PipEstablished)
+            else None
+        )
+        if intake is not None and (m != "no-plan-without-childcare" or intake.childcare.needed):
+            await self.plan_activated(envelope, intake)
         if self.service == "notifications" and isinstance(payload, ContactPersonAssigned):
             await self.notification_sent(envelope, payload)
         await message.ack()

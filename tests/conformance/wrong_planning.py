@@ -2,9 +2,9 @@
 
 ``WrongPlanning`` is a small aio-pika consumer posing as planning on the same queue
 names. It keeps the topology (but forgets to bind partner-updated) and answers
-intake-completed with plan-activated, but it acks whatever it cannot read instead of
+pip-established with plan-activated, but it acks whatever it cannot read instead of
 dead-lettering it, publishes plan-activated
-with a wrong routing key, and keeps no inbox, so a redelivered intake-completed
+with a wrong routing key, and keeps no inbox, so a redelivered pip-established
 activates the plan a second time.
 """
 
@@ -16,7 +16,7 @@ import json
 import aio_pika
 from zroute_contract.conformance.samples import SampleBuilder
 from zroute_contract.envelope import build_event
-from zroute_contract.events import IntakeCompleted, PartnerUpdated, PlanActivated
+from zroute_contract.events import PartnerUpdated, PipEstablished, PlanActivated
 from zroute_contract.events.base import event_types
 
 SOURCE = "urn:nld:kvknr:12345678:systeem:wrong-planning"
@@ -58,7 +58,7 @@ class WrongPlanning:
     async def on_message(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
         try:
             envelope = json.loads(message.body)
-            if envelope.get("type") == IntakeCompleted.spec.type:
+            if envelope.get("type") == PipEstablished.spec.type:
                 await self.activate(envelope)
         except Exception:
             pass  # wrong: swallowed instead of dead-lettered with a reason

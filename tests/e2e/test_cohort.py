@@ -30,6 +30,9 @@ from tests.strict_formats import ajv_report, python_failures
 NINE_DIGITS = re.compile(r"(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])")
 CARE_CATEGORIES = ("physical_care", "mental_health_care", "debt_finance")
 SMALL_TARGETS = {"total": 60, "language": 30, "participation": 10, "knm": 5, "map": 5}
+# The legal norm's structure at the same small scale: course hours (language and KNM) and
+# participation hours (participation and MAP).
+SMALL_NORM = {"course_hours": 35, "participation_hours": 15}
 ROUTE_COMPLETED = "nl.zroute.planning.route-completed.v1"
 
 
@@ -82,7 +85,11 @@ async def test_a_small_cohort_goes_through_the_whole_route_and_leaks_nothing(
         }
         config.extra_env["planning"] = {
             "ZROUTE_PLANNING_RULES": json.dumps(
-                {"targets": SMALL_TARGETS, "follow_up_before_end_days": 28}
+                {
+                    "targets": SMALL_TARGETS,
+                    "norm": SMALL_NORM,
+                    "follow_up_before_end_days": 28,
+                }
             ),
         }
         await system.start()

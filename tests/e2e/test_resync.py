@@ -13,7 +13,11 @@ import json
 import aio_pika
 import httpx
 from zroute_contract.conformance.samples import SampleBuilder
-from zroute_contract.conformance.scenarios import _intake_completed, _registered
+from zroute_contract.conformance.scenarios import (
+    _intake_completed,
+    _pip_established,
+    _registered,
+)
 from zroute_contract.envelope import CONTENT_TYPE, build_event
 from zroute_contract.types import new_participant_ref
 from zroute_planning import bootstrap
@@ -68,7 +72,7 @@ async def test_a_subscriber_that_missed_events_resyncs_to_the_same_state(
     complete = await capture(amqp_connection, exchange_name, "planning.#")
     lossy = await capture(amqp_connection, exchange_name, "planning.#")
 
-    # Intake's part: participants registered and their intakes completed.
+    # Intake's part: participants registered, their intakes completed and PIPs established.
     builder = SampleBuilder()
     channel = await amqp_connection.channel()
     exchange = await channel.get_exchange(exchange_name)
@@ -78,6 +82,7 @@ async def test_a_subscriber_that_missed_events_resyncs_to_the_same_state(
         for payload in (
             _registered(builder, ref, "resync-programme"),
             _intake_completed(builder, ref, "resync-programme"),
+            _pip_established(builder, ref, "resync-programme"),
         ):
             number += 1
             event = build_event(

@@ -649,6 +649,41 @@ class Driver:
             raise CommandFailed(f"complete {ref}: {response.status_code} {response.text[:300]}")
         complete.accepted = True
         self.ledger.completed.add(ref)
+        await self.establish_pip(ref)
+
+    async def establish_pip(self, ref: str) -> None:
+        """The PIP is established on the outcome: it, not the intake's completion, makes
+        planning activate the plan (issue 15). A retried establishment that meets 409 is
+        settled by reading the PIP."""
+        establish = Command("establish", ref)
+        self.ledger.commands.append(establish)
+        draft = await self._send(establish, "PUT", f"/participants/{ref}/pip/draft", pip_content)
+        if draft.status_code != 200:
+            raise CommandFailed(f"pip draft {ref}: {draft.status_code} {draft.text[:300]}")
+        dated = {"dated": str(datetime.now(UTC).date())}
+        response = await self._send(
+            establish, "POST", f"/participants/{ref}/pip/establishment", lambda: dated
+        )
+        if response.status_code == 409 and establish.attempts > 2:
+            pip = (await self.client.get(f"/participants/{ref}/pip")).json()
+            if pip.get("current") is None:
+                raise CommandFailed(f"establish {ref}: 409 and no PIP")
+            establish.resolved_by_read = True
+        elif response.status_code not in (200, 201):
+            raise CommandFailed(f"establish {ref}: {response.status_code} {response.text[:300]}")
+        establish.accepted = True
+
+
+def pip_content() -> dict[str, Any]:
+    """A Z-route PIP's content in codes and numbers."""
+    return {
+        "route": "z_route",
+        "route_reason": "low_learnability",
+        "pvt_hours_per_week": 2,
+        "map_hours_per_week": 2,
+        "route_hours_per_week": 12,
+        "progress_meetings": 4,
+    }
 
 
 async def setup_programme(services: Services) -> None:

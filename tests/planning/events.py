@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 from uuid import uuid4
 
 from zroute_contract.events.codes import (
@@ -15,9 +15,17 @@ from zroute_contract.events.codes import (
     PreconditionKind,
     Route,
     RouteReason,
+    TermExtensionGround,
     Weekday,
 )
-from zroute_contract.events.intake import ChildcareNeed, IntakeCompleted, TransportNeed
+from zroute_contract.events.intake import (
+    ChildcareNeed,
+    IntakeCompleted,
+    PipEstablished,
+    PipHoursNorm,
+    TermExtended,
+    TransportNeed,
+)
 from zroute_contract.events.parts import AvailabilitySlot
 from zroute_contract.events.support import PreconditionArranged, PreconditionLapsed
 from zroute_contract.types import new_participant_ref
@@ -64,6 +72,48 @@ def intake_completed(
         route=route,
         route_reason=RouteReason.LOW_LEARNABILITY,
         completed_on=TODAY,
+    )
+
+
+PIP_DATED = TODAY + timedelta(days=7)
+"""The date of the PIP the builders establish: the term starts the day after (W 11)."""
+
+
+def pip_established(
+    ref: str,
+    *,
+    dated: date = PIP_DATED,
+    route: Route = Route.Z_ROUTE,
+    hours_norm: PipHoursNorm | None = None,
+) -> PipEstablished:
+    """The first PIP for ``ref``: a term of three years from the day after ``dated``."""
+    start = dated + timedelta(days=1)
+    return PipEstablished(
+        participant_ref=ref,
+        programme_id=PROGRAMME,
+        version=1,
+        dated=dated,
+        route=route,
+        route_reason=RouteReason.LOW_LEARNABILITY,
+        progress_meetings=4,
+        pvt_hours_per_week=2,
+        map_hours_per_week=2,
+        route_hours_per_week=16,
+        term_start=start,
+        term_end=start.replace(year=start.year + 3) - timedelta(days=1),
+        hours_norm=hours_norm,
+    )
+
+
+def term_extended(ref: str, term_end: date, *, dated: date = PIP_DATED) -> TermExtended:
+    """DUO's extension of ``ref``'s term to ``term_end``, as intake records it."""
+    return TermExtended(
+        participant_ref=ref,
+        programme_id=PROGRAMME,
+        ground=TermExtensionGround.NOT_BLAMEWORTHY,
+        decided_on=TODAY + timedelta(days=300),
+        term_start=dated + timedelta(days=1),
+        term_end=term_end,
     )
 
 

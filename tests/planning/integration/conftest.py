@@ -26,6 +26,7 @@ from tests.planning.events import (  # noqa: F401  (re-exported for the tests)
     intake_completed,
     lapsed,
     next_sequence,
+    pip_established,
 )
 
 
@@ -64,6 +65,12 @@ class Planning:
     async def feed(self, payload, *, source: str = INTAKE) -> None:
         await self.handled(await self.publish(payload, source=source))
 
+    async def activate(self, intake) -> None:
+        """Complete the intake, then establish its PIP: the PIP activates a Z-route plan."""
+        await self.feed(intake)
+        pip = pip_established(intake.participant_ref, route=intake.route)
+        await self.feed(pip.model_copy(update={"programme_id": intake.programme_id}))
+
     def events(self, name: str, ref: str | None = None) -> list[dict]:
         found = self.seen.of_type(f"nl.zroute.planning.{name}.v1")
         return [e for e in found if ref is None or e.get("subject") == ref]
@@ -75,7 +82,7 @@ class Planning:
         participant fed now is seen, everything committed before it was seen too. A test
         that asserts an event's absence waits here first."""
         probe = intake_completed()
-        await self.feed(probe)
+        await self.activate(probe)
         await self.expect("plan-activated", probe.participant_ref)
 
     async def expect(self, name: str, ref: str | None = None, count: int = 1) -> list[dict]:

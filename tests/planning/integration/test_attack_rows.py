@@ -43,7 +43,7 @@ async def participants(planning, programme: str, municipality: str, count: int =
                 interpreter_needed=False,
             )
         )
-        await planning.feed(intake)
+        await planning.activate(intake)
         refs.add(intake.participant_ref)
     return refs
 

@@ -14,6 +14,7 @@ from zroute_contract.events.support import PlacementConfirmed
 from zroute_runtime.consumer import REASON_HEADER, REASON_KIND_HEADER
 
 from tests.helpers import wait_for
+from tests.planning.events import pip_established
 from tests.planning.integration.conftest import INTAKE, SUPPORT, TODAY, intake_completed
 
 
@@ -31,8 +32,9 @@ async def test_a_redelivered_intake_completion_activates_one_plan(planning):
         )
     await channel.close()
     await planning.handled(envelope.id)
+    await planning.feed(pip_established(intake.participant_ref))
     sentinel = intake_completed()
-    await planning.feed(sentinel)
+    await planning.activate(sentinel)
     await planning.expect("plan-activated", sentinel.participant_ref)
     assert len(planning.events("plan-activated", intake.participant_ref)) == 1
     count = await planning.runtime.pool.fetchval(
@@ -43,7 +45,7 @@ async def test_a_redelivered_intake_completion_activates_one_plan(planning):
 
 async def test_a_confirmation_for_an_unknown_placement_request_is_dead_lettered(planning):
     intake = intake_completed()
-    await planning.feed(intake)
+    await planning.activate(intake)
     await planning.publish(
         PlacementConfirmed(
             participant_ref=intake.participant_ref,
@@ -71,7 +73,7 @@ async def test_a_confirmation_for_an_unknown_placement_request_is_dead_lettered(
 async def test_a_corrected_level_moves_the_participant_out_of_the_group(planning):
     intakes = [intake_completed() for _ in range(4)]
     for intake in intakes:
-        await planning.feed(intake)
+        await planning.activate(intake)
     assert (await planning.http.post("/group-formations", json={})).status_code == 200
     [formed] = await planning.expect("group-formed")
     moved = intakes[0]

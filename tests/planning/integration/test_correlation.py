@@ -14,7 +14,7 @@ TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 async def test_the_callers_correlation_id_reaches_the_attendance_recorded_event(planning):
     intake = intake_completed()
     ref = intake.participant_ref
-    await planning.feed(intake)
+    await planning.activate(intake)
     await planning.runtime.advance_clock(timedelta(days=21))
     response = await planning.http.post(
         f"/participants/{ref}/attendance",
@@ -36,7 +36,7 @@ async def test_the_callers_correlation_id_reaches_the_attendance_recorded_event(
 
 async def test_a_refusal_through_the_command_path_is_a_409_in_the_error_shape(planning):
     intake = intake_completed()
-    await planning.feed(intake)
+    await planning.activate(intake)
     response = await planning.http.post(
         f"/participants/{intake.participant_ref}/completion",
         headers={"X-Correlation-ID": "case-planning-4712"},

@@ -21,7 +21,7 @@ async def test_formation_makes_valid_groups_with_staff_and_a_waiting_list_with_r
     a2 = [intake_completed(level=LanguageLevel.A2) for _ in range(10)]
     lonely = intake_completed(level=LanguageLevel.B1)
     for intake in [*alpha, *a2, lonely]:
-        await planning.feed(intake)
+        await planning.activate(intake)
 
     response = await planning.http.post("/group-formations", json={})
     assert response.status_code == 200, response.text
@@ -53,7 +53,7 @@ async def test_formation_makes_valid_groups_with_staff_and_a_waiting_list_with_r
 
     # Re-planning after a newcomer: existing groups stay, the newcomer joins one.
     newcomer = intake_completed(literacy=Literacy.NOT_ALPHABETISED)
-    await planning.feed(newcomer)
+    await planning.activate(newcomer)
     response = await planning.http.post("/group-formations", json={})
     assert response.json() == {"groups_formed": 0, "joined": 1, "removed": 0, "waiting": 1}
     [joined] = await planning.expect("participant-assigned-to-group", newcomer.participant_ref)
@@ -64,7 +64,7 @@ async def test_formation_makes_valid_groups_with_staff_and_a_waiting_list_with_r
 
 async def test_partner_staff_see_only_their_own_partners_groups(planning):
     for _ in range(3):
-        await planning.feed(intake_completed())
+        await planning.activate(intake_completed())
     assert (await planning.http.post("/group-formations", json={})).status_code == 200
     own = token([Role.PARTNER_STAFF], partner_id="language-school")
     other = token([Role.PARTNER_STAFF], partner_id="other-school")
@@ -110,7 +110,7 @@ async def test_requests_without_a_token_or_with_a_bad_body_are_refused_clearly(p
 
 async def test_two_formations_at_once_never_put_anyone_in_two_groups(planning):
     for _ in range(11):
-        await planning.feed(intake_completed())
+        await planning.activate(intake_completed())
     first, second = await asyncio.gather(
         planning.http.post("/group-formations", json={}),
         planning.http.post("/group-formations", json={}),
@@ -124,7 +124,7 @@ async def test_two_formations_at_once_never_put_anyone_in_two_groups(planning):
 
 async def test_a_teaching_partner_the_registry_knows_as_inactive_gets_no_groups(planning):
     for _ in range(3):
-        await planning.feed(intake_completed())
+        await planning.activate(intake_completed())
     await planning.feed(
         PartnerUpdated(
             partner_id="language-school",
@@ -157,7 +157,7 @@ async def test_caseworkers_see_the_participants_of_their_own_municipality_only(p
         intake.participant_ref,
     )
     assert registered == "GM0363"
-    await planning.feed(intake)
+    await planning.activate(intake)
     path = f"/participants/{intake.participant_ref}/plan"
     own, other = (_caseworker_token(m) for m in ("GM0363", "GM0599"))
     assert (await planning.http.get(path, headers={"Authorization": f"Bearer {own}"})).is_success

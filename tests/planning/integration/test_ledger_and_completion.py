@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID, uuid4
 
-from zroute_contract.events.support import PlacementConfirmed
+from zroute_contract.conformance.samples import SampleBuilder
+from zroute_contract.events.support import PartnerRegistered, PlacementConfirmed
 
 from tests.planning.integration.conftest import SUPPORT, TODAY, intake_completed
 
 
 async def test_an_unconfirmed_placement_escalates_and_a_confirmed_one_does_not(planning):
     late, on_time = intake_completed(), intake_completed()
-    await planning.feed(late)
-    await planning.feed(on_time)
+    await planning.activate(late)
+    await planning.activate(on_time)
     [request] = await planning.expect("placement-requested", on_time.participant_ref)
     await planning.feed(
         PlacementConfirmed(
@@ -43,7 +44,7 @@ async def test_an_unconfirmed_placement_escalates_and_a_confirmed_one_does_not(p
 
 async def test_a_placement_needed_too_soon_is_refused(planning):
     intake = intake_completed()
-    await planning.feed(intake)
+    await planning.activate(intake)
     response = await planning.http.post(
         f"/participants/{intake.participant_ref}/placements",
         json={
@@ -70,7 +71,7 @@ def _session(day, status, kind="language", minutes=120):
 async def test_attendance_fills_the_ledger_and_low_attendance_makes_a_review_due(planning):
     intake = intake_completed()
     ref = intake.participant_ref
-    await planning.feed(intake)
+    await planning.activate(intake)
     await planning.runtime.advance_clock(timedelta(days=21))
     day = TODAY + timedelta(days=15)
     statuses = ["present", "absent_without_reason", "absent_with_reason", "absent_without_reason"]
@@ -111,7 +112,7 @@ async def test_attendance_fills_the_ledger_and_low_attendance_makes_a_review_due
 async def test_the_route_completes_only_after_a_follow_up_with_agreements(planning):
     intake = intake_completed()
     ref = intake.participant_ref
-    await planning.feed(intake)
+    await planning.activate(intake)
     refused = await planning.http.post(f"/participants/{ref}/completion")
     assert refused.status_code == 409
     assert "follow-up" in refused.json()["error"]
@@ -132,6 +133,21 @@ async def test_the_route_completes_only_after_a_follow_up_with_agreements(planni
         },
     )
     assert empty.status_code == 422
+    follow_up = {
+        "follow_up_type": "volunteering",
+        "partner_id": "vrijwilligers-centrale",
+        "starts_on": "2030-01-01",
+        "agreements": [
+            {"task": "warm_handover", "partner_id": "language-school", "due_on": "2029-12-01"}
+        ],
+    }
+    # The follow-up partner must be one the partner registry names (issue 16 item 7).
+    unknown = await planning.http.put(f"/participants/{ref}/follow-up", json=follow_up)
+    assert unknown.status_code == 422 and "not registered" in unknown.json()["error"]
+    await planning.feed(
+        SampleBuilder().event(PartnerRegistered, partner_id="vrijwilligers-centrale"),
+        source=SUPPORT,
+    )
     agreed = await planning.http.put(
         f"/participants/{ref}/follow-up",
         json={
@@ -170,7 +186,7 @@ async def test_a_roll_call_records_a_whole_session_and_an_excused_absence_is_not
 ):
     intakes = [intake_completed() for _ in range(3)]
     for intake in intakes:
-        await planning.feed(intake)
+        await planning.activate(intake)
     present, excused, absent = (i.participant_ref for i in intakes)
     await planning.runtime.advance_clock(timedelta(days=21))
     body = _roll_call(
@@ -205,7 +221,7 @@ async def test_a_roll_call_records_a_whole_session_and_an_excused_absence_is_not
 async def test_a_roll_call_with_a_wrong_line_is_refused_whole_with_every_reason(planning):
     first, second = intake_completed(), intake_completed()
     for intake in (first, second):
-        await planning.feed(intake)
+        await planning.activate(intake)
     await planning.runtime.advance_clock(timedelta(days=21))
     a, b = first.participant_ref, second.participant_ref
     wrong = _roll_call(

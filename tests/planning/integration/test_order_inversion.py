@@ -17,6 +17,7 @@ from tests.inversion import (
     dead_letter_count,
     start_instances,
 )
+from tests.planning.events import pip_established
 from tests.planning.integration.conftest import TEST_RULES, TODAY, Planning, intake_completed
 
 
@@ -46,6 +47,7 @@ async def test_a_correction_before_its_intake_completed_takes_effect_once_it_lan
     )
     await planning.handled(completed_id)
     await planning.handled(corrected_id)
+    await planning.feed(pip_established(ref))  # the PIP activates the corrected outcome
     [activated] = await planning.expect("plan-activated", ref)
     pool = runtimes[0].pool
     plans = await pool.fetch(

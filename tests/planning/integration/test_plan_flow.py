@@ -3,12 +3,13 @@ withdrawal, placements, reviews, follow-up and completion."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from uuid import uuid4
 
 from zroute_contract.events.codes import PreconditionKind, Route
 from zroute_contract.events.intake import ParticipantWithdrawn
 
+from tests.planning.events import pip_established, term_extended
 from tests.planning.integration.conftest import (
     SUPPORT,
     TODAY,
@@ -18,11 +19,27 @@ from tests.planning.integration.conftest import (
 )
 
 
+async def test_a_completed_intake_alone_waits_for_the_pip_and_a_term_extension_moves_the_end(
+    planning,
+):
+    intake = intake_completed()
+    ref = intake.participant_ref
+    await planning.feed(intake)
+    await planning.barrier()
+    assert planning.events("plan-activated", ref) == []
+    await planning.feed(pip_established(ref))
+    [activated] = await planning.expect("plan-activated", ref)
+    assert activated["data"]["integration_term_end"] == "2030-01-11"
+    await planning.feed(term_extended(ref, date(2030, 7, 11)))
+    plan = (await planning.http.get(f"/participants/{ref}/plan")).json()
+    assert plan["integration_term_end"] == "2030-07-11"
+
+
 async def test_a_completed_z_route_intake_activates_a_plan_with_targets_modules_and_term(
     planning,
 ):
     intake = intake_completed()
-    await planning.feed(intake)
+    await planning.activate(intake)
     [activated] = await planning.expect("plan-activated", intake.participant_ref)
     data = activated["data"]
     assert data["targets"] == {
@@ -34,7 +51,10 @@ async def test_a_completed_z_route_intake_activates_a_plan_with_targets_modules_
     }
     assert data["modules"][:4] == ["language", "knm", "map", "pvt"]
     assert "digital_skills" in data["modules"]
-    assert data["integration_term_end"] == "2030-01-04"
+    # The term runs from the day after the PIP's date (2027-01-11), not from the intake.
+    assert data["integration_term_start"] == "2027-01-12"
+    assert data["integration_term_end"] == "2030-01-11"
+    assert data["norm"]["course_hours"] == 800 and data["norm"]["participation_hours"] == 800
     assert data["start_on"] == str(TODAY + timedelta(days=14))
     assert data["targets_fit_term"] is True
     [schedule] = await planning.expect("schedule-published", intake.participant_ref)
@@ -45,7 +65,7 @@ async def test_a_completed_z_route_intake_activates_a_plan_with_targets_modules_
 
 async def test_another_route_activates_no_plan(planning):
     intake = intake_completed(route=Route.B1_ROUTE)
-    await planning.feed(intake)
+    await planning.activate(intake)
     response = await planning.http.get(f"/participants/{intake.participant_ref}/plan")
     assert response.status_code == 404
 
@@ -53,7 +73,7 @@ async def test_another_route_activates_no_plan(planning):
 async def test_no_start_date_until_childcare_and_transport_are_both_arranged(planning):
     intake = intake_completed(childcare=True, transport=True)
     ref = intake.participant_ref
-    await planning.feed(intake)
+    await planning.activate(intake)
     [activated] = await planning.expect("plan-activated", ref)
     assert activated["data"].get("start_on") is None
     assert sorted(activated["data"]["waiting_for"]) == ["childcare", "transport"]
@@ -76,7 +96,7 @@ async def test_a_precondition_arranged_before_the_intake_arrives_counts(planning
     await planning.feed(
         arranged(intake.participant_ref, PreconditionKind.TRANSPORT), source=SUPPORT
     )
-    await planning.feed(intake)
+    await planning.activate(intake)
     [activated] = await planning.expect("plan-activated", intake.participant_ref)
     assert activated["data"]["start_on"] is not None
 
@@ -85,7 +105,7 @@ async def test_a_lapsed_precondition_pauses_the_plan_visibly_and_arranging_it_re
     intake = intake_completed(childcare=True)
     ref = intake.participant_ref
     childcare = uuid4()
-    await planning.feed(intake)
+    await planning.activate(intake)
     await planning.feed(arranged(ref, PreconditionKind.CHILDCARE, childcare), source=SUPPORT)
     await planning.expect("plan-start-scheduled", ref)
 
@@ -122,7 +142,7 @@ async def test_a_lapsed_precondition_pauses_the_plan_visibly_and_arranging_it_re
 async def test_withdrawal_removes_from_the_group_stops_timers_and_cancels_placements(planning):
     intakes = [intake_completed() for _ in range(3)]
     for intake in intakes:
-        await planning.feed(intake)
+        await planning.activate(intake)
     response = await planning.http.post("/group-formations", json={})
     assert response.status_code == 200, response.text
     assert response.json()["groups_formed"] == 1

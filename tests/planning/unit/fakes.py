@@ -83,6 +83,16 @@ class FakeRecords:
     partners: dict[str, tuple[list[str], bool]] = field(default_factory=dict)
     preconditions: dict[UUID, tuple[str, PreconditionKind, bool]] = field(default_factory=dict)
     schedules: dict[UUID, tuple[int, date, list[dict[str, Any]]]] = field(default_factory=dict)
+    held: dict[str, Any] = field(default_factory=dict)
+
+    async def hold_intake(self, outcome) -> None:
+        self.held[outcome.participant_ref] = outcome
+
+    async def held_intake(self, participant_ref: str):
+        return self.held.get(participant_ref)
+
+    async def release_held_intake(self, participant_ref: str) -> None:
+        self.held.pop(participant_ref, None)
 
     async def record_participant(
         self, participant_ref: str, programme_id: str, municipality: str, *, registered_on=None
@@ -94,6 +104,9 @@ class FakeRecords:
 
     async def record_partner(self, partner_id: str, capabilities: list[str], active: bool) -> None:
         self.partners[partner_id] = (capabilities, active)
+
+    async def partner_active(self, partner_id: str) -> bool:
+        return self.partners.get(partner_id, ([], False))[1]
 
     async def record_precondition(
         self, precondition_id, participant_ref, kind, *, arranged: bool, on: date
@@ -162,7 +175,7 @@ class FakeLedger:
 
     async def add_attendance(
         self, session_id, participant_ref, session_on, group_id, kind, form, status, minutes,
-        hours, absence_reason=None,
+        hours, absence_reason=None, session_minutes=None, recording_partner=None,
     ) -> None:  # fmt: skip
         self.lines[(session_id, participant_ref)] = {
             "session_on": session_on,

@@ -5,31 +5,43 @@ tests/planning/integration)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from uuid import uuid4
 
 import pytest
 from zroute_contract.events.codes import (
     AttendanceStatus,
+    CorrectionReason,
     HoursKind,
     PreconditionKind,
     Route,
     TeachingForm,
     WaitReason,
 )
-from zroute_contract.events.intake import ParticipantRegistered
+from zroute_contract.events.intake import IntakeCorrected, ParticipantRegistered, PipHoursNorm
 from zroute_contract.events.support import PlacementConfirmed, PlacementDeclined
 from zroute_planning.domain.commands import RecordRollCall
 from zroute_planning.domain.errors import InvalidRequest
+from zroute_planning.domain.hours_norm import NormRules
 from zroute_planning.domain.plan import Plan, PlanStatus
 from zroute_planning.domain.roll_call import AbsenceReason, Mark
 from zroute_planning.domain.rules import PlanningRules, Targets
 from zroute_planning.service_layer.deps import Deps
 from zroute_planning.service_layer.handlers import intake as intake_handlers
 from zroute_planning.service_layer.handlers import ledger, registry, support
-from zroute_runtime.messagebus import Unprocessable
+from zroute_runtime.messagebus import AwaitingPredecessor, Unprocessable
 
 from tests.fakes import FakeUnitOfWork
-from tests.planning.events import PROGRAMME, TODAY, arranged, intake_completed, lapsed
+from tests.planning.events import (
+    PIP_DATED,
+    PROGRAMME,
+    TODAY,
+    arranged,
+    intake_completed,
+    lapsed,
+    pip_established,
+    term_extended,
+)
 from tests.planning.unit.fakes import FakeContext, FakePlacements, planning_uow
 
 DEPS = Deps(PlanningRules(), "taalhuis-west")
@@ -65,6 +77,16 @@ async def _handle(handler, event, uow: FakeUnitOfWork) -> None:
     """Run a handler the way the consumer does: in the unit of work, then commit."""
     await handler(event, FakeContext(uow), DEPS)
     await uow.commit()
+
+
+async def _activate(intake, uow: FakeUnitOfWork) -> None:
+    """Complete the intake, then establish its PIP (which activates a Z-route plan)."""
+    await _handle(intake_handlers.activate_plan, intake, uow)
+    await _handle(
+        intake_handlers.activate_from_pip,
+        pip_established(intake.participant_ref, route=intake.route),
+        uow,
+    )
 
 
 def _waiting_plan(*, childcare: bool, transport: bool) -> Plan:
@@ -152,7 +174,7 @@ def _names(events) -> list[str]:
 async def test_the_activation_saves_the_plan_once_and_yields_its_events_in_order():
     uow = planning_uow()
     intake = intake_completed()
-    await _handle(intake_handlers.activate_plan, intake, uow)
+    await _activate(intake, uow)
     [plan] = uow.plans.saved
     assert plan.status is PlanStatus.ACTIVE
     assert _names(uow.events) == [
@@ -168,14 +190,17 @@ async def test_the_activation_saves_the_plan_once_and_yields_its_events_in_order
     assert placement.placement_request_id in uow.placements.status
     assert ("progress-review", str(plan.plan_id)) in uow.timers.pending
     assert ("follow-up-due", str(plan.plan_id)) in uow.timers.pending
-    assert uow.committed == 1
+    assert uow.committed == 2  # one for the held intake, one for the PIP's activation
 
 
 async def test_an_activation_whose_targets_do_not_fit_flags_the_plan_at_risk_in_its_one_save():
     rules = PlanningRules(targets=Targets(total=9000, language=8000))
     uow = planning_uow()
-    await intake_handlers.activate_plan(
-        intake_completed(), FakeContext(uow), Deps(rules, "taalhuis-west")
+    intake = intake_completed()
+    deps = Deps(rules, "taalhuis-west")
+    await intake_handlers.activate_plan(intake, FakeContext(uow), deps)
+    await intake_handlers.activate_from_pip(
+        pip_established(intake.participant_ref), FakeContext(uow), deps
     )
     await uow.commit()
     [plan] = uow.plans.saved
@@ -190,9 +215,22 @@ async def test_an_activation_whose_targets_do_not_fit_flags_the_plan_at_risk_in_
     assert uow.events[0].targets_fit_term is False
 
 
+async def test_a_course_norm_out_of_reach_flags_the_plan_at_risk():
+    uow = planning_uow()
+    intake = intake_completed()
+    deps = Deps(PlanningRules(norm=NormRules(course_hours=Decimal(5000))), "taalhuis-west")
+    await intake_handlers.activate_plan(intake, FakeContext(uow), deps)
+    await intake_handlers.activate_from_pip(
+        pip_established(intake.participant_ref), FakeContext(uow), deps
+    )
+    await uow.commit()
+    assert uow.events[0].targets_fit_term is False
+    assert uow.events[0].norm.course_hours == 5000
+
+
 async def test_an_activation_that_waits_for_preconditions_waitlists_and_saves_once():
     uow = planning_uow()
-    await _handle(intake_handlers.activate_plan, intake_completed(childcare=True), uow)
+    await _activate(intake_completed(childcare=True), uow)
     [plan] = uow.plans.saved
     assert plan.status is PlanStatus.WAITING and plan.start_on is None
     assert _names(uow.events) == ["PlanActivated", "ParticipantWaitlisted"]
@@ -204,16 +242,79 @@ async def test_an_activation_that_waits_for_preconditions_waitlists_and_saves_on
 async def test_a_repeated_completion_leaves_the_plan_as_it_is():
     uow = planning_uow()
     intake = intake_completed()
-    await _handle(intake_handlers.activate_plan, intake, uow)
-    await _handle(intake_handlers.activate_plan, intake, uow)
+    await _activate(intake, uow)
+    await _activate(intake, uow)
     assert len(uow.plans.saved) == 1
     assert _names(uow.events).count("PlanActivated") == 1
 
 
 async def test_another_route_activates_no_plan():
     uow = planning_uow()
-    await _handle(intake_handlers.activate_plan, intake_completed(route=Route.B1_ROUTE), uow)
+    await _activate(intake_completed(route=Route.B1_ROUTE), uow)
     assert uow.plans.saved == [] and uow.events == []
+
+
+async def test_a_completed_intake_alone_activates_no_plan_until_its_pip_is_established():
+    uow = planning_uow()
+    intake = intake_completed()
+    await _handle(intake_handlers.activate_plan, intake, uow)
+    assert uow.plans.saved == [] and uow.events == []
+    await _handle(intake_handlers.activate_from_pip, pip_established(intake.participant_ref), uow)
+    [plan] = uow.plans.saved
+    activated = uow.events[0]
+    # The term runs from the day after the PIP's date (W 11), not from the intake.
+    assert plan.term_start == activated.integration_term_start == PIP_DATED + timedelta(days=1)
+    assert activated.integration_term_end == plan.term_end
+    assert plan.term_end == PIP_DATED.replace(year=PIP_DATED.year + 3)
+    assert intake.participant_ref not in uow.records.held
+
+
+async def test_a_pip_before_its_intake_outcome_waits_for_it():
+    uow = planning_uow()
+    with pytest.raises(AwaitingPredecessor):
+        await intake_handlers.activate_from_pip(
+            pip_established(intake_completed().participant_ref), FakeContext(uow), DEPS
+        )
+    assert uow.plans.saved == []
+
+
+async def test_a_pip_of_another_route_activates_no_plan():
+    uow = planning_uow()
+    intake = intake_completed()
+    await _handle(intake_handlers.activate_plan, intake, uow)
+    pip = pip_established(intake.participant_ref, route=Route.B1_ROUTE)
+    await _handle(intake_handlers.activate_from_pip, pip, uow)
+    assert uow.plans.saved == [] and uow.events == []
+
+
+async def test_only_a_recorded_extension_moves_the_term_end():
+    uow = planning_uow()
+    intake = intake_completed()
+    await _activate(intake, uow)
+    [plan] = uow.plans.saved
+    end = plan.term_end
+    corrected = IntakeCorrected(
+        **intake.model_dump(exclude={"completed_on"}),
+        corrected_on=TODAY + timedelta(days=30),
+        reason=CorrectionReason.DATA_ENTRY_ERROR,
+    )
+    await _handle(intake_handlers.correct_intake, corrected, uow)
+    assert plan.term_end == end
+    later = end + timedelta(days=180)
+    await _handle(intake_handlers.extend_term, term_extended(intake.participant_ref, later), uow)
+    assert plan.term_end == later and plan.term_start == PIP_DATED + timedelta(days=1)
+
+
+async def test_the_pips_norm_is_the_plans_and_a_family_migrant_has_course_hours_only():
+    uow = planning_uow()
+    intake = intake_completed()
+    await _handle(intake_handlers.activate_plan, intake, uow)
+    norm = PipHoursNorm(family_migrant=True, credited_course_hours=40)
+    pip = pip_established(intake.participant_ref, hours_norm=norm)
+    await _handle(intake_handlers.activate_from_pip, pip, uow)
+    activated = uow.events[0]
+    assert activated.norm.course_hours == 800 and activated.norm.participation_hours == 0
+    assert activated.norm.credited_course_hours == 40
 
 
 def _started_plan() -> Plan:

@@ -116,6 +116,30 @@ class IntakeSteps(Actors):
                 201,
             )
 
+    async def establish_pip(self, person: Person) -> None:
+        """Draft and establish the PIP on the intake's outcome: the established PIP, not the
+        intake's completion, activates the plan (the term starts the next day, W 11)."""
+        client = self.caseworker(person)
+        content: dict[str, object] = {
+            "route": "z_route",
+            "route_reason": "literacy" if person.level == "A0" else "low_learnability",
+            "support": [],
+            "pvt_hours_per_week": 2,
+            "map_hours_per_week": 2,
+            "route_hours_per_week": 12,
+            "progress_meetings": 4,
+            "participatiewet_decisions": [],
+            "exam_wish": [],
+        }
+        check(await client.put(f"/participants/{person.ref}/pip/draft", json=content))
+        check(
+            await client.post(
+                f"/participants/{person.ref}/pip/establishment", json={"dated": str(self.today)}
+            ),
+            200,
+            201,
+        )
+
     async def intakes(self, progress: Progress) -> None:
         task = progress.add_task("registration and broad intake", total=len(self.people) * 3)
         starts = datetime.fromisoformat(self.system.config.clock_start) + timedelta(days=3, hours=2)
@@ -132,6 +156,7 @@ class IntakeSteps(Actors):
 
         async def outcome(person: Person) -> None:
             await self.record_outcome(person)
+            await self.establish_pip(person)
             progress.advance(task)
 
         await gather_limited(outcome(p) for p in self.people)

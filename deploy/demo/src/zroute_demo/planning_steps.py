@@ -13,8 +13,17 @@ from zroute_demo.cohort import (
     FOLLOW_UPS,
     LEAD,
     PROGRAMME,
+    RESPONSIBLE,
     Person,
 )
+
+RECORDERS = {
+    "language": RESPONSIBLE["language_teaching"],
+    "knm": RESPONSIBLE["knm"],
+    "map": RESPONSIBLE["map"],
+    "participation": RESPONSIBLE["job_coaching"],
+}
+"""The partner recording each kind of hours, as the programme's task division names it."""
 
 
 class PlanningSteps(Actors):
@@ -49,8 +58,11 @@ class PlanningSteps(Actors):
                 if present
                 else ("absent_with_reason" if draw % 2 else "absent_without_reason")
             )
+            # Each kind of hours is recorded by the partner the task division names for it:
+            # the job coach records workplace hours, the MAP partner the MAP hours.
+            recorder = self.partner("planning", RECORDERS[session["hours_kind"]])
             check(
-                await school.post(
+                await recorder.post(
                     f"/participants/{person.ref}/attendance",
                     json={
                         "session_id": str(

@@ -12,6 +12,8 @@ from zroute_contract.events.intake import (
     IntakeCorrected,
     ParticipantRegistered,
     ParticipantWithdrawn,
+    PipEstablished,
+    TermExtended,
 )
 from zroute_contract.events.support import (
     AgreementRecorded,
@@ -57,6 +59,7 @@ _PARTICIPANT = "/participants/{participant_ref}"
 # docs/planning.md): the participant's plan, schedule, attendance, reviews, follow-up or
 # placements, or the group.
 DATAREFS = {
+    "nl.zroute.planning.attendance-corrected.v1": _PARTICIPANT + "/attendance",
     "nl.zroute.planning.attendance-recorded.v1": _PARTICIPANT + "/attendance",
     "nl.zroute.planning.follow-up-agreed.v1": _PARTICIPANT + "/follow-up",
     "nl.zroute.planning.follow-up-due.v1": _PARTICIPANT + "/follow-up",
@@ -108,6 +111,8 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         handlers={
             IntakeCompleted: [bind(intake.activate_plan)],
             IntakeCorrected: [bind(intake.correct_intake)],
+            PipEstablished: [bind(intake.activate_from_pip)],
+            TermExtended: [bind(intake.extend_term)],
             ParticipantWithdrawn: [bind(intake.withdraw)],
             PreconditionArranged: [bind(support.precondition_arranged)],
             PreconditionLapsed: [bind(support.precondition_lapsed)],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -32,11 +33,13 @@ class LedgerRepository(TrackingRepository):
         minutes: int,
         hours: float,
         absence_reason: str | None = None,
+        session_minutes: int | None = None,
+        recording_partner: str | None = None,
     ) -> None:
         await self.conn.execute(
             "INSERT INTO planning_attendance (session_id, participant_ref, session_on, group_id,"
-            " kind, teaching_form, status, minutes, hours, absence_reason)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            " kind, teaching_form, status, minutes, hours, absence_reason, session_minutes,"
+            " recording_partner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             session_id,
             participant_ref,
             session_on,
@@ -47,6 +50,56 @@ class LedgerRepository(TrackingRepository):
             minutes,
             hours,
             absence_reason,
+            session_minutes,
+            recording_partner,
+        )
+
+    async def line_of(self, session_id: UUID, participant_ref: str) -> asyncpg.Record | None:
+        """The whole recorded line (for a correction), locked, if recorded."""
+        row: asyncpg.Record | None = await self.conn.fetchrow(
+            "SELECT session_on, kind, status, minutes, hours, absence_reason, session_minutes"
+            " FROM planning_attendance WHERE session_id = $1 AND participant_ref = $2"
+            " FOR UPDATE",
+            session_id,
+            participant_ref,
+        )
+        return row
+
+    async def correct_line(self, correction: dict[str, Any]) -> None:
+        """Keep the correction (both values, who, when, why) and change the line to its new
+        value: the ledger's sums follow, the history stays."""
+        c = correction
+        await self.conn.execute(
+            "INSERT INTO planning_attendance_corrections (correction_id, session_id,"
+            " participant_ref, old_status, old_minutes, old_hours, old_absence_reason,"
+            " new_status, new_minutes, new_hours, new_absence_reason, corrected_by,"
+            " corrected_at, reason, note)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+            c["correction_id"],
+            c["session_id"],
+            c["participant_ref"],
+            c["old_status"],
+            c["old_minutes"],
+            c["old_hours"],
+            c["old_absence_reason"],
+            c["new_status"],
+            c["new_minutes"],
+            c["new_hours"],
+            c["new_absence_reason"],
+            c["corrected_by"],
+            c["corrected_at"],
+            c["reason"],
+            c["note"],
+        )
+        await self.conn.execute(
+            "UPDATE planning_attendance SET status = $3, minutes = $4, hours = $5,"
+            " absence_reason = $6 WHERE session_id = $1 AND participant_ref = $2",
+            c["session_id"],
+            c["participant_ref"],
+            c["new_status"],
+            c["new_minutes"],
+            c["new_hours"],
+            c["new_absence_reason"],
         )
 
     async def present_minutes_on(self, participant_ref: str, day: date, *, besides: UUID) -> int:

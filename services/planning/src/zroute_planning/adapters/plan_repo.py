@@ -8,12 +8,14 @@ import asyncpg
 from zroute_contract.events.codes import CurriculumModule, LevelBand, PreconditionKind
 from zroute_runtime.repository import TrackingRepository
 
+from zroute_planning.domain.hours_norm import Norm, RouteNorm
 from zroute_planning.domain.plan import Plan, PlanStatus
 
 COLUMNS = (
     "plan_id, participant_ref, programme_id, status, level_band, availability, modules,"
     " needed, arranged, activated_on, term_end, start_on, paused_since, paused_days,"
-    " at_risk, version"
+    " at_risk, term_start, norm_course, norm_participation, norm_reduced, credited_course,"
+    " credited_participation, version"
 )
 
 
@@ -39,6 +41,12 @@ def _from_row(row: asyncpg.Record) -> Plan:
         paused_days=row["paused_days"],
         at_risk=row["at_risk"],
         version=row["version"],
+        term_start=row["term_start"],
+        norm=RouteNorm(
+            Norm(row["norm_course"], row["norm_participation"], row["norm_reduced"]),
+            row["credited_course"],
+            row["credited_participation"],
+        ),
     )
 
 
@@ -78,11 +86,18 @@ class PlanRepository(TrackingRepository):
             plan.paused_since,
             plan.paused_days,
             plan.at_risk,
+            plan.term_start,
+            plan.norm.norm.course,
+            plan.norm.norm.participation,
+            plan.norm.norm.reduced,
+            plan.norm.credited_course,
+            plan.norm.credited_participation,
         )
         if plan.version == 0:
             await self.conn.execute(
                 f"INSERT INTO planning_plans ({COLUMNS}) VALUES"
-                " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1)",
+                " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
+                " $19, $20, $21, 1)",
                 *values,
             )
             plan.version = 1
@@ -91,6 +106,8 @@ class PlanRepository(TrackingRepository):
             "UPDATE planning_plans SET status = $4, level_band = $5, availability = $6,"
             " modules = $7, needed = $8, arranged = $9, activated_on = $10, term_end = $11,"
             " start_on = $12, paused_since = $13, paused_days = $14, at_risk = $15,"
+            " term_start = $16, norm_course = $17, norm_participation = $18,"
+            " norm_reduced = $19, credited_course = $20, credited_participation = $21,"
             " version = version + 1"
             " WHERE plan_id = $1 AND participant_ref = $2 AND programme_id = $3"
             f" AND version = {int(plan.version)}",

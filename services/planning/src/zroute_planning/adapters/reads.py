@@ -153,6 +153,50 @@ class PlanningReads(TrackingRepository):
         )
         return [r["programme_id"] for r in rows]
 
+    async def task_partners(self, programme_id: str) -> dict[str, str]:
+        """The programme's task division (task -> partner), for the recording check."""
+        return await self._records.task_partners(programme_id)
+
+    async def hours_export(self, programme_id: str) -> list[asyncpg.Record]:
+        """Present hours of the programme's participants per participant, kind, month and
+        recording partner, with the sessions and corrections behind each figure."""
+        rows: list[asyncpg.Record] = await self.conn.fetch(
+            "SELECT a.participant_ref, a.kind, to_char(a.session_on, 'YYYY-MM') AS month,"
+            " a.recording_partner, sum(a.hours) AS hours, count(*) AS sessions,"
+            " coalesce(sum(c.n), 0) AS corrections"
+            " FROM planning_attendance a JOIN planning_plans p"
+            " ON p.participant_ref = a.participant_ref"
+            " LEFT JOIN (SELECT session_id, participant_ref, count(*) AS n"
+            " FROM planning_attendance_corrections GROUP BY session_id, participant_ref) c"
+            " ON c.session_id = a.session_id AND c.participant_ref = a.participant_ref"
+            " WHERE p.programme_id = $1 AND a.status = 'present'"
+            " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+            programme_id,
+        )
+        return rows
+
+    async def hours_trace(
+        self, participant_ref: str, kind: str, month: str
+    ) -> list[asyncpg.Record]:
+        """The ledger lines of one participant, kind and month (``YYYY-MM``) with their
+        corrections (as a JSON list, oldest first)."""
+        rows: list[asyncpg.Record] = await self.conn.fetch(
+            "SELECT a.session_id, a.session_on, a.teaching_form, a.status, a.minutes, a.hours,"
+            " a.recording_partner, coalesce((SELECT json_agg(json_build_object("
+            "'correction_id', c.correction_id, 'old_status', c.old_status,"
+            " 'old_hours', c.old_hours, 'new_status', c.new_status, 'new_hours', c.new_hours,"
+            " 'corrected_by', c.corrected_by, 'corrected_at', c.corrected_at,"
+            " 'reason', c.reason) ORDER BY c.corrected_at)"
+            " FROM planning_attendance_corrections c WHERE c.session_id = a.session_id"
+            " AND c.participant_ref = a.participant_ref), '[]'::json) AS corrections"
+            " FROM planning_attendance a WHERE a.participant_ref = $1 AND a.kind = $2"
+            " AND to_char(a.session_on, 'YYYY-MM') = $3 ORDER BY a.session_on, a.session_id",
+            participant_ref,
+            kind,
+            month,
+        )
+        return rows
+
 
 _STAGED = (
     "SELECT pl.participant_ref, pl.programme_id, pl.status, pl.level_band, pl.start_on,"

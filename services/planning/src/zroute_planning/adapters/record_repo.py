@@ -10,7 +10,10 @@ from typing import Any
 from uuid import UUID
 
 from zroute_contract.events.codes import HoursKind, PreconditionKind
+from zroute_contract.events.intake import IntakeOutcome
 from zroute_runtime.repository import TrackingRepository
+
+_OUTCOME_FIELDS = set(IntakeOutcome.model_fields)
 
 
 class RecordRepository(TrackingRepository):
@@ -204,4 +207,69 @@ class RecordRepository(TrackingRepository):
             teaching_partner,
             lead_partner,
             version,
+        )
+
+    async def hold_intake(self, outcome: IntakeOutcome) -> None:
+        """Keep a completed (or corrected) intake's outcome until the PIP activates the plan."""
+        held = IntakeOutcome.model_validate(outcome.model_dump(include=_OUTCOME_FIELDS))
+        await self.conn.execute(
+            "INSERT INTO planning_held_intakes (participant_ref, outcome) VALUES ($1, $2)"
+            " ON CONFLICT (participant_ref) DO UPDATE SET outcome = $2, held_at = now()",
+            outcome.participant_ref,
+            held.model_dump(mode="json"),  # the pool's jsonb codec encodes it
+        )
+
+    async def held_intake(self, participant_ref: str) -> IntakeOutcome | None:
+        """The outcome held for the participant, if any."""
+        held = await self.conn.fetchval(
+            "SELECT outcome FROM planning_held_intakes WHERE participant_ref = $1",
+            participant_ref,
+        )
+        return None if held is None else IntakeOutcome.model_validate(held)
+
+    async def release_held_intake(self, participant_ref: str) -> None:
+        """Forget the held outcome (the plan is activated, or the participant withdrawn)."""
+        await self.conn.execute(
+            "DELETE FROM planning_held_intakes WHERE participant_ref = $1", participant_ref
+        )
+
+    async def record_task_partners(
+        self, programme_id: str, version: int, task_partners: dict[str, str]
+    ) -> None:
+        """The task division of the programme's agreement ``version`` (kept only while it is
+        the newest recorded)."""
+        await self.conn.execute(
+            "UPDATE planning_programmes SET task_partners = $3"
+            " WHERE programme_id = $1 AND agreement_version = $2",
+            programme_id,
+            version,
+            task_partners,
+        )
+
+    async def task_partners(self, programme_id: str) -> dict[str, str]:
+        """The programme's task division (task -> partner); empty without an agreement."""
+        found: dict[str, str] | None = await self.conn.fetchval(
+            "SELECT task_partners FROM planning_programmes WHERE programme_id = $1",
+            programme_id,
+        )
+        return dict(found or {})
+
+    async def set_recording_partner(
+        self, session_id: UUID, participant_ref: str, partner_id: str | None
+    ) -> None:
+        """Remember which partner recorded the line (None: the platform's own staff)."""
+        await self.conn.execute(
+            "UPDATE planning_attendance SET recording_partner = $3"
+            " WHERE session_id = $1 AND participant_ref = $2 AND recording_partner IS NULL",
+            session_id,
+            participant_ref,
+            partner_id,
+        )
+
+    async def partner_active(self, partner_id: str) -> bool:
+        """Whether the partner registry names the partner and it takes work."""
+        return bool(
+            await self.conn.fetchval(
+                "SELECT active FROM planning_partners WHERE partner_id = $1", partner_id
+            )
         )

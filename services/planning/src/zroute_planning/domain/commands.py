@@ -4,11 +4,12 @@ and checked for the caller first; the day they are given on comes with them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from zroute_contract.events.codes import (
     AttendanceStatus,
+    CorrectionReason,
     FollowUpType,
     HoursKind,
     ParticipationActivity,
@@ -81,3 +82,16 @@ class RecordRollCall:
     form: TeachingForm
     session_minutes: int
     marks: tuple[Mark, ...]
+
+
+@dataclass(frozen=True)
+class CorrectAttendance:
+    """A recorded ledger line changed: the new value, who, when and why."""
+
+    session_id: UUID
+    participant_ref: str
+    mark: Mark
+    reason: CorrectionReason
+    note: str | None
+    by: str
+    at: datetime

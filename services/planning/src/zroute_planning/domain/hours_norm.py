@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 
 class ParticipantCategory(StrEnum):
@@ -155,3 +156,57 @@ def progress(
             participation, credited[NormPart.PARTICIPATION], norm.participation
         ),
     )
+
+
+@dataclass(frozen=True)
+class RouteNorm:
+    """One participant's norm with the hours credited toward each part, as the PIP sets
+    them: what the projection and completion count against."""
+
+    norm: Norm
+    credited_course: Decimal = Decimal(0)
+    credited_participation: Decimal = Decimal(0)
+
+    def progress(self, hours_by_kind: Mapping[Any, Decimal | float]) -> NormProgress:
+        """Count ``hours_by_kind`` (the ledger's, or a projection's) with the credits."""
+        hours = {k: Decimal(str(v)) for k, v in hours_by_kind.items()}
+        return progress(
+            self.norm,
+            hours,
+            (
+                _credit(NormPart.COURSE, self.credited_course),
+                _credit(NormPart.PARTICIPATION, self.credited_participation),
+            ),
+        )
+
+
+def _credit(part: NormPart, hours: Decimal) -> Credit:
+    # The PIP keeps where credited hours come from; planning only counts them, so the
+    # source here is nominal (the PIP's own crediting, lid 6).
+    return Credit(part=part, hours=hours, source=CreditSource.INTAKE)
+
+
+def route_norm(
+    rules: NormRules,
+    *,
+    family_migrant: bool = False,
+    reduced_course: Decimal | None = None,
+    reduced_participation: Decimal | None = None,
+    credited_course: Decimal = Decimal(0),
+    credited_participation: Decimal = Decimal(0),
+) -> RouteNorm:
+    """The norm the PIP gives one participant (the full norm when it records nothing)."""
+    category = (
+        ParticipantCategory.FAMILY_MIGRANT
+        if family_migrant
+        else ParticipantCategory.ASYLUM_PERMIT_HOLDER
+    )
+    norm = norm_for(
+        category,
+        rules,
+        reduced_course=reduced_course,
+        reduced_participation=reduced_participation,
+    )
+    if norm.participation == 0:
+        credited_participation = Decimal(0)  # no part to credit toward
+    return RouteNorm(norm, credited_course, credited_participation)

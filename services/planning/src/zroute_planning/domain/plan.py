@@ -19,7 +19,7 @@ from zroute_contract.events.codes import (
     Route,
 )
 from zroute_contract.events.intake import IntakeOutcome
-from zroute_contract.events.parts import AvailabilitySlot
+from zroute_contract.events.parts import AvailabilitySlot, HoursNorm
 from zroute_contract.events.planning import (
     HoursTargets,
     HoursTotals,
@@ -34,6 +34,7 @@ from zroute_contract.events.planning import (
 
 from zroute_planning.domain.errors import PlanError
 from zroute_planning.domain.grouping import Slot
+from zroute_planning.domain.hours_norm import NormRules, RouteNorm, route_norm
 from zroute_planning.domain.modules import choose_modules, level_band
 from zroute_planning.domain.projection import Projection, project
 from zroute_planning.domain.rules import PlanningRules
@@ -66,6 +67,10 @@ class Plan:
     paused_days: int = 0
     at_risk: bool = False
     version: int = 0
+    # The term's start (the day after the PIP's date, W 11) and the participant's norm as
+    # the PIP sets it; plans activated before the PIP drove activation have neither.
+    term_start: date | None = None
+    norm: RouteNorm = field(default_factory=lambda: route_norm(NormRules()))
     events: list[Event] = field(default_factory=list)
 
     @property
@@ -90,7 +95,11 @@ class Plan:
         today: date,
         term_start: date,
         arranged: set[PreconditionKind],
+        term_end: date | None = None,
+        norm: RouteNorm | None = None,
     ) -> Plan:
+        """A plan for ``intake``'s outcome; its term runs from ``term_start`` to ``term_end``
+        (the PIP's, as intake computed it; by default the configured years)."""
         needed = set()
         if intake.childcare.needed:
             needed.add(PreconditionKind.CHILDCARE)
@@ -109,7 +118,9 @@ class Plan:
             needed=frozenset(needed),
             arranged=set(arranged),
             activated_on=today,
-            term_end=_years_after(term_start, rules.integration_term_years),
+            term_end=term_end or _years_after(term_start, rules.integration_term_years),
+            term_start=term_start,
+            norm=norm or route_norm(rules.norm),
         )
         if not plan.missing:
             plan.status = PlanStatus.ACTIVE
@@ -145,8 +156,18 @@ class Plan:
                 waiting_for=self.missing,
                 integration_term_end=self.term_end,
                 targets_fit_term=projection.fits,
+                norm=hours_norm_of(self.norm),
+                integration_term_start=self.term_start,
             )
         )
+
+    def extend_term(self, term_end: date) -> bool:
+        """Take the term's end as DUO's recorded extension sets it (W 12); the only way the
+        term moves. True when it changed."""
+        if term_end <= self.term_end:
+            return False  # a repeated (or older) extension: the term stands
+        self.term_end = term_end
+        return True
 
     def assess(self, projection: Projection, *, today: date, rules: PlanningRules) -> None:
         """Take a projection: flag the plan at risk (once, with ``plan-at-risk``) when the
@@ -290,6 +311,17 @@ class Plan:
         return event
 
 
+def hours_norm_of(norm: RouteNorm) -> HoursNorm:
+    """The participant's norm as the events carry it."""
+    return HoursNorm(
+        course_hours=float(norm.norm.course),
+        participation_hours=float(norm.norm.participation),
+        credited_course_hours=float(norm.credited_course),
+        credited_participation_hours=float(norm.credited_participation),
+        reduced=norm.norm.reduced,
+    )
+
+
 def hours_targets(rules: PlanningRules) -> HoursTargets:
     """The targets of the rules in force, as the events carry them."""
     return HoursTargets(**rules.targets.model_dump())
@@ -327,4 +359,5 @@ def projection_of(
         attended=dict(attended),
         slots=len(plan.availability),
         paused_days=plan.paused_days,
+        norm=plan.norm,
     )

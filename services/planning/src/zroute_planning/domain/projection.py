@@ -1,4 +1,5 @@
-"""Will the targets fit in the integration term? A projection from the ramp-up profile (L9).
+"""Will the targets fit in the integration term? A projection from the ramp-up profile (L9),
+counted against the participant's hours norm (B 3.14: course and participation hours).
 
 Hours still to come are the weekly hours of each phase (per hours kind, as the rotation of
 teaching forms assigns them) times the teaching weeks left in that phase before the term
@@ -7,11 +8,13 @@ ends, scaled by the teaching weeks in a year. Hours already attended are added a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from zroute_contract.events.codes import HoursKind
 
+from zroute_planning.domain.hours_norm import RouteNorm, route_norm
 from zroute_planning.domain.rules import PlanningRules
 
 KINDS = tuple(HoursKind)
@@ -46,15 +49,25 @@ def phase_index(rules: PlanningRules, route_week: int) -> int:
     return index
 
 
-def _fits(rules: PlanningRules, hours: dict[HoursKind, float]) -> bool:
+def fits(rules: PlanningRules, norm: RouteNorm, hours: Mapping[HoursKind, float]) -> bool:
+    """The course part of the legal norm (NT2 and KNM together, with credits) is met, and
+    so are the configured minimums per kind. The participation part (800 hours, PVT and
+    MAP within them) is reported against the ledger but not projected: much of it (PVT,
+    workplace hours at a partner) lies outside the school's timetable. A family migrant
+    (course hours only) has no participation minimums."""
     t = rules.targets
-    wanted = {
-        HoursKind.LANGUAGE: t.language,
-        HoursKind.PARTICIPATION: t.participation,
-        HoursKind.KNM: t.knm,
-        HoursKind.MAP: t.map,
-    }
-    return sum(hours.values()) >= t.total and all(hours[k] >= wanted[k] for k in KINDS)
+    get = hours.get
+    if not norm.progress(hours).course.met:
+        return False
+    if get(HoursKind.LANGUAGE, 0.0) < t.language or get(HoursKind.KNM, 0.0) < t.knm:
+        return False
+    if norm.norm.participation == 0:
+        return True
+    return (
+        sum(hours.values()) >= t.total
+        and get(HoursKind.PARTICIPATION, 0.0) >= t.participation
+        and get(HoursKind.MAP, 0.0) >= t.map
+    )
 
 
 def project(
@@ -66,9 +79,12 @@ def project(
     attended: dict[HoursKind, float],
     slots: int,
     paused_days: int = 0,
+    norm: RouteNorm | None = None,
 ) -> Projection:
     """Hours per kind by the term end, whether the targets fit, and the planned end (the
-    week the targets are reached, or the term end when they are not)."""
+    week the targets are reached, or the term end when they are not). ``norm`` is the
+    participant's (the PIP's); without one, the full norm of the rules."""
+    norm = norm or route_norm(rules.norm)
     share = rules.teaching_weeks_per_year / 52
     hours = {k: attended.get(k, 0.0) for k in KINDS}
     day = max(today, start_on)
@@ -78,11 +94,11 @@ def project(
         week = weekly_hours(rules, phase_index(rules, max(route_week, 1)), slots)
         for kind, value in week.items():
             hours[kind] += value * share
-        if planned_end is None and _fits(rules, hours):
+        if planned_end is None and fits(rules, norm, hours):
             planned_end = min(day + timedelta(days=6), term_end)
         day += timedelta(days=7)
     return Projection(
         {k: round(v * 4) / 4 for k, v in hours.items()},
-        _fits(rules, hours),
+        fits(rules, norm, hours),
         planned_end or term_end,
     )

@@ -3,7 +3,8 @@
 Everything the law or a partner may change is here, as configuration with defaults,
 never as a literal in the rules themselves. ``PlanningRules`` is read from a JSON file
 (``ZROUTE_PLANNING_RULES_FILE``) or from ``ZROUTE_PLANNING_RULES`` (JSON); the defaults
-follow the Wet inburgering 2021 (1600 hours, at least 800 language, a three-year term).
+follow the Wet inburgering 2021 and Besluit 3.14 (800 course hours, 800 participation hours,
+a three-year term from the day after the PIP's date).
 A profile that breaks its own variety rules is refused when the rules are loaded.
 """
 
@@ -25,6 +26,7 @@ from zroute_contract.events.codes import (
     TeachingForm,
 )
 
+from zroute_planning.domain.hours_norm import NormRules
 from zroute_planning.domain.roll_call import RollCallRules
 from zroute_planning.domain.variety import VarietyRules, check_variety
 
@@ -34,7 +36,10 @@ class _Rules(BaseModel):
 
 
 class Targets(_Rules):
-    """Target hours of the route (Besluit inburgering 2021)."""
+    """Hours per kind the events carry as the route's targets. Whether a plan fits its
+    term is counted against the legal norm (``norm``, B 3.14: course and participation
+    hours) and the KNM and MAP minimums here; ``total``, ``language`` and ``participation``
+    stay for the events' ``targets`` (v1)."""
 
     total: float = 1600
     language: float = 800
@@ -143,6 +148,7 @@ class PlanningRules(_Rules):
     """Every rule of the planning service that is configuration."""
 
     targets: Targets = Targets()
+    norm: NormRules = NormRules()
     integration_term_years: int = Field(default=3, ge=1, le=10)
     core_modules: tuple[CurriculumModule, ...] = (
         CurriculumModule.LANGUAGE,

@@ -12,9 +12,11 @@ from typing import Any
 from uuid import UUID
 
 from zroute_contract.errors import Forbidden, InvalidRequest, NotFound
+from zroute_contract.events.codes import HoursKind
 from zroute_runtime.auth import Principal, Role
 
 from zroute_planning.adapters.group_repo import GroupRow as GroupRow
+from zroute_planning.domain import recording
 from zroute_planning.domain.plan import Plan
 from zroute_planning.domain.projection import Projection
 from zroute_planning.service_layer import scheduling
@@ -241,3 +243,61 @@ async def programmes(uow: Any, deps: Deps, principal: Principal) -> list[str]:
     """The programmes with plans the caller may see (for the screens' programme choice)."""
     found: list[str] = await uow.reads.plan_programmes(plan_scope(principal, deps, None))
     return found
+
+
+async def plan_for_recorder(
+    uow: PlanningUnitOfWork,
+    deps: Deps,
+    principal: Principal,
+    ref: str,
+    kind: HoursKind,
+    *,
+    lock: bool = True,
+) -> Plan:
+    """The plan a caller records ``kind`` hours on. The platform's staff as for
+    ``plan_for_caller``; partner staff only for the partner the programme's task division
+    names for the kind (issue 16 item 3: the job coach records workplace hours, the KNM or
+    MAP partner those hours); otherwise Forbidden, saying who is named."""
+    partner_only = Role.PARTNER_STAFF in principal.roles and not principal.has_any_role(
+        Role.COORDINATOR, Role.CASEWORKER
+    )
+    if not partner_only:
+        return await plan_for_caller(uow, deps, principal, ref, lock=lock)
+    plan: Plan | None = await uow.plans.get(ref, lock=lock)
+    if plan is None:
+        raise NotFound("no plan for this participant")
+    teaching = await uow.reads.teaching_partner(plan.programme_id, deps.teaching_partner)
+    tasks = await uow.reads.task_partners(plan.programme_id)
+    why = recording.refusal(principal.partner_id or "-", kind, tasks, teaching)
+    if why is not None:
+        raise Forbidden(why)
+    return plan
+
+
+def recording_partner(principal: Principal) -> str | None:
+    """The partner a recording caller acts for (None: the platform's own staff)."""
+    if principal.has_any_role(Role.COORDINATOR, Role.CASEWORKER):
+        return None
+    return principal.partner_id
+
+
+async def hours_export(
+    uow: PlanningUnitOfWork, principal: Principal, programme_id: str
+) -> list[dict[str, Any]]:
+    """The programme's hours per participant, kind, month and recording partner (a caller
+    limited to a municipality names a programme of that municipality)."""
+    await ensure_programme_municipality(uow, principal, programme_id)
+    return [dict(r) for r in await uow.reads.hours_export(programme_id)]
+
+
+async def hours_trace(
+    uow: PlanningUnitOfWork,
+    deps: Deps,
+    principal: Principal,
+    ref: str,
+    kind: HoursKind,
+    month: str,
+) -> list[dict[str, Any]]:
+    """The sessions (and their corrections) behind one figure of the export."""
+    plan = await plan_for_caller(uow, deps, principal, ref, lock=False)
+    return [dict(r) for r in await uow.reads.hours_trace(plan.participant_ref, kind.value, month)]

@@ -10,6 +10,7 @@ than failed; whatever such a service publishes during the run is still checked.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from zroute_contract.conformance.samples import SampleBuilder
 from zroute_contract.events.base import Event
@@ -30,6 +31,7 @@ from zroute_contract.events.intake import (
     ContactPersonAssigned,
     IntakeCompleted,
     ParticipantRegistered,
+    PipEstablished,
     TransportNeed,
 )
 from zroute_contract.events.parts import AvailabilitySlot, ContactPersonRef
@@ -91,6 +93,34 @@ def _intake_completed(builder: SampleBuilder, ref: str, programme: str) -> Intak
     )
 
 
+def _three_years_on(start: date) -> date:
+    """The last day within three years of ``start`` (the term's end, W 11)."""
+    try:
+        anniversary = start.replace(year=start.year + 3)
+    except ValueError:  # 29 February
+        anniversary = date(start.year + 3, 3, 1)
+    return anniversary - timedelta(days=1)
+
+
+def _pip_established(builder: SampleBuilder, ref: str, programme: str) -> PipEstablished:
+    # Dated the day before the run: the term starts today (W 11: the day after its date).
+    dated = builder.today - timedelta(days=1)
+    return PipEstablished(
+        participant_ref=ref,
+        programme_id=programme,
+        version=1,
+        dated=dated,
+        route=Route.Z_ROUTE,
+        route_reason=RouteReason.LOW_LEARNABILITY,
+        progress_meetings=4,
+        pvt_hours_per_week=2,
+        map_hours_per_week=2,
+        route_hours_per_week=16,
+        term_start=builder.today,
+        term_end=_three_years_on(builder.today),
+    )
+
+
 def _registered(builder: SampleBuilder, ref: str, programme: str) -> ParticipantRegistered:
     return ParticipantRegistered(
         participant_ref=ref,
@@ -121,15 +151,20 @@ def scenario_for(service: str, builder: SampleBuilder) -> Scenario:
     ref = new_participant_ref()
     programme = f"cf{builder.token}-programme"
     if service == "planning":
+        other = new_participant_ref()
         return Scenario(
             service,
-            "participant-registered, then intake-completed (Z-route, no childcare or "
-            "transport needed) activate a plan",
+            "participant-registered, intake-completed (Z-route, no childcare or transport "
+            "needed), then pip-established (the established PIP) activate a plan; a second "
+            "participant's intake and PIP come first, so two plans are numbered by one source",
             inputs=[
+                _intake_completed(builder, other, programme),
+                _pip_established(builder, other, programme),
                 _registered(builder, ref, programme),
                 _intake_completed(builder, ref, programme),
+                _pip_established(builder, ref, programme),
             ],
-            trigger=1,
+            trigger=4,
             expectations=[
                 Expectation(
                     ("nl.zroute.planning.plan-activated.v1",),

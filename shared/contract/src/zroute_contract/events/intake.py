@@ -47,6 +47,7 @@ from zroute_contract.events.parts import (
     AvailabilitySlot,
     ContactPersonRef,
     EventPart,
+    Hours,
     ParticipantEvent,
     UniqueTuple,
 )
@@ -361,6 +362,24 @@ class ConsentWithdrawn(ParticipantEvent):
     withdrawn_on: date = Field(description="The day the consent was withdrawn.")
 
 
+class PipHoursNorm(EventPart):
+    """What the PIP records about the hours norm (B 3.14(3), (6), (8)-(10)): numbers only."""
+
+    family_migrant: bool = Field(
+        default=False, description="True for a family or other migrant: course hours only."
+    )
+    reduced_course_hours: Hours | None = Field(
+        default=None, description="A reduced course-hours norm (impairment, lid 8)."
+    )
+    reduced_participation_hours: Hours | None = Field(
+        default=None, description="A reduced participation-hours norm (impairment, lid 8)."
+    )
+    credited_course_hours: Hours = Field(default=0, description="Hours credited as course hours.")
+    credited_participation_hours: Hours = Field(
+        default=0, description="Hours credited as participation hours."
+    )
+
+
 class PipDecision(ParticipantEvent):
     """One established version of the PIP, in codes and numbers (W 15; B 5.3(4)).
 
@@ -377,20 +396,25 @@ class PipDecision(ParticipantEvent):
     route_hours_per_week: float = Field(ge=0, le=60, description="Route intensity.")
     term_start: date = Field(description="The term's start: the day after the first PIP's date.")
     term_end: date = Field(description="The term's end as it stands (DUO's extensions applied).")
+    hours_norm: PipHoursNorm | None = Field(
+        default=None,
+        description="The PIP's hours norm where it departs from the full norm (family migrant, "
+        "reduced norm, credited hours); absent: the full norm of the route.",
+    )
 
 
 class PipEstablished(PipDecision):
     """The college established the participant's first PIP: a decision open to objection.
 
-    The integration term starts the day after its date (W 11). No platform service
-    consumes it yet; integrators may.
+    The integration term starts the day after its date (W 11). Planning activates the
+    Z-route plan from it (the intake's outcome alone no longer does).
     """
 
     spec = EventSpec(
         type="nl.zroute.intake.pip-established.v1",
         routing_key="intake.pip.established",
         producer="intake",
-        consumers=(),
+        consumers=("planning",),
         summary="The first PIP was established; the term starts the day after its date.",
     )
 
@@ -419,7 +443,7 @@ class TermExtended(ParticipantEvent):
         type="nl.zroute.intake.term-extended.v1",
         routing_key="intake.term.extended",
         producer="intake",
-        consumers=(),
+        consumers=("planning",),
         summary="DUO's extension of the term was recorded: ground, decision date, new end.",
     )
 

@@ -84,3 +84,20 @@ class ParticipantEvent(Event):
     programme_id: ProgrammeId = Field(
         description="The programme (one municipality's Z-route offer) the participant follows."
     )
+
+
+class HoursNorm(EventPart):
+    """The hours norm of one participant's Z-route as the law structures it (B 3.14):
+    course hours (NT2 and KNM together) and participation hours (PVT and MAP counted
+    within them), each with the hours credited toward it. Family migrants have the
+    course hours only (participation 0); a reduced norm (lid 8) is flagged."""
+
+    course_hours: Hours = Field(description="Course hours to reach (NT2 and KNM together).")
+    participation_hours: Hours = Field(
+        description="Participation hours to reach (PVT and MAP within them); 0 when none apply."
+    )
+    credited_course_hours: Hours = Field(default=0, description="Hours credited as course hours.")
+    credited_participation_hours: Hours = Field(
+        default=0, description="Hours credited as participation hours."
+    )
+    reduced: bool = Field(default=False, description="True for a reduced norm (B 3.14(8)).")

@@ -6,11 +6,12 @@ from datetime import date
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
 from zroute_contract.events.base import Event, EventSpec
 from zroute_contract.events.codes import (
     AttendanceStatus,
+    CorrectionReason,
     CurriculumModule,
     DayPart,
     FollowUpTask,
@@ -34,6 +35,7 @@ from zroute_contract.events.parts import (
     AvailabilitySlot,
     EventPart,
     Hours,
+    HoursNorm,
     ParticipantEvent,
     UniqueTuple,
 )
@@ -82,7 +84,7 @@ class RampUpPhase(EventPart):
 
 
 class PlanActivated(ParticipantEvent):
-    """Planning activated a plan for a completed Z-route intake.
+    """Planning activated a plan for a Z-route participant whose PIP was established.
 
     Support learns the plan exists (and so the start it must arrange preconditions
     for); notifications tells the contact person and the lead partner.
@@ -117,6 +119,14 @@ class PlanActivated(ParticipantEvent):
     )
     targets_fit_term: bool = Field(
         description="False when the projection shows the targets do not fit in the term."
+    )
+    norm: HoursNorm | None = Field(
+        default=None,
+        description="The participant's hours norm as the law structures it (course and "
+        "participation hours, credits); the projection counts against it.",
+    )
+    integration_term_start: date | None = Field(
+        default=None, description="Start of the integration term: the day after the PIP's date."
     )
 
 
@@ -431,6 +441,36 @@ class AttendanceRecorded(ParticipantEvent):
     teaching_form: TeachingForm = Field(description="How the session was taught.")
     status: AttendanceStatus = Field(description="Present, or absent with or without a reason.")
     hours: Hours = Field(description="Hours counted (0 when absent).")
+
+
+class AttendanceCorrected(ParticipantEvent):
+    """A recorded attendance line was corrected: the old value and the new one, with who
+    changed it, when and the coded reason (the free-text note stays in planning).
+
+    No platform service consumes it yet; the hours ledger's readers and integrators may.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.planning.attendance-corrected.v1",
+        routing_key="planning.attendance.corrected",
+        producer="planning",
+        consumers=(),
+        summary="An attendance line was corrected: old and new status and hours, who and why.",
+    )
+
+    correction_id: UUID = Field(description="The correction.")
+    session_id: UUID = Field(description="The session whose line was corrected.")
+    session_on: date = Field(description="The day of the session.")
+    kind: HoursKind = Field(description="The target the hours count toward.")
+    old_status: AttendanceStatus = Field(description="The status before the correction.")
+    old_hours: Hours = Field(description="Hours counted before the correction.")
+    new_status: AttendanceStatus = Field(description="The status after the correction.")
+    new_hours: Hours = Field(description="Hours counted after the correction.")
+    corrected_by: StaffRef | None = Field(
+        default=None, description="Who corrected the line (the token subject, when a staff ref)."
+    )
+    corrected_at: AwareDatetime = Field(description="When, with UTC offset.")
+    reason: CorrectionReason = Field(description="Why the line was corrected.")
 
 
 class ProgressReviewDue(ParticipantEvent):

@@ -4,6 +4,7 @@ from zroute_planning.entrypoints.http import (
     attendance,
     follow_ups,
     groups,
+    hours_export,
     placements,
     plans,
     reviews,
@@ -20,4 +21,5 @@ ROUTERS = [
     placements.router,
     groups.router,
     waiting_list.router,
+    hours_export.router,
 ]

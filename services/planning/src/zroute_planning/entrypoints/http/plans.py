@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
-from zroute_planning.domain.plan import hours_targets, hours_totals
+from zroute_planning.domain.plan import hours_norm_of, hours_targets, hours_totals
 from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
@@ -60,6 +60,8 @@ async def read_plan(
             fits_term=projection.fits,
             planned_end=projection.planned_end,
         ),
+        integration_term_start=plan.term_start,
+        norm=hours_norm_of(plan.norm),
     )
 
 

@@ -28,7 +28,8 @@ async def record(
     absent with a reason. Each line is checked against the session and the participant's
     plan (not before its start, within the session's length, at most the configured minutes
     a day); one failing line refuses the whole roll-call (422) with every reason. The
-    caller must be allowed to record on each participant (403 otherwise)."""
+    caller must be allowed to record on each participant, and partner staff only the kind
+    of hours the programme's task division names their partner for (403 with the reason)."""
     cmd = RecordRollCall(
         session_id=body.session_id,
         session_on=body.session_on,
@@ -40,10 +41,17 @@ async def record(
     )
     async with command(runtime, request) as uow:
         plans = [
-            await views.plan_for_caller(uow, deps, principal, mark.participant_ref)
+            await views.plan_for_recorder(uow, deps, principal, mark.participant_ref, cmd.kind)
             for mark in cmd.marks
         ]
-        hours = await ledger.record_roll_call(uow, deps, plans, cmd, on=local_today(runtime))
+        hours = await ledger.record_roll_call(
+            uow,
+            deps,
+            plans,
+            cmd,
+            on=local_today(runtime),
+            partner=views.recording_partner(principal),
+        )
         await uow.commit()
     return RollCallOut(
         session_id=cmd.session_id,

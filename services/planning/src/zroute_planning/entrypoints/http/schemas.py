@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from zroute_contract.events.codes import (
     AttendanceStatus,
+    CorrectionReason,
     CurriculumModule,
     FollowUpType,
     HoursKind,
@@ -20,6 +21,7 @@ from zroute_contract.events.codes import (
     TeachingForm,
     WaitReason,
 )
+from zroute_contract.events.parts import HoursNorm
 from zroute_contract.events.planning import (
     FollowUpAgreement,
     GroupSession,
@@ -57,6 +59,9 @@ class PlanOut(BaseModel):
     at_risk: bool
     group_id: UUID | None
     projection: ProjectionOut
+    # The term's start (the day after the PIP's date) and the PIP's hours norm.
+    integration_term_start: date | None = None
+    norm: HoursNorm | None = None
 
 
 class ScheduleOut(BaseModel):
@@ -89,6 +94,28 @@ class AttendanceOut(BaseModel):
     teaching_form: TeachingForm
     status: AttendanceStatus
     hours: float
+
+
+class AttendanceCorrectionIn(_In):
+    """The new value of a recorded line, with the coded reason and an optional note."""
+
+    status: AttendanceStatus
+    minutes: Annotated[int, Field(ge=0, le=480)] = 0
+    absence_reason: AbsenceReason | None = None
+    reason: CorrectionReason
+    note: Annotated[str, Field(max_length=500)] | None = None
+
+
+class AttendanceCorrectionOut(BaseModel):
+    correction_id: UUID
+    session_id: UUID
+    old_status: AttendanceStatus
+    old_hours: float
+    new_status: AttendanceStatus
+    new_hours: float
+    corrected_by: str
+    corrected_at: datetime
+    reason: CorrectionReason
 
 
 class MarkIn(_In):
@@ -219,3 +246,16 @@ class WaitingOut(BaseModel):
     level_band: LevelBand
     reason: WaitReason
     since: date
+
+
+class HoursTraceLine(BaseModel):
+    """One ledger line behind an export figure, with its corrections (oldest first)."""
+
+    session_id: UUID
+    session_on: date
+    teaching_form: TeachingForm
+    status: AttendanceStatus
+    minutes: int
+    hours: float
+    recording_partner: str | None
+    corrections: list[dict[str, Any]]

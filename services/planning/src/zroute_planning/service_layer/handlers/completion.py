@@ -15,7 +15,7 @@ from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
 
 from zroute_planning.domain.commands import AgreeFollowUp
-from zroute_planning.domain.errors import PlanError
+from zroute_planning.domain.errors import InvalidRequest, PlanError
 from zroute_planning.domain.plan import Plan
 from zroute_planning.service_layer import scheduling
 from zroute_planning.service_layer.deps import Deps, days, today
@@ -53,13 +53,19 @@ async def agree_follow_up(
     *,
     on: date,
 ) -> UUID:
-    """Record (or replace) the agreed follow-up, with at least one concrete agreement."""
+    """Record (or replace) the agreed follow-up, with at least one concrete agreement and a
+    partner the partner registry names as active."""
     follow_up_type, partner_id, agreements = cmd.follow_up_type, cmd.partner_id, cmd.agreements
     starts_on = cmd.starts_on
     if not plan.is_open:
         raise PlanError(f"the plan is {plan.status}")
     if not agreements:
         raise PlanError("a follow-up needs at least one concrete agreement")
+    if not await uow.records.partner_active(partner_id):
+        # Issue 16 item 7: the route is handed to a partner the registry knows.
+        raise InvalidRequest(
+            f"the follow-up partner {partner_id} is not registered, or takes no new work"
+        )
     follow_up_id = uuid4()
     await uow.records.agree_follow_up(
         follow_up_id,

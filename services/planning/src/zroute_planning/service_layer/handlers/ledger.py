@@ -47,13 +47,14 @@ async def record_attendance(
     cmd: RecordAttendance,
     *,
     on: date,
+    partner: str | None = None,
 ) -> float:
     """Record one session's attendance; returns the hours counted. Recording the same
     session again with the same values changes nothing."""
     _ensure_recording(plan)
     if cmd.session_on > on:
         raise InvalidRequest("attendance cannot be recorded for a session in the future")
-    hours = await _add_line(uow, plan, cmd)
+    hours = await _add_line(uow, plan, cmd, partner=partner)
     await _check_attendance(uow, deps, plan, on)
     return hours
 
@@ -65,6 +66,7 @@ async def record_roll_call(
     cmd: RecordRollCall,
     *,
     on: date,
+    partner: str | None = None,
 ) -> list[float]:
     """Record a whole session at once, one line per participant (``plans`` in the order of
     ``cmd.marks``); returns the hours counted per line. Every line is checked against the
@@ -94,7 +96,7 @@ async def record_roll_call(
             # An absence keeps the session's minutes: what was planned and missed.
             minutes=mark.minutes if mark.status is AttendanceStatus.PRESENT else session.minutes,
         )
-        counted.append(await _add_line(uow, plan, line, mark.reason))
+        counted.append(await _add_line(uow, plan, line, mark.reason, session.minutes, partner))
         await _check_attendance(uow, deps, plan, on)
     log.info("roll_call_recorded", session_id=cmd.session_id, lines=len(counted))
     return counted
@@ -111,6 +113,8 @@ async def _add_line(
     plan: Plan,
     line: RecordAttendance,
     reason: AbsenceReason | None = None,
+    session_minutes: int | None = None,
+    partner: str | None = None,
 ) -> float:
     """Keep one ledger line and record ``attendance-recorded``; the same line again changes
     nothing, another value for a recorded session is refused."""
@@ -136,6 +140,8 @@ async def _add_line(
         minutes,
         hours,
         reason.value if reason else None,
+        session_minutes,
+        partner,
     )
     plan.record(
         AttendanceRecorded(

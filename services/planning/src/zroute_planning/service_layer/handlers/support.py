@@ -95,4 +95,7 @@ async def agreement_recorded(event: AgreementRecorded, ctx: HandlerContext, deps
     await uow.records.record_programme(
         event.programme_id, teaching, event.lead_partner_id, event.version
     )
+    # Who records which hours (issue 16 item 3) follows the whole task division.
+    tasks = {a.task.value: a.partner_id for a in event.assignments}
+    await uow.records.record_task_partners(event.programme_id, event.version, tasks)
     log.info("programme_partner_recorded", programme_id=event.programme_id, partner_id=teaching)
