@@ -32,13 +32,6 @@ def _ensure_partner(principal: Principal, partner_id: str) -> None:
         raise Forbidden(NO_PARTNER_ACCESS)
 
 
-def own_partner(principal: Principal) -> str | None:
-    """Partner staff see their own partner's groups only; others see all."""
-    if principal.has_any_role(Role.COORDINATOR, Role.CASEWORKER):
-        return None
-    return principal.partner_id
-
-
 async def plan_for_caller(
     uow: PlanningUnitOfWork, deps: Deps, principal: Principal, ref: str, *, lock: bool = True
 ) -> Plan:
@@ -141,7 +134,7 @@ async def groups(
     uow: PlanningUnitOfWork, principal: Principal, programme_id: str | None
 ) -> list[GroupRow]:
     found: list[GroupRow] = await uow.reads.active_groups(
-        programme_id, own_partner(principal), principal.municipality_scope()
+        programme_id, principal.partner_scope(), principal.municipality_scope()
     )
     return found
 
@@ -151,7 +144,7 @@ async def group(uow: PlanningUnitOfWork, principal: Principal, group_id: UUID) -
     if found is None:
         raise NotFound("no such group")
     await ensure_programme_municipality(uow, principal, found.programme_id)
-    if own_partner(principal) is not None:
+    if principal.partner_scope() is not None:
         _ensure_partner(principal, found.partner_id)
     return found
 
@@ -176,8 +169,7 @@ async def waiting(
 def plan_scope(principal: Principal, deps: Deps, programme_id: str | None) -> list[str | None]:
     """(programme, municipality, teaching partner, default partner) for ``uow.reads``: a
     municipality's staff see its participants, a partner's staff the programmes it teaches."""
-    partner_only = not principal.has_any_role(Role.COORDINATOR, Role.CASEWORKER)
-    partner = (principal.partner_id or "-") if partner_only else None
+    partner = principal.partner_scope()  # partner staff always name their partner (token rule)
     return [programme_id, principal.municipality_scope(), partner, deps.teaching_partner]
 
 
