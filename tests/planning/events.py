@@ -12,6 +12,7 @@ from zroute_contract.events.codes import (
     LanguageLevel,
     LearnabilityBand,
     Literacy,
+    MeetingRole,
     PreconditionKind,
     Route,
     RouteReason,
@@ -20,7 +21,9 @@ from zroute_contract.events.codes import (
 )
 from zroute_contract.events.intake import (
     ChildcareNeed,
+    FinalMeetingHeld,
     IntakeCompleted,
+    MeetingAttendee,
     PipEstablished,
     PipHoursNorm,
     TermExtended,
@@ -114,6 +117,19 @@ def term_extended(ref: str, term_end: date, *, dated: date = PIP_DATED) -> TermE
         decided_on=TODAY + timedelta(days=300),
         term_start=dated + timedelta(days=1),
         term_end=term_end,
+    )
+
+
+def final_meeting_held(ref: str, held_on: date = TODAY) -> FinalMeetingHeld:
+    """The municipality held ``ref``'s Z-route final meeting (B 3.14(2)(c))."""
+    return FinalMeetingHeld(
+        participant_ref=ref,
+        programme_id=PROGRAMME,
+        held_on=held_on,
+        attendees=(
+            MeetingAttendee(role=MeetingRole.PARTICIPANT),
+            MeetingAttendee(role=MeetingRole.CASEWORKER),
+        ),
     )
 
 

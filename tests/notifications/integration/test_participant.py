@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from zroute_contract.events import intake
 from zroute_letters import links
-from zroute_letters.formatting import weekday
+from zroute_letters.formatting import clock_time, long_date, weekday
+from zroute_notifications.service_layer.participant import local
 from zroute_runtime.auth import Role
 
 from tests.helpers import capture
@@ -176,3 +177,36 @@ async def test_a_language_without_a_catalogue_falls_back_to_dutch_and_is_counted
         and 'language="ps"' in line
     ]
     assert counted and all(float(line.rsplit(" ", 1)[1]) >= 1 for line in counted)
+
+
+async def test_an_established_pip_and_a_progress_meeting_invitation_reach_the_participant_in_ukrainian(
+    services, smtp, amqp_connection
+):
+    runtime = await world.start(services, smtp.port)
+    feed = world.Feed(amqp_connection, runtime.topology.exchange)
+    ref = await participant(feed, runtime, "uk")
+    pip = world.event(intake.PipEstablished, ref)
+    meeting = world.event(intake.ProgressMeetingScheduled, ref)
+    await feed.publish(pip)
+    await feed.publish(meeting)
+    await feed.all_handled(runtime)
+
+    rows = await runtime.pool.fetch(
+        "SELECT * FROM nt_participant_messages WHERE participant_ref = $1", ref
+    )
+    written = {row["kind"]: row for row in rows}
+    assert set(written) == {"pip_established", "progress_meeting"}
+    for kind, row in written.items():
+        assert row["language"] == "uk" and row["direction"] == "ltr"
+        assert row["subject"] == CATS.text("uk", f"{kind}.subject")
+        assert row["subject_nl"] == CATS.text("nl", f"{kind}.subject")
+    assert long_date(pip.dated, "uk") in written["pip_established"]["body"]  # type: ignore[attr-defined]
+    starts = local(meeting.starts_at)  # type: ignore[attr-defined]
+    assert long_date(starts.date(), "uk") in written["progress_meeting"]["body"]
+    assert clock_time(starts.time()) in written["progress_meeting"]["body"]
+    # The meeting is the participant's next appointment on their page.
+    appointment = await runtime.pool.fetchrow(
+        "SELECT * FROM nt_appointments WHERE participant_ref = $1", ref
+    )
+    assert appointment["starts_at"] == meeting.starts_at  # type: ignore[attr-defined]
+    assert appointment["location_id"] == meeting.location_id  # type: ignore[attr-defined]

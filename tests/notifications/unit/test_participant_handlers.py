@@ -13,10 +13,12 @@ from zroute_contract.events import intake, planning
 from zroute_contract.events.base import Event
 from zroute_contract.types import new_participant_ref
 from zroute_letters import links
+from zroute_letters.formatting import clock_time, long_date
 from zroute_notifications.bootstrap import build_deps
 from zroute_notifications.domain.commands import RevokeLinks
 from zroute_notifications.service_layer.handlers import links as link_commands
 from zroute_notifications.service_layer.handlers import page, participant
+from zroute_notifications.service_layer.participant import local
 from zroute_notifications.settings import Settings
 from zroute_runtime.auth import Principal, Role
 from zroute_runtime.messagebus import HandlerContext
@@ -112,3 +114,25 @@ async def test_a_link_opens_until_it_expires_or_is_revoked_and_each_use_is_logge
         ("zzzzzzzzzzzzzzzzzzzzzz", "unknown"),
         ("abcdefghijklmnopqrstuv", "revoked"),
     ]
+
+
+async def test_an_established_pip_and_a_progress_meeting_reach_the_participant_in_their_language():
+    uow = unit_of_work()
+    ref = _participant(uow, "tr")
+    pip = world.event(intake.PipEstablished, ref)
+    meeting = world.event(intake.ProgressMeetingScheduled, ref)
+    for event in (pip, meeting):
+        await participant.tell_participant(event, _context(uow, event), deps=DEPS)
+
+    written = {m["kind"]: m for m in uow.participants.messages_written}
+    assert set(written) == {"pip_established", "progress_meeting"}
+    assert all(m["language"] == "tr" for m in written.values())
+    assert written["pip_established"]["subject"] == CATS.text("tr", "pip_established.subject")
+    decided = long_date(pip.dated, "nl")  # type: ignore[attr-defined]
+    assert decided in written["pip_established"]["body_nl"]
+    local_start = local(meeting.starts_at)  # type: ignore[attr-defined]
+    body_nl = written["progress_meeting"]["body_nl"]
+    assert clock_time(local_start.time()) in body_nl
+    assert long_date(local_start.date(), "nl") in body_nl
+    assert meeting.location_id in body_nl  # type: ignore[attr-defined]
+    assert written["progress_meeting"]["body"] != body_nl  # Turkish, not the Dutch fallback

@@ -1,5 +1,6 @@
 """Placements escalate when not confirmed in time; attendance fills the hours ledger and
-low attendance makes a review due; the route completes only after an agreed follow-up."""
+low attendance makes a review due; the route completes only after an agreed follow-up and
+the municipality's final meeting."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from uuid import UUID, uuid4
 from zroute_contract.conformance.samples import SampleBuilder
 from zroute_contract.events.support import PartnerRegistered, PlacementConfirmed
 
+from tests.planning.events import final_meeting_held
 from tests.planning.integration.conftest import SUPPORT, TODAY, intake_completed
 
 
@@ -109,7 +111,7 @@ async def test_attendance_fills_the_ledger_and_low_attendance_makes_a_review_due
     assert reviews[1]["data"]["trigger"] == "scheduled"
 
 
-async def test_the_route_completes_only_after_a_follow_up_with_agreements(planning):
+async def test_the_route_completes_only_after_a_follow_up_and_the_final_meeting(planning):
     intake = intake_completed()
     ref = intake.participant_ref
     await planning.activate(intake)
@@ -161,6 +163,12 @@ async def test_the_route_completes_only_after_a_follow_up_with_agreements(planni
     )
     assert agreed.status_code == 200, agreed.text
     await planning.expect("follow-up-agreed", ref)
+    # The municipality's final meeting comes first (B 3.14(2)(c)).
+    no_meeting = await planning.http.post(f"/participants/{ref}/completion")
+    assert no_meeting.status_code == 409
+    assert "final meeting" in no_meeting.json()["error"]
+    assert planning.events("route-completed", ref) == []
+    await planning.feed(final_meeting_held(ref, TODAY + timedelta(days=990)))
     done = await planning.http.post(f"/participants/{ref}/completion")
     assert done.status_code == 200, done.text
     [completed] = await planning.expect("route-completed", ref)

@@ -21,7 +21,7 @@ from zroute_contract.events.codes import (
 from zroute_contract.events.intake import IntakeCorrected, ParticipantRegistered, PipHoursNorm
 from zroute_contract.events.support import PlacementConfirmed, PlacementDeclined
 from zroute_planning.domain.commands import RecordRollCall
-from zroute_planning.domain.errors import InvalidRequest
+from zroute_planning.domain.errors import InvalidRequest, PlanError
 from zroute_planning.domain.hours_norm import NormRules
 from zroute_planning.domain.plan import Plan, PlanStatus
 from zroute_planning.domain.roll_call import AbsenceReason, Mark
@@ -37,6 +37,7 @@ from tests.planning.events import (
     PROGRAMME,
     TODAY,
     arranged,
+    final_meeting_held,
     intake_completed,
     lapsed,
     pip_established,
@@ -315,6 +316,44 @@ async def test_the_pips_norm_is_the_plans_and_a_family_migrant_has_course_hours_
     activated = uow.events[0]
     assert activated.norm.course_hours == 800 and activated.norm.participation_hours == 0
     assert activated.norm.credited_course_hours == 40
+
+
+async def test_a_final_meeting_before_the_plan_waits_for_the_pip_and_one_without_a_route_is_ignored():
+    uow = planning_uow()
+    intake = intake_completed()
+    await _handle(intake_handlers.activate_plan, intake, uow)
+    with pytest.raises(AwaitingPredecessor):
+        await _handle(
+            intake_handlers.final_meeting_held, final_meeting_held(intake.participant_ref), uow
+        )
+    stranger = final_meeting_held(intake_completed().participant_ref)
+    await _handle(intake_handlers.final_meeting_held, stranger, uow)
+    assert uow.plans.saved == [] and uow.events == []
+
+
+async def test_the_final_meeting_is_recorded_on_the_plan_once_and_causes_no_event():
+    uow = planning_uow()
+    intake = intake_completed()
+    await _activate(intake, uow)
+    [plan] = uow.plans.saved
+    before = len(uow.events)
+    held = final_meeting_held(intake.participant_ref, TODAY + timedelta(days=700))
+    await _handle(intake_handlers.final_meeting_held, held, uow)
+    await _handle(intake_handlers.final_meeting_held, held, uow)  # delivered twice
+    assert plan.final_meeting_on == TODAY + timedelta(days=700)
+    assert uow.plans.saved == [plan, plan] and len(uow.events) == before
+
+
+def test_a_z_route_plan_is_completed_only_after_the_final_meeting():
+    plan = _started_plan()
+    hours = dict.fromkeys(HoursKind, 0.0)
+    with pytest.raises(PlanError, match="final meeting"):
+        plan.complete(on=TODAY, hours=hours, rules=DEPS.rules, follow_up_id=uuid4())
+    assert plan.status is PlanStatus.ACTIVE and plan.events == []
+    assert plan.final_meeting_held(TODAY) and not plan.final_meeting_held(TODAY)
+    plan.complete(on=TODAY, hours=hours, rules=DEPS.rules, follow_up_id=uuid4())
+    assert plan.status is PlanStatus.COMPLETED
+    assert not plan.final_meeting_held(TODAY + timedelta(days=1))  # a closed plan stays
 
 
 def _started_plan() -> Plan:

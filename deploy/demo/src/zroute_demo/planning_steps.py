@@ -162,7 +162,25 @@ class PlanningSteps(Actors):
             self.follow_up.add(person.ref)
             self.stats["follow-ups agreed"] += 1
         if person.ref in self.follow_up and (reached or self.today >= planned_end):
+            await self.hold_final_meeting(person)
             check(await school.post(f"/participants/{person.ref}/completion"), 200, 201)
             self.completed.add(person.ref)
+
+    async def hold_final_meeting(self, person: Person) -> None:
+        """The caseworker records the Z-route's final meeting in intake: planning completes
+        the route only after it (B 3.14(2)(c)), so the demo waits for the event to arrive."""
+        check(
+            await self.caseworker(person).post(
+                f"/participants/{person.ref}/final-meeting",
+                json={
+                    "held_on": str(self.today),
+                    "attendees": [{"role": "participant"}, {"role": "caseworker"}],
+                },
+            ),
+            200,
+            201,
+        )
+        self.stats["final meetings held"] += 1
+        await self.system.settle()
 
     # -- the weeks --------------------------------------------------------------------------

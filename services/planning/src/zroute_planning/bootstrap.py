@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from zroute_contract.events.intake import (
+    FinalMeetingHeld,
     IntakeCompleted,
     IntakeCorrected,
     ParticipantRegistered,
@@ -113,6 +114,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             IntakeCorrected: [bind(intake.correct_intake)],
             PipEstablished: [bind(intake.activate_from_pip)],
             TermExtended: [bind(intake.extend_term)],
+            FinalMeetingHeld: [bind(intake.final_meeting_held)],
             ParticipantWithdrawn: [bind(intake.withdraw)],
             PreconditionArranged: [bind(support.precondition_arranged)],
             PreconditionLapsed: [bind(support.precondition_lapsed)],

@@ -15,7 +15,7 @@ COLUMNS = (
     "plan_id, participant_ref, programme_id, status, level_band, availability, modules,"
     " needed, arranged, activated_on, term_end, start_on, paused_since, paused_days,"
     " at_risk, term_start, norm_course, norm_participation, norm_reduced, credited_course,"
-    " credited_participation, version"
+    " credited_participation, final_meeting_on, version"
 )
 
 
@@ -47,6 +47,7 @@ def _from_row(row: asyncpg.Record) -> Plan:
             row["credited_course"],
             row["credited_participation"],
         ),
+        final_meeting_on=row["final_meeting_on"],
     )
 
 
@@ -92,12 +93,13 @@ class PlanRepository(TrackingRepository):
             plan.norm.norm.reduced,
             plan.norm.credited_course,
             plan.norm.credited_participation,
+            plan.final_meeting_on,
         )
         if plan.version == 0:
             await self.conn.execute(
                 f"INSERT INTO planning_plans ({COLUMNS}) VALUES"
                 " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
-                " $19, $20, $21, 1)",
+                " $19, $20, $21, $22, 1)",
                 *values,
             )
             plan.version = 1
@@ -108,6 +110,7 @@ class PlanRepository(TrackingRepository):
             " start_on = $12, paused_since = $13, paused_days = $14, at_risk = $15,"
             " term_start = $16, norm_course = $17, norm_participation = $18,"
             " norm_reduced = $19, credited_course = $20, credited_participation = $21,"
+            " final_meeting_on = $22,"
             " version = version + 1"
             " WHERE plan_id = $1 AND participant_ref = $2 AND programme_id = $3"
             f" AND version = {int(plan.version)}",

@@ -71,6 +71,9 @@ class Plan:
     # the PIP sets it; plans activated before the PIP drove activation have neither.
     term_start: date | None = None
     norm: RouteNorm = field(default_factory=lambda: route_norm(NormRules()))
+    # The day the municipality held the Z-route's final meeting (B 3.14(2)(c)); the route
+    # is completed only after it.
+    final_meeting_on: date | None = None
     events: list[Event] = field(default_factory=list)
 
     @property
@@ -274,10 +277,24 @@ class Plan:
     def withdraw(self) -> None:
         self.status = PlanStatus.WITHDRAWN
 
+    def final_meeting_held(self, on: date) -> bool:
+        """Record the municipality's final meeting; False when it changes nothing (a
+        redelivery, or a closed plan). A later meeting replaces the day."""
+        if not self.is_open or self.final_meeting_on == on:
+            return False
+        self.final_meeting_on = on
+        return True
+
     def ensure_completable(self) -> None:
-        """Refuse to complete a plan that is not active or paused."""
+        """Refuse to complete a plan that is not active or paused, or whose final meeting
+        the municipality has not held (B 3.14(2)(c): only the college holds it)."""
         if self.status not in (PlanStatus.ACTIVE, PlanStatus.PAUSED):
             raise PlanError(f"a plan that is {self.status} cannot be completed")
+        if self.final_meeting_on is None:
+            raise PlanError(
+                "the Z-route cannot be completed before the municipality has held the final"
+                " meeting (B 3.14(2)(c))"
+            )
 
     def complete(
         self,

@@ -414,7 +414,7 @@ class PipEstablished(PipDecision):
         type="nl.zroute.intake.pip-established.v1",
         routing_key="intake.pip.established",
         producer="intake",
-        consumers=("planning",),
+        consumers=("planning", "notifications"),
         summary="The first PIP was established; the term starts the day after its date.",
     )
 
@@ -534,7 +534,7 @@ class ProgressMeetingScheduled(ParticipantEvent):
         type="nl.zroute.intake.progress-meeting-scheduled.v1",
         routing_key="intake.progress-meeting.scheduled",
         producer="intake",
-        consumers=(),
+        consumers=("notifications",),
         summary="A progress meeting was (re)scheduled: when, interpreter, partners invited.",
     )
 
@@ -576,13 +576,13 @@ class ProgressMeetingHeld(ParticipantEvent):
 
 class FinalMeetingHeld(ParticipantEvent):
     """The college held the Z-route's final meeting (*eindgesprek*, B 3.14(2)(c), (4)).
-    The route may be completed only after it (planning does not require it yet)."""
+    Planning completes a Z-route plan only after it."""
 
     spec = EventSpec(
         type="nl.zroute.intake.final-meeting-held.v1",
         routing_key="intake.final-meeting.held",
         producer="intake",
-        consumers=(),
+        consumers=("planning",),
         summary="The Z-route's final meeting was held by the municipality.",
     )
 

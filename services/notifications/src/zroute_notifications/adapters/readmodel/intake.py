@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from zroute_contract.events import intake as i
 
 from zroute_notifications.adapters.readmodel import (
@@ -25,16 +27,26 @@ async def registered(conn: Conn, e: i.ParticipantRegistered) -> None:
     )
 
 
-async def intake_scheduled(conn: Conn, e: i.IntakeScheduled) -> None:
-    """The participant's next appointment (a later event for the intake replaces it)."""
+async def _next_appointment(conn: Conn, ref: str, starts_at: datetime, location_id: str) -> None:
     await conn.execute(
         "INSERT INTO nt_appointments (participant_ref, starts_at, location_id)"
         " VALUES ($1, $2, $3) ON CONFLICT (participant_ref) DO UPDATE"
         " SET starts_at = EXCLUDED.starts_at, location_id = EXCLUDED.location_id",
-        e.participant_ref,
-        e.starts_at,
-        e.location_id,
+        ref,
+        starts_at,
+        location_id,
     )
+
+
+async def intake_scheduled(conn: Conn, e: i.IntakeScheduled) -> None:
+    """The participant's next appointment (a later event for the intake replaces it)."""
+    await _next_appointment(conn, e.participant_ref, e.starts_at, e.location_id)
+
+
+async def progress_meeting(conn: Conn, e: i.ProgressMeetingScheduled) -> None:
+    """A progress meeting is the participant's next appointment, shown on their page like
+    the intake (a rescheduled meeting replaces it)."""
+    await _next_appointment(conn, e.participant_ref, e.starts_at, e.location_id)
 
 
 async def contact(conn: Conn, e: i.ContactPersonAssigned) -> None:

@@ -1,5 +1,5 @@
 """Handlers of intake events: activation from the PIP (L12, W 15), the term's extension,
-corrections, withdrawal.
+the final meeting (B 3.14(2)(c)), corrections, withdrawal.
 
 Each is ``handler(event, ctx, deps)``; ``bootstrap`` binds ``deps``. They run in the
 consumer's unit of work (state, inbox row and the plan's events commit together).
@@ -16,6 +16,7 @@ from zroute_contract.events.codes import (
     WaitReason,
 )
 from zroute_contract.events.intake import (
+    FinalMeetingHeld,
     IntakeCompleted,
     IntakeCorrected,
     IntakeOutcome,
@@ -157,6 +158,25 @@ async def extend_term(event: TermExtended, ctx: HandlerContext, deps: Deps) -> N
         projection = await scheduling.reassess(uow, deps, plan, now)
         await scheduling.plan_timers(uow, deps, plan, now, projection)
     await uow.plans.save(plan)
+
+
+async def final_meeting_held(event: FinalMeetingHeld, ctx: HandlerContext, deps: Deps) -> None:
+    """The municipality held the Z-route's final meeting (B 3.14(2)(c)): recorded on the
+    plan, which may be completed from then on. A meeting before the plan exists waits for
+    the PIP that activates it; one about a participant with no Z-route plan is ignored."""
+    uow: PlanningUnitOfWork = ctx.uow
+    ref = event.participant_ref
+    plan = await uow.plans.get(ref)
+    if plan is None:
+        if await uow.records.held_intake(ref) is not None:
+            raise AwaitingPredecessor(f"no plan yet for participant {ref}")
+        log.info("final_meeting_without_plan", participant_ref=ref)
+        return
+    if not plan.final_meeting_held(event.held_on):
+        log.info("final_meeting_unchanged", participant_ref=ref, status=plan.status)
+        return
+    await uow.plans.save(plan)
+    log.info("final_meeting_recorded", participant_ref=ref, held_on=str(event.held_on))
 
 
 async def correct_intake(event: IntakeCorrected, ctx: HandlerContext, deps: Deps) -> None:
