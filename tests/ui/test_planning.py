@@ -46,7 +46,7 @@ async def fill(planning: Planning, count: int, **kw) -> list[str]:
     refs = []
     for _ in range(count):
         intake = intake_completed(**kw)
-        await planning.feed(intake)
+        await planning.activate(intake)  # the PIP activates the plan (issue 15)
         refs.append(intake.participant_ref)
     return refs
 
