@@ -266,29 +266,3 @@ async def test_an_event_meant_only_for_integrators_is_done_when_none_is_bound(
     assert NotificationSent.spec.consumers == ()
     assert await relay.publish_pending() == 1
     assert await unpublished(pool) == 0
-
-
-@pytest.mark.parametrize("numbered_in_sql", [True, False], ids=["one-statement", "fallback"])
-async def test_every_body_carries_the_number_of_its_row(pool, clock, monkeypatch, numbered_in_sql):
-    """The numbers are put into the bodies by the statement that takes them (or, for a
-    body in which the stand-in number is not unique, by the two-statement fallback)."""
-    from zroute_runtime import outbox
-
-    if not numbered_in_sql:
-        monkeypatch.setattr(outbox, "_row", lambda *args, **kwargs: None)
-    returned: list[str] = []
-    for batch in (1, 3, 2):
-        async with uow_for(pool, clock) as uow:
-            for _ in range(batch):
-                uow.emit(registered())
-            returned.extend(await uow.commit())
-    rows = await pool.fetch(
-        "SELECT sequence, event_id::text AS event_id, body FROM zr_outbox ORDER BY sequence"
-    )
-    assert [r["sequence"] for r in rows] == [1, 2, 3, 4, 5, 6]
-    assert [r["event_id"] for r in rows] == returned
-    for row in rows:
-        envelope, payload = parse_event(row["body"].encode())
-        assert envelope.sequence_number == row["sequence"]
-        assert envelope.id == row["event_id"]
-        assert envelope.subject == payload.participant_ref

@@ -28,14 +28,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
-from aio_pika.exceptions import ChannelInvalidStateError
 from zroute_contract.envelope import CloudEvent, InvalidEvent, parse_event
 from zroute_contract.events.base import Event
 
@@ -56,47 +54,6 @@ from zroute_runtime.unit_of_work import UnitOfWork
 
 log = logging.getLogger("zroute.consumer")
 
-
-@dataclass(frozen=True)
-class _Checked:
-    """A delivery that parsed, has a handler here and travels on its own key."""
-
-    envelope: CloudEvent
-    payload: Event
-    routing_key: str
-
-
-@dataclass(frozen=True)
-class _Refused:
-    """A delivery refused unread: dead-lettered with ``kind`` and ``reason``."""
-
-    routing_key: str
-    kind: str
-    reason: str
-
-
-def _channel_of(message: AbstractIncomingMessage) -> object | None:
-    """The channel ``message`` came on, None once that channel is closed."""
-    try:
-        return message.channel
-    except ChannelInvalidStateError:
-        return None
-
-
-def _release_after(previous: asyncio.Future[None] | None, done: asyncio.Future[None]) -> None:
-    """Let the lane's next message go once this one and every earlier one are done (a
-    waiter cancelled at shutdown must not let its successor overtake its predecessor)."""
-
-    def release(_: object = None) -> None:
-        if not done.done():
-            done.set_result(None)
-
-    if previous is None or previous.done():
-        release()
-    else:
-        previous.add_done_callback(release)
-
-
 RETRIES_HEADER = "x-zroute-retries"
 REASON_HEADER = "x-zroute-reason"
 REASON_KIND_HEADER = "x-zroute-reason-kind"
@@ -105,11 +62,6 @@ FAILED_AT_HEADER = "x-zroute-failed-at"
 SERVICE_HEADER = "x-zroute-service"
 WAITING_SINCE_HEADER = "x-zroute-waiting-since"
 WAITS_HEADER = "x-zroute-waits"
-# How long a lane holds back its later messages for one that was handed back. RabbitMQ
-# puts it back at the head of the queue, so it comes round at once; when it does not,
-# another instance of the service took it, and holding the lane longer would only bounce
-# the lane's messages towards their delivery limit.
-HOLD_BACK_S = 10.0
 
 
 class EventConsumer:
@@ -135,145 +87,44 @@ class EventConsumer:
         self._uow_factory = uow_factory
         self._channel = channel
         self._metrics = metrics or Metrics(service)
-        # The lanes: the last delivery taken per subject, which the next one waits for.
-        self._tails: dict[str, asyncio.Future[None]] = {}
-        # Lanes whose message was handed back: (channel, its message id) until it is back.
-        self._returning: dict[str, tuple[object, str | None, float]] = {}
-        self._closing = False
-
-    def close(self) -> None:
-        """Start no more work: every delivery not yet begun is handed back to the queue,
-        each participant's in the order they came (the one in hand is finished)."""
-        self._closing = True
-
-    async def receive(self, message: AbstractIncomingMessage) -> None:
-        """Take one delivery, in the order the broker delivered them, and process it in
-        its participant's lane: after the earlier deliveries of the same CloudEvent
-        ``subject`` (events about no participant share one lane), beside those of other
-        participants. With prefetch N up to N messages are in hand at once.
-
-        Must be called in delivery order with nothing awaited before it (the subscriber
-        does: one task per delivery, started in order): the lane is taken here, before
-        the first ``await``. Returns once the message was acked, retried, dead-lettered
-        or handed back."""
-        checked = self._check(message)
-        if isinstance(checked, _Refused):
-            # Refused unread: no order to keep, nothing in any lane depends on it.
-            await self._in_lane(message, None, lambda: self._refuse(message, checked))
-            return
-        key = checked.envelope.subject or ""
-        previous = self._tails.get(key)
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._tails[key] = done
-        try:
-            if previous is not None:
-                # shield: a cancelled waiter must not cancel its predecessor's future
-                await asyncio.shield(previous)
-            await self._in_lane(message, key, lambda: self._process_checked(message, checked))
-        finally:
-            _release_after(previous, done)
-            if self._tails.get(key) is done:
-                del self._tails[key]
-
-    async def _in_lane(
-        self,
-        message: AbstractIncomingMessage,
-        key: str | None,
-        work: Callable[[], Awaitable[None]],
-    ) -> None:
-        if _channel_of(message) is None:
-            # The connection was lost while it waited in its lane: the broker has put it
-            # back in its place and delivers it again, behind the ones still in hand.
-            return
-        if self._closing or self._held_back(key, message):
-            # Shutting down (or an earlier message of this lane was handed back): hand it
-            # back too, after the earlier ones, so it comes back in its place.
-            await self._hand_back(message, None)
-            return
-        try:
-            await work()
-        except Exception:
-            # Could not even retry or dead-letter it (the broker is away): hand it back
-            # rather than hold it unacked. The delivery limit still bounds a message
-            # that never passes.
-            log.exception("event_returned_to_queue")
-            await self._hand_back(message, key)
-
-    async def _hand_back(self, message: AbstractIncomingMessage, key: str | None) -> None:
-        """Requeue ``message``; RabbitMQ puts it back in its place. When it failed in a
-        lane, the later messages of that lane delivered on the same channel are handed
-        back as well until it comes round again, so none of them overtakes it."""
-        try:
-            await message.nack(requeue=True)
-        except Exception:
-            # The channel is gone: the broker requeues everything unacked in its place.
-            return
-        count = int((message.headers or {}).get("x-delivery-count") or 0)
-        if key is not None and count + 1 < self._topology.delivery_limit:
-            deadline = time.monotonic() + HOLD_BACK_S
-            self._returning[key] = (_channel_of(message), message.message_id, deadline)
-
-    def _held_back(self, key: str | None, message: AbstractIncomingMessage) -> bool:
-        marker = self._returning.get(key) if key is not None else None
-        if marker is None or key is None:
-            return False
-        channel, message_id, deadline = marker
-        if (
-            _channel_of(message) is channel
-            and message.message_id != message_id
-            and time.monotonic() < deadline
-        ):
-            return True
-        # It came round again, the channel was replaced (everything was requeued), or it
-        # went to another instance of the service.
-        del self._returning[key]
-        return False
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
-        """Process one delivery now; always ends in ack (handled, duplicate, retried or
+        """Process one delivery; always ends in ack (handled, duplicate, retried or
         dead-lettered) unless the process dies, in which case RabbitMQ redelivers."""
-        checked = self._check(message)
-        if isinstance(checked, _Refused):
-            await self._refuse(message, checked)
-            return
-        await self._process_checked(message, checked)
-
-    def _check(self, message: AbstractIncomingMessage) -> _Checked | _Refused:
-        """Parse and validate a delivery against the contract (no I/O)."""
         routing_key = self._original_routing_key(message)
         if len(message.body) > self._max_bytes:
-            return _Refused(
+            await self._dead_letter(
+                message,
                 routing_key,
                 "invalid",
                 f"message body of {len(message.body)} bytes exceeds the limit of {self._max_bytes} bytes",
             )
+            return
         try:
             envelope, payload = parse_event(message.body)
         except InvalidEvent as exc:
-            return _Refused(routing_key, "invalid", exc.reason)
+            await self._dead_letter(message, routing_key, "invalid", exc.reason)
+            return
         if envelope.type not in self._handlers:
-            return _Refused(
+            await self._dead_letter(
+                message,
                 routing_key,
                 "unexpected-type",
                 f"{self._service} has no handler for {envelope.type}",
             )
+            return
         if routing_key != payload.routing_key():
             # An addressed event must travel on its own partner's key, and any event on
             # its type's key: otherwise a partner could be sent what is not meant for it.
             spec = payload.spec
             expected = spec.routing_key + (f".<{spec.addressed_by}>" if spec.addressed_by else "")
-            return _Refused(
+            await self._dead_letter(
+                message,
                 routing_key,
                 "invalid",
                 f"routing key {routing_key} does not fit {envelope.type}: it travels on {expected}",
             )
-        return _Checked(envelope, payload, routing_key)
-
-    async def _refuse(self, message: AbstractIncomingMessage, refused: _Refused) -> None:
-        await self._dead_letter(message, refused.routing_key, refused.kind, refused.reason)
-
-    async def _process_checked(self, message: AbstractIncomingMessage, checked: _Checked) -> None:
-        envelope = checked.envelope
+            return
         started = time.perf_counter()
         with event_context(
             event_id=envelope.id,
@@ -281,7 +132,7 @@ class EventConsumer:
             causation_id=envelope.causationid,
             event_type=envelope.type,
         ):
-            await self._process(message, envelope, checked.payload, checked.routing_key, started)
+            await self._process(message, envelope, payload, routing_key, started)
 
     async def _process(
         self,

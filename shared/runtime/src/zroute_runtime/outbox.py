@@ -13,9 +13,7 @@ handed out in the order transactions commit, with no gaps: the trap of a bigseri
 already moved on) cannot occur, and a consumer can treat a jump in ``sequence`` as
 a missed event. The lock is held only from the flush to the commit, a few
 milliseconds, which at this system's rate (well under one event per second on
-average) costs nothing; ``tests/runtime/test_outbox.py`` proves the ordering. The
-increment and the rows are one statement, so the lock is held over one round trip: the
-COMMIT.
+average) costs nothing; ``tests/runtime/test_outbox.py`` proves the ordering.
 """
 
 from __future__ import annotations
@@ -25,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
-from zroute_contract.envelope import SEQUENCE_WIDTH, CloudEvent, build_event, format_sequence
+from zroute_contract.envelope import build_event
 from zroute_contract.events.base import Event
 
 from zroute_runtime.context import MessageContext
@@ -45,28 +43,6 @@ def subject_of(payload: Event) -> str | None:
     return getattr(payload, "participant_ref", None)
 
 
-# The numbers and the rows in one statement: the counter row's lock is then held over a
-# single round trip (the COMMIT) instead of two (the rows' INSERT, then the COMMIT), so
-# committing writers queue behind each other for half as long. The body carries its
-# number (the CloudEvents ``sequence``), so it is sent in two pieces around the number,
-# which PostgreSQL puts in as it numbers the row.
-_NUMBER_AND_WRITE = f"""
-WITH counter AS (
-    INSERT INTO zr_outbox_sequence AS s (source, last_value) VALUES ($1, $2::bigint)
-    ON CONFLICT (source) DO UPDATE SET last_value = s.last_value + EXCLUDED.last_value
-    RETURNING last_value - $2::bigint AS before
-)
-INSERT INTO zr_outbox (sequence, event_id, event_type, routing_key, ordering_key, body)
-SELECT counter.before + e.n, e.event_id, e.event_type, e.routing_key, e.ordering_key,
-       e.head || lpad((counter.before + e.n)::text, {SEQUENCE_WIDTH}, '0') || e.tail
-FROM counter,
-     unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-         WITH ORDINALITY AS e(event_id, event_type, routing_key, ordering_key, head, tail, n)
-"""
-# Any valid sequence number works as the stand-in: the body is cut around it.
-_STAND_IN = 73_019_286_541_930_271_865
-
-
 async def write_events(
     conn: asyncpg.Connection,
     *,
@@ -75,70 +51,9 @@ async def write_events(
     context: MessageContext,
     now: datetime,
 ) -> list[str]:
-    """Write ``events`` to the outbox inside the caller's transaction; returns their ids.
-
-    One statement numbers them (``zr_outbox_sequence``) and inserts them."""
+    """Write ``events`` to the outbox inside the caller's transaction; returns their ids."""
     if not events:
         return []
-    rows = [_row(pending, source=source, context=context, now=now) for pending in events]
-    if any(row is None for row in rows):
-        return await _write_numbered_first(
-            conn, source=source, events=events, context=context, now=now
-        )
-    columns = list(zip(*rows, strict=True))
-    await conn.execute(_NUMBER_AND_WRITE, source, len(rows), *columns)
-    return list(columns[0])
-
-
-def _row(
-    pending: PendingEvent, *, source: str, context: MessageContext, now: datetime
-) -> tuple[str, str, str, str, str, str] | None:
-    """(event id, type, routing key, ordering key, body before its number, after it), or
-    None when the stand-in number also occurs elsewhere in the body."""
-    envelope = _envelope(pending, source=source, sequence=_STAND_IN, context=context, now=now)
-    body = envelope.to_json().decode()
-    mark = f'"sequence":"{format_sequence(_STAND_IN)}"'
-    if body.count(format_sequence(_STAND_IN)) != 1 or mark not in body:
-        return None
-    head, tail = body.split(format_sequence(_STAND_IN))
-    return (
-        envelope.id,
-        envelope.type,
-        pending.payload.routing_key(),
-        # Events about no participant keep their order among themselves.
-        pending.subject or "",
-        head,
-        tail,
-    )
-
-
-def _envelope(
-    pending: PendingEvent, *, source: str, sequence: int, context: MessageContext, now: datetime
-) -> CloudEvent:
-    return build_event(
-        pending.payload,
-        source=source,
-        sequence=sequence,
-        correlation_id=context.correlation_id,
-        causation_id=context.causation_id,
-        subject=pending.subject,
-        time=now,
-        dataref=pending.dataref,
-        traceparent=context.traceparent,
-        tracestate=context.tracestate,
-    )
-
-
-async def _write_numbered_first(
-    conn: asyncpg.Connection,
-    *,
-    source: str,
-    events: Sequence[PendingEvent],
-    context: MessageContext,
-    now: datetime,
-) -> list[str]:
-    """Number first, then build and insert the rows (two statements under the lock):
-    for a body in which the stand-in number cannot be told apart."""
     count = len(events)
     last = await conn.fetchval(
         """
@@ -152,8 +67,17 @@ async def _write_numbered_first(
     first = last - count + 1
     rows = []
     for offset, pending in enumerate(events):
-        envelope = _envelope(
-            pending, source=source, sequence=first + offset, context=context, now=now
+        envelope = build_event(
+            pending.payload,
+            source=source,
+            sequence=first + offset,
+            correlation_id=context.correlation_id,
+            causation_id=context.causation_id,
+            subject=pending.subject,
+            time=now,
+            dataref=pending.dataref,
+            traceparent=context.traceparent,
+            tracestate=context.tracestate,
         )
         rows.append(
             (
@@ -161,6 +85,7 @@ async def _write_numbered_first(
                 envelope.id,
                 envelope.type,
                 pending.payload.routing_key(),
+                # Events about no participant keep their order among themselves.
                 pending.subject or "",
                 envelope.to_json().decode(),
             )

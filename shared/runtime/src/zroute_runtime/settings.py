@@ -52,14 +52,9 @@ class ServiceSettings(BaseSettings):
     # Must stay above the retry count: the retry policy acks and republishes, so a
     # message only counts deliveries here when its consumer crashed while holding it.
     delivery_limit: int = 10
-    # Messages in hand at once. Each participant's (CloudEvent subject's) events are
-    # handled one after the other in delivery order, different participants' at the same
-    # time (consumer.py, the lanes); 1 handles the whole queue one at a time. The default
-    # stays 1: with 8 in hand the fault suite lost events (a broker restart redelivers all
-    # of them, and the lanes' hand-backs then count towards the delivery limit, so the
-    # broker dead-lettered eight copies). 8 is faster (docs/benchmarks.md, issue 20) but
-    # weakens the guarantee until hand-backs stop counting as deliveries.
-    prefetch: int = Field(default=1, ge=1)
+    # One message at a time keeps a queue's events in order (per participant, too).
+    # Raise it only for a service whose handlers tolerate reordering.
+    prefetch: int = 1
     # Larger messages are dead-lettered unread (the largest event is about 1 KB).
     max_message_bytes: int = Field(default=262_144, ge=1024)
 
