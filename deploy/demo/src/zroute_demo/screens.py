@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import secrets
 import signal
 from collections.abc import Iterator
@@ -19,7 +20,8 @@ from rich.console import Console
 from rich.table import Table
 from zroute_ui.testing import ROLE_MAP, DemoUser, oidc_provider
 
-PROVIDER_PORT = 8010
+# Beside the four services, after ZROUTE_DEMO_PORT_BASE (see system.py).
+PROVIDER_PORT = int(os.environ.get("ZROUTE_DEMO_PORT_BASE", "8001")) + 9
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,14 @@ from zroute_contract.events.base import SERVICES
 from zroute_runtime.auth import Role, issue_token
 from zroute_runtime.settings import ServiceSettings
 
-PORTS = {"intake": 8001, "planning": 8002, "support": 8003, "notifications": 8004}
+# Two demos on one machine (two checkouts, or a demo beside a test run) stay apart by
+# ZROUTE_DEMO_NAME (databases, broker objects) and ZROUTE_DEMO_PORT_BASE (the four ports).
+_PORT_BASE = int(os.environ.get("ZROUTE_DEMO_PORT_BASE", "8001"))
+PORTS = {
+    service: _PORT_BASE + offset
+    for offset, service in enumerate(("intake", "planning", "support", "notifications"))
+}
+_DEMO_NAME = os.environ.get("ZROUTE_DEMO_NAME", "zroute-demo")
 DEMO_SIGNING_KEY = "demo-signing-key-for-local-runs-only-0123456789"
 
 
@@ -34,10 +41,11 @@ class DemoConfig:
     """Where the demo runs; every value can come from the environment (``ZROUTE_*``)."""
 
     database_url: str = os.environ.get(
-        "ZROUTE_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/zroute_demo_{service}"
+        "ZROUTE_DATABASE_URL",
+        f"postgresql://postgres@127.0.0.1:5432/{_DEMO_NAME.replace('-', '_')}_{{service}}",
     )
     amqp_url: str = os.environ.get("ZROUTE_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
-    name_prefix: str = "zroute-demo"
+    name_prefix: str = _DEMO_NAME
     clock_start: str = "2027-01-04T08:00:00+01:00"
     workdir: Path = field(default_factory=lambda: Path(".demo"))
     retry_delays_ms: tuple[int, ...] = (200, 1000, 5000)
