@@ -78,6 +78,17 @@ class ServiceSettings(BaseSettings):
     auth_oidc_jwks_url: str | None = None
     auth_issuer: str = "zroute-local"
     auth_audience: str = "zroute"
+    # The provider's access tokens when they are opaque (no JWT): checked at its userinfo
+    # endpoint, the answer kept for auth_userinfo_cache_s (0: asked on every request).
+    # JWT-shaped tokens still go to the JWKS (or local key) check above.
+    auth_oidc_userinfo_url: str | None = None
+    auth_userinfo_cache_s: int = Field(default=30, ge=0, le=300)
+    # How the provider's claims map to ours, as the screens' login maps them; unset, the
+    # service's ui_claim_* and ui_role_map settings count (zroute_ui.settings).
+    auth_claim_roles: str | None = None
+    auth_claim_partner: str | None = None
+    auth_claim_municipality: str | None = None
+    auth_role_map: dict[str, str] | None = None
     # Tokens living longer than this (exp - iat, or exp - now without iat) are refused.
     auth_max_token_lifetime_s: int = Field(default=12 * 3600, gt=0)
 

@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 from zroute_contract.events.base import Event
 
+from zroute_runtime import audit
 from zroute_runtime.clock import Clock
 from zroute_runtime.context import MessageContext
 from zroute_runtime.outbox import PendingEvent, subject_of, write_events
@@ -114,13 +115,13 @@ class UnitOfWork:
     async def commit(self) -> list[str]:
         """Write collected events to the outbox and commit; returns the event ids."""
         assert self._transaction is not None, "commit outside 'async with'"
+        events = self.collect_new_events()
+        now = self.clock.now()
         ids = await write_events(
-            self.conn,
-            source=self.source,
-            events=self.collect_new_events(),
-            context=self.context,
-            now=self.clock.now(),
+            self.conn, source=self.source, events=events, context=self.context, now=now
         )
+        # The acting user's trail, in the same transaction as what they did.
+        await audit.record(self.conn, events=events, now=now)
         await self._transaction.commit()
         self.committed = True
         return ids

@@ -20,6 +20,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from zroute_runtime import audit
 from zroute_runtime.auth import Principal, Role
 from zroute_runtime.clock import local_timezone
 from zroute_runtime.logging import get_logger
@@ -29,6 +30,7 @@ from zroute_ui.access import api_roles
 from zroute_ui.i18n import LANGUAGES, N_, translations
 from zroute_ui.navigation import SCREENS, Screen, visible
 from zroute_ui.oidc import LoginFailed, OidcClient
+from zroute_ui.remote import Answer, TokenRefused
 from zroute_ui.session import COOKIE_PATH, Session, SessionStore
 from zroute_ui.settings import UiSettings
 
@@ -104,6 +106,14 @@ class Page:
         )
         self.kit.sessions.save(response, self.session)
         return response
+
+    async def read(
+        self, service: str, path: str, params: dict[str, str] | None = None
+    ) -> Answer:
+        """``service``'s API read with this user's own token (:mod:`zroute_ui.remote`)."""
+        from zroute_ui import remote
+
+        return await remote.read(self, service, path, params)
 
     def redirect(self, path: str) -> RedirectResponse:
         """303 to ``path`` (after a form), keeping flash messages for the next page."""
@@ -197,6 +207,7 @@ class UiKit:
                 raise LoginRequired()
             if allowed and not session.principal.has_any_role(*allowed):
                 raise HTTPException(status.HTTP_403_FORBIDDEN, "role")
+            audit.set_actor(session.principal)  # what the page commits is theirs
             page = Page(self, request, session, self.language(request))
             if request.method == "POST":
                 form = await request.form()
@@ -311,7 +322,7 @@ class UiKit:
                 async def handle(request: Request) -> Response:
                     try:
                         return await handler(request)
-                    except LoginRequired:
+                    except (LoginRequired, TokenRefused):
                         return kit.to_login(request)
                     except LoginFailed as exc:
                         return kit.error_page(request, 400, exc.reason)

@@ -18,7 +18,8 @@ import httpx
 import jwt
 from authlib.common.security import generate_token
 from authlib.integrations.httpx_client import AsyncOAuth2Client
-from zroute_runtime.auth import InvalidToken, Principal, Role, principal_from_claims
+from zroute_runtime.auth import InvalidToken, Principal, principal_from_claims
+from zroute_runtime.auth.claims import ClaimMapping
 from zroute_runtime.logging import get_logger
 
 from zroute_ui.i18n import N_
@@ -46,37 +47,43 @@ class Provider:
     end_session_endpoint: str | None
 
 
+def claim_mapping(settings: UiSettings) -> ClaimMapping:
+    """The configured mapping of the provider's claims (the APIs use the same one)."""
+    return ClaimMapping(
+        roles_claim=settings.ui_claim_roles,
+        partner_claim=settings.ui_claim_partner,
+        municipality_claim=settings.ui_claim_municipality,
+        role_map={k: v.value for k, v in settings.ui_role_map.items()},
+    )
+
+
 def map_claims(claims: Mapping[str, Any], settings: UiSettings) -> Principal:
     """The principal the provider's claims name, through the configured mapping.
 
     Provider role values go through ``ui_role_map``; with an empty map, values that are our
     role names count. Unknown values are ignored; with no role left the login is refused.
     """
-    raw_roles = claims.get(settings.ui_claim_roles, [])
-    if isinstance(raw_roles, str):
-        raw_roles = [raw_roles]
-    if not isinstance(raw_roles, list):
-        raise LoginFailed(N_("the provider's roles claim is not a list"))
-    roles: set[str] = set()
-    for value in raw_roles:
-        if settings.ui_role_map:
-            mapped = settings.ui_role_map.get(str(value))
-            if mapped is not None:
-                roles.add(mapped.value)
-        elif value in {r.value for r in Role}:
-            roles.add(value)
-    if not roles:
+    try:
+        mapped_claims = claim_mapping(settings).apply(claims)
+    except InvalidToken as exc:
+        raise LoginFailed(N_("the provider's roles claim is not a list")) from exc
+    if not mapped_claims["roles"]:
         raise LoginFailed(N_("your account has no role on this platform"))
-    mapped_claims = {
-        "sub": claims.get("sub"),
-        "roles": sorted(roles),
-        "partner_id": claims.get(settings.ui_claim_partner),
-        "municipality": claims.get(settings.ui_claim_municipality),
-    }
     try:
         return principal_from_claims(mapped_claims)
     except InvalidToken as exc:
         raise LoginFailed(N_("your account's details do not fit this platform")) from exc
+
+
+@dataclass(frozen=True)
+class Login:
+    """A completed login: who, the raw ID token (for logout), and the access token the
+    screens forward to the other services' APIs, with when it expires (epoch seconds)."""
+
+    principal: Principal
+    id_token: str
+    access_token: str | None
+    expires_at: float | None
 
 
 class OidcClient:
@@ -133,8 +140,8 @@ class OidcClient:
 
     async def finish(
         self, redirect_uri: str, code: str, kept: Mapping[str, str]
-    ) -> tuple[Principal, str]:
-        """The principal of a completed login, and the raw ID token (for logout)."""
+    ) -> Login:
+        """The principal of a completed login, its ID token and access token."""
         provider = await self.provider()
         try:
             async with self._client(redirect_uri) as client:
@@ -151,7 +158,14 @@ class OidcClient:
         if not isinstance(id_token, str):
             raise LoginFailed(N_("the login provider sent no ID token"))
         claims = await self._verify(id_token, provider, kept["nonce"])
-        return map_claims(claims, self.settings), id_token
+        access = token.get("access_token")
+        expires_at = token.get("expires_at")
+        return Login(
+            map_claims(claims, self.settings),
+            id_token,
+            access if isinstance(access, str) else None,
+            float(expires_at) if isinstance(expires_at, int | float) else None,
+        )
 
     async def _verify(self, id_token: str, provider: Provider, nonce: str) -> dict[str, Any]:
         assert self._jwks is not None

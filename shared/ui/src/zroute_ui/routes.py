@@ -50,7 +50,8 @@ def add(kit: UiKit) -> None:
             raise LoginFailed(N_("the login was cancelled or refused at the login provider"))
         if kept is None or state is None or code is None or state != kept.get("state"):
             raise LoginFailed(N_("the login took too long or was started elsewhere; log in again"))
-        principal, _id_token = await kit.oidc.finish(kit.redirect_uri(request), code, kept)
+        done = await kit.oidc.finish(kit.redirect_uri(request), code, kept)
+        principal = done.principal
         _log.info(
             "ui_logged_in",
             subject=principal.subject,
@@ -58,7 +59,7 @@ def add(kit: UiKit) -> None:
         )
         response = RedirectResponse(kept["next"], status_code=status.HTTP_303_SEE_OTHER)
         response.delete_cookie(kit.sessions.login_cookie, path="/ui")
-        kit.sessions.save(response, new_session(principal))
+        kit.sessions.save(response, new_session(principal, done.access_token, done.expires_at))
         return response
 
     @router.post("/logout")

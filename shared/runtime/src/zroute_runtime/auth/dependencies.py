@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from zroute_runtime import audit
 from zroute_runtime.auth.errors import AuthUnavailable, InvalidToken
 from zroute_runtime.auth.matrix import Access, is_screen
 from zroute_runtime.auth.principal import Principal, Role
@@ -99,6 +100,7 @@ async def authorize(request: Request) -> Principal | None:
             raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"requires role: {wanted}")
         principal = replace(principal, roles=frozenset(granted))
     request.state.principal = principal
+    audit.set_actor(principal)
     return principal
 
 

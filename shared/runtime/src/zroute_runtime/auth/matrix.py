@@ -64,6 +64,8 @@ _REFERRAL_ACT = _a(coordinator=M, caseworker=M, partner_staff=A)
 _REFERRAL_READ = _a(coordinator=M, caseworker=M, partner_staff=A, operator=ANY)
 _SUPPORT_READ = _a(coordinator=M, caseworker=M, partner_staff=A, operator=ANY)
 _PARTNER_ACT = _a(coordinator=M, partner_staff=A)
+# Who did what about a participant, in each service (issue 15.6): the municipality's staff.
+_AUDIT = _a(caseworker=M, coordinator=M)
 _TASK_DIVISION = _a(coordinator=M, caseworker=M, partner_staff=ANY, operator=ANY)
 
 COMMON: dict[tuple[str, str], Access] = {
@@ -84,6 +86,7 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/participants"): _CASE_WRITE,
         ("GET", "/participants"): _CASE_READ,
         ("GET", "/participants/{participant_ref}"): _CASE_READ,
+        ("GET", "/participants/{participant_ref}/audit"): _AUDIT,
         ("GET", "/participants/{participant_ref}/access-log"): _a(caseworker=M, coordinator=M, operator=ANY),
         ("PUT", "/participants/{participant_ref}/intake"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/intake/outcome"): _CASE_WRITE,
@@ -120,6 +123,7 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/participants/{participant_ref}/pip/versions/{number}/letter.pdf"): _CASE_WRITE,
     },
     "planning": {
+        ("GET", "/participants/{participant_ref}/audit"): _AUDIT,
         ("GET", "/participants/{participant_ref}/plan"): _PLAN_READ,
         ("GET", "/participants/{participant_ref}/schedule"): _PLAN_READ,
         ("GET", "/participants/{participant_ref}/hours"): _PLAN_READ,
@@ -144,6 +148,7 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/waiting-list"): _PLAN_READ,
     },
     "support": {
+        ("GET", "/participants/{participant_ref}/audit"): _AUDIT,
         ("POST", "/partners"): _a(coordinator=ANY),
         ("PUT", "/partners/{partner_id}"): _a(coordinator=ANY),
         ("GET", "/partners"): _a(coordinator=ANY, caseworker=ANY, partner_staff=ANY, operator=ANY),
@@ -186,6 +191,7 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/waiting-list"): _a(coordinator=M, caseworker=M, operator=ANY),
     },
     "notifications": {
+        ("GET", "/participants/{participant_ref}/audit"): _AUDIT,
         ("GET", "/matrix"): _a(caseworker=ANY, coordinator=ANY, partner_staff=ANY, operator=ANY),
         ("GET", "/inbox/{kind}/{ref}"): _a(caseworker=A, coordinator=M, partner_staff=A, operator=ANY),
         ("GET", "/notifications"): _a(coordinator=M, operator=ANY),

@@ -1,6 +1,7 @@
 """One router per resource of the intake API."""
 
 from zroute_intake.entrypoints.http import (
+    audit,
     changes,
     consents,
     contact_cards,
@@ -24,4 +25,5 @@ ROUTERS = [
     pip_letter.router,
     meetings.router,
     contact_cards.router,
+    audit.router,
 ]

@@ -1,6 +1,7 @@
 """One router per resource of the notifications API."""
 
 from zroute_notifications.entrypoints.http import (
+    audit,
     directory,
     inbox,
     letters,
@@ -20,4 +21,5 @@ ROUTERS = [
     overview.router,
     letters.router,
     page.router,
+    audit.router,
 ]

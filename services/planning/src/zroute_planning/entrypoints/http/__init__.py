@@ -1,6 +1,7 @@
 """One router per resource of the planning API."""
 
 from zroute_planning.entrypoints.http import (
+    audit,
     attendance,
     follow_ups,
     groups,
@@ -22,4 +23,5 @@ ROUTERS = [
     groups.router,
     waiting_list.router,
     hours_export.router,
+    audit.router,
 ]

@@ -2,6 +2,7 @@
 bootstrap mounts them)."""
 
 from zroute_support.entrypoints.http import (
+    audit,
     agreements,
     participants,
     partners,
@@ -19,4 +20,5 @@ ROUTERS = [
     placements.router,
     waiting_list.router,
     participants.router,
+    audit.router,
 ]

@@ -1,0 +1,170 @@
+"""A page in one service reads the others with the logged-in user's own token (issue 19,
+issue 15.3 and 15.6): the caseworker's "across the services" page in intake shows the
+hours planning holds and the audit trail of every service, read from their APIs with the
+access token the real OIDC provider gave at login. Planning's own access check decides:
+a user whose role planning does not grant sees "no access" there; a service that is down
+shows as not available (never a 500); a token the provider no longer knows sends the
+user to the login again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+from zroute_intake.bootstrap import definition as intake_definition
+from zroute_intake.settings import Settings as IntakeSettings
+from zroute_ui import remote
+from zroute_ui.testing import DEMO_USERS, ui_settings
+
+from zroute_planning.bootstrap import definition as planning_definition
+from zroute_planning.settings import Settings as PlanningSettings
+
+from tests.helpers import capture, token
+from tests.intake import builders
+from tests.planning.integration.conftest import TEST_RULES, Planning, intake_completed
+from tests.ui.conftest import free_port, login
+
+MUNICIPALITY = "GM0363"
+
+
+def _urls() -> dict[str, str]:
+    return {s: f"http://127.0.0.1:{free_port()}" for s in ("intake", "planning", "support", "notifications")}
+
+
+def _forwarding(issuer: str) -> dict:
+    """The APIs accept the provider's opaque access tokens at its userinfo endpoint,
+    asked on every call here so that a revoked token is seen at once."""
+    return {"auth_oidc_userinfo_url": f"{issuer}/userinfo", "auth_userinfo_cache_s": 0}
+
+
+async def _start(services, amqp_connection, issuer, urls, **planning_overrides):
+    intake_port = int(urls["intake"].rsplit(":", 1)[1])
+    settings = services.settings(
+        IntakeSettings,
+        http_port=intake_port,
+        ui_cookie_secure=False,
+        **(ui_settings(issuer, "intake", urls) | _forwarding(issuer)),
+    )
+    await services.start(intake_definition(settings), settings)
+    planning_port = int(urls["planning"].rsplit(":", 1)[1])
+    settings = services.settings(
+        PlanningSettings,
+        http_port=planning_port,
+        planning_rules=TEST_RULES,
+        solver_workers=1,
+        teaching_partner_id=DEMO_USERS["teacher"].partner_id,
+        ui_cookie_secure=False,
+        **(ui_settings(issuer, "planning", urls) | _forwarding(issuer) | planning_overrides),
+    )
+    runtime = await services.start(planning_definition(settings), settings)
+    seen = await capture(amqp_connection, runtime.topology.exchange, "planning.#")
+    return Planning(runtime, seen, None, amqp_connection)
+
+
+async def _participant_with_hours(urls, planning) -> str:
+    """Registered in intake and active in planning, with 2 language hours recorded; each
+    command by a named caseworker (the audit trail's actors)."""
+    registrar = token(["caseworker"], subject="cw-registrar", municipality=MUNICIPALITY)
+    async with httpx.AsyncClient(base_url=urls["intake"], timeout=10) as api:
+        answer = await api.post(
+            "/participants",
+            json=builders.registration(),
+            headers={"Authorization": f"Bearer {registrar}"},
+        )
+    assert answer.status_code == 201, answer.text
+    ref = answer.json()["participant_ref"]
+    await planning.activate(intake_completed(ref))
+    await planning.runtime.advance_clock(timedelta(days=21))
+    recorder = token(["caseworker"], subject="cw-attendance", municipality=MUNICIPALITY)
+    day = planning.runtime.clock.now().date() - timedelta(days=5)
+    async with httpx.AsyncClient(base_url=urls["planning"], timeout=10) as api:
+        answer = await api.post(
+            f"/participants/{ref}/attendance",
+            json={
+                "session_id": "00000000-0000-4000-8000-000000000001",
+                "session_on": str(day),
+                "kind": "language",
+                "teaching_form": "classroom",
+                "status": "present",
+                "minutes": 120,
+            },
+            headers={"Authorization": f"Bearer {recorder}"},
+        )
+    assert answer.status_code == 201, answer.text
+    return ref
+
+
+async def test_intake_reads_planning_with_the_users_token_and_shows_who_did_what(
+    services, amqp_connection, issuer, monkeypatch
+):
+    urls = _urls()
+    planning = await _start(services, amqp_connection, issuer, urls)
+    ref = await _participant_with_hours(urls, planning)
+
+    async with httpx.AsyncClient(base_url=urls["intake"], timeout=10) as client:
+        await login(client, "caseworker")
+        page = await client.get(f"/ui/participants/{ref}/across")
+        assert page.status_code == 200, page.text
+        text = page.text
+        # Planning's hours (W 35(3)), read from planning's API with the caseworker's token.
+        assert 'id="attendance"' in text and "100%" in text
+        # The trail: intake's and planning's own records of who did what.
+        assert "participant-registered" in text and "cw-registrar" in text
+        assert "attendance-recorded" in text and "cw-attendance" in text
+        # Support and notifications are not running: "not available", not a 500.
+        assert 'data-service="support" data-outcome="unavailable"' in text
+        assert 'data-service="notifications" data-outcome="unavailable"' in text
+        dossier = await client.get(f"/ui/participants/{ref}")
+        assert f'href="/ui/participants/{ref}/across"' in dossier.text
+
+        # The provider no longer knows the token (revoked; an expired one is the same
+        # there): the page sends the user to the login again, for a fresh token.
+        monkeypatch.setattr(remote, "FRESH_LOGIN_S", 0.0)
+        async with httpx.AsyncClient(timeout=10) as provider:
+            sub = DEMO_USERS["caseworker"].sub
+            revoked = await provider.post(f"{issuer}/users/{sub}/revoke-tokens")
+            assert revoked.status_code == 204
+        again = await client.get(f"/ui/participants/{ref}/across")
+        assert again.status_code == 303
+        assert again.headers["location"].startswith("/ui/login?next=")
+
+
+async def test_planning_refuses_a_role_it_does_not_grant_and_the_page_says_so(
+    services, amqp_connection, issuer
+):
+    # Planning maps only the coordinators' group: the caseworker's own token has no role
+    # there, so planning answers 403 and the page says "no access" for planning only.
+    urls = _urls()
+    planning = await _start(
+        services, amqp_connection, issuer, urls, auth_role_map={"zroute-regie": "coordinator"}
+    )
+    ref = await _participant_with_hours(urls, planning)
+    async with httpx.AsyncClient(base_url=urls["intake"], timeout=10) as client:
+        await login(client, "caseworker")
+        page = await client.get(f"/ui/participants/{ref}/across")
+    assert page.status_code == 200, page.text
+    assert 'data-service="planning" data-outcome="forbidden"' in page.text
+    assert 'id="attendance"' not in page.text and "cw-attendance" not in page.text
+    assert "participant-registered" in page.text  # intake still answers the same token
+
+
+async def test_each_service_answers_the_audit_trail_within_its_scope(
+    services, amqp_connection, issuer
+):
+    urls = _urls()
+    planning = await _start(services, amqp_connection, issuer, urls)
+    ref = await _participant_with_hours(urls, planning)
+    path = f"/participants/{ref}/audit"
+    async with httpx.AsyncClient(base_url=urls["planning"], timeout=10) as api:
+
+        async def as_(roles, **kw):
+            return await api.get(path, headers={"Authorization": f"Bearer {token(roles, **kw)}"})
+
+        own = await as_(["coordinator"], municipality=MUNICIPALITY)
+        assert own.status_code == 200, own.text
+        [entry] = [e for e in own.json() if e["action"] == "attendance-recorded"]
+        assert entry["actor"] == "cw-attendance" and entry["actor_roles"] == ["caseworker"]
+        assert entry["service"] == "planning"
+        assert (await as_(["caseworker"], municipality="GM0599")).status_code == 403
+        assert (await as_(["partner_staff"], partner_id="taalschool")).status_code == 403
+        assert (await as_(["operator"])).status_code == 403
