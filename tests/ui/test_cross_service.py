@@ -8,19 +8,20 @@ user to the login again."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import httpx
 from zroute_intake.bootstrap import definition as intake_definition
 from zroute_intake.settings import Settings as IntakeSettings
+from zroute_planning.bootstrap import definition as planning_definition
+from zroute_planning.settings import Settings as PlanningSettings
 from zroute_ui import remote
 from zroute_ui.testing import DEMO_USERS, ui_settings
 
-from zroute_planning.bootstrap import definition as planning_definition
-from zroute_planning.settings import Settings as PlanningSettings
-
 from tests.helpers import capture, token
 from tests.intake import builders
+from tests.planning.events import PROGRAMME
 from tests.planning.integration.conftest import TEST_RULES, Planning, intake_completed
 from tests.ui.conftest import free_port, login
 
@@ -28,7 +29,10 @@ MUNICIPALITY = "GM0363"
 
 
 def _urls() -> dict[str, str]:
-    return {s: f"http://127.0.0.1:{free_port()}" for s in ("intake", "planning", "support", "notifications")}
+    return {
+        s: f"http://127.0.0.1:{free_port()}"
+        for s in ("intake", "planning", "support", "notifications")
+    }
 
 
 def _forwarding(issuer: str) -> dict:
@@ -168,3 +172,60 @@ async def test_each_service_answers_the_audit_trail_within_its_scope(
         assert (await as_(["caseworker"], municipality="GM0599")).status_code == 403
         assert (await as_(["partner_staff"], partner_id="taalschool")).status_code == 403
         assert (await as_(["operator"])).status_code == 403
+
+
+async def test_the_teachers_roll_call_shows_names_where_the_contact_card_allows(
+    services, amqp_connection, issuer
+):
+    # Two participants whose intake the teacher's school attends (intake's attendee
+    # relation), one with a consent for the school; two intake never heard of.
+    urls = _urls()
+    planning = await _start(services, amqp_connection, issuer, urls)
+    caseworker = {"Authorization": f"Bearer {token(['caseworker'], municipality=MUNICIPALITY)}"}
+    school = DEMO_USERS["teacher"].partner_id
+    refs = []
+    async with httpx.AsyncClient(base_url=urls["intake"], timeout=10, headers=caseworker) as api:
+        for given_names, consent in (("Amina", True), ("Bilal", False)):
+            answer = await api.post(
+                "/participants", json=builders.registration(given_names=given_names)
+            )
+            assert answer.status_code == 201, answer.text
+            ref = answer.json()["participant_ref"]
+            scheduled = await api.put(f"/participants/{ref}/intake", json=builders.schedule())
+            assert scheduled.status_code == 200, scheduled.text
+            if consent:
+                given = await api.post(
+                    f"/participants/{ref}/consents", json=builders.consent(partner_id=school)
+                )
+                assert given.status_code == 201, given.text
+            refs.append(ref)
+    strangers = [intake_completed().participant_ref for _ in range(2)]
+    for ref in (*refs, *strangers):
+        await planning.activate(intake_completed(ref))
+    async with httpx.AsyncClient(base_url=urls["planning"], timeout=10) as planner:
+        await login(planner, "coordinator")
+        groups = await planner.get("/ui/groups")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', groups.text).group(1)
+        data = {"csrf_token": csrf, "formation-programme": PROGRAMME}
+        assert (await planner.post("/ui/group-formations", data=data)).status_code == 303
+    [formed] = await planning.expect("group-formed")
+    group_id = formed["data"]["group_id"]
+    await planning.runtime.advance_clock(timedelta(days=21))
+
+    async with httpx.AsyncClient(base_url=urls["planning"], timeout=10) as teacher:
+        await login(teacher, "teacher")
+        sessions = await teacher.get(f"/ui/groups/{group_id}/sessions")
+        link = re.search(rf'href="(/ui/groups/{group_id}/sessions/\d+/[0-9-]+)"', sessions.text)
+        roll_call = await teacher.get(link.group(1))
+    assert roll_call.status_code == 200, roll_call.text
+    text = roll_call.text
+    with_card, without_consent = refs
+    assert re.search(rf"Amina [^<]*<span class=\"zr-ref\">{with_card}</span>", text)
+    assert "Bilal" not in text
+    assert re.search(
+        rf"{without_consent}</span></a> <span class=\"zr-card-reason\">\(geen toestemming\)", text
+    )
+    for ref in strangers:
+        assert re.search(
+            rf"{ref}</span></a> <span class=\"zr-card-reason\">\(onbekend bij intake\)", text
+        )

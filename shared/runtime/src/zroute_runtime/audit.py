@@ -49,7 +49,9 @@ class AuditEntry:
     service: str
 
 
-async def record(conn: asyncpg.Connection, *, events: Sequence[PendingEvent], now: datetime) -> None:
+async def record(
+    conn: asyncpg.Connection, *, events: Sequence[PendingEvent], now: datetime
+) -> None:
     """Write a row for each event about a participant, when a user caused them."""
     actor = current_actor()
     if actor is None:
@@ -92,4 +94,3 @@ async def read(conn: Any, participant_ref: str, limit: int = READ_LIMIT) -> list
         )
         for r in rows
     ]
-

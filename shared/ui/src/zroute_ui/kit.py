@@ -107,9 +107,7 @@ class Page:
         self.kit.sessions.save(response, self.session)
         return response
 
-    async def read(
-        self, service: str, path: str, params: dict[str, str] | None = None
-    ) -> Answer:
+    async def read(self, service: str, path: str, params: dict[str, str] | None = None) -> Answer:
         """``service``'s API read with this user's own token (:mod:`zroute_ui.remote`)."""
         from zroute_ui import remote
 

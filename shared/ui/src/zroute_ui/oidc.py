@@ -138,9 +138,7 @@ class OidcClient:
             )
         return url, {"state": state, "nonce": nonce, "verifier": verifier}
 
-    async def finish(
-        self, redirect_uri: str, code: str, kept: Mapping[str, str]
-    ) -> Login:
+    async def finish(self, redirect_uri: str, code: str, kept: Mapping[str, str]) -> Login:
         """The principal of a completed login, its ID token and access token."""
         provider = await self.provider()
         try:

@@ -61,6 +61,9 @@ class Answer:
     service: str
     outcome: Outcome
     data: Any = None
+    # The refusal's reason as the service put it (a 403's ``error``), for a page that
+    # says why (the contact card's "no_consent").
+    detail: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -111,7 +114,7 @@ def _answer(service: str, response: httpx.Response, *, fresh: bool) -> Answer:
             return Answer(service, Outcome.REFUSED)
         raise TokenRefused()
     if code == httpx.codes.FORBIDDEN:
-        return Answer(service, Outcome.FORBIDDEN)
+        return Answer(service, Outcome.FORBIDDEN, detail=_refusal(response))
     if code == httpx.codes.NOT_FOUND:
         return Answer(service, Outcome.NOT_FOUND)
     if code >= httpx.codes.BAD_REQUEST:
@@ -121,6 +124,15 @@ def _answer(service: str, response: httpx.Response, *, fresh: bool) -> Answer:
         return Answer(service, Outcome.OK, response.json())
     except ValueError:
         return Answer(service, Outcome.UNAVAILABLE)
+
+
+def _refusal(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    reason = body.get("error") or body.get("detail") if isinstance(body, dict) else None
+    return reason if isinstance(reason, str) else None
 
 
 async def read_all(

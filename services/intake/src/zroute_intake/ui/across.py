@@ -42,7 +42,9 @@ def _timeline(plan: Answer, referrals: Answer, placements: Answer, preconditions
             events.append((p.get("start_on") or "", "planning", f"group {p['group_id']}"))
         events.append((p["integration_term_end"], "planning", "term ends"))
     for r in _mine(referrals, ref):
-        events.append((r["answer_due_by"][:10], "support", f"referral {r['category']}: {r['status']}"))
+        events.append(
+            (r["answer_due_by"][:10], "support", f"referral {r['category']}: {r['status']}")
+        )
     for p in _mine(placements, ref):
         events.append((p["needed_by"], "support", f"placement {p['activity']}: {p['status']}"))
     for c in _mine(preconditions, ref):
@@ -68,9 +70,7 @@ def _trail(answers: dict[str, Answer]) -> list[dict[str, Any]]:
 
 
 def add(kit: UiKit) -> None:
-    Reader = Annotated[
-        Page, Depends(kit.api_page("GET /participants/{participant_ref}/audit"))
-    ]
+    Reader = Annotated[Page, Depends(kit.api_page("GET /participants/{participant_ref}/audit"))]
 
     @kit.router.get("/participants/{ref}/across")
     async def across(ref: str, page: Reader, runtime: Runtime) -> Response:
@@ -103,9 +103,12 @@ def add(kit: UiKit) -> None:
             audited=SERVICES,
             service_names=SECTION_SERVICES,
             timeline=_timeline(
-                answers["plan"], answers["referrals"], answers["placements"],
-                answers["preconditions"], ref,
-            ),  # fmt: skip
+                answers["plan"],
+                answers["referrals"],
+                answers["placements"],
+                answers["preconditions"],
+                ref,
+            ),
             trail=_trail(answers),
             referrals=_mine(answers["referrals"], ref),
         )

@@ -5,6 +5,7 @@ A refused roll-call keeps what was entered and shows each line's reasons beside 
 
 # No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Annotated, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -15,8 +16,9 @@ from fastapi.responses import Response
 from zroute_contract.events.codes import AttendanceStatus, Weekday
 from zroute_runtime.clock import local_day
 from zroute_runtime.commands import command
+from zroute_runtime.auth import Role
 from zroute_runtime.http_host import Runtime
-from zroute_ui import N_, FormErrors, Page, UiKit
+from zroute_ui import N_, FormErrors, Page, UiKit, cards
 from zroute_ui.i18n import translations
 
 from zroute_planning.domain.roll_call import AbsenceReason
@@ -163,6 +165,14 @@ def line_errors(detail: str, members: tuple[str, ...], language: str) -> FormErr
     return errors
 
 
+async def member_names(page: Page, members: Iterable[str]) -> dict[str, cards.Shown]:
+    """The members' names from intake's contact cards, for the teaching partner's staff
+    (the card is theirs to ask for; other roles see the references)."""
+    if Role.PARTNER_STAFF not in page.principal.roles:
+        return {}
+    return await cards.names(page, members, "take_roll_call")
+
+
 async def roll_call_page(
     page: Page, runtime: Any, group_id: UUID, index: int, on: date, deps: Deps | None = None
 ) -> Response:
@@ -171,6 +181,7 @@ async def roll_call_page(
     group = await _group(page, runtime, group_id)
     session = _session(group, index)
     lines = _lines(page, group.members, session["minutes"])
+    shown = await member_names(page, group.members)
     errors = FormErrors()
     if page.request.method == "POST" and deps is not None:
         errors = await _send(page, runtime, deps, group, index, on, lines)
@@ -184,6 +195,7 @@ async def roll_call_page(
         index=index,
         on=on,
         lines=lines,
+        shown=shown,
         statuses=STATUS,
         reasons=REASON,
         errors=errors,

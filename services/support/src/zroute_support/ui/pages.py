@@ -9,8 +9,9 @@ from uuid import UUID
 from fastapi import Depends, HTTPException
 from fastapi.responses import Response
 from zroute_runtime.clock import local_day
+from zroute_runtime.auth import Role
 from zroute_runtime.http_host import Runtime
-from zroute_ui import N_, Page, UiKit
+from zroute_ui import N_, Page, UiKit, cards
 
 from zroute_support.domain.errors import DomainError, Forbidden, NotFound
 from zroute_support.entrypoints.http.deps import deps_of
@@ -48,6 +49,17 @@ DONE = {
 }
 
 
+ACCEPTED = {"accepted", "in-progress", "on-hold", "completed"}
+
+
+async def partner_names(page: Page, refs: list[str], purpose: str) -> dict[str, cards.Shown]:
+    """Names from intake's contact cards, for partner staff (the card is theirs to ask
+    for); other roles see references."""
+    if Role.PARTNER_STAFF not in page.principal.roles or not refs:
+        return {}
+    return await cards.names(page, refs, purpose)
+
+
 def add(kit: UiKit) -> None:
     Staff = Annotated[Page, Depends(kit.api_page("GET /referrals"))]
     Actors = Annotated[
@@ -60,9 +72,13 @@ def add(kit: UiKit) -> None:
         async with unit_of_work(runtime, page) as uow:
             found = await views.referrals(uow, principal)
         rules = deps_of(runtime)
+        # Names only on referrals the partner accepted (issue 18.2): a request still to
+        # answer shows the reference, as the partner has no relation yet.
+        taken = [r.participant_ref for r in found if r.status.value in ACCEPTED]
         return page.render(
             "referrals.html.j2",
             referrals=found,
+            shown=await partner_names(page, taken, "start_care"),
             performer=principal.partner_scope(),
             status_labels=STATUS,
             categories=CATEGORY,

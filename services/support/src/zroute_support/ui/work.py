@@ -21,6 +21,7 @@ from zroute_support.entrypoints.http.preconditions import PreconditionOut
 from zroute_support.service_layer import views
 from zroute_support.service_layer.handlers import placements as placement_commands
 from zroute_support.ui.agreements import CAPABILITIES
+from zroute_support.ui.pages import partner_names
 from zroute_support.ui.work_unit import unit_of_work
 
 CHECK_IN_ROLES = tuple(sorted(api_roles("support", "POST /placements/{request_id}/check-ins")))
@@ -111,6 +112,9 @@ async def _placements(
     return page.render(
         "placements.html.j2",
         rows=rows,
+        shown=await partner_names(
+            page, [r.participant_ref for r in rows if r.partner_id], "arrange_placement"
+        ),
         statuses=PLACEMENT_STATUS,
         parties=PARTY,
         outcomes=OUTCOME,

@@ -1,8 +1,8 @@
 """One router per resource of the planning API."""
 
 from zroute_planning.entrypoints.http import (
-    audit,
     attendance,
+    audit,
     follow_ups,
     groups,
     hours_export,

@@ -2,8 +2,8 @@
 bootstrap mounts them)."""
 
 from zroute_support.entrypoints.http import (
-    audit,
     agreements,
+    audit,
     participants,
     partners,
     placements,
