@@ -14,9 +14,9 @@ from fastapi import Depends, HTTPException
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 from zroute_contract.events.codes import AttendanceStatus, Weekday
+from zroute_runtime.auth import Role
 from zroute_runtime.clock import local_day
 from zroute_runtime.commands import command
-from zroute_runtime.auth import Role
 from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, FormErrors, Page, UiKit, cards
 from zroute_ui.i18n import translations

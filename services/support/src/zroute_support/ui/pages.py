@@ -8,8 +8,8 @@ from uuid import UUID
 
 from fastapi import Depends, HTTPException
 from fastapi.responses import Response
-from zroute_runtime.clock import local_day
 from zroute_runtime.auth import Role
+from zroute_runtime.clock import local_day
 from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, Page, UiKit, cards
 
