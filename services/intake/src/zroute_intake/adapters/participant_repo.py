@@ -21,6 +21,7 @@ from zroute_intake.adapters.protection import PersonalDataProtector
 from zroute_intake.domain.changes import RecordedChange
 from zroute_intake.domain.consents import Consent
 from zroute_intake.domain.errors import DuplicateBsn, NotFound, StaleVersion
+from zroute_intake.domain.name_search import name_parts
 from zroute_intake.domain.outcome import OutcomeRecord
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.personal import PersonalData
@@ -160,6 +161,21 @@ class ParticipantRepository(TrackingRepository):
             participant.contact.contact.staff_ref if participant.contact else None,
             now,
         )
+        await self._index_name(participant.ref, personal)
+
+    async def _index_name(self, ref: str, personal: PersonalData | None) -> None:
+        """The keyed hashes of the name's parts (none once the data is erased)."""
+        await self.conn.execute("DELETE FROM intake_name_parts WHERE ref = $1", ref)
+        if personal is None:
+            return
+        hashes = [
+            self.protector.name_part_hash(p)
+            for p in name_parts(personal.given_names, personal.family_name)
+        ]
+        await self.conn.executemany(
+            "INSERT INTO intake_name_parts (ref, part_hash) VALUES ($1, $2)",
+            [(ref, h) for h in hashes],
+        )
 
     async def save(self, participant: Participant, now: datetime) -> None:
         """Write the changes over the version loaded; the version goes up by one. Personal
@@ -199,6 +215,10 @@ class ParticipantRepository(TrackingRepository):
                 "SELECT version FROM intake_participants WHERE ref = $1", participant.ref
             )
             raise StaleVersion(participant.version, current or 0)
+        if erase:
+            await self._index_name(participant.ref, None)
+        elif participant.personal is not None:
+            await self._index_name(participant.ref, participant.personal)
         participant.version += 1
         self._seen_now(participant)
 

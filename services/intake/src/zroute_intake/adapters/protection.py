@@ -33,6 +33,11 @@ class PersonalDataProtector:
     def bsn_hash(self, bsn: str) -> bytes:
         return hmac.new(self._hash_key, bsn.encode("ascii"), hashlib.sha256).digest()
 
+    def name_part_hash(self, part: str) -> bytes:
+        """The keyed hash of one normalised name part (a domain of its own: never equal
+        to a BSN's hash)."""
+        return hmac.new(self._hash_key, b"name:" + part.encode(), hashlib.sha256).digest()
+
     def _encrypt(self, plaintext: bytes, ref: str, field: str) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
         aad = f"{ref}:{field}".encode()

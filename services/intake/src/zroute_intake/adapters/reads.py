@@ -33,6 +33,8 @@ class Search:
     bsn_hash: bytes | None = None
     status: str | None = None
     municipality: str | None = None
+    # The keyed hashes of the name parts searched for: a participant holding all of them.
+    name_hashes: list[bytes] | None = None
 
 
 Page = tuple[list[dict[str, Any]], int]
@@ -78,8 +80,11 @@ class IntakeReads(TrackingRepository):
         condition = """($1::text IS NULL OR ref = $1)
            AND ($2::bytea IS NULL OR bsn_hash = $2)
            AND ($3::text IS NULL OR status = $3)
-           AND ($4::text IS NULL OR municipality = $4)"""
-        args = [search.ref, search.bsn_hash, search.status, search.municipality]
+           AND ($4::text IS NULL OR municipality = $4)
+           AND ($5::bytea[] IS NULL OR ref IN (
+                SELECT ref FROM intake_name_parts WHERE part_hash = ANY($5)
+                 GROUP BY ref HAVING count(*) = cardinality($5)))"""
+        args = [search.ref, search.bsn_hash, search.status, search.municipality, search.name_hashes]
         total: int = await self.conn.fetchval(
             f"SELECT count(*) FROM intake_participants WHERE {condition}", *args
         )
@@ -88,7 +93,7 @@ class IntakeReads(TrackingRepository):
             SELECT ref, status, registered_on, preferred_language, interpreter_needed,
                    contact_staff_ref, intake_starts_at
               FROM intake_participants WHERE {condition}
-             ORDER BY created_at DESC, ref LIMIT $5 OFFSET $6
+             ORDER BY created_at DESC, ref LIMIT $6 OFFSET $7
             """,
             *args,
             limit,

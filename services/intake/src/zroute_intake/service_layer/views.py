@@ -27,6 +27,7 @@ from zroute_intake.domain.contact_card import (
 )
 from zroute_intake.domain.errors import Forbidden, InvalidRequest, NotFound
 from zroute_intake.domain.meetings import MeetingSeries
+from zroute_intake.domain.name_search import query_parts
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.pip_case import PipCase, PipChange
@@ -203,15 +204,18 @@ async def caseload(
     *,
     ref: str | None = None,
     bsn: str | None = None,
+    name: str | None = None,
     status: Status | None = None,
     limit: int,
     offset: int,
 ) -> Page:
-    """One page of the caller's caseload, searched by reference or BSN (through the keyed
-    hash, never in clear) and status."""
+    """One page of the caller's caseload, searched by reference, BSN or name (through
+    keyed hashes, never in clear; ``domain.name_search``) and status."""
+    parts = query_parts(name) if name else None
     search = Search(
         ref=ref,
         bsn_hash=deps.protector.bsn_hash(bsn) if bsn else None,
+        name_hashes=[deps.protector.name_part_hash(p) for p in sorted(parts)] if parts else None,
         status=status.value if status else None,
         municipality=principal.municipality,
     )

@@ -13,6 +13,7 @@ from zroute_ui import N_, FormErrors, Page, Pagination, UiKit
 
 from zroute_intake.domain.access import Access
 from zroute_intake.domain.errors import DomainError, Forbidden
+from zroute_intake.domain.name_search import query_parts
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.values import Status
 from zroute_intake.entrypoints.http.deps import intake_dependencies
@@ -80,6 +81,8 @@ def add(kit: UiKit) -> None:
                 by["bsn"] = term
             elif re.fullmatch(PARTICIPANT_REF_PATTERN, term):
                 by["ref"] = term
+            elif any(c.isalpha() for c in term) and query_parts(q) is not None:
+                by["name"] = q  # through the keyed hashes of its parts (name_search)
             else:
                 errors.add("q", N_("Enter a BSN of 9 digits or a reference like zr-…"))
         if status and status not in {s.value for s in Status}:
