@@ -20,7 +20,7 @@ import unicodedata
 
 MIN_PART = 2
 MAX_PARTS = 6
-_SPLIT = re.compile(r"[\s\-'’.]+")
+_SPLIT = re.compile("[\\s\\-'\u2019.]+")  # the typographic apostrophe too
 
 
 def normalise(part: str) -> str:
