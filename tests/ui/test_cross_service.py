@@ -12,6 +12,7 @@ import re
 from datetime import timedelta
 
 import httpx
+from playwright.async_api import expect
 from zroute_intake.bootstrap import definition as intake_definition
 from zroute_intake.settings import Settings as IntakeSettings
 from zroute_planning.bootstrap import definition as planning_definition
@@ -23,6 +24,7 @@ from tests.helpers import capture, token
 from tests.intake import builders
 from tests.planning.events import PROGRAMME
 from tests.planning.integration.conftest import TEST_RULES, Planning, intake_completed
+from tests.ui.browser import axe_violations, screenshot_dir
 from tests.ui.conftest import free_port, login
 
 MUNICIPALITY = "GM0363"
@@ -229,3 +231,27 @@ async def test_the_teachers_roll_call_shows_names_where_the_contact_card_allows(
         assert re.search(
             rf"{ref}</span></a> <span class=\"zr-card-reason\">\(onbekend bij intake\)", text
         )
+
+
+async def test_the_across_page_in_a_browser_has_no_axe_violations_in_dutch_or_english(
+    services, amqp_connection, issuer, browser, tmp_path
+):
+    urls = _urls()
+    planning = await _start(services, amqp_connection, issuer, urls)
+    ref = await _participant_with_hours(urls, planning)
+    shots = screenshot_dir(tmp_path)
+    context = await browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{urls['intake']}/ui/participants/{ref}")
+    await page.get_by_role("button", name=DEMO_USERS["caseworker"].sub).click()
+    await page.get_by_role("link", name="Over de diensten heen").click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Over de diensten heen")
+    await expect(page.get_by_role("table", name="Gevolgde uren per soort")).to_be_visible()
+    found = {"nl": await axe_violations(page)}
+    await page.screenshot(path=str(shots / "intake-across.png"), full_page=True)
+    await page.goto(f"{urls['intake']}/ui/participants/{ref}/across?lang=en")
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Across the services")
+    await expect(page.get_by_text("Support: Not available").first).to_be_visible()
+    found["en"] = await axe_violations(page)
+    await context.close()
+    assert found == {"nl": [], "en": []}

@@ -30,26 +30,44 @@ SECTION_SERVICES = {
 }
 
 
-def _timeline(plan: Answer, referrals: Answer, placements: Answer, preconditions: Answer,
-              ref: str) -> list[tuple[str, str, str]]:  # fmt: skip
-    """(day, service, what) of the participant's route, oldest first, from what answered."""
-    events: list[tuple[str, str, str]] = []
+TIMELINE = {
+    "plan": N_("plan"),
+    "group": N_("group"),
+    "term_end": N_("term ends"),
+    "referral": N_("referral"),
+    "placement": N_("placement"),
+    "precondition": N_("precondition"),
+}
+HOURS = {
+    "language": N_("language (NT2)"),
+    "knm": N_("KNM"),
+    "participation": N_("participation"),
+    "map": N_("MAP"),
+}
+
+
+def _timeline(
+    plan: Answer, referrals: Answer, placements: Answer, preconditions: Answer, ref: str
+) -> list[tuple[str, str, str, str]]:
+    """(day, service, what (a key of TIMELINE), codes) of the participant's route, oldest
+    first, from what answered."""
+    events: list[tuple[str, str, str, str]] = []
     if plan.ok:
         p = plan.data
-        if p.get("start_on"):
-            events.append((p["start_on"], "planning", f"plan {p['status']}"))
+        start = p.get("start_on") or ""
+        events.append((start, "planning", "plan", p["status"]))
         if p.get("group_id"):
-            events.append((p.get("start_on") or "", "planning", f"group {p['group_id']}"))
-        events.append((p["integration_term_end"], "planning", "term ends"))
+            events.append((start, "planning", "group", str(p["group_id"])))
+        events.append((p["integration_term_end"], "planning", "term_end", ""))
     for r in _mine(referrals, ref):
         events.append(
-            (r["answer_due_by"][:10], "support", f"referral {r['category']}: {r['status']}")
+            (r["answer_due_by"][:10], "support", "referral", f"{r['category']}: {r['status']}")
         )
     for p in _mine(placements, ref):
-        events.append((p["needed_by"], "support", f"placement {p['activity']}: {p['status']}"))
+        events.append((p["needed_by"], "support", "placement", f"{p['activity']}: {p['status']}"))
     for c in _mine(preconditions, ref):
         day = c.get("arranged_from") or c.get("lapsed_on") or ""
-        events.append((day, "support", f"precondition {c.get('kind', '')}: {c.get('status', '')}"))
+        events.append((day, "support", "precondition", f"{c['kind']}: {c['status']}"))
     return sorted(events)
 
 
@@ -110,5 +128,7 @@ def add(kit: UiKit) -> None:
                 ref,
             ),
             trail=_trail(answers),
+            timeline_labels=TIMELINE,
+            hour_labels=HOURS,
             referrals=_mine(answers["referrals"], ref),
         )
