@@ -65,6 +65,9 @@ def ui_env(issuer: str, service: str, urls: dict[str, str]) -> dict[str, str]:
         "ZROUTE_UI_SESSION_SECRET": secrets.token_urlsafe(32),
         "ZROUTE_UI_SERVICE_URLS": json.dumps(urls),
         "ZROUTE_UI_COOKIE_SECURE": "false",  # plain HTTP on loopback: a local run only
+        # The APIs accept the provider's (opaque) access tokens that the screens forward
+        # to read each other with the user's own rights (docs/ui.md).
+        "ZROUTE_AUTH_OIDC_USERINFO_URL": f"{issuer}/userinfo",
     }
 
 
