@@ -219,8 +219,28 @@ async def test_the_teachers_roll_call_shows_names_where_the_contact_card_allows(
         sessions = await teacher.get(f"/ui/groups/{group_id}/sessions")
         link = re.search(rf'href="(/ui/groups/{group_id}/sessions/\d+/[0-9-]+)"', sessions.text)
         roll_call = await teacher.get(link.group(1))
-    assert roll_call.status_code == 200, roll_call.text
-    text = roll_call.text
+        assert roll_call.status_code == 200, roll_call.text
+        text = roll_call.text
+        # The teacher records the roll-call on the page: planning's trail names them.
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', text).group(1)
+        form = {"csrf_token": csrf}
+        for i in range(4):
+            minutes = re.search(rf'id="minutes-{i}" name="minutes-{i}"[^>]* value="(\d+)"', text)
+            form |= {f"status-{i}": "present", f"minutes-{i}": minutes.group(1), f"reason-{i}": ""}
+        sent = await teacher.post(link.group(1), data=form)
+        assert sent.status_code == 303, sent.text
+    coordinator = token(["coordinator"], subject="cw-reader", municipality=MUNICIPALITY)
+    async with httpx.AsyncClient(base_url=urls["planning"], timeout=10) as api:
+        trail = await api.get(
+            f"/participants/{refs[0]}/audit", headers={"Authorization": f"Bearer {coordinator}"}
+        )
+    # Newest first: the teacher's roll-call, then the coordinator's group formation (both
+    # done on pages, so the page's user is the actor).
+    assert [(e["action"], e["actor"]) for e in trail.json()] == [
+        ("attendance-recorded", DEMO_USERS["teacher"].sub),
+        ("schedule-published", DEMO_USERS["coordinator"].sub),
+        ("participant-assigned-to-group", DEMO_USERS["coordinator"].sub),
+    ], trail.text
     with_card, without_consent = refs
     assert re.search(rf"Amina [^<]*<span class=\"zr-ref\">{with_card}</span>", text)
     assert "Bilal" not in text
