@@ -174,7 +174,7 @@ class ReferralRequested(ParticipantEvent):
         type="nl.zroute.support.referral-requested.v1",
         routing_key="support.referral.requested",
         producer="support",
-        consumers=_NOTIFY,
+        consumers=(*_NOTIFY, "intake"),
         summary="A care referral was requested from one care partner (addressed: care category).",
         addressed_by="partner_id",
     )
@@ -221,7 +221,7 @@ class ReferralAccepted(ReferralEvent):
         type="nl.zroute.support.referral-accepted.v1",
         routing_key="support.referral.accepted",
         producer="support",
-        consumers=_NOTIFY,
+        consumers=(*_NOTIFY, "intake"),
         summary="The care partner accepted a referral.",
     )
 
@@ -238,7 +238,7 @@ class ReferralDeclined(ReferralEvent):
         type="nl.zroute.support.referral-declined.v1",
         routing_key="support.referral.declined",
         producer="support",
-        consumers=_NOTIFY,
+        consumers=(*_NOTIFY, "intake"),
         summary="The care partner declined a referral, with a reason code.",
     )
 
@@ -257,7 +257,7 @@ class ReferralCompleted(ReferralEvent):
         type="nl.zroute.support.referral-completed.v1",
         routing_key="support.referral.completed",
         producer="support",
-        consumers=_NOTIFY,
+        consumers=(*_NOTIFY, "intake"),
         summary="A referral closed with its outcome.",
     )
 

@@ -118,6 +118,10 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/participants/{participant_ref}/final-meeting"): _CASE_WRITE,
         # The decision letter shows name and address: caseworkers only, access-logged.
         ("GET", "/participants/{participant_ref}/pip/versions/{number}/letter.pdf"): _CASE_WRITE,
+        # Issue 15 item 7: the management report, by the municipality's own staff.
+        ("GET", "/reports/management"): _CASE_READ,
+        ("GET", "/reports/management.csv"): _CASE_READ,
+        ("GET", "/reports/management.xlsx"): _CASE_READ,
     },
     "planning": {
         ("GET", "/participants/{participant_ref}/plan"): _PLAN_READ,

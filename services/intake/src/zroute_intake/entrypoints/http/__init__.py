@@ -10,6 +10,7 @@ from zroute_intake.entrypoints.http import (
     participants,
     pip,
     pip_letter,
+    reports,
     withdrawal,
 )
 
@@ -24,4 +25,5 @@ ROUTERS = [
     pip_letter.router,
     meetings.router,
     contact_cards.router,
+    reports.router,
 ]
