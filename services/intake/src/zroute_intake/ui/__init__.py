@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from zroute_ui import UiKit, UiSettings, navigation, service_roles
 
-from zroute_intake.ui import pages, pip, register
+from zroute_intake.ui import pages, pip, register, reports
 
 SCREENS = navigation.SCREENS["intake"]
 
@@ -30,4 +30,5 @@ def router(settings: UiSettings) -> APIRouter:
     register.add(kit)  # before pages: /participants/new before /participants/{ref}
     pages.add(kit)
     pip.add(kit)
+    reports.add(kit)
     return kit.build()

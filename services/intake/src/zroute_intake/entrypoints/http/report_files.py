@@ -11,9 +11,13 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from fastapi import Response
 from openpyxl import Workbook
 
+from zroute_intake.domain import report
+
 REPORT_HEADER = ("section", "item", "participant_ref", "value")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -37,3 +41,20 @@ def to_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[object]])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def download(found: report.ManagementReport, kind: str) -> Response:
+    """The management report as a CSV or .xlsx attachment."""
+    name = f"management-report-{found.municipality or 'all'}-{found.today.isoformat()}"
+    lines = report.rows(found)
+    if kind == "csv":
+        body: bytes | str = to_csv(REPORT_HEADER, lines)
+        media = "text/csv; charset=utf-8"
+    else:
+        body = to_xlsx("management report", REPORT_HEADER, lines)
+        media = XLSX
+    return Response(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'},
+    )

@@ -11,12 +11,10 @@ from zroute_runtime.commands import refusals
 
 from zroute_intake.domain import report
 from zroute_intake.entrypoints.http.deps import IntakeDeps, Reader, Runtime
-from zroute_intake.entrypoints.http.report_files import REPORT_HEADER, to_csv, to_xlsx
+from zroute_intake.entrypoints.http.report_files import XLSX, download
 from zroute_intake.service_layer import reports
 
 router = APIRouter(prefix="/reports", tags=["Reports"])
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def _report(principal: Any, runtime: Any, deps: Any) -> report.ManagementReport:
@@ -39,13 +37,7 @@ async def management(principal: Reader, runtime: Runtime, deps: IntakeDeps) -> d
     responses={200: {"content": {"text/csv": {}}, "description": "The report as CSV"}},
 )
 async def management_csv(principal: Reader, runtime: Runtime, deps: IntakeDeps) -> Response:
-    found = await _report(principal, runtime, deps)
-    body = to_csv(REPORT_HEADER, report.rows(found))
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{_name(found)}.csv"'},
-    )
+    return download(await _report(principal, runtime, deps), "csv")
 
 
 @router.get(
@@ -55,14 +47,4 @@ async def management_csv(principal: Reader, runtime: Runtime, deps: IntakeDeps) 
     responses={200: {"content": {XLSX: {}}, "description": "The report as .xlsx"}},
 )
 async def management_xlsx(principal: Reader, runtime: Runtime, deps: IntakeDeps) -> Response:
-    found = await _report(principal, runtime, deps)
-    body = to_xlsx("management report", REPORT_HEADER, report.rows(found))
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{_name(found)}.xlsx"'},
-    )
-
-
-def _name(found: report.ManagementReport) -> str:
-    return f"management-report-{found.municipality or 'all'}-{found.today.isoformat()}"
+    return download(await _report(principal, runtime, deps), "xlsx")
