@@ -122,6 +122,10 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/reports/management"): _CASE_READ,
         ("GET", "/reports/management.csv"): _CASE_READ,
         ("GET", "/reports/management.xlsx"): _CASE_READ,
+        # The exchange with DUO names participants by BSN: caseworkers only.
+        ("GET", "/duo/export.csv"): _CASE_WRITE,
+        ("POST", "/duo/imports"): _CASE_WRITE,
+        ("GET", "/duo/imports/{import_id}"): _CASE_WRITE,
     },
     "planning": {
         ("GET", "/participants/{participant_ref}/plan"): _PLAN_READ,

@@ -5,6 +5,7 @@ from zroute_intake.entrypoints.http import (
     consents,
     contact_cards,
     contact_persons,
+    duo,
     intakes,
     meetings,
     participants,
@@ -26,4 +27,5 @@ ROUTERS = [
     meetings.router,
     contact_cards.router,
     reports.router,
+    duo.router,
 ]
