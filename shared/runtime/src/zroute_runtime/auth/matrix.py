@@ -126,6 +126,9 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/duo/export.csv"): _CASE_WRITE,
         ("POST", "/duo/imports"): _CASE_WRITE,
         ("GET", "/duo/imports/{import_id}"): _CASE_WRITE,
+        # AVG art. 15: the participant's data, decisions and access log, personal data
+        # included: the caseworker of the participant's municipality, access-logged.
+        ("GET", "/participants/{participant_ref}/right-of-access"): _CASE_WRITE,
     },
     "planning": {
         ("GET", "/participants/{participant_ref}/plan"): _PLAN_READ,

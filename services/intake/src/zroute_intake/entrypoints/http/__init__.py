@@ -12,6 +12,7 @@ from zroute_intake.entrypoints.http import (
     pip,
     pip_letter,
     reports,
+    right_of_access,
     withdrawal,
 )
 
@@ -28,4 +29,5 @@ ROUTERS = [
     contact_cards.router,
     reports.router,
     duo.router,
+    right_of_access.router,
 ]
