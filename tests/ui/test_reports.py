@@ -52,7 +52,7 @@ async def test_the_coordinator_reads_the_management_report_as_a_chart_and_tables
     async with page.expect_download() as download_info:
         await page.get_by_role("link", name="Downloaden als CSV").click()
     download = await download_info.value
-    text = open(await download.path(), encoding="utf-8").read()
+    text = (await download.path()).read_text(encoding="utf-8")
     assert text.startswith("section,item,participant_ref,value")
     assert "phase,on_route,,1" in text
     await context.close()

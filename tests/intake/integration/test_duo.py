@@ -13,12 +13,11 @@ import csv
 import io
 from datetime import timedelta
 
-from tests.helpers import token
+from tests.helpers import token, wait_for
 from tests.intake import builders
 from tests.intake.integration.flow import complete, ok, register
 from tests.intake.integration.test_pip import day, established
 from tests.intake.integration.test_reports import PLANNING, attendance, publish
-from tests.helpers import wait_for
 
 CSV = {"Content-Type": "text/csv"}
 GM = {"municipality": builders.MUNICIPALITY}
@@ -136,5 +135,7 @@ async def test_the_duo_import_applies_each_good_line_and_refuses_each_bad_one_wi
 async def test_an_import_without_the_needed_columns_is_refused_whole(client):
     answer = await client.post("/duo/imports", content="bsn,when\n1,2\n", headers=CSV, params=GM)
     assert answer.status_code == 422 and "record" in answer.text
-    empty = await client.post("/duo/imports", content="record,bsn,decided_on\n", headers=CSV, params=GM)
+    empty = await client.post(
+        "/duo/imports", content="record,bsn,decided_on\n", headers=CSV, params=GM
+    )
     assert empty.status_code == 422 and "no lines" in empty.text

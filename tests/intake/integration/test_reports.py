@@ -79,11 +79,20 @@ async def cohort(client, intake, amqp_connection) -> dict[str, str]:
     fresh = (await register(client))["participant_ref"]
     for kind, hours in (("language", 3), ("knm", 2), ("participation", 4), ("map", 1.5)):
         await publish(amqp_connection, intake, attendance(on_route, kind, hours), PLANNING)
-    await publish(amqp_connection, intake, attendance(on_route, "language", 0, "absent_without_reason"), PLANNING)
+    await publish(
+        amqp_connection,
+        intake,
+        attendance(on_route, "language", 0, "absent_without_reason"),
+        PLANNING,
+    )
     referral = uuid.uuid4()
     asked = datetime(2026, 3, 2, 9, tzinfo=UTC)
-    requested = sample_event(support.ReferralRequested, participant_ref=on_route, referral_id=referral)
-    accepted = sample_event(support.ReferralAccepted, participant_ref=on_route, referral_id=referral)
+    requested = sample_event(
+        support.ReferralRequested, participant_ref=on_route, referral_id=referral
+    )
+    accepted = sample_event(
+        support.ReferralAccepted, participant_ref=on_route, referral_id=referral
+    )
     await publish(amqp_connection, intake, requested, SUPPORT, asked)
     await publish(amqp_connection, intake, accepted, SUPPORT, asked + timedelta(days=3))
 
@@ -137,7 +146,9 @@ async def test_the_report_as_csv_and_spreadsheet_holds_the_same_lines(
     sheet_answer = await client.get("/reports/management.xlsx")
     assert sheet_answer.status_code == 200
     sheet = load_workbook(io.BytesIO(sheet_answer.content)).active
-    cells = [tuple("" if c is None else str(c) for c in row) for row in sheet.iter_rows(values_only=True)]
+    cells = [
+        tuple("" if c is None else str(c) for c in row) for row in sheet.iter_rows(values_only=True)
+    ]
     assert [",".join(row) for row in cells] == lines
 
 
@@ -147,6 +158,7 @@ async def test_the_report_shows_only_the_callers_municipality(intake, client, am
     found = ok(await client.get("/reports/management", headers=other))
     assert found["participants"] == 0 and found["hours"] == []
     refused = await client.get(
-        "/reports/management", headers={"Authorization": f"Bearer {token(['partner_staff'], partner_id='care-a')}"}
+        "/reports/management",
+        headers={"Authorization": f"Bearer {token(['partner_staff'], partner_id='care-a')}"},
     )
     assert refused.status_code == 403

@@ -78,6 +78,10 @@ async def test_the_document_in_english_and_as_json(intake, client):
 async def test_only_the_caseworker_of_the_municipality_may_make_it(intake, client):
     ref, _ = await participant(client, intake)
     coordinator = {"Authorization": f"Bearer {token(['coordinator'], municipality='GM0363')}"}
-    assert (await client.get(f"/participants/{ref}/right-of-access", headers=coordinator)).status_code == 403
+    assert (
+        await client.get(f"/participants/{ref}/right-of-access", headers=coordinator)
+    ).status_code == 403
     other = {"Authorization": f"Bearer {token(['caseworker'], municipality='GM0599')}"}
-    assert (await client.get(f"/participants/{ref}/right-of-access", headers=other)).status_code == 403
+    assert (
+        await client.get(f"/participants/{ref}/right-of-access", headers=other)
+    ).status_code == 403

@@ -156,7 +156,13 @@ class ReportRepository(TrackingRepository):
 
     # -- DUO ------------------------------------------------------------------------------
     async def add_duo_record(
-        self, ref: str, kind: str, payload: dict[str, Any], import_id: int | None, by: str, at: datetime
+        self,
+        ref: str,
+        kind: str,
+        payload: dict[str, Any],
+        import_id: int | None,
+        by: str,
+        at: datetime,
     ) -> None:
         """Keep one record DUO sent (an exam result, the certificate)."""
         await self.conn.execute(
@@ -180,7 +186,9 @@ class ReportRepository(TrackingRepository):
         )
         return [dict(r) for r in rows]
 
-    async def start_import(self, municipality: str | None, by: str, at: datetime, total: int) -> int:
+    async def start_import(
+        self, municipality: str | None, by: str, at: datetime, total: int
+    ) -> int:
         """Open an import's record; its refused rows are written by :meth:`finish_import`."""
         import_id: int = await self.conn.fetchval(
             "INSERT INTO intake_duo_imports (municipality, imported_by, imported_at,"
@@ -193,7 +201,9 @@ class ReportRepository(TrackingRepository):
         )
         return import_id
 
-    async def finish_import(self, import_id: int, accepted: int, refused: list[dict[str, Any]]) -> None:
+    async def finish_import(
+        self, import_id: int, accepted: int, refused: list[dict[str, Any]]
+    ) -> None:
         await self.conn.execute(
             "UPDATE intake_duo_imports SET rows_accepted = $2, refused = $3 WHERE id = $1",
             import_id,
@@ -204,4 +214,3 @@ class ReportRepository(TrackingRepository):
     async def duo_import(self, import_id: int) -> dict[str, Any] | None:
         row = await self.conn.fetchrow("SELECT * FROM intake_duo_imports WHERE id = $1", import_id)
         return None if row is None else dict(row)
-

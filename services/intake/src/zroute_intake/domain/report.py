@@ -101,9 +101,7 @@ class ParticipantFacts:
         """No PIP yet and its deadline falls within the coming ten weeks."""
         due = self.pip_due_on
         return (
-            self.pip_dated is None
-            and due is not None
-            and today <= due <= today + REPORT_WINDOW_PIP
+            self.pip_dated is None and due is not None and today <= due <= today + REPORT_WINDOW_PIP
         )
 
     def pip_late(self) -> bool:
@@ -224,7 +222,12 @@ def rows(report: ManagementReport) -> list[tuple[str, str, str, str]]:
         out += [
             ("hours", "course", ref, f"{line.course_hours:g}/{line.course_norm:g}"),
             ("hours", "course_knm", ref, f"{line.knm_hours:g}"),
-            ("hours", "participation", ref, f"{line.participation_hours:g}/{line.participation_norm:g}"),
+            (
+                "hours",
+                "participation",
+                ref,
+                f"{line.participation_hours:g}/{line.participation_norm:g}",
+            ),
             ("hours", "participation_map", ref, f"{line.map_hours:g}"),
         ]
     out += [

@@ -22,6 +22,9 @@ from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.pip_case import PipCase
 
 LANGUAGES = ("nl", "en")
+NONE = "\N{EN DASH}"
+"""Shown where there is no value."""
+UNTIL = "\N{EN DASH}"
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"nl": "Uw gegevens bij de gemeente", "en": "Your data held by the municipality"},
@@ -66,14 +69,20 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "dated %s, route %s, %s hours a week, %s progress meetings, reason: %s",
     },
     "first": {"nl": "eerste plan", "en": "first plan"},
-    "objection": {"nl": "Bezwaar of beroep tegen versie %s", "en": "Objection or appeal against version %s"},
+    "objection": {
+        "nl": "Bezwaar of beroep tegen versie %s",
+        "en": "Objection or appeal against version %s",
+    },
     "term": {"nl": "Uw inburgeringstermijn", "en": "Your integration term"},
     "term_text": {"nl": "van %s tot %s", "en": "from %s until %s"},
     "extension": {"nl": "Verlenging door DUO", "en": "Extension by DUO"},
     "release": {"nl": "Vrijstelling of ontheffing door DUO", "en": "Exemption or release by DUO"},
     "meeting": {"nl": "Gesprek %s", "en": "Meeting %s"},
     "planned": {"nl": "gepland op %s", "en": "planned for %s"},
-    "held": {"nl": "gehouden op %s; besluit: %s; notities: %s", "en": "held on %s; decision: %s; notes: %s"},
+    "held": {
+        "nl": "gehouden op %s; besluit: %s; notities: %s",
+        "en": "held on %s; decision: %s; notes: %s",
+    },
     "final": {"nl": "Eindgesprek", "en": "Final meeting"},
     "read": {"nl": "%s (%s) voor: %s", "en": "%s (%s) for: %s"},
 }
@@ -119,7 +128,7 @@ class Records:
 
 
 def _day(value: date | datetime | None) -> str:
-    return "–" if value is None else value.isoformat()
+    return NONE if value is None else value.isoformat()
 
 
 def _personal(r: Records, lang: str) -> Section:
@@ -135,7 +144,7 @@ def _personal(r: Records, lang: str) -> Section:
             (t("name", lang), f"{p.given_names} {p.family_name}"),
             (t("born", lang), _day(p.date_of_birth)),
             (t("address", lang), address),
-            (t("phone", lang), p.phone or "–"),
+            (t("phone", lang), p.phone or NONE),
         ],
     )
 
@@ -162,7 +171,11 @@ def _decisions(r: Records, lang: str) -> Section:
         c = v.content
         reason = v.reason.value if v.reason else t("first", lang)
         text = t("version_text", lang) % (
-            _day(v.dated), c.route.value, c.route_hours_per_week, c.progress_meetings, reason
+            _day(v.dated),
+            c.route.value,
+            c.route_hours_per_week,
+            c.progress_meetings,
+            reason,
         )
         lines.append((t("version", lang) % v.number, text))
     for o in r.case.decision.objections:
@@ -176,7 +189,10 @@ def _decisions(r: Records, lang: str) -> Section:
 
 def _duo(r: Records, lang: str) -> Section:
     lines = [
-        (t("extension", lang), f"{e.ground.value}, {_day(e.decided_on)} → {_day(e.new_end)}")
+        (
+            t("extension", lang),
+            f"{e.ground.value}, {_day(e.decided_on)} \N{RIGHTWARDS ARROW} {_day(e.new_end)}",
+        )
         for e in r.case.extensions
     ]
     if r.case.release is not None:
@@ -194,18 +210,20 @@ def _meetings(r: Records, lang: str) -> Section:
         if m.record is None:
             lines.append((t("meeting", lang) % m.number, t("planned", lang) % _day(m.due_on)))
             continue
-        decision = m.record.decision.value if m.record.decision else "–"
-        text = t("held", lang) % (_day(m.record.held_on), decision, m.record.notes or "–")
+        decision = m.record.decision.value if m.record.decision else NONE
+        text = t("held", lang) % (_day(m.record.held_on), decision, m.record.notes or NONE)
         lines.append((t("meeting", lang) % m.number, text))
     final = r.meetings.final
     if final is not None:
-        lines.append((t("final", lang), t("held", lang) % (_day(final.held_on), "–", final.notes or "–")))
+        lines.append(
+            (t("final", lang), t("held", lang) % (_day(final.held_on), NONE, final.notes or NONE))
+        )
     return Section("meetings", t("meetings", lang), lines)
 
 
 def _consents_and_contacts(r: Records, lang: str) -> list[Section]:
     consents = [
-        (c.purpose.value, f"{_day(c.given_on)} – {_day(c.withdrawn_on or c.valid_until)}"
+        (c.purpose.value, f"{_day(c.given_on)} {UNTIL} {_day(c.withdrawn_on or c.valid_until)}"
          f"{' (' + c.partner_id + ')' if c.partner_id else ''}")
         for c in r.participant.consents
     ]  # fmt: skip

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from zroute_runtime.auth import Principal, Role
@@ -42,9 +43,7 @@ def _caseworker_of_a_municipality(principal: Principal, requested: str | None) -
         raise Forbidden("the exchange with DUO names participants by BSN: caseworkers only")
     municipality = requested or principal.municipality
     if municipality is None:
-        raise InvalidRequest(
-            "municipality: the exchange with DUO is per municipality; name one"
-        )
+        raise InvalidRequest("municipality: the exchange with DUO is per municipality; name one")
     principal.ensure_municipality(municipality, "municipality's exchange")
     return municipality
 
@@ -55,7 +54,7 @@ def _pip_columns(case: PipCase) -> dict[str, Any]:
     current = case.decision.current
     term = case.term()
     routes = [v.content.route for v in versions]
-    changes = sum(1 for a, b in zip(routes, routes[1:], strict=False) if a != b)
+    changes = sum(1 for a, b in pairwise(routes) if a != b)
     content = current.content if current else None
     return {
         "route": content.route.value if content else None,
@@ -142,11 +141,20 @@ class ImportResult:
 
 
 def _base(ref: str, principal: Principal) -> dict[str, Any]:
-    return {"ref": ref, "expected_version": None, "scope": principal.municipality, "by": principal.subject}
+    return {
+        "ref": ref,
+        "expected_version": None,
+        "scope": principal.municipality,
+        "by": principal.subject,
+    }
 
 
 async def _apply_to_case(
-    line: duo.DuoLine, ref: str, uow: IntakeUnitOfWork, principal: Principal, deps: IntakeDependencies
+    line: duo.DuoLine,
+    ref: str,
+    uow: IntakeUnitOfWork,
+    principal: Principal,
+    deps: IntakeDependencies,
 ) -> bool:
     """The lines the PIP case's own rules apply; False for those kept as DUO's record."""
     base = _base(ref, principal)
@@ -168,7 +176,10 @@ def _record_payload(line: duo.DuoLine) -> dict[str, Any]:
     """What is kept of a term, exam result or certificate line (codes and dates)."""
     payload: dict[str, Any] = {"decided_on": line.decided_on.isoformat()}
     if line.record is duo.DuoRecord.TERM:
-        payload |= {"term_start": line.day("term_start").isoformat(), "term_end": line.day("term_end").isoformat()}
+        payload |= {
+            "term_start": line.day("term_start").isoformat(),
+            "term_end": line.day("term_end").isoformat(),
+        }
     elif line.record is duo.DuoRecord.EXAM_RESULT:
         payload |= {
             "exam_part": line.code("exam_part", duo.EXAM_PARTS),
@@ -210,7 +221,9 @@ def _kept(
     kept = {k: v for k, v in fields.items() if k != "bsn"}
     bsn = fields.get("bsn")
     if bsn:
-        sealed = deps.protector.seal_record(f"duo-import-{result.import_id}", f"line-{number}", bsn.encode())
+        sealed = deps.protector.seal_record(
+            f"duo-import-{result.import_id}", f"line-{number}", bsn.encode()
+        )
         kept["bsn_sealed"] = base64.b64encode(sealed).decode()
     return kept
 
@@ -229,16 +242,27 @@ async def import_lines(
     if len(lines) > MAX_IMPORT_LINES:
         raise InvalidRequest(f"at most {MAX_IMPORT_LINES} lines per import; split the file")
     now = uow.clock.now()
-    result = ImportResult(await uow.report.start_import(municipality, principal.subject, now, len(lines)), len(lines))
+    result = ImportResult(
+        await uow.report.start_import(municipality, principal.subject, now, len(lines)), len(lines)
+    )
     for number, fields in enumerate(lines, start=2):  # line 1 is the header
         try:
             await _apply_line(fields, municipality, result.import_id, uow, principal, deps)
         except (duo.RowError, DomainError) as refused:
             result.refused.append(
-                {"line": number, "reason": str(refused), "fields": _kept(fields, result, number, deps)}
+                {
+                    "line": number,
+                    "reason": str(refused),
+                    "fields": _kept(fields, result, number, deps),
+                }
             )
         else:
             result.accepted += 1
     await uow.report.finish_import(result.import_id, result.accepted, result.refused)
-    log.info("duo_import", import_id=result.import_id, accepted=result.accepted, refused=len(result.refused))
+    log.info(
+        "duo_import",
+        import_id=result.import_id,
+        accepted=result.accepted,
+        refused=len(result.refused),
+    )
     return result

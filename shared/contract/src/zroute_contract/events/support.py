@@ -166,8 +166,9 @@ class AgreementRecorded(Event):
 class ReferralRequested(ParticipantEvent):
     """A care referral was sent to the care partner responsible for its category (lesson L5).
 
-    Addressed to that partner: only it (and notifications, which alerts it) receives the
-    category. A re-routed referral is a new one naming the declined one in ``rerouted_from``.
+    Addressed to that partner: only it (and notifications, which alerts it) acts on the
+    category; intake, the municipality that holds the regie, keeps only the referral's id
+    and time for the management report's lead times. A re-routed referral is a new one naming the declined one in ``rerouted_from``.
     """
 
     spec = EventSpec(

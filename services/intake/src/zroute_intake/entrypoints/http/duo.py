@@ -86,7 +86,9 @@ def _row(row: dict[str | None, Any]) -> dict[str, str]:
     return found
 
 
-@router.post("/imports", summary="Import what DUO sent: each line applied or refused with its reason")
+@router.post(
+    "/imports", summary="Import what DUO sent: each line applied or refused with its reason"
+)
 async def import_file(
     body: CsvText,
     principal: Caseworker,
@@ -114,4 +116,4 @@ async def read_import(
         found = await uow.report.duo_import(import_id)
     if found is None or principal.municipality not in (None, found["municipality"]):
         raise HTTPException(404, f"no import {import_id} of your municipality")
-    return found
+    return dict(found)

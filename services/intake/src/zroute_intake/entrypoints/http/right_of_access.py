@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from jinja2 import Environment, select_autoescape
-
 from zroute_runtime.commands import command
 
 from zroute_intake.entrypoints.http.deps import Caseworker, ParticipantRef, Runtime
@@ -56,8 +55,12 @@ async def right_of_access(
     principal: Caseworker,
     runtime: Runtime,
     request: Request,
-    language: Annotated[Literal["nl", "en"], Query(description="Plain Dutch or plain English.")] = "nl",
-    format: Annotated[Literal["html", "json"], Query(description="HTML to hand over, or JSON.")] = "html",
+    language: Annotated[
+        Literal["nl", "en"], Query(description="Plain Dutch or plain English.")
+    ] = "nl",
+    format: Annotated[
+        Literal["html", "json"], Query(description="HTML to hand over, or JSON.")
+    ] = "html",
 ) -> Response:
     """Making the document is written to the participant's access log, and shown in it."""
     request_id = getattr(request.state, "request_id", None)
@@ -71,5 +74,5 @@ async def right_of_access(
     if format == "json":
         body = json.dumps(asdict(found), default=str, ensure_ascii=False)
         return Response(body, media_type="application/json", headers=disposition)
-    html = _HTML.render(d=found, none="–")
+    html = _HTML.render(d=found, none="\N{EN DASH}")
     return Response(html, media_type="text/html; charset=utf-8", headers=disposition)

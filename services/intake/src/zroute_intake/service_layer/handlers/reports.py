@@ -11,7 +11,7 @@ from __future__ import annotations
 from zroute_contract.events import planning as p
 from zroute_contract.events import support as s
 from zroute_runtime.logging import get_logger
-from zroute_runtime.messagebus import HandlerContext
+from zroute_runtime.messagebus import HandlerContext, HandlerRegistry
 
 from zroute_intake.adapters.report_repo import AttendanceLine
 
@@ -71,7 +71,7 @@ async def on_referral_completed(event: s.ReferralCompleted, ctx: HandlerContext)
     )
 
 
-HANDLERS = {
+HANDLERS: HandlerRegistry = {
     p.AttendanceRecorded: [on_attendance_recorded],
     p.AttendanceCorrected: [on_attendance_corrected],
     s.ReferralRequested: [on_referral_requested],
