@@ -204,7 +204,9 @@ def on_real_data(label: str, method: str, scope: Scope, caller: Caller, response
     outsider = (caller.scope == "other municipality" and scope is Scope.OWN_MUNICIPALITY) or (
         caller.scope == "other partner" and scope in (Scope.OWN_PARTNER, Scope.ADDRESSED_PARTNER)
     )
-    nothing = status == 200 and method == "GET" and response.json() == []  # a filtered list
+    # A filtered list (an HTML or file answer, such as the right-of-access document, is none).
+    is_json = response.headers.get("content-type", "").startswith("application/json")
+    nothing = status == 200 and method == "GET" and is_json and response.json() == []
     if outsider and 200 <= status < 300 and not nothing:
         return [f"{label}, another {caller.scope.split()[-1]}'s record was served"]
     if outsider and method == "GET" and status not in (403, 404) and not nothing:

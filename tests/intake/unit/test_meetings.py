@@ -180,3 +180,29 @@ async def test_a_meeting_cannot_be_recorded_before_it_was_held():
         await meetings.record_meeting(
             mc.RecordMeeting(**_base(participant), number=1, record=future), uow, DEPS
         )
+
+
+def test_erasure_drops_the_notes_and_the_agreements_wording_and_keeps_the_core_data():
+    """B 9.9 (issue 15 item 8): after the retention period the free text goes, the dates,
+    roles, owners and decisions stay."""
+    from dataclasses import replace as _replace
+    from datetime import date as _date
+
+    from zroute_intake.domain.meetings import Agreement, Meeting, MeetingRecord, MeetingSeries
+
+    record = MeetingRecord(
+        held_on=_date(2027, 3, 1),
+        attendees=(),
+        notes="talked about her back pain",
+        by="caseworker-anna",
+        agreements=(Agreement("see the physiotherapist", "care-a", _date(2027, 4, 1)),),
+    )
+    series = MeetingSeries(
+        "zr-1", "p", meetings=[Meeting(1, _date(2027, 3, 1), record=record)], final=_replace(record)
+    )
+    assert series.erase_free_text() is True
+    kept = series.meetings[0].record
+    assert kept is not None and kept.notes == "" and kept.agreements[0].what == ""
+    assert kept.held_on == _date(2027, 3, 1) and kept.agreements[0].owner == "care-a"
+    assert series.final is not None and series.final.notes == ""
+    assert series.erase_free_text() is False

@@ -27,10 +27,11 @@ from zroute_intake.adapters.participant_repo import ParticipantRepository
 from zroute_intake.adapters.pip_repo import PipRepository
 from zroute_intake.adapters.protection import PersonalDataProtector
 from zroute_intake.adapters.reads import IntakeReads
+from zroute_intake.adapters.report_repo import ReportRepository
 from zroute_intake.adapters.timer_repo import TimerRepository
 from zroute_intake.entrypoints.http import ROUTERS
 from zroute_intake.service_layer.deps import IntakeDependencies
-from zroute_intake.service_layer.handlers import participants
+from zroute_intake.service_layer.handlers import participants, reports
 from zroute_intake.settings import Settings
 
 SERVICE = "intake"
@@ -96,6 +97,7 @@ def repositories(conn: Any, deps: IntakeDependencies) -> dict[str, TrackingRepos
         "timers": TimerRepository(conn),
         "access_log": AccessLogRepository(conn),
         "reads": IntakeReads(conn),
+        "report": ReportRepository(conn),
     }
 
 
@@ -109,7 +111,10 @@ def definition(settings: Settings | None = None) -> IntakeDefinition:
     deps = dependencies(settings)
     return IntakeDefinition(
         name=SERVICE,
-        handlers={RouteCompleted: [partial(participants.on_route_completed, deps=deps)]},
+        handlers={
+            RouteCompleted: [partial(participants.on_route_completed, deps=deps)],
+            **reports.HANDLERS,
+        },
         timer_handlers={
             participants.ERASURE_TIMER: partial(participants.erase_personal_data, deps=deps)
         },

@@ -59,11 +59,13 @@ class Settings(UiSettings):
         "The default is for local runs only.",
     )
     intake_retention_days: int = Field(
-        default=730,
+        default=1826,
         ge=0,
         le=36500,
-        description="Days after the route ends (completion or withdrawal) before the "
-        "participant's personal data is erased.",
+        description="Days after the obligation ends (the route's completion, a withdrawal, "
+        "or DUO's exemption or release) before the participant's personal data and the "
+        "meetings' notes are erased; the core data (codes, dates, decisions) stays. "
+        "Besluit inburgering 2021 art. 9.9: five years (1826 days).",
     )
     intake_re_enrolment_window_days: int = Field(
         default=30,

@@ -44,6 +44,13 @@ SCREENS: dict[str, list[Screen]] = {
             "POST /participants",
             N_("a newcomer on the Z-route"),
         ),
+        _on(
+            "intake",
+            N_("Management report"),
+            "/ui/reports/management",
+            "GET /reports/management",
+            N_("phases, PIP deadlines, hours against the norm, meetings and referrals"),
+        ),
     ],
     "planning": [
         _on(

@@ -92,6 +92,20 @@ class MeetingSeries:
     changes: list[PipChange] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
+    def erase_free_text(self) -> bool:
+        """Drop the notes and the agreements' wording (they may name people or health
+        details); keep the dates, attendees' roles, owners and decisions, the core data
+        B 9.9 lets the college keep. False when there was nothing to drop."""
+        changed = False
+        for n, meeting in enumerate(self.meetings):
+            if meeting.record is not None and _has_free_text(meeting.record):
+                self.meetings[n] = replace(meeting, record=_without_free_text(meeting.record))
+                changed = True
+        if self.final is not None and _has_free_text(self.final):
+            self.final = _without_free_text(self.final)
+            changed = True
+        return changed
+
     def check_version(self, expected: int | None) -> None:
         if expected is not None and expected != self.version:
             raise StaleVersion(expected, self.version)
@@ -217,3 +231,12 @@ def _check_decision(record: MeetingRecord, pip: Pip) -> None:
             f"pip_version: version {version.number} was not established as a "
             f"{_DECIDED_BY[record.decision].value}"
         )
+
+
+def _has_free_text(record: MeetingRecord) -> bool:
+    return bool(record.notes) or any(a.what for a in record.agreements)
+
+
+def _without_free_text(record: MeetingRecord) -> MeetingRecord:
+    agreements = tuple(replace(a, what="") for a in record.agreements)
+    return replace(record, notes="", agreements=agreements)

@@ -535,9 +535,12 @@ class Participant:
             return self.withdrawal.effective_on
         return None
 
-    def erase_personal_data(self, now: datetime) -> bool:
-        """Drop the personal data, keep the pseudonymous history; False if nothing to do."""
-        if self.status not in CLOSED:
+    def erase_personal_data(self, now: datetime, *, obligation_ended: bool = False) -> bool:
+        """Drop the personal data, keep the pseudonymous history; False if nothing to do.
+
+        Allowed once the route is closed, or once DUO ended the obligation (an exemption
+        or release, B 9.9: the retention runs from the obligation's end)."""
+        if self.status not in CLOSED and not obligation_ended:
             raise Conflict("personal data is kept while the participant is on the route")
         if self.erased_at is not None:
             return False

@@ -12,6 +12,7 @@ from zroute_intake.adapters.protection import PersonalDataProtector
 from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
 from zroute_intake.domain.errors import Conflict, InvalidRequest
 from zroute_intake.domain.pip_deadline import DeadlineRules
+from zroute_intake.domain.report import HoursNorm
 from zroute_intake.service_layer.pip_letter import LetterSender
 
 
@@ -32,6 +33,8 @@ class IntakeDependencies:
     """How long after its recording a withdrawal may be revoked (a mistake: until erasure)."""
     letter_senders: Mapping[str, LetterSender] = field(default_factory=dict)
     """Per municipality code, what its decision letters name (configuration)."""
+    hours_norm: HoursNorm = field(default_factory=HoursNorm)
+    """The report's default norm (B 3.14): 800 course and 800 participation hours."""
 
     def care_partner_for(self, programme_id: str) -> str:
         """The partner that receives the programme's care signals."""

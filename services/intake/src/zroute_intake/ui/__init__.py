@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from zroute_ui import UiKit, UiSettings, navigation, service_roles
 
-from zroute_intake.ui import across, pages, pip, register
+from zroute_intake.ui import across, pages, pip, register, reports
 
 SCREENS = navigation.SCREENS["intake"]
 
@@ -31,4 +31,5 @@ def router(settings: UiSettings) -> APIRouter:
     pages.add(kit)
     pip.add(kit)
     across.add(kit)
+    reports.add(kit)
     return kit.build()

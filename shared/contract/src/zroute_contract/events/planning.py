@@ -430,7 +430,7 @@ class AttendanceRecorded(ParticipantEvent):
         type="nl.zroute.planning.attendance-recorded.v1",
         routing_key="planning.attendance.recorded",
         producer="planning",
-        consumers=_NOTIFY,
+        consumers=(*_NOTIFY, "intake"),
         summary="Attendance of one session was recorded with its hours and kind.",
     )
 
@@ -447,14 +447,15 @@ class AttendanceCorrected(ParticipantEvent):
     """A recorded attendance line was corrected: the old value and the new one, with who
     changed it, when and the coded reason (the free-text note stays in planning).
 
-    No platform service consumes it yet; the hours ledger's readers and integrators may.
+    Intake consumes it for the management report and the DUO export (the hours as
+    corrected); the hours ledger's readers and integrators may.
     """
 
     spec = EventSpec(
         type="nl.zroute.planning.attendance-corrected.v1",
         routing_key="planning.attendance.corrected",
         producer="planning",
-        consumers=(),
+        consumers=("intake",),
         summary="An attendance line was corrected: old and new status and hours, who and why.",
     )
 

@@ -166,15 +166,16 @@ class AgreementRecorded(Event):
 class ReferralRequested(ParticipantEvent):
     """A care referral was sent to the care partner responsible for its category (lesson L5).
 
-    Addressed to that partner: only it (and notifications, which alerts it) receives the
-    category. A re-routed referral is a new one naming the declined one in ``rerouted_from``.
+    Addressed to that partner: only it (and notifications, which alerts it) acts on the
+    category; intake, the municipality that holds the regie, keeps only the referral's id
+    and time for the management report's lead times. A re-routed referral is a new one naming the declined one in ``rerouted_from``.
     """
 
     spec = EventSpec(
         type="nl.zroute.support.referral-requested.v1",
         routing_key="support.referral.requested",
         producer="support",
-        consumers=_NOTIFY,
+        consumers=(*_NOTIFY, "intake"),
         summary="A care referral was requested from one care partner (addressed: care category).",
         addressed_by="partner_id",
     )
@@ -221,7 +222,7 @@ class ReferralAccepted(ReferralEvent):
         type="nl.zroute.support.referral-accepted.v1",
         routing_key="support.referral.accepted",
         producer="support",
-        consumers=_NOTIFY,
+        consumers=(*_NOTIFY, "intake"),
         summary="The care partner accepted a referral.",
     )
 
@@ -238,7 +239,7 @@ class ReferralDeclined(ReferralEvent):
         type="nl.zroute.support.referral-declined.v1",
         routing_key="support.referral.declined",
         producer="support",
-        consumers=_NOTIFY,
+        consumers=(*_NOTIFY, "intake"),
         summary="The care partner declined a referral, with a reason code.",
     )
 
@@ -257,7 +258,7 @@ class ReferralCompleted(ReferralEvent):
         type="nl.zroute.support.referral-completed.v1",
         routing_key="support.referral.completed",
         producer="support",
-        consumers=_NOTIFY,
+        consumers=(*_NOTIFY, "intake"),
         summary="A referral closed with its outcome.",
     )
 

@@ -121,6 +121,17 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/participants/{participant_ref}/final-meeting"): _CASE_WRITE,
         # The decision letter shows name and address: caseworkers only, access-logged.
         ("GET", "/participants/{participant_ref}/pip/versions/{number}/letter.pdf"): _CASE_WRITE,
+        # Issue 15 item 7: the management report, by the municipality's own staff.
+        ("GET", "/reports/management"): _CASE_READ,
+        ("GET", "/reports/management.csv"): _CASE_READ,
+        ("GET", "/reports/management.xlsx"): _CASE_READ,
+        # The exchange with DUO names participants by BSN: caseworkers only.
+        ("GET", "/duo/export.csv"): _CASE_WRITE,
+        ("POST", "/duo/imports"): _CASE_WRITE,
+        ("GET", "/duo/imports/{import_id}"): _CASE_WRITE,
+        # AVG art. 15: the participant's data, decisions and access log, personal data
+        # included: the caseworker of the participant's municipality, access-logged.
+        ("GET", "/participants/{participant_ref}/right-of-access"): _CASE_WRITE,
     },
     "planning": {
         ("GET", "/participants/{participant_ref}/audit"): _AUDIT,

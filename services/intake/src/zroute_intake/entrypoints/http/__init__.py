@@ -6,11 +6,14 @@ from zroute_intake.entrypoints.http import (
     consents,
     contact_cards,
     contact_persons,
+    duo,
     intakes,
     meetings,
     participants,
     pip,
     pip_letter,
+    reports,
+    right_of_access,
     withdrawal,
 )
 
@@ -26,4 +29,7 @@ ROUTERS = [
     meetings.router,
     contact_cards.router,
     audit.router,
+    reports.router,
+    duo.router,
+    right_of_access.router,
 ]

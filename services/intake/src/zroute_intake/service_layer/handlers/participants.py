@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from zroute_contract.events.planning import RouteCompleted
 from zroute_contract.types import new_participant_ref
 from zroute_runtime.clock import local_day
@@ -91,11 +93,32 @@ async def on_route_completed(
 async def erase_personal_data(
     timer: DueTimer, uow: IntakeUnitOfWork, deps: IntakeDependencies
 ) -> None:
-    """The retention period has passed: erase the personal data, keep the history."""
+    """The retention period has passed (B 9.9: after the route's end or DUO's end of the
+    obligation): erase the personal data and the meetings' free text, keep the core data
+    (codes, dates, decisions: the pseudonymous history)."""
     participant = await uow.participants.get(timer.key, for_update=True)
     if participant is None:
         log.warning("erasure_participant_missing", participant_ref=timer.key)
         return
-    if participant.erase_personal_data(uow.clock.now()):
+    case = await uow.pips.get(participant.ref, participant.programme_id)
+    today = local_day(uow.clock.now())
+    released = case.release is not None and case.release.effective_on <= today
+    if participant.erase_personal_data(uow.clock.now(), obligation_ended=released):
         await uow.participants.save(participant, uow.clock.now())
         log.info("personal_data_erased", participant_ref=participant.ref)
+    series = await uow.meetings.get(participant.ref, participant.programme_id, for_update=True)
+    if series.erase_free_text():
+        await uow.meetings.save(series, uow.clock.now())
+        log.info("meeting_notes_erased", participant_ref=participant.ref)
+
+
+async def schedule_erasure_after_release(
+    ref: str, effective_on: date, uow: IntakeUnitOfWork, deps: IntakeDependencies
+) -> None:
+    """DUO ended the obligation (exemption or release): the retention runs from then."""
+    await uow.timers.schedule(
+        kind=ERASURE_TIMER,
+        key=ref,
+        due_at=deps.erasure_due(effective_on),
+        payload={"participant_ref": ref},
+    )

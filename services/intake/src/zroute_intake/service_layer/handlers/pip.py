@@ -18,6 +18,7 @@ from zroute_intake.domain.errors import Conflict
 from zroute_intake.domain.pip_case import PipCase
 from zroute_intake.domain.values import CLOSED, Status
 from zroute_intake.service_layer.deps import IntakeDependencies
+from zroute_intake.service_layer.handlers import participants
 from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 Apply = Callable[[PipCase, datetime, date], None]
@@ -128,9 +129,15 @@ async def record_extension(
 async def record_release(
     cmd: c.RecordRelease, uow: IntakeUnitOfWork, deps: IntakeDependencies
 ) -> PipCase:
-    return await _change(
+    """DUO ended the obligation; the retention of the personal data runs from its end
+    (B 9.9)."""
+    case = await _change(
         cmd, uow, deps, lambda case, now, _: case.record_release(cmd.release, cmd.by, now)
     )
+    await participants.schedule_erasure_after_release(
+        case.participant_ref, cmd.release.effective_on, uow, deps
+    )
+    return case
 
 
 def _ok(_: object) -> None:
