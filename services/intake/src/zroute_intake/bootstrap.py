@@ -27,10 +27,11 @@ from zroute_intake.adapters.participant_repo import ParticipantRepository
 from zroute_intake.adapters.pip_repo import PipRepository
 from zroute_intake.adapters.protection import PersonalDataProtector
 from zroute_intake.adapters.reads import IntakeReads
+from zroute_intake.adapters.relation_repo import RelationRepository
 from zroute_intake.adapters.timer_repo import TimerRepository
 from zroute_intake.entrypoints.http import ROUTERS
 from zroute_intake.service_layer.deps import IntakeDependencies
-from zroute_intake.service_layer.handlers import participants
+from zroute_intake.service_layer.handlers import participants, relations
 from zroute_intake.settings import Settings
 
 SERVICE = "intake"
@@ -87,7 +88,7 @@ DATAREFS = {
 
 def repositories(conn: Any, deps: IntakeDependencies) -> dict[str, TrackingRepository]:
     """Intake's repositories on a unit of work's connection: ``uow.participants``,
-    ``uow.pips``, ``uow.meetings``, ``uow.timers``, ``uow.access_log``, and ``uow.reads`` for the views
+    ``uow.pips``, ``uow.meetings``, ``uow.timers``, ``uow.access_log``, ``uow.relations``, and ``uow.reads`` for the views
     (``service_layer/unit_of_work.IntakeUnitOfWork`` names them for the handlers)."""
     return {
         "participants": ParticipantRepository(conn, deps.protector),
@@ -95,6 +96,7 @@ def repositories(conn: Any, deps: IntakeDependencies) -> dict[str, TrackingRepos
         "meetings": MeetingRepository(conn, deps.protector),
         "timers": TimerRepository(conn),
         "access_log": AccessLogRepository(conn),
+        "relations": RelationRepository(conn),
         "reads": IntakeReads(conn),
     }
 
@@ -109,7 +111,10 @@ def definition(settings: Settings | None = None) -> IntakeDefinition:
     deps = dependencies(settings)
     return IntakeDefinition(
         name=SERVICE,
-        handlers={RouteCompleted: [partial(participants.on_route_completed, deps=deps)]},
+        handlers={
+            RouteCompleted: [partial(participants.on_route_completed, deps=deps)],
+            **{event: [handler] for event, handler in relations.HANDLERS.items()},
+        },
         timer_handlers={
             participants.ERASURE_TIMER: partial(participants.erase_personal_data, deps=deps)
         },

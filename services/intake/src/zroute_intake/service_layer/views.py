@@ -218,18 +218,24 @@ async def caseload(
     return await uow.reads.caseload(search, limit, offset)
 
 
-def _relations(found: Participant) -> list[contact_card.Relation]:
-    """The relations intake knows itself: the partners attending the intake, until its
-    day, while the participant is on the route. Groups, placements and accepted referrals
-    are planning's and support's to report (not known here yet)."""
-    appointment = found.appointment
-    if appointment is None or found.status in CLOSED:
+async def _relations(uow: IntakeUnitOfWork, found: Participant) -> list[contact_card.Relation]:
+    """The partners' relations with the participant while they are on the route: those
+    intake knows itself (the partners attending the intake, until its day) and those
+    planning and support report (a group, a placement, an accepted referral)."""
+    if found.status in CLOSED:
         return []
-    return contact_card.attends_intake(
-        (attendee.partner_id for attendee in appointment.attendees),
-        since=found.registered_on,
-        intake_day=local_day(appointment.starts_at),
-    )
+    reported = await uow.relations.for_participant(found.ref)
+    appointment = found.appointment
+    if appointment is None:
+        return reported
+    return [
+        *contact_card.attends_intake(
+            (attendee.partner_id for attendee in appointment.attendees),
+            since=found.registered_on,
+            intake_day=local_day(appointment.starts_at),
+        ),
+        *reported,
+    ]
 
 
 async def contact_card_for(
@@ -253,7 +259,7 @@ async def contact_card_for(
         raise NotFound(f"no participant {ref}; check the participant reference")
     today = local_day(uow.clock.now())
     decision = contact_card.decide(
-        partner, _relations(found), found.consents, today, deps.card_fields
+        partner, await _relations(uow, found), found.consents, today, deps.card_fields
     )
     if isinstance(decision, CardRefused):
         log.info("contact_card_refused", participant_ref=ref, reason=decision.reason.value)
