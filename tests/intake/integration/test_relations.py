@@ -24,10 +24,11 @@ from zroute_contract.events.support import (
     ReferralCompleted,
     ReferralRequested,
 )
+from zroute_runtime.auth import Role
 from zroute_runtime.clock import local_day
 
 from tests.contract.samples import sample_event
-from tests.helpers import wait_for
+from tests.helpers import token, wait_for
 from tests.intake import builders
 from tests.intake.integration.flow import complete, ok, register
 from tests.intake.integration.test_contact_card import staff
@@ -232,3 +233,49 @@ async def test_the_job_coach_and_the_employer_get_name_and_phone_until_the_place
         assert refused(await card(client, ref, partner, "arrange_placement"), "no_relation")
     reads = await reads_of(client, ref)
     assert sorted(r["purpose"] for r in reads) == ["arrange_placement"] * 2
+
+
+def as_service(subject: str = "notifications") -> dict[str, str]:
+    return {"Authorization": f"Bearer {token([Role.SERVICE], subject=subject)}"}
+
+
+async def name_for(client, ref: str, partner_id: str):
+    return await client.get(
+        f"/participants/{ref}/name-for-message",
+        params={"partner_id": partner_id},
+        headers=as_service(),
+    )
+
+
+async def test_notifications_gets_the_name_for_a_message_only_where_the_card_allows_it(
+    intake, client, amqp_connection
+):
+    ref = (await register(client))["participant_ref"]
+    await sharing_consent(client, ref, EMPLOYER)
+    placement = sample_event(
+        PlacementConfirmed, participant_ref=ref, placement_id=uuid4(), partner_id=COACHING,
+        employer_id=EMPLOYER, starts_on=local_day(intake.clock.now()), ends_on=None,
+    )  # fmt: skip
+    await publish(amqp_connection, intake, placement)
+
+    given = ok(await name_for(client, ref, EMPLOYER))
+    assert given["name"] == "Amina Haddad" and given["refused"] is None
+    withheld = ok(await name_for(client, ref, COACHING))  # no consent names the coach's partner
+    assert withheld["name"] is None and withheld["refused"] == "no_consent"
+    assert withheld["explanation"] and "Amina" not in str(withheld)
+    stranger = ok(await name_for(client, ref, CARE))
+    assert stranger["refused"] == "no_relation"
+
+    [read] = await reads_of(client, ref)
+    assert (read["actor"], read["actor_roles"]) == ("notifications", ["service"])
+    assert read["purpose"] == "name_in_message" and read["fields"] == ["name"]
+
+
+async def test_partner_staff_cannot_ask_for_the_name_for_a_message(intake, client):
+    ref = (await register(client))["participant_ref"]
+    answer = await client.get(
+        f"/participants/{ref}/name-for-message",
+        params={"partner_id": EMPLOYER},
+        headers=staff(EMPLOYER),
+    )
+    assert answer.status_code == 403

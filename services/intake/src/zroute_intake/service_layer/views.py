@@ -238,6 +238,19 @@ async def _relations(uow: IntakeUnitOfWork, found: Participant) -> list[contact_
     ]
 
 
+async def _decide(
+    uow: IntakeUnitOfWork, deps: IntakeDependencies, partner: str, ref: str
+) -> tuple[Participant, contact_card.CardGrant | CardRefused]:
+    found = await uow.participants.get(ref)
+    if found is None:
+        raise NotFound(f"no participant {ref}; check the participant reference")
+    today = local_day(uow.clock.now())
+    decision = contact_card.decide(
+        partner, await _relations(uow, found), found.consents, today, deps.card_fields
+    )
+    return found, decision
+
+
 async def contact_card_for(
     uow: IntakeUnitOfWork,
     deps: IntakeDependencies,
@@ -254,13 +267,7 @@ async def contact_card_for(
     partner = principal.partner_id
     if partner is None:
         raise Forbidden("a contact card is for a partner's staff: your token names no partner")
-    found = await uow.participants.get(ref)
-    if found is None:
-        raise NotFound(f"no participant {ref}; check the participant reference")
-    today = local_day(uow.clock.now())
-    decision = contact_card.decide(
-        partner, await _relations(uow, found), found.consents, today, deps.card_fields
-    )
+    found, decision = await _decide(uow, deps, partner, ref)
     if isinstance(decision, CardRefused):
         log.info("contact_card_refused", participant_ref=ref, reason=decision.reason.value)
         raise CardRefusedError(decision)
@@ -287,3 +294,47 @@ async def contact_card_for(
     )
     log.info("contact_card_given", participant_ref=ref, relation=decision.relation.value)
     return shown
+
+
+@dataclass(frozen=True)
+class NameForMessage:
+    """The participant's name for a message to ``partner_id``, or why it is not given."""
+
+    name: str | None
+    refusal: CardRefused | None = None
+    erased: bool = False
+
+
+async def name_for_message(
+    uow: IntakeUnitOfWork,
+    deps: IntakeDependencies,
+    principal: Principal,
+    ref: str,
+    partner_id: str,
+    *,
+    request_id: str | None,
+) -> NameForMessage:
+    """The name a message to ``partner_id`` may carry: given under the same rule as that
+    partner's contact card (a current relation, a consent in force) and written to the
+    access log with the calling service as the actor; a refusal reads no personal data."""
+    _, decision = await _decide(uow, deps, partner_id, ref)
+    decision = contact_card.name_only(decision)
+    if isinstance(decision, CardRefused):
+        log.info("name_for_message_refused", participant_ref=ref, reason=decision.reason.value)
+        return NameForMessage(name=None, refusal=decision)
+    personal = await uow.participants.personal_data(ref)
+    if personal is None:
+        return NameForMessage(name=None, erased=True)
+    await uow.access_log.record(
+        Access(
+            participant_ref=ref,
+            accessed_at=uow.clock.now(),
+            actor=principal.subject,
+            actor_roles=tuple(sorted(principal.roles)),
+            purpose=CardPurpose.NAME_IN_MESSAGE.value,
+            fields=(contact_card.CardField.NAME.value,),
+            request_id=request_id,
+        )
+    )
+    log.info("name_for_message_given", participant_ref=ref, relation=decision.relation.value)
+    return NameForMessage(name=f"{personal.given_names} {personal.family_name}")
