@@ -43,6 +43,11 @@ class Settings(UiSettings):
         "notifications": "http://localhost:8004",
     }
 
+    # Where this service pulls what a message may say of a participant (intake's API,
+    # issue 18); default: intake's URL in service_urls.
+    intake_api_url: str | None = None
+    people_timeout_s: float = 5.0
+
     # SMTP
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
