@@ -10,6 +10,7 @@ log in the same unit of work; the caller commits it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from zroute_letters.decision import DecisionContent
 from zroute_runtime.auth import Principal, Role
@@ -338,3 +339,34 @@ async def name_for_message(
     )
     log.info("name_for_message_given", participant_ref=ref, relation=decision.relation.value)
     return NameForMessage(name=f"{personal.given_names} {personal.family_name}")
+
+
+SECOND_FACTOR_PURPOSE = "page_second_factor"
+"""Why notifications compares a date of birth: the personal page's second factor."""
+
+
+async def date_of_birth_matches(
+    uow: IntakeUnitOfWork, principal: Principal, ref: str, answer: date, *, request_id: str | None
+) -> bool | None:
+    """Whether ``answer`` is the participant's date of birth (None once erased): the
+    personal page's second factor (issue 18). Only the yes or no leaves intake; the
+    comparison is written to the access log."""
+    if await uow.participants.get(ref) is None:
+        raise NotFound(f"no participant {ref}; check the participant reference")
+    personal = await uow.participants.personal_data(ref)
+    if personal is None:
+        return None
+    await uow.access_log.record(
+        Access(
+            participant_ref=ref,
+            accessed_at=uow.clock.now(),
+            actor=principal.subject,
+            actor_roles=tuple(sorted(principal.roles)),
+            purpose=SECOND_FACTOR_PURPOSE,
+            fields=("date_of_birth",),
+            request_id=request_id,
+        )
+    )
+    matches = personal.date_of_birth == answer
+    log.info("date_of_birth_checked", participant_ref=ref, matches=matches)
+    return matches

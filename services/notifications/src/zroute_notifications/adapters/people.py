@@ -82,3 +82,30 @@ class IntakePeople:
         if body.get("name"):
             return NameAnswer(name=str(body["name"]))
         return NameAnswer(withheld="erased" if body.get("erased") else str(body.get("refused")))
+
+    async def date_of_birth_matches(self, participant_ref: str, answer: str) -> bool | None:
+        """Whether ``answer`` (YYYY-MM-DD) is the participant's date of birth; None when
+        intake cannot say (unreachable, erased, no token). Only yes or no comes back."""
+        token = self._token()
+        if token is None:
+            log.warning("people_no_service_token", participant_ref=participant_ref)
+            return None
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout) as http:
+                response = await http.post(
+                    f"{self._base_url}/participants/{participant_ref}/date-of-birth-check",
+                    json={"date_of_birth": answer},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+        except httpx.HTTPError as exc:
+            log.warning(
+                "people_unreachable", participant_ref=participant_ref, error=type(exc).__name__
+            )
+            return None
+        if response.status_code != 200:
+            log.warning(
+                "people_refused_call", participant_ref=participant_ref, status=response.status_code
+            )
+            return None
+        body = response.json()
+        return None if body.get("erased") else bool(body.get("matches"))

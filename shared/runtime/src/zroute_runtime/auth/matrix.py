@@ -99,6 +99,8 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         # A message names the participant where the card allows (issue 18): the
         # notifications service asks for the recipient's partner, with its own purpose.
         ("GET", "/participants/{participant_ref}/name-for-message"): _a(service=ANY),
+        # The personal page's second factor: yes or no, never the date (issue 18).
+        ("POST", "/participants/{participant_ref}/date-of-birth-check"): _a(service=ANY),
         ("POST", "/participants/{participant_ref}/withdrawal"): _CASE_WRITE,
         # Issue 15 item 5: changes after registration, by the municipality's caseworker.
         ("POST", "/participants/{participant_ref}/personal-data/changes"): _CASE_WRITE,
@@ -207,6 +209,7 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/letters/{letter_id}.pdf"): _a(caseworker=M),
         ("POST", "/participants/{ref}/links/revoke"): _a(caseworker=M),
         ("GET", "/p/{token}"): PUBLIC,
+        ("POST", "/p/{token}"): PUBLIC,
         ("GET", "/p/{token}/week.wav"): PUBLIC,
     },
 }  # fmt: skip

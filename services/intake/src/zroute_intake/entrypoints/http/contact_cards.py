@@ -17,7 +17,12 @@ from zroute_intake.entrypoints.http.deps import (
     Runtime,
     Service,
 )
-from zroute_intake.entrypoints.http.schemas import ContactCardOut, NameForMessageOut
+from zroute_intake.entrypoints.http.schemas import (
+    ContactCardOut,
+    DateOfBirthCheckIn,
+    DateOfBirthCheckOut,
+    NameForMessageOut,
+)
 from zroute_intake.service_layer import views
 
 router = APIRouter(prefix="/participants/{participant_ref}", tags=["contact card"])
@@ -85,3 +90,26 @@ async def read_name_for_message(
         explanation=refused.explanation if refused else None,
         erased=found.erased,
     )
+
+
+@router.post(
+    "/date-of-birth-check",
+    summary="Whether a date of birth is the participant's (the personal page's second factor)",
+)
+async def check_date_of_birth(
+    participant_ref: ParticipantRef,
+    principal: Service,
+    runtime: Runtime,
+    request: Request,
+    body: DateOfBirthCheckIn,
+) -> DateOfBirthCheckOut:
+    """Yes or no, never the date itself (notifications asks when the participant opens
+    their page and the second factor is on). Written to the access log with purpose
+    ``page_second_factor``."""
+    request_id = getattr(request.state, "request_id", None)
+    async with command(runtime, request) as uow:
+        matches = await views.date_of_birth_matches(
+            uow, principal, participant_ref, body.date_of_birth, request_id=request_id
+        )
+        await uow.commit()  # the access log's row
+    return DateOfBirthCheckOut(matches=bool(matches), erased=matches is None)

@@ -600,3 +600,18 @@ class NameForMessageOut(BaseModel):
     )
     explanation: str | None = Field(default=None, description="The refusal in words.")
     erased: bool = Field(default=False, description="The personal data was erased.")
+
+
+class DateOfBirthCheckIn(BaseModel):
+    """The date of birth the participant typed on their personal page."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date_of_birth: date = Field(description="As typed, YYYY-MM-DD.")
+
+
+class DateOfBirthCheckOut(BaseModel):
+    """Only whether it matches: the date of birth itself never leaves intake."""
+
+    matches: bool
+    erased: bool = Field(default=False, description="The personal data was erased.")
