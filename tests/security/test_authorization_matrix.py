@@ -72,6 +72,7 @@ CALLERS = [
     Caller(Role.PARTNER_STAFF, "own partner", partner_id="care-a", municipality=None),
     Caller(Role.PARTNER_STAFF, "other partner", partner_id="care-b", municipality=None),
     Caller(Role.OPERATOR, "any"),
+    Caller(Role.SERVICE, "any"),
 ]
 
 # A syntactically valid value for every path parameter name the services use.
@@ -89,6 +90,7 @@ BODIES: dict[tuple[str, str], Any] = {("POST", "/admin/clock/advance"): {"second
 QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/programmes/{programme_id}/responsible"): {"task": "childcare"},
     ("GET", "/participants/{participant_ref}/contact-card"): {"purpose": "contact_participant"},
+    ("GET", "/participants/{participant_ref}/name-for-message"): {"partner_id": "care-a"},
 }
 
 

@@ -7,10 +7,11 @@ import os
 
 import pytest
 from pydantic import ValidationError
+from zroute_contract.events.base import event_types
 from zroute_contract.events.planning import RouteCompleted
 from zroute_intake.bootstrap import definition
 from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
-from zroute_intake.service_layer.handlers import reports
+from zroute_intake.service_layer.handlers import relations, reports
 from zroute_intake.service_layer.handlers.participants import ERASURE_TIMER
 from zroute_intake.settings import Settings
 
@@ -42,9 +43,11 @@ def test_care_coordinators_are_programme_and_partner_codes():
 
 def test_the_definition_consumes_route_completion_and_runs_the_erasure_timer():
     service = definition(Settings(intake_retention_days=10))
-    # Route completion; and for the management report and DUO (issue 15 item 7) the
-    # attendance and referral events (service_layer/handlers/reports.py).
-    assert list(service.handlers) == [RouteCompleted, *reports.HANDLERS]
+    # Route completion; the attendance and referral events of the management report and
+    # DUO (issue 15 item 7), and the relations planning and support report (issue 18).
+    assert set(service.handlers) == {RouteCompleted, *reports.HANDLERS, *relations.HANDLERS}
+    consumed = {cls for cls in event_types().values() if "intake" in cls.spec.consumers}
+    assert set(service.handlers) == consumed
     assert list(service.timer_handlers) == [ERASURE_TIMER]
     assert service.deps.retention.days == 10
     assert service.migrations.is_dir()

@@ -40,18 +40,6 @@ class SupportSteps(Actors):
                 ),
                 201,
             )
-        check(
-            await support.post(
-                f"/programmes/{PROGRAMME}/agreements",
-                json={
-                    "municipality": MUNICIPALITY,
-                    "valid_from": str(self.today),
-                    "lead_partner_id": LEAD,
-                    "assignments": [{"task": t, "partner_id": p} for t, p in RESPONSIBLE.items()],
-                },
-            ),
-            201,
-        )
         notifications = self.coordinator("notifications")
         directory = [("partner", p, f"desk@{p}.example", "nl") for p in PARTNERS]
         directory += [("staff", c, f"{c}@gemeente.example", "nl") for c in CASEWORKERS]
@@ -84,6 +72,20 @@ class SupportSteps(Actors):
                     f"/directory/{kind}/{ref}", json={"email": email, "language": language}
                 )
             )
+        # The agreement last: its e-mail to the lead partner goes out at once, so the
+        # addresses must be known first (else it fails as recipient_unresolved, once a run).
+        check(
+            await support.post(
+                f"/programmes/{PROGRAMME}/agreements",
+                json={
+                    "municipality": MUNICIPALITY,
+                    "valid_from": str(self.today),
+                    "lead_partner_id": LEAD,
+                    "assignments": [{"task": t, "partner_id": p} for t, p in RESPONSIBLE.items()],
+                },
+            ),
+            201,
+        )
         await self.system.settle()
 
     # -- intake ---------------------------------------------------------------------------

@@ -14,9 +14,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from zroute_contract.events.base import Event
 from zroute_contract.events.planning import RouteCompleted
 from zroute_runtime.cli import console_script
 from zroute_runtime.logging import get_logger
+from zroute_runtime.messagebus import Handler
 from zroute_runtime.repository import TrackingRepository
 from zroute_runtime.service import ServiceDefinition
 
@@ -27,11 +29,12 @@ from zroute_intake.adapters.participant_repo import ParticipantRepository
 from zroute_intake.adapters.pip_repo import PipRepository
 from zroute_intake.adapters.protection import PersonalDataProtector
 from zroute_intake.adapters.reads import IntakeReads
+from zroute_intake.adapters.relation_repo import RelationRepository
 from zroute_intake.adapters.report_repo import ReportRepository
 from zroute_intake.adapters.timer_repo import TimerRepository
 from zroute_intake.entrypoints.http import ROUTERS
 from zroute_intake.service_layer.deps import IntakeDependencies
-from zroute_intake.service_layer.handlers import participants, reports
+from zroute_intake.service_layer.handlers import participants, relations, reports
 from zroute_intake.settings import Settings
 
 SERVICE = "intake"
@@ -88,7 +91,7 @@ DATAREFS = {
 
 def repositories(conn: Any, deps: IntakeDependencies) -> dict[str, TrackingRepository]:
     """Intake's repositories on a unit of work's connection: ``uow.participants``,
-    ``uow.pips``, ``uow.meetings``, ``uow.timers``, ``uow.access_log``, and ``uow.reads`` for the views
+    ``uow.pips``, ``uow.meetings``, ``uow.timers``, ``uow.access_log``, ``uow.relations``, and ``uow.reads`` for the views
     (``service_layer/unit_of_work.IntakeUnitOfWork`` names them for the handlers)."""
     return {
         "participants": ParticipantRepository(conn, deps.protector),
@@ -96,9 +99,22 @@ def repositories(conn: Any, deps: IntakeDependencies) -> dict[str, TrackingRepos
         "meetings": MeetingRepository(conn, deps.protector),
         "timers": TimerRepository(conn),
         "access_log": AccessLogRepository(conn),
+        "relations": RelationRepository(conn),
         "reads": IntakeReads(conn),
         "report": ReportRepository(conn),
     }
+
+
+def consumed_events() -> dict[type[Event], list[Handler]]:
+    """The events intake consumes besides route completion: the report's projection
+    (attendance, referral times) and the partners' relations (groups, placements,
+    referrals). A referral event feeds both, in one transaction."""
+    registry: dict[type[Event], list[Handler]] = {}
+    for event, handlers in reports.HANDLERS.items():
+        registry.setdefault(event, []).extend(handlers)
+    for event, handler in relations.HANDLERS.items():
+        registry.setdefault(event, []).append(handler)
+    return registry
 
 
 def definition(settings: Settings | None = None) -> IntakeDefinition:
@@ -113,7 +129,7 @@ def definition(settings: Settings | None = None) -> IntakeDefinition:
         name=SERVICE,
         handlers={
             RouteCompleted: [partial(participants.on_route_completed, deps=deps)],
-            **reports.HANDLERS,
+            **consumed_events(),
         },
         timer_handlers={
             participants.ERASURE_TIMER: partial(participants.erase_personal_data, deps=deps)

@@ -26,6 +26,7 @@ from zroute_notifications.adapters.config import load_matrix, load_seed
 from zroute_notifications.adapters.directory_repo import DirectoryRepository
 from zroute_notifications.adapters.notification_repo import NotificationRepository
 from zroute_notifications.adapters.participant_repo import ParticipantRepository
+from zroute_notifications.adapters.people import IntakePeople
 from zroute_notifications.adapters.readmodel_repo import ReadModelRepository
 from zroute_notifications.adapters.reads import NotificationsReads
 from zroute_notifications.adapters.rendering import Templates
@@ -84,6 +85,11 @@ def build_deps(settings: Settings) -> Deps:
             box=SecretBox(settings.webhook_secrets_key_bytes()),
         ),
         seed=load_seed(settings.directory_seed_path),
+        people=IntakePeople(
+            settings,
+            settings.intake_api_url or settings.service_urls["intake"],
+            settings.people_timeout_s,
+        ),
     )
 
 

@@ -17,10 +17,6 @@ DEFAULT_TEMPLATES = PACKAGE / "templates"
 LOCAL_WEBHOOK_SECRETS_KEY = "bG9jYWwtb25seS13ZWJob29rLXNlY3JldHMta2V5ISE="
 # NOT FOR PRODUCTION: a local-only HMAC key of the personal-page links.
 LOCAL_PAGE_LINK_KEY = "local-only-page-link-key-not-for-production!"
-SECOND_FACTOR_UNSUPPORTED = (
-    "a second factor (the date of birth) is not supported yet: the birth date stays in"
-    " intake and never reaches this service"
-)
 
 
 class Settings(UiSettings):
@@ -42,6 +38,11 @@ class Settings(UiSettings):
         "support": "http://localhost:8003",
         "notifications": "http://localhost:8004",
     }
+
+    # Where this service pulls what a message may say of a participant (intake's API,
+    # issue 18); default: intake's URL in service_urls.
+    intake_api_url: str | None = None
+    people_timeout_s: float = 5.0
 
     # SMTP
     smtp_host: str = "127.0.0.1"
@@ -92,21 +93,19 @@ class Settings(UiSettings):
     page_link_days: int = Field(default=42, gt=0, le=366)
     page_base_url: str | None = None
     letter_sender: str = "Gemeente"
-    # "none" only: see SECOND_FACTOR_UNSUPPORTED.
+    # Whether the page asks for the date of birth first (checked by intake, issue 18),
+    # how many wrong answers lock a link and for how long, and how long a right answer
+    # keeps the page open.
     page_second_factor: Literal["none", "date_of_birth"] = "none"
+    page_second_factor_attempts: int = Field(default=5, ge=1, le=20)
+    page_second_factor_lock_minutes: int = Field(default=60, gt=0)
+    page_session_minutes: int = Field(default=30, gt=0, le=720)
 
     @field_validator("page_link_key")
     @classmethod
     def _link_key_length(cls, value: SecretStr) -> SecretStr:
         if len(value.get_secret_value().encode()) < 32:
             raise ValueError("must be 32 bytes or more")
-        return value
-
-    @field_validator("page_second_factor")
-    @classmethod
-    def _second_factor(cls, value: str) -> str:
-        if value != "none":
-            raise ValueError(SECOND_FACTOR_UNSUPPORTED)
         return value
 
     def page_link_keys(self) -> list[bytes]:

@@ -25,5 +25,11 @@ def api_roles(service: str, *operations: str) -> frozenset[Role]:
 
 def service_roles(service: str) -> frozenset[Role]:
     """Every role the matrix grants some operation of ``service`` (its own, not the shared
-    ones): who has a start page on that service's screens."""
-    return frozenset(role for access in MATRIX.get(service, {}).values() for role in access.grants)
+    ones): who has a start page on that service's screens. Not ``service``: another
+    Z-route service calls the API with its own token and never logs in to a screen."""
+    return frozenset(
+        role
+        for access in MATRIX.get(service, {}).values()
+        for role in access.grants
+        if role is not Role.SERVICE
+    )

@@ -57,6 +57,8 @@ class CardPurpose(StrEnum):
     TAKE_ROLL_CALL = "take_roll_call"
     ARRANGE_PLACEMENT = "arrange_placement"
     START_CARE = "start_care"
+    NAME_IN_MESSAGE = "name_in_message"
+    """The notifications service names the participant in a message to a partner."""
 
 
 class Refusal(StrEnum):
@@ -160,6 +162,18 @@ def decide(
     if not shown:
         return CardRefused(Refusal.NO_FIELDS)
     return CardGrant(fields=shown, relation=relation.kind, consent_id=consent_id)
+
+
+def name_only(grant: CardGrant | CardRefused) -> CardGrant | CardRefused:
+    """The decision for a message that names the participant: the name alone, given only
+    when the partner's card shows it."""
+    if isinstance(grant, CardRefused):
+        return grant
+    if CardField.NAME not in grant.fields:
+        return CardRefused(Refusal.NO_FIELDS)
+    return CardGrant(
+        fields=frozenset({CardField.NAME}), relation=grant.relation, consent_id=grant.consent_id
+    )
 
 
 class CardRefusedError(Forbidden):

@@ -16,6 +16,7 @@ from zroute_intake.adapters.meeting_repo import MeetingRepository
 from zroute_intake.adapters.participant_repo import ParticipantRepository
 from zroute_intake.adapters.pip_repo import PipRepository
 from zroute_intake.adapters.reads import IntakeReads
+from zroute_intake.adapters.relation_repo import RelationRepository
 from zroute_intake.adapters.report_repo import ReportRepository
 from zroute_intake.adapters.timer_repo import TimerRepository
 
@@ -28,6 +29,7 @@ class IntakeUnitOfWork(Protocol):
     meetings: MeetingRepository
     timers: TimerRepository
     access_log: AccessLogRepository
+    relations: RelationRepository
     reads: IntakeReads
     report: ReportRepository
     clock: Clock

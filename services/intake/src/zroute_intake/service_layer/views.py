@@ -10,6 +10,7 @@ log in the same unit of work; the caller commits it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from zroute_letters.decision import DecisionContent
 from zroute_runtime.auth import Principal, Role
@@ -222,18 +223,37 @@ async def caseload(
     return await uow.reads.caseload(search, limit, offset)
 
 
-def _relations(found: Participant) -> list[contact_card.Relation]:
-    """The relations intake knows itself: the partners attending the intake, until its
-    day, while the participant is on the route. Groups, placements and accepted referrals
-    are planning's and support's to report (not known here yet)."""
-    appointment = found.appointment
-    if appointment is None or found.status in CLOSED:
+async def _relations(uow: IntakeUnitOfWork, found: Participant) -> list[contact_card.Relation]:
+    """The partners' relations with the participant while they are on the route: those
+    intake knows itself (the partners attending the intake, until its day) and those
+    planning and support report (a group, a placement, an accepted referral)."""
+    if found.status in CLOSED:
         return []
-    return contact_card.attends_intake(
-        (attendee.partner_id for attendee in appointment.attendees),
-        since=found.registered_on,
-        intake_day=local_day(appointment.starts_at),
+    reported = await uow.relations.for_participant(found.ref)
+    appointment = found.appointment
+    if appointment is None:
+        return reported
+    return [
+        *contact_card.attends_intake(
+            (attendee.partner_id for attendee in appointment.attendees),
+            since=found.registered_on,
+            intake_day=local_day(appointment.starts_at),
+        ),
+        *reported,
+    ]
+
+
+async def _decide(
+    uow: IntakeUnitOfWork, deps: IntakeDependencies, partner: str, ref: str
+) -> tuple[Participant, contact_card.CardGrant | CardRefused]:
+    found = await uow.participants.get(ref)
+    if found is None:
+        raise NotFound(f"no participant {ref}; check the participant reference")
+    today = local_day(uow.clock.now())
+    decision = contact_card.decide(
+        partner, await _relations(uow, found), found.consents, today, deps.card_fields
     )
+    return found, decision
 
 
 async def contact_card_for(
@@ -252,13 +272,7 @@ async def contact_card_for(
     partner = principal.partner_id
     if partner is None:
         raise Forbidden("a contact card is for a partner's staff: your token names no partner")
-    found = await uow.participants.get(ref)
-    if found is None:
-        raise NotFound(f"no participant {ref}; check the participant reference")
-    today = local_day(uow.clock.now())
-    decision = contact_card.decide(
-        partner, _relations(found), found.consents, today, deps.card_fields
-    )
+    found, decision = await _decide(uow, deps, partner, ref)
     if isinstance(decision, CardRefused):
         log.info("contact_card_refused", participant_ref=ref, reason=decision.reason.value)
         raise CardRefusedError(decision)
@@ -285,3 +299,78 @@ async def contact_card_for(
     )
     log.info("contact_card_given", participant_ref=ref, relation=decision.relation.value)
     return shown
+
+
+@dataclass(frozen=True)
+class NameForMessage:
+    """The participant's name for a message to ``partner_id``, or why it is not given."""
+
+    name: str | None
+    refusal: CardRefused | None = None
+    erased: bool = False
+
+
+async def name_for_message(
+    uow: IntakeUnitOfWork,
+    deps: IntakeDependencies,
+    principal: Principal,
+    ref: str,
+    partner_id: str,
+    *,
+    request_id: str | None,
+) -> NameForMessage:
+    """The name a message to ``partner_id`` may carry: given under the same rule as that
+    partner's contact card (a current relation, a consent in force) and written to the
+    access log with the calling service as the actor; a refusal reads no personal data."""
+    _, decision = await _decide(uow, deps, partner_id, ref)
+    decision = contact_card.name_only(decision)
+    if isinstance(decision, CardRefused):
+        log.info("name_for_message_refused", participant_ref=ref, reason=decision.reason.value)
+        return NameForMessage(name=None, refusal=decision)
+    personal = await uow.participants.personal_data(ref)
+    if personal is None:
+        return NameForMessage(name=None, erased=True)
+    await uow.access_log.record(
+        Access(
+            participant_ref=ref,
+            accessed_at=uow.clock.now(),
+            actor=principal.subject,
+            actor_roles=tuple(sorted(principal.roles)),
+            purpose=CardPurpose.NAME_IN_MESSAGE.value,
+            fields=(contact_card.CardField.NAME.value,),
+            request_id=request_id,
+        )
+    )
+    log.info("name_for_message_given", participant_ref=ref, relation=decision.relation.value)
+    return NameForMessage(name=f"{personal.given_names} {personal.family_name}")
+
+
+SECOND_FACTOR_PURPOSE = "page_second_factor"
+"""Why notifications compares a date of birth: the personal page's second factor."""
+
+
+async def date_of_birth_matches(
+    uow: IntakeUnitOfWork, principal: Principal, ref: str, answer: date, *, request_id: str | None
+) -> bool | None:
+    """Whether ``answer`` is the participant's date of birth (None once erased): the
+    personal page's second factor (issue 18). Only the yes or no leaves intake; the
+    comparison is written to the access log."""
+    if await uow.participants.get(ref) is None:
+        raise NotFound(f"no participant {ref}; check the participant reference")
+    personal = await uow.participants.personal_data(ref)
+    if personal is None:
+        return None
+    await uow.access_log.record(
+        Access(
+            participant_ref=ref,
+            accessed_at=uow.clock.now(),
+            actor=principal.subject,
+            actor_roles=tuple(sorted(principal.roles)),
+            purpose=SECOND_FACTOR_PURPOSE,
+            fields=("date_of_birth",),
+            request_id=request_id,
+        )
+    )
+    matches = personal.date_of_birth == answer
+    log.info("date_of_birth_checked", participant_ref=ref, matches=matches)
+    return matches

@@ -12,6 +12,8 @@ from uuid import UUID
 import asyncpg
 from zroute_runtime.repository import TrackingRepository
 
+from zroute_notifications.domain.second_factor import Attempts
+
 
 class ParticipantRepository(TrackingRepository):
     """The participant's side of the read model, messages, letters and links."""
@@ -92,6 +94,26 @@ class ParticipantRepository(TrackingRepository):
 
     async def link(self, link_id: str) -> asyncpg.Record | None:
         return await self.conn.fetchrow("SELECT * FROM nt_page_links WHERE link_id = $1", link_id)
+
+    async def attempts(self, link_id: str) -> Attempts:
+        """Wrong dates of birth so far on this link (the second factor)."""
+        row = await self.conn.fetchrow(
+            "SELECT failures, locked_until FROM nt_page_attempts WHERE link_id = $1", link_id
+        )
+        return Attempts(row["failures"], row["locked_until"]) if row else Attempts()
+
+    async def save_attempts(self, link_id: str, attempts: Attempts, now: datetime) -> None:
+        """The count after an answer (reset to none after a right one)."""
+        await self.conn.execute(
+            "INSERT INTO nt_page_attempts (link_id, failures, locked_until, updated_at)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (link_id) DO UPDATE"
+            " SET failures = EXCLUDED.failures, locked_until = EXCLUDED.locked_until,"
+            " updated_at = EXCLUDED.updated_at",
+            link_id,
+            attempts.failures,
+            attempts.locked_until,
+            now,
+        )
 
     async def revoke_links(self, ref: str, now: datetime) -> int:
         """Revoke every link of the participant still in force; how many."""

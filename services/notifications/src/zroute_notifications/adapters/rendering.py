@@ -18,6 +18,11 @@ _MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 _MONTHS_NL = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 
+NAME_SLOT = "[[participant-name]]"
+"""Where the participant's name goes in a stored message; filled in only in the e-mail
+sent, from intake at send time (issue 18)."""
+
+
 @dataclass(frozen=True)
 class Part:
     """One event's message: subject, body as text and as (escaped) HTML, record link."""
@@ -90,15 +95,37 @@ class Templates:
             link=link,
         )
 
-    def compose(self, language: str, parts: Sequence[Part], subject: str | None = None) -> Rendered:
-        """The message: one part on its own, several as a digest."""
+    def compose(
+        self,
+        language: str,
+        parts: Sequence[Part],
+        subject: str | None = None,
+        *,
+        name_slot: str | None = None,
+    ) -> Rendered:
+        """The message: one part on its own, several as a digest. ``name_slot``, when
+        given, is a line naming the participant that the delivery fills in at send time
+        (:data:`NAME_SLOT`), so the stored message holds no name."""
         if len(parts) == 1 and subject is None:
-            return self._layout(language, parts[0].subject, parts, intro="")
+            return self._layout(language, parts[0].subject, parts, "", name_slot)
         title = subject or self.ui(language, "digest_subject", n=len(parts))
-        return self._layout(language, title, parts, intro=self.ui(language, "digest_intro"))
+        return self._layout(language, title, parts, self.ui(language, "digest_intro"), name_slot)
 
-    def _layout(self, language: str, subject: str, parts: Sequence[Part], intro: str) -> Rendered:
-        values = {"subject": subject, "parts": parts, "intro": intro, "language": language}
+    def _layout(
+        self,
+        language: str,
+        subject: str,
+        parts: Sequence[Part],
+        intro: str,
+        name_slot: str | None = None,
+    ) -> Rendered:
+        values = {
+            "subject": subject,
+            "parts": parts,
+            "intro": intro,
+            "language": language,
+            "name_slot": name_slot,
+        }
         text = self._envs[(language, False)].get_template("message.txt.j2").render(values)
         html = self._envs[(language, True)].get_template("message.html.j2").render(values)
         return Rendered(subject=subject, text=text, html=html)

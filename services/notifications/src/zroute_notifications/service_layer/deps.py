@@ -10,6 +10,7 @@ from zroute_contract import event_types
 from zroute_letters.catalogue import Catalogues
 
 from zroute_notifications.adapters import fallback_metric
+from zroute_notifications.adapters.people import IntakePeople
 from zroute_notifications.adapters.rendering import Part, Templates
 from zroute_notifications.adapters.smtp import Mailer
 from zroute_notifications.adapters.webhook import WebhookSender
@@ -32,6 +33,8 @@ class Deps:
     seed: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     # The participant-facing catalogues (zroute_letters); counts each fall back to Dutch.
     catalogues: Catalogues = field(default_factory=Catalogues.load)
+    # Intake, asked at send time for the name a message may carry (issue 18).
+    people: IntakePeople | None = None
 
     def register_metrics(self, registry: Any) -> None:
         """The translation fall-back counter in the service's metrics registry (once)."""

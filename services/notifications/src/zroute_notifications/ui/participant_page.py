@@ -67,3 +67,46 @@ def render_refusal(outcome: str) -> str:
         .get_template("participant_refused.html.j2")
         .render(title_nl="Deze pagina opent niet", text_nl=text_nl, text_en=text_en)
     )
+
+
+# The second factor's page (issue 18), in Dutch and English: plain words, one field.
+SECOND_FACTOR = {
+    "title_nl": "Uw geboortedatum",
+    "text_nl": "Typ uw geboortedatum. Dan ziet u uw pagina.",
+    "text_en": "Type your date of birth to see your page.",
+    "label_nl": "Geboortedatum",
+    "label_en": "Date of birth",
+    "open_nl": "Openen",
+    "open_en": "Open",
+}
+PROBLEMS = {
+    "wrong": (
+        "Deze datum klopt niet. U kunt het nog {left} keer proberen.",
+        "That date is not right. You can try {left} more times.",
+    ),
+    "locked": (
+        "Te vaak een verkeerde datum. Probeer het later opnieuw, of bel uw contactpersoon.",
+        "Too many wrong dates. Try again later, or call your contact person.",
+    ),
+    "unavailable": (
+        "Dit lukt nu niet. Probeer het later opnieuw.",
+        "This does not work just now. Please try again later.",
+    ),
+    "invalid": (
+        "Typ een datum: dag, maand en jaar.",
+        "Type a date: day, month and year.",
+    ),
+}
+
+
+def render_second_factor(problem: str | None = None, left: int = 0) -> str:
+    """The page that asks for the date of birth, with why the last answer failed."""
+    shown = None
+    if problem is not None:
+        nl, en = PROBLEMS[problem]
+        shown = (nl.format(left=left), en.format(left=left))
+    return (
+        environment()
+        .get_template("participant_second_factor.html.j2")
+        .render(t=SECOND_FACTOR, problem=shown, ask=problem != "locked")
+    )

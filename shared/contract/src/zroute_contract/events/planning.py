@@ -50,6 +50,8 @@ from zroute_contract.types import (
 
 _SUPPORT_AND_NOTIFY = ("support", "notifications")
 _NOTIFY = ("notifications",)
+# Intake keeps the partner's relation with the participant for the contact card (issue 18).
+_NOTIFY_AND_INTAKE = ("notifications", "intake")
 
 SessionMinutes = Annotated[int, Field(ge=15, le=480)]
 
@@ -229,7 +231,7 @@ class GroupFormed(Event):
         type="nl.zroute.planning.group-formed.v1",
         routing_key="planning.group.formed",
         producer="planning",
-        consumers=_NOTIFY,
+        consumers=_NOTIFY_AND_INTAKE,
         summary="A group of 3 to 8 of one level band was formed with its staffing and sessions.",
     )
 
@@ -255,7 +257,7 @@ class ParticipantAssignedToGroup(ParticipantEvent):
         type="nl.zroute.planning.participant-assigned-to-group.v1",
         routing_key="planning.participant.assigned-to-group",
         producer="planning",
-        consumers=_NOTIFY,
+        consumers=_NOTIFY_AND_INTAKE,
         summary="A participant joined a group.",
     )
 
@@ -272,7 +274,7 @@ class ParticipantRemovedFromGroup(ParticipantEvent):
         type="nl.zroute.planning.participant-removed-from-group.v1",
         routing_key="planning.participant.removed-from-group",
         producer="planning",
-        consumers=_NOTIFY,
+        consumers=_NOTIFY_AND_INTAKE,
         summary="A participant left a group.",
     )
 

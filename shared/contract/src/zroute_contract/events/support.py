@@ -53,6 +53,9 @@ from zroute_contract.types import (
 
 _NOTIFY = ("notifications",)
 _PLANNING_AND_NOTIFY = ("planning", "notifications")
+# Intake keeps the partner's relation with the participant for the contact card (issue 18).
+_NOTIFY_AND_INTAKE = ("notifications", "intake")
+_PLANNING_NOTIFY_AND_INTAKE = ("planning", "notifications", "intake")
 
 # The statuses without an event of their own (see ReferralStatusChanged).
 ChangedStatus = one_of(ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD, ReferralStatus.FAILED)
@@ -175,7 +178,7 @@ class ReferralRequested(ParticipantEvent):
         type="nl.zroute.support.referral-requested.v1",
         routing_key="support.referral.requested",
         producer="support",
-        consumers=(*_NOTIFY, "intake"),
+        consumers=_NOTIFY_AND_INTAKE,
         summary="A care referral was requested from one care partner (addressed: care category).",
         addressed_by="partner_id",
     )
@@ -222,7 +225,7 @@ class ReferralAccepted(ReferralEvent):
         type="nl.zroute.support.referral-accepted.v1",
         routing_key="support.referral.accepted",
         producer="support",
-        consumers=(*_NOTIFY, "intake"),
+        consumers=_NOTIFY_AND_INTAKE,
         summary="The care partner accepted a referral.",
     )
 
@@ -258,7 +261,7 @@ class ReferralCompleted(ReferralEvent):
         type="nl.zroute.support.referral-completed.v1",
         routing_key="support.referral.completed",
         producer="support",
-        consumers=(*_NOTIFY, "intake"),
+        consumers=_NOTIFY_AND_INTAKE,
         summary="A referral closed with its outcome.",
     )
 
@@ -282,7 +285,7 @@ class ReferralStatusChanged(ReferralEvent):
         type="nl.zroute.support.referral-status-changed.v1",
         routing_key="support.referral.status-changed",
         producer="support",
-        consumers=_NOTIFY,
+        consumers=_NOTIFY_AND_INTAKE,
         summary="A referral went in progress, on hold or failed.",
     )
 
@@ -305,7 +308,7 @@ class ReferralCancelled(ReferralEvent):
         type="nl.zroute.support.referral-cancelled.v1",
         routing_key="support.referral.cancelled",
         producer="support",
-        consumers=_NOTIFY,
+        consumers=_NOTIFY_AND_INTAKE,
         summary="A referral was cancelled; the care partner must stop (addressed).",
         addressed_by="partner_id",
     )
@@ -389,7 +392,7 @@ class PlacementConfirmed(ParticipantEvent):
         type="nl.zroute.support.placement-confirmed.v1",
         routing_key="support.placement.confirmed",
         producer="support",
-        consumers=_PLANNING_AND_NOTIFY,
+        consumers=_PLANNING_NOTIFY_AND_INTAKE,
         summary="A workplace was confirmed for a placement request.",
     )
 
@@ -435,7 +438,7 @@ class JobCoachAssigned(ParticipantEvent):
         type="nl.zroute.support.job-coach-assigned.v1",
         routing_key="support.job-coach.assigned",
         producer="support",
-        consumers=_NOTIFY,
+        consumers=_NOTIFY_AND_INTAKE,
         summary="A job coach was assigned to a placement.",
     )
 
@@ -566,7 +569,7 @@ class PlacementEnded(PlacementEvent):
         type="nl.zroute.support.placement-ended.v1",
         routing_key="support.placement.ended",
         producer="support",
-        consumers=_NOTIFY,
+        consumers=_NOTIFY_AND_INTAKE,
         summary="A placement ended, with a reason code.",
     )
 

@@ -48,6 +48,7 @@ class Access:
 
 PUBLIC = Access(grants={}, public=True)
 CW, CO, PS, OP = Role.CASEWORKER, Role.COORDINATOR, Role.PARTNER_STAFF, Role.OPERATOR
+SV = Role.SERVICE
 M, P, A, ANY = Scope.OWN_MUNICIPALITY, Scope.OWN_PARTNER, Scope.ADDRESSED_PARTNER, Scope.ANY
 
 
@@ -98,6 +99,11 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/participants/{participant_ref}/consents"): _CASE_READ,
         # The contact card (issue 18): a partner's staff, by relation and with consent.
         ("GET", "/participants/{participant_ref}/contact-card"): _a(partner_staff=P),
+        # A message names the participant where the card allows (issue 18): the
+        # notifications service asks for the recipient's partner, with its own purpose.
+        ("GET", "/participants/{participant_ref}/name-for-message"): _a(service=ANY),
+        # The personal page's second factor: yes or no, never the date (issue 18).
+        ("POST", "/participants/{participant_ref}/date-of-birth-check"): _a(service=ANY),
         ("POST", "/participants/{participant_ref}/withdrawal"): _CASE_WRITE,
         # Issue 15 item 5: changes after registration, by the municipality's caseworker.
         ("POST", "/participants/{participant_ref}/personal-data/changes"): _CASE_WRITE,
@@ -220,6 +226,7 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/letters/{letter_id}.pdf"): _a(caseworker=M),
         ("POST", "/participants/{ref}/links/revoke"): _a(caseworker=M),
         ("GET", "/p/{token}"): PUBLIC,
+        ("POST", "/p/{token}"): PUBLIC,
         ("GET", "/p/{token}/week.wav"): PUBLIC,
     },
 }  # fmt: skip
@@ -258,7 +265,7 @@ def missing_entries(service: str, operations: Iterable[tuple[str, str]]) -> list
 
 def render_markdown() -> str:
     """The matrix as Markdown tables, one per service (for ``docs/security.md``)."""
-    roles = [CW, CO, PS, OP]
+    roles = [CW, CO, PS, OP, SV]
     lines: list[str] = []
     for title, table in [("every service", COMMON), *MATRIX.items()]:
         lines += [f"### {title}", "", "| Operation | " + " | ".join(roles) + " |"]

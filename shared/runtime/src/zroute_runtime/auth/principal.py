@@ -25,6 +25,10 @@ class Role(StrEnum):
     """The municipality's programme coordinator (regie): works across partners."""
     OPERATOR = "operator"
     """Runs the platform: dead letters, replays, configuration. Not case work."""
+    SERVICE = "service"
+    """Another Z-route service acting for itself (its name is the token's subject), e.g.
+    notifications pulling a participant's name for a message (issue 18). Reaches only the
+    operations the matrix grants it, each with a purpose that is logged."""
 
 
 _ROLE_VALUES = frozenset(role.value for role in Role)

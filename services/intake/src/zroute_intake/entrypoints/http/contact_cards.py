@@ -6,11 +6,23 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from zroute_contract.types import PartnerId
 from zroute_runtime.commands import command
 
 from zroute_intake.domain.contact_card import CardPurpose
-from zroute_intake.entrypoints.http.deps import IntakeDeps, ParticipantRef, PartnerStaff, Runtime
-from zroute_intake.entrypoints.http.schemas import ContactCardOut
+from zroute_intake.entrypoints.http.deps import (
+    IntakeDeps,
+    ParticipantRef,
+    PartnerStaff,
+    Runtime,
+    Service,
+)
+from zroute_intake.entrypoints.http.schemas import (
+    ContactCardOut,
+    DateOfBirthCheckIn,
+    DateOfBirthCheckOut,
+    NameForMessageOut,
+)
 from zroute_intake.service_layer import views
 
 router = APIRouter(prefix="/participants/{participant_ref}", tags=["contact card"])
@@ -45,3 +57,59 @@ async def read_contact_card(
             raise HTTPException(410, "the personal data was erased after its retention period")
         await uow.commit()  # the access log's row
     return ContactCardOut.of(card)
+
+
+@router.get(
+    "/name-for-message",
+    summary="The participant's name for a message to a partner (the notifications service)",
+)
+async def read_name_for_message(
+    participant_ref: ParticipantRef,
+    principal: Service,
+    runtime: Runtime,
+    deps: IntakeDeps,
+    request: Request,
+    partner_id: Annotated[PartnerId, Query(description="The partner the message goes to.")],
+) -> NameForMessageOut:
+    """The name a message to ``partner_id`` may carry, under the same rule as that
+    partner's contact card; pulled at send time, never put on the bus. A name given is
+    written to the participant's access log (purpose ``name_in_message``); a refusal says
+    why and reads no personal data."""
+    request_id = getattr(request.state, "request_id", None)
+    async with command(runtime, request) as uow:
+        found = await views.name_for_message(
+            uow, deps, principal, participant_ref, partner_id, request_id=request_id
+        )
+        await uow.commit()  # the access log's row
+    refused = found.refusal
+    return NameForMessageOut(
+        participant_ref=participant_ref,
+        partner_id=partner_id,
+        name=found.name,
+        refused=refused.reason if refused else None,
+        explanation=refused.explanation if refused else None,
+        erased=found.erased,
+    )
+
+
+@router.post(
+    "/date-of-birth-check",
+    summary="Whether a date of birth is the participant's (the personal page's second factor)",
+)
+async def check_date_of_birth(
+    participant_ref: ParticipantRef,
+    principal: Service,
+    runtime: Runtime,
+    request: Request,
+    body: DateOfBirthCheckIn,
+) -> DateOfBirthCheckOut:
+    """Yes or no, never the date itself (notifications asks when the participant opens
+    their page and the second factor is on). Written to the access log with purpose
+    ``page_second_factor``."""
+    request_id = getattr(request.state, "request_id", None)
+    async with command(runtime, request) as uow:
+        matches = await views.date_of_birth_matches(
+            uow, principal, participant_ref, body.date_of_birth, request_id=request_id
+        )
+        await uow.commit()  # the access log's row
+    return DateOfBirthCheckOut(matches=bool(matches), erased=matches is None)

@@ -25,6 +25,8 @@ Auditor = Annotated[
 """Reads of the access log (which holds no personal data)."""
 PartnerStaff = Annotated[Principal, Depends(require_roles(Role.PARTNER_STAFF))]
 """The contact card: a partner's staff, for their own partner (named in the token)."""
+Service = Annotated[Principal, Depends(require_roles(Role.SERVICE))]
+"""Another Z-route service acting for itself (notifications naming a participant)."""
 
 ParticipantRef = Annotated[
     str, Path(pattern=PARTICIPANT_REF_PATTERN, description="The pseudonymous reference.")

@@ -72,7 +72,7 @@ from zroute_contract.types import (
 from zroute_intake.domain.access import Access
 from zroute_intake.domain.changes import Address, PersonalDataChange, RecordedChange
 from zroute_intake.domain.consents import Consent
-from zroute_intake.domain.contact_card import CardField, ContactCard, RelationKind
+from zroute_intake.domain.contact_card import CardField, ContactCard, Refusal, RelationKind
 from zroute_intake.domain.outcome import CareSignalEntry, Outcome
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.personal import PersonalData
@@ -586,3 +586,32 @@ class ContactCardOut(BaseModel):
             address=card.address,
             interpreter_needed=card.interpreter_needed,
         )
+
+
+class NameForMessageOut(BaseModel):
+    """The participant's name for one message to a partner, or why the message may not
+    name them (the same rule as that partner's contact card)."""
+
+    participant_ref: str
+    partner_id: str = Field(description="The partner the message goes to.")
+    name: str | None = Field(default=None, description="The name; null when refused.")
+    refused: Refusal | None = Field(
+        default=None, description="Why not: no_relation, no_consent, no_fields."
+    )
+    explanation: str | None = Field(default=None, description="The refusal in words.")
+    erased: bool = Field(default=False, description="The personal data was erased.")
+
+
+class DateOfBirthCheckIn(BaseModel):
+    """The date of birth the participant typed on their personal page."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date_of_birth: date = Field(description="As typed, YYYY-MM-DD.")
+
+
+class DateOfBirthCheckOut(BaseModel):
+    """Only whether it matches: the date of birth itself never leaves intake."""
+
+    matches: bool
+    erased: bool = Field(default=False, description="The personal data was erased.")

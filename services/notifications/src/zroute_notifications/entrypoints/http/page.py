@@ -6,13 +6,21 @@ lists these operations as public). Every use is logged with the link id and outc
 
 from __future__ import annotations
 
+from datetime import date
+from urllib.parse import parse_qs
+
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from zroute_runtime.http_host import Runtime
 
-from zroute_notifications.entrypoints.http.deps import NotificationsDeps, reading
+from zroute_notifications.entrypoints.http.deps import NotificationsDeps, reading, run
 from zroute_notifications.service_layer.handlers import page
-from zroute_notifications.ui.participant_page import render_page, render_refusal
+from zroute_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
+from zroute_notifications.ui.participant_page import (
+    render_page,
+    render_refusal,
+    render_second_factor,
+)
 
 router = APIRouter(prefix="/p", tags=["personal page"])
 # The page names a participant's week: never cached by a shared cache, never indexed.
@@ -24,9 +32,14 @@ async def personal_page(
     token: str, runtime: Runtime, request: Request, deps: NotificationsDeps
 ) -> HTMLResponse:
     """The participant's week, next appointment and contact person; 404/410 with a short
-    page when the link is forged, unknown, expired or revoked."""
+    page when the link is forged, unknown, expired or revoked. Where the setting asks for
+    a second factor, the date of birth first (a form posting to this URL)."""
+    session = request.cookies.get(page.SESSION_COOKIE)
     async with reading(runtime, request) as uow:
-        opened, view = await page.view(uow, deps, token)
+        opened = await page.open_link(uow, deps, token)
+        if page.asks_second_factor(uow, deps, opened, session):
+            return HTMLResponse(render_second_factor(), headers=HEADERS)
+        view = await page.view_of(uow, deps, opened)
     if view is None:
         status = opened.status if opened.status != 200 else 404
         return HTMLResponse(render_refusal(opened.outcome), status_code=status, headers=HEADERS)
@@ -40,8 +53,9 @@ async def week_audio(
 ) -> Response:
     """The week spoken in the participant's language where espeak-ng speaks it, else Dutch
     (``Content-Language`` says which)."""
+    session = request.cookies.get(page.SESSION_COOKIE)
     async with reading(runtime, request) as uow:
-        opened, audio = await page.week_audio(uow, deps, token)
+        opened, audio = await page.week_audio(uow, deps, token, session)
     if audio is None:
         status = opened.status if opened.status != 200 else 404
         return HTMLResponse(render_refusal(opened.outcome), status_code=status, headers=HEADERS)
@@ -50,3 +64,50 @@ async def week_audio(
         media_type="audio/wav",
         headers={**HEADERS, "Content-Language": audio.language},
     )
+
+
+# The answer to each outcome of a typed date of birth.
+ANSWER_STATUS = {page.WRONG: 403, page.LOCKED: 429, page.UNAVAILABLE: 503}
+
+
+@router.post("/{token}", response_class=HTMLResponse)
+async def second_factor(
+    token: str, runtime: Runtime, request: Request, deps: NotificationsDeps
+) -> Response:
+    """The date of birth typed on the page (form field ``date_of_birth``, YYYY-MM-DD):
+    intake checks it; right opens the page for a while (a cookie bound to the link),
+    wrong says so with the tries left, too many lock the link for a while."""
+    form = parse_qs((await request.body()).decode("utf-8", "replace"))
+    typed = (form.get("date_of_birth") or [""])[0].strip()
+
+    async def answer(uow: NotificationsUnitOfWork) -> tuple[page.Opened, page.Answered | None]:
+        opened = await page.open_link(uow, deps, token)
+        if opened.outcome != page.OK or deps.settings.page_second_factor != "date_of_birth":
+            return opened, None
+        return opened, await page.answer_second_factor(uow, deps, opened, typed)
+
+    try:
+        date.fromisoformat(typed)
+    except ValueError:
+        return HTMLResponse(render_second_factor("invalid"), status_code=422, headers=HEADERS)
+    opened, answered = await run(runtime, request, answer)
+    if opened.outcome != page.OK:
+        return HTMLResponse(
+            render_refusal(opened.outcome), status_code=opened.status, headers=HEADERS
+        )
+    back = RedirectResponse(str(request.url), status_code=303, headers=HEADERS)
+    if answered is None:
+        return back  # no second factor asked: the page itself
+    if answered.outcome != page.RIGHT or answered.session is None:
+        html = render_second_factor(answered.outcome, answered.left)
+        return HTMLResponse(html, status_code=ANSWER_STATUS[answered.outcome], headers=HEADERS)
+    back.set_cookie(
+        page.SESSION_COOKIE,
+        answered.session,
+        max_age=deps.settings.page_session_minutes * 60,
+        path="/p/",
+        httponly=True,
+        secure=request.url.scheme == "https",
+        samesite="strict",
+    )
+    return back

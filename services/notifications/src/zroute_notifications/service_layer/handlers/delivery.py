@@ -27,7 +27,7 @@ from zroute_notifications.domain.handshake import next_slot
 from zroute_notifications.domain.recipients import Recipient, participants_of, programme_partners
 from zroute_notifications.domain.rights import SubscriberFacts, refusal
 from zroute_notifications.domain.schedule import timer_payload
-from zroute_notifications.service_layer import outcomes
+from zroute_notifications.service_layer import naming, outcomes
 from zroute_notifications.service_layer.addresses import address
 from zroute_notifications.service_layer.deps import Deps
 from zroute_notifications.service_layer.handlers import typed
@@ -73,6 +73,7 @@ async def _email(uow: NotificationsUnitOfWork, deps: Deps, row: Any) -> Outcome:
             f"no e-mail address for {row['recipient_kind']} {row['recipient_ref']}",
         )
     message = Rendered(row["subject"], row["body_text"], row["body_html"])
+    message = await naming.with_name(deps, row, message)
     mail = deps.mailer.build(to, message, str(row["id"]), row["language"])
     return await deps.mailer.send(mail)
 

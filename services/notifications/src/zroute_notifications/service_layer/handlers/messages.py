@@ -18,6 +18,7 @@ from zroute_runtime.clock import local_timezone
 from zroute_runtime.logging import get_logger
 from zroute_runtime.messagebus import HandlerContext
 
+from zroute_notifications.adapters.rendering import NAME_SLOT
 from zroute_notifications.domain import schedule
 from zroute_notifications.domain.matrix import DIGESTS, Target
 from zroute_notifications.domain.recipients import Recipient, participants_of
@@ -141,7 +142,7 @@ async def _message(
         language = deps.language(None)
     else:
         language = await language_of(uow, deps, recipient.kind, recipient.ref)
-        texts = _texts(deps, envelope, recipient, language)
+        texts = _texts(deps, envelope, recipient, language, channel)
     suffix = ":reminder" if timing is Timing.REMINDER else ""
     notification_id = uuid.uuid4()
     created = await uow.notifications.add(
@@ -163,8 +164,19 @@ async def _message(
         await outcomes.schedule_delivery(uow, notification_id, 0, due)
 
 
-def _texts(deps: Deps, envelope: CloudEvent, recipient: Recipient, language: str) -> dict[str, Any]:
-    """The message's subject and bodies in the recipient's language and role's view."""
+NAMED_ROLES = frozenset({RecipientRole.EMPLOYER, RecipientRole.JOB_COACH})
+"""Whose e-mails name the participant where consent allows (issue 18)."""
+
+
+def _texts(
+    deps: Deps, envelope: CloudEvent, recipient: Recipient, language: str, channel: Channel
+) -> dict[str, Any]:
+    """The message's subject and bodies in the recipient's language and role's view; an
+    e-mail to an employer or a job coach about one participant gets the slot the
+    delivery fills with the name, or with why it is not given."""
     part = deps.part(envelope.type, envelope.data, recipient, language)
-    rendered = deps.templates.compose(language, [part])
+    named = (
+        channel is Channel.EMAIL and recipient.role in NAMED_ROLES and envelope.subject is not None
+    )
+    rendered = deps.templates.compose(language, [part], name_slot=NAME_SLOT if named else None)
     return {"subject": rendered.subject, "body_text": rendered.text, "body_html": rendered.html}
