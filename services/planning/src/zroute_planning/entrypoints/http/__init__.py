@@ -2,6 +2,7 @@
 
 from zroute_planning.entrypoints.http import (
     attendance,
+    calendar,
     follow_ups,
     groups,
     hours_export,
@@ -22,4 +23,5 @@ ROUTERS = [
     groups.router,
     waiting_list.router,
     hours_export.router,
+    calendar.router,
 ]
