@@ -179,7 +179,8 @@ async def _session(uow: PlanningUnitOfWork, session_id: UUID) -> DatedSession:
 
 
 async def expected(uow: PlanningUnitOfWork, session: DatedSession) -> list[Plan]:
-    """The participants expected at a session: its group's members, or its participant."""
+    """The participants expected at a session: its group's members whose plan has started
+    by then, or its participant."""
     refs: tuple[str, ...]
     if session.group_id is not None:
         group = await uow.groups.get_group(session.group_id)
@@ -187,7 +188,8 @@ async def expected(uow: PlanningUnitOfWork, session: DatedSession) -> list[Plan]
     else:
         refs = (session.participant_ref,) if session.participant_ref else ()
     plans = [await uow.plans.get(ref, lock=False) for ref in refs]
-    return [p for p in plans if p is not None]
+    # A member whose plan starts later is not expected yet (nor told of the change).
+    return [p for p in plans if p is not None and p.start_on and p.start_on <= session.on]
 
 
 async def cancel(
