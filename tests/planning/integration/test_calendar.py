@@ -79,7 +79,11 @@ async def test_an_ill_teacher_is_replaced_by_a_qualified_substitute_and_changes_
     body = {"from_on": str(start), "to_on": str(start + 2 * WEEK - timedelta(days=1))}
     await planning.http.post(f"/programmes/{programme}/calendar", json=body)
 
-    ill = {"from_on": str(start), "to_on": str(start + WEEK - timedelta(days=1)), "reason": "illness"}
+    ill = {
+        "from_on": str(start),
+        "to_on": str(start + WEEK - timedelta(days=1)),
+        "reason": "illness",
+    }
     answer = await planning.http.post(f"/staff/{group['teacher']}/leave", json=ill)
     assert answer.status_code == 201, answer.text
     changed = answer.json()
@@ -135,7 +139,9 @@ async def test_roll_call_takes_the_calendars_session_ids(planning):
     # The group meets before its members' plans start; those sessions are not theirs.
     body = {"from_on": plan["start_on"], "to_on": str(start + 3 * WEEK)}
     await planning.http.post(f"/programmes/{programme}/calendar", json=body)
-    first, second = (await planning.http.get(f"/programmes/{programme}/calendar", params=body)).json()[:2]
+    first, second = (
+        await planning.http.get(f"/programmes/{programme}/calendar", params=body)
+    ).json()[:2]
     await planning.http.post(
         f"/calendar/sessions/{second['session_id']}/cancellation", json={"reason": "other"}
     )
