@@ -27,7 +27,7 @@ from zroute_planning.ui.pages import LABELS
 
 READ_OPERATION = "GET /programmes/{programme_id}/calendar"
 CANCEL_OPERATION = "POST /calendar/sessions/{session_id}/cancellation"
-STATE = {"planned": N_("planned"), "moved": N_("moved"), "cancelled": N_("cancelled")}
+STATE = {"planned": N_("planned"), "moved": N_("moved"), "cancelled": N_("does not take place")}
 UNSTAFFED = {
     "no_qualified_staff_available": N_("no qualified teacher available"),
     "no_room_with_capacity": N_("no room large enough"),
