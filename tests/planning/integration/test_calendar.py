@@ -173,3 +173,25 @@ async def test_roll_call_takes_the_calendars_session_ids(planning):
     )
     assert wrong_day.status_code == 422
     assert "cancelled" in wrong_day.text and "the calendar has this session on" in wrong_day.text
+
+
+async def test_group_formation_staffs_from_the_register_by_qualification(planning):
+    from tests.planning.events import AVAILABILITY, PROGRAMME
+
+    slots = [{"weekday": s.weekday.value, "day_part": s.day_part.value} for s in AVAILABILITY]
+    only_alfa = {"partner_id": "language-school", "qualifications": ["alfa"], "availability": slots}
+    answer = await planning.http.put(f"/programmes/{PROGRAMME}/staff/alfa-1", json=only_alfa)
+    assert answer.status_code == 200, answer.text
+    for _ in range(3):
+        await planning.activate(intake_completed())
+    formed = await planning.http.post("/group-formations", json={"programme_id": PROGRAMME})
+    assert formed.json()["groups_formed"] == 0  # nobody in the register may teach NT2
+    waiting = (await planning.http.get("/waiting-list")).json()
+    assert {w["reason"] for w in waiting} == {"no_group_at_level"}
+
+    nt2 = {**only_alfa, "qualifications": ["nt2"]}
+    await planning.http.put(f"/programmes/{PROGRAMME}/staff/nt2-1", json=nt2)
+    formed = await planning.http.post("/group-formations", json={"programme_id": PROGRAMME})
+    assert formed.json()["groups_formed"] == 1
+    [group] = (await planning.http.get("/groups")).json()
+    assert group["teacher"] == "nt2-1"

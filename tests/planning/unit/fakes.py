@@ -219,6 +219,9 @@ class FakeCalendar:
     async def sessions(self, programme_id: str, from_on: date, to_on: date, **_: object):
         return []
 
+    async def staff(self, programme_id: str):
+        return []  # no register: formation staffs from the configured list
+
 
 def planning_uow(*plans: Plan, placements: FakePlacements | None = None) -> FakeUnitOfWork:
     """A fake unit of work with planning's repositories, on the morning of ``TODAY``."""

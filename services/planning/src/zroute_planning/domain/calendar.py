@@ -394,3 +394,17 @@ def roll_call_problems(
     wanted = set(expected)
     found += [f"{ref}: not expected at this session" for ref in claim.refs if ref not in wanted]
     return found
+
+
+def eligible_teachers(
+    staff: Sequence[StaffMember], band: LevelBand, slots: Iterable[Slot], on: date
+) -> list[str]:
+    """The register's teachers a new group may get: qualified for its band, available in
+    every one of its slots, and not on leave on its first day (group formation, L7)."""
+    need = needed_qualification(band)
+    wanted = list(slots)
+    return [
+        m.staff_id
+        for m in staff
+        if m.role is StaffRole.TEACHER and all(m.can_teach(on, slot, need) for slot in wanted)
+    ]

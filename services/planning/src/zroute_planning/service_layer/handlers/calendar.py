@@ -42,6 +42,7 @@ from zroute_planning.domain.calendar import (
     closure_on,
     date_sessions,
     default_staff,
+    eligible_teachers,
     needed_qualification,
     roll_call_problems,
     slot_of,
@@ -400,3 +401,20 @@ async def roll_call_problems_of(
         if await uow.calendar.sessions(programme, claim.session_on, claim.session_on):
             return [f"the session is not in the calendar of {programme} on {claim.session_on}"]
     return []
+
+
+async def formation_teachers(
+    uow: PlanningUnitOfWork,
+    programme_id: str,
+    band: LevelBand,
+    slots: tuple[tuple[str, str], ...],
+    on: date,
+    configured: tuple[str, ...],
+) -> tuple[str, ...]:
+    """The teachers group formation may give a new group: from the programme's staff
+    register (qualified, available in the group's slots, not on leave on its first day),
+    else the configured list."""
+    staff = await uow.calendar.staff(programme_id)
+    if not staff:
+        return configured
+    return tuple(eligible_teachers(staff, band, slots, on))
