@@ -5,6 +5,7 @@ or unstaffed with a reason, stable ids, and a roll-call held to its session."""
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from uuid import UUID
 
 from zroute_contract.events.codes import HoursKind, LevelBand, TeachingForm
 from zroute_planning.domain.calendar import (
@@ -36,7 +37,13 @@ def teacher(staff_id: str, *quals: Qualification, leave: tuple[Leave, ...] = ())
     )
 
 
+GROUP = UUID("00000000-0000-4000-8000-0000000000a1")
+
+
 def owner(band: LevelBand = LevelBand.A1, size: int = 5, **kw) -> Owner:
+    """A group's sessions, or a participant's own when ``participant_ref`` is given."""
+    if "participant_ref" not in kw:
+        kw.setdefault("group_id", GROUP)
     return Owner("prog", band, size, "t-regular", **kw)
 
 
@@ -126,3 +133,16 @@ def test_a_roll_call_must_match_its_calendar_session():
 
     cancelled = replace(session, status=SessionStatus.CANCELLED)
     assert roll_call_problems(cancelled, claim, ["zr-a"]) == ["the session was cancelled"]
+
+
+def test_an_individual_session_prefers_the_group_teacher_but_is_never_a_substitution():
+    res = Resources(
+        [teacher("t-other", Qualification.NT2), teacher("t-regular", Qualification.NT2)], ROOMS, []
+    )
+    booked = Bookings()
+    end = MONDAY + timedelta(days=6)
+    first = date_sessions(owner(size=1, participant_ref="zr-a"), [CLASS], MONDAY, end, res, booked)
+    second = date_sessions(owner(size=1, participant_ref="zr-b"), [CLASS], MONDAY, end, res, booked)
+    assert (first[0].staff, second[0].staff) == ("t-regular", "t-other")
+    assert not first[0].substituted and not second[0].substituted
+    assert first[0].regular_staff is None

@@ -169,7 +169,9 @@ class DatedSession:
 
     @property
     def substituted(self) -> bool:
-        return self.staff is not None and self.staff != self.regular_staff
+        """Taught by another than its regular teacher (a group session's; an individual
+        session has none, any qualified teacher will do)."""
+        return self.regular_staff is not None and self.staff not in (None, self.regular_staff)
 
 
 @dataclass
@@ -302,7 +304,9 @@ def _dated(
         kind=weekly.kind,
         group_id=owner.group_id,
         participant_ref=owner.participant_ref,
-        regular_staff=owner.regular_staff,
+        # Only a group has a regular teacher; a participant's own session prefers their
+        # group's teacher but is not "substituted" when another teaches it.
+        regular_staff=owner.regular_staff if owner.group_id else None,
     )
     return staff_session(session, owner, resources, booked)
 

@@ -302,7 +302,8 @@ async def _tell_moved(
 
 
 async def _owner_of(uow: PlanningUnitOfWork, deps: Deps, session: DatedSession) -> Owner:
-    """The owner a session is staffed for, its regular teacher first."""
+    """The owner a session is staffed for: its group (the regular teacher first), or its
+    participant (their group's teacher first)."""
     if session.group_id is not None:
         group = await uow.groups.get_group(session.group_id)
         if group is not None:
@@ -310,7 +311,7 @@ async def _owner_of(uow: PlanningUnitOfWork, deps: Deps, session: DatedSession) 
     plan = await uow.plans.get(session.participant_ref or "", lock=False)
     if plan is None:
         return Owner(session.programme_id, LevelBand.A1, 1, session.regular_staff)
-    return replace(await participant_owner(uow, deps, plan), regular_staff=session.regular_staff)
+    return await participant_owner(uow, deps, plan)
 
 
 async def substitute(
