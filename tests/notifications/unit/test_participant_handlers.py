@@ -136,3 +136,24 @@ async def test_an_established_pip_and_a_progress_meeting_reach_the_participant_i
     assert long_date(local_start.date(), "nl") in body_nl
     assert meeting.location_id in body_nl  # type: ignore[attr-defined]
     assert written["progress_meeting"]["body"] != body_nl  # Turkish, not the Dutch fallback
+
+
+async def test_a_cancelled_and_a_moved_session_reach_the_participant_in_their_language():
+    """Issue 16/18: the participant hears of a cancelled or moved session, on the day and at
+    the (local) time of the session, in their language with the Dutch beside it."""
+    from datetime import UTC, datetime
+
+    uow = unit_of_work()
+    ref = _participant(uow, "ar")
+    starts = datetime(2027, 3, 2, 8, 30, tzinfo=UTC)  # 09:30 in Amsterdam
+    cancelled = world.event(planning.SessionCancelled, ref, starts_at=starts)
+    moved = world.event(planning.SessionMoved, ref, starts_at=starts + timedelta(days=1))
+    for event in (cancelled, moved):
+        await participant.tell_participant(event, _context(uow, event), deps=DEPS)
+    first, second = uow.participants.messages_written
+    assert first["kind"] == "session_cancelled" and second["kind"] == "session_moved"
+    assert first["subject"] == CATS.text("ar", "session_cancelled.subject")
+    assert first["direction"] == "rtl" and "09:30" in first["body"]
+    assert second["body_nl"].startswith("Uw les is verplaatst") and "09:30" in second["body_nl"]
+    assert "woensdag 3 maart" in second["body_nl"]
+    assert uow.participants.letters_written == []  # a page message, no letter

@@ -52,6 +52,8 @@ def test_the_shipped_matrix_tells_the_participant_of_each_event_that_exists_toda
         "planning.plan-activated.v1": ["plan_start"],
         "planning.plan-start-scheduled.v1": ["plan_start"],
         "planning.schedule-published.v1": ["group_times"],
+        "planning.session-cancelled.v1": ["session_cancelled"],
+        "planning.session-moved.v1": ["session_moved"],
         "support.referral-accepted.v1": ["referral_accepted"],
     }
     start = matrix.participant_targets_for(PREFIX + "planning.schedule-published.v1")

@@ -209,6 +209,20 @@ class FakeLedger:
         }
 
 
+class FakeCalendar:
+    """An empty calendar: every session id is one the calendar does not hold, on days it
+    has no sessions (a programme without a calendar, as before issue 16's calendar)."""
+
+    async def session(self, session_id: UUID, *, lock: bool = False):
+        return None
+
+    async def sessions(self, programme_id: str, from_on: date, to_on: date, **_: object):
+        return []
+
+    async def staff(self, programme_id: str):
+        return []  # no register: formation staffs from the configured list
+
+
 def planning_uow(*plans: Plan, placements: FakePlacements | None = None) -> FakeUnitOfWork:
     """A fake unit of work with planning's repositories, on the morning of ``TODAY``."""
     return FakeUnitOfWork(
@@ -219,6 +233,7 @@ def planning_uow(*plans: Plan, placements: FakePlacements | None = None) -> Fake
         groups=FakeGroups(),
         timers=FakeTimers(),
         ledger=FakeLedger(),
+        calendar=FakeCalendar(),
     )
 
 

@@ -37,8 +37,12 @@ def _containing(pattern: str) -> set[str]:
 
 def test_events_come_from_the_plan_but_a_formation_run_emits_its_own():
     """A plan records what it causes (``plan.events``); ``uow.emit`` is left to group
-    formation, whose events span many plans and groups in one run order."""
-    assert _containing(r"uow\.emit\(") == {"service_layer/handlers/formation.py"}
+    formation and to calendar changes, whose events span many plans (and groups) in one
+    run order."""
+    assert _containing(r"uow\.emit\(") == {
+        "service_layer/handlers/formation.py",
+        "service_layer/handlers/calendar.py",
+    }
     assert _containing(r"\b_save\b|lifecycle\.flush|uow\.track") == set()
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from zroute_demo.actors import DAY, WEEK, DemoError, Timeline, check, gather_limited
+from zroute_demo.calendar_steps import CalendarSteps
 from zroute_demo.cohort import Person
 from zroute_demo.intake_steps import IntakeSteps
 from zroute_demo.planning_steps import PlanningSteps
@@ -26,7 +27,7 @@ from zroute_demo.support_steps import SupportSteps
 __all__ = ["DemoError", "Scenario", "Timeline", "check", "run"]
 
 
-class Scenario(IntakeSteps, SupportSteps, PlanningSteps):
+class Scenario(IntakeSteps, SupportSteps, PlanningSteps, CalendarSteps):
     """The programme's route, week by week, through the steps of every actor."""
 
     async def run_weeks(self, weeks: int, progress: Progress) -> None:
@@ -77,6 +78,8 @@ class Scenario(IntakeSteps, SupportSteps, PlanningSteps):
             await self.form_groups()
             await self.confirm_placements()
             await self.answer_referrals()
+        if week % 4 == 3:
+            await self.calendar_scenario()  # once, when groups meet (issue 16)
         if week % 8 == 0:
             await self.job_coach_check_ins()
         if week % 4 == 0:

@@ -30,6 +30,7 @@ from zroute_runtime.repository import TrackingRepository
 from zroute_runtime.service import ServiceDefinition
 
 from zroute_planning import ui
+from zroute_planning.adapters.calendar_repo import CalendarRepository
 from zroute_planning.adapters.group_repo import GroupRepository
 from zroute_planning.adapters.ledger_repo import LedgerRepository
 from zroute_planning.adapters.placement_repo import PlacementRepository
@@ -85,8 +86,8 @@ DATAREFS = {
 
 def repositories(conn: Any) -> dict[str, TrackingRepository]:
     """Planning's repositories on a unit of work's connection: ``uow.plans``,
-    ``uow.placements``, ``uow.groups``, ``uow.records``, ``uow.timers``, ``uow.ledger``, and
-    ``uow.reads`` for the views."""
+    ``uow.placements``, ``uow.groups``, ``uow.records``, ``uow.timers``, ``uow.ledger``, ``uow.calendar``,
+    and ``uow.reads`` for the views."""
     return {
         "plans": PlanRepository(conn),
         "placements": PlacementRepository(conn),
@@ -95,6 +96,7 @@ def repositories(conn: Any) -> dict[str, TrackingRepository]:
         "timers": TimerRepository(conn),
         "ledger": LedgerRepository(conn),
         "reads": PlanningReads(conn),
+        "calendar": CalendarRepository(conn),
     }
 
 

@@ -49,6 +49,8 @@ MESSAGES: Final = (
     "group_times.body",
     "session_cancelled.subject",
     "session_cancelled.body",
+    "session_moved.subject",
+    "session_moved.body",
     "referral_accepted.subject",
     "referral_accepted.body",
     "pip_established.subject",

@@ -21,6 +21,7 @@ class MessageKind(StrEnum):
     PLAN_START = "plan_start"
     GROUP_TIMES = "group_times"
     SESSION_CANCELLED = "session_cancelled"
+    SESSION_MOVED = "session_moved"
     REFERRAL_ACCEPTED = "referral_accepted"
     PIP_ESTABLISHED = "pip_established"
     PROGRESS_MEETING = "progress_meeting"

@@ -55,9 +55,14 @@ def weekly_schedule(
     free_slots: frozenset[Slot],
     group_slots: tuple[Slot, ...] = (),
     group_id: str | None = None,
+    group_minutes: int | None = None,
 ) -> Week:
     """The week's sessions in weekly order, as many as the phase asks and slots allow, in
-    the first order that keeps the variety rules; else the rotation's own order, flagged."""
+    the first order that keeps the variety rules; else the rotation's own order, flagged.
+
+    A group session has the group's length (``group_minutes``, else
+    ``groups.session_minutes``): it is taught once for every member, so no member's week
+    may list it longer or shorter (issue 16). The phase's length holds for the others."""
     phase = rules.phases[phase_index]
     count = min(phase.sessions_per_week, len(free_slots | set(group_slots)))
     patterns = [rules.rotation[i % len(rules.rotation)] for i in range(count)]
@@ -72,10 +77,11 @@ def weekly_schedule(
         it = iter(rest)
         laid = [fixed.get(slot) or next(it) for slot in week]
         problems = tuple(check_variety([p.form for p in laid], rules.variety))
+    in_group_minutes = group_minutes or rules.groups.session_minutes
     sessions = [
         Session(
             slot,
-            phase.session_minutes,
+            in_group_minutes if slot in fixed else phase.session_minutes,
             pattern.form,
             pattern.kind,
             group_id if slot in fixed else None,

@@ -13,6 +13,7 @@ Repeating timers (reviews, escalations) reschedule their own row for the next ti
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from zroute_contract.events.planning import SchedulePublished
 from zroute_runtime.logging import get_logger
@@ -50,6 +51,7 @@ async def publish_schedule(
         plan.availability,
         group.slots if group else (),
         str(group.group_id) if group else None,
+        group_minutes(group.sessions) if group else None,
     )
     if not week.sessions:
         return None
@@ -74,6 +76,11 @@ async def publish_schedule(
         group_id=str(group.group_id) if group else None,
     )
     return event
+
+
+def group_minutes(sessions: list[dict[str, Any]]) -> int | None:
+    """The length the group's sessions share (the group's own, as formed)."""
+    return int(sessions[0]["minutes"]) if sessions else None
 
 
 async def projection(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> Projection:

@@ -10,6 +10,7 @@ from zroute_contract.events.base import Event
 from zroute_runtime.clock import Clock
 from zroute_runtime.context import MessageContext
 
+from zroute_planning.adapters.calendar_repo import CalendarRepository
 from zroute_planning.adapters.group_repo import GroupRepository
 from zroute_planning.adapters.ledger_repo import LedgerRepository
 from zroute_planning.adapters.placement_repo import PlacementRepository
@@ -29,6 +30,7 @@ class PlanningUnitOfWork(Protocol):
     timers: TimerRepository
     ledger: LedgerRepository
     reads: PlanningReads
+    calendar: CalendarRepository
     clock: Clock
     context: MessageContext
 

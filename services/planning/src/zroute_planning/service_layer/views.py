@@ -293,3 +293,17 @@ async def hours_trace(
     """The sessions (and their corrections) behind one figure of the export."""
     plan = await plan_for_caller(uow, deps, principal, ref, lock=False)
     return [dict(r) for r in await uow.reads.hours_trace(plan.participant_ref, kind.value, month)]
+
+
+async def ensure_may_read_programme(
+    uow: PlanningUnitOfWork, deps: Deps, principal: Principal, programme_id: str
+) -> None:
+    """Partner staff read a programme's calendar only when their partner teaches it;
+    a caller limited to a municipality only one of that municipality's programmes."""
+    if Role.PARTNER_STAFF in principal.roles and not principal.has_any_role(
+        Role.COORDINATOR, Role.CASEWORKER
+    ):
+        _ensure_partner(
+            principal, await uow.reads.teaching_partner(programme_id, deps.teaching_partner)
+        )
+    await ensure_programme_municipality(uow, principal, programme_id)

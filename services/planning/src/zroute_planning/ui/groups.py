@@ -16,6 +16,7 @@ from zroute_planning.entrypoints.http.groups import form_groups
 from zroute_planning.entrypoints.http.schemas import FormationIn
 from zroute_planning.service_layer import views
 from zroute_planning.service_layer.deps import Deps
+from zroute_planning.ui import calendar as dated
 from zroute_planning.ui import charts
 from zroute_planning.ui.pages import LABELS, programme_filter
 
@@ -44,19 +45,23 @@ async def _groups(page: Page, runtime: Any, programme: str | None) -> tuple[list
     return found, programmes
 
 
-async def calendar_page(page: Page, runtime: Any, programme: str) -> Response:
-    """The groups' sessions in a weekday by part-of-the-day grid."""
+async def calendar_page(page: Page, runtime: Any, programme: str, week: str = "") -> Response:
+    """The groups' sessions in a weekday by part-of-the-day grid and, for one programme,
+    its dated sessions of one week (``ui/calendar.py``)."""
     chosen = programme_filter(programme)
     found, programmes = await _groups(page, runtime, chosen)
     sessions = (
         (s["weekday"], s["day_part"], {"group": g, "session": s}) for g in found for s in g.sessions
     )
+    monday = dated.week_start(week, dated.today_of(runtime))
+    in_week = await dated.week_sessions(page, runtime, chosen, monday) if chosen else []
     return page.render(
         "calendar.html.j2",
         grid=charts.week_grid(sessions),
         groups=found,
         programmes=programmes,
         programme=chosen or "",
+        **dated.calendar_context(page, monday, in_week),
         **LABELS,
     )
 
@@ -116,8 +121,10 @@ def add(kit: UiKit) -> None:
     Count = Annotated[int | None, Query(ge=0, le=100_000)]
 
     @kit.router.get("/calendar")
-    async def calendar(page: Readers, runtime: Runtime, programme: str = "") -> Response:
-        return await calendar_page(page, runtime, programme)
+    async def calendar(
+        page: Readers, runtime: Runtime, programme: str = "", week: str = ""
+    ) -> Response:
+        return await calendar_page(page, runtime, programme, week)
 
     @kit.router.get("/groups")
     async def groups(

@@ -222,7 +222,8 @@ async def _send(
     session = _session(group, index)
     pattern = group_patterns(deps.rules)[index % len(group_patterns(deps.rules))]
     body = RollCallIn(
-        session_id=session_id(group.group_id, index, on),
+        session_id=await _calendar_id(page, runtime, group, session, on)
+        or session_id(group.group_id, index, on),
         session_on=on,
         group_id=group.group_id,
         kind=pattern.kind,
@@ -241,6 +242,18 @@ async def _send(
             raise
         errors.add("status-0", REFUSED.get(exc.status_code, N_("The roll-call was refused.")))
     return errors
+
+
+async def _calendar_id(
+    page: Page, runtime: Any, group: Any, session: dict[str, Any], on: date
+) -> UUID | None:
+    """The calendar's id of the group's session that day (issue 16), where the programme's
+    calendar holds it; the roll-call is then checked against that session."""
+    async with command(runtime, page.request) as uow:
+        dated = await uow.calendar.sessions(group.programme_id, on, on)
+    slot = (session["weekday"], session["day_part"])
+    found = [s.session_id for s in dated if s.group_id == group.group_id and s.slot == slot]
+    return found[0] if found else None
 
 
 def add(kit: UiKit) -> None:

@@ -48,6 +48,8 @@ from zroute_contract.events.planning import (
     ProgressReviewRecorded,
     RouteCompleted,
     SchedulePublished,
+    SessionCancelled,
+    SessionMoved,
 )
 from zroute_contract.events.support import (
     AgreementRecorded,
@@ -135,5 +137,7 @@ __all__ = [
     "ReferralStatusChanged",
     "RouteCompleted",
     "SchedulePublished",
+    "SessionCancelled",
+    "SessionMoved",
     "TermExtended",
 ]

@@ -307,6 +307,19 @@ class TeachingForm(StrEnum):
     KNM = "knm"
 
 
+class SessionChangeReason(StrEnum):
+    """Why a dated session of the calendar was cancelled or moved (issue 16)."""
+
+    STAFF_ILL = "staff_ill"
+    STAFF_LEAVE = "staff_leave"
+    NO_SUBSTITUTE = "no_substitute"
+    ROOM_UNAVAILABLE = "room_unavailable"
+    CLOSURE = "closure"
+    TOO_FEW_PARTICIPANTS = "too_few_participants"
+    PLANNER_DECISION = "planner_decision"
+    OTHER = "other"
+
+
 class HoursKind(StrEnum):
     """The target an hour counts toward."""
 

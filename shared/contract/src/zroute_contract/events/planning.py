@@ -27,6 +27,7 @@ from zroute_contract.events.codes import (
     ReviewOutcome,
     ReviewTrigger,
     Route,
+    SessionChangeReason,
     TeachingForm,
     WaitReason,
     Weekday,
@@ -580,3 +581,52 @@ class RouteCompleted(ParticipantEvent):
     hours: HoursTotals = Field(description="Hours attended per kind.")
     targets_met: bool = Field(description="True when every target was reached.")
     follow_up_id: UUID = Field(description="The agreed follow-up.")
+
+
+class SessionCancelled(ParticipantEvent):
+    """A dated session of the calendar will not take place (issue 16): one event per
+    participant who was expected, so that the participant and the teaching partner hear
+    of it. Codes only: the free-text note of the planner stays in planning."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.session-cancelled.v1",
+        routing_key="planning.session.cancelled",
+        producer="planning",
+        consumers=_NOTIFY,
+        summary="A dated session a participant was expected at was cancelled, with the reason.",
+    )
+
+    session_id: UUID = Field(description="The session (one occurrence on one day).")
+    group_id: UUID | None = Field(default=None, description="The group, for group sessions.")
+    session_on: date = Field(description="The day the session would have been.")
+    starts_at: AwareDatetime = Field(description="When it would have started, with UTC offset.")
+    minutes: SessionMinutes = Field(description="Its length in minutes.")
+    teaching_form: TeachingForm = Field(description="How it would have been taught.")
+    location_id: LocationId | None = Field(default=None, description="Where it would have been.")
+    staff: StaffRef | None = Field(default=None, description="Who would have taught it.")
+    reason: SessionChangeReason = Field(description="Why it was cancelled.")
+
+
+class SessionMoved(ParticipantEvent):
+    """A dated session of the calendar moved to another day, time or room (issue 16): one
+    event per participant expected, so that the participant and the teaching partner hear
+    of it. ``starts_at`` is the new start, ``moved_from`` the old one."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.session-moved.v1",
+        routing_key="planning.session.moved",
+        producer="planning",
+        consumers=_NOTIFY,
+        summary="A dated session a participant is expected at moved to another time or room.",
+    )
+
+    session_id: UUID = Field(description="The session (one occurrence on one day).")
+    group_id: UUID | None = Field(default=None, description="The group, for group sessions.")
+    moved_from: AwareDatetime = Field(description="The old start, with UTC offset.")
+    session_on: date = Field(description="The new day.")
+    starts_at: AwareDatetime = Field(description="The new start, with UTC offset.")
+    minutes: SessionMinutes = Field(description="Its length in minutes.")
+    teaching_form: TeachingForm = Field(description="How it is taught.")
+    location_id: LocationId | None = Field(default=None, description="Where it is now held.")
+    staff: StaffRef | None = Field(default=None, description="Who teaches it.")
+    reason: SessionChangeReason = Field(description="Why it moved.")

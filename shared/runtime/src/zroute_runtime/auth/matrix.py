@@ -163,6 +163,20 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/groups/{group_id}"): _PLAN_READ,
         ("POST", "/group-formations"): _a(coordinator=M, partner_staff=P),
         ("GET", "/waiting-list"): _PLAN_READ,
+        # The dated calendar (issue 16): organised by coordinators and the teaching
+        # partner's staff, read like the groups (the programme's partner or municipality).
+        ("POST", "/programmes/{programme_id}/closures"): _a(coordinator=M, partner_staff=P),
+        ("GET", "/programmes/{programme_id}/closures"): _PLAN_READ,
+        ("PUT", "/programmes/{programme_id}/staff/{staff_id}"): _a(coordinator=M, partner_staff=P),
+        ("GET", "/programmes/{programme_id}/staff"): _PLAN_READ,
+        ("POST", "/staff/{staff_id}/leave"): _a(coordinator=M, partner_staff=P),
+        ("PUT", "/programmes/{programme_id}/rooms/{room_id}"): _a(coordinator=M, partner_staff=P),
+        ("POST", "/programmes/{programme_id}/calendar"): _a(coordinator=M, partner_staff=P),
+        ("GET", "/programmes/{programme_id}/calendar"): _PLAN_READ,
+        ("GET", "/participants/{participant_ref}/calendar"): _PLAN_READ,
+        ("POST", "/calendar/sessions/{session_id}/cancellation"): _a(coordinator=M, partner_staff=P),
+        ("POST", "/calendar/sessions/{session_id}/move"): _a(coordinator=M, partner_staff=P),
+        ("PUT", "/calendar/sessions/{session_id}/staff"): _a(coordinator=M, partner_staff=P),
     },
     "support": {
         ("GET", "/participants/{participant_ref}/audit"): _AUDIT,

@@ -3,6 +3,7 @@
 from zroute_planning.entrypoints.http import (
     attendance,
     audit,
+    calendar,
     follow_ups,
     groups,
     hours_export,
@@ -24,4 +25,5 @@ ROUTERS = [
     waiting_list.router,
     hours_export.router,
     audit.router,
+    calendar.router,
 ]

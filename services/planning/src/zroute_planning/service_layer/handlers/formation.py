@@ -53,6 +53,7 @@ from zroute_planning.domain.schedule import group_patterns, slot_order
 from zroute_planning.domain.solver import SolverOptions, form_groups
 from zroute_planning.domain.staffing import assign_staff
 from zroute_planning.service_layer.deps import Deps, days
+from zroute_planning.service_layer.handlers import calendar
 from zroute_planning.service_layer.scheduling import publish_schedule
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
@@ -265,10 +266,13 @@ async def _formed(
                 summary.joined += 1
             continue
         g = deps.rules.groups
+        first_day = today + days(g.first_session_after_days)
         staffed = assign_staff(
             formed.slots,
             formed.band,
-            teachers=g.teachers,
+            teachers=await calendar.formation_teachers(
+                uow, programme, formed.band, formed.slots, first_day, g.teachers
+            ),
             assistants=g.assistants,
             assistant_bands=g.assistant_bands,
             busy_teachers=teachers,

@@ -19,6 +19,7 @@ from zroute_contract.events.planning import (
 from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
 
+from zroute_planning.domain.calendar import RollCallClaim
 from zroute_planning.domain.commands import (
     RecordAttendance,
     RecordReviewOutcome,
@@ -34,6 +35,7 @@ from zroute_planning.domain.roll_call import (
 )
 from zroute_planning.domain.rules import roll_call_rules
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
+from zroute_planning.service_layer.handlers import calendar
 from zroute_planning.service_layer.scheduling import REVIEW, reassess
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
@@ -74,7 +76,15 @@ async def record_roll_call(
     roll-call with every reason; a line recorded before with the same values is left."""
     checks = roll_call_rules(deps.rules)
     session = SessionFacts(cmd.session_on, cmd.session_minutes)
-    problems: list[str] = []
+    claim = RollCallClaim(
+        cmd.session_on,
+        cmd.session_minutes,
+        cmd.kind,
+        cmd.form,
+        cmd.group_id,
+        tuple(m.participant_ref for m in cmd.marks),
+    )
+    problems = await calendar.roll_call_problems_of(uow, list(plans), cmd.session_id, claim)
     for plan, mark in zip(plans, cmd.marks, strict=True):
         _ensure_recording(plan)
         that_day = await uow.ledger.present_minutes_on(

@@ -1,0 +1,73 @@
+"""The language school's calendar steps (issue 16): the school registers its teachers, a
+substitute and a room, closes a holiday week, dates the coming weeks, a teacher falls ill
+and the substitute takes over, and a session is moved (the participants are told).
+
+A mixin of :class:`zroute_demo.scenario.Scenario`, through planning's public HTTP API."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+
+from zroute_demo.actors import DAY, WEEK, Actors, check
+from zroute_demo.cohort import PROGRAMME
+
+SUBSTITUTE = "teacher-substitute"
+ROOM = "room-a"
+
+
+class CalendarSteps(Actors):
+    async def calendar_scenario(self) -> None:
+        """Once, when groups meet: staff and a room, a holiday week, six weeks dated, an
+        ill teacher replaced, one session moved."""
+        school = self.partner("planning", "language-school")
+        groups = check(await school.get("/groups", params={"programme_id": PROGRAMME}))
+        if not groups or self.stats["calendar sessions dated"]:
+            return
+        await self._register(school, groups)
+        holiday = (self.today + 2 * WEEK, self.today + 3 * WEEK - DAY)
+        closure = {"from_on": str(holiday[0]), "to_on": str(holiday[1]), "reason": "autumn_holiday"}
+        check(await school.post(f"/programmes/{PROGRAMME}/closures", json=closure), 201)
+        days = {"from_on": str(self.today), "to_on": str(self.today + 6 * WEEK - DAY)}
+        dated = check(await school.post(f"/programmes/{PROGRAMME}/calendar", json=days))
+        self.stats["calendar sessions dated"] += dated["added"]
+        self.stats["calendar holiday weeks skipped"] += 1
+        ill = {"from_on": str(self.today + WEEK), "to_on": str(self.today + 2 * WEEK - DAY),
+               "reason": "illness"}  # fmt: skip
+        changed = check(await school.post(f"/staff/{groups[0]['teacher']}/leave", json=ill), 201)
+        self.stats["calendar sessions taken over by a substitute"] += sum(
+            1 for s in changed if s["substitute"]
+        )
+        await self._move_one(school, days)
+        await self.system.settle()
+
+    async def _register(self, school: httpx.AsyncClient, groups: list[dict[str, Any]]) -> None:
+        slots = {(s["weekday"], s["day_part"]) for g in groups for s in g["sessions"]}
+        availability = [{"weekday": d, "day_part": p} for d, p in sorted(slots)]
+        for staff_id in sorted({g["teacher"] for g in groups} | {SUBSTITUTE}):
+            body = {
+                "partner_id": "language-school",
+                "qualifications": ["nt2", "alfa"],
+                "availability": availability,
+            }
+            check(await school.put(f"/programmes/{PROGRAMME}/staff/{staff_id}", json=body))
+        room = {"location_id": "school-centre", "capacity": 12}
+        check(await school.put(f"/programmes/{PROGRAMME}/rooms/{ROOM}", json=room))
+
+    async def _move_one(self, school: httpx.AsyncClient, days: dict[str, str]) -> None:
+        sessions = check(await school.get(f"/programmes/{PROGRAMME}/calendar", params=days))
+        later = [s for s in sessions if s["status"] == "planned" and s["group_id"]
+                 and s["session_on"] >= str(self.today + 3 * WEEK)]  # fmt: skip
+        if not later:
+            return
+        session = later[0]
+        to = date.fromisoformat(session["session_on"]) + timedelta(days=1)
+        body = {
+            "session_on": str(to),
+            "starts_at": session["starts_at"],
+            "reason": "room_unavailable",
+        }
+        check(await school.post(f"/calendar/sessions/{session['session_id']}/move", json=body))
+        self.stats["calendar sessions moved"] += 1
