@@ -60,6 +60,8 @@ RESPONSIBLE = {
     RouteTask.PROGRESS_CONSULTATION: "coordinator",
     RouteTask.FOLLOW_UP: "coordinator",
 }
+EMPLOYERS = ("bakery-de-ster", "bakery-oost")
+"""The employers ``setup`` registers."""
 CONTACT = ContactPersonRef(staff_ref="cw-anna", role=ContactRole.CASEWORKER, municipality=GM)
 
 
@@ -127,8 +129,26 @@ class Scenario:
         assert response.status_code == 201, response.text
         return response.json()
 
+    async def register_employers(self, *employer_ids: str) -> None:
+        """Employers in the registry (a placement must name a registered one)."""
+        coordinator = self.client()
+        for employer_id in employer_ids or EMPLOYERS:
+            response = await coordinator.post(
+                "/employers",
+                json={
+                    "employer_id": employer_id,
+                    "name": employer_id.replace("-", " ").title(),
+                    "municipalities": [GM],
+                    "contact_points": [
+                        {"channel": "email", "address": f"contact@{employer_id}.example"}
+                    ],
+                },
+            )
+            assert response.status_code == 201, response.text
+
     async def setup(self, capacity: dict[str, dict[str, int]] | None = None) -> None:
         await self.register_partners(capacity)
+        await self.register_employers()
         await self.record_agreement()
 
     # -- events in ----------------------------------------------------------------------

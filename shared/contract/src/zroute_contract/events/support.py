@@ -406,6 +406,11 @@ class PlacementConfirmed(ParticipantEvent):
         description="True when the workplace starts later than the request needed it: the"
         " request's escalation stays open and the planner must act.",
     )
+    replaces_placement_id: UUID | None = Field(
+        default=None,
+        description="The ended placement this one replaces (the employer dropped out);"
+        " the request's escalation stays open until the replacement starts.",
+    )
 
 
 class PlacementDeclined(ParticipantEvent):
@@ -590,3 +595,28 @@ class PlacementConcernRaised(ParticipantEvent):
     job_coach: StaffRef = Field(description="The job coach.")
     held_on: date = Field(description="The day of the check-in.")
     outcome: _CONCERN = Field(description="Concerns, or the placement at risk.")
+
+
+class CheckInOverdue(ParticipantEvent):
+    """A confirmed placement's job coach has not checked in within the placement's
+    check-in rhythm: notifications alerts the job coach's partner and the contact person
+    (issue 17). Repeats each rhythm interval while no check-in is recorded."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.check-in-overdue.v1",
+        routing_key="support.check-in.overdue",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A placement's job-coach check-in is overdue.",
+    )
+
+    placement_id: UUID = Field(description="The placement.")
+    placement_request_id: UUID = Field(description="The request it answers.")
+    partner_id: PartnerId = Field(description="The job coach's partner.")
+    job_coach: StaffRef = Field(description="The job coach.")
+    due_on: date = Field(description="The day the check-in was due.")
+    last_check_in: date | None = Field(
+        default=None, description="The last check-in, none when there was none yet."
+    )
+    every_days: int = Field(ge=1, le=366, description="The rhythm: days between check-ins.")
+    level: int = Field(ge=1, le=10, description="How many alerts, this one included.")

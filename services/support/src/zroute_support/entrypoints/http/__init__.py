@@ -3,6 +3,7 @@ bootstrap mounts them)."""
 
 from zroute_support.entrypoints.http import (
     agreements,
+    employers,
     participants,
     partners,
     placements,
@@ -17,6 +18,7 @@ ROUTERS = [
     referrals.router,
     preconditions.router,
     placements.router,
+    employers.router,
     waiting_list.router,
     participants.router,
 ]

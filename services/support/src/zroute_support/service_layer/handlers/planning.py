@@ -12,7 +12,6 @@ from zroute_contract.events.planning import (
 from zroute_runtime.clock import local_day
 from zroute_runtime.messagebus import AwaitingPredecessor, HandlerContext
 
-from zroute_support.domain.placements import PlacementStatus
 from zroute_support.domain.preconditions import WEEK
 from zroute_support.service_layer.deps import Deps
 from zroute_support.service_layer.handlers import placements, preconditions
@@ -44,8 +43,9 @@ async def escalate_placement(event: PlacementEscalated, ctx: HandlerContext) -> 
     placement = await repo.get(event.placement_request_id)
     if placement is None:
         raise AwaitingPredecessor(f"unknown placement request {event.placement_request_id}")
-    # A workplace that starts after the day needed keeps the escalation open (issue 17).
-    if placement.status is not PlacementStatus.CONFIRMED or placement.late:
+    # A workplace that starts after the day needed, or a replacement that has not started,
+    # keeps the escalation open (issue 17).
+    if placement.escalation_open:
         placement.escalation_level = max(placement.escalation_level, event.level)
         await repo.save(placement, ctx.uow.clock.now())
 
