@@ -84,10 +84,9 @@ class Scenario:
         partner_id: str | None = None,
         *,
         municipality: str | None = None,
+        subject: str = "staff-test",
     ) -> httpx.AsyncClient:
-        bearer = token(
-            [role], partner_id=partner_id, subject="staff-test", municipality=municipality
-        )
+        bearer = token([role], partner_id=partner_id, subject=subject, municipality=municipality)
         client = httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{self.runtime.http_port}",
             headers={"Authorization": f"Bearer {bearer}"},
@@ -95,8 +94,8 @@ class Scenario:
         self._clients.append(client)
         return client
 
-    def partner(self, partner_id: str) -> httpx.AsyncClient:
-        return self.client(Role.PARTNER_STAFF, partner_id)
+    def partner(self, partner_id: str, subject: str = "staff-test") -> httpx.AsyncClient:
+        return self.client(Role.PARTNER_STAFF, partner_id, subject=subject)
 
     async def register_partners(self, capacity: dict[str, dict[str, int]] | None = None) -> None:
         coordinator = self.client()

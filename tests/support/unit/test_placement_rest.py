@@ -214,7 +214,9 @@ async def test_the_escalation_stays_open_until_the_replacement_starts():
     await escalate_placement(escalated(4), FakeContext(uow))  # type: ignore[arg-type]
     assert p.escalation_level == 0
     await uow.commit()
-    assert isinstance([e for e in uow.events if isinstance(e, PlacementStarted)][-1], PlacementStarted)
+    assert isinstance(
+        [e for e in uow.events if isinstance(e, PlacementStarted)][-1], PlacementStarted
+    )
 
 
 async def test_only_a_placement_ended_by_the_employer_is_replaced():
@@ -224,8 +226,4 @@ async def test_only_a_placement_ended_by_the_employer_is_replaced():
     running = ours(confirmed())
     uow = uow_with(placements_=[running])
     with pytest.raises(ContractConflict, match="only an ended placement"):
-        await placement_life.replace_as(
-            uow, DEPS, staff_of("work-a"), running.placement_request_id
-        )
-
-
+        await placement_life.replace_as(uow, DEPS, staff_of("work-a"), running.placement_request_id)

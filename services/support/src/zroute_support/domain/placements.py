@@ -270,7 +270,9 @@ class Placement:
         the next workplace is a new placement linked to the ended one, and the request's
         escalation stays open until the replacement starts. Returns the ended placement."""
         if self.status is not PlacementStatus.ENDED or self.placement_id is None:
-            raise Conflict(f"only an ended placement can be replaced (this one is {self.status.value})")
+            raise Conflict(
+                f"only an ended placement can be replaced (this one is {self.status.value})"
+            )
         if self.end_reason not in replaceable:
             raise Refused(
                 f"a placement ended for {self.end_reason!r} is not replaced; replaceable: "

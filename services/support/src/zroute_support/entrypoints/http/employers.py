@@ -76,7 +76,9 @@ async def register(
 
 
 @router.get("")
-async def list_employers(principal: Anyone, runtime: Runtime, request: Request) -> list[EmployerOut]:
+async def list_employers(
+    principal: Anyone, runtime: Runtime, request: Request
+) -> list[EmployerOut]:
     """The registered employers (of the caller's municipality when the token names one)."""
     async with command(runtime, request) as uow:
         found = await uow.employers.registered(municipality=principal.municipality_scope())

@@ -29,6 +29,7 @@ from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
 _log = get_logger(__name__)
 
+
 async def check_in_overdue(timer: DueTimer, uow: SupportUnitOfWork, deps: Deps) -> None:
     """Timer ``check-in-due``: alert once the due day passed without a check-in."""
     request_id, placement_id, level = timer.key.split("/")

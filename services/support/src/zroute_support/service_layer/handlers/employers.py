@@ -28,9 +28,7 @@ async def register_employer(
     existing = await uow.employers.get(employer.employer_id)
     if existing is not None and existing.registered:
         raise Conflict(f"employer {employer.employer_id} is already registered")
-    registered = replace(
-        employer, registered_by=principal.subject, registered_at=uow.clock.now()
-    )
+    registered = replace(employer, registered_by=principal.subject, registered_at=uow.clock.now())
     await uow.employers.save(registered, uow.clock.now())
     _log.info("employer_registered", employer_id=employer.employer_id)
     return registered

@@ -36,7 +36,9 @@ async def schedule_next(uow: SupportUnitOfWork, deps: Deps, placement: Placement
     if due is None:
         return
     await uow.timers.schedule(
-        kind=CHECK_IN_TIMER, key=check_in_key(placement, 1), due_at=local_moment(due + timedelta(days=1))
+        kind=CHECK_IN_TIMER,
+        key=check_in_key(placement, 1),
+        due_at=local_moment(due + timedelta(days=1)),
     )
 
 
