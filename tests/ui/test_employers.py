@@ -41,7 +41,7 @@ async def test_the_coordinator_registers_an_employer_on_the_screen(
         )
         assert await axe_violations(page) == []
 
-        await page.get_by_role("button", name="Registreren").click()  # nothing filled in
+        await page.get_by_role("button", name="Werkgever registreren").click()  # nothing filled in
         await expect(page.get_by_role("alert")).to_contain_text("Vul de naam van de werkgever in.")
         await expect(page.get_by_label("Id van de werkgever")).to_have_attribute(
             "aria-invalid", "true"
@@ -52,7 +52,7 @@ async def test_the_coordinator_registers_an_employer_on_the_screen(
         await page.get_by_label("Naam").fill("Kringloop West")
         await page.get_by_label("Gemeente").fill("GM0363")
         await page.get_by_label("E-mailadres voor plaatsingen").fill("werk@kringloop.example")
-        await page.get_by_role("button", name="Registreren").click()
+        await page.get_by_role("button", name="Werkgever registreren").click()
         await expect(page.get_by_role("status")).to_have_text("De werkgever is geregistreerd.")
         await expect(page.get_by_role("row").filter(has_text="kringloop-west")).to_contain_text(
             "Kringloop West"
