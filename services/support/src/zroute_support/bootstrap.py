@@ -17,6 +17,9 @@ from zroute_contract.events.intake import (
     ParticipantWithdrawn,
 )
 from zroute_contract.events.planning import (
+    GroupFormed,
+    ParticipantAssignedToGroup,
+    ParticipantRemovedFromGroup,
     PlacementCancelled,
     PlacementEscalated,
     PlacementRequested,
@@ -92,6 +95,9 @@ def handlers(deps: Deps) -> HandlerRegistry:
         PlacementEscalated: [planning.escalate_placement],
         SchedulePublished: [planning.record_schedule],
         RouteCompleted: [planning.complete_route],
+        GroupFormed: [planning.record_group],
+        ParticipantAssignedToGroup: [planning.join_group],
+        ParticipantRemovedFromGroup: [planning.leave_group],
     }
 
 

@@ -222,14 +222,16 @@ class GroupSession(EventPart):
 class GroupFormed(Event):
     """A group of 3 to 8 participants of one level band was formed (lessons L7, L11).
 
-    Notifications tells the teacher, the assistant and each member's contact person.
+    Notifications tells the teacher, the assistant and each member's contact person;
+    support checks childcare and transport against the weekdays of its sessions before
+    the members' schedules are published (issue 17).
     """
 
     spec = EventSpec(
         type="nl.zroute.planning.group-formed.v1",
         routing_key="planning.group.formed",
         producer="planning",
-        consumers=_NOTIFY,
+        consumers=_SUPPORT_AND_NOTIFY,
         summary="A group of 3 to 8 of one level band was formed with its staffing and sessions.",
     )
 
@@ -255,7 +257,7 @@ class ParticipantAssignedToGroup(ParticipantEvent):
         type="nl.zroute.planning.participant-assigned-to-group.v1",
         routing_key="planning.participant.assigned-to-group",
         producer="planning",
-        consumers=_NOTIFY,
+        consumers=_SUPPORT_AND_NOTIFY,
         summary="A participant joined a group.",
     )
 
@@ -272,7 +274,7 @@ class ParticipantRemovedFromGroup(ParticipantEvent):
         type="nl.zroute.planning.participant-removed-from-group.v1",
         routing_key="planning.participant.removed-from-group",
         producer="planning",
-        consumers=_NOTIFY,
+        consumers=_SUPPORT_AND_NOTIFY,
         summary="A participant left a group.",
     )
 

@@ -35,6 +35,19 @@ def upgrade() -> None:
             ADD COLUMN replaces            uuid;
         ALTER TABLE support_check_ins DROP CONSTRAINT support_check_ins_placement_id_fkey;
         ALTER TABLE support_referral_history ADD COLUMN recorded_by text;
+        -- The weekdays of the group a participant is in, from planning's group events:
+        -- the schedule that will be published, for arrangements made before it is.
+        CREATE TABLE support_groups (
+            group_id   uuid PRIMARY KEY,
+            weekdays   text[] NOT NULL,
+            starts_on  date NOT NULL
+        );
+        CREATE TABLE support_planned_days (
+            participant_ref text PRIMARY KEY,
+            group_id        uuid NOT NULL,
+            weekdays        text[] NOT NULL,
+            planned_from    date NOT NULL
+        );
         ALTER TABLE support_preconditions
             ADD COLUMN recorded_by text,
             ADD COLUMN recorded_at timestamptz;
@@ -47,6 +60,7 @@ def downgrade() -> None:
         """
         ALTER TABLE support_preconditions DROP COLUMN recorded_by, DROP COLUMN recorded_at;
         ALTER TABLE support_referral_history DROP COLUMN recorded_by;
+        DROP TABLE support_planned_days, support_groups;
         ALTER TABLE support_placements DROP COLUMN check_in_every_days,
             DROP COLUMN last_check_in, DROP COLUMN replaces;
         ALTER TABLE support_employers DROP COLUMN name, DROP COLUMN municipalities,
