@@ -21,12 +21,13 @@ from zroute_demo.actors import DAY, WEEK, DemoError, Timeline, check, gather_lim
 from zroute_demo.cohort import Person
 from zroute_demo.intake_steps import IntakeSteps
 from zroute_demo.planning_steps import PlanningSteps
+from zroute_demo.support_cases import SupportCases
 from zroute_demo.support_steps import SupportSteps
 
 __all__ = ["DemoError", "Scenario", "Timeline", "check", "run"]
 
 
-class Scenario(IntakeSteps, SupportSteps, PlanningSteps):
+class Scenario(IntakeSteps, SupportSteps, SupportCases, PlanningSteps):
     """The programme's route, week by week, through the steps of every actor."""
 
     async def run_weeks(self, weeks: int, progress: Progress) -> None:
@@ -79,6 +80,8 @@ class Scenario(IntakeSteps, SupportSteps, PlanningSteps):
             await self.answer_referrals()
         if week % 8 == 0:
             await self.job_coach_check_ins()
+        if week >= 7 and week % 4 == 3:
+            await self.placement_cases()  # issue 17: a concern; ended and replaced
         if week % 4 == 0:
             await gather_limited(self.hold_reviews(p) for p, _ in started)
         if week == self.timeline.complete_referrals:
@@ -111,6 +114,7 @@ async def run(scenario: Scenario, *, weeks: int) -> Scenario:
         await scenario.arrange_preconditions()
         await scenario.advance(DAY)
         await scenario.answer_referrals()
+        await scenario.referral_cases()  # issue 17: urgency, override, reassignment
         progress.advance(prep)
         await scenario.run_weeks(weeks, progress)
     return scenario
