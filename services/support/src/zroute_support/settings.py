@@ -120,6 +120,13 @@ class Settings(UiSettings):
     # its own rhythm (days), and which end reasons let a request be served again with a
     # replacement placement.
     check_in_every_days: int = Field(default=14, ge=1, le=366)
+    # Why a programme does not offer a task of the route (no partner is responsible).
+    task_not_offered_reasons: list[str] = [
+        "offered_by_municipality",
+        "not_contracted",
+        "no_provider_available",
+        "other",
+    ]
     placement_replaceable_reasons: list[str] = ["employer_dropped_out"]
     placement_decline_reasons: list[str] = [
         "no_workplace_available",

@@ -122,6 +122,14 @@ class TaskAssignment(EventPart):
     partner_id: PartnerId = Field(description="The one partner responsible.")
 
 
+class TaskNotOffered(EventPart):
+    """A task the programme does not offer, with the reason (issue 17): no partner is
+    responsible for it."""
+
+    task: RouteTask = Field(description="The task not offered.")
+    reason: ReasonCode = Field(description="Why, from the configured list.")
+
+
 class AgreementRecorded(Event):
     """A version of a programme's task-division agreement was recorded (lesson L2): for
     each task one responsible partner, and one lead partner.
@@ -146,6 +154,11 @@ class AgreementRecorded(Event):
     lead_partner_id: PartnerId = Field(description="The lead partner of the programme.")
     assignments: tuple[TaskAssignment, ...] = Field(
         min_length=1, description="The responsible partner per task, each task once."
+    )
+    not_offered: tuple[TaskNotOffered, ...] = Field(
+        default=(),
+        description="Tasks the programme does not offer, with the reason: no partner is"
+        " responsible for them (a task is assigned or not offered, never both).",
     )
 
     @field_validator("assignments")

@@ -35,6 +35,8 @@ def upgrade() -> None:
             ADD COLUMN replaces            uuid;
         ALTER TABLE support_check_ins DROP CONSTRAINT support_check_ins_placement_id_fkey;
         ALTER TABLE support_referral_history ADD COLUMN recorded_by text;
+        -- Tasks a programme's agreement does not offer, with the reason: [[task, reason]].
+        ALTER TABLE support_agreements ADD COLUMN not_offered jsonb NOT NULL DEFAULT '[]';
         -- The weekdays of the group a participant is in, from planning's group events:
         -- the schedule that will be published, for arrangements made before it is.
         CREATE TABLE support_groups (
@@ -60,6 +62,7 @@ def downgrade() -> None:
         """
         ALTER TABLE support_preconditions DROP COLUMN recorded_by, DROP COLUMN recorded_at;
         ALTER TABLE support_referral_history DROP COLUMN recorded_by;
+        ALTER TABLE support_agreements DROP COLUMN not_offered;
         DROP TABLE support_planned_days, support_groups;
         ALTER TABLE support_placements DROP COLUMN check_in_every_days,
             DROP COLUMN last_check_in, DROP COLUMN replaces;
