@@ -38,7 +38,7 @@ class SupportCases(Actors):
 
     async def _emergency(self, ref: str, urgency: str) -> dict[str, Any]:
         """A coordinator's referral without a covering consent (audited override)."""
-        return check(
+        made: dict[str, Any] = check(
             await self.coordinator("support").post(
                 "/referrals",
                 json={
@@ -55,6 +55,7 @@ class SupportCases(Actors):
             201,
             202,
         )
+        return made
 
     async def referral_cases(self) -> None:
         """Override, waiting-list order by urgency, and a reassignment."""
