@@ -60,6 +60,8 @@ RESPONSIBLE = {
     RouteTask.PROGRESS_CONSULTATION: "coordinator",
     RouteTask.FOLLOW_UP: "coordinator",
 }
+EMPLOYERS = ("bakery-de-ster", "bakery-oost")
+"""The employers ``setup`` registers."""
 CONTACT = ContactPersonRef(staff_ref="cw-anna", role=ContactRole.CASEWORKER, municipality=GM)
 
 
@@ -82,10 +84,9 @@ class Scenario:
         partner_id: str | None = None,
         *,
         municipality: str | None = None,
+        subject: str = "staff-test",
     ) -> httpx.AsyncClient:
-        bearer = token(
-            [role], partner_id=partner_id, subject="staff-test", municipality=municipality
-        )
+        bearer = token([role], partner_id=partner_id, subject=subject, municipality=municipality)
         client = httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{self.runtime.http_port}",
             headers={"Authorization": f"Bearer {bearer}"},
@@ -93,8 +94,8 @@ class Scenario:
         self._clients.append(client)
         return client
 
-    def partner(self, partner_id: str) -> httpx.AsyncClient:
-        return self.client(Role.PARTNER_STAFF, partner_id)
+    def partner(self, partner_id: str, subject: str = "staff-test") -> httpx.AsyncClient:
+        return self.client(Role.PARTNER_STAFF, partner_id, subject=subject)
 
     async def register_partners(self, capacity: dict[str, dict[str, int]] | None = None) -> None:
         coordinator = self.client()
@@ -127,8 +128,26 @@ class Scenario:
         assert response.status_code == 201, response.text
         return response.json()
 
+    async def register_employers(self, *employer_ids: str) -> None:
+        """Employers in the registry (a placement must name a registered one)."""
+        coordinator = self.client()
+        for employer_id in employer_ids or EMPLOYERS:
+            response = await coordinator.post(
+                "/employers",
+                json={
+                    "employer_id": employer_id,
+                    "name": employer_id.replace("-", " ").title(),
+                    "municipalities": [GM],
+                    "contact_points": [
+                        {"channel": "email", "address": f"contact@{employer_id}.example"}
+                    ],
+                },
+            )
+            assert response.status_code == 201, response.text
+
     async def setup(self, capacity: dict[str, dict[str, int]] | None = None) -> None:
         await self.register_partners(capacity)
+        await self.register_employers()
         await self.record_agreement()
 
     # -- events in ----------------------------------------------------------------------

@@ -5,13 +5,14 @@ tests/notifications/integration)."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 import pytest
 from zroute_contract.envelope import build_event
-from zroute_contract.events import planning
+from zroute_contract.events import planning, support
 from zroute_contract.events.base import Event
-from zroute_contract.events.codes import DeliveryFailure
+from zroute_contract.events.codes import CheckInOutcome, DeliveryFailure
 from zroute_contract.events.notifications import NotificationFailed
 from zroute_contract.types import new_participant_ref
 from zroute_notifications.adapters.webhook import WebhookSender
@@ -166,3 +167,50 @@ async def test_a_resend_puts_the_failed_message_back_due_now_in_the_callers_corr
     timer = uow.timers.scheduled[-1]
     assert timer["kind"] == outcomes.DELIVER and timer["key"] == f"{mail['id']}:1"
     assert timer["payload"]["correlation_id"] == "case-fast-4711"
+
+
+async def test_the_employer_hears_of_a_placement_ended_and_the_coachs_partner_of_a_concern():
+    """Issue 17: the placement's life cycle reaches the employer, and a concern or an
+    overdue check-in reaches the job coach's partner, through the matrix."""
+    uow = unit_of_work()
+    ref = _with_contact(uow)
+    uow.directory.addresses[("employer", "bakery-west")] = {"email": "e@b.test", "language": "nl"}
+    uow.directory.addresses[("partner", "coaches")] = {"email": "c@c.test", "language": "nl"}
+    placement = {"placement_id": uuid.uuid4(), "placement_request_id": uuid.uuid4()}
+    ended = support.PlacementEnded(
+        participant_ref=ref,
+        programme_id=world.PROGRAMME,
+        **placement,
+        partner_id=world.WORKPLACES,
+        employer_id="bakery-west",
+        ended_on=date(2027, 4, 1),
+        reason="employer_dropped_out",
+    )
+    await _handle(uow, ended)
+    [to_employer] = uow.notifications.of(recipient_kind="employer")
+    assert to_employer["recipient_ref"] == "bakery-west" and to_employer["channel"] == "email"
+    for alert in (
+        support.PlacementConcernRaised(
+            participant_ref=ref,
+            programme_id=world.PROGRAMME,
+            placement_id=placement["placement_id"],
+            partner_id="coaches",
+            job_coach="coach-7",
+            held_on=date(2027, 3, 10),
+            outcome=CheckInOutcome.CONCERNS,
+        ),
+        support.CheckInOverdue(
+            participant_ref=ref,
+            programme_id=world.PROGRAMME,
+            **placement,
+            partner_id="coaches",
+            job_coach="coach-7",
+            due_on=date(2027, 3, 15),
+            every_days=14,
+            level=1,
+        ),
+    ):
+        await _handle(uow, alert)
+    to_partner = uow.notifications.of(recipient_kind="partner", recipient_ref="coaches")
+    assert {n["channel"] for n in to_partner} == {"email", "inbox"}
+    assert len(to_partner) == 4  # two alerts, by mail and in the inbox

@@ -129,6 +129,7 @@ async def records_of(scenario: Scenario, municipality: str) -> Records:
 async def towns(scenario: Scenario) -> dict[str, Records]:
     """Both municipalities, with an agreement each and one participant's records each."""
     await register_partners(scenario)
+    await scenario.register_employers()
     for municipality, programme in PROGRAMMES.items():
         ok(
             await scenario.client().post(

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from zroute_contract.events.base import event_types
 from zroute_contract.events.codes import Weekday, WithdrawalReason
 from zroute_contract.events.intake import ParticipantWithdrawn
+from zroute_runtime.clock import local_day
 
 from tests.support.integration.test_placements import CONFIRM, requested
 from tests.support.integration.test_preconditions import intake, schedule
@@ -76,6 +77,18 @@ async def test_no_public_event_carries_a_health_detail(scenario: Scenario):
                        ("end", {"reason": "employer_dropped_out", "ended_on": "2027-05-01"})):  # fmt: skip
         response = await work_b.post(f"/placements/{rid2}/{step}", json=body)
         assert response.status_code == 200, response.text
+
+    # a check-in not made within the placement's rhythm (issue 17)
+    late = requested(ref)
+    await scenario.feed(late)
+    today = local_day(scenario.runtime.clock.now())
+    url = f"/placements/{late.placement_request_id}"
+    assert (await scenario.partner("work-a").post(
+        f"{url}/confirm", json=CONFIRM | {"starts_on": str(today)})).status_code == 200  # fmt: skip
+    assert (await scenario.partner("coaches").put(
+        f"{url}/check-in-rhythm", json={"every_days": 1})).status_code == 200  # fmt: skip
+    await scenario.runtime.advance_clock(timedelta(days=3))
+    await scenario.emitted("check-in-overdue", participant_ref=ref)
 
     # an emergency referral without consent (audited), then reassigned by the coordinator
     override = {"legal_ground": "vital_interest", "reason": "acute crisis"}

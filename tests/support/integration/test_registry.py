@@ -83,3 +83,30 @@ async def test_the_registry_refuses_duplicates_non_coordinators_and_unknown_part
     bad = await scenario.client().post("/partners", json=body | {"partner_id": "x2",
                                        "capabilities": ["flying"]})  # fmt: skip
     assert bad.status_code == 422
+
+
+async def test_a_task_not_offered_with_a_reason_is_recorded_and_published(scenario):
+    """Issue 17: a programme may leave a task unassigned when it is marked not offered."""
+
+    await scenario.register_partners()
+    body = scenario.agreement_body()
+    body["assignments"] = [a for a in body["assignments"] if a["task"] != "childcare"]
+    coordinator = scenario.client()
+    url = "/programmes/amsterdam-z/agreements"
+    refused = await coordinator.post(url, json=body)
+    assert refused.status_code == 422
+    assert "task childcare has no responsible partner" in refused.json()["detail"]
+    wrong = await coordinator.post(
+        url, json=body | {"not_offered": [{"task": "childcare", "reason": "bored"}]}
+    )
+    assert wrong.status_code == 422 and "reason 'bored'" in wrong.json()["detail"][0]
+    marked = body | {"not_offered": [{"task": "childcare", "reason": "not_contracted"}]}
+    recorded = await coordinator.post(url, json=marked)
+    assert recorded.status_code == 201, recorded.text
+    assert recorded.json()["not_offered"] == [{"task": "childcare", "reason": "not_contracted"}]
+    [event] = await scenario.emitted("agreement-recorded", programme_id="amsterdam-z")
+    assert event["data"]["not_offered"] == [{"task": "childcare", "reason": "not_contracted"}]
+    responsible = await coordinator.get(
+        f"/programmes/amsterdam-z/responsible?task={RouteTask.CHILDCARE.value}"
+    )
+    assert responsible.status_code == 404

@@ -11,11 +11,17 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from zroute_contract.events.codes import CareCategory, PartnerCapability, PreconditionKind
+from zroute_contract.events.codes import (
+    CareCategory,
+    Channel,
+    PartnerCapability,
+    PreconditionKind,
+)
 from zroute_support.adapters.waiting_repo import WaitingEntry
 from zroute_support.domain import referral_states
 from zroute_support.domain.agreements import Agreement
 from zroute_support.domain.consents import Consent
+from zroute_support.domain.employers import Employer, EmployerContact
 from zroute_support.domain.participants import CareSignal, Participant
 from zroute_support.domain.partners import Partner
 from zroute_support.domain.placements import Placement, PlacementStatus
@@ -165,6 +171,36 @@ class FakePlacements(FakeRepository[Placement]):
         self.steps.append(args)
 
 
+KNOWN_EMPLOYERS = ("bakery-west", "bakery-de-ster", "bakery-oost")
+"""Employers the fake registry holds unless told otherwise."""
+
+
+class FakeEmployers:
+    """The employer registry: registered employers by id."""
+
+    def __init__(self, *ids: str) -> None:
+        self.rows: dict[str, Employer] = {}
+        self.seen: list[Any] = []
+        for employer_id in ids or KNOWN_EMPLOYERS:
+            self.rows[employer_id] = Employer(
+                employer_id,
+                employer_id.replace("-", " ").title(),
+                ("GM0363",),
+                (EmployerContact(Channel.EMAIL, f"desk@{employer_id}.example"),),
+                "staff-test",
+                datetime(2027, 1, 4, 9),
+            )
+
+    async def get(self, employer_id: str) -> Employer | None:
+        return self.rows.get(employer_id)
+
+    async def registered(self, **_: Any) -> list[Employer]:
+        return sorted(self.rows.values(), key=lambda e: e.name)
+
+    async def save(self, employer: Employer, now: datetime) -> None:
+        self.rows[employer.employer_id] = employer
+
+
 class FakePreconditions(FakeRepository[Precondition]):
     def __init__(self, *preconditions: Precondition) -> None:
         super().__init__(*preconditions, key="precondition_id")
@@ -257,6 +293,7 @@ def unit_of_work(
         agreements=agreements,
         referrals=referrals or FakeReferrals(),
         placements=placements or FakePlacements(),
+        employers=FakeEmployers(),
         preconditions=FakePreconditions(),
         waiting=FakeWaiting(),
         timers=FakeTimers(),

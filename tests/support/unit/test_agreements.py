@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace as with_
 from datetime import date
 from uuid import uuid4
 
@@ -123,3 +124,35 @@ def test_who_is_responsible_on_a_day_follows_the_version_in_force():
     on_july = in_force([first, second], date(2027, 7, 1))
     assert on_july is second
     assert on_july.responsible_for(RouteTask.CARE_REFERRAL_PHYSICAL) == "care"
+
+
+def test_a_task_marked_not_offered_with_a_reason_may_stay_unassigned():
+    """Issue 17: before, all 14 tasks had to be assigned before any agreement."""
+
+    assign = {t: "all-round" for t in RouteTask if t is not RouteTask.CHILDCARE}
+    partners = {"all-round": ALL_ROUND}
+    missing = problems(terms(assign), partners)
+    assert missing == ["task childcare has no responsible partner"]
+    marked = with_(terms(assign), not_offered=((RouteTask.CHILDCARE, "not_contracted"),))
+    assert problems(marked, partners) == []
+    agreement = Agreement(uuid4(), 1, marked)
+    agreement.recorded()
+    [event] = agreement.events
+    assert [(n.task, n.reason) for n in event.not_offered] == [
+        (RouteTask.CHILDCARE, "not_contracted")
+    ]
+    assert agreement.responsible_for(RouteTask.CHILDCARE) is None
+
+
+def test_the_core_tasks_are_always_offered_and_a_task_is_never_both():
+
+    everything = dict.fromkeys(RouteTask, "all-round")
+    both = with_(terms(everything), not_offered=((RouteTask.TRANSPORT, "other"),))
+    assert problems(both, {"all-round": ALL_ROUND}) == [
+        "task transport is both assigned and not offered"
+    ]
+    no_knm = {t: p for t, p in everything.items() if t is not RouteTask.KNM}
+    core = with_(terms(no_knm), not_offered=((RouteTask.KNM, "other"),))
+    assert problems(core, {"all-round": ALL_ROUND}) == [
+        "task knm is always offered; it needs a responsible partner"
+    ]

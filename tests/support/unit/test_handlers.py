@@ -260,7 +260,7 @@ async def test_the_participation_partner_confirms_a_placement_with_its_job_coach
     placement = open_placement()
     uow = uow_with(placements_=[placement])
     await placements.confirm_as(
-        uow, staff_of("work-a"), placement.placement_request_id, WORKPLACE, "coach-1", None
+        uow, DEPS, staff_of("work-a"), placement.placement_request_id, WORKPLACE, "coach-1", None
     )
     await uow.commit()
 
@@ -276,7 +276,13 @@ async def test_another_partner_cannot_confirm_the_placement():
     uow = uow_with(placements_=[placement])
     with pytest.raises(Forbidden):
         await placements.confirm_as(
-            uow, staff_of("coaches"), placement.placement_request_id, WORKPLACE, "coach-1", None
+            uow,
+            DEPS,
+            staff_of("coaches"),
+            placement.placement_request_id,
+            WORKPLACE,
+            "coach-1",
+            None,
         )
     await uow.commit()
     assert uow.events == []

@@ -22,12 +22,13 @@ from zroute_demo.calendar_steps import CalendarSteps
 from zroute_demo.cohort import Person
 from zroute_demo.intake_steps import IntakeSteps
 from zroute_demo.planning_steps import PlanningSteps
+from zroute_demo.support_cases import SupportCases
 from zroute_demo.support_steps import SupportSteps
 
 __all__ = ["DemoError", "Scenario", "Timeline", "check", "run"]
 
 
-class Scenario(IntakeSteps, SupportSteps, PlanningSteps, CalendarSteps):
+class Scenario(IntakeSteps, SupportSteps, SupportCases, PlanningSteps, CalendarSteps):
     """The programme's route, week by week, through the steps of every actor."""
 
     async def run_weeks(self, weeks: int, progress: Progress) -> None:
@@ -82,6 +83,8 @@ class Scenario(IntakeSteps, SupportSteps, PlanningSteps, CalendarSteps):
             await self.calendar_scenario()  # once, when groups meet (issue 16)
         if week % 8 == 0:
             await self.job_coach_check_ins()
+        if week >= 7 and week % 4 == 3:
+            await self.placement_cases()  # issue 17: a concern; ended and replaced
         if week % 4 == 0:
             await gather_limited(self.hold_reviews(p) for p, _ in started)
         if week == self.timeline.complete_referrals:
@@ -114,6 +117,7 @@ async def run(scenario: Scenario, *, weeks: int) -> Scenario:
         await scenario.arrange_preconditions()
         await scenario.advance(DAY)
         await scenario.answer_referrals()
+        await scenario.referral_cases()  # issue 17: urgency, override, reassignment
         progress.advance(prep)
         await scenario.run_weeks(weeks, progress)
     return scenario

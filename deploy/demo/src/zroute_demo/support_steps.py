@@ -40,6 +40,21 @@ class SupportSteps(Actors):
                 ),
                 201,
             )
+        for employer_id in EMPLOYERS:  # a placement names a registered employer (issue 17)
+            check(
+                await support.post(
+                    "/employers",
+                    json={
+                        "employer_id": employer_id,
+                        "name": employer_id.replace("-", " ").title(),
+                        "municipalities": [MUNICIPALITY],
+                        "contact_points": [
+                            {"channel": "email", "address": f"contact@{employer_id}.example"}
+                        ],
+                    },
+                ),
+                201,
+            )
         notifications = self.coordinator("notifications")
         directory = [("partner", p, f"desk@{p}.example", "nl") for p in PARTNERS]
         directory += [("staff", c, f"{c}@gemeente.example", "nl") for c in CASEWORKERS]

@@ -17,6 +17,9 @@ from zroute_contract.events.intake import (
     ParticipantWithdrawn,
 )
 from zroute_contract.events.planning import (
+    GroupFormed,
+    ParticipantAssignedToGroup,
+    ParticipantRemovedFromGroup,
     PlacementCancelled,
     PlacementEscalated,
     PlacementRequested,
@@ -29,6 +32,7 @@ from zroute_runtime.repository import TrackingRepository
 from zroute_runtime.service import ServiceDefinition
 
 from zroute_support import ui
+from zroute_support.adapters.employers_repo import EmployerRepository
 from zroute_support.adapters.overrides_repo import ConsentOverrideRepository
 from zroute_support.adapters.participants_repo import ParticipantRepository
 from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
@@ -41,7 +45,14 @@ from zroute_support.adapters.timer_repo import TimerRepository
 from zroute_support.adapters.waiting_repo import WaitingList
 from zroute_support.entrypoints.http import ROUTERS
 from zroute_support.service_layer.deps import Deps
-from zroute_support.service_layer.handlers import intake, planning, preconditions, referrals
+from zroute_support.service_layer.handlers import (
+    check_in_rhythm,
+    intake,
+    placements,
+    planning,
+    preconditions,
+    referrals,
+)
 from zroute_support.settings import Settings
 
 SERVICE = "support"
@@ -57,6 +68,7 @@ def repositories(conn: Any) -> dict[str, TrackingRepository]:
         "agreements": AgreementRepository(conn),
         "referrals": ReferralRepository(conn),
         "placements": PlacementRepository(conn),
+        "employers": EmployerRepository(conn),
         "preconditions": PreconditionRepository(conn),
         "waiting": WaitingList(conn),
         "overrides": ConsentOverrideRepository(conn),
@@ -83,6 +95,9 @@ def handlers(deps: Deps) -> HandlerRegistry:
         PlacementEscalated: [planning.escalate_placement],
         SchedulePublished: [planning.record_schedule],
         RouteCompleted: [planning.complete_route],
+        GroupFormed: [planning.record_group],
+        ParticipantAssignedToGroup: [planning.join_group],
+        ParticipantRemovedFromGroup: [planning.leave_group],
     }
 
 
@@ -103,6 +118,7 @@ DATAREFS = {
         for action in ("started", "changed", "ended")
     },
     "nl.zroute.support.placement-concern-raised.v1": "/placements?programme_id={programme_id}",
+    "nl.zroute.support.check-in-overdue.v1": "/placements/{placement_request_id}",
     "nl.zroute.support.consent-overridden.v1": "/participants/{participant_ref}/consent-overrides",
     "nl.zroute.support.precondition-arranged.v1": "/preconditions?programme_id={programme_id}",
     "nl.zroute.support.precondition-lapsed.v1": "/preconditions?programme_id={programme_id}",
@@ -132,6 +148,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         timer_handlers={
             referrals.ANSWER_TIMER: partial(referrals.escalate_unanswered, deps=deps),
             preconditions.END_TIMER: preconditions.end_arrangement,
+            placements.CHECK_IN_TIMER: partial(check_in_rhythm.check_in_overdue, deps=deps),
         },
         routers=[*ROUTERS, ui.router(settings)],
         migrations=MIGRATIONS,

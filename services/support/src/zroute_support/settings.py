@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from pydantic import BaseModel, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from zroute_contract.events.codes import Urgency
 from zroute_contract.types import REASON_CODE_PATTERN
 from zroute_ui.settings import UiSettings
@@ -116,6 +116,18 @@ class Settings(UiSettings):
         "participant_ill",
         "other",
     ]
+    # Issue 17: how often a job coach checks in on a placement unless the placement sets
+    # its own rhythm (days), and which end reasons let a request be served again with a
+    # replacement placement.
+    check_in_every_days: int = Field(default=14, ge=1, le=366)
+    # Why a programme does not offer a task of the route (no partner is responsible).
+    task_not_offered_reasons: list[str] = [
+        "offered_by_municipality",
+        "not_contracted",
+        "no_provider_available",
+        "other",
+    ]
+    placement_replaceable_reasons: list[str] = ["employer_dropped_out"]
     placement_decline_reasons: list[str] = [
         "no_workplace_available",
         "hours_not_feasible",

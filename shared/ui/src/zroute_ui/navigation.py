@@ -134,6 +134,13 @@ SCREENS: dict[str, list[Screen]] = {
         ),
         _on(
             "support",
+            N_("Employers"),
+            "/ui/employers",
+            "GET /employers",
+            N_("the employers offering workplaces, and how they are reached; register one"),
+        ),
+        _on(
+            "support",
             N_("Agreements"),
             "/ui/agreements",
             "POST /programmes/{programme_id}/agreements",

@@ -127,6 +127,9 @@ def role_resolvable(role: RecipientRole, cls: type[Event]) -> bool:
         return cls.spec.name.startswith("referral-") and "partner_id" in fields
     if role is RecipientRole.JOB_COACH:
         return "participant_ref" in fields or "job_coach" in fields
+    if role is RecipientRole.JOB_COACH_PARTNER:
+        # Job-coach alerts name the coach and, as ``partner_id``, the coach's partner.
+        return "job_coach" in fields and "partner_id" in fields
     if role is RecipientRole.EMPLOYER:
         return "participant_ref" in fields or "employer_id" in fields
     return role in (RecipientRole.OPERATOR, RecipientRole.SUBSCRIBER)

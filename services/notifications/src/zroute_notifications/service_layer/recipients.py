@@ -89,6 +89,12 @@ async def _care_partner(uow: NotificationsUnitOfWork, q: Question) -> list[Recip
     return [partner(q.role, q.data["partner_id"])]
 
 
+async def _job_coach_partner(uow: NotificationsUnitOfWork, q: Question) -> list[Recipient]:
+    """The partner the job coach works for (the event's ``partner_id`` on job-coach
+    alerts: a concern raised, a check-in overdue)."""
+    return [partner(q.role, q.data["partner_id"])]
+
+
 async def _placement_people(uow: NotificationsUnitOfWork, q: Question) -> list[Recipient]:
     """The job coach or the employer: named by the event, else by the last placement."""
     data, role = q.data, q.role
@@ -136,6 +142,7 @@ RESOLVERS: dict[RecipientRole, Resolver] = {
     RecipientRole.RESPONSIBLE_PARTNER: _programme_partners,
     RecipientRole.CARE_PARTNER: _care_partner,
     RecipientRole.JOB_COACH: _placement_people,
+    RecipientRole.JOB_COACH_PARTNER: _job_coach_partner,
     RecipientRole.EMPLOYER: _placement_people,
     RecipientRole.OPERATOR: _operator,
     RecipientRole.SUBSCRIBER: _subscribers,

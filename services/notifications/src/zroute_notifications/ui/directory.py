@@ -27,6 +27,7 @@ ROLE = {
     "contact_person": N_("contact person"),
     "employer": N_("employer"),
     "job_coach": N_("job coach"),
+    "job_coach_partner": N_("job coach's partner"),
     "lead_partner": N_("lead partner"),
     "responsible_partner": N_("responsible partner"),
     "subscriber": N_("webhook subscriber"),

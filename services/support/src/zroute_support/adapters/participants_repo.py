@@ -171,7 +171,47 @@ class ParticipantRepository(TrackingRepository):
         )
 
     async def scheduled_days(self, ref: str) -> tuple[Weekday, ...]:
+        """The weekdays of the published schedule; before there is one, those of the
+        schedule that will be published (the participant's group, issue 17)."""
         days = await self.conn.fetchval(
             "SELECT weekdays FROM support_schedules WHERE participant_ref = $1", ref
         )
+        if days is None:
+            days = await self.conn.fetchval(
+                "SELECT weekdays FROM support_planned_days WHERE participant_ref = $1", ref
+            )
         return tuple(Weekday(d) for d in days or ())
+
+    async def record_group(self, group_id: UUID, weekdays: list[Weekday], starts_on: date) -> None:
+        """A group's weekly days (from group-formed)."""
+        await self.conn.execute(
+            "INSERT INTO support_groups (group_id, weekdays, starts_on) VALUES ($1, $2, $3)"
+            " ON CONFLICT (group_id) DO UPDATE SET weekdays = $2, starts_on = $3",
+            group_id,
+            [d.value for d in weekdays],
+            starts_on,
+        )
+
+    async def plan_days(self, ref: str, group_id: UUID, planned_from: date) -> bool:
+        """The participant is in ``group_id`` from ``planned_from``: its days are the ones
+        to come; False while the group's days are not known yet."""
+        status = await self.conn.execute(
+            """
+            INSERT INTO support_planned_days (participant_ref, group_id, weekdays, planned_from)
+            SELECT $1, group_id, weekdays, $3 FROM support_groups WHERE group_id = $2
+            ON CONFLICT (participant_ref) DO UPDATE SET group_id = EXCLUDED.group_id,
+                weekdays = EXCLUDED.weekdays, planned_from = EXCLUDED.planned_from
+            """,
+            ref,
+            group_id,
+            planned_from,
+        )
+        return bool(status.endswith(" 1"))
+
+    async def unplan_days(self, ref: str, group_id: UUID) -> None:
+        """The participant left ``group_id``: its days are no longer to come."""
+        await self.conn.execute(
+            "DELETE FROM support_planned_days WHERE participant_ref = $1 AND group_id = $2",
+            ref,
+            group_id,
+        )

@@ -91,6 +91,7 @@ def _agreement(row: asyncpg.Record) -> Agreement:
             valid_until=row["valid_until"],
             lead_partner_id=row["lead_partner_id"],
             assignments=tuple((RouteTask(t), p) for t, p in row["assignments"]),
+            not_offered=tuple((RouteTask(t), r) for t, r in row["not_offered"]),
         ),
     )
 
@@ -127,8 +128,8 @@ class AgreementRepository(TrackingRepository):
         await self.conn.execute(
             """
             INSERT INTO support_agreements (agreement_id, programme_id, municipality, version,
-                valid_from, valid_until, lead_partner_id, assignments, recorded_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                valid_from, valid_until, lead_partner_id, assignments, recorded_at, not_offered)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             """,
             agreement.agreement_id,
             t.programme_id,
@@ -139,6 +140,7 @@ class AgreementRepository(TrackingRepository):
             t.lead_partner_id,
             [[task.value, partner] for task, partner in t.assignments],
             now,
+            [[task.value, reason] for task, reason in t.not_offered],
         )
 
     async def set_until(self, agreement: Agreement) -> None:

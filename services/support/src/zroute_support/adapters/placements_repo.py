@@ -47,6 +47,9 @@ def _placement(row: asyncpg.Record) -> Placement:
         escalation_level=row["escalation_level"],
         started_on=row["started_on"],
         end_reason=row["end_reason"],
+        check_in_every_days=row["check_in_every_days"],
+        last_check_in=row["last_check_in"],
+        replaces=row["replaces"],
         version=row["version"],
     )
 
@@ -145,11 +148,15 @@ class PlacementRepository(TrackingRepository):
             p.version,
         )
         await self.conn.execute(
-            "UPDATE support_placements SET started_on = $2, end_reason = $3"
+            "UPDATE support_placements SET started_on = $2, end_reason = $3,"
+            " check_in_every_days = $4, last_check_in = $5, replaces = $6"
             " WHERE placement_request_id = $1",
             p.placement_request_id,
             p.started_on,
             p.end_reason,
+            p.check_in_every_days,
+            p.last_check_in,
+            p.replaces,
         )
 
     async def record_step(

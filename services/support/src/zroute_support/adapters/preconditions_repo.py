@@ -28,6 +28,8 @@ def _precondition(row: asyncpg.Record) -> Precondition:
         lapsed_on=row["lapsed_on"],
         lapse_reason=LapseReason(row["lapse_reason"]) if row["lapse_reason"] else None,
         waiting_reason=row["waiting_reason"],
+        recorded_by=row["recorded_by"],
+        recorded_at=row["recorded_at"],
         version=row["version"],
     )
 
@@ -108,4 +110,11 @@ class PreconditionRepository(TrackingRepository):
             p.lapse_reason.value if p.lapse_reason else None,
             p.waiting_reason,
             p.version,
+        )
+        await self.conn.execute(
+            "UPDATE support_preconditions SET recorded_by = $2, recorded_at = $3"
+            " WHERE precondition_id = $1",
+            p.precondition_id,
+            p.recorded_by,
+            p.recorded_at,
         )

@@ -203,18 +203,20 @@ class ReferralRepository(TrackingRepository):
             referral.consent_overridden,
         )
         await self.conn.execute(
-            "INSERT INTO support_referral_history (referral_id, status, reason, at)"
-            " VALUES ($1, $2, $3, $4)",
+            "INSERT INTO support_referral_history (referral_id, status, reason, at, recorded_by)"
+            " VALUES ($1, $2, $3, $4, $5)",
             referral.referral_id,
             referral.status.value,
             referral.reason,
             now,
+            referral.acted_by,
         )
 
     async def history(self, referral_id: UUID) -> Sequence[asyncpg.Record]:
         """The referral's status changes, oldest first."""
         rows: Sequence[asyncpg.Record] = await self.conn.fetch(
-            "SELECT status, reason, at FROM support_referral_history WHERE referral_id = $1"
+            "SELECT status, reason, at, recorded_by FROM support_referral_history"
+            " WHERE referral_id = $1"
             " ORDER BY id",
             referral_id,
         )

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from zroute_contract.events.base import Event
 from zroute_contract.events.codes import PartnerCapability, RouteTask
-from zroute_contract.events.support import AgreementRecorded, TaskAssignment
+from zroute_contract.events.support import AgreementRecorded, TaskAssignment, TaskNotOffered
 
 from zroute_support.domain.partners import TASK_CAPABILITY, Partner
 
@@ -25,6 +25,8 @@ class AgreementTerms:
     valid_until: date | None
     lead_partner_id: str
     assignments: tuple[tuple[RouteTask, str], ...]
+    # Tasks the programme does not offer, each with its reason (issue 17).
+    not_offered: tuple[tuple[RouteTask, str], ...] = ()
 
     def overlaps(self, other: AgreementTerms) -> bool:
         """True when both periods share at least one day (an open end runs forever)."""
@@ -58,6 +60,9 @@ class Agreement:
                 assignments=tuple(
                     TaskAssignment(task=task, partner_id=p) for task, p in t.assignments
                 ),
+                not_offered=tuple(
+                    TaskNotOffered(task=task, reason=reason) for task, reason in t.not_offered
+                ),
             )
         )
 
@@ -71,27 +76,46 @@ class Agreement:
         return {partner for _, partner in self.terms.assignments} | {self.terms.lead_partner_id}
 
 
+ALWAYS_OFFERED = frozenset(
+    {RouteTask.INTAKE, RouteTask.LANGUAGE_TEACHING, RouteTask.KNM, RouteTask.MAP}
+)
+"""Tasks every Z-route programme offers (the law's core of the route): never "not offered"."""
+
+
 def problems(terms: AgreementTerms, partners: Mapping[str, Partner]) -> list[str]:
     """Every reason ``terms`` cannot be recorded; empty when it can."""
     found: list[str] = []
     if terms.valid_until is not None and terms.valid_until < terms.valid_from:
         found.append("valid_until is before valid_from")
     found += _partner_problems("lead partner", terms.lead_partner_id, None, terms, partners)
+    found += _task_problems(terms)
+    for task, partner_id in terms.assignments:
+        found += _partner_problems(
+            f"task {task.value}", partner_id, TASK_CAPABILITY[task], terms, partners
+        )
+    return found
+
+
+def _task_problems(terms: AgreementTerms) -> list[str]:
+    """Each task has exactly one responsible partner, or is not offered (with a reason)."""
+    found: list[str] = []
     seen: dict[RouteTask, int] = {}
     for task, _ in terms.assignments:
         seen[task] = seen.get(task, 0) + 1
+    not_offered = {task for task, _ in terms.not_offered}
+    for task in not_offered:
+        if task in ALWAYS_OFFERED:
+            found.append(f"task {task.value} is always offered; it needs a responsible partner")
+        elif task in seen:
+            found.append(f"task {task.value} is both assigned and not offered")
     for task in RouteTask:
         count = seen.get(task, 0)
-        if count == 0:
+        if count == 0 and task not in not_offered:
             found.append(f"task {task.value} has no responsible partner")
         elif count > 1:
             found.append(
                 f"task {task.value} has {count} responsible partners; it needs exactly one"
             )
-    for task, partner_id in terms.assignments:
-        found += _partner_problems(
-            f"task {task.value}", partner_id, TASK_CAPABILITY[task], terms, partners
-        )
     return found
 
 

@@ -8,13 +8,14 @@ has a job coach, who supports the participant and the employer (a contact too).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
 
 from zroute_contract.events.base import Event
 from zroute_contract.events.codes import CheckInOutcome, CheckInParty, ParticipationActivity
 from zroute_contract.events.support import (
+    CheckInOverdue,
     JobCoachAssigned,
     JobCoachCheckInRecorded,
     PlacementChanged,
@@ -75,6 +76,12 @@ class Placement:
     escalation_level: int = 0
     started_on: date | None = None
     end_reason: str | None = None
+    # The check-in rhythm (days between job-coach check-ins; None: the service's default)
+    # and the last check-in, for the overdue alert.
+    check_in_every_days: int | None = None
+    last_check_in: date | None = None
+    # The ended placement (its id) this request is served again for.
+    replaces: UUID | None = None
     version: int = 0
     events: list[Event] = field(default_factory=list)
 
@@ -86,6 +93,14 @@ class Placement:
         """The workplace starts after the day the request needed it: its escalation stays
         open (issue 17), however confirmed it is."""
         return self.workplace is not None and self.workplace.starts_on > self.needed_by
+
+    @property
+    def escalation_open(self) -> bool:
+        """Whether planning's escalation still counts: no workplace yet, one that starts
+        late, or a replacement that has not started (issue 17)."""
+        if self.status is not PlacementStatus.CONFIRMED or self.late:
+            return True
+        return self.replaces is not None and self.started_on is None
 
     def _placed(self) -> dict[str, object]:
         if self.status is not PlacementStatus.CONFIRMED:
@@ -106,6 +121,8 @@ class Placement:
         if self.started_on is not None:
             raise Conflict(f"the placement started on {self.started_on} already")
         self.started_on = started_on
+        if self.replaces is not None:
+            self.escalation_level = 0  # the replacement started: the workplace is back
         self.events.append(
             PlacementStarted(
                 **ids,
@@ -173,6 +190,7 @@ class Placement:
                 ends_on=workplace.ends_on,
                 hours_per_week=workplace.hours_per_week,
                 starts_after_needed_by=self.late,
+                replaces_placement_id=self.replaces,
             )
         )
         self.assign_job_coach(coach, workplace.starts_on)
@@ -233,6 +251,7 @@ class Placement:
                 outcome=outcome,
             )
         )
+        self.last_check_in = max(held_on, self.last_check_in or held_on)
         if outcome in CONCERNS:
             self.events.append(
                 PlacementConcernRaised(
@@ -245,6 +264,61 @@ class Placement:
                 )
             )
         return self.job_coach.staff_ref
+
+    def reopen_for_replacement(self, replaceable: frozenset[str], today: date) -> UUID:
+        """Serve the request again after its placement ended (the employer dropped out):
+        the next workplace is a new placement linked to the ended one, and the request's
+        escalation stays open until the replacement starts. Returns the ended placement."""
+        if self.status is not PlacementStatus.ENDED or self.placement_id is None:
+            raise Conflict(
+                f"only an ended placement can be replaced (this one is {self.status.value})"
+            )
+        if self.end_reason not in replaceable:
+            raise Refused(
+                f"a placement ended for {self.end_reason!r} is not replaced; replaceable: "
+                + ", ".join(sorted(replaceable))
+            )
+        ended = self.placement_id
+        self.replaces, self.placement_id = ended, None
+        self.workplace, self.job_coach = None, None
+        self.started_on, self.end_reason, self.last_check_in = None, None, None
+        self.status = PlacementStatus.OPEN
+        if today >= self.needed_by:
+            self.escalation_level = max(self.escalation_level, 1)
+        return ended
+
+    def check_in_due_on(self, default_every_days: int) -> date | None:
+        """The day the next check-in is due: the rhythm after the last check-in, or after
+        the start (the confirmed start until the participant started); None when the
+        placement is not running with a job coach."""
+        if self.status is not PlacementStatus.CONFIRMED or self.job_coach is None:
+            return None
+        assert self.workplace is not None
+        every = self.check_in_every_days or default_every_days
+        base = self.last_check_in or self.started_on or self.workplace.starts_on
+        return base + timedelta(days=every)
+
+    def check_in_overdue(self, default_every_days: int, today: date, level: int) -> bool:
+        """Raise ``check-in-overdue`` when the due day has passed without a check-in;
+        False (nothing happens) when none is due yet."""
+        due = self.check_in_due_on(default_every_days)
+        if due is None or today <= due:
+            return False
+        assert self.placement_id is not None and self.job_coach is not None
+        self.events.append(
+            CheckInOverdue(
+                **self._ids(),
+                placement_id=self.placement_id,
+                placement_request_id=self.placement_request_id,
+                partner_id=self.job_coach.partner_id,
+                job_coach=self.job_coach.staff_ref,
+                due_on=due,
+                last_check_in=self.last_check_in,
+                every_days=self.check_in_every_days or default_every_days,
+                level=min(level, 10),
+            )
+        )
+        return True
 
     def end(self) -> None:
         """The route was completed: the placement and its job coaching end."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
 
@@ -53,6 +53,10 @@ class Precondition:
     lapsed_on: date | None = None
     lapse_reason: LapseReason | None = None
     waiting_reason: str | None = None
+    # Who recorded the last arrangement or lapse (a token subject, or ``system`` for a
+    # lapse the service found itself), and when (issue 17).
+    recorded_by: str | None = None
+    recorded_at: datetime | None = None
     version: int = 0
     events: list[Event] = field(default_factory=list)
 

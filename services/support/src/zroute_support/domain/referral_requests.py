@@ -29,6 +29,8 @@ class ReferralRequest:
     # An emergency override stands in for the consent (``consent_id`` is its id).
     consent_overridden: bool = False
     context: ReferralContext | None = None
+    # Who asked for the referral (a token subject, or ``system`` for a care signal).
+    requested_by: str = "system"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -42,6 +44,7 @@ class ReferralRequest:
             "exclude": list(self.exclude),
             "consent_overridden": self.consent_overridden,
             "context": self.context.to_json() if self.context else None,
+            "requested_by": self.requested_by,
         }
 
     @classmethod
@@ -57,6 +60,7 @@ class ReferralRequest:
             exclude=tuple(data.get("exclude", ())),
             consent_overridden=bool(data.get("consent_overridden", False)),
             context=ReferralContext.from_json(data["context"]) if data.get("context") else None,
+            requested_by=str(data.get("requested_by") or "system"),
         )
 
 

@@ -65,6 +65,9 @@ class Referral:
     reason: str | None = None
     outcome: Outcome | None = None
     escalation_level: int = 0
+    # Who makes the transition being stored: a user's token subject, or ``system`` for
+    # the service's own moves (consent withdrawn, escalation); kept in the history.
+    acted_by: str = "system"
     version: int = 0
     events: list[Event] = field(default_factory=list)
 

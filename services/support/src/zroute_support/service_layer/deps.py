@@ -32,6 +32,17 @@ class Deps:
     reassign_reasons: tuple[str, ...] = ()
     placement_end_reasons: tuple[str, ...] = ()
     public_base_url: str | None = None
+    # Days between job-coach check-ins unless a placement sets its own (issue 17).
+    check_in_every_days: int = 14
+    # End reasons after which a request is served again by a replacement placement.
+    placement_replaceable_reasons: frozenset[str] = frozenset({"employer_dropped_out"})
+    # Why a programme may leave a task not offered.
+    task_not_offered_reasons: tuple[str, ...] = (
+        "offered_by_municipality",
+        "not_contracted",
+        "no_provider_available",
+        "other",
+    )
     # Where work overflows when the responsible partner cannot take it (partner ids).
     overflow_order: tuple[str, ...] = ()
     # The answer deadline and escalation rhythm per urgency.
@@ -55,6 +66,9 @@ class Deps:
             reassign_reasons=tuple(s.reassign_reasons),
             placement_end_reasons=tuple(s.placement_end_reasons),
             public_base_url=settings.public_base_url,
+            check_in_every_days=s.check_in_every_days,
+            placement_replaceable_reasons=frozenset(s.placement_replaceable_reasons),
+            task_not_offered_reasons=tuple(s.task_not_offered_reasons),
             overflow_order=tuple(s.overflow_order),
             urgency_rules=s.urgency_rules(),
         )

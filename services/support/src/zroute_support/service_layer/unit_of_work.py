@@ -11,6 +11,7 @@ from zroute_contract.events.base import Event
 from zroute_runtime.clock import Clock
 from zroute_runtime.context import MessageContext
 
+from zroute_support.adapters.employers_repo import EmployerRepository
 from zroute_support.adapters.overrides_repo import ConsentOverrideRepository
 from zroute_support.adapters.participants_repo import ParticipantRepository
 from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
@@ -31,6 +32,7 @@ class SupportUnitOfWork(Protocol):
     agreements: AgreementRepository
     referrals: ReferralRepository
     placements: PlacementRepository
+    employers: EmployerRepository
     preconditions: PreconditionRepository
     waiting: WaitingList
     overrides: ConsentOverrideRepository

@@ -230,7 +230,9 @@ async def responsible(
         raise NotFound(f"no agreement of {programme_id} is in force on {day}")
     principal.ensure_municipality(agreement.terms.municipality, "agreement")
     partner_id = agreement.responsible_for(task)
-    assert partner_id is not None  # a recorded agreement names every task
+    if partner_id is None:
+        reason = dict(agreement.terms.not_offered).get(task, "-")
+        raise NotFound(f"the programme does not offer task {task.value} ({reason})")
     return agreement, partner_id
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from zroute_ui import UiKit, UiSettings, navigation, service_roles
 
-from zroute_support.ui import agreements, board, pages, work
+from zroute_support.ui import agreements, board, employers, pages, work
 
 SCREENS = navigation.SCREENS["support"]
 
@@ -31,4 +31,5 @@ def router(settings: UiSettings) -> APIRouter:
     agreements.add(kit)
     work.add(kit)
     board.add(kit)
+    employers.add(kit)
     return kit.build()

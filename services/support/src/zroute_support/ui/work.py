@@ -16,6 +16,7 @@ from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, FormErrors, Page, UiKit, api_roles
 
 from zroute_support.domain.errors import DomainError, Forbidden, NotFound
+from zroute_support.entrypoints.http.deps import deps_of
 from zroute_support.entrypoints.http.placements import CheckInIn, PlacementOut
 from zroute_support.entrypoints.http.preconditions import PreconditionOut
 from zroute_support.service_layer import views
@@ -90,7 +91,13 @@ def add(kit: UiKit) -> None:
         try:
             async with unit_of_work(runtime, page) as uow:
                 await placement_commands.check_in_as(
-                    uow, page.principal, request_id, body.party, body.held_on, body.outcome
+                    uow,
+                    deps_of(runtime),
+                    page.principal,
+                    request_id,
+                    body.party,
+                    body.held_on,
+                    body.outcome,
                 )
                 await uow.commit()
         except Forbidden as exc:

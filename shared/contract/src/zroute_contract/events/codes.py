@@ -534,6 +534,7 @@ class RecipientRole(StrEnum):
     RESPONSIBLE_PARTNER = "responsible_partner"
     CARE_PARTNER = "care_partner"
     JOB_COACH = "job_coach"
+    JOB_COACH_PARTNER = "job_coach_partner"
     EMPLOYER = "employer"
     SUBSCRIBER = "subscriber"
     OPERATOR = "operator"

@@ -52,7 +52,7 @@ from zroute_contract.types import (
 _SUPPORT_AND_NOTIFY = ("support", "notifications")
 _NOTIFY = ("notifications",)
 # Intake keeps the partner's relation with the participant for the contact card (issue 18).
-_NOTIFY_AND_INTAKE = ("notifications", "intake")
+_ALL_BUT_PLANNING = ("support", "notifications", "intake")
 
 SessionMinutes = Annotated[int, Field(ge=15, le=480)]
 
@@ -225,14 +225,16 @@ class GroupSession(EventPart):
 class GroupFormed(Event):
     """A group of 3 to 8 participants of one level band was formed (lessons L7, L11).
 
-    Notifications tells the teacher, the assistant and each member's contact person.
+    Notifications tells the teacher, the assistant and each member's contact person;
+    support checks childcare and transport against the weekdays of its sessions before
+    the members' schedules are published (issue 17).
     """
 
     spec = EventSpec(
         type="nl.zroute.planning.group-formed.v1",
         routing_key="planning.group.formed",
         producer="planning",
-        consumers=_NOTIFY_AND_INTAKE,
+        consumers=_ALL_BUT_PLANNING,
         summary="A group of 3 to 8 of one level band was formed with its staffing and sessions.",
     )
 
@@ -258,7 +260,7 @@ class ParticipantAssignedToGroup(ParticipantEvent):
         type="nl.zroute.planning.participant-assigned-to-group.v1",
         routing_key="planning.participant.assigned-to-group",
         producer="planning",
-        consumers=_NOTIFY_AND_INTAKE,
+        consumers=_ALL_BUT_PLANNING,
         summary="A participant joined a group.",
     )
 
@@ -275,7 +277,7 @@ class ParticipantRemovedFromGroup(ParticipantEvent):
         type="nl.zroute.planning.participant-removed-from-group.v1",
         routing_key="planning.participant.removed-from-group",
         producer="planning",
-        consumers=_NOTIFY_AND_INTAKE,
+        consumers=_ALL_BUT_PLANNING,
         summary="A participant left a group.",
     )
 

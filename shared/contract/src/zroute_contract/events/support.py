@@ -125,6 +125,14 @@ class TaskAssignment(EventPart):
     partner_id: PartnerId = Field(description="The one partner responsible.")
 
 
+class TaskNotOffered(EventPart):
+    """A task the programme does not offer, with the reason (issue 17): no partner is
+    responsible for it."""
+
+    task: RouteTask = Field(description="The task not offered.")
+    reason: ReasonCode = Field(description="Why, from the configured list.")
+
+
 class AgreementRecorded(Event):
     """A version of a programme's task-division agreement was recorded (lesson L2): for
     each task one responsible partner, and one lead partner.
@@ -149,6 +157,11 @@ class AgreementRecorded(Event):
     lead_partner_id: PartnerId = Field(description="The lead partner of the programme.")
     assignments: tuple[TaskAssignment, ...] = Field(
         min_length=1, description="The responsible partner per task, each task once."
+    )
+    not_offered: tuple[TaskNotOffered, ...] = Field(
+        default=(),
+        description="Tasks the programme does not offer, with the reason: no partner is"
+        " responsible for them (a task is assigned or not offered, never both).",
     )
 
     @field_validator("assignments")
@@ -410,6 +423,11 @@ class PlacementConfirmed(ParticipantEvent):
         description="True when the workplace starts later than the request needed it: the"
         " request's escalation stays open and the planner must act.",
     )
+    replaces_placement_id: UUID | None = Field(
+        default=None,
+        description="The ended placement this one replaces (the employer dropped out);"
+        " the request's escalation stays open until the replacement starts.",
+    )
 
 
 class PlacementDeclined(ParticipantEvent):
@@ -594,3 +612,28 @@ class PlacementConcernRaised(ParticipantEvent):
     job_coach: StaffRef = Field(description="The job coach.")
     held_on: date = Field(description="The day of the check-in.")
     outcome: _CONCERN = Field(description="Concerns, or the placement at risk.")
+
+
+class CheckInOverdue(ParticipantEvent):
+    """A confirmed placement's job coach has not checked in within the placement's
+    check-in rhythm: notifications alerts the job coach's partner and the contact person
+    (issue 17). Repeats each rhythm interval while no check-in is recorded."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.check-in-overdue.v1",
+        routing_key="support.check-in.overdue",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A placement's job-coach check-in is overdue.",
+    )
+
+    placement_id: UUID = Field(description="The placement.")
+    placement_request_id: UUID = Field(description="The request it answers.")
+    partner_id: PartnerId = Field(description="The job coach's partner.")
+    job_coach: StaffRef = Field(description="The job coach.")
+    due_on: date = Field(description="The day the check-in was due.")
+    last_check_in: date | None = Field(
+        default=None, description="The last check-in, none when there was none yet."
+    )
+    every_days: int = Field(ge=1, le=366, description="The rhythm: days between check-ins.")
+    level: int = Field(ge=1, le=10, description="How many alerts, this one included.")

@@ -220,6 +220,13 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/placements/{request_id}/change"): _PARTNER_ACT,
         ("POST", "/placements/{request_id}/end"): _PARTNER_ACT,
         ("GET", "/waiting-list"): _a(coordinator=M, caseworker=M, operator=ANY),
+        # Issue 17: the employer registry (a participation partner registers the employer
+        # it found), the replacement of an ended placement, the check-in rhythm.
+        ("POST", "/employers"): _a(coordinator=M, partner_staff=ANY),
+        ("GET", "/employers"): _a(coordinator=M, caseworker=M, partner_staff=ANY, operator=ANY),
+        ("GET", "/employers/{employer_id}"): _a(coordinator=M, caseworker=M, partner_staff=ANY, operator=ANY),
+        ("POST", "/placements/{request_id}/replace"): _PARTNER_ACT,
+        ("PUT", "/placements/{request_id}/check-in-rhythm"): _PARTNER_ACT,
     },
     "notifications": {
         ("GET", "/participants/{participant_ref}/audit"): _AUDIT,

@@ -4,6 +4,7 @@ bootstrap mounts them)."""
 from zroute_support.entrypoints.http import (
     agreements,
     audit,
+    employers,
     participants,
     partners,
     placements,
@@ -18,6 +19,7 @@ ROUTERS = [
     referrals.router,
     preconditions.router,
     placements.router,
+    employers.router,
     waiting_list.router,
     participants.router,
     audit.router,

@@ -31,12 +31,22 @@ class Assignment(BaseModel):
     partner_id: PartnerId
 
 
+class NotOffered(BaseModel):
+    task: RouteTask
+    reason: str = Field(pattern=r"^[a-z][a-z0-9_]{1,62}$", description="From the configured list.")
+
+
 class AgreementIn(BaseModel):
     municipality: MunicipalityCode
     valid_from: date
     valid_until: date | None = None
     lead_partner_id: PartnerId
     assignments: list[Assignment] = Field(min_length=1, max_length=100)
+    not_offered: list[NotOffered] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Tasks the programme does not offer, each with a reason (issue 17).",
+    )
 
 
 class AgreementOut(AgreementIn):
@@ -56,6 +66,7 @@ class AgreementOut(AgreementIn):
             valid_until=t.valid_until,
             lead_partner_id=t.lead_partner_id,
             assignments=[Assignment(task=task, partner_id=p) for task, p in t.assignments],
+            not_offered=[NotOffered(task=task, reason=r) for task, r in t.not_offered],
         )
 
 
@@ -103,6 +114,7 @@ def terms_of(programme_id: str, body: AgreementIn) -> AgreementTerms:
         valid_until=body.valid_until,
         lead_partner_id=body.lead_partner_id,
         assignments=tuple((a.task, a.partner_id) for a in body.assignments),
+        not_offered=tuple((n.task, n.reason) for n in body.not_offered),
     )
 
 

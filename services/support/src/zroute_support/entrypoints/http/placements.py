@@ -19,6 +19,7 @@ from zroute_runtime.http_host import Runtime
 from zroute_support.domain.placements import Placement, PlacementStatus, Workplace
 from zroute_support.entrypoints.http.deps import Anyone, SupportDeps
 from zroute_support.service_layer import views
+from zroute_support.service_layer.handlers import check_in_rhythm as check_in_rhythm_service
 from zroute_support.service_layer.handlers import placement_life
 from zroute_support.service_layer.handlers import placements as service
 
@@ -69,6 +70,10 @@ class ChangeIn(BaseModel):
     changed_from: date
 
 
+class RhythmIn(BaseModel):
+    every_days: int = Field(ge=1, le=366, description="Days between job-coach check-ins.")
+
+
 class EndIn(BaseModel):
     reason: str = Field(pattern=r"^[a-z][a-z0-9_]{1,62}$")
     ended_on: date
@@ -94,6 +99,9 @@ class PlacementOut(BaseModel):
     started_on: date | None = None
     end_reason: str | None = None
     starts_after_needed_by: bool = False
+    check_in_every_days: int | None = None
+    last_check_in: date | None = None
+    replaces_placement_id: UUID | None = None
 
     @classmethod
     def of(cls, p: Placement) -> PlacementOut:
@@ -106,6 +114,7 @@ class PlacementOut(BaseModel):
             ends_on=w.ends_on if w else None,
             job_coach=JobCoachOut(staff_ref=c.staff_ref, partner_id=c.partner_id) if c else None,
             starts_after_needed_by=p.late,
+            replaces_placement_id=p.replaces,
         )
 
 
@@ -116,6 +125,7 @@ _LATER = {
     "ends_on",
     "job_coach",
     "starts_after_needed_by",
+    "replaces_placement_id",
 }
 
 
@@ -138,7 +148,12 @@ async def read(
 
 @router.post("/{request_id}/confirm")
 async def confirm(
-    request_id: UUID, body: ConfirmIn, principal: Anyone, runtime: Runtime, request: Request
+    request_id: UUID,
+    body: ConfirmIn,
+    principal: Anyone,
+    runtime: Runtime,
+    deps: SupportDeps,
+    request: Request,
 ) -> PlacementOut:
     """The participation partner confirms the workplace; the job coach is assigned with it."""
     workplace = Workplace(
@@ -153,6 +168,7 @@ async def confirm(
         request,
         lambda uow: service.confirm_as(
             uow,
+            deps,
             principal,
             request_id,
             workplace,
@@ -196,14 +212,19 @@ async def assign_job_coach(
 
 @router.post("/{request_id}/check-ins", status_code=201)
 async def check_in(
-    request_id: UUID, body: CheckInIn, principal: Anyone, runtime: Runtime, request: Request
+    request_id: UUID,
+    body: CheckInIn,
+    principal: Anyone,
+    runtime: Runtime,
+    deps: SupportDeps,
+    request: Request,
 ) -> PlacementOut:
     """A job-coach check-in with the participant or the employer."""
     placement = await run_command(
         runtime,
         request,
         lambda uow: service.check_in_as(
-            uow, principal, request_id, body.party, body.held_on, body.outcome
+            uow, deps, principal, request_id, body.party, body.held_on, body.outcome
         ),
     )
     return PlacementOut.of(placement)
@@ -211,13 +232,18 @@ async def check_in(
 
 @router.post("/{request_id}/start")
 async def start(
-    request_id: UUID, body: StartIn, principal: Anyone, runtime: Runtime, request: Request
+    request_id: UUID,
+    body: StartIn,
+    principal: Anyone,
+    runtime: Runtime,
+    deps: SupportDeps,
+    request: Request,
 ) -> PlacementOut:
     """The participant started on the confirmed workplace."""
     placement = await run_command(
         runtime,
         request,
-        lambda uow: placement_life.start_as(uow, principal, request_id, body.started_on),
+        lambda uow: placement_life.start_as(uow, deps, principal, request_id, body.started_on),
     )
     return PlacementOut.of(placement)
 
@@ -253,6 +279,41 @@ async def end(
         request,
         lambda uow: placement_life.end_as(
             uow, deps, principal, request_id, body.reason, body.ended_on
+        ),
+    )
+    return PlacementOut.of(placement)
+
+
+@router.post("/{request_id}/replace")
+async def replace(
+    request_id: UUID, principal: Anyone, runtime: Runtime, deps: SupportDeps, request: Request
+) -> PlacementOut:
+    """Serve the request again after the employer ended its placement: the partner then
+    confirms a new workplace (``replaces_placement_id``); the escalation stays open until
+    the replacement starts."""
+    placement = await run_command(
+        runtime,
+        request,
+        lambda uow: placement_life.replace_as(uow, deps, principal, request_id),
+    )
+    return PlacementOut.of(placement)
+
+
+@router.put("/{request_id}/check-in-rhythm")
+async def check_in_rhythm(
+    request_id: UUID,
+    body: RhythmIn,
+    principal: Anyone,
+    runtime: Runtime,
+    deps: SupportDeps,
+    request: Request,
+) -> PlacementOut:
+    """The placement's own check-in rhythm (days between check-ins)."""
+    placement = await run_command(
+        runtime,
+        request,
+        lambda uow: check_in_rhythm_service.set_rhythm_as(
+            uow, deps, principal, request_id, body.every_days
         ),
     )
     return PlacementOut.of(placement)

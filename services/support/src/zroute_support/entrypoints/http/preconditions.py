@@ -6,7 +6,7 @@ token names a municipality on the tasks of that municipality's participants only
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
@@ -41,6 +41,8 @@ class PreconditionOut(BaseModel):
     days_covered: list[Weekday]
     lapsed_on: date | None
     lapse_reason: LapseReason | None
+    recorded_by: str | None = None
+    recorded_at: datetime | None = None
 
     @classmethod
     def of(cls, p: Precondition) -> PreconditionOut:

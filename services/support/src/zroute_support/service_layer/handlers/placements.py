@@ -3,23 +3,43 @@ participation partner, confirmed with a workplace and a job coach, checked in on
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 from zroute_contract.events.codes import CheckInOutcome, CheckInParty, PartnerCapability, RouteTask
 from zroute_contract.events.planning import PlacementRequested
 from zroute_runtime.auth import Principal
-from zroute_runtime.clock import local_day
+from zroute_runtime.clock import local_day, local_moment
 from zroute_runtime.logging import get_logger
 
 from zroute_support.domain.errors import NotFound, Refused
 from zroute_support.domain.placements import JobCoach, Placement, Workplace
 from zroute_support.service_layer import access
 from zroute_support.service_layer.deps import Deps, check_reason
-from zroute_support.service_layer.handlers import routing
+from zroute_support.service_layer.handlers import employers, routing
 from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
 _log = get_logger(__name__)
+
+CHECK_IN_TIMER = "check-in-due"
+
+
+def check_in_key(placement: Placement, level: int) -> str:
+    # The placement names the key, so a replacement (a new placement id) ignores the
+    # ended placement's timers.
+    return f"{placement.placement_request_id}/{placement.placement_id}/{level}"
+
+
+async def schedule_next(uow: SupportUnitOfWork, deps: Deps, placement: Placement) -> None:
+    """(Re)schedule the overdue check for the placement's next due check-in."""
+    due = placement.check_in_due_on(deps.check_in_every_days)
+    if due is None:
+        return
+    await uow.timers.schedule(
+        kind=CHECK_IN_TIMER,
+        key=check_in_key(placement, 1),
+        due_at=local_moment(due + timedelta(days=1)),
+    )
 
 
 async def open_request(uow: SupportUnitOfWork, event: PlacementRequested) -> Placement:
@@ -87,14 +107,17 @@ async def job_coach_for(
 
 async def confirm(
     uow: SupportUnitOfWork,
+    deps: Deps,
     placement: Placement,
     workplace: Workplace,
     coach_ref: str,
     coach_partner: str | None,
 ) -> None:
+    await employers.registered_employer(uow, workplace.employer_id)
     coach = await job_coach_for(uow, placement, coach_ref, coach_partner, workplace.starts_on)
     placement.confirm(workplace, coach)
     await save(uow, placement)
+    await schedule_next(uow, deps, placement)
 
 
 async def decline(uow: SupportUnitOfWork, deps: Deps, placement: Placement, reason: str) -> None:
@@ -117,6 +140,7 @@ async def decline(uow: SupportUnitOfWork, deps: Deps, placement: Placement, reas
 
 async def check_in(
     uow: SupportUnitOfWork,
+    deps: Deps,
     placement: Placement,
     party: CheckInParty,
     held_on: date,
@@ -127,11 +151,14 @@ async def check_in(
     await uow.placements.add_check_in(
         placement.placement_id, coach, party, held_on, outcome, uow.clock.now()
     )
+    await save(uow, placement)  # the last check-in moves the rhythm's due day
+    await schedule_next(uow, deps, placement)
     _log.info("check_in_recorded", placement_id=str(placement.placement_id), outcome=outcome.value)
 
 
 async def confirm_as(
     uow: SupportUnitOfWork,
+    deps: Deps,
     principal: Principal,
     request_id: UUID,
     workplace: Workplace,
@@ -144,7 +171,7 @@ async def confirm_as(
         uow, principal, placement.participant_ref, "placement"
     )
     access.ensure_partner(principal, placement.partner_id)
-    await confirm(uow, placement, workplace, coach_ref, coach_partner)
+    await confirm(uow, deps, placement, workplace, coach_ref, coach_partner)
     return placement
 
 
@@ -180,6 +207,7 @@ async def hand_over(
 
 async def check_in_as(
     uow: SupportUnitOfWork,
+    deps: Deps,
     principal: Principal,
     request_id: UUID,
     party: CheckInParty,
@@ -189,5 +217,5 @@ async def check_in_as(
     """A job-coach check-in with the participant or the employer."""
     placement = await load(uow, request_id)
     await access.ensure_placement(uow, principal, placement)
-    await check_in(uow, placement, party, held_on, outcome)
+    await check_in(uow, deps, placement, party, held_on, outcome)
     return placement

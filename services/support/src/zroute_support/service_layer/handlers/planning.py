@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from zroute_contract.events.planning import (
+    GroupFormed,
+    ParticipantAssignedToGroup,
+    ParticipantRemovedFromGroup,
     PlacementCancelled,
     PlacementEscalated,
     PlacementRequested,
@@ -12,7 +15,6 @@ from zroute_contract.events.planning import (
 from zroute_runtime.clock import local_day
 from zroute_runtime.messagebus import AwaitingPredecessor, HandlerContext
 
-from zroute_support.domain.placements import PlacementStatus
 from zroute_support.domain.preconditions import WEEK
 from zroute_support.service_layer.deps import Deps
 from zroute_support.service_layer.handlers import placements, preconditions
@@ -44,8 +46,9 @@ async def escalate_placement(event: PlacementEscalated, ctx: HandlerContext) -> 
     placement = await repo.get(event.placement_request_id)
     if placement is None:
         raise AwaitingPredecessor(f"unknown placement request {event.placement_request_id}")
-    # A workplace that starts after the day needed keeps the escalation open (issue 17).
-    if placement.status is not PlacementStatus.CONFIRMED or placement.late:
+    # A workplace that starts after the day needed, or a replacement that has not started,
+    # keeps the escalation open (issue 17).
+    if placement.escalation_open:
         placement.escalation_level = max(placement.escalation_level, event.level)
         await repo.save(placement, ctx.uow.clock.now())
 
@@ -59,6 +62,26 @@ async def record_schedule(event: SchedulePublished, ctx: HandlerContext) -> None
     )
     effective = max(event.valid_from, local_day(ctx.uow.clock.now()))
     await preconditions.check_schedule(ctx.uow, event.participant_ref, weekdays, effective)
+
+
+async def record_group(event: GroupFormed, ctx: HandlerContext) -> None:
+    """A group's weekdays are the days its members' schedules will have: childcare and
+    transport arranged before the schedule is published are checked against them."""
+    weekdays = [day for day in WEEK if any(s.weekday is day for s in event.sessions)]
+    await ctx.uow.participants.record_group(event.group_id, weekdays, event.starts_on)
+    for member in event.members:
+        await ctx.uow.participants.plan_days(member, event.group_id, event.starts_on)
+
+
+async def join_group(event: ParticipantAssignedToGroup, ctx: HandlerContext) -> None:
+    """A participant joined a group (at formation or later): its days are the ones to come.
+    A group support has not seen formed yet is named by its group-formed, members included."""
+    await ctx.uow.participants.plan_days(event.participant_ref, event.group_id, event.assigned_from)
+
+
+async def leave_group(event: ParticipantRemovedFromGroup, ctx: HandlerContext) -> None:
+    """A participant left a group: its days are no longer the ones to come."""
+    await ctx.uow.participants.unplan_days(event.participant_ref, event.group_id)
 
 
 async def complete_route(event: RouteCompleted, ctx: HandlerContext) -> None:

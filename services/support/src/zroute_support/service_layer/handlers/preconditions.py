@@ -91,6 +91,7 @@ async def arrange(
     arranged_from: date,
     arranged_until: date | None,
     days_covered: tuple[Weekday, ...],
+    by: str = "system",
 ) -> None:
     partner = await routing.capable_partner(uow, partner_id, CAPABILITY[precondition.kind])
     who = await routing.participant(uow, precondition.participant_ref)
@@ -106,7 +107,7 @@ async def arrange(
     )
     if precondition.partner_id is None:
         precondition.partner_id = partner_id
-    await _store(uow, precondition)
+    await _store(uow, precondition, by)
     if arranged_until is not None:
         await uow.timers.schedule(
             kind=END_TIMER,
@@ -115,7 +116,9 @@ async def arrange(
         )
 
 
-async def _store(uow: SupportUnitOfWork, precondition: Precondition) -> None:
+async def _store(uow: SupportUnitOfWork, precondition: Precondition, by: str = "system") -> None:
+    """Store a changed precondition with who changed it (a user, or ``system``) and when."""
+    precondition.recorded_by, precondition.recorded_at = by, uow.clock.now()
     await uow.preconditions.save(precondition)
     _log.info(
         "precondition_changed",
@@ -125,10 +128,14 @@ async def _store(uow: SupportUnitOfWork, precondition: Precondition) -> None:
 
 
 async def lapse(
-    uow: SupportUnitOfWork, precondition: Precondition, reason: LapseReason, on: date
+    uow: SupportUnitOfWork,
+    precondition: Precondition,
+    reason: LapseReason,
+    on: date,
+    by: str = "system",
 ) -> bool:
     lapsed = precondition.lapse(reason, on)
-    await _store(uow, precondition)
+    await _store(uow, precondition, by)
     return lapsed
 
 
@@ -192,6 +199,7 @@ async def arrange_as(
         arranged_from=arranged_from,
         arranged_until=arranged_until,
         days_covered=days_covered,
+        by=principal.subject,
     )
     return precondition
 
@@ -208,5 +216,5 @@ async def lapse_as(
     await access.ensure_precondition(uow, principal, precondition)
     if precondition.status is not PreconditionStatus.ARRANGED:
         raise Refused(f"a precondition that is {precondition.status.value} cannot lapse")
-    await lapse(uow, precondition, reason, lapsed_on)
+    await lapse(uow, precondition, reason, lapsed_on, principal.subject)
     return precondition

@@ -99,9 +99,10 @@ async def reassign_referral(
     reassignment = await _record(
         uow, principal, who, "referral", command, referral.partner_id, CARE_TASK[referral.category]
     )
+    referral.acted_by = principal.subject
     referral.cancel(ReferralSide.REFERRER, ReferralCancelReason.REASSIGNED)
     await referrals.save(uow, deps, referral)
-    moved = await referrals.send(uow, deps, who, request, command.partner_id)
+    moved = await referrals.send(uow, deps, who, request, command.partner_id, by=principal.subject)
     reassignment.referral_moved(moved.referral_id, referral.referral_id)
     await uow.reassignments.add(reassignment)
     return moved
@@ -120,7 +121,9 @@ async def assign_waiting(
         await _chosen(uow, who, command.partner_id, entry.capability)
         task = CARE_TASK[request.category]
         reassignment = await _record(uow, principal, who, "waiting_referral", command, None, task)
-        sent = await referrals.send(uow, deps, who, request, command.partner_id)
+        sent = await referrals.send(
+            uow, deps, who, request, command.partner_id, by=principal.subject
+        )
         await uow.waiting.resolve(entry.entry_id, uow.clock.now())
         reassignment.referral_moved(sent.referral_id, None)
         await uow.reassignments.add(reassignment)

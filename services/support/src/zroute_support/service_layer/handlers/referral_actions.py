@@ -67,6 +67,7 @@ async def request_referral(
         referrer=who.contact or _caller(principal, who.municipality),
         consent_overridden=override is not None,
         context=_context(uow, deps, principal, command),
+        requested_by=principal.subject,
     )
     result = await referrals.refer(uow, deps, who, request, preferred=command.partner_id)
     if override is not None:
@@ -173,6 +174,7 @@ async def act(
     if principal.partner_scope() is not None:
         access.ensure_partner(principal, referral.partner_id)
     side = access.side_of(principal, referral.partner_id)
+    referral.acted_by = principal.subject
     if action == "decline":
         check_reason(kw["reason"], deps.decline_reasons, "decline")
         reroute = deps.reroute_on_decline if kw["reroute"] is None else kw["reroute"]

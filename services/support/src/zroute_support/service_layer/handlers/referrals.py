@@ -75,10 +75,17 @@ async def refer(
 
 
 async def send(
-    uow: SupportUnitOfWork, deps: Deps, who: Participant, request: ReferralRequest, partner_id: str
+    uow: SupportUnitOfWork,
+    deps: Deps,
+    who: Participant,
+    request: ReferralRequest,
+    partner_id: str,
+    *,
+    by: str | None = None,
 ) -> Referral:
     """Send the referral to ``partner_id``, to be answered within its urgency's deadline;
-    its context (words and codes) stays with it, in support."""
+    its context (words and codes) stays with it, in support. ``by`` is who sends it
+    (default: who requested it)."""
     now = uow.clock.now()
     referral = Referral.request(
         referral_id=uuid4(),
@@ -94,6 +101,7 @@ async def send(
         signal_id=request.signal_id,
         rerouted_from=request.rerouted_from,
         consent_overridden=request.consent_overridden,
+        acted_by=by or request.requested_by,
     )
     await uow.referrals.save(referral, now)
     if request.context is not None:

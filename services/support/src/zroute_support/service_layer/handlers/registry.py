@@ -90,6 +90,12 @@ async def record_agreement(
     _check_scope(scope, recorded, terms)
     partners = {p.partner_id: p for p in await uow.partners.all()}
     found = problems(terms, partners)
+    found += [
+        f"task {task.value}: reason {reason!r} is not one of: "
+        + ", ".join(deps.task_not_offered_reasons)
+        for task, reason in terms.not_offered
+        if reason not in deps.task_not_offered_reasons
+    ]
     if found:
         raise Refused("the agreement cannot be recorded", found)
     clash = overlapping(terms, recorded)

@@ -1,0 +1,155 @@
+"""Issue 17's cases in the demo, each through support's public HTTP API and counted in
+the summary: an urgent referral that overtakes a routine one on the waiting list, an
+emergency referral without consent (the override and its audit record), a coordinator's
+reassignment, a placement the employer ends and its replacement, and a check-in that
+raises a concern."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from zroute_demo.actors import DAY, EMPLOYERS, WEEK, Actors, check
+from zroute_demo.cohort import MUNICIPALITY, PARTNERS
+
+_DEBT = "debt-help"  # the only partner for debts: full, its work waits
+
+
+class SupportCases(Actors):
+    """The support cases of issue 17 (hooks: ``referral_cases`` once the first referrals
+    are answered, ``placement_cases`` once a placement is confirmed)."""
+
+    placement_cases_done = False
+
+    async def _debt_capacity(self, places: int) -> None:
+        organisation, capabilities, _ = PARTNERS[_DEBT]
+        check(
+            await self.coordinator("support").put(
+                f"/partners/{_DEBT}",
+                json={
+                    "organisation": organisation,
+                    "municipalities": [MUNICIPALITY],
+                    "capabilities": capabilities,
+                    "capacity": {"debt_finance": places},
+                    "contact_points": [{"channel": "email", "address": f"desk@{_DEBT}.example"}],
+                },
+            )
+        )
+
+    async def _emergency(self, ref: str, urgency: str) -> dict[str, Any]:
+        """A coordinator's referral without a covering consent (audited override)."""
+        made: dict[str, Any] = check(
+            await self.coordinator("support").post(
+                "/referrals",
+                json={
+                    "participant_ref": ref,
+                    "category": "debt_finance",
+                    "severity": "severe",
+                    "urgency": urgency,
+                    "consent_override": {
+                        "legal_ground": "vital_interest",
+                        "reason": "eviction notice served today",
+                    },
+                },
+            ),
+            201,
+            202,
+        )
+        return made
+
+    async def referral_cases(self) -> None:
+        """Override, waiting-list order by urgency, and a reassignment."""
+        support = self.coordinator("support")
+        routine_person, urgent_person = self.people[0], self.people[1]
+        open_debt = [
+            r
+            for r in check(await support.get("/referrals"))
+            if r["partner_id"] == _DEBT
+            and r["status"] in ("requested", "accepted", "in-progress", "on-hold")
+        ]
+        await self._debt_capacity(0)  # full: what comes now waits
+        await self._emergency(routine_person.ref, "routine")
+        await self.advance(DAY)  # the routine one has waited a day longer
+        await self._emergency(urgent_person.ref, "urgent")
+        audit = check(await support.get(f"/participants/{routine_person.ref}/consent-overrides"))
+        self.stats["support: consent overrides with an audit record"] += len(audit)
+        waiting = [w for w in check(await support.get("/waiting-list")) if w["kind"] == "referral"]
+        order = [w["participant_ref"] for w in waiting]
+        await self._debt_capacity(len(open_debt) + 1)  # one place frees: who gets it?
+        await self.system.settle()
+        served = {
+            r["participant_ref"]
+            for r in check(await support.get("/referrals"))
+            if r["partner_id"] == _DEBT and r["status"] == "requested"
+        }
+        if order[:2] == [urgent_person.ref, routine_person.ref] and urgent_person.ref in served:
+            self.stats["support: urgent referral overtook a routine one on the waiting list"] += 1
+        await self._debt_capacity(100)  # the routine one is served too
+        await self.system.settle()
+        await self._reassign_one()
+
+    async def _reassign_one(self) -> None:
+        support = self.coordinator("support")
+        for referral in check(await support.get("/referrals")):
+            if referral["partner_id"] == "mental-care-a" and referral["status"] in (
+                "requested",
+                "accepted",
+                "in-progress",
+            ):
+                check(
+                    await support.post(
+                        f"/referrals/{referral['referral_id']}/reassign",
+                        json={"partner_id": "mental-care-b", "reason": "continuity_of_care"},
+                    )
+                )
+                self.stats["support: referral reassigned by the coordinator"] += 1
+                return
+
+    async def placement_cases(self) -> None:
+        """A check-in with a concern; a placement the employer ends, then its replacement."""
+        if self.placement_cases_done:
+            return
+        support = self.coordinator("support")
+        confirmed = [
+            p for p in check(await support.get("/placements")) if p["status"] == "confirmed"
+        ]
+        if not confirmed:
+            return  # not yet: the next week tries again
+        self.placement_cases_done = True
+        first = confirmed[0]
+        rid = first["placement_request_id"]
+        coaches = self.partner("support", first["job_coach"]["partner_id"])
+        check(
+            await coaches.post(
+                f"/placements/{rid}/check-ins",
+                json={"party": "employer", "held_on": str(self.today), "outcome": "concerns"},
+            ),
+            201,
+        )
+        self.stats["support: check-in raised a concern"] += 1
+        partner = self.partner("support", first["partner_id"])
+        start = max(self.today, date.fromisoformat(first["starts_on"]))
+        check(await partner.post(f"/placements/{rid}/start", json={"started_on": str(start)}))
+        check(
+            await partner.post(
+                f"/placements/{rid}/end",
+                json={"reason": "employer_dropped_out", "ended_on": str(start)},
+            )
+        )
+        check(await partner.post(f"/placements/{rid}/replace"))
+        other = next(e for e in EMPLOYERS if e != first["employer_id"])
+        check(
+            await partner.post(
+                f"/placements/{rid}/confirm",
+                json={
+                    "employer_id": other,
+                    "location_id": "locatie-2",
+                    "starts_on": str(start + WEEK),
+                    "hours_per_week": first["hours_per_week"],
+                    "job_coach": first["job_coach"],
+                },
+            )
+        )
+        replaced = check(await support.get(f"/placements/{rid}"))
+        if replaced["replaces_placement_id"] == first["placement_id"]:
+            self.stats["support: placement ended by the employer and replaced"] += 1
