@@ -218,6 +218,7 @@ class PipCase:
         current = self.term()
         assert current is not None
         content = version.content
+        norm = content.norm()
         return self._participant() | {
             "version": version.number,
             "dated": version.dated,
@@ -229,6 +230,7 @@ class PipCase:
             "route_hours_per_week": content.route_hours_per_week,
             "term_start": current.start,
             "term_end": current.end,
+            "hours_norm": None if norm is None else norm.event_part(),
         }
 
 
