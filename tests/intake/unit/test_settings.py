@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from zroute_contract.events.planning import RouteCompleted
 from zroute_intake.bootstrap import definition
 from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
+from zroute_intake.service_layer.handlers.contact_persons import HANDOVER_TIMER
 from zroute_intake.service_layer.handlers.participants import ERASURE_TIMER
 from zroute_intake.settings import Settings
 
@@ -42,7 +43,8 @@ def test_care_coordinators_are_programme_and_partner_codes():
 def test_the_definition_consumes_route_completion_and_runs_the_erasure_timer():
     service = definition(Settings(intake_retention_days=10))
     assert list(service.handlers) == [RouteCompleted]
-    assert list(service.timer_handlers) == [ERASURE_TIMER]
+    # Issue 15: a handover dated ahead takes effect on its date by a timer.
+    assert list(service.timer_handlers) == [ERASURE_TIMER, HANDOVER_TIMER]
     assert service.deps.retention.days == 10
     assert service.migrations.is_dir()
 

@@ -30,7 +30,7 @@ from zroute_intake.adapters.reads import IntakeReads
 from zroute_intake.adapters.timer_repo import TimerRepository
 from zroute_intake.entrypoints.http import ROUTERS
 from zroute_intake.service_layer.deps import IntakeDependencies
-from zroute_intake.service_layer.handlers import participants
+from zroute_intake.service_layer.handlers import contact_persons, participants
 from zroute_intake.settings import Settings
 
 SERVICE = "intake"
@@ -111,7 +111,8 @@ def definition(settings: Settings | None = None) -> IntakeDefinition:
         name=SERVICE,
         handlers={RouteCompleted: [partial(participants.on_route_completed, deps=deps)]},
         timer_handlers={
-            participants.ERASURE_TIMER: partial(participants.erase_personal_data, deps=deps)
+            participants.ERASURE_TIMER: partial(participants.erase_personal_data, deps=deps),
+            contact_persons.HANDOVER_TIMER: partial(contact_persons.take_over_planned, deps=deps),
         },
         routers=[*ROUTERS, ui.router(settings)],
         migrations=MIGRATIONS,

@@ -32,6 +32,7 @@ _CONTACTS = TypeAdapter(list[ContactAssignment])
 _CONSENTS = TypeAdapter(list[Consent])
 _WITHDRAWAL = TypeAdapter(Withdrawal | None)
 _CHANGES = TypeAdapter(list[RecordedChange])
+_PLANNED = TypeAdapter(ContactAssignment | None)
 
 _COLUMNS = (
     "ref, programme_id, municipality, status, version, preferred_language, "
@@ -48,6 +49,7 @@ def _state(p: Participant) -> dict[str, Any]:
         "withdrawal": _WITHDRAWAL.dump_python(p.withdrawal, mode="json"),
         "route_completed_on": p.route_completed_on.isoformat() if p.route_completed_on else None,
         "changes": _CHANGES.dump_python(p.changes, mode="json"),
+        "planned_contact": _PLANNED.dump_python(p.planned_contact, mode="json"),
     }
 
 
@@ -71,6 +73,7 @@ def participant_from_row(row: asyncpg.Record) -> Participant:
         route_completed_on=datetime.fromisoformat(completed).date() if completed else None,
         erased_at=row["erased_at"],
         changes=_CHANGES.validate_python(state.get("changes", [])),
+        planned_contact=_PLANNED.validate_python(state.get("planned_contact")),
     )
 
 

@@ -77,6 +77,7 @@ class Participant:
         route_completed_on: date | None = None,
         erased_at: datetime | None = None,
         changes: list[RecordedChange] | None = None,
+        planned_contact: ContactAssignment | None = None,
     ) -> None:
         self.ref = ref
         self.programme_id = programme_id
@@ -95,6 +96,7 @@ class Participant:
         self.route_completed_on = route_completed_on
         self.erased_at = erased_at
         self.changes = changes or []
+        self.planned_contact = planned_contact
         self.events: list[Event] = []
 
     # -- registration -----------------------------------------------------------------
@@ -297,8 +299,13 @@ class Participant:
         assigned_from: date,
         reason: AssignmentReason,
         today: date,
-    ) -> None:
-        """Hand over to a new contact person; the history keeps the previous one."""
+    ) -> bool:
+        """Hand over to a new contact person; the history keeps the previous one.
+
+        A handover dated today or earlier takes effect at once (True). One dated ahead is
+        planned (False): the current contact person stays until that day, when
+        :meth:`take_over_planned` makes it happen (a timer calls it). A new handover
+        replaces a planned one."""
         self._ensure_open()
         current = self.contact
         if reason is AssignmentReason.FIRST_ASSIGNMENT:
@@ -320,7 +327,23 @@ class Participant:
             )
         if assigned_from < today - timedelta(days=31) or assigned_from > today + MAX_PLANNING_AHEAD:
             raise InvalidRequest("assigned_from: must lie within a month back and a year ahead")
+        if assigned_from > today:
+            # Issue 15: the current contact person stays responsible until the day itself.
+            self.planned_contact = ContactAssignment(contact, assigned_from, reason)
+            return False
+        self.planned_contact = None
         self._assign(contact, assigned_from, reason, previous=current)
+        return True
+
+    def take_over_planned(self, today: date) -> bool:
+        """The planned handover's day has come: it takes effect now, with its event.
+        False when nothing is planned for today or earlier, or the route has ended."""
+        planned = self.planned_contact
+        if planned is None or planned.assigned_from > today or self.status in CLOSED:
+            return False
+        self.planned_contact = None
+        self._assign(planned.contact, planned.assigned_from, planned.reason, previous=self.contact)
+        return True
 
     def _assign(
         self,
