@@ -75,6 +75,8 @@ DATAREFS = {
     "nl.zroute.intake.participant-withdrawn.v1": _PARTICIPANT,
     "nl.zroute.intake.personal-data-changed.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-re-enrolled.v1": _PARTICIPANT,
+    "nl.zroute.intake.participant-paused.v1": _PARTICIPANT + "/pauses",
+    "nl.zroute.intake.participant-resumed.v1": _PARTICIPANT + "/pauses",
     "nl.zroute.intake.pip-established.v1": _PARTICIPANT + "/pip",
     "nl.zroute.intake.pip-amended.v1": _PARTICIPANT + "/pip",
     "nl.zroute.intake.term-extended.v1": _PARTICIPANT + "/pip",

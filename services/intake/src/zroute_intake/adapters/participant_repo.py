@@ -23,6 +23,7 @@ from zroute_intake.domain.consents import Consent
 from zroute_intake.domain.errors import DuplicateBsn, NotFound, StaleVersion
 from zroute_intake.domain.outcome import OutcomeRecord
 from zroute_intake.domain.participant import Participant
+from zroute_intake.domain.pauses import Pause
 from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.values import Appointment, ContactAssignment, Status, Withdrawal
 
@@ -33,6 +34,7 @@ _CONSENTS = TypeAdapter(list[Consent])
 _WITHDRAWAL = TypeAdapter(Withdrawal | None)
 _CHANGES = TypeAdapter(list[RecordedChange])
 _PLANNED = TypeAdapter(ContactAssignment | None)
+_PAUSES = TypeAdapter(list[Pause])
 
 _COLUMNS = (
     "ref, programme_id, municipality, status, version, preferred_language, "
@@ -50,6 +52,7 @@ def _state(p: Participant) -> dict[str, Any]:
         "route_completed_on": p.route_completed_on.isoformat() if p.route_completed_on else None,
         "changes": _CHANGES.dump_python(p.changes, mode="json"),
         "planned_contact": _PLANNED.dump_python(p.planned_contact, mode="json"),
+        "pauses": _PAUSES.dump_python(p.pauses, mode="json"),
     }
 
 
@@ -74,6 +77,7 @@ def participant_from_row(row: asyncpg.Record) -> Participant:
         erased_at=row["erased_at"],
         changes=_CHANGES.validate_python(state.get("changes", [])),
         planned_contact=_PLANNED.validate_python(state.get("planned_contact")),
+        pauses=_PAUSES.validate_python(state.get("pauses", [])),
     )
 
 

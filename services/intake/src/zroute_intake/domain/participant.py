@@ -30,14 +30,17 @@ from zroute_contract.events.intake import (
     IntakeCompleted,
     IntakeCorrected,
     IntakeScheduled,
+    ParticipantPaused,
     ParticipantReEnrolled,
     ParticipantRegistered,
+    ParticipantResumed,
     ParticipantWithdrawn,
     PersonalDataChanged,
 )
 from zroute_contract.events.parts import ContactPersonRef
 
 from zroute_intake.domain import consents as consent_rules
+from zroute_intake.domain import pauses as pause_rules
 from zroute_intake.domain.changes import Address, PersonalDataChange, RecordedChange
 from zroute_intake.domain.consents import Consent
 from zroute_intake.domain.errors import (
@@ -48,6 +51,7 @@ from zroute_intake.domain.errors import (
     StaleVersion,
 )
 from zroute_intake.domain.outcome import Outcome, OutcomeRecord, care_signals, event_fields
+from zroute_intake.domain.pauses import Pause
 from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.values import CLOSED, Appointment, ContactAssignment, Status, Withdrawal
 
@@ -78,6 +82,7 @@ class Participant:
         erased_at: datetime | None = None,
         changes: list[RecordedChange] | None = None,
         planned_contact: ContactAssignment | None = None,
+        pauses: list[Pause] | None = None,
     ) -> None:
         self.ref = ref
         self.programme_id = programme_id
@@ -97,6 +102,7 @@ class Participant:
         self.erased_at = erased_at
         self.changes = changes or []
         self.planned_contact = planned_contact
+        self.pauses = pauses or []
         self.events: list[Event] = []
 
     # -- registration -----------------------------------------------------------------
@@ -481,6 +487,54 @@ class Participant:
         if needed is not None and needed != self.interpreter_needed:
             found.append(PersonalDataField.INTERPRETER_NEEDED)
         return tuple(found)
+
+    # -- pause and resume (issue 15) ------------------------------------------------------
+    @property
+    def open_pause(self) -> Pause | None:
+        """The pause the route is in, if any."""
+        return next((p for p in self.pauses if p.open), None)
+
+    def pause(self, pause: Pause, *, today: date) -> None:
+        """Pause the route from ``pause.paused_from``; the event carries the coarse reason."""
+        self._ensure_open()
+        if self.status is not Status.INTAKE_COMPLETED:
+            raise Conflict("only a route under way pauses: complete the broad intake first")
+        pause_rules.check_new(pause, self.pauses, registered_on=self.registered_on, today=today)
+        self.pauses.append(pause)
+        self.changes.append(
+            RecordedChange("participant_paused", pause.ground.value, pause.by, pause.at)
+        )
+        self.events.append(
+            ParticipantPaused(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                pause_id=pause.pause_id,
+                reason=pause.ground.reason,
+                paused_from=pause.paused_from,
+                expected_until=pause.expected_until,
+            )
+        )
+
+    def resume(self, pause_id: UUID, *, resumed_on: date, today: date, by: str, at: datetime) -> Pause:
+        """End the open pause ``pause_id``: the route resumes on ``resumed_on``."""
+        self._ensure_open()
+        index = pause_rules.open_pause(self.pauses, pause_id)
+        pause = self.pauses[index]
+        pause_rules.check_resumption(pause, resumed_on, today)
+        ended = replace(pause, resumed_on=resumed_on, resumed_by=by, resumed_at=at)
+        self.pauses[index] = ended
+        self.changes.append(RecordedChange("participant_resumed", pause.ground.value, by, at))
+        self.events.append(
+            ParticipantResumed(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                pause_id=pause_id,
+                reason=pause.ground.reason,
+                paused_from=pause.paused_from,
+                resumed_on=resumed_on,
+            )
+        )
+        return ended
 
     # -- leaving the route ----------------------------------------------------------------
     def withdraw(self, reason: WithdrawalReason, *, effective_on: date, today: date) -> None:

@@ -31,6 +31,7 @@ from zroute_contract.events.codes import (
     MeetingRole,
     NeedSeverity,
     ObligationReleaseKind,
+    PauseReason,
     PersonalDataChangeReason,
     PersonalDataField,
     PipAmendmentReason,
@@ -42,6 +43,7 @@ from zroute_contract.events.codes import (
     TransportMode,
     Urgency,
     WithdrawalReason,
+    one_of,
 )
 from zroute_contract.events.parts import (
     AvailabilitySlot,
@@ -588,3 +590,47 @@ class FinalMeetingHeld(ParticipantEvent):
 
     held_on: date = Field(description="The day the final meeting was held.")
     attendees: UniqueTuple[MeetingAttendee] = Field(description="Who attended, by role.")
+
+
+# A participant's pause is for care or at their own request; the ground (illness,
+# pregnancy, treatment, a care admission) is a health detail and stays in intake.
+CasePauseReason = one_of(PauseReason.CARE, PauseReason.PARTICIPANT_REQUEST)
+
+
+class ParticipantPaused(ParticipantEvent):
+    """The municipality paused the participant's route (illness, pregnancy, treatment, a
+    care admission, or at the participant's request). Planning pauses the plan; the term
+    does not move (only DUO's extension moves it, W 12)."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.participant-paused.v1",
+        routing_key="intake.participant.paused",
+        producer="intake",
+        consumers=("planning",),
+        summary="The participant's route was paused, for care or at their request.",
+    )
+
+    pause_id: UUID = Field(description="The pause; participant-resumed names it again.")
+    reason: CasePauseReason = Field(description="care or participant_request; no ground.")
+    paused_from: date = Field(description="The first day of the pause.")
+    expected_until: date | None = Field(
+        default=None, description="The last day the pause is expected to last, if known."
+    )
+
+
+class ParticipantResumed(ParticipantEvent):
+    """The participant's pause ended; planning resumes the plan unless something else
+    still holds it."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.participant-resumed.v1",
+        routing_key="intake.participant.resumed",
+        producer="intake",
+        consumers=("planning",),
+        summary="The participant's pause ended; the route resumes.",
+    )
+
+    pause_id: UUID = Field(description="The pause that ended.")
+    reason: CasePauseReason = Field(description="The pause's reason, as when it started.")
+    paused_from: date = Field(description="The first day of the pause.")
+    resumed_on: date = Field(description="The first day back on the route.")

@@ -590,3 +590,42 @@ class PlacementConcernRaised(ParticipantEvent):
     job_coach: StaffRef = Field(description="The job coach.")
     held_on: date = Field(description="The day of the check-in.")
     outcome: _CONCERN = Field(description="Concerns, or the placement at risk.")
+
+
+class CarePauseStarted(ParticipantEvent):
+    """A care coordinator recorded that the participant cannot follow the route for a
+    while because of the care a referral arranged (a treatment or an admission; the kind
+    stays in support). Planning pauses the plan for care."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.care-pause-started.v1",
+        routing_key="support.care-pause.started",
+        producer="support",
+        consumers=("planning",),
+        summary="The participant's route pauses for care arranged by a referral.",
+    )
+
+    pause_id: UUID = Field(description="The care pause; care-pause-ended names it again.")
+    referral_id: UUID = Field(description="The referral whose care causes the pause.")
+    paused_from: date = Field(description="The first day of the pause.")
+    expected_until: date | None = Field(
+        default=None, description="The last day the pause is expected to last, if known."
+    )
+
+
+class CarePauseEnded(ParticipantEvent):
+    """The care pause ended; planning resumes the plan unless something else still holds
+    it."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.care-pause-ended.v1",
+        routing_key="support.care-pause.ended",
+        producer="support",
+        consumers=("planning",),
+        summary="The care pause ended; the route resumes.",
+    )
+
+    pause_id: UUID = Field(description="The care pause that ended.")
+    referral_id: UUID = Field(description="The referral whose care caused the pause.")
+    paused_from: date = Field(description="The first day of the pause.")
+    ended_on: date = Field(description="The first day back on the route.")

@@ -99,6 +99,10 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         # Issue 15 item 5: changes after registration, by the municipality's caseworker.
         ("POST", "/participants/{participant_ref}/personal-data/changes"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/re-enrolment"): _CASE_WRITE,
+        # Issue 15 item 5: pauses; the ground may be a health detail, so caseworkers only.
+        ("POST", "/participants/{participant_ref}/pauses"): _CASE_WRITE,
+        ("POST", "/participants/{participant_ref}/pauses/{pause_id}/resumption"): _CASE_WRITE,
+        ("GET", "/participants/{participant_ref}/pauses"): _CASE_WRITE,
         ("GET", "/participants/{participant_ref}/pip"): _CASE_READ,
         ("PUT", "/participants/{participant_ref}/pip/draft"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/pip/establishment"): _CASE_WRITE,
