@@ -173,6 +173,10 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/referrals/{referral_id}/context"): _REFERRAL_ACT,
         ("POST", "/referrals/{referral_id}/messages"): _REFERRAL_ACT,
         ("POST", "/referrals/{referral_id}/reassign"): _a(coordinator=M),
+        # Issue 17 item 5: the care coordinator records a referral's care pause.
+        ("POST", "/referrals/{referral_id}/care-pauses"): _a(coordinator=M),
+        ("POST", "/referrals/{referral_id}/care-pauses/{pause_id}/end"): _a(coordinator=M),
+        ("GET", "/referrals/{referral_id}/care-pauses"): _a(coordinator=M),
         ("POST", "/waiting-list/{entry_id}/assign"): _a(coordinator=M),
         ("GET", "/participants/{participant_ref}/consent-overrides"): _a(caseworker=M, coordinator=M),
         ("GET", "/preconditions"): _SUPPORT_READ,

@@ -3,6 +3,7 @@ bootstrap mounts them)."""
 
 from zroute_support.entrypoints.http import (
     agreements,
+    care_pauses,
     participants,
     partners,
     placements,
@@ -14,6 +15,7 @@ from zroute_support.entrypoints.http import (
 ROUTERS = [
     partners.router,
     agreements.router,
+    care_pauses.router,
     referrals.router,
     preconditions.router,
     placements.router,
