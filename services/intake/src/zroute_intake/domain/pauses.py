@@ -21,7 +21,6 @@ from zroute_contract.events.codes import PauseReason
 from zroute_intake.domain.errors import Conflict, InvalidRequest, NotFound
 
 LONGEST_BACKDATING = timedelta(days=31)
-LONGEST_AHEAD = timedelta(days=366)
 
 
 class PauseGround(StrEnum):
@@ -74,8 +73,9 @@ def check_new(pause: Pause, existing: list[Pause], *, registered_on: date, today
             "paused_from: at most a month back, and not before the registration "
             f"({registered_on})"
         )
-    if pause.paused_from > today + LONGEST_AHEAD:
-        raise InvalidRequest("paused_from: at most a year ahead")
+    if pause.paused_from > today:
+        # Planning pauses the plan when it hears of the pause: record it when it starts.
+        raise InvalidRequest(f"paused_from: not after today ({today}); record it when it starts")
     last_end = max((p.resumed_on for p in existing if p.resumed_on), default=None)
     if last_end is not None and pause.paused_from < last_end:
         raise InvalidRequest(f"paused_from: the previous pause ended on {last_end}")

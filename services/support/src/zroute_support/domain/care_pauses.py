@@ -24,7 +24,6 @@ CARE_UNDER_WAY = frozenset(
     {ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD}
 )
 LONGEST_BACKDATING = timedelta(days=31)
-LONGEST_AHEAD = timedelta(days=366)
 
 
 class CarePauseKind(StrEnum):
@@ -70,8 +69,9 @@ class CarePause:
             )
         if open_pauses:
             raise Conflict("the referral's care pauses the route already: end that pause first")
-        if not today - LONGEST_BACKDATING <= pause.paused_from <= today + LONGEST_AHEAD:
-            raise Refused("paused_from: within a month back and a year ahead")
+        if not today - LONGEST_BACKDATING <= pause.paused_from <= today:
+            # Planning pauses the plan when it hears of the pause: record it when it starts.
+            raise Refused("paused_from: within a month back, and not after today")
         if pause.expected_until is not None and pause.expected_until < pause.paused_from:
             raise Refused("expected_until: on or after paused_from")
         pause.events.append(
