@@ -9,8 +9,8 @@ Against the code before: the draft refused the unknown ``hours_norm`` field (422
 from __future__ import annotations
 
 from tests.helpers import capture, wait_for
-from tests.intake.integration.test_pip import INTAKE, completed, content, established
 from tests.intake.integration.flow import ok
+from tests.intake.integration.test_pip import INTAKE, completed, content, established
 
 NORM = {
     "category": "family_migrant",

@@ -65,7 +65,7 @@ async def test_a_treatment_pauses_and_resumes_the_route_with_events_and_the_acti
 async def test_bad_pauses_are_refused_with_a_reason_and_another_municipality_gets_403(
     intake, client
 ):
-    ref = (await builders_register(client))
+    ref = await builders_register(client)
     early = await client.post(
         f"/participants/{ref}/pauses", json={"ground": "illness", "paused_from": str(day(0))}
     )

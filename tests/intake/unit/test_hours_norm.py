@@ -84,7 +84,9 @@ def test_an_amendment_carries_the_new_norm():
 
 
 def test_another_route_carries_no_z_route_norm():
-    content = replace(CONTENT, route=Route.B1_ROUTE, route_reason=RouteReason.LEARNABILITY_SUFFICIENT)
+    content = replace(
+        CONTENT, route=Route.B1_ROUTE, route_reason=RouteReason.LEARNABILITY_SUFFICIENT
+    )
     (event,) = established(content).events
     assert event.hours_norm is None
 
@@ -125,7 +127,10 @@ def test_a_norm_that_breaks_b_3_14_is_refused_with_its_reason(norm, reason):
 
 def test_a_norm_on_another_route_is_refused():
     content = replace(
-        CONTENT, route=Route.B1_ROUTE, route_reason=RouteReason.LEARNABILITY_SUFFICIENT, hours_norm=PipNorm()
+        CONTENT,
+        route=Route.B1_ROUTE,
+        route_reason=RouteReason.LEARNABILITY_SUFFICIENT,
+        hours_norm=PipNorm(),
     )
     case = PipCase(participant_ref="zr-" + "1" * 32, programme_id="programme-demo")
     with pytest.raises(InvalidRequest, match="the Z-route's"):

@@ -43,7 +43,9 @@ def test_a_pause_emits_the_coarse_reason_and_keeps_the_ground_in_intake(ground, 
     assert participant.open_pause is not None and participant.open_pause.ground is ground
     change = participant.changes[-1]
     assert (change.action, change.reason, change.by) == (
-        "participant_paused", ground.value, "caseworker-anna"
+        "participant_paused",
+        ground.value,
+        "caseworker-anna",
     )
 
 

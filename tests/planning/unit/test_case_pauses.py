@@ -106,7 +106,8 @@ async def test_the_handlers_hold_and_release_the_plan_and_free_nothing():
     ), uow)  # fmt: skip
     saved = await uow.plans.get(ref)
     assert saved.status is PlanStatus.PAUSED and set(saved.case_holds) == {
-        f"participant:{pause_id}", f"care:{care_id}"
+        f"participant:{pause_id}",
+        f"care:{care_id}",
     }
     back = TODAY + timedelta(days=1)
     await _run(pauses.participant_resumed, ParticipantResumed(

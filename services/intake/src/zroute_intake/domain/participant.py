@@ -515,7 +515,9 @@ class Participant:
             )
         )
 
-    def resume(self, pause_id: UUID, *, resumed_on: date, today: date, by: str, at: datetime) -> Pause:
+    def resume(
+        self, pause_id: UUID, *, resumed_on: date, today: date, by: str, at: datetime
+    ) -> Pause:
         """End the open pause ``pause_id``: the route resumes on ``resumed_on``."""
         self._ensure_open()
         index = pause_rules.open_pause(self.pauses, pause_id)

@@ -70,8 +70,7 @@ def check_new(pause: Pause, existing: list[Pause], *, registered_on: date, today
         raise Conflict("the route is paused already: record the resumption first")
     if pause.paused_from < max(registered_on, today - LONGEST_BACKDATING):
         raise InvalidRequest(
-            "paused_from: at most a month back, and not before the registration "
-            f"({registered_on})"
+            f"paused_from: at most a month back, and not before the registration ({registered_on})"
         )
     if pause.paused_from > today:
         # Planning pauses the plan when it hears of the pause: record it when it starts.

@@ -84,7 +84,10 @@ class PlanRepository(TrackingRepository):
         )
         await self.conn.executemany(
             "INSERT INTO planning_case_holds VALUES ($1, $2, $3, $4)",
-            [(plan.participant_ref, k, h.reason.value, h.since) for k, h in plan.case_holds.items()],
+            [
+                (plan.participant_ref, k, h.reason.value, h.since)
+                for k, h in plan.case_holds.items()
+            ],
         )
 
     async def active(self, programme_id: str | None = None) -> list[Plan]:

@@ -18,6 +18,7 @@ from zroute_contract.events.codes import (
     AttendeeRole,
     BookingStatus,
     CareCategory,
+    CasePauseReason,
     ConsentPurpose,
     CorrectionReason,
     Goal,
@@ -31,7 +32,6 @@ from zroute_contract.events.codes import (
     MeetingRole,
     NeedSeverity,
     ObligationReleaseKind,
-    PauseReason,
     PersonalDataChangeReason,
     PersonalDataField,
     PipAmendmentReason,
@@ -43,7 +43,6 @@ from zroute_contract.events.codes import (
     TransportMode,
     Urgency,
     WithdrawalReason,
-    one_of,
 )
 from zroute_contract.events.parts import (
     AvailabilitySlot,
@@ -590,11 +589,6 @@ class FinalMeetingHeld(ParticipantEvent):
 
     held_on: date = Field(description="The day the final meeting was held.")
     attendees: UniqueTuple[MeetingAttendee] = Field(description="Who attended, by role.")
-
-
-# A participant's pause is for care or at their own request; the ground (illness,
-# pregnancy, treatment, a care admission) is a health detail and stays in intake.
-CasePauseReason = one_of(PauseReason.CARE, PauseReason.PARTICIPANT_REQUEST)
 
 
 class ParticipantPaused(ParticipantEvent):

@@ -46,5 +46,7 @@ async def resume_route(
         cmd.pause_id, resumed_on=cmd.resumed_on, today=local_day(now), by=cmd.by, at=now
     )
     await uow.participants.save(participant, now)
-    log.info("participant_resumed", participant_ref=participant.ref, days=ended.days(cmd.resumed_on))
+    log.info(
+        "participant_resumed", participant_ref=participant.ref, days=ended.days(cmd.resumed_on)
+    )
     return participant

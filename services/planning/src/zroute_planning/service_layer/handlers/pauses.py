@@ -37,9 +37,7 @@ async def care_pause_started(event: CarePauseStarted, ctx: HandlerContext, deps:
     await _hold(ctx.uow, f"care:{event.pause_id}", event, PauseReason.CARE, event.paused_from)
 
 
-async def participant_resumed(
-    event: ParticipantResumed, ctx: HandlerContext, deps: Deps
-) -> None:
+async def participant_resumed(event: ParticipantResumed, ctx: HandlerContext, deps: Deps) -> None:
     """The participant's pause ended: the plan resumes unless something else holds it."""
     await _release(ctx.uow, deps, f"participant:{event.pause_id}", event.participant_ref)
 

@@ -102,4 +102,6 @@ async def list_pauses(
     referral_id: UUID, principal: Coordinator, runtime: Runtime, request: Request
 ) -> list[CarePauseOut]:
     async with command(runtime, request) as uow:
-        return [CarePauseOut.of(p) for p in await care_pauses.of_referral(uow, principal, referral_id)]
+        return [
+            CarePauseOut.of(p) for p in await care_pauses.of_referral(uow, principal, referral_id)
+        ]
