@@ -75,6 +75,8 @@ DATAREFS = {
     "nl.zroute.intake.participant-withdrawn.v1": _PARTICIPANT,
     "nl.zroute.intake.personal-data-changed.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-re-enrolled.v1": _PARTICIPANT,
+    "nl.zroute.intake.participant-moved-out.v1": _PARTICIPANT,
+    "nl.zroute.intake.participant-moved-in.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-paused.v1": _PARTICIPANT + "/pauses",
     "nl.zroute.intake.participant-resumed.v1": _PARTICIPANT + "/pauses",
     "nl.zroute.intake.pip-established.v1": _PARTICIPANT + "/pip",

@@ -112,3 +112,17 @@ class ResumeRoute(ParticipantCommand):
     pause_id: UUID
     resumed_on: date
     by: str
+
+
+@dataclass(frozen=True)
+class MoveOut(ParticipantCommand):
+    to_municipality: str
+    moved_on: date
+    by: str
+
+
+@dataclass(frozen=True)
+class MoveIn:
+    document: str
+    scope: str | None
+    by: str

@@ -30,6 +30,8 @@ from zroute_contract.events.intake import (
     IntakeCompleted,
     IntakeCorrected,
     IntakeScheduled,
+    ParticipantMovedIn,
+    ParticipantMovedOut,
     ParticipantPaused,
     ParticipantReEnrolled,
     ParticipantRegistered,
@@ -40,6 +42,7 @@ from zroute_contract.events.intake import (
 from zroute_contract.events.parts import ContactPersonRef
 
 from zroute_intake.domain import consents as consent_rules
+from zroute_intake.domain import moves as move_rules
 from zroute_intake.domain import pauses as pause_rules
 from zroute_intake.domain.changes import Address, PersonalDataChange, RecordedChange
 from zroute_intake.domain.consents import Consent
@@ -50,6 +53,7 @@ from zroute_intake.domain.errors import (
     NotFound,
     StaleVersion,
 )
+from zroute_intake.domain.moves import Move
 from zroute_intake.domain.outcome import Outcome, OutcomeRecord, care_signals, event_fields
 from zroute_intake.domain.pauses import Pause
 from zroute_intake.domain.personal import PersonalData
@@ -83,6 +87,7 @@ class Participant:
         changes: list[RecordedChange] | None = None,
         planned_contact: ContactAssignment | None = None,
         pauses: list[Pause] | None = None,
+        moves: list[Move] | None = None,
     ) -> None:
         self.ref = ref
         self.programme_id = programme_id
@@ -103,6 +108,7 @@ class Participant:
         self.changes = changes or []
         self.planned_contact = planned_contact
         self.pauses = pauses or []
+        self.moves = moves or []
         self.events: list[Event] = []
 
     # -- registration -----------------------------------------------------------------
@@ -155,6 +161,11 @@ class Participant:
             raise StaleVersion(expected, self.version)
 
     def _ensure_open(self) -> None:
+        if self.moves and self.moves[-1].in_transit:
+            raise Conflict(
+                f"the participant moved to {self.moves[-1].to_municipality}; the case is "
+                "closed as moved here and continues there once the dossier is imported"
+            )
         if self.status is Status.WITHDRAWN:
             assert self.withdrawal is not None
             raise Conflict(
@@ -537,6 +548,44 @@ class Participant:
             )
         )
         return ended
+
+    # -- a move to another municipality (issue 15, W 15(4)) -----------------------------
+    def move_out(self, move: Move, *, today: date) -> None:
+        """Close the case here as moved: read only until the new municipality imports it."""
+        self._ensure_open()
+        move_rules.check_move_out(move, registered_on=self.registered_on, today=today)
+        self.moves.append(move)
+        self.changes.append(
+            RecordedChange("moved_out", move.to_municipality, move.exported_by, move.exported_at)
+        )
+        self.events.append(
+            ParticipantMovedOut(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                from_municipality=move.from_municipality,
+                to_municipality=move.to_municipality,
+                moved_on=move.moved_on,
+            )
+        )
+
+    def move_in(self, scope: str | None, *, by: str, at: datetime, pip_due_on: date) -> Move:
+        """The new municipality imported the dossier: the participant is theirs now."""
+        pending = move_rules.check_move_in(self.moves, scope)
+        imported = replace(pending, imported_by=by, imported_at=at)
+        self.moves[-1] = imported
+        self.municipality = pending.to_municipality
+        self.changes.append(RecordedChange("moved_in", pending.from_municipality, by, at))
+        self.events.append(
+            ParticipantMovedIn(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                from_municipality=pending.from_municipality,
+                to_municipality=pending.to_municipality,
+                moved_on=pending.moved_on,
+                pip_due_on=pip_due_on,
+            )
+        )
+        return imported
 
     # -- leaving the route ----------------------------------------------------------------
     def withdraw(self, reason: WithdrawalReason, *, effective_on: date, today: date) -> None:

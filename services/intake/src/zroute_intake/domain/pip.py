@@ -175,7 +175,10 @@ class Pip:
         current = self.current
         if current is None:
             raise Conflict("the PIP has not been established yet")
-        if self.draft is None or self.draft == current.content:
+        if self.draft is None:
+            raise InvalidRequest("prepare the changed content before amending the PIP")
+        if self.draft == current.content and reason is not AmendmentReason.MOVE:
+            # After a move the new municipality establishes its own PIP, possibly the same.
             raise InvalidRequest("prepare the changed content before amending the PIP")
         if dated < current.dated:
             raise InvalidRequest(f"an amendment cannot be dated before {current.dated}")

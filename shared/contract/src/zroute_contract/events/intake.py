@@ -628,3 +628,39 @@ class ParticipantResumed(ParticipantEvent):
     reason: CasePauseReason = Field(description="The pause's reason, as when it started.")
     paused_from: date = Field(description="The first day of the pause.")
     resumed_on: date = Field(description="The first day back on the route.")
+
+
+class ParticipantMovedOut(ParticipantEvent):
+    """The participant moved to another municipality (W 15(4)): the old municipality
+    exported the dossier and closed its case as moved. The route goes on, under the same
+    reference, once the new municipality imports it."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.participant-moved-out.v1",
+        routing_key="intake.participant.moved-out",
+        producer="intake",
+        consumers=(),
+        summary="The participant moved out; the dossier was exported to the new municipality.",
+    )
+
+    from_municipality: MunicipalityCode = Field(description="The municipality moved from.")
+    to_municipality: MunicipalityCode = Field(description="The municipality moved to.")
+    moved_on: date = Field(description="The day of the move (the new BRP registration).")
+
+
+class ParticipantMovedIn(ParticipantEvent):
+    """The new municipality imported the dossier: the participant continues the same
+    route there, and a new PIP is due within ten weeks of the move (B 5.3, W 15(4))."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.participant-moved-in.v1",
+        routing_key="intake.participant.moved-in",
+        producer="intake",
+        consumers=(),
+        summary="The new municipality imported the dossier; the route continues there.",
+    )
+
+    from_municipality: MunicipalityCode = Field(description="The municipality moved from.")
+    to_municipality: MunicipalityCode = Field(description="The municipality now responsible.")
+    moved_on: date = Field(description="The day of the move.")
+    pip_due_on: date = Field(description="The new municipality's PIP deadline (ten weeks).")

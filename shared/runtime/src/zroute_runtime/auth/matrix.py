@@ -103,6 +103,9 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/participants/{participant_ref}/pauses"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/pauses/{pause_id}/resumption"): _CASE_WRITE,
         ("GET", "/participants/{participant_ref}/pauses"): _CASE_WRITE,
+        # A move (W 15(4)): the old municipality exports, the new one imports.
+        ("POST", "/participants/{participant_ref}/move/export"): _CASE_WRITE,
+        ("POST", "/participants/move/import"): _CASE_WRITE,
         ("GET", "/participants/{participant_ref}/pip"): _CASE_READ,
         ("PUT", "/participants/{participant_ref}/pip/draft"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/pip/establishment"): _CASE_WRITE,

@@ -7,6 +7,7 @@ from zroute_intake.entrypoints.http import (
     contact_persons,
     intakes,
     meetings,
+    moves,
     participants,
     pauses,
     pip,
@@ -15,6 +16,7 @@ from zroute_intake.entrypoints.http import (
 )
 
 ROUTERS = [
+    moves.router,
     participants.router,
     intakes.router,
     contact_persons.router,
