@@ -18,6 +18,7 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from zroute_demo.actors import DAY, WEEK, DemoError, Timeline, check, gather_limited
+from zroute_demo.case_exceptions import CaseExceptionSteps
 from zroute_demo.cohort import Person
 from zroute_demo.intake_steps import IntakeSteps
 from zroute_demo.planning_steps import PlanningSteps
@@ -26,7 +27,7 @@ from zroute_demo.support_steps import SupportSteps
 __all__ = ["DemoError", "Scenario", "Timeline", "check", "run"]
 
 
-class Scenario(IntakeSteps, SupportSteps, PlanningSteps):
+class Scenario(IntakeSteps, SupportSteps, PlanningSteps, CaseExceptionSteps):
     """The programme's route, week by week, through the steps of every actor."""
 
     async def run_weeks(self, weeks: int, progress: Progress) -> None:
@@ -39,6 +40,7 @@ class Scenario(IntakeSteps, SupportSteps, PlanningSteps):
             await gather_limited(self.record_week(p, week_start) for p, _ in started)
             await self._week_of_partners(week, started)
             await self._week_of_childcare(week, lapse_person)
+            await self.case_exceptions(week)
             if week % 4 == 0 and week >= self.timeline.close_routes_from:
                 await gather_limited(self.close_route(p, plan) for p, plan in started)
             description = (
