@@ -25,12 +25,20 @@ class CaseExceptionSteps(Actors):
         if len(self.people) < 3:
             return
         paused, moved = self.people[-1], self.people[-2]
+        if week in (PAUSE_WEEK, RESUME_WEEK, MOVE_WEEK) and not await self._on_route(
+            moved if week == MOVE_WEEK else paused
+        ):
+            return  # a compressed timeline may have closed the route already
         if week == PAUSE_WEEK:
             await self.pause_for_treatment(paused)
         if week == RESUME_WEEK:
             await self.resume_after_treatment(paused)
         if week == MOVE_WEEK:
             await self.move_to_another_municipality(moved)
+
+    async def _on_route(self, person: Person) -> bool:
+        found = check(await self.caseworker(person).get(f"/participants/{person.ref}"))
+        return bool(found["status"] == "intake_completed")
 
     async def pause_for_treatment(self, person: Person) -> None:
         body = {"ground": "treatment", "paused_from": str(self.today)}
