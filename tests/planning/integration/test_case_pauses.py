@@ -52,4 +52,3 @@ async def test_an_intake_pause_and_a_care_pause_hold_the_plan_until_both_end(pla
     plan = (await planning.http.get(f"/participants/{ref}/plan")).json()
     assert plan["status"] == "active"
     assert len(planning.events("plan-paused", ref)) == 1
-    assert planning.events("participant-removed-from-group", ref) == []

@@ -92,10 +92,11 @@ async def _run(handler, event, uow) -> None:
     await uow.commit()
 
 
-async def test_the_handlers_hold_and_release_the_plan_and_free_nothing():
+async def test_the_handlers_hold_and_release_the_plan_freeing_the_seat_as_any_pause_does():
     plan = started_plan()
     uow = planning_uow(plan)
     ref = plan.participant_ref
+    uow.groups.members[ref] = uuid4()  # in a group: formation places active plans only
     pause_id, care_id, referral_id = uuid4(), uuid4(), uuid4()
     common = {"participant_ref": ref, "programme_id": PROGRAMME}
     await _run(pauses.participant_paused, ParticipantPaused(
@@ -123,4 +124,6 @@ async def test_the_handlers_hold_and_release_the_plan_and_free_nothing():
     assert plan.status is PlanStatus.ACTIVE and plan.case_holds == {}
     kinds = [type(e) for e in uow.events]
     assert kinds.count(PlanPaused) == 1 and kinds.count(PlanResumed) == 1
-    assert ParticipantRemovedFromGroup not in kinds and PlacementCancelled not in kinds
+    assert kinds.count(ParticipantRemovedFromGroup) == 1  # waits for a group again on resume
+    assert PlacementCancelled not in kinds  # none was open
+    assert uow.groups.waiting[ref][0] == "no_group_at_level"

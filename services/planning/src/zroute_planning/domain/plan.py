@@ -255,8 +255,8 @@ class Plan:
 
     def hold_for_case(self, key: str, reason: PauseReason, on: date) -> bool:
         """A pause of the route (``key``: the pause, for care or at the participant's
-        request) holds the plan from ``on``; True when it paused an active plan. The plan
-        keeps its group seat, placements and arrangements: a pause frees nothing."""
+        request) holds the plan from ``on``; True when it paused an active plan (the
+        caller frees its group seat and open placement requests, as for any pause)."""
         if not self.is_open or key in self.case_holds:
             return False
         self.case_holds[key] = CaseHold(reason, on)

@@ -2,26 +2,28 @@
 (``participant-paused``/``-resumed``: illness, pregnancy, treatment, a care admission, a
 request) and a referral's care pause from support (``care-pause-started``/``-ended``).
 
-A pause holds the plan (``PauseReason.CARE`` or ``PARTICIPANT_REQUEST``) and frees
-nothing: the group seat, placements and arrangements stay, so the participant comes back
-to the same group. When the last pause ends the plan resumes and its projection is
-reassessed; for the reasons configured in ``pause_moves_projection`` the paused days move
-the remaining weeks. The term does not move (only DUO's extension moves it, W 12).
+A pause holds the plan (``PauseReason.CARE`` or ``PARTICIPANT_REQUEST``). As any paused
+plan it leaves its group (formation places active plans only) and withdraws open
+placement requests; it frees nothing else: confirmed placements, arrangements, the hours
+and the PIP stay. When the last pause ends the plan resumes as any start does (waiting
+list, formation, a placement request), its projection reassessed; for the reasons
+configured in ``pause_moves_projection`` the paused days move the remaining weeks. The
+term does not move (only DUO's extension moves it, W 12).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from zroute_contract.events.codes import PauseReason
+from zroute_contract.events.codes import GroupChangeReason, PauseReason, PlacementCancelReason
 from zroute_contract.events.intake import ParticipantPaused, ParticipantResumed
 from zroute_contract.events.support import CarePauseEnded, CarePauseStarted
 from zroute_runtime.logging import get_logger
 from zroute_runtime.messagebus import HandlerContext
 
-from zroute_planning.domain.plan import Plan
 from zroute_planning.service_layer import lifecycle, scheduling
 from zroute_planning.service_layer.deps import Deps, today
+from zroute_planning.service_layer.handlers import placements
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 log = get_logger(__name__)
@@ -60,6 +62,9 @@ async def _hold(
         log.info("pause_without_open_plan", participant_ref=event.participant_ref, key=key)
         return
     if plan.hold_for_case(key, reason, on):
+        now = today(uow.clock.now())
+        await lifecycle.leave_group(uow, plan, now, GroupChangeReason.PAUSED)
+        await placements.cancel_open(uow, plan, PlacementCancelReason.PLAN_PAUSED)
         log.info("plan_paused_for_case", participant_ref=plan.participant_ref, reason=reason)
     await uow.plans.save(plan)
 
@@ -70,26 +75,12 @@ async def _release(uow: PlanningUnitOfWork, deps: Deps, key: str, participant_re
         log.info("pause_end_without_hold", participant_ref=participant_ref, key=key)
         return  # a redelivery, or a pause that held no plan
     now = today(uow.clock.now())
-    was_waiting = plan.start_on is None
     if plan.release_case(key, now, deps.rules):
-        await _resumed(uow, deps, plan, now, started=was_waiting)
+        projection = await scheduling.reassess(uow, deps, plan, now)
+        await lifecycle.started(uow, deps, plan, now, projection)
+        log.info("plan_resumed_after_pause", participant_ref=plan.participant_ref)
     elif plan.is_open and not plan.case_holds and plan.missing:
         # A precondition lapsed during the pause: the plan now waits for it as a lapse
         # would have made it (seat freed, on the waiting list).
         await lifecycle.paused(uow, plan, now)
     await uow.plans.save(plan)
-
-
-async def _resumed(
-    uow: PlanningUnitOfWork, deps: Deps, plan: Plan, now: date, *, started: bool
-) -> None:
-    """The projection follows the pause; a participant still in their group goes on with
-    it, one who is not (a plan that just started) waits for a group as any start does."""
-    projection = await scheduling.reassess(uow, deps, plan, now)
-    if started or await uow.groups.current_group(plan.participant_ref) is None:
-        await lifecycle.started(uow, deps, plan, now, projection)
-        return
-    await scheduling.plan_timers(uow, deps, plan, now, projection)
-    if (week := await scheduling.publish_schedule(uow, deps, plan, now)) is not None:
-        plan.record(week)
-    log.info("plan_resumed_after_pause", participant_ref=plan.participant_ref)
