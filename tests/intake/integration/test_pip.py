@@ -263,7 +263,12 @@ async def test_the_decisions_travel_as_codes_with_their_fields(intake, client, a
         "progress_meetings": 4, "pvt_hours_per_week": 2.0, "map_hours_per_week": 0.0,
         "route_hours_per_week": 12.0, "term_start": str(day(7)),
         "term_end": str(three_years_on(day(7))),
-        "hours_norm": None,  # additive (issue 15): intake does not fill the norm yet
+        # Issue 15: intake fills the norm from the PIP (here the full norm of B 3.14).
+        "hours_norm": {
+            "family_migrant": False, "reduced_course_hours": None,
+            "reduced_participation_hours": None, "credited_course_hours": 0.0,
+            "credited_participation_hours": 0.0,
+        },
     }  # fmt: skip
     amended = seen.of_type(INTAKE + "pip-amended.v1")[0]["data"]
     assert (amended["version"], amended["reason"], amended["progress_meetings"]) == (

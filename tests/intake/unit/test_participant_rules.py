@@ -223,16 +223,52 @@ def test_only_a_completed_intake_can_be_corrected():
 
 def test_a_handover_keeps_the_history_and_names_the_previous_contact_person():
     participant = registered()
-    participant.assign_contact_person(
-        contact("caseworker-bram"), assigned_from=TODAY + timedelta(days=3),
+    assert participant.assign_contact_person(
+        contact("caseworker-bram"), assigned_from=TODAY,
         reason=AssignmentReason.HANDOVER, today=TODAY,
     )  # fmt: skip
     first, second = participant.contacts
-    assert first.until == second.assigned_from == TODAY + timedelta(days=3)
+    assert first.until == second.assigned_from == TODAY
     assert participant.contact == second and second.until is None
     event = participant.events[-1]
     assert event.previous.staff_ref == "caseworker-anna"
     assert event.contact.staff_ref == "caseworker-bram"
+
+
+def test_a_handover_dated_ahead_takes_effect_on_its_date_not_at_once():
+    # Issue 15: this test used to assert that a handover three days ahead took effect at
+    # once; the current contact person now stays responsible until the day itself.
+    participant = registered()
+    before = len(participant.events)
+    planned = participant.assign_contact_person(
+        contact("caseworker-bram"), assigned_from=TODAY + timedelta(days=3),
+        reason=AssignmentReason.HANDOVER, today=TODAY,
+    )  # fmt: skip
+    assert planned is False and len(participant.events) == before
+    assert participant.contact.contact.staff_ref == "caseworker-anna"
+    assert participant.planned_contact.assigned_from == TODAY + timedelta(days=3)
+    assert not participant.take_over_planned(TODAY + timedelta(days=2))
+    assert participant.take_over_planned(TODAY + timedelta(days=3))
+    first, second = participant.contacts
+    assert first.until == second.assigned_from == TODAY + timedelta(days=3)
+    assert participant.contact.contact.staff_ref == "caseworker-bram"
+    assert participant.planned_contact is None
+    event = participant.events[-1]
+    assert event.previous.staff_ref == "caseworker-anna"
+    assert event.assigned_from == TODAY + timedelta(days=3)
+
+
+def test_a_planned_handover_is_replaced_by_a_later_one_and_dropped_after_withdrawal():
+    participant = registered()
+    for staff in ("caseworker-bram", "caseworker-chris"):
+        participant.assign_contact_person(
+            contact(staff), assigned_from=TODAY + timedelta(days=5),
+            reason=AssignmentReason.HANDOVER, today=TODAY,
+        )  # fmt: skip
+    assert participant.planned_contact.contact.staff_ref == "caseworker-chris"
+    participant.withdraw(WithdrawalReason.MOVED, effective_on=TODAY, today=TODAY)
+    assert not participant.take_over_planned(TODAY + timedelta(days=5))
+    assert participant.contact.contact.staff_ref == "caseworker-anna"
 
 
 def test_handing_over_to_the_current_contact_person_is_refused():

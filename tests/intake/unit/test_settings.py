@@ -12,6 +12,7 @@ from zroute_contract.events.planning import RouteCompleted
 from zroute_intake.bootstrap import definition
 from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
 from zroute_intake.service_layer.handlers import relations, reports
+from zroute_intake.service_layer.handlers.contact_persons import HANDOVER_TIMER
 from zroute_intake.service_layer.handlers.participants import ERASURE_TIMER
 from zroute_intake.settings import Settings
 
@@ -48,7 +49,8 @@ def test_the_definition_consumes_route_completion_and_runs_the_erasure_timer():
     assert set(service.handlers) == {RouteCompleted, *reports.HANDLERS, *relations.HANDLERS}
     consumed = {cls for cls in event_types().values() if "intake" in cls.spec.consumers}
     assert set(service.handlers) == consumed
-    assert list(service.timer_handlers) == [ERASURE_TIMER]
+    # Issue 15: a handover dated ahead takes effect on its date by a timer.
+    assert list(service.timer_handlers) == [ERASURE_TIMER, HANDOVER_TIMER]
     assert service.deps.retention.days == 10
     assert service.migrations.is_dir()
 

@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from zroute_demo.actors import DAY, WEEK, DemoError, Timeline, check, gather_limited
 from zroute_demo.calendar_steps import CalendarSteps
+from zroute_demo.case_exceptions import CaseExceptionSteps
 from zroute_demo.cohort import Person
 from zroute_demo.intake_steps import IntakeSteps
 from zroute_demo.planning_steps import PlanningSteps
@@ -28,7 +29,9 @@ from zroute_demo.support_steps import SupportSteps
 __all__ = ["DemoError", "Scenario", "Timeline", "check", "run"]
 
 
-class Scenario(IntakeSteps, SupportSteps, SupportCases, PlanningSteps, CalendarSteps):
+class Scenario(
+    IntakeSteps, SupportSteps, SupportCases, PlanningSteps, CalendarSteps, CaseExceptionSteps
+):
     """The programme's route, week by week, through the steps of every actor."""
 
     async def run_weeks(self, weeks: int, progress: Progress) -> None:
@@ -41,6 +44,7 @@ class Scenario(IntakeSteps, SupportSteps, SupportCases, PlanningSteps, CalendarS
             await gather_limited(self.record_week(p, week_start) for p, _ in started)
             await self._week_of_partners(week, started)
             await self._week_of_childcare(week, lapse_person)
+            await self.case_exceptions(week)
             if week % 4 == 0 and week >= self.timeline.close_routes_from:
                 await gather_limited(self.close_route(p, plan) for p, plan in started)
             description = (

@@ -34,7 +34,7 @@ from zroute_intake.adapters.report_repo import ReportRepository
 from zroute_intake.adapters.timer_repo import TimerRepository
 from zroute_intake.entrypoints.http import ROUTERS
 from zroute_intake.service_layer.deps import IntakeDependencies
-from zroute_intake.service_layer.handlers import participants, relations, reports
+from zroute_intake.service_layer.handlers import contact_persons, participants, relations, reports
 from zroute_intake.settings import Settings
 
 SERVICE = "intake"
@@ -79,6 +79,10 @@ DATAREFS = {
     "nl.zroute.intake.participant-withdrawn.v1": _PARTICIPANT,
     "nl.zroute.intake.personal-data-changed.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-re-enrolled.v1": _PARTICIPANT,
+    "nl.zroute.intake.participant-moved-out.v1": _PARTICIPANT,
+    "nl.zroute.intake.participant-moved-in.v1": _PARTICIPANT,
+    "nl.zroute.intake.participant-paused.v1": _PARTICIPANT + "/pauses",
+    "nl.zroute.intake.participant-resumed.v1": _PARTICIPANT + "/pauses",
     "nl.zroute.intake.pip-established.v1": _PARTICIPANT + "/pip",
     "nl.zroute.intake.pip-amended.v1": _PARTICIPANT + "/pip",
     "nl.zroute.intake.term-extended.v1": _PARTICIPANT + "/pip",
@@ -132,7 +136,8 @@ def definition(settings: Settings | None = None) -> IntakeDefinition:
             **consumed_events(),
         },
         timer_handlers={
-            participants.ERASURE_TIMER: partial(participants.erase_personal_data, deps=deps)
+            participants.ERASURE_TIMER: partial(participants.erase_personal_data, deps=deps),
+            contact_persons.HANDOVER_TIMER: partial(contact_persons.take_over_planned, deps=deps),
         },
         routers=[*ROUTERS, ui.router(settings)],
         migrations=MIGRATIONS,

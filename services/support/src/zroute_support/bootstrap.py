@@ -32,6 +32,7 @@ from zroute_runtime.repository import TrackingRepository
 from zroute_runtime.service import ServiceDefinition
 
 from zroute_support import ui
+from zroute_support.adapters.care_pauses_repo import CarePauseRepository
 from zroute_support.adapters.employers_repo import EmployerRepository
 from zroute_support.adapters.overrides_repo import ConsentOverrideRepository
 from zroute_support.adapters.participants_repo import ParticipantRepository
@@ -73,6 +74,7 @@ def repositories(conn: Any) -> dict[str, TrackingRepository]:
         "waiting": WaitingList(conn),
         "overrides": ConsentOverrideRepository(conn),
         "reassignments": ReassignmentRepository(conn),
+        "care_pauses": CarePauseRepository(conn),
         "timers": TimerRepository(conn),
         "reads": SupportReads(conn),
     }
@@ -120,6 +122,8 @@ DATAREFS = {
     "nl.zroute.support.placement-concern-raised.v1": "/placements?programme_id={programme_id}",
     "nl.zroute.support.check-in-overdue.v1": "/placements/{placement_request_id}",
     "nl.zroute.support.consent-overridden.v1": "/participants/{participant_ref}/consent-overrides",
+    "nl.zroute.support.care-pause-started.v1": _REFERRAL + "/care-pauses",
+    "nl.zroute.support.care-pause-ended.v1": _REFERRAL + "/care-pauses",
     "nl.zroute.support.precondition-arranged.v1": "/preconditions?programme_id={programme_id}",
     "nl.zroute.support.precondition-lapsed.v1": "/preconditions?programme_id={programme_id}",
     **{

@@ -20,10 +20,12 @@ from zroute_runtime.repository import TrackingRepository
 from zroute_intake.adapters.protection import PersonalDataProtector
 from zroute_intake.domain.changes import RecordedChange
 from zroute_intake.domain.consents import Consent
-from zroute_intake.domain.errors import DuplicateBsn, NotFound, StaleVersion
+from zroute_intake.domain.errors import Conflict, DuplicateBsn, NotFound, StaleVersion
+from zroute_intake.domain.moves import Move
 from zroute_intake.domain.name_search import name_parts
 from zroute_intake.domain.outcome import OutcomeRecord
 from zroute_intake.domain.participant import Participant
+from zroute_intake.domain.pauses import Pause
 from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.values import Appointment, ContactAssignment, Status, Withdrawal
 
@@ -33,6 +35,9 @@ _CONTACTS = TypeAdapter(list[ContactAssignment])
 _CONSENTS = TypeAdapter(list[Consent])
 _WITHDRAWAL = TypeAdapter(Withdrawal | None)
 _CHANGES = TypeAdapter(list[RecordedChange])
+_PLANNED = TypeAdapter(ContactAssignment | None)
+_PAUSES = TypeAdapter(list[Pause])
+_MOVES = TypeAdapter(list[Move])
 
 _COLUMNS = (
     "ref, programme_id, municipality, status, version, preferred_language, "
@@ -49,6 +54,9 @@ def _state(p: Participant) -> dict[str, Any]:
         "withdrawal": _WITHDRAWAL.dump_python(p.withdrawal, mode="json"),
         "route_completed_on": p.route_completed_on.isoformat() if p.route_completed_on else None,
         "changes": _CHANGES.dump_python(p.changes, mode="json"),
+        "planned_contact": _PLANNED.dump_python(p.planned_contact, mode="json"),
+        "pauses": _PAUSES.dump_python(p.pauses, mode="json"),
+        "moves": _MOVES.dump_python(p.moves, mode="json"),
     }
 
 
@@ -72,6 +80,9 @@ def participant_from_row(row: asyncpg.Record) -> Participant:
         route_completed_on=datetime.fromisoformat(completed).date() if completed else None,
         erased_at=row["erased_at"],
         changes=_CHANGES.validate_python(state.get("changes", [])),
+        planned_contact=_PLANNED.validate_python(state.get("planned_contact")),
+        pauses=_PAUSES.validate_python(state.get("pauses", [])),
+        moves=_MOVES.validate_python(state.get("moves", [])),
     )
 
 
@@ -185,31 +196,39 @@ class ParticipantRepository(TrackingRepository):
         sealed = None
         if participant.personal is not None and not erase:
             sealed = self.protector.seal(participant.ref, participant.personal)[1]
-        status = await self.conn.execute(
-            """
-            UPDATE intake_participants
-               SET status = $3, version = version + 1, state = $4, contact_staff_ref = $5,
-                   intake_starts_at = $6, updated_at = $7, erased_at = $8,
-                   bsn_hash = CASE WHEN $9 THEN NULL ELSE bsn_hash END,
-                   bsn_encrypted = CASE WHEN $9 THEN NULL ELSE bsn_encrypted END,
-                   personal_encrypted = CASE WHEN $9 THEN NULL
-                                             ELSE coalesce($10, personal_encrypted) END,
-                   preferred_language = $11, interpreter_needed = $12
-             WHERE ref = $1 AND version = $2
-            """,
-            participant.ref,
-            participant.version,
-            participant.status.value,
-            _state(participant),
-            participant.contact.contact.staff_ref if participant.contact else None,
-            participant.appointment.starts_at if participant.appointment else None,
-            now,
-            participant.erased_at,
-            erase,
-            sealed,
-            participant.preferred_language,
-            participant.interpreter_needed,
-        )
+        try:
+            status = await self.conn.execute(
+                """
+                UPDATE intake_participants
+                   SET status = $3, version = version + 1, state = $4, contact_staff_ref = $5,
+                       intake_starts_at = $6, updated_at = $7, erased_at = $8,
+                       bsn_hash = CASE WHEN $9 THEN NULL ELSE bsn_hash END,
+                       bsn_encrypted = CASE WHEN $9 THEN NULL ELSE bsn_encrypted END,
+                       personal_encrypted = CASE WHEN $9 THEN NULL
+                                                 ELSE coalesce($10, personal_encrypted) END,
+                       preferred_language = $11, interpreter_needed = $12, municipality = $13
+                 WHERE ref = $1 AND version = $2
+                """,
+                participant.ref,
+                participant.version,
+                participant.status.value,
+                _state(participant),
+                participant.contact.contact.staff_ref if participant.contact else None,
+                participant.appointment.starts_at if participant.appointment else None,
+                now,
+                participant.erased_at,
+                erase,
+                sealed,
+                participant.preferred_language,
+                participant.interpreter_needed,
+                participant.municipality,
+            )
+        except asyncpg.UniqueViolationError:
+            # Only a move changes the municipality: the BSN is registered there already.
+            raise Conflict(
+                f"the BSN is registered in {participant.municipality} already; "
+                "that participant's case continues there"
+            ) from None
         if status != "UPDATE 1":
             current = await self.conn.fetchval(
                 "SELECT version FROM intake_participants WHERE ref = $1", participant.ref

@@ -45,6 +45,7 @@ def _row_values(case: PipCase) -> tuple[Any, ...]:
         _WAITS.dump_python(case.waits, mode="json"),
         _EXTENSIONS.dump_python(case.extensions, mode="json"),
         _RELEASE.dump_python(case.release, mode="json"),
+        case.moved_in_on,
     )
 
 
@@ -77,6 +78,7 @@ class PipRepository(TrackingRepository):
             waits=_WAITS.validate_python(row["information_waits"]),
             extensions=_EXTENSIONS.validate_python(row["extensions"]),
             release=_RELEASE.validate_python(row["release"]),
+            moved_in_on=row["moved_in_on"],
         )
         return self._seen_now(case)
 
@@ -87,8 +89,8 @@ class PipRepository(TrackingRepository):
                 """
                 INSERT INTO intake_pips (participant_ref, version, draft, objections,
                     duo_notice_on, brp_registered_on, information_waits, extensions,
-                    release, updated_at)
-                VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    release, moved_in_on, updated_at)
+                VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 """,
                 case.participant_ref,
                 *_row_values(case),
@@ -100,7 +102,7 @@ class PipRepository(TrackingRepository):
                 UPDATE intake_pips
                    SET version = version + 1, draft = $3, objections = $4,
                        duo_notice_on = $5, brp_registered_on = $6, information_waits = $7,
-                       extensions = $8, release = $9, updated_at = $10
+                       extensions = $8, release = $9, moved_in_on = $10, updated_at = $11
                  WHERE participant_ref = $1 AND version = $2
                 """,
                 case.participant_ref,

@@ -40,7 +40,7 @@ class RecordedChange:
     """Who changed what (codes), why, and when: the participant's own audit trail."""
 
     action: str
-    """``personal_data_changed`` or ``re_enrolled``."""
+    """``personal_data_changed``, ``re_enrolled``, ``participant_paused``, ``participant_resumed``."""
     reason: str
     by: str
     at: datetime

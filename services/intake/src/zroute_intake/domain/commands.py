@@ -22,6 +22,7 @@ from zroute_contract.events.parts import ContactPersonRef
 from zroute_intake.domain.changes import PersonalDataChange
 from zroute_intake.domain.consents import Consent
 from zroute_intake.domain.outcome import Outcome
+from zroute_intake.domain.pauses import PauseGround
 from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.values import Appointment
 
@@ -94,4 +95,34 @@ class ChangePersonalData(ParticipantCommand):
 @dataclass(frozen=True)
 class ReEnrol(ParticipantCommand):
     reason: ReEnrolmentReason
+    by: str
+
+
+@dataclass(frozen=True)
+class PauseRoute(ParticipantCommand):
+    pause_id: UUID
+    ground: PauseGround
+    paused_from: date
+    expected_until: date | None
+    by: str
+
+
+@dataclass(frozen=True)
+class ResumeRoute(ParticipantCommand):
+    pause_id: UUID
+    resumed_on: date
+    by: str
+
+
+@dataclass(frozen=True)
+class MoveOut(ParticipantCommand):
+    to_municipality: str
+    moved_on: date
+    by: str
+
+
+@dataclass(frozen=True)
+class MoveIn:
+    document: str
+    scope: str | None
     by: str

@@ -30,14 +30,20 @@ from zroute_contract.events.intake import (
     IntakeCompleted,
     IntakeCorrected,
     IntakeScheduled,
+    ParticipantMovedIn,
+    ParticipantMovedOut,
+    ParticipantPaused,
     ParticipantReEnrolled,
     ParticipantRegistered,
+    ParticipantResumed,
     ParticipantWithdrawn,
     PersonalDataChanged,
 )
 from zroute_contract.events.parts import ContactPersonRef
 
 from zroute_intake.domain import consents as consent_rules
+from zroute_intake.domain import moves as move_rules
+from zroute_intake.domain import pauses as pause_rules
 from zroute_intake.domain.changes import Address, PersonalDataChange, RecordedChange
 from zroute_intake.domain.consents import Consent
 from zroute_intake.domain.errors import (
@@ -47,7 +53,9 @@ from zroute_intake.domain.errors import (
     NotFound,
     StaleVersion,
 )
+from zroute_intake.domain.moves import Move
 from zroute_intake.domain.outcome import Outcome, OutcomeRecord, care_signals, event_fields
+from zroute_intake.domain.pauses import Pause
 from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.values import CLOSED, Appointment, ContactAssignment, Status, Withdrawal
 
@@ -77,6 +85,9 @@ class Participant:
         route_completed_on: date | None = None,
         erased_at: datetime | None = None,
         changes: list[RecordedChange] | None = None,
+        planned_contact: ContactAssignment | None = None,
+        pauses: list[Pause] | None = None,
+        moves: list[Move] | None = None,
     ) -> None:
         self.ref = ref
         self.programme_id = programme_id
@@ -95,6 +106,9 @@ class Participant:
         self.route_completed_on = route_completed_on
         self.erased_at = erased_at
         self.changes = changes or []
+        self.planned_contact = planned_contact
+        self.pauses = pauses or []
+        self.moves = moves or []
         self.events: list[Event] = []
 
     # -- registration -----------------------------------------------------------------
@@ -147,6 +161,11 @@ class Participant:
             raise StaleVersion(expected, self.version)
 
     def _ensure_open(self) -> None:
+        if self.moves and self.moves[-1].in_transit:
+            raise Conflict(
+                f"the participant moved to {self.moves[-1].to_municipality}; the case is "
+                "closed as moved here and continues there once the dossier is imported"
+            )
         if self.status is Status.WITHDRAWN:
             assert self.withdrawal is not None
             raise Conflict(
@@ -297,8 +316,13 @@ class Participant:
         assigned_from: date,
         reason: AssignmentReason,
         today: date,
-    ) -> None:
-        """Hand over to a new contact person; the history keeps the previous one."""
+    ) -> bool:
+        """Hand over to a new contact person; the history keeps the previous one.
+
+        A handover dated today or earlier takes effect at once (True). One dated ahead is
+        planned (False): the current contact person stays until that day, when
+        :meth:`take_over_planned` makes it happen (a timer calls it). A new handover
+        replaces a planned one."""
         self._ensure_open()
         current = self.contact
         if reason is AssignmentReason.FIRST_ASSIGNMENT:
@@ -320,7 +344,23 @@ class Participant:
             )
         if assigned_from < today - timedelta(days=31) or assigned_from > today + MAX_PLANNING_AHEAD:
             raise InvalidRequest("assigned_from: must lie within a month back and a year ahead")
+        if assigned_from > today:
+            # Issue 15: the current contact person stays responsible until the day itself.
+            self.planned_contact = ContactAssignment(contact, assigned_from, reason)
+            return False
+        self.planned_contact = None
         self._assign(contact, assigned_from, reason, previous=current)
+        return True
+
+    def take_over_planned(self, today: date) -> bool:
+        """The planned handover's day has come: it takes effect now, with its event.
+        False when nothing is planned for today or earlier, or the route has ended."""
+        planned = self.planned_contact
+        if planned is None or planned.assigned_from > today or self.status in CLOSED:
+            return False
+        self.planned_contact = None
+        self._assign(planned.contact, planned.assigned_from, planned.reason, previous=self.contact)
+        return True
 
     def _assign(
         self,
@@ -458,6 +498,94 @@ class Participant:
         if needed is not None and needed != self.interpreter_needed:
             found.append(PersonalDataField.INTERPRETER_NEEDED)
         return tuple(found)
+
+    # -- pause and resume (issue 15) ------------------------------------------------------
+    @property
+    def open_pause(self) -> Pause | None:
+        """The pause the route is in, if any."""
+        return next((p for p in self.pauses if p.open), None)
+
+    def pause(self, pause: Pause, *, today: date) -> None:
+        """Pause the route from ``pause.paused_from``; the event carries the coarse reason."""
+        self._ensure_open()
+        if self.status is not Status.INTAKE_COMPLETED:
+            raise Conflict("only a route under way pauses: complete the broad intake first")
+        pause_rules.check_new(pause, self.pauses, registered_on=self.registered_on, today=today)
+        self.pauses.append(pause)
+        self.changes.append(
+            RecordedChange("participant_paused", pause.ground.value, pause.by, pause.at)
+        )
+        self.events.append(
+            ParticipantPaused(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                pause_id=pause.pause_id,
+                reason=pause.ground.reason,
+                paused_from=pause.paused_from,
+                expected_until=pause.expected_until,
+            )
+        )
+
+    def resume(
+        self, pause_id: UUID, *, resumed_on: date, today: date, by: str, at: datetime
+    ) -> Pause:
+        """End the open pause ``pause_id``: the route resumes on ``resumed_on``."""
+        self._ensure_open()
+        index = pause_rules.open_pause(self.pauses, pause_id)
+        pause = self.pauses[index]
+        pause_rules.check_resumption(pause, resumed_on, today)
+        ended = replace(pause, resumed_on=resumed_on, resumed_by=by, resumed_at=at)
+        self.pauses[index] = ended
+        self.changes.append(RecordedChange("participant_resumed", pause.ground.value, by, at))
+        self.events.append(
+            ParticipantResumed(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                pause_id=pause_id,
+                reason=pause.ground.reason,
+                paused_from=pause.paused_from,
+                resumed_on=resumed_on,
+            )
+        )
+        return ended
+
+    # -- a move to another municipality (issue 15, W 15(4)) -----------------------------
+    def move_out(self, move: Move, *, today: date) -> None:
+        """Close the case here as moved: read only until the new municipality imports it."""
+        self._ensure_open()
+        move_rules.check_move_out(move, registered_on=self.registered_on, today=today)
+        self.moves.append(move)
+        self.changes.append(
+            RecordedChange("moved_out", move.to_municipality, move.exported_by, move.exported_at)
+        )
+        self.events.append(
+            ParticipantMovedOut(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                from_municipality=move.from_municipality,
+                to_municipality=move.to_municipality,
+                moved_on=move.moved_on,
+            )
+        )
+
+    def move_in(self, scope: str | None, *, by: str, at: datetime, pip_due_on: date) -> Move:
+        """The new municipality imported the dossier: the participant is theirs now."""
+        pending = move_rules.check_move_in(self.moves, scope)
+        imported = replace(pending, imported_by=by, imported_at=at)
+        self.moves[-1] = imported
+        self.municipality = pending.to_municipality
+        self.changes.append(RecordedChange("moved_in", pending.from_municipality, by, at))
+        self.events.append(
+            ParticipantMovedIn(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                from_municipality=pending.from_municipality,
+                to_municipality=pending.to_municipality,
+                moved_on=pending.moved_on,
+                pip_due_on=pip_due_on,
+            )
+        )
+        return imported
 
     # -- leaving the route ----------------------------------------------------------------
     def withdraw(self, reason: WithdrawalReason, *, effective_on: date, today: date) -> None:

@@ -18,6 +18,7 @@ from enum import StrEnum
 from zroute_contract.events.codes import Route, RouteReason
 
 from zroute_intake.domain.errors import Conflict, InvalidRequest, NotFound
+from zroute_intake.domain.hours_norm import PipNorm
 
 
 class AmendmentReason(StrEnum):
@@ -75,6 +76,8 @@ class PipContent:
     """Attached decisions, e.g. ``ontzorgen_56a`` (Participatiewet art. 56a)."""
     exam_wish: tuple[ExamPart, ...] = ()
     """Recorded only when the college judges the participant able (B 3.14(7))."""
+    hours_norm: PipNorm | None = None
+    """The Z-route's hours norm (B 3.14); None: the full norm of an asylum permit holder."""
 
     def problems(self) -> list[str]:
         """Every rule the content breaks, as reasons a caseworker can act on."""
@@ -88,7 +91,18 @@ class PipContent:
             found.append("exam_wish: an exam wish is recorded for the Z-route only")
         if len(set(self.exam_wish)) != len(self.exam_wish):
             found.append("exam_wish: name each exam part once")
+        if self.hours_norm is not None:
+            if self.route is not Route.Z_ROUTE:
+                found.append("hours_norm: the hours norm of B 3.14 is the Z-route's")
+            found.extend(self.hours_norm.problems())
         return found
+
+    def norm(self) -> PipNorm | None:
+        """The hours norm the decision sets: the Z-route's (the full norm unless the PIP
+        departs from it), None for another route."""
+        if self.route is not Route.Z_ROUTE:
+            return None
+        return self.hours_norm or PipNorm()
 
 
 @dataclass(frozen=True)
@@ -161,7 +175,10 @@ class Pip:
         current = self.current
         if current is None:
             raise Conflict("the PIP has not been established yet")
-        if self.draft is None or self.draft == current.content:
+        if self.draft is None:
+            raise InvalidRequest("prepare the changed content before amending the PIP")
+        if self.draft == current.content and reason is not AmendmentReason.MOVE:
+            # After a move the new municipality establishes its own PIP, possibly the same.
             raise InvalidRequest("prepare the changed content before amending the PIP")
         if dated < current.dated:
             raise InvalidRequest(f"an amendment cannot be dated before {current.dated}")

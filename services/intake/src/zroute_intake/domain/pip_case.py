@@ -68,6 +68,8 @@ class PipCase:
     waits: list[pip_deadline.InformationWait] = field(default_factory=list)
     extensions: list[Extension] = field(default_factory=list)
     release: Release | None = None
+    moved_in_on: date | None = None
+    """The day a move brought the case here (W 15(4)): the ten weeks start again."""
     changes: list[PipChange] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
@@ -86,6 +88,10 @@ class PipCase:
 
     # -- derived: the deadline and the term ---------------------------------------------
     def due_on(self, rules: pip_deadline.DeadlineRules) -> date | None:
+        if self.moved_in_on is not None:
+            # After a move the new municipality has ten weeks again (B 5.3, W 15(4)).
+            waits = [w for w in self.waits if w.requested_on >= self.moved_in_on]
+            return pip_deadline.due_on(self.moved_in_on, waits, rules)
         if self.deadline_start is None:
             return None
         start = pip_deadline.clock_start(
@@ -97,9 +103,31 @@ class PipCase:
         self, today: date, rules: pip_deadline.DeadlineRules
     ) -> pip_deadline.DeadlineState | None:
         """None while no DUO notice is recorded: the ten weeks have not started."""
+        if self.moved_in_on is not None:
+            return pip_deadline.state_on(today, self.due_on(rules), self._dated_since_move())
         if self.deadline_start is None:
             return None
         return pip_deadline.state_on(today, self.due_on(rules), self.decision.first_dated)
+
+    def _dated_since_move(self) -> date | None:
+        moved = self.moved_in_on
+        assert moved is not None
+        # The new municipality's PIP: an amendment for the reason ``move``, or the first
+        # PIP when none was established before the move (dated after it).
+        return next(
+            (
+                v.dated
+                for v in self.decision.versions
+                if v.reason is AmendmentReason.MOVE or (v.number == 1 and v.dated > moved)
+            ),
+            None,
+        )
+
+    def move_in(self, moved_on: date, by: str, at: datetime) -> None:
+        """The case came here by a move: the new PIP (an amendment for the reason
+        ``move``, keeping the route) is due ten weeks after it."""
+        self.moved_in_on = moved_on
+        self._changed("moved_in", by, at)
 
     def term(self) -> Term | None:
         first = self.decision.first_dated
@@ -218,6 +246,7 @@ class PipCase:
         current = self.term()
         assert current is not None
         content = version.content
+        norm = content.norm()
         return self._participant() | {
             "version": version.number,
             "dated": version.dated,
@@ -229,6 +258,7 @@ class PipCase:
             "route_hours_per_week": content.route_hours_per_week,
             "term_start": current.start,
             "term_end": current.end,
+            "hours_norm": None if norm is None else norm.event_part(),
         }
 
 

@@ -5,11 +5,16 @@ events at commit (``zroute_runtime.repository``)."""
 from __future__ import annotations
 
 import asyncpg
-from zroute_contract.events.codes import CurriculumModule, LevelBand, PreconditionKind
+from zroute_contract.events.codes import (
+    CurriculumModule,
+    LevelBand,
+    PauseReason,
+    PreconditionKind,
+)
 from zroute_runtime.repository import TrackingRepository
 
 from zroute_planning.domain.hours_norm import Norm, RouteNorm
-from zroute_planning.domain.plan import Plan, PlanStatus
+from zroute_planning.domain.plan import CaseHold, Plan, PlanStatus
 
 COLUMNS = (
     "plan_id, participant_ref, programme_id, status, level_band, availability, modules,"
@@ -58,7 +63,32 @@ class PlanRepository(TrackingRepository):
             + (" FOR UPDATE" if lock else ""),
             participant_ref,
         )
-        return self._seen_now(_from_row(row)) if row else None
+        if row is None:
+            return None
+        plan = _from_row(row)
+        plan.case_holds = await self._case_holds(participant_ref)
+        return self._seen_now(plan)
+
+    async def _case_holds(self, participant_ref: str) -> dict[str, CaseHold]:
+        """The pauses of the route that hold the plan (issue 15), by key."""
+        rows = await self.conn.fetch(
+            "SELECT hold_key, reason, since FROM planning_case_holds WHERE participant_ref = $1",
+            participant_ref,
+        )
+        return {r["hold_key"]: CaseHold(PauseReason(r["reason"]), r["since"]) for r in rows}
+
+    async def _save_case_holds(self, plan: Plan) -> None:
+        # The holds as they are now: the few rows of one participant, replaced.
+        await self.conn.execute(
+            "DELETE FROM planning_case_holds WHERE participant_ref = $1", plan.participant_ref
+        )
+        await self.conn.executemany(
+            "INSERT INTO planning_case_holds VALUES ($1, $2, $3, $4)",
+            [
+                (plan.participant_ref, k, h.reason.value, h.since)
+                for k, h in plan.case_holds.items()
+            ],
+        )
 
     async def active(self, programme_id: str | None = None) -> list[Plan]:
         rows = await self.conn.fetch(
@@ -71,6 +101,7 @@ class PlanRepository(TrackingRepository):
     async def save(self, plan: Plan) -> None:
         """Insert a new plan (version 0) or update a loaded one; refuses a stale version."""
         self._seen_now(plan)
+        await self._save_case_holds(plan)
         values = (
             plan.plan_id,
             plan.participant_ref,

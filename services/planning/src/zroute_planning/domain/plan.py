@@ -49,6 +49,14 @@ class PlanStatus(StrEnum):
     COMPLETED = "completed"
 
 
+@dataclass(frozen=True)
+class CaseHold:
+    """A pause of the route that holds the plan: why (care, participant request), since when."""
+
+    reason: PauseReason
+    since: date
+
+
 @dataclass
 class Plan:
     plan_id: UUID
@@ -74,6 +82,9 @@ class Plan:
     # The day the municipality held the Z-route's final meeting (B 3.14(2)(c)); the route
     # is completed only after it.
     final_meeting_on: date | None = None
+    # Pauses of the route that hold the plan (issue 15): the participant's own (intake)
+    # and care pauses (support), by key; the plan resumes when the last one ends.
+    case_holds: dict[str, CaseHold] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
 
     @property
@@ -197,8 +208,9 @@ class Plan:
         return self.open_gate(today, rules)
 
     def open_gate(self, today: date, rules: PlanningRules) -> bool:
-        """Start a waiting plan, or resume a paused one, once nothing is missing."""
-        if self.missing:
+        """Start a waiting plan, or resume a paused one, once nothing is missing and no
+        pause of the route holds it."""
+        if self.missing or self.case_holds:
             return False
         if self.status is PlanStatus.WAITING:
             self.status = PlanStatus.ACTIVE
@@ -241,13 +253,49 @@ class Plan:
         )
         return True
 
-    def resume(self, today: date) -> None:
+    def hold_for_case(self, key: str, reason: PauseReason, on: date) -> bool:
+        """A pause of the route (``key``: the pause, for care or at the participant's
+        request) holds the plan from ``on``; True when it paused an active plan (the
+        caller frees its group seat and open placement requests, as for any pause)."""
+        if not self.is_open or key in self.case_holds:
+            return False
+        self.case_holds[key] = CaseHold(reason, on)
+        if self.status is not PlanStatus.ACTIVE:
+            return False  # waiting or paused already: it stays so while the hold lasts
+        self.status = PlanStatus.PAUSED
+        self.paused_since = on
+        self.events.append(
+            PlanPaused(
+                participant_ref=self.participant_ref,
+                programme_id=self.programme_id,
+                plan_id=self.plan_id,
+                reason=reason,
+                paused_from=on,
+            )
+        )
+        return True
+
+    def release_case(self, key: str, today: date, rules: PlanningRules) -> bool:
+        """The pause ``key`` ended; True when that resumed (or started) the plan. A plan
+        still held by another pause, or missing a precondition, stays as it is. Whether
+        the paused days move the projection is configuration (``pause_moves_projection``)."""
+        hold = self.case_holds.pop(key, None)
+        if hold is None or not self.is_open or self.case_holds:
+            return False
+        if self.status is PlanStatus.WAITING:
+            return self.open_gate(today, rules)
+        if self.status is not PlanStatus.PAUSED or self.missing:
+            return False
+        self.resume(today, count_paused_days=hold.reason in rules.pause_moves_projection)
+        return True
+
+    def resume(self, today: date, *, count_paused_days: bool = True) -> None:
         if self.status is not PlanStatus.PAUSED:
             raise PlanError("the plan is not paused")
         if self.missing:
             raise PlanError(f"still waiting for {', '.join(self.missing)}")
         since = self.paused_since or today
-        if self.start_on is not None and since >= self.start_on:
+        if count_paused_days and self.start_on is not None and since >= self.start_on:
             self.paused_days += max(0, (today - since).days)
         self.status = PlanStatus.ACTIVE
         self.paused_since = None

@@ -23,6 +23,7 @@ from zroute_contract.events.codes import (
     LifeDomain,
     Literacy,
     NeedSeverity,
+    PauseReason,
     TeachingForm,
 )
 
@@ -179,6 +180,13 @@ class PlanningRules(_Rules):
     attendance_max_minutes_per_day: int = Field(default=360, ge=15, le=1440)
     follow_up_before_end_days: int = Field(default=120, ge=1)
     follow_up_agree_within_days: int = Field(default=60, ge=0)
+    # Issue 15: a pause of the route (for care, or at the participant's request) pauses the
+    # plan. For these reasons the paused days move the projection (the remaining weeks
+    # start again after the pause); the integration term never moves by a pause (only by
+    # DUO's extension, W 12).
+    pause_moves_projection: frozenset[PauseReason] = frozenset(
+        {PauseReason.CARE, PauseReason.PARTICIPANT_REQUEST}
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:

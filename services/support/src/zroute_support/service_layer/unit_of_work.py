@@ -11,6 +11,7 @@ from zroute_contract.events.base import Event
 from zroute_runtime.clock import Clock
 from zroute_runtime.context import MessageContext
 
+from zroute_support.adapters.care_pauses_repo import CarePauseRepository
 from zroute_support.adapters.employers_repo import EmployerRepository
 from zroute_support.adapters.overrides_repo import ConsentOverrideRepository
 from zroute_support.adapters.participants_repo import ParticipantRepository
@@ -37,6 +38,7 @@ class SupportUnitOfWork(Protocol):
     waiting: WaitingList
     overrides: ConsentOverrideRepository
     reassignments: ReassignmentRepository
+    care_pauses: CarePauseRepository
     timers: TimerRepository
     reads: SupportReads
     clock: Clock

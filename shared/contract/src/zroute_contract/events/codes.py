@@ -366,6 +366,12 @@ class PauseReason(StrEnum):
     OTHER = "other"
 
 
+# A participant's pause of the route (issue 15) is for care or at their own request; the
+# ground (illness, pregnancy, treatment, a care admission) is a health detail and stays in
+# intake.
+CasePauseReason = one_of(PauseReason.CARE, PauseReason.PARTICIPANT_REQUEST)
+
+
 class WaitReason(StrEnum):
     """Why a participant is on the waiting list for a group."""
 

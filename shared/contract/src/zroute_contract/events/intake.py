@@ -18,6 +18,7 @@ from zroute_contract.events.codes import (
     AttendeeRole,
     BookingStatus,
     CareCategory,
+    CasePauseReason,
     ConsentPurpose,
     CorrectionReason,
     Goal,
@@ -588,3 +589,78 @@ class FinalMeetingHeld(ParticipantEvent):
 
     held_on: date = Field(description="The day the final meeting was held.")
     attendees: UniqueTuple[MeetingAttendee] = Field(description="Who attended, by role.")
+
+
+class ParticipantPaused(ParticipantEvent):
+    """The municipality paused the participant's route (illness, pregnancy, treatment, a
+    care admission, or at the participant's request). Planning pauses the plan; the term
+    does not move (only DUO's extension moves it, W 12)."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.participant-paused.v1",
+        routing_key="intake.participant.paused",
+        producer="intake",
+        consumers=("planning",),
+        summary="The participant's route was paused, for care or at their request.",
+    )
+
+    pause_id: UUID = Field(description="The pause; participant-resumed names it again.")
+    reason: CasePauseReason = Field(description="care or participant_request; no ground.")
+    paused_from: date = Field(description="The first day of the pause.")
+    expected_until: date | None = Field(
+        default=None, description="The last day the pause is expected to last, if known."
+    )
+
+
+class ParticipantResumed(ParticipantEvent):
+    """The participant's pause ended; planning resumes the plan unless something else
+    still holds it."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.participant-resumed.v1",
+        routing_key="intake.participant.resumed",
+        producer="intake",
+        consumers=("planning",),
+        summary="The participant's pause ended; the route resumes.",
+    )
+
+    pause_id: UUID = Field(description="The pause that ended.")
+    reason: CasePauseReason = Field(description="The pause's reason, as when it started.")
+    paused_from: date = Field(description="The first day of the pause.")
+    resumed_on: date = Field(description="The first day back on the route.")
+
+
+class ParticipantMovedOut(ParticipantEvent):
+    """The participant moved to another municipality (W 15(4)): the old municipality
+    exported the dossier and closed its case as moved. The route goes on, under the same
+    reference, once the new municipality imports it."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.participant-moved-out.v1",
+        routing_key="intake.participant.moved-out",
+        producer="intake",
+        consumers=(),
+        summary="The participant moved out; the dossier was exported to the new municipality.",
+    )
+
+    from_municipality: MunicipalityCode = Field(description="The municipality moved from.")
+    to_municipality: MunicipalityCode = Field(description="The municipality moved to.")
+    moved_on: date = Field(description="The day of the move (the new BRP registration).")
+
+
+class ParticipantMovedIn(ParticipantEvent):
+    """The new municipality imported the dossier: the participant continues the same
+    route there, and a new PIP is due within ten weeks of the move (B 5.3, W 15(4))."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.participant-moved-in.v1",
+        routing_key="intake.participant.moved-in",
+        producer="intake",
+        consumers=(),
+        summary="The new municipality imported the dossier; the route continues there.",
+    )
+
+    from_municipality: MunicipalityCode = Field(description="The municipality moved from.")
+    to_municipality: MunicipalityCode = Field(description="The municipality now responsible.")
+    moved_on: date = Field(description="The day of the move.")
+    pip_due_on: date = Field(description="The new municipality's PIP deadline (ten weeks).")

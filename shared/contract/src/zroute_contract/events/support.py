@@ -637,3 +637,42 @@ class CheckInOverdue(ParticipantEvent):
     )
     every_days: int = Field(ge=1, le=366, description="The rhythm: days between check-ins.")
     level: int = Field(ge=1, le=10, description="How many alerts, this one included.")
+
+
+class CarePauseStarted(ParticipantEvent):
+    """A care coordinator recorded that the participant cannot follow the route for a
+    while because of the care a referral arranged (a treatment or an admission; the kind
+    stays in support). Planning pauses the plan for care."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.care-pause-started.v1",
+        routing_key="support.care-pause.started",
+        producer="support",
+        consumers=("planning",),
+        summary="The participant's route pauses for care arranged by a referral.",
+    )
+
+    pause_id: UUID = Field(description="The care pause; care-pause-ended names it again.")
+    referral_id: UUID = Field(description="The referral whose care causes the pause.")
+    paused_from: date = Field(description="The first day of the pause.")
+    expected_until: date | None = Field(
+        default=None, description="The last day the pause is expected to last, if known."
+    )
+
+
+class CarePauseEnded(ParticipantEvent):
+    """The care pause ended; planning resumes the plan unless something else still holds
+    it."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.care-pause-ended.v1",
+        routing_key="support.care-pause.ended",
+        producer="support",
+        consumers=("planning",),
+        summary="The care pause ended; the route resumes.",
+    )
+
+    pause_id: UUID = Field(description="The care pause that ended.")
+    referral_id: UUID = Field(description="The referral whose care caused the pause.")
+    paused_from: date = Field(description="The first day of the pause.")
+    ended_on: date = Field(description="The first day back on the route.")

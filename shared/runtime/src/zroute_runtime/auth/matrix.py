@@ -108,6 +108,13 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         # Issue 15 item 5: changes after registration, by the municipality's caseworker.
         ("POST", "/participants/{participant_ref}/personal-data/changes"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/re-enrolment"): _CASE_WRITE,
+        # Issue 15 item 5: pauses; the ground may be a health detail, so caseworkers only.
+        ("POST", "/participants/{participant_ref}/pauses"): _CASE_WRITE,
+        ("POST", "/participants/{participant_ref}/pauses/{pause_id}/resumption"): _CASE_WRITE,
+        ("GET", "/participants/{participant_ref}/pauses"): _CASE_WRITE,
+        # A move (W 15(4)): the old municipality exports, the new one imports.
+        ("POST", "/participants/{participant_ref}/move/export"): _CASE_WRITE,
+        ("POST", "/participants/move/import"): _CASE_WRITE,
         ("GET", "/participants/{participant_ref}/pip"): _CASE_READ,
         ("PUT", "/participants/{participant_ref}/pip/draft"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/pip/establishment"): _CASE_WRITE,
@@ -205,6 +212,10 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/referrals/{referral_id}/context"): _REFERRAL_ACT,
         ("POST", "/referrals/{referral_id}/messages"): _REFERRAL_ACT,
         ("POST", "/referrals/{referral_id}/reassign"): _a(coordinator=M),
+        # Issue 17 item 5: the care coordinator records a referral's care pause.
+        ("POST", "/referrals/{referral_id}/care-pauses"): _a(coordinator=M),
+        ("POST", "/referrals/{referral_id}/care-pauses/{pause_id}/end"): _a(coordinator=M),
+        ("GET", "/referrals/{referral_id}/care-pauses"): _a(coordinator=M),
         ("POST", "/waiting-list/{entry_id}/assign"): _a(coordinator=M),
         ("GET", "/participants/{participant_ref}/consent-overrides"): _a(caseworker=M, coordinator=M),
         ("GET", "/preconditions"): _SUPPORT_READ,

@@ -9,7 +9,9 @@ from zroute_intake.entrypoints.http import (
     duo,
     intakes,
     meetings,
+    moves,
     participants,
+    pauses,
     pip,
     pip_letter,
     reports,
@@ -18,12 +20,14 @@ from zroute_intake.entrypoints.http import (
 )
 
 ROUTERS = [
+    moves.router,
     participants.router,
     intakes.router,
     contact_persons.router,
     consents.router,
     withdrawal.router,
     changes.router,
+    pauses.router,
     pip.router,
     pip_letter.router,
     meetings.router,

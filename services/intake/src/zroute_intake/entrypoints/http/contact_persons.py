@@ -38,7 +38,8 @@ async def assign(
     response: Response,
 ) -> ParticipantOut:
     """There is always exactly one contact person: the new one replaces the current one
-    from ``assigned_from``, and the history keeps both."""
+    from ``assigned_from``, and the history keeps both. A handover dated ahead is planned
+    and takes effect on its date (``contact-person-assigned`` goes out then)."""
     cmd = commands.AssignContactPerson(
         ref=participant_ref,
         expected_version=version,
@@ -62,5 +63,8 @@ async def history(
         async with runtime.uow() as uow:
             participant = await views.participant(uow, principal, participant_ref)
     return ContactHistoryOut(
-        participant_ref=participant.ref, current=participant.contact, history=participant.contacts
+        participant_ref=participant.ref,
+        current=participant.contact,
+        history=participant.contacts,
+        planned=participant.planned_contact,
     )

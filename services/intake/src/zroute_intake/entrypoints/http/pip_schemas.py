@@ -7,8 +7,10 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 from zroute_contract.events.codes import Route, RouteReason
+from zroute_contract.events.parts import Hours as LedgerHours
 from zroute_contract.types import ReasonCode
 
+from zroute_intake.domain import hours_norm as hn
 from zroute_intake.domain import pip_deadline, term
 from zroute_intake.domain.pip import (
     AmendmentReason,
@@ -24,6 +26,38 @@ from zroute_intake.domain.term import Extension, Release, Term
 from zroute_intake.entrypoints.http.schemas import Body, Distinct
 
 Hours = float
+
+
+class CreditIn(Body):
+    """Hours credited toward one counter (B 3.14(6), (9)-(10); B 5.4(4)(c))."""
+
+    part: hn.NormPart
+    hours: LedgerHours = Field(gt=0, description="In quarters of an hour.")
+    source: hn.CreditSource
+
+    def to_credit(self) -> hn.Credit:
+        return hn.Credit(self.part, self.hours, self.source)
+
+
+class HoursNormIn(Body):
+    """The Z-route's hours norm (B 3.14): 800 course hours (NT2 and KNM) and 800
+    participation hours (PVT and MAP within them); course hours only for family and other
+    migrants; credited hours; a lower norm for an impairment."""
+
+    category: hn.ParticipantCategory = hn.ParticipantCategory.ASYLUM_PERMIT_HOLDER
+    reduction_ground: hn.ReductionGround | None = None
+    reduced_course_hours: LedgerHours | None = None
+    reduced_participation_hours: LedgerHours | None = None
+    credits: list[CreditIn] = Field(default=[], max_length=20)
+
+    def to_norm(self) -> hn.PipNorm:
+        return hn.PipNorm(
+            category=self.category,
+            reduction_ground=self.reduction_ground,
+            reduced_course_hours=self.reduced_course_hours,
+            reduced_participation_hours=self.reduced_participation_hours,
+            credits=tuple(c.to_credit() for c in self.credits),
+        )
 
 
 class PipContentIn(Body):
@@ -45,6 +79,10 @@ class PipContentIn(Body):
     exam_wish: Distinct[ExamPart] = Field(
         default=[], description="Z-route only, when the college judges the participant able."
     )
+    hours_norm: HoursNormIn | None = Field(
+        default=None,
+        description="Z-route only; absent: the full norm of an asylum permit holder.",
+    )
 
     def to_content(self) -> PipContent:
         return PipContent(
@@ -58,6 +96,7 @@ class PipContentIn(Body):
             early_childhood_agreements=tuple(self.early_childhood_agreements),
             participatiewet_decisions=tuple(self.participatiewet_decisions),
             exam_wish=tuple(self.exam_wish),
+            hours_norm=self.hours_norm.to_norm() if self.hours_norm else None,
         )
 
 

@@ -531,6 +531,9 @@ class ContactHistoryOut(BaseModel):
     participant_ref: str
     current: ContactAssignment | None
     history: list[ContactAssignment] = Field(description="Every assignment, oldest first.")
+    planned: ContactAssignment | None = Field(
+        default=None, description="A handover dated ahead: it takes effect on its date."
+    )
 
 
 class AccessOut(BaseModel):

@@ -4,6 +4,7 @@ bootstrap mounts them)."""
 from zroute_support.entrypoints.http import (
     agreements,
     audit,
+    care_pauses,
     employers,
     participants,
     partners,
@@ -16,6 +17,7 @@ from zroute_support.entrypoints.http import (
 ROUTERS = [
     partners.router,
     agreements.router,
+    care_pauses.router,
     referrals.router,
     preconditions.router,
     placements.router,

@@ -1,0 +1,160 @@
+"""A move to another municipality (issue 15, W 15(4)): the old municipality exports the
+dossier (sealed: AES-256-GCM under the service's key, bound to the participant, so it
+neither reads nor changes in transit) and closes its case as moved; the new municipality
+imports it, the participant continues the same route, and a new PIP is due ten weeks after
+the move (B 5.3). The export decrypts personal data: it is written to the access log."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from pydantic import TypeAdapter
+from zroute_runtime.clock import local_day
+from zroute_runtime.logging import get_logger
+
+from zroute_intake.domain import commands
+from zroute_intake.domain.access import Access
+from zroute_intake.domain.errors import InvalidRequest, NotFound
+from zroute_intake.domain.meetings import MeetingSeries
+from zroute_intake.domain.moves import Move
+from zroute_intake.domain.participant import Participant
+from zroute_intake.domain.pip_case import PipCase
+from zroute_intake.service_layer.deps import IntakeDependencies
+from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
+from zroute_intake.service_layer.views import PERSONAL_FIELDS
+
+FORMAT = "zroute-move-dossier/1"
+FIELD = "move-dossier"
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Exported:
+    participant: Participant
+    document: str
+    """The sealed dossier, to hand to the new municipality."""
+
+
+async def export_dossier(
+    cmd: commands.MoveOut, uow: IntakeUnitOfWork, deps: IntakeDependencies
+) -> Exported:
+    """Close the case as moved and seal the dossier: participant, broad intake, PIPs,
+    meetings and DUO's decisions."""
+    participant = await uow.participants.for_change(cmd.ref, cmd.scope, cmd.expected_version)
+    now = uow.clock.now()
+    move = Move(participant.municipality, cmd.to_municipality, cmd.moved_on, cmd.by, now)
+    participant.move_out(move, today=local_day(now))
+    personal = await uow.participants.personal_data(participant.ref)
+    case = await uow.pips.get(participant.ref, participant.programme_id)
+    meetings = await uow.meetings.get(participant.ref, participant.programme_id)
+    dossier = _dossier(participant, move, personal, case, meetings)
+    sealed = deps.protector.seal_record(participant.ref, FIELD, json.dumps(dossier).encode())
+    await uow.participants.save(participant, now)
+    await uow.access_log.record(
+        Access(
+            participant_ref=participant.ref,
+            accessed_at=now,
+            actor=cmd.by,
+            actor_roles=("caseworker",),
+            purpose="move_export",
+            fields=PERSONAL_FIELDS,
+            request_id=None,
+        )
+    )
+    log.info("dossier_exported", participant_ref=participant.ref, to=cmd.to_municipality)
+    envelope = {"format": FORMAT, "participant_ref": participant.ref, "sealed": _b64(sealed)}
+    return Exported(participant, _b64(json.dumps(envelope).encode()))
+
+
+async def import_dossier(
+    cmd: commands.MoveIn, uow: IntakeUnitOfWork, deps: IntakeDependencies
+) -> tuple[Participant, PipCase]:
+    """Take the case over: the participant becomes the caller's municipality's, the same
+    route goes on, and the new PIP is due ten weeks after the move."""
+    ref, dossier = _open(cmd.document, deps)
+    participant = await uow.participants.get(ref, for_update=True)
+    if participant is None:
+        raise NotFound(f"no participant {ref}: this service did not export the dossier")
+    moved_on = date.fromisoformat(dossier["move"]["moved_on"])
+    now = uow.clock.now()
+    due = moved_on + timedelta(weeks=deps.pip_deadline.weeks)
+    participant.move_in(cmd.scope, by=cmd.by, at=now, pip_due_on=due)
+    case = await uow.pips.get(ref, participant.programme_id, for_update=True)
+    case.move_in(moved_on, cmd.by, now)
+    await uow.participants.save(participant, now)
+    await uow.pips.save(case, now)
+    log.info("dossier_imported", participant_ref=ref, to=participant.municipality)
+    return participant, case
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii")
+
+
+def _open(document: str, deps: IntakeDependencies) -> tuple[str, dict[str, Any]]:
+    refused = InvalidRequest(
+        "document: the dossier does not open; it was not exported by this service or was "
+        "changed after the export"
+    )
+    try:
+        envelope = json.loads(base64.urlsafe_b64decode(document.encode("ascii")))
+        if envelope.get("format") != FORMAT:
+            raise refused
+        ref = str(envelope["participant_ref"])
+        sealed = base64.urlsafe_b64decode(str(envelope["sealed"]).encode("ascii"))
+        dossier = json.loads(deps.protector.open_record(ref, FIELD, sealed))
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error, InvalidTag):
+        raise refused from None
+    if dossier.get("participant_ref") != ref:
+        raise refused
+    return ref, dossier
+
+
+def _dump(value: object) -> Any:
+    return TypeAdapter(type(value)).dump_python(value, mode="json")
+
+
+def _dossier(
+    participant: Participant,
+    move: Move,
+    personal: object,
+    case: PipCase,
+    meetings: MeetingSeries,
+) -> dict[str, Any]:
+    """Everything the new municipality needs to continue the route, as plain JSON."""
+    return {
+        "format": FORMAT,
+        "participant_ref": participant.ref,
+        "move": _dump(move),
+        "participant": {
+            "programme_id": participant.programme_id,
+            "registered_on": participant.registered_on.isoformat(),
+            "preferred_language": participant.preferred_language,
+            "interpreter_needed": participant.interpreter_needed,
+            "personal": _dump(personal) if personal is not None else None,
+            "contacts": _dump(participant.contacts),
+            "consents": _dump(participant.consents),
+            "pauses": _dump(participant.pauses),
+        },
+        "broad_intake": {
+            "appointment": _dump(participant.appointment) if participant.appointment else None,
+            "outcomes": _dump(participant.outcomes),
+        },
+        "pip": {
+            "versions": _dump(case.decision.versions),
+            "objections": _dump(case.decision.objections),
+            "extensions": _dump(case.extensions),
+            "release": _dump(case.release) if case.release else None,
+        },
+        "meetings": {
+            "meetings": _dump(meetings.meetings),
+            "final": _dump(meetings.final) if meetings.final else None,
+        },
+    }

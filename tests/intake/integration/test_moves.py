@@ -1,0 +1,89 @@
+"""Issue 15 point 5 (W 15(4)): a move to another municipality on one intake service. The
+old municipality exports a sealed dossier and its case is closed as moved; only the new
+municipality imports it; the participant continues the same route under the same
+reference; a new PIP is due ten weeks after the move and is met by an amendment for the
+reason ``move``; each municipality sees only its own. Against the code before: the move
+routes answered 404 and a move could only be recorded as a withdrawal."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import timedelta
+
+from zroute_runtime.auth import Role
+
+from tests.helpers import capture, token, wait_for
+from tests.intake.integration.flow import ok
+from tests.intake.integration.test_pip import INTAKE, completed, content, day, established
+
+NEW, ELSEWHERE = "GM0599", "GM0228"
+
+
+def caseworker(municipality: str, subject: str) -> dict[str, str]:
+    bearer = token([Role.CASEWORKER], subject=subject, municipality=municipality)
+    return {"Authorization": f"Bearer {bearer}"}
+
+
+async def test_the_old_municipality_exports_the_new_one_imports_and_the_route_goes_on(
+    intake, client, amqp_connection
+):
+    seen = await capture(amqp_connection, intake.topology.exchange, "intake.#")
+    ref = await completed(client, intake)
+    await established(client, ref)
+    exported = ok(await client.post(
+        f"/participants/{ref}/move/export", json={"to_municipality": NEW, "moved_on": str(day(8))}
+    ))  # fmt: skip
+    document = exported["document"]
+    assert exported["move"]["exported_by"] == "caseworker-anna"
+    assert "bsn" not in base64.urlsafe_b64decode(document).decode()  # sealed, not readable
+    closed = await client.post(
+        f"/participants/{ref}/pauses", json={"ground": "illness", "paused_from": str(day(8))}
+    )
+    assert closed.status_code == 409 and "closed as moved" in closed.text
+
+    elsewhere = await client.post(
+        "/participants/move/import", json={"document": document},
+        headers=caseworker(ELSEWHERE, "caseworker-ede"),
+    )  # fmt: skip
+    assert elsewhere.status_code == 403
+    envelope = json.loads(base64.urlsafe_b64decode(document))
+    envelope["sealed"] = envelope["sealed"][:-8] + "AAAAAAAA"
+    tampered = base64.urlsafe_b64encode(json.dumps(envelope).encode()).decode()
+    bad = await client.post(
+        "/participants/move/import", json={"document": tampered},
+        headers=caseworker(NEW, "caseworker-nieuw"),
+    )  # fmt: skip
+    assert bad.status_code == 422 and "does not open" in bad.text
+
+    new = caseworker(NEW, "caseworker-nieuw")
+    imported = ok(await client.post(
+        "/participants/move/import", json={"document": document}, headers=new
+    ))  # fmt: skip
+    assert imported["participant"]["participant_ref"] == ref
+    assert imported["participant"]["municipality"] == NEW
+    assert imported["move"]["imported_by"] == "caseworker-nieuw"
+    assert imported["pip_due_on"] == str(day(8) + timedelta(weeks=10))
+    again = await client.post("/participants/move/import", json={"document": document}, headers=new)
+    assert again.status_code == 409
+
+    old = caseworker("GM0363", "caseworker-anna")
+    assert (await client.get(f"/participants/{ref}", headers=old)).status_code == 403
+    pip = ok(await client.get(f"/participants/{ref}/pip", headers=new))
+    assert pip["deadline"]["state"] == "due_soon" or pip["deadline"]["state"] == "running"
+    assert pip["current"]["content"]["route"] == "z_route"  # the same route goes on
+    ok(await client.put(f"/participants/{ref}/pip/draft", json=content(), headers=new))
+    amended = ok(await client.post(
+        f"/participants/{ref}/pip/amendments", json={"dated": str(day(8)), "reason": "move"},
+        headers=new,
+    ))  # fmt: skip
+    assert amended["current"]["number"] == 2 and amended["deadline"]["state"] == "met"
+    assert amended["term"]["start"] == pip["term"]["start"]  # the term does not restart
+
+    await wait_for(lambda: seen.of_type(INTAKE + "participant-moved-in.v1"), what="moved in")
+    out = seen.of_type(INTAKE + "participant-moved-out.v1")[0]["data"]
+    into = seen.of_type(INTAKE + "participant-moved-in.v1")[0]["data"]
+    assert (out["from_municipality"], out["to_municipality"]) == ("GM0363", NEW)
+    assert into["pip_due_on"] == str(day(8) + timedelta(weeks=10))
+    log = ok(await client.get(f"/participants/{ref}/access-log", headers=new))
+    assert any(entry["purpose"] == "move_export" for entry in log)
