@@ -19,7 +19,7 @@ from zroute_contract.events.codes import (
 )
 from zroute_contract.events.planning import FollowUpAgreement
 
-from zroute_planning.domain.roll_call import Mark
+from zroute_planning.domain.roll_call import AbsenceReason, Mark
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,10 @@ class RecordAttendance:
     form: TeachingForm
     status: AttendanceStatus
     minutes: int
+    # The single line (POST /attendance) names the session's length and an excused
+    # absence's reason, so it is checked as a roll-call line is (issue 16 item 7).
+    session_minutes: int | None = None
+    reason: AbsenceReason | None = None
 
 
 @dataclass(frozen=True)

@@ -205,6 +205,12 @@ def roll_call_rules(rules: PlanningRules) -> RollCallRules:
     )
 
 
+def longest_session(rules: PlanningRules) -> int:
+    """The longest session the rules plan (a group's or a ramp-up phase's): the bound of a
+    single attendance line that does not name its session's length."""
+    return max(rules.groups.session_minutes, *(p.session_minutes for p in rules.phases))
+
+
 def week_forms(rotation: tuple[SessionPattern, ...], sessions: int) -> list[TeachingForm]:
     """The teaching forms of a week with ``sessions`` sessions, in order."""
     return [rotation[i % len(rotation)].form for i in range(sessions)]

@@ -85,6 +85,10 @@ class AttendanceIn(_In):
     teaching_form: TeachingForm
     status: AttendanceStatus
     minutes: Annotated[int, Field(ge=15, le=480)]
+    # The session's length (by default the longest session the rules plan) and, for an
+    # excused absence, its reason: the line is checked as a roll-call line is.
+    session_minutes: Annotated[int, Field(ge=15, le=480)] | None = None
+    absence_reason: AbsenceReason | None = None
 
 
 class AttendanceOut(BaseModel):
