@@ -47,3 +47,16 @@ async def test_a_single_attendance_line_is_checked_as_a_roll_call_line_is(planni
     assert over.status_code == 422 and "360 minutes on one day" in over.json()["error"]
     await planning.barrier()
     assert len(planning.events("attendance-recorded", ref)) == 2
+
+
+async def test_a_new_group_never_starts_before_a_members_plan_start(planning):
+    intakes = [intake_completed() for _ in range(3)]
+    for intake in intakes:
+        await planning.activate(intake)  # each plan starts on TODAY + 14
+    response = await planning.http.post("/group-formations", json={})
+    assert response.status_code == 200 and response.json()["groups_formed"] == 1, response.text
+    [formed] = await planning.expect("group-formed")
+    # The group's lead time alone would give TODAY + 7: before its members' start.
+    assert formed["data"]["starts_on"] == str(TODAY + timedelta(days=14))
+    joined = await planning.expect("participant-assigned-to-group", count=3)
+    assert {e["data"]["assigned_from"] for e in joined} == {str(TODAY + timedelta(days=14))}
