@@ -84,6 +84,7 @@ class FakeRecords:
     preconditions: dict[UUID, tuple[str, PreconditionKind, bool]] = field(default_factory=dict)
     schedules: dict[UUID, tuple[int, date, list[dict[str, Any]]]] = field(default_factory=dict)
     held: dict[str, Any] = field(default_factory=dict)
+    changed_on: dict[UUID, date] = field(default_factory=dict)
 
     async def hold_intake(self, outcome) -> None:
         self.held[outcome.participant_ref] = outcome
@@ -112,6 +113,15 @@ class FakeRecords:
         self, precondition_id, participant_ref, kind, *, arranged: bool, on: date
     ) -> None:
         self.preconditions[precondition_id] = (participant_ref, kind, arranged)
+        self.changed_on[precondition_id] = on
+
+    async def arranged_from(self, participant_ref: str) -> dict[PreconditionKind, date]:
+        found: dict[PreconditionKind, date] = {}
+        for pid, (ref, kind, ok) in self.preconditions.items():
+            if ref == participant_ref and ok:
+                day = self.changed_on[pid]
+                found[kind] = min(found.get(kind, day), day)
+        return found
 
     async def arranged_kinds(self, participant_ref: str) -> set[PreconditionKind]:
         return {k for ref, k, ok in self.preconditions.values() if ref == participant_ref and ok}

@@ -43,6 +43,15 @@ class RecordRepository(TrackingRepository):
         )
         return {PreconditionKind(r["kind"]) for r in rows}
 
+    async def arranged_from(self, participant_ref: str) -> dict[PreconditionKind, date]:
+        """Per arranged kind, the first day an arrangement of it covers (``arranged_from``)."""
+        rows = await self.conn.fetch(
+            "SELECT kind, min(changed_on) AS since FROM planning_preconditions"
+            " WHERE participant_ref = $1 AND arranged GROUP BY kind",
+            participant_ref,
+        )
+        return {PreconditionKind(r["kind"]): r["since"] for r in rows}
+
     async def teaching_partner(self, programme_id: str, default: str) -> str:
         value = await self.conn.fetchval(
             "SELECT teaching_partner FROM planning_programmes WHERE programme_id = $1", programme_id

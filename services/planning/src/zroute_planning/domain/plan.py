@@ -100,9 +100,11 @@ class Plan:
         arranged: set[PreconditionKind],
         term_end: date | None = None,
         norm: RouteNorm | None = None,
+        arranged_from: Mapping[PreconditionKind, date] | None = None,
     ) -> Plan:
         """A plan for ``intake``'s outcome; its term runs from ``term_start`` to ``term_end``
-        (the PIP's, as intake computed it; by default the configured years)."""
+        (the PIP's, as intake computed it; by default the configured years). A plan that
+        can start does so no earlier than every needed arrangement's ``arranged_from``."""
         needed = set()
         if intake.childcare.needed:
             needed.add(PreconditionKind.CHILDCARE)
@@ -127,8 +129,17 @@ class Plan:
         )
         if not plan.missing:
             plan.status = PlanStatus.ACTIVE
-            plan.start_on = today + timedelta(days=rules.start_after_days)
+            plan.start_on = plan.first_day(today, rules, arranged_from or {})
         return plan
+
+    def first_day(
+        self, today: date, rules: PlanningRules, arranged_from: Mapping[PreconditionKind, date]
+    ) -> date:
+        """The start of a plan whose gate opens ``today``: the configured lead time, and
+        never before a needed precondition is arranged from (issue 16 item 7: childcare
+        arranged from 4 April does not let the route start in January)."""
+        ready = [arranged_from[k] for k in self.needed if k in arranged_from]
+        return max([today + timedelta(days=rules.start_after_days), *ready])
 
     def record(self, event: Event) -> None:
         """Record an event of this participant's route that another step computed (the
@@ -190,19 +201,30 @@ class Plan:
         self.at_risk = not projection.fits
 
     def precondition_arranged(
-        self, kind: PreconditionKind, *, today: date, rules: PlanningRules
+        self,
+        kind: PreconditionKind,
+        *,
+        today: date,
+        rules: PlanningRules,
+        arranged_from: Mapping[PreconditionKind, date] | None = None,
     ) -> bool:
         """Record an arrangement; True when it gave the plan its start or resumed it."""
         self.arranged.add(kind)
-        return self.open_gate(today, rules)
+        return self.open_gate(today, rules, arranged_from)
 
-    def open_gate(self, today: date, rules: PlanningRules) -> bool:
-        """Start a waiting plan, or resume a paused one, once nothing is missing."""
+    def open_gate(
+        self,
+        today: date,
+        rules: PlanningRules,
+        arranged_from: Mapping[PreconditionKind, date] | None = None,
+    ) -> bool:
+        """Start a waiting plan (no earlier than its arrangements hold, ``arranged_from``
+        per kind), or resume a paused one, once nothing is missing."""
         if self.missing:
             return False
         if self.status is PlanStatus.WAITING:
             self.status = PlanStatus.ACTIVE
-            self.start_on = today + timedelta(days=rules.start_after_days)
+            self.start_on = self.first_day(today, rules, arranged_from or {})
             self.events.append(
                 PlanStartScheduled(
                     participant_ref=self.participant_ref,

@@ -1,0 +1,65 @@
+"""Issue 16 item 7, "rules that hold", on the fast handler tier and in the domain: the
+start date waits for every needed precondition's ``arranged_from``."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from zroute_contract.events.codes import PreconditionKind
+from zroute_planning.domain.plan import Plan, PlanStatus
+from zroute_planning.domain.rules import PlanningRules
+from zroute_planning.service_layer.deps import Deps
+from zroute_planning.service_layer.handlers import intake as intake_handlers
+from zroute_planning.service_layer.handlers import support
+
+from tests.planning.events import TODAY, arranged, intake_completed, pip_established
+from tests.planning.unit.fakes import FakeContext, planning_uow
+
+DEPS = Deps(PlanningRules(), "taalhuis-west")
+CHILDCARE_FROM = date(2027, 4, 4)
+
+
+async def _handle(handler, event, uow) -> None:
+    await handler(event, FakeContext(uow), DEPS)
+    await uow.commit()
+
+
+async def test_the_last_arrangement_starts_the_plan_no_earlier_than_it_holds():
+    intake = intake_completed(childcare=True)
+    plan = Plan.activate(intake, DEPS.rules, today=TODAY, term_start=TODAY, arranged=set())
+    uow = planning_uow(plan)
+    event = arranged(plan.participant_ref, PreconditionKind.CHILDCARE)
+    event = event.model_copy(update={"arranged_from": CHILDCARE_FROM})
+    await _handle(support.precondition_arranged, event, uow)
+    assert plan.status is PlanStatus.ACTIVE
+    # Not TODAY + 14 (2027-01-18): childcare holds only from 4 April.
+    assert plan.start_on == CHILDCARE_FROM
+
+
+async def test_an_activation_with_the_arrangement_already_known_waits_for_it_too():
+    intake = intake_completed(childcare=True)
+    ref = intake.participant_ref
+    uow = planning_uow()
+    event = arranged(ref, PreconditionKind.CHILDCARE)
+    await _handle(
+        support.precondition_arranged,
+        event.model_copy(update={"arranged_from": CHILDCARE_FROM}),
+        uow,
+    )
+    await _handle(intake_handlers.activate_plan, intake, uow)
+    await _handle(intake_handlers.activate_from_pip, pip_established(ref), uow)
+    [plan] = {id(p): p for p in uow.plans.saved}.values()
+    assert plan.status is PlanStatus.ACTIVE and plan.start_on == CHILDCARE_FROM
+
+
+def test_an_arrangement_from_before_the_lead_time_keeps_the_lead_time():
+    intake = intake_completed(childcare=True)
+    plan = Plan.activate(
+        intake,
+        DEPS.rules,
+        today=TODAY,
+        term_start=TODAY,
+        arranged={PreconditionKind.CHILDCARE},
+        arranged_from={PreconditionKind.CHILDCARE: TODAY},
+    )
+    assert plan.start_on == TODAY + timedelta(days=DEPS.rules.start_after_days)
