@@ -4,8 +4,11 @@ start date waits for every needed precondition's ``arranged_from``."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from uuid import uuid4
 
-from zroute_contract.events.codes import PreconditionKind
+import pytest
+from zroute_contract.events.codes import HoursKind, PreconditionKind
+from zroute_planning.domain.errors import PlanError
 from zroute_planning.domain.plan import Plan, PlanStatus
 from zroute_planning.domain.rules import PlanningRules
 from zroute_planning.service_layer.deps import Deps
@@ -63,3 +66,38 @@ def test_an_arrangement_from_before_the_lead_time_keeps_the_lead_time():
         arranged_from={PreconditionKind.CHILDCARE: TODAY},
     )
     assert plan.start_on == TODAY + timedelta(days=DEPS.rules.start_after_days)
+
+
+def _completable_plan() -> Plan:
+    plan = Plan.activate(
+        intake_completed(), DEPS.rules, today=TODAY, term_start=TODAY, arranged=set()
+    )
+    plan.final_meeting_held(TODAY + timedelta(days=1))
+    return plan
+
+
+def test_a_route_with_hours_short_of_the_targets_completes_only_when_they_are_waived():
+    plan = _completable_plan()
+    none = dict.fromkeys(HoursKind, 0.0)
+    with pytest.raises(PlanError, match="language 0 of 800"):
+        plan.complete(
+            on=TODAY + timedelta(days=1), hours=none, rules=DEPS.rules, follow_up_id=uuid4()
+        )
+    assert plan.status is PlanStatus.ACTIVE and plan.events == []
+    waiver = uuid4()
+    event = plan.complete(
+        on=TODAY, hours=none, rules=DEPS.rules, follow_up_id=uuid4(), waiver_id=waiver
+    )
+    assert (event.targets_met, event.targets_waiver_id) == (False, waiver)
+
+
+def test_a_route_that_meets_every_target_completes_without_a_waiver():
+    plan = _completable_plan()
+    hours = {
+        HoursKind.LANGUAGE: 1200.0,
+        HoursKind.PARTICIPATION: 250.0,
+        HoursKind.KNM: 100.0,
+        HoursKind.MAP: 100.0,
+    }
+    event = plan.complete(on=TODAY, hours=hours, rules=DEPS.rules, follow_up_id=uuid4())
+    assert (event.targets_met, event.targets_waiver_id) == (True, None)

@@ -52,6 +52,38 @@ class RecordRepository(TrackingRepository):
         )
         return {PreconditionKind(r["kind"]): r["since"] for r in rows}
 
+    async def record_targets_waiver(
+        self,
+        waiver_id: UUID,
+        participant_ref: str,
+        *,
+        decided_on: date,
+        decision_ref: str | None,
+        reason: str,
+        by: str,
+        at: datetime,
+    ) -> None:
+        """Keep the municipality's decision that waives the route's hours targets."""
+        await self.conn.execute(
+            "INSERT INTO planning_target_waivers VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            waiver_id,
+            participant_ref,
+            decided_on,
+            decision_ref,
+            reason,
+            by,
+            at,
+        )
+
+    async def targets_waiver(self, participant_ref: str) -> UUID | None:
+        """The latest recorded decision that waives the participant's targets, if any."""
+        result: UUID | None = await self.conn.fetchval(
+            "SELECT waiver_id FROM planning_target_waivers WHERE participant_ref = $1"
+            " ORDER BY recorded_at DESC, decided_on DESC LIMIT 1",
+            participant_ref,
+        )
+        return result
+
     async def teaching_partner(self, programme_id: str, default: str) -> str:
         value = await self.conn.fetchval(
             "SELECT teaching_partner FROM planning_programmes WHERE programme_id = $1", programme_id

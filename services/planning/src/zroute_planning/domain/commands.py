@@ -99,3 +99,15 @@ class CorrectAttendance:
     note: str | None
     by: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class WaiveTargets:
+    """The municipality's decision that the route may complete short of its hours targets:
+    the day it was taken, its reference, why, and who recorded it when."""
+
+    decided_on: date
+    decision_ref: str | None
+    reason: str
+    by: str
+    at: datetime

@@ -318,6 +318,20 @@ class Plan:
                 " meeting (B 3.14(2)(c))"
             )
 
+    def ensure_targets(
+        self, hours: Mapping[HoursKind, float], rules: PlanningRules, waiver_id: UUID | None
+    ) -> list[str]:
+        """The targets ``hours`` fall short of; refused when any is short and no decision of
+        the municipality waives them (issue 16 item 7: no completion on day 1 with 0 hours)."""
+        short = targets_short(hours, rules)
+        if short and waiver_id is None:
+            raise PlanError(
+                "the route cannot be completed before its targets are met ("
+                + ", ".join(short)
+                + ") or the municipality has recorded a decision that waives them"
+            )
+        return short
+
     def complete(
         self,
         *,
@@ -325,29 +339,39 @@ class Plan:
         hours: Mapping[HoursKind, float],
         rules: PlanningRules,
         follow_up_id: UUID,
+        waiver_id: UUID | None = None,
     ) -> RouteCompleted:
         """Complete an active or paused route; records ``route-completed`` with the hours
-        attended and whether they meet the targets."""
+        attended and whether they meet the targets. A route whose hours fall short of the
+        configured targets completes only on the municipality's recorded decision that
+        waives them (``waiver_id``; issue 16 item 7)."""
         self.ensure_completable()
+        short = self.ensure_targets(hours, rules, waiver_id)
         self.status = PlanStatus.COMPLETED
-        t = rules.targets
-        met = (
-            sum(hours.values()) >= t.total
-            and hours[HoursKind.LANGUAGE] >= t.language
-            and hours[HoursKind.PARTICIPATION] >= t.participation
-            and hours[HoursKind.KNM] >= t.knm
-            and hours[HoursKind.MAP] >= t.map
-        )
         event = RouteCompleted(
             participant_ref=self.participant_ref,
             programme_id=self.programme_id,
             completed_on=on,
             hours=hours_totals(hours),
-            targets_met=met,
+            targets_met=not short,
             follow_up_id=follow_up_id,
+            targets_waiver_id=waiver_id if short else None,
         )
         self.events.append(event)
         return event
+
+
+def targets_short(hours: Mapping[HoursKind, float], rules: PlanningRules) -> list[str]:
+    """The configured targets ``hours`` fall short of, each with what is missing."""
+    t = rules.targets
+    wanted = [
+        ("total", sum(hours.values()), t.total),
+        ("language", hours.get(HoursKind.LANGUAGE, 0.0), t.language),
+        ("participation", hours.get(HoursKind.PARTICIPATION, 0.0), t.participation),
+        ("knm", hours.get(HoursKind.KNM, 0.0), t.knm),
+        ("map", hours.get(HoursKind.MAP, 0.0), t.map),
+    ]
+    return [f"{name} {got:g} of {target:g} hours" for name, got, target in wanted if got < target]
 
 
 def hours_norm_of(norm: RouteNorm) -> HoursNorm:

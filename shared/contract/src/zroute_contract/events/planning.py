@@ -577,3 +577,10 @@ class RouteCompleted(ParticipantEvent):
     hours: HoursTotals = Field(description="Hours attended per kind.")
     targets_met: bool = Field(description="True when every target was reached.")
     follow_up_id: UUID = Field(description="The agreed follow-up.")
+    targets_waiver_id: UUID | None = Field(
+        default=None,
+        description=(
+            "The municipality's recorded decision that waived the targets the route did not"
+            " meet (issue 16 item 7); null when the targets were met. Additive in v1."
+        ),
+    )

@@ -124,6 +124,8 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/participants/{participant_ref}/schedule"): _PLAN_READ,
         ("GET", "/participants/{participant_ref}/hours"): _PLAN_READ,
         ("POST", "/participants/{participant_ref}/completion"): _PLAN_WRITE,
+        # Issue 16 item 7: the municipality's decision that waives the hours targets.
+        ("POST", "/participants/{participant_ref}/targets-waiver"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/attendance"): _PLAN_WRITE,
         ("GET", "/participants/{participant_ref}/attendance"): _PLAN_READ,
         ("PUT", "/participants/{participant_ref}/attendance/{session_id}"): _PLAN_WRITE,

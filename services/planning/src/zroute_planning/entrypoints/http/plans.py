@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from zroute_runtime.http_host import Runtime
 
+from zroute_planning.domain.commands import WaiveTargets
 from zroute_planning.domain.plan import hours_norm_of, hours_targets, hours_totals
 from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
@@ -19,6 +20,8 @@ from zroute_planning.entrypoints.http.schemas import (
     PlanOut,
     ProjectionOut,
     ScheduleOut,
+    TargetsWaiverIn,
+    TargetsWaiverOut,
 )
 from zroute_planning.service_layer import views
 from zroute_planning.service_layer.handlers import completion
@@ -112,7 +115,8 @@ async def complete(
     request: Request,
     deps: PlanningDeps,
 ) -> CompletionOut:
-    """Mark the route completed; refused (409) until a follow-up with agreements exists."""
+    """Mark the route completed; refused (409) until a follow-up with agreements exists,
+    the final meeting is held, and the targets are met or waived by the municipality."""
     async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
         event = await completion.complete_route(uow, deps, plan, local_today(runtime))
         await uow.commit()
@@ -121,4 +125,31 @@ async def complete(
         hours=event.hours,
         targets_met=event.targets_met,
         follow_up_id=event.follow_up_id,
+        targets_waiver_id=event.targets_waiver_id,
+    )
+
+
+@router.post("/targets-waiver", status_code=201)
+async def waive_targets(
+    participant_ref: ParticipantRef,
+    body: TargetsWaiverIn,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
+) -> TargetsWaiverOut:
+    """Record the municipality's decision that the route may complete short of its hours
+    targets, with the reason (caseworkers of the participant's municipality only)."""
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
+        cmd = WaiveTargets(
+            decided_on=body.decided_on,
+            decision_ref=body.decision_ref,
+            reason=body.reason,
+            by=principal.subject,
+            at=runtime.clock.now(),
+        )
+        waiver_id = await completion.waive_targets(uow, plan, cmd, on=local_today(runtime))
+        await uow.commit()
+    return TargetsWaiverOut(
+        waiver_id=waiver_id, decided_on=body.decided_on, recorded_by=principal.subject
     )

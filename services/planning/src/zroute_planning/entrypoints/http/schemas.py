@@ -196,6 +196,21 @@ class CompletionOut(BaseModel):
     hours: HoursTotals
     targets_met: bool
     follow_up_id: UUID
+    targets_waiver_id: UUID | None = None
+
+
+class TargetsWaiverIn(_In):
+    """The municipality's decision that waives the route's hours targets at completion."""
+
+    decided_on: date
+    decision_ref: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+    reason: Annotated[str, Field(min_length=5, max_length=500)]
+
+
+class TargetsWaiverOut(BaseModel):
+    waiver_id: UUID
+    decided_on: date
+    recorded_by: str
 
 
 class PlacementIn(_In):

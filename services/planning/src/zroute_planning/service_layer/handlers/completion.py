@@ -14,7 +14,7 @@ from zroute_contract.events.planning import (
 from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
 
-from zroute_planning.domain.commands import AgreeFollowUp
+from zroute_planning.domain.commands import AgreeFollowUp, WaiveTargets
 from zroute_planning.domain.errors import InvalidRequest, PlanError
 from zroute_planning.domain.plan import Plan
 from zroute_planning.service_layer import scheduling
@@ -100,9 +100,10 @@ async def agree_follow_up(
 async def complete_route(
     uow: PlanningUnitOfWork, deps: Deps, plan: Plan, on: date
 ) -> RouteCompleted:
-    """Complete the route: refused without an agreed follow-up; the participant leaves the
-    group and the waiting list, timers stop, open placement requests are cancelled, and
-    the plan records ``route-completed`` last."""
+    """Complete the route: refused without an agreed follow-up, and with hours short of
+    the targets unless the municipality recorded a decision that waives them; the
+    participant leaves the group and the waiting list, timers stop, open placement
+    requests are cancelled, and the plan records ``route-completed`` last."""
     follow_up = await uow.records.follow_up_id(plan.participant_ref)
     if follow_up is None:
         raise PlanError(
@@ -110,11 +111,16 @@ async def complete_route(
         )
     plan.ensure_completable()
     hours = await uow.records.hours_to_date(plan.participant_ref)
+    waiver = await uow.records.targets_waiver(plan.participant_ref)
+    # Refused before anything changes when the targets are short and not waived.
+    plan.ensure_targets(hours, deps.rules, waiver)
     await leave_group(uow, plan, on, GroupChangeReason.COMPLETED)
     await uow.groups.clear_waiting(plan.participant_ref)
     await scheduling.stop_timers(uow, deps, plan)
     await placements.cancel_open(uow, plan, PlacementCancelReason.PLAN_CHANGED)
-    event = plan.complete(on=on, hours=hours, rules=deps.rules, follow_up_id=follow_up)
+    event = plan.complete(
+        on=on, hours=hours, rules=deps.rules, follow_up_id=follow_up, waiver_id=waiver
+    )
     await uow.plans.save(plan)
     log.info(
         "route_completed",
@@ -123,3 +129,28 @@ async def complete_route(
         follow_up_id=follow_up,
     )
     return event
+
+
+async def waive_targets(
+    uow: PlanningUnitOfWork, plan: Plan, cmd: WaiveTargets, *, on: date
+) -> UUID:
+    """Record the municipality's decision that the route may complete short of its hours
+    targets (issue 16 item 7); the reason stays in planning, never in an event."""
+    if not plan.is_open:
+        raise PlanError(f"the plan is {plan.status}")
+    if cmd.decided_on > on:
+        raise InvalidRequest("a decision cannot be dated in the future")
+    if not cmd.reason.strip():
+        raise InvalidRequest("a decision that waives the targets says why")
+    waiver_id = uuid4()
+    await uow.records.record_targets_waiver(
+        waiver_id,
+        plan.participant_ref,
+        decided_on=cmd.decided_on,
+        decision_ref=cmd.decision_ref,
+        reason=cmd.reason.strip(),
+        by=cmd.by,
+        at=cmd.at,
+    )
+    log.info("targets_waived", participant_ref=plan.participant_ref, waiver_id=waiver_id)
+    return waiver_id

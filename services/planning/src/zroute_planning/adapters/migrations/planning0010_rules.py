@@ -1,0 +1,42 @@
+"""Rules that hold (issue 16 item 7): the municipality's recorded decision that waives a
+route's hours targets at completion, and a participant's own ramp-up pace.
+
+Revision ID: planning0010
+"""
+
+from zroute_runtime.migrate import execute_script
+
+revision = "planning0010"
+# Branches from 0007: the calendar's migrations (0008, 0009) are another head; the service
+# upgrades to every head.
+down_revision = "planning0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    execute_script(
+        """
+        CREATE TABLE planning_target_waivers (
+            waiver_id uuid PRIMARY KEY,
+            participant_ref text NOT NULL,
+            decided_on date NOT NULL,
+            decision_ref text,
+            reason text NOT NULL,
+            recorded_by text NOT NULL,
+            recorded_at timestamptz NOT NULL
+        );
+        CREATE INDEX planning_target_waivers_ref ON planning_target_waivers (participant_ref);
+        CREATE TABLE planning_ramp_ups (
+            participant_ref text PRIMARY KEY,
+            pace_percent integer NOT NULL CHECK (pace_percent BETWEEN 100 AND 400),
+            reason text NOT NULL,
+            set_by text NOT NULL,
+            set_at timestamptz NOT NULL
+        );
+        """
+    )
+
+
+def downgrade() -> None:
+    execute_script("DROP TABLE planning_ramp_ups; DROP TABLE planning_target_waivers;")
