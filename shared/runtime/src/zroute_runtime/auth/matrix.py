@@ -131,6 +131,7 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("PUT", "/participants/{participant_ref}/attendance/{session_id}"): _PLAN_WRITE,
         ("GET", "/participants/{participant_ref}/hours/{kind}/{month}"): _PLAN_READ,
         ("GET", "/programmes/{programme_id}/hours.csv"): _a(caseworker=M, coordinator=M),
+        ("GET", "/programmes/{programme_id}/hours.xlsx"): _a(caseworker=M, coordinator=M),
         # Every line's participant is checked like a participant's own route (the scope).
         ("POST", "/roll-calls"): _PLAN_WRITE,
         ("GET", "/participants/{participant_ref}/reviews"): _PLAN_READ,
