@@ -85,6 +85,9 @@ class FakeRecords:
     schedules: dict[UUID, tuple[int, date, list[dict[str, Any]]]] = field(default_factory=dict)
     held: dict[str, Any] = field(default_factory=dict)
     changed_on: dict[UUID, date] = field(default_factory=dict)
+    follow_ups: dict[str, UUID] = field(default_factory=dict)
+    # The unit of work's timers, so that ``timer_due`` reads what is pending.
+    timers: FakeTimers | None = None
 
     async def hold_intake(self, outcome) -> None:
         self.held[outcome.participant_ref] = outcome
@@ -128,6 +131,12 @@ class FakeRecords:
 
     async def hours_to_date(self, participant_ref: str) -> dict[HoursKind, float]:
         return dict.fromkeys(HoursKind, 0.0)
+
+    async def follow_up_id(self, participant_ref: str) -> UUID | None:
+        return self.follow_ups.get(participant_ref)
+
+    async def timer_due(self, *, kind: str, key: str) -> datetime | None:
+        return self.timers.pending.get((kind, key)) if self.timers else None
 
     async def save_schedule(
         self, plan_id: UUID, phase: int, valid_from: date, sessions: list[dict[str, Any]]
@@ -221,13 +230,14 @@ class FakeLedger:
 
 def planning_uow(*plans: Plan, placements: FakePlacements | None = None) -> FakeUnitOfWork:
     """A fake unit of work with planning's repositories, on the morning of ``TODAY``."""
+    timers = FakeTimers()
     return FakeUnitOfWork(
         FixedClock(datetime.combine(TODAY, datetime.min.time(), UTC).replace(hour=9)),
         plans=FakePlans(*plans),
         placements=placements or FakePlacements(),
-        records=FakeRecords(),
+        records=FakeRecords(timers=timers),
         groups=FakeGroups(),
-        timers=FakeTimers(),
+        timers=timers,
         ledger=FakeLedger(),
     )
 

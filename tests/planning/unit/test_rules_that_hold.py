@@ -8,12 +8,15 @@ from uuid import uuid4
 
 import pytest
 from zroute_contract.events.codes import HoursKind, PreconditionKind
+from zroute_contract.events.planning import FollowUpDue, FollowUpEscalated
 from zroute_planning.domain.errors import PlanError
 from zroute_planning.domain.plan import Plan, PlanStatus
 from zroute_planning.domain.rules import PlanningRules
+from zroute_planning.service_layer import scheduling
 from zroute_planning.service_layer.deps import Deps
+from zroute_planning.service_layer.handlers import completion, support
 from zroute_planning.service_layer.handlers import intake as intake_handlers
-from zroute_planning.service_layer.handlers import support
+from zroute_runtime.timers import DueTimer
 
 from tests.planning.events import TODAY, arranged, intake_completed, pip_established
 from tests.planning.unit.fakes import FakeContext, planning_uow
@@ -101,3 +104,78 @@ def test_a_route_that_meets_every_target_completes_without_a_waiver():
     }
     event = plan.complete(on=TODAY, hours=hours, rules=DEPS.rules, follow_up_id=uuid4())
     assert (event.targets_met, event.targets_waiver_id) == (True, None)
+
+
+async def _started(uow) -> Plan:
+    intake = intake_completed()
+    await _handle(intake_handlers.activate_plan, intake, uow)
+    await _handle(intake_handlers.activate_from_pip, pip_established(intake.participant_ref), uow)
+    plan = await uow.plans.get(intake.participant_ref)
+    assert plan is not None and plan.status is PlanStatus.ACTIVE
+    return plan
+
+
+def _fired(uow, kind: str, key: str, payload: dict) -> DueTimer:
+    due_at = uow.timers.pending.pop((kind, key))
+    uow.clock.now = lambda: due_at  # the timer fires on its morning
+    return DueTimer(id=1, kind=kind, key=key, due_at=due_at, payload=payload)
+
+
+async def test_a_passed_agree_by_date_escalates_until_the_follow_up_is_agreed():
+    uow = planning_uow()
+    plan = await _started(uow)
+    key = str(plan.plan_id)
+    planned_end = date(2029, 12, 1)
+    due = _fired(
+        uow,
+        scheduling.FOLLOW_UP,
+        key,
+        {"participant_ref": plan.participant_ref, "planned_end": str(planned_end)},
+    )
+    uow.events.clear()
+    await completion.on_follow_up_timer(due, uow, DEPS)
+    await uow.commit()
+    [told] = uow.events
+    assert isinstance(told, FollowUpDue)
+    escalation_at = uow.timers.pending[(scheduling.FOLLOW_UP_ESCALATION, key)]
+    assert escalation_at.date() == told.agree_by + timedelta(days=1)
+
+    payload = {
+        "participant_ref": plan.participant_ref,
+        "planned_end": str(planned_end),
+        "agree_by": str(told.agree_by),
+        "level": 1,
+    }
+    uow.events.clear()
+    await completion.on_follow_up_escalation(
+        _fired(uow, scheduling.FOLLOW_UP_ESCALATION, key, payload), uow, DEPS
+    )
+    await uow.commit()
+    [escalated] = uow.events
+    assert isinstance(escalated, FollowUpEscalated)
+    assert (escalated.level, escalated.agree_by) == (1, told.agree_by)
+    again = uow.timers.pending[(scheduling.FOLLOW_UP_ESCALATION, key)]
+    assert again.date() == escalation_at.date() + timedelta(
+        days=DEPS.rules.follow_up_reescalate_days
+    )
+
+    # Agreed meanwhile: the next escalation changes nothing.
+    uow.records.follow_ups[plan.participant_ref] = uuid4()
+    uow.events.clear()
+    await completion.on_follow_up_escalation(
+        _fired(uow, scheduling.FOLLOW_UP_ESCALATION, key, payload | {"level": 2}), uow, DEPS
+    )
+    await uow.commit()
+    assert uow.events == []
+
+
+async def test_the_follow_up_reminder_moves_when_the_projection_moves():
+    uow = planning_uow()
+    plan = await _started(uow)
+    key = (scheduling.FOLLOW_UP, str(plan.plan_id))
+    before = uow.timers.pending[key]
+    # A long pause pushes the planned end out: the pending reminder follows it.
+    plan.paused_days += 120
+    await scheduling.reassess(uow, DEPS, plan, TODAY + timedelta(days=200))
+    after = uow.timers.pending[key]
+    assert after > before, (before, after)

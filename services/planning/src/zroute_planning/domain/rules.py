@@ -179,6 +179,10 @@ class PlanningRules(_Rules):
     attendance_max_minutes_per_day: int = Field(default=360, ge=15, le=1440)
     follow_up_before_end_days: int = Field(default=120, ge=1)
     follow_up_agree_within_days: int = Field(default=60, ge=0)
+    # A passed agree-by date escalates (issue 16 item 7), again every so many days, at most
+    # so many times.
+    follow_up_reescalate_days: int = Field(default=14, ge=1)
+    follow_up_max_escalations: int = Field(default=3, ge=1, le=10)
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:

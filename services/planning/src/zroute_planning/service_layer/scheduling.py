@@ -6,6 +6,7 @@ Timer kinds (all keyed by ids, payloads without personal data):
 ``progress-review``        ``<plan>``, the next review on the rhythm
 ``follow-up-due``          ``<plan>``, the follow-up reminder before the planned end
 ``placement-confirmation`` ``<request>``, when an unconfirmed placement escalates
+``follow-up-escalation``   ``<plan>``, the day after the follow-up's agree-by date passed
 
 Repeating timers (reviews, escalations) reschedule their own row for the next time.
 """
@@ -26,11 +27,12 @@ from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 log = get_logger(__name__)
 
-PHASE, REVIEW, FOLLOW_UP, PLACEMENT = (
+PHASE, REVIEW, FOLLOW_UP, PLACEMENT, FOLLOW_UP_ESCALATION = (
     "plan-phase",
     "progress-review",
     "follow-up-due",
     "placement-confirmation",
+    "follow-up-escalation",
 )
 
 
@@ -89,7 +91,36 @@ async def reassess(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date)
     plan.assess(result, today=today, rules=deps.rules)
     if plan.at_risk != was_at_risk:
         log.info("plan_risk_changed", participant_ref=plan.participant_ref, at_risk=plan.at_risk)
+    await replan_follow_up(uow, deps, plan, today, result)
     return result
+
+
+async def replan_follow_up(
+    uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date, projection: Projection
+) -> None:
+    """Move a pending follow-up reminder when the projection's planned end moved (issue 16
+    item 7); a reminder that fired, or a follow-up agreed, is left as it is."""
+    if plan.status is not PlanStatus.ACTIVE or plan.start_on is None:
+        return
+    due = await uow.records.timer_due(kind=FOLLOW_UP, key=str(plan.plan_id))
+    if due is None or await uow.records.follow_up_id(plan.participant_ref) is not None:
+        return
+    await _schedule_follow_up(uow, deps, plan, today, projection)
+
+
+async def _schedule_follow_up(
+    uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date, projection: Projection
+) -> None:
+    remind = max(today, projection.planned_end - days(deps.rules.follow_up_before_end_days))
+    await uow.timers.schedule(
+        kind=FOLLOW_UP,
+        key=str(plan.plan_id),
+        due_at=morning_of(remind),
+        payload={
+            "participant_ref": plan.participant_ref,
+            "planned_end": str(projection.planned_end),
+        },
+    )
 
 
 async def plan_timers(
@@ -116,21 +147,13 @@ async def plan_timers(
         due_at=morning_of(first_review),
         payload={"participant_ref": plan.participant_ref},
     )
-    remind = max(today, projection.planned_end - days(rules.follow_up_before_end_days))
-    await uow.timers.schedule(
-        kind=FOLLOW_UP,
-        key=str(plan.plan_id),
-        due_at=morning_of(remind),
-        payload={
-            "participant_ref": plan.participant_ref,
-            "planned_end": str(projection.planned_end),
-        },
-    )
+    await _schedule_follow_up(uow, deps, plan, today, projection)
 
 
 async def stop_timers(uow: PlanningUnitOfWork, deps: Deps, plan: Plan) -> None:
-    """Cancel the plan's phase, review and follow-up timers."""
+    """Cancel the plan's phase, review and follow-up timers (and a follow-up escalation)."""
     for number in range(2, len(deps.rules.phases) + 1):
         await uow.timers.cancel(kind=PHASE, key=f"{plan.plan_id}:{number}")
     await uow.timers.cancel(kind=REVIEW, key=str(plan.plan_id))
     await uow.timers.cancel(kind=FOLLOW_UP, key=str(plan.plan_id))
+    await uow.timers.cancel(kind=FOLLOW_UP_ESCALATION, key=str(plan.plan_id))

@@ -527,6 +527,27 @@ class FollowUpDue(ParticipantEvent):
     agree_by: date = Field(description="The day by which the follow-up must be agreed.")
 
 
+class FollowUpEscalated(ParticipantEvent):
+    """The follow-up's agree-by date passed and no follow-up was agreed (issue 16 item 7).
+
+    Notifications escalates through the communication matrix (the lead partner, the
+    municipality's caseworker); planning repeats it a configured number of times.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.planning.follow-up-escalated.v1",
+        routing_key="planning.follow-up.escalated",
+        producer="planning",
+        consumers=_NOTIFY,
+        summary="The agree-by date of a follow-up passed without an agreed follow-up.",
+    )
+
+    planned_end: date = Field(description="The planned last day of the route.")
+    agree_by: date = Field(description="The day by which the follow-up had to be agreed.")
+    escalated_on: date = Field(description="The day the escalation fired.")
+    level: int = Field(ge=1, le=10, description="1 for the first escalation, higher for repeats.")
+
+
 class FollowUpAgreement(EventPart):
     """One concrete agreement of a follow-up: what, by whom, by when."""
 
