@@ -60,3 +60,20 @@ async def test_a_new_group_never_starts_before_a_members_plan_start(planning):
     assert formed["data"]["starts_on"] == str(TODAY + timedelta(days=14))
     joined = await planning.expect("participant-assigned-to-group", count=3)
     assert {e["data"]["assigned_from"] for e in joined} == {str(TODAY + timedelta(days=14))}
+
+
+async def test_a_planner_sets_one_participants_ramp_up_pace_with_a_reason(planning):
+    intake = intake_completed()
+    ref = intake.participant_ref
+    await planning.activate(intake)
+    path = f"/participants/{ref}/ramp-up"
+    too_fast = await planning.http.put(path, json={"pace_percent": 50, "reason": "faster!"})
+    assert too_fast.status_code == 422
+    slowed = await planning.http.put(
+        path, json={"pace_percent": 200, "reason": "needs more time to settle in"}
+    )
+    assert slowed.status_code == 200, slowed.text
+    assert [p["from_week"] for p in slowed.json()["phases"]] == [1, 17, 33, 53]
+    # The week is published again at the participant's pace (still phase 1 here).
+    weeks = await planning.expect("schedule-published", ref, 2)
+    assert weeks[-1]["data"]["phase"] == 1

@@ -86,6 +86,7 @@ class FakeRecords:
     held: dict[str, Any] = field(default_factory=dict)
     changed_on: dict[UUID, date] = field(default_factory=dict)
     follow_ups: dict[str, UUID] = field(default_factory=dict)
+    paces: dict[str, int] = field(default_factory=dict)
     # The unit of work's timers, so that ``timer_due`` reads what is pending.
     timers: FakeTimers | None = None
 
@@ -131,6 +132,12 @@ class FakeRecords:
 
     async def hours_to_date(self, participant_ref: str) -> dict[HoursKind, float]:
         return dict.fromkeys(HoursKind, 0.0)
+
+    async def ramp_up_pace(self, participant_ref: str) -> int | None:
+        return self.paces.get(participant_ref)
+
+    async def set_ramp_up_pace(self, participant_ref, pace_percent, *, reason, by, at) -> None:
+        self.paces[participant_ref] = pace_percent
 
     async def follow_up_id(self, participant_ref: str) -> UUID | None:
         return self.follow_ups.get(participant_ref)

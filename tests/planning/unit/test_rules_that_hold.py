@@ -3,18 +3,20 @@ start date waits for every needed precondition's ``arranged_from``."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import pytest
 from zroute_contract.events.codes import HoursKind, PreconditionKind
 from zroute_contract.events.planning import FollowUpDue, FollowUpEscalated
-from zroute_planning.domain.errors import PlanError
+from zroute_planning.domain.commands import SetRampUp
+from zroute_planning.domain.errors import InvalidRequest, PlanError
 from zroute_planning.domain.plan import Plan, PlanStatus
 from zroute_planning.domain.rules import PlanningRules
 from zroute_planning.service_layer import scheduling
 from zroute_planning.service_layer.deps import Deps
-from zroute_planning.service_layer.handlers import completion, support
+from zroute_planning.service_layer.handlers import completion, schedule, support
 from zroute_planning.service_layer.handlers import intake as intake_handlers
 from zroute_runtime.timers import DueTimer
 
@@ -23,6 +25,7 @@ from tests.planning.unit.fakes import FakeContext, planning_uow
 
 DEPS = Deps(PlanningRules(), "taalhuis-west")
 CHILDCARE_FROM = date(2027, 4, 4)
+NOW = datetime(2027, 1, 4, 9, tzinfo=UTC)
 
 
 async def _handle(handler, event, uow) -> None:
@@ -179,3 +182,18 @@ async def test_the_follow_up_reminder_moves_when_the_projection_moves():
     await scheduling.reassess(uow, DEPS, plan, TODAY + timedelta(days=200))
     after = uow.timers.pending[key]
     assert after > before, (before, after)
+
+
+async def test_a_planner_slows_one_participants_ramp_up_and_the_profile_stays_the_default():
+    uow = planning_uow()
+    slow, usual = await _started(uow), await _started(uow)
+    phase_2 = (scheduling.PHASE, f"{slow.plan_id}:2")
+    assert uow.timers.pending[phase_2].date() == slow.start_on + timedelta(weeks=8)
+    cmd = SetRampUp(pace_percent=200, reason="needs more time to settle in", by="p-1", at=NOW)
+    await schedule.set_ramp_up(uow, DEPS, slow, cmd, on=TODAY)
+    # Phase 2 (profile: route week 9) now starts in week 17; the other participant keeps it.
+    assert uow.timers.pending[phase_2].date() == slow.start_on + timedelta(weeks=16)
+    other = uow.timers.pending[(scheduling.PHASE, f"{usual.plan_id}:2")]
+    assert other.date() == usual.start_on + timedelta(weeks=8)
+    with pytest.raises(InvalidRequest):
+        await schedule.set_ramp_up(uow, DEPS, slow, replace(cmd, pace_percent=50), on=TODAY)

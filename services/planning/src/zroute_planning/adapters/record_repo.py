@@ -84,6 +84,28 @@ class RecordRepository(TrackingRepository):
         )
         return result
 
+    async def ramp_up_pace(self, participant_ref: str) -> int | None:
+        """The participant's own ramp-up pace (percent of the profile), if a planner set one."""
+        result: int | None = await self.conn.fetchval(
+            "SELECT pace_percent FROM planning_ramp_ups WHERE participant_ref = $1",
+            participant_ref,
+        )
+        return result
+
+    async def set_ramp_up_pace(
+        self, participant_ref: str, pace_percent: int, *, reason: str, by: str, at: datetime
+    ) -> None:
+        await self.conn.execute(
+            "INSERT INTO planning_ramp_ups VALUES ($1, $2, $3, $4, $5)"
+            " ON CONFLICT (participant_ref) DO UPDATE SET pace_percent = $2, reason = $3,"
+            " set_by = $4, set_at = $5",
+            participant_ref,
+            pace_percent,
+            reason,
+            by,
+            at,
+        )
+
     async def teaching_partner(self, programme_id: str, default: str) -> str:
         value = await self.conn.fetchval(
             "SELECT teaching_partner FROM planning_programmes WHERE programme_id = $1", programme_id

@@ -111,3 +111,14 @@ class WaiveTargets:
     reason: str
     by: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class SetRampUp:
+    """A planner's pace for one participant's ramp-up (percent of the profile), with why,
+    who and when."""
+
+    pace_percent: int
+    reason: str
+    by: str
+    at: datetime

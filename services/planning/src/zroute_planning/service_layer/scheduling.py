@@ -21,6 +21,8 @@ from zroute_runtime.logging import get_logger
 from zroute_planning.domain import plan_events
 from zroute_planning.domain.plan import Plan, PlanStatus, projection_of
 from zroute_planning.domain.projection import Projection, phase_index
+from zroute_planning.domain.ramp_up import rules_at_pace
+from zroute_planning.domain.rules import PlanningRules
 from zroute_planning.domain.schedule import weekly_schedule
 from zroute_planning.service_layer.deps import Deps, days, morning_of
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
@@ -36,6 +38,12 @@ PHASE, REVIEW, FOLLOW_UP, PLACEMENT, FOLLOW_UP_ESCALATION = (
 )
 
 
+async def rules_for(uow: PlanningUnitOfWork, deps: Deps, plan: Plan) -> PlanningRules:
+    """The rules for this participant: the deployment's, at the participant's own ramp-up
+    pace when a planner set one (issue 16 item 7)."""
+    return rules_at_pace(deps.rules, await uow.records.ramp_up_pace(plan.participant_ref))
+
+
 async def publish_schedule(
     uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date
 ) -> SchedulePublished | None:
@@ -43,7 +51,7 @@ async def publish_schedule(
     return its ``schedule-published`` for the caller to record (None: no week to publish)."""
     if plan.status is not PlanStatus.ACTIVE or plan.start_on is None:
         return None
-    rules = deps.rules
+    rules = await rules_for(uow, deps, plan)
     index = phase_index(rules, plan.route_week(today))
     group = await uow.groups.current_group(plan.participant_ref)
     week = weekly_schedule(
@@ -81,7 +89,7 @@ async def publish_schedule(
 async def projection(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> Projection:
     """The plan's projection with the hours attended so far."""
     attended = await uow.records.hours_to_date(plan.participant_ref)
-    return projection_of(plan, deps.rules, today=today, attended=attended)
+    return projection_of(plan, await rules_for(uow, deps, plan), today=today, attended=attended)
 
 
 async def reassess(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> Projection:
@@ -129,7 +137,7 @@ async def plan_timers(
     """(Re)schedule the phase changes, the review rhythm and the follow-up reminder (before
     the ``projection``'s planned end)."""
     assert plan.start_on is not None
-    rules = deps.rules
+    rules = await rules_for(uow, deps, plan)
     shift = plan.paused_days
     for number, phase in enumerate(rules.phases[1:], start=2):
         starts = plan.start_on + days((phase.from_week - 1) * 7 + shift)

@@ -126,6 +126,8 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/participants/{participant_ref}/completion"): _PLAN_WRITE,
         # Issue 16 item 7: the municipality's decision that waives the hours targets.
         ("POST", "/participants/{participant_ref}/targets-waiver"): _CASE_WRITE,
+        # Issue 16 item 7: a planner slows one participant's ramp-up down.
+        ("PUT", "/participants/{participant_ref}/ramp-up"): _PLAN_WRITE,
         ("POST", "/participants/{participant_ref}/attendance"): _PLAN_WRITE,
         ("GET", "/participants/{participant_ref}/attendance"): _PLAN_READ,
         ("PUT", "/participants/{participant_ref}/attendance/{session_id}"): _PLAN_WRITE,

@@ -27,6 +27,7 @@ from zroute_contract.events.planning import (
     GroupSession,
     HoursTargets,
     HoursTotals,
+    RampUpPhase,
     ScheduledSession,
 )
 from zroute_contract.types import ParticipantRef, PartnerId, ProgrammeId
@@ -278,3 +279,15 @@ class HoursTraceLine(BaseModel):
     hours: float
     recording_partner: str | None
     corrections: list[dict[str, Any]]
+
+
+class RampUpIn(_In):
+    """One participant's ramp-up pace: 100 is the deployment's profile, 200 twice as slow."""
+
+    pace_percent: Annotated[int, Field(ge=100, le=400)]
+    reason: Annotated[str, Field(min_length=5, max_length=500)]
+
+
+class RampUpOut(BaseModel):
+    pace_percent: int
+    phases: list[RampUpPhase]
