@@ -146,6 +146,12 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/groups"): _PLAN_READ,
         ("GET", "/groups/{group_id}"): _PLAN_READ,
         ("POST", "/group-formations"): _a(coordinator=M, partner_staff=P),
+        # Issue 16 item 6: groups by hand, and a level band after a level test.
+        ("POST", "/groups/{group_id}/members"): _a(coordinator=M, partner_staff=P),
+        ("POST", "/groups/{group_id}/members/{participant_ref}/exclusion"): _a(coordinator=M, partner_staff=P),
+        ("POST", "/groups/{group_id}/members/{participant_ref}/move"): _a(coordinator=M, partner_staff=P),
+        ("POST", "/groups/{group_id}/dissolution"): _a(coordinator=M, partner_staff=P),
+        ("POST", "/participants/{participant_ref}/level-band"): _a(coordinator=M, partner_staff=P),
         ("GET", "/waiting-list"): _PLAN_READ,
     },
     "support": {

@@ -1,5 +1,6 @@
 """Rules that hold (issue 16 item 7): the municipality's recorded decision that waives a
-route's hours targets at completion, and a participant's own ramp-up pace.
+route's hours targets at completion, and a participant's own ramp-up pace. Groups by hand
+(item 6): every manual change with its reason, and level bands set after a level test.
 
 Revision ID: planning0010
 """
@@ -34,9 +35,32 @@ def upgrade() -> None:
             set_by text NOT NULL,
             set_at timestamptz NOT NULL
         );
+        CREATE TABLE planning_group_changes (
+            change_id bigserial PRIMARY KEY,
+            group_id uuid NOT NULL,
+            participant_ref text,
+            action text NOT NULL,
+            reason text NOT NULL,
+            changed_by text NOT NULL,
+            changed_at timestamptz NOT NULL
+        );
+        CREATE INDEX planning_group_changes_group ON planning_group_changes (group_id);
+        CREATE TABLE planning_level_tests (
+            test_id bigserial PRIMARY KEY,
+            participant_ref text NOT NULL,
+            level_band text NOT NULL,
+            tested_on date NOT NULL,
+            reason text NOT NULL,
+            recorded_by text NOT NULL,
+            recorded_at timestamptz NOT NULL
+        );
+        CREATE INDEX planning_level_tests_ref ON planning_level_tests (participant_ref);
         """
     )
 
 
 def downgrade() -> None:
-    execute_script("DROP TABLE planning_ramp_ups; DROP TABLE planning_target_waivers;")
+    execute_script(
+        "DROP TABLE planning_level_tests; DROP TABLE planning_group_changes;"
+        " DROP TABLE planning_ramp_ups; DROP TABLE planning_target_waivers;"
+    )

@@ -291,3 +291,29 @@ class RampUpIn(_In):
 class RampUpOut(BaseModel):
     pace_percent: int
     phases: list[RampUpPhase]
+
+
+class GroupChangeIn(_In):
+    """Why a group is changed by hand."""
+
+    reason: Annotated[str, Field(min_length=5, max_length=500)]
+
+
+class GroupMemberIn(GroupChangeIn):
+    participant_ref: ParticipantRef
+
+
+class GroupMoveIn(GroupChangeIn):
+    to_group_id: UUID
+
+
+class LevelBandIn(GroupChangeIn):
+    """A member's level band after a level test, with the test's date."""
+
+    level_band: LevelBand
+    tested_on: date
+
+
+class LevelBandOut(BaseModel):
+    level_band: LevelBand
+    tested_on: date
