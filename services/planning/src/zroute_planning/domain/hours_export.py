@@ -12,8 +12,6 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-
 COLUMNS = (
     "participant_ref",
     "kind",
@@ -66,6 +64,10 @@ def to_xlsx(rows: Iterable[Mapping[str, Any]]) -> bytes:
     """The export as a spreadsheet: sheet ``hours`` holds the CSV's lines with hours as
     numbers, sheet ``per participant`` their sums per kind with a total, sheet ``per
     month`` the sums per month and kind. Values, not formulas: every reader shows them."""
+    # Imported here: openpyxl loads numpy when it is installed, and the service starts
+    # without it (tests/planning/integration/test_startup_imports.py).
+    from openpyxl import Workbook
+
     lines = _lines(rows)
     book = Workbook()
     detail = book.active
