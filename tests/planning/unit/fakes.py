@@ -87,6 +87,8 @@ class FakeRecords:
     changed_on: dict[UUID, date] = field(default_factory=dict)
     follow_ups: dict[str, UUID] = field(default_factory=dict)
     paces: dict[str, int] = field(default_factory=dict)
+    waivers: dict[str, UUID] = field(default_factory=dict)
+    module_rows: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     # The unit of work's timers, so that ``timer_due`` reads what is pending.
     timers: FakeTimers | None = None
 
@@ -132,6 +134,31 @@ class FakeRecords:
 
     async def hours_to_date(self, participant_ref: str) -> dict[HoursKind, float]:
         return dict.fromkeys(HoursKind, 0.0)
+
+    async def targets_waiver(self, participant_ref: str) -> UUID | None:
+        return self.waivers.get(participant_ref)
+
+    async def add_module(self, participant_ref, module, *, provider_id, hours, by, reason, at):
+        self.module_rows.setdefault(participant_ref, {})[module] = {
+            "module": module,
+            "provider_id": provider_id,
+            "hours": hours,
+            "completed_on": None,
+            "completed_hours": None,
+        }
+
+    async def remove_module(self, participant_ref, module, *, by, reason, at) -> None:
+        self.module_rows.get(participant_ref, {}).pop(module, None)
+
+    async def complete_module(self, participant_ref, module, *, on, hours, by) -> bool:
+        row = self.module_rows.get(participant_ref, {}).get(module)
+        if row is None:
+            return False
+        row.update(completed_on=on, completed_hours=hours)
+        return True
+
+    async def modules(self, participant_ref: str) -> list[dict[str, Any]]:
+        return list(self.module_rows.get(participant_ref, {}).values())
 
     async def ramp_up_pace(self, participant_ref: str) -> int | None:
         return self.paces.get(participant_ref)

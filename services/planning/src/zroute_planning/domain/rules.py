@@ -181,6 +181,9 @@ class PlanningRules(_Rules):
     follow_up_agree_within_days: int = Field(default=60, ge=0)
     # A passed agree-by date escalates (issue 16 item 7), again every so many days, at most
     # so many times.
+    # Maatwerk modules that count (issue 16 item 4): whether the route completes only once
+    # every customised module on the plan is completed (or removed with a reason).
+    completion_requires_modules: bool = False
     follow_up_reescalate_days: int = Field(default=14, ge=1)
     follow_up_max_escalations: int = Field(default=3, ge=1, le=10)
 

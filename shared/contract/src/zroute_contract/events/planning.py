@@ -19,6 +19,7 @@ from zroute_contract.events.codes import (
     GroupChangeReason,
     HoursKind,
     LevelBand,
+    ModuleChange,
     ParticipationActivity,
     PauseReason,
     PlacementCancelReason,
@@ -546,6 +547,27 @@ class FollowUpEscalated(ParticipantEvent):
     agree_by: date = Field(description="The day by which the follow-up had to be agreed.")
     escalated_on: date = Field(description="The day the escalation fired.")
     level: int = Field(ge=1, le=10, description="1 for the first escalation, higher for repeats.")
+
+
+class ModuleChanged(ParticipantEvent):
+    """A customised (maatwerk) module of the plan was added, removed or completed by the
+    caseworker or the school (issue 16 item 4); the reason stays in planning."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.module-changed.v1",
+        routing_key="planning.module.changed",
+        producer="planning",
+        consumers=(),
+        summary="A customised module of the plan was added, removed or completed.",
+    )
+
+    module: CurriculumModule = Field(description="The module.")
+    change: ModuleChange = Field(description="Added, removed or completed.")
+    provider_id: PartnerId | None = Field(default=None, description="Who provides it.")
+    hours: float | None = Field(
+        default=None, ge=0, description="Hours planned (added) or attended (completed)."
+    )
+    changed_on: date = Field(description="The day of the change.")
 
 
 class FollowUpAgreement(EventPart):

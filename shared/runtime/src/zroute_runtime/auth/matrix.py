@@ -128,6 +128,11 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/participants/{participant_ref}/targets-waiver"): _CASE_WRITE,
         # Issue 16 item 7: a planner slows one participant's ramp-up down.
         ("PUT", "/participants/{participant_ref}/ramp-up"): _PLAN_WRITE,
+        # Issue 16 item 4: maatwerk modules, by the caseworker and the school.
+        ("GET", "/participants/{participant_ref}/modules"): _PLAN_READ,
+        ("POST", "/participants/{participant_ref}/modules"): _a(caseworker=M, partner_staff=P),
+        ("POST", "/participants/{participant_ref}/modules/{module}/removal"): _a(caseworker=M, partner_staff=P),
+        ("POST", "/participants/{participant_ref}/modules/{module}/completion"): _a(caseworker=M, partner_staff=P),
         ("POST", "/participants/{participant_ref}/attendance"): _PLAN_WRITE,
         ("GET", "/participants/{participant_ref}/attendance"): _PLAN_READ,
         ("PUT", "/participants/{participant_ref}/attendance/{session_id}"): _PLAN_WRITE,

@@ -1,6 +1,8 @@
 """Rules that hold (issue 16 item 7): the municipality's recorded decision that waives a
 route's hours targets at completion, and a participant's own ramp-up pace. Groups by hand
 (item 6): every manual change with its reason, and level bands set after a level test.
+Maatwerk modules that count (item 4): provider, hours, completion, and who added or
+removed them and why.
 
 Revision ID: planning0010
 """
@@ -55,12 +57,29 @@ def upgrade() -> None:
             recorded_at timestamptz NOT NULL
         );
         CREATE INDEX planning_level_tests_ref ON planning_level_tests (participant_ref);
+        CREATE TABLE planning_plan_modules (
+            participant_ref text NOT NULL,
+            module text NOT NULL,
+            provider_id text,
+            hours numeric NOT NULL DEFAULT 0,
+            added_by text NOT NULL,
+            added_reason text NOT NULL,
+            added_at timestamptz NOT NULL,
+            completed_on date,
+            completed_hours numeric,
+            completed_by text,
+            removed_by text,
+            removed_reason text,
+            removed_at timestamptz,
+            PRIMARY KEY (participant_ref, module, added_at)
+        );
         """
     )
 
 
 def downgrade() -> None:
     execute_script(
-        "DROP TABLE planning_level_tests; DROP TABLE planning_group_changes;"
+        "DROP TABLE planning_plan_modules;"
+        " DROP TABLE planning_level_tests; DROP TABLE planning_group_changes;"
         " DROP TABLE planning_ramp_ups; DROP TABLE planning_target_waivers;"
     )

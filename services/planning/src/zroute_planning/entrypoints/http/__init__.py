@@ -5,6 +5,7 @@ from zroute_planning.entrypoints.http import (
     follow_ups,
     groups,
     hours_export,
+    modules,
     placements,
     plans,
     reviews,
@@ -22,4 +23,5 @@ ROUTERS = [
     groups.router,
     waiting_list.router,
     hours_export.router,
+    modules.router,
 ]

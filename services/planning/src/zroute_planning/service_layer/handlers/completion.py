@@ -20,7 +20,7 @@ from zroute_planning.domain.errors import InvalidRequest, PlanError
 from zroute_planning.domain.plan import Plan
 from zroute_planning.service_layer import scheduling
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
-from zroute_planning.service_layer.handlers import placements
+from zroute_planning.service_layer.handlers import modules, placements
 from zroute_planning.service_layer.lifecycle import leave_group
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
@@ -159,6 +159,7 @@ async def complete_route(
     waiver = await uow.records.targets_waiver(plan.participant_ref)
     # Refused before anything changes when the targets are short and not waived.
     plan.ensure_targets(hours, deps.rules, waiver)
+    await modules.ensure_modules_completed(uow, deps, plan)
     await leave_group(uow, plan, on, GroupChangeReason.COMPLETED)
     await uow.groups.clear_waiting(plan.participant_ref)
     await scheduling.stop_timers(uow, deps, plan)
