@@ -74,6 +74,10 @@ class PlanningSteps(Actors):
                         "teaching_form": session["teaching_form"],
                         "status": status,
                         "minutes": session["minutes"],
+                        "session_minutes": session["minutes"],
+                        # The single line is checked as a roll-call line: an excused
+                        # absence names its reason (issue 16 item 7).
+                        "absence_reason": "illness" if status == "absent_with_reason" else None,
                     },
                 ),
                 200,
