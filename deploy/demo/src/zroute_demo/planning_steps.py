@@ -8,6 +8,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+from zroute_runtime.auth import Role
+
 from zroute_demo.actors import DAY, WEEKDAY_INDEX, Actors, check
 from zroute_demo.cohort import (
     FOLLOW_UPS,
@@ -176,7 +178,7 @@ class PlanningSteps(Actors):
         """Hours short of a target complete a route only on the municipality's recorded
         decision that waives them (issue 16 item 7): the caseworker records it."""
         check(
-            await self.caseworker(person).post(
+            await self.client("planning", Role.CASEWORKER, subject=person.caseworker).post(
                 f"/participants/{person.ref}/targets-waiver",
                 json={
                     "decided_on": str(self.today),
