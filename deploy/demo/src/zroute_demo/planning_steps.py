@@ -47,11 +47,15 @@ class PlanningSteps(Actors):
             if response.status_code == 404:
                 return
             self.schedules[person.ref] = check(response)
+            # Nothing is recorded after the term's end (planning refuses it, issue 16 item 7).
+            plan = await self.plan(person)
+            self.schedules[person.ref]["term_end"] = plan["integration_term_end"]
         schedule = self.schedules[person.ref]
         valid_from = date.fromisoformat(schedule["valid_from"])
+        term_end = date.fromisoformat(schedule["term_end"])
         for index, session in enumerate(schedule["sessions"]):
             on = week_start + timedelta(days=WEEKDAY_INDEX[session["weekday"]])
-            if on < valid_from or on >= self.today:
+            if on < valid_from or on >= self.today or on > term_end:
                 continue
             draw = uuid.uuid5(uuid.NAMESPACE_URL, f"{person.ref}/{on}/{index}").int % 100
             present = draw < person.attendance * 100
