@@ -140,6 +140,20 @@ async def test_a_planner_opens_the_plans_a_plan_and_forms_groups_in_a_browser(
     await expect(groups.locator("tbody tr")).to_contain_text("4")
     await audit("groups")
 
+    # Issue 16 item 6: a planner changes a group by hand, with a reason.
+    change = page.locator("#group-change")
+    await change.get_by_label("Wijziging").select_option("exclude")
+    await change.get_by_label("Kenmerk van de deelnemer").fill(refs[0])
+    await change.get_by_role("button", name="Groep wijzigen").click()
+    await expect(page.get_by_role("status")).to_contain_text("geef een reden")
+    await change.get_by_label("Wijziging").select_option("exclude")
+    await change.get_by_label("Kenmerk van de deelnemer").fill(refs[0])
+    await change.get_by_label("Reden").fill("agreed with the teacher after week 2")
+    await change.get_by_role("button", name="Groep wijzigen").click()
+    await expect(page.get_by_role("status")).to_have_text("De groep is gewijzigd.")
+    await expect(groups.locator("tbody tr").first).to_contain_text("3")
+    await audit("group-change")
+
     await page.goto(f"{base}/ui/calendar")
     await expect(page.locator("td.zr-week__busy")).to_have_count(2)
     await audit("calendar")
@@ -156,4 +170,4 @@ async def test_a_planner_opens_the_plans_a_plan_and_forms_groups_in_a_browser(
     [formed] = await planning.expect("group-formed")
     assert sorted(formed["data"]["members"]) == sorted(refs)
     assert {name: v for name, v in visited.items() if v} == {}
-    assert len(visited) == 6
+    assert len(visited) == 7  # with the group changed by hand (issue 16 item 6)

@@ -9,7 +9,9 @@ from uuid import UUID, uuid4
 
 from zroute_contract.conformance.samples import SampleBuilder
 from zroute_contract.events.support import PartnerRegistered, PlacementConfirmed
+from zroute_runtime.auth import Role
 
+from tests.helpers import token
 from tests.planning.events import final_meeting_held
 from tests.planning.integration.conftest import SUPPORT, TODAY, intake_completed
 
@@ -79,6 +81,8 @@ async def test_attendance_fills_the_ledger_and_low_attendance_makes_a_review_due
     statuses = ["present", "absent_without_reason", "absent_with_reason", "absent_without_reason"]
     for i, status in enumerate(statuses):
         body = _session(day + timedelta(days=i), status)
+        if status == "absent_with_reason":  # an excused absence names its reason
+            body["absence_reason"] = "illness"
         response = await planning.http.post(f"/participants/{ref}/attendance", json=body)
         assert response.status_code == 201, response.text
     again = await planning.http.post(f"/participants/{ref}/attendance", json=body)
@@ -169,11 +173,38 @@ async def test_the_route_completes_only_after_a_follow_up_and_the_final_meeting(
     assert "final meeting" in no_meeting.json()["error"]
     assert planning.events("route-completed", ref) == []
     await planning.feed(final_meeting_held(ref, TODAY + timedelta(days=990)))
+    # Issue 16 item 7: 0 hours do not complete a route, unless the municipality's
+    # recorded decision waives the targets, with a reason.
+    short = await planning.http.post(f"/participants/{ref}/completion")
+    assert short.status_code == 409, short.text
+    assert "targets" in short.json()["error"] and "language 0 of 800" in short.json()["error"]
+    assert planning.events("route-completed", ref) == []
+    path = f"/participants/{ref}/targets-waiver"
+    # The municipality decides: a coordinator (or a partner) may not record it.
+    decision = {"decided_on": "2029-09-01", "reason": "medical grounds, no more hours possible"}
+    assert (await planning.http.post(path, json=decision)).status_code == 403
+    caseworker = {"Authorization": f"Bearer {token([Role.CASEWORKER], subject='cw-1')}"}
+    no_reason = await planning.http.post(
+        path, json={"decided_on": "2029-09-01", "reason": " "}, headers=caseworker
+    )
+    assert no_reason.status_code == 422
+    waiver = await planning.http.post(
+        path,
+        headers=caseworker,
+        json={
+            "decided_on": "2029-09-01",
+            "decision_ref": "GM0363-2029-118",
+            "reason": "medical grounds: the participant cannot attend more hours",
+        },
+    )
+    assert waiver.status_code == 201, waiver.text
     done = await planning.http.post(f"/participants/{ref}/completion")
     assert done.status_code == 200, done.text
     [completed] = await planning.expect("route-completed", ref)
     assert completed["data"]["follow_up_id"] == agreed.json()["follow_up_id"]
     assert completed["data"]["targets_met"] is False
+    assert completed["data"]["targets_waiver_id"] == waiver.json()["waiver_id"]
+    assert done.json()["targets_waiver_id"] == waiver.json()["waiver_id"]
     plan = (await planning.http.get(f"/participants/{ref}/plan")).json()
     assert plan["status"] == "completed"
 

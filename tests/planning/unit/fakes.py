@@ -84,6 +84,13 @@ class FakeRecords:
     preconditions: dict[UUID, tuple[str, PreconditionKind, bool]] = field(default_factory=dict)
     schedules: dict[UUID, tuple[int, date, list[dict[str, Any]]]] = field(default_factory=dict)
     held: dict[str, Any] = field(default_factory=dict)
+    changed_on: dict[UUID, date] = field(default_factory=dict)
+    follow_ups: dict[str, UUID] = field(default_factory=dict)
+    paces: dict[str, int] = field(default_factory=dict)
+    waivers: dict[str, UUID] = field(default_factory=dict)
+    module_rows: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # The unit of work's timers, so that ``timer_due`` reads what is pending.
+    timers: FakeTimers | None = None
 
     async def hold_intake(self, outcome) -> None:
         self.held[outcome.participant_ref] = outcome
@@ -112,12 +119,58 @@ class FakeRecords:
         self, precondition_id, participant_ref, kind, *, arranged: bool, on: date
     ) -> None:
         self.preconditions[precondition_id] = (participant_ref, kind, arranged)
+        self.changed_on[precondition_id] = on
+
+    async def arranged_from(self, participant_ref: str) -> dict[PreconditionKind, date]:
+        found: dict[PreconditionKind, date] = {}
+        for pid, (ref, kind, ok) in self.preconditions.items():
+            if ref == participant_ref and ok:
+                day = self.changed_on[pid]
+                found[kind] = min(found.get(kind, day), day)
+        return found
 
     async def arranged_kinds(self, participant_ref: str) -> set[PreconditionKind]:
         return {k for ref, k, ok in self.preconditions.values() if ref == participant_ref and ok}
 
     async def hours_to_date(self, participant_ref: str) -> dict[HoursKind, float]:
         return dict.fromkeys(HoursKind, 0.0)
+
+    async def targets_waiver(self, participant_ref: str) -> UUID | None:
+        return self.waivers.get(participant_ref)
+
+    async def add_module(self, participant_ref, module, *, provider_id, hours, by, reason, at):
+        self.module_rows.setdefault(participant_ref, {})[module] = {
+            "module": module,
+            "provider_id": provider_id,
+            "hours": hours,
+            "completed_on": None,
+            "completed_hours": None,
+        }
+
+    async def remove_module(self, participant_ref, module, *, by, reason, at) -> None:
+        self.module_rows.get(participant_ref, {}).pop(module, None)
+
+    async def complete_module(self, participant_ref, module, *, on, hours, by) -> bool:
+        row = self.module_rows.get(participant_ref, {}).get(module)
+        if row is None:
+            return False
+        row.update(completed_on=on, completed_hours=hours)
+        return True
+
+    async def modules(self, participant_ref: str) -> list[dict[str, Any]]:
+        return list(self.module_rows.get(participant_ref, {}).values())
+
+    async def ramp_up_pace(self, participant_ref: str) -> int | None:
+        return self.paces.get(participant_ref)
+
+    async def set_ramp_up_pace(self, participant_ref, pace_percent, *, reason, by, at) -> None:
+        self.paces[participant_ref] = pace_percent
+
+    async def follow_up_id(self, participant_ref: str) -> UUID | None:
+        return self.follow_ups.get(participant_ref)
+
+    async def timer_due(self, *, kind: str, key: str) -> datetime | None:
+        return self.timers.pending.get((kind, key)) if self.timers else None
 
     async def save_schedule(
         self, plan_id: UUID, phase: int, valid_from: date, sessions: list[dict[str, Any]]
@@ -225,13 +278,14 @@ class FakeCalendar:
 
 def planning_uow(*plans: Plan, placements: FakePlacements | None = None) -> FakeUnitOfWork:
     """A fake unit of work with planning's repositories, on the morning of ``TODAY``."""
+    timers = FakeTimers()
     return FakeUnitOfWork(
         FixedClock(datetime.combine(TODAY, datetime.min.time(), UTC).replace(hour=9)),
         plans=FakePlans(*plans),
         placements=placements or FakePlacements(),
-        records=FakeRecords(),
+        records=FakeRecords(timers=timers),
         groups=FakeGroups(),
-        timers=FakeTimers(),
+        timers=timers,
         ledger=FakeLedger(),
         calendar=FakeCalendar(),
     )

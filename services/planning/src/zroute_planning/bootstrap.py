@@ -140,6 +140,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             scheduling.PHASE: bind(schedule.on_phase_timer),
             scheduling.REVIEW: bind(ledger.on_review_timer),
             scheduling.FOLLOW_UP: bind(completion.on_follow_up_timer),
+            scheduling.FOLLOW_UP_ESCALATION: bind(completion.on_follow_up_escalation),
             scheduling.PLACEMENT: bind(placements.escalate_unconfirmed),
         },
         routers=[*ROUTERS, ui.router(settings)],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -178,3 +178,57 @@ class GroupRepository(TrackingRepository):
 
     async def clear_waiting(self, ref: str) -> None:
         await self.conn.execute("DELETE FROM planning_waiting_list WHERE participant_ref = $1", ref)
+
+    async def record_change(
+        self,
+        group_id: UUID,
+        participant_ref: str | None,
+        *,
+        action: str,
+        reason: str,
+        by: str,
+        at: datetime,
+    ) -> None:
+        """Keep a change made by hand (issue 16 item 6): what, to whom, why, who, when."""
+        await self.conn.execute(
+            "INSERT INTO planning_group_changes"
+            " (group_id, participant_ref, action, reason, changed_by, changed_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
+            group_id,
+            participant_ref,
+            action,
+            reason,
+            by,
+            at,
+        )
+
+    async def record_level_test(
+        self,
+        participant_ref: str,
+        band: str,
+        *,
+        tested_on: date,
+        reason: str,
+        by: str,
+        at: datetime,
+    ) -> None:
+        """Keep a level band set after a level test, with the test's date."""
+        await self.conn.execute(
+            "INSERT INTO planning_level_tests"
+            " (participant_ref, level_band, tested_on, reason, recorded_by, recorded_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
+            participant_ref,
+            band,
+            tested_on,
+            reason,
+            by,
+            at,
+        )
+
+    async def meets(self, group_id: UUID) -> bool:
+        """True for a group that exists and is not dissolved."""
+        return bool(
+            await self.conn.fetchval(
+                "SELECT dissolved_on IS NULL FROM planning_groups WHERE group_id = $1", group_id
+            )
+        )

@@ -43,6 +43,133 @@ class RecordRepository(TrackingRepository):
         )
         return {PreconditionKind(r["kind"]) for r in rows}
 
+    async def arranged_from(self, participant_ref: str) -> dict[PreconditionKind, date]:
+        """Per arranged kind, the first day an arrangement of it covers (``arranged_from``)."""
+        rows = await self.conn.fetch(
+            "SELECT kind, min(changed_on) AS since FROM planning_preconditions"
+            " WHERE participant_ref = $1 AND arranged GROUP BY kind",
+            participant_ref,
+        )
+        return {PreconditionKind(r["kind"]): r["since"] for r in rows}
+
+    async def record_targets_waiver(
+        self,
+        waiver_id: UUID,
+        participant_ref: str,
+        *,
+        decided_on: date,
+        decision_ref: str | None,
+        reason: str,
+        by: str,
+        at: datetime,
+    ) -> None:
+        """Keep the municipality's decision that waives the route's hours targets."""
+        await self.conn.execute(
+            "INSERT INTO planning_target_waivers VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            waiver_id,
+            participant_ref,
+            decided_on,
+            decision_ref,
+            reason,
+            by,
+            at,
+        )
+
+    async def targets_waiver(self, participant_ref: str) -> UUID | None:
+        """The latest recorded decision that waives the participant's targets, if any."""
+        result: UUID | None = await self.conn.fetchval(
+            "SELECT waiver_id FROM planning_target_waivers WHERE participant_ref = $1"
+            " ORDER BY recorded_at DESC, decided_on DESC LIMIT 1",
+            participant_ref,
+        )
+        return result
+
+    async def ramp_up_pace(self, participant_ref: str) -> int | None:
+        """The participant's own ramp-up pace (percent of the profile), if a planner set one."""
+        result: int | None = await self.conn.fetchval(
+            "SELECT pace_percent FROM planning_ramp_ups WHERE participant_ref = $1",
+            participant_ref,
+        )
+        return result
+
+    async def set_ramp_up_pace(
+        self, participant_ref: str, pace_percent: int, *, reason: str, by: str, at: datetime
+    ) -> None:
+        await self.conn.execute(
+            "INSERT INTO planning_ramp_ups VALUES ($1, $2, $3, $4, $5)"
+            " ON CONFLICT (participant_ref) DO UPDATE SET pace_percent = $2, reason = $3,"
+            " set_by = $4, set_at = $5",
+            participant_ref,
+            pace_percent,
+            reason,
+            by,
+            at,
+        )
+
+    async def add_module(
+        self,
+        participant_ref: str,
+        module: str,
+        *,
+        provider_id: str | None,
+        hours: float,
+        by: str,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        """Keep a customised module added by hand, with who, why and when."""
+        await self.conn.execute(
+            "INSERT INTO planning_plan_modules (participant_ref, module, provider_id, hours,"
+            " added_by, added_reason, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            participant_ref,
+            module,
+            provider_id,
+            hours,
+            by,
+            reason,
+            at,
+        )
+
+    async def remove_module(
+        self, participant_ref: str, module: str, *, by: str, reason: str, at: datetime
+    ) -> None:
+        """End a module's row (kept, with who removed it, why and when)."""
+        await self.conn.execute(
+            "UPDATE planning_plan_modules SET removed_by = $3, removed_reason = $4,"
+            " removed_at = $5 WHERE participant_ref = $1 AND module = $2 AND removed_at IS NULL",
+            participant_ref,
+            module,
+            by,
+            reason,
+            at,
+        )
+
+    async def complete_module(
+        self, participant_ref: str, module: str, *, on: date, hours: float, by: str
+    ) -> bool:
+        """Record a module's completion; False when the plan holds no row for it."""
+        status: str = await self.conn.execute(
+            "UPDATE planning_plan_modules SET completed_on = $3, completed_hours = $4,"
+            " completed_by = $5 WHERE participant_ref = $1 AND module = $2"
+            " AND removed_at IS NULL",
+            participant_ref,
+            module,
+            on,
+            hours,
+            by,
+        )
+        return status != "UPDATE 0"
+
+    async def modules(self, participant_ref: str) -> list[dict[str, Any]]:
+        """The participant's module rows that stand (not removed)."""
+        rows = await self.conn.fetch(
+            "SELECT module, provider_id, hours::float8 AS hours, completed_on,"
+            " completed_hours::float8 AS completed_hours FROM planning_plan_modules"
+            " WHERE participant_ref = $1 AND removed_at IS NULL ORDER BY added_at",
+            participant_ref,
+        )
+        return [dict(r) for r in rows]
+
     async def teaching_partner(self, programme_id: str, default: str) -> str:
         value = await self.conn.fetchval(
             "SELECT teaching_partner FROM planning_programmes WHERE programme_id = $1", programme_id

@@ -19,7 +19,7 @@ from zroute_contract.events.codes import (
 )
 from zroute_contract.events.planning import FollowUpAgreement
 
-from zroute_planning.domain.roll_call import Mark
+from zroute_planning.domain.roll_call import AbsenceReason, Mark
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,10 @@ class RecordAttendance:
     form: TeachingForm
     status: AttendanceStatus
     minutes: int
+    # The single line (POST /attendance) names the session's length and an excused
+    # absence's reason, so it is checked as a roll-call line is (issue 16 item 7).
+    session_minutes: int | None = None
+    reason: AbsenceReason | None = None
 
 
 @dataclass(frozen=True)
@@ -93,5 +97,28 @@ class CorrectAttendance:
     mark: Mark
     reason: CorrectionReason
     note: str | None
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class WaiveTargets:
+    """The municipality's decision that the route may complete short of its hours targets:
+    the day it was taken, its reference, why, and who recorded it when."""
+
+    decided_on: date
+    decision_ref: str | None
+    reason: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class SetRampUp:
+    """A planner's pace for one participant's ramp-up (percent of the profile), with why,
+    who and when."""
+
+    pace_percent: int
+    reason: str
     by: str
     at: datetime

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from itertools import combinations
 
 from zroute_contract.events.codes import LevelBand, WaitReason
@@ -201,3 +202,14 @@ def slot_set_cover(members: Iterable[Candidate], sessions_per_week: int) -> Coun
     for c in members:
         cover.update(slot_sets(c.slots, sessions_per_week))
     return cover
+
+
+def first_session_on(today: date, lead_days: int, member_starts: Iterable[date | None]) -> date:
+    """A new group's first day: the configured lead time after ``today``, and never before
+    a member's own plan start (issue 16 item 7: the group does not start a route early)."""
+    return max([today + timedelta(days=lead_days), *(d for d in member_starts if d)])
+
+
+def joins_on(today: date, plan_start: date | None) -> date:
+    """The day a participant joins an existing group: today, or their plan's start."""
+    return max(today, plan_start or today)

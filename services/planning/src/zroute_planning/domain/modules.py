@@ -5,6 +5,7 @@ from __future__ import annotations
 from zroute_contract.events.codes import CurriculumModule, LevelBand, NeedSeverity
 from zroute_contract.events.intake import IntakeOutcome
 
+from zroute_planning.domain.errors import InvalidRequest, PlanError
 from zroute_planning.domain.rules import GroupRules, PlanningRules
 
 SEVERITY = list(NeedSeverity)
@@ -31,3 +32,43 @@ def level_band(intake: IntakeOutcome, rules: GroupRules) -> LevelBand:
     if intake.literacy in rules.alpha_literacies:
         return LevelBand.ALPHA
     return LevelBand(intake.language_level.value.lower())
+
+
+def customised(
+    modules: tuple[CurriculumModule, ...], rules: PlanningRules
+) -> list[CurriculumModule]:
+    """The plan's customised (maatwerk) modules: every module beyond the core."""
+    return [m for m in modules if m not in rules.core_modules]
+
+
+def with_module(
+    modules: tuple[CurriculumModule, ...], module: CurriculumModule, rules: PlanningRules
+) -> tuple[CurriculumModule, ...]:
+    """The plan's modules with a customised ``module`` added (issue 16 item 4)."""
+    if module in rules.core_modules:
+        raise InvalidRequest(f"{module} is a core module: every plan has it")
+    if module in modules:
+        raise PlanError(f"the plan has the module {module} already")
+    return (*modules, module)
+
+
+def without_module(
+    modules: tuple[CurriculumModule, ...], module: CurriculumModule, rules: PlanningRules
+) -> tuple[CurriculumModule, ...]:
+    """The plan's modules with a customised ``module`` removed; the core stays."""
+    if module in rules.core_modules:
+        raise InvalidRequest(f"{module} is a core module and cannot be removed")
+    if module not in modules:
+        raise PlanError(f"the plan has no module {module}")
+    return tuple(m for m in modules if m != module)
+
+
+def modules_open(
+    modules: tuple[CurriculumModule, ...],
+    completed: set[CurriculumModule],
+    rules: PlanningRules,
+) -> list[CurriculumModule]:
+    """The customised modules completion still waits for, when the rules require them."""
+    if not rules.completion_requires_modules:
+        return []
+    return [m for m in customised(modules, rules) if m not in completed]

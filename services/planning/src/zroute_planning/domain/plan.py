@@ -111,9 +111,11 @@ class Plan:
         arranged: set[PreconditionKind],
         term_end: date | None = None,
         norm: RouteNorm | None = None,
+        arranged_from: Mapping[PreconditionKind, date] | None = None,
     ) -> Plan:
         """A plan for ``intake``'s outcome; its term runs from ``term_start`` to ``term_end``
-        (the PIP's, as intake computed it; by default the configured years)."""
+        (the PIP's, as intake computed it; by default the configured years). A plan that
+        can start does so no earlier than every needed arrangement's ``arranged_from``."""
         needed = set()
         if intake.childcare.needed:
             needed.add(PreconditionKind.CHILDCARE)
@@ -138,8 +140,17 @@ class Plan:
         )
         if not plan.missing:
             plan.status = PlanStatus.ACTIVE
-            plan.start_on = today + timedelta(days=rules.start_after_days)
+            plan.start_on = plan.first_day(today, rules, arranged_from or {})
         return plan
+
+    def first_day(
+        self, today: date, rules: PlanningRules, arranged_from: Mapping[PreconditionKind, date]
+    ) -> date:
+        """The start of a plan whose gate opens ``today``: the configured lead time, and
+        never before a needed precondition is arranged from (issue 16 item 7: childcare
+        arranged from 4 April does not let the route start in January)."""
+        ready = [arranged_from[k] for k in self.needed if k in arranged_from]
+        return max([today + timedelta(days=rules.start_after_days), *ready])
 
     def record(self, event: Event) -> None:
         """Record an event of this participant's route that another step computed (the
@@ -201,20 +212,31 @@ class Plan:
         self.at_risk = not projection.fits
 
     def precondition_arranged(
-        self, kind: PreconditionKind, *, today: date, rules: PlanningRules
+        self,
+        kind: PreconditionKind,
+        *,
+        today: date,
+        rules: PlanningRules,
+        arranged_from: Mapping[PreconditionKind, date] | None = None,
     ) -> bool:
         """Record an arrangement; True when it gave the plan its start or resumed it."""
         self.arranged.add(kind)
-        return self.open_gate(today, rules)
+        return self.open_gate(today, rules, arranged_from)
 
-    def open_gate(self, today: date, rules: PlanningRules) -> bool:
-        """Start a waiting plan, or resume a paused one, once nothing is missing and no
-        pause of the route holds it."""
+    def open_gate(
+        self,
+        today: date,
+        rules: PlanningRules,
+        arranged_from: Mapping[PreconditionKind, date] | None = None,
+    ) -> bool:
+        """Start a waiting plan (no earlier than its arrangements hold, ``arranged_from``
+        per kind), or resume a paused one, once nothing is missing and no pause of the route
+        holds it."""
         if self.missing or self.case_holds:
             return False
         if self.status is PlanStatus.WAITING:
             self.status = PlanStatus.ACTIVE
-            self.start_on = today + timedelta(days=rules.start_after_days)
+            self.start_on = self.first_day(today, rules, arranged_from or {})
             self.events.append(
                 PlanStartScheduled(
                     participant_ref=self.participant_ref,
@@ -344,6 +366,20 @@ class Plan:
                 " meeting (B 3.14(2)(c))"
             )
 
+    def ensure_targets(
+        self, hours: Mapping[HoursKind, float], rules: PlanningRules, waiver_id: UUID | None
+    ) -> list[str]:
+        """The targets ``hours`` fall short of; refused when any is short and no decision of
+        the municipality waives them (issue 16 item 7: no completion on day 1 with 0 hours)."""
+        short = targets_short(hours, rules)
+        if short and waiver_id is None:
+            raise PlanError(
+                "the route cannot be completed before its targets are met ("
+                + ", ".join(short)
+                + ") or the municipality has recorded a decision that waives them"
+            )
+        return short
+
     def complete(
         self,
         *,
@@ -351,29 +387,39 @@ class Plan:
         hours: Mapping[HoursKind, float],
         rules: PlanningRules,
         follow_up_id: UUID,
+        waiver_id: UUID | None = None,
     ) -> RouteCompleted:
         """Complete an active or paused route; records ``route-completed`` with the hours
-        attended and whether they meet the targets."""
+        attended and whether they meet the targets. A route whose hours fall short of the
+        configured targets completes only on the municipality's recorded decision that
+        waives them (``waiver_id``; issue 16 item 7)."""
         self.ensure_completable()
+        short = self.ensure_targets(hours, rules, waiver_id)
         self.status = PlanStatus.COMPLETED
-        t = rules.targets
-        met = (
-            sum(hours.values()) >= t.total
-            and hours[HoursKind.LANGUAGE] >= t.language
-            and hours[HoursKind.PARTICIPATION] >= t.participation
-            and hours[HoursKind.KNM] >= t.knm
-            and hours[HoursKind.MAP] >= t.map
-        )
         event = RouteCompleted(
             participant_ref=self.participant_ref,
             programme_id=self.programme_id,
             completed_on=on,
             hours=hours_totals(hours),
-            targets_met=met,
+            targets_met=not short,
             follow_up_id=follow_up_id,
+            targets_waiver_id=waiver_id if short else None,
         )
         self.events.append(event)
         return event
+
+
+def targets_short(hours: Mapping[HoursKind, float], rules: PlanningRules) -> list[str]:
+    """The configured targets ``hours`` fall short of, each with what is missing."""
+    t = rules.targets
+    wanted = [
+        ("total", sum(hours.values()), t.total),
+        ("language", hours.get(HoursKind.LANGUAGE, 0.0), t.language),
+        ("participation", hours.get(HoursKind.PARTICIPATION, 0.0), t.participation),
+        ("knm", hours.get(HoursKind.KNM, 0.0), t.knm),
+        ("map", hours.get(HoursKind.MAP, 0.0), t.map),
+    ]
+    return [f"{name} {got:g} of {target:g} hours" for name, got, target in wanted if got < target]
 
 
 def hours_norm_of(norm: RouteNorm) -> HoursNorm:

@@ -187,6 +187,13 @@ class PlanningRules(_Rules):
     pause_moves_projection: frozenset[PauseReason] = frozenset(
         {PauseReason.CARE, PauseReason.PARTICIPANT_REQUEST}
     )
+    # A passed agree-by date escalates (issue 16 item 7), again every so many days, at most
+    # so many times.
+    # Maatwerk modules that count (issue 16 item 4): whether the route completes only once
+    # every customised module on the plan is completed (or removed with a reason).
+    completion_requires_modules: bool = False
+    follow_up_reescalate_days: int = Field(default=14, ge=1)
+    follow_up_max_escalations: int = Field(default=3, ge=1, le=10)
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:
@@ -211,6 +218,12 @@ def roll_call_rules(rules: PlanningRules) -> RollCallRules:
         max_minutes_per_day=rules.attendance_max_minutes_per_day,
         excused_counts_as_missed=rules.excused_absence_counts_as_missed,
     )
+
+
+def longest_session(rules: PlanningRules) -> int:
+    """The longest session the rules plan (a group's or a ramp-up phase's): the bound of a
+    single attendance line that does not name its session's length."""
+    return max(rules.groups.session_minutes, *(p.session_minutes for p in rules.phases))
 
 
 def week_forms(rotation: tuple[SessionPattern, ...], sessions: int) -> list[TeachingForm]:

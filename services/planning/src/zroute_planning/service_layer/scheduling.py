@@ -6,6 +6,7 @@ Timer kinds (all keyed by ids, payloads without personal data):
 ``progress-review``        ``<plan>``, the next review on the rhythm
 ``follow-up-due``          ``<plan>``, the follow-up reminder before the planned end
 ``placement-confirmation`` ``<request>``, when an unconfirmed placement escalates
+``follow-up-escalation``   ``<plan>``, the day after the follow-up's agree-by date passed
 
 Repeating timers (reviews, escalations) reschedule their own row for the next time.
 """
@@ -21,18 +22,27 @@ from zroute_runtime.logging import get_logger
 from zroute_planning.domain import plan_events
 from zroute_planning.domain.plan import Plan, PlanStatus, projection_of
 from zroute_planning.domain.projection import Projection, phase_index
+from zroute_planning.domain.ramp_up import rules_at_pace
+from zroute_planning.domain.rules import PlanningRules
 from zroute_planning.domain.schedule import weekly_schedule
 from zroute_planning.service_layer.deps import Deps, days, morning_of
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 log = get_logger(__name__)
 
-PHASE, REVIEW, FOLLOW_UP, PLACEMENT = (
+PHASE, REVIEW, FOLLOW_UP, PLACEMENT, FOLLOW_UP_ESCALATION = (
     "plan-phase",
     "progress-review",
     "follow-up-due",
     "placement-confirmation",
+    "follow-up-escalation",
 )
+
+
+async def rules_for(uow: PlanningUnitOfWork, deps: Deps, plan: Plan) -> PlanningRules:
+    """The rules for this participant: the deployment's, at the participant's own ramp-up
+    pace when a planner set one (issue 16 item 7)."""
+    return rules_at_pace(deps.rules, await uow.records.ramp_up_pace(plan.participant_ref))
 
 
 async def publish_schedule(
@@ -42,7 +52,7 @@ async def publish_schedule(
     return its ``schedule-published`` for the caller to record (None: no week to publish)."""
     if plan.status is not PlanStatus.ACTIVE or plan.start_on is None:
         return None
-    rules = deps.rules
+    rules = await rules_for(uow, deps, plan)
     index = phase_index(rules, plan.route_week(today))
     group = await uow.groups.current_group(plan.participant_ref)
     week = weekly_schedule(
@@ -86,7 +96,7 @@ def group_minutes(sessions: list[dict[str, Any]]) -> int | None:
 async def projection(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> Projection:
     """The plan's projection with the hours attended so far."""
     attended = await uow.records.hours_to_date(plan.participant_ref)
-    return projection_of(plan, deps.rules, today=today, attended=attended)
+    return projection_of(plan, await rules_for(uow, deps, plan), today=today, attended=attended)
 
 
 async def reassess(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> Projection:
@@ -96,7 +106,36 @@ async def reassess(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date)
     plan.assess(result, today=today, rules=deps.rules)
     if plan.at_risk != was_at_risk:
         log.info("plan_risk_changed", participant_ref=plan.participant_ref, at_risk=plan.at_risk)
+    await replan_follow_up(uow, deps, plan, today, result)
     return result
+
+
+async def replan_follow_up(
+    uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date, projection: Projection
+) -> None:
+    """Move a pending follow-up reminder when the projection's planned end moved (issue 16
+    item 7); a reminder that fired, or a follow-up agreed, is left as it is."""
+    if plan.status is not PlanStatus.ACTIVE or plan.start_on is None:
+        return
+    due = await uow.records.timer_due(kind=FOLLOW_UP, key=str(plan.plan_id))
+    if due is None or await uow.records.follow_up_id(plan.participant_ref) is not None:
+        return
+    await _schedule_follow_up(uow, deps, plan, today, projection)
+
+
+async def _schedule_follow_up(
+    uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date, projection: Projection
+) -> None:
+    remind = max(today, projection.planned_end - days(deps.rules.follow_up_before_end_days))
+    await uow.timers.schedule(
+        kind=FOLLOW_UP,
+        key=str(plan.plan_id),
+        due_at=morning_of(remind),
+        payload={
+            "participant_ref": plan.participant_ref,
+            "planned_end": str(projection.planned_end),
+        },
+    )
 
 
 async def plan_timers(
@@ -105,7 +144,7 @@ async def plan_timers(
     """(Re)schedule the phase changes, the review rhythm and the follow-up reminder (before
     the ``projection``'s planned end)."""
     assert plan.start_on is not None
-    rules = deps.rules
+    rules = await rules_for(uow, deps, plan)
     shift = plan.paused_days
     for number, phase in enumerate(rules.phases[1:], start=2):
         starts = plan.start_on + days((phase.from_week - 1) * 7 + shift)
@@ -123,21 +162,13 @@ async def plan_timers(
         due_at=morning_of(first_review),
         payload={"participant_ref": plan.participant_ref},
     )
-    remind = max(today, projection.planned_end - days(rules.follow_up_before_end_days))
-    await uow.timers.schedule(
-        kind=FOLLOW_UP,
-        key=str(plan.plan_id),
-        due_at=morning_of(remind),
-        payload={
-            "participant_ref": plan.participant_ref,
-            "planned_end": str(projection.planned_end),
-        },
-    )
+    await _schedule_follow_up(uow, deps, plan, today, projection)
 
 
 async def stop_timers(uow: PlanningUnitOfWork, deps: Deps, plan: Plan) -> None:
-    """Cancel the plan's phase, review and follow-up timers."""
+    """Cancel the plan's phase, review and follow-up timers (and a follow-up escalation)."""
     for number in range(2, len(deps.rules.phases) + 1):
         await uow.timers.cancel(kind=PHASE, key=f"{plan.plan_id}:{number}")
     await uow.timers.cancel(kind=REVIEW, key=str(plan.plan_id))
     await uow.timers.cancel(kind=FOLLOW_UP, key=str(plan.plan_id))
+    await uow.timers.cancel(kind=FOLLOW_UP_ESCALATION, key=str(plan.plan_id))

@@ -4,16 +4,29 @@ of the last formation and the command to form groups (through the API's own
 
 # No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Depends, HTTPException, Query
 from fastapi.responses import Response
+from pydantic import ValidationError
 from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, Page, Pagination, UiKit, api_roles
 
 from zroute_planning.entrypoints.http.deps import get_deps
-from zroute_planning.entrypoints.http.groups import form_groups
-from zroute_planning.entrypoints.http.schemas import FormationIn
+from zroute_planning.entrypoints.http.groups import (
+    add_member,
+    dissolve,
+    exclude_member,
+    form_groups,
+    move_member,
+)
+from zroute_planning.entrypoints.http.schemas import (
+    FormationIn,
+    GroupChangeIn,
+    GroupMemberIn,
+    GroupMoveIn,
+)
 from zroute_planning.service_layer import views
 from zroute_planning.service_layer.deps import Deps
 from zroute_planning.ui import calendar as dated
@@ -22,6 +35,13 @@ from zroute_planning.ui.pages import LABELS, programme_filter
 
 PER_PAGE = 25
 GROUPS_OPERATION = "GET /groups"
+BY_HAND_OPERATION = "POST /groups/{group_id}/dissolution"
+BY_HAND = {
+    "exclude": N_("Take the participant out of the group"),
+    "add": N_("Add the participant to the group"),
+    "move": N_("Move the participant to the other group"),
+    "dissolve": N_("Dissolve the group"),
+}
 FORMATION_OPERATION = "POST /group-formations"
 WAITING_OPERATION = "GET /waiting-list"
 RESULT = ("groups_formed", "joined", "removed", "waiting")
@@ -78,6 +98,8 @@ async def groups_page(page: Page, runtime: Any, programme: str, result: dict[str
         result=result if len(result) == len(RESULT) else None,
         may_form=page.principal.has_any_role(*api_roles("planning", FORMATION_OPERATION)),
         may_record=page.principal.has_any_role(*api_roles("planning", "POST /roll-calls")),
+        may_change=page.principal.has_any_role(*api_roles("planning", BY_HAND_OPERATION)),
+        by_hand=BY_HAND,
         **LABELS,
     )
 
@@ -97,6 +119,43 @@ async def form(page: Page, runtime: Any, deps: Deps) -> Response:
     page.flash("ok", N_("Groups are formed."))
     query = "&".join(f"{k}={getattr(summary, k)}" for k in RESULT)
     return page.redirect(f"/ui/groups?programme={programme or ''}&{query}")
+
+
+REFUSED_BY_HAND = N_(
+    "The group was not changed: it keeps 3 to 8 members of one level, free at its times."
+)
+
+
+async def change_by_hand(page: Page, runtime: Any, deps: Deps) -> Response:
+    """A group changed by hand (issue 16 item 6), through the API's own routes and checks;
+    a refusal is shown with its reasons."""
+    f = page.form
+    action, reason, ref = f.get("action", ""), f.get("reason", ""), f.get("participant", "")
+    try:
+        group_id, target = UUID(f.get("group", "")), f.get("to-group", "")
+        why = GroupChangeIn(reason=reason)
+        args = (page.principal, runtime, page.request, deps)
+        if action == "dissolve":
+            await dissolve(group_id, why, *args)
+        elif action == "exclude":
+            await exclude_member(group_id, ref, why, *args)
+        elif action == "add":
+            await add_member(group_id, GroupMemberIn(participant_ref=ref, reason=reason), *args)
+        elif action == "move":
+            body = GroupMoveIn(to_group_id=UUID(target), reason=reason)
+            await move_member(group_id, ref, body, *args)
+        else:
+            raise ValueError(action)
+    except (ValueError, ValidationError):
+        page.flash("error", N_("Choose a group, an action and a participant, and give a reason."))
+        return page.redirect("/ui/groups")
+    except HTTPException as exc:
+        if exc.status_code not in (404, 409, 422):
+            raise
+        page.flash("error", REFUSED_BY_HAND)
+        return page.redirect("/ui/groups")
+    page.flash("ok", N_("The group is changed."))
+    return page.redirect("/ui/groups")
 
 
 async def waiting_page(page: Page, runtime: Any, programme: str, page_no: int) -> Response:
@@ -145,6 +204,14 @@ def add(kit: UiKit) -> None:
         page: Organisers, runtime: Runtime, deps: Annotated[Deps, Depends(get_deps)]
     ) -> Response:
         return await form(page, runtime, deps)
+
+    ByHand = Annotated[Page, Depends(kit.api_page(BY_HAND_OPERATION))]
+
+    @kit.router.post("/group-changes")
+    async def group_change(
+        page: ByHand, runtime: Runtime, deps: Annotated[Deps, Depends(get_deps)]
+    ) -> Response:
+        return await change_by_hand(page, runtime, deps)
 
     @kit.router.get("/waiting-list")
     async def waiting_list(

@@ -393,6 +393,14 @@ class GroupChangeReason(StrEnum):
     COMPLETED = "completed"
 
 
+class ModuleChange(StrEnum):
+    """What happened to a customised module of a plan (issue 16 item 4)."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    COMPLETED = "completed"
+
+
 class ParticipationActivity(StrEnum):
     """The kind of participation activity a placement is for."""
 

@@ -19,6 +19,7 @@ from zroute_contract.events.codes import (
     GroupChangeReason,
     HoursKind,
     LevelBand,
+    ModuleChange,
     ParticipationActivity,
     PauseReason,
     PlacementCancelReason,
@@ -533,6 +534,48 @@ class FollowUpDue(ParticipantEvent):
     agree_by: date = Field(description="The day by which the follow-up must be agreed.")
 
 
+class FollowUpEscalated(ParticipantEvent):
+    """The follow-up's agree-by date passed and no follow-up was agreed (issue 16 item 7).
+
+    Notifications escalates through the communication matrix (the lead partner, the
+    municipality's caseworker); planning repeats it a configured number of times.
+    """
+
+    spec = EventSpec(
+        type="nl.zroute.planning.follow-up-escalated.v1",
+        routing_key="planning.follow-up.escalated",
+        producer="planning",
+        consumers=_NOTIFY,
+        summary="The agree-by date of a follow-up passed without an agreed follow-up.",
+    )
+
+    planned_end: date = Field(description="The planned last day of the route.")
+    agree_by: date = Field(description="The day by which the follow-up had to be agreed.")
+    escalated_on: date = Field(description="The day the escalation fired.")
+    level: int = Field(ge=1, le=10, description="1 for the first escalation, higher for repeats.")
+
+
+class ModuleChanged(ParticipantEvent):
+    """A customised (maatwerk) module of the plan was added, removed or completed by the
+    caseworker or the school (issue 16 item 4); the reason stays in planning."""
+
+    spec = EventSpec(
+        type="nl.zroute.planning.module-changed.v1",
+        routing_key="planning.module.changed",
+        producer="planning",
+        consumers=(),
+        summary="A customised module of the plan was added, removed or completed.",
+    )
+
+    module: CurriculumModule = Field(description="The module.")
+    change: ModuleChange = Field(description="Added, removed or completed.")
+    provider_id: PartnerId | None = Field(default=None, description="Who provides it.")
+    hours: float | None = Field(
+        default=None, ge=0, description="Hours planned (added) or attended (completed)."
+    )
+    changed_on: date = Field(description="The day of the change.")
+
+
 class FollowUpAgreement(EventPart):
     """One concrete agreement of a follow-up: what, by whom, by when."""
 
@@ -583,6 +626,13 @@ class RouteCompleted(ParticipantEvent):
     hours: HoursTotals = Field(description="Hours attended per kind.")
     targets_met: bool = Field(description="True when every target was reached.")
     follow_up_id: UUID = Field(description="The agreed follow-up.")
+    targets_waiver_id: UUID | None = Field(
+        default=None,
+        description=(
+            "The municipality's recorded decision that waived the targets the route did not"
+            " meet (issue 16 item 7); null when the targets were met. Additive in v1."
+        ),
+    )
 
 
 class SessionCancelled(ParticipantEvent):

@@ -152,11 +152,21 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/participants/{participant_ref}/schedule"): _PLAN_READ,
         ("GET", "/participants/{participant_ref}/hours"): _PLAN_READ,
         ("POST", "/participants/{participant_ref}/completion"): _PLAN_WRITE,
+        # Issue 16 item 7: the municipality's decision that waives the hours targets.
+        ("POST", "/participants/{participant_ref}/targets-waiver"): _CASE_WRITE,
+        # Issue 16 item 7: a planner slows one participant's ramp-up down.
+        ("PUT", "/participants/{participant_ref}/ramp-up"): _PLAN_WRITE,
+        # Issue 16 item 4: maatwerk modules, by the caseworker and the school.
+        ("GET", "/participants/{participant_ref}/modules"): _PLAN_READ,
+        ("POST", "/participants/{participant_ref}/modules"): _a(caseworker=M, partner_staff=P),
+        ("POST", "/participants/{participant_ref}/modules/{module}/removal"): _a(caseworker=M, partner_staff=P),
+        ("POST", "/participants/{participant_ref}/modules/{module}/completion"): _a(caseworker=M, partner_staff=P),
         ("POST", "/participants/{participant_ref}/attendance"): _PLAN_WRITE,
         ("GET", "/participants/{participant_ref}/attendance"): _PLAN_READ,
         ("PUT", "/participants/{participant_ref}/attendance/{session_id}"): _PLAN_WRITE,
         ("GET", "/participants/{participant_ref}/hours/{kind}/{month}"): _PLAN_READ,
         ("GET", "/programmes/{programme_id}/hours.csv"): _a(caseworker=M, coordinator=M),
+        ("GET", "/programmes/{programme_id}/hours.xlsx"): _a(caseworker=M, coordinator=M),
         # Every line's participant is checked like a participant's own route (the scope).
         ("POST", "/roll-calls"): _PLAN_WRITE,
         ("GET", "/participants/{participant_ref}/reviews"): _PLAN_READ,
@@ -169,6 +179,12 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/groups"): _PLAN_READ,
         ("GET", "/groups/{group_id}"): _PLAN_READ,
         ("POST", "/group-formations"): _a(coordinator=M, partner_staff=P),
+        # Issue 16 item 6: groups by hand, and a level band after a level test.
+        ("POST", "/groups/{group_id}/members"): _a(coordinator=M, partner_staff=P),
+        ("POST", "/groups/{group_id}/members/{participant_ref}/exclusion"): _a(coordinator=M, partner_staff=P),
+        ("POST", "/groups/{group_id}/members/{participant_ref}/move"): _a(coordinator=M, partner_staff=P),
+        ("POST", "/groups/{group_id}/dissolution"): _a(coordinator=M, partner_staff=P),
+        ("POST", "/participants/{participant_ref}/level-band"): _a(coordinator=M, partner_staff=P),
         ("GET", "/waiting-list"): _PLAN_READ,
         # The dated calendar (issue 16): organised by coordinators and the teaching
         # partner's staff, read like the groups (the programme's partner or municipality).

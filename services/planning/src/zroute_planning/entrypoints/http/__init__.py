@@ -7,6 +7,7 @@ from zroute_planning.entrypoints.http import (
     follow_ups,
     groups,
     hours_export,
+    modules,
     placements,
     plans,
     reviews,
@@ -26,4 +27,5 @@ ROUTERS = [
     hours_export.router,
     audit.router,
     calendar.router,
+    modules.router,
 ]

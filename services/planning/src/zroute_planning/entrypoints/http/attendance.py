@@ -52,6 +52,8 @@ async def record(
             form=body.teaching_form,
             status=body.status,
             minutes=body.minutes,
+            session_minutes=body.session_minutes,
+            reason=body.absence_reason,
         )
         hours = await ledger.record_attendance(
             uow,

@@ -12,7 +12,7 @@ from zroute_runtime.auth import Principal, Role, require_roles
 from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
 
-from zroute_planning.domain.hours_export import to_csv
+from zroute_planning.domain.hours_export import to_csv, to_xlsx
 from zroute_planning.entrypoints.http.deps import ParticipantRef, PlanningDeps, Staff
 from zroute_planning.entrypoints.http.schemas import HoursTraceLine
 from zroute_planning.service_layer import views
@@ -44,6 +44,30 @@ async def export_csv(
         to_csv(rows),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{programme_id}-hours.csv"'},
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/programmes/{programme_id}/hours.xlsx",
+    summary="The hours export as a spreadsheet, with sums per participant and per month",
+    response_class=Response,
+)
+async def export_xlsx(
+    programme_id: Annotated[ProgrammeId, Path()],
+    principal: Accountable,
+    runtime: Runtime,
+    request: Request,
+) -> Response:
+    """The CSV's lines, and their sums per participant and kind and per month and kind."""
+    async with command(runtime, request) as uow:
+        rows = await views.hours_export(uow, principal, programme_id)
+    return Response(
+        to_xlsx(rows),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{programme_id}-hours.xlsx"'},
     )
 
 

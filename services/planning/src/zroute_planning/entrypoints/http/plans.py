@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from zroute_contract.events.planning import RampUpPhase
 from zroute_runtime.http_host import Runtime
 
+from zroute_planning.domain.commands import SetRampUp, WaiveTargets
 from zroute_planning.domain.plan import hours_norm_of, hours_targets, hours_totals
+from zroute_planning.domain.ramp_up import paced_phases
 from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
     PlanningDeps,
@@ -18,10 +21,14 @@ from zroute_planning.entrypoints.http.schemas import (
     HoursOut,
     PlanOut,
     ProjectionOut,
+    RampUpIn,
+    RampUpOut,
     ScheduleOut,
+    TargetsWaiverIn,
+    TargetsWaiverOut,
 )
 from zroute_planning.service_layer import views
-from zroute_planning.service_layer.handlers import completion
+from zroute_planning.service_layer.handlers import completion, schedule
 
 router = APIRouter(prefix="/participants/{participant_ref}", tags=["plans"])
 
@@ -112,7 +119,8 @@ async def complete(
     request: Request,
     deps: PlanningDeps,
 ) -> CompletionOut:
-    """Mark the route completed; refused (409) until a follow-up with agreements exists."""
+    """Mark the route completed; refused (409) until a follow-up with agreements exists,
+    the final meeting is held, and the targets are met or waived by the municipality."""
     async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
         event = await completion.complete_route(uow, deps, plan, local_today(runtime))
         await uow.commit()
@@ -121,4 +129,66 @@ async def complete(
         hours=event.hours,
         targets_met=event.targets_met,
         follow_up_id=event.follow_up_id,
+        targets_waiver_id=event.targets_waiver_id,
+    )
+
+
+@router.post("/targets-waiver", status_code=201)
+async def waive_targets(
+    participant_ref: ParticipantRef,
+    body: TargetsWaiverIn,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
+) -> TargetsWaiverOut:
+    """Record the municipality's decision that the route may complete short of its hours
+    targets, with the reason (caseworkers of the participant's municipality only)."""
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
+        cmd = WaiveTargets(
+            decided_on=body.decided_on,
+            decision_ref=body.decision_ref,
+            reason=body.reason,
+            by=principal.subject,
+            at=runtime.clock.now(),
+        )
+        waiver_id = await completion.waive_targets(uow, plan, cmd, on=local_today(runtime))
+        await uow.commit()
+    return TargetsWaiverOut(
+        waiver_id=waiver_id, decided_on=body.decided_on, recorded_by=principal.subject
+    )
+
+
+@router.put("/ramp-up")
+async def set_ramp_up(
+    participant_ref: ParticipantRef,
+    body: RampUpIn,
+    principal: Staff,
+    runtime: Runtime,
+    request: Request,
+    deps: PlanningDeps,
+) -> RampUpOut:
+    """Slow one participant's ramp-up down (100: the deployment's profile), with a reason;
+    the phase changes and the published week follow."""
+    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
+        cmd = SetRampUp(
+            pace_percent=body.pace_percent,
+            reason=body.reason,
+            by=principal.subject,
+            at=runtime.clock.now(),
+        )
+        await schedule.set_ramp_up(uow, deps, plan, cmd, on=local_today(runtime))
+        await uow.commit()
+    phases = paced_phases(deps.rules.phases, body.pace_percent)
+    return RampUpOut(
+        pace_percent=body.pace_percent,
+        phases=[
+            RampUpPhase(
+                phase=i + 1,
+                from_week=p.from_week,
+                sessions_per_week=p.sessions_per_week,
+                session_minutes=p.session_minutes,
+            )
+            for i, p in enumerate(phases)
+        ],
     )

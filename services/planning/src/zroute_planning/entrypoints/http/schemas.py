@@ -27,6 +27,7 @@ from zroute_contract.events.planning import (
     GroupSession,
     HoursTargets,
     HoursTotals,
+    RampUpPhase,
     ScheduledSession,
 )
 from zroute_contract.types import ParticipantRef, PartnerId, ProgrammeId
@@ -85,6 +86,10 @@ class AttendanceIn(_In):
     teaching_form: TeachingForm
     status: AttendanceStatus
     minutes: Annotated[int, Field(ge=15, le=480)]
+    # The session's length (by default the longest session the rules plan) and, for an
+    # excused absence, its reason: the line is checked as a roll-call line is.
+    session_minutes: Annotated[int, Field(ge=15, le=480)] | None = None
+    absence_reason: AbsenceReason | None = None
 
 
 class AttendanceOut(BaseModel):
@@ -192,6 +197,21 @@ class CompletionOut(BaseModel):
     hours: HoursTotals
     targets_met: bool
     follow_up_id: UUID
+    targets_waiver_id: UUID | None = None
+
+
+class TargetsWaiverIn(_In):
+    """The municipality's decision that waives the route's hours targets at completion."""
+
+    decided_on: date
+    decision_ref: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+    reason: Annotated[str, Field(min_length=5, max_length=500)]
+
+
+class TargetsWaiverOut(BaseModel):
+    waiver_id: UUID
+    decided_on: date
+    recorded_by: str
 
 
 class PlacementIn(_In):
@@ -259,3 +279,41 @@ class HoursTraceLine(BaseModel):
     hours: float
     recording_partner: str | None
     corrections: list[dict[str, Any]]
+
+
+class RampUpIn(_In):
+    """One participant's ramp-up pace: 100 is the deployment's profile, 200 twice as slow."""
+
+    pace_percent: Annotated[int, Field(ge=100, le=400)]
+    reason: Annotated[str, Field(min_length=5, max_length=500)]
+
+
+class RampUpOut(BaseModel):
+    pace_percent: int
+    phases: list[RampUpPhase]
+
+
+class GroupChangeIn(_In):
+    """Why a group is changed by hand."""
+
+    reason: Annotated[str, Field(min_length=5, max_length=500)]
+
+
+class GroupMemberIn(GroupChangeIn):
+    participant_ref: ParticipantRef
+
+
+class GroupMoveIn(GroupChangeIn):
+    to_group_id: UUID
+
+
+class LevelBandIn(GroupChangeIn):
+    """A member's level band after a level test, with the test's date."""
+
+    level_band: LevelBand
+    tested_on: date
+
+
+class LevelBandOut(BaseModel):
+    level_band: LevelBand
+    tested_on: date

@@ -9,17 +9,18 @@ from zroute_contract.events.codes import GroupChangeReason, PlacementCancelReaso
 from zroute_contract.events.planning import (
     FollowUpAgreed,
     FollowUpDue,
+    FollowUpEscalated,
     RouteCompleted,
 )
 from zroute_runtime.logging import get_logger
 from zroute_runtime.timers import DueTimer
 
-from zroute_planning.domain.commands import AgreeFollowUp
+from zroute_planning.domain.commands import AgreeFollowUp, WaiveTargets
 from zroute_planning.domain.errors import InvalidRequest, PlanError
 from zroute_planning.domain.plan import Plan
 from zroute_planning.service_layer import scheduling
-from zroute_planning.service_layer.deps import Deps, days, today
-from zroute_planning.service_layer.handlers import placements
+from zroute_planning.service_layer.deps import Deps, days, morning_of, today
+from zroute_planning.service_layer.handlers import modules, placements
 from zroute_planning.service_layer.lifecycle import leave_group
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
@@ -35,15 +36,58 @@ async def on_follow_up_timer(timer: DueTimer, uow: PlanningUnitOfWork, deps: Dep
         return
     now = today(uow.clock.now())
     planned_end = date.fromisoformat(timer.payload["planned_end"])
+    agree_by = min(planned_end, now + days(deps.rules.follow_up_agree_within_days))
     plan.record(
         FollowUpDue(
             participant_ref=plan.participant_ref,
             programme_id=plan.programme_id,
             planned_end=planned_end,
-            agree_by=min(planned_end, now + days(deps.rules.follow_up_agree_within_days)),
+            agree_by=agree_by,
         )
     )
     log.info("follow_up_due", participant_ref=plan.participant_ref, planned_end=planned_end)
+    # Issue 16 item 7: when the agree-by date passes without a follow-up, it escalates.
+    await uow.timers.schedule(
+        kind=scheduling.FOLLOW_UP_ESCALATION,
+        key=str(plan.plan_id),
+        due_at=morning_of(agree_by + days(1)),
+        payload={
+            "participant_ref": plan.participant_ref,
+            "planned_end": str(planned_end),
+            "agree_by": str(agree_by),
+            "level": 1,
+        },
+    )
+
+
+async def on_follow_up_escalation(timer: DueTimer, uow: PlanningUnitOfWork, deps: Deps) -> None:
+    """The ``follow-up-escalation`` timer: the agree-by date passed and still no follow-up
+    is agreed; ``follow-up-escalated`` goes through the communication matrix, again after
+    the configured days, up to the configured maximum."""
+    plan = await uow.plans.get(timer.payload["participant_ref"], lock=False)
+    if plan is None or not plan.is_open:
+        return
+    if await uow.records.follow_up_id(plan.participant_ref) is not None:
+        return
+    level = int(timer.payload["level"])
+    plan.record(
+        FollowUpEscalated(
+            participant_ref=plan.participant_ref,
+            programme_id=plan.programme_id,
+            planned_end=date.fromisoformat(timer.payload["planned_end"]),
+            agree_by=date.fromisoformat(timer.payload["agree_by"]),
+            escalated_on=today(uow.clock.now()),
+            level=level,
+        )
+    )
+    log.info("follow_up_escalated", participant_ref=plan.participant_ref, level=level)
+    if level < deps.rules.follow_up_max_escalations:
+        await uow.timers.schedule(
+            kind=scheduling.FOLLOW_UP_ESCALATION,
+            key=timer.key,
+            due_at=morning_of(today(timer.due_at) + days(deps.rules.follow_up_reescalate_days)),
+            payload={**timer.payload, "level": level + 1},
+        )
 
 
 async def agree_follow_up(
@@ -77,6 +121,7 @@ async def agree_follow_up(
         on,
     )
     await uow.timers.cancel(kind=scheduling.FOLLOW_UP, key=str(plan.plan_id))
+    await uow.timers.cancel(kind=scheduling.FOLLOW_UP_ESCALATION, key=str(plan.plan_id))
     plan.record(
         FollowUpAgreed(
             participant_ref=plan.participant_ref,
@@ -100,9 +145,10 @@ async def agree_follow_up(
 async def complete_route(
     uow: PlanningUnitOfWork, deps: Deps, plan: Plan, on: date
 ) -> RouteCompleted:
-    """Complete the route: refused without an agreed follow-up; the participant leaves the
-    group and the waiting list, timers stop, open placement requests are cancelled, and
-    the plan records ``route-completed`` last."""
+    """Complete the route: refused without an agreed follow-up, and with hours short of
+    the targets unless the municipality recorded a decision that waives them; the
+    participant leaves the group and the waiting list, timers stop, open placement
+    requests are cancelled, and the plan records ``route-completed`` last."""
     follow_up = await uow.records.follow_up_id(plan.participant_ref)
     if follow_up is None:
         raise PlanError(
@@ -110,11 +156,17 @@ async def complete_route(
         )
     plan.ensure_completable()
     hours = await uow.records.hours_to_date(plan.participant_ref)
+    waiver = await uow.records.targets_waiver(plan.participant_ref)
+    # Refused before anything changes when the targets are short and not waived.
+    plan.ensure_targets(hours, deps.rules, waiver)
+    await modules.ensure_modules_completed(uow, deps, plan)
     await leave_group(uow, plan, on, GroupChangeReason.COMPLETED)
     await uow.groups.clear_waiting(plan.participant_ref)
     await scheduling.stop_timers(uow, deps, plan)
     await placements.cancel_open(uow, plan, PlacementCancelReason.PLAN_CHANGED)
-    event = plan.complete(on=on, hours=hours, rules=deps.rules, follow_up_id=follow_up)
+    event = plan.complete(
+        on=on, hours=hours, rules=deps.rules, follow_up_id=follow_up, waiver_id=waiver
+    )
     await uow.plans.save(plan)
     log.info(
         "route_completed",
@@ -123,3 +175,28 @@ async def complete_route(
         follow_up_id=follow_up,
     )
     return event
+
+
+async def waive_targets(
+    uow: PlanningUnitOfWork, plan: Plan, cmd: WaiveTargets, *, on: date
+) -> UUID:
+    """Record the municipality's decision that the route may complete short of its hours
+    targets (issue 16 item 7); the reason stays in planning, never in an event."""
+    if not plan.is_open:
+        raise PlanError(f"the plan is {plan.status}")
+    if cmd.decided_on > on:
+        raise InvalidRequest("a decision cannot be dated in the future")
+    if not cmd.reason.strip():
+        raise InvalidRequest("a decision that waives the targets says why")
+    waiver_id = uuid4()
+    await uow.records.record_targets_waiver(
+        waiver_id,
+        plan.participant_ref,
+        decided_on=cmd.decided_on,
+        decision_ref=cmd.decision_ref,
+        reason=cmd.reason.strip(),
+        by=cmd.by,
+        at=cmd.at,
+    )
+    log.info("targets_waived", participant_ref=plan.participant_ref, waiver_id=waiver_id)
+    return waiver_id

@@ -47,6 +47,8 @@ from zroute_planning.domain.grouping import (
     Grouping,
     Slot,
     Waiting,
+    first_session_on,
+    joins_on,
 )
 from zroute_planning.domain.plan import Plan
 from zroute_planning.domain.schedule import group_patterns, slot_order
@@ -259,9 +261,9 @@ async def _formed(
         if formed.group_id:
             old = by_id[formed.group_id]
             for ref in sorted(set(formed.members) - set(old.members)):
-                await _join(
-                    uow, old.group_id, formed, plans_by_ref[ref], today, GroupChangeReason.JOINED
-                )
+                plan = plans_by_ref[ref]
+                on = joins_on(today, plan.start_on)
+                await _join(uow, old.group_id, formed, plan, on, GroupChangeReason.JOINED)
                 changed.add(ref)
                 summary.joined += 1
             continue
@@ -353,7 +355,11 @@ async def _new_group(
         sessions=[s.model_dump(mode="json") for s in sessions],
         teacher=staffed[0],
         assistant=staffed[1],
-        starts_on=today + days(rules.groups.first_session_after_days),
+        starts_on=first_session_on(
+            today,
+            rules.groups.first_session_after_days,
+            (plans_by_ref[ref].start_on for ref in formed.members),
+        ),
         members=formed.members,
     )
     await uow.groups.insert_group(row)

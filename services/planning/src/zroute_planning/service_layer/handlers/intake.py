@@ -110,6 +110,7 @@ async def _activate(
         term_end=pip.term_end,
         arranged=arranged,
         norm=_norm_of(pip, deps),
+        arranged_from=await uow.records.arranged_from(ref),
     )
     attended = await uow.records.hours_to_date(ref)
     projection = projection_of(plan, rules, today=now, attended=attended)
@@ -201,7 +202,7 @@ async def correct_intake(event: IntakeCorrected, ctx: HandlerContext, deps: Deps
         await lifecycle.leave_group(uow, plan, now, GroupChangeReason.REPLANNED)
     if plan.close_gate(now):
         await lifecycle.paused(uow, plan, now)
-    elif plan.open_gate(now, deps.rules):
+    elif plan.open_gate(now, deps.rules, await uow.records.arranged_from(plan.participant_ref)):
         projection = await scheduling.reassess(uow, deps, plan, now)
         await lifecycle.started(uow, deps, plan, now, projection)
     else:

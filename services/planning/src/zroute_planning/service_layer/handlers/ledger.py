@@ -29,14 +29,20 @@ from zroute_planning.domain.errors import AttendanceConflict, InvalidRequest, Pl
 from zroute_planning.domain.plan import Plan, PlanStatus, hours_totals
 from zroute_planning.domain.roll_call import (
     AbsenceReason,
+    Mark,
     PlanWindow,
     SessionFacts,
     mark_problems,
 )
-from zroute_planning.domain.rules import roll_call_rules
+from zroute_planning.domain.rules import longest_session, roll_call_rules
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
 from zroute_planning.service_layer.handlers import calendar
-from zroute_planning.service_layer.scheduling import REVIEW, reassess
+from zroute_planning.service_layer.scheduling import (
+    REVIEW,
+    projection,
+    reassess,
+    replan_follow_up,
+)
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 log = get_logger(__name__)
@@ -54,11 +60,39 @@ async def record_attendance(
     """Record one session's attendance; returns the hours counted. Recording the same
     session again with the same values changes nothing."""
     _ensure_recording(plan)
-    if cmd.session_on > on:
-        raise InvalidRequest("attendance cannot be recorded for a session in the future")
-    hours = await _add_line(uow, plan, cmd, partner=partner)
+    session = SessionFacts(cmd.session_on, cmd.session_minutes or longest_session(deps.rules))
+    # Issue 16 item 7: the single line gets the roll-call's checks (plan window, session
+    # length, the day's maximum), not only "not in the future".
+    mark = Mark(
+        plan.participant_ref,
+        cmd.status,
+        cmd.minutes if cmd.status is AttendanceStatus.PRESENT else 0,
+        cmd.reason,
+    )
+    that_day = await uow.ledger.present_minutes_on(
+        plan.participant_ref, cmd.session_on, besides=cmd.session_id
+    )
+    problems = mark_problems(
+        mark, session, plan_window(plan), on, that_day, roll_call_rules(deps.rules)
+    )
+    if problems:
+        raise InvalidRequest("; ".join(problems))
+    hours = await _add_line(uow, plan, cmd, cmd.reason, session.minutes, partner)
     await _check_attendance(uow, deps, plan, on)
+    await _hours_moved(uow, deps, plan, on)
     return hours
+
+
+async def _hours_moved(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, on: date) -> None:
+    """Hours recorded move the projection's planned end: the pending follow-up reminder
+    moves with it (issue 16 item 7)."""
+    moved = await projection(uow, deps, plan, on)
+    await replan_follow_up(uow, deps, plan, on, moved)
+
+
+def plan_window(plan: Plan) -> PlanWindow:
+    """The days attendance may be recorded for: from the plan's start to its term's end."""
+    return PlanWindow(plan.start_on, plan.term_end)
 
 
 async def record_roll_call(
@@ -90,7 +124,7 @@ async def record_roll_call(
         that_day = await uow.ledger.present_minutes_on(
             plan.participant_ref, cmd.session_on, besides=cmd.session_id
         )
-        window = PlanWindow(plan.start_on)
+        window = plan_window(plan)
         problems += mark_problems(mark, session, window, on, that_day, checks)
     if problems:
         raise InvalidRequest("; ".join(problems))
@@ -108,6 +142,7 @@ async def record_roll_call(
         )
         counted.append(await _add_line(uow, plan, line, mark.reason, session.minutes, partner))
         await _check_attendance(uow, deps, plan, on)
+        await _hours_moved(uow, deps, plan, on)
     log.info("roll_call_recorded", session_id=cmd.session_id, lines=len(counted))
     return counted
 

@@ -38,7 +38,8 @@ async def precondition_arranged(
     if plan is None or not plan.is_open:
         return  # kept: the plan reads it when the intake completes
     now = today(uow.clock.now())
-    if plan.precondition_arranged(event.kind, today=now, rules=deps.rules):
+    since = await uow.records.arranged_from(plan.participant_ref)
+    if plan.precondition_arranged(event.kind, today=now, rules=deps.rules, arranged_from=since):
         log.info("plan_gate_opened", participant_ref=plan.participant_ref, kind=event.kind)
         projection = await scheduling.reassess(uow, deps, plan, now)
         await lifecycle.started(uow, deps, plan, now, projection)
