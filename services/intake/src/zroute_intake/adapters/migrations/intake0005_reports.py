@@ -10,7 +10,7 @@ Revision ID: intake0005
 from zroute_runtime.migrate import execute_script
 
 revision = "intake0005"
-down_revision = "intake0003"
+down_revision = "intake0004"
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ Revision ID: intake0007
 from zroute_runtime.migrate import execute_script
 
 revision = "intake0007"
-down_revision = "intake0003"
+down_revision = "intake0005"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ Revision ID: intake0011
 from zroute_runtime.migrate import execute_script
 
 revision = "intake0011"
-down_revision = "intake0003"
+down_revision = "intake0007"
 branch_labels = None
 depends_on = None
 

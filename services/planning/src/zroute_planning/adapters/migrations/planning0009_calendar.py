@@ -10,7 +10,7 @@ Revision ID: planning0009
 from zroute_runtime.migrate import execute_script
 
 revision = "planning0009"
-down_revision = "planning0007"
+down_revision = "planning0008"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from zroute_runtime.migrate import execute_script
 revision = "planning0010"
 # Branches from 0007: the calendar's migrations (0008, 0009) are another head; the service
 # upgrades to every head.
-down_revision = "planning0007"
+down_revision = "planning0009"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ Revision ID: support0008
 from zroute_runtime.migrate import execute_script
 
 revision = "support0008"
-down_revision = "support0003"
+down_revision = "support0004"
 branch_labels = None
 depends_on = None
 
