@@ -1,11 +1,11 @@
 """The participant as a recipient (issue 18): the matrix's ``participant`` lines, and what a
 message or the start letter says, from the events only. Plain rules, no I/O.
 
-The participant is reached through channels that need no address this service holds:
-``letter`` (the start letter as PDF, kept for the caseworker to print and post) and
-``page`` (the message on the personal page, reached through a signed, expiring link).
-E-mail is not offered: this service has no participant's e-mail address (names, addresses
-and phones stay in intake), so a matrix asking for it is refused.
+The participant is reached by ``letter`` (the start letter as PDF, kept for the
+caseworker to print and post), ``page`` (the message on the personal page, reached through
+a signed, expiring link) and ``email``: the message, in their language with the Dutch
+beside it, sent to the address intake holds, pulled at send time (this service stores no
+participant's address; without one nothing is sent, and the delivery log says so).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from zroute_letters.messages import MessageKind, week_times
 PARTICIPANT: Final = "participant"
 LETTER: Final = "letter"
 PAGE: Final = "page"
-CHANNELS: Final = (LETTER, PAGE)
+EMAIL: Final = "email"
+CHANNELS: Final = (LETTER, PAGE, EMAIL)
 # Only the start letter exists as a letter: it needs the week, which schedule-published
 # carries.
 LETTER_EVENTS: Final = frozenset({"schedule-published"})
@@ -63,8 +64,8 @@ def participant_target(
     for channel in channels:
         if channel not in CHANNELS:
             found.append(
-                f"{where}: the participant is reached by letter or page only ({channel!r}:"
-                " this service holds no participant's address)"
+                f"{where}: the participant is reached by letter, page or email only"
+                f" ({channel!r})"
             )
     if LETTER in channels and cls.spec.name not in LETTER_EVENTS:
         found.append(f"{where}: a letter needs the week (schedule-published only)")

@@ -102,6 +102,8 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         # A message names the participant where the card allows (issue 18): the
         # notifications service asks for the recipient's partner, with its own purpose.
         ("GET", "/participants/{participant_ref}/name-for-message"): _a(service=ANY),
+        # The participant's own e-mail address, pulled at send time (issue 18).
+        ("GET", "/participants/{participant_ref}/email-for-message"): _a(service=ANY),
         # The personal page's second factor: yes or no, never the date (issue 18).
         ("POST", "/participants/{participant_ref}/date-of-birth-check"): _a(service=ANY),
         ("POST", "/participants/{participant_ref}/withdrawal"): _CASE_WRITE,
