@@ -84,6 +84,7 @@ PLACEHOLDERS = {
     "kind": "partner",
     "ref": "care-a",
     "name": "cloudevent.json",
+    "location_id": "town-hall",
 }
 # Moving the clock fires timers: its role check is exercised with a zero advance (422).
 BODIES: dict[tuple[str, str], Any] = {("POST", "/admin/clock/advance"): {"seconds": 0}}

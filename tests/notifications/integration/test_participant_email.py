@@ -126,6 +126,8 @@ async def test_the_participant_with_an_address_gets_the_message_by_e_mail_in_ara
     failed = [b for b in bus.bodies() if b["type"].endswith("notification-failed.v1")]
     assert not [b for b in failed if b["data"]["recipient"]["role"] == "participant"]
     sent = [b for b in bus.bodies() if b["type"].endswith("notification-sent.v1")]
-    assert {b["data"]["language"] for b in sent if b["data"]["recipient"]["role"] == "participant"} == {"ar", "uk"}
+    assert {
+        b["data"]["language"] for b in sent if b["data"]["recipient"]["role"] == "participant"
+    } == {"ar", "uk"}
     logged = "".join(capfd.readouterr())
     assert AMINA not in logged and LATER not in logged

@@ -59,9 +59,7 @@ def test_the_shipped_matrix_tells_the_participant_of_each_event_that_exists_toda
     start = matrix.participant_targets_for(PREFIX + "planning.schedule-published.v1")
     assert start[0].channels == (LETTER, PAGE, EMAIL)
     # Every participant line also e-mails, where intake holds an address (issue 18).
-    assert all(
-        EMAIL in t.channels for rule in matrix.rules.values() for t in rule.participant
-    )
+    assert all(EMAIL in t.channels for rule in matrix.rules.values() for t in rule.participant)
 
 
 def test_every_participant_message_kind_has_a_text_in_each_of_the_8_languages():

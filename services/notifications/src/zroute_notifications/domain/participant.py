@@ -10,6 +10,7 @@ participant's address; without one nothing is sent, and the delivery log says so
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
@@ -64,8 +65,7 @@ def participant_target(
     for channel in channels:
         if channel not in CHANNELS:
             found.append(
-                f"{where}: the participant is reached by letter, page or email only"
-                f" ({channel!r})"
+                f"{where}: the participant is reached by letter, page or email only ({channel!r})"
             )
     if LETTER in channels and cls.spec.name not in LETTER_EVENTS:
         found.append(f"{where}: a letter needs the week (schedule-published only)")
@@ -95,10 +95,22 @@ def first_day(valid_from: date, weekday: str) -> date:
     return valid_from + timedelta(days=offset)
 
 
-def week(schedule: dict[str, Any], online_place: str = "online") -> tuple[Session, ...]:
+def location_ids(schedule: dict[str, Any]) -> set[str]:
+    """The location codes a published schedule's sessions name (issue 18)."""
+    return {str(s["location_id"]) for s in schedule["sessions"] if s.get("location_id")}
+
+
+def week(
+    schedule: dict[str, Any],
+    online_place: str = "online",
+    places: Mapping[str, str] | None = None,
+) -> tuple[Session, ...]:
     """The first week of a published schedule (``schedule-published``'s data) as sessions.
 
-    The event names no place; an online session says so, the others leave it empty."""
+    An online session says so; the others show their place (``places``: a location code's
+    name and address, from planning) where the event names a location planning knows,
+    else nothing."""
+    places = places or {}
     valid_from = date.fromisoformat(str(schedule["valid_from"]))
     sessions = []
     for s in schedule["sessions"]:
@@ -110,7 +122,11 @@ def week(schedule: dict[str, Any], online_place: str = "online") -> tuple[Sessio
                 day=first_day(valid_from, str(s["weekday"])),
                 start=start,
                 end=end_moment.time(),
-                place=online_place if form is TeachingForm.ONLINE else "",
+                place=(
+                    online_place
+                    if form is TeachingForm.ONLINE
+                    else places.get(str(s.get("location_id") or ""), "")
+                ),
                 form=form,
             )
         )

@@ -131,9 +131,7 @@ async def settle(
     await fail(uow, deps, row, attempts, outcome)
 
 
-async def not_sent(
-    uow: NotificationsUnitOfWork, row: Any, attempts: int, outcome: NotSent
-) -> None:
+async def not_sent(uow: NotificationsUnitOfWork, row: Any, attempts: int, outcome: NotSent) -> None:
     """Nothing to send to (a participant without an e-mail address): the delivery log
     says why, and it is no failure (no event, no operator alert)."""
     await uow.notifications.mark(

@@ -179,6 +179,12 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/calendar/sessions/{session_id}/cancellation"): _a(coordinator=M, partner_staff=P),
         ("POST", "/calendar/sessions/{session_id}/move"): _a(coordinator=M, partner_staff=P),
         ("PUT", "/calendar/sessions/{session_id}/staff"): _a(coordinator=M, partner_staff=P),
+        # Places (issue 18): a location's name and address, configuration read by the
+        # notifications service for the participant's letter and page.
+        ("PUT", "/places/{location_id}"): _a(coordinator=ANY),
+        ("GET", "/places/{location_id}"): _a(
+            service=ANY, coordinator=ANY, caseworker=ANY, partner_staff=ANY
+        ),
     },
     "support": {
         ("GET", "/participants/{participant_ref}/audit"): _AUDIT,

@@ -30,8 +30,8 @@ from zroute_notifications.domain.delivery import (
     Outcome,
     TryAgain,
 )
-from zroute_notifications.domain.participant import PARTICIPANT
 from zroute_notifications.domain.handshake import next_slot
+from zroute_notifications.domain.participant import PARTICIPANT
 from zroute_notifications.domain.recipients import Recipient, participants_of, programme_partners
 from zroute_notifications.domain.rights import SubscriberFacts, refusal
 from zroute_notifications.domain.schedule import timer_payload

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from html import escape
 from datetime import datetime, timedelta
+from html import escape
 from typing import Any
 
 from zroute_contract.envelope import CloudEvent
@@ -26,6 +26,7 @@ from zroute_letters.messages import Message, MessageKind, participant_message
 from zroute_runtime.logging import get_logger
 from zroute_runtime.messagebus import HandlerContext
 
+from zroute_notifications.adapters.rendering import Rendered
 from zroute_notifications.domain.participant import (
     EMAIL,
     LETTER,
@@ -36,7 +37,6 @@ from zroute_notifications.domain.participant import (
 )
 from zroute_notifications.domain.recipients import Recipient
 from zroute_notifications.service_layer import outcomes
-from zroute_notifications.adapters.rendering import Rendered
 from zroute_notifications.service_layer.deps import Deps
 from zroute_notifications.service_layer.handlers import unit_of_work
 from zroute_notifications.service_layer.participant import language_of, letter_content, local

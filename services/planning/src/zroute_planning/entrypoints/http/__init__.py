@@ -8,6 +8,7 @@ from zroute_planning.entrypoints.http import (
     groups,
     hours_export,
     placements,
+    places,
     plans,
     reviews,
     roll_calls,
@@ -26,4 +27,5 @@ ROUTERS = [
     hours_export.router,
     audit.router,
     calendar.router,
+    places.router,
 ]
