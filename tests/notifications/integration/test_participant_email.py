@@ -114,6 +114,14 @@ async def test_the_participant_with_an_address_gets_the_message_by_e_mail_in_ara
     [later] = smtp.to(LATER)
     assert later["Content-Language"] == "uk"
 
+    # The delivery log says it: in the API and on the deliveries screen's filter.
+    async with world.client(nt) as http:
+        logged = await http.get("/notifications", params={"status": "not_sent"})
+    assert logged.status_code == 200, logged.text
+    assert any(
+        n["participant_ref"] == without and n["reason"] == "no_address" for n in logged.json()
+    )
+
     # The address is in no notifications table, on no event and in no log line.
     dumped = await nt.pool.fetchval(
         "SELECT string_agg(t::text, ' ') FROM nt_notifications t WHERE participant_ref = ANY($1)",
