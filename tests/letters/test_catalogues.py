@@ -10,6 +10,7 @@ from zroute_letters.catalogue import (
     DECISION_MESSAGES,
     LANGUAGES,
     MESSAGES,
+    SECOND_FACTOR_MESSAGES,
     Catalogues,
     Entry,
     UnknownMessage,
@@ -27,6 +28,18 @@ def cats() -> Catalogues:
 def test_every_participant_facing_message_is_in_each_of_the_eight_languages(cats):
     missing = {lang: cats.missing(lang) for lang in LANGUAGES if cats.missing(lang)}
     assert not missing, f"messages missing from the catalogues: {missing}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_second_factor_form_is_in_each_language_marked_for_review_outside_nl_en(cats, lang):
+    """The personal page's date of birth form speaks every participant language (issue 18):
+    each of its strings is in the catalogue, as a draft for a native speaker except in
+    Dutch and English."""
+    own = cats.entries[lang]
+    assert [m for m in SECOND_FACTOR_MESSAGES if m not in own] == []
+    drafts = {m for m in SECOND_FACTOR_MESSAGES if own[m].needs_review}
+    assert drafts == (set() if lang in REVIEWED else set(SECOND_FACTOR_MESSAGES))
+    assert set(SECOND_FACTOR_MESSAGES) <= set(MESSAGES)
 
 
 def test_the_catalogues_hold_no_message_that_is_not_listed(cats):

@@ -85,6 +85,7 @@ PLACEHOLDERS = {
     "ref": "care-a",
     "name": "cloudevent.json",
     "module": "digital_skills",
+    "location_id": "town-hall",
 }
 # Moving the clock fires timers: its role check is exercised with a zero advance (422).
 BODIES: dict[tuple[str, str], Any] = {("POST", "/admin/clock/advance"): {"seconds": 0}}

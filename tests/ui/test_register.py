@@ -29,7 +29,7 @@ async def test_a_caseworker_registers_a_participant(browser, start_intake, tmp_p
     links = summary.get_by_role("link")
     hrefs = [await link.get_attribute("href") for link in await links.all()]
     assert hrefs[:3] == ["#programme_id", "#bsn", "#given_names"]
-    assert "#phone" not in hrefs  # optional
+    assert "#phone" not in hrefs and "#email" not in hrefs  # optional
     await expect(page.locator("#bsn")).to_have_attribute("aria-invalid", "true")
     await expect(page.locator("#bsn-error")).to_contain_text("elfproef")
     assert "bsn-error" in (await page.locator("#bsn").get_attribute("aria-describedby"))
@@ -49,6 +49,11 @@ async def test_a_caseworker_registers_a_participant(browser, start_intake, tmp_p
     await page.get_by_label("Woonplaats").fill("Amsterdam")
     await page.get_by_label("Voorkeurstaal").select_option("ti")
     await page.get_by_label("Tolk nodig").select_option("yes")
+    # An e-mail address is optional (issue 18), but when given it must be one.
+    await page.get_by_label("E-mailadres").fill("amina-at-example")
+    await page.get_by_role("button", name="Aanmelden").click()
+    await expect(page.locator("#email-error")).to_contain_text("e-mailadres")
+    await page.get_by_label("E-mailadres").fill("amina@example.nl")
     await page.get_by_role("button", name="Aanmelden").click()
 
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Dossier zr-")

@@ -74,15 +74,19 @@ async def test_the_page_asks_for_the_date_of_birth_and_opens_after_the_right_one
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{nt.http_port}") as visitor:
         asked = await visitor.get(f"/p/{token}")
         assert asked.status_code == 200 and "Uw geboortedatum" in asked.text
+        # In the participant's language (Arabic, right to left) with the Dutch beside it.
+        assert '<html lang="ar" dir="rtl">' in asked.text and "تاريخ ميلادك" in asked.text
         assert "09:30" not in asked.text and "Sanne" not in asked.text  # nothing of the week
         assert (await visitor.get(f"/p/{token}/week.wav")).status_code == 404
 
         invalid = await visitor.post(f"/p/{token}", data={"date_of_birth": "12-03-1984"})
         assert invalid.status_code == 422 and "Typ een datum" in invalid.text
+        assert "اكتب تاريخًا" in invalid.text
         wrong = await visitor.post(f"/p/{token}", data={"date_of_birth": "1984-12-03"})
         assert wrong.status_code == 403
         assert f"U kunt het nog {ATTEMPTS - 1} keer proberen" in wrong.text
-        assert "That date is not right" in wrong.text and "09:30" not in wrong.text
+        assert f"يمكنك المحاولة {ATTEMPTS - 1} مرات أخرى" in wrong.text
+        assert "09:30" not in wrong.text
 
         right = await visitor.post(f"/p/{token}", data={"date_of_birth": BORN})
         assert right.status_code == 303 and SESSION_COOKIE in right.headers["set-cookie"]

@@ -11,7 +11,7 @@ from zroute_contract import event_types
 from zroute_letters.catalogue import LANGUAGES, Catalogues
 from zroute_notifications.adapters.rendering import Templates
 from zroute_notifications.domain.matrix import MatrixError, parse_matrix
-from zroute_notifications.domain.participant import LETTER, PAGE
+from zroute_notifications.domain.participant import EMAIL, LETTER, PAGE
 from zroute_notifications.settings import DEFAULT_MATRIX, DEFAULT_TEMPLATES
 
 TEMPLATES = Templates(DEFAULT_TEMPLATES).event_names()
@@ -57,7 +57,9 @@ def test_the_shipped_matrix_tells_the_participant_of_each_event_that_exists_toda
         "support.referral-accepted.v1": ["referral_accepted"],
     }
     start = matrix.participant_targets_for(PREFIX + "planning.schedule-published.v1")
-    assert start[0].channels == (LETTER, PAGE)
+    assert start[0].channels == (LETTER, PAGE, EMAIL)
+    # Every participant line also e-mails, where intake holds an address (issue 18).
+    assert all(EMAIL in t.channels for rule in matrix.rules.values() for t in rule.participant)
 
 
 def test_every_participant_message_kind_has_a_text_in_each_of_the_8_languages():
@@ -79,14 +81,22 @@ def test_the_participant_line_round_trips_through_the_matrix_in_force():
     assert parse(matrix.as_dict()) == matrix
 
 
-def test_e_mail_to_the_participant_is_refused_for_want_of_an_address():
-    found = problems(
+def test_e_mail_to_the_participant_is_a_channel_and_an_unknown_one_is_refused():
+    emailed = parse(
         with_participant(
             PREFIX + "planning.plan-start-scheduled.v1",
             {"message": "plan_start", "channels": ["email"]},
         )
     )
-    assert len(found) == 1 and "letter or page only" in found[0]
+    [line] = emailed.participant_targets_for(PREFIX + "planning.plan-start-scheduled.v1")
+    assert line.channels == (EMAIL,)
+    found = problems(
+        with_participant(
+            PREFIX + "planning.plan-start-scheduled.v1",
+            {"message": "plan_start", "channels": ["sms"]},
+        )
+    )
+    assert len(found) == 1 and "letter, page or email only" in found[0]
 
 
 def test_an_unknown_message_kind_and_a_letter_without_a_week_are_refused():

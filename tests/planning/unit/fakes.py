@@ -275,6 +275,9 @@ class FakeCalendar:
     async def staff(self, programme_id: str):
         return []  # no register: formation staffs from the configured list
 
+    async def rooms(self, programme_id: str):
+        return []  # no rooms: a published week names no place (issue 18)
+
 
 def planning_uow(*plans: Plan, placements: FakePlacements | None = None) -> FakeUnitOfWork:
     """A fake unit of work with planning's repositories, on the morning of ``TODAY``."""

@@ -27,6 +27,7 @@ from zroute_notifications.adapters.directory_repo import DirectoryRepository
 from zroute_notifications.adapters.notification_repo import NotificationRepository
 from zroute_notifications.adapters.participant_repo import ParticipantRepository
 from zroute_notifications.adapters.people import IntakePeople
+from zroute_notifications.adapters.places import PlanningPlaces
 from zroute_notifications.adapters.readmodel_repo import ReadModelRepository
 from zroute_notifications.adapters.reads import NotificationsReads
 from zroute_notifications.adapters.rendering import Templates
@@ -88,6 +89,11 @@ def build_deps(settings: Settings) -> Deps:
         people=IntakePeople(
             settings,
             settings.intake_api_url or settings.service_urls["intake"],
+            settings.people_timeout_s,
+        ),
+        places=PlanningPlaces(
+            settings,
+            settings.planning_api_url or settings.service_urls["planning"],
             settings.people_timeout_s,
         ),
     )

@@ -42,6 +42,9 @@ class Settings(UiSettings):
     # Where this service pulls what a message may say of a participant (intake's API,
     # issue 18); default: intake's URL in service_urls.
     intake_api_url: str | None = None
+    # Where the places of the participant's week are read (planning's API, issue 18);
+    # default: planning's URL in service_urls.
+    planning_api_url: str | None = None
     people_timeout_s: float = 5.0
 
     # SMTP

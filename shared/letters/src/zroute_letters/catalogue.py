@@ -39,6 +39,18 @@ DOMAIN: Final = "participant"
 # get a cover page from the participant catalogue instead (zroute_letters.decision).
 DECISION_DOMAIN: Final = "decision"
 
+# The personal page's date of birth form (its heading, text, field, button and the four
+# reasons an answer fails), shown in the participant's language with the Dutch beside it.
+SECOND_FACTOR_MESSAGES: Final = (
+    "factor.title",
+    "factor.text",
+    "factor.label",
+    "factor.open",
+    "factor.wrong",
+    "factor.locked",
+    "factor.unavailable",
+    "factor.invalid",
+)
 # Every participant-facing message; each must be in every catalogue (tests/letters checks).
 MESSAGES: Final = (
     "intake_appointment.subject",
@@ -74,6 +86,7 @@ MESSAGES: Final = (
     "letter.contact",
     "letter.qr",
     "letter.dutch_follows",
+    *SECOND_FACTOR_MESSAGES,
 )
 
 

@@ -31,8 +31,13 @@ class PersonalDataChange:
     reason: PersonalDataChangeReason
     address: Address | None = None
     phone: str | None = field(default=None, repr=False)
+    email: str | None = field(default=None, repr=False)
     preferred_language: str | None = None
     interpreter_needed: bool | None = None
+
+    def touches_personal(self) -> bool:
+        """Whether the change needs the (encrypted) personal data: address, phone, e-mail."""
+        return any(v is not None for v in (self.address, self.phone, self.email))
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,10 @@ from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.values import CLOSED, Appointment, ContactAssignment, Status, Withdrawal
 
 MAX_PLANNING_AHEAD = timedelta(days=366)
+# The changed fields held in the encrypted personal data (the rest live on the participant).
+CONTACT_DETAILS = frozenset(
+    {PersonalDataField.ADDRESS, PersonalDataField.PHONE, PersonalDataField.EMAIL}
+)
 
 
 class Participant:
@@ -453,9 +457,7 @@ class Participant:
         changed = self._changed_fields(change, personal)
         if not changed:
             raise InvalidRequest("the change changes nothing; send the new values")
-        if personal is not None and {PersonalDataField.ADDRESS, PersonalDataField.PHONE} & set(
-            changed
-        ):
+        if personal is not None and CONTACT_DETAILS & set(changed):
             self.personal = _with_contact_details(personal, change)
         if change.preferred_language is not None:
             self.preferred_language = change.preferred_language
@@ -481,8 +483,10 @@ class Participant:
     def _changed_fields(
         self, change: PersonalDataChange, personal: PersonalData | None
     ) -> tuple[PersonalDataField, ...]:
-        if personal is None and (change.address is not None or change.phone is not None):
-            raise Conflict("the personal data was erased; there is no address or phone to change")
+        if personal is None and change.touches_personal():
+            raise Conflict(
+                "the personal data was erased; there is no address, phone or e-mail to change"
+            )
         found: list[PersonalDataField] = []
         if change.address is not None and personal is not None:
             current = Address(personal.street, personal.house_number, personal.postal_code,
@@ -491,6 +495,8 @@ class Participant:
                 found.append(PersonalDataField.ADDRESS)
         if change.phone is not None and personal is not None and change.phone != personal.phone:
             found.append(PersonalDataField.PHONE)
+        if change.email is not None and personal is not None and change.email != personal.email:
+            found.append(PersonalDataField.EMAIL)
         language = change.preferred_language
         if language is not None and language != self.preferred_language:
             found.append(PersonalDataField.PREFERRED_LANGUAGE)
@@ -678,7 +684,7 @@ class Participant:
 
 
 def _with_contact_details(personal: PersonalData, change: PersonalDataChange) -> PersonalData:
-    """The personal data with the change's new address and phone."""
+    """The personal data with the change's new address, phone and e-mail address."""
     updated = personal
     if change.address is not None:
         updated = replace(
@@ -690,4 +696,6 @@ def _with_contact_details(personal: PersonalData, change: PersonalDataChange) ->
         )
     if change.phone is not None:
         updated = replace(updated, phone=change.phone)
+    if change.email is not None:
+        updated = replace(updated, email=change.email)
     return updated

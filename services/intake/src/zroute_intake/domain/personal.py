@@ -28,6 +28,8 @@ class PersonalData:
     postal_code: str = field(repr=False)
     city: str = field(repr=False)
     phone: str | None = field(default=None, repr=False)
+    email: str | None = field(default=None, repr=False)
+    """Optional: where the participant's own messages go by e-mail as well (issue 18)."""
 
     def check(self, today: date) -> None:
         """The rules every registration must pass; raises :class:`InvalidRequest`."""
@@ -52,4 +54,5 @@ class PersonalData:
             "postal_code": self.postal_code,
             "city": self.city,
             "phone": self.phone,
+            "email": self.email,
         }

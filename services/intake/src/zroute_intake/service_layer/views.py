@@ -9,7 +9,7 @@ log in the same unit of work; the caller commits it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from zroute_letters.decision import DecisionContent
@@ -343,6 +343,45 @@ async def name_for_message(
     )
     log.info("name_for_message_given", participant_ref=ref, relation=decision.relation.value)
     return NameForMessage(name=f"{personal.given_names} {personal.family_name}")
+
+
+EMAIL_PURPOSE = "participant_message"
+"""Why notifications reads the participant's e-mail address: to send them their message."""
+
+
+@dataclass(frozen=True)
+class EmailForMessage:
+    """The participant's own e-mail address at send time (None: none given, or erased)."""
+
+    email: str | None = field(repr=False)
+    erased: bool = False
+
+
+async def email_for_message(
+    uow: IntakeUnitOfWork, principal: Principal, ref: str, *, request_id: str | None
+) -> EmailForMessage:
+    """The participant's e-mail address for a message to the participant themselves
+    (issue 18): pulled by notifications at send time, never on the bus. Reading it
+    decrypts the personal data, so every read is in the access log (purpose
+    ``participant_message``), whether or not an address was given."""
+    if await uow.participants.get(ref) is None:
+        raise NotFound(f"no participant {ref}; check the participant reference")
+    personal = await uow.participants.personal_data(ref)
+    if personal is None:
+        return EmailForMessage(email=None, erased=True)
+    await uow.access_log.record(
+        Access(
+            participant_ref=ref,
+            accessed_at=uow.clock.now(),
+            actor=principal.subject,
+            actor_roles=tuple(sorted(principal.roles)),
+            purpose=EMAIL_PURPOSE,
+            fields=("email",),
+            request_id=request_id,
+        )
+    )
+    log.info("email_for_message_read", participant_ref=ref, has_address=bool(personal.email))
+    return EmailForMessage(email=personal.email)
 
 
 SECOND_FACTOR_PURPOSE = "page_second_factor"

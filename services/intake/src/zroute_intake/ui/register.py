@@ -29,6 +29,7 @@ FIELDS = {
     "postal_code": N_("Enter the postal code, like 1017 GB"),
     "city": N_("Enter the city"),
     "phone": N_("Enter a phone number, like +31 6 12345678, or leave it empty"),
+    "email": N_("Enter an e-mail address, like name@example.nl, or leave it empty"),
     "preferred_language": N_("Choose the preferred language"),
     "interpreter_needed": N_("Say whether an interpreter is needed"),
 }
@@ -122,6 +123,7 @@ def _body(values: dict[str, str], subject: str) -> dict[str, Any]:
         "date_of_birth": values["date_of_birth"] or None,
         "address": {name: values[name] for name in ADDRESS},
         "phone": values["phone"] or None,
+        "email": values["email"] or None,
         "preferred_language": values["preferred_language"],
         "interpreter_needed": interpreter,
         "contact_person": {

@@ -36,6 +36,17 @@ class NameAnswer:
     withheld: str | None = None
 
 
+@dataclass(frozen=True)
+class EmailAnswer:
+    """The participant's own e-mail address at send time: ``address`` when intake holds
+    one; else ``missing`` says why (``no_address``, ``erased``) or ``unavailable`` is set
+    when intake could not be asked (a retry may succeed)."""
+
+    address: str | None = field(default=None, repr=False)
+    missing: str | None = None
+    unavailable: bool = False
+
+
 class IntakePeople:
     """Asks intake's ``/participants/{ref}/name-for-message`` as a service principal."""
 
@@ -82,6 +93,34 @@ class IntakePeople:
         if body.get("name"):
             return NameAnswer(name=str(body["name"]))
         return NameAnswer(withheld="erased" if body.get("erased") else str(body.get("refused")))
+
+    async def email_for_message(self, participant_ref: str) -> EmailAnswer:
+        """The participant's own e-mail address (intake's ``email-for-message``), read at
+        send time; intake writes the read to the participant's access log."""
+        token = self._token()
+        if token is None:
+            log.warning("people_no_service_token", participant_ref=participant_ref)
+            return EmailAnswer(unavailable=True)
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout) as http:
+                response = await http.get(
+                    f"{self._base_url}/participants/{participant_ref}/email-for-message",
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+        except httpx.HTTPError as exc:
+            log.warning(
+                "people_unreachable", participant_ref=participant_ref, error=type(exc).__name__
+            )
+            return EmailAnswer(unavailable=True)
+        if response.status_code != 200:
+            log.warning(
+                "people_refused_call", participant_ref=participant_ref, status=response.status_code
+            )
+            return EmailAnswer(unavailable=True)
+        body = response.json()
+        if body.get("email"):
+            return EmailAnswer(address=str(body["email"]))
+        return EmailAnswer(missing="erased" if body.get("erased") else "no_address")
 
     async def date_of_birth_matches(self, participant_ref: str, answer: str) -> bool | None:
         """Whether ``answer`` (YYYY-MM-DD) is the participant's date of birth; None when

@@ -49,7 +49,16 @@ class Deferred:
     until: datetime
 
 
-Outcome = Delivered | Failed | TryAgain | Deferred
+@dataclass(frozen=True)
+class NotSent:
+    """Nothing to send to, and that is no failure: a participant without an e-mail address
+    (``no_address``) or whose personal data was erased (``erased``). The delivery log
+    says so; no ``notification-failed`` and no operator alert."""
+
+    reason: str
+
+
+Outcome = Delivered | Failed | TryAgain | Deferred | NotSent
 
 
 def next_attempt(

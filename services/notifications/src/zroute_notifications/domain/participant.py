@@ -1,15 +1,16 @@
 """The participant as a recipient (issue 18): the matrix's ``participant`` lines, and what a
 message or the start letter says, from the events only. Plain rules, no I/O.
 
-The participant is reached through channels that need no address this service holds:
-``letter`` (the start letter as PDF, kept for the caseworker to print and post) and
-``page`` (the message on the personal page, reached through a signed, expiring link).
-E-mail is not offered: this service has no participant's e-mail address (names, addresses
-and phones stay in intake), so a matrix asking for it is refused.
+The participant is reached by ``letter`` (the start letter as PDF, kept for the
+caseworker to print and post), ``page`` (the message on the personal page, reached through
+a signed, expiring link) and ``email``: the message, in their language with the Dutch
+beside it, sent to the address intake holds, pulled at send time (this service stores no
+participant's address; without one nothing is sent, and the delivery log says so).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
@@ -22,7 +23,8 @@ from zroute_letters.messages import MessageKind, week_times
 PARTICIPANT: Final = "participant"
 LETTER: Final = "letter"
 PAGE: Final = "page"
-CHANNELS: Final = (LETTER, PAGE)
+EMAIL: Final = "email"
+CHANNELS: Final = (LETTER, PAGE, EMAIL)
 # Only the start letter exists as a letter: it needs the week, which schedule-published
 # carries.
 LETTER_EVENTS: Final = frozenset({"schedule-published"})
@@ -63,8 +65,7 @@ def participant_target(
     for channel in channels:
         if channel not in CHANNELS:
             found.append(
-                f"{where}: the participant is reached by letter or page only ({channel!r}:"
-                " this service holds no participant's address)"
+                f"{where}: the participant is reached by letter, page or email only ({channel!r})"
             )
     if LETTER in channels and cls.spec.name not in LETTER_EVENTS:
         found.append(f"{where}: a letter needs the week (schedule-published only)")
@@ -94,10 +95,22 @@ def first_day(valid_from: date, weekday: str) -> date:
     return valid_from + timedelta(days=offset)
 
 
-def week(schedule: dict[str, Any], online_place: str = "online") -> tuple[Session, ...]:
+def location_ids(schedule: dict[str, Any]) -> set[str]:
+    """The location codes a published schedule's sessions name (issue 18)."""
+    return {str(s["location_id"]) for s in schedule["sessions"] if s.get("location_id")}
+
+
+def week(
+    schedule: dict[str, Any],
+    online_place: str = "online",
+    places: Mapping[str, str] | None = None,
+) -> tuple[Session, ...]:
     """The first week of a published schedule (``schedule-published``'s data) as sessions.
 
-    The event names no place; an online session says so, the others leave it empty."""
+    An online session says so; the others show their place (``places``: a location code's
+    name and address, from planning) where the event names a location planning knows,
+    else nothing."""
+    places = places or {}
     valid_from = date.fromisoformat(str(schedule["valid_from"]))
     sessions = []
     for s in schedule["sessions"]:
@@ -109,7 +122,11 @@ def week(schedule: dict[str, Any], online_place: str = "online") -> tuple[Sessio
                 day=first_day(valid_from, str(s["weekday"])),
                 start=start,
                 end=end_moment.time(),
-                place=online_place if form is TeachingForm.ONLINE else "",
+                place=(
+                    online_place
+                    if form is TeachingForm.ONLINE
+                    else places.get(str(s.get("location_id") or ""), "")
+                ),
                 form=form,
             )
         )

@@ -11,6 +11,7 @@ from zroute_letters.catalogue import Catalogues
 
 from zroute_notifications.adapters import fallback_metric
 from zroute_notifications.adapters.people import IntakePeople
+from zroute_notifications.adapters.places import PlanningPlaces
 from zroute_notifications.adapters.rendering import Part, Templates
 from zroute_notifications.adapters.smtp import Mailer
 from zroute_notifications.adapters.webhook import WebhookSender
@@ -35,6 +36,8 @@ class Deps:
     catalogues: Catalogues = field(default_factory=Catalogues.load)
     # Intake, asked at send time for the name a message may carry (issue 18).
     people: IntakePeople | None = None
+    # Planning, asked for the name and address of the places of a participant's week.
+    places: PlanningPlaces | None = None
 
     def register_metrics(self, registry: Any) -> None:
         """The translation fall-back counter in the service's metrics registry (once)."""

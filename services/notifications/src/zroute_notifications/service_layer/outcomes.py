@@ -19,6 +19,7 @@ from zroute_notifications.domain.delivery import (
     Deferred,
     Delivered,
     Failed,
+    NotSent,
     Outcome,
     TryAgain,
     next_attempt,
@@ -86,6 +87,9 @@ async def settle(
     """Record the attempt's outcome; a retry falls due its delay after ``attempted_at``.
     ``caused_by``: the command context the attempt continues (kept by a moved timer)."""
     now = uow.clock.now()
+    if isinstance(outcome, NotSent):
+        await not_sent(uow, row, attempts, outcome)
+        return
     if isinstance(outcome, Deferred):
         await uow.notifications.mark(row["id"], due_at=outcome.until)
         # The same timer, moved: the timer runner then keeps it pending.
@@ -125,6 +129,20 @@ async def settle(
             return
         outcome = Failed(outcome.reason, f"retries exhausted, last: {outcome.detail}", True)
     await fail(uow, deps, row, attempts, outcome)
+
+
+async def not_sent(uow: NotificationsUnitOfWork, row: Any, attempts: int, outcome: NotSent) -> None:
+    """Nothing to send to (a participant without an e-mail address): the delivery log
+    says why, and it is no failure (no event, no operator alert)."""
+    await uow.notifications.mark(
+        row["id"], status="not_sent", attempts=attempts, reason=outcome.reason, last_error=None
+    )
+    log.info(
+        "notification_not_sent",
+        notification_id=str(row["id"]),
+        channel=row["channel"],
+        reason=outcome.reason,
+    )
 
 
 async def fail(

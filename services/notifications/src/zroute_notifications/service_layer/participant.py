@@ -11,7 +11,7 @@ from zroute_letters.catalogue import DUTCH
 from zroute_letters.content import Contact, LetterContent, Session
 from zroute_runtime.clock import local_timezone
 
-from zroute_notifications.domain.participant import appointment, week
+from zroute_notifications.domain.participant import appointment, location_ids, week
 from zroute_notifications.service_layer.deps import Deps
 from zroute_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 
@@ -25,6 +25,13 @@ async def language_of(uow: NotificationsUnitOfWork, ref: str) -> str:
 def local(moment: datetime) -> datetime:
     """A moment on the local clock (ZROUTE_TIMEZONE)."""
     return moment.astimezone(local_timezone())
+
+
+async def places_of(deps: Deps, codes: set[str]) -> dict[str, str]:
+    """Name and address of each location code, as one line (planning's places)."""
+    if deps.places is None or not codes:
+        return {}
+    return {code: place.line() for code, place in (await deps.places.places(codes)).items()}
 
 
 async def letter_content(
@@ -41,16 +48,23 @@ async def letter_content(
     if profile is None:
         return None
     schedule = schedule or await uow.participants.schedule(ref)
-    sessions: tuple[Session, ...] = week(schedule) if schedule else ()
     booked = await uow.participants.appointment(ref)
     upcoming = booked is not None and booked["starts_at"] > uow.clock.now()
+    codes = location_ids(schedule) if schedule else set()
+    if booked is not None and upcoming and booked["location_id"]:
+        codes.add(str(booked["location_id"]))
+    places = await places_of(deps, codes)
+    sessions: tuple[Session, ...] = week(schedule, places=places) if schedule else ()
     settings = deps.settings
     return LetterContent(
         language=profile["preferred_language"] or DUTCH,
         salutation_name=None,
         sessions=sessions,
         next_appointment=(
-            appointment(local(booked["starts_at"]), booked["location_id"])
+            appointment(
+                local(booked["starts_at"]),
+                places.get(booked["location_id"], booked["location_id"]),
+            )
             if booked is not None and upcoming
             else None
         ),

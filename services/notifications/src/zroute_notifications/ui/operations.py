@@ -27,7 +27,12 @@ from zroute_notifications.service_layer import views
 from zroute_notifications.service_layer.handlers.notifications import resend
 
 SERVICES = ("intake", "planning", "support", "notifications")
-STATUS = {"pending": N_("waiting"), "sent": N_("sent"), "failed": N_("failed")}
+STATUS = {
+    "pending": N_("waiting"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "not_sent": N_("not sent"),
+}
 CHANNEL = {"email": N_("email"), "inbox": N_("inbox"), "webhook": N_("webhook")}
 LOG_SIZE = 100
 

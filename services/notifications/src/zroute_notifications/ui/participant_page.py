@@ -5,11 +5,14 @@ short page in Dutch and English saying why, naming nobody."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from zroute_letters import pictograms
+from zroute_letters.catalogue import DUTCH, RIGHT_TO_LEFT, Catalogues, catalogue_language
 
 from zroute_notifications.service_layer.handlers.page import PageView
 
@@ -69,44 +72,43 @@ def render_refusal(outcome: str) -> str:
     )
 
 
-# The second factor's page (issue 18), in Dutch and English: plain words, one field.
-SECOND_FACTOR = {
-    "title_nl": "Uw geboortedatum",
-    "text_nl": "Typ uw geboortedatum. Dan ziet u uw pagina.",
-    "text_en": "Type your date of birth to see your page.",
-    "label_nl": "Geboortedatum",
-    "label_en": "Date of birth",
-    "open_nl": "Openen",
-    "open_en": "Open",
-}
-PROBLEMS = {
-    "wrong": (
-        "Deze datum klopt niet. U kunt het nog {left} keer proberen.",
-        "That date is not right. You can try {left} more times.",
-    ),
-    "locked": (
-        "Te vaak een verkeerde datum. Probeer het later opnieuw, of bel uw contactpersoon.",
-        "Too many wrong dates. Try again later, or call your contact person.",
-    ),
-    "unavailable": (
-        "Dit lukt nu niet. Probeer het later opnieuw.",
-        "This does not work just now. Please try again later.",
-    ),
-    "invalid": (
-        "Typ een datum: dag, maand en jaar.",
-        "Type a date: day, month and year.",
-    ),
-}
+# The second factor's page (issue 18): its texts are the letters' catalogue messages
+# ``factor.*``, in the participant's language with the Dutch beside it.
+_FACTOR_TEXTS: Final = ("title", "text", "label", "open")
+PROBLEMS: Final = frozenset({"wrong", "locked", "unavailable", "invalid"})
 
 
-def render_second_factor(problem: str | None = None, left: int = 0) -> str:
-    """The page that asks for the date of birth, with why the last answer failed."""
-    shown = None
-    if problem is not None:
-        nl, en = PROBLEMS[problem]
-        shown = (nl.format(left=left), en.format(left=left))
+@dataclass(frozen=True)
+class FactorText:
+    """The second factor's page in one language."""
+
+    lang: str
+    dir: str
+    t: dict[str, str]
+    problem: str | None
+
+
+def _factor_text(cats: Catalogues, language: str, problem: str | None, left: int) -> FactorText:
+    return FactorText(
+        lang=language,
+        dir="rtl" if catalogue_language(language) in RIGHT_TO_LEFT else "ltr",
+        t={name: cats.text(language, f"factor.{name}") for name in _FACTOR_TEXTS},
+        problem=cats.text(language, f"factor.{problem}", left=str(left)) if problem else None,
+    )
+
+
+def render_second_factor(
+    cats: Catalogues, language: str = DUTCH, problem: str | None = None, left: int = 0
+) -> str:
+    """The page that asks for the date of birth, with why the last answer failed, in
+    ``language`` (the participant's) and in Dutch after it."""
+    if problem is not None and problem not in PROBLEMS:
+        raise ValueError(f"no text for the second factor's outcome {problem!r}")
+    shown = [_factor_text(cats, language, problem, left)]
+    if catalogue_language(language) != DUTCH:
+        shown.append(_factor_text(cats, DUTCH, problem, left))
     return (
         environment()
         .get_template("participant_second_factor.html.j2")
-        .render(t=SECOND_FACTOR, problem=shown, ask=problem != "locked")
+        .render(first=shown[0], shown=shown, ask=problem != "locked")
     )

@@ -15,6 +15,7 @@ from zroute_planning.domain.calendar import (
     Closure,
     DatedSession,
     Leave,
+    Place,
     Qualification,
     Room,
     SessionStatus,
@@ -143,6 +144,26 @@ class CalendarRepository(TrackingRepository):
             "SELECT location_id FROM planning_rooms WHERE room_id = $1", room_id
         )
         return result
+
+    # -- places (issue 18) -------------------------------------------------------------
+    async def save_place(self, place: Place, by: str, at: datetime) -> None:
+        await self.conn.execute(
+            "INSERT INTO planning_places VALUES ($1, $2, $3, $4, $5)"
+            " ON CONFLICT (location_id) DO UPDATE SET name = $2, address = $3,"
+            " recorded_by = $4, recorded_at = $5",
+            place.location_id,
+            place.name,
+            place.address,
+            by,
+            at,
+        )
+
+    async def place(self, location_id: str) -> Place | None:
+        row = await self.conn.fetchrow(
+            "SELECT location_id, name, address FROM planning_places WHERE location_id = $1",
+            location_id,
+        )
+        return Place(row["location_id"], row["name"], row["address"]) if row else None
 
     # -- sessions ---------------------------------------------------------------------
     async def add_sessions(self, sessions: list[DatedSession]) -> int:

@@ -106,6 +106,44 @@ class Room:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A location's name and address (issue 18): where a participant's week takes place.
+    The organisation's building, configuration, not personal data; never on the bus (the
+    events carry ``location_id``)."""
+
+    location_id: str
+    name: str
+    address: str
+
+
+@dataclass(frozen=True)
+class WeekPlaces:
+    """Where a published week's sessions are held (issue 18): the location of each slot's
+    room in the calendar, else the programme's one location when all its rooms are there."""
+
+    by_slot: dict[Slot, str] = field(default_factory=dict)
+    only: str | None = None
+
+    @classmethod
+    def of(cls, dated: Iterable[DatedSession], rooms: Iterable[Room]) -> WeekPlaces:
+        """From the calendar's dated sessions of the week and the programme's rooms."""
+        location = {r.room_id: r.location_id for r in rooms}
+        by_slot = {
+            s.slot: location[s.room_id]
+            for s in dated
+            if s.room_id in location and s.status is not SessionStatus.CANCELLED
+        }
+        places = set(location.values())
+        return cls(by_slot, places.pop() if len(places) == 1 else None)
+
+    def of_slot(self, slot: Slot, form: TeachingForm) -> str | None:
+        """The location of a session in ``slot``; none for one taught without a room."""
+        if form in ROOMLESS:
+            return None
+        return self.by_slot.get(slot, self.only)
+
+
+@dataclass(frozen=True)
 class Closure:
     """Days (inclusive) a programme teaches nothing: a holiday or a closure."""
 

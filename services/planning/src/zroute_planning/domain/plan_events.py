@@ -31,6 +31,7 @@ from zroute_contract.events.planning import (
     SchedulePublished,
 )
 
+from zroute_planning.domain.calendar import WeekPlaces
 from zroute_planning.domain.plan import Plan, availability_slots
 from zroute_planning.domain.rules import PlanningRules
 from zroute_planning.domain.schedule import Week
@@ -60,8 +61,12 @@ def removed_from_group(
     )
 
 
-def sessions_of(rules: PlanningRules, week: Week) -> tuple[ScheduledSession, ...]:
-    """A week's sessions as the events and the stored schedule carry them."""
+def sessions_of(
+    rules: PlanningRules, week: Week, places: WeekPlaces | None = None
+) -> tuple[ScheduledSession, ...]:
+    """A week's sessions as the events and the stored schedule carry them; ``places``
+    says where each is held, where the calendar knows (issue 18)."""
+    places = places or WeekPlaces()
     return tuple(
         ScheduledSession(
             weekday=Weekday(s.slot[0]),
@@ -71,6 +76,7 @@ def sessions_of(rules: PlanningRules, week: Week) -> tuple[ScheduledSession, ...
             teaching_form=s.form,
             hours_kind=s.kind,
             group_id=s.group_id,
+            location_id=places.of_slot(s.slot, s.form),
         )
         for s in week.sessions
     )
@@ -83,10 +89,12 @@ def schedule_published(
     phase_index: int,
     week: Week,
     valid_from: date,
+    places: WeekPlaces | None = None,
 ) -> SchedulePublished:
     """The week of phase ``phase_index`` (0-based), valid from ``valid_from``, with the
-    variety rules it breaks (empty when it keeps them all)."""
-    sessions = sessions_of(rules, week)
+    variety rules it breaks (empty when it keeps them all) and where each session is held
+    when the calendar knows (``places``)."""
+    sessions = sessions_of(rules, week, places)
     return SchedulePublished(
         participant_ref=plan.participant_ref,
         programme_id=plan.programme_id,

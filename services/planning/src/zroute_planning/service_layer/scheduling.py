@@ -13,13 +13,14 @@ Repeating timers (reviews, escalations) reschedule their own row for the next ti
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from zroute_contract.events.planning import SchedulePublished
 from zroute_runtime.logging import get_logger
 
 from zroute_planning.domain import plan_events
+from zroute_planning.domain.calendar import WeekPlaces
 from zroute_planning.domain.plan import Plan, PlanStatus, projection_of
 from zroute_planning.domain.projection import Projection, phase_index
 from zroute_planning.domain.ramp_up import rules_at_pace
@@ -73,8 +74,16 @@ async def publish_schedule(
             problems=list(week.variety_problems),
         )
     valid_from = max(today, plan.start_on)
+    dated = await uow.calendar.sessions(
+        plan.programme_id,
+        valid_from,
+        valid_from + timedelta(days=6),
+        participant_ref=plan.participant_ref,
+        group_ids=[group.group_id] if group else [],
+    )
+    places = WeekPlaces.of(dated, await uow.calendar.rooms(plan.programme_id))
     event = plan_events.schedule_published(
-        plan, rules, phase_index=index, week=week, valid_from=valid_from
+        plan, rules, phase_index=index, week=week, valid_from=valid_from, places=places
     )
     await uow.records.save_schedule(
         plan.plan_id, event.phase, valid_from, [s.model_dump(mode="json") for s in event.sessions]

@@ -552,6 +552,8 @@ class RecipientRole(StrEnum):
     EMPLOYER = "employer"
     SUBSCRIBER = "subscriber"
     OPERATOR = "operator"
+    PARTICIPANT = "participant"
+    """Added within v1 (issue 18): the participant, by e-mail where intake holds an address."""
 
 
 class Timing(StrEnum):
@@ -564,10 +566,18 @@ class Timing(StrEnum):
 
 
 class MessageLanguage(StrEnum):
-    """Language a message was written in."""
+    """Language a message was written in. Added within v1 (issue 18): the participant
+    catalogues' languages, for the participant's own messages (Dari is written with the
+    Persian catalogue, ``fa``)."""
 
     NL = "nl"
     EN = "en"
+    AR = "ar"
+    TI = "ti"
+    FA = "fa"
+    TR = "tr"
+    UK = "uk"
+    SO = "so"
 
 
 class DeliveryFailure(StrEnum):
@@ -615,6 +625,8 @@ class PersonalDataField(StrEnum):
     PHONE = "phone"
     PREFERRED_LANGUAGE = "preferred_language"
     INTERPRETER_NEEDED = "interpreter_needed"
+    EMAIL = "email"
+    """Added within v1 (issue 18): the participant's own e-mail address."""
 
 
 class PersonalDataChangeReason(StrEnum):

@@ -315,6 +315,15 @@ class ScheduledSession(EventPart):
     teaching_form: TeachingForm = Field(description="How the session is taught.")
     hours_kind: HoursKind = Field(description="The target its hours count toward.")
     group_id: UUID | None = Field(default=None, description="The group, for group sessions.")
+    location_id: LocationId | None = Field(
+        default=None,
+        description=(
+            "Added within v1 (issue 18): where the session is held (the location of its room "
+            "in the calendar), a code; planning's ``GET /places/{location_id}`` gives its name "
+            "and address. Absent for sessions without a room (online, at the workplace) or "
+            "not yet given one."
+        ),
+    )
 
 
 VARIETY_PROBLEM_PATTERN = r"^[a-z][a-z_ ,.%()-]*(?:[0-9]{1,3}[a-z_ ,.%()-]+)*[0-9]{0,3}$"

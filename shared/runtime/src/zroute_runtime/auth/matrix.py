@@ -102,6 +102,8 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         # A message names the participant where the card allows (issue 18): the
         # notifications service asks for the recipient's partner, with its own purpose.
         ("GET", "/participants/{participant_ref}/name-for-message"): _a(service=ANY),
+        # The participant's own e-mail address, pulled at send time (issue 18).
+        ("GET", "/participants/{participant_ref}/email-for-message"): _a(service=ANY),
         # The personal page's second factor: yes or no, never the date (issue 18).
         ("POST", "/participants/{participant_ref}/date-of-birth-check"): _a(service=ANY),
         ("POST", "/participants/{participant_ref}/withdrawal"): _CASE_WRITE,
@@ -200,6 +202,12 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/calendar/sessions/{session_id}/cancellation"): _a(coordinator=M, partner_staff=P),
         ("POST", "/calendar/sessions/{session_id}/move"): _a(coordinator=M, partner_staff=P),
         ("PUT", "/calendar/sessions/{session_id}/staff"): _a(coordinator=M, partner_staff=P),
+        # Places (issue 18): a location's name and address, configuration read by the
+        # notifications service for the participant's letter and page.
+        ("PUT", "/places/{location_id}"): _a(coordinator=ANY),
+        ("GET", "/places/{location_id}"): _a(
+            service=ANY, coordinator=ANY, caseworker=ANY, partner_staff=ANY
+        ),
     },
     "support": {
         ("GET", "/participants/{participant_ref}/audit"): _AUDIT,

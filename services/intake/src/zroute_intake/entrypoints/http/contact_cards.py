@@ -21,6 +21,7 @@ from zroute_intake.entrypoints.http.schemas import (
     ContactCardOut,
     DateOfBirthCheckIn,
     DateOfBirthCheckOut,
+    EmailForMessageOut,
     NameForMessageOut,
 )
 from zroute_intake.service_layer import views
@@ -89,6 +90,31 @@ async def read_name_for_message(
         refused=refused.reason if refused else None,
         explanation=refused.explanation if refused else None,
         erased=found.erased,
+    )
+
+
+@router.get(
+    "/email-for-message",
+    summary="The participant's own e-mail address for their message (notifications)",
+    responses={404: {"description": "No such participant"}},
+)
+async def read_email_for_message(
+    participant_ref: ParticipantRef,
+    principal: Service,
+    runtime: Runtime,
+    request: Request,
+) -> EmailForMessageOut:
+    """Where the participant's own message goes by e-mail, read at send time and never
+    put on the bus; null when they gave no address. Every read is written to the access
+    log with purpose ``participant_message``."""
+    request_id = getattr(request.state, "request_id", None)
+    async with command(runtime, request) as uow:
+        found = await views.email_for_message(
+            uow, principal, participant_ref, request_id=request_id
+        )
+        await uow.commit()  # the access log's row
+    return EmailForMessageOut(
+        participant_ref=participant_ref, email=found.email, erased=found.erased
     )
 
 

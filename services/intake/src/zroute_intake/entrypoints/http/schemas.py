@@ -120,6 +120,15 @@ class ContactPersonIn(Body):
         return ContactPersonRef(**self.model_dump())
 
 
+Email = Annotated[
+    str,
+    StringConstraints(
+        max_length=254, pattern=r"^[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+    ),
+]
+"""An e-mail address (the plain form people are given; no quoted or IP-literal ones)."""
+
+
 class AddressIn(Body):
     street: Text
     house_number: Annotated[
@@ -146,6 +155,9 @@ class RegistrationIn(Body):
     date_of_birth: date
     address: AddressIn
     phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{5,19}$")] | None = None
+    email: Email | None = Field(
+        default=None, description="Optional: the participant's messages go there as well."
+    )
     preferred_language: LanguageCode = Field(description="ISO 639 code, for example ar or ti.")
     interpreter_needed: bool
     contact_person: ContactPersonIn = Field(description="The first fixed contact person.")
@@ -161,6 +173,7 @@ class RegistrationIn(Body):
             postal_code=self.address.postal_code,
             city=self.address.city,
             phone=self.phone,
+            email=self.email,
         )
 
 
@@ -334,6 +347,7 @@ class PersonalDataChangeIn(Body):
     reason: PersonalDataChangeReason
     address: AddressIn | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{5,19}$")] | None = None
+    email: Email | None = None
     preferred_language: LanguageCode | None = Field(
         default=None, description="ISO 639 code, for example ar or ti."
     )
@@ -352,6 +366,7 @@ class PersonalDataChangeIn(Body):
             reason=self.reason,
             address=address,
             phone=self.phone,
+            email=self.email,
             preferred_language=self.preferred_language,
             interpreter_needed=self.interpreter_needed,
         )
@@ -394,6 +409,7 @@ class PersonalDataOut(BaseModel):
     postal_code: str
     city: str
     phone: str | None
+    email: str | None = None
 
     @classmethod
     def of(cls, personal: PersonalData) -> PersonalDataOut:
@@ -602,6 +618,14 @@ class NameForMessageOut(BaseModel):
         default=None, description="Why not: no_relation, no_consent, no_fields."
     )
     explanation: str | None = Field(default=None, description="The refusal in words.")
+    erased: bool = Field(default=False, description="The personal data was erased.")
+
+
+class EmailForMessageOut(BaseModel):
+    """The participant's own e-mail address for their message, pulled at send time."""
+
+    participant_ref: str
+    email: str | None = Field(default=None, description="The address; null when none given.")
     erased: bool = Field(default=False, description="The personal data was erased.")
 
 

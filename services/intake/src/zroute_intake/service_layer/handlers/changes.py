@@ -17,7 +17,11 @@ from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 log = get_logger(__name__)
 
-_PERSONAL = {PersonalDataField.ADDRESS: "address", PersonalDataField.PHONE: "phone"}
+_PERSONAL = {
+    PersonalDataField.ADDRESS: "address",
+    PersonalDataField.PHONE: "phone",
+    PersonalDataField.EMAIL: "email",
+}
 
 
 async def change_personal_data(
@@ -29,7 +33,7 @@ async def change_personal_data(
     participant = await uow.participants.for_change(cmd.ref, cmd.scope, cmd.expected_version)
     now = uow.clock.now()
     change = cmd.change
-    touches_personal = change.address is not None or change.phone is not None
+    touches_personal = change.touches_personal()
     personal = await uow.participants.personal_data(cmd.ref) if touches_personal else None
     participant.change_personal_data(
         change, personal=personal, today=local_day(now), by=cmd.by, at=now

@@ -22,7 +22,7 @@ async def list_notifications(
     runtime: Runtime,
     request: Request,
     event_id: UUID | None = None,
-    status: str | None = Query(default=None, pattern="^(pending|sent|failed)$"),
+    status: str | None = Query(default=None, pattern="^(pending|sent|failed|not_sent)$"),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[NotificationOut]:
     """The messages of one event (``event_id``), or the latest, optionally by status."""

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from zroute_letters.catalogue import DUTCH
 from zroute_runtime.http_host import Runtime
 
 from zroute_notifications.entrypoints.http.deps import NotificationsDeps, reading, run
@@ -38,7 +39,8 @@ async def personal_page(
     async with reading(runtime, request) as uow:
         opened = await page.open_link(uow, deps, token)
         if page.asks_second_factor(uow, deps, opened, session):
-            return HTMLResponse(render_second_factor(), headers=HEADERS)
+            language = await page.language_of_opened(uow, opened)
+            return HTMLResponse(render_second_factor(deps.catalogues, language), headers=HEADERS)
         view = await page.view_of(uow, deps, opened)
     if view is None:
         status = opened.status if opened.status != 200 else 404
@@ -67,7 +69,16 @@ async def week_audio(
 
 
 # The answer to each outcome of a typed date of birth.
-ANSWER_STATUS = {page.WRONG: 403, page.LOCKED: 429, page.UNAVAILABLE: 503}
+INVALID = "invalid"
+ANSWER_STATUS = {page.WRONG: 403, page.LOCKED: 429, page.UNAVAILABLE: 503, INVALID: 422}
+
+
+def _is_date(typed: str) -> bool:
+    try:
+        date.fromisoformat(typed)
+    except ValueError:
+        return False
+    return True
 
 
 @router.post("/{token}", response_class=HTMLResponse)
@@ -80,17 +91,19 @@ async def second_factor(
     form = parse_qs((await request.body()).decode("utf-8", "replace"))
     typed = (form.get("date_of_birth") or [""])[0].strip()
 
-    async def answer(uow: NotificationsUnitOfWork) -> tuple[page.Opened, page.Answered | None]:
+    async def answer(
+        uow: NotificationsUnitOfWork,
+    ) -> tuple[page.Opened, page.Answered | None, str]:
         opened = await page.open_link(uow, deps, token)
         if opened.outcome != page.OK or deps.settings.page_second_factor != "date_of_birth":
-            return opened, None
-        return opened, await page.answer_second_factor(uow, deps, opened, typed)
+            return opened, None, DUTCH
+        language = await page.language_of_opened(uow, opened)
+        if not _is_date(typed):
+            # Never sent to intake: not an attempt, only said again in plain words.
+            return opened, page.Answered(INVALID), language
+        return opened, await page.answer_second_factor(uow, deps, opened, typed), language
 
-    try:
-        date.fromisoformat(typed)
-    except ValueError:
-        return HTMLResponse(render_second_factor("invalid"), status_code=422, headers=HEADERS)
-    opened, answered = await run(runtime, request, answer)
+    opened, answered, language = await run(runtime, request, answer)
     if opened.outcome != page.OK:
         return HTMLResponse(
             render_refusal(opened.outcome), status_code=opened.status, headers=HEADERS
@@ -99,7 +112,7 @@ async def second_factor(
     if answered is None:
         return back  # no second factor asked: the page itself
     if answered.outcome != page.RIGHT or answered.session is None:
-        html = render_second_factor(answered.outcome, answered.left)
+        html = render_second_factor(deps.catalogues, language, answered.outcome, answered.left)
         return HTMLResponse(html, status_code=ANSWER_STATUS[answered.outcome], headers=HEADERS)
     back.set_cookie(
         page.SESSION_COOKIE,

@@ -26,7 +26,10 @@ class NotificationOut(BaseModel):
     channel: str
     timing: str
     language: str
-    status: Literal["pending", "sent", "failed"]
+    status: Literal["pending", "sent", "failed", "not_sent"] = Field(
+        description="not_sent: nothing to send to, no failure (a participant without an "
+        "e-mail address; ``reason`` says why)"
+    )
     attempts: int
     reason: str | None
     retriable: bool | None

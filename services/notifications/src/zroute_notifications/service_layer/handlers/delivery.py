@@ -22,8 +22,16 @@ from zroute_runtime.timers import DueTimer
 from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_notifications.adapters.rendering import Rendered
-from zroute_notifications.domain.delivery import Deferred, Delivered, Failed, Outcome
+from zroute_notifications.domain.delivery import (
+    Deferred,
+    Delivered,
+    Failed,
+    NotSent,
+    Outcome,
+    TryAgain,
+)
 from zroute_notifications.domain.handshake import next_slot
+from zroute_notifications.domain.participant import PARTICIPANT
 from zroute_notifications.domain.recipients import Recipient, participants_of, programme_partners
 from zroute_notifications.domain.rights import SubscriberFacts, refusal
 from zroute_notifications.domain.schedule import timer_payload
@@ -66,6 +74,8 @@ async def _attempt(uow: NotificationsUnitOfWork, deps: Deps, row: Any) -> Outcom
 
 
 async def _email(uow: NotificationsUnitOfWork, deps: Deps, row: Any) -> Outcome:
+    if row["recipient_kind"] == PARTICIPANT:
+        return await _participant_email(deps, row)
     to = await _email_address(uow, deps, row)
     if to is None:
         return Failed(
@@ -76,6 +86,23 @@ async def _email(uow: NotificationsUnitOfWork, deps: Deps, row: Any) -> Outcome:
     message = await naming.with_name(deps, row, message)
     mail = deps.mailer.build(to, message, str(row["id"]), row["language"])
     return await deps.mailer.send(mail)
+
+
+async def _participant_email(deps: Deps, row: Any) -> Outcome:
+    """The participant's own message, to the address intake holds at send time (pulled,
+    access-logged there, never stored here); none is no failure, only said in the log."""
+    if deps.people is None:
+        # No intake to ask (a deployment without it): nobody's address is known here.
+        return NotSent("intake_not_configured")
+    answer = await deps.people.email_for_message(str(row["recipient_ref"]))
+    if answer.unavailable:
+        return TryAgain(DeliveryFailure.RECIPIENT_UNRESOLVED, "intake could not be asked")
+    if answer.address is None:
+        return NotSent(answer.missing or "no_address")
+    message = Rendered(row["subject"], row["body_text"], row["body_html"])
+    return await deps.mailer.send(
+        deps.mailer.build(answer.address, message, str(row["id"]), row["language"])
+    )
 
 
 async def _email_address(uow: NotificationsUnitOfWork, deps: Deps, row: Any) -> str | None:

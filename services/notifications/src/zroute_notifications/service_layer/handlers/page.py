@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 from zroute_letters import links
+from zroute_letters.catalogue import DUTCH
 from zroute_letters.content import LetterContent
 from zroute_letters.letter import Page, languages_of, page
 from zroute_letters.speech import Audio, SpeechUnavailable, render_week_audio, spoken_language
@@ -23,7 +24,7 @@ from zroute_runtime.logging import get_logger
 
 from zroute_notifications.domain import second_factor
 from zroute_notifications.service_layer.deps import Deps
-from zroute_notifications.service_layer.participant import letter_content
+from zroute_notifications.service_layer.participant import language_of, letter_content
 from zroute_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 
 log = get_logger(__name__)
@@ -143,6 +144,13 @@ async def week_audio(
 
 
 # -- the second factor (issue 18) ------------------------------------------------------
+async def language_of_opened(uow: NotificationsUnitOfWork, opened: Opened) -> str:
+    """The language the opened link's participant reads (Dutch when not known)."""
+    if opened.participant_ref is None:
+        return DUTCH
+    return await language_of(uow, opened.participant_ref)
+
+
 SESSION_COOKIE: Final = "zr_page_session"
 RIGHT, WRONG, LOCKED, UNAVAILABLE, ASKED = "right", "wrong", "locked", "unavailable", "asked"
 

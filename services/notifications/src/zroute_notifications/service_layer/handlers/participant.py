@@ -2,7 +2,9 @@
 
 ``page``: the message, in the participant's language and in Dutch, kept for their personal
 page. ``letter``: the start letter (PDF) when the schedule is published, with a new signed
-link to the page as a QR code, kept for the caseworker to print and post. A redelivered
+link to the page as a QR code, kept for the caseworker to print and post. ``email``: the
+message in their language with the Dutch after it, planned as a delivery whose address
+intake gives at send time (none: not sent, and the delivery log says so). A redelivered
 event writes nothing twice (one message per event and kind, one letter per event).
 """
 
@@ -11,18 +13,30 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import datetime, timedelta
+from html import escape
 from typing import Any
 
 from zroute_contract.envelope import CloudEvent
 from zroute_contract.events.base import Event
+from zroute_contract.events.codes import RecipientRole, Timing
 from zroute_letters import links
-from zroute_letters.catalogue import DUTCH
+from zroute_letters.catalogue import DUTCH, catalogue_language
 from zroute_letters.letter import languages_of, render_pdf
-from zroute_letters.messages import MessageKind, participant_message
+from zroute_letters.messages import Message, MessageKind, participant_message
 from zroute_runtime.logging import get_logger
 from zroute_runtime.messagebus import HandlerContext
 
-from zroute_notifications.domain.participant import LETTER, PAGE, message_values, week
+from zroute_notifications.adapters.rendering import Rendered
+from zroute_notifications.domain.participant import (
+    EMAIL,
+    LETTER,
+    PAGE,
+    PARTICIPANT,
+    message_values,
+    week,
+)
+from zroute_notifications.domain.recipients import Recipient
+from zroute_notifications.service_layer import outcomes
 from zroute_notifications.service_layer.deps import Deps
 from zroute_notifications.service_layer.handlers import unit_of_work
 from zroute_notifications.service_layer.participant import language_of, letter_content, local
@@ -41,6 +55,8 @@ async def tell_participant(event: Event, ctx: HandlerContext, *, deps: Deps) -> 
     for target in targets:
         if PAGE in target.channels:
             await page_message(uow, deps, envelope, target.kind, ref)
+        if EMAIL in target.channels:
+            await participant_email(uow, deps, envelope, target.kind, ref)
         if LETTER in target.channels:
             await start_letter(uow, deps, envelope, ref)
 
@@ -57,10 +73,21 @@ def _values(kind: MessageKind, data: dict[str, Any], language: str) -> dict[str,
     )
 
 
-async def page_message(
-    uow: NotificationsUnitOfWork, deps: Deps, envelope: CloudEvent, kind: MessageKind, ref: str
-) -> None:
-    """The message in the participant's language with the Dutch beside it, for the page."""
+def _texts(
+    deps: Deps, envelope: CloudEvent, kind: MessageKind, language: str
+) -> tuple[Message, Message]:
+    """The message in the participant's language and in Dutch."""
+    # A text that falls back to Dutch gets its dates and weekdays in Dutch too.
+    written_in = language if deps.catalogues.has(language, f"{kind.value}.body") else DUTCH
+    own = participant_message(
+        kind, language, deps.catalogues, **_values(kind, envelope.data, written_in)
+    )
+    dutch = participant_message(kind, DUTCH, deps.catalogues, **_values(kind, envelope.data, DUTCH))
+    return own, dutch
+
+
+def _skipped(envelope: CloudEvent, kind: MessageKind) -> bool:
+    """A plan start without a start date says nothing yet: no message (logged)."""
     if kind is MessageKind.PLAN_START and not envelope.data.get("start_on"):
         log.info(
             "participant_message_skipped",
@@ -68,14 +95,68 @@ async def page_message(
             kind=kind.value,
             reason="no_start_date",
         )
+        return True
+    return False
+
+
+def mail_of(own: Message, dutch: Message, language: str) -> Rendered:
+    """The e-mail: the participant's language first, the Dutch after it (one text when
+    the participant reads Dutch)."""
+    parts = [(language, own)] + ([(DUTCH, dutch)] if language != DUTCH else [])
+    text = "\n\n".join(f"{m.subject}\n\n{m.body}" for _, m in parts)
+    html = "".join(
+        f'<div lang="{escape(lang)}" dir="{m.direction}"><h1>{escape(m.subject)}</h1>'
+        f"<p>{escape(m.body)}</p></div>"
+        for lang, m in parts
+    )
+    subject = own.subject if language == DUTCH else f"{own.subject} / {dutch.subject}"
+    return Rendered(subject, text, html)
+
+
+async def participant_email(
+    uow: NotificationsUnitOfWork, deps: Deps, envelope: CloudEvent, kind: MessageKind, ref: str
+) -> None:
+    """The message by e-mail, planned as a delivery like any other: the address is pulled
+    from intake when it is sent, so nothing of it is stored here."""
+    if _skipped(envelope, kind):
         return
     language = await language_of(uow, ref)
-    # A text that falls back to Dutch gets its dates and weekdays in Dutch too.
-    written_in = language if deps.catalogues.has(language, f"{kind.value}.body") else DUTCH
-    own = participant_message(
-        kind, language, deps.catalogues, **_values(kind, envelope.data, written_in)
+    own, dutch = _texts(deps, envelope, kind, language)
+    # The language the text is written in (a catalogue's, or Dutch when it fell back).
+    known = deps.catalogues.has(language, f"{kind.value}.body")
+    written = catalogue_language(language) if known else DUTCH
+    mail = mail_of(own, dutch, written)
+    now, nid = uow.clock.now(), uuid.uuid4()
+    created = await uow.notifications.add(
+        id=nid,
+        dedupe_key=f"{envelope.id}:{PARTICIPANT}:{ref}:{EMAIL}:{kind.value}",
+        event_ids=[uuid.UUID(envelope.id)],
+        event_type=envelope.type,
+        programme_id=envelope.data.get("programme_id"),
+        participant_ref=ref,
+        recipient=Recipient(RecipientRole.PARTICIPANT, PARTICIPANT, ref),
+        channel=EMAIL,
+        timing=Timing.IMMEDIATE.value,
+        language=written,
+        subject=mail.subject,
+        body_text=mail.text,
+        body_html=mail.html,
+        now=now,
+        due_at=now,
     )
-    dutch = participant_message(kind, DUTCH, deps.catalogues, **_values(kind, envelope.data, DUTCH))
+    if created:
+        await outcomes.schedule_delivery(uow, nid, 0, now)
+    log.info("participant_email_planned", event_id=envelope.id, kind=kind.value, new=created)
+
+
+async def page_message(
+    uow: NotificationsUnitOfWork, deps: Deps, envelope: CloudEvent, kind: MessageKind, ref: str
+) -> None:
+    """The message in the participant's language with the Dutch beside it, for the page."""
+    if _skipped(envelope, kind):
+        return
+    language = await language_of(uow, ref)
+    own, dutch = _texts(deps, envelope, kind, language)
     written = await uow.participants.add_message(
         id=uuid.uuid4(),
         event_id=uuid.UUID(envelope.id),

@@ -9,6 +9,7 @@ from zroute_planning.entrypoints.http import (
     hours_export,
     modules,
     placements,
+    places,
     plans,
     reviews,
     roll_calls,
@@ -28,4 +29,5 @@ ROUTERS = [
     audit.router,
     calendar.router,
     modules.router,
+    places.router,
 ]
