@@ -39,10 +39,23 @@ async def test_no_public_event_carries_a_health_detail(scenario: Scenario):
     [again] = await scenario.emitted("referral-requested", rerouted_from=rid)
     second = again["data"]["referral_id"]
     for step, body in (("accept", None), ("hold", {"reason": "participant_ill"}),
-                       ("start", None), ("complete", {"successful": False,
-                        "service_delivered": False, "reason": "participant_declined"})):  # fmt: skip
+                       ("start", None)):  # fmt: skip
         response = await care_b.post(f"/referrals/{second}/{step}", json=body)
         assert response.status_code == 200, response.text
+    # a care pause while the care is under way (issue 17): its kind stays in support
+    today = local_day(scenario.runtime.clock.now())
+    pause = await coordinator.post(f"/referrals/{second}/care-pauses", json={
+        "kind": "admission", "paused_from": str(today - timedelta(days=7))})  # fmt: skip
+    assert pause.status_code == 201, pause.text
+    ended = await coordinator.post(
+        f"/referrals/{second}/care-pauses/{pause.json()['pause_id']}/end",
+        json={"ended_on": str(today)},
+    )
+    assert ended.status_code == 200, ended.text
+    await scenario.emitted("care-pause-ended", referral_id=second)
+    response = await care_b.post(f"/referrals/{second}/complete", json={
+        "successful": False, "service_delivered": False, "reason": "participant_declined"})  # fmt: skip
+    assert response.status_code == 200, response.text
     ref, unanswered = await referred(scenario)
     await scenario.runtime.advance_clock(timedelta(days=4))
     await scenario.emitted("referral-escalated", referral_id=unanswered["data"]["referral_id"])
