@@ -13,8 +13,10 @@ from zroute_contract.events.intake import (
     ContactPersonAssigned,
     IntakeCompleted,
     IntakeCorrected,
+    IntakeScheduled,
     ParticipantRegistered,
     ParticipantWithdrawn,
+    ProgressMeetingScheduled,
 )
 from zroute_contract.events.planning import (
     GroupFormed,
@@ -33,6 +35,7 @@ from zroute_runtime.service import ServiceDefinition
 
 from zroute_support import ui
 from zroute_support.adapters.employers_repo import EmployerRepository
+from zroute_support.adapters.interpreters_repo import InterpreterRequestRepository
 from zroute_support.adapters.overrides_repo import ConsentOverrideRepository
 from zroute_support.adapters.participants_repo import ParticipantRepository
 from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
@@ -48,6 +51,7 @@ from zroute_support.service_layer.deps import Deps
 from zroute_support.service_layer.handlers import (
     check_in_rhythm,
     intake,
+    interpreters,
     placements,
     planning,
     preconditions,
@@ -72,6 +76,7 @@ def repositories(conn: Any) -> dict[str, TrackingRepository]:
         "preconditions": PreconditionRepository(conn),
         "waiting": WaitingList(conn),
         "overrides": ConsentOverrideRepository(conn),
+        "interpreters": InterpreterRequestRepository(conn),
         "reassignments": ReassignmentRepository(conn),
         "timers": TimerRepository(conn),
         "reads": SupportReads(conn),
@@ -90,6 +95,8 @@ def handlers(deps: Deps) -> HandlerRegistry:
         IntakeCompleted: [intake.record_preconditions],
         IntakeCorrected: [intake.record_preconditions],
         ParticipantWithdrawn: [partial(intake.withdraw_participant, deps=deps)],
+        IntakeScheduled: [interpreters.intake_scheduled],
+        ProgressMeetingScheduled: [interpreters.meeting_scheduled],
         PlacementRequested: [planning.request_placement],
         PlacementCancelled: [partial(planning.cancel_placement, deps=deps)],
         PlacementEscalated: [planning.escalate_placement],
@@ -120,6 +127,10 @@ DATAREFS = {
     "nl.zroute.support.placement-concern-raised.v1": "/placements?programme_id={programme_id}",
     "nl.zroute.support.check-in-overdue.v1": "/placements/{placement_request_id}",
     "nl.zroute.support.consent-overridden.v1": "/participants/{participant_ref}/consent-overrides",
+    **{
+        f"nl.zroute.support.interpreter-{action}.v1": "/interpreter-requests/{request_id}"
+        for action in ("requested", "confirmed", "declined")
+    },
     "nl.zroute.support.precondition-arranged.v1": "/preconditions?programme_id={programme_id}",
     "nl.zroute.support.precondition-lapsed.v1": "/preconditions?programme_id={programme_id}",
     **{

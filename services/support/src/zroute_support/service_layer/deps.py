@@ -43,6 +43,13 @@ class Deps:
         "no_provider_available",
         "other",
     )
+    # Why an interpreter partner declines an interpreter request.
+    interpreter_decline_reasons: tuple[str, ...] = (
+        "no_interpreter_available",
+        "language_not_offered",
+        "too_short_notice",
+        "other",
+    )
     # Where work overflows when the responsible partner cannot take it (partner ids).
     overflow_order: tuple[str, ...] = ()
     # The answer deadline and escalation rhythm per urgency.
@@ -70,6 +77,7 @@ class Deps:
             placement_replaceable_reasons=frozenset(s.placement_replaceable_reasons),
             task_not_offered_reasons=tuple(s.task_not_offered_reasons),
             overflow_order=tuple(s.overflow_order),
+            interpreter_decline_reasons=tuple(s.interpreter_decline_reasons),
             urgency_rules=s.urgency_rules(),
         )
 

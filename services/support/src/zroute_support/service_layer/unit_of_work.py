@@ -12,6 +12,7 @@ from zroute_runtime.clock import Clock
 from zroute_runtime.context import MessageContext
 
 from zroute_support.adapters.employers_repo import EmployerRepository
+from zroute_support.adapters.interpreters_repo import InterpreterRequestRepository
 from zroute_support.adapters.overrides_repo import ConsentOverrideRepository
 from zroute_support.adapters.participants_repo import ParticipantRepository
 from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
@@ -36,6 +37,7 @@ class SupportUnitOfWork(Protocol):
     preconditions: PreconditionRepository
     waiting: WaitingList
     overrides: ConsentOverrideRepository
+    interpreters: InterpreterRequestRepository
     reassignments: ReassignmentRepository
     timers: TimerRepository
     reads: SupportReads

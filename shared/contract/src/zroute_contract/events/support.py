@@ -21,6 +21,7 @@ from zroute_contract.events.codes import (
     Channel,
     CheckInOutcome,
     CheckInParty,
+    InterpreterAppointment,
     LapseReason,
     NeedSeverity,
     ParticipationActivity,
@@ -43,6 +44,7 @@ from zroute_contract.events.parts import (
 )
 from zroute_contract.types import (
     EmployerId,
+    LanguageCode,
     LocationId,
     MunicipalityCode,
     PartnerId,
@@ -637,3 +639,66 @@ class CheckInOverdue(ParticipantEvent):
     )
     every_days: int = Field(ge=1, le=366, description="The rhythm: days between check-ins.")
     level: int = Field(ge=1, le=10, description="How many alerts, this one included.")
+
+
+class InterpreterEvent(ParticipantEvent):
+    """Base of the interpreter events (issue 17 item 6, issue 18 item 4): which request,
+    which interpreter partner, and the appointment it is for (the intake by its id, a
+    progress meeting by its number)."""
+
+    request_id: UUID = Field(description="The interpreter request in support.")
+    partner_id: PartnerId = Field(description="The interpreter partner asked.")
+    appointment: InterpreterAppointment = Field(description="The intake or a progress meeting.")
+    intake_id: UUID | None = Field(default=None, description="The intake, for an intake.")
+    meeting_number: int | None = Field(
+        default=None, ge=1, le=99, description="The PIP's meeting, for a progress meeting."
+    )
+
+
+class InterpreterRequested(InterpreterEvent):
+    """Support asked the interpreter partner the task division names (task ``interpreter``)
+    to interpret at an intake or a progress meeting. Addressed to that partner; notifications
+    tells it. A rescheduled appointment is requested again under the same ``request_id``."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.interpreter-requested.v1",
+        routing_key="support.interpreter.requested",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="An interpreter was requested from the interpreter partner (addressed).",
+        addressed_by="partner_id",
+    )
+
+    language: LanguageCode = Field(description="The language to interpret from Dutch.")
+    starts_at: AwareDatetime = Field(description="When the appointment starts.")
+
+
+class InterpreterConfirmed(InterpreterEvent):
+    """The interpreter partner confirmed it interprets at the appointment; intake shows the
+    interpreter as confirmed on the intake or meeting."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.interpreter-confirmed.v1",
+        routing_key="support.interpreter.confirmed",
+        producer="support",
+        consumers=_NOTIFY_AND_INTAKE,
+        summary="The interpreter partner confirmed an interpreter for an appointment.",
+    )
+
+    confirmed_by: StaffRef = Field(description="The partner's staff member who confirmed.")
+
+
+class InterpreterDeclined(InterpreterEvent):
+    """The interpreter partner cannot interpret at the appointment (a reason code); intake
+    shows the interpreter as declined, so the caseworker can act."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.interpreter-declined.v1",
+        routing_key="support.interpreter.declined",
+        producer="support",
+        consumers=_NOTIFY_AND_INTAKE,
+        summary="The interpreter partner declined an interpreter request, with a reason code.",
+    )
+
+    reason: ReasonCode = Field(description="Why, from the configured list.")
+    declined_by: StaffRef = Field(description="The partner's staff member who declined.")
