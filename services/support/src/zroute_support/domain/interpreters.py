@@ -97,7 +97,6 @@ class InterpreterRequest:
             InterpreterRequested(
                 **self._ids(partner_id),
                 language=appointment.language,
-                starts_at=appointment.starts_at,
             )
         )
 
@@ -135,4 +134,5 @@ class InterpreterRequest:
             "appointment": a.kind,
             "intake_id": a.intake_id,
             "meeting_number": a.meeting_number,
+            "starts_at": a.starts_at,
         }

@@ -653,6 +653,9 @@ class InterpreterEvent(ParticipantEvent):
     meeting_number: int | None = Field(
         default=None, ge=1, le=99, description="The PIP's meeting, for a progress meeting."
     )
+    starts_at: AwareDatetime = Field(
+        description="When the appointment starts, as asked (a rescheduled one is asked anew)."
+    )
 
 
 class InterpreterRequested(InterpreterEvent):
@@ -670,7 +673,6 @@ class InterpreterRequested(InterpreterEvent):
     )
 
     language: LanguageCode = Field(description="The language to interpret from Dutch.")
-    starts_at: AwareDatetime = Field(description="When the appointment starts.")
 
 
 class InterpreterConfirmed(InterpreterEvent):
