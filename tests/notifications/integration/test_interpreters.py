@@ -5,7 +5,7 @@ participant's contact person of a decline, in their own language."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from zroute_contract.events import support
 
@@ -13,7 +13,7 @@ from tests.helpers import wait_for
 from tests.notifications import world
 
 INTERPRETERS = "tolkenpool"
-STARTS = datetime(2027, 2, 3, 9, 30, tzinfo=timezone.utc)
+STARTS = datetime(2027, 2, 3, 9, 30, tzinfo=UTC)
 
 
 async def test_the_interpreter_partner_hears_of_a_request_and_the_contact_person_of_a_decline(

@@ -6,7 +6,7 @@ partner's staff confirm or decline it, with a reason from the configured list.""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from zroute_contract.events.codes import BookingStatus, InterpreterMode, RouteTask
 from zroute_contract.events.intake import (
@@ -18,7 +18,7 @@ from zroute_runtime.auth import Role
 
 from tests.support.scenario import PROGRAMME, RESPONSIBLE, Scenario
 
-STARTS = datetime(2027, 2, 3, 9, 30, tzinfo=timezone.utc)
+STARTS = datetime(2027, 2, 3, 9, 30, tzinfo=UTC)
 
 
 def _meeting(ref: str, *, needed: bool = True, number: int = 1, starts_at=STARTS):
