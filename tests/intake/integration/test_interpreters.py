@@ -35,15 +35,7 @@ def _answer(cls, ref: str, **fields):
     )
 
 
-async def test_the_intake_shows_the_interpreter_confirmed_until_it_is_moved(
-    intake, client, amqp_connection
-):
-    ref = (await register(client))["participant_ref"]
-    scheduled = await schedule(client, ref, interpreter=REQUESTED)
-    appointment = scheduled["intake"]["appointment"]
-    read = ok(await client.get(f"/participants/{ref}"))
-    assert read["intake"]["interpreter"]["status"] == "requested"
-
+async def _confirm(amqp_connection, intake, ref: str, appointment: dict) -> None:
     await publish(
         amqp_connection,
         intake,
@@ -55,12 +47,32 @@ async def test_the_intake_shows_the_interpreter_confirmed_until_it_is_moved(
             starts_at=datetime.fromisoformat(appointment["starts_at"]),
         ),
     )
+
+
+async def test_the_intake_shows_the_interpreter_confirmed_until_it_is_moved(
+    intake, client, amqp_connection
+):
+    ref = (await register(client))["participant_ref"]
+    scheduled = await schedule(client, ref, interpreter=REQUESTED)
+    read = ok(await client.get(f"/participants/{ref}"))
+    assert read["intake"]["interpreter"]["status"] == "requested"
+
+    await _confirm(amqp_connection, intake, ref, scheduled["intake"]["appointment"])
     shown = ok(await client.get(f"/participants/{ref}"))["intake"]["interpreter"]
     assert (shown["status"], shown["partner_id"]) == ("confirmed", INTERPRETERS)
 
-    await schedule(client, ref, days_ahead=9, interpreter=REQUESTED)  # moved: asked anew
-    moved = ok(await client.get(f"/participants/{ref}"))["intake"]["interpreter"]
-    assert moved["status"] == "requested"
+    moved = await schedule(client, ref, days_ahead=9, interpreter=REQUESTED)  # asked anew
+    read = ok(await client.get(f"/participants/{ref}"))
+    assert read["intake"]["interpreter"]["status"] == "requested"
+
+    # Held without a confirmed interpreter: refused as before; once the partner confirmed
+    # for the new time through support, the outcome is recorded.
+    await intake.advance_clock(timedelta(days=10))
+    outcome = f"/participants/{ref}/intake/outcome"
+    refused = await client.post(outcome, json=builders.outcome())
+    assert refused.status_code == 409 and "interpreter" in refused.text
+    await _confirm(amqp_connection, intake, ref, moved["intake"]["appointment"])
+    ok(await client.post(outcome, json=builders.outcome()))
 
 
 async def test_a_progress_meeting_shows_the_interpreter_declined_with_the_reason(
