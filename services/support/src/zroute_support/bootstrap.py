@@ -131,6 +131,7 @@ DATAREFS = {
         f"nl.zroute.support.interpreter-{action}.v1": "/interpreter-requests/{request_id}"
         for action in ("requested", "confirmed", "declined")
     },
+    "nl.zroute.support.lead-partner-set.v1": "/participants/{participant_ref}/lead-partner",
     "nl.zroute.support.precondition-arranged.v1": "/preconditions?programme_id={programme_id}",
     "nl.zroute.support.precondition-lapsed.v1": "/preconditions?programme_id={programme_id}",
     **{

@@ -100,6 +100,14 @@ class Settings(UiSettings):
     # emergency (GDPR art. 6(1)(d) vital interests, (c) legal obligation, (e) public task).
     consent_override_grounds: list[str] = ["vital_interest", "legal_obligation", "public_task"]
     # Why a coordinator moves work to a partner of their choice.
+    # Why a coordinator gives a participant a lead partner of their own (issue 17).
+    lead_partner_reasons: list[str] = [
+        "continuity_of_care",
+        "main_activity_elsewhere",
+        "participant_preference",
+        "back_to_programme_default",
+        "other",
+    ]
     # Why an interpreter partner declines an interpreter request (issue 17 item 6).
     interpreter_decline_reasons: list[str] = [
         "no_interpreter_available",
@@ -174,6 +182,7 @@ class Settings(UiSettings):
         "reassign_reasons",
         "placement_end_reasons",
         "interpreter_decline_reasons",
+        "lead_partner_reasons",
     )
     @classmethod
     def _codes(cls, value: list[str]) -> list[str]:

@@ -50,6 +50,14 @@ class Deps:
         "too_short_notice",
         "other",
     )
+    # Why a coordinator gives a participant a lead partner of their own.
+    lead_partner_reasons: tuple[str, ...] = (
+        "continuity_of_care",
+        "main_activity_elsewhere",
+        "participant_preference",
+        "back_to_programme_default",
+        "other",
+    )
     # Where work overflows when the responsible partner cannot take it (partner ids).
     overflow_order: tuple[str, ...] = ()
     # The answer deadline and escalation rhythm per urgency.
@@ -78,6 +86,7 @@ class Deps:
             task_not_offered_reasons=tuple(s.task_not_offered_reasons),
             overflow_order=tuple(s.overflow_order),
             interpreter_decline_reasons=tuple(s.interpreter_decline_reasons),
+            lead_partner_reasons=tuple(s.lead_partner_reasons),
             urgency_rules=s.urgency_rules(),
         )
 

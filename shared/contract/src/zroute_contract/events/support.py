@@ -704,3 +704,24 @@ class InterpreterDeclined(InterpreterEvent):
 
     reason: ReasonCode = Field(description="Why, from the configured list.")
     declined_by: StaffRef = Field(description="The partner's staff member who declined.")
+
+
+class LeadPartnerSet(ParticipantEvent):
+    """The coordinator gave a participant a lead partner of their own (issue 17 item 6:
+    one lead partner per participant), or returned them to the programme's
+    (``lead_partner_id`` absent). Where the matrix names the ``lead_partner`` for an event
+    about this participant, notifications tells this partner instead of the programme's."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.lead-partner-set.v1",
+        routing_key="support.lead-partner.set",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A participant's own lead partner was set (or returned to the programme's).",
+    )
+
+    lead_partner_id: PartnerId | None = Field(
+        default=None, description="The participant's lead partner; absent: the programme's."
+    )
+    reason: ReasonCode = Field(description="Why, from the configured list.")
+    set_by: StaffRef = Field(description="The coordinator.")

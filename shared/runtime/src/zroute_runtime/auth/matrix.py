@@ -232,6 +232,9 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/interpreter-requests/{request_id}"): _SUPPORT_READ,
         ("POST", "/interpreter-requests/{request_id}/confirm"): _a(partner_staff=A),
         ("POST", "/interpreter-requests/{request_id}/decline"): _a(partner_staff=A),
+        # Issue 17 item 6: a lead partner per participant, set by the coordinator.
+        ("GET", "/participants/{participant_ref}/lead-partner"): _a(caseworker=M, coordinator=M),
+        ("PUT", "/participants/{participant_ref}/lead-partner"): _a(coordinator=M),
     },
     "notifications": {
         ("GET", "/participants/{participant_ref}/audit"): _AUDIT,

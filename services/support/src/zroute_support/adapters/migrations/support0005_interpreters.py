@@ -1,6 +1,7 @@
 """Issue 17 item 6 and issue 18 item 4: interpreter requests, one per appointment (the
 intake by its id, a progress meeting by its number), to the interpreter partner the task
-division names, with its answer and who gave it.
+division names, with its answer and who gave it. Issue 17 item 6: a participant's own
+lead partner (NULL: the programme's), with who set it, when and why.
 
 Revision ID: support0005
 """
@@ -36,9 +37,21 @@ def upgrade() -> None:
         );
         CREATE INDEX support_interpreter_requests_partner
             ON support_interpreter_requests (partner_id, starts_at);
+        ALTER TABLE support_participants
+            ADD COLUMN lead_partner_id     text REFERENCES support_partners,
+            ADD COLUMN lead_partner_reason text,
+            ADD COLUMN lead_partner_set_by text,
+            ADD COLUMN lead_partner_set_at timestamptz;
         """
     )
 
 
 def downgrade() -> None:
-    execute_script("DROP TABLE support_interpreter_requests;")
+    execute_script(
+        """
+        ALTER TABLE support_participants DROP COLUMN lead_partner_id,
+            DROP COLUMN lead_partner_reason, DROP COLUMN lead_partner_set_by,
+            DROP COLUMN lead_partner_set_at;
+        DROP TABLE support_interpreter_requests;
+        """
+    )
