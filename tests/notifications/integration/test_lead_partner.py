@@ -33,6 +33,7 @@ async def test_the_participants_own_lead_partner_is_told_instead_of_the_programm
 
     await feed.publish(world.event(planning.PlanAtRisk, own))
     await feed.publish(world.event(planning.PlanAtRisk, other))
+
     def about(address: str, ref: str) -> list:
         return [m for m in smtp.to(address) if ref in smtp.text(m)]
 
