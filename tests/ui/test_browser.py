@@ -79,6 +79,9 @@ async def test_a_caseworker_finds_a_participant_and_reads_the_dossier(browser, c
     await page.get_by_role("link", name=ref).click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text(ref)
     await expect(page.get_by_text("ar, ter plaatse, bevestigd")).to_be_visible()  # interpreter
+    # Issue 17 item 6: where each appointment's interpreter stands (booked directly here).
+    await expect(page.get_by_role("heading", name="Tolken")).to_be_visible()
+    await expect(page.locator("dd", has_text="ar: bevestigd")).to_be_visible()
     await expect(
         page.get_by_text("Niemand heeft de persoonsgegevens nog ingezien.")
     ).to_be_visible()

@@ -105,6 +105,19 @@ class FakeTimers:
         return self.scheduled.pop((kind, key), None) is not None
 
 
+class FakeInterpreterAnswers:
+    """Support's interpreter answers, none unless a test records one."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, list[Any]] = {}
+
+    async def record(self, ref: str, answer: Any) -> None:
+        self.answers.setdefault(ref, []).append(answer)
+
+    async def of(self, ref: str) -> list[Any]:
+        return list(self.answers.get(ref, []))
+
+
 def unit_of_work(
     *participants: Participant, clock: FixedClock | None = None, pips: tuple[PipCase, ...] = ()
 ) -> FakeUnitOfWork:
@@ -116,6 +129,7 @@ def unit_of_work(
         meetings=FakeMeetings(),
         timers=FakeTimers(),
         access_log=FakeAccessLog(),
+        interpreters=FakeInterpreterAnswers(),
     )
 
 

@@ -11,7 +11,7 @@ from zroute_contract.events.base import event_types
 from zroute_contract.events.planning import RouteCompleted
 from zroute_intake.bootstrap import definition
 from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
-from zroute_intake.service_layer.handlers import relations, reports
+from zroute_intake.service_layer.handlers import interpreters, relations, reports
 from zroute_intake.service_layer.handlers.contact_persons import HANDOVER_TIMER
 from zroute_intake.service_layer.handlers.participants import ERASURE_TIMER
 from zroute_intake.settings import Settings
@@ -46,7 +46,13 @@ def test_the_definition_consumes_route_completion_and_runs_the_erasure_timer():
     service = definition(Settings(intake_retention_days=10))
     # Route completion; the attendance and referral events of the management report and
     # DUO (issue 15 item 7), and the relations planning and support report (issue 18).
-    assert set(service.handlers) == {RouteCompleted, *reports.HANDLERS, *relations.HANDLERS}
+    # And support's interpreter answers (issue 17 item 6).
+    assert set(service.handlers) == {
+        RouteCompleted,
+        *reports.HANDLERS,
+        *relations.HANDLERS,
+        *interpreters.HANDLERS,
+    }
     consumed = {cls for cls in event_types().values() if "intake" in cls.spec.consumers}
     assert set(service.handlers) == consumed
     # Issue 15: a handover dated ahead takes effect on its date by a timer.

@@ -123,6 +123,9 @@ class FakeReadModel:
     async def current_agreement(self, programme_id: str, today: date) -> dict[str, Any] | None:
         return self.agreements.get(programme_id)
 
+    async def own_lead_partner(self, participant_ref: str) -> tuple[bool, str | None]:
+        return False, None  # support set none: the programme's lead partner applies
+
     async def placement(self, participant_ref: str) -> None:
         return None
 

@@ -24,6 +24,7 @@ from zroute_runtime.service import ServiceDefinition
 
 from zroute_intake import ui
 from zroute_intake.adapters.access_log import AccessLogRepository
+from zroute_intake.adapters.interpreter_repo import InterpreterAnswerRepository
 from zroute_intake.adapters.meeting_repo import MeetingRepository
 from zroute_intake.adapters.participant_repo import ParticipantRepository
 from zroute_intake.adapters.pip_repo import PipRepository
@@ -34,7 +35,13 @@ from zroute_intake.adapters.report_repo import ReportRepository
 from zroute_intake.adapters.timer_repo import TimerRepository
 from zroute_intake.entrypoints.http import ROUTERS
 from zroute_intake.service_layer.deps import IntakeDependencies
-from zroute_intake.service_layer.handlers import contact_persons, participants, relations, reports
+from zroute_intake.service_layer.handlers import (
+    contact_persons,
+    interpreters,
+    participants,
+    relations,
+    reports,
+)
 from zroute_intake.settings import Settings
 
 SERVICE = "intake"
@@ -104,6 +111,7 @@ def repositories(conn: Any, deps: IntakeDependencies) -> dict[str, TrackingRepos
         "timers": TimerRepository(conn),
         "access_log": AccessLogRepository(conn),
         "relations": RelationRepository(conn),
+        "interpreters": InterpreterAnswerRepository(conn),
         "reads": IntakeReads(conn),
         "report": ReportRepository(conn),
     }
@@ -117,6 +125,8 @@ def consumed_events() -> dict[type[Event], list[Handler]]:
     for event, handlers in reports.HANDLERS.items():
         registry.setdefault(event, []).extend(handlers)
     for event, handler in relations.HANDLERS.items():
+        registry.setdefault(event, []).append(handler)
+    for event, handler in interpreters.HANDLERS.items():
         registry.setdefault(event, []).append(handler)
     return registry
 

@@ -13,8 +13,10 @@ from zroute_contract.events.intake import (
     ContactPersonAssigned,
     IntakeCompleted,
     IntakeCorrected,
+    IntakeScheduled,
     ParticipantRegistered,
     ParticipantWithdrawn,
+    ProgressMeetingScheduled,
 )
 from zroute_contract.events.planning import (
     GroupFormed,
@@ -34,6 +36,7 @@ from zroute_runtime.service import ServiceDefinition
 from zroute_support import ui
 from zroute_support.adapters.care_pauses_repo import CarePauseRepository
 from zroute_support.adapters.employers_repo import EmployerRepository
+from zroute_support.adapters.interpreters_repo import InterpreterRequestRepository
 from zroute_support.adapters.overrides_repo import ConsentOverrideRepository
 from zroute_support.adapters.participants_repo import ParticipantRepository
 from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
@@ -49,6 +52,7 @@ from zroute_support.service_layer.deps import Deps
 from zroute_support.service_layer.handlers import (
     check_in_rhythm,
     intake,
+    interpreters,
     placements,
     planning,
     preconditions,
@@ -73,6 +77,7 @@ def repositories(conn: Any) -> dict[str, TrackingRepository]:
         "preconditions": PreconditionRepository(conn),
         "waiting": WaitingList(conn),
         "overrides": ConsentOverrideRepository(conn),
+        "interpreters": InterpreterRequestRepository(conn),
         "reassignments": ReassignmentRepository(conn),
         "care_pauses": CarePauseRepository(conn),
         "timers": TimerRepository(conn),
@@ -92,6 +97,8 @@ def handlers(deps: Deps) -> HandlerRegistry:
         IntakeCompleted: [intake.record_preconditions],
         IntakeCorrected: [intake.record_preconditions],
         ParticipantWithdrawn: [partial(intake.withdraw_participant, deps=deps)],
+        IntakeScheduled: [interpreters.intake_scheduled],
+        ProgressMeetingScheduled: [interpreters.meeting_scheduled],
         PlacementRequested: [planning.request_placement],
         PlacementCancelled: [partial(planning.cancel_placement, deps=deps)],
         PlacementEscalated: [planning.escalate_placement],
@@ -124,6 +131,11 @@ DATAREFS = {
     "nl.zroute.support.consent-overridden.v1": "/participants/{participant_ref}/consent-overrides",
     "nl.zroute.support.care-pause-started.v1": _REFERRAL + "/care-pauses",
     "nl.zroute.support.care-pause-ended.v1": _REFERRAL + "/care-pauses",
+    **{
+        f"nl.zroute.support.interpreter-{action}.v1": "/interpreter-requests/{request_id}"
+        for action in ("requested", "confirmed", "declined")
+    },
+    "nl.zroute.support.lead-partner-set.v1": "/participants/{participant_ref}/lead-partner",
     "nl.zroute.support.precondition-arranged.v1": "/preconditions?programme_id={programme_id}",
     "nl.zroute.support.precondition-lapsed.v1": "/preconditions?programme_id={programme_id}",
     **{

@@ -100,6 +100,21 @@ class Settings(UiSettings):
     # emergency (GDPR art. 6(1)(d) vital interests, (c) legal obligation, (e) public task).
     consent_override_grounds: list[str] = ["vital_interest", "legal_obligation", "public_task"]
     # Why a coordinator moves work to a partner of their choice.
+    # Why a coordinator gives a participant a lead partner of their own (issue 17).
+    lead_partner_reasons: list[str] = [
+        "continuity_of_care",
+        "main_activity_elsewhere",
+        "participant_preference",
+        "back_to_programme_default",
+        "other",
+    ]
+    # Why an interpreter partner declines an interpreter request (issue 17 item 6).
+    interpreter_decline_reasons: list[str] = [
+        "no_interpreter_available",
+        "language_not_offered",
+        "too_short_notice",
+        "other",
+    ]
     reassign_reasons: list[str] = [
         "partner_at_capacity",
         "no_answer",
@@ -166,6 +181,8 @@ class Settings(UiSettings):
         "consent_override_grounds",
         "reassign_reasons",
         "placement_end_reasons",
+        "interpreter_decline_reasons",
+        "lead_partner_reasons",
     )
     @classmethod
     def _codes(cls, value: list[str]) -> list[str]:

@@ -221,9 +221,20 @@ class Participant:
         )
 
     def complete_intake(
-        self, outcome: Outcome, *, now: datetime, today: date, by: str, care_partner_id: str
+        self,
+        outcome: Outcome,
+        *,
+        now: datetime,
+        today: date,
+        by: str,
+        care_partner_id: str,
+        interpreter_confirmed: bool = False,
     ) -> None:
-        """Record the outcome and the route decision: the intake is complete."""
+        """Record the outcome and the route decision: the intake is complete.
+
+        ``interpreter_confirmed``: the interpreter partner confirmed an interpreter for this
+        appointment's time through support (issue 17 item 6), so a booking intake still
+        holds as ``requested`` is good enough."""
         self._ensure_open()
         if self.status is Status.INTAKE_COMPLETED:
             raise Conflict("the intake is already completed; record a correction instead")
@@ -236,7 +247,8 @@ class Participant:
             )
         booking = self.appointment.interpreter
         if self.interpreter_needed and (
-            booking is None or booking.status is BookingStatus.REQUESTED
+            booking is None
+            or (booking.status is BookingStatus.REQUESTED and not interpreter_confirmed)
         ):
             raise Conflict(
                 "an intake that needs an interpreter cannot be held without one: the interpreter "

@@ -12,6 +12,7 @@ from zroute_runtime.clock import Clock
 from zroute_runtime.context import MessageContext
 
 from zroute_intake.adapters.access_log import AccessLogRepository
+from zroute_intake.adapters.interpreter_repo import InterpreterAnswerRepository
 from zroute_intake.adapters.meeting_repo import MeetingRepository
 from zroute_intake.adapters.participant_repo import ParticipantRepository
 from zroute_intake.adapters.pip_repo import PipRepository
@@ -30,6 +31,7 @@ class IntakeUnitOfWork(Protocol):
     timers: TimerRepository
     access_log: AccessLogRepository
     relations: RelationRepository
+    interpreters: InterpreterAnswerRepository
     reads: IntakeReads
     report: ReportRepository
     clock: Clock

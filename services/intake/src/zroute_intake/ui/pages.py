@@ -13,6 +13,7 @@ from zroute_ui import N_, FormErrors, Page, Pagination, UiKit
 
 from zroute_intake.domain.access import Access
 from zroute_intake.domain.errors import DomainError, Forbidden
+from zroute_intake.domain.interpreters import intake_interpreter, meeting_interpreters
 from zroute_intake.domain.name_search import query_parts
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.values import Status
@@ -55,6 +56,12 @@ CODE_LABELS = {
     "requested": N_("requested"),
     "booked": N_("booked"),
     "confirmed": N_("confirmed"),
+    "declined": N_("declined"),
+    # why an interpreter partner declined (support's default list)
+    "no_interpreter_available": N_("no interpreter available"),
+    "language_not_offered": N_("language not offered"),
+    "too_short_notice": N_("too short notice"),
+    "other": N_("other"),
 }
 BSN = re.compile(r"^[0-9]{9}$")
 
@@ -130,12 +137,23 @@ def add(kit: UiKit) -> None:
         async with runtime.uow() as uow:
             return await views.reads_of(uow, ref)
 
+    async def interpreters(runtime: Runtime, page: Page, who: Participant) -> list[Any]:
+        async with runtime.uow() as uow:
+            try:
+                series, _ = await views.meetings(uow, page.principal, who.ref)
+            except DomainError as exc:
+                raise _page_error(exc) from None
+            answers = await uow.interpreters.of(who.ref)
+        intake = intake_interpreter(who.appointment, answers)
+        return ([intake] if intake else []) + meeting_interpreters(series, answers)
+
     @kit.router.get("/participants/{ref}")
     async def dossier(ref: str, page: Dossier, runtime: Runtime) -> Response:
         participant = await load(runtime, page, ref)
         return page.render(
             "dossier.html.j2",
             p=participant,
+            interpreters=await interpreters(runtime, page, participant),
             reads=await reads(runtime, ref),
             codes=CODE_LABELS,
             personal=None,
@@ -170,6 +188,7 @@ def add(kit: UiKit) -> None:
         return page.render(
             "dossier.html.j2",
             p=participant,
+            interpreters=await interpreters(runtime, page, participant),
             reads=await reads(runtime, ref),
             codes=CODE_LABELS,
             personal=personal,

@@ -27,6 +27,11 @@ class ReadModelRepository(TrackingRepository):
     async def current_agreement(self, programme_id: str, today: date) -> dict[str, Any] | None:
         return await queries.current_agreement(self.conn, programme_id, today)
 
+    async def own_lead_partner(self, participant_ref: str) -> tuple[bool, str | None]:
+        """(True, partner) when support set the participant's own lead partner (partner
+        None: back to the programme's); (False, None) when it never did."""
+        return await queries.own_lead_partner(self.conn, participant_ref)
+
     async def placement(self, participant_ref: str) -> asyncpg.Record | None:
         return await queries.placement(self.conn, participant_ref)
 

@@ -20,6 +20,7 @@ SENSITIVE_FIELDS = frozenset(
 # The field naming the record a message links to, most specific first, and its path.
 RECORD_PATHS = (
     ("referral_id", "referrals"),
+    ("request_id", "interpreter-requests"),
     ("placement_id", "placements"),
     ("placement_request_id", "placement-requests"),
     ("review_id", "reviews"),

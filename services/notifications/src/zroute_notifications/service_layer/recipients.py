@@ -75,7 +75,7 @@ async def _programme_partners(uow: NotificationsUnitOfWork, q: Question) -> list
     if agreement is None:
         return []
     if q.role is RecipientRole.LEAD_PARTNER:
-        return [partner(q.role, agreement["lead_partner_id"])]
+        return await _lead_partners(uow, q, agreement["lead_partner_id"])
     if q.target.task is None:
         return []
     return [
@@ -83,6 +83,21 @@ async def _programme_partners(uow: NotificationsUnitOfWork, q: Question) -> list
         for a in agreement["assignments"]
         if a["task"] == q.target.task.value
     ]
+
+
+async def _lead_partners(
+    uow: NotificationsUnitOfWork, q: Question, programme_lead: str
+) -> list[Recipient]:
+    """Each participant's own lead partner where support set one (issue 17), else the
+    programme's; the programme's for an event about no participant."""
+    refs = participants_of(q.data)
+    if not refs:
+        return [partner(q.role, programme_lead)]
+    found = []
+    for ref in refs:
+        _, own = await uow.readmodel.own_lead_partner(ref)
+        found.append(partner(q.role, own or programme_lead))
+    return found
 
 
 async def _care_partner(uow: NotificationsUnitOfWork, q: Question) -> list[Recipient]:

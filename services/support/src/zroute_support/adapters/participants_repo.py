@@ -3,7 +3,7 @@ and weekly schedule. Nothing personal: the reference, codes and dates only."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 import asyncpg
@@ -58,7 +58,27 @@ class ParticipantRepository(TrackingRepository):
             return None
         contact = ContactPersonRef.model_validate(row["contact"]) if row["contact"] else None
         return Participant(
-            ref, row["programme_id"], row["municipality"], contact, row["withdrawn_on"]
+            ref,
+            row["programme_id"],
+            row["municipality"],
+            contact,
+            row["withdrawn_on"],
+            row["lead_partner_id"],
+        )
+
+    async def set_lead_partner(
+        self, ref: str, partner_id: str | None, reason: str, by: str, at: datetime
+    ) -> None:
+        """The participant's own lead partner (None: back to the programme's), with who
+        set it, when and why."""
+        await self.conn.execute(
+            "UPDATE support_participants SET lead_partner_id = $2, lead_partner_reason = $3,"
+            " lead_partner_set_by = $4, lead_partner_set_at = $5 WHERE participant_ref = $1",
+            ref,
+            partner_id,
+            reason,
+            by,
+            at,
         )
 
     async def register(self, ref: str, programme_id: str, municipality: str, on: date) -> None:

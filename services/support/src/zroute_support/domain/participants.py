@@ -20,6 +20,8 @@ class Participant:
     municipality: str
     contact: ContactPersonRef | None
     withdrawn_on: date | None
+    # The participant's own lead partner (issue 17); None: the programme's agreement's.
+    lead_partner_id: str | None = None
 
     @property
     def active(self) -> bool:

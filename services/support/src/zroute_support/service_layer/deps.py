@@ -43,6 +43,21 @@ class Deps:
         "no_provider_available",
         "other",
     )
+    # Why an interpreter partner declines an interpreter request.
+    interpreter_decline_reasons: tuple[str, ...] = (
+        "no_interpreter_available",
+        "language_not_offered",
+        "too_short_notice",
+        "other",
+    )
+    # Why a coordinator gives a participant a lead partner of their own.
+    lead_partner_reasons: tuple[str, ...] = (
+        "continuity_of_care",
+        "main_activity_elsewhere",
+        "participant_preference",
+        "back_to_programme_default",
+        "other",
+    )
     # Where work overflows when the responsible partner cannot take it (partner ids).
     overflow_order: tuple[str, ...] = ()
     # The answer deadline and escalation rhythm per urgency.
@@ -70,6 +85,8 @@ class Deps:
             placement_replaceable_reasons=frozenset(s.placement_replaceable_reasons),
             task_not_offered_reasons=tuple(s.task_not_offered_reasons),
             overflow_order=tuple(s.overflow_order),
+            interpreter_decline_reasons=tuple(s.interpreter_decline_reasons),
+            lead_partner_reasons=tuple(s.lead_partner_reasons),
             urgency_rules=s.urgency_rules(),
         )
 

@@ -13,6 +13,7 @@ from zroute_runtime.context import MessageContext
 
 from zroute_support.adapters.care_pauses_repo import CarePauseRepository
 from zroute_support.adapters.employers_repo import EmployerRepository
+from zroute_support.adapters.interpreters_repo import InterpreterRequestRepository
 from zroute_support.adapters.overrides_repo import ConsentOverrideRepository
 from zroute_support.adapters.participants_repo import ParticipantRepository
 from zroute_support.adapters.partners_repo import AgreementRepository, PartnerRepository
@@ -37,6 +38,7 @@ class SupportUnitOfWork(Protocol):
     preconditions: PreconditionRepository
     waiting: WaitingList
     overrides: ConsentOverrideRepository
+    interpreters: InterpreterRequestRepository
     reassignments: ReassignmentRepository
     care_pauses: CarePauseRepository
     timers: TimerRepository

@@ -233,6 +233,13 @@ class InterpreterMode(StrEnum):
     VIDEO = "video"
 
 
+class InterpreterAppointment(StrEnum):
+    """The appointment an interpreter is requested for (issue 17 item 6, issue 18 item 4)."""
+
+    INTAKE = "intake"
+    PROGRESS_MEETING = "progress_meeting"
+
+
 class BookingStatus(StrEnum):
     """State of an interpreter booking."""
 

@@ -111,7 +111,7 @@ class IntakeScheduled(ParticipantEvent):
         type="nl.zroute.intake.intake-scheduled.v1",
         routing_key="intake.intake.scheduled",
         producer="intake",
-        consumers=("notifications",),
+        consumers=("notifications", "support"),
         summary="The broad intake was (re)scheduled with its attending partners and interpreter.",
     )
 
@@ -535,7 +535,7 @@ class ProgressMeetingScheduled(ParticipantEvent):
         type="nl.zroute.intake.progress-meeting-scheduled.v1",
         routing_key="intake.progress-meeting.scheduled",
         producer="intake",
-        consumers=("notifications",),
+        consumers=("notifications", "support"),
         summary="A progress meeting was (re)scheduled: when, interpreter, partners invited.",
     )
 

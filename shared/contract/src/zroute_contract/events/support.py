@@ -21,6 +21,7 @@ from zroute_contract.events.codes import (
     Channel,
     CheckInOutcome,
     CheckInParty,
+    InterpreterAppointment,
     LapseReason,
     NeedSeverity,
     ParticipationActivity,
@@ -43,6 +44,7 @@ from zroute_contract.events.parts import (
 )
 from zroute_contract.types import (
     EmployerId,
+    LanguageCode,
     LocationId,
     MunicipalityCode,
     PartnerId,
@@ -676,3 +678,89 @@ class CarePauseEnded(ParticipantEvent):
     referral_id: UUID = Field(description="The referral whose care caused the pause.")
     paused_from: date = Field(description="The first day of the pause.")
     ended_on: date = Field(description="The first day back on the route.")
+
+
+class InterpreterEvent(ParticipantEvent):
+    """Base of the interpreter events (issue 17 item 6, issue 18 item 4): which request,
+    which interpreter partner, and the appointment it is for (the intake by its id, a
+    progress meeting by its number)."""
+
+    request_id: UUID = Field(description="The interpreter request in support.")
+    partner_id: PartnerId = Field(description="The interpreter partner asked.")
+    appointment: InterpreterAppointment = Field(description="The intake or a progress meeting.")
+    intake_id: UUID | None = Field(default=None, description="The intake, for an intake.")
+    meeting_number: int | None = Field(
+        default=None, ge=1, le=99, description="The PIP's meeting, for a progress meeting."
+    )
+    starts_at: AwareDatetime = Field(
+        description="When the appointment starts, as asked (a rescheduled one is asked anew)."
+    )
+
+
+class InterpreterRequested(InterpreterEvent):
+    """Support asked the interpreter partner the task division names (task ``interpreter``)
+    to interpret at an intake or a progress meeting. Addressed to that partner; notifications
+    tells it. A rescheduled appointment is requested again under the same ``request_id``."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.interpreter-requested.v1",
+        routing_key="support.interpreter.requested",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="An interpreter was requested from the interpreter partner (addressed).",
+        addressed_by="partner_id",
+    )
+
+    language: LanguageCode = Field(description="The language to interpret from Dutch.")
+
+
+class InterpreterConfirmed(InterpreterEvent):
+    """The interpreter partner confirmed it interprets at the appointment; intake shows the
+    interpreter as confirmed on the intake or meeting."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.interpreter-confirmed.v1",
+        routing_key="support.interpreter.confirmed",
+        producer="support",
+        consumers=_NOTIFY_AND_INTAKE,
+        summary="The interpreter partner confirmed an interpreter for an appointment.",
+    )
+
+    confirmed_by: StaffRef = Field(description="The partner's staff member who confirmed.")
+
+
+class InterpreterDeclined(InterpreterEvent):
+    """The interpreter partner cannot interpret at the appointment (a reason code); intake
+    shows the interpreter as declined, so the caseworker can act."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.interpreter-declined.v1",
+        routing_key="support.interpreter.declined",
+        producer="support",
+        consumers=_NOTIFY_AND_INTAKE,
+        summary="The interpreter partner declined an interpreter request, with a reason code.",
+    )
+
+    reason: ReasonCode = Field(description="Why, from the configured list.")
+    declined_by: StaffRef = Field(description="The partner's staff member who declined.")
+
+
+class LeadPartnerSet(ParticipantEvent):
+    """The coordinator gave a participant a lead partner of their own (issue 17 item 6:
+    one lead partner per participant), or returned them to the programme's
+    (``lead_partner_id`` absent). Where the matrix names the ``lead_partner`` for an event
+    about this participant, notifications tells this partner instead of the programme's."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.lead-partner-set.v1",
+        routing_key="support.lead-partner.set",
+        producer="support",
+        consumers=_NOTIFY,
+        summary="A participant's own lead partner was set (or returned to the programme's).",
+    )
+
+    lead_partner_id: PartnerId | None = Field(
+        default=None, description="The participant's lead partner; absent: the programme's."
+    )
+    reason: ReasonCode = Field(description="Why, from the configured list.")
+    set_by: StaffRef = Field(description="The coordinator.")

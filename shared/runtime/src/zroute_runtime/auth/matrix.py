@@ -262,6 +262,14 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/employers/{employer_id}"): _a(coordinator=M, caseworker=M, partner_staff=ANY, operator=ANY),
         ("POST", "/placements/{request_id}/replace"): _PARTNER_ACT,
         ("PUT", "/placements/{request_id}/check-in-rhythm"): _PARTNER_ACT,
+        # Issue 17 item 6: interpreter requests; only the interpreter partner asked answers.
+        ("GET", "/interpreter-requests"): _SUPPORT_READ,
+        ("GET", "/interpreter-requests/{request_id}"): _SUPPORT_READ,
+        ("POST", "/interpreter-requests/{request_id}/confirm"): _a(partner_staff=A),
+        ("POST", "/interpreter-requests/{request_id}/decline"): _a(partner_staff=A),
+        # Issue 17 item 6: a lead partner per participant, set by the coordinator.
+        ("GET", "/participants/{participant_ref}/lead-partner"): _a(caseworker=M, coordinator=M),
+        ("PUT", "/participants/{participant_ref}/lead-partner"): _a(coordinator=M),
     },
     "notifications": {
         ("GET", "/participants/{participant_ref}/audit"): _AUDIT,

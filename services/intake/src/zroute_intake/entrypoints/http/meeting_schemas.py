@@ -10,6 +10,7 @@ from zroute_contract.events.codes import MeetingDecision, MeetingRole
 from zroute_contract.events.intake import MeetingAttendee
 from zroute_contract.types import LanguageCode, LocationId, PartnerId
 
+from zroute_intake.domain.interpreters import InterpreterView
 from zroute_intake.domain.meetings import (
     Agreement,
     Invitation,
@@ -101,9 +102,21 @@ class MeetingsOut(BaseModel):
     held: int
     meetings: list[Meeting]
     final_meeting: MeetingRecord | None
+    interpreters: list[InterpreterView] | None = Field(
+        default=None,
+        description="Per invited meeting that asks for an interpreter: requested, confirmed "
+        "or declined by the interpreter partner (issue 17 item 6). On the read only.",
+    )
 
     @classmethod
-    def of(cls, series: MeetingSeries, set_by_pip: int | None, *, notes: bool) -> MeetingsOut:
+    def of(
+        cls,
+        series: MeetingSeries,
+        set_by_pip: int | None,
+        *,
+        notes: bool,
+        interpreters: list[InterpreterView] | None = None,
+    ) -> MeetingsOut:
         def shown(record: MeetingRecord | None) -> MeetingRecord | None:
             if record is None or notes:
                 return record
@@ -116,4 +129,5 @@ class MeetingsOut(BaseModel):
             held=sum(1 for m in series.meetings if m.record is not None),
             meetings=[replace(m, record=shown(m.record)) for m in series.meetings],
             final_meeting=shown(series.final),
+            interpreters=interpreters,
         )

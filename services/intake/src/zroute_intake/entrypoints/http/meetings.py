@@ -11,6 +11,7 @@ from zroute_runtime.auth import Principal, Role
 from zroute_runtime.commands import refusals, run_command
 
 from zroute_intake.domain import meeting_commands as c
+from zroute_intake.domain.interpreters import meeting_interpreters
 from zroute_intake.domain.meetings import MeetingSeries
 from zroute_intake.entrypoints.http import meeting_schemas as req
 from zroute_intake.entrypoints.http.deps import (
@@ -60,8 +61,14 @@ async def read(
     with refusals():
         async with runtime.uow() as uow:
             series, set_by_pip = await views.meetings(uow, principal, participant_ref)
+            answers = await uow.interpreters.of(participant_ref)
     etag(response, series.version)
-    return MeetingsOut.of(series, set_by_pip, notes=Role.CASEWORKER in principal.roles)
+    return MeetingsOut.of(
+        series,
+        set_by_pip,
+        notes=Role.CASEWORKER in principal.roles,
+        interpreters=meeting_interpreters(series, answers),
+    )
 
 
 @router.put("/progress-meetings/plan", summary="Plan the meetings the PIP sets")

@@ -13,6 +13,7 @@ from zroute_runtime.unit_of_work import UnitOfWork
 
 from zroute_intake.domain import commands
 from zroute_intake.domain.errors import DuplicateBsn
+from zroute_intake.domain.interpreters import intake_interpreter
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.values import Status
 from zroute_intake.entrypoints.http.deps import (
@@ -134,6 +135,7 @@ async def read_participant(
         if why is None:
             participant = await views.participant(uow, principal, participant_ref)
             personal = None
+            answers = await uow.interpreters.of(participant_ref)
         else:
             read = await views.personal_data(
                 uow,
@@ -144,10 +146,16 @@ async def read_participant(
             )
             if read.erased:
                 raise HTTPException(410, "the personal data was erased after its retention period")
+            answers = await uow.interpreters.of(participant_ref)
             await uow.commit()  # the access log's row
             participant, personal = read.participant, read.personal
     etag(response, participant.version)
-    return ParticipantOut.of(participant, personal=personal, with_care_signals=caseworker)
+    return ParticipantOut.of(
+        participant,
+        personal=personal,
+        with_care_signals=caseworker,
+        interpreter=intake_interpreter(participant.appointment, answers),
+    )
 
 
 @router.get("/{participant_ref}/access-log", summary="Who read the personal data")

@@ -73,6 +73,7 @@ from zroute_intake.domain.access import Access
 from zroute_intake.domain.changes import Address, PersonalDataChange, RecordedChange
 from zroute_intake.domain.consents import Consent
 from zroute_intake.domain.contact_card import CardField, ContactCard, Refusal, RelationKind
+from zroute_intake.domain.interpreters import InterpreterView
 from zroute_intake.domain.outcome import CareSignalEntry, Outcome
 from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.personal import PersonalData
@@ -426,6 +427,11 @@ class IntakeOut(BaseModel):
     appointment: Appointment
     outcome: OutcomeOut | None = Field(default=None, description="The current outcome.")
     corrections: int = Field(description="How many times the outcome was corrected.")
+    interpreter: InterpreterView | None = Field(
+        default=None,
+        description="Whether the interpreter is requested, confirmed or declined by the "
+        "interpreter partner (issue 17 item 6); on the read, when one is needed.",
+    )
 
 
 class WithdrawalOut(BaseModel):
@@ -478,6 +484,7 @@ class ParticipantOut(BaseModel):
         *,
         personal: PersonalData | None = None,
         with_care_signals: bool = True,
+        interpreter: InterpreterView | None = None,
     ) -> ParticipantOut:
         intake = None
         if p.appointment is not None:
@@ -493,7 +500,10 @@ class ParticipantOut(BaseModel):
                     correction_reason=latest.correction_reason,
                 )
             intake = IntakeOut(
-                appointment=p.appointment, outcome=outcome, corrections=max(0, len(p.outcomes) - 1)
+                appointment=p.appointment,
+                outcome=outcome,
+                corrections=max(0, len(p.outcomes) - 1),
+                interpreter=interpreter,
             )
         return cls(
             participant_ref=p.ref,

@@ -6,6 +6,7 @@ from zroute_runtime.clock import local_day
 from zroute_runtime.logging import get_logger
 
 from zroute_intake.domain import commands
+from zroute_intake.domain.interpreters import InterpreterStatus, intake_interpreter
 from zroute_intake.domain.participant import Participant
 from zroute_intake.service_layer.deps import IntakeDependencies
 from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
@@ -30,12 +31,15 @@ async def complete_intake(
     """Record the intake's outcome and route decision: the intake is complete."""
     participant = await uow.participants.for_change(cmd.ref, cmd.scope, cmd.expected_version)
     now = uow.clock.now()
+    interpreter = intake_interpreter(participant.appointment, await uow.interpreters.of(cmd.ref))
     participant.complete_intake(
         cmd.outcome,
         now=now,
         today=local_day(now),
         by=cmd.by,
         care_partner_id=deps.care_partner_for(participant.programme_id),
+        interpreter_confirmed=interpreter is not None
+        and interpreter.status is InterpreterStatus.CONFIRMED,
     )
     await uow.participants.save(participant, now)
     log.info("intake_completed", participant_ref=participant.ref)

@@ -18,6 +18,22 @@ async def contact(conn: Conn, participant_ref: str) -> asyncpg.Record | None:
     )
 
 
+async def own_lead_partner(conn: Conn, participant_ref: str) -> tuple[bool, str | None]:
+    # The kept events are the read model here: the last lead-partner-set for the
+    # participant (issue 17) decides, so no table of its own is needed.
+    row = await conn.fetchrow(
+        """
+        SELECT body -> 'data' ->> 'lead_partner_id' AS lead FROM nt_events
+        WHERE event_type = 'nl.zroute.support.lead-partner-set.v1' AND subject = $1
+        ORDER BY time DESC, received_at DESC LIMIT 1
+        """,
+        participant_ref,
+    )
+    if row is None:
+        return False, None
+    return True, row["lead"]
+
+
 async def current_agreement(conn: Conn, programme_id: str, today: date) -> dict[str, Any] | None:
     row = await conn.fetchrow(
         """

@@ -36,3 +36,5 @@ Anyone = Annotated[
 """Any staff role: reads that are scoped further per partner."""
 Coordinator = Annotated[Principal, Depends(require_roles(Role.COORDINATOR))]
 Referrer = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.COORDINATOR))]
+PartnerStaff = Annotated[Principal, Depends(require_roles(Role.PARTNER_STAFF))]
+"""A partner's own staff (answers only the partner itself gives)."""

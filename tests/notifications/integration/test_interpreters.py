@@ -1,0 +1,67 @@
+"""Interpreters beyond the intake (issue 17 item 6): the communication matrix tells the
+interpreter partner the task division names of a request (addressed to it), and the
+participant's contact person of a decline, in their own language."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from zroute_contract.events import support
+
+from tests.helpers import wait_for
+from tests.notifications import world
+
+INTERPRETERS = "tolkenpool"
+STARTS = datetime(2027, 2, 3, 9, 30, tzinfo=UTC)
+
+
+async def test_the_interpreter_partner_hears_of_a_request_and_the_contact_person_of_a_decline(
+    services, smtp, amqp_connection
+):
+    runtime = await world.start(services, smtp.port)
+    feed = world.Feed(amqp_connection, runtime.topology.exchange)
+    await world.seed_directory(runtime)
+    async with world.client(runtime) as http:
+        response = await http.put(
+            f"/directory/partner/{INTERPRETERS}",
+            json={"email": "planning@tolken.test", "language": "nl"},
+        )
+        assert response.status_code == 200, response.text
+    base = world.agreement()
+    assignments = [a.model_dump() for a in base.assignments]
+    assignments.append({"task": "interpreter", "partner_id": INTERPRETERS})
+    await feed.publish(world.agreement(assignments=assignments))
+    # In the read model first: the helper's agreement (same version) then changes nothing.
+    await feed.all_handled(runtime)
+    ref = await world.programme_with_participant(feed, runtime)
+
+    ids = {
+        "request_id": uuid.uuid4(),
+        "partner_id": INTERPRETERS,
+        "appointment": "progress_meeting",
+        "meeting_number": 2,
+        "starts_at": STARTS,
+    }
+    await feed.publish(world.event(support.InterpreterRequested, ref, language="ti", **ids))
+    await wait_for(lambda: smtp.to("planning@tolken.test"), what="mail to the interpreter partner")
+    [asked] = smtp.to("planning@tolken.test")
+    assert "Tolk gevraagd (ti)" in asked["Subject"]
+    assert "voortgangsgesprek 2" in smtp.text(asked)
+
+    await feed.publish(
+        world.event(
+            support.InterpreterDeclined,
+            ref,
+            reason="too_short_notice",
+            declined_by="tolk-desk",
+            **ids,
+        )
+    )
+    await wait_for(
+        lambda: [m for m in smtp.to("anna@lead.test") if "interpreter" in m["Subject"]],
+        what="mail to the contact person",
+    )
+    [declined] = [m for m in smtp.to("anna@lead.test") if "interpreter" in m["Subject"]]
+    assert "No interpreter" in declined["Subject"]
+    assert "too short notice" in smtp.text(declined)
