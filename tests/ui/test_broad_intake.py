@@ -58,9 +58,7 @@ async def test_a_caseworker_records_the_summonses_test_and_history_of_the_broad_
     await page.locator("#reason").select_option("new_information")
     await page.get_by_role("button", name="Verslag opslaan").click()
     await expect(page.get_by_role("alert")).to_contain_text("schriftelijke waarschuwing")
-    await expect(page.locator("#summons-2-after_warning")).to_have_attribute(
-        "aria-invalid", "true"
-    )
+    await expect(page.locator("#summons-2-after_warning")).to_have_attribute("aria-invalid", "true")
 
     await page.locator("#summons-2-after_warning").select_option("yes")
     await page.locator("#test-taken_on").fill("2027-01-20")
@@ -81,9 +79,9 @@ async def test_a_caseworker_records_the_summonses_test_and_history_of_the_broad_
     record = page.locator("#broad-intake-record")
     for shown in ("2027-01-20: laag", "Z-route", "basisonderwijs", "op lange termijn", "matig"):
         await expect(record).to_contain_text(shown)
-    await expect(record.locator("div").filter(has_text="Voert de gesprekken alleen")).to_contain_text(
-        "ja"
-    )
+    await expect(
+        record.locator("div").filter(has_text="Voert de gesprekken alleen")
+    ).to_contain_text("ja")
     assert await overlapping_labels(page) == []
     assert await axe_violations(page) == []
     await page.screenshot(path=str(shots / "intake-broad-intake.png"), full_page=True)

@@ -314,7 +314,7 @@ def _domain_message(reason: str) -> str:
     return N_("The record cannot be saved as it is: check the fields") if reason else ""
 
 
-def _number(value: str) -> int | None | str:
+def _number(value: str) -> int | str | None:
     if value == "":
         return None
     return int(value) if NUMBER.match(value) else value  # the model refuses what is left

@@ -29,6 +29,17 @@ from zroute_notifications.service_layer.handlers.notifications import resend
 SERVICES = ("intake", "planning", "support", "notifications")
 STATUS = {"pending": N_("waiting"), "sent": N_("sent"), "failed": N_("failed")}
 CHANNEL = {"email": N_("email"), "inbox": N_("inbox"), "webhook": N_("webhook")}
+# DeliveryFailure's codes (zroute_contract), shown through their labels (issue 19).
+FAILURE = {
+    "recipient_unresolved": N_("recipient unknown"),
+    "smtp_rejected": N_("refused by the mail server"),
+    "smtp_unavailable": N_("mail server unavailable"),
+    "webhook_gone": N_("webhook no longer exists"),
+    "webhook_rejected": N_("refused by the webhook"),
+    "webhook_unavailable": N_("webhook unavailable"),
+    "not_authorised": N_("not authorised"),
+    "retries_exhausted": N_("retries exhausted"),
+}
 LOG_SIZE = 100
 
 
@@ -56,6 +67,7 @@ def add_deliveries(kit: UiKit) -> None:
             status=chosen or "",
             status_labels=STATUS,
             channels=CHANNEL,
+            failures=FAILURE,
         )
 
     @kit.router.post("/deliveries/{notification_id}/resend")
