@@ -55,6 +55,9 @@ CODE_LABELS = {
     "requested": N_("requested"),
     "booked": N_("booked"),
     "confirmed": N_("confirmed"),
+    # consent purposes
+    "care_referral": N_("referral for care"),
+    "partner_sharing": N_("sharing with a partner"),
 }
 BSN = re.compile(r"^[0-9]{9}$")
 
