@@ -40,6 +40,13 @@ FAILURE = {
     "not_authorised": N_("not authorised"),
     "retries_exhausted": N_("retries exhausted"),
 }
+# Why a service gave a message up (zroute_runtime.consumer's reason kinds).
+DEAD_KIND = {
+    "invalid": N_("invalid"),
+    "unexpected-type": N_("unexpected type"),
+    "unprocessable": N_("could not be processed"),
+    "retries-exhausted": N_("retries exhausted"),
+}
 LOG_SIZE = 100
 
 
@@ -103,7 +110,7 @@ def add_dead_letters(kit: UiKit) -> None:
                 )
             except aio_pika.exceptions.AMQPError:
                 found[service] = None  # no dead-letter queue on this broker
-        return page.render("dead_letters.html.j2", found=found)
+        return page.render("dead_letters.html.j2", found=found, kinds=DEAD_KIND)
 
     @kit.router.post("/dead-letters/{service}/replay")
     async def replay(service: str, page: Operators, runtime: Runtime) -> Response:
