@@ -14,7 +14,7 @@ from zroute_ui.testing import DEMO_USERS
 from tests.intake import builders
 from tests.intake.integration.flow import complete, ok, register
 from tests.intake.integration.test_pip import content
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, overlapping_labels, raw_codes, screenshot_dir
 
 
 async def test_a_caseworker_reads_the_pip_its_versions_deadline_term_and_history(
@@ -58,6 +58,13 @@ async def test_a_caseworker_reads_the_pip_its_versions_deadline_term_and_history
     await expect(timeline).to_have_count(4)  # drafted, established, drafted, amended
     await expect(timeline.first).to_contain_text("PIP gewijzigd")
     await expect(timeline.last).to_contain_text("concept opgesteld")
+    # Issue 19: codes through their labels, and no label running into its value.
+    await expect(current).to_contain_text("taalmaatje, maatschappelijke begeleiding")
+    await expect(current).to_contain_text("kennis van de Nederlandse maatschappij (KNM)")
+    assert await raw_codes(page) == []
+    assert await overlapping_labels(page) == []
     assert await axe_violations(page) == []
     await page.screenshot(path=str(shots / "intake-pip.png"), full_page=True)
+    await page.set_viewport_size({"width": 800, "height": 900})  # a narrower window
+    assert await overlapping_labels(page) == []
     await context.close()

@@ -62,6 +62,9 @@ CODE_LABELS = {
     "language_not_offered": N_("language not offered"),
     "too_short_notice": N_("too short notice"),
     "other": N_("other"),
+    # consent purposes
+    "care_referral": N_("referral for care"),
+    "partner_sharing": N_("sharing with a partner"),
 }
 BSN = re.compile(r"^[0-9]{9}$")
 

@@ -63,6 +63,33 @@ PIP_LABELS = {
     "objection_decided": N_("objection decided"),
     "term_extension_recorded": N_("DUO's extension of the term recorded"),
     "release_recorded": N_("DUO's exemption or release recorded"),
+    # route reasons
+    "low_learnability": N_("low learnability"),
+    "literacy": N_("literacy"),
+    "care_needs": N_("care needs"),
+    "combined": N_("combined grounds"),
+    "learnability_sufficient": N_("learnability sufficient"),
+    "education_level": N_("level of education"),
+    # exam parts the participant wishes to take (B 3.14(7))
+    "a2_reading": N_("A2 reading"),
+    "a2_listening": N_("A2 listening"),
+    "a2_writing": N_("A2 writing"),
+    "a2_speaking": N_("A2 speaking"),
+    "knm": N_("knowledge of Dutch society (KNM)"),
+    "withdrawn": N_("withdrawn"),
+}
+# Support, guidance, early-childhood agreements and attached decisions are open codes
+# (``ReasonCode``): the ones in use get a label here; one that has none yet is shown
+# readable (underscores as spaces) rather than as the API spells it.
+OPEN_CODE_LABELS = {
+    "language_buddy": N_("language buddy"),
+    "social_guidance": N_("social guidance"),
+    "debt_counselling": N_("debt counselling"),
+    "job_coaching": N_("job coaching"),
+    "childcare": N_("childcare"),
+    "mentor": N_("mentor"),
+    "ontzorgen_56a": N_("relief of fixed costs (Participatiewet art. 56a)"),
+    "preschool": N_("preschool education"),
 }
 
 
@@ -79,7 +106,7 @@ async def pip_page(page: Page, runtime: Runtime, ref: str) -> Response:
         pip=found,
         timeline=list(reversed(found.changes)),  # recorded oldest first
         states=DEADLINE_STATE,
-        labels=PIP_LABELS,
+        labels=PIP_LABELS | OPEN_CODE_LABELS,
     )
 
 

@@ -36,6 +36,7 @@ def render(deps: Deps, o: overview.Overview, language: str) -> str:
             "o": o,
             "L": labels,
             "language": language,
+            "C": deps.templates.catalogues[language]["codes"],  # the codes' labels
             "hours_svg": charts.hours_chart(o.hours, labels),
             "attendance_svg": charts.attendance_chart(o.attendance, labels["attendance"]),
             "participant_url": f"{base}/participants",

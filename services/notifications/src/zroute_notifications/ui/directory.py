@@ -32,6 +32,19 @@ ROLE = {
     "responsible_partner": N_("responsible partner"),
     "subscriber": N_("webhook subscriber"),
 }
+# The matrix's tasks and the date fields a reminder counts back from, through their
+# labels (issue 19: no code shown as the configuration spells it).
+MATRIX_WORDS = {
+    "intake": N_("intake"),
+    "language_teaching": N_("language teaching"),
+    "participation_placement": N_("participation placement"),
+    "participation_workplaces": N_("participation workplaces"),
+    "knm": N_("knowledge of Dutch society"),
+    "agree_by": N_("the day to agree by"),
+    "due_on": N_("the due date"),
+    "needed_by": N_("the day it is needed"),
+    "starts_at": N_("the start"),
+}
 KINDS = {
     "staff": N_("staff member"),
     "partner": N_("partner"),
@@ -57,7 +70,12 @@ def add(kit: UiKit, deps: Deps) -> None:
     async def matrix(page: Anyone) -> Response:
         rules = deps.matrix.as_dict()["rules"]
         return page.render(
-            "matrix.html.j2", rules=rules, timings=TIMING, roles=ROLE, channels=CHANNEL
+            "matrix.html.j2",
+            rules=rules,
+            timings=TIMING,
+            roles=ROLE,
+            channels=CHANNEL,
+            words=MATRIX_WORDS,
         )
 
     @kit.router.get("/subscriptions")

@@ -34,6 +34,24 @@ STATUS = {
     "not_sent": N_("not sent"),
 }
 CHANNEL = {"email": N_("email"), "inbox": N_("inbox"), "webhook": N_("webhook")}
+# DeliveryFailure's codes (zroute_contract), shown through their labels (issue 19).
+FAILURE = {
+    "recipient_unresolved": N_("recipient unknown"),
+    "smtp_rejected": N_("refused by the mail server"),
+    "smtp_unavailable": N_("mail server unavailable"),
+    "webhook_gone": N_("webhook no longer exists"),
+    "webhook_rejected": N_("refused by the webhook"),
+    "webhook_unavailable": N_("webhook unavailable"),
+    "not_authorised": N_("not authorised"),
+    "retries_exhausted": N_("retries exhausted"),
+}
+# Why a service gave a message up (zroute_runtime.consumer's reason kinds).
+DEAD_KIND = {
+    "invalid": N_("invalid"),
+    "unexpected-type": N_("unexpected type"),
+    "unprocessable": N_("could not be processed"),
+    "retries-exhausted": N_("retries exhausted"),
+}
 LOG_SIZE = 100
 
 
@@ -61,6 +79,7 @@ def add_deliveries(kit: UiKit) -> None:
             status=chosen or "",
             status_labels=STATUS,
             channels=CHANNEL,
+            failures=FAILURE,
         )
 
     @kit.router.post("/deliveries/{notification_id}/resend")
@@ -96,7 +115,7 @@ def add_dead_letters(kit: UiKit) -> None:
                 )
             except aio_pika.exceptions.AMQPError:
                 found[service] = None  # no dead-letter queue on this broker
-        return page.render("dead_letters.html.j2", found=found)
+        return page.render("dead_letters.html.j2", found=found, kinds=DEAD_KIND)
 
     @kit.router.post("/dead-letters/{service}/replay")
     async def replay(service: str, page: Operators, runtime: Runtime) -> Response:

@@ -53,6 +53,7 @@ def add(kit: UiKit, deps: Deps) -> None:
                 "o": built,
                 "L": labels,
                 "language": page.language,
+                "C": deps.templates.catalogues[page.language]["codes"],  # the codes' labels
                 "hours_svg": charts.hours_chart(built.hours, labels),
                 "attendance_svg": charts.attendance_chart(built.attendance, labels["attendance"]),
                 "participant_url": f"{intake}/ui/participants",

@@ -41,6 +41,34 @@ URGENCY = {
     "asap": N_("as soon as possible"),
     "stat": N_("immediately"),
 }
+# The configured reason lists' codes (settings.py): a label each; a code configured
+# later without one is shown readable (underscores as spaces), never as the API spells it.
+REASONS = {
+    "no_capacity": N_("no capacity"),
+    "outside_expertise": N_("outside our expertise"),
+    "not_eligible": N_("not eligible"),
+    "participant_unreachable": N_("participant unreachable"),
+    "other": N_("other"),
+    "participant_unavailable": N_("participant unavailable"),
+    "waiting_for_information": N_("waiting for information"),
+    "participant_ill": N_("participant ill"),
+    "goal_reached": N_("goal reached"),
+    "partially_reached": N_("partly reached"),
+    "participant_declined": N_("participant declined"),
+    "needs_other_care": N_("needs other care"),
+    "care_signal": N_("care signal"),
+    "participant_request": N_("at the participant's request"),
+    "caseworker_observation": N_("caseworker's observation"),
+    "partner_observation": N_("partner's observation"),
+    "crisis": N_("crisis"),
+    "offered_by_municipality": N_("offered by the municipality"),
+    "not_contracted": N_("not contracted"),
+    "no_provider_available": N_("no provider available"),
+    "employer_dropped_out": N_("employer dropped out"),
+    "no_workplace_available": N_("no workplace available"),
+    "hours_not_feasible": N_("hours not feasible"),
+    "support_not_available": N_("support not available"),
+}
 DONE = {
     "accept": N_("The referral is accepted."),
     "decline": N_("The referral is declined."),
@@ -85,6 +113,7 @@ def add(kit: UiKit) -> None:
             urgencies=URGENCY,
             decline_reasons=rules.decline_reasons,
             outcome_reasons=rules.outcome_reasons,
+            reasons=REASONS,
         )
 
     @kit.router.post("/referrals/{referral_id}/{action}")
