@@ -90,12 +90,21 @@ async def test_the_coordinator_reads_and_sets_a_participants_lead_partner_on_the
     try:
         await scenario.setup()
         ref = await scenario.participant()
+        await scenario.feed(_meeting(ref))
+        await scenario.emitted("interpreter-requested", participant_ref=ref)
         context = await browser.new_context(
             bypass_csp=True, viewport={"width": 1280, "height": 900}
         )
         page = await context.new_page()
-        await page.goto(f"{base}/ui/participants/{ref}/lead-partner")
+        # From the interpreter requests (the coordinator reads them, cannot answer them)
+        # to the participant's lead partner.
+        await page.goto(f"{base}/ui/interpreter-requests")
         await page.get_by_role("button", name=DEMO_USERS["coordinator"].sub).click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Tolkverzoeken")
+        row = page.get_by_role("row").filter(has_text=ref)
+        await expect(row.get_by_role("button")).to_have_count(0)
+        assert await axe_violations(page) == []
+        await row.get_by_role("link", name=ref).click()
         await expect(page.get_by_role("heading", level=1)).to_contain_text("Hoofdpartner")
         facts = page.locator("#lead-partner")
         await expect(facts).to_contain_text("nee, die van het programma")

@@ -62,6 +62,7 @@ async def requests_page(page: Page, runtime: Any) -> Response:
         statuses=REQUEST_STATUS,
         reasons=DECLINE_REASON,
         may_answer=page.principal.has_any_role(*api_roles("support", CONFIRM)),
+        may_read_lead=page.principal.has_any_role(*api_roles("support", LEAD_READ)),
     )
 
 
