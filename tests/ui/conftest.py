@@ -29,11 +29,15 @@ def free_port() -> int:
 CARE_A = DemoUser("test-zorg-a", ("zroute-partner",), partner_id="care-a", municipality=None)
 # A job coach of the support tests' job-coaching partner.
 COACHES = DemoUser("test-jobcoach", ("zroute-partner",), partner_id="coaches", municipality=None)
+# Staff of the support tests' interpreter partner (RESPONSIBLE[INTERPRETER] is "coordinator").
+INTERPRETERS = DemoUser(
+    "test-tolkendesk", ("zroute-partner",), partner_id="coordinator", municipality=None
+)
 
 
 @pytest.fixture(scope="session")
 def issuer() -> Iterator[str]:
-    with oidc_provider(extra_users=[CARE_A, COACHES]) as url:
+    with oidc_provider(extra_users=[CARE_A, COACHES, INTERPRETERS]) as url:
         yield url
 
 

@@ -242,6 +242,17 @@ async def test_the_teachers_roll_call_shows_names_where_the_contact_card_allows(
         ("participant-assigned-to-group", DEMO_USERS["coordinator"].sub),
     ], trail.text
     with_card, without_consent = refs
+    # The group's page (its members, issue 18 item 2) names them as the roll-call does.
+    members = sessions.text
+    assert re.search(rf"Amina [^<]*<span class=\"zr-ref\">{with_card}</span>", members)
+    assert "Bilal" not in members
+    assert re.search(
+        rf"{without_consent}</span> <span class=\"zr-card-reason\">\(geen toestemming\)", members
+    )
+    for ref in strangers:
+        assert re.search(
+            rf"{ref}</span> <span class=\"zr-card-reason\">\(onbekend bij intake\)", members
+        )
     assert re.search(rf"Amina [^<]*<span class=\"zr-ref\">{with_card}</span>", text)
     assert "Bilal" not in text
     assert re.search(

@@ -53,6 +53,10 @@ async def test_a_teacher_opens_a_groups_session_and_takes_the_roll_call_in_a_bro
     await expect(page.get_by_role("heading", level=1)).to_have_text("Presentie")
     sessions = page.get_by_role("table", name="De lessen van de groep in de laatste twee weken")
     await expect(sessions.locator("tbody tr").first).to_be_visible()
+    # The group's members: here without intake, so each is its reference with the reason.
+    members = page.get_by_role("list", name="De deelnemers van de groep")
+    await expect(members.get_by_role("listitem")).to_have_count(4)
+    await expect(members.get_by_role("listitem").first).to_contain_text("(intake niet beschikbaar)")
     await audit("sessions")
     await sessions.locator("tbody tr").first.get_by_role("link").click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Presentie")

@@ -134,6 +134,13 @@ SCREENS: dict[str, list[Screen]] = {
         ),
         _on(
             "support",
+            N_("Interpreter requests"),
+            "/ui/interpreter-requests",
+            "GET /interpreter-requests",
+            N_("interpreters for intakes and progress meetings: confirm or decline"),
+        ),
+        _on(
+            "support",
             N_("Employers"),
             "/ui/employers",
             "GET /employers",

@@ -99,7 +99,9 @@ def _session(group: Any, index: int) -> dict[str, Any]:
 
 
 async def sessions_page(page: Page, runtime: Any, group_id: UUID) -> Response:
-    """The group's sessions of the last weeks, each a link to its roll-call."""
+    """The group's page: its members (names where the contact card allows, otherwise the
+    reference with the reason, as on the roll-call) and its sessions of the last weeks,
+    each a link to its roll-call."""
     group = await _group(page, runtime, group_id)
     today = local_day(runtime.clock.now())
     rows = [
@@ -108,7 +110,8 @@ async def sessions_page(page: Page, runtime: Any, group_id: UUID) -> Response:
         for day in recent_days(s["weekday"], today)
     ]
     rows.sort(key=lambda r: (r[2], r[0]), reverse=True)
-    return page.render("sessions.html.j2", group=group, rows=rows, **LABELS)
+    shown = await member_names(page, group.members)
+    return page.render("sessions.html.j2", group=group, rows=rows, shown=shown, **LABELS)
 
 
 def _lines(page: Page, members: tuple[str, ...], minutes: int) -> list[dict[str, str]]:

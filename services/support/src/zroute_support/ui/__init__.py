@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from zroute_ui import UiKit, UiSettings, navigation, service_roles
 
-from zroute_support.ui import agreements, board, employers, pages, work
+from zroute_support.ui import agreements, board, employers, interpreters, pages, work
 
 SCREENS = navigation.SCREENS["support"]
 
@@ -32,4 +32,5 @@ def router(settings: UiSettings) -> APIRouter:
     work.add(kit)
     board.add(kit)
     employers.add(kit)
+    interpreters.add(kit)
     return kit.build()
