@@ -37,7 +37,9 @@ def moved_in(ref: str) -> ParticipantMovedIn:
 
 
 async def test_after_a_move_the_new_municipality_reads_and_the_old_one_is_refused(
-    scenario, clients, towns  # noqa: F811 (fixtures)
+    scenario,
+    clients,  # noqa: F811 (the fixture imported above)
+    towns,  # noqa: F811 (the fixture imported above)
 ):
     mover, stayer = towns[AMSTERDAM], towns[UTRECHT]
     before = clients(Role.CASEWORKER, municipality=UTRECHT)

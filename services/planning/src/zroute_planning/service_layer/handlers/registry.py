@@ -29,9 +29,7 @@ async def participant_registered(
     log.info("participant_recorded", participant_ref=event.participant_ref)
 
 
-async def participant_moved_in(
-    event: ParticipantMovedIn, ctx: HandlerContext, deps: Deps
-) -> None:
+async def participant_moved_in(event: ParticipantMovedIn, ctx: HandlerContext, deps: Deps) -> None:
     """The new municipality imported the dossier (W 15(4)): the participant is its from
     now on, so its caseworkers and coordinators see the plan and the old one's do not.
     The route, the plan and the programme stay as they are."""
