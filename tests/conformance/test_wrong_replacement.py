@@ -23,8 +23,9 @@ async def test_a_wrong_replacement_fails_the_kit_naming_each_broken_rule(
     bad_input = {r.name for r in report.results if r.name.startswith("dead-lettered: ")}
     # Every bad shape, and a wrong type on every key (14 since pip-established,
     # term-extended and final-meeting-held joined planning's 11; 18 since the pauses of
-    # issue 15: participant-paused/-resumed, care-pause-started/-ended).
-    assert len(bad_input) == 10 + 18
+    # issue 15: participant-paused/-resumed, care-pause-started/-ended; 19 since
+    # participant-moved-in, which moves the participant to the new municipality).
+    assert len(bad_input) == 10 + 19
     assert failed == bad_input | {
         "consumed: partner-updated",
         # It publishes without content type or persistence (a bare aio_pika.Message).

@@ -14,6 +14,7 @@ from zroute_contract.events.intake import (
     IntakeCompleted,
     IntakeCorrected,
     IntakeScheduled,
+    ParticipantMovedIn,
     ParticipantRegistered,
     ParticipantWithdrawn,
     ProgressMeetingScheduled,
@@ -90,6 +91,7 @@ def handlers(deps: Deps) -> HandlerRegistry:
     and of no other), so that none lands in the dead-letter queue as unexpected."""
     return {
         ParticipantRegistered: [intake.register_participant],
+        ParticipantMovedIn: [intake.move_participant],
         ContactPersonAssigned: [partial(intake.assign_contact_person, deps=deps)],
         ConsentRecorded: [partial(intake.record_consent, deps=deps)],
         ConsentWithdrawn: [partial(intake.withdraw_consent, deps=deps)],

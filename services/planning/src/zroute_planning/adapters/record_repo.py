@@ -231,6 +231,19 @@ class RecordRepository(TrackingRepository):
             registered_on,
         )
 
+    async def move_participant(
+        self, participant_ref: str, programme_id: str, municipality: str
+    ) -> None:
+        """The participant is the new municipality's after a move; a participant not seen
+        yet is recorded with it."""
+        await self.conn.execute(
+            "INSERT INTO planning_participants (participant_ref, programme_id, municipality)"
+            " VALUES ($1, $2, $3) ON CONFLICT (participant_ref) DO UPDATE SET municipality = $3",
+            participant_ref,
+            programme_id,
+            municipality,
+        )
+
     async def municipality_of(self, participant_ref: str) -> str | None:
         result: str | None = await self.conn.fetchval(
             "SELECT municipality FROM planning_participants WHERE participant_ref = $1",

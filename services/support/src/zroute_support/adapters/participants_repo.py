@@ -94,6 +94,14 @@ class ParticipantRepository(TrackingRepository):
             on,
         )
 
+    async def move(self, ref: str, municipality: str) -> None:
+        """The participant is ``municipality``'s after a move to it."""
+        await self.conn.execute(
+            "UPDATE support_participants SET municipality = $2 WHERE participant_ref = $1",
+            ref,
+            municipality,
+        )
+
     async def set_contact(self, ref: str, contact: ContactPersonRef) -> None:
         await self.conn.execute(
             "UPDATE support_participants SET contact = $2 WHERE participant_ref = $1",

@@ -650,13 +650,17 @@ class ParticipantMovedOut(ParticipantEvent):
 
 class ParticipantMovedIn(ParticipantEvent):
     """The new municipality imported the dossier: the participant continues the same
-    route there, and a new PIP is due within ten weeks of the move (B 5.3, W 15(4))."""
+    route there, and a new PIP is due within ten weeks of the move (B 5.3, W 15(4)).
+
+    Planning, support and notifications move the participant to ``to_municipality``:
+    from then on its caseworkers and coordinators see the plan, referrals, placements
+    and notifications, and the old municipality's no longer do."""
 
     spec = EventSpec(
         type="nl.zroute.intake.participant-moved-in.v1",
         routing_key="intake.participant.moved-in",
         producer="intake",
-        consumers=(),
+        consumers=_ALL,
         summary="The new municipality imported the dossier; the route continues there.",
     )
 

@@ -103,6 +103,19 @@ async def withdrawn(conn: Conn, e: i.ParticipantWithdrawn) -> None:
     )
 
 
+async def moved_in(conn: Conn, e: i.ParticipantMovedIn) -> None:
+    """The new municipality imported the dossier (W 15(4)): the participant's items,
+    letters and messages are its staff's from now on, and no longer the old one's."""
+    await conn.execute(
+        "INSERT INTO nt_participants (participant_ref, programme_id, municipality)"
+        " VALUES ($1, $2, $3) ON CONFLICT (participant_ref) DO UPDATE"
+        " SET municipality = EXCLUDED.municipality",
+        e.participant_ref,
+        e.programme_id,
+        e.to_municipality,
+    )
+
+
 async def consent(conn: Conn, e: i.ConsentRecorded) -> None:
     await conn.execute(
         "INSERT INTO nt_consents (consent_id, participant_ref, purpose, partner_id)"

@@ -27,6 +27,7 @@ WRITERS: dict[type[Event], Writer] = {
     i.IntakeCompleted: intake.intake,
     i.IntakeCorrected: intake.intake,
     i.ParticipantWithdrawn: intake.withdrawn,
+    i.ParticipantMovedIn: intake.moved_in,
     i.ConsentRecorded: intake.consent,
     i.ConsentWithdrawn: intake.consent_withdrawn,
     p.PlanActivated: planning.plan,

@@ -1,9 +1,10 @@
-"""Handlers of registry events: participants registered (their municipality scopes what
-caseworkers see) and the partners planning may plan with (L1)."""
+"""Handlers of registry events: participants registered or moved to another municipality
+(their municipality scopes what caseworkers see) and the partners planning may plan with
+(L1)."""
 
 from __future__ import annotations
 
-from zroute_contract.events.intake import ParticipantRegistered
+from zroute_contract.events.intake import ParticipantMovedIn, ParticipantRegistered
 from zroute_contract.events.support import PartnerProfile
 from zroute_runtime.logging import get_logger
 from zroute_runtime.messagebus import HandlerContext
@@ -26,6 +27,21 @@ async def participant_registered(
         registered_on=event.registered_on,
     )
     log.info("participant_recorded", participant_ref=event.participant_ref)
+
+
+async def participant_moved_in(event: ParticipantMovedIn, ctx: HandlerContext, deps: Deps) -> None:
+    """The new municipality imported the dossier (W 15(4)): the participant is its from
+    now on, so its caseworkers and coordinators see the plan and the old one's do not.
+    The route, the plan and the programme stay as they are."""
+    uow: PlanningUnitOfWork = ctx.uow
+    await uow.records.move_participant(
+        event.participant_ref, event.programme_id, event.to_municipality
+    )
+    log.info(
+        "participant_moved",
+        participant_ref=event.participant_ref,
+        to_municipality=event.to_municipality,
+    )
 
 
 async def partner_profile(event: PartnerProfile, ctx: HandlerContext, deps: Deps) -> None:

@@ -10,6 +10,7 @@ from zroute_contract.events.intake import (
     ContactPersonAssigned,
     IntakeCompleted,
     IntakeCorrected,
+    ParticipantMovedIn,
     ParticipantRegistered,
     ParticipantWithdrawn,
 )
@@ -38,6 +39,19 @@ async def register_participant(event: ParticipantRegistered, ctx: HandlerContext
     """Remember the participant's programme and municipality (nothing personal)."""
     await ctx.uow.participants.register(
         event.participant_ref, event.programme_id, event.municipality, event.registered_on
+    )
+
+
+async def move_participant(event: ParticipantMovedIn, ctx: HandlerContext) -> None:
+    """The new municipality imported the dossier (W 15(4)): the participant's referrals,
+    placements, preconditions and waiting entries are its staff's from now on, and no
+    longer the old municipality's (they have no municipality of their own)."""
+    await known_participant(ctx, event.participant_ref)
+    await ctx.uow.participants.move(event.participant_ref, event.to_municipality)
+    _log.info(
+        "participant_moved",
+        participant_ref=event.participant_ref,
+        to_municipality=event.to_municipality,
     )
 
 
