@@ -523,8 +523,9 @@ class PreconditionKind(StrEnum):
 # The code of a configured precondition kind (``childcare``, ``transport``,
 # ``digital_device``, ...): a short snake_case code, never free text; the producer checks
 # it against its configuration.
+PRECONDITION_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
 PreconditionCode = Annotated[
-    str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$", min_length=2, max_length=40)
+    str, StringConstraints(pattern=PRECONDITION_CODE_PATTERN, min_length=2, max_length=40)
 ]
 
 
