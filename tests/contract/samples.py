@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from zroute_contract.events.base import Event, event_types
+from zroute_contract.events.codes import PRECONDITION_CODE_PATTERN
 from zroute_contract.events.planning import VARIETY_PROBLEM_PATTERN
 from zroute_contract.types import (
     LANGUAGE_CODE_PATTERN,
@@ -38,6 +39,8 @@ _STRING_BY_PATTERN: dict[str, Callable[[int], str]] = {
     VARIETY_PROBLEM_PATTERN: lambda i: "classroom runs 2 sessions in a row, above 1",
     LOCAL_TIME_PATTERN: lambda i: SAMPLE_TIME,
     LANGUAGE_CODE_PATTERN: lambda i: _LANGUAGES[i % len(_LANGUAGES)],
+    # The one code every sample's kind agrees with (kind is the list's first, childcare).
+    PRECONDITION_CODE_PATTERN: lambda i: "childcare",
     REASON_CODE_PATTERN: lambda i: f"reason_{i + 1}",
 }
 # Fields that share a pattern with others but read better with their own values.

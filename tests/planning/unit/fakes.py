@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from zroute_contract.events.codes import HoursKind, PreconditionKind
+from zroute_contract.events.codes import HoursKind
 from zroute_planning.adapters.group_repo import GroupRow
 from zroute_planning.domain.plan import Plan
 
@@ -81,7 +81,7 @@ class FakePlacements:
 class FakeRecords:
     participants: dict[str, tuple[str, str]] = field(default_factory=dict)
     partners: dict[str, tuple[list[str], bool]] = field(default_factory=dict)
-    preconditions: dict[UUID, tuple[str, PreconditionKind, bool]] = field(default_factory=dict)
+    preconditions: dict[UUID, tuple[str, str, bool]] = field(default_factory=dict)
     schedules: dict[UUID, tuple[int, date, list[dict[str, Any]]]] = field(default_factory=dict)
     held: dict[str, Any] = field(default_factory=dict)
     changed_on: dict[UUID, date] = field(default_factory=dict)
@@ -121,15 +121,15 @@ class FakeRecords:
         self.preconditions[precondition_id] = (participant_ref, kind, arranged)
         self.changed_on[precondition_id] = on
 
-    async def arranged_from(self, participant_ref: str) -> dict[PreconditionKind, date]:
-        found: dict[PreconditionKind, date] = {}
+    async def arranged_from(self, participant_ref: str) -> dict[str, date]:
+        found: dict[str, date] = {}
         for pid, (ref, kind, ok) in self.preconditions.items():
             if ref == participant_ref and ok:
                 day = self.changed_on[pid]
                 found[kind] = min(found.get(kind, day), day)
         return found
 
-    async def arranged_kinds(self, participant_ref: str) -> set[PreconditionKind]:
+    async def arranged_kinds(self, participant_ref: str) -> set[str]:
         return {k for ref, k, ok in self.preconditions.values() if ref == participant_ref and ok}
 
     async def hours_to_date(self, participant_ref: str) -> dict[HoursKind, float]:

@@ -9,7 +9,6 @@ from zroute_contract.events.codes import (
     CurriculumModule,
     LevelBand,
     PauseReason,
-    PreconditionKind,
 )
 from zroute_runtime.repository import TrackingRepository
 
@@ -37,8 +36,8 @@ def _from_row(row: asyncpg.Record) -> Plan:
         level_band=LevelBand(row["level_band"]),
         availability=frozenset(tuple(s) for s in row["availability"]),
         modules=tuple(CurriculumModule(m) for m in row["modules"]),
-        needed=frozenset(PreconditionKind(k) for k in row["needed"]),
-        arranged={PreconditionKind(k) for k in row["arranged"]},
+        needed=frozenset(str(k) for k in row["needed"]),
+        arranged={str(k) for k in row["arranged"]},
         activated_on=row["activated_on"],
         term_end=row["term_end"],
         start_on=row["start_on"],

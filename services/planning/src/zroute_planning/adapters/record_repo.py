@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from zroute_contract.events.codes import HoursKind, PreconditionKind
+from zroute_contract.events.codes import HoursKind
 from zroute_contract.events.intake import IntakeOutcome
 from zroute_runtime.repository import TrackingRepository
 
@@ -21,7 +21,7 @@ class RecordRepository(TrackingRepository):
         self,
         precondition_id: UUID,
         participant_ref: str,
-        kind: PreconditionKind,
+        kind: str,
         *,
         arranged: bool,
         on: date,
@@ -31,26 +31,26 @@ class RecordRepository(TrackingRepository):
             " ON CONFLICT (precondition_id) DO UPDATE SET arranged = $4, changed_on = $5",
             precondition_id,
             participant_ref,
-            kind.value,
+            kind,
             arranged,
             on,
         )
 
-    async def arranged_kinds(self, participant_ref: str) -> set[PreconditionKind]:
+    async def arranged_kinds(self, participant_ref: str) -> set[str]:
         rows = await self.conn.fetch(
             "SELECT DISTINCT kind FROM planning_preconditions WHERE participant_ref = $1 AND arranged",
             participant_ref,
         )
-        return {PreconditionKind(r["kind"]) for r in rows}
+        return {str(r["kind"]) for r in rows}
 
-    async def arranged_from(self, participant_ref: str) -> dict[PreconditionKind, date]:
+    async def arranged_from(self, participant_ref: str) -> dict[str, date]:
         """Per arranged kind, the first day an arrangement of it covers (``arranged_from``)."""
         rows = await self.conn.fetch(
             "SELECT kind, min(changed_on) AS since FROM planning_preconditions"
             " WHERE participant_ref = $1 AND arranged GROUP BY kind",
             participant_ref,
         )
-        return {PreconditionKind(r["kind"]): r["since"] for r in rows}
+        return {str(r["kind"]): r["since"] for r in rows}
 
     async def record_targets_waiver(
         self,

@@ -17,6 +17,7 @@ from zroute_contract.events.codes import (
     PauseReason,
     PreconditionKind,
     Route,
+    precondition_kind,
 )
 from zroute_contract.events.intake import IntakeOutcome
 from zroute_contract.events.parts import AvailabilitySlot, HoursNorm
@@ -57,6 +58,23 @@ class CaseHold:
     since: date
 
 
+def needed_preconditions(intake: IntakeOutcome) -> frozenset[str]:
+    """The precondition codes ``intake``'s outcome needs arranged before the start:
+    childcare and transport, and the configured kinds it names (issue 17)."""
+    needed = set(intake.other_preconditions)
+    if intake.childcare.needed:
+        needed.add(PreconditionKind.CHILDCARE.value)
+    if intake.transport.needed:
+        needed.add(PreconditionKind.TRANSPORT.value)
+    return frozenset(needed)
+
+
+def kinds_of(codes: tuple[str, ...]) -> tuple[PreconditionKind, ...]:
+    """The ``kind`` field's values for ``codes``, for consumers on the older contract:
+    every configured kind beyond childcare and transport is ``other``."""
+    return tuple(dict.fromkeys(precondition_kind(code) for code in codes))
+
+
 @dataclass
 class Plan:
     plan_id: UUID
@@ -66,8 +84,9 @@ class Plan:
     level_band: LevelBand
     availability: frozenset[Slot]
     modules: tuple[CurriculumModule, ...]
-    needed: frozenset[PreconditionKind]
-    arranged: set[PreconditionKind]
+    # Precondition codes (issue 17): childcare, transport and every configured kind.
+    needed: frozenset[str]
+    arranged: set[str]
     activated_on: date
     term_end: date
     start_on: date | None = None
@@ -88,7 +107,7 @@ class Plan:
     events: list[Event] = field(default_factory=list)
 
     @property
-    def missing(self) -> tuple[PreconditionKind, ...]:
+    def missing(self) -> tuple[str, ...]:
         return tuple(sorted(self.needed - self.arranged))
 
     @property
@@ -108,19 +127,14 @@ class Plan:
         *,
         today: date,
         term_start: date,
-        arranged: set[PreconditionKind],
+        arranged: set[str],
         term_end: date | None = None,
         norm: RouteNorm | None = None,
-        arranged_from: Mapping[PreconditionKind, date] | None = None,
+        arranged_from: Mapping[str, date] | None = None,
     ) -> Plan:
         """A plan for ``intake``'s outcome; its term runs from ``term_start`` to ``term_end``
         (the PIP's, as intake computed it; by default the configured years). A plan that
         can start does so no earlier than every needed arrangement's ``arranged_from``."""
-        needed = set()
-        if intake.childcare.needed:
-            needed.add(PreconditionKind.CHILDCARE)
-        if intake.transport.needed:
-            needed.add(PreconditionKind.TRANSPORT)
         plan = cls(
             plan_id=uuid4(),
             participant_ref=intake.participant_ref,
@@ -131,7 +145,7 @@ class Plan:
                 (s.weekday.value, s.day_part.value) for s in intake.availability
             ),
             modules=choose_modules(intake, rules),
-            needed=frozenset(needed),
+            needed=needed_preconditions(intake),
             arranged=set(arranged),
             activated_on=today,
             term_end=term_end or _years_after(term_start, rules.integration_term_years),
@@ -144,7 +158,7 @@ class Plan:
         return plan
 
     def first_day(
-        self, today: date, rules: PlanningRules, arranged_from: Mapping[PreconditionKind, date]
+        self, today: date, rules: PlanningRules, arranged_from: Mapping[str, date]
     ) -> date:
         """The start of a plan whose gate opens ``today``: the configured lead time, and
         never before a needed precondition is arranged from (issue 16 item 7: childcare
@@ -178,7 +192,8 @@ class Plan:
                     for i, p in enumerate(rules.phases)
                 ),
                 start_on=self.start_on,
-                waiting_for=self.missing,
+                waiting_for=kinds_of(self.missing),
+                waiting_for_codes=self.missing,
                 integration_term_end=self.term_end,
                 targets_fit_term=projection.fits,
                 norm=hours_norm_of(self.norm),
@@ -213,11 +228,11 @@ class Plan:
 
     def precondition_arranged(
         self,
-        kind: PreconditionKind,
+        kind: str,
         *,
         today: date,
         rules: PlanningRules,
-        arranged_from: Mapping[PreconditionKind, date] | None = None,
+        arranged_from: Mapping[str, date] | None = None,
     ) -> bool:
         """Record an arrangement; True when it gave the plan its start or resumed it."""
         self.arranged.add(kind)
@@ -227,7 +242,7 @@ class Plan:
         self,
         today: date,
         rules: PlanningRules,
-        arranged_from: Mapping[PreconditionKind, date] | None = None,
+        arranged_from: Mapping[str, date] | None = None,
     ) -> bool:
         """Start a waiting plan (no earlier than its arrangements hold, ``arranged_from``
         per kind), or resume a paused one, once nothing is missing and no pause of the route
@@ -252,7 +267,7 @@ class Plan:
             return True
         return False
 
-    def precondition_lapsed(self, kind: PreconditionKind, *, lapsed_on: date) -> bool:
+    def precondition_lapsed(self, kind: str, *, lapsed_on: date) -> bool:
         """Record a lapse; True when it paused the plan."""
         self.arranged.discard(kind)
         return self.close_gate(lapsed_on)
@@ -269,7 +284,8 @@ class Plan:
                 programme_id=self.programme_id,
                 plan_id=self.plan_id,
                 reason=PauseReason.PRECONDITION_LAPSED,
-                preconditions=self.missing,
+                preconditions=kinds_of(self.missing),
+                precondition_codes=self.missing,
                 paused_from=on,
             )
         )
@@ -337,12 +353,7 @@ class Plan:
             (s.weekday.value, s.day_part.value) for s in intake.availability
         )
         self.modules = choose_modules(intake, rules)
-        needed = set()
-        if intake.childcare.needed:
-            needed.add(PreconditionKind.CHILDCARE)
-        if intake.transport.needed:
-            needed.add(PreconditionKind.TRANSPORT)
-        self.needed = frozenset(needed)
+        self.needed = needed_preconditions(intake)
 
     def withdraw(self) -> None:
         self.status = PlanStatus.WITHDRAWN

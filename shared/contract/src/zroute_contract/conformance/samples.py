@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from zroute_contract.events.base import Event
+from zroute_contract.events.codes import PRECONDITION_CODE_PATTERN
 from zroute_contract.events.planning import VARIETY_PROBLEM_PATTERN
 from zroute_contract.types import (
     LANGUAGE_CODE_PATTERN,
@@ -49,6 +50,8 @@ class SampleBuilder:
             MUNICIPALITY_CODE_PATTERN: lambda i: f"GM{363 + i:04d}",
             STAFF_REF_PATTERN: lambda i: f"cf{self.token}-staff-{i + 1}",
             LANGUAGE_CODE_PATTERN: lambda i: _LANGUAGES[i % len(_LANGUAGES)],
+            # The code every sample's kind (the list's first, childcare) agrees with.
+            PRECONDITION_CODE_PATTERN: lambda i: "childcare",
             REASON_CODE_PATTERN: lambda i: f"reason_{i + 1}",
             LOCAL_TIME_PATTERN: lambda i: "09:00:00",
             VARIETY_PROBLEM_PATTERN: lambda i: "classroom runs 2 sessions in a row, above 1",

@@ -13,7 +13,7 @@ misread it.
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, WithJsonSchema
+from pydantic import AfterValidator, StringConstraints, WithJsonSchema
 
 
 def one_of(*members: StrEnum) -> Any:
@@ -507,10 +507,34 @@ class ReferralCancelReason(StrEnum):
 
 
 class PreconditionKind(StrEnum):
-    """A practical condition that must be arranged before the route starts (lesson L14)."""
+    """A practical condition that must be arranged before the route starts (lesson L14).
+
+    The kinds are configurable data (issue 17): childcare and transport keep their own
+    codes here, every other configured kind (a digital device, a medical aid) travels as
+    ``other`` with its configured code in a separate ``code`` field (``PreconditionCode``),
+    so that consumers on an older contract keep reading childcare and transport.
+    """
 
     CHILDCARE = "childcare"
     TRANSPORT = "transport"
+    OTHER = "other"
+
+
+# The code of a configured precondition kind (``childcare``, ``transport``,
+# ``digital_device``, ...): a short snake_case code, never free text; the producer checks
+# it against its configuration.
+PRECONDITION_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
+PreconditionCode = Annotated[
+    str, StringConstraints(pattern=PRECONDITION_CODE_PATTERN, min_length=2, max_length=40)
+]
+
+
+def precondition_kind(code: str) -> PreconditionKind:
+    """The ``kind`` an event carries for a precondition ``code``: its own for childcare and
+    transport, ``other`` for every other configured kind."""
+    if code in (PreconditionKind.CHILDCARE.value, PreconditionKind.TRANSPORT.value):
+        return PreconditionKind(code)
+    return PreconditionKind.OTHER
 
 
 class LapseReason(StrEnum):

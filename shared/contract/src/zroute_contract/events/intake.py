@@ -35,6 +35,7 @@ from zroute_contract.events.codes import (
     PersonalDataChangeReason,
     PersonalDataField,
     PipAmendmentReason,
+    PreconditionCode,
     PublicLifeDomain,
     ReEnrolmentReason,
     Route,
@@ -168,6 +169,13 @@ class IntakeOutcome(ParticipantEvent):
     )
     childcare: ChildcareNeed = Field(description="Childcare to arrange before the start.")
     transport: TransportNeed = Field(description="Transport to arrange before the start.")
+    other_preconditions: UniqueTuple[PreconditionCode] = Field(
+        default=(),
+        description=(
+            "Configured precondition kinds besides childcare and transport that must be "
+            "arranged before the start, by code (e.g. digital_device, medical_aid)."
+        ),
+    )
     availability: UniqueTuple[AvailabilitySlot] = Field(
         description="The parts of the week the participant can attend."
     )

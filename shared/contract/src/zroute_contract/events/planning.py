@@ -24,6 +24,7 @@ from zroute_contract.events.codes import (
     PauseReason,
     PlacementCancelReason,
     PlacementSupport,
+    PreconditionCode,
     PreconditionKind,
     ReviewOutcome,
     ReviewTrigger,
@@ -118,6 +119,10 @@ class PlanActivated(ParticipantEvent):
     waiting_for: UniqueTuple[PreconditionKind] = Field(
         default=(), description="Preconditions that must be arranged before a start date is set."
     )
+    waiting_for_codes: UniqueTuple[PreconditionCode] = Field(
+        default=(),
+        description="The same preconditions by configured code (other kinds included).",
+    )
     integration_term_end: date = Field(
         description="End of the integration term (inburgeringstermijn)."
     )
@@ -167,6 +172,10 @@ class PlanPaused(ParticipantEvent):
     reason: PauseReason = Field(description="Why the plan was paused.")
     preconditions: UniqueTuple[PreconditionKind] = Field(
         default=(), description="The lapsed preconditions, when that is the reason."
+    )
+    precondition_codes: UniqueTuple[PreconditionCode] = Field(
+        default=(),
+        description="The lapsed preconditions by configured code (other kinds included).",
     )
     paused_from: date = Field(description="First day without sessions.")
 

@@ -26,6 +26,7 @@ from zroute_contract.events.codes import (
     NeedSeverity,
     ParticipationActivity,
     PartnerCapability,
+    PreconditionCode,
     PreconditionKind,
     ReferralCancelReason,
     ReferralSide,
@@ -351,6 +352,16 @@ class ReferralEscalated(ReferralEvent):
     level: int = Field(ge=1, le=10, description="1 for the first escalation, higher for repeats.")
 
 
+def _kind_and_code(kind: PreconditionKind, code: str | None) -> None:
+    """``kind`` and ``code`` agree: ``other`` names its code, childcare and transport have
+    none or their own."""
+    if kind is PreconditionKind.OTHER:
+        if code is None or code in ("childcare", "transport", "other"):
+            raise ValueError("kind other needs the code of a configured kind")
+    elif code not in (None, kind.value):
+        raise ValueError(f"code must be {kind.value} (or absent) for kind {kind}")
+
+
 class PreconditionArranged(ParticipantEvent):
     """Childcare or transport was arranged (lesson L14). Planning may set a start date
     once every needed precondition is arranged."""
@@ -364,7 +375,14 @@ class PreconditionArranged(ParticipantEvent):
     )
 
     precondition_id: UUID = Field(description="The arrangement.")
-    kind: PreconditionKind = Field(description="Childcare or transport.")
+    kind: PreconditionKind = Field(description="Childcare, transport, or other (see code).")
+    code: PreconditionCode | None = Field(
+        default=None,
+        description=(
+            "The configured precondition kind's code (e.g. digital_device); required when "
+            "kind is other, equal to kind (or absent) for childcare and transport."
+        ),
+    )
     partner_id: PartnerId = Field(description="The partner providing it.")
     arranged_from: date = Field(description="First day covered.")
     arranged_until: date | None = Field(default=None, description="Last day covered, when limited.")
@@ -375,6 +393,16 @@ class PreconditionArranged(ParticipantEvent):
         if self.arranged_until is not None and self.arranged_until < self.arranged_from:
             raise ValueError("arranged_until is before arranged_from")
         return self
+
+    @model_validator(mode="after")
+    def _code_agrees(self) -> Self:
+        _kind_and_code(self.kind, self.code)
+        return self
+
+    @property
+    def precondition_code(self) -> str:
+        """The configured kind's code: ``code`` when present, else ``kind``."""
+        return self.code or self.kind.value
 
 
 class PreconditionLapsed(ParticipantEvent):
@@ -390,13 +418,30 @@ class PreconditionLapsed(ParticipantEvent):
     )
 
     precondition_id: UUID = Field(description="The arrangement that lapsed.")
-    kind: PreconditionKind = Field(description="Childcare or transport.")
+    kind: PreconditionKind = Field(description="Childcare, transport, or other (see code).")
+    code: PreconditionCode | None = Field(
+        default=None,
+        description=(
+            "The configured precondition kind's code (e.g. digital_device); required when "
+            "kind is other, equal to kind (or absent) for childcare and transport."
+        ),
+    )
     partner_id: PartnerId = Field(description="The partner that provided it.")
     lapsed_on: date = Field(description="First day no longer covered.")
     reason: LapseReason = Field(description="Why it lapsed.")
     days_uncovered: UniqueTuple[Weekday] = Field(
         default=(), description="Scheduled weekdays not covered (reason schedule_not_covered)."
     )
+
+    @model_validator(mode="after")
+    def _code_agrees(self) -> Self:
+        _kind_and_code(self.kind, self.code)
+        return self
+
+    @property
+    def precondition_code(self) -> str:
+        """The configured kind's code: ``code`` when present, else ``kind``."""
+        return self.code or self.kind.value
 
 
 class PlacementConfirmed(ParticipantEvent):

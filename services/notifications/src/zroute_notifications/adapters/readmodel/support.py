@@ -96,17 +96,17 @@ async def arranged(conn: Conn, e: s.PreconditionArranged) -> None:
     await upsert_item(
         conn,
         "precondition",
-        f"{e.participant_ref}:{e.kind.value}",
+        f"{e.participant_ref}:{e.precondition_code}",
         e.programme_id,
         e.participant_ref,
         "arranged",
         True,
         e.arranged_until,
-        e.kind.value,
+        e.precondition_code,
     )
     await conn.execute(
         "UPDATE nt_items SET due_on = $2 WHERE kind = 'precondition' AND item_id = $1",
-        f"{e.participant_ref}:{e.kind.value}",
+        f"{e.participant_ref}:{e.precondition_code}",
         e.arranged_until,
     )
 
@@ -115,13 +115,13 @@ async def lapsed(conn: Conn, e: s.PreconditionLapsed) -> None:
     await upsert_item(
         conn,
         "precondition",
-        f"{e.participant_ref}:{e.kind.value}",
+        f"{e.participant_ref}:{e.precondition_code}",
         e.programme_id,
         e.participant_ref,
         "lapsed",
         True,
         e.lapsed_on,
-        e.kind.value,
+        e.precondition_code,
     )
 
 

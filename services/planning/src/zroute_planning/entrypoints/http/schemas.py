@@ -16,7 +16,6 @@ from zroute_contract.events.codes import (
     LevelBand,
     ParticipationActivity,
     PlacementSupport,
-    PreconditionKind,
     ReviewOutcome,
     TeachingForm,
     WaitReason,
@@ -55,7 +54,7 @@ class PlanOut(BaseModel):
     targets: HoursTargets
     start_on: date | None
     integration_term_end: date
-    waiting_for: list[PreconditionKind]
+    waiting_for: list[str]
     paused_since: date | None
     at_risk: bool
     group_id: UUID | None

@@ -30,7 +30,7 @@ async def precondition_arranged(
     await uow.records.record_precondition(
         event.precondition_id,
         event.participant_ref,
-        event.kind,
+        event.precondition_code,
         arranged=True,
         on=event.arranged_from,
     )
@@ -39,8 +39,12 @@ async def precondition_arranged(
         return  # kept: the plan reads it when the intake completes
     now = today(uow.clock.now())
     since = await uow.records.arranged_from(plan.participant_ref)
-    if plan.precondition_arranged(event.kind, today=now, rules=deps.rules, arranged_from=since):
-        log.info("plan_gate_opened", participant_ref=plan.participant_ref, kind=event.kind)
+    if plan.precondition_arranged(
+        event.precondition_code, today=now, rules=deps.rules, arranged_from=since
+    ):
+        log.info(
+            "plan_gate_opened", participant_ref=plan.participant_ref, kind=event.precondition_code
+        )
         projection = await scheduling.reassess(uow, deps, plan, now)
         await lifecycle.started(uow, deps, plan, now, projection)
     await uow.plans.save(plan)
@@ -53,7 +57,7 @@ async def precondition_lapsed(event: PreconditionLapsed, ctx: HandlerContext, de
     await uow.records.record_precondition(
         event.precondition_id,
         event.participant_ref,
-        event.kind,
+        event.precondition_code,
         arranged=False,
         on=event.lapsed_on,
     )
@@ -61,10 +65,10 @@ async def precondition_lapsed(event: PreconditionLapsed, ctx: HandlerContext, de
     if plan is None or not plan.is_open:
         return
     now = today(uow.clock.now())
-    if event.kind in await uow.records.arranged_kinds(plan.participant_ref):
+    if event.precondition_code in await uow.records.arranged_kinds(plan.participant_ref):
         log.info("precondition_still_arranged", participant_ref=plan.participant_ref)
         return  # another arrangement of the same kind still holds
-    if plan.precondition_lapsed(event.kind, lapsed_on=event.lapsed_on):
+    if plan.precondition_lapsed(event.precondition_code, lapsed_on=event.lapsed_on):
         await lifecycle.paused(uow, plan, now)
     await uow.plans.save(plan)
 
