@@ -108,6 +108,7 @@ CALENDAR = (
     "roll-call lines",
     "attendance records",
     "attendance records corrected",
+    "workplace days recorded by the job coach",
 )
 
 

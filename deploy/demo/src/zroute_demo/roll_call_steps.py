@@ -20,13 +20,16 @@ class RollCallSteps(Actors):
     calendar_days: tuple[date, date] | None = None
     """The days the school dated (``calendar_scenario``): these weeks are taught from it."""
     corrected = False
+    coached = False
 
     def taught_from_calendar(self, week_start: date) -> bool:
         """Whether the week that starts on ``week_start`` lies in the dated calendar."""
         days = self.calendar_days
         return days is not None and days[0] <= week_start and self.today - DAY <= days[1]
 
-    async def roll_calls(self, week_start: date, started: list[tuple[Person, dict]]) -> None:
+    async def roll_calls(
+        self, week_start: date, started: list[tuple[Person, dict[str, Any]]]
+    ) -> None:
         """The roll-call of every session of the week that just ended."""
         school = self.partner("planning", "language-school")
         span = {"from_on": str(week_start), "to_on": str(self.today - DAY)}
@@ -46,6 +49,7 @@ class RollCallSteps(Actors):
             ]
             if marks:
                 await self._roll_call(session, marks)
+        await self._job_coach_day(people)
 
     async def _roll_call(self, session: dict[str, Any], marks: list[dict[str, Any]]) -> None:
         recorder = self.partner("planning", RECORDERS[session["kind"]])
@@ -64,7 +68,9 @@ class RollCallSteps(Actors):
         if not self.corrected:
             await self._correct_one(recorder, session, marks)
 
-    async def _correct_one(self, recorder: Any, session: dict[str, Any], marks: list[dict]) -> None:
+    async def _correct_one(
+        self, recorder: Any, session: dict[str, Any], marks: list[dict[str, Any]]
+    ) -> None:
         """The teacher noted a late arrival as a full session: the line is corrected (the old
         value stays in the corrections)."""
         line = next((m for m in marks if m["status"] == "present" and m["minutes"] >= 60), None)
@@ -80,6 +86,34 @@ class RollCallSteps(Actors):
         check(await recorder.put(url, json=body))
         self.corrected = True
         self.stats["attendance records corrected"] += 1
+
+    async def _job_coach_day(self, people: dict[str, tuple[Person, dict[str, Any]]]) -> None:
+        """Once: the job coach records a day of workplace learning of a participant who
+        asked for a workplace (the task division names the job coach for those hours)."""
+        on = self.today - DAY
+        ref = next(
+            (
+                r
+                for r in sorted(self.placements_asked)
+                if r in people and _in_term(people[r][1], on)
+            ),
+            None,
+        )
+        if self.coached or ref is None:
+            return
+        body = {
+            "session_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{ref}/{on}/workplace")),
+            "session_on": str(on),
+            "kind": "participation",
+            "teaching_form": "workplace_learning",
+            "status": "present",
+            "minutes": 120,
+            "session_minutes": 120,
+        }
+        coach = self.partner("planning", RECORDERS["participation"])
+        check(await coach.post(f"/participants/{ref}/attendance", json=body), 200, 201)
+        self.coached = True
+        self.stats["workplace days recorded by the job coach"] += 1
 
 
 def _in_term(plan: dict[str, Any], on: date) -> bool:
