@@ -60,6 +60,7 @@ def privacy_findings(scenario: Scenario, texts: list[tuple[str, str]]) -> list[s
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # about 2 minutes alone; over 5 on the shared, loaded machine
 async def test_a_small_cohort_goes_through_the_whole_route_and_leaks_nothing(
     databases, amqp_url, name_prefix, janitor, amqp_connection, tmp_path: Path
 ):
