@@ -79,6 +79,7 @@ class Actors:
         self.today = datetime.fromisoformat(system.config.clock_start).date()
         self.clients: dict[tuple, httpx.AsyncClient] = {}
         self.completed: set[str] = set()
+        self.completed_on: dict[str, str] = {}  # participant_ref -> the route's completion day
         self.follow_up: set[str] = set()
         self.schedules: dict[str, dict] = {}
         self.stats: Counter[str] = Counter()

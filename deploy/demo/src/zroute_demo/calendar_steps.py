@@ -11,14 +11,15 @@ from typing import Any
 
 import httpx
 
-from zroute_demo.actors import DAY, WEEK, Actors, check
+from zroute_demo.actors import DAY, WEEK, check
 from zroute_demo.cohort import PROGRAMME
+from zroute_demo.roll_call_steps import RollCallSteps
 
 SUBSTITUTE = "teacher-substitute"
 ROOM = "room-a"
 
 
-class CalendarSteps(Actors):
+class CalendarSteps(RollCallSteps):
     async def calendar_scenario(self) -> None:
         """Once, when groups meet: staff and a room, a holiday week, six weeks dated, an
         ill teacher replaced, one session moved."""
@@ -32,6 +33,7 @@ class CalendarSteps(Actors):
         check(await school.post(f"/programmes/{PROGRAMME}/closures", json=closure), 201)
         days = {"from_on": str(self.today), "to_on": str(self.today + 6 * WEEK - DAY)}
         dated = check(await school.post(f"/programmes/{PROGRAMME}/calendar", json=days))
+        self.calendar_days = (self.today, self.today + 6 * WEEK - DAY)
         self.stats["calendar sessions dated"] += dated["added"]
         self.stats["calendar holiday weeks skipped"] += 1
         ill = {"from_on": str(self.today + WEEK), "to_on": str(self.today + 2 * WEEK - DAY),

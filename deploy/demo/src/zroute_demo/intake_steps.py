@@ -11,16 +11,17 @@ from typing import Any
 
 from rich.progress import Progress
 
-from zroute_demo.actors import Actors, check, gather_limited
+from zroute_demo.actors import check, gather_limited
 from zroute_demo.cohort import (
     LEAD,
     MUNICIPALITY,
     PROGRAMME,
     Person,
 )
+from zroute_demo.pip_cases import PipCases
 
 
-class IntakeSteps(Actors):
+class IntakeSteps(PipCases):
     async def register(self, person: Person) -> None:
         body = {
             "programme_id": PROGRAMME,
@@ -120,6 +121,7 @@ class IntakeSteps(Actors):
         """Draft and establish the PIP on the intake's outcome: the established PIP, not the
         intake's completion, activates the plan (the term starts the next day, W 11)."""
         client = self.caseworker(person)
+        await self.start_deadline(person)
         content: dict[str, object] = {
             "route": "z_route",
             "route_reason": "literacy" if person.level == "A0" else "low_learnability",

@@ -175,7 +175,8 @@ class PlanningSteps(Actors):
             await self.hold_final_meeting(person)
             if not _all_targets_met(hours):
                 await self.waive_targets(person)
-            check(await school.post(f"/participants/{person.ref}/completion"), 200, 201)
+            done = check(await school.post(f"/participants/{person.ref}/completion"), 200, 201)
+            self.completed_on[person.ref] = done["completed_on"]
             self.completed.add(person.ref)
 
     async def waive_targets(self, person: Person) -> None:

@@ -41,10 +41,15 @@ class Scenario(
             week_start = self.today
             await self.advance(WEEK)
             started = await self._started_plans()
-            await gather_limited(self.record_week(p, week_start) for p, _ in started)
+            if self.taught_from_calendar(week_start):
+                await self.roll_calls(week_start, started)  # issue 16: per calendar session
+            else:
+                await gather_limited(self.record_week(p, week_start) for p, _ in started)
+            await self.care_pause_case(week, skip={lapse_person.ref} if lapse_person else set())
             await self._week_of_partners(week, started)
             await self._week_of_childcare(week, lapse_person)
             await self.case_exceptions(week)
+            await self.pip_cases(week)
             if week % 4 == 0 and week >= self.timeline.close_routes_from:
                 await gather_limited(self.close_route(p, plan) for p, plan in started)
             description = (

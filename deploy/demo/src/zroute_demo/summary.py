@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.table import Table
 
+from zroute_demo import case_summary
 from zroute_demo.cohort import PROGRAMME
 from zroute_demo.mailbox import Mailbox
 from zroute_demo.scenario import Scenario, check
@@ -43,7 +44,13 @@ async def build(
     path.write_text(
         overview.text if overview.status_code == 200 else f"<p>{overview.status_code}</p>"
     )
-    return [activity, by_status, by_hours, by_referral, by_channel, path]
+    cases = [
+        await case_summary.municipality_table(scenario),
+        case_summary.calendar_table(scenario),
+        await case_summary.hours_by_partner_table(scenario),
+        case_summary.support_table(scenario),
+    ]
+    return [activity, by_status, by_hours, *cases, by_referral, by_channel, path]
 
 
 async def _plan_tables(scenario: Scenario) -> tuple[Table, Table]:
@@ -54,12 +61,14 @@ async def _plan_tables(scenario: Scenario) -> tuple[Table, Table]:
     hours = {k: 0.0 for k in (*KINDS, "total")}
     targets = {k: 0.0 for k in (*KINDS, "total")}
     met: Counter[str] = Counter()
+    legal: list[tuple[dict, dict]] = []
     for person in scenario.people:
         plan = check(await planning.get(f"/participants/{person.ref}/plan"))
         statuses[plan["status"]] += 1
         sched = await planning.get(f"/participants/{person.ref}/schedule")
         phases[f"phase {sched.json()['phase']}" if sched.status_code == 200 else "not started"] += 1
         h = check(await planning.get(f"/participants/{person.ref}/hours"))
+        legal.append((plan, h))
         for kind in KINDS:
             hours[kind] += float(h["hours"].get(kind, 0))
             targets[kind] += float(h["targets"].get(kind, 0))
@@ -87,7 +96,35 @@ async def _plan_tables(scenario: Scenario) -> tuple[Table, Table]:
         by_hours.add_row(
             kind, f"{target:,.0f} h", f"{attended:,.0f} h", f"{share} {bar}", f"{met[kind]} of {n}"
         )
+    _legal_rows(by_hours, legal)
     return by_status, by_hours
+
+
+LEGAL = {
+    "course hours (NT2 + KNM), PIP norm": ("course_hours", ("language", "knm")),
+    "participation hours (workplace + MAP, PVT within), PIP norm": (
+        "participation_hours",
+        ("participation", "map"),
+    ),
+}
+"""The norm's structure in the law (B 3.14): which kinds of hours count toward which part."""
+
+
+def _legal_rows(by_hours: Table, legal: list[tuple[dict, dict]]) -> None:
+    """Hours against each participant's PIP norm as the law structures it (issue 15)."""
+    n = len(legal)
+    for label, (part, kinds) in LEGAL.items():
+        norm = attended = 0.0
+        reached = 0
+        for plan, h in legal:
+            wanted = float((plan.get("norm") or {}).get(part, 0))
+            got = sum(float(h["hours"].get(k, 0)) for k in kinds)
+            norm, attended = norm + wanted, attended + got
+            reached += got >= wanted
+        share = f"{attended / norm:.0%}" if norm else "-"
+        by_hours.add_row(
+            label, f"{norm / n:,.0f} h", f"{attended / n:,.0f} h", share, f"{reached} of {n}"
+        )
 
 
 async def _referral_table(scenario: Scenario) -> Table:

@@ -12,6 +12,8 @@ from typing import Any
 from zroute_demo.actors import DAY, EMPLOYERS, WEEK, Actors, check
 from zroute_demo.cohort import MUNICIPALITY, PARTNERS
 
+CARE_PAUSE_WEEK = 3
+"""The week a referral's treatment pauses a plan (two weeks later it ends)."""
 _DEBT = "debt-help"  # the only partner for debts: full, its work waits
 
 
@@ -153,3 +155,48 @@ class SupportCases(Actors):
         replaced = check(await support.get(f"/placements/{rid}"))
         if replaced["replaces_placement_id"] == first["placement_id"]:
             self.stats["support: placement ended by the employer and replaced"] += 1
+
+    care_pause: tuple[str, str, str] | None = None
+    """The referral, the care pause and the participant of the care-pause case."""
+
+    async def care_pause_case(self, week: int, skip: set[str]) -> None:
+        """A treatment under a referral pauses the participant's plan (support's care-pause
+        API, planning acts on the event); two weeks on the pause ends and the plan resumes."""
+        if week == CARE_PAUSE_WEEK:
+            await self._start_care_pause(skip)
+        if week == CARE_PAUSE_WEEK + 2 and self.care_pause is not None:
+            await self._end_care_pause()
+
+    async def _start_care_pause(self, skip: set[str]) -> None:
+        support = self.coordinator("support")
+        under_way = [
+            r
+            for r in check(await support.get("/referrals"))
+            if r["status"] in ("accepted", "in-progress") and r["participant_ref"] not in skip
+        ]
+        for referral in under_way:
+            ref = referral["participant_ref"]
+            if (await self._plan_status(ref)) != "active":
+                continue
+            body = {"kind": "treatment", "paused_from": str(self.today)}
+            url = f"/referrals/{referral['referral_id']}/care-pauses"
+            pause = check(await support.post(url, json=body), 201)
+            self.care_pause = (referral["referral_id"], pause["pause_id"], ref)
+            self.stats["support: care pauses recorded (treatment)"] += 1
+            await self.system.settle()
+            if await self._plan_status(ref) == "paused":
+                self.stats["support: care pause paused the plan"] += 1
+            return
+
+    async def _end_care_pause(self) -> None:
+        assert self.care_pause is not None
+        referral_id, pause_id, ref = self.care_pause
+        url = f"/referrals/{referral_id}/care-pauses/{pause_id}/end"
+        check(await self.coordinator("support").post(url, json={"ended_on": str(self.today)}))
+        await self.system.settle()
+        if await self._plan_status(ref) == "active":
+            self.stats["support: care pause ended, the plan resumed"] += 1
+
+    async def _plan_status(self, ref: str) -> str:
+        plan = check(await self.coordinator("planning").get(f"/participants/{ref}/plan"))
+        return str(plan["status"])

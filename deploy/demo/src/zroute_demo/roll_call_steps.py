@@ -1,0 +1,134 @@
+"""Roll-call from the calendar (issue 16): in the weeks the school has dated, attendance is
+recorded per calendar session for everyone in it at once (``POST /roll-calls`` with the
+calendar's session ids), by the partner the task division names for the session's kind of
+hours; the job coach records the workplace days. One recorded line is corrected.
+
+A mixin of :class:`zroute_demo.scenario.Scenario`, through planning's public HTTP API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from zroute_demo.actors import DAY, Actors, check
+from zroute_demo.cohort import PROGRAMME, Person
+from zroute_demo.planning_steps import RECORDERS
+
+
+class RollCallSteps(Actors):
+    calendar_days: tuple[date, date] | None = None
+    """The days the school dated (``calendar_scenario``): these weeks are taught from it."""
+    corrected = False
+    coached = False
+
+    def taught_from_calendar(self, week_start: date) -> bool:
+        """Whether the week that starts on ``week_start`` lies in the dated calendar."""
+        days = self.calendar_days
+        return days is not None and days[0] <= week_start and self.today - DAY <= days[1]
+
+    async def roll_calls(
+        self, week_start: date, started: list[tuple[Person, dict[str, Any]]]
+    ) -> None:
+        """The roll-call of every session of the week that just ended."""
+        school = self.partner("planning", "language-school")
+        span = {"from_on": str(week_start), "to_on": str(self.today - DAY)}
+        sessions = check(await school.get(f"/programmes/{PROGRAMME}/calendar", params=span))
+        groups = check(await school.get("/groups", params={"programme_id": PROGRAMME}))
+        members = {g["group_id"]: set(g["members"]) for g in groups}
+        people = {p.ref: (p, plan) for p, plan in started}
+        for session in sessions:
+            if session["status"] == "cancelled":
+                continue
+            present = members.get(session["group_id"], {session["participant_ref"]})
+            on = date.fromisoformat(session["session_on"])
+            marks = [
+                _mark(people[ref][0], session, on)
+                for ref in sorted(present)
+                if ref in people and _in_term(people[ref][1], on)
+            ]
+            if marks:
+                await self._roll_call(session, marks)
+        await self._job_coach_day(people)
+
+    async def _roll_call(self, session: dict[str, Any], marks: list[dict[str, Any]]) -> None:
+        recorder = self.partner("planning", RECORDERS[session["kind"]])
+        body = {
+            "session_id": session["session_id"],
+            "session_on": session["session_on"],
+            "group_id": session["group_id"],
+            "kind": session["kind"],
+            "teaching_form": session["teaching_form"],
+            "session_minutes": session["minutes"],
+            "marks": marks,
+        }
+        check(await recorder.post("/roll-calls", json=body), 201)
+        self.stats["roll-calls per calendar session"] += 1
+        self.stats["roll-call lines"] += len(marks)
+        if not self.corrected:
+            await self._correct_one(recorder, session, marks)
+
+    async def _correct_one(
+        self, recorder: Any, session: dict[str, Any], marks: list[dict[str, Any]]
+    ) -> None:
+        """The teacher noted a late arrival as a full session: the line is corrected (the old
+        value stays in the corrections)."""
+        line = next((m for m in marks if m["status"] == "present" and m["minutes"] >= 60), None)
+        if line is None:
+            return
+        body = {
+            "status": "present",
+            "minutes": line["minutes"] - 30,
+            "reason": "data_entry_error",
+            "note": "arrived half an hour late",
+        }
+        url = f"/participants/{line['participant_ref']}/attendance/{session['session_id']}"
+        check(await recorder.put(url, json=body))
+        self.corrected = True
+        self.stats["attendance records corrected"] += 1
+
+    async def _job_coach_day(self, people: dict[str, tuple[Person, dict[str, Any]]]) -> None:
+        """Once: the job coach records a day of workplace learning of a participant who
+        asked for a workplace (the task division names the job coach for those hours)."""
+        on = self.today - DAY
+        ref = next(
+            (
+                r
+                for r in sorted(self.placements_asked)
+                if r in people and _in_term(people[r][1], on)
+            ),
+            None,
+        )
+        if self.coached or ref is None:
+            return
+        body = {
+            "session_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{ref}/{on}/workplace")),
+            "session_on": str(on),
+            "kind": "participation",
+            "teaching_form": "workplace_learning",
+            "status": "present",
+            "minutes": 120,
+            "session_minutes": 120,
+        }
+        coach = self.partner("planning", RECORDERS["participation"])
+        check(await coach.post(f"/participants/{ref}/attendance", json=body), 200, 201)
+        self.coached = True
+        self.stats["workplace days recorded by the job coach"] += 1
+
+
+def _in_term(plan: dict[str, Any], on: date) -> bool:
+    """Planning refuses lines before the plan's start or after the term's end."""
+    start = plan["start_on"]
+    return start is not None and date.fromisoformat(start) <= on <= date.fromisoformat(
+        plan["integration_term_end"]
+    )
+
+
+def _mark(person: Person, session: dict[str, Any], on: date) -> dict[str, Any]:
+    """One participant's line, drawn from their attendance share (the same draw each run)."""
+    draw = uuid.uuid5(uuid.NAMESPACE_URL, f"{person.ref}/{on}/{session['session_id']}").int % 100
+    if draw < person.attendance * 100:
+        return {"participant_ref": person.ref, "status": "present", "minutes": session["minutes"]}
+    if draw % 2:
+        return {"participant_ref": person.ref, "status": "absent_with_reason", "reason": "illness"}
+    return {"participant_ref": person.ref, "status": "absent_without_reason"}
