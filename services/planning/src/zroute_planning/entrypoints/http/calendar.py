@@ -3,14 +3,14 @@ generating the calendar; reading it; cancelling, moving or staffing a session.""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Request
 from zroute_contract.errors import NotFound
 from zroute_contract.types import PARTNER_ID_PATTERN, STAFF_REF_PATTERN
 from zroute_runtime.auth import Principal
-from zroute_runtime.commands import command
+from zroute_runtime.commands import command, refusals
 from zroute_runtime.http_host import Runtime
 
 from zroute_planning.domain.calendar import Closure, Leave, Room, StaffMember
@@ -52,8 +52,21 @@ def _actor(principal: Principal, runtime: Runtime) -> calendar.Actor:
 
 
 def _days(from_on: date, to_on: date) -> None:
-    if to_on < from_on or (to_on - from_on).days > 366:
-        raise InvalidRequest("name at most a year of days, the first before the last")
+    # Checked before any unit of work opens, so the refusal is turned into its 422 here.
+    with refusals():
+        if to_on < from_on or (to_on - from_on).days > 366:
+            raise InvalidRequest("name at most a year of days, the first before the last")
+
+
+def _window(runtime: Runtime, from_on: date | None, to_on: date | None) -> tuple[date, date]:
+    """The days a calendar read covers: the coming four weeks unless the caller names them."""
+    start = from_on or local_today(runtime)
+    if to_on is None and start > date.max - timedelta(days=27):
+        with refusals():
+            raise InvalidRequest("from_on: no four weeks of days follow it; name to_on")
+    end = to_on or start + timedelta(days=27)
+    _days(start, end)
+    return start, end
 
 
 async def _organise_session(
@@ -231,9 +244,7 @@ async def read_calendar(
 ) -> list[SessionOut]:
     """The programme's dated sessions (default: the coming four weeks) with staff, room,
     substitution, cancelled or moved state, and why a session is unstaffed."""
-    start = from_on or local_today(runtime)
-    end = to_on or date.fromordinal(start.toordinal() + 27)
-    _days(start, end)
+    start, end = _window(runtime, from_on, to_on)
     async with command(runtime, request) as uow:
         await views.ensure_may_read_programme(uow, deps, principal, programme_id)
         found = await uow.calendar.sessions(programme_id, start, end)
@@ -251,9 +262,7 @@ async def participant_calendar(
     to_on: date | None = None,
 ) -> list[SessionOut]:
     """One participant's dated sessions: their group's and their own."""
-    start = from_on or local_today(runtime)
-    end = to_on or date.fromordinal(start.toordinal() + 27)
-    _days(start, end)
+    start, end = _window(runtime, from_on, to_on)
     async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
         uow,
         plan,
