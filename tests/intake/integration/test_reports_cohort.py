@@ -32,7 +32,7 @@ COORDINATOR = {"Authorization": f"Bearer {token([Role.COORDINATOR])}"}
 SESSIONS = {  # per participant: (kind, minutes, status) lines
     0: [("language", 120, "present"), ("knm", 90, "present"), ("participation", 180, "present"),
         ("map", 60, "present"), ("language", 120, "absent_without_reason")],
-    1: [("language", 150, "present"), ("participation", 240, "present"), ("map", 120, "present")],
+    1: [("language", 150, "present"), ("participation", 180, "present"), ("map", 120, "present")],
 }  # fmt: skip
 
 
@@ -109,7 +109,11 @@ async def attend(planning, refs: list[str]) -> dict[str, dict[str, float]]:
 
         await wait_for(plans_active, what="planning to activate the plans from the PIPs")
         await planning.advance_clock(timedelta(days=40))
-        start = builders.TODAY + timedelta(days=12)
+        # Planning refuses a session before a plan's start (issue 16): attend from the
+        # latest start of the plans that record sessions.
+        starts = [(await plan_http.get(f"/participants/{ref}/plan")).json()["start_on"]
+                  for ref in refs[: len(SESSIONS)]]  # fmt: skip
+        start = max(date.fromisoformat(s) for s in starts)
         for n, sessions in SESSIONS.items():
             for i, (kind, minutes, status) in enumerate(sessions):
                 body = line(kind, minutes, status, start + timedelta(days=i))
