@@ -6,14 +6,21 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from zroute_contract.events.base import event_types
-from zroute_contract.events.codes import Weekday, WithdrawalReason
+from zroute_contract.events.codes import RouteTask, Weekday, WithdrawalReason
 from zroute_contract.events.intake import ParticipantWithdrawn
+from zroute_runtime.auth import Role
 from zroute_runtime.clock import local_day
 
+from tests.support.integration.test_interpreters import _meeting
 from tests.support.integration.test_placements import CONFIRM, requested
 from tests.support.integration.test_preconditions import intake, schedule
 from tests.support.integration.test_referrals import referred, signals
-from tests.support.scenario import PROGRAMME, Scenario, assert_no_health_detail_on_public_events
+from tests.support.scenario import (
+    PROGRAMME,
+    RESPONSIBLE,
+    Scenario,
+    assert_no_health_detail_on_public_events,
+)
 
 SUPPORT_TYPES = {t for t, cls in event_types().items() if cls.spec.producer == "support"}
 
@@ -130,6 +137,26 @@ async def test_no_public_event_carries_a_health_detail(scenario: Scenario):
         "referral-cancelled", referral_id=open_one["data"]["referral_id"]
     )
     assert gone["data"]["reason"] == "participant_withdrawn"
+
+    # interpreters for two progress meetings (one confirmed, one declined), and a lead
+    # partner of the participant's own (issue 17 item 6)
+    await scenario.feed(_meeting(ref, number=1))
+    await scenario.feed(_meeting(ref, number=2))
+    asked = await scenario.emitted("interpreter-requested", 2, participant_ref=ref)
+    desk = scenario.partner(RESPONSIBLE[RouteTask.INTERPRETER])
+    first_id, second_id = (a["data"]["request_id"] for a in asked)
+    assert (await desk.post(f"/interpreter-requests/{first_id}/confirm")).status_code == 200
+    declined = await desk.post(
+        f"/interpreter-requests/{second_id}/decline", json={"reason": "too_short_notice"}
+    )
+    assert declined.status_code == 200, declined.text
+    lead = await scenario.client(Role.COORDINATOR).put(
+        f"/participants/{ref}/lead-partner",
+        json={"partner_id": "work-a", "reason": "main_activity_elsewhere"},
+    )
+    assert lead.status_code == 200, lead.text
+    await scenario.emitted("interpreter-declined", participant_ref=ref)
+    await scenario.emitted("lead-partner-set", participant_ref=ref)
 
     await scenario.emitted("job-coach-check-in-recorded", participant_ref=ref)
     produced = {b["type"] for b in scenario.seen.bodies()} & SUPPORT_TYPES
