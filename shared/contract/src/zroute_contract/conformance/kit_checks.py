@@ -331,7 +331,12 @@ class KitChecks(KitBus):
             b"conformance barrier: not JSON", key, message_id=barrier, what="barrier"
         ):
             await self._settle(lambda: self._dead_letters(barrier))
-        drained, detail = await self._drained(max(self.patience, 1.0))
+        # Two messages went out per consumed type: a slow but correct service needs time in
+        # proportion to them, so the wait grows with the count (bounded by the timeout).
+        sent = 2 * len(pending) + 1
+        drained, detail = await self._drained(
+            min(self.config.timeout, max(self.patience * sent, 1.0))
+        )
         self.report.add(
             CONSUMED,
             "queue drains after one event of every consumed type",
