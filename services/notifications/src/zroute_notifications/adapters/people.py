@@ -10,19 +10,16 @@ into the outgoing e-mail only; it is never logged.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from typing import Any
 
 import httpx
-from zroute_runtime.auth import Role
-from zroute_runtime.auth.errors import AuthConfigurationError
-from zroute_runtime.auth.tokens import issue_token
 from zroute_runtime.logging import get_logger
 from zroute_runtime.settings import ServiceSettings
 
+from zroute_notifications.adapters.service_token import service_token
+
 log = get_logger(__name__)
 
-SERVICE_SUBJECT = "notifications"
-"""The subject of this service's token: the actor intake's access log names."""
 UNAVAILABLE = "unavailable"
 """The withheld reason when intake could not be asked (down, no credentials)."""
 
@@ -55,41 +52,49 @@ class IntakePeople:
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout_s
 
-    def _token(self) -> str | None:
-        # A locally signed token where the platform signs its own (local runs, the demo,
-        # the tests); with an external identity provider no service token is configured
-        # yet and the message says the name is unavailable.
-        try:
-            return issue_token(
-                self._settings, SERVICE_SUBJECT, [Role.SERVICE], ttl=timedelta(minutes=5)
-            )
-        except AuthConfigurationError:
-            return None
-
-    async def name_for_message(self, participant_ref: str, partner_id: str) -> NameAnswer:
-        """The name a message to ``partner_id`` may carry, else why not."""
-        token = self._token()
+    async def _ask(
+        self,
+        participant_ref: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        body: dict[str, str] | None = None,
+    ) -> dict[str, Any] | None:
+        """Intake's answer at ``/participants/{ref}/{path}`` as JSON (a POST when ``body``
+        is given), or None when intake could not be asked or refused the call; each
+        outcome but success is logged without personal data."""
+        token = service_token(self._settings)
         if token is None:
             log.warning("people_no_service_token", participant_ref=participant_ref)
-            return NameAnswer(withheld=UNAVAILABLE)
+            return None
+        url = f"{self._base_url}/participants/{participant_ref}/{path}"
+        headers = {"Authorization": f"Bearer {token}"}
         try:
             async with httpx.AsyncClient(timeout=self._timeout) as http:
-                response = await http.get(
-                    f"{self._base_url}/participants/{participant_ref}/name-for-message",
-                    params={"partner_id": partner_id},
-                    headers={"Authorization": f"Bearer {token}"},
-                )
+                if body is None:
+                    response = await http.get(url, params=params, headers=headers)
+                else:
+                    response = await http.post(url, json=body, headers=headers)
         except httpx.HTTPError as exc:
             log.warning(
                 "people_unreachable", participant_ref=participant_ref, error=type(exc).__name__
             )
-            return NameAnswer(withheld=UNAVAILABLE)
+            return None
         if response.status_code != 200:
             log.warning(
                 "people_refused_call", participant_ref=participant_ref, status=response.status_code
             )
+            return None
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    async def name_for_message(self, participant_ref: str, partner_id: str) -> NameAnswer:
+        """The name a message to ``partner_id`` may carry, else why not."""
+        body = await self._ask(
+            participant_ref, "name-for-message", params={"partner_id": partner_id}
+        )
+        if body is None:
             return NameAnswer(withheld=UNAVAILABLE)
-        body = response.json()
         if body.get("name"):
             return NameAnswer(name=str(body["name"]))
         return NameAnswer(withheld="erased" if body.get("erased") else str(body.get("refused")))
@@ -97,27 +102,9 @@ class IntakePeople:
     async def email_for_message(self, participant_ref: str) -> EmailAnswer:
         """The participant's own e-mail address (intake's ``email-for-message``), read at
         send time; intake writes the read to the participant's access log."""
-        token = self._token()
-        if token is None:
-            log.warning("people_no_service_token", participant_ref=participant_ref)
+        body = await self._ask(participant_ref, "email-for-message")
+        if body is None:
             return EmailAnswer(unavailable=True)
-        try:
-            async with httpx.AsyncClient(timeout=self._timeout) as http:
-                response = await http.get(
-                    f"{self._base_url}/participants/{participant_ref}/email-for-message",
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-        except httpx.HTTPError as exc:
-            log.warning(
-                "people_unreachable", participant_ref=participant_ref, error=type(exc).__name__
-            )
-            return EmailAnswer(unavailable=True)
-        if response.status_code != 200:
-            log.warning(
-                "people_refused_call", participant_ref=participant_ref, status=response.status_code
-            )
-            return EmailAnswer(unavailable=True)
-        body = response.json()
         if body.get("email"):
             return EmailAnswer(address=str(body["email"]))
         return EmailAnswer(missing="erased" if body.get("erased") else "no_address")
@@ -125,26 +112,9 @@ class IntakePeople:
     async def date_of_birth_matches(self, participant_ref: str, answer: str) -> bool | None:
         """Whether ``answer`` (YYYY-MM-DD) is the participant's date of birth; None when
         intake cannot say (unreachable, erased, no token). Only yes or no comes back."""
-        token = self._token()
-        if token is None:
-            log.warning("people_no_service_token", participant_ref=participant_ref)
+        body = await self._ask(
+            participant_ref, "date-of-birth-check", body={"date_of_birth": answer}
+        )
+        if body is None or body.get("erased"):
             return None
-        try:
-            async with httpx.AsyncClient(timeout=self._timeout) as http:
-                response = await http.post(
-                    f"{self._base_url}/participants/{participant_ref}/date-of-birth-check",
-                    json={"date_of_birth": answer},
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-        except httpx.HTTPError as exc:
-            log.warning(
-                "people_unreachable", participant_ref=participant_ref, error=type(exc).__name__
-            )
-            return None
-        if response.status_code != 200:
-            log.warning(
-                "people_refused_call", participant_ref=participant_ref, status=response.status_code
-            )
-            return None
-        body = response.json()
-        return None if body.get("erased") else bool(body.get("matches"))
+        return bool(body.get("matches"))

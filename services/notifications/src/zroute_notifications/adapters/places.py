@@ -7,16 +7,12 @@ data; without an answer the week shows no place rather than failing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 import httpx
-from zroute_runtime.auth import Role
-from zroute_runtime.auth.errors import AuthConfigurationError
-from zroute_runtime.auth.tokens import issue_token
 from zroute_runtime.logging import get_logger
 from zroute_runtime.settings import ServiceSettings
 
-from zroute_notifications.adapters.people import SERVICE_SUBJECT
+from zroute_notifications.adapters.service_token import service_token
 
 log = get_logger(__name__)
 
@@ -41,17 +37,9 @@ class PlanningPlaces:
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout_s
 
-    def _token(self) -> str | None:
-        try:
-            return issue_token(
-                self._settings, SERVICE_SUBJECT, [Role.SERVICE], ttl=timedelta(minutes=5)
-            )
-        except AuthConfigurationError:
-            return None
-
     async def places(self, location_ids: set[str]) -> dict[str, Place]:
         """The places of the codes planning knows; the others are left out (logged)."""
-        token = self._token()
+        token = service_token(self._settings)
         if token is None or not location_ids:
             return {}
         found: dict[str, Place] = {}
