@@ -208,8 +208,10 @@ def scenario_for(service: str, builder: SampleBuilder) -> Scenario:
             service,
             "(none)",
             no_output_reason=(
-                "intake publishes in answer to its HTTP API only; the one event it consumes "
-                "(route-completed) starts a retention timer and publishes nothing"
+                "intake publishes in answer to its HTTP API only; the events it consumes "
+                "(route-completed; planning's and support's group, placement, referral and "
+                "interpreter events) start a retention timer or keep its relations and "
+                "interpreter answers, and publish nothing"
             ),
         )
     raise ValueError(f"no scenario for service {service!r}")
