@@ -22,10 +22,10 @@ from zroute_runtime.logging import get_logger
 
 from zroute_intake.domain import duo
 from zroute_intake.domain import pip_commands as c
-from zroute_intake.domain.access import Access
 from zroute_intake.domain.errors import DomainError, Forbidden, InvalidRequest
 from zroute_intake.domain.pip_case import DeadlineStart, PipCase
 from zroute_intake.domain.term import Extension, Release
+from zroute_intake.service_layer.access_reads import record_read
 from zroute_intake.service_layer.deps import IntakeDependencies
 from zroute_intake.service_layer.handlers import pip as h
 from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
@@ -114,16 +114,13 @@ async def export(
         line = await _export_line(uow, row.ref, row.programme_id, municipality)
         if line is None:
             continue
-        await uow.access_log.record(
-            Access(
-                participant_ref=row.ref,
-                accessed_at=uow.clock.now(),
-                actor=principal.subject,
-                actor_roles=tuple(sorted(principal.roles)),
-                purpose=EXPORT_PURPOSE,
-                fields=("bsn",),
-                request_id=request_id,
-            )
+        await record_read(
+            uow,
+            principal,
+            row.ref,
+            purpose=EXPORT_PURPOSE,
+            fields=("bsn",),
+            request_id=request_id,
         )
         found.append(line)
     return found

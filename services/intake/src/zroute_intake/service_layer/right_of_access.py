@@ -12,9 +12,9 @@ from zroute_runtime.auth import Principal, Role
 from zroute_runtime.clock import local_day
 
 from zroute_intake.domain import right_of_access as roa
-from zroute_intake.domain.access import Access
 from zroute_intake.domain.errors import Forbidden
 from zroute_intake.service_layer import views
+from zroute_intake.service_layer.access_reads import record_read
 from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 PURPOSE = "right_of_access"
@@ -34,16 +34,13 @@ async def document(
     found = await views.participant(uow, principal, ref)
     personal = await uow.participants.personal_data(ref)
     if personal is not None:
-        await uow.access_log.record(
-            Access(
-                participant_ref=ref,
-                accessed_at=uow.clock.now(),
-                actor=principal.subject,
-                actor_roles=tuple(sorted(principal.roles)),
-                purpose=PURPOSE,
-                fields=views.PERSONAL_FIELDS,
-                request_id=request_id,
-            )
+        await record_read(
+            uow,
+            principal,
+            ref,
+            purpose=PURPOSE,
+            fields=views.PERSONAL_FIELDS,
+            request_id=request_id,
         )
     records = roa.Records(
         participant=found,

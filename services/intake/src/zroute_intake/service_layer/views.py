@@ -34,6 +34,7 @@ from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.pip_case import PipCase, PipChange
 from zroute_intake.domain.values import CLOSED, Status
 from zroute_intake.service_layer import pip_letter as pip_letter_content
+from zroute_intake.service_layer.access_reads import record_read
 from zroute_intake.service_layer.deps import IntakeDependencies
 from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
 
@@ -98,16 +99,13 @@ async def personal_data(
     found = await participant(uow, principal, ref)
     personal = await uow.participants.personal_data(ref)
     if personal is not None:
-        await uow.access_log.record(
-            Access(
-                participant_ref=ref,
-                accessed_at=uow.clock.now(),
-                actor=principal.subject,
-                actor_roles=tuple(sorted(principal.roles)),
-                purpose=purpose,
-                fields=PERSONAL_FIELDS,
-                request_id=request_id,
-            )
+        await record_read(
+            uow,
+            principal,
+            ref,
+            purpose=purpose,
+            fields=PERSONAL_FIELDS,
+            request_id=request_id,
         )
     return PersonalRead(found, personal)
 
@@ -163,16 +161,13 @@ async def pip_letter(
     personal = await uow.participants.personal_data(ref)
     if personal is None:
         return None
-    await uow.access_log.record(
-        Access(
-            participant_ref=ref,
-            accessed_at=uow.clock.now(),
-            actor=principal.subject,
-            actor_roles=tuple(sorted(principal.roles)),
-            purpose="pip_letter",
-            fields=LETTER_FIELDS,
-            request_id=request_id,
-        )
+    await record_read(
+        uow,
+        principal,
+        ref,
+        purpose="pip_letter",
+        fields=LETTER_FIELDS,
+        request_id=request_id,
     )
     log.info("pip_letter_given", participant_ref=ref, version=number)
     return pip_letter_content.decision_content(
@@ -286,16 +281,13 @@ async def contact_card_for(
         preferred_language=found.preferred_language,
         interpreter_needed=found.interpreter_needed,
     )
-    await uow.access_log.record(
-        Access(
-            participant_ref=ref,
-            accessed_at=uow.clock.now(),
-            actor=principal.subject,
-            actor_roles=tuple(sorted(principal.roles)),
-            purpose=purpose.value,
-            fields=tuple(sorted(field.value for field in decision.fields)),
-            request_id=request_id,
-        )
+    await record_read(
+        uow,
+        principal,
+        ref,
+        purpose=purpose.value,
+        fields=tuple(sorted(field.value for field in decision.fields)),
+        request_id=request_id,
     )
     log.info("contact_card_given", participant_ref=ref, relation=decision.relation.value)
     return shown
@@ -330,16 +322,13 @@ async def name_for_message(
     personal = await uow.participants.personal_data(ref)
     if personal is None:
         return NameForMessage(name=None, erased=True)
-    await uow.access_log.record(
-        Access(
-            participant_ref=ref,
-            accessed_at=uow.clock.now(),
-            actor=principal.subject,
-            actor_roles=tuple(sorted(principal.roles)),
-            purpose=CardPurpose.NAME_IN_MESSAGE.value,
-            fields=(contact_card.CardField.NAME.value,),
-            request_id=request_id,
-        )
+    await record_read(
+        uow,
+        principal,
+        ref,
+        purpose=CardPurpose.NAME_IN_MESSAGE.value,
+        fields=(contact_card.CardField.NAME.value,),
+        request_id=request_id,
     )
     log.info("name_for_message_given", participant_ref=ref, relation=decision.relation.value)
     return NameForMessage(name=f"{personal.given_names} {personal.family_name}")
@@ -369,16 +358,13 @@ async def email_for_message(
     personal = await uow.participants.personal_data(ref)
     if personal is None:
         return EmailForMessage(email=None, erased=True)
-    await uow.access_log.record(
-        Access(
-            participant_ref=ref,
-            accessed_at=uow.clock.now(),
-            actor=principal.subject,
-            actor_roles=tuple(sorted(principal.roles)),
-            purpose=EMAIL_PURPOSE,
-            fields=("email",),
-            request_id=request_id,
-        )
+    await record_read(
+        uow,
+        principal,
+        ref,
+        purpose=EMAIL_PURPOSE,
+        fields=("email",),
+        request_id=request_id,
     )
     log.info("email_for_message_read", participant_ref=ref, has_address=bool(personal.email))
     return EmailForMessage(email=personal.email)
@@ -399,16 +385,13 @@ async def date_of_birth_matches(
     personal = await uow.participants.personal_data(ref)
     if personal is None:
         return None
-    await uow.access_log.record(
-        Access(
-            participant_ref=ref,
-            accessed_at=uow.clock.now(),
-            actor=principal.subject,
-            actor_roles=tuple(sorted(principal.roles)),
-            purpose=SECOND_FACTOR_PURPOSE,
-            fields=("date_of_birth",),
-            request_id=request_id,
-        )
+    await record_read(
+        uow,
+        principal,
+        ref,
+        purpose=SECOND_FACTOR_PURPOSE,
+        fields=("date_of_birth",),
+        request_id=request_id,
     )
     matches = personal.date_of_birth == answer
     log.info("date_of_birth_checked", participant_ref=ref, matches=matches)
