@@ -61,7 +61,8 @@ async def _new(
 ) -> Precondition:
     """A needed precondition, routed by its kind's rule."""
     kind = precondition_kind(code)
-    partner_id, reason = None, not_configured(code)
+    partner_id: str | None = None
+    reason: str | None = not_configured(code)
     if rule is None:
         _log.warning(
             "precondition.kind_not_configured", participant_ref=who.participant_ref, code=code
