@@ -120,7 +120,7 @@ async def test_a_caseworker_records_a_configured_precondition_kind_on_the_broad_
     record = page.locator("#broad-intake-record")
     await expect(
         record.locator("div").filter(has_text="Ook te regelen vóór de start")
-    ).to_contain_text("–")
+    ).to_contain_text("\u2013")
     choice = page.get_by_label("digitaal apparaat")
     await expect(choice).to_have_value("no")
     await choice.select_option("yes")
