@@ -100,3 +100,40 @@ async def test_a_caseworker_records_the_summonses_test_and_history_of_the_broad_
     await expect(page.locator("#broad-intake-record")).to_contain_text("basisonderwijs")
     await expect(page.get_by_role("button", name="Verslag opslaan")).to_have_count(0)
     await context.close()
+
+
+async def test_a_caseworker_records_a_configured_precondition_kind_on_the_broad_intake(
+    start_intake, browser
+):
+    """Issue 17 item 8: with a digital device configured, the form asks whether it must be
+    arranged before the start; saving corrects the outcome's ``other_preconditions`` (so
+    ``intake-corrected`` carries it to support and planning) and the record shows it in
+    words. Before: the screen had no such choice and the outcome no such field."""
+    runtime, base = await start_intake(intake_precondition_kinds=["digital_device"])
+    async with httpx.AsyncClient(base_url=base, headers=builders.auth(), timeout=10) as api:
+        ref = (await register(api))["participant_ref"]
+        await complete(api, runtime, ref)
+    context = await browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{base}/ui/participants/{ref}/broad-intake")
+    await page.get_by_role("button", name=DEMO_USERS["caseworker"].sub).click()
+    record = page.locator("#broad-intake-record")
+    await expect(
+        record.locator("div").filter(has_text="Ook te regelen vóór de start")
+    ).to_contain_text("\u2013")
+    choice = page.get_by_label("digitaal apparaat")
+    await expect(choice).to_have_value("no")
+    await choice.select_option("yes")
+    await page.locator("#reason").select_option("new_information")
+    await page.get_by_role("button", name="Verslag opslaan").click()
+    await expect(page.get_by_role("status")).to_contain_text("is opgeslagen")
+    await expect(
+        record.locator("div").filter(has_text="Ook te regelen vóór de start")
+    ).to_contain_text("digitaal apparaat")
+    await expect(page.get_by_label("digitaal apparaat")).to_have_value("yes")
+    assert await axe_violations(page) == []
+    await context.close()
+
+    async with httpx.AsyncClient(base_url=base, headers=builders.auth(), timeout=10) as api:
+        found = (await api.get(f"/participants/{ref}")).json()
+    assert found["intake"]["outcome"]["outcome"]["other_preconditions"] == ["digital_device"]

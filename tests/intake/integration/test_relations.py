@@ -17,6 +17,9 @@ from zroute_contract.events.planning import (
     ParticipantRemovedFromGroup,
 )
 from zroute_contract.events.support import (
+    InterpreterConfirmed,
+    InterpreterDeclined,
+    InterpreterWithdrawn,
     JobCoachAssigned,
     PlacementConfirmed,
     PlacementEnded,
@@ -279,3 +282,95 @@ async def test_partner_staff_cannot_ask_for_the_name_for_a_message(intake, clien
         headers=staff(EMPLOYER),
     )
     assert answer.status_code == 403
+
+
+INTERPRETERS = "tolkenpool"
+
+
+def interpreter_event(cls, ref: str, request_id: UUID, starts_at, **fields):
+    return sample_event(
+        cls,
+        participant_ref=ref,
+        request_id=request_id,
+        partner_id=INTERPRETERS,
+        appointment="progress_meeting",
+        meeting_number=1,
+        referral_id=None,
+        intake_id=None,
+        starts_at=starts_at,
+        **fields,
+    )
+
+
+async def test_the_interpreter_partner_gets_the_card_for_the_appointment_it_attends(
+    intake, client, amqp_connection
+):
+    """Issue 18: "a current relation ... an intake it attends". Before, the interpreter
+    partner had no relation, so its screen showed references only (``no_relation``)."""
+    ref = (await register(client))["participant_ref"]
+    await sharing_consent(client, ref, INTERPRETERS)
+    assert refused(await card(client, ref, INTERPRETERS, "interpret"), "no_relation")
+    request_id = uuid4()
+    starts_at = intake.clock.now() + timedelta(days=10)
+    await publish(
+        amqp_connection,
+        intake,
+        interpreter_event(InterpreterConfirmed, ref, request_id, starts_at, confirmed_by="t-1"),
+    )
+    given = ok(await card(client, ref, INTERPRETERS, "interpret"))
+    assert given["relation"] == "interprets_appointment"
+    assert given["fields"] == ["name", "preferred_language"]
+    assert given["name"] == "Amina Haddad" and given["phone"] is None
+    [read] = await reads_of(client, ref)
+    assert read["purpose"] == "interpret"
+
+    # The appointment is withdrawn (moved, called off): access stops at once.
+    await publish(
+        amqp_connection,
+        intake,
+        interpreter_event(
+            InterpreterWithdrawn,
+            ref,
+            request_id,
+            starts_at,
+            reason="appointment_moved",
+            was_confirmed=True,
+        ),
+        sequence=2,
+    )
+    assert refused(await card(client, ref, INTERPRETERS, "interpret"), "no_relation")
+
+    # Confirmed again for the new time; once that day is over the relation has ended.
+    later = starts_at + timedelta(days=2)
+    await publish(
+        amqp_connection,
+        intake,
+        interpreter_event(InterpreterConfirmed, ref, request_id, later, confirmed_by="t-1"),
+        sequence=3,
+    )
+    assert ok(await card(client, ref, INTERPRETERS, "interpret"))["relation"] == (
+        "interprets_appointment"
+    )
+    await intake.advance_clock(timedelta(days=13))
+    assert refused(await card(client, ref, INTERPRETERS, "interpret"), "no_relation")
+
+
+async def test_a_declined_interpreter_request_gives_no_card(intake, client, amqp_connection):
+    ref = (await register(client))["participant_ref"]
+    await sharing_consent(client, ref, INTERPRETERS)
+    request_id = uuid4()
+    starts_at = intake.clock.now() + timedelta(days=10)
+    await publish(
+        amqp_connection,
+        intake,
+        interpreter_event(InterpreterConfirmed, ref, request_id, starts_at, confirmed_by="t-1"),
+    )
+    await publish(
+        amqp_connection,
+        intake,
+        interpreter_event(
+            InterpreterDeclined, ref, request_id, starts_at, reason="other", declined_by="t-1"
+        ),
+        sequence=2,
+    )
+    assert refused(await card(client, ref, INTERPRETERS, "interpret"), "no_relation")

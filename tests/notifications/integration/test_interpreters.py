@@ -65,3 +65,46 @@ async def test_the_interpreter_partner_hears_of_a_request_and_the_contact_person
     [declined] = [m for m in smtp.to("anna@lead.test") if "interpreter" in m["Subject"]]
     assert "No interpreter" in declined["Subject"]
     assert "too short notice" in smtp.text(declined)
+
+
+async def test_the_interpreter_partner_hears_that_a_request_was_withdrawn(
+    services, smtp, amqp_connection
+):
+    """Issue 18 item 4: a withdrawn request (a meeting moved or called off, the participant
+    or the referral gone) reaches the interpreter partner; before, no rule or template
+    existed and the event was dead-lettered as unexpected."""
+    runtime = await world.start(services, smtp.port)
+    feed = world.Feed(amqp_connection, runtime.topology.exchange)
+    await world.seed_directory(runtime)
+    async with world.client(runtime) as http:
+        response = await http.put(
+            f"/directory/partner/{INTERPRETERS}",
+            json={"email": "planning@tolken.test", "language": "en"},
+        )
+        assert response.status_code == 200, response.text
+    base = world.agreement()
+    assignments = [a.model_dump() for a in base.assignments]
+    assignments.append({"task": "interpreter", "partner_id": INTERPRETERS})
+    await feed.publish(world.agreement(assignments=assignments))
+    await feed.all_handled(runtime)
+    ref = await world.programme_with_participant(feed, runtime)
+
+    await feed.publish(
+        world.event(
+            support.InterpreterWithdrawn,
+            ref,
+            request_id=uuid.uuid4(),
+            partner_id=INTERPRETERS,
+            appointment="referral_intake",
+            referral_id=uuid.uuid4(),
+            starts_at=STARTS,
+            reason="referral_withdrawn",
+            was_confirmed=True,
+        )
+    )
+    await wait_for(lambda: smtp.to("planning@tolken.test"), what="mail to the interpreter partner")
+    [withdrawn] = smtp.to("planning@tolken.test")
+    assert "Interpreter no longer needed" in withdrawn["Subject"]
+    text = smtp.text(withdrawn)
+    assert "the referral's intake" in text and "the referral was withdrawn" in text
+    assert "please release them" in text

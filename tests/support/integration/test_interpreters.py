@@ -6,16 +6,23 @@ partner's staff confirm or decline it, with a reason from the configured list.""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from zroute_contract.events.codes import BookingStatus, InterpreterMode, RouteTask
+from zroute_contract.events.codes import (
+    BookingStatus,
+    InterpreterMode,
+    RouteTask,
+    WithdrawalReason,
+)
 from zroute_contract.events.intake import (
     IntakeScheduled,
     InterpreterBooking,
+    ParticipantWithdrawn,
     ProgressMeetingScheduled,
 )
 from zroute_runtime.auth import Role
 
+from tests.support.integration.test_referrals import referred
 from tests.support.scenario import PROGRAMME, RESPONSIBLE, Scenario
 
 STARTS = datetime(2027, 2, 3, 9, 30, tzinfo=UTC)
@@ -128,3 +135,119 @@ async def test_a_rescheduled_meeting_is_asked_again_and_no_interpreter_asks_nobo
         e["data"]["participant_ref"] != other
         for e in scenario.seen.of_type("nl.zroute.support.interpreter-requested.v1")
     )
+
+
+# -- issue 18 item 4: referral intakes, and withdrawn requests told to the partner -----
+
+
+async def test_a_referral_intake_asks_an_interpreter_and_the_referral_shows_it(scenario):
+    """Before: no route to plan a referral's intake, and no interpreter for it."""
+    await scenario.setup()
+    ref, requested = await referred(scenario)
+    referral_id = requested["data"]["referral_id"]
+    care = scenario.partner("care-a", subject="care-desk")
+    starts = (scenario.runtime.clock.now() + timedelta(days=7)).replace(microsecond=0)
+    body = {"starts_at": starts.isoformat()}
+    early = await care.put(f"/referrals/{referral_id}/intake-appointment", json=body)
+    assert early.status_code == 409 and "once accepted" in early.text  # not accepted yet
+    assert (await care.post(f"/referrals/{referral_id}/accept")).status_code == 200
+    other = scenario.partner("care-b")
+    refused = await other.put(f"/referrals/{referral_id}/intake-appointment", json=body)
+    assert refused.status_code == 403, refused.text
+
+    planned = await care.put(f"/referrals/{referral_id}/intake-appointment", json=body)
+    assert planned.status_code == 200, planned.text
+    asked = planned.json()["interpreter"]
+    # The participant's preferred language from registration ("ti", interpreter needed).
+    assert asked["status"] == "requested" and asked["language"] == "ti"
+    assert asked["appointment"] == "referral_intake" and asked["referral_id"] == referral_id
+    [event] = await _requested(scenario, ref)
+    partner = RESPONSIBLE[RouteTask.INTERPRETER]
+    assert event["data"]["referral_id"] == referral_id and event["data"]["partner_id"] == partner
+    assert f"support.interpreter.requested.{partner}" in scenario.seen.routing_keys()
+
+    shown = await care.get(f"/referrals/{referral_id}/interpreter")
+    assert shown.status_code == 200 and shown.json()["interpreter"]["status"] == "requested"
+    interpreters = scenario.partner(partner, subject="tolk-desk")
+    request_id = asked["request_id"]
+    assert (
+        await interpreters.post(f"/interpreter-requests/{request_id}/confirm")
+    ).status_code == 200
+    confirmed = await scenario.client(Role.COORDINATOR).get(f"/referrals/{referral_id}/interpreter")
+    assert confirmed.json()["interpreter"]["status"] == "confirmed"
+
+    # The referrer cancels the referral: the confirmed interpreter is withdrawn, addressed.
+    cancelled = await scenario.client(Role.COORDINATOR).post(
+        f"/referrals/{referral_id}/cancel", json={"reason": "no_longer_needed"}
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    [gone] = await scenario.emitted("interpreter-withdrawn", request_id=request_id)
+    assert gone["data"]["reason"] == "referral_withdrawn" and gone["data"]["was_confirmed"]
+    assert f"support.interpreter.withdrawn.{partner}" in scenario.seen.routing_keys()
+    after = await care.get(f"/referrals/{referral_id}/interpreter")
+    assert after.json()["interpreter"] is None
+
+
+async def test_a_referral_intake_without_an_interpreter_asks_nobody(scenario):
+    await scenario.setup()
+    ref, requested = await referred(scenario)
+    referral_id = requested["data"]["referral_id"]
+    care = scenario.partner("care-a")
+    assert (await care.post(f"/referrals/{referral_id}/accept")).status_code == 200
+    starts = scenario.runtime.clock.now() + timedelta(days=3)
+    body = {"starts_at": starts.isoformat(), "interpreter_needed": False}
+    planned = await care.put(f"/referrals/{referral_id}/intake-appointment", json=body)
+    assert planned.status_code == 200 and planned.json()["interpreter"] is None
+    asked_for = scenario.seen.of_type("nl.zroute.support.interpreter-requested.v1")
+    assert not [e for e in asked_for if e["data"]["participant_ref"] == ref]
+    named = {"starts_at": starts.isoformat(), "interpreter_language": "ar"}
+    asked = await care.put(f"/referrals/{referral_id}/intake-appointment", json=named)
+    assert asked.json()["interpreter"]["language"] == "ar"
+    past = {"starts_at": (starts - timedelta(days=30)).isoformat()}
+    refused = await care.put(f"/referrals/{referral_id}/intake-appointment", json=past)
+    assert refused.status_code == 422, refused.text
+
+
+async def test_a_moved_or_called_off_meeting_is_withdrawn_from_the_partner(scenario):
+    """Before: a moved meeting was asked again but the old time was never withdrawn, and
+    a meeting that no longer needed an interpreter was withdrawn silently."""
+    await scenario.setup()
+    ref = await scenario.participant()
+    await scenario.feed(_meeting(ref))
+    [first] = await _requested(scenario, ref)
+    request_id = first["data"]["request_id"]
+    partner = RESPONSIBLE[RouteTask.INTERPRETER]
+    staff = scenario.partner(partner)
+    assert (await staff.post(f"/interpreter-requests/{request_id}/confirm")).status_code == 200
+
+    later = STARTS.replace(day=10)
+    await scenario.feed(_meeting(ref, starts_at=later))
+    [moved] = await scenario.emitted("interpreter-withdrawn", request_id=request_id)
+    assert moved["data"]["reason"] == "appointment_moved" and moved["data"]["was_confirmed"]
+    assert datetime.fromisoformat(moved["data"]["starts_at"]) == STARTS  # the old time
+    hits = await _requested(scenario, ref, 2)
+    assert datetime.fromisoformat(hits[1]["data"]["starts_at"]) == later
+
+    await scenario.feed(_meeting(ref, needed=False, starts_at=later))
+    withdrawn = await scenario.emitted("interpreter-withdrawn", 2, request_id=request_id)
+    assert withdrawn[1]["data"]["reason"] == "not_needed"
+    assert not withdrawn[1]["data"]["was_confirmed"]
+    assert (await staff.get(f"/interpreter-requests/{request_id}")).json()["status"] == "withdrawn"
+
+
+async def test_a_withdrawn_participant_withdraws_their_interpreter_requests(scenario):
+    await scenario.setup()
+    ref = await scenario.participant()
+    await scenario.feed(_meeting(ref, number=2))
+    [asked] = await _requested(scenario, ref)
+    await scenario.feed(
+        ParticipantWithdrawn(
+            participant_ref=ref,
+            programme_id=PROGRAMME,
+            reason=WithdrawalReason.STOPPED,
+            effective_on=STARTS.date(),
+        )
+    )
+    [gone] = await scenario.emitted("interpreter-withdrawn", participant_ref=ref)
+    assert gone["data"]["request_id"] == asked["data"]["request_id"]
+    assert gone["data"]["reason"] == "participant_withdrawn" and gone["data"]["meeting_number"] == 2

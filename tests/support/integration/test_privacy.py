@@ -157,6 +157,9 @@ async def test_no_public_event_carries_a_health_detail(scenario: Scenario):
     assert lead.status_code == 200, lead.text
     await scenario.emitted("interpreter-declined", participant_ref=ref)
     await scenario.emitted("lead-partner-set", participant_ref=ref)
+    # the confirmed meeting no longer needs an interpreter: withdrawn from the partner
+    await scenario.feed(_meeting(ref, number=1, needed=False))
+    await scenario.emitted("interpreter-withdrawn", participant_ref=ref)
 
     await scenario.emitted("job-coach-check-in-recorded", participant_ref=ref)
     produced = {b["type"] for b in scenario.seen.bodies()} & SUPPORT_TYPES

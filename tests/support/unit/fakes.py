@@ -15,7 +15,6 @@ from zroute_contract.events.codes import (
     CareCategory,
     Channel,
     PartnerCapability,
-    PreconditionKind,
 )
 from zroute_support.adapters.waiting_repo import WaitingEntry
 from zroute_support.domain import referral_states
@@ -211,8 +210,30 @@ class FakePreconditions(FakeRepository[Precondition]):
     async def for_participant(self, ref: str) -> list[Precondition]:
         return [self._seen_now(p) for p in self.rows.values() if p.participant_ref == ref]
 
-    async def load(self, kind: PreconditionKind) -> dict[str, int]:
+    async def load(self, code: str) -> dict[str, int]:
         return {}
+
+
+class FakeInterpreters(FakeRepository[Any]):
+    """Interpreter requests by appointment (none unless a test adds one)."""
+
+    def __init__(self) -> None:
+        super().__init__(key="request_id")
+
+    async def for_appointment(self, ref: str, kind: Any, key: str) -> Any:
+        for r in self.rows.values():
+            a = r.appointment
+            if a.participant_ref == ref and a.kind == kind and a.key == key:
+                return self._seen_now(r)
+        return None
+
+    async def for_participant(self, ref: str) -> list[Any]:
+        return [
+            self._seen_now(r) for r in self.rows.values() if r.appointment.participant_ref == ref
+        ]
+
+    async def save(self, request: Any, now: datetime) -> None:  # type: ignore[override]
+        self.rows[request.request_id] = self._seen_now(request)
 
 
 class FakeWaiting:
@@ -299,6 +320,7 @@ def unit_of_work(
         timers=FakeTimers(),
         overrides=FakeAuditTrail(),
         reassignments=FakeAuditTrail(),
+        interpreters=FakeInterpreters(),
     )
 
 

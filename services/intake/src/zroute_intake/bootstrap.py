@@ -68,6 +68,7 @@ def dependencies(settings: Settings) -> IntakeDependencies:
         care_coordinators=dict(settings.intake_care_coordinators),
         card_fields=settings.contact_card_fields(),
         letter_senders=settings.letter_senders(),
+        precondition_kinds=tuple(settings.intake_precondition_kinds),
     )
 
 

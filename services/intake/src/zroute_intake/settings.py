@@ -13,6 +13,7 @@ import binascii
 import re
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
+from zroute_contract.events.codes import PRECONDITION_CODE_PATTERN
 from zroute_contract.types import PARTNER_ID_PATTERN
 from zroute_ui.settings import UiSettings
 
@@ -89,6 +90,14 @@ class Settings(UiSettings):
         "A relation missing here shows no card.",
     )
 
+    intake_precondition_kinds: list[str] = Field(
+        default=[],
+        description="The precondition kinds besides childcare and transport a caseworker "
+        "may record on the intake's outcome (other_preconditions), by code, such as "
+        "digital_device or medical_aid (issue 17 item 8). Support must be configured "
+        "with the same kinds (ZROUTE_PRECONDITION_KINDS) to arrange them.",
+    )
+
     intake_letter_senders: dict[str, LetterSenderSetting] = Field(
         default={
             "GM0363": LetterSenderSetting(
@@ -107,6 +116,16 @@ class Settings(UiSettings):
     @classmethod
     def _key_shape(cls, value: SecretStr) -> SecretStr:
         return _decode_key(value)
+
+    @field_validator("intake_precondition_kinds")
+    @classmethod
+    def _precondition_codes(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if code in ("childcare", "transport", "other") or not re.fullmatch(
+                PRECONDITION_CODE_PATTERN, code
+            ):
+                raise ValueError(f"precondition kind {code!r} must be a new snake_case code")
+        return value
 
     @field_validator("intake_care_coordinators")
     @classmethod

@@ -96,8 +96,8 @@ def handlers(deps: Deps) -> HandlerRegistry:
         ConsentRecorded: [partial(intake.record_consent, deps=deps)],
         ConsentWithdrawn: [partial(intake.withdraw_consent, deps=deps)],
         CareSignalsRecorded: [partial(intake.record_care_signals, deps=deps)],
-        IntakeCompleted: [intake.record_preconditions],
-        IntakeCorrected: [intake.record_preconditions],
+        IntakeCompleted: [partial(intake.record_preconditions, deps=deps)],
+        IntakeCorrected: [partial(intake.record_preconditions, deps=deps)],
         ParticipantWithdrawn: [partial(intake.withdraw_participant, deps=deps)],
         IntakeScheduled: [interpreters.intake_scheduled],
         ProgressMeetingScheduled: [interpreters.meeting_scheduled],
@@ -135,7 +135,7 @@ DATAREFS = {
     "nl.zroute.support.care-pause-ended.v1": _REFERRAL + "/care-pauses",
     **{
         f"nl.zroute.support.interpreter-{action}.v1": "/interpreter-requests/{request_id}"
-        for action in ("requested", "confirmed", "declined")
+        for action in ("requested", "confirmed", "declined", "withdrawn")
     },
     "nl.zroute.support.lead-partner-set.v1": "/participants/{participant_ref}/lead-partner",
     "nl.zroute.support.precondition-arranged.v1": "/preconditions?programme_id={programme_id}",

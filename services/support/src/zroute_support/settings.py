@@ -7,11 +7,25 @@ import re
 from datetime import timedelta
 
 from pydantic import BaseModel, Field, field_validator, model_validator
-from zroute_contract.events.codes import Urgency
+from zroute_contract.events.codes import (
+    PRECONDITION_CODE_PATTERN,
+    PartnerCapability,
+    RouteTask,
+    Urgency,
+)
 from zroute_contract.types import REASON_CODE_PATTERN
 from zroute_ui.settings import UiSettings
 
+from zroute_support.domain.precondition_kinds import DEFAULT_KINDS, KindRule
 from zroute_support.domain.urgency import DEFAULT_RULES, UrgencyRule, check_rules
+
+
+class PreconditionKindIn(BaseModel):
+    """A configured precondition kind: the task of the task division whose partner
+    arranges it, and the capability a partner needs for it."""
+
+    task: RouteTask
+    capability: PartnerCapability
 
 
 class UrgencyTimes(BaseModel):
@@ -46,6 +60,11 @@ class Settings(UiSettings):
     # registered (never alphabetically); the coordinator can always choose by hand
     # (``/referrals/{id}/reassign``, ``/waiting-list/{id}/assign``).
     overflow_order: list[str] = []
+    # The kinds of precondition besides childcare and transport (issue 17 item 8), by
+    # code: which task's partner arranges each and the capability it needs, for example
+    # {"digital_device": {"task": "language_teaching", "capability": "language_teaching"}}.
+    # Childcare and transport are always there (their own task and capability).
+    precondition_kinds: dict[str, PreconditionKindIn] = {}
 
     # The configurable reason lists (snake_case codes, as the events carry them).
     referral_decline_reasons: list[str] = [
@@ -149,6 +168,20 @@ class Settings(UiSettings):
         "support_not_available",
         "other",
     ]
+
+    def precondition_rules(self) -> dict[str, KindRule]:
+        """Every precondition kind support arranges: the defaults and the configured."""
+        return dict(DEFAULT_KINDS) | {
+            code: KindRule(k.task, k.capability) for code, k in self.precondition_kinds.items()
+        }
+
+    @field_validator("precondition_kinds")
+    @classmethod
+    def _kind_codes(cls, kinds: dict[str, PreconditionKindIn]) -> dict[str, PreconditionKindIn]:
+        for code in kinds:
+            if code == "other" or not re.fullmatch(PRECONDITION_CODE_PATTERN, code):
+                raise ValueError(f"precondition kind {code!r} is not a snake_case code")
+        return kinds
 
     def urgency_rules(self) -> dict[Urgency, UrgencyRule]:
         """The deadline and escalation rhythm of every urgency (routine from the routine

@@ -37,6 +37,9 @@ class RelationKind(StrEnum):
     HOSTS_PLACEMENT = "hosts_placement"
     ACCEPTED_REFERRAL = "accepted_referral"
     ATTENDS_INTAKE = "attends_intake"
+    # The interpreter partner confirmed an interpreter for an intake, a progress meeting
+    # or a referral's intake (issue 18): until the appointment's day, or its withdrawal.
+    INTERPRETS_APPOINTMENT = "interprets_appointment"
 
 
 class CardField(StrEnum):
@@ -57,6 +60,8 @@ class CardPurpose(StrEnum):
     TAKE_ROLL_CALL = "take_roll_call"
     ARRANGE_PLACEMENT = "arrange_placement"
     START_CARE = "start_care"
+    INTERPRET = "interpret"
+    """The interpreter partner prepares an appointment it interprets at."""
     NAME_IN_MESSAGE = "name_in_message"
     """The notifications service names the participant in a message to a partner."""
 
@@ -79,6 +84,7 @@ DEFAULT_FIELDS: Mapping[RelationKind, frozenset[CardField]] = {
     RelationKind.ATTENDS_INTAKE: frozenset(
         {CardField.NAME, CardField.PREFERRED_LANGUAGE, CardField.INTERPRETER_NEEDED}
     ),
+    RelationKind.INTERPRETS_APPOINTMENT: frozenset({CardField.NAME, CardField.PREFERRED_LANGUAGE}),
 }
 
 

@@ -3,7 +3,7 @@ preconditions, availability, goals, care signals and the route decision (the PIP
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
@@ -77,6 +77,23 @@ class Outcome:
     care_signals: tuple[CareSignalEntry, ...] = ()
     broad_intake: BroadIntake | None = None
     """The written record of B 5.2 (kept in intake, never on the bus)."""
+    other_preconditions: tuple[str, ...] = ()
+    """Configured precondition kinds besides childcare and transport to arrange before the
+    start (issue 17 item 8), by code, such as ``digital_device``."""
+
+    def precondition_problems(self, configured: Collection[str]) -> list[str]:
+        """The kinds named that this service is not configured for (or named twice)."""
+        found: list[str] = []
+        if len(set(self.other_preconditions)) != len(self.other_preconditions):
+            found.append("other_preconditions: name each kind at most once")
+        for code in self.other_preconditions:
+            if code not in configured:
+                known = ", ".join(sorted(configured)) or "none"
+                found.append(
+                    f"other_preconditions: {code} is not a configured precondition kind"
+                    f" (configured: {known})"
+                )
+        return found
 
     def problems(self) -> list[str]:
         """Every rule the outcome breaks, as reasons a caseworker can act on."""
@@ -148,6 +165,7 @@ def event_fields(outcome: Outcome) -> dict[str, object]:
         "needs": outcome.needs,
         "childcare": outcome.childcare,
         "transport": outcome.transport,
+        "other_preconditions": outcome.other_preconditions,
         "availability": outcome.availability,
         "goals": outcome.goals,
         "route": outcome.route,

@@ -11,6 +11,7 @@ from zroute_runtime.clock import local_moment
 from zroute_intake.adapters.protection import PersonalDataProtector
 from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
 from zroute_intake.domain.errors import Conflict, InvalidRequest
+from zroute_intake.domain.outcome import Outcome
 from zroute_intake.domain.pip_deadline import DeadlineRules
 from zroute_intake.domain.report import HoursNorm
 from zroute_intake.service_layer.pip_letter import LetterSender
@@ -35,6 +36,14 @@ class IntakeDependencies:
     """Per municipality code, what its decision letters name (configuration)."""
     hours_norm: HoursNorm = field(default_factory=HoursNorm)
     """The report's default norm (B 3.14): 800 course and 800 participation hours."""
+    precondition_kinds: tuple[str, ...] = ()
+    """The configured precondition kinds besides childcare and transport (issue 17)."""
+
+    def check_preconditions(self, outcome: Outcome) -> None:
+        """Refuse an outcome naming a precondition kind that is not configured."""
+        problems = outcome.precondition_problems(self.precondition_kinds)
+        if problems:
+            raise InvalidRequest("; ".join(problems))
 
     def care_partner_for(self, programme_id: str) -> str:
         """The partner that receives the programme's care signals."""

@@ -121,6 +121,11 @@ PROBLEM_FIELDS = {
     "learnability_test:": "taken_on",
 }
 YES_NO = {"yes": True, "no": False}
+# Labels of configured precondition kinds (issue 17 item 8); others show their code in words.
+PRECONDITION_KINDS = {
+    "digital_device": N_("digital device"),
+    "medical_aid": N_("medical aid"),
+}
 NUMBER = re.compile(r"^[0-9]{1,3}$")
 
 
@@ -132,13 +137,17 @@ def add(kit: UiKit) -> None:
     @kit.router.get("/participants/{ref}/broad-intake")
     async def broad_intake(ref: Ref, page: Reader, runtime: Runtime) -> Response:
         participant = await _load(runtime, page, ref)
-        values = _values_of(participant)
-        return _render(page, participant, values, FormErrors(), may_record=_may_record(page, kit))
+        kinds = intake_dependencies(runtime).precondition_kinds
+        values = _values_of(participant, kinds)
+        return _render(
+            page, participant, values, FormErrors(), kinds, may_record=_may_record(page, kit)
+        )
 
     @kit.router.post("/participants/{ref}/broad-intake")
     async def record(ref: Ref, page: Caseworker, runtime: Runtime) -> Response:
         participant = await _load(runtime, page, ref)
-        values = _form_values(page.form)
+        kinds = intake_dependencies(runtime).precondition_kinds
+        values = _form_values(page.form, kinds)
         errors, body = _parse(values)
         outcome = participant.current_outcome
         if outcome is None:
@@ -149,7 +158,11 @@ def add(kit: UiKit) -> None:
                     ref=ref,
                     expected_version=_int(page.form.get("version", "")),
                     scope=page.principal.municipality,
-                    outcome=dataclasses.replace(outcome, broad_intake=body.to_domain()),
+                    outcome=dataclasses.replace(
+                        outcome,
+                        broad_intake=body.to_domain(),
+                        other_preconditions=_chosen(values, kinds),
+                    ),
                     reason=CorrectionReason(values["reason"]),
                     by=page.principal.subject,
                 )
@@ -161,7 +174,9 @@ def add(kit: UiKit) -> None:
             except DomainError as exc:
                 errors.add("reason", _domain_message(exc.reason))
         if errors:
-            return _render(page, participant, values, errors, may_record=True, status_code=422)
+            return _render(
+                page, participant, values, errors, kinds, may_record=True, status_code=422
+            )
         page.flash("ok", N_("The broad intake's record is saved."))
         return page.redirect(f"/ui/participants/{ref}/broad-intake")
 
@@ -186,6 +201,7 @@ def _render(
     participant: Participant,
     values: dict[str, str],
     errors: FormErrors,
+    kinds: tuple[str, ...],
     *,
     may_record: bool,
     status_code: int = 200,
@@ -201,21 +217,32 @@ def _render(
         labels=LABELS,
         choices=CHOICES,
         calls=range(1, MAX_SUMMONSES + 1),
+        kinds=kinds,
+        kind_labels=PRECONDITION_KINDS,
         may_record=may_record,
         status_code=status_code,
     )
 
 
-def _form_values(form: Any) -> dict[str, str]:
+def _form_values(form: Any, kinds: tuple[str, ...]) -> dict[str, str]:
     names = [f"summons-{n}-{f}" for n in range(1, MAX_SUMMONSES + 1) for f in SUMMONS_FIELDS]
     names += [f"test-{f}" for f in TEST_FIELDS] + list(OTHER_FIELDS)
+    names += [f"precondition-{code}" for code in kinds]
     return {name: str(form.get(name, "")).strip() for name in names}
 
 
-def _values_of(participant: Participant) -> dict[str, str]:
+def _chosen(values: dict[str, str], kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """The configured precondition kinds the form says must be arranged (issue 17)."""
+    return tuple(code for code in kinds if values.get(f"precondition-{code}") == "yes")
+
+
+def _values_of(participant: Participant, kinds: tuple[str, ...]) -> dict[str, str]:
     """The form filled with the record on file (empty when there is none)."""
     outcome = participant.current_outcome
-    values = dict.fromkeys(_form_values({}), "")
+    values = dict.fromkeys(_form_values({}, kinds), "")
+    for code in kinds:
+        named = outcome is not None and code in outcome.other_preconditions
+        values[f"precondition-{code}"] = "yes" if named else "no"
     record = outcome.broad_intake if outcome else None
     if record is None:
         return values

@@ -58,6 +58,15 @@ class InterpreterRequestRepository(TrackingRepository):
         )
         return self._seen_now(_request(row)) if row else None
 
+    async def for_participant(self, participant_ref: str) -> list[InterpreterRequest]:
+        """The participant's requests (locked), soonest appointment first."""
+        rows = await self.conn.fetch(
+            "SELECT * FROM support_interpreter_requests WHERE participant_ref = $1"
+            " ORDER BY starts_at, request_id FOR UPDATE",
+            participant_ref,
+        )
+        return [self._seen_now(_request(r)) for r in rows]
+
     async def for_partner(self, partner_id: str | None) -> list[InterpreterRequest]:
         """The requests with a partner (every request when ``partner_id`` is None),
         soonest appointment first."""

@@ -64,6 +64,8 @@ class ParticipantRepository(TrackingRepository):
             contact,
             row["withdrawn_on"],
             row["lead_partner_id"],
+            row["preferred_language"],
+            row["interpreter_needed"],
         )
 
     async def set_lead_partner(
@@ -81,17 +83,32 @@ class ParticipantRepository(TrackingRepository):
             at,
         )
 
-    async def register(self, ref: str, programme_id: str, municipality: str, on: date) -> None:
+    async def register(
+        self,
+        ref: str,
+        programme_id: str,
+        municipality: str,
+        on: date,
+        language: tuple[str, bool] | None = None,
+    ) -> None:
+        """Remember the participant; ``language``: the preferred language and whether an
+        interpreter is needed (codes from registration)."""
+        preferred, needed = language if language else (None, None)
         await self.conn.execute(
             """
             INSERT INTO support_participants (participant_ref, programme_id, municipality,
-                registered_on) VALUES ($1, $2, $3, $4)
-            ON CONFLICT (participant_ref) DO UPDATE SET programme_id = $2, municipality = $3
+                registered_on, preferred_language, interpreter_needed)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (participant_ref) DO UPDATE SET programme_id = $2, municipality = $3,
+                preferred_language = COALESCE($5, support_participants.preferred_language),
+                interpreter_needed = COALESCE($6, support_participants.interpreter_needed)
             """,
             ref,
             programme_id,
             municipality,
             on,
+            preferred,
+            needed,
         )
 
     async def move(self, ref: str, municipality: str) -> None:

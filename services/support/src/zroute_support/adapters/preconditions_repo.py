@@ -1,11 +1,17 @@
-"""Childcare and transport preconditions per participant."""
+"""Preconditions per participant: childcare, transport and the configured kinds (the
+``kind`` column holds the kind's code)."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
 import asyncpg
-from zroute_contract.events.codes import LapseReason, PreconditionKind, Weekday
+from zroute_contract.events.codes import (
+    LapseReason,
+    PreconditionKind,
+    Weekday,
+    precondition_kind,
+)
 from zroute_runtime.repository import TrackingRepository
 
 from zroute_support.adapters.participants_repo import of_municipality
@@ -13,11 +19,14 @@ from zroute_support.domain.preconditions import Precondition, PreconditionStatus
 
 
 def _precondition(row: asyncpg.Record) -> Precondition:
+    # The kind column holds the code: childcare, transport or a configured kind.
+    kind = precondition_kind(row["kind"])
     return Precondition(
         precondition_id=row["precondition_id"],
         participant_ref=row["participant_ref"],
         programme_id=row["programme_id"],
-        kind=PreconditionKind(row["kind"]),
+        kind=kind,
+        code=row["kind"] if kind is PreconditionKind.OTHER else None,
         partner_id=row["partner_id"],
         status=PreconditionStatus(row["status"]),
         arrangement_id=row["arrangement_id"],
@@ -72,12 +81,13 @@ class PreconditionRepository(TrackingRepository):
         )
         return [self._seen_now(_precondition(r)) for r in rows]
 
-    async def load(self, kind: PreconditionKind) -> dict[str, int]:
-        """Participants per partner whose precondition of ``kind`` it holds (needed or arranged)."""
+    async def load(self, code: str) -> dict[str, int]:
+        """Participants per partner whose precondition of kind ``code`` it holds (needed or
+        arranged)."""
         rows = await self.conn.fetch(
             "SELECT partner_id, count(*) AS n FROM support_preconditions WHERE kind = $1"
             " AND status IN ('needed', 'arranged') AND partner_id IS NOT NULL GROUP BY partner_id",
-            kind.value,
+            code,
         )
         return {r["partner_id"]: r["n"] for r in rows}
 
@@ -98,7 +108,7 @@ class PreconditionRepository(TrackingRepository):
             p.precondition_id,
             p.participant_ref,
             p.programme_id,
-            p.kind.value,
+            p.precondition_code,
             p.partner_id,
             p.status.value,
             p.arrangement_id,

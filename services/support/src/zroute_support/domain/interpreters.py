@@ -2,8 +2,11 @@
 task division drives work. Intake schedules an intake or a progress meeting that needs an
 interpreter; support asks the interpreter partner the agreement in force names for the
 task ``interpreter``, and that partner confirms or declines. A rescheduled appointment is
-asked again under the same request; one that no longer needs an interpreter is withdrawn
-(no event: the partner was asked for a time that no longer holds, and hears of the next)."""
+asked again under the same request; a request the partner was sent is withdrawn from it
+(``interpreter-withdrawn``) when the appointment moves, is called off, needs no
+interpreter any more, when the participant leaves the route or the referral whose intake
+it was closes, so the partner never keeps an interpreter booked for a time that no longer
+holds (issue 18 item 4)."""
 
 from __future__ import annotations
 
@@ -13,11 +16,12 @@ from enum import StrEnum
 from uuid import UUID, uuid4
 
 from zroute_contract.events.base import Event
-from zroute_contract.events.codes import InterpreterAppointment
+from zroute_contract.events.codes import InterpreterAppointment, InterpreterWithdrawReason
 from zroute_contract.events.support import (
     InterpreterConfirmed,
     InterpreterDeclined,
     InterpreterRequested,
+    InterpreterWithdrawn,
 )
 
 from zroute_support.domain.errors import Conflict
@@ -34,10 +38,15 @@ class RequestStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# A request in one of these was sent to a partner that may be booking an interpreter.
+SENT = frozenset({RequestStatus.REQUESTED, RequestStatus.CONFIRMED})
+
+
 @dataclass(frozen=True)
 class Appointment:
-    """The appointment an interpreter is needed at: the intake (by id) or a progress
-    meeting (by number), when it starts and the language to interpret."""
+    """The appointment an interpreter is needed at: the intake (by id), a progress
+    meeting (by number) or a referral's intake (by the referral's id), when it starts and
+    the language to interpret."""
 
     participant_ref: str
     programme_id: str
@@ -53,6 +62,10 @@ class Appointment:
     @property
     def meeting_number(self) -> int | None:
         return int(self.key) if self.kind is InterpreterAppointment.PROGRESS_MEETING else None
+
+    @property
+    def referral_id(self) -> UUID | None:
+        return UUID(self.key) if self.kind is InterpreterAppointment.REFERRAL_INTAKE else None
 
 
 @dataclass
@@ -87,6 +100,13 @@ class InterpreterRequest:
         )
         if unchanged:
             return
+        if self.status in SENT and self.partner_id is not None:
+            # The partner asked before is told the old time no longer holds.
+            moved = appointment.starts_at != self.appointment.starts_at
+            if partner_id != self.partner_id:
+                self.withdraw(InterpreterWithdrawReason.PARTNER_CHANGED)
+            elif moved:
+                self.withdraw(InterpreterWithdrawReason.APPOINTMENT_MOVED)
         self.appointment, self.partner_id, self.requested_at = appointment, partner_id, now
         self.decided_by = self.decided_at = self.reason = None
         if partner_id is None:
@@ -100,9 +120,22 @@ class InterpreterRequest:
             )
         )
 
-    def withdraw(self) -> None:
-        """The appointment no longer needs an interpreter."""
+    def withdraw(self, reason: InterpreterWithdrawReason) -> bool:
+        """The partner need not interpret at the time it was asked for; it is told when it
+        was sent the request. False when there was nothing open to withdraw."""
+        was = self.status
+        if was in (RequestStatus.WITHDRAWN, RequestStatus.DECLINED):
+            return False
         self.status = RequestStatus.WITHDRAWN
+        if was in SENT and self.partner_id is not None:
+            self.events.append(
+                InterpreterWithdrawn(
+                    **self._ids(self.partner_id),
+                    reason=reason,
+                    was_confirmed=was is RequestStatus.CONFIRMED,
+                )
+            )
+        return True
 
     def confirm(self, by: str, now: datetime) -> None:
         """The interpreter partner will interpret at the appointment."""
@@ -134,5 +167,6 @@ class InterpreterRequest:
             "appointment": a.kind,
             "intake_id": a.intake_id,
             "meeting_number": a.meeting_number,
+            "referral_id": a.referral_id,
             "starts_at": a.starts_at,
         }

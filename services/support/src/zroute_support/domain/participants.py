@@ -22,6 +22,10 @@ class Participant:
     withdrawn_on: date | None
     # The participant's own lead partner (issue 17); None: the programme's agreement's.
     lead_partner_id: str | None = None
+    # The language codes of registration (issue 18 item 4): a referral's intake asks an
+    # interpreter in this language when conversations need one. None: not known here.
+    preferred_language: str | None = None
+    interpreter_needed: bool | None = None
 
     @property
     def active(self) -> bool:

@@ -1,4 +1,5 @@
-"""Practical preconditions (lesson L14): childcare and transport per participant.
+"""Practical preconditions (lesson L14): childcare, transport and the configured kinds
+(issue 17 item 8: a digital device, a medical aid) per participant.
 
 A precondition is *needed* (from the intake), *arranged* by a partner for a period and
 weekdays, and *lapses* when the period ends, the participant's schedule needs days it
@@ -59,6 +60,20 @@ class Precondition:
     recorded_at: datetime | None = None
     version: int = 0
     events: list[Event] = field(default_factory=list)
+    # The configured kind's code when ``kind`` is ``other`` (issue 17 item 8).
+    code: str | None = None
+
+    @property
+    def precondition_code(self) -> str:
+        """The kind's code: ``childcare``, ``transport`` or the configured one."""
+        return self.code or self.kind.value
+
+    def _kind_fields(self) -> dict[str, object]:
+        # Childcare and transport travel as before; a configured kind as other + code.
+        return {
+            "kind": self.kind,
+            "code": self.code if self.kind is PreconditionKind.OTHER else None,
+        }
 
     def arrange(
         self,
@@ -70,7 +85,7 @@ class Precondition:
         scheduled: Collection[Weekday],
     ) -> None:
         if self.status in (PreconditionStatus.NOT_NEEDED, PreconditionStatus.ENDED):
-            raise Conflict(f"{self.kind.value} is {self.status.value}; nothing to arrange")
+            raise Conflict(f"{self.precondition_code} is {self.status.value}; nothing to arrange")
         if arranged_until is not None and arranged_until < arranged_from:
             raise Refused("arranged_until is before arranged_from")
         if not days_covered:
@@ -90,7 +105,7 @@ class Precondition:
                 participant_ref=self.participant_ref,
                 programme_id=self.programme_id,
                 precondition_id=self.arrangement_id,
-                kind=self.kind,
+                **self._kind_fields(),
                 partner_id=partner_id,
                 arranged_from=arranged_from,
                 arranged_until=arranged_until,
@@ -112,7 +127,7 @@ class Precondition:
                 participant_ref=self.participant_ref,
                 programme_id=self.programme_id,
                 precondition_id=self.arrangement_id,
-                kind=self.kind,
+                **self._kind_fields(),
                 partner_id=self.arranged_by,
                 lapsed_on=on,
                 reason=reason,

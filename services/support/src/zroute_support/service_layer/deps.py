@@ -10,6 +10,7 @@ from zroute_contract.events.codes import Urgency
 from zroute_runtime.settings import ServiceSettings
 
 from zroute_support.domain.errors import Refused
+from zroute_support.domain.precondition_kinds import DEFAULT_KINDS, KindRule
 from zroute_support.domain.urgency import DEFAULT_RULES, UrgencyRule
 from zroute_support.settings import Settings
 
@@ -62,6 +63,8 @@ class Deps:
     overflow_order: tuple[str, ...] = ()
     # The answer deadline and escalation rhythm per urgency.
     urgency_rules: Mapping[Urgency, UrgencyRule] = field(default_factory=lambda: DEFAULT_RULES)
+    # The precondition kinds support arranges, by code (issue 17 item 8).
+    precondition_kinds: Mapping[str, KindRule] = field(default_factory=lambda: DEFAULT_KINDS)
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> Deps:
@@ -88,6 +91,7 @@ class Deps:
             interpreter_decline_reasons=tuple(s.interpreter_decline_reasons),
             lead_partner_reasons=tuple(s.lead_partner_reasons),
             urgency_rules=s.urgency_rules(),
+            precondition_kinds=s.precondition_rules(),
         )
 
 

@@ -19,6 +19,7 @@ from zroute_runtime.auth import Principal
 from zroute_support.domain.agreements import Agreement, in_force
 from zroute_support.domain.consent_overrides import ConsentOverride
 from zroute_support.domain.errors import NotFound
+from zroute_support.domain.interpreters import InterpreterRequest
 from zroute_support.domain.partners import Partner
 from zroute_support.domain.placements import Placement, PlacementStatus
 from zroute_support.domain.preconditions import Precondition, PreconditionStatus
@@ -26,7 +27,7 @@ from zroute_support.domain.referral_context import Message, ReferralContext, ens
 from zroute_support.domain.referrals import Referral
 from zroute_support.domain.urgency import serving_order
 from zroute_support.service_layer import access
-from zroute_support.service_layer.handlers import routing
+from zroute_support.service_layer.handlers import interpreters, routing
 from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
 
@@ -71,6 +72,27 @@ async def referral_context(
     ensure_readable(access.side_of(principal, found.partner_id), found.status)
     context = await uow.referrals.context(referral_id)
     return found, context, await uow.referrals.messages(referral_id)
+
+
+async def referral_interpreter(
+    uow: SupportUnitOfWork, principal: Principal, referral_id: UUID
+) -> InterpreterRequest | None:
+    """The interpreter asked for the referral's intake (issue 18 item 4), for whoever
+    reads the referral."""
+    found = await referral(uow, principal, referral_id)
+    return await interpreters.for_referral(uow, found)
+
+
+async def referral_interpreters(
+    uow: SupportUnitOfWork, found: list[Referral]
+) -> dict[UUID, InterpreterRequest]:
+    """The interpreter of each referral's intake that has one, for the referrals page."""
+    asked = {}
+    for r in found:
+        request = await interpreters.for_referral(uow, r)
+        if request is not None:
+            asked[r.referral_id] = request
+    return asked
 
 
 async def consent_overrides(

@@ -27,12 +27,17 @@ DECLINE = "POST /interpreter-requests/{request_id}/decline"
 LEAD_READ = "GET /participants/{participant_ref}/lead-partner"
 LEAD_SET = "PUT /participants/{participant_ref}/lead-partner"
 REF_PATTERN = r"^zr-[0-9a-f]{32}$"
-APPOINTMENT = {"intake": N_("intake"), "progress_meeting": N_("progress meeting")}
+APPOINTMENT = {
+    "intake": N_("intake"),
+    "progress_meeting": N_("progress meeting"),
+    "referral_intake": N_("referral intake"),
+}
 REQUEST_STATUS = {
     "requested": N_("requested"),
     "confirmed": N_("confirmed"),
     "declined": N_("declined"),
     "cancelled": N_("cancelled"),
+    "withdrawn": N_("withdrawn"),
 }
 DECLINE_REASON = {
     "no_interpreter_available": N_("no interpreter available"),

@@ -20,6 +20,13 @@ from zroute_support.service_layer import views
 from zroute_support.service_layer.handlers import referral_actions
 from zroute_support.ui.work_unit import unit_of_work
 
+# Where the interpreter of a referral's intake stands (issue 18 item 4).
+INTERPRETER_STATUS = {
+    "requested": N_("interpreter requested"),
+    "confirmed": N_("interpreter confirmed"),
+    "declined": N_("interpreter declined"),
+    "unrouted": N_("no interpreter partner named"),
+}
 STATUS = {
     "requested": N_("requested"),
     "accepted": N_("accepted"),
@@ -99,6 +106,7 @@ def add(kit: UiKit) -> None:
         principal = page.principal
         async with unit_of_work(runtime, page) as uow:
             found = await views.referrals(uow, principal)
+            interpreters = await views.referral_interpreters(uow, found)
         rules = deps_of(runtime)
         # Names only on referrals the partner accepted (issue 18.2): a request still to
         # answer shows the reference, as the partner has no relation yet.
@@ -114,6 +122,8 @@ def add(kit: UiKit) -> None:
             decline_reasons=rules.decline_reasons,
             outcome_reasons=rules.outcome_reasons,
             reasons=REASONS,
+            interpreters=interpreters,
+            interpreter_statuses=INTERPRETER_STATUS,
         )
 
     @kit.router.post("/referrals/{referral_id}/{action}")

@@ -47,7 +47,13 @@ PRECONDITION_STATUS = {
     "not_needed": N_("not needed"),
     "ended": N_("ended"),
 }
-KIND = {"childcare": N_("childcare"), "transport": N_("transport")}
+# Configured kinds without a label here show their code in words (issue 17 item 8).
+KIND = {
+    "childcare": N_("childcare"),
+    "transport": N_("transport"),
+    "digital_device": N_("digital device"),
+    "medical_aid": N_("medical aid"),
+}
 
 
 def add(kit: UiKit) -> None:

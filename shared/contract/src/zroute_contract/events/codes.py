@@ -238,6 +238,25 @@ class InterpreterAppointment(StrEnum):
 
     INTAKE = "intake"
     PROGRESS_MEETING = "progress_meeting"
+    # The first appointment of a care partner with the participant on an accepted
+    # referral (issue 18 item 4), named by the referral's id.
+    REFERRAL_INTAKE = "referral_intake"
+
+
+class InterpreterWithdrawReason(StrEnum):
+    """Why support withdrew an interpreter request it had sent to the interpreter partner
+    (issue 18 item 4): the partner need not interpret at the time it was asked for."""
+
+    # The appointment moved to another time; the new time is asked anew.
+    APPOINTMENT_MOVED = "appointment_moved"
+    # The appointment no longer needs an interpreter, or was called off.
+    NOT_NEEDED = "not_needed"
+    # The task division now names another interpreter partner for the appointment's day.
+    PARTNER_CHANGED = "partner_changed"
+    # The participant left the route (intake withdrawn or cancelled).
+    PARTICIPANT_WITHDRAWN = "participant_withdrawn"
+    # The referral whose intake it was is no longer open (cancelled, reassigned, ...).
+    REFERRAL_WITHDRAWN = "referral_withdrawn"
 
 
 class BookingStatus(StrEnum):

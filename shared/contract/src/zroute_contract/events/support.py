@@ -22,6 +22,7 @@ from zroute_contract.events.codes import (
     CheckInOutcome,
     CheckInParty,
     InterpreterAppointment,
+    InterpreterWithdrawReason,
     LapseReason,
     NeedSeverity,
     ParticipationActivity,
@@ -737,6 +738,9 @@ class InterpreterEvent(ParticipantEvent):
     meeting_number: int | None = Field(
         default=None, ge=1, le=99, description="The PIP's meeting, for a progress meeting."
     )
+    referral_id: UUID | None = Field(
+        default=None, description="The accepted referral, for a referral's intake (issue 18)."
+    )
     starts_at: AwareDatetime = Field(
         description="When the appointment starts, as asked (a rescheduled one is asked anew)."
     )
@@ -788,6 +792,29 @@ class InterpreterDeclined(InterpreterEvent):
 
     reason: ReasonCode = Field(description="Why, from the configured list.")
     declined_by: StaffRef = Field(description="The partner's staff member who declined.")
+
+
+class InterpreterWithdrawn(InterpreterEvent):
+    """Support withdrew an interpreter request it had sent (issue 18 item 4): the
+    appointment moved, was called off or needs no interpreter any more, the participant
+    left the route, or the referral whose intake it was closed. Addressed to the
+    interpreter partner asked, so it stops booking (or releases) the interpreter for the
+    ``starts_at`` it was asked for; a moved appointment is asked anew by a later
+    ``interpreter-requested`` under the same ``request_id``."""
+
+    spec = EventSpec(
+        type="nl.zroute.support.interpreter-withdrawn.v1",
+        routing_key="support.interpreter.withdrawn",
+        producer="support",
+        consumers=_NOTIFY_AND_INTAKE,
+        summary="An interpreter request was withdrawn from the interpreter partner (addressed).",
+        addressed_by="partner_id",
+    )
+
+    reason: InterpreterWithdrawReason = Field(description="Why the request was withdrawn.")
+    was_confirmed: bool = Field(
+        description="True when the partner had already confirmed an interpreter for it."
+    )
 
 
 class LeadPartnerSet(ParticipantEvent):

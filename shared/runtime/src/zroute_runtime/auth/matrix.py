@@ -267,6 +267,10 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/interpreter-requests/{request_id}"): _SUPPORT_READ,
         ("POST", "/interpreter-requests/{request_id}/confirm"): _a(partner_staff=A),
         ("POST", "/interpreter-requests/{request_id}/decline"): _a(partner_staff=A),
+        # Issue 18 item 4: the care partner plans a referral's intake with an interpreter;
+        # the referral shows whether one is confirmed.
+        ("PUT", "/referrals/{referral_id}/intake-appointment"): _REFERRAL_ACT,
+        ("GET", "/referrals/{referral_id}/interpreter"): _REFERRAL_ACT,
         # Issue 17 item 6: a lead partner per participant, set by the coordinator.
         ("GET", "/participants/{participant_ref}/lead-partner"): _a(caseworker=M, coordinator=M),
         ("PUT", "/participants/{participant_ref}/lead-partner"): _a(coordinator=M),

@@ -44,6 +44,7 @@ from zroute_contract.events.codes import (
     NeedSeverity,
     PersonalDataChangeReason,
     PersonalDataField,
+    PreconditionCode,
     ReEnrolmentReason,
     Route,
     RouteReason,
@@ -262,6 +263,12 @@ class OutcomeIn(Body):
     needs: list[NeedIn] = Field(max_length=20)
     childcare: ChildcareIn
     transport: TransportIn
+    other_preconditions: Distinct[PreconditionCode] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Configured precondition kinds besides childcare and transport to "
+        "arrange before the start (ZROUTE_INTAKE_PRECONDITION_KINDS), e.g. digital_device.",
+    )
     availability: Distinct[SlotIn] = Field(max_length=21)
     goals: Distinct[Goal] = Field(max_length=20)
     route: Route
@@ -283,6 +290,7 @@ class OutcomeIn(Body):
             transport=TransportNeed(
                 needed=self.transport.needed, modes=tuple(self.transport.modes)
             ),
+            other_preconditions=tuple(self.other_preconditions),
             availability=tuple(AvailabilitySlot(**s.model_dump()) for s in self.availability),
             goals=tuple(self.goals),
             route=self.route,

@@ -29,6 +29,7 @@ async def complete_intake(
     cmd: commands.CompleteIntake, uow: IntakeUnitOfWork, deps: IntakeDependencies
 ) -> Participant:
     """Record the intake's outcome and route decision: the intake is complete."""
+    deps.check_preconditions(cmd.outcome)
     participant = await uow.participants.for_change(cmd.ref, cmd.scope, cmd.expected_version)
     now = uow.clock.now()
     interpreter = intake_interpreter(participant.appointment, await uow.interpreters.of(cmd.ref))
@@ -50,6 +51,7 @@ async def correct_intake(
     cmd: commands.CorrectIntake, uow: IntakeUnitOfWork, deps: IntakeDependencies
 ) -> Participant:
     """Correct the outcome: a new version of the whole outcome, the earlier kept."""
+    deps.check_preconditions(cmd.outcome)
     participant = await uow.participants.for_change(cmd.ref, cmd.scope, cmd.expected_version)
     now = uow.clock.now()
     participant.correct_intake(

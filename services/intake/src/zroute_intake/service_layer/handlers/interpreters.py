@@ -5,6 +5,7 @@ is confirmed."""
 from __future__ import annotations
 
 from zroute_contract.events.base import Event
+from zroute_contract.events.codes import InterpreterAppointment
 from zroute_contract.events.support import (
     InterpreterConfirmed,
     InterpreterDeclined,
@@ -20,6 +21,8 @@ log = get_logger(__name__)
 
 
 async def _record(event: InterpreterEvent, ctx: HandlerContext, status: InterpreterStatus) -> None:
+    if event.appointment is InterpreterAppointment.REFERRAL_INTAKE:
+        return  # the referral's own (support shows it); intake keeps only the relation
     uow: IntakeUnitOfWork = ctx.uow
     reason = event.reason if isinstance(event, InterpreterDeclined) else None
     await uow.interpreters.record(

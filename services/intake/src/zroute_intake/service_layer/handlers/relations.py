@@ -1,5 +1,6 @@
 """The partners' relations with participants, from planning's and support's events (issue
-18): a group the partner teaches, a placement it coaches or hosts, a referral it accepted.
+18): a group the partner teaches, a placement it coaches or hosts, a referral it accepted,
+an appointment it interprets at.
 
 Only codes and days arrive (the events carry no personal data); intake keeps them so the
 contact card can be decided on them. A relation's first day is the earlier of the day
@@ -19,6 +20,9 @@ from zroute_contract.events.planning import (
     ParticipantRemovedFromGroup,
 )
 from zroute_contract.events.support import (
+    InterpreterConfirmed,
+    InterpreterDeclined,
+    InterpreterWithdrawn,
     JobCoachAssigned,
     PlacementConfirmed,
     PlacementEnded,
@@ -172,6 +176,40 @@ async def on_referral_status_changed(event: ReferralStatusChanged, ctx: HandlerC
         await _end_referral(event, ctx.uow)
 
 
+async def on_interpreter_confirmed(event: InterpreterConfirmed, ctx: HandlerContext) -> None:
+    """The interpreter partner attends the appointment: its relation lasts from today to
+    the appointment's day, so its screen shows the participant's name where consent
+    allows, and ends by itself once the appointment is over."""
+    uow: IntakeUnitOfWork = ctx.uow
+    day = local_day(event.starts_at)
+    await uow.relations.start(
+        event.participant_ref,
+        RelationKind.INTERPRETS_APPOINTMENT,
+        event.request_id,
+        partner_id=event.partner_id,
+        since=min(_today(uow), day),
+        until=day,
+        now=uow.clock.now(),
+    )
+    log.info("relation_started", participant_ref=event.participant_ref, kind="interpreter")
+
+
+async def on_interpreter_released(
+    event: InterpreterDeclined | InterpreterWithdrawn, ctx: HandlerContext
+) -> None:
+    """Declined, or withdrawn (moved, called off, the participant or the referral gone):
+    the interpreter partner's relation ends at once (a moved appointment's new time
+    starts it again when confirmed)."""
+    uow: IntakeUnitOfWork = ctx.uow
+    await uow.relations.end(
+        event.participant_ref,
+        event.request_id,
+        last_day=_today(uow) - timedelta(days=1),
+        now=uow.clock.now(),
+    )
+    log.info("relation_ended", participant_ref=event.participant_ref, kind="interpreter")
+
+
 HANDLERS: dict[type[Event], Handler] = {
     GroupFormed: on_group_formed,
     ParticipantAssignedToGroup: on_assigned_to_group,
@@ -184,5 +222,8 @@ HANDLERS: dict[type[Event], Handler] = {
     ReferralCompleted: on_referral_closed,
     ReferralCancelled: on_referral_closed,
     ReferralStatusChanged: on_referral_status_changed,
+    InterpreterConfirmed: on_interpreter_confirmed,
+    InterpreterDeclined: on_interpreter_released,
+    InterpreterWithdrawn: on_interpreter_released,
 }
 """The relation events intake consumes, and their handlers."""

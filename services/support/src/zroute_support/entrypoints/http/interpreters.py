@@ -1,5 +1,5 @@
-"""``/interpreter-requests``: interpreters for intakes and progress meetings (issue 17
-item 6, issue 18 item 4). The interpreter partner's staff see their requests and confirm
+"""``/interpreter-requests``: interpreters for intakes, progress meetings and referrals'
+intakes (issue 17 item 6, issue 18 item 4). The interpreter partner's staff see their requests and confirm
 or decline them; coordinators read them all."""
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class InterpreterRequestOut(BaseModel):
     appointment: InterpreterAppointment
     intake_id: UUID | None
     meeting_number: int | None
+    referral_id: UUID | None = None
     starts_at: str
     language: str
     partner_id: str | None
@@ -47,6 +48,7 @@ class InterpreterRequestOut(BaseModel):
             appointment=a.kind,
             intake_id=a.intake_id,
             meeting_number=a.meeting_number,
+            referral_id=a.referral_id,
             starts_at=a.starts_at.isoformat(),
             language=a.language,
             partner_id=r.partner_id,

@@ -1,4 +1,4 @@
-"""``/preconditions``: childcare and transport tasks (lesson L14).
+"""``/preconditions``: childcare, transport and configured-kind tasks (lesson L14, issue 17).
 
 Partner staff see and act on their own partner's tasks; caseworkers and coordinators whose
 token names a municipality on the tasks of that municipality's participants only.
@@ -19,7 +19,7 @@ from zroute_runtime.commands import command, run_command
 from zroute_runtime.http_host import Runtime
 
 from zroute_support.domain.preconditions import Precondition, PreconditionStatus
-from zroute_support.entrypoints.http.deps import Anyone
+from zroute_support.entrypoints.http.deps import Anyone, SupportDeps
 from zroute_support.service_layer import views
 from zroute_support.service_layer.handlers import preconditions as service
 
@@ -31,6 +31,7 @@ class PreconditionOut(BaseModel):
     participant_ref: str
     programme_id: str
     kind: PreconditionKind
+    code: str = Field(description="The kind's code: childcare, transport or a configured kind.")
     status: PreconditionStatus
     partner_id: str | None
     waiting_reason: str | None
@@ -46,7 +47,8 @@ class PreconditionOut(BaseModel):
 
     @classmethod
     def of(cls, p: Precondition) -> PreconditionOut:
-        return cls(**{k: getattr(p, k) for k in cls.model_fields})
+        values = {k: getattr(p, k) for k in cls.model_fields if k != "code"}
+        return cls(**values, code=p.precondition_code)
 
 
 class ArrangeIn(BaseModel):
@@ -76,7 +78,12 @@ async def list_preconditions(
 
 @router.post("/{precondition_id}/arrange")
 async def arrange(
-    precondition_id: UUID, body: ArrangeIn, principal: Anyone, runtime: Runtime, request: Request
+    precondition_id: UUID,
+    body: ArrangeIn,
+    principal: Anyone,
+    runtime: Runtime,
+    request: Request,
+    deps: SupportDeps,
 ) -> PreconditionOut:
     """Record the arrangement: by which partner, from and until, which weekdays."""
     precondition = await run_command(
@@ -90,6 +97,7 @@ async def arrange(
             arranged_from=body.arranged_from,
             arranged_until=body.arranged_until,
             days_covered=body.days_covered,
+            kinds=deps.precondition_kinds,
         ),
     )
     return PreconditionOut.of(precondition)

@@ -11,12 +11,14 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
-from zroute_contract.types import PartnerId, ProgrammeId
+from pydantic import AwareDatetime, BaseModel, Field
+from zroute_contract.types import LanguageCode, PartnerId, ProgrammeId
 from zroute_runtime.commands import command, run_command
 from zroute_runtime.http_host import Runtime
 
 from zroute_support.domain.commands import Reassign
 from zroute_support.entrypoints.http.deps import Anyone, Coordinator, Referrer, SupportDeps
+from zroute_support.entrypoints.http.interpreters import InterpreterRequestOut
 from zroute_support.entrypoints.http.schemas import (
     CancelIn,
     CompleteIn,
@@ -31,7 +33,12 @@ from zroute_support.entrypoints.http.schemas import (
     RequestedOut,
 )
 from zroute_support.service_layer import views
-from zroute_support.service_layer.handlers import reassignment, referral_actions, referral_thread
+from zroute_support.service_layer.handlers import (
+    interpreters,
+    reassignment,
+    referral_actions,
+    referral_thread,
+)
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
 
@@ -226,3 +233,61 @@ async def reassign(
         ),
     )
     return ReferralOut.of(moved)
+
+
+class ReferralIntakeIn(BaseModel):
+    """The intake of an accepted referral (issue 18 item 4): when, and the interpreter."""
+
+    starts_at: AwareDatetime = Field(description="When the care partner meets the participant.")
+    interpreter_needed: bool | None = Field(
+        default=None,
+        description="Whether to ask an interpreter; absent: as the participant's registration says.",
+    )
+    interpreter_language: LanguageCode | None = Field(
+        default=None,
+        description="The language to interpret from Dutch; absent: the preferred language.",
+    )
+
+
+class ReferralInterpreterOut(BaseModel):
+    """Whether the referral's intake has an interpreter asked for, and its answer."""
+
+    referral_id: UUID
+    interpreter: InterpreterRequestOut | None = Field(
+        description="The interpreter request (status requested, confirmed, declined or"
+        " unrouted); absent when none is asked for."
+    )
+
+
+@router.put("/{referral_id}/intake-appointment")
+async def plan_intake(
+    referral_id: UUID, body: ReferralIntakeIn, p: Anyone, runtime: Runtime, request: Request
+) -> ReferralInterpreterOut:
+    """The care partner (or the coordinator) plans the referral's intake once accepted;
+    with an interpreter, the interpreter partner the task division names is asked."""
+    found = await run_command(
+        runtime,
+        request,
+        lambda uow: interpreters.referral_intake(
+            uow,
+            p,
+            referral_id,
+            body.starts_at,
+            (body.interpreter_needed, body.interpreter_language),
+        ),
+    )
+    return ReferralInterpreterOut(
+        referral_id=referral_id, interpreter=InterpreterRequestOut.of(found) if found else None
+    )
+
+
+@router.get("/{referral_id}/interpreter")
+async def interpreter(
+    referral_id: UUID, p: Anyone, runtime: Runtime, request: Request
+) -> ReferralInterpreterOut:
+    """Whether an interpreter is asked for the referral's intake and confirmed."""
+    async with command(runtime, request) as uow:
+        found = await views.referral_interpreter(uow, p, referral_id)
+    return ReferralInterpreterOut(
+        referral_id=referral_id, interpreter=InterpreterRequestOut.of(found) if found else None
+    )

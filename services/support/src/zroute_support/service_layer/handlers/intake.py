@@ -20,7 +20,7 @@ from zroute_runtime.messagebus import AwaitingPredecessor, HandlerContext, Unpro
 from zroute_support.domain.consents import Consent
 from zroute_support.domain.participants import CareSignal, Participant
 from zroute_support.service_layer.deps import Deps
-from zroute_support.service_layer.handlers import preconditions, referrals
+from zroute_support.service_layer.handlers import interpreters, preconditions, referrals
 
 _log = get_logger(__name__)
 
@@ -36,9 +36,14 @@ async def known_participant(ctx: HandlerContext, ref: str) -> Participant:
 
 
 async def register_participant(event: ParticipantRegistered, ctx: HandlerContext) -> None:
-    """Remember the participant's programme and municipality (nothing personal)."""
+    """Remember the participant's programme and municipality, and the language codes a
+    referral's intake asks an interpreter in (nothing personal)."""
     await ctx.uow.participants.register(
-        event.participant_ref, event.programme_id, event.municipality, event.registered_on
+        event.participant_ref,
+        event.programme_id,
+        event.municipality,
+        event.registered_on,
+        (event.preferred_language, event.interpreter_needed),
     )
 
 
@@ -129,16 +134,20 @@ async def record_care_signals(
 
 
 async def record_preconditions(
-    event: IntakeCompleted | IntakeCorrected, ctx: HandlerContext
+    event: IntakeCompleted | IntakeCorrected, ctx: HandlerContext, *, deps: Deps
 ) -> None:
+    """Which preconditions the (corrected) outcome needs: childcare, transport and the
+    configured kinds it names in ``other_preconditions`` (issue 17 item 8)."""
     who = await known_participant(ctx, event.participant_ref)
     await preconditions.record_needs(
         ctx.uow,
         who,
         {
-            PreconditionKind.CHILDCARE: event.childcare.needed,
-            PreconditionKind.TRANSPORT: event.transport.needed,
+            PreconditionKind.CHILDCARE.value: event.childcare.needed,
+            PreconditionKind.TRANSPORT.value: event.transport.needed,
+            **{code: True for code in event.other_preconditions},
         },
+        deps.precondition_kinds,
     )
 
 
@@ -153,6 +162,7 @@ async def withdraw_participant(
         ctx.uow, deps, event.participant_ref, ReferralCancelReason.PARTICIPANT_WITHDRAWN
     )
     await end_participation(ctx, event.participant_ref)
+    await interpreters.withdraw_for_participant(ctx.uow, event.participant_ref)
     _log.info("participant_withdrawn", participant_ref=event.participant_ref)
 
 

@@ -7,15 +7,23 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from zroute_contract.events.codes import BookingStatus, InterpreterAppointment, RouteTask
+from zroute_contract.events.codes import (
+    BookingStatus,
+    InterpreterAppointment,
+    InterpreterWithdrawReason,
+    RouteTask,
+)
 from zroute_contract.events.intake import IntakeScheduled, ProgressMeetingScheduled
 from zroute_runtime.auth import Principal, Role
 from zroute_runtime.clock import local_day
 from zroute_runtime.logging import get_logger
 from zroute_runtime.messagebus import AwaitingPredecessor, HandlerContext
 
-from zroute_support.domain.errors import Forbidden, NotFound
-from zroute_support.domain.interpreters import Appointment, InterpreterRequest
+from zroute_support.domain.care_pauses import CARE_UNDER_WAY
+from zroute_support.domain.errors import Conflict, Forbidden, NotFound, Refused
+from zroute_support.domain.interpreters import Appointment, InterpreterRequest, RequestStatus
+from zroute_support.domain.participants import Participant
+from zroute_support.domain.referrals import Referral
 from zroute_support.service_layer import access
 from zroute_support.service_layer.deps import Deps, check_reason
 from zroute_support.service_layer.handlers import routing
@@ -67,11 +75,24 @@ async def _schedule(
     starts_at, language = when_and_language
     now = uow.clock.now()
     if language is None:
-        if existing is not None:
-            existing.withdraw()
+        if existing is not None and existing.withdraw(InterpreterWithdrawReason.NOT_NEEDED):
             await uow.interpreters.save(existing, now)
         return
     appointment = Appointment(participant_ref, who.programme_id, kind, key, starts_at, language)
+    await _ask(uow, who, appointment, existing)
+
+
+async def _ask(
+    uow: SupportUnitOfWork,
+    who: Participant,
+    appointment: Appointment,
+    existing: InterpreterRequest | None,
+) -> InterpreterRequest:
+    """Ask the partner the agreement in force on the appointment's day names for the task
+    ``interpreter`` (unrouted when none); the partner asked before for another time or
+    under another agreement is told its request is withdrawn."""
+    now = uow.clock.now()
+    participant_ref, kind = appointment.participant_ref, appointment.kind
     agreement = await routing.agreement_on(uow, who.programme_id, local_day(appointment.starts_at))
     partner_id = agreement.responsible_for(RouteTask.INTERPRETER) if agreement else None
     if partner_id is None:
@@ -79,6 +100,94 @@ async def _schedule(
     request = existing or InterpreterRequest.new(appointment, now)
     request.ask(appointment, partner_id, now)
     await uow.interpreters.save(request, now)
+    return request
+
+
+async def withdraw_for_participant(uow: SupportUnitOfWork, participant_ref: str) -> int:
+    """The participant left the route: every request sent is withdrawn from its partner
+    (an intake that will not be held, meetings that will not take place)."""
+    withdrawn = 0
+    for request in await uow.interpreters.for_participant(participant_ref):
+        if request.withdraw(InterpreterWithdrawReason.PARTICIPANT_WITHDRAWN):
+            await uow.interpreters.save(request, uow.clock.now())
+            withdrawn += 1
+    return withdrawn
+
+
+async def withdraw_for_referral(uow: SupportUnitOfWork, referral: Referral) -> bool:
+    """The referral closed (cancelled, reassigned, declined, failed, completed): the
+    interpreter for its intake, when that is still to come, is withdrawn."""
+    request = await uow.interpreters.for_appointment(
+        referral.participant_ref, InterpreterAppointment.REFERRAL_INTAKE, str(referral.referral_id)
+    )
+    now = uow.clock.now()
+    if request is None or request.appointment.starts_at <= now:
+        return False
+    if not request.withdraw(InterpreterWithdrawReason.REFERRAL_WITHDRAWN):
+        return False
+    await uow.interpreters.save(request, now)
+    return True
+
+
+async def referral_intake(
+    uow: SupportUnitOfWork,
+    principal: Principal,
+    referral_id: UUID,
+    starts_at: datetime,
+    interpreter: tuple[bool | None, str | None],
+) -> InterpreterRequest | None:
+    """The care partner plans the intake of an accepted referral (issue 18 item 4).
+    ``interpreter``: whether one is needed (None: as registration says) and the language
+    (None: the participant's preferred language). With an interpreter the partner the task
+    division names is asked; without, an earlier request is withdrawn from its partner.
+    Returns the request, None when no interpreter is needed."""
+    referral = await uow.referrals.get(referral_id, for_update=True)
+    if referral is None:
+        raise NotFound(f"unknown referral {referral_id}")
+    await access.ensure_participant_municipality(
+        uow, principal, referral.participant_ref, "referral"
+    )
+    if principal.partner_scope() is not None:
+        access.ensure_partner(principal, referral.partner_id)
+    if referral.status not in CARE_UNDER_WAY:
+        raise Conflict(
+            f"the referral is {referral.status.value}; its intake is planned once accepted"
+        )
+    who = await routing.participant(uow, referral.participant_ref)
+    if starts_at <= uow.clock.now():
+        raise Refused("the referral's intake must start in the future")
+    wanted = _language(who, *interpreter)
+    key = str(referral_id)
+    kind = InterpreterAppointment.REFERRAL_INTAKE
+    existing = await uow.interpreters.for_appointment(referral.participant_ref, kind, key)
+    if wanted is None:
+        if existing is not None and existing.withdraw(InterpreterWithdrawReason.NOT_NEEDED):
+            await uow.interpreters.save(existing, uow.clock.now())
+        return None
+    appointment = Appointment(
+        referral.participant_ref, who.programme_id, kind, key, starts_at, wanted
+    )
+    return await _ask(uow, who, appointment, existing)
+
+
+def _language(who: Participant, needed: bool | None, language: str | None) -> str | None:
+    """The language to ask an interpreter in, None when none is needed."""
+    if needed is False or (needed is None and not who.interpreter_needed and language is None):
+        return None
+    found = language or who.preferred_language
+    if found is None:
+        raise Refused("name the interpreter_language: the participant's language is not known here")
+    return found
+
+
+async def for_referral(uow: SupportUnitOfWork, referral: Referral) -> InterpreterRequest | None:
+    """The interpreter request of the referral's intake, if one was made (not withdrawn)."""
+    request = await uow.interpreters.for_appointment(
+        referral.participant_ref, InterpreterAppointment.REFERRAL_INTAKE, str(referral.referral_id)
+    )
+    if request is None or request.status is RequestStatus.WITHDRAWN:
+        return None
+    return request
 
 
 async def _own_request(

@@ -1,19 +1,15 @@
-"""Childcare and transport (lesson L14): needed from the intake, arranged by a partner,
-lapsed when the period ends or the schedule needs days it does not cover."""
+"""Preconditions (lesson L14): childcare, transport and the configured kinds (issue 17
+item 8), needed from the intake, arranged by the partner the task division names for the
+kind's task, lapsed when the period ends or the schedule needs days it does not cover."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from functools import partial
 from uuid import UUID, uuid4
 
-from zroute_contract.events.codes import (
-    LapseReason,
-    PartnerCapability,
-    PreconditionKind,
-    RouteTask,
-    Weekday,
-)
+from zroute_contract.events.codes import LapseReason, Weekday, precondition_kind
 from zroute_runtime.auth import Principal
 from zroute_runtime.clock import local_day, local_moment
 from zroute_runtime.logging import get_logger
@@ -21,6 +17,7 @@ from zroute_runtime.timers import DueTimer
 
 from zroute_support.domain.errors import NotFound, Refused
 from zroute_support.domain.participants import Participant
+from zroute_support.domain.precondition_kinds import DEFAULT_KINDS, KindRule, not_configured
 from zroute_support.domain.preconditions import Precondition, PreconditionStatus
 from zroute_support.service_layer import access
 from zroute_support.service_layer.handlers import routing
@@ -29,14 +26,6 @@ from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 _log = get_logger(__name__)
 
 END_TIMER = "precondition-ends"
-TASK = {
-    PreconditionKind.CHILDCARE: RouteTask.CHILDCARE,
-    PreconditionKind.TRANSPORT: RouteTask.TRANSPORT,
-}
-CAPABILITY = {
-    PreconditionKind.CHILDCARE: PartnerCapability.CHILDCARE,
-    PreconditionKind.TRANSPORT: PartnerCapability.TRANSPORT,
-}
 
 
 def end_timer_key(precondition: Precondition) -> str:
@@ -45,35 +34,66 @@ def end_timer_key(precondition: Precondition) -> str:
 
 
 async def record_needs(
-    uow: SupportUnitOfWork, who: Participant, needs: dict[PreconditionKind, bool]
+    uow: SupportUnitOfWork,
+    who: Participant,
+    needs: dict[str, bool],
+    kinds: Mapping[str, KindRule] = DEFAULT_KINDS,
 ) -> None:
-    """The (corrected) intake says which preconditions are needed; a new one goes to
-    the partner responsible under the agreement (or the next one with room)."""
+    """The (corrected) intake says which preconditions are needed, by code; a configured
+    kind the outcome no longer names is not needed. A new one goes to the partner
+    responsible for its kind's task under the agreement (or the next one with room); a
+    kind support has no rule for is kept unrouted with the reason."""
     repo = uow.preconditions
-    existing = {p.kind: p for p in await repo.for_participant(who.participant_ref)}
-    for kind, needed in needs.items():
-        precondition = existing.get(kind)
+    existing = {p.precondition_code: p for p in await repo.for_participant(who.participant_ref)}
+    wanted = {code: False for code in existing} | needs
+    for code, needed in wanted.items():
+        precondition = existing.get(code)
         if precondition is None:
             if not needed:
                 continue
-            choice = await routing.route(
-                uow,
-                who=who,
-                task=TASK[kind],
-                capability=CAPABILITY[kind],
-                day=local_day(uow.clock.now()),
-                load=partial(repo.load, kind),
-            )
-            precondition = Precondition(
-                precondition_id=uuid4(),
-                participant_ref=who.participant_ref,
-                programme_id=who.programme_id,
-                kind=kind,
-                partner_id=choice.partner_id,
-                waiting_reason=choice.reason,
-            )
+            precondition = await _new(uow, who, code, kinds.get(code))
         precondition.set_needed(needed)
         await repo.save(precondition)
+
+
+async def _new(
+    uow: SupportUnitOfWork, who: Participant, code: str, rule: KindRule | None
+) -> Precondition:
+    """A needed precondition, routed by its kind's rule."""
+    kind = precondition_kind(code)
+    partner_id: str | None = None
+    reason: str | None = not_configured(code)
+    if rule is None:
+        _log.warning(
+            "precondition.kind_not_configured", participant_ref=who.participant_ref, code=code
+        )
+    else:
+        choice = await routing.route(
+            uow,
+            who=who,
+            task=rule.task,
+            capability=rule.capability,
+            day=local_day(uow.clock.now()),
+            load=partial(uow.preconditions.load, code),
+        )
+        partner_id, reason = choice.partner_id, choice.reason
+    return Precondition(
+        precondition_id=uuid4(),
+        participant_ref=who.participant_ref,
+        programme_id=who.programme_id,
+        kind=kind,
+        code=code if code != kind.value else None,
+        partner_id=partner_id,
+        waiting_reason=reason,
+    )
+
+
+def kind_rule(precondition: Precondition, kinds: Mapping[str, KindRule]) -> KindRule:
+    """The rule of the precondition's kind; refused when support has none for it."""
+    rule = kinds.get(precondition.precondition_code)
+    if rule is None:
+        raise Refused(not_configured(precondition.precondition_code))
+    return rule
 
 
 async def load(uow: SupportUnitOfWork, precondition_id: UUID) -> Precondition:
@@ -92,8 +112,10 @@ async def arrange(
     arranged_until: date | None,
     days_covered: tuple[Weekday, ...],
     by: str = "system",
+    kinds: Mapping[str, KindRule] = DEFAULT_KINDS,
 ) -> None:
-    partner = await routing.capable_partner(uow, partner_id, CAPABILITY[precondition.kind])
+    rule = kind_rule(precondition, kinds)
+    partner = await routing.capable_partner(uow, partner_id, rule.capability)
     who = await routing.participant(uow, precondition.participant_ref)
     if not partner.serves(who.municipality):
         raise Refused(f"partner {partner_id} does not serve the participant's municipality")
@@ -176,9 +198,10 @@ async def arrange_as(
     arranged_from: date,
     arranged_until: date | None,
     days_covered: tuple[Weekday, ...],
+    kinds: Mapping[str, KindRule] = DEFAULT_KINDS,
 ) -> Precondition:
     """Record the arrangement: by which partner (partner staff for their own only), from
-    and until, which weekdays."""
+    and until, which weekdays; ``kinds``: the configured precondition kinds."""
     precondition = await load(uow, precondition_id)
     await access.ensure_participant_municipality(
         uow, principal, precondition.participant_ref, "precondition"
@@ -200,6 +223,7 @@ async def arrange_as(
         arranged_until=arranged_until,
         days_covered=days_covered,
         by=principal.subject,
+        kinds=kinds,
     )
     return precondition
 

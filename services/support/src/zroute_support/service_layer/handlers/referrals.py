@@ -19,7 +19,7 @@ from zroute_support.domain.referral_requests import ReferralRequest, Referred
 from zroute_support.domain.referrals import Referral
 from zroute_support.domain.urgency import answer_due, next_escalation
 from zroute_support.service_layer.deps import Deps
-from zroute_support.service_layer.handlers import routing
+from zroute_support.service_layer.handlers import interpreters, routing
 from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
 ANSWER_TIMER = "referral-answer-due"
@@ -184,6 +184,8 @@ async def save(uow: SupportUnitOfWork, deps: Deps, referral: Referral) -> None:
             key=answer_timer_key(referral.referral_id, referral.escalation_level + 1),
         )
     if not referral.is_open:
+        # Its intake's interpreter, still to come, is withdrawn from the partner (issue 18).
+        await interpreters.withdraw_for_referral(uow, referral)
         # Late import: the waiting list refers again through this module.
         from zroute_support.service_layer.handlers.waiting import dispatch_waiting
 

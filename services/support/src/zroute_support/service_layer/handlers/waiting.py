@@ -15,7 +15,6 @@ from zroute_support.domain.referral_requests import ReferralRequest
 from zroute_support.domain.urgency import serving_order
 from zroute_support.service_layer.deps import Deps
 from zroute_support.service_layer.handlers import routing
-from zroute_support.service_layer.handlers.preconditions import CAPABILITY, TASK
 from zroute_support.service_layer.handlers.referrals import refer
 from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
@@ -29,7 +28,9 @@ async def dispatch_waiting(uow: SupportUnitOfWork, deps: Deps) -> int:
         return 0
     token = _DISPATCHING.set(True)
     try:
-        return await _referrals(uow, deps) + await _placements(uow) + await _preconditions(uow)
+        return (
+            await _referrals(uow, deps) + await _placements(uow) + await _preconditions(uow, deps)
+        )
     finally:
         _DISPATCHING.reset(token)
 
@@ -92,7 +93,7 @@ async def _placements(uow: SupportUnitOfWork) -> int:
     return handed_out
 
 
-async def _preconditions(uow: SupportUnitOfWork) -> int:
+async def _preconditions(uow: SupportUnitOfWork, deps: Deps) -> int:
     repo = uow.preconditions
     handed_out = 0
     for precondition in await repo.list():
@@ -101,14 +102,17 @@ async def _preconditions(uow: SupportUnitOfWork) -> int:
             or precondition.status is not PreconditionStatus.NEEDED
         ):
             continue
+        rule = deps.precondition_kinds.get(precondition.precondition_code)
+        if rule is None:
+            continue  # a kind support has no rule for waits for its configuration
         who = await routing.participant(uow, precondition.participant_ref)
         choice = await routing.route(
             uow,
             who=who,
-            task=TASK[precondition.kind],
-            capability=CAPABILITY[precondition.kind],
+            task=rule.task,
+            capability=rule.capability,
             day=local_day(uow.clock.now()),
-            load=partial(repo.load, precondition.kind),
+            load=partial(repo.load, precondition.precondition_code),
         )
         precondition.partner_id, precondition.waiting_reason = choice.partner_id, choice.reason
         await repo.save(precondition)
