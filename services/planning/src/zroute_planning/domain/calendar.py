@@ -18,7 +18,8 @@ was and a roll-call recorded against an id keeps pointing at the same session.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from enum import StrEnum
@@ -450,3 +451,36 @@ def eligible_teachers(
         for m in staff
         if m.role is StaffRole.TEACHER and all(m.can_teach(on, slot, need) for slot in wanted)
     ]
+
+
+def teacher_capacity(
+    staff: Sequence[StaffMember],
+    needs: Iterable[Qualification],
+    on: date,
+    slots: Iterable[Slot],
+    *,
+    holding: Mapping[Slot, set[str]],
+    elsewhere: Mapping[Slot, set[str]],
+) -> tuple[int, Counter[Slot]]:
+    """Group formation's staff capacity from the register (issue 16 item 5): the teachers
+    it may count, and per slot how many of them are *not* free then, as the solver's
+    ``Capacity.teachers`` and ``busy_teachers`` take them.
+
+    A teacher is free in a slot when qualified for one of ``needs`` (the bands being
+    formed), available in the slot by the weekly availability, not on leave on ``on`` (a
+    new group's first day) and not teaching another programme's group then
+    (``elsewhere``). The teachers of the programme's own groups (``holding``) count in
+    their groups' slots whatever their register entry says: the solver books those groups
+    itself. So the room per slot is the free teachers less the programme's own groups."""
+    wanted = frozenset(needs)
+    teachers = [m for m in staff if m.role is StaffRole.TEACHER and m.qualifications & wanted]
+    pool = {m.staff_id for m in teachers} | {t for held in holding.values() for t in held}
+    busy: Counter[Slot] = Counter()
+    for slot in slots:
+        free = {
+            m.staff_id
+            for m in teachers
+            if m.can_teach(on, slot, None) and m.staff_id not in elsewhere.get(slot, set())
+        }
+        busy[slot] = len(pool) - len(free | holding.get(slot, set()))
+    return len(pool), busy

@@ -9,6 +9,8 @@ formation's do), codes only; the planner's note stays in planning.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
@@ -47,6 +49,7 @@ from zroute_planning.domain.calendar import (
     roll_call_problems,
     slot_of,
     staff_session,
+    teacher_capacity,
 )
 from zroute_planning.domain.errors import InvalidRequest, PlanError
 from zroute_planning.domain.plan import Plan
@@ -419,3 +422,27 @@ async def formation_teachers(
     if not staff:
         return configured
     return tuple(eligible_teachers(staff, band, slots, on))
+
+
+async def formation_capacity(
+    uow: PlanningUnitOfWork,
+    programme_id: str,
+    bands: Iterable[LevelBand],
+    existing: Iterable[GroupRow],
+    in_use: Mapping[tuple[str, str], set[str]],
+    on: date,
+) -> tuple[int, Counter[tuple[str, str]]] | None:
+    """The solver's teacher capacity for one programme from its staff register: how many
+    teachers, and per slot how many are not free (see ``teacher_capacity``); None for a
+    programme without a register (the configured list then counts, as before).
+    ``in_use`` holds every active group's teacher per slot, over all programmes."""
+    staff = await uow.calendar.staff(programme_id)
+    if not staff:
+        return None
+    holding: dict[tuple[str, str], set[str]] = {}
+    for group in existing:
+        for slot in group.slots:
+            holding.setdefault(slot, set()).add(group.teacher)
+    elsewhere = {slot: set(held) - holding.get(slot, set()) for slot, held in in_use.items()}
+    needs = {needed_qualification(band) for band in bands}
+    return teacher_capacity(staff, needs, on, ALL_SLOTS, holding=holding, elsewhere=elsewhere)
