@@ -25,7 +25,13 @@ from datetime import date, time, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid5
 
-from zroute_contract.events.codes import HoursKind, LevelBand, TeachingForm, Weekday
+from zroute_contract.events.codes import (
+    CurriculumModule,
+    HoursKind,
+    LevelBand,
+    TeachingForm,
+    Weekday,
+)
 
 from zroute_planning.domain.grouping import Slot
 
@@ -166,6 +172,7 @@ class WeeklySession:
     minutes: int
     form: TeachingForm
     kind: HoursKind
+    module: CurriculumModule | None = None
 
 
 @dataclass(frozen=True)
@@ -205,6 +212,7 @@ class DatedSession:
     room_id: str | None = None
     unstaffed: Unstaffed | None = None
     status: SessionStatus = SessionStatus.PLANNED
+    module: CurriculumModule | None = None
 
     @property
     def substituted(self) -> bool:
@@ -333,7 +341,11 @@ def _dated(
     owner: Owner, weekly: WeeklySession, on: date, resources: Resources, booked: Bookings
 ) -> DatedSession:
     session = DatedSession(
-        session_id=session_id_for(owner.key, on, weekly.slot),
+        # A module's session has an id of its own: the same slot taught otherwise (or the
+        # module again after a removal) is another session.
+        session_id=session_id_for(
+            f"{owner.key}|{weekly.module.value}" if weekly.module else owner.key, on, weekly.slot
+        ),
         programme_id=owner.programme_id,
         on=on,
         slot=weekly.slot,
@@ -341,6 +353,7 @@ def _dated(
         minutes=weekly.minutes,
         form=weekly.form,
         kind=weekly.kind,
+        module=weekly.module,
         group_id=owner.group_id,
         participant_ref=owner.participant_ref,
         # Only a group has a regular teacher; a participant's own session prefers their

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
 from zroute_contract.errors import NotFound
 from zroute_contract.events.codes import (
+    CurriculumModule,
     DayPart,
     HoursKind,
     LevelBand,
@@ -112,6 +113,7 @@ def own_weekly(schedule: dict[str, Any] | None) -> list[WeeklySession]:
             minutes=int(s["minutes"]),
             form=TeachingForm(s["teaching_form"]),
             kind=HoursKind(s["hours_kind"]),
+            module=CurriculumModule(s["module"]) if s.get("module") else None,
         )
         for s in schedule.get("sessions", [])
         if not s.get("group_id")
@@ -163,16 +165,54 @@ async def generate(
             group_owner(group), group_weekly(deps, group), start, to_on, res, booked
         )
     for plan in await uow.plans.active(programme_id):
-        if plan.start_on is None:
-            continue
-        schedule = await uow.reads.schedule(plan.plan_id)
-        weekly = own_weekly(dict(schedule) if schedule else None)
-        owner = await participant_owner(uow, deps, plan)
-        start = max(from_on, plan.start_on)
-        new += date_sessions(owner, weekly, start, to_on, res, booked)
+        new += await _own_sessions(uow, deps, plan, from_on, to_on, res, booked)
     added = await uow.calendar.add_sessions(new)
     log.info("calendar_generated", programme_id=programme_id, sessions=added)
     return added
+
+
+async def _own_sessions(
+    uow: PlanningUnitOfWork,
+    deps: Deps,
+    plan: Plan,
+    from_on: date,
+    to_on: date,
+    res: Resources,
+    booked: Bookings,
+) -> list[DatedSession]:
+    """A participant's own sessions of their published week, dated in the days."""
+    if plan.start_on is None:
+        return []
+    schedule = await uow.reads.schedule(plan.plan_id)
+    weekly = own_weekly(dict(schedule) if schedule else None)
+    owner = await participant_owner(uow, deps, plan)
+    return date_sessions(owner, weekly, max(from_on, plan.start_on), to_on, res, booked)
+
+
+async def date_own_week(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> int:
+    """Date a participant's week again to the end of the programme calendar's last week, after
+    their week changed (a module added, issue 16 item 4): sessions new to the week are
+    added, those already dated stay as they are. Returns how many are new."""
+    last = await uow.calendar.last_day(plan.programme_id)
+    if last is None or last < today:
+        return 0  # no calendar (yet): generating it dates the week
+    last += timedelta(days=6 - last.weekday())  # to the end of the calendar's last week
+    res = await resources(uow, deps, plan.programme_id)
+    booked = Bookings.of(await uow.calendar.sessions(plan.programme_id, today, last))
+    new = await _own_sessions(uow, deps, plan, today, last, res, booked)
+    return await uow.calendar.add_sessions(new)
+
+
+async def take_out_module(
+    uow: PlanningUnitOfWork, plan: Plan, module: CurriculumModule, today: date, actor: Actor
+) -> int:
+    """Cancel a participant's coming sessions of a module removed or completed (issue 16
+    item 4), with notice (``session-cancelled``, reason ``planner_decision``); the
+    sessions held stay, with their hours. Returns how many were cancelled."""
+    coming = await uow.calendar.module_sessions(plan.participant_ref, module.value, today)
+    for session in coming:
+        await cancel(uow, session.session_id, SessionChangeReason.PLANNER_DECISION, None, actor)
+    return len(coming)
 
 
 async def _session(uow: PlanningUnitOfWork, session_id: UUID) -> DatedSession:
