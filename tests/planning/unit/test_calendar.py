@@ -176,3 +176,9 @@ def test_formation_capacity_counts_the_register_teachers_free_in_each_slot():
         staff, {Qualification.NT2}, day, [tue], holding={tue: {"x"}}, elsewhere={}
     )
     assert (total, total - busy[tue]) == (4, 2)
+    # One room that seats a group: one group a slot, but the own groups meeting then stay.
+    total, busy = teacher_capacity(
+        staff, {Qualification.NT2}, day, [mon, tue], holding={tue: {"x", "y"}}, elsewhere={},
+        rooms=1,
+    )  # fmt: skip
+    assert {slot: total - busy[slot] for slot in (mon, tue)} == {mon: 1, tue: 2}

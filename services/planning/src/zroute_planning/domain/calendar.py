@@ -474,6 +474,7 @@ def teacher_capacity(
     *,
     holding: Mapping[Slot, set[str]],
     elsewhere: Mapping[Slot, set[str]],
+    rooms: int | None = None,
 ) -> tuple[int, Counter[Slot]]:
     """Group formation's staff capacity from the register (issue 16 item 5): the teachers
     it may count, and per slot how many of them are *not* free then, as the solver's
@@ -484,7 +485,10 @@ def teacher_capacity(
     new group's first day) and not teaching another programme's group then
     (``elsewhere``). The teachers of the programme's own groups (``holding``) count in
     their groups' slots whatever their register entry says: the solver books those groups
-    itself. So the room per slot is the free teachers less the programme's own groups."""
+    itself. So the room per slot is the free teachers less the programme's own groups.
+
+    ``rooms`` (the programme's rooms that seat a group of the minimum size; None: no rooms
+    registered) bounds the groups per slot as well: a group meets in a room."""
     wanted = frozenset(needs)
     teachers = [m for m in staff if m.role is StaffRole.TEACHER and m.qualifications & wanted]
     pool = {m.staff_id for m in teachers} | {t for held in holding.values() for t in held}
@@ -495,5 +499,9 @@ def teacher_capacity(
             for m in teachers
             if m.can_teach(on, slot, None) and m.staff_id not in elsewhere.get(slot, set())
         }
-        busy[slot] = len(pool) - len(free | holding.get(slot, set()))
+        held = holding.get(slot, set())
+        count = len(free | held)
+        # The programme's own groups meeting then keep their slot whatever the rooms.
+        allowed = count if rooms is None else max(min(count, rooms), len(held))
+        busy[slot] = len(pool) - allowed
     return len(pool), busy

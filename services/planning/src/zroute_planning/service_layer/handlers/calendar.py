@@ -466,23 +466,39 @@ async def formation_teachers(
 
 async def formation_capacity(
     uow: PlanningUnitOfWork,
+    deps: Deps,
     programme_id: str,
     bands: Iterable[LevelBand],
     existing: Iterable[GroupRow],
     in_use: Mapping[tuple[str, str], set[str]],
     on: date,
 ) -> tuple[int, Counter[tuple[str, str]]] | None:
-    """The solver's teacher capacity for one programme from its staff register: how many
-    teachers, and per slot how many are not free (see ``teacher_capacity``); None for a
-    programme without a register (the configured list then counts, as before).
-    ``in_use`` holds every active group's teacher per slot, over all programmes."""
+    """The solver's capacity for one programme from its staff register and rooms: how many
+    teachers, and per slot how many are not free (see ``teacher_capacity``), with no more
+    groups in a slot than rooms that seat one; None for a programme with neither (the
+    configured list then counts, as before). Without a register the configured teachers
+    count, always available; ``in_use`` holds every active group's teacher per slot, over
+    all programmes."""
     staff = await uow.calendar.staff(programme_id)
-    if not staff:
+    rooms = await uow.calendar.rooms(programme_id)
+    if not staff and not rooms:
         return None
+    if not staff:
+        partner = await uow.records.teaching_partner(programme_id, deps.teaching_partner)
+        staff = default_staff(programme_id, partner, deps.rules.groups.teachers, ALL_SLOTS)
+    seats = [r for r in rooms if r.capacity >= deps.rules.groups.min_size]
     holding: dict[tuple[str, str], set[str]] = {}
     for group in existing:
         for slot in group.slots:
             holding.setdefault(slot, set()).add(group.teacher)
     elsewhere = {slot: set(held) - holding.get(slot, set()) for slot, held in in_use.items()}
     needs = {needed_qualification(band) for band in bands}
-    return teacher_capacity(staff, needs, on, ALL_SLOTS, holding=holding, elsewhere=elsewhere)
+    return teacher_capacity(
+        staff,
+        needs,
+        on,
+        ALL_SLOTS,
+        holding=holding,
+        elsewhere=elsewhere,
+        rooms=len(seats) if rooms else None,
+    )

@@ -144,11 +144,12 @@ async def _programme(
     options = solver_options(deps)
     # Issue 16 item 5: with a staff register the solver opens no more groups in a slot
     # than the register's qualified teachers free then (availability, leave, other
-    # programmes' groups); the configured list counts only without a register.
+    # programmes' groups), nor, with rooms, than rooms that seat a group; the configured
+    # list counts only without a register.
     first_day = today + days(deps.rules.groups.first_session_after_days)
     bands = {c.band for c in candidates} | {g.level_band for g in existing}
     register = await calendar.formation_capacity(
-        uow, programme, bands, existing, teachers, first_day
+        uow, deps, programme, bands, existing, teachers, first_day
     )
     if register is not None:
         options = replace(options, capacity=replace(options.capacity, teachers=register[0]))
