@@ -96,6 +96,41 @@ async def test_a_teacher_finds_plans_by_stage_and_reference_page_by_page(
         assert (await other.get("/ui/plans")).status_code == 403
 
 
+async def test_the_plan_page_says_which_variety_rules_its_week_breaks(
+    services, amqp_connection, issuer
+):
+    """Issue 16 item 7: a week no order can keep within the variety rules is flagged, and
+    the planner sees which rules it breaks on the plan's page (before, only the event and
+    the log said so). A module taught in the form the first phase already has twice over
+    makes such a week: practice outside in two of three sessions, and two in a row."""
+    from zroute_runtime.auth import Role
+
+    from tests.helpers import token
+
+    planning, base = await start_planning(services, amqp_connection, issuer, ui_cookie_secure=False)
+    [ref] = await fill(planning, 1)
+    caseworker = {"Authorization": f"Bearer {token([Role.CASEWORKER], subject='cw-1')}"}
+    async with httpx.AsyncClient(base_url=base, headers=caseworker, timeout=10) as api:
+        plain = await api.get(f"/participants/{ref}/schedule")
+        assert plain.status_code == 200, plain.text
+        body = {
+            "module": "work_skills",
+            "hours": 20,
+            "teaching_form": "practice_outside",
+            "reason": "agreed at the progress meeting",
+        }
+        added = await api.post(f"/participants/{ref}/modules", json=body)
+        assert added.status_code == 201, added.text
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        await login(client, "teacher")
+        page = await client.get(f"/ui/plans/{ref}")
+        assert page.status_code == 200, page.text
+        assert 'id="variety-problems"' in page.text
+        assert "oefenen buiten de les is 2 van de 3 lessen, meer dan 50%" in page.text
+        assert "2 keer achter elkaar, meer dan 1" in page.text
+        assert "practice_outside" not in page.text  # the form in words, not its code
+
+
 async def test_a_planner_opens_the_plans_a_plan_and_forms_groups_in_a_browser(
     services, amqp_connection, issuer, browser, tmp_path
 ):

@@ -138,11 +138,14 @@ class FakeRecords:
     async def targets_waiver(self, participant_ref: str) -> UUID | None:
         return self.waivers.get(participant_ref)
 
-    async def add_module(self, participant_ref, module, *, provider_id, hours, by, reason, at):
+    async def add_module(
+        self, participant_ref, module, *, provider_id, hours, by, reason, at, teaching_form=None
+    ):
         self.module_rows.setdefault(participant_ref, {})[module] = {
             "module": module,
             "provider_id": provider_id,
             "hours": hours,
+            "teaching_form": teaching_form,
             "completed_on": None,
             "completed_hours": None,
         }
@@ -159,6 +162,9 @@ class FakeRecords:
 
     async def modules(self, participant_ref: str) -> list[dict[str, Any]]:
         return list(self.module_rows.get(participant_ref, {}).values())
+
+    async def module_hours(self, participant_ref: str) -> dict[str, float]:
+        return {}  # no calendar: no session of a module was attended
 
     async def ramp_up_pace(self, participant_ref: str) -> int | None:
         return self.paces.get(participant_ref)
@@ -277,6 +283,12 @@ class FakeCalendar:
 
     async def rooms(self, programme_id: str):
         return []  # no rooms: a published week names no place (issue 18)
+
+    async def last_day(self, programme_id: str):
+        return None  # no calendar yet: a changed week is dated when it is generated
+
+    async def module_sessions(self, participant_ref: str, module: str, from_on: date):
+        return []
 
 
 def planning_uow(*plans: Plan, placements: FakePlacements | None = None) -> FakeUnitOfWork:

@@ -146,3 +146,39 @@ def test_an_individual_session_prefers_the_group_teacher_but_is_never_a_substitu
     assert (first[0].staff, second[0].staff) == ("t-regular", "t-other")
     assert not first[0].substituted and not second[0].substituted
     assert first[0].regular_staff is None
+
+
+def test_formation_capacity_counts_the_register_teachers_free_in_each_slot():
+    from zroute_planning.domain.calendar import teacher_capacity
+
+    mon, tue, wed = ("monday", "morning"), ("tuesday", "morning"), ("wednesday", "morning")
+    day = date(2027, 3, 1)
+
+    def member(staff_id, quals, *slots, leave=()):
+        return StaffMember(
+            staff_id, "p", "school", StaffRole.TEACHER, frozenset(quals), frozenset(slots), leave
+        )
+
+    staff = [
+        member("a", {Qualification.NT2}, mon, tue),
+        member("b", {Qualification.NT2}, mon, wed),
+        member("c", {Qualification.ALFA}, mon, tue, wed),  # not qualified for NT2 bands
+        member("d", {Qualification.NT2}, wed, leave=(Leave(day, day),)),  # ill that day
+    ]
+    total, busy = teacher_capacity(
+        staff, {Qualification.NT2}, day, [mon, tue, wed], holding={}, elsewhere={tue: {"a"}}
+    )
+    free = {slot: total - busy[slot] for slot in (mon, tue, wed)}
+    # a teaches another programme's group on Tuesday; d is ill; c teaches alfa only.
+    assert (total, free) == (3, {mon: 2, tue: 0, wed: 1})
+    # A teacher of the programme's own group holds its slot whatever the register says.
+    total, busy = teacher_capacity(
+        staff, {Qualification.NT2}, day, [tue], holding={tue: {"x"}}, elsewhere={}
+    )
+    assert (total, total - busy[tue]) == (4, 2)
+    # One room that seats a group: one group a slot, but the own groups meeting then stay.
+    total, busy = teacher_capacity(
+        staff, {Qualification.NT2}, day, [mon, tue], holding={tue: {"x", "y"}}, elsewhere={},
+        rooms=1,
+    )  # fmt: skip
+    assert {slot: total - busy[slot] for slot in (mon, tue)} == {mon: 1, tue: 2}

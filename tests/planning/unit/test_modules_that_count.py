@@ -83,3 +83,49 @@ async def test_modules_carry_hours_a_provider_and_a_completion_that_completion_w
     assert plan.status is PlanStatus.COMPLETED and event.targets_waiver_id is not None
     changes = [e.change for e in plan.events if isinstance(e, ModuleChanged)]
     assert changes == [ModuleChange.ADDED, ModuleChange.COMPLETED, ModuleChange.REMOVED]
+
+
+def test_a_module_with_hours_left_takes_a_session_in_the_week_and_counts_in_the_projection():
+    from zroute_contract.events.codes import HoursKind, TeachingForm
+    from zroute_planning.domain.modules import PlannedModule, module_sessions
+    from zroute_planning.domain.projection import project
+    from zroute_planning.domain.schedule import weekly_schedule
+
+    modules = (*RULES.core_modules, DIGITAL, FINANCES)
+    planned = [
+        PlannedModule(FINANCES, 20.0),  # the configured form: a KNM lesson, KNM hours
+        PlannedModule(DIGITAL, 0.0),  # chosen at intake, no hours planned: no session
+    ]
+    [session] = module_sessions(modules, planned, {}, RULES)
+    assert (session.form, session.kind, session.hours_left) == (
+        TeachingForm.KNM,
+        HoursKind.KNM,
+        20.0,
+    )
+    assert module_sessions(modules, planned, {FINANCES: 20.0}, RULES) == ()  # hours reached
+    done = [PlannedModule(FINANCES, 20.0, completed=True)]
+    assert module_sessions(modules, done, {}, RULES) == ()
+    assert module_sessions(RULES.core_modules, planned, {}, RULES) == ()  # removed
+
+    free = frozenset({("monday", "morning"), ("monday", "afternoon"), ("tuesday", "morning")})
+    week = weekly_schedule(RULES, 0, free, modules=[session])
+    assert [s.module for s in week.sessions] == [None, None, FINANCES]
+    assert week.variety_problems == ()
+    full = weekly_schedule(RULES, 0, frozenset(list(free)[:2]), modules=[session])
+    assert [s.module for s in full.sessions] == [None, None]  # no free slot left for it
+
+    term = TODAY + timedelta(days=3 * 365)
+    without = project(RULES, start_on=TODAY, term_end=term, today=TODAY, attended={}, slots=8)
+    with_it = project(
+        RULES, start_on=TODAY, term_end=term, today=TODAY, attended={}, slots=8,
+        modules=[session],
+    )  # fmt: skip
+    assert with_it.hours[HoursKind.KNM] == without.hours[HoursKind.KNM] + 20
+    # With no slot to spare after the phase's own sessions (3 from week 9), it counts only
+    # while it has one (the first phase's eight weeks), as the week lays it.
+    short = project(
+        RULES, start_on=TODAY, term_end=term, today=TODAY, attended={}, slots=3,
+        modules=[session],
+    )  # fmt: skip
+    narrow = project(RULES, start_on=TODAY, term_end=term, today=TODAY, attended={}, slots=3)
+    assert 0 < short.hours[HoursKind.KNM] - narrow.hours[HoursKind.KNM] < 20

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
-from zroute_contract.events.codes import HoursKind, TeachingForm
+from zroute_contract.events.codes import CurriculumModule, HoursKind, TeachingForm
 from zroute_runtime.repository import TrackingRepository
 
 from zroute_planning.domain.calendar import (
@@ -42,6 +42,7 @@ def _session(row: asyncpg.Record) -> DatedSession:
         room_id=row["room_id"],
         unstaffed=Unstaffed(row["unstaffed"]) if row["unstaffed"] else None,
         status=SessionStatus(row["status"]),
+        module=CurriculumModule(row["module"]) if row["module"] else None,
     )
 
 
@@ -174,8 +175,9 @@ class CalendarRepository(TrackingRepository):
             status = await self.conn.execute(
                 "INSERT INTO planning_calendar_sessions (session_id, programme_id, group_id,"
                 " participant_ref, session_on, weekday, day_part, starts_at, minutes,"
-                " teaching_form, kind, staff, regular_staff, room_id, unstaffed, status)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+                " teaching_form, kind, staff, regular_staff, room_id, unstaffed, status, module)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
+                " $17)"
                 " ON CONFLICT (session_id) DO NOTHING",
                 *_columns(s),
             )
@@ -203,6 +205,28 @@ class CalendarRepository(TrackingRepository):
             to_on,
             participant_ref,
             group_ids or [],
+        )
+        return [_session(r) for r in rows]
+
+    async def last_day(self, programme_id: str) -> date | None:
+        """The last day the programme's calendar holds a session on (None: no calendar)."""
+        last: date | None = await self.conn.fetchval(
+            "SELECT max(session_on) FROM planning_calendar_sessions WHERE programme_id = $1",
+            programme_id,
+        )
+        return last
+
+    async def module_sessions(
+        self, participant_ref: str, module: str, from_on: date
+    ) -> list[DatedSession]:
+        """A participant's sessions of one customised module from a day on, not cancelled."""
+        rows = await self.conn.fetch(
+            "SELECT * FROM planning_calendar_sessions WHERE participant_ref = $1"
+            " AND module = $2 AND session_on >= $3 AND status <> 'cancelled'"
+            " ORDER BY session_on, starts_at",
+            participant_ref,
+            module,
+            from_on,
         )
         return [_session(r) for r in rows]
 
@@ -288,6 +312,7 @@ def _columns(s: DatedSession) -> tuple[Any, ...]:
         s.room_id,
         s.unstaffed.value if s.unstaffed else None,
         s.status.value,
+        s.module.value if s.module else None,
     )
 
 

@@ -116,11 +116,13 @@ class RecordRepository(TrackingRepository):
         by: str,
         reason: str,
         at: datetime,
+        teaching_form: str | None = None,
     ) -> None:
         """Keep a customised module added by hand, with who, why and when."""
         await self.conn.execute(
             "INSERT INTO planning_plan_modules (participant_ref, module, provider_id, hours,"
-            " added_by, added_reason, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            " added_by, added_reason, added_at, teaching_form)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             participant_ref,
             module,
             provider_id,
@@ -128,6 +130,7 @@ class RecordRepository(TrackingRepository):
             by,
             reason,
             at,
+            teaching_form,
         )
 
     async def remove_module(
@@ -163,12 +166,24 @@ class RecordRepository(TrackingRepository):
     async def modules(self, participant_ref: str) -> list[dict[str, Any]]:
         """The participant's module rows that stand (not removed)."""
         rows = await self.conn.fetch(
-            "SELECT module, provider_id, hours::float8 AS hours, completed_on,"
+            "SELECT module, provider_id, hours::float8 AS hours, teaching_form, completed_on,"
             " completed_hours::float8 AS completed_hours FROM planning_plan_modules"
             " WHERE participant_ref = $1 AND removed_at IS NULL ORDER BY added_at",
             participant_ref,
         )
         return [dict(r) for r in rows]
+
+    async def module_hours(self, participant_ref: str) -> dict[str, float]:
+        """Hours attended per customised module: the ledger's lines on the calendar's
+        sessions of each module (issue 16 item 4)."""
+        rows = await self.conn.fetch(
+            "SELECT c.module, sum(a.hours)::float8 AS hours FROM planning_attendance a"
+            " JOIN planning_calendar_sessions c ON c.session_id = a.session_id"
+            " WHERE a.participant_ref = $1 AND c.participant_ref = $1"
+            " AND c.module IS NOT NULL GROUP BY c.module",
+            participant_ref,
+        )
+        return {r["module"]: float(r["hours"] or 0.0) for r in rows}
 
     async def teaching_partner(self, programme_id: str, default: str) -> str:
         value = await self.conn.fetchval(

@@ -18,13 +18,20 @@ was and a roll-call recorded against an id keeps pointing at the same session.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid5
 
-from zroute_contract.events.codes import HoursKind, LevelBand, TeachingForm, Weekday
+from zroute_contract.events.codes import (
+    CurriculumModule,
+    HoursKind,
+    LevelBand,
+    TeachingForm,
+    Weekday,
+)
 
 from zroute_planning.domain.grouping import Slot
 
@@ -165,6 +172,7 @@ class WeeklySession:
     minutes: int
     form: TeachingForm
     kind: HoursKind
+    module: CurriculumModule | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +212,7 @@ class DatedSession:
     room_id: str | None = None
     unstaffed: Unstaffed | None = None
     status: SessionStatus = SessionStatus.PLANNED
+    module: CurriculumModule | None = None
 
     @property
     def substituted(self) -> bool:
@@ -332,7 +341,11 @@ def _dated(
     owner: Owner, weekly: WeeklySession, on: date, resources: Resources, booked: Bookings
 ) -> DatedSession:
     session = DatedSession(
-        session_id=session_id_for(owner.key, on, weekly.slot),
+        # A module's session has an id of its own: the same slot taught otherwise (or the
+        # module again after a removal) is another session.
+        session_id=session_id_for(
+            f"{owner.key}|{weekly.module.value}" if weekly.module else owner.key, on, weekly.slot
+        ),
         programme_id=owner.programme_id,
         on=on,
         slot=weekly.slot,
@@ -340,6 +353,7 @@ def _dated(
         minutes=weekly.minutes,
         form=weekly.form,
         kind=weekly.kind,
+        module=weekly.module,
         group_id=owner.group_id,
         participant_ref=owner.participant_ref,
         # Only a group has a regular teacher; a participant's own session prefers their
@@ -450,3 +464,44 @@ def eligible_teachers(
         for m in staff
         if m.role is StaffRole.TEACHER and all(m.can_teach(on, slot, need) for slot in wanted)
     ]
+
+
+def teacher_capacity(
+    staff: Sequence[StaffMember],
+    needs: Iterable[Qualification],
+    on: date,
+    slots: Iterable[Slot],
+    *,
+    holding: Mapping[Slot, set[str]],
+    elsewhere: Mapping[Slot, set[str]],
+    rooms: int | None = None,
+) -> tuple[int, Counter[Slot]]:
+    """Group formation's staff capacity from the register (issue 16 item 5): the teachers
+    it may count, and per slot how many of them are *not* free then, as the solver's
+    ``Capacity.teachers`` and ``busy_teachers`` take them.
+
+    A teacher is free in a slot when qualified for one of ``needs`` (the bands being
+    formed), available in the slot by the weekly availability, not on leave on ``on`` (a
+    new group's first day) and not teaching another programme's group then
+    (``elsewhere``). The teachers of the programme's own groups (``holding``) count in
+    their groups' slots whatever their register entry says: the solver books those groups
+    itself. So the room per slot is the free teachers less the programme's own groups.
+
+    ``rooms`` (the programme's rooms that seat a group of the minimum size; None: no rooms
+    registered) bounds the groups per slot as well: a group meets in a room."""
+    wanted = frozenset(needs)
+    teachers = [m for m in staff if m.role is StaffRole.TEACHER and m.qualifications & wanted]
+    pool = {m.staff_id for m in teachers} | {t for held in holding.values() for t in held}
+    busy: Counter[Slot] = Counter()
+    for slot in slots:
+        free = {
+            m.staff_id
+            for m in teachers
+            if m.can_teach(on, slot, None) and m.staff_id not in elsewhere.get(slot, set())
+        }
+        held = holding.get(slot, set())
+        count = len(free | held)
+        # The programme's own groups meeting then keep their slot whatever the rooms.
+        allowed = count if rooms is None else max(min(count, rooms), len(held))
+        busy[slot] = len(pool) - allowed
+    return len(pool), busy

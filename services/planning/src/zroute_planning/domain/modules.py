@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from zroute_contract.events.codes import CurriculumModule, LevelBand, NeedSeverity
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from zroute_contract.events.codes import (
+    CurriculumModule,
+    HoursKind,
+    LevelBand,
+    NeedSeverity,
+    TeachingForm,
+)
 from zroute_contract.events.intake import IntakeOutcome
 
 from zroute_planning.domain.errors import InvalidRequest, PlanError
@@ -72,3 +81,61 @@ def modules_open(
     if not rules.completion_requires_modules:
         return []
     return [m for m in customised(modules, rules) if m not in completed]
+
+
+@dataclass(frozen=True)
+class PlannedModule:
+    """A customised module as the plan keeps it: its planned hours, the form it is taught
+    in (None: the configured one) and whether its completion was recorded."""
+
+    module: CurriculumModule
+    hours: float
+    teaching_form: TeachingForm | None = None
+    completed: bool = False
+
+
+@dataclass(frozen=True)
+class ModuleSession:
+    """A customised module in the participant's week (issue 16 item 4): one session a
+    week, in its form, counting toward its kind, while hours of it remain."""
+
+    module: CurriculumModule
+    form: TeachingForm
+    kind: HoursKind
+    hours_left: float
+
+
+def module_teaching_of(
+    module: CurriculumModule, form: TeachingForm | None, rules: PlanningRules
+) -> tuple[TeachingForm, HoursKind]:
+    """The form a module is taught in (the one named, else the configured one) and the
+    kind of hours it counts toward; refused for a module the rules do not say how to teach."""
+    teaching = rules.module_teaching.get(module)
+    if teaching is None:
+        raise InvalidRequest(
+            f"the rules do not say how {module} is taught (module_teaching): it cannot be"
+            " planned with hours"
+        )
+    return form or teaching.form, teaching.kind
+
+
+def module_sessions(
+    modules: tuple[CurriculumModule, ...],
+    planned: Iterable[PlannedModule],
+    attended: Mapping[CurriculumModule, float],
+    rules: PlanningRules,
+) -> tuple[ModuleSession, ...]:
+    """The customised modules of the plan that take a session in the week: planned with
+    hours, not completed, not removed, and with hours left after those attended on the
+    module's sessions. A module the intake chose has no hours until someone plans them."""
+    wanted = set(customised(modules, rules))
+    out = []
+    for row in planned:
+        left = row.hours - attended.get(row.module, 0.0)
+        if row.module not in wanted or row.completed or left <= 0:
+            continue
+        if row.module not in rules.module_teaching:
+            continue  # the rules no longer say how to teach it: it stays off the week
+        form, kind = module_teaching_of(row.module, row.teaching_form, rules)
+        out.append(ModuleSession(row.module, form, kind, left))
+    return tuple(out)

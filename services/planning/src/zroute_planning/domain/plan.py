@@ -3,7 +3,7 @@ withdrawal and completion. It records the events it causes in ``events``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -36,7 +36,7 @@ from zroute_contract.events.planning import (
 from zroute_planning.domain.errors import PlanError
 from zroute_planning.domain.grouping import Slot
 from zroute_planning.domain.hours_norm import NormRules, RouteNorm, route_norm
-from zroute_planning.domain.modules import choose_modules, level_band
+from zroute_planning.domain.modules import ModuleSession, choose_modules, level_band
 from zroute_planning.domain.projection import Projection, project
 from zroute_planning.domain.rules import PlanningRules
 from zroute_planning.domain.schedule import slot_order
@@ -469,10 +469,16 @@ def _years_after(day: date, years: int) -> date:
 
 
 def projection_of(
-    plan: Plan, rules: PlanningRules, *, today: date, attended: Mapping[HoursKind, float]
+    plan: Plan,
+    rules: PlanningRules,
+    *,
+    today: date,
+    attended: Mapping[HoursKind, float],
+    modules: Sequence[ModuleSession] = (),
 ) -> Projection:
     """Where the plan's hours stand by the term end: from its start (or the start it would
-    get today) with the hours attended so far and the pauses it had."""
+    get today) with the hours attended so far, the pauses it had and the customised
+    modules planned with hours."""
     return project(
         rules,
         start_on=plan.start_on or today + timedelta(days=rules.start_after_days),
@@ -482,4 +488,5 @@ def projection_of(
         slots=len(plan.availability),
         paused_days=plan.paused_days,
         norm=plan.norm,
+        modules=modules,
     )

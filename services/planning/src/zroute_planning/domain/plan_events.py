@@ -77,6 +77,7 @@ def sessions_of(
             hours_kind=s.kind,
             group_id=s.group_id,
             location_id=places.of_slot(s.slot, s.form),
+            module=s.module,
         )
         for s in week.sessions
     )

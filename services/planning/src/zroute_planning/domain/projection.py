@@ -8,13 +8,14 @@ ends, scaled by the teaching weeks in a year. Hours already attended are added a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from zroute_contract.events.codes import HoursKind
 
 from zroute_planning.domain.hours_norm import RouteNorm, route_norm
+from zroute_planning.domain.modules import ModuleSession
 from zroute_planning.domain.rules import PlanningRules
 
 KINDS = tuple(HoursKind)
@@ -80,20 +81,33 @@ def project(
     slots: int,
     paused_days: int = 0,
     norm: RouteNorm | None = None,
+    modules: Sequence[ModuleSession] = (),
 ) -> Projection:
     """Hours per kind by the term end, whether the targets fit, and the planned end (the
     week the targets are reached, or the term end when they are not). ``norm`` is the
-    participant's (the PIP's); without one, the full norm of the rules."""
+    participant's (the PIP's); without one, the full norm of the rules.
+
+    A customised module planned with hours (``modules``, issue 16 item 4) adds a session a
+    week of the phase's length toward its kind, in a slot the phase leaves free (as the
+    published week lays it), until its hours left are reached."""
     norm = norm or route_norm(rules.norm)
     share = rules.teaching_weeks_per_year / 52
     hours = {k: attended.get(k, 0.0) for k in KINDS}
+    left = [m.hours_left for m in modules]
     day = max(today, start_on)
     planned_end = None
     while day <= term_end:
         route_week = (day - start_on).days // 7 + 1 - paused_days // 7
-        week = weekly_hours(rules, phase_index(rules, max(route_week, 1)), slots)
+        index = phase_index(rules, max(route_week, 1))
+        week = weekly_hours(rules, index, slots)
         for kind, value in week.items():
             hours[kind] += value * share
+        phase = rules.phases[index]
+        spare = max(0, slots - phase.sessions_per_week)
+        for i, module in enumerate(modules[:spare]):
+            gain = min(left[i], phase.session_minutes / 60 * share)
+            left[i] -= gain
+            hours[module.kind] += gain
         if planned_end is None and fits(rules, norm, hours):
             planned_end = min(day + timedelta(days=6), term_end)
         day += timedelta(days=7)

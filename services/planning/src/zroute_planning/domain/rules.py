@@ -145,6 +145,30 @@ def _default_modules() -> tuple[ModuleRule, ...]:
     )
 
 
+class ModuleTeaching(_Rules):
+    """How a customised module is taught when it is added with hours (issue 16 item 4):
+    its usual teaching form (the caseworker or school may name another) and the kind of
+    hours it counts toward."""
+
+    form: TeachingForm
+    kind: HoursKind
+
+
+def _default_module_teaching() -> dict[CurriculumModule, ModuleTeaching]:
+    # Literacy and digital skills are language lessons; health and money belong to knowing
+    # Dutch society (KNM, taught as KNM lessons); work skills to the labour-market and
+    # participation module (MAP), practised outside. The forms differ from the first
+    # phase's (classroom, practice outside) where they can, so a module keeps the week varied.
+    pairs = {
+        CurriculumModule.LITERACY: (TeachingForm.CLASSROOM, HoursKind.LANGUAGE),
+        CurriculumModule.DIGITAL_SKILLS: (TeachingForm.DIGITAL, HoursKind.LANGUAGE),
+        CurriculumModule.HEALTH_SKILLS: (TeachingForm.KNM, HoursKind.KNM),
+        CurriculumModule.FINANCIAL_SELF_RELIANCE: (TeachingForm.KNM, HoursKind.KNM),
+        CurriculumModule.WORK_SKILLS: (TeachingForm.PRACTICE_OUTSIDE, HoursKind.MAP),
+    }
+    return {m: ModuleTeaching(form=f, kind=k) for m, (f, k) in pairs.items()}
+
+
 class PlanningRules(_Rules):
     """Every rule of the planning service that is configuration."""
 
@@ -158,6 +182,11 @@ class PlanningRules(_Rules):
         CurriculumModule.PVT,
     )
     module_rules: tuple[ModuleRule, ...] = Field(default_factory=_default_modules)
+    # A customised module added with hours gets one session a week in the participant's
+    # week, in this form, counting toward this kind of hours (issue 16 item 4).
+    module_teaching: dict[CurriculumModule, ModuleTeaching] = Field(
+        default_factory=_default_module_teaching
+    )
     start_after_days: int = Field(default=14, ge=0)
     phases: tuple[Phase, ...] = Field(default_factory=_default_phases, min_length=1)
     rotation: tuple[SessionPattern, ...] = Field(default_factory=_default_rotation, min_length=1)

@@ -9,12 +9,14 @@ off as a good one: it carries the rules it breaks, for the planner to see.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice, permutations
 
-from zroute_contract.events.codes import DayPart, HoursKind, TeachingForm, Weekday
+from zroute_contract.events.codes import CurriculumModule, DayPart, HoursKind, TeachingForm, Weekday
 
 from zroute_planning.domain.grouping import Slot
+from zroute_planning.domain.modules import ModuleSession
 from zroute_planning.domain.rules import PlanningRules, SessionPattern
 from zroute_planning.domain.variety import check_variety
 
@@ -33,6 +35,7 @@ class Session:
     form: TeachingForm
     kind: HoursKind
     group_id: str | None = None
+    module: CurriculumModule | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,13 @@ class Week:
 
     sessions: list[Session]
     variety_problems: tuple[str, ...] = ()
+
+
+MAX_SESSIONS = 15
+"""The most sessions a published week holds (``schedule-published``)."""
+
+_Item = tuple[SessionPattern, CurriculumModule | None]
+"""A session to lay: its form and kind, and the customised module it teaches, if any."""
 
 
 def group_patterns(rules: PlanningRules) -> list[SessionPattern]:
@@ -56,27 +66,36 @@ def weekly_schedule(
     group_slots: tuple[Slot, ...] = (),
     group_id: str | None = None,
     group_minutes: int | None = None,
+    modules: Sequence[ModuleSession] = (),
 ) -> Week:
     """The week's sessions in weekly order, as many as the phase asks and slots allow, in
     the first order that keeps the variety rules; else the rotation's own order, flagged.
 
     A group session has the group's length (``group_minutes``, else
     ``groups.session_minutes``): it is taught once for every member, so no member's week
-    may list it longer or shorter (issue 16). The phase's length holds for the others."""
+    may list it longer or shorter (issue 16). The phase's length holds for the others.
+
+    Each customised module planned with hours (``modules``, issue 16 item 4) adds one
+    session of the phase's length in a free slot left after the phase's own sessions, in
+    the module's form and kind; the variety rules hold over the whole week. A module that
+    finds no free slot is not in the week (nor, then, in the projection)."""
     phase = rules.phases[phase_index]
-    count = min(phase.sessions_per_week, len(free_slots | set(group_slots)))
-    patterns = [rules.rotation[i % len(rules.rotation)] for i in range(count)]
+    slots = len(free_slots | set(group_slots))
+    count = min(phase.sessions_per_week, slots)
+    extra = list(modules)[: max(0, min(slots, MAX_SESSIONS) - count)]
+    items: list[_Item] = [(rules.rotation[i % len(rules.rotation)], None) for i in range(count)]
+    items += [(SessionPattern(form=m.form, kind=m.kind), m.module) for m in extra]
     in_group = sorted(group_slots, key=slot_order)[: min(count, len(group_slots))]
-    fixed = {slot: patterns[i] for i, slot in enumerate(in_group)}
-    others = sorted(free_slots - set(group_slots), key=slot_order)[: count - len(fixed)]
-    rest = patterns[len(fixed) :]
+    fixed = {slot: items[i] for i, slot in enumerate(in_group)}
+    others = sorted(free_slots - set(group_slots), key=slot_order)[: len(items) - len(fixed)]
+    rest = items[len(fixed) :]
     week = sorted([*fixed, *others], key=slot_order)
     laid = _first_varied(week, fixed, rest, rules)
     problems: tuple[str, ...] = ()
     if laid is None:
         it = iter(rest)
         laid = [fixed.get(slot) or next(it) for slot in week]
-        problems = tuple(check_variety([p.form for p in laid], rules.variety))
+        problems = tuple(check_variety([p.form for p, _ in laid], rules.variety))
     in_group_minutes = group_minutes or rules.groups.session_minutes
     sessions = [
         Session(
@@ -85,26 +104,27 @@ def weekly_schedule(
             pattern.form,
             pattern.kind,
             group_id if slot in fixed else None,
+            module,
         )
-        for slot, pattern in zip(week, laid, strict=True)
+        for slot, (pattern, module) in zip(week, laid, strict=True)
     ]
     return Week(sessions, problems)
 
 
 def _first_varied(
     week: list[Slot],
-    fixed: dict[Slot, SessionPattern],
-    rest: list[SessionPattern],
+    fixed: dict[Slot, _Item],
+    rest: list[_Item],
     rules: PlanningRules,
-) -> list[SessionPattern] | None:
+) -> list[_Item] | None:
     """The first order of the free sessions that keeps the variety rules, if any."""
-    tried: set[tuple[SessionPattern, ...]] = set()
+    tried: set[tuple[_Item, ...]] = set()
     for order in islice(permutations(rest), 5000):
         if order in tried:  # the rotation repeats forms: many orders are the same
             continue
         tried.add(order)
         it = iter(order)
         laid = [fixed.get(slot) or next(it) for slot in week]
-        if not check_variety([p.form for p in laid], rules.variety):
+        if not check_variety([p.form for p, _ in laid], rules.variety):
             return laid
     return None

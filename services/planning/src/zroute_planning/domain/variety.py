@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,19 +22,41 @@ class VarietyRules(BaseModel):
     min_sessions: int = Field(default=2, ge=1)
 
 
-def check_variety(forms: Sequence[TeachingForm], rules: VarietyRules) -> list[str]:
-    """The variety rules a week of sessions (in weekly order) breaks; empty when none."""
-    problems = []
+@dataclass(frozen=True)
+class Breach:
+    """One variety rule a week breaks: a form above its share of the week (``share``:
+    ``count`` of ``total`` sessions, above ``limit`` percent) or in too long a run
+    (``run``: ``count`` in a row, above ``limit``). Data, so a screen can say it in words."""
+
+    rule: str
+    form: TeachingForm
+    count: int
+    total: int
+    limit: int
+
+    def __str__(self) -> str:
+        if self.rule == "share":
+            return f"{self.form} is {self.count} of {self.total} sessions, above {self.limit}%"
+        return f"{self.form} runs {self.count} sessions in a row, above {self.limit}"
+
+
+def variety_breaches(forms: Sequence[TeachingForm], rules: VarietyRules) -> list[Breach]:
+    """The variety rules a week of sessions (in weekly order) breaks, as data."""
+    found = []
     if len(forms) >= rules.min_sessions:
         for form, count in Counter(forms).items():
             if count / len(forms) > rules.max_share + 1e-9:
-                problems.append(
-                    f"{form} is {count} of {len(forms)} sessions, above {rules.max_share:.0%}"
-                )
+                share = round(rules.max_share * 100)
+                found.append(Breach("share", TeachingForm(form), count, len(forms), share))
     run = 1
     for before, after in pairwise(forms):
         run = run + 1 if before == after else 1
         if run > rules.max_run:
-            problems.append(f"{after} runs {run} sessions in a row, above {rules.max_run}")
+            found.append(Breach("run", TeachingForm(after), run, len(forms), rules.max_run))
             break
-    return problems
+    return found
+
+
+def check_variety(forms: Sequence[TeachingForm], rules: VarietyRules) -> list[str]:
+    """The variety rules a week of sessions (in weekly order) breaks; empty when none."""
+    return [str(b) for b in variety_breaches(forms, rules)]

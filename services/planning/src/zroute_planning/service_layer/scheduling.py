@@ -16,11 +16,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from zroute_contract.events.codes import CurriculumModule, TeachingForm
 from zroute_contract.events.planning import SchedulePublished
 from zroute_runtime.logging import get_logger
 
 from zroute_planning.domain import plan_events
 from zroute_planning.domain.calendar import WeekPlaces
+from zroute_planning.domain.modules import ModuleSession, PlannedModule, module_sessions
 from zroute_planning.domain.plan import Plan, PlanStatus, projection_of
 from zroute_planning.domain.projection import Projection, phase_index
 from zroute_planning.domain.ramp_up import rules_at_pace
@@ -46,6 +48,28 @@ async def rules_for(uow: PlanningUnitOfWork, deps: Deps, plan: Plan) -> Planning
     return rules_at_pace(deps.rules, await uow.records.ramp_up_pace(plan.participant_ref))
 
 
+async def planned_modules(
+    uow: PlanningUnitOfWork, deps: Deps, plan: Plan
+) -> tuple[ModuleSession, ...]:
+    """The customised modules that take a session in the participant's week, with the
+    hours left of each after those attended on its sessions (issue 16 item 4)."""
+    rows = await uow.records.modules(plan.participant_ref)
+    planned = [
+        PlannedModule(
+            CurriculumModule(r["module"]),
+            float(r["hours"] or 0.0),
+            TeachingForm(r["teaching_form"]) if r.get("teaching_form") else None,
+            r["completed_on"] is not None,
+        )
+        for r in rows
+    ]
+    attended = {
+        CurriculumModule(m): h
+        for m, h in (await uow.records.module_hours(plan.participant_ref)).items()
+    }
+    return module_sessions(plan.modules, planned, attended, deps.rules)
+
+
 async def publish_schedule(
     uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date
 ) -> SchedulePublished | None:
@@ -63,6 +87,7 @@ async def publish_schedule(
         group.slots if group else (),
         str(group.group_id) if group else None,
         group_minutes(group.sessions) if group else None,
+        await planned_modules(uow, deps, plan),
     )
     if not week.sessions:
         return None
@@ -105,7 +130,13 @@ def group_minutes(sessions: list[dict[str, Any]]) -> int | None:
 async def projection(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> Projection:
     """The plan's projection with the hours attended so far."""
     attended = await uow.records.hours_to_date(plan.participant_ref)
-    return projection_of(plan, await rules_for(uow, deps, plan), today=today, attended=attended)
+    return projection_of(
+        plan,
+        await rules_for(uow, deps, plan),
+        today=today,
+        attended=attended,
+        modules=await planned_modules(uow, deps, plan),
+    )
 
 
 async def reassess(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> Projection:

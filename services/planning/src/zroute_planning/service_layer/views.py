@@ -6,19 +6,21 @@ command path answers them with their 4xx."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from zroute_contract.errors import Forbidden, InvalidRequest, NotFound
-from zroute_contract.events.codes import HoursKind
+from zroute_contract.events.codes import HoursKind, TeachingForm
 from zroute_runtime.auth import Principal, Role
 
 from zroute_planning.adapters.group_repo import GroupRow as GroupRow
 from zroute_planning.domain import recording
 from zroute_planning.domain.plan import Plan
 from zroute_planning.domain.projection import Projection
+from zroute_planning.domain.variety import Breach, variety_breaches
 from zroute_planning.service_layer import scheduling
 from zroute_planning.service_layer.deps import Deps
 from zroute_planning.service_layer.handlers import ledger
@@ -307,3 +309,12 @@ async def ensure_may_read_programme(
             principal, await uow.reads.teaching_partner(programme_id, deps.teaching_partner)
         )
     await ensure_programme_municipality(uow, principal, programme_id)
+
+
+def week_variety(deps: Deps, week: Mapping[str, Any] | None) -> list[Breach]:
+    """The variety rules a published week breaks (issue 16 item 7), as data for the
+    planner's screen: the same check that flagged it in ``schedule-published``."""
+    if not week:
+        return []
+    forms = [TeachingForm(s["teaching_form"]) for s in week.get("sessions", [])]
+    return variety_breaches(forms, deps.rules.variety)

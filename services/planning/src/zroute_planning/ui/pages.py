@@ -149,6 +149,7 @@ async def plan_page(page: Page, runtime: Any, deps: Deps, ref: str) -> Response:
         week=detail.week,
         route_week=detail.route_week,
         grid=charts.week_grid((s["weekday"], s["day_part"], s) for s in sessions),
+        variety=views.week_variety(deps, detail.week),
         **LABELS,
     )
 

@@ -333,6 +333,14 @@ class ScheduledSession(EventPart):
             "not yet given one."
         ),
     )
+    module: CurriculumModule | None = Field(
+        default=None,
+        description=(
+            "Added within v1 (issue 16): the customised (maatwerk) module this session "
+            "teaches, for a module added to the plan with its hours; absent for the route's "
+            "other sessions."
+        ),
+    )
 
 
 VARIETY_PROBLEM_PATTERN = r"^[a-z][a-z_ ,.%()-]*(?:[0-9]{1,3}[a-z_ ,.%()-]+)*[0-9]{0,3}$"

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from zroute_contract.events.codes import (
+    CurriculumModule,
     DayPart,
     HoursKind,
     SessionChangeReason,
@@ -118,6 +119,7 @@ class SessionOut(BaseModel):
     room_id: str | None
     unstaffed: Unstaffed | None
     status: SessionStatus
+    module: CurriculumModule | None = None
 
     @classmethod
     def of(cls, s: DatedSession) -> SessionOut:
@@ -139,6 +141,7 @@ class SessionOut(BaseModel):
             room_id=s.room_id,
             unstaffed=s.unstaffed,
             status=s.status,
+            module=s.module,
         )
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
-from zroute_contract.events.codes import CurriculumModule
+from zroute_contract.events.codes import CurriculumModule, HoursKind, TeachingForm
 from zroute_contract.types import PartnerId
 from zroute_runtime.http_host import Runtime
 
@@ -29,11 +29,14 @@ Hours = Annotated[float, Field(ge=0, le=800, multiple_of=0.25)]
 
 
 class ModuleIn(_In):
-    """A customised module to add: its hours and provider, and why."""
+    """A customised module to add: its hours, provider and teaching form, and why. With
+    hours it takes a session a week in the participant's week (the form named, else the
+    one the rules give the module)."""
 
     module: CurriculumModule
     provider_id: PartnerId | None = None
     hours: Hours = 0
+    teaching_form: TeachingForm | None = None
     reason: Reason
 
 
@@ -51,6 +54,8 @@ class ModuleOut(BaseModel):
     customised: bool
     provider_id: str | None
     hours: float
+    teaching_form: TeachingForm | None
+    hours_kind: HoursKind | None
     completed_on: date | None
     completed_hours: float | None
 
@@ -88,7 +93,7 @@ async def add_module(
     async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
         cmd = ModuleCommand(
             body.module, body.reason, principal.subject, runtime.clock.now(),
-            local_today(runtime), body.provider_id, body.hours,
+            local_today(runtime), body.provider_id, body.hours, body.teaching_form,
         )  # fmt: skip
         await modules.add_module(uow, deps, plan, cmd)
         await uow.commit()

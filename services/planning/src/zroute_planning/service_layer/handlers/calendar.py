@@ -9,13 +9,16 @@ formation's do), codes only; the planner's note stays in planning.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
 from zroute_contract.errors import NotFound
 from zroute_contract.events.codes import (
+    CurriculumModule,
     DayPart,
     HoursKind,
     LevelBand,
@@ -47,6 +50,7 @@ from zroute_planning.domain.calendar import (
     roll_call_problems,
     slot_of,
     staff_session,
+    teacher_capacity,
 )
 from zroute_planning.domain.errors import InvalidRequest, PlanError
 from zroute_planning.domain.plan import Plan
@@ -109,6 +113,7 @@ def own_weekly(schedule: dict[str, Any] | None) -> list[WeeklySession]:
             minutes=int(s["minutes"]),
             form=TeachingForm(s["teaching_form"]),
             kind=HoursKind(s["hours_kind"]),
+            module=CurriculumModule(s["module"]) if s.get("module") else None,
         )
         for s in schedule.get("sessions", [])
         if not s.get("group_id")
@@ -160,16 +165,54 @@ async def generate(
             group_owner(group), group_weekly(deps, group), start, to_on, res, booked
         )
     for plan in await uow.plans.active(programme_id):
-        if plan.start_on is None:
-            continue
-        schedule = await uow.reads.schedule(plan.plan_id)
-        weekly = own_weekly(dict(schedule) if schedule else None)
-        owner = await participant_owner(uow, deps, plan)
-        start = max(from_on, plan.start_on)
-        new += date_sessions(owner, weekly, start, to_on, res, booked)
+        new += await _own_sessions(uow, deps, plan, from_on, to_on, res, booked)
     added = await uow.calendar.add_sessions(new)
     log.info("calendar_generated", programme_id=programme_id, sessions=added)
     return added
+
+
+async def _own_sessions(
+    uow: PlanningUnitOfWork,
+    deps: Deps,
+    plan: Plan,
+    from_on: date,
+    to_on: date,
+    res: Resources,
+    booked: Bookings,
+) -> list[DatedSession]:
+    """A participant's own sessions of their published week, dated in the days."""
+    if plan.start_on is None:
+        return []
+    schedule = await uow.reads.schedule(plan.plan_id)
+    weekly = own_weekly(dict(schedule) if schedule else None)
+    owner = await participant_owner(uow, deps, plan)
+    return date_sessions(owner, weekly, max(from_on, plan.start_on), to_on, res, booked)
+
+
+async def date_own_week(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> int:
+    """Date a participant's week again to the end of the programme calendar's last week, after
+    their week changed (a module added, issue 16 item 4): sessions new to the week are
+    added, those already dated stay as they are. Returns how many are new."""
+    last = await uow.calendar.last_day(plan.programme_id)
+    if last is None or last < today:
+        return 0  # no calendar (yet): generating it dates the week
+    last += timedelta(days=6 - last.weekday())  # to the end of the calendar's last week
+    res = await resources(uow, deps, plan.programme_id)
+    booked = Bookings.of(await uow.calendar.sessions(plan.programme_id, today, last))
+    new = await _own_sessions(uow, deps, plan, today, last, res, booked)
+    return await uow.calendar.add_sessions(new)
+
+
+async def take_out_module(
+    uow: PlanningUnitOfWork, plan: Plan, module: CurriculumModule, today: date, actor: Actor
+) -> int:
+    """Cancel a participant's coming sessions of a module removed or completed (issue 16
+    item 4), with notice (``session-cancelled``, reason ``planner_decision``); the
+    sessions held stay, with their hours. Returns how many were cancelled."""
+    coming = await uow.calendar.module_sessions(plan.participant_ref, module.value, today)
+    for session in coming:
+        await cancel(uow, session.session_id, SessionChangeReason.PLANNER_DECISION, None, actor)
+    return len(coming)
 
 
 async def _session(uow: PlanningUnitOfWork, session_id: UUID) -> DatedSession:
@@ -419,3 +462,43 @@ async def formation_teachers(
     if not staff:
         return configured
     return tuple(eligible_teachers(staff, band, slots, on))
+
+
+async def formation_capacity(
+    uow: PlanningUnitOfWork,
+    deps: Deps,
+    programme_id: str,
+    bands: Iterable[LevelBand],
+    existing: Iterable[GroupRow],
+    in_use: Mapping[tuple[str, str], set[str]],
+    on: date,
+) -> tuple[int, Counter[tuple[str, str]]] | None:
+    """The solver's capacity for one programme from its staff register and rooms: how many
+    teachers, and per slot how many are not free (see ``teacher_capacity``), with no more
+    groups in a slot than rooms that seat one; None for a programme with neither (the
+    configured list then counts, as before). Without a register the configured teachers
+    count, always available; ``in_use`` holds every active group's teacher per slot, over
+    all programmes."""
+    staff = await uow.calendar.staff(programme_id)
+    rooms = await uow.calendar.rooms(programme_id)
+    if not staff and not rooms:
+        return None
+    if not staff:
+        partner = await uow.records.teaching_partner(programme_id, deps.teaching_partner)
+        staff = default_staff(programme_id, partner, deps.rules.groups.teachers, ALL_SLOTS)
+    seats = [r for r in rooms if r.capacity >= deps.rules.groups.min_size]
+    holding: dict[tuple[str, str], set[str]] = {}
+    for group in existing:
+        for slot in group.slots:
+            holding.setdefault(slot, set()).add(group.teacher)
+    elsewhere = {slot: set(held) - holding.get(slot, set()) for slot, held in in_use.items()}
+    needs = {needed_qualification(band) for band in bands}
+    return teacher_capacity(
+        staff,
+        needs,
+        on,
+        ALL_SLOTS,
+        holding=holding,
+        elsewhere=elsewhere,
+        rooms=len(seats) if rooms else None,
+    )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from uuid import UUID, uuid4
 
@@ -141,10 +141,23 @@ async def _programme(
     partner, existing, candidates = await _programme_state(uow, deps, programme, plans, today)
     teachers, assistants = await _staff_in_use(uow)
     busy_t, busy_a = _busy_elsewhere(existing, teachers, assistants)
+    options = solver_options(deps)
+    # Issue 16 item 5: with a staff register the solver opens no more groups in a slot
+    # than the register's qualified teachers free then (availability, leave, other
+    # programmes' groups), nor, with rooms, than rooms that seat a group; the configured
+    # list counts only without a register.
+    first_day = today + days(deps.rules.groups.first_session_after_days)
+    bands = {c.band for c in candidates} | {g.level_band for g in existing}
+    register = await calendar.formation_capacity(
+        uow, deps, programme, bands, existing, teachers, first_day
+    )
+    if register is not None:
+        options = replace(options, capacity=replace(options.capacity, teachers=register[0]))
+        busy_t = register[1]
     result = await asyncio.to_thread(
         form_groups,
         candidates,
-        solver_options(deps),
+        options,
         [ExistingGroup(str(g.group_id), g.level_band, g.slots, g.members) for g in existing],
         busy_teachers=busy_t,
         busy_assistants=busy_a,

@@ -1,7 +1,14 @@
 """Maatwerk modules that count (issue 16 item 4): the caseworker and the school add or
 remove a customised module with a reason, with its hours and provider, and record its
 completion; the route's completion can require them (``completion_requires_modules``).
-The modules the intake's needs and goals call for are on the plan from its activation."""
+The modules the intake's needs and goals call for are on the plan from its activation.
+
+A module planned with hours feeds the schedule and the hours: it takes a session a week in
+the participant's published week (its teaching form, the kind of hours the rules give it),
+is dated in the calendar as far as the calendar reaches, counts in the projection until
+its hours are reached, and attendance on its sessions counts in the ledger and the
+export under that kind. Removing or completing it publishes the week without it and
+cancels its coming sessions with notice."""
 
 from __future__ import annotations
 
@@ -9,14 +16,26 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from zroute_contract.events.codes import CurriculumModule, ModuleChange
+from zroute_contract.events.codes import (
+    CurriculumModule,
+    ModuleChange,
+    TeachingForm,
+)
 from zroute_contract.events.planning import ModuleChanged
 from zroute_runtime.logging import get_logger
 
 from zroute_planning.domain.errors import InvalidRequest, PlanError
-from zroute_planning.domain.modules import customised, modules_open, with_module, without_module
+from zroute_planning.domain.modules import (
+    customised,
+    module_teaching_of,
+    modules_open,
+    with_module,
+    without_module,
+)
 from zroute_planning.domain.plan import Plan
+from zroute_planning.service_layer import scheduling
 from zroute_planning.service_layer.deps import Deps
+from zroute_planning.service_layer.handlers import calendar
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 log = get_logger(__name__)
@@ -33,6 +52,7 @@ class ModuleCommand:
     on: date
     provider_id: str | None = None
     hours: float = 0.0
+    teaching_form: TeachingForm | None = None
 
 
 def _record(plan: Plan, cmd: ModuleCommand, change: ModuleChange) -> None:
@@ -60,15 +80,43 @@ def _open(plan: Plan, cmd: ModuleCommand) -> None:
 
 
 async def add_module(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, cmd: ModuleCommand) -> None:
-    """Add a customised module with its hours and provider."""
+    """Add a customised module with its hours, provider and teaching form; with hours it
+    joins the participant's week, calendar and projection."""
     _open(plan, cmd)
     plan.modules = with_module(plan.modules, cmd.module, deps.rules)
+    form = cmd.teaching_form
+    if cmd.hours > 0:
+        form, _ = module_teaching_of(cmd.module, cmd.teaching_form, deps.rules)
     await uow.records.add_module(
         plan.participant_ref, cmd.module.value, provider_id=cmd.provider_id, hours=cmd.hours,
         by=cmd.by, reason=cmd.reason.strip(), at=cmd.at,
+        teaching_form=form.value if form else None,
     )  # fmt: skip
     _record(plan, cmd, ModuleChange.ADDED)
+    await _follow(uow, deps, plan, cmd)
     await uow.plans.save(plan)
+
+
+async def _follow(
+    uow: PlanningUnitOfWork,
+    deps: Deps,
+    plan: Plan,
+    cmd: ModuleCommand,
+    *,
+    gone: CurriculumModule | None = None,
+) -> None:
+    """The week, the calendar and the projection after a module changed: the week
+    published again, a module that ended (``gone``) cancelled in the coming calendar, the
+    new week dated as far as the calendar reaches, and the projection reassessed."""
+    if (week := await scheduling.publish_schedule(uow, deps, plan, cmd.on)) is not None:
+        plan.record(week)
+    if gone is not None:
+        actor = calendar.Actor(cmd.by, cmd.at)
+        await calendar.take_out_module(uow, plan, gone, cmd.on, actor)
+    elif plan.start_on is not None:
+        await calendar.date_own_week(uow, deps, plan, cmd.on)
+    if plan.start_on is not None:
+        await scheduling.reassess(uow, deps, plan, cmd.on)
 
 
 async def remove_module(
@@ -81,6 +129,7 @@ async def remove_module(
         plan.participant_ref, cmd.module.value, by=cmd.by, reason=cmd.reason.strip(), at=cmd.at
     )
     _record(plan, cmd, ModuleChange.REMOVED)
+    await _follow(uow, deps, plan, cmd, gone=cmd.module)
     await uow.plans.save(plan)
 
 
@@ -103,6 +152,8 @@ async def complete_module(
             plan.participant_ref, cmd.module.value, on=cmd.on, hours=cmd.hours, by=cmd.by
         )
     _record(plan, cmd, ModuleChange.COMPLETED)
+    await _follow(uow, deps, plan, cmd, gone=cmd.module)
+    await uow.plans.save(plan)
 
 
 async def modules_of(uow: PlanningUnitOfWork, deps: Deps, plan: Plan) -> list[dict[str, Any]]:
@@ -114,11 +165,18 @@ async def modules_of(uow: PlanningUnitOfWork, deps: Deps, plan: Plan) -> list[di
             "customised": m in customised(plan.modules, deps.rules),
             "provider_id": rows.get(m, {}).get("provider_id"),
             "hours": rows.get(m, {}).get("hours") or 0.0,
+            "teaching_form": rows.get(m, {}).get("teaching_form"),
+            "hours_kind": _kind(m, deps),
             "completed_on": rows.get(m, {}).get("completed_on"),
             "completed_hours": rows.get(m, {}).get("completed_hours"),
         }
         for m in plan.modules
     ]
+
+
+def _kind(module: CurriculumModule, deps: Deps) -> str | None:
+    teaching = deps.rules.module_teaching.get(module)
+    return teaching.kind.value if teaching else None
 
 
 async def ensure_modules_completed(uow: PlanningUnitOfWork, deps: Deps, plan: Plan) -> None:
