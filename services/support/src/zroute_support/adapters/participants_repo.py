@@ -82,11 +82,14 @@ class ParticipantRepository(TrackingRepository):
         )
 
     async def register(self, ref: str, programme_id: str, municipality: str, on: date) -> None:
+        """Record a participant not known yet. A known participant's programme and
+        municipality change only by a move (``move``): a registration that arrives again
+        later (a replay from a dead-letter queue, a re-publish) must not undo a move."""
         await self.conn.execute(
             """
             INSERT INTO support_participants (participant_ref, programme_id, municipality,
                 registered_on) VALUES ($1, $2, $3, $4)
-            ON CONFLICT (participant_ref) DO UPDATE SET programme_id = $2, municipality = $3
+            ON CONFLICT (participant_ref) DO NOTHING
             """,
             ref,
             programme_id,
