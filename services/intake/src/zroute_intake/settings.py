@@ -67,6 +67,15 @@ class Settings(UiSettings):
         "meetings' notes are erased; the core data (codes, dates, decisions) stays. "
         "Besluit inburgering 2021 art. 9.9: five years (1826 days).",
     )
+    intake_core_retention_days: int = Field(
+        default=18262,
+        ge=0,
+        le=18262,
+        description="Days after the obligation ends before the core data (the pseudonymous "
+        "record: codes, dates, decisions, the PIP's versions, meetings, the access log and "
+        "audit trail) is deleted as well; never before the personal data's erasure. "
+        "Besluit inburgering 2021 art. 9.9: core data is kept at most 50 years (18262 days).",
+    )
     intake_re_enrolment_window_days: int = Field(
         default=30,
         ge=0,

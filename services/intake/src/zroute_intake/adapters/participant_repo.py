@@ -86,6 +86,25 @@ def participant_from_row(row: asyncpg.Record) -> Participant:
     )
 
 
+# Every table holding a participant's rows, children before parents; the names are
+# constants, never input.
+_CORE_TABLES = (
+    ("intake_pip_changes", "participant_ref"),
+    ("intake_pip_versions", "participant_ref"),
+    ("intake_pips", "participant_ref"),
+    ("intake_meetings", "participant_ref"),
+    ("intake_duo_records", "participant_ref"),
+    ("intake_name_parts", "ref"),
+    ("intake_relations", "participant_ref"),
+    ("intake_interpreter_answers", "participant_ref"),
+    ("intake_report_hours", "participant_ref"),
+    ("intake_report_referrals", "participant_ref"),
+    ("intake_access_log", "participant_ref"),
+    ("zr_audit_trail", "participant_ref"),
+    ("intake_participants", "ref"),
+)
+
+
 class ParticipantRepository(TrackingRepository):
     """Loads and saves participants; personal data only encrypted."""
 
@@ -250,3 +269,11 @@ class ParticipantRepository(TrackingRepository):
         if row is None or row["bsn_encrypted"] is None:
             return None
         return self.protector.open(ref, row["bsn_encrypted"], row["personal_encrypted"])
+
+    async def delete_core_data(self, ref: str) -> None:
+        """Delete every row intake keeps of the participant (B 9.9, after the core data's
+        retention): the record, the PIP's versions and changes, meetings, DUO's records,
+        relations, interpreter answers, the report's projection, the access log and the
+        audit trail. Children before parents (the foreign keys)."""
+        for table, column in _CORE_TABLES:
+            await self.conn.execute(f"DELETE FROM {table} WHERE {column} = $1", ref)

@@ -35,6 +35,8 @@ class IntakeDependencies:
     """Per municipality code, what its decision letters name (configuration)."""
     hours_norm: HoursNorm = field(default_factory=HoursNorm)
     """The report's default norm (B 3.14): 800 course and 800 participation hours."""
+    core_retention: timedelta = timedelta(days=18262)
+    """How long after the obligation ends the core data is kept (B 9.9: at most 50 years)."""
 
     def care_partner_for(self, programme_id: str) -> str:
         """The partner that receives the programme's care signals."""
@@ -55,6 +57,11 @@ class IntakeDependencies:
                 f"no letter settings for municipality {municipality}: set "
                 "ZROUTE_INTAKE_LETTER_SENDERS (the objection address and phone)"
             ) from None
+
+    def core_deletion_due(self, obligation_ended_on: date) -> datetime:
+        """When the core data is deleted: local midnight, the core retention period after
+        the obligation ended."""
+        return local_moment(obligation_ended_on + self.core_retention)
 
     def erasure_due(self, route_ended_on: date) -> datetime:
         """When personal data is erased: local midnight, the retention period after the
