@@ -13,7 +13,7 @@ from zroute_intake.bootstrap import definition
 from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
 from zroute_intake.service_layer.handlers import interpreters, relations, reports
 from zroute_intake.service_layer.handlers.contact_persons import HANDOVER_TIMER
-from zroute_intake.service_layer.handlers.participants import ERASURE_TIMER
+from zroute_intake.service_layer.handlers.participants import CORE_DELETION_TIMER, ERASURE_TIMER
 from zroute_intake.settings import Settings
 
 
@@ -56,7 +56,8 @@ def test_the_definition_consumes_route_completion_and_runs_the_erasure_timer():
     consumed = {cls for cls in event_types().values() if "intake" in cls.spec.consumers}
     assert set(service.handlers) == consumed
     # Issue 15: a handover dated ahead takes effect on its date by a timer.
-    assert list(service.timer_handlers) == [ERASURE_TIMER, HANDOVER_TIMER]
+    # Issue 15 item 8: the core data's deletion at most 50 years after the obligation ends.
+    assert list(service.timer_handlers) == [ERASURE_TIMER, CORE_DELETION_TIMER, HANDOVER_TIMER]
     assert service.deps.retention.days == 10
     assert service.migrations.is_dir()
 
