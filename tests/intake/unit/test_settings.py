@@ -29,7 +29,8 @@ def test_a_key_must_be_base64_of_32_bytes(bad):
 
 def test_the_local_default_keys_are_flagged_and_real_ones_are_not():
     assert Settings().uses_local_keys()
-    assert not Settings(intake_encryption_key=key(), intake_hash_key=key()).uses_local_keys()
+    keys = {"intake_encryption_key": key(), "intake_hash_key": key(), "intake_move_key": key()}
+    assert not Settings(**keys).uses_local_keys()
 
 
 def test_keys_do_not_show_when_settings_are_printed():

@@ -63,6 +63,7 @@ def dependencies(settings: Settings) -> IntakeDependencies:
         log.warning("intake_local_keys_in_use", note="set the intake keys for production")
     return IntakeDependencies(
         protector=PersonalDataProtector(settings.encryption_key_bytes(), settings.hash_key_bytes()),
+        move_sealer=PersonalDataProtector(settings.move_key_bytes(), settings.hash_key_bytes()),
         retention=timedelta(days=settings.intake_retention_days),
         # Never before the personal data's erasure (the core record outlives it).
         core_retention=timedelta(

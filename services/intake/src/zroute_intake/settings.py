@@ -22,6 +22,7 @@ from zroute_intake.service_layer.pip_letter import LetterSender
 # NOT FOR PRODUCTION: local-only keys, known to anyone who reads this file.
 LOCAL_ENCRYPTION_KEY = "bG9jYWwtb25seS1pbnRha2UtYWVzLWtleS0wMDAwMDA="
 LOCAL_HASH_KEY = "bG9jYWwtb25seS1pbnRha2UtaG1hYy1rZXktMDAwMDA="
+LOCAL_MOVE_KEY = "bG9jYWwtb25seS1pbnRha2UtbW92ZS1rZXktMDAwMDA="
 KEY_BYTES = 32
 
 
@@ -56,6 +57,13 @@ class Settings(UiSettings):
     intake_hash_key: SecretStr = Field(
         default=SecretStr(LOCAL_HASH_KEY),
         description="HMAC-SHA256 key (base64 of 32 bytes) for the BSN lookup hash. "
+        "The default is for local runs only.",
+    )
+    intake_move_key: SecretStr = Field(
+        default=SecretStr(LOCAL_MOVE_KEY),
+        description="AES-256-GCM key (base64 of 32 bytes) that seals a move's dossier "
+        "(W 15(4)). Every intake service that exports to or imports from another one holds "
+        "the same move key; it opens only dossiers, never the personal data at rest. "
         "The default is for local runs only.",
     )
     intake_retention_days: int = Field(
@@ -112,7 +120,7 @@ class Settings(UiSettings):
         "number a participant calls. A municipality missing here gets no letter (409).",
     )
 
-    @field_validator("intake_encryption_key", "intake_hash_key")
+    @field_validator("intake_encryption_key", "intake_hash_key", "intake_move_key")
     @classmethod
     def _key_shape(cls, value: SecretStr) -> SecretStr:
         return _decode_key(value)
@@ -128,10 +136,11 @@ class Settings(UiSettings):
         return value
 
     def uses_local_keys(self) -> bool:
-        """True when either key is the published local default (never in production)."""
+        """True when any key is the published local default (never in production)."""
         return (
             self.intake_encryption_key.get_secret_value() == LOCAL_ENCRYPTION_KEY
             or self.intake_hash_key.get_secret_value() == LOCAL_HASH_KEY
+            or self.intake_move_key.get_secret_value() == LOCAL_MOVE_KEY
         )
 
     def contact_card_fields(self) -> dict[RelationKind, frozenset[CardField]]:
@@ -150,3 +159,6 @@ class Settings(UiSettings):
 
     def hash_key_bytes(self) -> bytes:
         return base64.b64decode(self.intake_hash_key.get_secret_value())
+
+    def move_key_bytes(self) -> bytes:
+        return base64.b64decode(self.intake_move_key.get_secret_value())

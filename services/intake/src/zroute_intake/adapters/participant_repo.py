@@ -10,7 +10,8 @@ events at commit (``zroute_runtime.repository``).
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -60,7 +61,36 @@ def _state(p: Participant) -> dict[str, Any]:
     }
 
 
-def participant_from_row(row: asyncpg.Record) -> Participant:
+def participant_record(p: Participant) -> dict[str, Any]:
+    """The participant's pseudonymous record as plain JSON, as this repository stores it:
+    what a move's dossier carries to another intake service (the personal data travels
+    beside it, sealed with the dossier)."""
+    return {
+        "ref": p.ref,
+        "programme_id": p.programme_id,
+        "municipality": p.municipality,
+        "status": p.status.value,
+        "preferred_language": p.preferred_language,
+        "interpreter_needed": p.interpreter_needed,
+        "registered_on": p.registered_on.isoformat(),
+        "state": _state(p),
+    }
+
+
+def participant_from_record(record: Mapping[str, Any], personal: PersonalData) -> Participant:
+    """A participant brought in by a move's dossier (``participant_record``), not yet stored
+    here (version 0: ``add`` inserts it)."""
+    row = dict(record) | {
+        "registered_on": date.fromisoformat(record["registered_on"]),
+        "version": 0,
+        "erased_at": None,
+    }
+    participant = participant_from_row(row)
+    participant.personal = personal
+    return participant
+
+
+def participant_from_row(row: asyncpg.Record | Mapping[str, Any]) -> Participant:
     state = row["state"]
     completed = state.get("route_completed_on")
     return Participant(

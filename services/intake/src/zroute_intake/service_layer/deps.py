@@ -35,6 +35,9 @@ class IntakeDependencies:
     """Per municipality code, what its decision letters name (configuration)."""
     hours_norm: HoursNorm = field(default_factory=HoursNorm)
     """The report's default norm (B 3.14): 800 course and 800 participation hours."""
+    move_sealer: PersonalDataProtector | None = None
+    """Seals and opens a move's dossier with the move key every intake service shares
+    (``ZROUTE_INTAKE_MOVE_KEY``); None: this service's own key (one service only)."""
     core_retention: timedelta = timedelta(days=18262)
     """How long after the obligation ends the core data is kept (B 9.9: at most 50 years)."""
 
