@@ -11,6 +11,9 @@ import base64
 import json
 from datetime import timedelta
 
+import httpx
+from zroute_intake.bootstrap import definition
+from zroute_intake.settings import Settings
 from zroute_runtime.auth import Role
 
 from tests.helpers import capture, token, wait_for
@@ -87,3 +90,113 @@ async def test_the_old_municipality_exports_the_new_one_imports_and_the_route_go
     assert into["pip_due_on"] == str(day(8) + timedelta(weeks=10))
     log = ok(await client.get(f"/participants/{ref}/access-log", headers=new))
     assert any(entry["purpose"] == "move_export" for entry in log)
+
+
+async def test_a_second_intake_service_with_its_own_database_imports_the_dossier(
+    intake, client, services, amqp_connection
+):
+    """Two municipalities, each its own intake service and database (issue 15: "import
+    into a separate intake service"). The old one exports; the new one, which has never
+    seen the participant, imports the dossier: the participant with the personal data,
+    the broad intake, the PIP's versions and change log, pauses and consents are created
+    there, and the route goes on under the same reference. Both services share only the
+    move key. Before: the import answered 404 ("this service did not export the dossier").
+
+    The second service publishes on the same exchange (planning and support hear its
+    ``participant-moved-in``) but consumes nothing here: the runtime names a service's
+    queue by the service, so two intake services on one broker would share one queue."""
+    seen = await capture(amqp_connection, intake.topology.exchange, "intake.#")
+    other = await services.start(
+        definition(settings := own_database(services)), settings, consume=False
+    )
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{other.http_port}", timeout=10
+    ) as there:
+        ref = await completed(client, intake)
+        await other.advance_clock(timedelta(days=8))  # one day on both services' clocks
+        await established(client, ref)
+        body = {"ground": "treatment", "paused_from": str(day(8))}
+        pause = ok(await client.post(f"/participants/{ref}/pauses", json=body), 201)["current"]
+        ok(await client.post(
+            f"/participants/{ref}/pauses/{pause['pause_id']}/resumption",
+            json={"resumed_on": str(day(20))},
+        ))  # fmt: skip
+        purpose = {"purpose": "legal_obligation"}
+        before = ok(await client.get(f"/participants/{ref}", params=purpose))
+        pip_before = ok(await client.get(f"/participants/{ref}/pip"))
+        document = ok(await client.post(
+            f"/participants/{ref}/move/export",
+            json={"to_municipality": NEW, "moved_on": str(day(8))},
+        ))["document"]  # fmt: skip
+
+        new = caseworker(NEW, "caseworker-nieuw")
+        assert (await there.get(f"/participants/{ref}", headers=new)).status_code == 404
+        wrong = await there.post(
+            "/participants/move/import", json={"document": document},
+            headers=caseworker(ELSEWHERE, "caseworker-ede"),
+        )  # fmt: skip
+        assert wrong.status_code == 403
+        assert not await other.pool.fetchval("SELECT count(*) FROM intake_participants")
+
+        imported = ok(await there.post(
+            "/participants/move/import", json={"document": document}, headers=new
+        ))  # fmt: skip
+        assert imported["participant"]["participant_ref"] == ref
+        assert imported["participant"]["municipality"] == NEW
+        assert imported["pip_due_on"] == str(day(8) + timedelta(weeks=10))
+        again = await there.post(
+            "/participants/move/import", json={"document": document}, headers=new
+        )
+        assert again.status_code == 409
+
+        after = ok(await there.get(f"/participants/{ref}", params=purpose, headers=new))
+        assert after["personal_data"] == before["personal_data"]
+        assert after["intake"] == before["intake"]
+        pip = ok(await there.get(f"/participants/{ref}/pip", headers=new))
+        assert pip["versions"] == pip_before["versions"]
+        assert pip["term"]["start"] == pip_before["term"]["start"]  # the term does not restart
+        assert {c["action"] for c in pip_before["changes"]} <= {c["action"] for c in pip["changes"]}
+        pauses = ok(await there.get(f"/participants/{ref}/pauses", headers=new))["pauses"]
+        assert [p["pause_id"] for p in pauses] == [pause["pause_id"]]
+        ok(await there.put(f"/participants/{ref}/pip/draft", json=content(), headers=new))
+        amended = ok(await there.post(
+            f"/participants/{ref}/pip/amendments", json={"dated": str(day(8)), "reason": "move"},
+            headers=new,
+        ))  # fmt: skip
+        assert amended["current"]["number"] == 2 and amended["deadline"]["state"] == "met"
+
+        # the old service keeps its case closed as moved; its caseworkers read it no more
+        still = await client.post(
+            f"/participants/{ref}/pauses", json={"ground": "illness", "paused_from": str(day(8))}
+        )
+        assert still.status_code == 409 and "closed as moved" in still.text
+
+    await wait_for(lambda: seen.of_type(INTAKE + "participant-moved-in.v1"), what="moved in")
+    [into] = seen.of_type(INTAKE + "participant-moved-in.v1")
+    assert (into["data"]["from_municipality"], into["data"]["to_municipality"]) == ("GM0363", NEW)
+
+
+async def test_a_service_with_another_move_key_cannot_open_the_dossier(intake, client, services):
+    """The dossier opens only with the move key the two services share (422 otherwise)."""
+    key = base64.b64encode(bytes(range(32))).decode()
+    other = await services.start(
+        definition(settings := own_database(services, intake_move_key=key)), settings,
+        consume=False,
+    )  # fmt: skip
+    ref = await completed(client, intake)
+    await established(client, ref)
+    document = ok(await client.post(
+        f"/participants/{ref}/move/export", json={"to_municipality": NEW, "moved_on": str(day(8))}
+    ))["document"]  # fmt: skip
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{other.http_port}") as there:
+        refused = await there.post(
+            "/participants/move/import", json={"document": document},
+            headers=caseworker(NEW, "caseworker-nieuw"),
+        )  # fmt: skip
+    assert refused.status_code == 422 and "does not open" in refused.text
+
+
+def own_database(services, **overrides) -> Settings:
+    """The settings of a second intake service: a database of its own."""
+    url = services.db_template.replace("{service}", "{service}_gm0599")
+    return services.settings(Settings, database_url=url, **overrides)

@@ -35,9 +35,9 @@ async def test_a_treatment_pauses_and_resumes_the_route_with_events_and_the_acti
 
     early = await client.post(
         f"/participants/{ref}/pauses/{current['pause_id']}/resumption",
-        json={"resumed_on": str(day(20))},
+        json={"resumed_on": str(day(120))},
     )
-    assert early.status_code == 422 and "not after today" in early.text
+    assert early.status_code == 422 and "three months ahead" in early.text
     await intake.advance_clock(timedelta(days=12))
     resumed = ok(await client.post(
         f"/participants/{ref}/pauses/{current['pause_id']}/resumption",
@@ -89,3 +89,27 @@ async def builders_register(client) -> str:
     return ok(await client.post("/participants", json=builders.registration()), 201)[
         "participant_ref"
     ]
+
+
+async def test_a_pause_dated_ahead_is_recorded_with_its_first_day_and_resumption(
+    intake, client, amqp_connection
+):
+    """A treatment planned two weeks ahead, ending six weeks ahead: both are recorded now
+    and the events carry the days planning acts on. Before: 422 "not after today"."""
+    seen = await capture(amqp_connection, intake.topology.exchange, "intake.#")
+    ref = await completed(client, intake)
+    body = {"ground": "treatment", "paused_from": str(day(22))}
+    paused = ok(await client.post(f"/participants/{ref}/pauses", json=body), 201)
+    pause_id = paused["current"]["pause_id"]
+    resumed = ok(await client.post(
+        f"/participants/{ref}/pauses/{pause_id}/resumption", json={"resumed_on": str(day(50))}
+    ))  # fmt: skip
+    assert resumed["pauses"][0]["resumed_on"] == str(day(50))
+    await wait_for(lambda: seen.of_type(INTAKE + "participant-resumed.v1"), what="resumed")
+    started = seen.of_type(INTAKE + "participant-paused.v1")[0]["data"]
+    ended = seen.of_type(INTAKE + "participant-resumed.v1")[0]["data"]
+    assert (started["paused_from"], ended["resumed_on"]) == (str(day(22)), str(day(50)))
+    too_far = await client.post(
+        f"/participants/{ref}/pauses", json={"ground": "illness", "paused_from": str(day(150))}
+    )
+    assert too_far.status_code == 422 and "three months ahead" in too_far.text

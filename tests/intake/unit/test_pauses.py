@@ -83,7 +83,7 @@ def test_one_pause_at_a_time_and_a_new_one_after_the_last_ended():
     ("changes", "reason"),
     [
         ({"paused_from": TODAY - timedelta(days=40)}, "a month back"),
-        ({"paused_from": TODAY + timedelta(days=1)}, "not after today"),
+        ({"paused_from": TODAY + timedelta(days=93)}, "three months ahead"),
         ({"expected_until": TODAY - timedelta(days=1)}, "expected_until"),
     ],
 )
@@ -101,17 +101,36 @@ def test_only_a_route_under_way_pauses():
         withdrawn.pause(pause(), today=TODAY)
 
 
-def test_a_resumption_is_after_the_first_day_not_in_the_future_and_of_an_open_pause():
+def test_a_resumption_is_after_the_first_day_not_too_far_ahead_and_of_an_open_pause():
     participant = completed()
     started = pause()
     participant.pause(started, today=TODAY)
     with pytest.raises(InvalidRequest, match="after the pause's first day"):
         participant.resume(started.pause_id, resumed_on=TODAY, today=TODAY, by="x", at=NOW)
     tomorrow = TODAY + timedelta(days=1)
-    with pytest.raises(InvalidRequest, match="not after today"):
-        participant.resume(started.pause_id, resumed_on=tomorrow, today=TODAY, by="x", at=NOW)
+    with pytest.raises(InvalidRequest, match="three months ahead"):
+        far = TODAY + timedelta(days=93)
+        participant.resume(started.pause_id, resumed_on=far, today=TODAY, by="x", at=NOW)
     with pytest.raises(NotFound):
         participant.resume(uuid4(), resumed_on=tomorrow, today=tomorrow, by="x", at=NOW)
     participant.resume(started.pause_id, resumed_on=tomorrow, today=tomorrow, by="x", at=NOW)
     with pytest.raises(Conflict, match="ended already"):
         participant.resume(started.pause_id, resumed_on=tomorrow, today=tomorrow, by="x", at=NOW)
+
+
+def test_a_pause_and_its_resumption_may_be_dated_ahead():
+    """A planned treatment is known ahead: the pause is recorded before its first day
+    (planning holds the plan from that day), and so is its end. Before: both were refused
+    ("not after today")."""
+    participant = completed()
+    ahead = pause(paused_from=TODAY + timedelta(days=14))
+    participant.pause(ahead, today=TODAY)
+    event = participant.events[-1]
+    assert isinstance(event, ParticipantPaused) and event.paused_from == TODAY + timedelta(days=14)
+    back = TODAY + timedelta(days=45)
+    participant.resume(ahead.pause_id, resumed_on=back, today=TODAY, by="x", at=NOW)
+    event = participant.events[-1]
+    assert isinstance(event, ParticipantResumed) and event.resumed_on == back
+    # the next pause starts no earlier than the day this one ends
+    with pytest.raises(InvalidRequest, match="previous pause ended"):
+        participant.pause(pause(paused_from=back - timedelta(days=1)), today=TODAY)

@@ -13,7 +13,7 @@ from zroute_intake.bootstrap import definition
 from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
 from zroute_intake.service_layer.handlers import interpreters, relations, reports
 from zroute_intake.service_layer.handlers.contact_persons import HANDOVER_TIMER
-from zroute_intake.service_layer.handlers.participants import ERASURE_TIMER
+from zroute_intake.service_layer.handlers.participants import CORE_DELETION_TIMER, ERASURE_TIMER
 from zroute_intake.settings import Settings
 
 
@@ -29,7 +29,8 @@ def test_a_key_must_be_base64_of_32_bytes(bad):
 
 def test_the_local_default_keys_are_flagged_and_real_ones_are_not():
     assert Settings().uses_local_keys()
-    assert not Settings(intake_encryption_key=key(), intake_hash_key=key()).uses_local_keys()
+    keys = {"intake_encryption_key": key(), "intake_hash_key": key(), "intake_move_key": key()}
+    assert not Settings(**keys).uses_local_keys()
 
 
 def test_keys_do_not_show_when_settings_are_printed():
@@ -56,7 +57,8 @@ def test_the_definition_consumes_route_completion_and_runs_the_erasure_timer():
     consumed = {cls for cls in event_types().values() if "intake" in cls.spec.consumers}
     assert set(service.handlers) == consumed
     # Issue 15: a handover dated ahead takes effect on its date by a timer.
-    assert list(service.timer_handlers) == [ERASURE_TIMER, HANDOVER_TIMER]
+    # Issue 15 item 8: the core data's deletion at most 50 years after the obligation ends.
+    assert list(service.timer_handlers) == [ERASURE_TIMER, CORE_DELETION_TIMER, HANDOVER_TIMER]
     assert service.deps.retention.days == 10
     assert service.migrations.is_dir()
 

@@ -50,9 +50,11 @@ async def _build_programme(feed, runtime):
         await feed.publish(world.registered(ref))
         await feed.publish(world.contact(ref))
     # p1: active in phase 2, attending
-    await feed.publish(
-        world.event(planning.PlanActivated, p1, targets=TARGETS, start_on=WEEK1, waiting_for=[])
-    )
+    # p1 is a family migrant (course hours only) with 40 hours credited (B 3.14(3), (6))
+    norm = {"course_hours": 800, "participation_hours": 0, "credited_course_hours": 40}
+    await feed.publish(world.event(
+        planning.PlanActivated, p1, targets=TARGETS, start_on=WEEK1, waiting_for=[], norm=norm
+    ))  # fmt: skip
     await feed.publish(world.event(planning.SchedulePublished, p1, phase=2))
     for day, kind, status, hours in [
         (WEEK1, "language", "present", 2.5),
@@ -71,8 +73,13 @@ async def _build_programme(feed, runtime):
         )
     )
     await feed.publish(
-        world.event(
-            planning.PlanActivated, p2, targets=TARGETS, start_on=None, waiting_for=["childcare"]
+        world.event(  # no norm (an older planning): the full norm, 800 and 800
+            planning.PlanActivated,
+            p2,
+            targets=TARGETS,
+            start_on=None,
+            waiting_for=["childcare"],
+            norm=None,
         )
     )
     await feed.publish(
@@ -105,6 +112,8 @@ async def _build_programme(feed, runtime):
             "knm": (Decimal(0), Decimal(60)),
             "map": (Decimal(0), Decimal(40)),
         },
+        # B 3.14: course = language + KNM (+ credited), participation = participation + MAP
+        "norm": {"course": ("45", "1600"), "participation": ("3", "800")},
         "weeks": {"2027-W01": (3, 2, 67), "2027-W02": (1, 1, 100)},
         "refs": (p1, p2, p3),
     }
@@ -162,6 +171,16 @@ async def test_the_overview_page_renders_its_charts_and_figures_in_a_browser(
         for r in await page.locator("#hours tr[data-kind]").all()
     }
     assert table == {k: str(h) for k, (h, _) in expected["hours"].items()}
+    # Issue 15: the hours against the law's norm, course and participation.
+    norm = {
+        await r.get_attribute("data-part"): (
+            await r.locator("td.hours").inner_text(),
+            await r.locator("td.target").inner_text(),
+        )
+        for r in await page.locator("#norm tr[data-part]").all()
+    }
+    assert norm == expected["norm"]
+    assert "Course hours (Dutch and KNM)" in await page.inner_text("#norm")
 
     weeks = await page.locator("#attendance-chart g.attendance-week").all()
     assert len(weeks) == 2

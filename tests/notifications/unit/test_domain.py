@@ -200,3 +200,23 @@ def test_the_overview_counts_phases_hours_attendance_and_open_items():
     assert o.referrals == [("accepted", 1)] and o.referrals_escalated == 1
     assert [p["participant_ref"] for p in o.preconditions] == ["b"]  # ending soon only
     assert [w["participant_ref"] for w in o.waiting_list] == ["b"]
+
+
+def test_the_overview_counts_hours_against_the_b_3_14_norm():
+    """Issue 15: course hours (NT2 and KNM) and participation hours (PVT and MAP within
+    them) against each participant's norm, credited hours counted toward their part; a plan
+    without a norm has the full one. Before: only the kinds against the targets."""
+    family = {"course_hours": 400, "participation_hours": 0, "credited_course_hours": 10}
+    people = [
+        {"participant_ref": "a", "status": "active", "phase": 1, "targets": {"norm": family}},
+        {"participant_ref": "b", "status": "active", "phase": 1, "targets": {"total": 1600}},
+        {"participant_ref": "c", "status": "withdrawn", "phase": None, "targets": {"total": 1}},
+    ]
+    day = date(2027, 1, 4)
+    attendance = [
+        {"session_on": day, "kind": kind, "status": "present", "hours": hours}
+        for kind, hours in (("language", 6), ("knm", 2), ("map", 3), ("participation", 4))
+    ]
+    o = overview.build("p", day, people, attendance, [], lapsing_within=timedelta(14))
+    bars = {b.kind: (b.hours, b.target) for b in o.norm}
+    assert bars == {"course": (18, 1200), "participation": (7, 800)}

@@ -38,6 +38,7 @@ async def test_an_intake_pause_and_a_care_pause_hold_the_plan_until_both_end(pla
         **common, pause_id=pause_id, reason=PauseReason.PARTICIPANT_REQUEST, paused_from=TODAY,
         resumed_on=back,
     ))  # fmt: skip
+    await planning.runtime.advance_clock(timedelta(days=1))  # the resumption's day
     plan = (await planning.http.get(f"/participants/{ref}/plan")).json()
     assert plan["status"] == "paused"  # the care pause still holds it
     assert planning.events("plan-resumed", ref) == []
@@ -52,3 +53,42 @@ async def test_an_intake_pause_and_a_care_pause_hold_the_plan_until_both_end(pla
     plan = (await planning.http.get(f"/participants/{ref}/plan")).json()
     assert plan["status"] == "active"
     assert len(planning.events("plan-paused", ref)) == 1
+
+
+async def test_a_pause_dated_ahead_holds_the_plan_from_its_first_day_and_resumes_on_its_day(
+    planning,
+):
+    """A treatment recorded two weeks before it starts: the plan keeps running until the
+    pause's first day, is held from that morning (``plan-paused`` with that day), and a
+    resumption recorded ahead releases it only on its day. Before: the plan paused on the
+    event's arrival and resumed on the resumption's arrival."""
+    intake = intake_completed()
+    ref = intake.participant_ref
+    await planning.activate(intake)
+    await planning.expect("plan-activated", ref)
+    common = {"participant_ref": ref, "programme_id": PROGRAMME}
+    pause_id = uuid4()
+    start, back = TODAY + timedelta(days=14), TODAY + timedelta(days=42)
+
+    async def status() -> str:
+        return (await planning.http.get(f"/participants/{ref}/plan")).json()["status"]
+
+    await planning.feed(ParticipantPaused(
+        **common, pause_id=pause_id, reason=PauseReason.CARE, paused_from=start
+    ))  # fmt: skip
+    assert await status() == "active", "a pause dated ahead does not hold the plan yet"
+    await planning.runtime.advance_clock(timedelta(days=13))
+    assert await status() == "active", "the day before the pause the plan still runs"
+    await planning.runtime.advance_clock(timedelta(days=1))
+    [paused] = await planning.expect("plan-paused", ref)
+    assert paused["data"]["paused_from"] == str(start)
+    assert await status() == "paused"
+
+    await planning.feed(ParticipantResumed(
+        **common, pause_id=pause_id, reason=PauseReason.CARE, paused_from=start, resumed_on=back
+    ))  # fmt: skip
+    assert await status() == "paused", "a resumption dated ahead waits for its day"
+    assert planning.events("plan-resumed", ref) == []
+    await planning.runtime.advance_clock(timedelta(days=28))
+    await planning.expect("plan-resumed", ref)
+    assert await status() == "active"

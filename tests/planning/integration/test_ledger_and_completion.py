@@ -113,6 +113,13 @@ async def test_attendance_fills_the_ledger_and_low_attendance_makes_a_review_due
     await planning.runtime.advance_clock(timedelta(days=91))
     reviews = await planning.expect("progress-review-due", ref, 2)
     assert reviews[1]["data"]["trigger"] == "scheduled"
+    # Issue 15: who recorded the attendance and the review, and when (the audit trail);
+    # a review that fell due by a timer is no user's action.
+    trail = await audit(planning, ref)
+    assert trail.count(("attendance-recorded", "staff-test", ["coordinator"])) == 4
+    assert ("progress-review-recorded", "staff-test", ["coordinator"]) in trail
+    # the low-attendance review the attendance caused is; the scheduled one is not
+    assert [a for a, _, _ in trail].count("progress-review-due") == 1
 
 
 async def test_the_route_completes_only_after_a_follow_up_and_the_final_meeting(planning):
@@ -207,6 +214,20 @@ async def test_the_route_completes_only_after_a_follow_up_and_the_final_meeting(
     assert done.json()["targets_waiver_id"] == waiver.json()["waiver_id"]
     plan = (await planning.http.get(f"/participants/{ref}/plan")).json()
     assert plan["status"] == "completed"
+    # Issue 15: the follow-up and the completion record who made them.
+    trail = await audit(planning, ref)
+    assert ("follow-up-agreed", "staff-test", ["coordinator"]) in trail
+    assert ("route-completed", "staff-test", ["coordinator"]) in trail
+
+
+async def audit(planning, ref: str) -> list[tuple[str, str, list[str]]]:
+    """The participant's audit trail in planning: action, acting user, roles."""
+    rows = await planning.runtime.pool.fetch(
+        "SELECT action, actor, actor_roles FROM zr_audit_trail WHERE participant_ref = $1"
+        " ORDER BY id",
+        ref,
+    )
+    return [(r["action"], r["actor"], list(r["actor_roles"])) for r in rows]
 
 
 def _roll_call(day, marks, session_minutes=150):

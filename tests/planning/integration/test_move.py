@@ -6,9 +6,10 @@ the old municipality's are refused (403) and no longer list the participant.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
-from zroute_contract.events.intake import ParticipantMovedIn
+from zroute_contract.events.intake import ParticipantMovedIn, ParticipantRegistered
 from zroute_runtime.auth import Role
 
 from tests.planning.events import PROGRAMME
@@ -53,3 +54,63 @@ async def test_after_a_move_the_new_municipality_reads_the_plan_and_the_old_one_
         assert await status(role, OLD, f"/participants/{mover}/hours") == 403, role
         assert mover in await waiting(role, NEW), role
         assert mover not in await waiting(role, OLD), role
+
+
+async def test_a_late_registration_does_not_undo_a_move(planning):
+    """A participant's municipality changes only by a move: a ``participant-registered``
+    (or ``intake-completed``) that arrives after the move (a retry, a replay from the
+    dead-letter queue) leaves the new municipality in place."""
+    [mover] = await participants(planning, PROGRAMME, OLD, count=1)
+    await planning.feed(
+        ParticipantMovedIn(
+            participant_ref=mover,
+            programme_id=PROGRAMME,
+            from_municipality=OLD,
+            to_municipality=NEW,
+            moved_on=date(2027, 3, 1),
+            pip_due_on=date(2027, 5, 10),
+        )
+    )
+    await planning.feed(registered(mover, OLD))
+
+    plan = f"/participants/{mover}/plan"
+    assert (
+        await planning.http.get(plan, headers=bearer(Role.CASEWORKER, municipality=NEW))
+    ).status_code == 200
+    assert (
+        await planning.http.get(plan, headers=bearer(Role.CASEWORKER, municipality=OLD))
+    ).status_code == 403
+
+
+async def test_a_registration_after_the_move_in_creates_without_overwriting(planning):
+    """The move-in may be the first thing planning hears of a participant: the late
+    registration then only fills in the day of registration."""
+    ref = f"zr-{uuid.uuid4().hex}"
+    await planning.feed(
+        ParticipantMovedIn(
+            participant_ref=ref,
+            programme_id=PROGRAMME,
+            from_municipality=OLD,
+            to_municipality=NEW,
+            moved_on=date(2027, 3, 1),
+            pip_due_on=date(2027, 5, 10),
+        )
+    )
+    await planning.feed(registered(ref, OLD))
+    row = await planning.runtime.pool.fetchrow(
+        "SELECT municipality, registered_on FROM planning_participants WHERE participant_ref = $1",
+        ref,
+    )
+    assert (row["municipality"], row["registered_on"]) == (NEW, date(2027, 1, 4))
+
+
+def registered(ref: str, municipality: str) -> ParticipantRegistered:
+    """The participant's registration, sent again (a new event id) after the move."""
+    return ParticipantRegistered(
+        participant_ref=ref,
+        programme_id=PROGRAMME,
+        municipality=municipality,
+        registered_on=date(2027, 1, 4),
+        preferred_language="ar",
+        interpreter_needed=False,
+    )

@@ -98,25 +98,26 @@ async def test_the_handlers_hold_and_release_the_plan_freeing_the_seat_as_any_pa
     ref = plan.participant_ref
     uow.groups.members[ref] = uuid4()  # in a group: formation places active plans only
     pause_id, care_id, referral_id = uuid4(), uuid4(), uuid4()
+    start = TODAY - timedelta(days=1)
     common = {"participant_ref": ref, "programme_id": PROGRAMME}
     await _run(pauses.participant_paused, ParticipantPaused(
-        **common, pause_id=pause_id, reason=PauseReason.CARE, paused_from=TODAY,
+        **common, pause_id=pause_id, reason=PauseReason.CARE, paused_from=start,
     ), uow)  # fmt: skip
     await _run(pauses.care_pause_started, CarePauseStarted(
-        **common, pause_id=care_id, referral_id=referral_id, paused_from=TODAY,
+        **common, pause_id=care_id, referral_id=referral_id, paused_from=start,
     ), uow)  # fmt: skip
     saved = await uow.plans.get(ref)
     assert saved.status is PlanStatus.PAUSED and set(saved.case_holds) == {
         f"participant:{pause_id}",
         f"care:{care_id}",
     }
-    back = TODAY + timedelta(days=1)
+    back = TODAY  # the resumption takes effect on its day, today
     await _run(pauses.participant_resumed, ParticipantResumed(
-        **common, pause_id=pause_id, reason=PauseReason.CARE, paused_from=TODAY, resumed_on=back,
+        **common, pause_id=pause_id, reason=PauseReason.CARE, paused_from=start, resumed_on=back,
     ), uow)  # fmt: skip
     assert (await uow.plans.get(ref)).status is PlanStatus.PAUSED
     ended = CarePauseEnded(
-        **common, pause_id=care_id, referral_id=referral_id, paused_from=TODAY, ended_on=back
+        **common, pause_id=care_id, referral_id=referral_id, paused_from=start, ended_on=back
     )
     await _run(pauses.care_pause_ended, ended, uow)
     await _run(pauses.care_pause_ended, ended, uow)  # a redelivery changes nothing

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from zroute_contract.events.intake import ParticipantMovedIn
+from zroute_contract.events.intake import ParticipantMovedIn, ParticipantRegistered
 from zroute_runtime.auth import Role
 
 from tests.support.integration.test_municipality_scope import (  # noqa: F401 (fixtures)
@@ -66,6 +66,28 @@ async def test_a_move_without_records_moves_the_participant_itself(scenario):
     await scenario.feed(moved_in(ref))
     pool = scenario.runtime.pool
     found = await pool.fetchval(
+        "SELECT municipality FROM support_participants WHERE participant_ref = $1", ref
+    )
+    assert found == UTRECHT
+
+
+async def test_a_late_registration_does_not_undo_a_move(scenario):
+    """A participant's municipality changes only by a move: a ``participant-registered``
+    sent again after the move (a replay from the dead-letter queue, a new event id)
+    leaves the participant with the new municipality."""
+    ref = await scenario.participant(programme_id=PROGRAMMES[AMSTERDAM], municipality=AMSTERDAM)
+    await scenario.feed(moved_in(ref))
+    await scenario.feed(
+        ParticipantRegistered(
+            participant_ref=ref,
+            programme_id=PROGRAMMES[AMSTERDAM],
+            municipality=AMSTERDAM,
+            registered_on=date(2027, 1, 4),
+            preferred_language="ti",
+            interpreter_needed=True,
+        )
+    )
+    found = await scenario.runtime.pool.fetchval(
         "SELECT municipality FROM support_participants WHERE participant_ref = $1", ref
     )
     assert found == UTRECHT

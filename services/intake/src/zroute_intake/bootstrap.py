@@ -63,7 +63,12 @@ def dependencies(settings: Settings) -> IntakeDependencies:
         log.warning("intake_local_keys_in_use", note="set the intake keys for production")
     return IntakeDependencies(
         protector=PersonalDataProtector(settings.encryption_key_bytes(), settings.hash_key_bytes()),
+        move_sealer=PersonalDataProtector(settings.move_key_bytes(), settings.hash_key_bytes()),
         retention=timedelta(days=settings.intake_retention_days),
+        # Never before the personal data's erasure (the core record outlives it).
+        core_retention=timedelta(
+            days=max(settings.intake_core_retention_days, settings.intake_retention_days)
+        ),
         re_enrolment_window=timedelta(days=settings.intake_re_enrolment_window_days),
         care_coordinators=dict(settings.intake_care_coordinators),
         card_fields=settings.contact_card_fields(),
@@ -148,6 +153,7 @@ def definition(settings: Settings | None = None) -> IntakeDefinition:
         },
         timer_handlers={
             participants.ERASURE_TIMER: partial(participants.erase_personal_data, deps=deps),
+            participants.CORE_DELETION_TIMER: partial(participants.delete_core_data, deps=deps),
             contact_persons.HANDOVER_TIMER: partial(contact_persons.take_over_planned, deps=deps),
         },
         routers=[*ROUTERS, ui.router(settings)],

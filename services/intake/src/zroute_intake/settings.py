@@ -23,6 +23,7 @@ from zroute_intake.service_layer.pip_letter import LetterSender
 # NOT FOR PRODUCTION: local-only keys, known to anyone who reads this file.
 LOCAL_ENCRYPTION_KEY = "bG9jYWwtb25seS1pbnRha2UtYWVzLWtleS0wMDAwMDA="
 LOCAL_HASH_KEY = "bG9jYWwtb25seS1pbnRha2UtaG1hYy1rZXktMDAwMDA="
+LOCAL_MOVE_KEY = "bG9jYWwtb25seS1pbnRha2UtbW92ZS1rZXktMDAwMDA="
 KEY_BYTES = 32
 
 
@@ -59,6 +60,13 @@ class Settings(UiSettings):
         description="HMAC-SHA256 key (base64 of 32 bytes) for the BSN lookup hash. "
         "The default is for local runs only.",
     )
+    intake_move_key: SecretStr = Field(
+        default=SecretStr(LOCAL_MOVE_KEY),
+        description="AES-256-GCM key (base64 of 32 bytes) that seals a move's dossier "
+        "(W 15(4)). Every intake service that exports to or imports from another one holds "
+        "the same move key; it opens only dossiers, never the personal data at rest. "
+        "The default is for local runs only.",
+    )
     intake_retention_days: int = Field(
         default=1826,
         ge=0,
@@ -67,6 +75,15 @@ class Settings(UiSettings):
         "or DUO's exemption or release) before the participant's personal data and the "
         "meetings' notes are erased; the core data (codes, dates, decisions) stays. "
         "Besluit inburgering 2021 art. 9.9: five years (1826 days).",
+    )
+    intake_core_retention_days: int = Field(
+        default=18262,
+        ge=0,
+        le=18262,
+        description="Days after the obligation ends before the core data (the pseudonymous "
+        "record: codes, dates, decisions, the PIP's versions, meetings, the access log and "
+        "audit trail) is deleted as well; never before the personal data's erasure. "
+        "Besluit inburgering 2021 art. 9.9: core data is kept at most 50 years (18262 days).",
     )
     intake_re_enrolment_window_days: int = Field(
         default=30,
@@ -112,7 +129,7 @@ class Settings(UiSettings):
         "number a participant calls. A municipality missing here gets no letter (409).",
     )
 
-    @field_validator("intake_encryption_key", "intake_hash_key")
+    @field_validator("intake_encryption_key", "intake_hash_key", "intake_move_key")
     @classmethod
     def _key_shape(cls, value: SecretStr) -> SecretStr:
         return _decode_key(value)
@@ -138,10 +155,11 @@ class Settings(UiSettings):
         return value
 
     def uses_local_keys(self) -> bool:
-        """True when either key is the published local default (never in production)."""
+        """True when any key is the published local default (never in production)."""
         return (
             self.intake_encryption_key.get_secret_value() == LOCAL_ENCRYPTION_KEY
             or self.intake_hash_key.get_secret_value() == LOCAL_HASH_KEY
+            or self.intake_move_key.get_secret_value() == LOCAL_MOVE_KEY
         )
 
     def contact_card_fields(self) -> dict[RelationKind, frozenset[CardField]]:
@@ -160,3 +178,6 @@ class Settings(UiSettings):
 
     def hash_key_bytes(self) -> bytes:
         return base64.b64decode(self.intake_hash_key.get_secret_value())
+
+    def move_key_bytes(self) -> bytes:
+        return base64.b64decode(self.intake_move_key.get_secret_value())

@@ -148,6 +148,8 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             scheduling.FOLLOW_UP: bind(completion.on_follow_up_timer),
             scheduling.FOLLOW_UP_ESCALATION: bind(completion.on_follow_up_escalation),
             scheduling.PLACEMENT: bind(placements.escalate_unconfirmed),
+            pauses.START: bind(pauses.on_pause_start),
+            pauses.END: bind(pauses.on_pause_end),
         },
         routers=[*ROUTERS, ui.router(settings)],
         migrations=MIGRATIONS,

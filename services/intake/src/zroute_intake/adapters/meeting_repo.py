@@ -10,7 +10,9 @@ unit of work collects their events at commit.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 from pydantic import TypeAdapter
@@ -23,6 +25,25 @@ from zroute_intake.domain.meetings import Meeting, MeetingRecord, MeetingSeries
 _MEETINGS = TypeAdapter(list[Meeting])
 _FINAL = TypeAdapter(MeetingRecord | None)
 _FIELD = "meetings"
+
+
+def series_record(series: MeetingSeries) -> dict[str, Any]:
+    """The meetings as plain JSON, as this repository stores them (decrypted): what a
+    move's dossier carries, sealed, to another intake service."""
+    return {
+        "meetings": _MEETINGS.dump_python(series.meetings, mode="json"),
+        "final": _FINAL.dump_python(series.final, mode="json"),
+    }
+
+
+def series_from_record(ref: str, programme_id: str, record: Mapping[str, Any]) -> MeetingSeries:
+    """Meetings brought in by a move's dossier, not yet stored here (``save`` inserts them)."""
+    return MeetingSeries(
+        ref,
+        programme_id,
+        meetings=_MEETINGS.validate_python(record["meetings"]),
+        final=_FINAL.validate_python(record["final"]),
+    )
 
 
 class MeetingRepository(TrackingRepository):
@@ -54,10 +75,7 @@ class MeetingRepository(TrackingRepository):
 
     async def save(self, series: MeetingSeries, now: datetime) -> None:
         """Write the series over the version loaded, then who changed it."""
-        record = {
-            "meetings": _MEETINGS.dump_python(series.meetings, mode="json"),
-            "final": _FINAL.dump_python(series.final, mode="json"),
-        }
+        record = series_record(series)
         sealed = self.protector.seal_record(
             series.participant_ref, _FIELD, json.dumps(record).encode()
         )

@@ -10,7 +10,8 @@ events at commit (``zroute_runtime.repository``).
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -60,7 +61,36 @@ def _state(p: Participant) -> dict[str, Any]:
     }
 
 
-def participant_from_row(row: asyncpg.Record) -> Participant:
+def participant_record(p: Participant) -> dict[str, Any]:
+    """The participant's pseudonymous record as plain JSON, as this repository stores it:
+    what a move's dossier carries to another intake service (the personal data travels
+    beside it, sealed with the dossier)."""
+    return {
+        "ref": p.ref,
+        "programme_id": p.programme_id,
+        "municipality": p.municipality,
+        "status": p.status.value,
+        "preferred_language": p.preferred_language,
+        "interpreter_needed": p.interpreter_needed,
+        "registered_on": p.registered_on.isoformat(),
+        "state": _state(p),
+    }
+
+
+def participant_from_record(record: Mapping[str, Any], personal: PersonalData) -> Participant:
+    """A participant brought in by a move's dossier (``participant_record``), not yet stored
+    here (version 0: ``add`` inserts it)."""
+    row = dict(record) | {
+        "registered_on": date.fromisoformat(record["registered_on"]),
+        "version": 0,
+        "erased_at": None,
+    }
+    participant = participant_from_row(row)
+    participant.personal = personal
+    return participant
+
+
+def participant_from_row(row: asyncpg.Record | Mapping[str, Any]) -> Participant:
     state = row["state"]
     completed = state.get("route_completed_on")
     return Participant(
@@ -84,6 +114,25 @@ def participant_from_row(row: asyncpg.Record) -> Participant:
         pauses=_PAUSES.validate_python(state.get("pauses", [])),
         moves=_MOVES.validate_python(state.get("moves", [])),
     )
+
+
+# Every table holding a participant's rows, children before parents; the names are
+# constants, never input.
+_CORE_TABLES = (
+    ("intake_pip_changes", "participant_ref"),
+    ("intake_pip_versions", "participant_ref"),
+    ("intake_pips", "participant_ref"),
+    ("intake_meetings", "participant_ref"),
+    ("intake_duo_records", "participant_ref"),
+    ("intake_name_parts", "ref"),
+    ("intake_relations", "participant_ref"),
+    ("intake_interpreter_answers", "participant_ref"),
+    ("intake_report_hours", "participant_ref"),
+    ("intake_report_referrals", "participant_ref"),
+    ("intake_access_log", "participant_ref"),
+    ("zr_audit_trail", "participant_ref"),
+    ("intake_participants", "ref"),
+)
 
 
 class ParticipantRepository(TrackingRepository):
@@ -250,3 +299,11 @@ class ParticipantRepository(TrackingRepository):
         if row is None or row["bsn_encrypted"] is None:
             return None
         return self.protector.open(ref, row["bsn_encrypted"], row["personal_encrypted"])
+
+    async def delete_core_data(self, ref: str) -> None:
+        """Delete every row intake keeps of the participant (B 9.9, after the core data's
+        retention): the record, the PIP's versions and changes, meetings, DUO's records,
+        relations, interpreter answers, the report's projection, the access log and the
+        audit trail. Children before parents (the foreign keys)."""
+        for table, column in _CORE_TABLES:
+            await self.conn.execute(f"DELETE FROM {table} WHERE {column} = $1", ref)

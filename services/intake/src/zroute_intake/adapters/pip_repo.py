@@ -9,7 +9,8 @@ loaded case carries no change log: the changes it collects are appended on save.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -46,6 +47,53 @@ def _row_values(case: PipCase) -> tuple[Any, ...]:
         _EXTENSIONS.dump_python(case.extensions, mode="json"),
         _RELEASE.dump_python(case.release, mode="json"),
         case.moved_in_on,
+    )
+
+
+_VERSIONS = TypeAdapter(list[PipVersion])
+_CHANGES = TypeAdapter(list[PipChange])
+
+
+def case_record(case: PipCase, changes: list[PipChange]) -> dict[str, Any]:
+    """The PIP case as plain JSON, as this repository stores it, with its change log: what
+    a move's dossier carries to another intake service."""
+    draft, objections, notice, brp, waits, extensions, release, moved_in = _row_values(case)
+    return {
+        "draft": draft,
+        "objections": objections,
+        "duo_notice_on": notice.isoformat() if notice else None,
+        "brp_registered_on": brp.isoformat() if brp else None,
+        "information_waits": waits,
+        "extensions": extensions,
+        "release": release,
+        "moved_in_on": moved_in.isoformat() if moved_in else None,
+        "versions": _VERSIONS.dump_python(case.decision.versions, mode="json"),
+        "changes": _CHANGES.dump_python(changes, mode="json"),
+    }
+
+
+def case_from_record(ref: str, programme_id: str, record: Mapping[str, Any]) -> PipCase:
+    """A PIP case brought in by a move's dossier (``case_record``), not yet stored here:
+    ``save`` inserts it, its versions and its change log."""
+    notice, brp, moved_in = (
+        date.fromisoformat(record[k]) if record[k] else None
+        for k in ("duo_notice_on", "brp_registered_on", "moved_in_on")
+    )
+    return PipCase(
+        participant_ref=ref,
+        programme_id=programme_id,
+        pip=Pip(
+            ref,
+            draft=_DRAFT.validate_python(record["draft"]),
+            versions=_VERSIONS.validate_python(record["versions"]),
+            objections=_OBJECTIONS.validate_python(record["objections"]),
+        ),
+        deadline_start=DeadlineStart(notice, brp) if notice else None,
+        waits=_WAITS.validate_python(record["information_waits"]),
+        extensions=_EXTENSIONS.validate_python(record["extensions"]),
+        release=_RELEASE.validate_python(record["release"]),
+        moved_in_on=moved_in,
+        changes=_CHANGES.validate_python(record["changes"]),
     )
 
 

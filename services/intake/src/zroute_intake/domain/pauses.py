@@ -21,6 +21,9 @@ from zroute_contract.events.codes import PauseReason
 from zroute_intake.domain.errors import Conflict, InvalidRequest, NotFound
 
 LONGEST_BACKDATING = timedelta(days=31)
+# A treatment or a pregnancy leave is known ahead: it may be recorded up to three months
+# before its first day (planning holds the plan from that day, not from the recording).
+LONGEST_AHEAD = timedelta(days=92)
 
 
 class PauseGround(StrEnum):
@@ -72,9 +75,8 @@ def check_new(pause: Pause, existing: list[Pause], *, registered_on: date, today
         raise InvalidRequest(
             f"paused_from: at most a month back, and not before the registration ({registered_on})"
         )
-    if pause.paused_from > today:
-        # Planning pauses the plan when it hears of the pause: record it when it starts.
-        raise InvalidRequest(f"paused_from: not after today ({today}); record it when it starts")
+    if pause.paused_from > today + LONGEST_AHEAD:
+        raise InvalidRequest(f"paused_from: at most three months ahead ({today + LONGEST_AHEAD})")
     last_end = max((p.resumed_on for p in existing if p.resumed_on), default=None)
     if last_end is not None and pause.paused_from < last_end:
         raise InvalidRequest(f"paused_from: the previous pause ended on {last_end}")
@@ -93,8 +95,11 @@ def open_pause(pauses: list[Pause], pause_id: UUID) -> int:
 
 
 def check_resumption(pause: Pause, resumed_on: date, today: date) -> None:
-    """A pause resumes on or after its first day, and not after today."""
+    """A pause resumes after its first day; a resumption known ahead (the end of a
+    planned treatment) may be dated up to three months after today or after the pause's
+    first day, whichever is later. Planning resumes the plan on that day."""
     if resumed_on <= pause.paused_from:
         raise InvalidRequest(f"resumed_on: after the pause's first day ({pause.paused_from})")
-    if resumed_on > today:
-        raise InvalidRequest(f"resumed_on: not after today ({today}); record it on the day")
+    latest = max(today, pause.paused_from) + LONGEST_AHEAD
+    if resumed_on > latest:
+        raise InvalidRequest(f"resumed_on: at most three months ahead ({latest})")

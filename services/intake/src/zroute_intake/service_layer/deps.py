@@ -38,6 +38,11 @@ class IntakeDependencies:
     """The report's default norm (B 3.14): 800 course and 800 participation hours."""
     precondition_kinds: tuple[str, ...] = ()
     """The configured precondition kinds besides childcare and transport (issue 17)."""
+    move_sealer: PersonalDataProtector | None = None
+    """Seals and opens a move's dossier with the move key every intake service shares
+    (``ZROUTE_INTAKE_MOVE_KEY``); None: this service's own key (one service only)."""
+    core_retention: timedelta = timedelta(days=18262)
+    """How long after the obligation ends the core data is kept (B 9.9: at most 50 years)."""
 
     def check_preconditions(self, outcome: Outcome) -> None:
         """Refuse an outcome naming a precondition kind that is not configured."""
@@ -64,6 +69,11 @@ class IntakeDependencies:
                 f"no letter settings for municipality {municipality}: set "
                 "ZROUTE_INTAKE_LETTER_SENDERS (the objection address and phone)"
             ) from None
+
+    def core_deletion_due(self, obligation_ended_on: date) -> datetime:
+        """When the core data is deleted: local midnight, the core retention period after
+        the obligation ended."""
+        return local_moment(obligation_ended_on + self.core_retention)
 
     def erasure_due(self, route_ended_on: date) -> datetime:
         """When personal data is erased: local midnight, the retention period after the

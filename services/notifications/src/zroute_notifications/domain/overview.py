@@ -14,6 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 KINDS = ("language", "participation", "knm", "map")
+# The B 3.14 norm's two parts and the ledger kinds that count toward each: course hours are
+# NT2 and KNM together, participation hours hold PVT and MAP (Besluit inburgering 2021).
+NORM_PARTS = {"course": ("language", "knm"), "participation": ("participation", "map", "pvt")}
+# A plan activated without a norm (before issue 15) has the full norm of an asylum permit
+# holder, as planning counts it.
+FULL_NORM = {"course_hours": 800, "participation_hours": 800}
 PHASE_ORDER = (
     "registered",
     "intake_completed",
@@ -54,6 +60,8 @@ class Overview:
     today: date
     phases: list[tuple[str, int]] = field(default_factory=list)
     hours: list[HoursBar] = field(default_factory=list)
+    norm: list[HoursBar] = field(default_factory=list)
+    """Hours (attended and credited) against the B 3.14 norm: course, participation."""
     attendance: list[WeekAttendance] = field(default_factory=list)
     referrals: list[tuple[str, int]] = field(default_factory=list)
     referrals_escalated: int = 0
@@ -125,9 +133,26 @@ def _add_hours_and_attendance(
         counts[0] += 1
         counts[1] += a["status"] == "present"
     overview.hours = [HoursBar(k, hours[k], targets[k]) for k in KINDS]
+    overview.norm = _norm_bars(people, hours)
     overview.attendance = [
         WeekAttendance(w, c[0], c[1]) for w, c in sorted(by_week.items())[-weeks:]
     ]
+
+
+def _norm_bars(people: list[Mapping[str, Any]], hours: Mapping[str, Decimal]) -> list[HoursBar]:
+    """Course and participation hours of the programme against the summed norms of the
+    participants still on the route; credited hours count toward their part."""
+    reached = {part: sum((hours.get(k, Decimal(0)) for k in kinds), Decimal(0))
+               for part, kinds in NORM_PARTS.items()}  # fmt: skip
+    norm = dict.fromkeys(NORM_PARTS, Decimal(0))
+    for p in people:
+        if p["status"] == "withdrawn" or not p.get("targets"):
+            continue
+        own = p["targets"].get("norm") or FULL_NORM
+        for part in NORM_PARTS:
+            norm[part] += Decimal(str(own.get(f"{part}_hours", 0)))
+            reached[part] += Decimal(str(own.get(f"credited_{part}_hours", 0)))
+    return [HoursBar(part, reached[part], norm[part]) for part in NORM_PARTS]
 
 
 def _add_items(

@@ -236,9 +236,13 @@ class RecordRepository(TrackingRepository):
         *,
         registered_on: date | None = None,
     ) -> None:
+        """Record a participant not known yet; for a known one only fill in the day of
+        registration. A known participant's programme and municipality change only by a
+        move (``move_participant``): a registration or intake completion that arrives late
+        (after a retry, or replayed from a dead-letter queue) must not undo a move."""
         await self.conn.execute(
             "INSERT INTO planning_participants VALUES ($1, $2, $3, $4) ON CONFLICT"
-            " (participant_ref) DO UPDATE SET programme_id = $2, municipality = $3,"
+            " (participant_ref) DO UPDATE SET"
             " registered_on = coalesce($4, planning_participants.registered_on)",
             participant_ref,
             programme_id,

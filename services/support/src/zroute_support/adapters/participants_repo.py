@@ -91,15 +91,18 @@ class ParticipantRepository(TrackingRepository):
         on: date,
         language: tuple[str, bool] | None = None,
     ) -> None:
-        """Remember the participant; ``language``: the preferred language and whether an
-        interpreter is needed (codes from registration)."""
+        """Record a participant not known yet; ``language``: the preferred language and
+        whether an interpreter is needed (codes from registration). A known participant's
+        programme and municipality change only by a move (``move``): a registration that
+        arrives again later (a replay from a dead-letter queue, a re-publish) must not undo
+        a move, so it may only fill in the language codes."""
         preferred, needed = language if language else (None, None)
         await self.conn.execute(
             """
             INSERT INTO support_participants (participant_ref, programme_id, municipality,
                 registered_on, preferred_language, interpreter_needed)
             VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (participant_ref) DO UPDATE SET programme_id = $2, municipality = $3,
+            ON CONFLICT (participant_ref) DO UPDATE SET
                 preferred_language = COALESCE($5, support_participants.preferred_language),
                 interpreter_needed = COALESCE($6, support_participants.interpreter_needed)
             """,

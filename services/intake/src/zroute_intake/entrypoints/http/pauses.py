@@ -35,12 +35,18 @@ class PauseIn(Body):
         description="illness, pregnancy, treatment, care_admission or participant_request; "
         "kept in intake (the events say care or participant_request)."
     )
-    paused_from: date = Field(description="The first day of the pause (a month back at most).")
+    paused_from: date = Field(
+        description="The first day of the pause: a month back at most, three months ahead at most "
+        "(planning holds the plan from that day)."
+    )
     expected_until: date | None = Field(default=None, description="Expected last day, if known.")
 
 
 class ResumptionIn(Body):
-    resumed_on: date = Field(description="The first day back on the route; not after today.")
+    resumed_on: date = Field(
+        description="The first day back on the route: after the pause's first day, three "
+        "months ahead at most (planning resumes the plan on that day)."
+    )
 
 
 class PausesOut(BaseModel):

@@ -1,4 +1,5 @@
-"""Registration, withdrawal, the route's end (from planning) and the erasure timer."""
+"""Registration, withdrawal, the route's end (from planning), the erasure timer and the
+deletion of the core data (B 9.9)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from zroute_intake.service_layer.deps import IntakeDependencies
 from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 ERASURE_TIMER = "erase-personal-data"
+CORE_DELETION_TIMER = "delete-core-data"
 
 log = get_logger(__name__)
 
@@ -110,6 +112,34 @@ async def erase_personal_data(
     if series.erase_free_text():
         await uow.meetings.save(series, uow.clock.now())
         log.info("meeting_notes_erased", participant_ref=participant.ref)
+    # The core data outlives the personal data, up to 50 years after the obligation ended
+    # (B 9.9); its timer starts from the same day the erasure's did.
+    ended = case.release.effective_on if released and case.release else participant.route_ended_on
+    if ended is not None:
+        await uow.timers.schedule(
+            kind=CORE_DELETION_TIMER,
+            key=participant.ref,
+            due_at=deps.core_deletion_due(ended),
+            payload={"participant_ref": participant.ref},
+        )
+
+
+async def delete_core_data(
+    timer: DueTimer, uow: IntakeUnitOfWork, deps: IntakeDependencies
+) -> None:
+    """The core data's retention has passed (B 9.9: at most 50 years after the obligation
+    ended): delete everything intake keeps of the participant. Only a participant whose
+    personal data was erased is deleted; the reference is then unknown (404)."""
+    participant = await uow.participants.get(timer.key, for_update=True)
+    if participant is None:
+        log.info("core_deletion_participant_missing", participant_ref=timer.key)
+        return
+    if participant.erased_at is None:
+        # Re-enrolled or otherwise back on the route: its retention starts again later.
+        log.warning("core_deletion_not_erased", participant_ref=participant.ref)
+        return
+    await uow.participants.delete_core_data(participant.ref)
+    log.info("core_data_deleted", participant_ref=participant.ref)
 
 
 async def schedule_erasure_after_release(

@@ -19,7 +19,10 @@ from zroute_notifications.adapters.readmodel import (
 async def plan(conn: Conn, e: p.PlanActivated) -> None:
     await ensure_participant(conn, e.participant_ref, e.programme_id)
     status = "active" if e.start_on else "waiting_for_start"
-    await set_status(conn, e.participant_ref, status, targets=e.targets.model_dump(mode="json"))
+    targets = e.targets.model_dump(mode="json")
+    if e.norm is not None:  # the B 3.14 norm (issue 15) rides with the targets, no new column
+        targets["norm"] = e.norm.model_dump(mode="json")
+    await set_status(conn, e.participant_ref, status, targets=targets)
 
 
 async def active(conn: Conn, e: Any) -> None:

@@ -9,57 +9,122 @@ and the PIP stay. When the last pause ends the plan resumes as any start does (w
 list, formation, a placement request), its projection reassessed; for the reasons
 configured in ``pause_moves_projection`` the paused days move the remaining weeks. The
 term does not move (only DUO's extension moves it, W 12).
+
+A pause dated ahead (a treatment planned, a pregnancy leave) holds the plan from its first
+day, not from the event's arrival: a timer (``case-pause-start``) holds it that morning.
+A resumption dated ahead likewise releases it on its day (``case-pause-end``).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from zroute_contract.events.codes import GroupChangeReason, PauseReason, PlacementCancelReason
 from zroute_contract.events.intake import ParticipantPaused, ParticipantResumed
 from zroute_contract.events.support import CarePauseEnded, CarePauseStarted
 from zroute_runtime.logging import get_logger
 from zroute_runtime.messagebus import HandlerContext
+from zroute_runtime.timers import DueTimer
 
 from zroute_planning.service_layer import lifecycle, scheduling
-from zroute_planning.service_layer.deps import Deps, today
+from zroute_planning.service_layer.deps import Deps, morning_of, today
 from zroute_planning.service_layer.handlers import placements
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 log = get_logger(__name__)
 
 
+START, END = "case-pause-start", "case-pause-end"
+
+
 async def participant_paused(event: ParticipantPaused, ctx: HandlerContext, deps: Deps) -> None:
-    """The municipality paused the participant's route: the plan is held."""
-    await _hold(ctx.uow, f"participant:{event.pause_id}", event, event.reason, event.paused_from)
+    """The municipality paused the participant's route: the plan is held from its first day."""
+    key = f"participant:{event.pause_id}"
+    await _hold_from(ctx.uow, key, event.participant_ref, event.reason, event.paused_from)
 
 
 async def care_pause_started(event: CarePauseStarted, ctx: HandlerContext, deps: Deps) -> None:
-    """A referral's care pauses the route: the plan is held for care."""
-    await _hold(ctx.uow, f"care:{event.pause_id}", event, PauseReason.CARE, event.paused_from)
+    """A referral's care pauses the route: the plan is held for care from its first day."""
+    key = f"care:{event.pause_id}"
+    await _hold_from(ctx.uow, key, event.participant_ref, PauseReason.CARE, event.paused_from)
 
 
 async def participant_resumed(event: ParticipantResumed, ctx: HandlerContext, deps: Deps) -> None:
-    """The participant's pause ended: the plan resumes unless something else holds it."""
-    await _release(ctx.uow, deps, f"participant:{event.pause_id}", event.participant_ref)
+    """The participant's pause ended: the plan resumes on the day given, unless something
+    else holds it."""
+    key = f"participant:{event.pause_id}"
+    await _release_on(ctx.uow, deps, key, event.participant_ref, event.resumed_on)
 
 
 async def care_pause_ended(event: CarePauseEnded, ctx: HandlerContext, deps: Deps) -> None:
-    """The care pause ended: the plan resumes unless something else holds it."""
-    await _release(ctx.uow, deps, f"care:{event.pause_id}", event.participant_ref)
+    """The care pause ended: the plan resumes on the day given, unless something else
+    holds it."""
+    key = f"care:{event.pause_id}"
+    await _release_on(ctx.uow, deps, key, event.participant_ref, event.ended_on)
+
+
+async def on_pause_start(timer: DueTimer, uow: PlanningUnitOfWork, deps: Deps) -> None:
+    """The ``case-pause-start`` timer: a pause dated ahead begins today."""
+    payload = timer.payload
+    await _hold(
+        uow,
+        payload["key"],
+        payload["participant_ref"],
+        PauseReason(payload["reason"]),
+        date.fromisoformat(payload["paused_from"]),
+    )
+
+
+async def on_pause_end(timer: DueTimer, uow: PlanningUnitOfWork, deps: Deps) -> None:
+    """The ``case-pause-end`` timer: a resumption dated ahead takes effect today."""
+    await _release(uow, deps, timer.payload["key"], timer.payload["participant_ref"])
+
+
+def _timer_key(participant_ref: str, key: str) -> str:
+    return f"{participant_ref}|{key}"
+
+
+async def _hold_from(
+    uow: PlanningUnitOfWork, key: str, participant_ref: str, reason: PauseReason, on: date
+) -> None:
+    if on > today(uow.clock.now()):
+        # Dated ahead: the plan runs (and is taught) until the pause's first day.
+        payload: dict[str, Any] = {
+            "participant_ref": participant_ref,
+            "key": key,
+            "reason": reason.value,
+            "paused_from": on.isoformat(),
+        }
+        await uow.timers.schedule(
+            kind=START, key=_timer_key(participant_ref, key), due_at=morning_of(on), payload=payload
+        )
+        log.info("pause_planned", participant_ref=participant_ref, key=key, paused_from=on)
+        return
+    await _hold(uow, key, participant_ref, reason, on)
+
+
+async def _release_on(
+    uow: PlanningUnitOfWork, deps: Deps, key: str, participant_ref: str, on: date
+) -> None:
+    timer_key = _timer_key(participant_ref, key)
+    if on > today(uow.clock.now()):
+        payload = {"participant_ref": participant_ref, "key": key}
+        await uow.timers.schedule(kind=END, key=timer_key, due_at=morning_of(on), payload=payload)
+        log.info("resumption_planned", participant_ref=participant_ref, key=key, resumed_on=on)
+        return
+    # A pause that ended before its start timer fired never held the plan.
+    await uow.timers.cancel(kind=START, key=timer_key)
+    await _release(uow, deps, key, participant_ref)
 
 
 async def _hold(
-    uow: PlanningUnitOfWork,
-    key: str,
-    event: ParticipantPaused | CarePauseStarted,
-    reason: PauseReason,
-    on: date,
+    uow: PlanningUnitOfWork, key: str, participant_ref: str, reason: PauseReason, on: date
 ) -> None:
-    plan = await uow.plans.get(event.participant_ref)
+    plan = await uow.plans.get(participant_ref)
     if plan is None or not plan.is_open:
         # No plan runs (the PIP is not established yet, or the route ended): nothing to hold.
-        log.info("pause_without_open_plan", participant_ref=event.participant_ref, key=key)
+        log.info("pause_without_open_plan", participant_ref=participant_ref, key=key)
         return
     if plan.hold_for_case(key, reason, on):
         now = today(uow.clock.now())
