@@ -19,7 +19,9 @@ default HTTP implementation), each with an asyncpg pool of the runtime's default
 The load comes from a second process (``benchmarks/_load.py``): ``--concurrency``
 clients with a kept-alive connection each, ``--requests`` registrations in all, each with
 its own valid BSN. The same loader, the same bodies' shape and the same concurrency for
-both. Printed: requests/s, latency p50 and p99, and ratios to the baseline; JSON in
+both. Printed: requests/s, latency p50 and p99, CPU per request (this process, and the
+database's PostgreSQL backends read from /proc: steadier than the rates on a shared
+machine), and ratios to the baseline; JSON in
 benchmarks/results/intake_http.json. Logging is configured as in production (INFO, JSON)
 but written to /dev/null: the service pays for its log lines, the terminal is spared.
 """
