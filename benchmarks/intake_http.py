@@ -19,7 +19,9 @@ default HTTP implementation), each with an asyncpg pool of the runtime's default
 The load comes from a second process (``benchmarks/_load.py``): ``--concurrency``
 clients with a kept-alive connection each, ``--requests`` registrations in all, each with
 its own valid BSN. The same loader, the same bodies' shape and the same concurrency for
-both. Printed: requests/s, latency p50 and p99, and ratios to the baseline; JSON in
+both. Printed: requests/s, latency p50 and p99, CPU per request (this process, and the
+database's PostgreSQL backends read from /proc: steadier than the rates on a shared
+machine), and ratios to the baseline; JSON in
 benchmarks/results/intake_http.json. Logging is configured as in production (INFO, JSON)
 but written to /dev/null: the service pays for its log lines, the terminal is spared.
 """
@@ -32,6 +34,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -55,6 +58,25 @@ from zroute_runtime.service import ServiceRuntime
 # The signing key of the test suite (tests/helpers.TEST_SIGNING_KEY): local runs only.
 SIGNING_KEY = "test-signing-key-not-for-production-0123456789"
 LOADER = Path(__file__).parent / "_load.py"
+
+
+_TICK_S = 1 / os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` so far; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) * _TICK_S
+
+
+async def _database_cpu_s(pool: asyncpg.Pool) -> float:
+    """CPU seconds used so far by the PostgreSQL backends of this database, from /proc
+    (PostgreSQL runs on this machine)."""
+    rows = await pool.fetch("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+    return sum(_process_cpu_s(row["pid"]) for row in rows)
 
 
 def bare_app(pool: asyncpg.Pool) -> FastAPI:
@@ -156,12 +178,20 @@ async def run(requests: int, concurrency: int, warmup: int) -> None:
             with console.status(f"{name}: warming up ({warmup} requests)"):
                 await run_loader(url, warmup, concurrency, auth, seed)
             seed += 1
+            # CPU per request is steadier than the rate on a shared machine: the server
+            # (this process, relay included) and the PostgreSQL backends of the database.
+            cpu_before = time.process_time(), await _database_cpu_s(runtime.pool)
             with console.status(f"{name}: {requests} requests, {concurrency} clients"):
                 results[name] = await run_loader(url, requests, concurrency, auth, seed)
+            cpu_after = time.process_time(), await _database_cpu_s(runtime.pool)
             r = results[name]
+            r["server_cpu_ms_per_request"] = (cpu_after[0] - cpu_before[0]) * 1000 / requests
+            r["database_cpu_ms_per_request"] = (cpu_after[1] - cpu_before[1]) * 1000 / requests
             console.print(
                 f"  {name}: {r['requests_per_second']:,.0f} req/s, p50 {r['p50_ms']:.1f} ms,"
-                f" p99 {r['p99_ms']:.1f} ms, statuses {r['statuses']}"
+                f" p99 {r['p99_ms']:.1f} ms, statuses {r['statuses']}; CPU per request:"
+                f" server {r['server_cpu_ms_per_request']:.2f} ms,"
+                f" PostgreSQL {r['database_cpu_ms_per_request']:.2f} ms"
             )
         stored = await runtime.pool.fetchval("SELECT count(*) FROM intake_participants")
         events = await runtime.pool.fetchval("SELECT count(*) FROM zr_outbox")

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -458,3 +459,61 @@ def test_a_record_of_another_municipality_is_refused_with_a_reason() -> None:
     with pytest.raises(Forbidden, match="referral belongs to another municipality"):
         caseworker.ensure_municipality("GM0344", "referral")
     Principal("o", frozenset({Role.OPERATOR})).ensure_municipality("GM0344")
+
+
+def _counting_verifier() -> tuple[Any, list[str]]:
+    from zroute_runtime.auth.tokens import TokenVerifier
+
+    asked: list[str] = []
+
+    async def resolve(token: str) -> str:
+        asked.append(token)
+        return SETTINGS.auth_signing_key.get_secret_value()
+
+    verifier = TokenVerifier(
+        resolve_key=resolve,
+        algorithms=["HS256"],
+        issuer=SETTINGS.auth_issuer,
+        audience=SETTINGS.auth_audience,
+        max_lifetime=timedelta(hours=2),
+    )
+    return verifier, asked
+
+
+async def test_a_verified_token_answers_from_memory_on_the_next_request() -> None:
+    """Issue 20: the token check was a share of every request's time; a token already
+    verified and not expired is not decoded and its key not looked up again."""
+    verifier, asked = _counting_verifier()
+    value = token(Role.CASEWORKER, municipality="GM0363")
+    first = await verifier.verify(value)
+    again = await verifier.verify(value)
+    assert first == again == Principal("staff-7f3a", frozenset({Role.CASEWORKER}), None, "GM0363")
+    assert len(asked) == 1
+    other = token(Role.COORDINATOR)  # another token is checked on its own
+    assert (await verifier.verify(other)).roles == frozenset({Role.COORDINATOR})
+    assert len(asked) == 2
+
+
+async def test_a_remembered_token_is_checked_again_once_it_expires(monkeypatch) -> None:
+    from zroute_runtime.auth import tokens
+
+    verifier, asked = _counting_verifier()
+    value = token(Role.CASEWORKER, ttl=timedelta(minutes=5))
+    await verifier.verify(value)
+    expires = jwt.decode(value, options={"verify_signature": False})["exp"]
+    # Past its expiry and the leeway on the service's clock: memory no longer answers,
+    # the token goes through the full check again (which refuses it on a real clock).
+    later = expires + tokens.CLOCK_LEEWAY.total_seconds() + 1
+    monkeypatch.setattr(tokens.time, "time", lambda: later)
+    with contextlib.suppress(InvalidToken):  # whether the decode's own clock agrees or not
+        await verifier.verify(value)
+    assert len(asked) == 2
+
+
+async def test_a_refused_token_is_not_remembered() -> None:
+    verifier, asked = _counting_verifier()
+    forged = raw_token({"sub": "s", "exp": datetime.now(UTC) + timedelta(minutes=5)}, "x" * 40)
+    for _ in range(2):
+        with pytest.raises(InvalidToken):
+            await verifier.verify(forged)
+    assert len(asked) == 2

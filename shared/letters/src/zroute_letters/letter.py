@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import segno
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
@@ -151,6 +150,11 @@ def languages_of(content: LetterContent, cats: Catalogues) -> tuple[str, ...]:
 
 
 def qr_svg(url: str) -> str:
+    """The QR code of ``url`` as inline SVG."""
+    # Imported here: a service that imports the letters for their texts (intake's
+    # decision letter) should not hold segno in memory from its start (issue 20).
+    import segno
+
     return str(segno.make(url, error="m").svg_inline(scale=3, border=2))
 
 

@@ -26,6 +26,7 @@ import asyncpg
 from zroute_contract.envelope import build_event
 from zroute_contract.events.base import Event
 
+from zroute_runtime.audit import TRAIL_INSERT, TrailRows
 from zroute_runtime.context import MessageContext
 
 
@@ -43,6 +44,23 @@ def subject_of(payload: Event) -> str | None:
     return getattr(payload, "participant_ref", None)
 
 
+_NUMBER = """
+    INSERT INTO zr_outbox_sequence AS s (source, last_value) VALUES ($1, $2)
+    ON CONFLICT (source) DO UPDATE SET last_value = s.last_value + EXCLUDED.last_value
+    RETURNING last_value
+"""
+
+
+# The counter and the user's trail in one statement; the counter's row lock is taken
+# at the same point as before, so the numbering described above is unchanged.
+_NUMBER_WITH_TRAIL = "WITH trail AS ({trail}) {number}".format(
+    trail=TRAIL_INSERT.format(
+        actor="$3", roles="$4", at="$5", refs="$6", actions="$7", services="$8"
+    ),
+    number=_NUMBER,
+)
+
+
 async def write_events(
     conn: asyncpg.Connection,
     *,
@@ -50,20 +68,29 @@ async def write_events(
     events: Sequence[PendingEvent],
     context: MessageContext,
     now: datetime,
+    trail: TrailRows | None = None,
 ) -> list[str]:
-    """Write ``events`` to the outbox inside the caller's transaction; returns their ids."""
+    """Write ``events`` to the outbox inside the caller's transaction; returns their ids.
+
+    ``trail`` (the acting user's rows, :func:`zroute_runtime.audit.trail_rows`) is
+    written by the statement that numbers the events: one round trip less per command."""
     if not events:
         return []
     count = len(events)
-    last = await conn.fetchval(
-        """
-        INSERT INTO zr_outbox_sequence AS s (source, last_value) VALUES ($1, $2)
-        ON CONFLICT (source) DO UPDATE SET last_value = s.last_value + EXCLUDED.last_value
-        RETURNING last_value
-        """,
-        source,
-        count,
-    )
+    if trail is None:
+        last = await conn.fetchval(_NUMBER, source, count)
+    else:
+        last = await conn.fetchval(
+            _NUMBER_WITH_TRAIL,
+            source,
+            count,
+            trail.actor,
+            trail.actor_roles,
+            now,
+            trail.participant_refs,
+            trail.actions,
+            trail.services,
+        )
     first = last - count + 1
     rows = []
     for offset, pending in enumerate(events):

@@ -118,10 +118,14 @@ class UnitOfWork:
         events = self.collect_new_events()
         now = self.clock.now()
         ids = await write_events(
-            self.conn, source=self.source, events=events, context=self.context, now=now
+            self.conn,
+            source=self.source,
+            events=events,
+            context=self.context,
+            now=now,
+            # The acting user's trail, in the same transaction as what they did.
+            trail=audit.trail_rows(events),
         )
-        # The acting user's trail, in the same transaction as what they did.
-        await audit.record(self.conn, events=events, now=now)
         await self._transaction.commit()
         self.committed = True
         return ids

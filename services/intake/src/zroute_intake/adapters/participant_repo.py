@@ -46,6 +46,26 @@ _COLUMNS = (
 )
 
 
+# The duplicate check, the row and its name index in one statement (see ``add``). The
+# conflict target is the partial unique index ``intake_participants_bsn``.
+_INSERT_NEW = """
+WITH new AS (
+    INSERT INTO intake_participants
+        (ref, programme_id, municipality, status, version, preferred_language,
+         interpreter_needed, registered_on, bsn_hash, bsn_encrypted,
+         personal_encrypted, state, contact_staff_ref, intake_starts_at,
+         created_at, updated_at)
+    VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $13)
+    ON CONFLICT (municipality, bsn_hash) WHERE bsn_hash IS NOT NULL DO NOTHING
+    RETURNING ref
+), names AS (
+    INSERT INTO intake_name_parts (ref, part_hash)
+    SELECT new.ref, part FROM new, unnest($14::bytea[]) AS part
+)
+SELECT ref FROM new
+"""
+
+
 def _state(p: Participant) -> dict[str, Any]:
     return {
         "appointment": _APPOINTMENT.dump_python(p.appointment, mode="json"),
@@ -179,34 +199,24 @@ class ParticipantRepository(TrackingRepository):
 
     async def add(self, participant: Participant, now: datetime) -> None:
         """Insert a new participant; DuplicateBsn when the BSN is registered in its
-        municipality already (found first, or lost in a race with a concurrent insert)."""
+        municipality already.
+
+        One statement does the duplicate check, the row and its name index: the unique
+        index on (municipality, bsn_hash) decides, so a concurrent registration of the
+        same BSN is refused the same way as an earlier one, and a refusal leaves the
+        unit of work usable (``DO NOTHING`` raises no error, so no savepoint is needed).
+        This was six round trips (look-up, savepoint, insert, name index in two,
+        release), the largest share of a registration's time (docs/benchmarks.md)."""
         personal = participant.personal
         assert personal is not None, "a new participant carries personal data"
-        existing = await self.ref_for_bsn(participant.municipality, personal.bsn)
-        if existing is not None:
-            raise DuplicateBsn(existing)
-        try:
-            async with self.conn.transaction():  # a savepoint: a lost race leaves the uow usable
-                await self._insert(participant, personal, now)
-        except asyncpg.UniqueViolationError:
-            existing = await self.ref_for_bsn(participant.municipality, personal.bsn)
-            raise DuplicateBsn(existing or "unknown") from None
-        participant.version = 1
-        self._seen_now(participant)
-
-    async def _insert(
-        self, participant: Participant, personal: PersonalData, now: datetime
-    ) -> None:
+        bsn_hash = self.protector.bsn_hash(personal.bsn)
         bsn_blob, personal_blob = self.protector.seal(participant.ref, personal)
-        await self.conn.execute(
-            """
-            INSERT INTO intake_participants
-                (ref, programme_id, municipality, status, version, preferred_language,
-                 interpreter_needed, registered_on, bsn_hash, bsn_encrypted,
-                 personal_encrypted, state, contact_staff_ref, intake_starts_at,
-                 created_at, updated_at)
-            VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $13)
-            """,
+        name_hashes = [
+            self.protector.name_part_hash(p)
+            for p in sorted(name_parts(personal.given_names, personal.family_name))
+        ]
+        inserted = await self.conn.fetchval(
+            _INSERT_NEW,
             participant.ref,
             participant.programme_id,
             participant.municipality,
@@ -214,14 +224,19 @@ class ParticipantRepository(TrackingRepository):
             participant.preferred_language,
             participant.interpreter_needed,
             participant.registered_on,
-            self.protector.bsn_hash(personal.bsn),
+            bsn_hash,
             bsn_blob,
             personal_blob,
             _state(participant),
             participant.contact.contact.staff_ref if participant.contact else None,
             now,
+            name_hashes,
         )
-        await self._index_name(participant.ref, personal)
+        if inserted is None:
+            existing = await self.ref_for_bsn(participant.municipality, personal.bsn)
+            raise DuplicateBsn(existing or "unknown")
+        participant.version = 1
+        self._seen_now(participant)
 
     async def _index_name(self, ref: str, personal: PersonalData | None) -> None:
         """The keyed hashes of the name's parts (none once the data is erased)."""

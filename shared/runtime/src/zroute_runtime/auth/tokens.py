@@ -32,6 +32,9 @@ CLOCK_LEEWAY = timedelta(seconds=30)
 JWKS_TIMEOUT_S = 5.0
 USERINFO_TIMEOUT_S = 5.0
 USERINFO_CACHE_SIZE = 1024
+# Tokens verified and still valid, kept so a caller's next request skips the signature
+# check (and in OIDC mode the key look-up on a worker thread): bounded, cleared when full.
+VERIFIED_CACHE_SIZE = 1024
 
 
 KeyResolver = Callable[[str], Awaitable[Any]]
@@ -63,6 +66,7 @@ class TokenVerifier:
         self._audience = audience
         self._leeway = leeway
         self._max_lifetime = max_lifetime
+        self._verified: dict[bytes, tuple[float, Principal]] = {}
 
     async def verify(self, token: str) -> Principal:
         """The principal named by ``token``.
@@ -73,11 +77,26 @@ class TokenVerifier:
         """
         if self._userinfo is not None and token.count(".") != 2:
             return principal_from_claims(self._mapping.apply(await self._userinfo.claims(token)))
+        # A JWT verified before answers from memory until it expires (with the leeway the
+        # decode allows): signature, issuer, audience, lifetime and claims cannot change
+        # for the same bytes, and only the clock can make it invalid since.
+        key = hashlib.sha256(token.encode()).digest()
+        kept = self._verified.get(key)
+        if kept is not None:
+            if time.time() <= kept[0]:
+                return kept[1]
+            del self._verified[key]
         claims = self._decode(token, await self._resolve_key(token))
         self._check_lifetime(claims)
+        expires = claims["exp"]
         if self._jwt_mapped:
             claims = self._mapping.apply(claims)
-        return principal_from_claims(claims)
+        principal = principal_from_claims(claims)
+        if isinstance(expires, int | float):
+            if len(self._verified) >= VERIFIED_CACHE_SIZE:
+                self._verified.clear()
+            self._verified[key] = (expires + self._leeway.total_seconds(), principal)
+        return principal
 
     def _decode(self, token: str, key: Any) -> dict[str, Any]:
         """The verified claims of a JWT; each refusal says why."""

@@ -12,7 +12,6 @@ import io
 from collections.abc import Iterable, Sequence
 
 from fastapi import Response
-from openpyxl import Workbook
 
 from zroute_intake.domain import report
 
@@ -31,6 +30,10 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 def to_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """One worksheet named ``title`` with a bold-free header row and the rows."""
+    # Imported on the first download: openpyxl brings numpy and Pillow along, some
+    # 20 MB and a second of the service's start for a file asked for now and then.
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
