@@ -200,6 +200,27 @@ async def plan_page(
     return PlanPage(list(rows), total, await programmes(uow, deps, principal))
 
 
+async def calendar_page(
+    uow: Any,
+    deps: Deps,
+    principal: Principal,
+    programme_id: str,
+    days: tuple[date, date],
+    *,
+    search: str | None = None,
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[list[Any], int]:
+    """One page of a programme's dated sessions in ``days`` (first and last), searched by
+    part of a teacher, room or participant reference, and the total; the caller reads
+    the programme's calendar as ``GET /programmes/{id}/calendar`` lets them."""
+    await ensure_may_read_programme(uow, deps, principal, programme_id)
+    found: tuple[list[Any], int] = await uow.calendar.session_page(
+        programme_id, days[0], days[1], search=search, limit=limit, offset=offset
+    )
+    return found
+
+
 async def cohort(
     uow: Any, deps: Deps, principal: Principal, programme_id: str | None
 ) -> dict[str, int]:
