@@ -370,12 +370,14 @@ def readable_time(moment: datetime | str | None, language: str) -> str:
         return ""
     if isinstance(moment, str):
         try:
-            moment = datetime.fromisoformat(moment)
+            parsed = datetime.fromisoformat(moment)
         except ValueError:
             return moment
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)  # the runtime writes UTC
-    local = moment.astimezone(local_timezone())
+    else:
+        parsed = moment
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)  # the runtime writes UTC
+    local = parsed.astimezone(local_timezone())
     return f"{format_date(local, 'long', locale=language)}, {format_time(local, 'short', locale=language)}"
 
 
