@@ -287,7 +287,8 @@ class UiKit:
 
     def navigation(self, principal: Principal | None) -> list[tuple[str, str, str, list[Any]]]:
         """Each service's (name, label, start address, [(title, address)]): its main
-        screens that ``principal``'s roles admit, at the service's address from settings."""
+        screens that ``principal``'s roles admit, at the service's address from settings;
+        another service with no screen for them is left out."""
         found = []
         for name, url in self.settings.ui_service_urls.items():
             if name not in SERVICE_LABELS:
@@ -295,6 +296,8 @@ class UiKit:
             base = url.rstrip("/")
             own = self.screens if name == self.service else SCREENS.get(name, [])
             links = [(s.title, base + s.path) for s in visible(own, principal)]
+            if not links and name != self.service:
+                continue  # a heading with nothing under it (a teacher has no intake screen)
             found.append((name, SERVICE_LABELS[name], base + "/ui/", links))
         return found
 
