@@ -139,6 +139,17 @@ async def groups(
     return found
 
 
+async def group_week(
+    uow: PlanningUnitOfWork, principal: Principal, programme_id: str | None
+) -> tuple[list[tuple[str, str, int, int]], int]:
+    """The groups the caller may see, counted per (weekday, part of the day) with their
+    participants, and how many groups in all (the scope of :func:`groups`)."""
+    found: tuple[list[tuple[str, str, int, int]], int] = await uow.reads.week_counts(
+        programme_id, principal.partner_scope(), principal.municipality_scope()
+    )
+    return found
+
+
 async def group(uow: PlanningUnitOfWork, principal: Principal, group_id: UUID) -> GroupRow:
     found: GroupRow | None = await uow.reads.group(group_id)
     if found is None:

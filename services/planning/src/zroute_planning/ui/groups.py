@@ -73,18 +73,19 @@ async def calendar_page(
     errors = FormErrors()
     search = search_term(q, errors)
     chosen = programme_filter(programme)
-    found, programmes = await _groups(page, runtime, chosen)
-    sessions = (
-        (s["weekday"], s["day_part"], {"group": g, "session": s}) for g in found for s in g.sessions
-    )
+    # Counted in the database: a programme of 10,000 participants has hundreds of groups.
+    async with command(runtime, page.request) as uow:
+        cells, group_total = await views.group_week(uow, page.principal, chosen)
+        programmes = await views.programmes(uow, get_deps(runtime), page.principal)
+    counts = ((d, p, {"groups": g, "participants": n}) for d, p, g, n in cells)
     monday = dated.week_start(week, dated.today_of(runtime))
     in_week, total = (
         await dated.week_page(page, runtime, chosen, monday, search, page_no) if chosen else ([], 0)
     )
     return page.render(
         "calendar.html.j2",
-        grid=charts.week_grid(sessions),
-        groups=found,
+        grid=charts.week_grid(counts),
+        group_total=group_total,
         programmes=programmes,
         programme=chosen or "",
         q=q,
