@@ -137,3 +137,26 @@ async def test_the_waiting_list_and_preconditions_say_why_in_the_pages_language(
         await context.close()
     finally:
         await scenario.close()
+
+
+def test_each_waiting_reason_code_is_worded_in_dutch_and_english_and_an_older_sentence_kept():
+    from zroute_support.domain.routing import WaitCode, WaitingReason
+    from zroute_support.ui.work import waiting_reason_text
+
+    full = WaitingReason.of(WaitCode.AT_CAPACITY, capability="transport")
+    assert waiting_reason_text(full, "nl") == "Elke partner voor vervoer zit vol."
+    assert waiting_reason_text(full, "en") == "Every partner for transport is at capacity."
+    none = WaitingReason.of(WaitCode.NO_AGREEMENT, programme="prog-a", day="2027-01-04")
+    assert (
+        waiting_reason_text(none, "nl") == "Er geldt geen afspraak voor prog-a op 4 januari 2027."
+    )
+    serves = WaitingReason.of(
+        WaitCode.NO_PARTNER_SERVES, capability="childcare", municipality="GM0363"
+    )
+    assert "GM0363" in waiting_reason_text(serves, "nl")
+    responsible = WaitingReason.of(WaitCode.NO_RESPONSIBLE_PARTNER, capability="childcare")
+    assert waiting_reason_text(responsible, "nl").startswith("De afspraak noemt geen partner")
+    older = WaitingReason.of(WaitCode.UNCODED, text="every partner with transport is at capacity")
+    assert waiting_reason_text(older, "nl") == "every partner with transport is at capacity"
+    bad_day = WaitingReason.of(WaitCode.NO_AGREEMENT, programme="prog-a", day="someday")
+    assert waiting_reason_text(bad_day, "nl") == "no agreement in force for prog-a on someday"

@@ -77,17 +77,18 @@ def waiting_reason_text(reason: WaitingReason | None, language: str) -> str:
         return ""
     gettext = translations(language).gettext
     params = reason.parameters
-    if "day" in params:
-        params["day"] = format_date(date.fromisoformat(params["day"]), "long", locale=language)
     sentence = WAITING_REASON.get(reason.code)
     if sentence is None:
         return params.get("text", "")
     if "capability" in params and params["capability"] in CAPABILITIES:
         params["capability"] = gettext(CAPABILITIES[params["capability"]])
     try:
+        if "day" in params:
+            day = date.fromisoformat(params["day"])
+            params["day"] = format_date(day, "long", locale=language)
         return gettext(sentence) % params
     except (KeyError, TypeError, ValueError):
-        return reason.sentence()
+        return reason.sentence()  # parameters that do not fit: the API's sentence
 
 
 def add(kit: UiKit) -> None:
