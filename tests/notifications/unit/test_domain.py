@@ -200,3 +200,17 @@ def test_the_overview_counts_phases_hours_attendance_and_open_items():
     assert o.referrals == [("accepted", 1)] and o.referrals_escalated == 1
     assert [p["participant_ref"] for p in o.preconditions] == ["b"]  # ending soon only
     assert [w["participant_ref"] for w in o.waiting_list] == ["b"]
+
+
+def test_a_full_weeks_attendance_label_stays_inside_the_chart():
+    """The 100% label sat at y=5 with an 11 px font: its top was cut off on the overview."""
+    import re
+
+    from zroute_notifications.adapters.charts import attendance_chart
+    from zroute_notifications.domain.overview import WeekAttendance
+
+    svg = attendance_chart([WeekAttendance("2027-W02", 3, 3)], "attendance")
+    [label_y] = [float(y) for y in re.findall(r'<text x="\d+" y="([\d.]+)" font-size="11"', svg)]
+    assert label_y - 11 >= 0, svg
+    height = float(re.search(r'height="(\d+)"', svg).group(1))
+    assert all(float(y) <= height for y in re.findall(r' y="([\d.]+)"', svg))
