@@ -8,6 +8,10 @@ written straight into the service's tables first:
 
 * intake's caseload (``/ui/caseload``), as a caseworker of the municipality;
 * planning's plans (``/ui/plans``), as a coordinator of the municipality;
+* planning's week calendar (``/ui/calendar?programme=...&week=...``), as a coordinator:
+  the participants in groups of 12 that meet twice a week (the week grid of every group)
+  and one individual session each in the week, so the week holds participants + 2 x
+  groups dated sessions, of which the page shows the first 25 and the count;
 * support's referral board (``/ui/referral-board``), as a coordinator (one referral
   per participant).
 
@@ -94,6 +98,43 @@ INSERT INTO planning_participants (participant_ref, programme_id, municipality, 
 SELECT 'zr-' || md5(i::text), $2, $3, date '2027-01-04' FROM generate_series(1, $1::int) i
 """,
 )
+BENCH_WEEK = "2027-01-18"
+# Groups of 12 meeting Monday and Wednesday morning, their members, and the week's dated
+# sessions: each group's two and one individual session per participant.
+SEED_CALENDAR = (
+    *SEED_PLANNING,
+    """
+INSERT INTO planning_groups (group_id, programme_id, partner_id, level_band, slots, sessions,
+    teacher, starts_on)
+SELECT md5('group' || g)::uuid, $2, 'school-bench', 'a1',
+       '[["monday", "morning"], ["wednesday", "morning"]]'::jsonb,
+       '[{"weekday": "monday", "day_part": "morning", "starts_at": "09:00:00", "minutes": 150},
+         {"weekday": "wednesday", "day_part": "morning", "starts_at": "09:00:00", "minutes": 150}]'
+         ::jsonb,
+       'teacher-' || g % 40, date '2027-01-18'
+FROM generate_series(1, ceil($1::int / 12.0)::int) g WHERE $3::text IS NOT NULL
+""",
+    """
+INSERT INTO planning_group_members (group_id, participant_ref, joined_on)
+SELECT md5('group' || (1 + (i - 1) / 12))::uuid, 'zr-' || md5(i::text), date '2027-01-18'
+FROM generate_series(1, $1::int) i WHERE $2::text IS NOT NULL AND $3::text IS NOT NULL
+""",
+    """
+INSERT INTO planning_calendar_sessions (session_id, programme_id, group_id, participant_ref,
+    session_on, weekday, day_part, starts_at, minutes, teaching_form, kind, staff, room_id,
+    status)
+SELECT md5('gs' || g || d)::uuid, $2, md5('group' || g)::uuid, NULL,
+       date '2027-01-18' + d, (ARRAY['monday', 'wednesday'])[1 + d / 2], 'morning', time '09:00',
+       150, 'classroom', 'language', 'teacher-' || g % 40, 'room-' || g % 30, 'planned'
+FROM generate_series(1, ceil($1::int / 12.0)::int) g, (VALUES (0), (2)) AS days(d)
+WHERE $3::text IS NOT NULL
+UNION ALL
+SELECT md5('is' || i)::uuid, $2, NULL, 'zr-' || md5(i::text), date '2027-01-18' + i % 5,
+       (ARRAY['monday', 'tuesday', 'wednesday', 'thursday', 'friday'])[1 + i % 5],
+       'afternoon', time '13:30', 120, 'workplace_learning', 'participation', NULL, NULL, 'planned'
+FROM generate_series(1, $1::int) i
+""",
+)
 SEED_SUPPORT = (
     """
 INSERT INTO support_partners (partner_id, organisation, municipalities, capabilities, updated_at)
@@ -128,6 +169,14 @@ FROM planning_plans p LEFT JOIN planning_schedules s USING (plan_id)
 JOIN planning_participants pp USING (participant_ref) WHERE pp.municipality = $1
 ORDER BY p.at_risk DESC, p.start_on, p.participant_ref LIMIT 25
 """
+BASE_CALENDAR = """
+SELECT session_on, starts_at, minutes, teaching_form, staff, room_id, status,
+       count(*) OVER () AS total
+FROM planning_calendar_sessions WHERE programme_id = 'programme-bench'
+  AND session_on BETWEEN date '2027-01-18' AND date '2027-01-24'
+  AND programme_id IN (SELECT programme_id FROM planning_participants WHERE municipality = $1)
+ORDER BY session_on, starts_at, session_id LIMIT 25
+"""
 BASE_SUPPORT = """
 SELECT participant_ref, category, urgency, status, partner_id, answer_due_by,
        count(*) OVER () AS total
@@ -151,6 +200,7 @@ class Screen:
 SCREENS = (
     Screen("intake", "intake caseload", "/ui/caseload", Role.CASEWORKER, (SEED_INTAKE,), BASE_INTAKE),
     Screen("planning", "planning plans", "/ui/plans", Role.COORDINATOR, SEED_PLANNING, BASE_PLANNING),
+    Screen("planning", "planning calendar", f"/ui/calendar?programme={PROGRAMME}&week={BENCH_WEEK}", Role.COORDINATOR, SEED_CALENDAR, BASE_CALENDAR),
     Screen("support", "support referral board", "/ui/referral-board", Role.COORDINATOR, SEED_SUPPORT, BASE_SUPPORT),
 )  # fmt: skip
 
@@ -278,10 +328,11 @@ async def _drop(runtime: ServiceRuntime) -> None:
     await admin.close()
 
 
-async def run(participants: int, requests: int, warmup: int) -> None:
+async def run(participants: int, requests: int, warmup: int, only: str | None = None) -> None:
     load_before = os.getloadavg()  # the machine is shared: say how busy it was
     console.print(f"load average before: {load_before[0]:.2f} (1 min), {os.cpu_count()} CPUs")
-    results = {s.label: await measure(s, participants, requests, warmup) for s in SCREENS}
+    chosen = [s for s in SCREENS if only is None or only in s.label]
+    results = {s.label: await measure(s, participants, requests, warmup) for s in chosen}
     rows = []
     for label, r in results.items():
         page, base = r["page"], r["baseline"]
@@ -323,10 +374,11 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--only", help="only the pages whose label contains this (calendar)")
     args = parser.parse_args()
     with open(os.devnull, "w") as devnull:
         configure_logging("screens", "INFO", json=True, stream=devnull)
-        asyncio.run(run(args.participants, args.requests, args.warmup))
+        asyncio.run(run(args.participants, args.requests, args.warmup, args.only))
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ import aio_pika
 import pytest
 from zroute_contract.envelope import build_event
 from zroute_runtime.consumer import (
+    REASON_CODE_HEADER,
     REASON_HEADER,
     REASON_KIND_HEADER,
+    REASON_PARAMS_HEADER,
     RETRIES_HEADER,
     WAITS_HEADER,
 )
@@ -154,6 +156,9 @@ async def test_an_event_type_the_service_does_not_handle_is_dead_lettered(
     [dead] = await wait_for_dead_letters(amqp_connection, settings, 1)
     assert dead.headers[REASON_KIND_HEADER] == "unexpected-type"
     assert other.spec.type in dead.headers[REASON_HEADER]
+    # the code and its parameters, for a screen to word in the reader's language
+    assert dead.headers[REASON_CODE_HEADER] == "no_handler"
+    assert json.loads(dead.headers[REASON_PARAMS_HEADER]) == {"event_type": other.spec.type}
 
 
 async def test_a_failing_handler_is_retried_with_delay_then_dead_lettered(
@@ -167,6 +172,8 @@ async def test_a_failing_handler_is_retried_with_delay_then_dead_lettered(
     assert dead.headers[REASON_KIND_HEADER] == "retries-exhausted"
     assert "after 3 attempts" in dead.headers[REASON_HEADER]
     assert "RuntimeError: probe handler told to fail" in dead.headers[REASON_HEADER]
+    assert dead.headers[REASON_CODE_HEADER] == "handler_failed"
+    assert json.loads(dead.headers[REASON_PARAMS_HEADER]) == {"attempts": 3}
     assert dead.headers[RETRIES_HEADER] == 2
     assert dead.headers["x-zroute-routing-key"] == ROUTING_KEY
     assert FAILING[event.participant_ref] == 99 - 3  # one first try and two retries

@@ -185,11 +185,17 @@ class Scenario:
         await self.handled(await self.publish(payload))
 
     async def participant(
-        self, *, contact: bool = True, programme_id: str = PROGRAMME, municipality: str = GM
+        self,
+        *,
+        contact: bool = True,
+        programme_id: str = PROGRAMME,
+        municipality: str = GM,
+        ref: str | None = None,
     ) -> str:
         """A registered participant (of the default programme and municipality unless
-        named), with the caseworker as contact person unless ``contact`` is false."""
-        ref = f"zr-{uuid.uuid4().hex}"
+        named), with the caseworker as contact person unless ``contact`` is false; ``ref``
+        when intake registered them for real beside support."""
+        ref = ref or f"zr-{uuid.uuid4().hex}"
         await self.feed(
             ParticipantRegistered(
                 participant_ref=ref,

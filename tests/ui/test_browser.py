@@ -78,10 +78,11 @@ async def test_a_caseworker_finds_a_participant_and_reads_the_dossier(browser, c
     assert "q=" in page.url  # the search is in the address, so back and reload keep it
     await page.get_by_role("link", name=ref).click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text(ref)
-    await expect(page.get_by_text("ar, ter plaatse, bevestigd")).to_be_visible()  # interpreter
+    # The interpreter's language by its name on a Dutch page, never its code (ar).
+    await expect(page.get_by_text("Arabisch, ter plaatse, bevestigd")).to_be_visible()
     # Issue 17 item 6: where each appointment's interpreter stands (booked directly here).
     await expect(page.get_by_role("heading", name="Tolken")).to_be_visible()
-    await expect(page.locator("dd", has_text="ar: bevestigd")).to_be_visible()
+    await expect(page.locator("dd", has_text="Arabisch: bevestigd")).to_be_visible()
     await expect(
         page.get_by_text("Niemand heeft de persoonsgegevens nog ingezien.")
     ).to_be_visible()

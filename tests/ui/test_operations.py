@@ -12,8 +12,10 @@ from zroute_contract.events import intake
 from zroute_contract.types import new_participant_ref
 from zroute_runtime.consumer import (
     FAILED_AT_HEADER,
+    REASON_CODE_HEADER,
     REASON_HEADER,
     REASON_KIND_HEADER,
+    REASON_PARAMS_HEADER,
     RETRIES_HEADER,
 )
 from zroute_ui.testing import DEMO_USERS, ui_settings
@@ -139,7 +141,9 @@ async def test_an_operator_reads_a_dead_letters_reason_and_replays_it(
             type=envelope.type,
             headers={
                 REASON_KIND_HEADER: "retries-exhausted",
-                REASON_HEADER: "the database was unavailable",
+                REASON_HEADER: "handler failed after 6 attempts: the database was unavailable",
+                REASON_CODE_HEADER: "handler_failed",
+                REASON_PARAMS_HEADER: '{"attempts": 6}',
                 FAILED_AT_HEADER: "2026-12-06T05:00:00+00:00",
                 RETRIES_HEADER: 5,
                 "x-zroute-routing-key": world.registered(ref).routing_key(),
@@ -156,8 +160,15 @@ async def test_an_operator_reads_a_dead_letters_reason_and_replays_it(
     await page.get_by_role("button", name=DEMO_USERS["operator"].sub).click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Dode berichten")
     row = page.get_by_role("row").filter(has_text=envelope.id)
-    await expect(row).to_contain_text("the database was unavailable")
+    # The reason in Dutch from its code, the time in Amsterdam's (UTC+1 in December),
+    # written out; the runtime's English sentence only folded away as technical detail.
+    await expect(row).to_contain_text("Het verwerken van de gebeurtenis is 6 keer achter elkaar")
+    await expect(row).to_contain_text("6 december 2026, 06:00")
     await expect(row).to_contain_text("pogingen op")
+    await expect(row.get_by_text("the database was unavailable")).to_be_hidden()
+    assert "2026-12-06T05:00" not in await row.inner_text()
+    await row.get_by_text("Technische toelichting").click()
+    await expect(row.get_by_text("the database was unavailable")).to_be_visible()
     assert await axe_violations(page) == []
     await page.screenshot(path=str(shots / "notifications-dead-letters.png"), full_page=True)
 

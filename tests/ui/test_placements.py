@@ -12,7 +12,8 @@ from zroute_ui.testing import DEMO_USERS, ui_settings
 
 from tests.helpers import capture
 from tests.support.integration.test_placements import CONFIRM, requested
-from tests.support.scenario import Scenario
+from tests.support.integration.test_preconditions import intake
+from tests.support.scenario import PROGRAMME, Scenario
 from tests.ui.browser import axe_violations, screenshot_dir
 from tests.ui.conftest import COACHES, free_port
 
@@ -85,3 +86,77 @@ async def test_a_job_coach_records_a_check_in_and_the_coordinator_reads_the_wait
         await context.close()
     finally:
         await scenario.close()
+
+
+async def test_the_waiting_list_and_preconditions_say_why_in_the_pages_language(
+    services, amqp_connection, issuer, browser
+):
+    """Why work waits comes from the domain as a code with its parameters and is worded
+    by the catalogue: the Dutch page has no English sentence, the English page has it."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    settings = services.settings(
+        Settings, http_port=port, **ui_settings(issuer, "support", {"support": base})
+    )
+    runtime = await services.start(definition(settings), settings)
+    seen = await capture(amqp_connection, runtime.topology.exchange)
+    scenario = Scenario(runtime, seen, amqp_connection)
+    try:
+        await scenario.register_partners()  # and no agreement: nobody is responsible yet
+        ref = await scenario.participant()
+        await scenario.feed(intake(ref, childcare=False, transport=True))
+        waiting = (await scenario.client().get("/waiting-list")).json()
+        [entry] = [w for w in waiting if w["participant_ref"] == ref]
+        assert entry["reason_code"] == "no_agreement"  # the API: the code beside the sentence
+        assert entry["reason"].startswith("no agreement in force for ")
+
+        context = await browser.new_context(
+            bypass_csp=True, viewport={"width": 1280, "height": 900}
+        )
+        page = await context.new_page()
+        await page.goto(f"{base}/ui/waiting-list")
+        await page.get_by_role("button", name=DEMO_USERS["coordinator"].sub).click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Wachtlijst")
+        row = page.get_by_role("row").filter(has_text=ref)
+        await expect(row).to_contain_text(f"Er geldt geen afspraak voor {PROGRAMME} op ")
+        await expect(row).to_contain_text("2027")
+        text = await page.locator("main").inner_text()
+        for english in ("no agreement", "in force", "at capacity", "serves", "responsible"):
+            assert english not in text, f"English on the Dutch waiting list: {english!r}"
+        assert await axe_violations(page) == []
+
+        await page.goto(f"{base}/ui/preconditions")
+        row = page.get_by_role("row").filter(has_text=ref)
+        await expect(row).to_contain_text("Er geldt geen afspraak voor")
+        assert "no agreement" not in await page.locator("main").inner_text()
+        assert await axe_violations(page) == []
+
+        await page.goto(f"{base}/ui/waiting-list?lang=en")
+        row = page.get_by_role("row").filter(has_text=ref)
+        await expect(row).to_contain_text(f"No agreement is in force for {PROGRAMME} on ")
+        await context.close()
+    finally:
+        await scenario.close()
+
+
+def test_each_waiting_reason_code_is_worded_in_dutch_and_english_and_an_older_sentence_kept():
+    from zroute_support.domain.routing import WaitCode, WaitingReason
+    from zroute_support.ui.work import waiting_reason_text
+
+    full = WaitingReason.of(WaitCode.AT_CAPACITY, capability="transport")
+    assert waiting_reason_text(full, "nl") == "Elke partner voor vervoer zit vol."
+    assert waiting_reason_text(full, "en") == "Every partner for transport is at capacity."
+    none = WaitingReason.of(WaitCode.NO_AGREEMENT, programme="prog-a", day="2027-01-04")
+    assert (
+        waiting_reason_text(none, "nl") == "Er geldt geen afspraak voor prog-a op 4 januari 2027."
+    )
+    serves = WaitingReason.of(
+        WaitCode.NO_PARTNER_SERVES, capability="childcare", municipality="GM0363"
+    )
+    assert "GM0363" in waiting_reason_text(serves, "nl")
+    responsible = WaitingReason.of(WaitCode.NO_RESPONSIBLE_PARTNER, capability="childcare")
+    assert waiting_reason_text(responsible, "nl").startswith("De afspraak noemt geen partner")
+    older = WaitingReason.of(WaitCode.UNCODED, text="every partner with transport is at capacity")
+    assert waiting_reason_text(older, "nl") == "every partner with transport is at capacity"
+    bad_day = WaitingReason.of(WaitCode.NO_AGREEMENT, programme="prog-a", day="someday")
+    assert waiting_reason_text(bad_day, "nl") == "no agreement in force for prog-a on someday"

@@ -15,6 +15,7 @@ from zroute_ui.testing import DEMO_USERS
 from tests.helpers import token
 from tests.planning.events import PROGRAMME
 from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.conftest import login
 from tests.ui.test_planning import TEACHING_PARTNER, fill, start_planning
 
 
@@ -80,3 +81,45 @@ async def test_a_planner_sees_the_dated_week_and_cancels_a_session_in_a_browser(
     told = await planning.expect("session-cancelled", count=3)
     assert {e["subject"] for e in told} == set(members)
     assert {name: v for name, v in visited.items() if v} == {}
+
+
+async def test_the_week_calendar_is_searched_and_paged_in_the_database(
+    services, amqp_connection, issuer
+):
+    """30 dated sessions in a week: 25 a page, a second page with the rest; a search by
+    part of a teacher, a room or a participant reference finds theirs; a search that is
+    no such part is refused beside its field."""
+    planning, base = await start_planning(services, amqp_connection, issuer, ui_cookie_secure=False)
+    refs = await fill(planning, 2)
+    monday = date(2027, 3, 1)
+    for i in range(30):
+        await planning.runtime.pool.execute(
+            "INSERT INTO planning_calendar_sessions (session_id, programme_id, participant_ref,"
+            " session_on, weekday, day_part, starts_at, minutes, teaching_form, kind, staff,"
+            " room_id, status) VALUES (gen_random_uuid(), $1, $2, $3, 'monday', 'morning',"
+            " '09:00', 120, 'classroom', 'language', $4, $5, 'planned')",
+            PROGRAMME,
+            refs[0] if i == 7 else f"zr-{i:032x}",
+            monday + timedelta(days=i % 5),
+            "teacher-anna" if i < 4 else "teacher-bert",
+            "room-7" if i % 10 == 0 else "room-1",
+        )
+    week = {"programme": PROGRAMME, "week": str(monday)}
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        await login(client, "coordinator")
+        first = await client.get("/ui/calendar", params=week)
+        assert first.status_code == 200, first.text
+        assert "30 lessen deze week" in first.text
+        assert first.text.count('href="/ui/calendar/sessions/') == 25
+        assert "Pagina 1 van 2" in first.text
+        second = await client.get("/ui/calendar", params=week | {"page": 2})
+        assert second.text.count('href="/ui/calendar/sessions/') == 5
+
+        by_teacher = await client.get("/ui/calendar", params=week | {"q": "anna"})
+        assert "4 lessen deze week" in by_teacher.text
+        by_room = await client.get("/ui/calendar", params=week | {"q": "room-7"})
+        assert "3 lessen deze week" in by_room.text
+        by_ref = await client.get("/ui/calendar", params=week | {"q": refs[0][3:15]})
+        assert "1 les deze week" in by_ref.text
+        bad = await client.get("/ui/calendar", params=week | {"q": "50%"})
+        assert bad.status_code == 422 and 'href="#q"' in bad.text

@@ -47,7 +47,11 @@ async def test_a_caseworker_registers_a_participant(browser, start_intake, tmp_p
     await page.get_by_label("Huisnummer").fill("12A")
     await page.get_by_label("Postcode").fill("1017 GB")
     await page.get_by_label("Woonplaats").fill("Amsterdam")
-    await page.get_by_label("Voorkeurstaal").select_option("ti")
+    # Each language by its name in the page's language (CLDR), never its code.
+    await expect(page.get_by_label("Voorkeurstaal").locator("option[value=prs]")).to_have_text(
+        "Dari"
+    )
+    await page.get_by_label("Voorkeurstaal").select_option(label="Arabisch")
     await page.get_by_label("Tolk nodig").select_option("yes")
     # An e-mail address is optional (issue 18), but when given it must be one.
     await page.get_by_label("E-mailadres").fill("amina-at-example")
@@ -58,9 +62,12 @@ async def test_a_caseworker_registers_a_participant(browser, start_intake, tmp_p
 
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Dossier zr-")
     await expect(page.get_by_role("status").first).to_contain_text("De deelnemer is aangemeld.")
-    await expect(page.get_by_text("ti", exact=True)).to_be_visible()
+    await expect(page.get_by_text("Arabisch", exact=True)).to_be_visible()
+    await expect(page.get_by_text("ar", exact=True)).to_have_count(0)
     assert await axe_violations(page) == []
     await page.screenshot(path=str(shots / "intake-registered.png"), full_page=True)
     await page.reload()  # the confirmation is shown once
     await expect(page.get_by_text("De deelnemer is aangemeld.")).to_have_count(0)
+    await page.goto(page.url + "?lang=en")
+    await expect(page.get_by_text("Arabic", exact=True)).to_be_visible()
     await context.close()

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from zroute_contract.events import intake
 from zroute_letters import links
-from zroute_letters.formatting import clock_time, long_date, weekday
+from zroute_letters.formatting import clock_time, language_name, long_date, weekday
 from zroute_notifications.service_layer.participant import local
 from zroute_runtime.auth import Role
 
@@ -88,6 +88,8 @@ async def test_a_published_schedule_gives_the_participant_a_letter_and_a_page_in
         assert weekday(datetime(2027, 1, 11).date(), "ar") in page.text
         assert "maandag" in page.text and "09:30" in page.text
         assert CONTACT_NAME in page.text and page.headers["cache-control"] == "no-store"
+        # The recording's label names its language, not its code: "(العربية)", never "(ar)".
+        assert "(ar)" not in page.text and f"({language_name('ar')})" in page.text
         audio = await anonymous.get(f"/p/{token}/week.wav")
         assert audio.status_code == 200 and audio.content[:4] == b"RIFF"
         assert audio.headers["content-language"] == "ar"

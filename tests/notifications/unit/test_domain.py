@@ -220,3 +220,17 @@ def test_the_overview_counts_hours_against_the_b_3_14_norm():
     o = overview.build("p", day, people, attendance, [], lapsing_within=timedelta(14))
     bars = {b.kind: (b.hours, b.target) for b in o.norm}
     assert bars == {"course": (18, 1200), "participation": (7, 800)}
+
+
+def test_a_full_weeks_attendance_label_stays_inside_the_chart():
+    """The 100% label sat at y=5 with an 11 px font: its top was cut off on the overview."""
+    import re
+
+    from zroute_notifications.adapters.charts import attendance_chart
+    from zroute_notifications.domain.overview import WeekAttendance
+
+    svg = attendance_chart([WeekAttendance("2027-W02", 3, 3)], "attendance")
+    [label_y] = [float(y) for y in re.findall(r'<text x="\d+" y="([\d.]+)" font-size="11"', svg)]
+    assert label_y - 11 >= 0, svg
+    height = float(re.search(r'height="(\d+)"', svg).group(1))
+    assert all(float(y) <= height for y in re.findall(r' y="([\d.]+)"', svg))

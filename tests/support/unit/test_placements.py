@@ -15,6 +15,7 @@ from zroute_contract.events.support import (
 )
 from zroute_support.domain.errors import Conflict
 from zroute_support.domain.placements import JobCoach, Placement, PlacementStatus, Workplace
+from zroute_support.domain.routing import WaitCode, WaitingReason
 
 WORKPLACE = Workplace("bakery-de-ster", "bakery-west", date(2027, 3, 1), 8.0)
 COACH = JobCoach("coaches", "coach-7")
@@ -25,7 +26,8 @@ def placement(partner: str | None = "work-a") -> Placement:
         uuid4(), f"zr-{uuid4().hex}", "amsterdam-z", ParticipationActivity.WORK_EXPERIENCE,
         date(2027, 3, 1), 8.0, None,
     )  # fmt: skip
-    p.route_to(partner, None if partner else "every partner is at capacity")
+    full = WaitingReason.of(WaitCode.AT_CAPACITY, capability="participation_workplaces")
+    p.route_to(partner, None if partner else full)
     return p
 
 

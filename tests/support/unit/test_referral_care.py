@@ -24,6 +24,7 @@ from zroute_support.domain.errors import Conflict, Forbidden, Refused
 from zroute_support.domain.placements import PlacementStatus
 from zroute_support.domain.referral_context import NOT_YET_ACCEPTED
 from zroute_support.domain.referrals import Outcome
+from zroute_support.domain.routing import WaitCode, WaitingReason
 from zroute_support.service_layer import views
 from zroute_support.service_layer.handlers import reassignment, referral_actions, referral_thread
 
@@ -244,7 +245,9 @@ async def test_the_coordinator_hands_a_waiting_referral_to_a_chosen_partner():
 
 async def test_the_coordinator_hands_a_waiting_placement_to_a_chosen_partner():
     waiting = open_placement()
-    waiting.route_to(None, "every partner with participation_workplaces is at capacity")
+    waiting.route_to(
+        None, WaitingReason.of(WaitCode.AT_CAPACITY, capability="participation_workplaces")
+    )
     uow = uow_with(placements_=[waiting])
     rid = waiting.placement_request_id
     with pytest.raises(Refused, match="lacks the capability"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zroute_contract.events.codes import PartnerCapability
 from zroute_support.domain.partners import Partner
-from zroute_support.domain.routing import choose_partner
+from zroute_support.domain.routing import WaitCode, WaitingReason, choose_partner
 
 CARE = PartnerCapability.MENTAL_HEALTH_CARE
 
@@ -44,12 +44,16 @@ def test_partners_that_declined_are_skipped():
 def test_when_everyone_is_full_it_waits_with_the_reason():
     choice = choose([partner("a-care", 1), partner("b-care", 1)], {"a-care": 1, "b-care": 1})
     assert choice.partner_id is None
-    assert choice.reason == "every partner with mental_health_care is at capacity"
+    assert choice.reason == WaitingReason.of(WaitCode.AT_CAPACITY, capability="mental_health_care")
+    # the API and the logs keep the English sentence; a screen words the code itself
+    assert choice.reason.sentence() == "every partner with mental_health_care is at capacity"
 
 
 def test_without_a_responsible_partner_it_waits_with_the_reason():
     choice = choose([partner("a-care")], responsible=None)
-    assert choice.partner_id is None and "no partner is responsible" in choice.reason
+    assert choice.partner_id is None and choice.reason is not None
+    assert choice.reason.code is WaitCode.NO_RESPONSIBLE_PARTNER
+    assert "no partner is responsible" in choice.reason.sentence()
 
 
 def test_an_inactive_partner_takes_no_new_work():
@@ -70,3 +74,15 @@ def test_overflow_follows_the_configured_order_first():
     assert chosen.partner_id == "m-care"
     full = choose(partners, {"b-care": 1}, exclude={"m-care"}, order=("m-care", "a-care"))
     assert full.partner_id == "a-care"
+
+
+def test_a_waiting_reason_is_kept_as_its_code_and_an_older_sentence_reads_back_as_it_was():
+    from zroute_support.adapters.waiting_reasons import from_text, to_text
+
+    reason = WaitingReason.of(
+        WaitCode.NO_PARTNER_SERVES, capability="transport", municipality="GM0363"
+    )
+    assert from_text(to_text(reason)) == reason
+    old = from_text("every partner with transport is at capacity")  # a row from before the codes
+    assert old.code is WaitCode.UNCODED
+    assert old.sentence() == "every partner with transport is at capacity"

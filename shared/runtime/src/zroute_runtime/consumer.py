@@ -26,6 +26,7 @@ For each delivery from the service's queue:
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -57,6 +58,11 @@ log = logging.getLogger("zroute.consumer")
 RETRIES_HEADER = "x-zroute-retries"
 REASON_HEADER = "x-zroute-reason"
 REASON_KIND_HEADER = "x-zroute-reason-kind"
+# The reason as a code and its parameters (JSON), so that a screen can say it in the
+# reader's language; ``x-zroute-reason`` keeps the English sentence with the technical
+# detail for logs and the command line.
+REASON_CODE_HEADER = "x-zroute-reason-code"
+REASON_PARAMS_HEADER = "x-zroute-reason-params"
 ROUTING_KEY_HEADER = "x-zroute-routing-key"
 FAILED_AT_HEADER = "x-zroute-failed-at"
 SERVICE_HEADER = "x-zroute-service"
@@ -98,12 +104,15 @@ class EventConsumer:
                 routing_key,
                 "invalid",
                 f"message body of {len(message.body)} bytes exceeds the limit of {self._max_bytes} bytes",
+                ("body_too_large", {"size": len(message.body), "limit": self._max_bytes}),
             )
             return
         try:
             envelope, payload = parse_event(message.body)
         except InvalidEvent as exc:
-            await self._dead_letter(message, routing_key, "invalid", exc.reason)
+            await self._dead_letter(
+                message, routing_key, "invalid", exc.reason, ("invalid_event", {})
+            )
             return
         if envelope.type not in self._handlers:
             await self._dead_letter(
@@ -111,6 +120,7 @@ class EventConsumer:
                 routing_key,
                 "unexpected-type",
                 f"{self._service} has no handler for {envelope.type}",
+                ("no_handler", {"event_type": envelope.type}),
             )
             return
         if routing_key != payload.routing_key():
@@ -123,6 +133,7 @@ class EventConsumer:
                 routing_key,
                 "invalid",
                 f"routing key {routing_key} does not fit {envelope.type}: it travels on {expected}",
+                ("wrong_routing_key", {"routing_key": routing_key, "expected": expected}),
             )
             return
         started = time.perf_counter()
@@ -145,7 +156,9 @@ class EventConsumer:
         try:
             outcome = await self._handle(envelope, payload, routing_key)
         except Unprocessable as exc:
-            await self._dead_letter(message, routing_key, "unprocessable", exc.reason)
+            await self._dead_letter(
+                message, routing_key, "unprocessable", exc.reason, ("refused", {})
+            )
             return
         except AwaitingPredecessor as exc:
             await self._wait_or_dead_letter(message, routing_key, envelope, exc)
@@ -209,6 +222,7 @@ class EventConsumer:
                 routing_key,
                 "retries-exhausted",
                 f"handler failed after {retries + 1} attempts: {error}",
+                ("handler_failed", {"attempts": retries + 1}),
             )
             return
         attempt = retries + 1
@@ -251,6 +265,7 @@ class EventConsumer:
                 "predecessor-missing",
                 f"{exc.reason}: its predecessor did not arrive in {waited_s:.0f} s "
                 f"({waits} waits, limit {self._predecessor_wait_s:g} s)",
+                ("predecessor_missing", {"waited_s": round(waited_s), "waits": waits}),
             )
             return
         step = min(waits + 1, self._topology.max_retries)
@@ -274,12 +289,19 @@ class EventConsumer:
         )
 
     async def _dead_letter(
-        self, message: AbstractIncomingMessage, routing_key: str, kind: str, reason: str
+        self,
+        message: AbstractIncomingMessage,
+        routing_key: str,
+        kind: str,
+        reason: str,
+        code: tuple[str, dict[str, str | int]],
     ) -> None:
         headers = dict(message.headers or {})
         headers.update(
             {
                 REASON_HEADER: reason,
+                REASON_CODE_HEADER: code[0],
+                REASON_PARAMS_HEADER: json.dumps(code[1]),
                 REASON_KIND_HEADER: kind,
                 ROUTING_KEY_HEADER: routing_key,
                 FAILED_AT_HEADER: datetime.now(UTC).isoformat(),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aio_pika
@@ -25,8 +25,10 @@ from aio_pika.abc import AbstractChannel
 
 from zroute_runtime.consumer import (
     FAILED_AT_HEADER,
+    REASON_CODE_HEADER,
     REASON_HEADER,
     REASON_KIND_HEADER,
+    REASON_PARAMS_HEADER,
     RETRIES_HEADER,
     ROUTING_KEY_HEADER,
 )
@@ -46,6 +48,10 @@ class DeadLetter:
     reason: str
     failed_at: str | None
     retries: int
+    # The reason as a code with its parameters (a screen words it in the reader's
+    # language); None for a letter from before the codes or dead-lettered by the broker.
+    reason_code: str | None = None
+    reason_params: dict[str, Any] = field(default_factory=dict)
 
 
 def describe(message: aio_pika.abc.AbstractIncomingMessage) -> DeadLetter:
@@ -66,7 +72,18 @@ def describe(message: aio_pika.abc.AbstractIncomingMessage) -> DeadLetter:
         reason=text(REASON_HEADER) or ("dead-lettered by the broker" if death else ""),
         failed_at=text(FAILED_AT_HEADER),
         retries=int(headers.get(RETRIES_HEADER, 0) or 0),
+        reason_code=text(REASON_CODE_HEADER),
+        reason_params=_params(text(REASON_PARAMS_HEADER)),
     )
+
+
+def _params(raw: str | None) -> dict[str, Any]:
+    """The reason's parameters, or none when the header is missing or not a JSON object."""
+    try:
+        found = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 async def _drain(
@@ -109,7 +126,14 @@ async def replay(
             if message_ids is not None and message.message_id not in message_ids:
                 continue
             headers: dict[str, Any] = dict(message.headers or {})
-            for name in (RETRIES_HEADER, REASON_HEADER, REASON_KIND_HEADER, FAILED_AT_HEADER):
+            for name in (
+                RETRIES_HEADER,
+                REASON_HEADER,
+                REASON_KIND_HEADER,
+                REASON_CODE_HEADER,
+                REASON_PARAMS_HEADER,
+                FAILED_AT_HEADER,
+            ):
                 headers.pop(name, None)
             if ROUTING_KEY_HEADER not in headers:
                 headers[ROUTING_KEY_HEADER] = describe(message).routing_key or ""

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -30,6 +31,27 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 def N_(message: str) -> str:
     """Marks ``message`` for the catalogue; translated where it is shown."""
     return message
+
+
+# Codes the platform uses that CLDR spells otherwise: Dari is ``prs`` in ISO 639-3 and
+# ``fa_AF`` (Persian as spoken in Afghanistan) in CLDR.
+CLDR_ALIASES = {"prs": "fa_AF"}
+
+
+@cache
+def language_name(code: str, in_language: str) -> str:
+    """The name of the language ``code`` (``ar``, ``prs``) written in ``in_language`` (the
+    page's), from CLDR through Babel: "Arabisch" on a Dutch page, "Arabic" on an English
+    one. A code CLDR does not know is shown as given rather than failing the page."""
+    if not code:
+        return code
+    cldr = CLDR_ALIASES.get(code, code)
+    try:
+        names = Locale.parse(in_language).languages
+    except (UnknownLocaleError, ValueError):
+        return code
+    name = names.get(cldr) or names.get(cldr.split("_")[0])
+    return name or code
 
 
 def catalogue_path(language: str) -> Path:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from babel.dates import format_date, format_time
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
@@ -27,7 +29,7 @@ from zroute_runtime.logging import get_logger
 
 from zroute_ui import assets
 from zroute_ui.access import api_roles
-from zroute_ui.i18n import LANGUAGES, N_, translations
+from zroute_ui.i18n import LANGUAGES, N_, language_name, translations
 from zroute_ui.navigation import SCREENS, Screen, visible
 from zroute_ui.oidc import LoginFailed, OidcClient
 from zroute_ui.remote import Answer, TokenRefused
@@ -248,6 +250,8 @@ class UiKit:
         html = self.env.get_template(template).render(
             _=gettext,
             ngettext=ngettext,
+            language_name=lambda code: language_name(code, language) if code else "",
+            readable_time=lambda moment: readable_time(moment, language),
             lang=language,
             other_lang="en" if language == "nl" else "nl",
             request=request,
@@ -283,7 +287,8 @@ class UiKit:
 
     def navigation(self, principal: Principal | None) -> list[tuple[str, str, str, list[Any]]]:
         """Each service's (name, label, start address, [(title, address)]): its main
-        screens that ``principal``'s roles admit, at the service's address from settings."""
+        screens that ``principal``'s roles admit, at the service's address from settings;
+        another service with no screen for them is left out."""
         found = []
         for name, url in self.settings.ui_service_urls.items():
             if name not in SERVICE_LABELS:
@@ -291,6 +296,8 @@ class UiKit:
             base = url.rstrip("/")
             own = self.screens if name == self.service else SCREENS.get(name, [])
             links = [(s.title, base + s.path) for s in visible(own, principal)]
+            if not links and name != self.service:
+                continue  # a heading with nothing under it (a teacher has no intake screen)
             found.append((name, SERVICE_LABELS[name], base + "/ui/", links))
         return found
 
@@ -356,6 +363,25 @@ class UiKit:
         from zroute_ui import routes
 
         routes.add(self)
+
+
+def readable_time(moment: datetime | str | None, language: str) -> str:
+    """``moment`` in the deployment's timezone (ZROUTE_TIMEZONE), written out in the
+    page's language ("6 december 2026, 06:00"); an ISO string (a broker header) is read
+    first. Text that is no time is shown as given rather than failing the page."""
+    if not moment:
+        return ""
+    if isinstance(moment, str):
+        try:
+            parsed = datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
+    else:
+        parsed = moment
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)  # the runtime writes UTC
+    local = parsed.astimezone(local_timezone())
+    return f"{format_date(local, 'long', locale=language)}, {format_time(local, 'short', locale=language)}"
 
 
 def _lang_switch_url(request: Request, path: str | None, language: str) -> str:

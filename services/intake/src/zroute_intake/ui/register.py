@@ -34,16 +34,9 @@ FIELDS = {
     "interpreter_needed": N_("Say whether an interpreter is needed"),
 }
 ADDRESS = ("street", "house_number", "postal_code", "city")
-LANGUAGES = {
-    "ar": N_("Arabic"),
-    "ti": N_("Tigrinya"),
-    "prs": N_("Dari"),
-    "fa": N_("Farsi"),
-    "tr": N_("Turkish"),
-    "uk": N_("Ukrainian"),
-    "so": N_("Somali"),
-    "en": N_("English"),
-}
+# The languages offered; each is shown by its name in the page's language (CLDR, through
+# the kit's ``language_name``), never by its code.
+LANGUAGES = ("ar", "ti", "prs", "fa", "tr", "uk", "so", "en")
 
 
 def add(kit: UiKit) -> None:

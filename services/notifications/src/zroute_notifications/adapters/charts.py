@@ -51,11 +51,14 @@ def hours_chart(bars: Sequence[HoursBar], labels: dict[str, str]) -> str:
 
 
 def attendance_chart(weeks: Sequence[WeekAttendance], label: str) -> str:
-    """Vertical bars: the share of sessions attended per week (100% = 120 px)."""
+    """Vertical bars: the share of sessions attended per week (100% = 120 px), each with
+    its percentage above it; the bars stand on a base line 20 px down from the top of a
+    full bar, so that a 100% week's label stays inside the picture (it was cut off)."""
     width = max(len(weeks), 1) * 60 + 20
+    base = 140
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="attendance-chart" role="img" '
-        f'width="{width}" height="160" aria-label="{escape(label)}">'
+        f'width="{width}" height="{base + 30}" aria-label="{escape(label)}">'
     ]
     for n, week in enumerate(weeks):
         h = round(week.rate * 1.2, 2)
@@ -63,9 +66,9 @@ def attendance_chart(weeks: Sequence[WeekAttendance], label: str) -> str:
         out.append(
             f'<g class="attendance-week" data-week="{week.week}" data-rate="{week.rate}" '
             f'data-sessions="{week.sessions}" data-present="{week.present}">'
-            f'<rect class="bar-rate" x="{x}" y="{130 - h}" width="40" height="{h}" fill="#3b8f5a"/>'
-            f'<text x="{x}" y="{125 - h}" font-size="11">{week.rate}%</text>'
-            f'<text x="{x}" y="148" font-size="10">{week.week[-3:]}</text></g>'
+            f'<rect class="bar-rate" x="{x}" y="{base - h}" width="40" height="{h}" fill="#3b8f5a"/>'
+            f'<text x="{x}" y="{base - 5 - h}" font-size="11">{week.rate}%</text>'
+            f'<text x="{x}" y="{base + 18}" font-size="10">{week.week[-3:]}</text></g>'
         )
     out.append("</svg>")
     return "".join(out)

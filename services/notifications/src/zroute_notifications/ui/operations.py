@@ -8,6 +8,7 @@ own service's queue.
 """
 
 # No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
+from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from zroute_runtime.auth import Role
 from zroute_runtime.commands import STATUS as STATUS_CODE
 from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, Page, UiKit
+from zroute_ui.i18n import translations
 
 from zroute_notifications.domain.commands import Resend
 from zroute_notifications.domain.errors import Conflict
@@ -51,6 +53,23 @@ DEAD_KIND = {
     "unexpected-type": N_("unexpected type"),
     "unprocessable": N_("could not be processed"),
     "retries-exhausted": N_("retries exhausted"),
+    "predecessor-missing": N_("earlier event missing"),
+    "unknown": N_("unknown"),
+}
+# The runtime's reason codes (zroute_runtime.consumer, x-zroute-reason-code) in words; the
+# English sentence with the technical detail stays beside it, folded away.
+DEAD_REASON = {
+    "body_too_large": N_("The message is too large: %(size)s bytes, the limit is %(limit)s."),
+    "invalid_event": N_("The message is not a valid event of the contract."),
+    "no_handler": N_("This service does not handle the event %(event_type)s."),
+    "wrong_routing_key": N_(
+        "The message came in on routing key %(routing_key)s; its event travels on %(expected)s."
+    ),
+    "refused": N_("The service refused the event: its rules do not allow what it says."),
+    "handler_failed": N_("Handling the event failed %(attempts)s times in a row."),
+    "predecessor_missing": N_(
+        "An earlier event it builds on did not arrive within %(waited_s)s seconds."
+    ),
 }
 LOG_SIZE = 100
 
@@ -115,7 +134,12 @@ def add_dead_letters(kit: UiKit) -> None:
                 )
             except aio_pika.exceptions.AMQPError:
                 found[service] = None  # no dead-letter queue on this broker
-        return page.render("dead_letters.html.j2", found=found, kinds=DEAD_KIND)
+        gettext = translations(page.language).gettext
+        worded = {
+            service: None if letters is None else [(d, reason_text(d, gettext)) for d in letters]
+            for service, letters in found.items()
+        }
+        return page.render("dead_letters.html.j2", found=worded, kinds=DEAD_KIND)
 
     @kit.router.post("/dead-letters/{service}/replay")
     async def replay(service: str, page: Operators, runtime: Runtime) -> Response:
@@ -130,3 +154,19 @@ def add_dead_letters(kit: UiKit) -> None:
         else:
             page.flash("error", N_("This dead letter is no longer there."))
         return page.redirect("/ui/dead-letters")
+
+
+def reason_text(letter: deadletters.DeadLetter, gettext: Callable[[str], str]) -> str:
+    """The dead letter's reason in the reader's language, from its code and parameters;
+    a letter without a known code (from before the codes, or set aside by the broker)
+    says so, and its technical detail is shown beside it."""
+    sentence = DEAD_REASON.get(letter.reason_code or "")
+    if sentence is None:
+        if letter.reason_kind.startswith("broker:"):
+            return gettext("Set aside by the message broker.")
+        return gettext("No reason in words was recorded: see the technical detail.")
+    try:
+        return gettext(sentence) % {k: str(v) for k, v in letter.reason_params.items()}
+    except (KeyError, TypeError, ValueError):
+        # Parameters that do not fit the sentence: the words without them are still true.
+        return gettext("No reason in words was recorded: see the technical detail.")

@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from zroute_letters import pictograms
 from zroute_letters.catalogue import DUTCH, RIGHT_TO_LEFT, Catalogues, catalogue_language
+from zroute_letters.formatting import language_name
 
 from zroute_notifications.service_layer.handlers.page import PageView
 
@@ -53,6 +54,8 @@ def render_page(view: PageView, sender: str, audio_url: str) -> str:
             first=view.pages[0],
             sender=sender,
             audio_url=audio_url,
+            # The spoken language by its own name, for a screen reader (never its code).
+            audio_language_name=language_name(view.audio_language) if view.audio_language else "",
             icons={
                 "calendar": Markup(pictograms.calendar()),
                 "pin": Markup(pictograms.place_pin()),

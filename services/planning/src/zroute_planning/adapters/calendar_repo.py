@@ -230,6 +230,37 @@ class CalendarRepository(TrackingRepository):
         )
         return [_session(r) for r in rows]
 
+    async def session_page(
+        self,
+        programme_id: str,
+        from_on: date,
+        to_on: date,
+        *,
+        search: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[DatedSession], int]:
+        """One page of the programme's sessions in the days and how many there are in
+        all, searched in the database: ``search`` is part of a teacher's or room's id or
+        of a participant's reference (their own sessions and their current group's)."""
+        rows = await self.conn.fetch(
+            "SELECT *, count(*) OVER () AS total FROM planning_calendar_sessions s"
+            " WHERE s.programme_id = $1 AND s.session_on BETWEEN $2 AND $3"
+            " AND ($4::text IS NULL OR s.staff LIKE '%' || $4 || '%'"
+            "  OR s.regular_staff LIKE '%' || $4 || '%' OR s.room_id LIKE '%' || $4 || '%'"
+            "  OR s.participant_ref LIKE '%' || $4 || '%'"
+            "  OR s.group_id IN (SELECT m.group_id FROM planning_group_members m"
+            "   WHERE m.left_on IS NULL AND m.participant_ref LIKE '%' || $4 || '%'))"
+            " ORDER BY s.session_on, s.starts_at, s.session_id LIMIT $5 OFFSET $6",
+            programme_id,
+            from_on,
+            to_on,
+            search,
+            limit,
+            offset,
+        )
+        return [_session(r) for r in rows], rows[0]["total"] if rows else 0
+
     async def session(self, session_id: UUID, *, lock: bool = False) -> DatedSession | None:
         row = await self.conn.fetchrow(
             "SELECT * FROM planning_calendar_sessions WHERE session_id = $1"

@@ -75,6 +75,39 @@ class GroupRepository(TrackingRepository):
         )
         return [_group(r) for r in rows]
 
+    async def week_counts(
+        self,
+        programme_id: str | None = None,
+        partner_id: str | None = None,
+        municipality: str | None = None,
+    ) -> tuple[list[tuple[str, str, int, int]], int]:
+        """How many active groups meet in each (weekday, part of the day) and how many
+        participants they hold, counted in the database, and how many groups in all: the
+        week grid of a programme with hundreds of groups without reading them."""
+        rows = await self.conn.fetch(
+            "SELECT s->>'weekday' AS weekday, s->>'day_part' AS day_part,"
+            " count(DISTINCT g.group_id) AS groups, count(m.participant_ref) AS participants"
+            " FROM planning_groups g CROSS JOIN jsonb_array_elements(g.sessions) s"
+            " LEFT JOIN planning_group_members m ON m.group_id = g.group_id AND m.left_on IS NULL"
+            " WHERE g.dissolved_on IS NULL AND ($1::text IS NULL OR g.programme_id = $1)"
+            " AND ($2::text IS NULL OR g.partner_id = $2) AND"
+            + _IN_MUNICIPALITY
+            + " GROUP BY 1, 2",
+            programme_id,
+            partner_id,
+            municipality,
+        )
+        total = await self.conn.fetchval(
+            "SELECT count(*) FROM planning_groups g WHERE g.dissolved_on IS NULL"
+            " AND ($1::text IS NULL OR g.programme_id = $1)"
+            " AND ($2::text IS NULL OR g.partner_id = $2) AND" + _IN_MUNICIPALITY,
+            programme_id,
+            partner_id,
+            municipality,
+        )
+        cells = [(r["weekday"], r["day_part"], r["groups"], r["participants"]) for r in rows]
+        return cells, total
+
     async def get_group(self, group_id: UUID) -> GroupRow | None:
         row = await self.conn.fetchrow(
             _SELECT + " WHERE g.group_id = $1 GROUP BY g.group_id", group_id

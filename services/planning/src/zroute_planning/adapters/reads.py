@@ -70,6 +70,11 @@ class PlanningReads(TrackingRepository):
     ) -> list[GroupRow]:
         return await self._groups.active_groups(programme_id, partner_id, municipality)
 
+    async def week_counts(
+        self, programme_id: str | None, partner_id: str | None, municipality: str | None
+    ) -> tuple[list[tuple[str, str, int, int]], int]:
+        return await self._groups.week_counts(programme_id, partner_id, municipality)
+
     async def waiting(
         self,
         programme_id: str | None,

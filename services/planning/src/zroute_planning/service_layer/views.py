@@ -141,6 +141,17 @@ async def groups(
     return found
 
 
+async def group_week(
+    uow: PlanningUnitOfWork, principal: Principal, programme_id: str | None
+) -> tuple[list[tuple[str, str, int, int]], int]:
+    """The groups the caller may see, counted per (weekday, part of the day) with their
+    participants, and how many groups in all (the scope of :func:`groups`)."""
+    found: tuple[list[tuple[str, str, int, int]], int] = await uow.reads.week_counts(
+        programme_id, principal.partner_scope(), principal.municipality_scope()
+    )
+    return found
+
+
 async def group(uow: PlanningUnitOfWork, principal: Principal, group_id: UUID) -> GroupRow:
     found: GroupRow | None = await uow.reads.group(group_id)
     if found is None:
@@ -200,6 +211,27 @@ async def plan_page(
         scope, stage=stage, at_risk=at_risk, search=search, limit=limit, offset=offset
     )
     return PlanPage(list(rows), total, await programmes(uow, deps, principal))
+
+
+async def calendar_page(
+    uow: Any,
+    deps: Deps,
+    principal: Principal,
+    programme_id: str,
+    days: tuple[date, date],
+    *,
+    search: str | None = None,
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[list[Any], int]:
+    """One page of a programme's dated sessions in ``days`` (first and last), searched by
+    part of a teacher, room or participant reference, and the total; the caller reads
+    the programme's calendar as ``GET /programmes/{id}/calendar`` lets them."""
+    await ensure_may_read_programme(uow, deps, principal, programme_id)
+    found: tuple[list[Any], int] = await uow.calendar.session_page(
+        programme_id, days[0], days[1], search=search, limit=limit, offset=offset
+    )
+    return found
 
 
 async def cohort(

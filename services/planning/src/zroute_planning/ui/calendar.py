@@ -15,17 +15,23 @@ from zroute_contract.events.codes import SessionChangeReason
 from zroute_runtime.clock import local_day
 from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
-from zroute_ui import N_, FormErrors, Page, UiKit, api_roles
+from zroute_ui import N_, FormErrors, Page, Pagination, UiKit, api_roles
 from zroute_ui.i18n import translations
 
 from zroute_planning.entrypoints.http import calendar as api
-from zroute_planning.entrypoints.http.calendar_schemas import CancelIn, MoveIn, SubstituteIn
+from zroute_planning.entrypoints.http.calendar_schemas import (
+    CancelIn,
+    MoveIn,
+    SessionOut,
+    SubstituteIn,
+)
 from zroute_planning.entrypoints.http.deps import get_deps
 from zroute_planning.service_layer import views
 from zroute_planning.service_layer.deps import Deps
 from zroute_planning.ui.pages import LABELS
 
 READ_OPERATION = "GET /programmes/{programme_id}/calendar"
+PER_PAGE = 25
 CANCEL_OPERATION = "POST /calendar/sessions/{session_id}/cancellation"
 STATE = {"planned": N_("planned"), "moved": N_("moved"), "cancelled": N_("does not take place")}
 UNSTAFFED = {
@@ -58,32 +64,42 @@ def week_start(value: str, today: date) -> date:
         return monday_of(today)
 
 
-async def week_sessions(page: Page, runtime: Any, programme: str, week: date) -> list[Any]:
-    """The programme's dated sessions of the week, as the API reads them (none for a
-    programme the caller may not read)."""
+async def week_page(
+    page: Page, runtime: Any, programme: str, week: date, search: str | None, page_no: int
+) -> tuple[list[Any], int]:
+    """One page of the programme's dated sessions of the week (25), searched by part of
+    a teacher, room or participant reference in the database, and how many there are;
+    none for a programme the caller may not read (as the API's calendar)."""
     try:
-        return await api.read_calendar(
-            page.principal,
-            runtime,
-            page.request,
-            get_deps(runtime),
-            programme,
-            week,
-            week + timedelta(days=6),
-        )
+        async with command(runtime, page.request) as uow:
+            found, total = await views.calendar_page(
+                uow,
+                get_deps(runtime),
+                page.principal,
+                programme,
+                (week, week + timedelta(days=6)),
+                search=search,
+                limit=PER_PAGE,
+                offset=(page_no - 1) * PER_PAGE,
+            )
     except HTTPException as exc:
         if exc.status_code != 403:
             raise
-        return []
+        return [], 0
+    return [SessionOut.of(s) for s in found], total
 
 
-def calendar_context(page: Page, week: date, sessions: list[Any]) -> dict[str, Any]:
+def calendar_context(
+    page: Page, week: date, sessions: list[Any], total: int = 0, page_no: int = 1
+) -> dict[str, Any]:
     """What the week calendar page adds for the dated sessions."""
     return {
         "week": week,
         "previous_week": week - timedelta(days=7),
         "next_week": week + timedelta(days=7),
         "dated": sessions,
+        "dated_total": total,
+        "pager": Pagination(page_no, PER_PAGE, total),
         **CALENDAR_LABELS,
     }
 

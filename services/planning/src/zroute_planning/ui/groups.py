@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
-from zroute_ui import N_, Page, Pagination, UiKit, api_roles
+from zroute_ui import N_, FormErrors, Page, Pagination, UiKit, api_roles
 
 from zroute_planning.entrypoints.http.deps import get_deps
 from zroute_planning.entrypoints.http.groups import (
@@ -31,7 +31,7 @@ from zroute_planning.service_layer import views
 from zroute_planning.service_layer.deps import Deps
 from zroute_planning.ui import calendar as dated
 from zroute_planning.ui import charts
-from zroute_planning.ui.pages import LABELS, programme_filter
+from zroute_planning.ui.pages import LABELS, programme_filter, search_term
 
 PER_PAGE = 25
 GROUPS_OPERATION = "GET /groups"
@@ -65,23 +65,33 @@ async def _groups(page: Page, runtime: Any, programme: str | None) -> tuple[list
     return found, programmes
 
 
-async def calendar_page(page: Page, runtime: Any, programme: str, week: str = "") -> Response:
+async def calendar_page(
+    page: Page, runtime: Any, programme: str, week: str = "", q: str = "", page_no: int = 1
+) -> Response:
     """The groups' sessions in a weekday by part-of-the-day grid and, for one programme,
-    its dated sessions of one week (``ui/calendar.py``)."""
+    its dated sessions of one week, searched and 25 a page (``ui/calendar.py``)."""
+    errors = FormErrors()
+    search = search_term(q, errors)
     chosen = programme_filter(programme)
-    found, programmes = await _groups(page, runtime, chosen)
-    sessions = (
-        (s["weekday"], s["day_part"], {"group": g, "session": s}) for g in found for s in g.sessions
-    )
+    # Counted in the database: a programme of 10,000 participants has hundreds of groups.
+    async with command(runtime, page.request) as uow:
+        cells, group_total = await views.group_week(uow, page.principal, chosen)
+        programmes = await views.programmes(uow, get_deps(runtime), page.principal)
+    counts = ((d, p, {"groups": g, "participants": n}) for d, p, g, n in cells)
     monday = dated.week_start(week, dated.today_of(runtime))
-    in_week = await dated.week_sessions(page, runtime, chosen, monday) if chosen else []
+    in_week, total = (
+        await dated.week_page(page, runtime, chosen, monday, search, page_no) if chosen else ([], 0)
+    )
     return page.render(
         "calendar.html.j2",
-        grid=charts.week_grid(sessions),
-        groups=found,
+        grid=charts.week_grid(counts),
+        group_total=group_total,
         programmes=programmes,
         programme=chosen or "",
-        **dated.calendar_context(page, monday, in_week),
+        q=q,
+        errors=errors,
+        status_code=422 if errors else 200,
+        **dated.calendar_context(page, monday, in_week, total, page_no),
         **LABELS,
     )
 
@@ -181,9 +191,14 @@ def add(kit: UiKit) -> None:
 
     @kit.router.get("/calendar")
     async def calendar(
-        page: Readers, runtime: Runtime, programme: str = "", week: str = ""
+        page: Readers,
+        runtime: Runtime,
+        programme: str = "",
+        week: str = "",
+        q: str = "",
+        page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
     ) -> Response:
-        return await calendar_page(page, runtime, programme, week)
+        return await calendar_page(page, runtime, programme, week, q, page_no)
 
     @kit.router.get("/groups")
     async def groups(

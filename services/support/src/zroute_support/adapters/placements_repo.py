@@ -11,6 +11,7 @@ import asyncpg
 from zroute_contract.events.codes import CheckInOutcome, CheckInParty, ParticipationActivity
 from zroute_runtime.repository import TrackingRepository
 
+from zroute_support.adapters import waiting_reasons
 from zroute_support.adapters.participants_repo import of_municipality
 from zroute_support.domain.placements import JobCoach, Placement, PlacementStatus, Workplace
 
@@ -39,7 +40,7 @@ def _placement(row: asyncpg.Record) -> Placement:
         hours_per_week=float(row["hours_per_week"]),
         partner_id=row["partner_id"],
         status=PlacementStatus(row["status"]),
-        waiting_reason=row["waiting_reason"],
+        waiting_reason=waiting_reasons.decode(row["waiting_reason"]),
         declined_by=tuple(row["declined_by"]),
         placement_id=row["placement_id"],
         workplace=workplace,
@@ -134,7 +135,7 @@ class PlacementRepository(TrackingRepository):
             p.hours_per_week,
             p.partner_id,
             p.status.value,
-            p.waiting_reason,
+            waiting_reasons.encode(p.waiting_reason),
             list(p.declined_by),
             p.placement_id,
             w.employer_id if w else None,

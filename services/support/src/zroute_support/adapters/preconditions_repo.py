@@ -14,6 +14,7 @@ from zroute_contract.events.codes import (
 )
 from zroute_runtime.repository import TrackingRepository
 
+from zroute_support.adapters import waiting_reasons
 from zroute_support.adapters.participants_repo import of_municipality
 from zroute_support.domain.preconditions import Precondition, PreconditionStatus
 
@@ -36,7 +37,7 @@ def _precondition(row: asyncpg.Record) -> Precondition:
         days_covered=tuple(Weekday(d) for d in row["days_covered"]),
         lapsed_on=row["lapsed_on"],
         lapse_reason=LapseReason(row["lapse_reason"]) if row["lapse_reason"] else None,
-        waiting_reason=row["waiting_reason"],
+        waiting_reason=waiting_reasons.decode(row["waiting_reason"]),
         recorded_by=row["recorded_by"],
         recorded_at=row["recorded_at"],
         version=row["version"],
@@ -118,7 +119,7 @@ class PreconditionRepository(TrackingRepository):
             [d.value for d in p.days_covered],
             p.lapsed_on,
             p.lapse_reason.value if p.lapse_reason else None,
-            p.waiting_reason,
+            waiting_reasons.encode(p.waiting_reason),
             p.version,
         )
         await self.conn.execute(

@@ -10,7 +10,9 @@ from uuid import UUID, uuid4
 from zroute_contract.events.codes import PartnerCapability, Urgency
 from zroute_runtime.repository import TrackingRepository
 
+from zroute_support.adapters import waiting_reasons
 from zroute_support.adapters.participants_repo import of_municipality
+from zroute_support.domain.routing import WaitingReason
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class WaitingEntry:
     participant_ref: str
     programme_id: str
     capability: PartnerCapability
-    reason: str
+    reason: WaitingReason
     request: dict[str, Any]
     since: datetime
 
@@ -37,7 +39,7 @@ def _entry(r: Any) -> WaitingEntry:
         r["participant_ref"],
         r["programme_id"],
         PartnerCapability(r["capability"]),
-        r["reason"],
+        waiting_reasons.from_text(r["reason"]),
         r["request"],
         r["since"],
     )
@@ -53,7 +55,7 @@ class WaitingList(TrackingRepository):
         participant_ref: str,
         programme_id: str,
         capability: PartnerCapability,
-        reason: str,
+        reason: WaitingReason,
         request: dict[str, Any],
         now: datetime,
     ) -> UUID:
@@ -68,7 +70,7 @@ class WaitingList(TrackingRepository):
             participant_ref,
             programme_id,
             capability.value,
-            reason,
+            waiting_reasons.to_text(reason),
             request,
             now,
         )
@@ -105,9 +107,11 @@ class WaitingList(TrackingRepository):
         )
         return _entry(row) if row else None
 
-    async def set_reason(self, entry_id: UUID, reason: str) -> None:
+    async def set_reason(self, entry_id: UUID, reason: WaitingReason) -> None:
         await self.conn.execute(
-            "UPDATE support_waiting_list SET reason = $2 WHERE entry_id = $1", entry_id, reason
+            "UPDATE support_waiting_list SET reason = $2 WHERE entry_id = $1",
+            entry_id,
+            waiting_reasons.to_text(reason),
         )
 
     async def resolve(self, entry_id: UUID, now: datetime) -> None:

@@ -27,6 +27,7 @@ from zroute_contract.events.support import (
 )
 
 from zroute_support.domain.errors import Conflict, Refused
+from zroute_support.domain.routing import WaitingReason
 
 
 class PlacementStatus(StrEnum):
@@ -68,7 +69,7 @@ class Placement:
     hours_per_week: float
     partner_id: str | None
     status: PlacementStatus = PlacementStatus.OPEN
-    waiting_reason: str | None = None
+    waiting_reason: WaitingReason | None = None
     declined_by: tuple[str, ...] = ()
     placement_id: UUID | None = None
     workplace: Workplace | None = None
@@ -211,7 +212,9 @@ class Placement:
             )
         )
 
-    def decline(self, reason: str, next_partner: str | None, waiting_reason: str | None) -> None:
+    def decline(
+        self, reason: str, next_partner: str | None, waiting_reason: WaitingReason | None
+    ) -> None:
         """The partner cannot offer a workplace; the next capable partner gets the request,
         or it waits with the reason."""
         if self.status is not PlacementStatus.OPEN or self.partner_id is None:
@@ -229,7 +232,7 @@ class Placement:
         )
         self.route_to(next_partner, waiting_reason)
 
-    def route_to(self, partner_id: str | None, waiting_reason: str | None) -> None:
+    def route_to(self, partner_id: str | None, waiting_reason: WaitingReason | None) -> None:
         self.partner_id = partner_id
         if partner_id is None:
             self.status, self.waiting_reason = PlacementStatus.WAITING, waiting_reason

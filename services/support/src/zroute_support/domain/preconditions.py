@@ -19,6 +19,7 @@ from zroute_contract.events.codes import LapseReason, PreconditionKind, Weekday
 from zroute_contract.events.support import PreconditionArranged, PreconditionLapsed
 
 from zroute_support.domain.errors import Conflict, Refused
+from zroute_support.domain.routing import WaitingReason
 
 WEEK = tuple(Weekday)
 
@@ -53,7 +54,7 @@ class Precondition:
     days_covered: tuple[Weekday, ...] = ()
     lapsed_on: date | None = None
     lapse_reason: LapseReason | None = None
-    waiting_reason: str | None = None
+    waiting_reason: WaitingReason | None = None
     # Who recorded the last arrangement or lapse (a token subject, or ``system`` for a
     # lapse the service found itself), and when (issue 17).
     recorded_by: str | None = None

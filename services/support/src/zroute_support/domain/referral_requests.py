@@ -12,6 +12,7 @@ from zroute_contract.events.parts import ContactPersonRef
 
 from zroute_support.domain.referral_context import ReferralContext
 from zroute_support.domain.referrals import Referral
+from zroute_support.domain.routing import WaitingReason
 
 
 @dataclass(frozen=True)
@@ -70,4 +71,4 @@ class Referred:
 
     referral: Referral | None
     waiting_entry: UUID | None = None
-    waiting_reason: str | None = None
+    waiting_reason: WaitingReason | None = None

@@ -25,6 +25,7 @@ from zroute_support.domain.placements import Placement, PlacementStatus
 from zroute_support.domain.preconditions import Precondition, PreconditionStatus
 from zroute_support.domain.referral_context import Message, ReferralContext, ensure_readable
 from zroute_support.domain.referrals import Referral
+from zroute_support.domain.routing import WaitingReason
 from zroute_support.domain.urgency import serving_order
 from zroute_support.service_layer import access
 from zroute_support.service_layer.handlers import interpreters, routing
@@ -157,7 +158,7 @@ class Waiting:
     participant_ref: str
     programme_id: str
     capability: str
-    reason: str
+    reason: WaitingReason | None
     since: datetime | None
     urgency: str | None = None
 
@@ -192,7 +193,7 @@ async def waiting(
             p.participant_ref,
             p.programme_id,
             "participation_workplaces",
-            p.waiting_reason or "",
+            p.waiting_reason,
             None,
         )
         for p in await uow.placements.list(programme_id=programme_id, municipality=municipality)
@@ -205,7 +206,7 @@ async def waiting(
             p.participant_ref,
             p.programme_id,
             p.kind.value,
-            p.waiting_reason or "",
+            p.waiting_reason,
             None,
         )
         for p in await uow.preconditions.list(programme_id=programme_id, municipality=municipality)

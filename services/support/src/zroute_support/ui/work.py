@@ -6,16 +6,20 @@ goes through the API's own command (``placements.check_in_as``: the placement's 
 or job-coach partner only)."""
 
 # No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
+from babel.dates import format_date
 from fastapi import Depends, HTTPException
 from fastapi.responses import Response
 from pydantic import ValidationError
 from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, FormErrors, Page, UiKit, api_roles
+from zroute_ui.i18n import translations
 
 from zroute_support.domain.errors import DomainError, Forbidden, NotFound
+from zroute_support.domain.routing import WaitCode, WaitingReason
 from zroute_support.entrypoints.http.deps import deps_of
 from zroute_support.entrypoints.http.placements import CheckInIn, PlacementOut
 from zroute_support.entrypoints.http.preconditions import PreconditionOut
@@ -54,6 +58,43 @@ KIND = {
     "digital_device": N_("digital device"),
     "medical_aid": N_("medical aid"),
 }
+LAPSE = {
+    "ended": N_("the arrangement ended"),
+    "schedule_not_covered": N_("the schedule is no longer covered"),
+    "partner_stopped": N_("the partner stopped"),
+    "participant_stopped": N_("the participant stopped"),
+}
+# Why work waits (the domain's codes, ``domain.routing.WaitCode``), with its parameters.
+WAITING_REASON = {
+    WaitCode.NO_AGREEMENT: N_("No agreement is in force for %(programme)s on %(day)s."),
+    WaitCode.NO_RESPONSIBLE_PARTNER: N_(
+        "The agreement names no partner responsible for %(capability)s."
+    ),
+    WaitCode.NO_PARTNER_SERVES: N_("No other partner for %(capability)s serves %(municipality)s."),
+    WaitCode.AT_CAPACITY: N_("Every partner for %(capability)s is at capacity."),
+}
+
+
+def waiting_reason_text(reason: WaitingReason | None, language: str) -> str:
+    """Why the work waits, in the page's language: the code's sentence with its
+    parameters (a capability by its label, a day written out). A reason recorded before
+    the codes is the English sentence it was."""
+    if reason is None:
+        return ""
+    gettext = translations(language).gettext
+    params = reason.parameters
+    sentence = WAITING_REASON.get(reason.code)
+    if sentence is None:
+        return params.get("text", "")
+    if "capability" in params and params["capability"] in CAPABILITIES:
+        params["capability"] = gettext(CAPABILITIES[params["capability"]])
+    try:
+        if "day" in params:
+            day = date.fromisoformat(params["day"])
+            params["day"] = format_date(day, "long", locale=language)
+        return gettext(sentence) % params
+    except (KeyError, TypeError, ValueError):
+        return reason.sentence()  # parameters that do not fit: the API's sentence
 
 
 def add(kit: UiKit) -> None:
@@ -66,14 +107,26 @@ def add(kit: UiKit) -> None:
     async def waiting_list(page: Waiting, runtime: Runtime) -> Response:
         async with unit_of_work(runtime, page) as uow:
             rows = await views.waiting(uow, page.principal)
-        return page.render("waiting.html.j2", rows=rows, capabilities=CAPABILITIES)
+        return page.render(
+            "waiting.html.j2",
+            rows=[(w, waiting_reason_text(w.reason, page.language)) for w in rows],
+            capabilities=CAPABILITIES,
+        )
 
     @kit.router.get("/preconditions")
     async def preconditions(page: Preconditions, runtime: Runtime) -> Response:
         async with unit_of_work(runtime, page) as uow:
-            rows = [PreconditionOut.of(p) for p in await views.preconditions(uow, page.principal)]
+            found = await views.preconditions(uow, page.principal)
+        rows = [
+            (PreconditionOut.of(p), waiting_reason_text(p.waiting_reason, page.language))
+            for p in found
+        ]
         return page.render(
-            "preconditions.html.j2", rows=rows, statuses=PRECONDITION_STATUS, kinds=KIND
+            "preconditions.html.j2",
+            rows=rows,
+            statuses=PRECONDITION_STATUS,
+            kinds=KIND,
+            lapses=LAPSE,
         )
 
     @kit.router.get("/placements")

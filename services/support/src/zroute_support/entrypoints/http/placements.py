@@ -17,6 +17,7 @@ from zroute_runtime.commands import command, run_command
 from zroute_runtime.http_host import Runtime
 
 from zroute_support.domain.placements import Placement, PlacementStatus, Workplace
+from zroute_support.domain.routing import WaitCode
 from zroute_support.entrypoints.http.deps import Anyone, SupportDeps
 from zroute_support.service_layer import views
 from zroute_support.service_layer.handlers import check_in_rhythm as check_in_rhythm_service
@@ -88,7 +89,9 @@ class PlacementOut(BaseModel):
     hours_per_week: float
     partner_id: str | None
     status: PlacementStatus
-    waiting_reason: str | None
+    waiting_reason: str | None = Field(description="Why no partner was found, in English.")
+    waiting_reason_code: WaitCode | None = None
+    waiting_reason_params: dict[str, str] = Field(default_factory=dict)
     escalation_level: int
     placement_id: UUID | None
     employer_id: str | None = None
@@ -107,7 +110,14 @@ class PlacementOut(BaseModel):
     def of(cls, p: Placement) -> PlacementOut:
         w, c = p.workplace, p.job_coach
         return cls(
-            **{k: getattr(p, k) for k in cls.model_fields if k not in _LATER},
+            **{
+                k: getattr(p, k)
+                for k in cls.model_fields
+                if k not in _LATER and not k.startswith("waiting_reason")
+            },
+            waiting_reason=p.waiting_reason.sentence() if p.waiting_reason else None,
+            waiting_reason_code=p.waiting_reason.code if p.waiting_reason else None,
+            waiting_reason_params=p.waiting_reason.parameters if p.waiting_reason else {},
             employer_id=w.employer_id if w else None,
             location_id=w.location_id if w else None,
             starts_on=w.starts_on if w else None,

@@ -19,6 +19,7 @@ from zroute_runtime.commands import command, run_command
 from zroute_runtime.http_host import Runtime
 
 from zroute_support.domain.preconditions import Precondition, PreconditionStatus
+from zroute_support.domain.routing import WaitCode
 from zroute_support.entrypoints.http.deps import Anyone, SupportDeps
 from zroute_support.service_layer import views
 from zroute_support.service_layer.handlers import preconditions as service
@@ -34,7 +35,9 @@ class PreconditionOut(BaseModel):
     code: str = Field(description="The kind's code: childcare, transport or a configured kind.")
     status: PreconditionStatus
     partner_id: str | None
-    waiting_reason: str | None
+    waiting_reason: str | None = Field(description="Why no partner was found, in English.")
+    waiting_reason_code: WaitCode | None = None
+    waiting_reason_params: dict[str, str] = Field(default_factory=dict)
     arrangement_id: UUID | None
     arranged_by: str | None
     arranged_from: date | None
@@ -47,8 +50,15 @@ class PreconditionOut(BaseModel):
 
     @classmethod
     def of(cls, p: Precondition) -> PreconditionOut:
-        values = {k: getattr(p, k) for k in cls.model_fields if k != "code"}
-        return cls(**values, code=p.precondition_code)
+        waiting = p.waiting_reason
+        skip = ("code", "waiting_reason", "waiting_reason_code", "waiting_reason_params")
+        return cls(
+            **{k: getattr(p, k) for k in cls.model_fields if k not in skip},
+            code=p.precondition_code,
+            waiting_reason=waiting.sentence() if waiting else None,
+            waiting_reason_code=waiting.code if waiting else None,
+            waiting_reason_params=waiting.parameters if waiting else {},
+        )
 
 
 class ArrangeIn(BaseModel):

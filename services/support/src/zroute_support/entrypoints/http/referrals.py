@@ -88,7 +88,8 @@ async def request_referral(
         response.status_code = 202
     return RequestedOut(
         referral=ReferralOut.of(result.referral) if result.referral else None,
-        waiting_reason=result.waiting_reason,
+        waiting_reason=result.waiting_reason.sentence() if result.waiting_reason else None,
+        waiting_reason_code=result.waiting_reason.code if result.waiting_reason else None,
         waiting_entry_id=result.waiting_entry,
     )
 

@@ -21,6 +21,7 @@ from zroute_support.domain.commands import OverrideConsent, ReferralReason, Requ
 from zroute_support.domain.consent_overrides import ConsentOverride
 from zroute_support.domain.referral_context import MAX_TEXT, Message, ReferralContext
 from zroute_support.domain.referrals import Outcome, Referral
+from zroute_support.domain.routing import WaitCode
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
 """Words (a note, a message, a reason): kept in support, never on the bus."""
@@ -107,6 +108,7 @@ class RequestedOut(BaseModel):
 
     referral: ReferralOut | None
     waiting_reason: str | None = None
+    waiting_reason_code: WaitCode | None = None
     waiting_entry_id: UUID | None = None
 
 

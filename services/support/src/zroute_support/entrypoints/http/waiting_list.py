@@ -11,13 +11,14 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from zroute_runtime.auth import Principal, Role, require_roles
 from zroute_runtime.commands import command, run_command
 from zroute_runtime.http_host import Runtime
 
 from zroute_support.domain.commands import Reassign
 from zroute_support.domain.referrals import Referral
+from zroute_support.domain.routing import WaitCode
 from zroute_support.entrypoints.http.deps import Coordinator, SupportDeps
 from zroute_support.entrypoints.http.schemas import ReassignIn, ReferralOut
 from zroute_support.service_layer import views
@@ -36,9 +37,27 @@ class WaitingOut(BaseModel):
     participant_ref: str
     programme_id: str
     capability: str
-    reason: str
+    reason: str = Field(description="Why it waits, in English.")
+    reason_code: WaitCode | None = Field(
+        default=None, description="Why it waits, as a code (with ``reason_params``)."
+    )
+    reason_params: dict[str, str] = Field(
+        default_factory=dict, description="The code's parameters: capability, municipality..."
+    )
     since: datetime | None
     urgency: str | None = None
+
+    @classmethod
+    def of(cls, w: views.Waiting) -> WaitingOut:
+        fields = {k: v for k, v in vars(w).items() if k != "reason"}
+        if w.reason is None:
+            return cls(**fields, reason="")
+        return cls(
+            **fields,
+            reason=w.reason.sentence(),
+            reason_code=w.reason.code,
+            reason_params=w.reason.parameters,
+        )
 
 
 @router.get("")
@@ -49,7 +68,7 @@ async def waiting(
     the longest waiting."""
     async with command(runtime, request) as uow:
         found = await views.waiting(uow, principal, programme_id)
-    return [WaitingOut(**vars(w)) for w in found]
+    return [WaitingOut.of(w) for w in found]
 
 
 class AssignedOut(BaseModel):

@@ -12,7 +12,7 @@ from zroute_support.domain.agreements import Agreement, in_force
 from zroute_support.domain.errors import NotFound, Refused
 from zroute_support.domain.participants import Participant
 from zroute_support.domain.partners import Partner
-from zroute_support.domain.routing import Choice, choose_partner
+from zroute_support.domain.routing import Choice, WaitCode, WaitingReason, choose_partner
 from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
 
 
@@ -71,7 +71,12 @@ async def route(
     if responsible is None:
         agreement = await agreement_on(uow, who.programme_id, day)
         if agreement is None:
-            return Choice(None, f"no agreement in force for {who.programme_id} on {day}")
+            return Choice(
+                None,
+                WaitingReason.of(
+                    WaitCode.NO_AGREEMENT, programme=who.programme_id, day=day.isoformat()
+                ),
+            )
         responsible = agreement.responsible_for(task)
     return choose_partner(
         responsible=responsible,
