@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from zroute_contract.events.codes import PartnerCapability, RouteTask
 
+from zroute_support.domain.routing import WaitCode, WaitingReason
+
 
 @dataclass(frozen=True)
 class KindRule:
@@ -32,6 +34,6 @@ DEFAULT_KINDS: Mapping[str, KindRule] = {
 }
 
 
-def not_configured(code: str) -> str:
+def not_configured(code: str) -> WaitingReason:
     """The waiting reason of a needed kind support has no rule for (nobody is asked)."""
-    return f"the precondition kind {code} is not configured in support"
+    return WaitingReason.of(WaitCode.KIND_NOT_CONFIGURED, kind=code)

@@ -25,6 +25,7 @@ class WaitCode(StrEnum):
     NO_RESPONSIBLE_PARTNER = "no_responsible_partner"  # capability
     NO_PARTNER_SERVES = "no_partner_serves"  # capability, municipality
     AT_CAPACITY = "at_capacity"  # capability
+    KIND_NOT_CONFIGURED = "kind_not_configured"  # kind: a precondition kind support has no rule for
     UNCODED = "uncoded"  # text: a reason recorded as a sentence, before the codes
 
 
@@ -33,6 +34,7 @@ _SENTENCES: dict[WaitCode, str] = {
     WaitCode.NO_RESPONSIBLE_PARTNER: "no partner is responsible for {capability} under the agreement",
     WaitCode.NO_PARTNER_SERVES: "no other partner with {capability} serves {municipality}",
     WaitCode.AT_CAPACITY: "every partner with {capability} is at capacity",
+    WaitCode.KIND_NOT_CONFIGURED: "the precondition kind {kind} is not configured in support",
     WaitCode.UNCODED: "{text}",
 }
 

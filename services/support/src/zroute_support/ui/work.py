@@ -72,6 +72,7 @@ WAITING_REASON = {
     ),
     WaitCode.NO_PARTNER_SERVES: N_("No other partner for %(capability)s serves %(municipality)s."),
     WaitCode.AT_CAPACITY: N_("Every partner for %(capability)s is at capacity."),
+    WaitCode.KIND_NOT_CONFIGURED: N_("Support has no partner configured for %(kind)s."),
 }
 
 
@@ -88,6 +89,8 @@ def waiting_reason_text(reason: WaitingReason | None, language: str) -> str:
         return params.get("text", "")
     if "capability" in params and params["capability"] in CAPABILITIES:
         params["capability"] = gettext(CAPABILITIES[params["capability"]])
+    if "kind" in params and params["kind"] in KIND:
+        params["kind"] = gettext(KIND[params["kind"]])
     try:
         if "day" in params:
             day = date.fromisoformat(params["day"])

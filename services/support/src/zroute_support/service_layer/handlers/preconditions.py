@@ -19,6 +19,7 @@ from zroute_support.domain.errors import NotFound, Refused
 from zroute_support.domain.participants import Participant
 from zroute_support.domain.precondition_kinds import DEFAULT_KINDS, KindRule, not_configured
 from zroute_support.domain.preconditions import Precondition, PreconditionStatus
+from zroute_support.domain.routing import WaitingReason
 from zroute_support.service_layer import access
 from zroute_support.service_layer.handlers import routing
 from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
@@ -62,7 +63,7 @@ async def _new(
     """A needed precondition, routed by its kind's rule."""
     kind = precondition_kind(code)
     partner_id: str | None = None
-    reason: str | None = not_configured(code)
+    reason: WaitingReason | None = not_configured(code)
     if rule is None:
         _log.warning(
             "precondition.kind_not_configured", participant_ref=who.participant_ref, code=code
@@ -92,7 +93,7 @@ def kind_rule(precondition: Precondition, kinds: Mapping[str, KindRule]) -> Kind
     """The rule of the precondition's kind; refused when support has none for it."""
     rule = kinds.get(precondition.precondition_code)
     if rule is None:
-        raise Refused(not_configured(precondition.precondition_code))
+        raise Refused(not_configured(precondition.precondition_code).sentence())
     return rule
 
 
