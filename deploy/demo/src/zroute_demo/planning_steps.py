@@ -33,7 +33,7 @@ class PlanningSteps(Actors):
         school = self.partner("planning", "language-school")
         result = check(await school.post("/group-formations", json={"programme_id": PROGRAMME}))
         self.stats["group formations"] += 1
-        await self.system.settle()
+        await self.system.settle(leave_sinks=True)
         return result
 
     async def plan(self, person: Person) -> dict:
@@ -209,7 +209,7 @@ class PlanningSteps(Actors):
             201,
         )
         self.stats["final meetings held"] += 1
-        await self.system.settle()
+        await self.system.settle(leave_sinks=True)
 
     # -- the weeks --------------------------------------------------------------------------
 
