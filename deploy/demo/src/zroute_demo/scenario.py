@@ -44,7 +44,7 @@ class Scenario(
             if self.taught_from_calendar(week_start):
                 await self.roll_calls(week_start, started)  # issue 16: per calendar session
             else:
-                await gather_limited(self.record_week(p, week_start) for p, _ in started)
+                await self.record_weeks(started, week_start)
             await self.care_pause_case(week, skip={lapse_person.ref} if lapse_person else set())
             await self._week_of_partners(week, started)
             await self._week_of_childcare(week, lapse_person)
