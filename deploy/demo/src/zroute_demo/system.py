@@ -41,6 +41,8 @@ LAST_LOOK_S = 0.05
 CONFIRM_S = 0.03
 """Settling's pace: the first look again after 5 ms, doubling to 50 ms while busy; a quiet
 look is confirmed 30 ms later."""
+CLOCK_STEP_S = 300
+"""How long one service may take over a clock step (it fires what fell due meanwhile)."""
 SINKS = frozenset({"notifications"})
 """Services no other service consumes events from, and whose state the scenario reads only
 at the end (the summary): its steps need not wait for them (letters, e-mails, webhooks)."""
@@ -424,8 +426,10 @@ class System:
         await self.settle()
 
         async def advance(service: str) -> None:
+            # The step fires the timers that fell due inside the request (a week's digests
+            # and deliveries): on a loaded machine that outlasts the clients' 30 s.
             response = await self._operator(service).post(
-                "/admin/clock/advance", json={"seconds": seconds}
+                "/admin/clock/advance", json={"seconds": seconds}, timeout=CLOCK_STEP_S
             )
             response.raise_for_status()
 
