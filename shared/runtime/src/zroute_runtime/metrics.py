@@ -191,4 +191,4 @@ class Metrics:
         """
         encoder, content_type = choose_encoder(accept or "")
         registry = self.registry.restricted_registry(names) if names else self.registry
-        return encoder(registry), content_type  # type: ignore[arg-type]
+        return encoder(registry), content_type
