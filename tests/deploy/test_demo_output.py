@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 
+import httpx
 import pytest
 from rich.table import Table
 from zroute_demo import system as system_module
@@ -105,3 +106,29 @@ async def test_settling_that_never_comes_says_so(monkeypatch) -> None:
     system = _Quiet([(1, True, 0)])
     with pytest.raises(SystemExit, match="did not settle within"):
         await system.settle(within_s=0.05)
+
+
+async def test_a_clock_step_may_take_longer_than_an_ordinary_request(monkeypatch) -> None:
+    """A clock step fires inside the request what fell due (a week's digests and
+    deliveries): at load 20 notifications took more than the clients' 30 s, and the run
+    stopped at week 2 with a ReadTimeout. The step waits for the whole system first."""
+    system = System(DemoConfig())
+    system.processes = {"notifications": None}  # type: ignore[dict-item]
+    settled: list[bool] = []
+    timeouts: list[dict] = []
+
+    async def settle(within_s: float = 300, *, leave_sinks: bool = False) -> None:
+        settled.append(leave_sinks)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        timeouts.append(request.extensions["timeout"])
+        return httpx.Response(200, json={"now": "2027-01-11T08:00:00+01:00", "simulated": True})
+
+    monkeypatch.setattr(system, "settle", settle)
+    system._clients["notifications"] = httpx.AsyncClient(
+        base_url="http://notifications", transport=httpx.MockTransport(answer), timeout=30
+    )
+    await system.advance_clocks(7 * 24 * 3600)
+    await system.close_clients()
+    assert settled == [False], "the clock moves only once every service, sinks too, is quiet"
+    assert timeouts[0]["read"] >= system_module.CLOCK_STEP_S >= 300
