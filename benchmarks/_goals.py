@@ -98,13 +98,26 @@ def _footprint(r: dict[str, Any]) -> Iterator[Row]:
         )
 
 
+DEMO_BEFORE = (
+    "before item 4, 50 participants, 13 weeks (14:54, load 11.5 to 14.9): 340 s, CPU 165 s;"
+    " 160 weeks earlier that day: 924 s at load 7 to 15"
+)
+"""The demo's figure before issue 20 item 4 (docs/benchmarks.md, *The demo*): 50
+participants, on a machine shared with other engineers' suites."""
+
+
 def _demo(r: dict[str, Any]) -> Iterator[Row]:
-    ok = r["participants"] >= 50 and r["seconds"] <= 120 and r["passed"]
+    # Three simulated years (156 weeks) or more: a shorter run is shown, never counted as met.
+    ok = r["participants"] >= 50 and r["weeks"] >= 156 and r["seconds"] <= 120 and r["passed"]
+    cpu = r.get("cpu_s")
+    load = r["load"]
     yield (
-        f"./run demo, {r['weeks']} weeks (last run {r['at'][:16]}, load {r['load'][0]:.1f})",
+        f"./run demo, {r['weeks']} weeks (last run {r['at'][:16]},"
+        f" load {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at its end)",
         f"{r['participants']} participants, {r['seconds']:.0f} s"
+        + (f" (CPU: services {cpu['services']:.0f} s, demo {cpu['demo']:.0f} s)" if cpu else "")
         + ("" if r["passed"] else ", checks FAILED"),
-        "",
+        DEMO_BEFORE,
         "",
         "50 participants in <= 120 s (quiet)",
         ok,

@@ -105,6 +105,28 @@ async def test_metrics_are_prometheus_text_labelled_by_route_template(client) ->
     assert "zroute_outbox_unpublished" in text
 
 
+async def test_metrics_named_in_the_query_are_the_only_ones_rendered(client, metrics) -> None:
+    """A poller of a few series (the demo's settling, many times a second) gets those, not
+    the whole registry with every route's histogram."""
+    await client.get("/health")
+    metrics.record_published("nl.zroute.intake.intake-completed.v1")
+    response = await client.get(
+        "/metrics",
+        params=[
+            ("name[]", "zroute_outbox_unpublished"),
+            ("name[]", "zroute_events_published_total"),
+        ],
+    )
+    assert response.status_code == 200
+    families = {
+        line.split("{")[0].split(" ")[0]
+        for line in response.text.splitlines()
+        if line and not line.startswith("#")
+    }
+    assert families == {"zroute_outbox_unpublished", "zroute_events_published_total"}, families
+    assert "zroute_http_request" not in response.text
+
+
 async def test_two_apps_in_one_process_keep_separate_registries() -> None:
     first, second = Metrics(SERVICE), Metrics(SERVICE)
     probe_app(metrics=first)

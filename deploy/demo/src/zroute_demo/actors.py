@@ -4,6 +4,7 @@ what they counted, and the small helpers every step uses."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
@@ -85,6 +86,13 @@ class Actors:
         self.stats: Counter[str] = Counter()
         self.lapsed: set[str] = set()
         self.placements_asked: set[str] = set()
+        self._started = time.perf_counter()
+
+    def note(self, text: str) -> None:
+        """A progress line, with the wall time so far, where no live bar shows (a file or
+        a CI log); a terminal has the bars."""
+        if not self.console.is_terminal:
+            self.console.print(f"{time.perf_counter() - self._started:5.0f} s  {text}")
 
     def client(
         self, service: str, role: Role, partner_id: str | None = None, subject: str = "demo"
@@ -115,9 +123,10 @@ class Actors:
             await client.aclose()
 
     async def advance(self, delta: timedelta) -> None:
-        """Move every service's clock, then let the events that caused settle."""
+        """Move every service's clock, then let the events that caused settle (the sinks
+        go on beside the next steps; the next clock step waits for them)."""
         await self.system.advance_clocks(delta.total_seconds())
         self.today += delta if delta >= DAY else timedelta(0)
-        await self.system.settle()
+        await self.system.settle(leave_sinks=True)
 
     # -- the programme ------------------------------------------------------------------

@@ -43,7 +43,7 @@ class CalendarSteps(RollCallSteps):
             1 for s in changed if s["substitute"]
         )
         await self._move_one(school, days)
-        await self.system.settle()
+        await self.system.settle(leave_sinks=True)
 
     async def _register(self, school: httpx.AsyncClient, groups: list[dict[str, Any]]) -> None:
         slots = {(s["weekday"], s["day_part"]) for g in groups for s in g["sessions"]}

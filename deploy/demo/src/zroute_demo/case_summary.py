@@ -107,6 +107,7 @@ CALENDAR = (
     "roll-calls per calendar session",
     "roll-call lines",
     "attendance records",
+    "group sessions recorded in one roll-call",
     "attendance records corrected",
     "workplace days recorded by the job coach",
 )
@@ -117,7 +118,7 @@ def calendar_table(scenario: Scenario) -> Table:
     rows = table("Taught from the calendar (issue 16)", ["step", "count"])
     for label in CALENDAR:
         shown = (
-            "single attendance lines (weeks not dated)" if label == "attendance records" else label
+            "attendance lines of the weeks not dated" if label == "attendance records" else label
         )
         rows.add_row(shown, str(scenario.stats[label]))
     return rows

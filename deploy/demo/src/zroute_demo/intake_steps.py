@@ -162,6 +162,6 @@ class IntakeSteps(PipCases):
             progress.advance(task)
 
         await gather_limited(outcome(p) for p in self.people)
-        await self.system.settle()
+        await self.system.settle(leave_sinks=True)
 
     # -- support: preconditions and referrals -------------------------------------------

@@ -6,11 +6,12 @@ counters (declared in :class:`zroute_demo.actors.Actors`)."""
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date, timedelta
 
 from zroute_runtime.auth import Role
 
-from zroute_demo.actors import DAY, WEEKDAY_INDEX, Actors, check
+from zroute_demo.actors import DAY, WEEKDAY_INDEX, Actors, check, gather_limited
 from zroute_demo.cohort import (
     FOLLOW_UPS,
     LEAD,
@@ -33,19 +34,46 @@ class PlanningSteps(Actors):
         school = self.partner("planning", "language-school")
         result = check(await school.post("/group-formations", json={"programme_id": PROGRAMME}))
         self.stats["group formations"] += 1
-        await self.system.settle()
+        await self.system.settle(leave_sinks=True)
         return result
 
     async def plan(self, person: Person) -> dict:
         return check(await self.coordinator("planning").get(f"/participants/{person.ref}/plan"))
 
-    async def record_week(self, person: Person, week_start: date) -> None:
-        """Attendance of the week that just ended, session by session."""
+    async def record_weeks(self, started: list[tuple[Person, dict]], week_start: date) -> None:
+        """Attendance of the week that just ended (weeks not dated in the calendar): a
+        group's session once for its members present in it (``POST /roll-calls``), as the
+        teacher takes it; a participant's own session as a single line."""
+        weeks = await gather_limited(self._week_lines(p, week_start) for p, _ in started)
+        by_session: dict[tuple, list[dict]] = defaultdict(list)
+        for lines in weeks:
+            for line in lines:
+                by_session[_session_key(line)].append(line)
+        # A participant's lines go one after the other (each moves their plan, whose
+        # version a concurrent request would contend for): rounds in which nobody appears
+        # twice, each round's requests side by side.
+        rounds: list[tuple[set[str], list[list[dict]]]] = []
+        for lines in by_session.values():
+            refs = {line["participant_ref"] for line in lines}
+            free = next((r for r in rounds if not r[0] & refs), None)
+            if free is None:
+                free = (set(), [])
+                rounds.append(free)
+            free[0].update(refs)
+            free[1].append(lines)
+        for _, sessions in rounds:
+            await gather_limited(
+                self._record_line(s[0]) if len(s) == 1 else self._record_group(s) for s in sessions
+            )
+
+    async def _week_lines(self, person: Person, week_start: date) -> list[dict]:
+        """``person``'s lines of the week: one per session of their schedule, within their
+        schedule's and term's days, present or absent as drawn from their attendance."""
         school = self.partner("planning", "language-school")
         if person.ref not in self.schedules or week_start.toordinal() % 28 < 7:
             response = await school.get(f"/participants/{person.ref}/schedule")
             if response.status_code == 404:
-                return
+                return []
             self.schedules[person.ref] = check(response)
             # Nothing is recorded after the term's end (planning refuses it, issue 16 item 7).
             plan = await self.plan(person)
@@ -53,6 +81,7 @@ class PlanningSteps(Actors):
         schedule = self.schedules[person.ref]
         valid_from = date.fromisoformat(schedule["valid_from"])
         term_end = date.fromisoformat(schedule["term_end"])
+        lines = []
         for index, session in enumerate(schedule["sessions"]):
             on = week_start + timedelta(days=WEEKDAY_INDEX[session["weekday"]])
             if on < valid_from or on >= self.today or on > term_end:
@@ -64,32 +93,62 @@ class PlanningSteps(Actors):
                 if present
                 else ("absent_with_reason" if draw % 2 else "absent_without_reason")
             )
-            # Each kind of hours is recorded by the partner the task division names for it:
-            # the job coach records workplace hours, the MAP partner the MAP hours.
-            recorder = self.partner("planning", RECORDERS[session["hours_kind"]])
-            check(
-                await recorder.post(
-                    f"/participants/{person.ref}/attendance",
-                    json={
-                        "session_id": str(
-                            uuid.uuid5(uuid.NAMESPACE_URL, f"{person.ref}/{on}/{index}")
-                        ),
-                        "session_on": str(on),
-                        "group_id": session.get("group_id"),
-                        "kind": session["hours_kind"],
-                        "teaching_form": session["teaching_form"],
-                        "status": status,
-                        "minutes": session["minutes"],
-                        "session_minutes": session["minutes"],
-                        # The single line is checked as a roll-call line: an excused
-                        # absence names its reason (issue 16 item 7).
-                        "absence_reason": "illness" if status == "absent_with_reason" else None,
-                    },
-                ),
-                200,
-                201,
+            lines.append(
+                {
+                    "participant_ref": person.ref,
+                    "session_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{person.ref}/{on}/{index}")),
+                    "session_on": str(on),
+                    "group_id": session.get("group_id"),
+                    "kind": session["hours_kind"],
+                    "teaching_form": session["teaching_form"],
+                    "status": status,
+                    "minutes": session["minutes"],
+                    "session_minutes": session["minutes"],
+                    # The single line is checked as a roll-call line: an excused
+                    # absence names its reason (issue 16 item 7).
+                    "absence_reason": "illness" if status == "absent_with_reason" else None,
+                }
             )
-            self.stats["attendance records"] += 1
+        return lines
+
+    async def _record_line(self, line: dict) -> None:
+        """One session of one participant. Each kind of hours is recorded by the partner the
+        task division names for it: the job coach records workplace hours, the MAP partner
+        the MAP hours."""
+        recorder = self.partner("planning", RECORDERS[line["kind"]])
+        body = {k: v for k, v in line.items() if k != "participant_ref"}
+        check(
+            await recorder.post(f"/participants/{line['participant_ref']}/attendance", json=body),
+            200,
+            201,
+        )
+        self.stats["attendance records"] += 1
+
+    async def _record_group(self, lines: list[dict]) -> None:
+        """A group's session, taught once: its members' lines in one roll-call."""
+        first = lines[0]
+        recorder = self.partner("planning", RECORDERS[first["kind"]])
+        marks = []
+        for line in lines:
+            mark = {"participant_ref": line["participant_ref"], "status": line["status"]}
+            if line["status"] == "present":
+                mark["minutes"] = line["minutes"]
+            elif line["absence_reason"]:
+                mark["reason"] = line["absence_reason"]
+            marks.append(mark)
+        key = "/".join(str(part) for part in _session_key(first))
+        body = {
+            "session_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"group-session/{key}")),
+            "session_on": first["session_on"],
+            "group_id": first["group_id"],
+            "kind": first["kind"],
+            "teaching_form": first["teaching_form"],
+            "session_minutes": first["session_minutes"],
+            "marks": marks,
+        }
+        check(await recorder.post("/roll-calls", json=body), 201)
+        self.stats["attendance records"] += len(lines)
+        self.stats["group sessions recorded in one roll-call"] += 1
 
     async def hold_reviews(self, person: Person) -> None:
         school = self.partner("planning", "language-school")
@@ -209,9 +268,23 @@ class PlanningSteps(Actors):
             201,
         )
         self.stats["final meetings held"] += 1
-        await self.system.settle()
+        await self.system.settle(leave_sinks=True)
 
     # -- the weeks --------------------------------------------------------------------------
+
+
+def _session_key(line: dict) -> tuple:
+    """What makes two participants' lines one session: the group's session on that day, of
+    the same kind, form and length; a line without a group is a session of its own."""
+    if line["group_id"] is None:
+        return (line["session_id"],)
+    return (
+        line["group_id"],
+        line["session_on"],
+        line["kind"],
+        line["teaching_form"],
+        line["session_minutes"],
+    )
 
 
 def _all_targets_met(hours: dict) -> bool:

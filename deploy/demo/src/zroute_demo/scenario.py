@@ -44,7 +44,7 @@ class Scenario(
             if self.taught_from_calendar(week_start):
                 await self.roll_calls(week_start, started)  # issue 16: per calendar session
             else:
-                await gather_limited(self.record_week(p, week_start) for p, _ in started)
+                await self.record_weeks(started, week_start)
             await self.care_pause_case(week, skip={lapse_person.ref} if lapse_person else set())
             await self._week_of_partners(week, started)
             await self._week_of_childcare(week, lapse_person)
@@ -57,9 +57,8 @@ class Scenario(
                 f"{len(self.completed)} completed)"
             )
             progress.update(task, advance=1, description=description)
-            if not self.console.is_terminal and week % 13 == 0:
-                # a file or a CI log shows no live bar: a line a simulated quarter
-                self.console.print(f"week {week} of {weeks}: {description}")
+            if week % 13 == 0:  # a line a simulated quarter
+                self.note(f"week {week} of {weeks}: {description}")
             if len(self.completed) == len(self.people):
                 progress.update(task, completed=weeks)
                 break
@@ -121,12 +120,15 @@ async def run(scenario: Scenario, *, weeks: int) -> Scenario:
         setup = progress.add_task("programme: partners, agreement, directory", total=1)
         await scenario.set_up_programme()
         progress.advance(setup)
+        scenario.note("programme set up: partners, employers, directory, agreement")
         await scenario.intakes(progress)
+        scenario.note(f"{len(scenario.people)} registered, broad intakes held, PIPs established")
         prep = progress.add_task("childcare, transport, first referrals", total=1)
         await scenario.arrange_preconditions()
         await scenario.advance(DAY)
         await scenario.answer_referrals()
         await scenario.referral_cases()  # issue 17: urgency, override, reassignment
         progress.advance(prep)
+        scenario.note("childcare and transport arranged, first referrals answered")
         await scenario.run_weeks(weeks, progress)
     return scenario

@@ -78,7 +78,7 @@ class SupportCases(Actors):
         waiting = [w for w in check(await support.get("/waiting-list")) if w["kind"] == "referral"]
         order = [w["participant_ref"] for w in waiting]
         await self._debt_capacity(len(open_debt) + 1)  # one place frees: who gets it?
-        await self.system.settle()
+        await self.system.settle(leave_sinks=True)
         served = {
             r["participant_ref"]
             for r in check(await support.get("/referrals"))
@@ -87,7 +87,7 @@ class SupportCases(Actors):
         if order[:2] == [urgent_person.ref, routine_person.ref] and urgent_person.ref in served:
             self.stats["support: urgent referral overtook a routine one on the waiting list"] += 1
         await self._debt_capacity(100)  # the routine one is served too
-        await self.system.settle()
+        await self.system.settle(leave_sinks=True)
         await self._reassign_one()
 
     async def _reassign_one(self) -> None:
@@ -183,7 +183,7 @@ class SupportCases(Actors):
             pause = check(await support.post(url, json=body), 201)
             self.care_pause = (referral["referral_id"], pause["pause_id"], ref)
             self.stats["support: care pauses recorded (treatment)"] += 1
-            await self.system.settle()
+            await self.system.settle(leave_sinks=True)
             if await self._plan_status(ref) == "paused":
                 self.stats["support: care pause paused the plan"] += 1
             return
@@ -193,7 +193,7 @@ class SupportCases(Actors):
         referral_id, pause_id, ref = self.care_pause
         url = f"/referrals/{referral_id}/care-pauses/{pause_id}/end"
         check(await self.coordinator("support").post(url, json={"ended_on": str(self.today)}))
-        await self.system.settle()
+        await self.system.settle(leave_sinks=True)
         if await self._plan_status(ref) == "active":
             self.stats["support: care pause ended, the plan resumed"] += 1
 

@@ -101,7 +101,7 @@ class SupportSteps(Actors):
             ),
             201,
         )
-        await self.system.settle()
+        await self.system.settle(leave_sinks=True)
 
     # -- intake ---------------------------------------------------------------------------
 

@@ -36,6 +36,24 @@ _DEMO_NAME = os.environ.get("ZROUTE_DEMO_NAME", "zroute-demo")
 DEMO_SIGNING_KEY = "demo-signing-key-for-local-runs-only-0123456789"
 
 
+FIRST_LOOK_S = 0.005
+LAST_LOOK_S = 0.05
+CONFIRM_S = 0.03
+"""Settling's pace: the first look again after 5 ms, doubling to 50 ms while busy; a quiet
+look is confirmed 30 ms later."""
+CLOCK_STEP_S = 300
+"""How long one service may take over a clock step (it fires what fell due meanwhile)."""
+SINKS = frozenset({"notifications"})
+"""Services no other service consumes events from, and whose state the scenario reads only
+at the end (the summary): its steps need not wait for them (letters, e-mails, webhooks)."""
+_OUTBOX = "zroute_outbox_unpublished"
+_MOVEMENT = (
+    "zroute_events_published_total",
+    "zroute_timers_fired_total",
+    "zroute_events_consumed_total",
+)
+
+
 @dataclass
 class DemoConfig:
     """Where the demo runs; every value can come from the environment (``ZROUTE_*``)."""
@@ -277,28 +295,48 @@ class System:
             await connection.close()
         return depths
 
-    async def settle(self, within_s: float = 120) -> None:
+    async def settle(self, within_s: float = 300, *, leave_sinks: bool = False) -> None:
         """Wait until the system is quiet: every outbox published and every queue
-        (with its retry queues) empty, seen twice in a row."""
+        (with its retry queues) empty, and nothing handled, published or fired between
+        two looks. ``leave_sinks``: not waiting for the ``SINKS``, whose work (letters,
+        e-mails) then goes on beside the scenario's next steps; the clock never moves
+        before they are quiet too (``advance_clocks``)."""
         loop = asyncio.get_running_loop()
         started = loop.time()
         deadline = started + within_s
+        services = [s for s in self.processes if not (leave_sinks and s in SINKS)]
         try:
-            await self._until_quiet(loop, deadline, within_s)
+            await self._until_quiet(services, loop, deadline, within_s)
         finally:
             self.spent["settling"] += loop.time() - started
 
     async def _until_quiet(
-        self, loop: asyncio.AbstractEventLoop, deadline: float, within_s: float
+        self,
+        services: list[str],
+        loop: asyncio.AbstractEventLoop,
+        deadline: float,
+        within_s: float,
     ) -> None:
-        quiet_in_a_row = 0
-        while quiet_in_a_row < 2:
-            quiet = await self._quiet()
-            quiet_in_a_row = quiet_in_a_row + 1 if quiet else 0
+        """Look until two looks in a row, ``CONFIRM_S`` apart, find nothing waiting and
+        nothing handled, published or fired in between (a handler still running holds its
+        message unacknowledged, which a queue's count does not show: its commit moves the
+        counters). Between busy looks the wait grows from ``FIRST_LOOK_S`` to
+        ``LAST_LOOK_S``: each look costs every service a request, and looking fifty times
+        a second took CPU from the work being waited for."""
+        previous: tuple[float, ...] | None = None
+        pause = FIRST_LOOK_S
+        while True:
+            activity = await self._quiet(services)
+            if activity is not None and activity == previous:
+                return
             if loop.time() > deadline:
                 raise SystemExit(f"the system did not settle within {within_s}s")
-            if quiet_in_a_row < 2:
-                await asyncio.sleep(0.02)
+            previous = activity
+            if activity is None:
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, LAST_LOOK_S)
+            else:
+                await asyncio.sleep(CONFIRM_S)
 
     def _operator(self, service: str) -> httpx.AsyncClient:
         """A kept-alive client of ``service`` with an operator's token (metrics, clock)."""
@@ -339,25 +377,36 @@ class System:
         previous = None
         while True:
             await self.settle()
-            counts = await asyncio.gather(*(self._activity(s) for s in self.processes))
+            counts = await asyncio.gather(
+                *(self._counted(s, *_MOVEMENT[:2]) for s in self.processes)
+            )
             if counts == previous:
                 return
             previous = counts
             await asyncio.sleep(still_s)
 
-    async def _activity(self, service: str) -> float:
-        text = (await self._operator(service).get("/metrics")).text
+    async def _counted(self, service: str, *names: str) -> float:
+        """The sum of the series ``names`` of ``service``'s metrics; only those are asked
+        for (``name[]``), so the service renders a few lines, not its whole registry."""
+        response = await self._operator(service).get(
+            "/metrics", params=[("name[]", name) for name in names]
+        )
+        response.raise_for_status()
         return sum(
             float(line.rsplit(" ", 1)[1])
-            for line in text.splitlines()
-            if line.startswith(("zroute_events_published_total{", "zroute_timers_fired_total{"))
+            for line in response.text.splitlines()
+            if line.startswith(tuple(f"{name}{{" for name in names))
         )
 
-    async def _quiet(self) -> bool:
-        outboxes = [self._outbox_empty(service) for service in self.processes]
-        if not all(await asyncio.gather(*outboxes)):
-            return False
-        return all(await asyncio.gather(*(self._queues_empty(s) for s in self.processes)))
+    async def _quiet(self, services: list[str]) -> tuple[float, ...] | None:
+        """None while an outbox or a queue of ``services`` holds something; else their
+        counts of events published, timers fired and events consumed (what moves when work
+        is done)."""
+        if any(await asyncio.gather(*(self._counted(s, _OUTBOX) for s in services))):
+            return None
+        if not all(await asyncio.gather(*(self._queues_empty(s) for s in services))):
+            return None
+        return tuple(await asyncio.gather(*(self._counted(s, *_MOVEMENT) for s in services)))
 
     async def _queues_empty(self, service: str) -> bool:
         """``service``'s queue and its retry queues hold no message."""
@@ -370,19 +419,17 @@ class System:
                 return False
         return True
 
-    async def _outbox_empty(self, service: str) -> bool:
-        text = (await self._operator(service).get("/metrics")).text
-        return not any(
-            line.startswith("zroute_outbox_unpublished{") and float(line.rsplit(" ", 1)[1])
-            for line in text.splitlines()
-        )
-
     async def advance_clocks(self, seconds: float) -> None:
-        """Move every service's simulated clock forward together (and fire due timers)."""
+        """Move every service's simulated clock forward together (and fire due timers),
+        once the whole system is quiet: a sink left working (``settle(leave_sinks=True)``)
+        handles every event on the clock it would have had, so its timing does not change."""
+        await self.settle()
 
         async def advance(service: str) -> None:
+            # The step fires the timers that fell due inside the request (a week's digests
+            # and deliveries): on a loaded machine that outlasts the clients' 30 s.
             response = await self._operator(service).post(
-                "/admin/clock/advance", json={"seconds": seconds}
+                "/admin/clock/advance", json={"seconds": seconds}, timeout=CLOCK_STEP_S
             )
             response.raise_for_status()
 

@@ -5,7 +5,8 @@
 - ``GET /health``: liveness, no auth; 200 as long as the process answers at all.
 - ``GET /ready``: readiness, no auth; runs the service's checks (database, broker) and
   answers 200 when all pass, 503 naming the ones that failed.
-- ``GET /metrics``: Prometheus text from the service's own registry, no auth.
+- ``GET /metrics``: Prometheus text from the service's own registry, no auth
+  (``?name[]=<series>`` keeps only the series named).
 - a request id on every request (``X-Request-ID``, taken from the caller when sane) bound
   to every log line written while handling it;
 - request metrics and one ``http_request_completed`` log line per request, labelled by
@@ -194,7 +195,8 @@ def _operations_router(
 
     @router.get("/metrics", include_in_schema=False)
     async def prometheus_metrics(request: Request) -> Response:
-        payload, content_type = metrics.render(request.headers.get("accept"))
+        names = request.query_params.getlist("name[]")
+        payload, content_type = metrics.render(request.headers.get("accept"), names)
         return Response(payload, headers={"Content-Type": content_type})
 
     return router

@@ -11,7 +11,7 @@ services and dashboards compare them side by side.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Literal
 
@@ -181,10 +181,14 @@ class Metrics:
         finally:
             histogram.observe(time.perf_counter() - started)
 
-    def render(self, accept: str | None = None) -> tuple[bytes, str]:
+    def render(self, accept: str | None = None, names: Collection[str] = ()) -> tuple[bytes, str]:
         """The registry in the exposition format the scraper's ``Accept`` header asks for.
 
         Without one: the classic Prometheus text format 0.0.4, which every scraper reads.
+        ``names`` (the ``name[]`` query parameters, as prometheus_client's own exporters
+        take them) keeps only those series: a caller polling one gauge many times a second
+        (the demo's settling) would otherwise have the whole registry rendered each time.
         """
         encoder, content_type = choose_encoder(accept or "")
-        return encoder(self.registry), content_type
+        registry = self.registry.restricted_registry(names) if names else self.registry
+        return encoder(registry), content_type

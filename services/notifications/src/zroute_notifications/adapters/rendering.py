@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 from zroute_runtime.clock import local_timezone
 
 _MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -54,6 +54,7 @@ class Templates:
             for lang in self.catalogues
             for html in (True, False)
         }
+        self._templates: dict[tuple[str, bool, str], Template] = {}
 
     def event_names(self) -> dict[str, set[str]]:
         return {lang: set(c["messages"]) for lang, c in self.catalogues.items()}
@@ -87,13 +88,21 @@ class Templates:
     ) -> Part:
         """One event's subject and body, before the layout."""
         entry = self.catalogues[language]["messages"][event_name]
-        plain = self._envs[(language, False)]
         return Part(
-            subject=plain.from_string(entry["subject"]).render(context),
-            text=plain.from_string(entry["body"]).render(context),
-            html=self._envs[(language, True)].from_string(entry["body"]).render(context),
+            subject=self._compiled(language, False, entry["subject"]).render(context),
+            text=self._compiled(language, False, entry["body"]).render(context),
+            html=self._compiled(language, True, entry["body"]).render(context),
             link=link,
         )
+
+    def _compiled(self, language: str, html: bool, source: str) -> Template:
+        """The catalogue entry ``source`` compiled once: compiling it for every message
+        (jinja2's ``from_string``) was a sixth of this service's CPU in a digest round."""
+        key = (language, html, source)
+        template = self._templates.get(key)
+        if template is None:
+            template = self._templates[key] = self._envs[(language, html)].from_string(source)
+        return template
 
     def compose(
         self,
