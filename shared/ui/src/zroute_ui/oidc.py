@@ -21,6 +21,7 @@ from authlib.integrations.httpx_client import AsyncOAuth2Client
 from zroute_runtime.auth import InvalidToken, Principal, principal_from_claims
 from zroute_runtime.auth.claims import ClaimMapping
 from zroute_runtime.logging import get_logger
+from zroute_runtime.tls import client_tls
 
 from zroute_ui.i18n import N_
 from zroute_ui.settings import UiSettings
@@ -108,7 +109,7 @@ class OidcClient:
             issuer = (self.settings.ui_oidc_issuer or "").rstrip("/")
             url = f"{issuer}/.well-known/openid-configuration"
             try:
-                async with httpx.AsyncClient(timeout=TIMEOUT_S) as http:
+                async with httpx.AsyncClient(verify=client_tls(), timeout=TIMEOUT_S) as http:
                     response = await http.get(url)
                     response.raise_for_status()
                     doc = response.json()

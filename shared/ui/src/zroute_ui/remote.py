@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from zroute_runtime.logging import get_logger
+from zroute_runtime.tls import client_tls
 
 from zroute_ui.i18n import N_
 
@@ -97,7 +98,9 @@ async def read(
     if correlation:
         headers["X-Correlation-ID"] = correlation
     try:
-        async with httpx.AsyncClient(base_url=base.rstrip("/"), timeout=TIMEOUT_S) as http:
+        async with httpx.AsyncClient(
+            verify=client_tls(), base_url=base.rstrip("/"), timeout=TIMEOUT_S
+        ) as http:
             response = await http.get(path, params=params, headers=headers)
     except httpx.HTTPError as exc:
         _log.warning("ui_remote_unavailable", service=service, error=type(exc).__name__)

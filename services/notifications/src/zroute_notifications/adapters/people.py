@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 from zroute_runtime.logging import get_logger
 from zroute_runtime.settings import ServiceSettings
+from zroute_runtime.tls import client_tls
 
 from zroute_notifications.adapters.service_token import service_token
 
@@ -70,7 +71,7 @@ class IntakePeople:
         url = f"{self._base_url}/participants/{participant_ref}/{path}"
         headers = {"Authorization": f"Bearer {token}"}
         try:
-            async with httpx.AsyncClient(timeout=self._timeout) as http:
+            async with httpx.AsyncClient(verify=client_tls(), timeout=self._timeout) as http:
                 if body is None:
                     response = await http.get(url, params=params, headers=headers)
                 else:

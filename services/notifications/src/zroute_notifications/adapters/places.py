@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import httpx
 from zroute_runtime.logging import get_logger
 from zroute_runtime.settings import ServiceSettings
+from zroute_runtime.tls import client_tls
 
 from zroute_notifications.adapters.service_token import service_token
 
@@ -45,6 +46,7 @@ class PlanningPlaces:
         found: dict[str, Place] = {}
         try:
             async with httpx.AsyncClient(
+                verify=client_tls(),
                 base_url=self._base_url,
                 timeout=self._timeout,
                 headers={"Authorization": f"Bearer {token}"},

@@ -19,6 +19,7 @@ import httpx
 from zroute_contract.envelope import CONTENT_TYPE
 from zroute_contract.events.codes import DeliveryFailure
 from zroute_runtime.logging import get_logger
+from zroute_runtime.tls import client_tls
 
 from zroute_notifications.adapters.secrets import SecretBox
 from zroute_notifications.domain import handshake
@@ -87,7 +88,7 @@ class WebhookSender:
         headers = handshake.request_headers(self.origin, self._request_rate)
         try:
             await self.checked(url)
-            async with httpx.AsyncClient(timeout=self._timeout) as client:
+            async with httpx.AsyncClient(verify=client_tls(), timeout=self._timeout) as client:
                 response = await client.options(url, headers=headers)
         except TargetRefused as exc:
             _log.warning("webhook_target_refused", reason=exc.reason)
@@ -116,7 +117,7 @@ class WebhookSender:
         }
         try:
             await self.checked(url)
-            async with httpx.AsyncClient(timeout=self._timeout) as client:
+            async with httpx.AsyncClient(verify=client_tls(), timeout=self._timeout) as client:
                 response = await client.post(url, content=body, headers=headers)
         except TargetRefused as exc:
             _log.warning("webhook_target_refused", reason=exc.reason)
