@@ -17,9 +17,9 @@ CONTACT_NAME, CONTACT_PHONE = "Sanne de Vries", "038 498 1234"
 CATS = Catalogues.load()
 
 
-def schedule(ref: str) -> p.SchedulePublished:
+def schedule(ref: str, first_start: str = "09:30:00") -> p.SchedulePublished:
     sessions = [
-        ("monday", "morning", "09:30:00", 150, "classroom"),
+        ("monday", "morning", first_start, 150, "classroom"),
         ("wednesday", "afternoon", "13:00:00", 150, "digital"),
         ("thursday", "morning", "09:00:00", 180, "practice_outside"),
     ]

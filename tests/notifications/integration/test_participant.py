@@ -212,3 +212,36 @@ async def test_an_established_pip_and_a_progress_meeting_invitation_reach_the_pa
     )
     assert appointment["starts_at"] == meeting.starts_at  # type: ignore[attr-defined]
     assert appointment["location_id"] == meeting.location_id  # type: ignore[attr-defined]
+
+
+async def test_a_week_published_again_unchanged_makes_no_second_letter_until_its_link_is_revoked(
+    services, smtp, amqp_connection
+):
+    """Issue 20: planning republishes a week whenever a formation or phase touches the plan;
+    each start letter was a new PDF (about a second of CPU) even when it printed the same
+    week. Now an unchanged week keeps the letter whose link still works; a changed week, or
+    a revoked link, makes a new one."""
+    runtime = await world.start(services, smtp.port)
+    feed = world.Feed(amqp_connection, runtime.topology.exchange)
+    await put_contact(runtime)
+    ref = await participant(feed, runtime, "uk")
+    await feed.publish(schedule(ref))
+    await feed.publish(schedule(ref))  # another event, the same week
+    await feed.all_handled(runtime)
+
+    async def letters() -> list[dict]:
+        async with world.client(runtime, [Role.CASEWORKER], municipality="GM0363") as own:
+            return (await own.get(f"/participants/{ref}/letters")).json()
+
+    assert len(await letters()) == 1
+
+    await feed.publish(schedule(ref, first_start="10:00:00"))  # the week changed
+    await feed.all_handled(runtime)
+    assert len(await letters()) == 2
+
+    async with world.client(runtime, [Role.CASEWORKER], municipality="GM0363") as own:
+        assert (await own.post(f"/participants/{ref}/links/revoke")).json() == {"revoked": 2}
+    await feed.publish(schedule(ref, first_start="10:00:00"))  # same week, links revoked
+    await feed.all_handled(runtime)
+    newest = await letters()
+    assert len(newest) == 3 and newest[0]["link_revoked"] is False

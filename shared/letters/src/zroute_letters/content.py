@@ -6,7 +6,8 @@ or a traceback shows no name, phone number or link.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import astuple, dataclass, field, replace
 from datetime import date, time
 from enum import StrEnum
 
@@ -50,3 +51,9 @@ class LetterContent:
     contact: Contact
     page_url: str = field(repr=False)
     sender: str = "Gemeente"
+
+    def digest(self) -> str:
+        """A SHA-256 of everything the letter prints except its link: two contents with the
+        same digest make the same letter, so a sender can keep the one it already sent."""
+        printed = astuple(replace(self, page_url=""))
+        return hashlib.sha256(repr(printed).encode()).hexdigest()

@@ -130,8 +130,8 @@ class ParticipantRepository(TrackingRepository):
         status = await self.conn.execute(
             """
             INSERT INTO nt_letters (id, event_id, participant_ref, languages, link_id, pdf,
-                created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING
+                created_at, content_digest)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING
             """,
             values["id"],
             values["event_id"],
@@ -140,8 +140,22 @@ class ParticipantRepository(TrackingRepository):
             values["link_id"],
             values["pdf"],
             values["created_at"],
+            values.get("content_digest"),
         )
         return bool(status.endswith(" 1"))
+
+    async def current_letter_digest(self, ref: str, now: datetime) -> str | None:
+        """The content digest of the participant's newest letter whose link still works
+        (neither revoked nor expired at ``now``); None when there is none."""
+        digest: str | None = await self.conn.fetchval(
+            "SELECT l.content_digest FROM nt_letters l"
+            " JOIN nt_page_links k ON k.link_id = l.link_id"
+            " WHERE l.participant_ref = $1 AND k.revoked_at IS NULL AND k.expires_at > $2"
+            " ORDER BY l.written_seq DESC LIMIT 1",
+            ref,
+            now,
+        )
+        return digest
 
     async def has_letter(self, event_id: str) -> bool:
         return bool(
@@ -154,7 +168,7 @@ class ParticipantRepository(TrackingRepository):
             " k.revoked_at, p.municipality FROM nt_letters l"
             " JOIN nt_page_links k ON k.link_id = l.link_id"
             " LEFT JOIN nt_participants p ON p.participant_ref = l.participant_ref"
-            " WHERE l.participant_ref = $1 ORDER BY l.created_at DESC",
+            " WHERE l.participant_ref = $1 ORDER BY l.created_at DESC, l.written_seq DESC",
             ref,
         )
         return rows

@@ -196,6 +196,14 @@ async def start_letter(
     if content is None:
         log.info("participant_letter_skipped", event_id=envelope.id, reason="not_registered")
         return
+    # Planning publishes the week again whenever a formation or phase touches the plan,
+    # often with nothing the letter shows changed; a PDF costs about a second of CPU and
+    # a second identical letter in the post helps nobody. A revoked or expired link does
+    # need a new letter, so only a letter whose link still works counts.
+    digest = content.digest()
+    if await uow.participants.current_letter_digest(ref, now) == digest:
+        log.info("participant_letter_skipped", event_id=envelope.id, reason="unchanged")
+        return
     # WeasyPrint takes a moment: off the event loop, so other handlers keep running.
     pdf = await asyncio.to_thread(render_pdf, content, deps.catalogues)
     await uow.participants.add_link(link_id, ref, expires_at, now)
@@ -207,6 +215,7 @@ async def start_letter(
         link_id=link_id,
         pdf=pdf,
         created_at=now,
+        content_digest=digest,
     )
     log.info(
         "participant_letter_written",
