@@ -311,11 +311,12 @@ class EventConsumer:
             traceparent=envelope.traceparent,
             tracestate=envelope.tracestate,
         )
-        async with self._uow_factory(context) as uow:
-            first = await inbox.claim(
-                uow.conn, consumer=self._service, event_id=envelope.id, event_type=envelope.type
-            )
-            if not first:
+        claim = inbox.claim_statement(
+            consumer=self._service, event_id=envelope.id, event_type=envelope.type
+        )
+        # The inbox row is claimed in the round trip that begins the transaction.
+        async with self._uow_factory(context).begin_with(claim) as uow:
+            if not inbox.claimed(uow.first_status):
                 return "duplicate"
             ctx = HandlerContext(envelope=envelope, routing_key=routing_key, uow=uow)
             for handler in self._handlers[envelope.type]:
