@@ -1105,18 +1105,25 @@ async def _fetch(settings: Settings, service: str, query: str, *args: Any) -> li
 
 
 async def _queue_depths(settings: Settings) -> dict[str, int]:
-    connection = await aio_pika.connect(settings.amqp_url)
-    depths = {}
-    try:
-        for service in SERVICES:
-            base = f"{settings.prefix}.{service}"
-            for name in [base, *(f"{base}.retry.{d}" for d in RETRY_DELAYS_MS)]:
-                channel = await connection.channel()
-                queue = await channel.declare_queue(name, passive=True)
-                depths[name] = queue.declaration_result.message_count or 0
-    finally:
-        await connection.close()
-    return depths
+    """Messages in each main and retry queue, those ready and those a consumer holds
+    unacknowledged: with prefetch above 1 a service holds several in hand, and a queue
+    with none ready is not drained until they are handled (a passive declare counts only
+    the ready ones)."""
+    names = [
+        name
+        for service in SERVICES
+        for base in [f"{settings.prefix}.{service}"]
+        for name in [base, *(f"{base}.retry.{d}" for d in RETRY_DELAYS_MS)]
+    ]
+    out = await sh(f"{settings.rabbitmqctl} --silent list_queues name messages")
+    listed = {}
+    for line in out.splitlines():
+        name, _, count = line.partition("\t")
+        if count.strip().isdigit():
+            listed[name] = int(count)
+    missing = [name for name in names if name not in listed]
+    assert not missing, f"queues not listed by rabbitmqctl: {missing}"
+    return {name: listed[name] for name in names}
 
 
 async def settle(settings: Settings) -> str | None:

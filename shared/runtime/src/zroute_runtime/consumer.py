@@ -26,15 +26,19 @@ For each delivery from the service's queue:
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
+from aio_pika.exceptions import ChannelInvalidStateError
 from zroute_contract.envelope import CloudEvent, InvalidEvent, parse_event
 from zroute_contract.events.base import Event
 
@@ -55,6 +59,49 @@ from zroute_runtime.unit_of_work import UnitOfWork
 
 log = logging.getLogger("zroute.consumer")
 
+
+@dataclass(frozen=True)
+class _Checked:
+    """A delivery that parsed, has a handler here and travels on its own key."""
+
+    envelope: CloudEvent
+    payload: Event
+    routing_key: str
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """A delivery refused unread: dead-lettered with ``kind``, ``reason`` and the reason's
+    code with its parameters (for the operator's screen in the reader's language)."""
+
+    routing_key: str
+    kind: str
+    reason: str
+    code: tuple[str, dict[str, str | int]]
+
+
+def _channel_of(message: AbstractIncomingMessage) -> object | None:
+    """The channel ``message`` came on, None once that channel is closed."""
+    try:
+        return message.channel
+    except ChannelInvalidStateError:
+        return None
+
+
+def _release_after(previous: asyncio.Future[None] | None, done: asyncio.Future[None]) -> None:
+    """Let the lane's next message go once this one and every earlier one are done (a
+    waiter cancelled at shutdown must not let its successor overtake its predecessor)."""
+
+    def release(_: object = None) -> None:
+        if not done.done():
+            done.set_result(None)
+
+    if previous is None or previous.done():
+        release()
+    else:
+        previous.add_done_callback(release)
+
+
 RETRIES_HEADER = "x-zroute-retries"
 REASON_HEADER = "x-zroute-reason"
 REASON_KIND_HEADER = "x-zroute-reason-kind"
@@ -68,6 +115,9 @@ FAILED_AT_HEADER = "x-zroute-failed-at"
 SERVICE_HEADER = "x-zroute-service"
 WAITING_SINCE_HEADER = "x-zroute-waiting-since"
 WAITS_HEADER = "x-zroute-waits"
+# How long a message that could be neither handled nor retried (the broker away for the
+# retry publish) waits in hand before it is tried again: growing, then every 5 s.
+HOLD_DELAYS_S = (0.2, 0.5, 1.0, 2.0, 5.0)
 
 
 class EventConsumer:
@@ -93,49 +143,138 @@ class EventConsumer:
         self._uow_factory = uow_factory
         self._channel = channel
         self._metrics = metrics or Metrics(service)
+        # The lanes: the last delivery taken per subject, which the next one waits for.
+        self._tails: dict[str, asyncio.Future[None]] = {}
+        # Lanes given up at shutdown: their later messages are not begun either.
+        self._abandoned: set[str] = set()
+        self._closing = False
+        self._closed = asyncio.Event()
+
+    def close(self) -> None:
+        """Shutting down: a message held in hand (see :meth:`receive`) is not tried again
+        but left to the broker, which requeues it in its place when the channel closes,
+        and the later messages of its lane are left with it. Every other message in hand
+        is still handled."""
+        self._closing = True
+        self._closed.set()
+
+    async def receive(self, message: AbstractIncomingMessage) -> None:
+        """Take one delivery, in the order the broker delivered them, and process it in
+        its participant's lane: after the earlier deliveries of the same CloudEvent
+        ``subject`` (events about no participant share one lane), beside those of other
+        participants. With prefetch N up to N messages are in hand at once.
+
+        No delivery attempt is spent on a message that did not run: nothing is handed
+        back (``nack(requeue=True)``), which RabbitMQ counts towards the queue's delivery
+        limit. A message that can be neither handled nor retried nor dead-lettered (the
+        broker away for the publish) stays in hand and is tried again in place, its
+        lane's later messages waiting behind it; when its channel closes the broker has
+        requeued it, and every later message of the lane, in their places.
+
+        Must be called in delivery order with nothing awaited before it (the subscriber
+        does: one task per delivery, started in order): the lane is taken here, before
+        the first ``await``. Returns once the message was acked, retried or
+        dead-lettered, or its channel is gone."""
+        checked = self._check(message)
+        if isinstance(checked, _Refused):
+            # Refused unread: no order to keep, nothing in any lane depends on it.
+            await self._in_lane(message, None, lambda: self._refuse(message, checked))
+            return
+        key = checked.envelope.subject or ""
+        previous = self._tails.get(key)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._tails[key] = done
+        try:
+            if previous is not None:
+                # shield: a cancelled waiter must not cancel its predecessor's future
+                await asyncio.shield(previous)
+            await self._in_lane(message, key, lambda: self._process_checked(message, checked))
+        finally:
+            _release_after(previous, done)
+            if self._tails.get(key) is done:
+                del self._tails[key]
+                self._abandoned.discard(key)
+
+    async def _in_lane(
+        self,
+        message: AbstractIncomingMessage,
+        key: str | None,
+        work: Callable[[], Awaitable[None]],
+    ) -> None:
+        if _channel_of(message) is None or (key is not None and key in self._abandoned):
+            # The connection was lost while it waited in its lane (or an earlier message
+            # of the lane was left at shutdown): the broker puts it back in its place.
+            return
+        for attempt in itertools.count():
+            try:
+                await work()
+                return
+            except Exception:
+                if attempt == 0:
+                    log.exception("event_held_in_hand")
+            if _channel_of(message) is None:
+                return  # requeued in its place by the broker, with the rest of the lane
+            if self._closing or not await self._pause(HOLD_DELAYS_S[min(attempt, 4)]):
+                if key is not None:
+                    self._abandoned.add(key)
+                return
+
+    async def _pause(self, seconds: float) -> bool:
+        """Wait ``seconds``; False when the consumer is closed meanwhile."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closed.wait(), seconds)
+        return not self._closing
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
-        """Process one delivery; always ends in ack (handled, duplicate, retried or
+        """Process one delivery now; always ends in ack (handled, duplicate, retried or
         dead-lettered) unless the process dies, in which case RabbitMQ redelivers."""
+        checked = self._check(message)
+        if isinstance(checked, _Refused):
+            await self._refuse(message, checked)
+            return
+        await self._process_checked(message, checked)
+
+    def _check(self, message: AbstractIncomingMessage) -> _Checked | _Refused:
+        """Parse and validate a delivery against the contract (no I/O)."""
         routing_key = self._original_routing_key(message)
         if len(message.body) > self._max_bytes:
-            await self._dead_letter(
-                message,
+            return _Refused(
                 routing_key,
                 "invalid",
                 f"message body of {len(message.body)} bytes exceeds the limit of {self._max_bytes} bytes",
                 ("body_too_large", {"size": len(message.body), "limit": self._max_bytes}),
             )
-            return
         try:
             envelope, payload = parse_event(message.body)
         except InvalidEvent as exc:
-            await self._dead_letter(
-                message, routing_key, "invalid", exc.reason, ("invalid_event", {})
-            )
-            return
+            return _Refused(routing_key, "invalid", exc.reason, ("invalid_event", {}))
         if envelope.type not in self._handlers:
-            await self._dead_letter(
-                message,
+            return _Refused(
                 routing_key,
                 "unexpected-type",
                 f"{self._service} has no handler for {envelope.type}",
                 ("no_handler", {"event_type": envelope.type}),
             )
-            return
         if routing_key != payload.routing_key():
             # An addressed event must travel on its own partner's key, and any event on
             # its type's key: otherwise a partner could be sent what is not meant for it.
             spec = payload.spec
             expected = spec.routing_key + (f".<{spec.addressed_by}>" if spec.addressed_by else "")
-            await self._dead_letter(
-                message,
+            return _Refused(
                 routing_key,
                 "invalid",
                 f"routing key {routing_key} does not fit {envelope.type}: it travels on {expected}",
                 ("wrong_routing_key", {"routing_key": routing_key, "expected": expected}),
             )
-            return
+        return _Checked(envelope, payload, routing_key)
+
+    async def _refuse(self, message: AbstractIncomingMessage, refused: _Refused) -> None:
+        await self._dead_letter(
+            message, refused.routing_key, refused.kind, refused.reason, refused.code
+        )
+
+    async def _process_checked(self, message: AbstractIncomingMessage, checked: _Checked) -> None:
+        envelope = checked.envelope
         started = time.perf_counter()
         with event_context(
             event_id=envelope.id,
@@ -143,7 +282,7 @@ class EventConsumer:
             causation_id=envelope.causationid,
             event_type=envelope.type,
         ):
-            await self._process(message, envelope, payload, routing_key, started)
+            await self._process(message, envelope, checked.payload, checked.routing_key, started)
 
     async def _process(
         self,
@@ -187,11 +326,12 @@ class EventConsumer:
             traceparent=envelope.traceparent,
             tracestate=envelope.tracestate,
         )
-        async with self._uow_factory(context) as uow:
-            first = await inbox.claim(
-                uow.conn, consumer=self._service, event_id=envelope.id, event_type=envelope.type
-            )
-            if not first:
+        claim = inbox.claim_statement(
+            consumer=self._service, event_id=envelope.id, event_type=envelope.type
+        )
+        # The inbox row is claimed in the round trip that begins the transaction.
+        async with self._uow_factory(context).begin_with(claim) as uow:
+            if not inbox.claimed(uow.first_status):
                 return "duplicate"
             ctx = HandlerContext(envelope=envelope, routing_key=routing_key, uow=uow)
             for handler in self._handlers[envelope.type]:

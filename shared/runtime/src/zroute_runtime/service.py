@@ -10,7 +10,6 @@ hand, flush the outbox, close).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ import asyncpg
 from fastapi import APIRouter, FastAPI
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, QueueType, RabbitBroker, RabbitQueue
-from faststream.rabbit.annotations import RabbitMessage
 from zroute_contract.events.base import Event
 
 from zroute_runtime import migrate
@@ -181,22 +179,17 @@ class ServiceRuntime:
         consumer = self.consumer
         queue = RabbitQueue(self.topology.queue, queue_type=QueueType.QUORUM, declare=False)
 
-        @self.broker.subscriber(queue, ack_policy=AckPolicy.MANUAL, title=f"{self.service} events")
-        async def on_event(message: RabbitMessage) -> None:
-            if self.stopping:
-                # Shutting down: hand prefetched messages back at once for another
-                # instance (or the restart) instead of starting work we may not finish.
-                await message.raw_message.nack(requeue=True)
-                return
-            try:
-                await consumer.on_message(message.raw_message)
-            except Exception:
-                # Could not even retry or dead-letter it (the broker is away): hand it
-                # back rather than hold it unacked, which with prefetch 1 would stall
-                # the queue. The delivery limit still bounds a message that never passes.
-                log.exception("event_returned_to_queue")
-                with contextlib.suppress(Exception):
-                    await message.raw_message.nack(requeue=True)
+        broker = self.broker
+
+        @broker.subscriber(queue, ack_policy=AckPolicy.MANUAL, title=f"{self.service} events")
+        async def on_event() -> None:
+            # The message from FastStream's context, not a RabbitMessage parameter: that
+            # one is resolved in a worker thread, which lets deliveries overtake each
+            # other before they reach their participant's lane (consumer.receive).
+            # Nothing is handed back here, not even while stopping: a requeue counts
+            # towards the queue's delivery limit and comes straight back (until the
+            # consumer stops, a delivery is handled; see consumer.receive).
+            await consumer.receive(broker.context.get_local("message").raw_message)
 
         await self.broker.start()
 
@@ -235,6 +228,8 @@ class ServiceRuntime:
         restart) cannot keep the process from exiting; the step is named in the log.
         """
         self.stopping = True
+        if self.broker is not None:
+            self.consumer.close()  # a message held in hand goes back with its channel
         if self._http is not None:
             self._http.should_exit = True
             if self._http_task is not None:

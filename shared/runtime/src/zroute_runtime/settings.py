@@ -52,9 +52,13 @@ class ServiceSettings(BaseSettings):
     # Must stay above the retry count: the retry policy acks and republishes, so a
     # message only counts deliveries here when its consumer crashed while holding it.
     delivery_limit: int = 10
-    # One message at a time keeps a queue's events in order (per participant, too).
-    # Raise it only for a service whose handlers tolerate reordering.
-    prefetch: int = 1
+    # Messages in hand at once. Each participant's (CloudEvent subject's) events are
+    # handled one after the other in delivery order, different participants' at the same
+    # time (consumer.py, the lanes); 1 handles the whole queue one at a time. No message
+    # is ever handed back (a requeue counts towards delivery_limit): only a closed
+    # channel returns the ones in hand, one delivery each. 8 keeps the handlers within the
+    # pool of 10 connections, with room for the relay, timers and HTTP.
+    prefetch: int = Field(default=8, ge=1)
     # Larger messages are dead-lettered unread (the largest event is about 1 KB).
     max_message_bytes: int = Field(default=262_144, ge=1024)
 

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any
 
 import asyncpg
+from asyncpg.transaction import TransactionState
 from zroute_contract.events.base import Event
 
 from zroute_runtime import audit
@@ -54,11 +55,26 @@ class UnitOfWork:
         # The service's repositories (``uow.plans``), made on the connection on entry.
         self._repository_factory = repositories
         self._repositories: dict[str, TrackingRepository] = {}
+        self._first_statement: str | None = None
+        # The command status of the statement given to begin_with ("INSERT 0 1").
+        self.first_status: str | None = None
+
+    def begin_with(self, statement: str) -> UnitOfWork:
+        """Run ``statement`` (literal SQL, no parameters) in the round trip that begins
+        the transaction, before ``async with``; its command status is then in
+        :attr:`first_status`. The consumer claims the inbox row this way: one round trip
+        less per event (the ``BEGIN`` was the consumer's costliest statement in the
+        issue 20 profile)."""
+        self._first_statement = statement
+        return self
 
     async def __aenter__(self) -> UnitOfWork:
         self.conn = await self._pool.acquire()
-        self._transaction = self.conn.transaction()
-        await self._transaction.start()
+        try:
+            await self._begin()
+        except BaseException:
+            await self._pool.release(self.conn)
+            raise
         if self._repository_factory is not None:
             self._repositories = dict(self._repository_factory(self.conn))
         return self
@@ -83,6 +99,29 @@ class UnitOfWork:
             await self._pool.release(self.conn)
         if self.committed and self._on_commit is not None:
             self._on_commit()
+
+    async def _begin(self) -> None:
+        transaction = self.conn.transaction()
+        if self._first_statement is None:
+            await transaction.start()
+            self._transaction = transaction
+            return
+        # Transaction.start sends "BEGIN;" alone; here the first statement goes with it
+        # in one simple query, and the transaction is then marked started as start()
+        # marks it (the connection's top transaction), so commit, rollback and nested
+        # savepoints (``conn.transaction()`` in a repository) work as usual.
+        connection = transaction._connection
+        if connection._top_xact is not None or connection.is_in_transaction():
+            raise RuntimeError("a unit of work begins on a connection outside a transaction")
+        try:
+            self.first_status = await self.conn.execute("BEGIN; " + self._first_statement)
+        except BaseException:
+            if self.conn.is_in_transaction():
+                await self.conn.execute("ROLLBACK")
+            raise
+        connection._top_xact = transaction
+        transaction._state = TransactionState.STARTED
+        self._transaction = transaction
 
     def track(self, aggregate: Aggregate) -> None:
         """Remember an aggregate so its events are collected at commit."""

@@ -1,0 +1,56 @@
+"""The unit of work's first statement in the round trip that begins its transaction
+(``UnitOfWork.begin_with``, used by the consumer to claim the inbox row)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from zroute_runtime import inbox
+from zroute_runtime.unit_of_work import UnitOfWork
+
+from tests.runtime.conftest import SOURCE
+
+
+def claim(event_id: str) -> str:
+    return inbox.claim_statement(consumer="probe", event_id=event_id, event_type="t.v1")
+
+
+async def rows(pool, event_id: str) -> int:
+    return await pool.fetchval("SELECT count(*) FROM zr_inbox WHERE event_id = $1::uuid", event_id)
+
+
+async def test_the_first_statement_claims_once_and_commits_with_the_transaction(pool, clock):
+    event_id = str(uuid.uuid4())
+    async with UnitOfWork(pool, source=SOURCE, clock=clock).begin_with(claim(event_id)) as uow:
+        assert inbox.claimed(uow.first_status)
+        assert uow.conn.is_in_transaction()
+        # A nested block is a savepoint of this transaction, as with a plain unit of work.
+        with pytest.raises(RuntimeError):
+            async with uow.conn.transaction():
+                await uow.conn.execute("SELECT 1")
+                raise RuntimeError("undo the savepoint only")
+        await uow.commit()
+    assert await rows(pool, event_id) == 1
+    async with UnitOfWork(pool, source=SOURCE, clock=clock).begin_with(claim(event_id)) as uow:
+        assert not inbox.claimed(uow.first_status)  # the duplicate
+
+
+async def test_leaving_without_commit_rolls_the_claim_back(pool, clock):
+    event_id = str(uuid.uuid4())
+    with pytest.raises(RuntimeError):
+        async with UnitOfWork(pool, source=SOURCE, clock=clock).begin_with(claim(event_id)):
+            raise RuntimeError("the handler failed")
+    assert await rows(pool, event_id) == 0
+    # The connection went back to the pool outside any transaction.
+    async with pool.acquire() as conn:
+        assert not conn.is_in_transaction()
+
+
+def test_the_claim_statement_takes_only_a_uuid_and_quotes_its_text():
+    with pytest.raises(ValueError):
+        claim("1'); DROP TABLE zr_inbox; --")
+    statement = inbox.claim_statement(
+        consumer="o'brien", event_id=str(uuid.uuid4()), event_type="t.v1"
+    )
+    assert "'o''brien'" in statement
