@@ -7,33 +7,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 from playwright.async_api import expect
-from zroute_support.bootstrap import definition
-from zroute_support.settings import Settings
-from zroute_ui.testing import DEMO_USERS, ui_settings
+from zroute_ui.testing import DEMO_USERS
 
-from tests.helpers import capture
 from tests.support.integration.test_referrals import referred
-from tests.support.scenario import Scenario
 from tests.ui.browser import axe_violations, screenshot_dir
-from tests.ui.conftest import free_port
+from tests.ui.support_world import support_with_screens
 
 
 async def test_a_coordinator_reads_the_referral_board_by_status_urgency_and_lead_time(
     services, amqp_connection, issuer, browser, tmp_path
 ):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    settings = services.settings(
-        Settings, http_port=port, **ui_settings(issuer, "support", {"support": base})
-    )
-    runtime = await services.start(definition(settings), settings)
-    seen = await capture(amqp_connection, runtime.topology.exchange)
-    scenario = Scenario(runtime, seen, amqp_connection)
+    scenario, base = await support_with_screens(services, amqp_connection, issuer)
     try:
         await scenario.setup()
         accepted_ref, requested = await referred(scenario, "care-a")
         waiting_ref, _ = await referred(scenario, "care-a")
-        await runtime.advance_clock(timedelta(hours=5))
+        await scenario.runtime.advance_clock(timedelta(hours=5))
         rid = requested["data"]["referral_id"]
         answer = await scenario.partner("care-a").post(f"/referrals/{rid}/accept")
         assert answer.status_code == 200, answer.text

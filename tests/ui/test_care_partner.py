@@ -5,28 +5,17 @@ the events the API would emit are emitted, and axe-core finds no WCAG 2.1 A/AA v
 from __future__ import annotations
 
 from playwright.async_api import expect
-from zroute_support.bootstrap import definition
-from zroute_support.settings import Settings
-from zroute_ui.testing import ui_settings
 
-from tests.helpers import capture
 from tests.support.integration.test_referrals import referred
-from tests.support.scenario import Scenario
 from tests.ui.browser import axe_violations, screenshot_dir
-from tests.ui.conftest import CARE_A, free_port
+from tests.ui.conftest import CARE_A
+from tests.ui.support_world import support_with_screens
 
 
 async def test_a_care_partner_accepts_begins_and_completes_a_referral(
     services, amqp_connection, issuer, browser, tmp_path
 ):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    settings = services.settings(
-        Settings, http_port=port, **ui_settings(issuer, "support", {"support": base})
-    )
-    runtime = await services.start(definition(settings), settings)
-    seen = await capture(amqp_connection, runtime.topology.exchange)
-    scenario = Scenario(runtime, seen, amqp_connection)
+    scenario, base = await support_with_screens(services, amqp_connection, issuer)
     try:
         await scenario.setup()
         ref, _ = await referred(scenario, "care-a")

@@ -6,27 +6,16 @@ violation on the page, with or without errors."""
 from __future__ import annotations
 
 from playwright.async_api import expect
-from zroute_support.bootstrap import definition
-from zroute_support.settings import Settings
-from zroute_ui.testing import DEMO_USERS, ui_settings
+from zroute_ui.testing import DEMO_USERS
 
-from tests.helpers import capture
-from tests.support.scenario import Scenario
 from tests.ui.browser import axe_violations, screenshot_dir
-from tests.ui.conftest import free_port
+from tests.ui.support_world import support_with_screens
 
 
 async def test_the_coordinator_registers_an_employer_on_the_screen(
     services, amqp_connection, issuer, browser, tmp_path
 ):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    settings = services.settings(
-        Settings, http_port=port, **ui_settings(issuer, "support", {"support": base})
-    )
-    runtime = await services.start(definition(settings), settings)
-    seen = await capture(amqp_connection, runtime.topology.exchange)
-    scenario = Scenario(runtime, seen, amqp_connection)
+    scenario, base = await support_with_screens(services, amqp_connection, issuer)
     try:
         await scenario.register_employers("bakery-de-ster")
         context = await browser.new_context(

@@ -6,29 +6,20 @@ preconditions. axe-core finds no WCAG 2.1 A/AA violation on any of these pages."
 from __future__ import annotations
 
 from playwright.async_api import expect
-from zroute_support.bootstrap import definition
-from zroute_support.settings import Settings
-from zroute_ui.testing import DEMO_USERS, ui_settings
+from zroute_ui.testing import DEMO_USERS
 
-from tests.helpers import capture
 from tests.support.integration.test_placements import CONFIRM, requested
 from tests.support.integration.test_preconditions import intake
-from tests.support.scenario import PROGRAMME, Scenario
+from tests.support.scenario import PROGRAMME
 from tests.ui.browser import axe_violations, screenshot_dir
-from tests.ui.conftest import COACHES, free_port
+from tests.ui.conftest import COACHES
+from tests.ui.support_world import support_with_screens
 
 
 async def test_a_job_coach_records_a_check_in_and_the_coordinator_reads_the_waiting_work(
     services, amqp_connection, issuer, browser, tmp_path
 ):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    settings = services.settings(
-        Settings, http_port=port, **ui_settings(issuer, "support", {"support": base})
-    )
-    runtime = await services.start(definition(settings), settings)
-    seen = await capture(amqp_connection, runtime.topology.exchange)
-    scenario = Scenario(runtime, seen, amqp_connection)
+    scenario, base = await support_with_screens(services, amqp_connection, issuer)
     try:
         await scenario.setup()
         ref = await scenario.participant()
@@ -93,14 +84,7 @@ async def test_the_waiting_list_and_preconditions_say_why_in_the_pages_language(
 ):
     """Why work waits comes from the domain as a code with its parameters and is worded
     by the catalogue: the Dutch page has no English sentence, the English page has it."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    settings = services.settings(
-        Settings, http_port=port, **ui_settings(issuer, "support", {"support": base})
-    )
-    runtime = await services.start(definition(settings), settings)
-    seen = await capture(amqp_connection, runtime.topology.exchange)
-    scenario = Scenario(runtime, seen, amqp_connection)
+    scenario, base = await support_with_screens(services, amqp_connection, issuer)
     try:
         await scenario.register_partners()  # and no agreement: nobody is responsible yet
         ref = await scenario.participant()

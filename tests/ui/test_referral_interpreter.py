@@ -10,35 +10,25 @@ from datetime import timedelta
 
 from playwright.async_api import expect
 from zroute_contract.events.codes import RouteTask
-from zroute_support.bootstrap import definition
-from zroute_support.settings import Settings
-from zroute_ui.testing import ui_settings
 
-from tests.helpers import capture
 from tests.support.integration.test_referrals import referred
-from tests.support.scenario import RESPONSIBLE, Scenario
+from tests.support.scenario import RESPONSIBLE
 from tests.ui.browser import axe_violations
-from tests.ui.conftest import CARE_A, free_port
+from tests.ui.conftest import CARE_A
+from tests.ui.support_world import support_with_screens
 
 
 async def test_the_referral_shows_its_confirmed_interpreter(
     services, amqp_connection, issuer, browser
 ):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    settings = services.settings(
-        Settings, http_port=port, **ui_settings(issuer, "support", {"support": base})
-    )
-    runtime = await services.start(definition(settings), settings)
-    seen = await capture(amqp_connection, runtime.topology.exchange)
-    scenario = Scenario(runtime, seen, amqp_connection)
+    scenario, base = await support_with_screens(services, amqp_connection, issuer)
     try:
         await scenario.setup()
         ref, requested = await referred(scenario, "care-a")
         referral_id = requested["data"]["referral_id"]
         care = scenario.partner("care-a")
         assert (await care.post(f"/referrals/{referral_id}/accept")).status_code == 200
-        starts = runtime.clock.now() + timedelta(days=5)
+        starts = scenario.runtime.clock.now() + timedelta(days=5)
         planned = await care.put(
             f"/referrals/{referral_id}/intake-appointment", json={"starts_at": starts.isoformat()}
         )
