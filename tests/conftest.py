@@ -260,6 +260,8 @@ class ServiceRunner:
         self.prefix = prefix
         self.janitor = janitor
         self.running: list = []
+        # (database URL, migrations) this test's services have at the newest revision
+        self._migrated: set[tuple[str, str]] = set()
 
     def settings(self, settings_cls=None, **overrides):
         from zroute_runtime.settings import ServiceSettings
@@ -285,11 +287,13 @@ class ServiceRunner:
         from zroute_runtime.service import ServiceRuntime
 
         runtime = ServiceRuntime(definition, settings or self.settings())
-        if await self.databases.provision(
+        migrated = (runtime.database_url, str(definition.migrations))
+        if migrated in self._migrated or await self.databases.provision(
             runtime.database_url, runtime.service, definition.migrations
         ):
-            # A fresh copy of the migrated template: the start's migrations would find
-            # nothing to do (Alembic's imports alone cost some 4 s in a child process).
+            # A fresh copy of the migrated template, or a restart on a database an earlier
+            # start of this test migrated: the start's migrations would find nothing to do
+            # (Alembic's imports alone cost some 4 s in a child process).
             runtime.migrate = _already_migrated
         topo = runtime.topology
         self.janitor.exchanges.update(
@@ -300,6 +304,7 @@ class ServiceRunner:
             | {topo.retry_queue(n) for n in range(1, topo.max_retries + 1)}
         )
         await runtime.start(http=http, consume=consume)
+        self._migrated.add(migrated)
         self.running.append(runtime)
         return runtime
 
