@@ -32,10 +32,12 @@ def settings(databases, amqp_url, name_prefix, janitor) -> ServiceSettings:
 
 
 @pytest.fixture
-async def pool(settings: ServiceSettings) -> AsyncIterator[asyncpg.Pool]:
+async def pool(settings: ServiceSettings, databases) -> AsyncIterator[asyncpg.Pool]:
     url = settings.database_url_for("probe")
-    await ensure_database(url)
-    await migrate.upgrade_async(url, MIGRATIONS)
+    # A copy of the probe's migrated template (tests/conftest.py); otherwise migrated here.
+    if not await databases.provision(url, "probe", MIGRATIONS):
+        await ensure_database(url)
+        await migrate.upgrade_async(url, MIGRATIONS)
     pool = await create_pool(url, max_size=12)
     yield pool
     await pool.close()

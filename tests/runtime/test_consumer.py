@@ -24,8 +24,8 @@ ROUTING_KEY = "intake.participant.registered"
 
 
 @pytest.fixture
-async def probe(settings):
-    runtime = await start_probe(settings)
+async def probe(settings, databases):
+    runtime = await start_probe(settings, databases=databases)
     yield runtime
     await runtime.stop()
 

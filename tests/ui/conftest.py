@@ -97,15 +97,45 @@ async def browser_client(intake_ui) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-@pytest.fixture
-async def browser():
-    """Debian's Chromium, headless (Playwright's own browser download is never used)."""
-    from tests.ui.browser import CHROMIUM, CHROMIUM_ARGS, check_tools
+@pytest.fixture(scope="session")
+async def _playwright():
+    from tests.ui.browser import check_tools
 
     check_tools()
     async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+async def _chromium(_playwright):
+    """One Chromium for the run: a launch costs a second or more, and every test works in
+    a browser context of its own (cookies, storage and pages apart)."""
+    from tests.ui.browser import CHROMIUM, CHROMIUM_ARGS
+
+    async def launch():
+        return await _playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        yield chromium
-        await chromium.close()
+
+    holder = {"browser": await launch()}
+
+    async def connected():
+        if not holder["browser"].is_connected():
+            holder["browser"] = await launch()  # a test crashed it: the next gets a new one
+        return holder["browser"]
+
+    yield connected
+    await holder["browser"].close()
+
+
+@pytest.fixture
+async def browser(_chromium):
+    """Debian's Chromium, headless (Playwright's own browser download is never used).
+    Shared by the run's tests; the contexts a test opened are closed after it, so no
+    test sees another's pages or cookies."""
+    chromium = await _chromium()
+    before = set(chromium.contexts)
+    yield chromium
+    for context in chromium.contexts:
+        if context not in before:
+            await context.close()
