@@ -139,3 +139,22 @@ async def test_an_import_without_the_needed_columns_is_refused_whole(client):
         "/duo/imports", content="record,bsn,decided_on\n", headers=CSV, params=GM
     )
     assert empty.status_code == 422 and "no lines" in empty.text
+
+
+async def test_a_file_postgresql_cannot_hold_or_that_is_not_utf8_is_refused_whole(client):
+    """The fuzzer found a 500: a NUL character in a line reached the database, which no
+    text column can hold. Now the whole file is refused with where it is."""
+    nul = await client.post(
+        "/duo/imports",
+        content="record,bsn,decided_on\nnotice,\x00,2027-01-04\n",
+        headers=CSV,
+        params=GM,
+    )
+    assert nul.status_code == 422 and "NUL" in nul.text and "line 2" in nul.text
+    binary = await client.post(
+        "/duo/imports", content=b"record,bsn,decided_on\n\xff\xfe,1,2\n", headers=CSV, params=GM
+    )
+    assert binary.status_code in (400, 422), binary.text
+    # A header the csv module cannot read (found by the fuzzer: a 500 before).
+    odd = await client.post("/duo/imports", content="Zu\u00bf\r\x87", headers=CSV, params=GM)
+    assert odd.status_code == 422, odd.text

@@ -64,12 +64,17 @@ async def export(
 
 
 def _lines(text: str) -> list[dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = reader.fieldnames or []
-    missing = [c for c in ("record", "bsn", "decided_on") if c not in header]
-    if missing:
-        raise HTTPException(422, f"the header row lacks the columns: {', '.join(missing)}")
+    if "\x00" in text:
+        # No text column can hold a NUL: refuse the file here, before anything is kept.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise HTTPException(422, f"line {line} holds a NUL character: not a CSV text file")
+    # newline="": the csv module reads line ends itself (a bare \r is one, as in RFC 4180).
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
+        header = reader.fieldnames or []
+        missing = [c for c in ("record", "bsn", "decided_on") if c not in header]
+        if missing:
+            raise HTTPException(422, f"the header row lacks the columns: {', '.join(missing)}")
         return [_row(row) for row in reader]
     except csv.Error as exc:
         raise HTTPException(422, f"not a CSV file: {exc}") from None
