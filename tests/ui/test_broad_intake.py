@@ -75,9 +75,9 @@ async def test_a_caseworker_records_the_summonses_test_and_history_of_the_broad_
     await expect(page.get_by_role("status")).to_contain_text("is opgeslagen")
     calls = page.get_by_role("table", name="De oproepen voor de brede intake, de eerste eerst")
     await expect(calls.locator("tbody tr")).to_have_count(2)
-    await expect(calls.locator("tbody tr").first).to_contain_text("2027-01-12")
+    await expect(calls.locator("tbody tr").first).to_contain_text("12 jan 2027")
     record = page.locator("#broad-intake-record")
-    for shown in ("2027-01-20: laag", "Z-route", "basisonderwijs", "op lange termijn", "matig"):
+    for shown in ("20 jan 2027: laag", "Z-route", "basisonderwijs", "op lange termijn", "matig"):
         await expect(record).to_contain_text(shown)
     await expect(
         record.locator("div").filter(has_text="Voert de gesprekken alleen")

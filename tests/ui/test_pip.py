@@ -6,7 +6,10 @@ A/AA violation. (Who else may open it: tests/ui/test_page_access.py.)"""
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
+from babel.dates import format_date
 from playwright.async_api import expect
 from zroute_runtime.clock import local_day
 from zroute_ui.testing import DEMO_USERS
@@ -53,7 +56,10 @@ async def test_a_caseworker_reads_the_pip_its_versions_deadline_term_and_history
     await expect(page.locator("#pip-deadline")).to_contain_text(
         "niet begonnen" if amended["deadline"]["state"] is None else "Stand"
     )
-    await expect(page.locator("#pip-term")).to_contain_text(amended["term"]["end"])
+    term_end = date.fromisoformat(amended["term"]["end"])
+    await expect(page.locator("#pip-term")).to_contain_text(
+        format_date(term_end, "medium", locale="nl")  # written out: "12 jan 2030"
+    )
     timeline = page.locator("#pip-timeline li")
     await expect(timeline).to_have_count(4)  # drafted, established, drafted, amended
     await expect(timeline.first).to_contain_text("PIP gewijzigd")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -21,7 +21,14 @@ from babel.dates import format_date, format_time
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+)
+from jinja2.runtime import Context
 from zroute_runtime import audit
 from zroute_runtime.auth import Principal, Role
 from zroute_runtime.clock import local_timezone
@@ -180,6 +187,7 @@ class UiKit:
         self.env.filters["when"] = lambda moment: (
             moment.astimezone(local_timezone()).strftime("%Y-%m-%d %H:%M") if moment else ""
         )
+        self.env.filters["day"] = _day
         self.router = APIRouter(
             prefix="/ui", route_class=self._route_class(), include_in_schema=False
         )
@@ -363,6 +371,15 @@ class UiKit:
         from zroute_ui import routes
 
         routes.add(self)
+
+
+@pass_context
+def _day(context: Context, day: date | None) -> str:
+    """A day as people read it in the page's language ("20 jan. 2027"); links and form
+    values keep the ISO form."""
+    if day is None:
+        return "\u2013"  # an en dash: no day
+    return format_date(day, "medium", locale=context.get("language") or "nl")
 
 
 def readable_time(moment: datetime | str | None, language: str) -> str:
