@@ -4,7 +4,8 @@ progress meetings, the first invited with an Arabic interpreter and held. In Chr
 caseworker opens the dossier, reads the meetings (date, interpreter, decision), meets the
 pause form's errors in place (no ground, a date that is none), pauses the route for
 illness, reads the current pause, resumes it a week later and reads the history; the
-API's pauses say the same with the acting user. Every page shows codes only through their
+API's pauses say the same with the acting user. Then a withdrawal (its last day refused
+in place first) and its undoing, back on the route. Every page shows codes only through their
 labels, and axe-core finds no WCAG 2.1 A/AA violation. (Who else may post the forms:
 tests/ui/test_page_access.py, generated from the pages.)"""
 
@@ -113,10 +114,41 @@ async def test_a_caseworker_pauses_and_resumes_the_route_and_reads_the_meetings(
     assert await overlapping_labels(page) == []
     assert await axe_violations(page) == []
     await page.screenshot(path=str(shots / "intake-dossier-pauses.png"), full_page=True)
+
+    # Withdrawal: a last day before the registration is refused beside its field; then the
+    # participant is withdrawn, and the withdrawal recorded by mistake is undone.
+    await page.locator("#reason").select_option("moved")
+    await page.locator("#effective_on").fill(str(builders.TODAY - timedelta(days=365)))
+    await page.get_by_role("button", name="Uitschrijven van de route").click()
+    await expect(page.get_by_role("alert")).to_contain_text("op of na de aanmelding")
+    await expect(page.locator("#effective_on")).to_have_attribute("aria-invalid", "true")
+    await page.locator("#effective_on").fill(str(today))
+    await page.get_by_role("button", name="Uitschrijven van de route").click()
+    await expect(page.get_by_role("status")).to_contain_text("is uitgeschreven van de route")
+    await expect(page.locator("#withdrawal-current")).to_contain_text("verhuisd")
+    await expect(page.get_by_role("button", name="Route pauzeren")).to_have_count(0)
+    assert await raw_codes(page) == []
+    assert await axe_violations(page) == []
+    await page.locator("#re_enrolment_reason").select_option("mistaken_withdrawal")
+    await page.get_by_role("button", name="Uitschrijving ongedaan maken").click()
+    await expect(page.get_by_role("status")).to_contain_text("De deelnemer is terug op de route.")
+    await expect(page.locator("#withdrawal-current")).to_have_count(0)
+    await expect(page.get_by_role("button", name="Route pauzeren")).to_be_visible()
+    assert await axe_violations(page) == []
+
+    # The same in English: every code through its label.
+    await page.goto(f"{base}/ui/participants/{ref}?lang=en")
+    history = page.get_by_role("table", name="Pauses of the route, oldest first")
+    await expect(history.locator("tbody tr").first).to_contain_text("illness")
+    meetings_en = page.get_by_role("table", name="The participant's meetings, in order")
+    await expect(meetings_en.locator("tbody tr").first).to_contain_text("PIP unchanged")
+    assert await raw_codes(page) == []
     await context.close()
 
     async with httpx.AsyncClient(base_url=base, headers=builders.auth(), timeout=10) as api:
         pauses = ok(await api.get(f"/participants/{ref}/pauses"))
+        participant = ok(await api.get(f"/participants/{ref}"))
+    assert participant["status"] == "intake_completed"
     assert pauses["current"] is None
     [pause] = pauses["pauses"]
     assert (pause["ground"], pause["paused_from"], pause["resumed_on"]) == (

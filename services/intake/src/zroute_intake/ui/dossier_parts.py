@@ -33,7 +33,7 @@ LABELS = {
     "care_admission": N_("admission to care"),
     "participant_request": N_("at the participant's request"),
     # why a participant leaves the route
-    "moved": N_("moved"),
+    "moved": N_("moved away"),
     "exempted": N_("exempted"),
     "stopped": N_("stopped"),
     "deceased": N_("deceased"),
