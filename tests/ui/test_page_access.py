@@ -31,6 +31,7 @@ PATH_VALUES = {
     "{index}": "0",
     "{on}": "2026-01-05",
     "{session_id}": "00000000-0000-0000-0000-000000000000",
+    "{pause_id}": "00000000-0000-0000-0000-000000000000",
 }
 # Pages that check a named role's scope against the data too (the API's rule): partner
 # staff see only the overview of a programme whose agreement names their partner, and form

@@ -9,9 +9,8 @@ from fastapi.responses import Response
 from zroute_contract.types import PARTICIPANT_REF_PATTERN
 from zroute_runtime.auth import Role
 from zroute_runtime.http_host import Runtime, command_context
-from zroute_ui import N_, FormErrors, Page, Pagination, UiKit
+from zroute_ui import N_, FormErrors, Page, Pagination, UiKit, api_roles
 
-from zroute_intake.domain.access import Access
 from zroute_intake.domain.errors import DomainError, Forbidden
 from zroute_intake.domain.interpreters import intake_interpreter, meeting_interpreters
 from zroute_intake.domain.name_search import query_parts
@@ -20,6 +19,7 @@ from zroute_intake.domain.values import Status
 from zroute_intake.entrypoints.http.deps import intake_dependencies
 from zroute_intake.entrypoints.http.schemas import AccessPurpose
 from zroute_intake.service_layer import views
+from zroute_intake.ui import dossier_parts
 
 PER_PAGE = 25
 STATUS_LABELS = {
@@ -127,45 +127,10 @@ def add(kit: UiKit) -> None:
             status_code=422 if errors and template == "caseload.html.j2" else 200,
         )
 
-    async def load(runtime: Runtime, page: Page, ref: str) -> Participant:
-        if not re.fullmatch(PARTICIPANT_REF_PATTERN, ref):
-            raise HTTPException(404, "no such participant")
-        async with runtime.uow() as uow:
-            try:
-                return await views.participant(uow, page.principal, ref)
-            except DomainError as exc:
-                raise _page_error(exc) from None
-
-    async def reads(runtime: Runtime, ref: str) -> list[Access]:
-        async with runtime.uow() as uow:
-            return await views.reads_of(uow, ref)
-
-    async def interpreters(runtime: Runtime, page: Page, who: Participant) -> list[Any]:
-        async with runtime.uow() as uow:
-            try:
-                series, _ = await views.meetings(uow, page.principal, who.ref)
-            except DomainError as exc:
-                raise _page_error(exc) from None
-            answers = await uow.interpreters.of(who.ref)
-        intake = intake_interpreter(who.appointment, answers)
-        return ([intake] if intake else []) + meeting_interpreters(series, answers)
-
     @kit.router.get("/participants/{ref}")
     async def dossier(ref: str, page: Dossier, runtime: Runtime) -> Response:
         participant = await load(runtime, page, ref)
-        return page.render(
-            "dossier.html.j2",
-            p=participant,
-            interpreters=await interpreters(runtime, page, participant),
-            reads=await reads(runtime, ref),
-            codes=CODE_LABELS,
-            personal=None,
-            purpose="",
-            errors=FormErrors(),
-            status_labels=STATUS_LABELS,
-            purposes=PURPOSE_LABELS,
-            may_see_personal=Role.CASEWORKER in page.principal.roles,
-        )
+        return await render_dossier(page, runtime, participant)
 
     @kit.router.post("/participants/{ref}/personal-data")
     async def personal_data(ref: str, page: Caseworker, runtime: Runtime) -> Response:
@@ -188,21 +153,75 @@ def add(kit: UiKit) -> None:
                     page.flash("info", N_("This reading is written to the access log."))
             if personal is None:
                 errors.add("purpose", N_("The personal data was erased after its retention period"))
-        return page.render(
-            "dossier.html.j2",
-            p=participant,
-            interpreters=await interpreters(runtime, page, participant),
-            reads=await reads(runtime, ref),
-            codes=CODE_LABELS,
+        return await render_dossier(
+            page,
+            runtime,
+            participant,
             personal=personal,
             purpose=purpose,
             errors=errors,
-            status_labels=STATUS_LABELS,
-            purposes=PURPOSE_LABELS,
-            may_see_personal=True,
-            lang_path=f"/ui/participants/{ref}",
             status_code=422 if errors else 200,
         )
+
+
+async def load(runtime: Runtime, page: Page, ref: str) -> Participant:
+    """The participant of the dossier, as the API's read finds it (404, or 403 elsewhere)."""
+    if not re.fullmatch(PARTICIPANT_REF_PATTERN, ref):
+        raise HTTPException(404, "no such participant")
+    async with runtime.uow() as uow:
+        try:
+            return await views.participant(uow, page.principal, ref)
+        except DomainError as exc:
+            raise _page_error(exc) from None
+
+
+async def render_dossier(
+    page: Page,
+    runtime: Runtime,
+    participant: Participant,
+    *,
+    personal: Any = None,
+    purpose: str = "",
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The dossier page; the forms on it (personal data, pause, withdrawal) come back here
+    with their errors and the values given."""
+    ref = participant.ref
+    async with runtime.uow() as uow:
+        try:
+            series, _ = await views.meetings(uow, page.principal, ref)
+        except DomainError as exc:
+            raise _page_error(exc) from None
+        answers = await uow.interpreters.of(ref)
+        reads = await views.reads_of(uow, ref)
+    intake = intake_interpreter(participant.appointment, answers)
+    by_meeting = meeting_interpreters(series, answers)
+    roles = set(page.principal.roles)
+    return page.render(
+        "dossier.html.j2",
+        p=participant,
+        interpreters=([intake] if intake else []) + by_meeting,
+        meetings=dossier_parts.meeting_rows(series, by_meeting),
+        reads=reads,
+        codes=CODE_LABELS,
+        personal=personal,
+        purpose=purpose,
+        errors=errors or FormErrors(),
+        values=values or {},
+        status_labels=STATUS_LABELS,
+        purposes=PURPOSE_LABELS,
+        may_see_personal=Role.CASEWORKER in roles,
+        may_see_pauses=bool(api_roles("intake", dossier_parts.PAUSES) & roles),
+        may_act=bool(api_roles("intake", *dossier_parts.ACTIONS) & roles),
+        actions=dossier_parts.LABELS,
+        grounds=dossier_parts.GROUNDS,
+        withdrawal_reasons=dossier_parts.WITHDRAWAL_REASONS,
+        re_enrolment_reasons=dossier_parts.RE_ENROLMENT_REASONS,
+        lang_path=f"/ui/participants/{ref}",
+        status_code=status_code,
+    )
 
 
 def _page_error(exc: DomainError) -> HTTPException:
