@@ -11,9 +11,10 @@ tests/ui/test_page_access.py, generated from the pages.)"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import httpx
+from babel.dates import format_date
 from playwright.async_api import expect
 from zroute_runtime.clock import local_day
 from zroute_ui.testing import DEMO_USERS
@@ -24,6 +25,11 @@ from tests.intake.integration.test_pip import day, established
 from tests.ui.browser import axe_violations, overlapping_labels, raw_codes, screenshot_dir
 
 ATTENDEES = [{"role": "participant"}, {"role": "caseworker"}]
+
+
+def shown_day(on: date) -> str:
+    """A day as the Dutch page writes it ("13 feb 2027")."""
+    return format_date(on, "medium", locale="nl")
 
 
 async def test_a_caseworker_pauses_and_resumes_the_route_and_reads_the_meetings(
@@ -60,10 +66,10 @@ async def test_a_caseworker_pauses_and_resumes_the_route_and_reads_the_meetings(
     listed = page.get_by_role("table", name="De gesprekken van de deelnemer, op volgorde")
     rows = listed.locator("tbody tr")
     await expect(rows).to_have_count(2)
-    await expect(rows.first).to_contain_text(str(day(40)))
+    await expect(rows.first).to_contain_text(shown_day(day(40)))
     await expect(rows.first).to_contain_text("Arabisch")
     await expect(rows.first).to_contain_text("PIP ongewijzigd")
-    await expect(rows.last).to_contain_text(f"{day(120)} (gepland)")
+    await expect(rows.last).to_contain_text(f"{shown_day(day(120))} (gepland)")
     await expect(rows.last).to_contain_text("nog niet gehouden")
     await expect(page.locator("#pause-current")).to_have_text("De route is niet gepauzeerd.")
     assert await raw_codes(page) == []
@@ -90,7 +96,7 @@ async def test_a_caseworker_pauses_and_resumes_the_route_and_reads_the_meetings(
     await page.get_by_role("button", name="Route pauzeren").click()
     await expect(page.get_by_role("status")).to_contain_text("De route is gepauzeerd.")
     await expect(page.locator("#pause-current")).to_contain_text(
-        f"De route is gepauzeerd sinds {today}: ziekte."
+        f"De route is gepauzeerd sinds {shown_day(today)}: ziekte."
     )
     assert await raw_codes(page) == []
     assert await axe_violations(page) == []
@@ -108,7 +114,7 @@ async def test_a_caseworker_pauses_and_resumes_the_route_and_reads_the_meetings(
     await expect(page.locator("#pause-current")).to_have_text("De route is niet gepauzeerd.")
     history = page.get_by_role("table", name="Pauzes van de route, de oudste eerst")
     await expect(history.locator("tbody tr")).to_have_count(1)
-    for shown in ("ziekte", str(today), str(back), DEMO_USERS["caseworker"].sub):
+    for shown in ("ziekte", shown_day(today), shown_day(back), DEMO_USERS["caseworker"].sub):
         await expect(history.locator("tbody tr").first).to_contain_text(shown)
     assert await raw_codes(page) == []
     assert await overlapping_labels(page) == []
