@@ -15,6 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from fastapi import Depends, HTTPException, Path
 from fastapi.responses import Response
+from zroute_contract.errors import Forbidden
 from zroute_contract.events.codes import (
     AttendanceStatus,
     CorrectionReason,
@@ -122,10 +123,22 @@ async def attendance_page(
 ) -> Response:
     """The lines with their corrections, a correction form per line and the workplace
     hours form, each shown to the roles the access matrix grants its operation."""
-    async with command(runtime, page.request) as uow:
-        plan = await views.plan_for_caller(uow, deps, page.principal, ref, lock=False)
-        lines = await views.attendance_lines(uow, plan)
     roles = set(page.principal.roles)
+    recorder_only = False
+    async with command(runtime, page.request) as uow:
+        try:
+            plan = await views.plan_for_caller(uow, deps, page.principal, ref, lock=False)
+        except Forbidden:
+            # A job coach's partner teaches nothing here, so the plan's reads are not
+            # theirs; the task division lets them record workplace hours, and they see
+            # only the lines their own partner recorded (planning's recording check).
+            plan = await views.plan_for_recorder(
+                uow, deps, page.principal, ref, HoursKind.PARTICIPATION, lock=False
+            )
+            recorder_only = True
+        lines = await views.attendance_lines(uow, plan)
+    if recorder_only:
+        lines = [r for r in lines if r["recording_partner"] == page.principal.partner_id]
     errors = errors or FormErrors()
     return page.render(
         "attendance.html.j2",
@@ -136,7 +149,7 @@ async def attendance_page(
         reasons=REASON,
         correction_reasons=CORRECTION_REASON,
         open_prefix=next((k[:38] for k in (values or {}) if k.startswith("c-")), None),
-        may_correct=bool(roles & api_roles("planning", CORRECT_OPERATION)),
+        may_correct=not recorder_only and bool(roles & api_roles("planning", CORRECT_OPERATION)),
         may_record=bool(roles & api_roles("planning", RECORD_OPERATION)),
         today=local_day(runtime.clock.now()),
         errors=errors,
