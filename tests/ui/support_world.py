@@ -23,7 +23,9 @@ async def support_with_screens(
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     settings = services.settings(
-        Settings, http_port=port, **ui_settings(issuer, "support", {"support": base} | (others or {}))
+        Settings,
+        http_port=port,
+        **ui_settings(issuer, "support", {"support": base} | (others or {})),
     )
     runtime = await services.start(definition(settings), settings)
     seen = await capture(amqp_connection, runtime.topology.exchange)

@@ -65,9 +65,7 @@ async def test_a_teacher_corrects_a_recorded_line_and_the_planner_exports_the_ho
     await audit("correction-refused")
     assert planning.events("attendance-corrected") == []
 
-    await page.get_by_label("Waarom de regel wordt gecorrigeerd").select_option(
-        "data_entry_error"
-    )
+    await page.get_by_label("Waarom de regel wordt gecorrigeerd").select_option("data_entry_error")
     await page.get_by_label("Toelichting (niet verplicht)").fill("ziek gemeld bij de coach")
     await page.get_by_role("button", name="Correctie vastleggen").click()
     await expect(page.get_by_role("status")).to_have_text("De regel is gecorrigeerd.")
