@@ -53,6 +53,9 @@ async def test_a_job_coach_records_workplace_hours_from_the_placements_page(
     try:
         await scenario.setup()
         await scenario.participant(ref=ref)
+        # The placement request is fed to support as its own tests do; planning, on the same
+        # broker, never made it, so it dead-letters the confirmation ("unknown placement
+        # request"): a property of this two-service test world, not of the screens.
         request = requested(ref)
         await scenario.feed(request)
         confirmed = await scenario.partner("work-a").post(
