@@ -16,13 +16,16 @@ from tests.ui.conftest import free_port
 
 
 async def support_with_screens(
-    services: Any, amqp_connection: Any, issuer: Any
+    services: Any, amqp_connection: Any, issuer: Any, others: dict[str, str] | None = None
 ) -> tuple[Scenario, str]:
-    """The scenario on the started service (``scenario.runtime``) and its base URL."""
+    """The scenario on the started service (``scenario.runtime``) and its base URL;
+    ``others``: the other services' screens the pages link to (name -> base URL)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     settings = services.settings(
-        Settings, http_port=port, **ui_settings(issuer, "support", {"support": base})
+        Settings,
+        http_port=port,
+        **ui_settings(issuer, "support", {"support": base} | (others or {})),
     )
     runtime = await services.start(definition(settings), settings)
     seen = await capture(amqp_connection, runtime.topology.exchange)

@@ -31,6 +31,24 @@ class PlanningReads(TrackingRepository):
         )
         return rows
 
+    async def attendance_lines(self, participant_ref: str) -> list[asyncpg.Record]:
+        """A participant's recorded lines, latest first, each with its corrections (a JSON
+        list, oldest first): the screens show the old and new values, who and when."""
+        rows: list[asyncpg.Record] = await self.conn.fetch(
+            "SELECT a.session_id, a.session_on, a.kind, a.teaching_form, a.status, a.minutes,"
+            " a.hours, a.recording_partner, coalesce((SELECT json_agg(json_build_object("
+            "'old_status', c.old_status, 'old_hours', c.old_hours,"
+            " 'new_status', c.new_status, 'new_hours', c.new_hours,"
+            " 'corrected_by', c.corrected_by, 'corrected_at', c.corrected_at,"
+            " 'reason', c.reason) ORDER BY c.corrected_at)"
+            " FROM planning_attendance_corrections c WHERE c.session_id = a.session_id"
+            " AND c.participant_ref = a.participant_ref), '[]'::json) AS corrections"
+            " FROM planning_attendance a WHERE a.participant_ref = $1"
+            " ORDER BY a.session_on DESC, a.session_id",
+            participant_ref,
+        )
+        return rows
+
     async def schedule(self, plan_id: UUID) -> asyncpg.Record | None:
         return await self.conn.fetchrow(
             "SELECT * FROM planning_schedules WHERE plan_id = $1", plan_id

@@ -6,6 +6,7 @@ command path answers them with their 4xx."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -115,6 +116,20 @@ async def schedule(uow: PlanningUnitOfWork, plan: Plan) -> Any:
 
 async def attendance(uow: PlanningUnitOfWork, plan: Plan) -> list[Any]:
     return list(await uow.reads.attendance(plan.participant_ref))
+
+
+async def attendance_lines(uow: PlanningUnitOfWork, plan: Plan) -> list[dict[str, Any]]:
+    """The plan's recorded lines with their corrections (latest first), for the screens."""
+    rows = await uow.reads.attendance_lines(plan.participant_ref)
+    return [
+        dict(r)
+        | {
+            "corrections": json.loads(r["corrections"])
+            if isinstance(r["corrections"], str)
+            else r["corrections"]
+        }
+        for r in rows
+    ]
 
 
 async def placements(uow: PlanningUnitOfWork, plan: Plan) -> list[Any]:

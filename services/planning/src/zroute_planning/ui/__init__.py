@@ -15,7 +15,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from zroute_ui import UiKit, UiSettings, navigation, service_roles
 
-from zroute_planning.ui import calendar, groups, pages, roll_call
+from zroute_planning.ui import attendance, calendar, groups, pages, roll_call
 
 SCREENS = navigation.SCREENS["planning"]
 
@@ -32,5 +32,6 @@ def router(settings: UiSettings) -> APIRouter:
     pages.add(kit)
     groups.add(kit)
     roll_call.add(kit)
+    attendance.add(kit)
     calendar.add(kit)
     return kit.build()

@@ -13,7 +13,7 @@ from zroute_contract.types import PARTICIPANT_REF_PATTERN, PARTNER_ID_PATTERN
 from zroute_runtime.clock import local_day
 from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
-from zroute_ui import N_, FormErrors, Page, Pagination, UiKit
+from zroute_ui import N_, FormErrors, Page, Pagination, UiKit, api_roles
 
 from zroute_planning.entrypoints.http.deps import get_deps
 from zroute_planning.service_layer import views
@@ -57,6 +57,7 @@ TEACHING_FORM = {
     "workplace_learning": N_("learning at work"),
     "knm": N_("knowledge of Dutch society"),
 }
+EXPORT_OPERATION = "GET /programmes/{programme_id}/hours.xlsx"
 LABELS: dict[str, Any] = {
     "stages": STAGE,
     "phase_label": PHASE,
@@ -111,6 +112,8 @@ async def plan_list(page: Page, runtime: Any, deps: Deps, filters: dict[str, str
         total=found.total,
         pager=Pagination(page_no, PER_PAGE, found.total),
         programmes=found.programmes,
+        # The hours export's links, for the roles the matrix grants the export.
+        may_export=bool(set(page.principal.roles) & api_roles("planning", EXPORT_OPERATION)),
         stage_keys=stages,
         values=filters,
         errors=errors,

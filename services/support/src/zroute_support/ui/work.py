@@ -30,6 +30,12 @@ from zroute_support.ui.pages import partner_names
 from zroute_support.ui.work_unit import unit_of_work
 
 CHECK_IN_ROLES = tuple(sorted(api_roles("support", "POST /placements/{request_id}/check-ins")))
+WORKPLACE_HOURS_ROLES = tuple(
+    sorted(api_roles("planning", "POST /participants/{participant_ref}/attendance"))
+)
+"""Who may record workplace hours: planning's API records them (attendance of kind
+participation, the task division's partner check), so the placements page links to
+planning's attendance page for the roles planning's matrix grants it."""
 PARTY = {"participant": N_("the participant"), "employer": N_("the employer")}
 OUTCOME = {
     "on_track": N_("on track"),
@@ -173,6 +179,15 @@ def add(kit: UiKit) -> None:
         return page.redirect("/ui/placements")
 
 
+def planning_url(page: Page) -> str | None:
+    """Planning's screens, where a job coach records workplace hours (None: not configured
+    here, or the user's roles may not record hours there)."""
+    url = page.kit.settings.ui_service_urls.get("planning")
+    if not url or not page.principal.has_any_role(*WORKPLACE_HOURS_ROLES):
+        return None
+    return str(url).rstrip("/")
+
+
 async def _placements(
     page: Page, runtime: object, *, errors: FormErrors | None = None, status_code: int = 200
 ) -> Response:
@@ -189,5 +204,6 @@ async def _placements(
         outcomes=OUTCOME,
         errors=errors or FormErrors(),
         may_check_in=page.principal.has_any_role(*CHECK_IN_ROLES),
+        planning_url=planning_url(page),
         status_code=status_code,
     )
