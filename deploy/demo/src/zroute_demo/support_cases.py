@@ -15,6 +15,12 @@ from zroute_demo.cohort import MUNICIPALITY, PARTNERS
 CARE_PAUSE_WEEK = 3
 """The week a referral's treatment pauses a plan (two weeks later it ends)."""
 _DEBT = "debt-help"  # the only partner for debts: full, its work waits
+CONCERN_RAISED = "nl.zroute.support.placement-concern-raised.v1"
+CONCERN_ROLES = {
+    "job_coach_partner": "the job coach's partner",
+    "contact_person": "the contact person",
+}
+"""Who the communication matrix alerts of a concern (by role), as the summary names them."""
 
 
 class SupportCases(Actors):
@@ -129,6 +135,7 @@ class SupportCases(Actors):
             201,
         )
         self.stats["support: check-in raised a concern"] += 1
+        await self._concern_alerts(first["participant_ref"], first["job_coach"]["partner_id"])
         partner = self.partner("support", first["partner_id"])
         start = max(self.today, date.fromisoformat(first["starts_on"]))
         check(await partner.post(f"/placements/{rid}/start", json={"started_on": str(start)}))
@@ -155,6 +162,26 @@ class SupportCases(Actors):
         replaced = check(await support.get(f"/placements/{rid}"))
         if replaced["replaces_placement_id"] == first["placement_id"]:
             self.stats["support: placement ended by the employer and replaced"] += 1
+
+    async def _concern_alerts(self, ref: str, coach_partner: str) -> None:
+        """The concern is only raised if someone hears of it: read back from notifications
+        the alerts it made (the job coach's partner and the contact person, by inbox) and
+        the job coach's partner's own inbox."""
+        await self.system.settle()  # the sinks too: the alerts are notifications' work
+        made = [
+            n
+            for n in check(
+                await self.coordinator("notifications").get("/notifications", params={"limit": 200})
+            )
+            if n["event_type"] == CONCERN_RAISED and n["participant_ref"] == ref
+        ]
+        for role, label in CONCERN_ROLES.items():
+            if any(n["role"] == role and n["status"] == "sent" for n in made):
+                self.stats[f"support: check-in concern alerted {label}"] += 1
+        partners = self.partner("notifications", coach_partner)
+        inbox = check(await partners.get(f"/inbox/partner/{coach_partner}"))
+        if any(m["event_type"] == CONCERN_RAISED and m["participant_ref"] == ref for m in inbox):
+            self.stats["support: check-in concern in the job coach's partner's inbox"] += 1
 
     care_pause: tuple[str, str, str] | None = None
     """The referral, the care pause and the participant of the care-pause case."""
