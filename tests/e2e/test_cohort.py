@@ -264,6 +264,7 @@ def _assert_cases(scenario: Scenario, cases: dict[str, dict[str, str]]) -> None:
     letters = cases[
         "Start letters by the participant's language (issue 18, read from notifications)"
     ]
+    print(f"start letters: {letters}")
     assert letters[case_summary.ALL_LANGUAGES] == "6 of 6", letters
     by_language = {p.language for p in scenario.people}
     assert set(letters) == by_language | {case_summary.ALL_LANGUAGES}, letters
