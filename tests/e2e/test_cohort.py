@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
+import zroute_letters
 from rich.console import Console
 from zroute_contract.events.base import SERVICES
 from zroute_demo import case_summary
@@ -23,6 +24,7 @@ from zroute_demo.mailbox import Mailbox
 from zroute_demo.scenario import Scenario, Timeline, check, run
 from zroute_demo.system import DemoConfig, System
 from zroute_demo.webhooks import WebhookReceiver
+from zroute_letters.catalogue import catalogue_language
 from zroute_runtime.privacy import is_valid_bsn
 
 from tests.helpers import capture, free_port, wait_for
@@ -35,6 +37,8 @@ SMALL_TARGETS = {"total": 60, "language": 30, "participation": 10, "knm": 5, "ma
 # participation hours (participation and MAP).
 SMALL_NORM = {"course_hours": 35, "participation_hours": 15}
 ROUTE_COMPLETED = "nl.zroute.planning.route-completed.v1"
+LETTERS_IN = "start letters: in which languages"
+"""The letters table's middle column, kept beside the tables' last columns."""
 
 
 def route_completed_subjects(webhook: WebhookReceiver) -> set[str]:
@@ -214,10 +218,13 @@ async def _case_tables(scenario: Scenario) -> dict[str, dict[str, str]]:
         case_summary.support_table(scenario),
         await case_summary.letters_table(scenario),
     ]
-    return {
+    found = {
         str(t.title): dict(zip(t.columns[0].cells, t.columns[-1].cells, strict=True))
         for t in tables
     }
+    letters = tables[-1]
+    found[LETTERS_IN] = dict(zip(letters.columns[0].cells, letters.columns[1].cells, strict=True))
+    return found
 
 
 def _assert_cases(scenario: Scenario, cases: dict[str, dict[str, str]]) -> None:
@@ -264,13 +271,21 @@ def _assert_cases(scenario: Scenario, cases: dict[str, dict[str, str]]) -> None:
     letters = cases[
         "Start letters by the participant's language (issue 18, read from notifications)"
     ]
-    print(f"start letters: {letters}")
+    print(f"start letters: {letters}, in {cases[LETTERS_IN]}")
     assert letters[case_summary.ALL_LANGUAGES] == "6 of 6", letters
     by_language = {p.language for p in scenario.people}
     assert set(letters) == by_language | {case_summary.ALL_LANGUAGES}, letters
     for language in by_language:
         had, of = letters[language].split(" of ")
         assert had == of, (language, letters)
+    locales = Path(zroute_letters.__file__).parent / "locales"
+    for language, letter_in in cases[LETTERS_IN].items():
+        if language == case_summary.ALL_LANGUAGES:
+            continue
+        if (locales / catalogue_language(language)).is_dir():
+            assert letter_in == f"{language} + nl", (language, cases[LETTERS_IN])
+        else:
+            assert letter_in == "nl (Dutch fall-back: no catalogue)", (language, cases[LETTERS_IN])
 
 
 def test_the_privacy_scan_finds_what_it_looks_for():
