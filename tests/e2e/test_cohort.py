@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
+import zroute_letters
 from rich.console import Console
 from zroute_contract.events.base import SERVICES
 from zroute_demo import case_summary
@@ -23,6 +24,7 @@ from zroute_demo.mailbox import Mailbox
 from zroute_demo.scenario import Scenario, Timeline, check, run
 from zroute_demo.system import DemoConfig, System
 from zroute_demo.webhooks import WebhookReceiver
+from zroute_letters.catalogue import catalogue_language
 from zroute_runtime.privacy import is_valid_bsn
 
 from tests.helpers import capture, free_port, wait_for
@@ -35,6 +37,8 @@ SMALL_TARGETS = {"total": 60, "language": 30, "participation": 10, "knm": 5, "ma
 # participation hours (participation and MAP).
 SMALL_NORM = {"course_hours": 35, "participation_hours": 15}
 ROUTE_COMPLETED = "nl.zroute.planning.route-completed.v1"
+LETTERS_IN = "start letters: in which languages"
+"""The letters table's middle column, kept beside the tables' last columns."""
 
 
 def route_completed_subjects(webhook: WebhookReceiver) -> set[str]:
@@ -169,6 +173,7 @@ async def test_a_small_cohort_goes_through_the_whole_route_and_leaks_nothing(
         "placement-confirmed",
         "job-coach-assigned",
         "follow-up-agreed",
+        "placement-concern-raised",
         "route-completed",
         "notification-sent",
     } <= types
@@ -205,21 +210,25 @@ async def test_a_small_cohort_goes_through_the_whole_route_and_leaks_nothing(
 
 
 async def _case_tables(scenario: Scenario) -> dict[str, dict[str, str]]:
-    """The summary's tables of issues 15 to 17, as {title: {first cell: last cell}}."""
+    """The summary's tables of issues 15 to 18, as {title: {first cell: last cell}}."""
     tables = [
         await case_summary.municipality_table(scenario),
         case_summary.calendar_table(scenario),
         await case_summary.hours_by_partner_table(scenario),
         case_summary.support_table(scenario),
+        await case_summary.letters_table(scenario),
     ]
-    return {
+    found = {
         str(t.title): dict(zip(t.columns[0].cells, t.columns[-1].cells, strict=True))
         for t in tables
     }
+    letters = tables[-1]
+    found[LETTERS_IN] = dict(zip(letters.columns[0].cells, letters.columns[1].cells, strict=True))
+    return found
 
 
 def _assert_cases(scenario: Scenario, cases: dict[str, dict[str, str]]) -> None:
-    """The "Done when" demo points of issues 15, 16 and 17 happened and the summary shows
+    """The "Done when" demo points of issues 15 to 18 happened and the summary shows
     them."""
     stats = scenario.stats
     # Issue 15: one PIP late (overdue first), the rest within ten weeks; an amendment after
@@ -250,8 +259,33 @@ def _assert_cases(scenario: Scenario, cases: dict[str, dict[str, str]]) -> None:
         "care pause ended, the plan resumed",
         "placement ended by the employer and replaced",
         "check-in raised a concern",
+        # The concern's alerts exist afterwards, read back from notifications.
+        "check-in concern alerted the job coach's partner",
+        "check-in concern alerted the contact person",
+        "check-in concern in the job coach's partner's inbox",
     ):
         assert int(support.get(label, "0")) >= 1, (label, support)
+    # Issue 18: every participant has a start letter (a PDF that opens), read back from
+    # notifications as the caseworker; each language in its own language and Dutch, or in
+    # Dutch alone where no catalogue exists.
+    letters = cases[
+        "Start letters by the participant's language (issue 18, read from notifications)"
+    ]
+    print(f"start letters: {letters}, in {cases[LETTERS_IN]}")
+    assert letters[case_summary.ALL_LANGUAGES] == "6 of 6", letters
+    by_language = {p.language for p in scenario.people}
+    assert set(letters) == by_language | {case_summary.ALL_LANGUAGES}, letters
+    for language in by_language:
+        had, of = letters[language].split(" of ")
+        assert had == of, (language, letters)
+    locales = Path(zroute_letters.__file__).parent / "locales"
+    for language, letter_in in cases[LETTERS_IN].items():
+        if language == case_summary.ALL_LANGUAGES:
+            continue
+        if (locales / catalogue_language(language)).is_dir():
+            assert letter_in == f"{language} + nl", (language, cases[LETTERS_IN])
+        else:
+            assert letter_in == "nl (Dutch fall-back: no catalogue)", (language, cases[LETTERS_IN])
 
 
 def test_the_privacy_scan_finds_what_it_looks_for():
@@ -273,3 +307,51 @@ def test_the_privacy_scan_finds_what_it_looks_for():
         privacy_findings(scenario, [("event e", '{"id": "zr-0123456789abcdef0123456789abcdef"}')])
         == []
     )
+
+
+async def test_the_letters_table_counts_per_language_and_shows_the_dutch_fall_back():
+    """Issue 18's table from notifications' answers: a language with a catalogue has its
+    letter in that language and Dutch; one without (Kurdish) has the Dutch letter only and
+    is shown as the fall-back; a participant without a letter, or whose PDF does not open,
+    is not counted as having one."""
+    import httpx
+    from zroute_demo.cohort import cohort
+    from zroute_runtime.auth import Role
+
+    scenario = Scenario.__new__(Scenario)
+    scenario.people = cohort(4)
+    for person, language in zip(scenario.people, ["ar", "ar", "ku", "uk"], strict=True):
+        person.language = language
+        person.ref = f"zr-{person.number:032x}"
+    with_letter = {p.ref: p for p in scenario.people[:3]}
+    broken_pdf = scenario.people[1].ref
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path.endswith("/letters"):
+            ref = path.split("/")[2]
+            if ref not in with_letter:
+                return httpx.Response(200, json=[])
+            language = with_letter[ref].language
+            languages = ["nl"] if language == "ku" else [language, "nl"]
+            return httpx.Response(
+                200, json=[{"languages": languages, "pdf": f"/letters/{ref}.pdf"}]
+            )
+        ref = path.removeprefix("/letters/").removesuffix(".pdf")
+        return httpx.Response(200, content=b"<html>" if ref == broken_pdf else b"%PDF-1.7 ...")
+
+    scenario.clients = {
+        ("notifications", Role.CASEWORKER, None, p.caseworker): httpx.AsyncClient(
+            base_url="http://notifications", transport=httpx.MockTransport(answer)
+        )
+        for p in scenario.people
+    }
+    shown = await case_summary.letters_table(scenario)
+    rows = {cells[0]: cells[1:] for cells in zip(*(c.cells for c in shown.columns), strict=True)}
+    await scenario.close()
+    assert rows == {
+        "ar": ("ar + nl", "1 of 2"),
+        "ku": ("nl (Dutch fall-back: no catalogue)", "1 of 1"),
+        "uk": ("-", "0 of 1"),
+        case_summary.ALL_LANGUAGES: ("", "2 of 4"),
+    }

@@ -1,6 +1,7 @@
-"""The summary's tables of issues 15, 16 and 17, read back through the services' HTTP APIs:
+"""The summary's tables of issues 15 to 18, read back through the services' HTTP APIs:
 the municipality's case (deadlines, terms, amendments, extensions, final meetings), the
-hours by kind and recording partner (from planning's hours export), and support's cases."""
+hours by kind and recording partner (from planning's hours export), support's cases, and
+the participants' start letters by language (from notifications)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from rich.table import Table
+from zroute_runtime.auth import Role
 
 from zroute_demo.actors import check
 from zroute_demo.cohort import PROGRAMME, Person
@@ -131,3 +133,57 @@ def support_table(scenario: Scenario) -> Table:
         if label.startswith("support: "):
             rows.add_row(label.removeprefix("support: "), str(count))
     return rows
+
+
+DUTCH = "nl"
+ALL_LANGUAGES = "all languages"
+"""The letters table's last row: participants with a start letter of all participants."""
+
+
+async def letters_table(scenario: Scenario) -> Table:
+    """Issue 18: each participant's start letter, read back from notifications as the
+    municipality's caseworker who prints and posts it, by the participant's language: how
+    many have a letter (a PDF that opens) and in which languages. A language without a
+    catalogue gets the Dutch letter only, and is shown as that fall-back."""
+    people: Counter[str] = Counter()
+    lettered: Counter[str] = Counter()
+    written_in: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for person in scenario.people:
+        language = person.language
+        people[language] += 1
+        shown = await _letter_languages(scenario, person)
+        if shown is not None:
+            lettered[language] += 1
+            written_in[language][shown] += 1
+    rows = table(
+        "Start letters by the participant's language (issue 18, read from notifications)",
+        ["participant's language", "letter in", "participants with a letter"],
+    )
+    for language in sorted(people):
+        kinds = written_in[language]
+        letter_in = (
+            ", ".join(k if len(kinds) == 1 else f"{k} ({n})" for k, n in sorted(kinds.items()))
+            or "-"
+        )
+        rows.add_row(language, letter_in, f"{lettered[language]} of {people[language]}")
+    total = sum(people.values())
+    rows.add_row(ALL_LANGUAGES, "", f"{sum(lettered.values())} of {total}")
+    return rows
+
+
+async def _letter_languages(scenario: Scenario, person: Person) -> str | None:
+    """The languages of the participant's newest start letter (``ar + nl``), or None when
+    there is no letter or its PDF does not open."""
+    caseworker = scenario.client("notifications", Role.CASEWORKER, subject=person.caseworker)
+    letters = check(await caseworker.get(f"/participants/{person.ref}/letters"))
+    if not letters:
+        return None
+    newest = letters[0]
+    pdf = await caseworker.get(newest["pdf"])
+    if pdf.status_code != 200 or not pdf.content.startswith(b"%PDF"):
+        return None
+    languages = list(newest["languages"])
+    shown = " + ".join(languages)
+    if person.language != DUTCH and person.language not in languages:
+        shown += " (Dutch fall-back: no catalogue)"
+    return shown

@@ -49,6 +49,7 @@ async def build(
         case_summary.calendar_table(scenario),
         await case_summary.hours_by_partner_table(scenario),
         case_summary.support_table(scenario),
+        await case_summary.letters_table(scenario),
     ]
     return [activity, by_status, by_hours, *cases, by_referral, by_channel, path]
 

@@ -6,6 +6,7 @@ raises a concern."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,14 @@ from zroute_demo.cohort import MUNICIPALITY, PARTNERS
 CARE_PAUSE_WEEK = 3
 """The week a referral's treatment pauses a plan (two weeks later it ends)."""
 _DEBT = "debt-help"  # the only partner for debts: full, its work waits
+CONCERN_RAISED = "nl.zroute.support.placement-concern-raised.v1"
+ALERT_WAIT_S = 60
+"""How long (wall time) the demo waits for notifications to deliver the concern's alerts."""
+CONCERN_ROLES = {
+    "job_coach_partner": "the job coach's partner",
+    "contact_person": "the contact person",
+}
+"""Who the communication matrix alerts of a concern (by role), as the summary names them."""
 
 
 class SupportCases(Actors):
@@ -129,6 +138,7 @@ class SupportCases(Actors):
             201,
         )
         self.stats["support: check-in raised a concern"] += 1
+        await self._concern_alerts(first["participant_ref"], first["job_coach"]["partner_id"])
         partner = self.partner("support", first["partner_id"])
         start = max(self.today, date.fromisoformat(first["starts_on"]))
         check(await partner.post(f"/placements/{rid}/start", json={"started_on": str(start)}))
@@ -155,6 +165,56 @@ class SupportCases(Actors):
         replaced = check(await support.get(f"/placements/{rid}"))
         if replaced["replaces_placement_id"] == first["placement_id"]:
             self.stats["support: placement ended by the employer and replaced"] += 1
+
+    async def _concern_alerts(self, ref: str, coach_partner: str) -> None:
+        """The concern is only raised if someone hears of it: the job coach's partner reads
+        the alert in its own inbox, and the coordinator reads back from notifications every
+        message of that alert's event (the job coach's partner and the contact person, by
+        role)."""
+        made = await self._concern_messages(ref, coach_partner)
+        if made is None:
+            return  # not delivered in time: the summary shows the alert missing
+        self.stats["support: check-in concern in the job coach's partner's inbox"] += 1
+        for role, label in CONCERN_ROLES.items():
+            if any(n["role"] == role and n["status"] == "sent" for n in made):
+                self.stats[f"support: check-in concern alerted {label}"] += 1
+
+    async def _concern_messages(self, ref: str, coach_partner: str) -> list[dict[str, Any]] | None:
+        """Every message of the concern's alert once each role is reached (or none is
+        pending), found through the job coach's partner's inbox; None when it is not there
+        within ALERT_WAIT_S.
+
+        Notifications delivers on its timers after handling the event, which settling
+        does not see: wait on the messages' state instead."""
+        await self.system.settle()  # the sinks too: the alerts are notifications' work
+        partners = self.partner("notifications", coach_partner)
+        notifications = self.coordinator("notifications")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + ALERT_WAIT_S
+        while loop.time() < deadline:
+            inbox = check(await partners.get(f"/inbox/partner/{coach_partner}"))
+            alert = next(
+                (
+                    m
+                    for m in inbox
+                    if m["event_type"] == CONCERN_RAISED and m["participant_ref"] == ref
+                ),
+                None,
+            )
+            if alert is not None:
+                # The inbox message is a notification: its event names every message made.
+                read = check(await notifications.get(f"/notifications/{alert['id']}"))
+                params = {"event_id": read["event_ids"][0]}
+                made: list[dict[str, Any]] = check(
+                    await notifications.get("/notifications", params=params)
+                )
+                reached = {n["role"] for n in made if n["status"] == "sent"}
+                # Every role reached, or nothing left to try (an e-mail may wait for a
+                # retry on the simulated clock, which does not move here).
+                if reached >= CONCERN_ROLES.keys() or all(n["status"] != "pending" for n in made):
+                    return made
+            await asyncio.sleep(0.2)
+        return None
 
     care_pause: tuple[str, str, str] | None = None
     """The referral, the care pause and the participant of the care-pause case."""
