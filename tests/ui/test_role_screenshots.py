@@ -23,6 +23,7 @@ from tests.planning.events import PROGRAMME
 from tests.planning.integration.conftest import intake_completed
 from tests.support.integration.test_placements import CONFIRM, requested
 from tests.support.integration.test_referrals import signal, signals
+from tests.support.scenario import PROGRAMME as SUPPORT_PROGRAMME
 from tests.support.scenario import Scenario
 from tests.ui.browser import axe_violations, screenshot_dir
 from tests.ui.conftest import CARE_A, COACHES, login
@@ -187,18 +188,32 @@ async def _intake_and_support(services, amqp_connection, issuer) -> tuple[dict, 
             settings_class,
             http_port=int(urls[name].rsplit(":", 1)[1]),
             ui_cookie_secure=False,
-            **(ui_settings(issuer, name, urls) | _forwarding(issuer)),
+            **(ui_settings(issuer, name, urls) | _forwarding(issuer) | _programme(name)),
         )
         runtime = await services.start(definition(settings), settings)
     seen = await capture(amqp_connection, runtime.topology.exchange)
     return urls, Scenario(runtime, seen, amqp_connection)
 
 
+def _programme(service: str) -> dict:
+    """Intake runs support's scenario programme: a participant's registration reaches
+    support from intake and from the scenario alike, and a registration never overwrites
+    a known participant's programme (a late one must not undo a move), so both must say
+    the same."""
+    return (
+        {"intake_care_coordinators": {SUPPORT_PROGRAMME: "care-coordinator"}}
+        if service == "intake"
+        else {}
+    )
+
+
 async def _registered(urls: dict, given: str, family: str, *, consent_for: str) -> str:
     """A participant registered in intake, consenting to share with ``consent_for``."""
     caseworker = {"Authorization": f"Bearer {token(['caseworker'], municipality=MUNICIPALITY)}"}
     async with httpx.AsyncClient(base_url=urls["intake"], timeout=10, headers=caseworker) as api:
-        body = builders.registration(given_names=given, family_name=family)
+        body = builders.registration(
+            given_names=given, family_name=family, programme_id=SUPPORT_PROGRAMME
+        )
         answer = await api.post("/participants", json=body)
         assert answer.status_code == 201, answer.text
         ref = answer.json()["participant_ref"]

@@ -201,6 +201,16 @@ class FakeParticipants:
         self.letters_written.append(values)
         return True
 
+    async def current_letter_digest(self, ref: str, now: datetime) -> str | None:
+        """The newest letter's digest while its link works (revoked or expired: None)."""
+        for letter in reversed(self.letters_written):
+            if letter["participant_ref"] != ref:
+                continue
+            link = self.links[letter["link_id"]]
+            working = link["revoked_at"] is None and link["expires_at"] > now
+            return str(letter.get("content_digest")) if working else None
+        return None
+
 
 def unit_of_work() -> FakeUnitOfWork:
     """A fake unit of work with notifications' repositories, all empty."""
