@@ -62,7 +62,7 @@ async def requests_page(page: Page, runtime: Any) -> Response:
     return page.render(
         "interpreters.html.j2",
         rows=rows,
-        shown=await partner_names(page, [r.participant_ref for r in rows], "contact_participant"),
+        shown=await partner_names(page, [r.participant_ref for r in rows], "interpret"),
         appointments=APPOINTMENT,
         statuses=REQUEST_STATUS,
         reasons=DECLINE_REASON,
