@@ -41,6 +41,9 @@ async def test_a_job_coach_records_a_check_in_and_the_coordinator_reads_the_wait
         await expect(page.get_by_role("heading", level=1)).to_have_text("Plaatsingen")
         row = page.get_by_role("row").filter(has_text=ref)
         await expect(row).to_contain_text("coach-7")
+        # The employer by its registered name, not its id.
+        await expect(row).to_contain_text("Bakery De Ster")
+        await expect(row).not_to_contain_text("bakery-de-ster")
         assert await axe_violations(page) == []
 
         await row.get_by_role("button", name="Vastleggen").click()  # no day given

@@ -128,6 +128,13 @@ async def placements(
     )
 
 
+async def employer_names(uow: SupportUnitOfWork, employer_ids: set[str]) -> dict[str, str]:
+    """The registered name of each employer id (an organisation, not personal data); an
+    id the registry does not hold is left out and shown as it is."""
+    found = {e_id: await uow.employers.get(e_id) for e_id in sorted(employer_ids)}
+    return {e_id: employer.name for e_id, employer in found.items() if employer is not None}
+
+
 async def placement(uow: SupportUnitOfWork, principal: Principal, request_id: UUID) -> Placement:
     """One placement the caller may see."""
     found = await uow.placements.get(request_id, for_update=False)

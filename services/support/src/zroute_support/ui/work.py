@@ -193,9 +193,11 @@ async def _placements(
 ) -> Response:
     async with unit_of_work(runtime, page) as uow:
         rows = [PlacementOut.of(p) for p in await views.placements(uow, page.principal)]
+        employers = await views.employer_names(uow, {r.employer_id for r in rows if r.employer_id})
     return page.render(
         "placements.html.j2",
         rows=rows,
+        employers=employers,
         shown=await partner_names(
             page, [r.participant_ref for r in rows if r.partner_id], "arrange_placement"
         ),
