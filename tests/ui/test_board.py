@@ -39,7 +39,7 @@ async def test_a_coordinator_reads_the_referral_board_by_status_urgency_and_lead
         await expect(counts.get_by_role("row").filter(has_text="geaccepteerd")).to_contain_text("1")
         chart = page.locator("#lead-time-chart")
         await expect(chart).to_have_attribute("role", "img")
-        await expect(page.locator("#lead-time-desc")).to_have_text("dringend: 5.0 uur")
+        await expect(page.locator("#lead-time-desc")).to_have_text("dringend: 5,0 uur")
         await expect(page.locator("#lead-time-chart g.lead-time-row")).to_have_count(1)
         assert await axe_violations(page) == []
         await page.screenshot(path=str(shots / "support-referral-board.png"), full_page=True)

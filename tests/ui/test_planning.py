@@ -84,8 +84,8 @@ async def test_a_teacher_finds_plans_by_stage_and_reference_page_by_page(
         plan = await client.get(f"/ui/plans/{refs[0]}")
         assert plan.status_code == 200, plan.text
         assert 'id="hours-chart" role="img"' in plan.text
-        assert "totaal: 0 van 1600 uur gevolgd" in plan.text
-        assert 'id="ramp-up-line"' in plan.text and "vanaf week 9: 7.5 uur per week" in plan.text
+        assert "totaal: 0 van 1.600 uur gevolgd" in plan.text
+        assert 'id="ramp-up-line"' in plan.text and "vanaf week 9: 7,5 uur per week" in plan.text
 
     async with httpx.AsyncClient(base_url=base, timeout=10) as other:
         await login(other, "care_partner")  # staff of a partner that teaches nothing here
@@ -155,7 +155,7 @@ async def test_a_planner_opens_the_plans_a_plan_and_forms_groups_in_a_browser(
     await page.get_by_role("link", name=refs[0]).click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text(refs[0])
     await expect(page.locator("#hours-chart")).to_have_attribute("role", "img")
-    await expect(page.locator("#ramp-desc")).to_contain_text("vanaf week 1: 4.0 uur per week")
+    await expect(page.locator("#ramp-desc")).to_contain_text("vanaf week 1: 4,0 uur per week")
     await expect(page.locator("dl")).to_contain_text("opbouwfase 1")
     week = page.get_by_role("table", name="De lessen van de week per dagdeel")
     await expect(week.locator("td.zr-week__busy")).to_have_count(2)

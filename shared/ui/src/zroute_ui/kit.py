@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
@@ -188,6 +189,7 @@ class UiKit:
             moment.astimezone(local_timezone()).strftime("%Y-%m-%d %H:%M") if moment else ""
         )
         self.env.filters["day"] = _day
+        self.env.filters["number"] = _number
         self.router = APIRouter(
             prefix="/ui", route_class=self._route_class(), include_in_schema=False
         )
@@ -371,6 +373,16 @@ class UiKit:
         from zroute_ui import routes
 
         routes.add(self)
+
+
+@pass_context
+def _number(context: Context, value: float | int | None, digits: int = 0) -> str:
+    """A number as people read it in the page's language ("2,50" on a Dutch page, "2.50"
+    on an English one), with ``digits`` after the separator."""
+    if value is None:
+        return "\u2013"  # an en dash: no number
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=context.get("language") or "nl")
 
 
 @pass_context
