@@ -22,6 +22,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from zroute_letters.formatting import babel_locale
 
 LANGUAGES = ("nl", "en")
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -33,10 +34,6 @@ def N_(message: str) -> str:
     return message
 
 
-# Codes the platform uses that CLDR spells otherwise: Dari is ``prs`` in ISO 639-3 and
-# ``fa_AF`` (Persian as spoken in Afghanistan) in CLDR.
-CLDR_ALIASES = {"prs": "fa_AF"}
-
 
 @cache
 def language_name(code: str, in_language: str) -> str:
@@ -45,7 +42,9 @@ def language_name(code: str, in_language: str) -> str:
     one. A code CLDR does not know is shown as given rather than failing the page."""
     if not code:
         return code
-    cldr = CLDR_ALIASES.get(code, code)
+    # Dari is ``prs`` in ISO 639-3 and ``fa_AF`` in CLDR: the letters package holds the
+    # one mapping of the platform's codes to CLDR's, for the letters and the screens.
+    cldr = babel_locale(code)
     try:
         names = Locale.parse(in_language).languages
     except (UnknownLocaleError, ValueError):
