@@ -46,7 +46,9 @@ async def test_a_caseworker_records_the_summonses_test_and_history_of_the_broad_
     await expect(summary).to_contain_text("Kies waarom het verslag verandert")
     await expect(page.locator("#summons-1-respond_by")).to_have_attribute("aria-invalid", "true")
     await expect(page.locator("#reason")).to_have_attribute("aria-invalid", "true")
-    await expect(page.locator("#summons-1-respond_by")).to_have_value("2027-01-01")  # kept
+    await expect(page.locator("#summons-1-respond_by")).to_have_value(
+        "01-01-2027"
+    )  # kept, day-month-year
     assert await axe_violations(page) == []
     await page.screenshot(path=str(shots / "intake-broad-intake-errors.png"), full_page=True)
 

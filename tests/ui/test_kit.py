@@ -125,3 +125,49 @@ def test_the_menu_lists_each_services_main_screens_the_users_roles_admit():
     assert operator["notifications"][-1] == "https://notifications.example/ui/dead-letters"
     assert operator["planning"] == []
     assert kit.navigation(None)[0][3] == []
+
+
+def test_a_day_is_read_as_day_month_year_as_a_dutch_form_asks_it():
+    """Issue 19: date fields ask day-month-year (dd-mm-jjjj), read on the server; the ISO
+    form (links, values on file) is read too, and what is no day is refused."""
+    from datetime import date
+
+    from zroute_ui.forms import iso_day, parse_day, shown_day
+
+    for typed in (
+        "12-01-2027",
+        "12-1-2027",
+        "12/01/2027",
+        "12.01.2027",
+        "12 01 2027",
+        " 2027-01-12 ",
+    ):
+        assert parse_day(typed) == date(2027, 1, 12), typed
+    for typed in ("", "morgen", "31-02-2027", "01-31-2027", "12-01-27", "2027-13-01", None):
+        assert parse_day(typed) is None, typed
+    assert iso_day("12-01-2027") == "2027-01-12"
+    assert iso_day(" morgen ") == "morgen"  # the field's own check refuses it
+    assert shown_day("2027-01-12") == shown_day(date(2027, 1, 12)) == "12-01-2027"
+    assert shown_day("morgen") == "morgen" and shown_day(None) == ""
+
+
+def test_no_staff_screen_asks_a_day_with_the_browsers_date_input():
+    """``<input type="date">`` shows the browser's format (mm/dd/yyyy in an American
+    browser) whatever the page's language: every staff screen asks a day through the kit's
+    date field. The participant's own page (notifications' second factor) is no staff
+    screen: it is written in the participant's language, the phone's own."""
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    templates = [
+        *root.glob("services/*/src/*/ui/templates/*.j2"),
+        *root.glob("shared/ui/src/zroute_ui/templates/*.j2"),
+    ]
+    assert templates
+    found = [
+        str(t.relative_to(root))
+        for t in templates
+        if t.name != "participant_second_factor.html.j2"
+        and ('type="date"' in t.read_text() or "type='date'" in t.read_text())
+    ]
+    assert found == []

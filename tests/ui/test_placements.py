@@ -47,7 +47,7 @@ async def test_a_job_coach_records_a_check_in_and_the_coordinator_reads_the_wait
         assert await axe_violations(page) == []
 
         await row.get_by_role("button", name="Vastleggen").click()  # no day given
-        error = "Vul de dag van het gesprek in als datum."
+        error = "Vul de dag van het gesprek in als datum: dag-maand-jaar"
         await expect(page.get_by_role("alert")).to_contain_text(error)
         await expect(row).to_contain_text(error)
         await expect(row.get_by_label("Op")).to_have_attribute("aria-invalid", "true")

@@ -34,7 +34,6 @@ def N_(message: str) -> str:
     return message
 
 
-
 @cache
 def language_name(code: str, in_language: str) -> str:
     """The name of the language ``code`` (``ar``, ``prs``) written in ``in_language`` (the

@@ -37,6 +37,7 @@ from zroute_runtime.logging import get_logger
 
 from zroute_ui import assets
 from zroute_ui.access import api_roles
+from zroute_ui.forms import shown_day
 from zroute_ui.i18n import LANGUAGES, N_, language_name, translations
 from zroute_ui.navigation import SCREENS, Screen, visible
 from zroute_ui.oidc import LoginFailed, OidcClient
@@ -190,6 +191,7 @@ class UiKit:
         )
         self.env.filters["day"] = _day
         self.env.filters["number"] = _number
+        self.env.filters["day_input"] = shown_day  # a date field's value: 12-01-2027
         self.router = APIRouter(
             prefix="/ui", route_class=self._route_class(), include_in_schema=False
         )

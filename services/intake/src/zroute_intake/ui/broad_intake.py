@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from zroute_contract.events.codes import CorrectionReason, LearnabilityBand, Route
 from zroute_contract.types import PARTICIPANT_REF_PATTERN
 from zroute_runtime.http_host import Runtime, command_context
-from zroute_ui import N_, FormErrors, Page, UiKit, api_roles
+from zroute_ui import N_, FormErrors, Page, UiKit, api_roles, iso_day
 
 from zroute_intake.domain import commands
 from zroute_intake.domain.broad_intake import (
@@ -38,10 +38,12 @@ from zroute_intake.entrypoints.http.broad_intake_schemas import BroadIntakeIn
 from zroute_intake.entrypoints.http.deps import intake_dependencies
 from zroute_intake.service_layer import views
 from zroute_intake.service_layer.handlers import intakes as handlers
+from zroute_intake.ui import life_domains
 
 READ = "GET /participants/{participant_ref}"
 CORRECT = "POST /participants/{participant_ref}/intake/corrections"
 SUMMONS_FIELDS = ("summoned_on", "respond_by", "attended", "after_warning")
+DATE_FIELDS = ("summoned_on", "respond_by", "taken_on")
 TEST_FIELDS = ("taken_on", "result", "advised_route", "exemption")
 OTHER_FIELDS = (
     "completed_in_absence",
@@ -93,7 +95,7 @@ CHOICES = {
 }
 # Each field's message when its value cannot be used.
 MESSAGES = {
-    "summoned_on": N_("Enter the day of the call as a date"),
+    "summoned_on": N_("Enter the day of the call as a date: day-month-year, like 12-01-2027"),
     "respond_by": N_("Enter the deadline as a date, on or after the call"),
     "attended": N_("Say whether the participant came"),
     "after_warning": N_("A call after a no-show follows a written warning"),
@@ -221,6 +223,7 @@ def _render(
         kind_labels=PRECONDITION_KINDS,
         may_record=may_record,
         status_code=status_code,
+        **life_domains.page_context(outcome, page.language, page.principal.roles),
     )
 
 
@@ -228,7 +231,12 @@ def _form_values(form: Any, kinds: tuple[str, ...]) -> dict[str, str]:
     names = [f"summons-{n}-{f}" for n in range(1, MAX_SUMMONSES + 1) for f in SUMMONS_FIELDS]
     names += [f"test-{f}" for f in TEST_FIELDS] + list(OTHER_FIELDS)
     names += [f"precondition-{code}" for code in kinds]
-    return {name: str(form.get(name, "")).strip() for name in names}
+    values = {name: str(form.get(name, "")).strip() for name in names}
+    # Days typed day-month-year, in the ISO form the API's model reads.
+    for name in names:
+        if name.endswith(DATE_FIELDS):
+            values[name] = iso_day(values[name])
+    return values
 
 
 def _chosen(values: dict[str, str], kinds: tuple[str, ...]) -> tuple[str, ...]:

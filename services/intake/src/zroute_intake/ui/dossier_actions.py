@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from zroute_contract.events.codes import ReEnrolmentReason, WithdrawalReason
 from zroute_contract.types import PARTICIPANT_REF_PATTERN
 from zroute_runtime.http_host import Runtime, command_context
-from zroute_ui import N_, FormErrors, Page, UiKit
+from zroute_ui import N_, FormErrors, Page, UiKit, parse_day
 
 from zroute_intake.domain import commands
 from zroute_intake.domain.errors import Conflict, DomainError, InvalidRequest, StaleVersion
@@ -45,10 +45,18 @@ FIELD_MESSAGES = {
     "effective_on": N_("The last day lies on or after the registration, within a year ahead"),
 }
 DATE_MESSAGES = {
-    "paused_from": N_("Enter the first day of the pause as a date, like 2027-01-12"),
-    "expected_until": N_("Enter the expected last day as a date, or leave it empty"),
-    "resumed_on": N_("Enter the first day back on the route as a date, like 2027-01-12"),
-    "effective_on": N_("Enter the last day on the route as a date, like 2027-01-12"),
+    "paused_from": N_(
+        "Enter the first day of the pause as a date: day-month-year, like 12-01-2027"
+    ),
+    "expected_until": N_(
+        "Enter the expected last day as a date (day-month-year), or leave it empty"
+    ),
+    "resumed_on": N_(
+        "Enter the first day back on the route as a date: day-month-year, like 12-01-2027"
+    ),
+    "effective_on": N_(
+        "Enter the last day on the route as a date: day-month-year, like 12-01-2027"
+    ),
 }
 # What a refusal of the whole action means, by the form's main field.
 CONFLICTS = {
@@ -246,15 +254,15 @@ def _choice(values: dict[str, str], name: str, codes: Any, errors: FormErrors, m
 def _date(
     values: dict[str, str], name: str, errors: FormErrors, *, required: bool = True
 ) -> date | None:
-    """The field's day (YYYY-MM-DD), or None: with the field's error unless it may be empty."""
+    """The field's day (day-month-year, ``zroute_ui.parse_day``), or None: with the field's
+    error unless it may be empty."""
     value = values[name]
     if not value and not required:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
+    day = parse_day(value)
+    if day is None:
         errors.add(name, DATE_MESSAGES[name])
-        return None
+    return day
 
 
 def _version(page: Page) -> int | None:

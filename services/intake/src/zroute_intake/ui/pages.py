@@ -19,7 +19,7 @@ from zroute_intake.domain.values import Status
 from zroute_intake.entrypoints.http.deps import intake_dependencies
 from zroute_intake.entrypoints.http.schemas import AccessPurpose
 from zroute_intake.service_layer import views
-from zroute_intake.ui import dossier_parts
+from zroute_intake.ui import dossier_parts, life_domains
 
 PER_PAGE = 25
 STATUS_LABELS = {
@@ -221,6 +221,7 @@ async def render_dossier(
         re_enrolment_reasons=dossier_parts.RE_ENROLMENT_REASONS,
         lang_path=f"/ui/participants/{ref}",
         status_code=status_code,
+        **life_domains.page_context(participant.current_outcome, page.language, roles),
     )
 
 

@@ -8,7 +8,7 @@ from fastapi import Depends
 from fastapi.responses import Response
 from pydantic import ValidationError
 from zroute_runtime.http_host import Runtime, command_context
-from zroute_ui import N_, FormErrors, Page, UiKit
+from zroute_ui import N_, FormErrors, Page, UiKit, iso_day
 
 from zroute_intake.domain import commands
 from zroute_intake.domain.errors import DomainError, DuplicateBsn
@@ -23,7 +23,9 @@ FIELDS = {
     "bsn": N_("Enter a BSN of 9 digits that passes the elfproef"),
     "given_names": N_("Enter the given names"),
     "family_name": N_("Enter the family name"),
-    "date_of_birth": N_("Enter the date of birth, before today, like 1984-03-12"),
+    "date_of_birth": N_(
+        "Enter the date of birth, before today, as day-month-year, like 12-03-1984"
+    ),
     "street": N_("Enter the street"),
     "house_number": N_("Enter the house number, like 12A"),
     "postal_code": N_("Enter the postal code, like 1017 GB"),
@@ -113,7 +115,7 @@ def _body(values: dict[str, str], subject: str) -> dict[str, Any]:
         "bsn": values["bsn"].replace(" ", ""),
         "given_names": values["given_names"],
         "family_name": values["family_name"],
-        "date_of_birth": values["date_of_birth"] or None,
+        "date_of_birth": iso_day(values["date_of_birth"]) or None,
         "address": {name: values[name] for name in ADDRESS},
         "phone": values["phone"] or None,
         "email": values["email"] or None,

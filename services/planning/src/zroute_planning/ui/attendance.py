@@ -26,7 +26,7 @@ from zroute_contract.types import PARTICIPANT_REF_PATTERN, ProgrammeId
 from zroute_runtime.clock import local_day
 from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
-from zroute_ui import N_, FormErrors, Page, UiKit, api_roles
+from zroute_ui import N_, FormErrors, Page, UiKit, api_roles, parse_day
 from zroute_ui.i18n import translations
 
 from zroute_planning.domain.roll_call import AbsenceReason
@@ -200,10 +200,9 @@ async def record_workplace_hours(page: Page, runtime: Any, deps: Deps, ref: str)
     learning at work, present; the task division decides who may (403 in place)."""
     form = page.form
     errors = FormErrors()
-    try:
-        on = date.fromisoformat(form.get("wp-day", "").strip())
-    except ValueError:
-        errors.add("wp-day", N_("Enter the day as a date, for example 2026-12-01."))
+    on = parse_day(form.get("wp-day"))
+    if on is None:
+        errors.add("wp-day", N_("Enter the day as a date: day-month-year, like 01-12-2026."))
     minutes = _minutes(form.get("wp-minutes", ""), "wp-minutes", errors, present=True)
     values = {k: v for k, v in form.items() if k.startswith("wp-")}
     if not errors:

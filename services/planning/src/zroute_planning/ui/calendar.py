@@ -15,7 +15,7 @@ from zroute_contract.events.codes import SessionChangeReason
 from zroute_runtime.clock import local_day
 from zroute_runtime.commands import command
 from zroute_runtime.http_host import Runtime
-from zroute_ui import N_, FormErrors, Page, Pagination, UiKit, api_roles
+from zroute_ui import N_, FormErrors, Page, Pagination, UiKit, api_roles, parse_day
 from zroute_ui.i18n import translations
 
 from zroute_planning.entrypoints.http import calendar as api
@@ -170,10 +170,9 @@ async def cancel(page: Page, runtime: Any, session_id: UUID) -> Response:
 
 def _move_body(page: Page, errors: FormErrors) -> MoveIn | None:
     reason = _reason(page, errors, "move-reason")
-    try:
-        on = date.fromisoformat(page.form.get("move-date", ""))
-    except ValueError:
-        errors.add("move-date", N_("Enter the new day as YYYY-MM-DD."))
+    on = parse_day(page.form.get("move-date"))
+    if on is None:
+        errors.add("move-date", N_("Enter the new day as day-month-year, like 12-01-2027."))
         return None
     try:
         starts_at = time.fromisoformat(page.form.get("move-time", ""))

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from zroute_contract.events.codes import RouteTask
 from zroute_runtime.http_host import Runtime
-from zroute_ui import N_, FormErrors, Page, UiKit
+from zroute_ui import N_, FormErrors, Page, UiKit, iso_day
 
 from zroute_support.domain.errors import DomainError, Forbidden
 from zroute_support.entrypoints.http.agreements import AgreementIn, terms_of
@@ -59,8 +59,8 @@ PROBLEMS = (
 )
 FIELDS = {
     "municipality": N_("Enter a municipality code such as GM0363."),
-    "valid_from": N_("Enter the first day as a date."),
-    "valid_until": N_("Enter the last day as a date, or leave it empty."),
+    "valid_from": N_("Enter the first day as a date: day-month-year, like 31-01-2026."),
+    "valid_until": N_("Enter the last day as a date (day-month-year), or leave it empty."),
     "lead_partner_id": N_("Choose the lead partner."),
 }
 
@@ -88,8 +88,8 @@ def parse(form: dict[str, str]) -> tuple[AgreementIn | None, FormErrors]:
     """The form as the API's request body, or the fields it could not read."""
     body: dict[str, Any] = {
         "municipality": form.get("municipality", "").strip(),
-        "valid_from": form.get("valid_from") or None,
-        "valid_until": form.get("valid_until") or None,
+        "valid_from": iso_day(form.get("valid_from")) or None,
+        "valid_until": iso_day(form.get("valid_until")) or None,
         "lead_partner_id": form.get("lead_partner_id", ""),
         "assignments": [
             {"task": task.value, "partner_id": form[f"task-{task.value}"]}

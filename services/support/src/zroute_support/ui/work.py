@@ -15,7 +15,7 @@ from fastapi import Depends, HTTPException
 from fastapi.responses import Response
 from pydantic import ValidationError
 from zroute_runtime.http_host import Runtime
-from zroute_ui import N_, FormErrors, Page, UiKit, api_roles
+from zroute_ui import N_, FormErrors, Page, UiKit, api_roles, iso_day
 from zroute_ui.i18n import translations
 
 from zroute_support.domain.errors import DomainError, Forbidden, NotFound
@@ -149,12 +149,15 @@ def add(kit: UiKit) -> None:
             body = CheckInIn.model_validate(
                 {
                     "party": page.form.get("party", ""),
-                    "held_on": page.form.get("held_on") or None,
+                    "held_on": iso_day(page.form.get("held_on")) or None,
                     "outcome": page.form.get("outcome", ""),
                 }
             )
         except ValidationError:
-            errors.add(f"held_on-{request_id}", N_("Enter the day of the check-in as a date."))
+            errors.add(
+                f"held_on-{request_id}",
+                N_("Enter the day of the check-in as a date: day-month-year, like 12-01-2027."),
+            )
             return await _placements(page, runtime, errors=errors, status_code=422)
         try:
             async with unit_of_work(runtime, page) as uow:
