@@ -47,10 +47,42 @@ async def raw_codes(page: Page) -> list[str]:
     return sorted({c for c in RAW_CODE.findall(text) if c not in RAW_CODE_ALLOWED})
 
 
+# English words that are no Dutch words: one of them on a Dutch page is a string that
+# skipped the catalogue (issue 19: every string from the catalogue). Ids and references
+# hold hyphens (``town-hall``), so words joined by one are left alone.
+ENGLISH_WORDS = re.compile(
+    r"(?<![\w-])(the|and|with|not|for|from|none|this|that|are|was|has|have|you|your|yes|"
+    r"should|must|when|which|been|by|or|to|no|on)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+async def english_words(page: Page) -> list[str]:
+    """English words in the text of a Dutch page (outside elements marked with another
+    ``lang``, such as the language switch), each with a little of its context."""
+    text = await page.evaluate(
+        """() => {
+            if (document.documentElement.lang !== 'nl') return '';
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            const parts = [];
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const el = node.parentElement;
+                if (!el || el.closest('script, style, [lang]:not([lang=nl])')) continue;
+                parts.push(node.textContent);
+            }
+            return parts.join(' ');
+        }"""
+    )
+    return sorted(
+        {text[max(0, m.start() - 25) : m.end() + 25].strip() for m in ENGLISH_WORDS.finditer(text)}
+    )
+
+
 async def axe_violations(page: Page) -> list[dict]:
-    """The WCAG 2.1 A/AA violations axe-core finds on the page as it is now, and, as a
-    violation of its own (``raw-code``), any code shown without its label: every journey
-    that audits its pages with this checks both."""
+    """The WCAG 2.1 A/AA violations axe-core finds on the page as it is now, and, as
+    violations of their own, any code shown without its label (``raw-code``) and English
+    words on a Dutch page (``english-on-dutch-page``): every journey that audits its pages
+    with this checks all three."""
     await page.add_script_tag(path=str(AXE))
     result = await page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
@@ -61,6 +93,8 @@ async def axe_violations(page: Page) -> list[dict]:
     ]
     if codes := await raw_codes(page):
         found.append({"id": "raw-code", "impact": "serious", "nodes": codes[:10]})
+    if english := await english_words(page):
+        found.append({"id": "english-on-dutch-page", "impact": "serious", "nodes": english[:10]})
     return found
 
 

@@ -13,6 +13,7 @@ Every page is audited by axe-core (WCAG 2.1 A/AA, and no raw codes)."""
 from __future__ import annotations
 
 import httpx
+from babel.dates import format_date
 from playwright.async_api import expect
 from zroute_runtime.clock import local_day
 from zroute_ui.testing import DEMO_USERS
@@ -263,11 +264,14 @@ async def test_a_date_is_typed_day_month_year_on_a_dutch_page_in_an_american_bro
     await expect(page.get_by_role("status")).to_contain_text("De route is gepauzeerd.")
     assert await axe_violations(page) == []
 
-    # On the English page the pattern is the English one.
+    # On the English page the pattern is the English one, and days are written in English
+    # (before, the kit's filters wrote every day in Dutch: "4 jan 2027" on English pages).
     await page.goto(f"{base}/ui/participants/{ref}?lang=en")
     await expect(page.locator("#resumed_on-hint")).to_have_text(
         "Day-month-year (dd-mm-yyyy), like 12-01-2027."
     )
+    history = page.get_by_role("table", name="Pauses of the route, oldest first")
+    await expect(history).to_contain_text(format_date(today, "medium", locale="en"))
     await context.close()
     async with httpx.AsyncClient(base_url=base, headers=builders.auth(), timeout=10) as api:
         pauses = ok(await api.get(f"/participants/{ref}/pauses"))

@@ -185,10 +185,7 @@ class UiKit:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        # Shown in the deployment's one timezone (ZROUTE_TIMEZONE), read when rendered.
-        self.env.filters["when"] = lambda moment: (
-            moment.astimezone(local_timezone()).strftime("%Y-%m-%d %H:%M") if moment else ""
-        )
+        self.env.filters["when"] = _when
         self.env.filters["day"] = _day
         self.env.filters["number"] = _number
         self.env.filters["day_input"] = shown_day  # a date field's value: 12-01-2027
@@ -377,6 +374,11 @@ class UiKit:
         routes.add(self)
 
 
+def _page_language(context: Context) -> str:
+    """The language the page is rendered in (``lang``, as ``<html lang>`` says)."""
+    return str(context.get("language") or context.get("lang") or "nl")
+
+
 @pass_context
 def _number(context: Context, value: float | int | None, digits: int = 0) -> str:
     """A number as people read it in the page's language ("2,50" on a Dutch page, "2.50"
@@ -384,7 +386,18 @@ def _number(context: Context, value: float | int | None, digits: int = 0) -> str
     if value is None:
         return "\u2013"  # an en dash: no number
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=context.get("language") or "nl")
+    return format_decimal(value, format=pattern, locale=_page_language(context))
+
+
+@pass_context
+def _when(context: Context, moment: datetime | None) -> str:
+    """A moment in the deployment's one timezone (ZROUTE_TIMEZONE), as people read it in
+    the page's language ("11 jan 2027 09:00"), not as the database writes it."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(local_timezone())
+    language = _page_language(context)
+    return f"{format_date(local, 'medium', locale=language)} {format_time(local, 'short', locale=language)}"
 
 
 @pass_context
@@ -393,7 +406,7 @@ def _day(context: Context, day: date | None) -> str:
     values keep the ISO form."""
     if day is None:
         return "\u2013"  # an en dash: no day
-    return format_date(day, "medium", locale=context.get("language") or "nl")
+    return format_date(day, "medium", locale=_page_language(context))
 
 
 def readable_time(moment: datetime | str | None, language: str) -> str:
