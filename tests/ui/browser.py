@@ -51,7 +51,7 @@ async def raw_codes(page: Page) -> list[str]:
 # skipped the catalogue (issue 19: every string from the catalogue). Ids and references
 # hold hyphens (``town-hall``), so words joined by one are left alone.
 ENGLISH_WORDS = re.compile(
-    r"(?<![\w-])(the|and|with|not|for|from|none|this|that|are|was|has|have|you|your|yes|"
+    r"(?<![\w-])(the|and|with|not|for|from|none|this|that|are|has|have|you|your|yes|"
     r"should|must|when|which|been|by|or|to|no|on)(?![\w-])",
     re.IGNORECASE,
 )

@@ -205,7 +205,7 @@ async def record_workplace_hours(page: Page, runtime: Any, deps: Deps, ref: str)
         errors.add("wp-day", N_("Enter the day as a date: day-month-year, like 01-12-2026."))
     minutes = _minutes(form.get("wp-minutes", ""), "wp-minutes", errors, present=True)
     values = {k: v for k, v in form.items() if k.startswith("wp-")}
-    if not errors:
+    if not errors and on is not None:
         body = AttendanceIn(
             session_id=workplace_session(ref, on),
             session_on=on,
