@@ -12,10 +12,12 @@ Every page is audited by axe-core (WCAG 2.1 A/AA, and no raw codes)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import httpx
 from babel.dates import format_date
 from playwright.async_api import expect
-from zroute_runtime.clock import local_day
+from zroute_runtime.clock import local_day, local_timezone
 from zroute_ui.testing import DEMO_USERS
 
 from tests.intake import builders
@@ -276,3 +278,58 @@ async def test_a_date_is_typed_day_month_year_on_a_dutch_page_in_an_american_bro
     async with httpx.AsyncClient(base_url=base, headers=builders.auth(), timeout=10) as api:
         pauses = ok(await api.get(f"/participants/{ref}/pauses"))
     assert pauses["pauses"][0]["paused_from"] == str(today)
+
+
+async def test_a_caseworker_plans_the_intake_with_an_interpreter(start_intake, browser, tmp_path):
+    """Before: the intake appointment could only be planned through the API; the dossier
+    showed it. Now the caseworker plans it from the dossier, with the interpreter in the
+    participant's language, through the API's own model, command and handler."""
+    runtime, base = await start_intake()
+    async with httpx.AsyncClient(base_url=base, headers=builders.auth(), timeout=10) as api:
+        ref = (await register(api))["participant_ref"]  # needs an Arabic interpreter
+    day = local_day(runtime.clock.now()) + timedelta(days=7)
+    shots = screenshot_dir(tmp_path)
+    context, page = await signed_in(browser, f"{base}/ui/participants/{ref}", "caseworker")
+    await expect(page.get_by_text("Nog geen intakegesprek.")).to_be_visible()
+    await page.get_by_role("link", name="Intake plannen").click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Intake plannen")
+    await expect(page.get_by_role("group", name="Tolk Arabisch")).to_be_visible()
+    assert await axe_violations(page) == []
+
+    # No start time and a location that is no code: refused in place, the day kept.
+    await page.get_by_label("Dag van de intake").fill(day.strftime("%d-%m-%Y"))
+    await page.get_by_label("Locatie").fill("Stadhuis!")
+    await page.get_by_role("button", name="Intake plannen").click()
+    summary = page.get_by_role("alert")
+    await expect(summary).to_contain_text("Vul de begintijd in als uren en minuten")
+    await expect(summary).to_contain_text("Vul de code van de locatie in")
+    await expect(page.locator("#start")).to_have_attribute("aria-invalid", "true")
+    await expect(page.get_by_label("Dag van de intake")).to_have_value(day.strftime("%d-%m-%Y"))
+    assert await axe_violations(page) == []
+    await page.screenshot(path=str(shots / "intake-plan-errors.png"), full_page=True)
+
+    await page.get_by_label("Begintijd").fill("09:30")
+    await page.get_by_label("Locatie").fill("town-hall")
+    await page.get_by_label("Hoe de tolk deelneemt").select_option(label="telefonisch")
+    await page.get_by_label("De boeking").select_option(label="bevestigd")
+    await page.get_by_role("button", name="Intake plannen").click()
+    await expect(page.get_by_role("status")).to_contain_text("De intake is gepland.")
+    appointment = page.locator("dl").filter(has_text="Wanneer")
+    await expect(appointment).to_contain_text(f"{format_date(day, 'medium', locale='nl')} 09:30")
+    await expect(appointment).to_contain_text("Arabisch, telefonisch, bevestigd")
+    await expect(page.get_by_role("link", name="Intake verplaatsen")).to_be_visible()
+    assert await axe_violations(page) == []
+    await page.screenshot(path=str(shots / "intake-planned.png"), full_page=True)
+    await context.close()
+
+    async with httpx.AsyncClient(base_url=base, headers=builders.auth(), timeout=10) as api:
+        found = ok(await api.get(f"/participants/{ref}"))
+    planned = found["intake"]["appointment"]
+    starts = datetime.fromisoformat(planned["starts_at"]).astimezone(local_timezone())
+    assert (starts.date(), starts.strftime("%H:%M")) == (day, "09:30")
+    assert planned["interpreter"]["language"] == "ar"
+    assert (planned["interpreter"]["mode"], planned["interpreter"]["status"]) == (
+        "phone",
+        "confirmed",
+    )
+    assert found["status"] == "intake_scheduled"

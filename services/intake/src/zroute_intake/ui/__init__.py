@@ -14,7 +14,16 @@ from pathlib import Path
 from fastapi import APIRouter
 from zroute_ui import UiKit, UiSettings, navigation, service_roles
 
-from zroute_intake.ui import across, broad_intake, dossier_actions, pages, pip, register, reports
+from zroute_intake.ui import (
+    across,
+    broad_intake,
+    dossier_actions,
+    intake_planning,
+    pages,
+    pip,
+    register,
+    reports,
+)
 
 SCREENS = navigation.SCREENS["intake"]
 
@@ -30,6 +39,7 @@ def router(settings: UiSettings) -> APIRouter:
     register.add(kit)  # before pages: /participants/new before /participants/{ref}
     pages.add(kit)
     dossier_actions.add(kit)
+    intake_planning.add(kit)
     pip.add(kit)
     broad_intake.add(kit)
     across.add(kit)

@@ -21,6 +21,7 @@ RESUME = "POST /participants/{participant_ref}/pauses/{pause_id}/resumption"
 WITHDRAW = "POST /participants/{participant_ref}/withdrawal"
 RE_ENROL = "POST /participants/{participant_ref}/re-enrolment"
 ACTIONS = (PAUSE, RESUME, WITHDRAW, RE_ENROL)
+SCHEDULE = "PUT /participants/{participant_ref}/intake"
 
 GROUNDS = [g.value for g in PauseGround]
 WITHDRAWAL_REASONS = [r.value for r in WithdrawalReason]

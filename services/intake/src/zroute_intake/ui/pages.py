@@ -215,6 +215,7 @@ async def render_dossier(
         may_see_personal=Role.CASEWORKER in roles,
         may_see_pauses=bool(api_roles("intake", dossier_parts.PAUSES) & roles),
         may_act=bool(api_roles("intake", *dossier_parts.ACTIONS) & roles),
+        may_plan_intake=bool(api_roles("intake", dossier_parts.SCHEDULE) & roles),
         actions=dossier_parts.LABELS,
         grounds=dossier_parts.GROUNDS,
         withdrawal_reasons=dossier_parts.WITHDRAWAL_REASONS,
