@@ -58,6 +58,7 @@ from zroute_support.service_layer.handlers import (
     planning,
     preconditions,
     referrals,
+    waiting,
 )
 from zroute_support.settings import Settings
 
@@ -172,6 +173,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         migrations=MIGRATIONS,
         datarefs=DATAREFS,
         repositories=repositories,
+        on_start=partial(waiting.dispatch_at_start, deps=deps),
     )
     service.deps = deps  # type: ignore[attr-defined]  # read by the routers (entrypoints.http.deps)
     return service
