@@ -17,6 +17,7 @@ from zroute_contract.events.intake import (
     ParticipantMovedIn,
     ParticipantRegistered,
     ParticipantWithdrawn,
+    PersonalDataChanged,
     ProgressMeetingScheduled,
 )
 from zroute_contract.events.planning import (
@@ -93,6 +94,7 @@ def handlers(deps: Deps) -> HandlerRegistry:
     return {
         ParticipantRegistered: [intake.register_participant],
         ParticipantMovedIn: [intake.move_participant],
+        PersonalDataChanged: [intake.change_personal_data],
         ContactPersonAssigned: [partial(intake.assign_contact_person, deps=deps)],
         ConsentRecorded: [partial(intake.record_consent, deps=deps)],
         ConsentWithdrawn: [partial(intake.withdraw_consent, deps=deps)],

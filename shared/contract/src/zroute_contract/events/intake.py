@@ -483,14 +483,16 @@ class PersonalDataChanged(ParticipantEvent):
 
     Codes only: the event names which fields changed; a new address or phone number stays
     in intake (read it through the contact card). The preferred language and the need of
-    an interpreter are codes and travel, so that invitations and letters follow them.
+    an interpreter are codes and travel, so that invitations and letters follow them;
+    support keeps them for the interpreters it asks (a referral's intake) and asks its
+    coming interpreter requests again in the new language.
     """
 
     spec = EventSpec(
         type="nl.zroute.intake.personal-data-changed.v1",
         routing_key="intake.personal-data.changed",
         producer="intake",
-        consumers=(),
+        consumers=("support",),
         summary="Personal data changed after registration: which fields (codes), why.",
     )
 

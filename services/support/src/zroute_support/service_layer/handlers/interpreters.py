@@ -4,6 +4,7 @@ task division names (task ``interpreter``); that partner's staff confirm or decl
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
@@ -101,6 +102,30 @@ async def _ask(
     request.ask(appointment, partner_id, now)
     await uow.interpreters.save(request, now)
     return request
+
+
+# A request in one of these still stands: a new language asks it again.
+_STANDING = frozenset({RequestStatus.REQUESTED, RequestStatus.CONFIRMED, RequestStatus.UNROUTED})
+
+
+async def follow_language(uow: SupportUnitOfWork, who: Participant, language: str) -> int:
+    """The participant's preferred language changed (``who`` still has the old one): each
+    request still to come that was asked in the old language is asked again in the new
+    one, under the same request id, of the partner the agreement names (a confirmed
+    interpreter for the old language no longer fits). Returns how many were asked again."""
+    now = uow.clock.now()
+    asked = 0
+    for request in await uow.interpreters.for_participant(who.participant_ref):
+        appointment = request.appointment
+        if (
+            request.status not in _STANDING
+            or appointment.starts_at <= now
+            or appointment.language != who.preferred_language
+        ):
+            continue
+        await _ask(uow, who, replace(appointment, language=language), request)
+        asked += 1
+    return asked
 
 
 async def withdraw_for_participant(uow: SupportUnitOfWork, participant_ref: str) -> int:
