@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from zroute_contract.events.codes import (
     BookingStatus,
+    IntakeCancelReason,
     InterpreterMode,
     PersonalDataChangeReason,
     PersonalDataField,
@@ -17,6 +18,7 @@ from zroute_contract.events.codes import (
     WithdrawalReason,
 )
 from zroute_contract.events.intake import (
+    IntakeCancelled,
     IntakeScheduled,
     InterpreterBooking,
     ParticipantRegistered,
@@ -316,3 +318,49 @@ async def test_a_changed_language_reaches_support_and_coming_requests_follow_it(
         f"/referrals/{referral_id}/intake-appointment", json={"starts_at": later}
     )
     assert moved.status_code == 200 and moved.json()["interpreter"]["language"] == "ar"
+
+
+async def test_a_cancelled_intake_withdraws_its_interpreter_from_the_partner(scenario):
+    """Issue 17: intake had no way to call an intake off, so the interpreter partner kept
+    an interpreter booked for an intake that would not be held. ``intake-cancelled``
+    withdraws the request (``not_needed``: called off), addressed to the partner."""
+    await scenario.setup()
+    ref = await scenario.participant()
+    intake_id = uuid.uuid4()
+    booking = InterpreterBooking(
+        language="ti", mode=InterpreterMode.IN_PERSON, status=BookingStatus.REQUESTED
+    )
+    await scenario.feed(
+        IntakeScheduled(
+            participant_ref=ref,
+            programme_id=PROGRAMME,
+            intake_id=intake_id,
+            starts_at=STARTS,
+            duration_minutes=90,
+            location_id="loc-stadhuis",
+            attendees=(),
+            interpreter=booking,
+        )
+    )
+    [requested] = await _requested(scenario, ref)
+    request_id = requested["data"]["request_id"]
+    partner = RESPONSIBLE[RouteTask.INTERPRETER]
+    staff = scenario.partner(partner)
+    assert (await staff.post(f"/interpreter-requests/{request_id}/confirm")).status_code == 200
+
+    await scenario.feed(
+        IntakeCancelled(
+            participant_ref=ref,
+            programme_id=PROGRAMME,
+            intake_id=intake_id,
+            starts_at=STARTS,
+            reason=IntakeCancelReason.PARTICIPANT_UNAVAILABLE,
+            cancelled_on=scenario.runtime.clock.now().date(),
+        )
+    )
+    [gone] = await scenario.emitted("interpreter-withdrawn", request_id=request_id)
+    assert gone["data"]["reason"] == "not_needed" and gone["data"]["was_confirmed"] is True
+    assert gone["data"]["intake_id"] == str(intake_id)
+    assert f"support.interpreter.withdrawn.{partner}" in scenario.seen.routing_keys()
+    shown = await staff.get(f"/interpreter-requests/{request_id}")
+    assert shown.json()["status"] == "withdrawn"

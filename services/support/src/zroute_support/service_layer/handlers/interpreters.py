@@ -14,7 +14,11 @@ from zroute_contract.events.codes import (
     InterpreterWithdrawReason,
     RouteTask,
 )
-from zroute_contract.events.intake import IntakeScheduled, ProgressMeetingScheduled
+from zroute_contract.events.intake import (
+    IntakeCancelled,
+    IntakeScheduled,
+    ProgressMeetingScheduled,
+)
 from zroute_runtime.auth import Principal, Role
 from zroute_runtime.clock import local_day
 from zroute_runtime.logging import get_logger
@@ -44,6 +48,22 @@ async def intake_scheduled(event: IntakeScheduled, ctx: HandlerContext) -> None:
         str(event.intake_id),
         (event.starts_at, booking.language if booking and needed else None),
     )
+
+
+async def intake_cancelled(event: IntakeCancelled, ctx: HandlerContext) -> None:
+    """The intake was called off (issue 17): the interpreter asked for it is withdrawn
+    from its partner (``not_needed``: called off). A later intake has a new id and is
+    asked anew."""
+    uow = ctx.uow
+    if await uow.participants.get(event.participant_ref) is None:
+        raise AwaitingPredecessor(f"unknown participant {event.participant_ref}")
+    request = await uow.interpreters.for_appointment(
+        event.participant_ref, InterpreterAppointment.INTAKE, str(event.intake_id)
+    )
+    if request is None or not request.withdraw(InterpreterWithdrawReason.NOT_NEEDED):
+        return  # none was asked (no interpreter needed), or it is withdrawn already
+    await uow.interpreters.save(request, uow.clock.now())
+    _log.info("interpreter.intake_cancelled", participant_ref=event.participant_ref)
 
 
 async def meeting_scheduled(event: ProgressMeetingScheduled, ctx: HandlerContext) -> None:
