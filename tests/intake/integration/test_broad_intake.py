@@ -10,7 +10,7 @@ import json
 
 from tests.helpers import capture, wait_for
 from tests.intake import builders
-from tests.intake.integration.flow import complete, hold_intake, ok, register
+from tests.intake.integration.flow import complete, hold_intake, ok, register, schedule
 
 
 def record(**changes):
@@ -98,3 +98,37 @@ async def test_a_test_result_or_an_exemption_is_required_not_both(intake, client
         f"/participants/{ref}/intake/outcome", json=builders.outcome(broad_intake=both)
     )
     assert refused.status_code == 422 and "exempted" in refused.text
+
+
+async def test_a_scheduled_intake_is_cancelled_with_a_reason_and_downstream_is_told(
+    intake, client, amqp_connection
+):
+    """Issue 17: a scheduled intake could only be moved, never called off, so support kept
+    the interpreter asked for it and nobody downstream heard. Now ``POST .../intake/cancel``
+    puts the participant back to be scheduled and publishes ``intake-cancelled``."""
+    seen = await capture(amqp_connection, intake.topology.exchange)
+    ref = (await register(client))["participant_ref"]
+    url = f"/participants/{ref}/intake/cancel"
+    nothing = await client.post(url, json={"reason": "participant_unavailable"})
+    assert nothing.status_code == 409 and "no intake is scheduled" in nothing.text
+    scheduled = await schedule(client, ref)
+    appointment = scheduled["intake"]["appointment"]
+    intake_id = appointment["intake_id"]
+    bad = await client.post(url, json={"reason": "bored"})
+    assert bad.status_code == 422, bad.text
+
+    cancelled = ok(await client.post(url, json={"reason": "participant_unavailable"}))
+    assert cancelled["status"] == "registered" and cancelled["intake"] is None, cancelled
+    found = await wait_for(
+        lambda: seen.of_type("nl.zroute.intake.intake-cancelled.v1"), what="intake-cancelled"
+    )
+    [event] = found
+    assert event["data"]["intake_id"] == intake_id
+    assert event["data"]["reason"] == "participant_unavailable"
+    assert event["data"]["starts_at"] == appointment["starts_at"]
+    again = await client.post(url, json={"reason": "participant_unavailable"})
+    assert again.status_code == 409, again.text
+
+    # Scheduled again: a new appointment with a new intake id.
+    rescheduled = await schedule(client, ref)
+    assert rescheduled["intake"]["appointment"]["intake_id"] != intake_id

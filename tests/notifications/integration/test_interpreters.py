@@ -108,3 +108,48 @@ async def test_the_interpreter_partner_hears_that_a_request_was_withdrawn(
     text = smtp.text(withdrawn)
     assert "the referral's intake" in text and "the referral was withdrawn" in text
     assert "please release them" in text
+
+
+async def test_a_withdrawal_for_a_changed_partner_reaches_the_partner_asked_not_the_new_one(
+    services, smtp, amqp_connection
+):
+    """Issue 17: a request withdrawn because the task division now names another
+    interpreter partner (``partner_changed``) is mailed to the partner the event names (the
+    one asked before); before, the matrix's ``responsible_partner`` named the partner of
+    the agreement in force, so the new partner got it and the one asked never heard."""
+    runtime = await world.start(services, smtp.port)
+    feed = world.Feed(amqp_connection, runtime.topology.exchange)
+    await world.seed_directory(runtime)
+    newcomer = "tolkenhuis"
+    async with world.client(runtime) as http:
+        for partner_id, email in ((INTERPRETERS, "planning@tolken.test"),
+                                  (newcomer, "rooster@tolkenhuis.test")):  # fmt: skip
+            response = await http.put(
+                f"/directory/partner/{partner_id}", json={"email": email, "language": "en"}
+            )
+            assert response.status_code == 200, response.text
+    base = world.agreement()
+    assignments = [a.model_dump() for a in base.assignments]
+    assignments.append({"task": "interpreter", "partner_id": newcomer})
+    await feed.publish(world.agreement(assignments=assignments))
+    await feed.all_handled(runtime)
+    ref = await world.programme_with_participant(feed, runtime)
+
+    await feed.publish(
+        world.event(
+            support.InterpreterWithdrawn,
+            ref,
+            request_id=uuid.uuid4(),
+            partner_id=INTERPRETERS,
+            appointment="progress_meeting",
+            meeting_number=1,
+            starts_at=STARTS,
+            reason="partner_changed",
+            was_confirmed=False,
+        )
+    )
+    await wait_for(lambda: smtp.to("planning@tolken.test"), what="mail to the partner asked")
+    await feed.all_handled(runtime)
+    [withdrawn] = smtp.to("planning@tolken.test")
+    assert "Interpreter no longer needed" in withdrawn["Subject"]
+    assert smtp.to("rooster@tolkenhuis.test") == []

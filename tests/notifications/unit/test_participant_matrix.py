@@ -47,6 +47,7 @@ def test_the_shipped_matrix_tells_the_participant_of_each_event_that_exists_toda
     }
     assert kinds == {
         "intake.intake-scheduled.v1": ["intake_appointment"],
+        "intake.intake-cancelled.v1": ["intake_cancelled"],
         "intake.pip-established.v1": ["pip_established"],
         "intake.progress-meeting-scheduled.v1": ["progress_meeting"],
         "planning.plan-activated.v1": ["plan_start"],

@@ -63,3 +63,27 @@ async def test_another_municipality_cannot_record_a_care_pause(scenario: Scenari
         json={"kind": "admission", "paused_from": str(today)},
     )
     assert refused.status_code == 403
+
+
+async def test_a_care_pause_dated_ahead_is_accepted_up_to_three_months(scenario: Scenario):
+    """A treatment planned a few weeks from now is recorded ahead, as intake's pauses are
+    (up to 92 days): ``care-pause-started`` goes out at once with its first day, and
+    planning holds the plan from that day by its timer (tests/planning/integration/
+    test_case_pauses.py). Before, support refused any pause dated after today."""
+    await scenario.setup()
+    _, requested = await referred(scenario)
+    referral_id = requested["data"]["referral_id"]
+    assert (await scenario.partner("care-a").post(f"/referrals/{referral_id}/accept")).is_success
+    coordinator = scenario.client(municipality=GM)
+    today = local_day(scenario.runtime.clock.now())
+    url = f"/referrals/{referral_id}/care-pauses"
+    too_far = {"kind": "admission", "paused_from": str(today + timedelta(days=93))}
+    refused = await coordinator.post(url, json=too_far)
+    assert refused.status_code == 422 and "three months ahead" in refused.text
+
+    first_day = today + timedelta(days=21)
+    body = {"kind": "admission", "paused_from": str(first_day)}
+    started = await coordinator.post(url, json=body)
+    assert started.status_code == 201, started.text
+    [begin] = await scenario.emitted("care-pause-started", referral_id=referral_id)
+    assert begin["data"]["paused_from"] == str(first_day)

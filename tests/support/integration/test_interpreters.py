@@ -6,24 +6,30 @@ partner's staff confirm or decline it, with a reason from the configured list.""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from zroute_contract.events.codes import (
     BookingStatus,
+    IntakeCancelReason,
     InterpreterMode,
+    PersonalDataChangeReason,
+    PersonalDataField,
     RouteTask,
     WithdrawalReason,
 )
 from zroute_contract.events.intake import (
+    IntakeCancelled,
     IntakeScheduled,
     InterpreterBooking,
+    ParticipantRegistered,
     ParticipantWithdrawn,
+    PersonalDataChanged,
     ProgressMeetingScheduled,
 )
 from zroute_runtime.auth import Role
 
 from tests.support.integration.test_referrals import referred
-from tests.support.scenario import PROGRAMME, RESPONSIBLE, Scenario
+from tests.support.scenario import GM, PROGRAMME, RESPONSIBLE, Scenario
 
 STARTS = datetime(2027, 2, 3, 9, 30, tzinfo=UTC)
 
@@ -251,3 +257,110 @@ async def test_a_withdrawn_participant_withdraws_their_interpreter_requests(scen
     [gone] = await scenario.emitted("interpreter-withdrawn", participant_ref=ref)
     assert gone["data"]["request_id"] == asked["data"]["request_id"]
     assert gone["data"]["reason"] == "participant_withdrawn" and gone["data"]["meeting_number"] == 2
+
+
+async def test_a_changed_language_reaches_support_and_coming_requests_follow_it(scenario):
+    """Issue 17: intake's ``personal-data-changed`` had no consumer in support, which kept
+    the registration's language: a referral's intake was still asked in it, and requests
+    already sent for appointments to come stayed in the old language."""
+    await scenario.setup()
+    ref, requested = await referred(scenario)
+    referral_id = requested["data"]["referral_id"]
+    care = scenario.partner("care-a")
+    assert (await care.post(f"/referrals/{referral_id}/accept")).status_code == 200
+    starts = (scenario.runtime.clock.now() + timedelta(days=7)).replace(microsecond=0)
+    planned = await care.put(
+        f"/referrals/{referral_id}/intake-appointment", json={"starts_at": starts.isoformat()}
+    )
+    asked = planned.json()["interpreter"]
+    assert asked["language"] == "ti"
+    await scenario.feed(_meeting(ref))  # a progress meeting asked in "ti" too
+    partner = RESPONSIBLE[RouteTask.INTERPRETER]
+    interpreters = scenario.partner(partner, subject="tolk-desk")
+    [meeting] = await scenario.emitted("interpreter-requested", appointment="progress_meeting")
+    meeting_id = meeting["data"]["request_id"]
+    confirmed = await interpreters.post(f"/interpreter-requests/{meeting_id}/confirm")
+    assert confirmed.status_code == 200, confirmed.text
+
+    await scenario.feed(
+        PersonalDataChanged(
+            participant_ref=ref,
+            programme_id=PROGRAMME,
+            changed=(PersonalDataField.PREFERRED_LANGUAGE,),
+            reason=PersonalDataChangeReason.RECORDING_ERROR,
+            changed_on=scenario.runtime.clock.now().date(),
+            preferred_language="ar",
+        )
+    )
+    # Both requests still to come are asked again, in the new language, same request ids.
+    again = await scenario.emitted("interpreter-requested", 4, participant_ref=ref)
+    latest = {e["data"]["request_id"]: e["data"]["language"] for e in again}
+    assert latest == {asked["request_id"]: "ar", meeting_id: "ar"}, again
+    shown = await care.get(f"/referrals/{referral_id}/interpreter")
+    assert shown.json()["interpreter"]["language"] == "ar"
+    meeting_now = await interpreters.get(f"/interpreter-requests/{meeting_id}")
+    assert meeting_now.json()["status"] == "requested"  # the confirmation was for "ti"
+
+    # A registration replayed later (a re-publish) does not undo the change.
+    await scenario.feed(
+        ParticipantRegistered(
+            participant_ref=ref,
+            programme_id=PROGRAMME,
+            municipality=GM,
+            registered_on=date(2027, 1, 4),
+            preferred_language="ti",
+            interpreter_needed=True,
+        )
+    )
+    # The referral's intake planned anew, naming no language, asks in the new one.
+    later = (starts + timedelta(days=2)).isoformat()
+    moved = await care.put(
+        f"/referrals/{referral_id}/intake-appointment", json={"starts_at": later}
+    )
+    assert moved.status_code == 200 and moved.json()["interpreter"]["language"] == "ar"
+
+
+async def test_a_cancelled_intake_withdraws_its_interpreter_from_the_partner(scenario):
+    """Issue 17: intake had no way to call an intake off, so the interpreter partner kept
+    an interpreter booked for an intake that would not be held. ``intake-cancelled``
+    withdraws the request (``not_needed``: called off), addressed to the partner."""
+    await scenario.setup()
+    ref = await scenario.participant()
+    intake_id = uuid.uuid4()
+    booking = InterpreterBooking(
+        language="ti", mode=InterpreterMode.IN_PERSON, status=BookingStatus.REQUESTED
+    )
+    await scenario.feed(
+        IntakeScheduled(
+            participant_ref=ref,
+            programme_id=PROGRAMME,
+            intake_id=intake_id,
+            starts_at=STARTS,
+            duration_minutes=90,
+            location_id="loc-stadhuis",
+            attendees=(),
+            interpreter=booking,
+        )
+    )
+    [requested] = await _requested(scenario, ref)
+    request_id = requested["data"]["request_id"]
+    partner = RESPONSIBLE[RouteTask.INTERPRETER]
+    staff = scenario.partner(partner)
+    assert (await staff.post(f"/interpreter-requests/{request_id}/confirm")).status_code == 200
+
+    await scenario.feed(
+        IntakeCancelled(
+            participant_ref=ref,
+            programme_id=PROGRAMME,
+            intake_id=intake_id,
+            starts_at=STARTS,
+            reason=IntakeCancelReason.PARTICIPANT_UNAVAILABLE,
+            cancelled_on=scenario.runtime.clock.now().date(),
+        )
+    )
+    [gone] = await scenario.emitted("interpreter-withdrawn", request_id=request_id)
+    assert gone["data"]["reason"] == "not_needed" and gone["data"]["was_confirmed"] is True
+    assert gone["data"]["intake_id"] == str(intake_id)
+    assert f"support.interpreter.withdrawn.{partner}" in scenario.seen.routing_keys()
+    shown = await staff.get(f"/interpreter-requests/{request_id}")
+    assert shown.json()["status"] == "withdrawn"

@@ -14,6 +14,7 @@ import pytest
 from zroute_support.bootstrap import definition
 from zroute_support.settings import Settings
 
+from tests.helpers import capture
 from tests.support.integration.test_preconditions import intake
 from tests.support.scenario import Scenario
 
@@ -112,3 +113,33 @@ async def test_an_unconfigured_kind_waits_with_the_reason_and_a_correction_drops
     again = await tasks(scenario, ref)
     assert again[DEVICE]["status"] == "not_needed", again
     assert not scenario.seen.of_type("nl.zroute.support.precondition-arranged.v1")
+
+
+async def test_a_kind_configured_later_is_handed_out_when_the_service_restarts(
+    services, amqp_connection
+):
+    """A kind the outcome named before support was configured for it waits unrouted. Once
+    ``ZROUTE_PRECONDITION_KINDS`` names it and the service restarts, the start hands it
+    out to the task's partner. Before, it waited until something else (a partner update,
+    a new agreement, a closed referral) happened to serve the waiting list."""
+    unconfigured = services.settings(Settings)
+    first = await services.start(definition(unconfigured), unconfigured)
+    seen = await capture(amqp_connection, first.topology.exchange)
+    scenario = Scenario(first, seen, amqp_connection)
+    try:
+        await scenario.setup()
+        ref = await scenario.participant()
+        await scenario.feed(with_kinds(ref, DEVICE))
+        waiting = (await tasks(scenario, ref))[DEVICE]
+        assert waiting["partner_id"] is None and "not configured" in waiting["waiting_reason"]
+
+        services.running.remove(first)
+        await first.stop()
+        configured = services.settings(Settings, precondition_kinds=KINDS)
+        scenario.runtime = await services.start(definition(configured), configured)
+
+        device = (await tasks(scenario, ref))[DEVICE]
+        assert device["partner_id"] == "school", device
+        assert device["waiting_reason"] is None and device["status"] == "needed"
+    finally:
+        await scenario.close()

@@ -88,6 +88,7 @@ DATAREFS = {
     "nl.zroute.intake.intake-completed.v1": _PARTICIPANT,
     "nl.zroute.intake.intake-corrected.v1": _PARTICIPANT,
     "nl.zroute.intake.intake-scheduled.v1": _PARTICIPANT,
+    "nl.zroute.intake.intake-cancelled.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-registered.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-withdrawn.v1": _PARTICIPANT,
     "nl.zroute.intake.personal-data-changed.v1": _PARTICIPANT,

@@ -11,12 +11,14 @@ from zroute_contract.events.intake import (
     ConsentRecorded,
     ConsentWithdrawn,
     ContactPersonAssigned,
+    IntakeCancelled,
     IntakeCompleted,
     IntakeCorrected,
     IntakeScheduled,
     ParticipantMovedIn,
     ParticipantRegistered,
     ParticipantWithdrawn,
+    PersonalDataChanged,
     ProgressMeetingScheduled,
 )
 from zroute_contract.events.planning import (
@@ -58,6 +60,7 @@ from zroute_support.service_layer.handlers import (
     planning,
     preconditions,
     referrals,
+    waiting,
 )
 from zroute_support.settings import Settings
 
@@ -92,6 +95,7 @@ def handlers(deps: Deps) -> HandlerRegistry:
     return {
         ParticipantRegistered: [intake.register_participant],
         ParticipantMovedIn: [intake.move_participant],
+        PersonalDataChanged: [intake.change_personal_data],
         ContactPersonAssigned: [partial(intake.assign_contact_person, deps=deps)],
         ConsentRecorded: [partial(intake.record_consent, deps=deps)],
         ConsentWithdrawn: [partial(intake.withdraw_consent, deps=deps)],
@@ -100,6 +104,7 @@ def handlers(deps: Deps) -> HandlerRegistry:
         IntakeCorrected: [partial(intake.record_preconditions, deps=deps)],
         ParticipantWithdrawn: [partial(intake.withdraw_participant, deps=deps)],
         IntakeScheduled: [interpreters.intake_scheduled],
+        IntakeCancelled: [interpreters.intake_cancelled],
         ProgressMeetingScheduled: [interpreters.meeting_scheduled],
         PlacementRequested: [planning.request_placement],
         PlacementCancelled: [partial(planning.cancel_placement, deps=deps)],
@@ -172,6 +177,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         migrations=MIGRATIONS,
         datarefs=DATAREFS,
         repositories=repositories,
+        on_start=partial(waiting.dispatch_at_start, deps=deps),
     )
     service.deps = deps  # type: ignore[attr-defined]  # read by the routers (entrypoints.http.deps)
     return service

@@ -55,6 +55,8 @@ SECOND_FACTOR_MESSAGES: Final = (
 MESSAGES: Final = (
     "intake_appointment.subject",
     "intake_appointment.body",
+    "intake_cancelled.subject",
+    "intake_cancelled.body",
     "plan_start.subject",
     "plan_start.body",
     "group_times.subject",

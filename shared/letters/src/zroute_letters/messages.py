@@ -18,6 +18,7 @@ from zroute_letters.formatting import time_span, weekday
 
 class MessageKind(StrEnum):
     INTAKE_APPOINTMENT = "intake_appointment"
+    INTAKE_CANCELLED = "intake_cancelled"
     PLAN_START = "plan_start"
     GROUP_TIMES = "group_times"
     SESSION_CANCELLED = "session_cancelled"

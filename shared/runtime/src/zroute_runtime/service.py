@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,10 @@ class ServiceDefinition:
     # The service's repositories on a unit of work's connection, by name (``uow.plans``);
     # the unit of work collects the events of every aggregate they loaded or were given.
     repositories: RepositoryFactory | None = None
+    # Work to do once at every start, in one unit of work, after the relay and timers run
+    # and before events are consumed: what a changed configuration makes possible that
+    # no event would trigger (support hands out work waiting for a newly configured kind).
+    on_start: Callable[[UnitOfWork], Awaitable[None]] | None = None
 
 
 class ServiceRuntime:
@@ -161,6 +165,10 @@ class ServiceRuntime:
         )
         self.relay.start()
         self.timers.start()
+        if self.definition.on_start is not None:
+            async with self.uow(MessageContext.new()) as uow:
+                await self.definition.on_start(uow)
+                await uow.commit()
         if consume and self.definition.handlers:
             await self._start_consuming()
         if http:

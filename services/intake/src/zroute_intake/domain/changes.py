@@ -45,7 +45,8 @@ class RecordedChange:
     """Who changed what (codes), why, and when: the participant's own audit trail."""
 
     action: str
-    """``personal_data_changed``, ``re_enrolled``, ``participant_paused``, ``participant_resumed``."""
+    """``personal_data_changed``, ``re_enrolled``, ``participant_paused``, ``participant_resumed``,
+    ``intake_cancelled``."""
     reason: str
     by: str
     at: datetime

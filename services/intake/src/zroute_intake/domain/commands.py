@@ -14,6 +14,7 @@ from uuid import UUID
 from zroute_contract.events.codes import (
     AssignmentReason,
     CorrectionReason,
+    IntakeCancelReason,
     ReEnrolmentReason,
     WithdrawalReason,
 )
@@ -48,6 +49,12 @@ class ParticipantCommand:
 @dataclass(frozen=True)
 class ScheduleIntake(ParticipantCommand):
     appointment: Appointment
+
+
+@dataclass(frozen=True)
+class CancelIntake(ParticipantCommand):
+    reason: IntakeCancelReason
+    by: str
 
 
 @dataclass(frozen=True)

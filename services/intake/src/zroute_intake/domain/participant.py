@@ -17,6 +17,7 @@ from zroute_contract.events.codes import (
     BookingStatus,
     ConsentPurpose,
     CorrectionReason,
+    IntakeCancelReason,
     IntakeStage,
     PersonalDataField,
     ReEnrolmentReason,
@@ -27,6 +28,7 @@ from zroute_contract.events.intake import (
     ConsentRecorded,
     ConsentWithdrawn,
     ContactPersonAssigned,
+    IntakeCancelled,
     IntakeCompleted,
     IntakeCorrected,
     IntakeScheduled,
@@ -217,6 +219,31 @@ class Participant:
                 location_id=appointment.location_id,
                 attendees=appointment.attendees,
                 interpreter=booking,
+            )
+        )
+
+    def cancel_intake(
+        self, reason: IntakeCancelReason, *, now: datetime, today: date, by: str
+    ) -> None:
+        """Call off the scheduled intake without a new time (issue 17): the participant is
+        back to be scheduled, and those told of the appointment hear it no longer holds."""
+        self._ensure_open()
+        if self.status is Status.INTAKE_COMPLETED:
+            raise Conflict("the intake is already completed; there is no appointment to cancel")
+        if self.appointment is None:
+            raise Conflict("no intake is scheduled; there is nothing to cancel")
+        cancelled = self.appointment
+        self.appointment = None
+        self.status = Status.REGISTERED
+        self.changes.append(RecordedChange("intake_cancelled", reason.value, by, now))
+        self.events.append(
+            IntakeCancelled(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                intake_id=cancelled.intake_id,
+                starts_at=cancelled.starts_at,
+                reason=reason,
+                cancelled_on=today,
             )
         )
 

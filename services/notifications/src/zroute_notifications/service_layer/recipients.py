@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+from zroute_contract.events.base import event_class
 from zroute_contract.events.codes import RecipientRole
 from zroute_runtime.clock import local_day
 from zroute_runtime.messagebus import AwaitingPredecessor
@@ -70,7 +71,13 @@ async def _participant_staff(uow: NotificationsUnitOfWork, q: Question) -> list[
 
 async def _programme_partners(uow: NotificationsUnitOfWork, q: Question) -> list[Recipient]:
     """The lead partner, or the partners responsible for the rule's task, of the agreement
-    in force on the local day."""
+    in force on the local day; for an event addressed to one partner, that partner."""
+    addressed = _addressed_partner(q)
+    if q.role is RecipientRole.RESPONSIBLE_PARTNER and addressed is not None:
+        # The event names the partner it is for: a request withdrawn because the task
+        # division changed (``partner_changed``) is for the partner asked before, not the
+        # one the agreement names today.
+        return [partner(q.role, addressed)]
     agreement = await uow.readmodel.current_agreement(q.data["programme_id"], local_day(q.now))
     if agreement is None:
         return []
@@ -83,6 +90,16 @@ async def _programme_partners(uow: NotificationsUnitOfWork, q: Question) -> list
         for a in agreement["assignments"]
         if a["task"] == q.target.task.value
     ]
+
+
+def _addressed_partner(q: Question) -> str | None:
+    """The partner an addressed event names (its ``spec.addressed_by`` field), if any."""
+    try:
+        field = event_class(q.event_type).spec.addressed_by
+    except KeyError:
+        return None
+    value = q.data.get(field) if field else None
+    return value if isinstance(value, str) and value else None
 
 
 async def _lead_partners(

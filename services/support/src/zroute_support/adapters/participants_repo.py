@@ -95,7 +95,8 @@ class ParticipantRepository(TrackingRepository):
         whether an interpreter is needed (codes from registration). A known participant's
         programme and municipality change only by a move (``move``): a registration that
         arrives again later (a replay from a dead-letter queue, a re-publish) must not undo
-        a move, so it may only fill in the language codes."""
+        a move, so it may only fill in the language codes it does not know (nor undo a
+        later ``personal-data-changed``)."""
         preferred, needed = language if language else (None, None)
         await self.conn.execute(
             """
@@ -103,13 +104,27 @@ class ParticipantRepository(TrackingRepository):
                 registered_on, preferred_language, interpreter_needed)
             VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (participant_ref) DO UPDATE SET
-                preferred_language = COALESCE($5, support_participants.preferred_language),
-                interpreter_needed = COALESCE($6, support_participants.interpreter_needed)
+                preferred_language = COALESCE(support_participants.preferred_language, $5),
+                interpreter_needed = COALESCE(support_participants.interpreter_needed, $6)
             """,
             ref,
             programme_id,
             municipality,
             on,
+            preferred,
+            needed,
+        )
+
+    async def change_languages(self, ref: str, preferred: str | None, needed: bool | None) -> None:
+        """Intake changed the preferred language or the interpreter need (None: unchanged)."""
+        await self.conn.execute(
+            """
+            UPDATE support_participants SET
+                preferred_language = COALESCE($2, preferred_language),
+                interpreter_needed = COALESCE($3, interpreter_needed)
+            WHERE participant_ref = $1
+            """,
+            ref,
             preferred,
             needed,
         )

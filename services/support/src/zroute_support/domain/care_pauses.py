@@ -24,6 +24,10 @@ CARE_UNDER_WAY = frozenset(
     {ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD}
 )
 LONGEST_BACKDATING = timedelta(days=31)
+# A treatment or an admission is often known ahead: it may be recorded up to three months
+# before its first day, as intake's pauses (docs/intake.md). ``care-pause-started`` goes
+# out at once; planning holds the plan from the pause's first day, by a timer.
+LONGEST_AHEAD = timedelta(days=92)
 
 
 class CarePauseKind(StrEnum):
@@ -69,9 +73,10 @@ class CarePause:
             )
         if open_pauses:
             raise Conflict("the referral's care pauses the route already: end that pause first")
-        if not today - LONGEST_BACKDATING <= pause.paused_from <= today:
-            # Planning pauses the plan when it hears of the pause: record it when it starts.
-            raise Refused("paused_from: within a month back, and not after today")
+        if not today - LONGEST_BACKDATING <= pause.paused_from <= today + LONGEST_AHEAD:
+            raise Refused(
+                f"paused_from: within a month back and three months ahead ({today + LONGEST_AHEAD})"
+            )
         if pause.expected_until is not None and pause.expected_until < pause.paused_from:
             raise Refused("expected_until: on or after paused_from")
         pause.events.append(

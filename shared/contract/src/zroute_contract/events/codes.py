@@ -679,6 +679,17 @@ class PersonalDataField(StrEnum):
     """Added within v1 (issue 18): the participant's own e-mail address."""
 
 
+class IntakeCancelReason(StrEnum):
+    """Why a scheduled broad intake was called off without a new time (issue 17)."""
+
+    PARTICIPANT_UNAVAILABLE = "participant_unavailable"
+    PARTICIPANT_REQUEST = "participant_request"
+    INTERPRETER_UNAVAILABLE = "interpreter_unavailable"
+    STAFF_UNAVAILABLE = "staff_unavailable"
+    SCHEDULED_IN_ERROR = "scheduled_in_error"
+    OTHER = "other"
+
+
 class PersonalDataChangeReason(StrEnum):
     """Why a participant's personal data was changed after registration."""
 

@@ -22,6 +22,7 @@ from zroute_contract.events.codes import (
     ConsentPurpose,
     CorrectionReason,
     Goal,
+    IntakeCancelReason,
     IntakeStage,
     InterpreterMode,
     LanguageLevel,
@@ -126,6 +127,28 @@ class IntakeScheduled(ParticipantEvent):
     interpreter: InterpreterBooking | None = Field(
         default=None, description="The interpreter booking; absent when none is needed."
     )
+
+
+class IntakeCancelled(ParticipantEvent):
+    """The scheduled broad intake was called off without a new time (issue 17): the
+    appointment ``intake-scheduled`` announced no longer holds. The participant is back
+    to be scheduled; a later ``intake-scheduled`` names a new ``intake_id``.
+
+    Support withdraws the interpreter it asked for the intake; notifications tells those
+    ``intake-scheduled`` told (the partners attending, the contact person)."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.intake-cancelled.v1",
+        routing_key="intake.intake.cancelled",
+        producer="intake",
+        consumers=("notifications", "support"),
+        summary="The scheduled broad intake was called off (no new time yet), with a reason.",
+    )
+
+    intake_id: UUID = Field(description="The intake whose appointment is called off.")
+    starts_at: AwareDatetime = Field(description="When the appointment called off was to start.")
+    reason: IntakeCancelReason = Field(description="Why it was called off.")
+    cancelled_on: date = Field(description="The day it was called off.")
 
 
 class DomainNeed(EventPart):
@@ -483,14 +506,16 @@ class PersonalDataChanged(ParticipantEvent):
 
     Codes only: the event names which fields changed; a new address or phone number stays
     in intake (read it through the contact card). The preferred language and the need of
-    an interpreter are codes and travel, so that invitations and letters follow them.
+    an interpreter are codes and travel, so that invitations and letters follow them;
+    support keeps them for the interpreters it asks (a referral's intake) and asks its
+    coming interpreter requests again in the new language.
     """
 
     spec = EventSpec(
         type="nl.zroute.intake.personal-data-changed.v1",
         routing_key="intake.personal-data.changed",
         producer="intake",
-        consumers=(),
+        consumers=("support",),
         summary="Personal data changed after registration: which fields (codes), why.",
     )
 

@@ -90,6 +90,7 @@ MATRIX: dict[str, dict[tuple[str, str], Access]] = {
         ("GET", "/participants/{participant_ref}/audit"): _AUDIT,
         ("GET", "/participants/{participant_ref}/access-log"): _a(caseworker=M, coordinator=M, operator=ANY),
         ("PUT", "/participants/{participant_ref}/intake"): _CASE_WRITE,
+        ("POST", "/participants/{participant_ref}/intake/cancel"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/intake/outcome"): _CASE_WRITE,
         ("POST", "/participants/{participant_ref}/intake/corrections"): _CASE_WRITE,
         ("PUT", "/participants/{participant_ref}/contact-person"): _CASE_WRITE,

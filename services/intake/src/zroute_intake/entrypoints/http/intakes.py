@@ -17,6 +17,7 @@ from zroute_intake.entrypoints.http.deps import (
     etag,
 )
 from zroute_intake.entrypoints.http.schemas import (
+    CancelIntakeIn,
     CorrectionIn,
     OutcomeIn,
     ParticipantOut,
@@ -52,6 +53,34 @@ async def schedule(
     )
     participant = await run_command(
         runtime, request, lambda uow: handlers.schedule_intake(cmd, uow, deps)
+    )
+    etag(response, participant.version)
+    return ParticipantOut.of(participant)
+
+
+@router.post("/cancel", summary="Call off the scheduled intake", responses=GUARDED)
+async def cancel(
+    participant_ref: ParticipantRef,
+    body: CancelIntakeIn,
+    principal: Caseworker,
+    version: ExpectedVersion,
+    runtime: Runtime,
+    deps: IntakeDeps,
+    request: Request,
+    response: Response,
+) -> ParticipantOut:
+    """The scheduled intake will not take place and has no new time yet (to move it, `PUT`
+    it again): the participant is back to be scheduled; ``intake-cancelled`` tells support
+    (its interpreter request is withdrawn) and notifications. 409 when none is scheduled."""
+    cmd = commands.CancelIntake(
+        ref=participant_ref,
+        expected_version=version,
+        scope=principal.municipality,
+        reason=body.reason,
+        by=principal.subject,
+    )
+    participant = await run_command(
+        runtime, request, lambda uow: handlers.cancel_intake(cmd, uow, deps)
     )
     etag(response, participant.version)
     return ParticipantOut.of(participant)

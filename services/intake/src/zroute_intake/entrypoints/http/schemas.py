@@ -36,6 +36,7 @@ from zroute_contract.events.codes import (
     CorrectionReason,
     DayPart,
     Goal,
+    IntakeCancelReason,
     InterpreterMode,
     LanguageLevel,
     LearnabilityBand,
@@ -307,6 +308,12 @@ class OutcomeIn(Body):
             ),
             broad_intake=self.broad_intake.to_domain() if self.broad_intake else None,
         )
+
+
+class CancelIntakeIn(Body):
+    """Why the scheduled intake is called off."""
+
+    reason: IntakeCancelReason
 
 
 class CorrectionIn(OutcomeIn):

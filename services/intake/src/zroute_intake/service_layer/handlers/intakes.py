@@ -25,6 +25,18 @@ async def schedule_intake(
     return participant
 
 
+async def cancel_intake(
+    cmd: commands.CancelIntake, uow: IntakeUnitOfWork, deps: IntakeDependencies
+) -> Participant:
+    """Call off the scheduled intake (no new time yet): ``intake-cancelled``."""
+    participant = await uow.participants.for_change(cmd.ref, cmd.scope, cmd.expected_version)
+    now = uow.clock.now()
+    participant.cancel_intake(cmd.reason, now=now, today=local_day(now), by=cmd.by)
+    await uow.participants.save(participant, now)
+    log.info("intake_cancelled", participant_ref=participant.ref, reason=cmd.reason.value)
+    return participant
+
+
 async def complete_intake(
     cmd: commands.CompleteIntake, uow: IntakeUnitOfWork, deps: IntakeDependencies
 ) -> Participant:

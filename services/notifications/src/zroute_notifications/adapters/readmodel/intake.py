@@ -43,6 +43,16 @@ async def intake_scheduled(conn: Conn, e: i.IntakeScheduled) -> None:
     await _next_appointment(conn, e.participant_ref, e.starts_at, e.location_id)
 
 
+async def intake_cancelled(conn: Conn, e: i.IntakeCancelled) -> None:
+    """The intake called off is no longer the participant's next appointment (only when it
+    still is: a progress meeting may have taken its place)."""
+    await conn.execute(
+        "DELETE FROM nt_appointments WHERE participant_ref = $1 AND starts_at = $2",
+        e.participant_ref,
+        e.starts_at,
+    )
+
+
 async def progress_meeting(conn: Conn, e: i.ProgressMeetingScheduled) -> None:
     """A progress meeting is the participant's next appointment, shown on their page like
     the intake (a rescheduled meeting replaces it)."""

@@ -23,6 +23,7 @@ WRITERS: dict[type[Event], Writer] = {
     i.ParticipantRegistered: intake.registered,
     i.ContactPersonAssigned: intake.contact,
     i.IntakeScheduled: intake.intake_scheduled,
+    i.IntakeCancelled: intake.intake_cancelled,
     i.ProgressMeetingScheduled: intake.progress_meeting,
     i.IntakeCompleted: intake.intake,
     i.IntakeCorrected: intake.intake,

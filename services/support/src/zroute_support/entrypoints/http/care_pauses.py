@@ -23,7 +23,9 @@ class CarePauseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: CarePauseKind = Field(description="treatment or admission (kept in support).")
-    paused_from: date = Field(description="The first day of the pause.")
+    paused_from: date = Field(
+        description="The first day of the pause: a month back at most, three months ahead at most."
+    )
     expected_until: date | None = Field(default=None, description="Expected last day, if known.")
 
 

@@ -13,6 +13,7 @@ from zroute_contract.events.intake import (
     ParticipantMovedIn,
     ParticipantRegistered,
     ParticipantWithdrawn,
+    PersonalDataChanged,
 )
 from zroute_runtime.logging import get_logger
 from zroute_runtime.messagebus import AwaitingPredecessor, HandlerContext, Unprocessable
@@ -44,6 +45,26 @@ async def register_participant(event: ParticipantRegistered, ctx: HandlerContext
         event.municipality,
         event.registered_on,
         (event.preferred_language, event.interpreter_needed),
+    )
+
+
+async def change_personal_data(event: PersonalDataChanged, ctx: HandlerContext) -> None:
+    """Intake changed the participant's data: support keeps the language codes (an address
+    or phone never travels), and its coming interpreter requests follow a new language."""
+    who = await known_participant(ctx, event.participant_ref)
+    if event.preferred_language is None and event.interpreter_needed is None:
+        return  # address, phone or e-mail: nothing support keeps
+    await ctx.uow.participants.change_languages(
+        event.participant_ref, event.preferred_language, event.interpreter_needed
+    )
+    language = event.preferred_language
+    asked = 0
+    if language is not None and language != who.preferred_language:
+        asked = await interpreters.follow_language(ctx.uow, who, language)
+    _log.info(
+        "participant.languages_changed",
+        participant_ref=event.participant_ref,
+        interpreter_requests_asked_again=asked,
     )
 
 

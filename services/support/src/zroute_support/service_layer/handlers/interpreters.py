@@ -4,6 +4,7 @@ task division names (task ``interpreter``); that partner's staff confirm or decl
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
@@ -13,7 +14,11 @@ from zroute_contract.events.codes import (
     InterpreterWithdrawReason,
     RouteTask,
 )
-from zroute_contract.events.intake import IntakeScheduled, ProgressMeetingScheduled
+from zroute_contract.events.intake import (
+    IntakeCancelled,
+    IntakeScheduled,
+    ProgressMeetingScheduled,
+)
 from zroute_runtime.auth import Principal, Role
 from zroute_runtime.clock import local_day
 from zroute_runtime.logging import get_logger
@@ -43,6 +48,22 @@ async def intake_scheduled(event: IntakeScheduled, ctx: HandlerContext) -> None:
         str(event.intake_id),
         (event.starts_at, booking.language if booking and needed else None),
     )
+
+
+async def intake_cancelled(event: IntakeCancelled, ctx: HandlerContext) -> None:
+    """The intake was called off (issue 17): the interpreter asked for it is withdrawn
+    from its partner (``not_needed``: called off). A later intake has a new id and is
+    asked anew."""
+    uow = ctx.uow
+    if await uow.participants.get(event.participant_ref) is None:
+        raise AwaitingPredecessor(f"unknown participant {event.participant_ref}")
+    request = await uow.interpreters.for_appointment(
+        event.participant_ref, InterpreterAppointment.INTAKE, str(event.intake_id)
+    )
+    if request is None or not request.withdraw(InterpreterWithdrawReason.NOT_NEEDED):
+        return  # none was asked (no interpreter needed), or it is withdrawn already
+    await uow.interpreters.save(request, uow.clock.now())
+    _log.info("interpreter.intake_cancelled", participant_ref=event.participant_ref)
 
 
 async def meeting_scheduled(event: ProgressMeetingScheduled, ctx: HandlerContext) -> None:
@@ -101,6 +122,30 @@ async def _ask(
     request.ask(appointment, partner_id, now)
     await uow.interpreters.save(request, now)
     return request
+
+
+# A request in one of these still stands: a new language asks it again.
+_STANDING = frozenset({RequestStatus.REQUESTED, RequestStatus.CONFIRMED, RequestStatus.UNROUTED})
+
+
+async def follow_language(uow: SupportUnitOfWork, who: Participant, language: str) -> int:
+    """The participant's preferred language changed (``who`` still has the old one): each
+    request still to come that was asked in the old language is asked again in the new
+    one, under the same request id, of the partner the agreement names (a confirmed
+    interpreter for the old language no longer fits). Returns how many were asked again."""
+    now = uow.clock.now()
+    asked = 0
+    for request in await uow.interpreters.for_participant(who.participant_ref):
+        appointment = request.appointment
+        if (
+            request.status not in _STANDING
+            or appointment.starts_at <= now
+            or appointment.language != who.preferred_language
+        ):
+            continue
+        await _ask(uow, who, replace(appointment, language=language), request)
+        asked += 1
+    return asked
 
 
 async def withdraw_for_participant(uow: SupportUnitOfWork, participant_ref: str) -> int:

@@ -8,6 +8,7 @@ from functools import partial
 
 from zroute_contract.events.codes import PartnerCapability, RouteTask
 from zroute_runtime.clock import local_day
+from zroute_runtime.logging import get_logger
 
 from zroute_support.domain.placements import PlacementStatus
 from zroute_support.domain.preconditions import PreconditionStatus
@@ -17,6 +18,8 @@ from zroute_support.service_layer.deps import Deps
 from zroute_support.service_layer.handlers import routing
 from zroute_support.service_layer.handlers.referrals import refer
 from zroute_support.service_layer.unit_of_work import SupportUnitOfWork
+
+_log = get_logger(__name__)
 
 _DISPATCHING: ContextVar[bool] = ContextVar("support_dispatching", default=False)
 
@@ -33,6 +36,14 @@ async def dispatch_waiting(uow: SupportUnitOfWork, deps: Deps) -> int:
         )
     finally:
         _DISPATCHING.reset(token)
+
+
+async def dispatch_at_start(uow: SupportUnitOfWork, *, deps: Deps) -> None:
+    """At every start: hand out again what waits. A setting changed with the restart (a
+    precondition kind configured now, ``ZROUTE_PRECONDITION_KINDS``; another overflow
+    order) may route work no event would have handed out before the next one came."""
+    handed_out = await dispatch_waiting(uow, deps)
+    _log.info("waiting.dispatched_at_start", handed_out=handed_out)
 
 
 async def _referrals(uow: SupportUnitOfWork, deps: Deps) -> int:
