@@ -171,3 +171,17 @@ def test_no_staff_screen_asks_a_day_with_the_browsers_date_input():
         and ('type="date"' in t.read_text() or "type='date'" in t.read_text())
     ]
     assert found == []
+
+
+def test_dari_is_named_from_the_one_alias_the_letters_hold():
+    """Dari is ``prs`` (ISO 639-3) and ``fa_AF`` in CLDR: the screens name it through the
+    letters package's mapping (``babel_locale``), the one place that holds it."""
+    import zroute_ui.i18n as i18n
+    from zroute_letters.formatting import babel_locale
+
+    assert babel_locale("prs") == "fa_AF"
+    assert i18n.language_name("prs", "nl") == "Dari"
+    assert (
+        i18n.language_name("ar", "nl") == "Arabisch" and i18n.language_name("ar", "en") == "Arabic"
+    )
+    assert not hasattr(i18n, "CLDR_ALIASES")

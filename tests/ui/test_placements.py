@@ -44,6 +44,8 @@ async def test_a_job_coach_records_a_check_in_and_the_coordinator_reads_the_wait
         # The employer by its registered name, not its id.
         await expect(row).to_contain_text("Bakery De Ster")
         await expect(row).not_to_contain_text("bakery-de-ster")
+        # The first day written out in Dutch, not as the API spells it (2027-03-01).
+        await expect(row).to_contain_text("1 mrt 2027")
         assert await axe_violations(page) == []
 
         await row.get_by_role("button", name="Vastleggen").click()  # no day given
