@@ -166,14 +166,23 @@ class ServiceRuntime:
         self.relay.start()
         self.timers.start()
         if self.definition.on_start is not None:
-            async with self.uow(MessageContext.new()) as uow:
-                await self.definition.on_start(uow)
-                await uow.commit()
+            await self._run_on_start(self.definition.on_start)
         if consume and self.definition.handlers:
             await self._start_consuming()
         if http:
             await self._start_http()
         log.info("service_started", extra={"service": self.service, "queue": self.topology.queue})
+
+    async def _run_on_start(self, step: Callable[[UnitOfWork], Awaitable[None]]) -> None:
+        """The definition's start step in one unit of work. It only catches up with what
+        an event would also trigger later: when it fails, the service starts all the
+        same (logged with the error), rather than stay down over it."""
+        try:
+            async with self.uow(MessageContext.new()) as uow:
+                await step(uow)
+                await uow.commit()
+        except Exception:
+            log.exception("on_start_failed", extra={"service": self.service})
 
     async def _start_consuming(self) -> None:
         self.broker = RabbitBroker(
