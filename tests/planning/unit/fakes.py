@@ -234,7 +234,7 @@ class FakeLedger:
 
     async def add_attendance(
         self, session_id, participant_ref, session_on, group_id, kind, form, status, minutes,
-        hours, absence_reason=None, session_minutes=None, recording_partner=None,
+        hours, absence_reason=None, session_minutes=None, recording_partner=None, module=None,
     ) -> None:  # fmt: skip
         self.lines[(session_id, participant_ref)] = {
             "session_on": session_on,

@@ -11,7 +11,7 @@ from typing import Any
 from uuid import uuid4
 
 from zroute_contract.errors import NotFound
-from zroute_contract.events.codes import AttendanceStatus, HoursKind
+from zroute_contract.events.codes import AttendanceStatus, CurriculumModule, HoursKind
 from zroute_contract.events.planning import AttendanceCorrected
 from zroute_contract.types import STAFF_REF_PATTERN
 from zroute_runtime.logging import get_logger
@@ -110,6 +110,7 @@ def _corrected(
         corrected_by=by,
         corrected_at=cmd.at,
         reason=cmd.reason,
+        module=CurriculumModule(line["module"]) if line.get("module") else None,
     )
 
 

@@ -27,6 +27,7 @@ from zroute_planning.domain.commands import (
 )
 from zroute_planning.domain.errors import AttendanceConflict, InvalidRequest, PlanError
 from zroute_planning.domain.plan import Plan, PlanStatus, hours_totals
+from zroute_planning.domain.recording import module_problem
 from zroute_planning.domain.roll_call import (
     AbsenceReason,
     Mark,
@@ -75,6 +76,9 @@ async def record_attendance(
     problems = mark_problems(
         mark, session, plan_window(plan), on, that_day, roll_call_rules(deps.rules)
     )
+    module_refused = module_problem(cmd.kind, cmd.module)
+    if module_refused:
+        problems.append(module_refused)
     if problems:
         raise InvalidRequest("; ".join(problems))
     hours = await _add_line(uow, plan, cmd, cmd.reason, session.minutes, partner)
@@ -187,6 +191,7 @@ async def _add_line(
         reason.value if reason else None,
         session_minutes,
         partner,
+        line.module.value if line.module else None,
     )
     plan.record(
         AttendanceRecorded(
@@ -199,6 +204,7 @@ async def _add_line(
             teaching_form=line.form,
             status=status,
             hours=hours,
+            module=line.module,
         )
     )
     log.info(
