@@ -466,6 +466,21 @@ def eligible_teachers(
     ]
 
 
+def eligible_assistants(
+    staff: Sequence[StaffMember], band: LevelBand, slots: Iterable[Slot], on: date
+) -> list[str]:
+    """The register's class assistants a new group may get, as teachers are chosen:
+    qualified for its band (alfa for an alpha group), available in every one of its slots
+    and not on leave on its first day."""
+    need = needed_qualification(band)
+    wanted = list(slots)
+    return [
+        m.staff_id
+        for m in staff
+        if m.role is StaffRole.ASSISTANT and all(m.can_teach(on, slot, need) for slot in wanted)
+    ]
+
+
 def teacher_capacity(
     staff: Sequence[StaffMember],
     needs: Iterable[Qualification],
@@ -475,6 +490,7 @@ def teacher_capacity(
     holding: Mapping[Slot, set[str]],
     elsewhere: Mapping[Slot, set[str]],
     rooms: int | None = None,
+    role: StaffRole = StaffRole.TEACHER,
 ) -> tuple[int, Counter[Slot]]:
     """Group formation's staff capacity from the register (issue 16 item 5): the teachers
     it may count, and per slot how many of them are *not* free then, as the solver's
@@ -488,9 +504,12 @@ def teacher_capacity(
     itself. So the room per slot is the free teachers less the programme's own groups.
 
     ``rooms`` (the programme's rooms that seat a group of the minimum size; None: no rooms
-    registered) bounds the groups per slot as well: a group meets in a room."""
+    registered) bounds the groups per slot as well: a group meets in a room.
+
+    With ``role`` assistant it counts the class assistants the same way (``holding`` and
+    ``elsewhere`` then name the groups' assistants)."""
     wanted = frozenset(needs)
-    teachers = [m for m in staff if m.role is StaffRole.TEACHER and m.qualifications & wanted]
+    teachers = [m for m in staff if m.role is role and m.qualifications & wanted]
     pool = {m.staff_id for m in teachers} | {t for held in holding.values() for t in held}
     busy: Counter[Slot] = Counter()
     for slot in slots:

@@ -40,11 +40,13 @@ from zroute_planning.domain.calendar import (
     Resources,
     RollCallClaim,
     SessionStatus,
+    StaffRole,
     Unstaffed,
     WeeklySession,
     closure_on,
     date_sessions,
     default_staff,
+    eligible_assistants,
     eligible_teachers,
     needed_qualification,
     roll_call_problems,
@@ -462,6 +464,54 @@ async def formation_teachers(
     if not staff:
         return configured
     return tuple(eligible_teachers(staff, band, slots, on))
+
+
+async def formation_assistants(
+    uow: PlanningUnitOfWork,
+    programme_id: str,
+    band: LevelBand,
+    slots: tuple[tuple[str, str], ...],
+    on: date,
+    configured: tuple[str, ...],
+) -> tuple[str, ...]:
+    """The class assistants group formation may give a new group: from the programme's
+    staff register as teachers are (qualified, available in the group's slots, not on
+    leave on its first day), else the configured list."""
+    staff = await uow.calendar.staff(programme_id)
+    if not staff:
+        return configured
+    return tuple(eligible_assistants(staff, band, slots, on))
+
+
+async def formation_assistant_capacity(
+    uow: PlanningUnitOfWork,
+    programme_id: str,
+    bands: Iterable[LevelBand],
+    existing: Iterable[GroupRow],
+    in_use: Mapping[tuple[str, str], set[str]],
+    on: date,
+) -> tuple[int, Counter[tuple[str, str]]] | None:
+    """The solver's assistant capacity for one programme from its staff register (the
+    bands that need an assistant; see ``teacher_capacity`` with role assistant); None for
+    a programme without a register (the configured list then counts, as before)."""
+    staff = await uow.calendar.staff(programme_id)
+    if not staff:
+        return None
+    holding: dict[tuple[str, str], set[str]] = {}
+    for group in existing:
+        if group.assistant:
+            for slot in group.slots:
+                holding.setdefault(slot, set()).add(group.assistant)
+    elsewhere = {slot: set(held) - holding.get(slot, set()) for slot, held in in_use.items()}
+    return teacher_capacity(
+        staff,
+        {needed_qualification(band) for band in bands},
+        on,
+        ALL_SLOTS,
+        holding=holding,
+        elsewhere=elsewhere,
+        role=StaffRole.ASSISTANT,
+    )
 
 
 async def formation_capacity(

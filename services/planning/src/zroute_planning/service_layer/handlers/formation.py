@@ -154,6 +154,15 @@ async def _programme(
     if register is not None:
         options = replace(options, capacity=replace(options.capacity, teachers=register[0]))
         busy_t = register[1]
+    # Class assistants come from the register as teachers do (the configured list only
+    # without a register).
+    assistant_bands = bands & set(deps.rules.groups.assistant_bands)
+    helpers = await calendar.formation_assistant_capacity(
+        uow, programme, assistant_bands, existing, assistants, first_day
+    )
+    if helpers is not None:
+        options = replace(options, capacity=replace(options.capacity, assistants=helpers[0]))
+        busy_a = helpers[1]
     result = await asyncio.to_thread(
         form_groups,
         candidates,
@@ -288,7 +297,9 @@ async def _formed(
             teachers=await calendar.formation_teachers(
                 uow, programme, formed.band, formed.slots, first_day, g.teachers
             ),
-            assistants=g.assistants,
+            assistants=await calendar.formation_assistants(
+                uow, programme, formed.band, formed.slots, first_day, g.assistants
+            ),
             assistant_bands=g.assistant_bands,
             busy_teachers=teachers,
             busy_assistants=assistants,
