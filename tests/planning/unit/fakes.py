@@ -287,6 +287,9 @@ class FakeCalendar:
     async def last_day(self, programme_id: str):
         return None  # no calendar yet: a changed week is dated when it is generated
 
+    async def coming(self, from_on: date, **_: object):
+        return []
+
     async def module_sessions(self, participant_ref: str, module: str, from_on: date):
         return []
 

@@ -205,6 +205,60 @@ async def date_own_week(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: 
     return await uow.calendar.add_sessions(new)
 
 
+async def calendar_end(uow: PlanningUnitOfWork, programme_id: str, today: date) -> date | None:
+    """The end of the week of the last day the programme's calendar holds (None: no
+    calendar from today on): how far a changed week is dated again."""
+    last = await uow.calendar.last_day(programme_id)
+    if last is None or last < today:
+        return None
+    return last + timedelta(days=6 - last.weekday())
+
+
+async def follow_week(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> int:
+    """The calendar after a participant's published week changed (a new phase, a group
+    joined or left, a module added or ended): their own coming sessions the new week no
+    longer holds are cancelled with notice (``session-cancelled``, ``planner_decision``),
+    those new to it dated, and their group's sessions dated as far as the calendar
+    reaches. Sessions held (a line recorded) stay, with their hours. Returns how many
+    were cancelled."""
+    if plan.start_on is None:
+        return 0
+    last = await calendar_end(uow, plan.programme_id, today)
+    if last is None:
+        return 0  # no calendar (yet): generating it dates the week
+    from_on = max(today, plan.start_on)
+    res = await resources(uow, deps, plan.programme_id)
+    booked = Bookings.of(await uow.calendar.sessions(plan.programme_id, from_on, last))
+    new = await _own_sessions(uow, deps, plan, from_on, last, res, booked)
+    wanted = {s.session_id for s in new}
+    group = await uow.groups.current_group(plan.participant_ref)
+    if group is not None:
+        weekly = group_weekly(deps, group)
+        new += date_sessions(
+            group_owner(group), weekly, max(from_on, group.starts_on), last, res, booked
+        )
+    actor = Actor("planning", uow.clock.now())
+    gone = [
+        s
+        for s in await uow.calendar.coming(from_on, participant_ref=plan.participant_ref)
+        if s.session_id not in wanted
+    ]
+    for session in gone:
+        await cancel(uow, session.session_id, SessionChangeReason.PLANNER_DECISION, None, actor)
+    await uow.calendar.add_sessions(new)
+    return len(gone)
+
+
+async def withdraw_group(uow: PlanningUnitOfWork, group_id: UUID, today: date) -> int:
+    """Cancel a dissolved group's coming sessions with notice to its members (call before
+    they leave); the sessions held stay. Returns how many were cancelled."""
+    actor = Actor("planning", uow.clock.now())
+    coming = await uow.calendar.coming(today, group_id=group_id)
+    for session in coming:
+        await cancel(uow, session.session_id, SessionChangeReason.PLANNER_DECISION, None, actor)
+    return len(coming)
+
+
 async def take_out_module(
     uow: PlanningUnitOfWork, plan: Plan, module: CurriculumModule, today: date, actor: Actor
 ) -> int:

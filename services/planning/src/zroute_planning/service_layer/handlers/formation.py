@@ -246,7 +246,11 @@ async def _leavers(
     groups no longer formed dissolved, their staff freed."""
     teachers, assistants = staff
     changed: set[str] = set()
+    formed = {g.group_id for g in result.groups}
     for group in existing:
+        if str(group.group_id) not in formed:
+            # A group no longer formed: its coming sessions go, its members told.
+            await calendar.withdraw_group(uow, group.group_id, today)
         for ref in group.members:
             if after.get(ref) != str(group.group_id):
                 await _remove(uow, group.group_id, ref, plans_by_ref.get(ref), today)
