@@ -34,6 +34,7 @@ from zroute_contract.events.codes import (
 )
 
 from zroute_planning.domain.grouping import Slot
+from zroute_planning.domain.roll_call import LineProblem, Problem
 
 CALENDAR_NAMESPACE = UUID("6f1c7c1e-6d0b-4c55-9f51-7a0c3e1f2a16")
 WEEKDAYS = tuple(day.value for day in Weekday)
@@ -434,21 +435,31 @@ class RollCallClaim:
 def roll_call_problems(
     session: DatedSession, claim: RollCallClaim, expected: Iterable[str]
 ) -> list[str]:
+    """Every way a roll-call disagrees with the calendar's session, in English (see
+    :func:`roll_call_refusals`)."""
+    return [p.sentence() for p in roll_call_refusals(session, claim, expected)]
+
+
+def roll_call_refusals(
+    session: DatedSession, claim: RollCallClaim, expected: Iterable[str]
+) -> list[Problem]:
     """Every way a roll-call disagrees with the calendar's session: its day, length, kind,
     form or group, a cancelled session, or a participant who was not expected there."""
     found = []
     if session.status is SessionStatus.CANCELLED:
-        found.append("the session was cancelled")
+        found.append(Problem.of(LineProblem.SESSION_CANCELLED))
     if claim.session_on != session.on:
-        found.append(f"the calendar has this session on {session.on}")
+        found.append(Problem.of(LineProblem.OTHER_DAY, day=session.on))
     if claim.minutes != session.minutes:
-        found.append(f"the calendar's session lasts {session.minutes} minutes")
+        found.append(Problem.of(LineProblem.OTHER_LENGTH, minutes=session.minutes))
     if claim.kind is not session.kind or claim.form is not session.form:
-        found.append(f"the calendar's session is {session.form.value} ({session.kind.value})")
+        found.append(
+            Problem.of(LineProblem.OTHER_FORM, form=session.form.value, kind=session.kind.value)
+        )
     if claim.group_id != session.group_id:
-        found.append("the session belongs to another group")
+        found.append(Problem.of(LineProblem.OTHER_GROUP))
     wanted = set(expected)
-    found += [f"{ref}: not expected at this session" for ref in claim.refs if ref not in wanted]
+    found += [Problem.of(LineProblem.NOT_EXPECTED, ref) for ref in claim.refs if ref not in wanted]
     return found
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from zroute_contract.events.codes import CurriculumModule, HoursKind, RouteTask
 
 from zroute_planning.domain.errors import PlanError
+from zroute_planning.domain.roll_call import LineProblem, Problem
 
 KIND_TASKS: dict[HoursKind, tuple[RouteTask, ...]] = {
     HoursKind.LANGUAGE: (RouteTask.LANGUAGE_TEACHING,),
@@ -54,12 +55,14 @@ def recording_partners(
     return named or {teaching_partner}
 
 
-def module_problem(kind: HoursKind, module: CurriculumModule | None) -> str | None:
+def module_problem(kind: HoursKind, module: CurriculumModule | None) -> Problem | None:
     """Why a line of ``kind`` cannot name ``module`` (PVT hours are participation hours)."""
     wanted = MODULE_KINDS.get(module) if module is not None else None
-    if wanted is None or wanted is kind:
+    if module is None or wanted is None or wanted is kind:
         return None
-    return f"{module} hours are {wanted.value} hours, not {kind.value}"
+    return Problem.of(
+        LineProblem.MODULE_OF_OTHER_KIND, module=module.value, wanted=wanted.value, kind=kind.value
+    )
 
 
 def refusal(

@@ -49,13 +49,14 @@ from zroute_planning.domain.calendar import (
     eligible_assistants,
     eligible_teachers,
     needed_qualification,
-    roll_call_problems,
+    roll_call_refusals,
     slot_of,
     staff_session,
     teacher_capacity,
 )
 from zroute_planning.domain.errors import InvalidRequest, PlanError
 from zroute_planning.domain.plan import Plan
+from zroute_planning.domain.roll_call import LineProblem, Problem
 from zroute_planning.domain.schedule import group_patterns
 from zroute_planning.service_layer.deps import Deps
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
@@ -488,7 +489,7 @@ async def add_closure(
 
 async def roll_call_problems_of(
     uow: PlanningUnitOfWork, plans: list[Plan], session_id: UUID, claim: RollCallClaim
-) -> list[str]:
+) -> list[Problem]:
     """A roll-call against the calendar: a calendar session is held to its day, length,
     kind, form, group and expected participants; an id the calendar does not hold is
     refused where the programme's calendar has sessions that day (taught from the
@@ -496,10 +497,12 @@ async def roll_call_problems_of(
     session = await uow.calendar.session(session_id)
     if session is not None:
         refs = [p.participant_ref for p in await expected(uow, session)]
-        return roll_call_problems(session, claim, refs)
+        return roll_call_refusals(session, claim, refs)
     for programme in sorted({p.programme_id for p in plans}):
         if await uow.calendar.sessions(programme, claim.session_on, claim.session_on):
-            return [f"the session is not in the calendar of {programme} on {claim.session_on}"]
+            return [
+                Problem.of(LineProblem.NOT_IN_CALENDAR, programme=programme, day=claim.session_on)
+            ]
     return []
 
 
