@@ -279,6 +279,9 @@ def _assert_cases(scenario: Scenario, cases: dict[str, dict[str, str]]) -> None:
     by_partner = cases["Hours by kind and recording partner (issue 16, the hours export)"]
     assert "participation, job-coaches" in by_partner, by_partner
     assert "language, language-school" in by_partner, by_partner
+    # PVT hours by the partner the agreement names for them, within participation hours.
+    assert int(calendar["PVT hours recorded by the named partner"]) > 0, calendar
+    assert "participation, work-partner" in by_partner, by_partner
     # Issue 17: every support case happened once.
     support = cases["Support's cases (issue 17)"]
     for label in (

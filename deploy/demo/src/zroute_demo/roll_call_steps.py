@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from zroute_demo.actors import DAY, WEEK, Actors, check, gather_limited
-from zroute_demo.cohort import PROGRAMME, Person
+from zroute_demo.cohort import PROGRAMME, PVT_PROVIDER, Person
 from zroute_demo.planning_steps import RECORDERS
 
 
@@ -23,6 +23,7 @@ class RollCallSteps(Actors):
     """The days the school dated (``calendar_scenario``): these weeks are taught from it."""
     corrected = False
     coached = False
+    pvt_recorded = False
 
     def taught_from_calendar(self, week_start: date) -> bool:
         """Whether the week that starts on ``week_start`` lies in the dated calendar (the
@@ -75,6 +76,7 @@ class RollCallSteps(Actors):
             recorder = self.partner("planning", RECORDERS[session["kind"]])
             await self._correct_one(recorder, session, marks)
         await self._job_coach_day(people)
+        await self._pvt_workshop(people)
         await self.date_ahead()
 
     async def _roll_call(self, session: dict[str, Any], marks: list[dict[str, Any]]) -> None:
@@ -138,6 +140,38 @@ class RollCallSteps(Actors):
         check(await coach.post(f"/participants/{ref}/attendance", json=body), 200, 201)
         self.coached = True
         self.stats["workplace days recorded by the job coach"] += 1
+
+    async def _pvt_workshop(self, people: dict[str, tuple[Person, dict[str, Any]]]) -> None:
+        """Once: the partner the agreement names for the participatieverklaringstraject
+        records a PVT workshop of every participant in lessons: participation hours with
+        ``module: pvt``, counted within the participation hours (B 3.14(5))."""
+        on = self.today - DAY
+        refs = [r for r in sorted(people) if _in_term(people[r][1], on)]
+        if self.pvt_recorded or not refs:
+            return
+        provider = self.partner("planning", PVT_PROVIDER)
+        for ref in refs:
+            body = {
+                "session_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{ref}/{on}/pvt")),
+                "session_on": str(on),
+                "kind": "participation",
+                "module": "pvt",
+                "teaching_form": "classroom",
+                "status": "present",
+                "minutes": 120,
+                "session_minutes": 120,
+            }
+            response = await provider.post(f"/participants/{ref}/attendance", json=body)
+            codes = (
+                {r.get("reason_code") for r in response.json().get("detail", [])}
+                if (response.status_code == 422)
+                else set()
+            )
+            if codes == {"over_day_maximum"}:
+                continue  # that day is full for this participant already
+            check(response, 200, 201)
+            self.stats["PVT hours recorded by the named partner"] += 2
+        self.pvt_recorded = True
 
 
 def _rounds(
