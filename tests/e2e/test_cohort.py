@@ -275,6 +275,9 @@ def _assert_cases(scenario: Scenario, cases: dict[str, dict[str, str]]) -> None:
     not_dated = int(calendar["attendance lines of the weeks not dated"])
     assert int(calendar["roll-call lines"]) > 5 * not_dated, calendar
     assert calendar["attendance records corrected"] == "1", calendar
+    assert calendar["calendar holiday weeks skipped"] == "1", calendar
+    assert int(calendar["calendar sessions taken over by a substitute"]) > 0, calendar
+    assert calendar["calendar sessions moved"] == "1", calendar
     assert calendar["workplace days recorded by the job coach"] == "1", calendar
     by_partner = cases["Hours by kind and recording partner (issue 16, the hours export)"]
     assert "participation, job-coaches" in by_partner, by_partner
