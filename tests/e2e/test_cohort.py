@@ -10,6 +10,7 @@ partner.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -20,6 +21,7 @@ import zroute_letters
 from rich.console import Console
 from zroute_contract.events.base import SERVICES
 from zroute_demo import case_summary
+from zroute_demo.cohort import PROGRAMME
 from zroute_demo.mailbox import Mailbox
 from zroute_demo.scenario import Scenario, Timeline, check, run
 from zroute_demo.system import DemoConfig, System
@@ -61,6 +63,26 @@ def privacy_findings(scenario: Scenario, texts: list[tuple[str, str]]) -> list[s
             if re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text):
                 findings.append(f"{where}: personal data ({value[:2]}…)")
     return findings
+
+
+async def _export_and_ledger(scenario) -> tuple[dict, dict]:
+    """The programme's hours export summed per participant and kind, and each
+    participant's ledger (``GET /participants/{ref}/hours``), the kinds with hours."""
+    planning = scenario.coordinator("planning")
+    response = await planning.get(f"/programmes/{PROGRAMME}/hours.csv")
+    assert response.status_code == 200, response.text
+    text = response.text
+    export: dict[str, dict[str, float]] = {}
+    for line in csv.DictReader(io.StringIO(text)):
+        kinds = export.setdefault(line["participant_ref"], {})
+        kinds[line["kind"]] = round(kinds.get(line["kind"], 0.0) + float(line["hours"]), 2)
+    ledger = {}
+    for person in scenario.people:
+        hours = check(await planning.get(f"/participants/{person.ref}/hours"))["hours"]
+        ledger[person.ref] = {k: round(h, 2) for k, h in hours.items() if h}
+    return {ref: kinds for ref, kinds in export.items() if any(kinds.values())}, {
+        ref: kinds for ref, kinds in ledger.items() if kinds
+    }
 
 
 @pytest.mark.slow
@@ -135,6 +157,7 @@ async def test_a_small_cohort_goes_through_the_whole_route_and_leaks_nothing(
             )
             mails = mailbox.count
             cases = await _case_tables(scenario)
+            export, ledger = await _export_and_ledger(scenario)
         finally:
             depths = await system.queue_depths()
             await scenario.close()
@@ -142,6 +165,9 @@ async def test_a_small_cohort_goes_through_the_whole_route_and_leaks_nothing(
 
     # The route, end to end.
     assert [p["status"] for p in plans] == ["completed"] * 6
+    # Issue 16: the demo cohort's hours export sums to the ledger's totals, per participant
+    # and kind.
+    assert export == ledger
     print(dict(scenario.stats))
     _assert_cases(scenario, cases)
     assert scenario.stats["attendance records"] > 0
@@ -244,11 +270,21 @@ def _assert_cases(scenario: Scenario, cases: dict[str, dict[str, str]]) -> None:
     # Issue 16: roll-call per calendar session, one correction, the job coach's hours.
     calendar = cases["Taught from the calendar (issue 16)"]
     assert int(calendar["roll-calls per calendar session"]) > 0, calendar
+    # Taught from the calendar once it is dated (week 3), to the end of the routes: most
+    # lines come from roll-calls per calendar session, not from the weeks before it.
+    not_dated = int(calendar["attendance lines of the weeks not dated"])
+    assert int(calendar["roll-call lines"]) > 5 * not_dated, calendar
     assert calendar["attendance records corrected"] == "1", calendar
+    assert calendar["calendar holiday weeks skipped"] == "1", calendar
+    assert int(calendar["calendar sessions taken over by a substitute"]) > 0, calendar
+    assert calendar["calendar sessions moved"] == "1", calendar
     assert calendar["workplace days recorded by the job coach"] == "1", calendar
     by_partner = cases["Hours by kind and recording partner (issue 16, the hours export)"]
     assert "participation, job-coaches" in by_partner, by_partner
     assert "language, language-school" in by_partner, by_partner
+    # PVT hours by the partner the agreement names for them, within participation hours.
+    assert int(calendar["PVT hours recorded by the named partner"]) > 0, calendar
+    assert "participation, work-partner" in by_partner, by_partner
     # Issue 17: every support case happened once.
     support = cases["Support's cases (issue 17)"]
     for label in (

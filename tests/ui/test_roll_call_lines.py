@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import uuid4
 
+from zroute_planning.domain.roll_call import LineProblem, LinesRefused, Problem
 from zroute_planning.ui.roll_call import line_errors, recent_days, session_id
 
 
@@ -24,21 +25,55 @@ def test_the_same_session_of_a_group_on_a_day_has_one_id():
     assert session_id(uuid4(), 0, day) != session_id(group, 0, day)
 
 
+def _refusal(*found: Problem) -> dict:
+    """The API's 422 detail for the ledger's refusal, as the command path builds it."""
+    refused = LinesRefused(found)
+    return {"error": refused.reason, "detail": refused.problems}
+
+
 def test_the_ledgers_reasons_go_beside_the_lines_they_name_in_the_pages_language():
     members = ("zr-a", "zr-b", "zr-c")
-    detail = (
-        "zr-b: present minutes must be between 1 and 150; "
-        "zr-c: an excused absence names its reason; "
-        "zr-x: the session is in the future"  # not a member of this group: left out
+    detail = _refusal(
+        Problem.of(LineProblem.MINUTES_OUT_OF_RANGE, "zr-b", max=150),
+        Problem.of(LineProblem.REASON_MISSING, "zr-c"),
+        Problem.of(LineProblem.SESSION_IN_FUTURE, "zr-x"),  # not a member: left out
     )
+    # The API keeps its English sentences beside the codes.
+    assert detail["error"] == (
+        "zr-b: present minutes must be between 1 and 150; "
+        "zr-c: an excused absence names its reason; zr-x: the session is in the future"
+    )
+    assert detail["detail"][0] == {
+        "participant_ref": "zr-b",
+        "reason": "zr-b: present minutes must be between 1 and 150",
+        "reason_code": "minutes_out_of_range",
+        "reason_params": {"max": "150"},
+    }
     dutch = line_errors(detail, members, "nl")
     assert dutch.items() == [
         ("minutes-1", "Vul de minuten aanwezig in, van 1 tot en met 150."),
         ("reason-2", "Kies de reden van de afwezigheid."),
     ]
     english = line_errors(
-        "zr-a: the session is before the plan's start (2027-01-25)", members, "en"
+        _refusal(Problem.of(LineProblem.BEFORE_PLAN_START, "zr-a", day="2027-01-25")),
+        members,
+        "en",
     )
     assert english.items() == [
         ("status-0", "The session is before this participant's plan starts (2027-01-25).")
     ]
+    # A reason of the session as a whole (the calendar's) goes on the first line.
+    calendar = line_errors(
+        _refusal(Problem.of(LineProblem.OTHER_DAY, day="2027-01-27")), members, "nl"
+    )
+    assert calendar.items() == [("status-0", "De kalender heeft deze les op 2027-01-27.")]
+
+
+def test_every_code_of_the_ledger_is_worded_on_the_screens_in_dutch_and_english():
+    from zroute_planning.ui.line_problems import WORDING
+    from zroute_ui.i18n import translations
+
+    assert set(WORDING) == set(LineProblem)
+    dutch = translations("nl").gettext
+    for _field, message in WORDING.values():
+        assert dutch(message) != message, message  # a Dutch wording, not the English id

@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from zroute_contract.events.codes import RouteTask
-from zroute_contract.events.support import AgreementRecorded, TaskAssignment
+from zroute_contract.events.codes import CurriculumModule, RouteTask
+from zroute_contract.events.support import AgreementRecorded, ModuleProvider, TaskAssignment
 from zroute_runtime.auth import Role
 
 from tests.helpers import token
@@ -93,3 +93,55 @@ async def test_each_kind_is_recorded_by_the_partner_the_task_division_names(plan
         ("map", "work-partner"),
         ("language", "language-school"),
     }
+
+
+async def test_pvt_hours_are_recorded_by_the_named_provider_and_count_as_participation(planning):
+    """The participatieverklaringstraject (PVT): the agreement names its provider
+    (``module_providers``), that partner alone records its hours, which travel as
+    participation hours with ``module: pvt`` (B 3.14(5)) and count there in the ledger, the
+    projection and the hours export."""
+    await planning.feed(
+        AgreementRecorded(
+            agreement_id=uuid.uuid4(),
+            programme_id=PROGRAMME,
+            municipality="GM0363",
+            version=1,
+            valid_from=TODAY,
+            lead_partner_id="language-school",
+            assignments=tuple(TaskAssignment(task=t, partner_id=p) for t, p in DIVISION.items()),
+            module_providers=(ModuleProvider(module=CurriculumModule.PVT, partner_id="pvt-desk"),),
+        ),
+        source=SUPPORT,
+    )
+    intake = intake_completed()
+    ref = intake.participant_ref
+    await planning.activate(intake)
+    await planning.runtime.advance_clock(timedelta(days=30))
+    path = f"/participants/{ref}/attendance"
+    http = planning.http
+    pvt = line("participation", 15) | {"teaching_form": "classroom", "module": "pvt"}
+    for partner in ("job-coaches", "language-school"):
+        refused = await http.post(path, json=pvt, headers=staff_of(partner))
+        assert refused.status_code == 403, (partner, refused.text)
+        assert "pvt-desk" in refused.json()["error"]
+    wrong_kind = line("language", 15) | {"module": "pvt"}
+    refused = await http.post(path, json=wrong_kind, headers=staff_of("pvt-desk"))
+    assert refused.status_code in (403, 422), refused.text
+    recorded = await http.post(path, json=pvt, headers=staff_of("pvt-desk"))
+    assert recorded.status_code == 201, recorded.text
+    assert recorded.json()["module"] == "pvt"
+    # The PVT provider records PVT hours, not the job coach's workplace hours.
+    workplace = await http.post(path, json=line("participation", 16), headers=staff_of("pvt-desk"))
+    assert workplace.status_code == 403
+    hours = (await http.get(f"/participants/{ref}/hours")).json()["hours"]
+    assert hours["participation"] == 2.0
+    [event] = await planning.expect("attendance-recorded", ref)
+    assert (event["data"]["kind"], event["data"]["module"]) == ("participation", "pvt")
+    plan = (await http.get(f"/participants/{ref}/plan")).json()
+    assert plan["projection"]["hours"]["participation"] >= 2.0
+    export = (await http.get(f"/programmes/{PROGRAMME}/hours.csv")).text.splitlines()
+    header, rows = export[0].split(","), [r.split(",") for r in export[1:]]
+    mine = [dict(zip(header, r, strict=True)) for r in rows if r[0] == ref]
+    assert [(r["kind"], r["recording_partner"], r["module"], r["hours"]) for r in mine] == [
+        ("participation", "pvt-desk", "pvt", "2.00")
+    ]

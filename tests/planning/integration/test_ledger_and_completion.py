@@ -295,6 +295,16 @@ async def test_a_roll_call_with_a_wrong_line_is_refused_whole_with_every_reason(
     assert response.status_code == 422, response.text
     error = response.json()["error"]
     assert "between 1 and 150" in error and "names its reason" in error
+    # Each reason also as a code with its parameters, beside its English sentence.
+    reasons = {
+        (r["participant_ref"], r["reason_code"], tuple(r["reason_params"].items()))
+        for r in response.json()["detail"]
+    }
+    assert reasons == {
+        (a, "minutes_out_of_range", (("max", "150"),)),
+        (b, "reason_missing", ()),
+    }
+    assert all(r["reason"] in error for r in response.json()["detail"])
     early = _roll_call(
         TODAY + timedelta(days=3), [{"participant_ref": a, "status": "present", "minutes": 90}]
     )

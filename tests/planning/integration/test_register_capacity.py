@@ -103,3 +103,51 @@ async def test_formation_opens_no_more_groups_in_a_slot_than_rooms_seat_one(plan
     slot_sets = [sorted(s["weekday"] for s in g["sessions"]) for g in groups]
     # Before, both groups met on Monday and Tuesday morning, one of them without a room.
     assert sorted(slot_sets) == [["monday", "tuesday"], ["thursday", "wednesday"]]
+
+
+async def _staff(planning, staff_id: str, role: str, quals: list[str], *slots) -> None:
+    body = {
+        "partner_id": "language-school",
+        "role": role,
+        "qualifications": quals,
+        "availability": [{"weekday": s.weekday.value, "day_part": s.day_part.value} for s in slots],
+    }
+    answer = await planning.http.put(f"/programmes/{PROGRAMME}/staff/{staff_id}", json=body)
+    assert answer.status_code == 200, answer.text
+
+
+async def test_class_assistants_come_from_the_register_as_teachers_do(planning):
+    """An alpha group gets a class assistant from the register (qualified for alfa,
+    available in its slots, not on leave on its first day), never one of the configured
+    list's names. Before, the alpha group formed with ``assistant-1`` from the
+    configuration although the register held no assistant."""
+    from zroute_contract.events.codes import Literacy
+
+    await _staff(planning, "t-alfa", "teacher", ["alfa", "nt2"], MON, TUE)
+    for _ in range(4):
+        await planning.activate(
+            intake_completed(literacy=Literacy.NOT_ALPHABETISED, availability=(MON, TUE))
+        )
+    formed = await _form(planning)
+    assert formed.status_code == 200, formed.text
+    # No assistant in the register: the alpha group cannot form (nobody to assist).
+    assert (formed.json()["groups_formed"], formed.json()["waiting"]) == (0, 4), formed.json()
+    # An assistant without the alfa qualification, one on leave, one free only on Monday.
+    await _staff(planning, "a-nt2", "assistant", ["nt2"], MON, TUE)
+    await _staff(planning, "a-ill", "assistant", ["alfa"], MON, TUE)
+    today = local_day(planning.runtime.clock.now())
+    leave = {"from_on": str(today), "to_on": str(today + timedelta(days=30)), "reason": "illness"}
+    answer = await planning.http.post("/staff/a-ill/leave", json=leave)
+    assert answer.status_code in (200, 201), answer.text
+    await _staff(planning, "a-monday", "assistant", ["alfa"], MON)
+    formed = await _form(planning)
+    assert formed.json()["groups_formed"] == 0, formed.json()
+    await _staff(planning, "a-alfa", "assistant", ["alfa"], MON, TUE)
+    formed = await _form(planning)
+    assert formed.json()["groups_formed"] == 1, formed.json()
+    [group] = (await planning.http.get("/groups")).json()
+    assert (group["level_band"], group["teacher"], group["assistant"]) == (
+        "alpha",
+        "t-alfa",
+        "a-alfa",
+    )

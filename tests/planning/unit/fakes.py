@@ -234,7 +234,7 @@ class FakeLedger:
 
     async def add_attendance(
         self, session_id, participant_ref, session_on, group_id, kind, form, status, minutes,
-        hours, absence_reason=None, session_minutes=None, recording_partner=None,
+        hours, absence_reason=None, session_minutes=None, recording_partner=None, module=None,
     ) -> None:  # fmt: skip
         self.lines[(session_id, participant_ref)] = {
             "session_on": session_on,
@@ -286,6 +286,9 @@ class FakeCalendar:
 
     async def last_day(self, programme_id: str):
         return None  # no calendar yet: a changed week is dated when it is generated
+
+    async def coming(self, from_on: date, **_: object):
+        return []
 
     async def module_sessions(self, participant_ref: str, module: str, from_on: date):
         return []

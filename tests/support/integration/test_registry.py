@@ -110,3 +110,33 @@ async def test_a_task_not_offered_with_a_reason_is_recorded_and_published(scenar
         f"/programmes/amsterdam-z/responsible?task={RouteTask.CHILDCARE.value}"
     )
     assert responsible.status_code == 404
+
+
+async def test_the_agreement_names_the_pvt_provider_and_publishes_it(scenario):
+    """Issue 16: the partner the agreement names for the participatieverklaringstraject
+    (PVT) travels in ``module_providers`` (a field of its own, so a consumer on the released
+    contract keeps reading the agreement); a module with its own task is refused."""
+    await scenario.register_partners()
+    body = scenario.agreement_body()
+    coordinator = scenario.client()
+    url = f"/programmes/{PROGRAMME}/agreements"
+    wrong = body | {
+        "module_providers": [
+            {"module": "knm", "partner_id": "school"},
+            {"module": "pvt", "partner_id": "ghost"},
+        ]
+    }
+    refused = await coordinator.post(url, json=wrong)
+    assert refused.status_code == 422
+    assert set(refused.json()["detail"]) == {
+        "module knm is provided by the partner of its task",
+        "module pvt: unknown partner ghost",
+    }
+    named = body | {"module_providers": [{"module": "pvt", "partner_id": "school"}]}
+    recorded = await coordinator.post(url, json=named)
+    assert recorded.status_code == 201, recorded.text
+    assert recorded.json()["module_providers"] == [{"module": "pvt", "partner_id": "school"}]
+    [event] = await scenario.emitted("agreement-recorded", programme_id=PROGRAMME)
+    assert event["data"]["module_providers"] == [{"module": "pvt", "partner_id": "school"}]
+    listed = await coordinator.get(url)
+    assert listed.json()[0]["module_providers"] == [{"module": "pvt", "partner_id": "school"}]

@@ -55,6 +55,16 @@ class CalendarSteps(RollCallSteps):
                 "availability": availability,
             }
             check(await school.put(f"/programmes/{PROGRAMME}/staff/{staff_id}", json=body))
+        # The alpha groups' class assistants too: with a register, formation takes its
+        # assistants from it as it takes its teachers.
+        for staff_id in sorted({g["assistant"] for g in groups if g.get("assistant")}):
+            body = {
+                "partner_id": "language-school",
+                "role": "assistant",
+                "qualifications": ["alfa"],
+                "availability": availability,
+            }
+            check(await school.put(f"/programmes/{PROGRAMME}/staff/{staff_id}", json=body))
         room = {"location_id": "school-centre", "capacity": 12}
         check(await school.put(f"/programmes/{PROGRAMME}/rooms/{ROOM}", json=room))
 

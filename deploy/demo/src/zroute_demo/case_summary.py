@@ -112,6 +112,7 @@ CALENDAR = (
     "group sessions recorded in one roll-call",
     "attendance records corrected",
     "workplace days recorded by the job coach",
+    "PVT hours recorded by the named partner",
 )
 
 

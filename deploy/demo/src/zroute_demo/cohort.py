@@ -54,6 +54,10 @@ RESPONSIBLE: dict[str, str] = {
     "follow_up": LEAD,
 }
 
+PVT_PROVIDER = "work-partner"
+"""The partner the agreement names for the participatieverklaringstraject (PVT): it records
+the PVT hours (participation hours with ``module: pvt``, issue 16)."""
+
 CASEWORKERS = ["km-jansen", "km-el-idrissi", "km-de-vries"]
 LANGUAGES = ["ar", "ti", "fa", "so", "uk", "tr", "prs", "ps", "ku", "en"]
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday"]

@@ -1,7 +1,9 @@
-"""Roll-call from the calendar (issue 16): in the weeks the school has dated, attendance is
-recorded per calendar session for everyone in it at once (``POST /roll-calls`` with the
-calendar's session ids), by the partner the task division names for the session's kind of
-hours; the job coach records the workplace days. One recorded line is corrected.
+"""Roll-call from the calendar (issue 16): from the week the school dates its calendar on,
+the cohort is taught from it to the end: the school keeps dating the coming weeks, and
+attendance is recorded per calendar session for everyone in it at once (``POST
+/roll-calls`` with the calendar's session ids), by the partner the task division names for
+the session's kind of hours; the job coach records the workplace days. One recorded line
+is corrected.
 
 A mixin of :class:`zroute_demo.scenario.Scenario`, through planning's public HTTP API."""
 
@@ -11,8 +13,8 @@ import uuid
 from datetime import date
 from typing import Any
 
-from zroute_demo.actors import DAY, Actors, check
-from zroute_demo.cohort import PROGRAMME, Person
+from zroute_demo.actors import DAY, WEEK, Actors, check, gather_limited
+from zroute_demo.cohort import PROGRAMME, PVT_PROVIDER, Person
 from zroute_demo.planning_steps import RECORDERS
 
 
@@ -21,11 +23,25 @@ class RollCallSteps(Actors):
     """The days the school dated (``calendar_scenario``): these weeks are taught from it."""
     corrected = False
     coached = False
+    pvt_recorded = False
 
     def taught_from_calendar(self, week_start: date) -> bool:
-        """Whether the week that starts on ``week_start`` lies in the dated calendar."""
+        """Whether the week that starts on ``week_start`` lies in the dated calendar (the
+        school dates it ahead, ``date_ahead``, so every week from its first is)."""
         days = self.calendar_days
         return days is not None and days[0] <= week_start and self.today - DAY <= days[1]
+
+    async def date_ahead(self) -> None:
+        """The school dates the calendar eight weeks further when less than three weeks of
+        it are left: the cohort is taught from the calendar to the end of its routes."""
+        days = self.calendar_days
+        if days is None or days[1] >= self.today + 3 * WEEK:
+            return
+        school = self.partner("planning", "language-school")
+        span = {"from_on": str(days[1] + DAY), "to_on": str(days[1] + 8 * WEEK)}
+        dated = check(await school.post(f"/programmes/{PROGRAMME}/calendar", json=span))
+        self.calendar_days = (days[0], days[1] + 8 * WEEK)
+        self.stats["calendar sessions dated"] += dated["added"]
 
     async def roll_calls(
         self, week_start: date, started: list[tuple[Person, dict[str, Any]]]
@@ -37,6 +53,7 @@ class RollCallSteps(Actors):
         groups = check(await school.get("/groups", params={"programme_id": PROGRAMME}))
         members = {g["group_id"]: set(g["members"]) for g in groups}
         people = {p.ref: (p, plan) for p, plan in started}
+        taken: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
         for session in sessions:
             if session["status"] == "cancelled":
                 continue
@@ -48,8 +65,19 @@ class RollCallSteps(Actors):
                 if ref in people and _in_term(people[ref][1], on)
             ]
             if marks:
-                await self._roll_call(session, marks)
+                taken.append((session, marks))
+        # A participant's roll-calls go one after the other (each moves their plan): rounds
+        # in which nobody appears twice, each round's roll-calls side by side.
+        for batch in _rounds(taken):
+            await gather_limited(self._roll_call(session, marks) for session, marks in batch)
+        for session, marks in taken:
+            if self.corrected:
+                break
+            recorder = self.partner("planning", RECORDERS[session["kind"]])
+            await self._correct_one(recorder, session, marks)
         await self._job_coach_day(people)
+        await self._pvt_workshop(people)
+        await self.date_ahead()
 
     async def _roll_call(self, session: dict[str, Any], marks: list[dict[str, Any]]) -> None:
         recorder = self.partner("planning", RECORDERS[session["kind"]])
@@ -65,8 +93,6 @@ class RollCallSteps(Actors):
         check(await recorder.post("/roll-calls", json=body), 201)
         self.stats["roll-calls per calendar session"] += 1
         self.stats["roll-call lines"] += len(marks)
-        if not self.corrected:
-            await self._correct_one(recorder, session, marks)
 
     async def _correct_one(
         self, recorder: Any, session: dict[str, Any], marks: list[dict[str, Any]]
@@ -114,6 +140,54 @@ class RollCallSteps(Actors):
         check(await coach.post(f"/participants/{ref}/attendance", json=body), 200, 201)
         self.coached = True
         self.stats["workplace days recorded by the job coach"] += 1
+
+    async def _pvt_workshop(self, people: dict[str, tuple[Person, dict[str, Any]]]) -> None:
+        """Once: the partner the agreement names for the participatieverklaringstraject
+        records a PVT workshop of every participant in lessons: participation hours with
+        ``module: pvt``, counted within the participation hours (B 3.14(5))."""
+        on = self.today - DAY
+        refs = [r for r in sorted(people) if _in_term(people[r][1], on)]
+        if self.pvt_recorded or not refs:
+            return
+        provider = self.partner("planning", PVT_PROVIDER)
+        for ref in refs:
+            body = {
+                "session_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{ref}/{on}/pvt")),
+                "session_on": str(on),
+                "kind": "participation",
+                "module": "pvt",
+                "teaching_form": "classroom",
+                "status": "present",
+                "minutes": 120,
+                "session_minutes": 120,
+            }
+            response = await provider.post(f"/participants/{ref}/attendance", json=body)
+            codes = (
+                {r.get("reason_code") for r in response.json().get("detail", [])}
+                if (response.status_code == 422)
+                else set()
+            )
+            if codes == {"over_day_maximum"}:
+                continue  # that day is full for this participant already
+            check(response, 200, 201)
+            self.stats["PVT hours recorded by the named partner"] += 2
+        self.pvt_recorded = True
+
+
+def _rounds(
+    taken: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+) -> list[list[tuple[dict[str, Any], list[dict[str, Any]]]]]:
+    """The roll-calls in rounds, in their order, no participant twice in one round."""
+    rounds: list[tuple[set[str], list[tuple[dict[str, Any], list[dict[str, Any]]]]]] = []
+    for session, marks in taken:
+        refs = {m["participant_ref"] for m in marks}
+        free = next((r for r in rounds if not r[0] & refs), None)
+        if free is None:
+            free = (set(), [])
+            rounds.append(free)
+        free[0].update(refs)
+        free[1].append((session, marks))
+    return [batch for _, batch in rounds]
 
 
 def _in_term(plan: dict[str, Any], on: date) -> bool:

@@ -15,6 +15,7 @@ from zroute_demo.cohort import (
     MUNICIPALITY,
     PARTNERS,
     PROGRAMME,
+    PVT_PROVIDER,
     RESPONSIBLE,
     Person,
 )
@@ -97,6 +98,7 @@ class SupportSteps(Actors):
                     "valid_from": str(self.today),
                     "lead_partner_id": LEAD,
                     "assignments": [{"task": t, "partner_id": p} for t, p in RESPONSIBLE.items()],
+                    "module_providers": [{"module": "pvt", "partner_id": PVT_PROVIDER}],
                 },
             ),
             201,

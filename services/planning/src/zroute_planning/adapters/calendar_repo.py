@@ -216,6 +216,30 @@ class CalendarRepository(TrackingRepository):
         )
         return last
 
+    async def coming(
+        self,
+        from_on: date,
+        *,
+        participant_ref: str | None = None,
+        group_id: UUID | None = None,
+    ) -> list[DatedSession]:
+        """A participant's own (not a group's) or a group's sessions from a day on, not
+        cancelled and without a recorded line: the coming sessions a changed week may take
+        back (a session held keeps its hours)."""
+        rows = await self.conn.fetch(
+            "SELECT * FROM planning_calendar_sessions s WHERE s.session_on >= $1"
+            " AND s.status <> 'cancelled'"
+            " AND (($2::text IS NOT NULL AND s.participant_ref = $2 AND s.group_id IS NULL)"
+            " OR ($3::uuid IS NOT NULL AND s.group_id = $3))"
+            " AND NOT EXISTS (SELECT 1 FROM planning_attendance a"
+            " WHERE a.session_id = s.session_id)"
+            " ORDER BY s.session_on, s.starts_at, s.session_id",
+            from_on,
+            participant_ref,
+            group_id,
+        )
+        return [_session(r) for r in rows]
+
     async def module_sessions(
         self, participant_ref: str, module: str, from_on: date
     ) -> list[DatedSession]:

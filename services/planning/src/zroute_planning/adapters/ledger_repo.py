@@ -35,11 +35,13 @@ class LedgerRepository(TrackingRepository):
         absence_reason: str | None = None,
         session_minutes: int | None = None,
         recording_partner: str | None = None,
+        module: str | None = None,
     ) -> None:
         await self.conn.execute(
             "INSERT INTO planning_attendance (session_id, participant_ref, session_on, group_id,"
             " kind, teaching_form, status, minutes, hours, absence_reason, session_minutes,"
-            " recording_partner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            " recording_partner, module)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             session_id,
             participant_ref,
             session_on,
@@ -52,13 +54,14 @@ class LedgerRepository(TrackingRepository):
             absence_reason,
             session_minutes,
             recording_partner,
+            module,
         )
 
     async def line_of(self, session_id: UUID, participant_ref: str) -> asyncpg.Record | None:
         """The whole recorded line (for a correction), locked, if recorded."""
         row: asyncpg.Record | None = await self.conn.fetchrow(
-            "SELECT session_on, kind, status, minutes, hours, absence_reason, session_minutes"
-            " FROM planning_attendance WHERE session_id = $1 AND participant_ref = $2"
+            "SELECT session_on, kind, status, minutes, hours, absence_reason, session_minutes,"
+            " module FROM planning_attendance WHERE session_id = $1 AND participant_ref = $2"
             " FOR UPDATE",
             session_id,
             participant_ref,

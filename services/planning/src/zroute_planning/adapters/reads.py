@@ -185,7 +185,8 @@ class PlanningReads(TrackingRepository):
         recording partner, with the sessions and corrections behind each figure."""
         rows: list[asyncpg.Record] = await self.conn.fetch(
             "SELECT a.participant_ref, a.kind, to_char(a.session_on, 'YYYY-MM') AS month,"
-            " a.recording_partner, sum(a.hours) AS hours, count(*) AS sessions,"
+            " a.recording_partner, coalesce(a.module, '') AS module,"
+            " sum(a.hours) AS hours, count(*) AS sessions,"
             " coalesce(sum(c.n), 0) AS corrections"
             " FROM planning_attendance a JOIN planning_plans p"
             " ON p.participant_ref = a.participant_ref"
@@ -193,7 +194,7 @@ class PlanningReads(TrackingRepository):
             " FROM planning_attendance_corrections GROUP BY session_id, participant_ref) c"
             " ON c.session_id = a.session_id AND c.participant_ref = a.participant_ref"
             " WHERE p.programme_id = $1 AND a.status = 'present'"
-            " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+            " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5",
             programme_id,
         )
         return rows

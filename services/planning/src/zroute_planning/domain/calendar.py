@@ -34,6 +34,7 @@ from zroute_contract.events.codes import (
 )
 
 from zroute_planning.domain.grouping import Slot
+from zroute_planning.domain.roll_call import LineProblem, Problem
 
 CALENDAR_NAMESPACE = UUID("6f1c7c1e-6d0b-4c55-9f51-7a0c3e1f2a16")
 WEEKDAYS = tuple(day.value for day in Weekday)
@@ -434,21 +435,31 @@ class RollCallClaim:
 def roll_call_problems(
     session: DatedSession, claim: RollCallClaim, expected: Iterable[str]
 ) -> list[str]:
+    """Every way a roll-call disagrees with the calendar's session, in English (see
+    :func:`roll_call_refusals`)."""
+    return [p.sentence() for p in roll_call_refusals(session, claim, expected)]
+
+
+def roll_call_refusals(
+    session: DatedSession, claim: RollCallClaim, expected: Iterable[str]
+) -> list[Problem]:
     """Every way a roll-call disagrees with the calendar's session: its day, length, kind,
     form or group, a cancelled session, or a participant who was not expected there."""
     found = []
     if session.status is SessionStatus.CANCELLED:
-        found.append("the session was cancelled")
+        found.append(Problem.of(LineProblem.SESSION_CANCELLED))
     if claim.session_on != session.on:
-        found.append(f"the calendar has this session on {session.on}")
+        found.append(Problem.of(LineProblem.OTHER_DAY, day=session.on))
     if claim.minutes != session.minutes:
-        found.append(f"the calendar's session lasts {session.minutes} minutes")
+        found.append(Problem.of(LineProblem.OTHER_LENGTH, minutes=session.minutes))
     if claim.kind is not session.kind or claim.form is not session.form:
-        found.append(f"the calendar's session is {session.form.value} ({session.kind.value})")
+        found.append(
+            Problem.of(LineProblem.OTHER_FORM, form=session.form.value, kind=session.kind.value)
+        )
     if claim.group_id != session.group_id:
-        found.append("the session belongs to another group")
+        found.append(Problem.of(LineProblem.OTHER_GROUP))
     wanted = set(expected)
-    found += [f"{ref}: not expected at this session" for ref in claim.refs if ref not in wanted]
+    found += [Problem.of(LineProblem.NOT_EXPECTED, ref) for ref in claim.refs if ref not in wanted]
     return found
 
 
@@ -466,6 +477,21 @@ def eligible_teachers(
     ]
 
 
+def eligible_assistants(
+    staff: Sequence[StaffMember], band: LevelBand, slots: Iterable[Slot], on: date
+) -> list[str]:
+    """The register's class assistants a new group may get, as teachers are chosen:
+    qualified for its band (alfa for an alpha group), available in every one of its slots
+    and not on leave on its first day."""
+    need = needed_qualification(band)
+    wanted = list(slots)
+    return [
+        m.staff_id
+        for m in staff
+        if m.role is StaffRole.ASSISTANT and all(m.can_teach(on, slot, need) for slot in wanted)
+    ]
+
+
 def teacher_capacity(
     staff: Sequence[StaffMember],
     needs: Iterable[Qualification],
@@ -475,6 +501,7 @@ def teacher_capacity(
     holding: Mapping[Slot, set[str]],
     elsewhere: Mapping[Slot, set[str]],
     rooms: int | None = None,
+    role: StaffRole = StaffRole.TEACHER,
 ) -> tuple[int, Counter[Slot]]:
     """Group formation's staff capacity from the register (issue 16 item 5): the teachers
     it may count, and per slot how many of them are *not* free then, as the solver's
@@ -488,9 +515,12 @@ def teacher_capacity(
     itself. So the room per slot is the free teachers less the programme's own groups.
 
     ``rooms`` (the programme's rooms that seat a group of the minimum size; None: no rooms
-    registered) bounds the groups per slot as well: a group meets in a room."""
+    registered) bounds the groups per slot as well: a group meets in a room.
+
+    With ``role`` assistant it counts the class assistants the same way (``holding`` and
+    ``elsewhere`` then name the groups' assistants)."""
     wanted = frozenset(needs)
-    teachers = [m for m in staff if m.role is StaffRole.TEACHER and m.qualifications & wanted]
+    teachers = [m for m in staff if m.role is role and m.qualifications & wanted]
     pool = {m.staff_id for m in teachers} | {t for held in holding.values() for t in held}
     busy: Counter[Slot] = Counter()
     for slot in slots:

@@ -10,6 +10,7 @@ from uuid import UUID
 from zroute_contract.events.codes import (
     AttendanceStatus,
     CorrectionReason,
+    CurriculumModule,
     FollowUpType,
     HoursKind,
     ParticipationActivity,
@@ -37,6 +38,8 @@ class RecordAttendance:
     # absence's reason, so it is checked as a roll-call line is (issue 16 item 7).
     session_minutes: int | None = None
     reason: AbsenceReason | None = None
+    # The module the hours were spent on, when the line names one (PVT: issue 16).
+    module: CurriculumModule | None = None
 
 
 @dataclass(frozen=True)

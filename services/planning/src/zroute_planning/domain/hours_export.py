@@ -20,8 +20,12 @@ COLUMNS = (
     "hours",
     "sessions",
     "corrections",
+    "module",
 )
-"""The export's columns, in order (``recording_partner`` empty: the platform's staff)."""
+"""The export's columns, in order (``recording_partner`` empty: the platform's staff;
+``module`` names the module of hours that travel under another kind, ``pvt`` under
+participation, B 3.14(5), and is empty otherwise; added last so readers by position keep
+working)."""
 
 
 def to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
@@ -33,6 +37,7 @@ def to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
         values = dict(row)
         values["hours"] = f"{Decimal(str(values['hours'])).quantize(Decimal('0.01'))}"
         values["recording_partner"] = values["recording_partner"] or ""
+        values["module"] = values.get("module") or ""
         writer.writerow([values[c] for c in COLUMNS])
     return out.getvalue()
 
@@ -48,6 +53,7 @@ def _lines(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         values = dict(row)
         values["hours"] = float(Decimal(str(values["hours"])).quantize(Decimal("0.01")))
         values["recording_partner"] = values["recording_partner"] or ""
+        values["module"] = values.get("module") or ""
         lines.append(values)
     return lines
 

@@ -29,6 +29,7 @@ from zroute_planning.domain.ramp_up import rules_at_pace
 from zroute_planning.domain.rules import PlanningRules
 from zroute_planning.domain.schedule import weekly_schedule
 from zroute_planning.service_layer.deps import Deps, days, morning_of
+from zroute_planning.service_layer.handlers import calendar as dated_calendar
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 log = get_logger(__name__)
@@ -113,6 +114,9 @@ async def publish_schedule(
     await uow.records.save_schedule(
         plan.plan_id, event.phase, valid_from, [s.model_dump(mode="json") for s in event.sessions]
     )
+    # The calendar follows the new week: the old week's coming sessions are taken back
+    # with notice, the new ones dated (issue 16).
+    await dated_calendar.follow_week(uow, deps, plan, today)
     log.info(
         "schedule_published",
         participant_ref=plan.participant_ref,

@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from zroute_contract.errors import Forbidden, InvalidRequest, NotFound
-from zroute_contract.events.codes import HoursKind, TeachingForm
+from zroute_contract.events.codes import CurriculumModule, HoursKind, TeachingForm
 from zroute_runtime.auth import Principal, Role
 
 from zroute_planning.adapters.group_repo import GroupRow as GroupRow
@@ -294,6 +294,7 @@ async def plan_for_recorder(
     kind: HoursKind,
     *,
     lock: bool = True,
+    module: CurriculumModule | None = None,
 ) -> Plan:
     """The plan a caller records ``kind`` hours on. The platform's staff as for
     ``plan_for_caller``; partner staff only for the partner the programme's task division
@@ -309,7 +310,7 @@ async def plan_for_recorder(
         raise NotFound("no plan for this participant")
     teaching = await uow.reads.teaching_partner(plan.programme_id, deps.teaching_partner)
     tasks = await uow.reads.task_partners(plan.programme_id)
-    why = recording.refusal(principal.partner_id or "-", kind, tasks, teaching)
+    why = recording.refusal(principal.partner_id or "-", kind, tasks, teaching, module)
     if why is not None:
         raise Forbidden(why)
     return plan

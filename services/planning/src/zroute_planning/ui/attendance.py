@@ -8,7 +8,6 @@ session's user (the API itself takes a bearer token, which a browser link does n
 """
 
 # No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
-import re
 from datetime import date
 from typing import Annotated, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -36,6 +35,8 @@ from zroute_planning.entrypoints.http.hours_export import export_csv, export_xls
 from zroute_planning.entrypoints.http.schemas import AttendanceCorrectionIn, AttendanceIn
 from zroute_planning.service_layer import views
 from zroute_planning.service_layer.deps import Deps
+from zroute_planning.ui.line_problems import MINUTES, WHEN, reasons
+from zroute_planning.ui.line_problems import REASON as REASON_FIELD
 from zroute_planning.ui.pages import LABELS
 from zroute_planning.ui.roll_call import REASON, STATUS
 
@@ -48,30 +49,9 @@ CORRECTION_REASON = {
     CorrectionReason.NEW_INFORMATION.value: N_("new information"),
     CorrectionReason.REASSESSMENT.value: N_("reassessed"),
 }
-# The ledger's reasons (domain/roll_call.py) to the field they concern and the catalogue's
-# words for them, as on the roll-call.
-PROBLEMS = (
-    (re.compile(r"in the future"), "day", N_("The day is in the future.")),
-    (re.compile(r"before the plan's start"), "day", N_("The day is before the plan starts.")),
-    (re.compile(r"after the plan's end"), "day", N_("The day is after the plan's end.")),
-    (re.compile(r"an absence carries no minutes"), "minutes", N_("An absence has no minutes.")),
-    (
-        re.compile(r"between 1 and (?P<n>\d+)"),
-        "minutes",
-        N_("Enter the minutes present, from 1 to %(n)s."),
-    ),
-    (
-        re.compile(r"more than (?P<n>\d+) minutes on one day"),
-        "minutes",
-        N_("More than %(n)s minutes on one day for this participant."),
-    ),
-    (re.compile(r"names its reason"), "absence", N_("Choose the reason of the absence.")),
-    (
-        re.compile(r"only an excused"),
-        "absence",
-        N_("Only an absence with a reason has a reason."),
-    ),
-)
+# What each coded reason of the ledger concerns (ui/line_problems.py), as this page's field
+# (after the form's prefix: a line's correction, or the workplace day).
+FIELDS = {WHEN: "day", MINUTES: "minutes", REASON_FIELD: "absence"}
 REFUSED = {
     403: N_("Your organisation may not record or correct these hours for this participant."),
     404: N_("This line was not found."),
@@ -86,16 +66,13 @@ def workplace_session(ref: str, on: date) -> UUID:
 
 
 def refusal_errors(exc: HTTPException, prefix: str, language: str) -> FormErrors:
-    """The API's refusal as errors beside the fields it concerns, in the page's language."""
+    """The API's refusal as errors beside the fields it concerns, in the page's language
+    (the ledger's coded reasons, ui/line_problems.py)."""
     gettext = translations(language).gettext
     errors = FormErrors()
     if exc.status_code == 422:
-        for problem in str(exc.detail).split("; "):
-            for pattern, field, message in PROBLEMS:
-                found = pattern.search(problem)
-                if found:
-                    errors.add(f"{prefix}-{field}", gettext(message) % found.groupdict())
-                    break
+        for reason in reasons(exc.detail):
+            errors.add(f"{prefix}-{FIELDS[reason.field]}", reason.text(gettext))
     if not errors:
         if exc.status_code not in (*REFUSED, 422):
             raise exc

@@ -4,7 +4,6 @@ reason, sent at once through the API's own ``POST /roll-calls`` (its checks, its
 A refused roll-call keeps what was entered and shows each line's reasons beside it."""
 
 # No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
-import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Annotated, Any
@@ -28,6 +27,8 @@ from zroute_planning.entrypoints.http.roll_calls import record
 from zroute_planning.entrypoints.http.schemas import MarkIn, RollCallIn
 from zroute_planning.service_layer import views
 from zroute_planning.service_layer.deps import Deps
+from zroute_planning.ui.line_problems import MINUTES, WHEN, reasons
+from zroute_planning.ui.line_problems import REASON as REASON_FIELD
 from zroute_planning.ui.pages import LABELS
 
 ROLL_CALL_OPERATION = "POST /roll-calls"
@@ -44,30 +45,8 @@ REASON = {
     AbsenceReason.TRANSPORT_FAILED.value: N_("transport fell through"),
     AbsenceReason.OTHER.value: N_("another reason"),
 }
-# The ledger's reasons (domain/roll_call.py), "<ref>: <reason>", to the field they concern
-# and the catalogue's words for them: the teacher reads them beside the line.
-PROBLEMS = (
-    (re.compile(r"the session is in the future"), "status", N_("The session is in the future.")),
-    (
-        re.compile(r"before the plan's start \((?P<day>[^)]*)\)"),
-        "status",
-        N_("The session is before this participant's plan starts (%(day)s)."),
-    ),
-    (re.compile(r"after the plan's end"), "status", N_("The session is after the plan's end.")),
-    (re.compile(r"an absence carries no minutes"), "minutes", N_("An absence has no minutes.")),
-    (
-        re.compile(r"between 1 and (?P<n>\d+)"),
-        "minutes",
-        N_("Enter the minutes present, from 1 to %(n)s."),
-    ),
-    (
-        re.compile(r"more than (?P<n>\d+) minutes on one day"),
-        "minutes",
-        N_("More than %(n)s minutes on one day for this participant."),
-    ),
-    (re.compile(r"names its reason"), "reason", N_("Choose the reason of the absence.")),
-    (re.compile(r"only an excused"), "reason", N_("Only an absence with a reason has a reason.")),
-)
+# What each coded reason of the ledger concerns (ui/line_problems.py), as this form's field.
+FIELDS = {WHEN: "status", MINUTES: "minutes", REASON_FIELD: "reason"}
 REFUSED = {
     403: N_("You may not record attendance for every participant of this group."),
     409: N_("This session was recorded before with other values; correct a line instead."),
@@ -151,20 +130,17 @@ def _marks(lines: list[dict[str, str]], errors: FormErrors) -> list[MarkIn]:
     return marks
 
 
-def line_errors(detail: str, members: tuple[str, ...], language: str) -> FormErrors:
-    """The ledger's refusal as errors on the lines it names, in the page's language."""
+def line_errors(detail: Any, members: tuple[str, ...], language: str) -> FormErrors:
+    """The ledger's refusal (the API's coded reasons) as errors on the lines it names, in
+    the page's language; a reason of the session as a whole goes on the first line."""
     gettext = translations(language).gettext
     errors = FormErrors()
-    for problem in str(detail).split("; "):
-        ref, _sep, reason = problem.partition(": ")
-        if ref not in members:
+    for reason in reasons(detail):
+        ref = reason.participant_ref
+        if ref is not None and ref not in members:
             continue
-        i = members.index(ref)
-        for pattern, field, message in PROBLEMS:
-            found = pattern.search(reason)
-            if found:
-                errors.add(f"{field}-{i}", gettext(message) % found.groupdict())
-                break
+        i = members.index(ref) if ref is not None else 0
+        errors.add(f"{FIELDS[reason.field]}-{i}", reason.text(gettext))
     return errors
 
 
@@ -238,7 +214,7 @@ async def _send(
         await record(body, page.principal, runtime, page.request, deps)
     except HTTPException as exc:
         if exc.status_code == 422:
-            found = line_errors(str(exc.detail), group.members, page.language)
+            found = line_errors(exc.detail, group.members, page.language)
             if found:
                 return found
         if exc.status_code not in REFUSED and exc.status_code != 422:

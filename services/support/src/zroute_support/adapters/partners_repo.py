@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import asyncpg
-from zroute_contract.events.codes import Channel, PartnerCapability, RouteTask
+from zroute_contract.events.codes import Channel, CurriculumModule, PartnerCapability, RouteTask
 from zroute_runtime.repository import TrackingRepository
 
 from zroute_support.domain.agreements import Agreement, AgreementTerms
@@ -92,6 +92,7 @@ def _agreement(row: asyncpg.Record) -> Agreement:
             lead_partner_id=row["lead_partner_id"],
             assignments=tuple((RouteTask(t), p) for t, p in row["assignments"]),
             not_offered=tuple((RouteTask(t), r) for t, r in row["not_offered"]),
+            module_providers=tuple((CurriculumModule(m), p) for m, p in row["module_providers"]),
         ),
     )
 
@@ -128,8 +129,9 @@ class AgreementRepository(TrackingRepository):
         await self.conn.execute(
             """
             INSERT INTO support_agreements (agreement_id, programme_id, municipality, version,
-                valid_from, valid_until, lead_partner_id, assignments, recorded_at, not_offered)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                valid_from, valid_until, lead_partner_id, assignments, recorded_at, not_offered,
+                module_providers)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """,
             agreement.agreement_id,
             t.programme_id,
@@ -141,6 +143,7 @@ class AgreementRepository(TrackingRepository):
             [[task.value, partner] for task, partner in t.assignments],
             now,
             [[task.value, reason] for task, reason in t.not_offered],
+            [[module.value, partner] for module, partner in t.module_providers],
         )
 
     async def set_until(self, agreement: Agreement) -> None:

@@ -9,8 +9,13 @@ from datetime import date
 from uuid import UUID
 
 from zroute_contract.events.base import Event
-from zroute_contract.events.codes import PartnerCapability, RouteTask
-from zroute_contract.events.support import AgreementRecorded, TaskAssignment, TaskNotOffered
+from zroute_contract.events.codes import CurriculumModule, PartnerCapability, RouteTask
+from zroute_contract.events.support import (
+    AgreementRecorded,
+    ModuleProvider,
+    TaskAssignment,
+    TaskNotOffered,
+)
 
 from zroute_support.domain.partners import TASK_CAPABILITY, Partner
 
@@ -27,6 +32,9 @@ class AgreementTerms:
     assignments: tuple[tuple[RouteTask, str], ...]
     # Tasks the programme does not offer, each with its reason (issue 17).
     not_offered: tuple[tuple[RouteTask, str], ...] = ()
+    # The partner providing each module no task covers (issue 16): the
+    # participatieverklaringstraject (PVT) above all; it records the module's hours.
+    module_providers: tuple[tuple[CurriculumModule, str], ...] = ()
 
     def overlaps(self, other: AgreementTerms) -> bool:
         """True when both periods share at least one day (an open end runs forever)."""
@@ -63,6 +71,9 @@ class Agreement:
                 not_offered=tuple(
                     TaskNotOffered(task=task, reason=reason) for task, reason in t.not_offered
                 ),
+                module_providers=tuple(
+                    ModuleProvider(module=m, partner_id=p) for m, p in t.module_providers
+                ),
             )
         )
 
@@ -73,13 +84,22 @@ class Agreement:
         return dict(self.terms.assignments).get(task)
 
     def partners(self) -> set[str]:
-        return {partner for _, partner in self.terms.assignments} | {self.terms.lead_partner_id}
+        return (
+            {partner for _, partner in self.terms.assignments}
+            | {partner for _, partner in self.terms.module_providers}
+            | {self.terms.lead_partner_id}
+        )
 
 
 ALWAYS_OFFERED = frozenset(
     {RouteTask.INTAKE, RouteTask.LANGUAGE_TEACHING, RouteTask.KNM, RouteTask.MAP}
 )
 """Tasks every Z-route programme offers (the law's core of the route): never "not offered"."""
+
+MODULES_WITH_A_TASK = frozenset(
+    {CurriculumModule.LANGUAGE, CurriculumModule.KNM, CurriculumModule.MAP}
+)
+"""Modules a task of the route covers: their partner is the task's, not a module provider."""
 
 
 def problems(terms: AgreementTerms, partners: Mapping[str, Partner]) -> list[str]:
@@ -93,6 +113,14 @@ def problems(terms: AgreementTerms, partners: Mapping[str, Partner]) -> list[str
         found += _partner_problems(
             f"task {task.value}", partner_id, TASK_CAPABILITY[task], terms, partners
         )
+    modules = [module for module, _ in terms.module_providers]
+    for module in sorted(set(modules)):
+        if modules.count(module) > 1:
+            found.append(f"module {module.value} has {modules.count(module)} providers")
+        if module in MODULES_WITH_A_TASK:
+            found.append(f"module {module.value} is provided by the partner of its task")
+    for module, partner_id in terms.module_providers:
+        found += _partner_problems(f"module {module.value}", partner_id, None, terms, partners)
     return found
 
 

@@ -473,6 +473,15 @@ class AttendanceRecorded(ParticipantEvent):
     teaching_form: TeachingForm = Field(description="How the session was taught.")
     status: AttendanceStatus = Field(description="Present, or absent with or without a reason.")
     hours: Hours = Field(description="Hours counted (0 when absent).")
+    module: CurriculumModule | None = Field(
+        default=None,
+        description=(
+            "Added within v1 (issue 16): the curriculum module the hours were spent on, when "
+            "the line names one; ``pvt`` for the participatieverklaringstraject, whose hours "
+            "travel as ``kind: participation`` (B 3.14(5): they count within the "
+            "participation hours). Absent for the route's other lines."
+        ),
+    )
 
 
 class AttendanceCorrected(ParticipantEvent):
@@ -499,6 +508,13 @@ class AttendanceCorrected(ParticipantEvent):
     old_hours: Hours = Field(description="Hours counted before the correction.")
     new_status: AttendanceStatus = Field(description="The status after the correction.")
     new_hours: Hours = Field(description="Hours counted after the correction.")
+    module: CurriculumModule | None = Field(
+        default=None,
+        description=(
+            "Added within v1 (issue 16): the curriculum module of the corrected line, as "
+            "``attendance-recorded`` carried it (``pvt`` with ``kind: participation``)."
+        ),
+    )
     corrected_by: StaffRef | None = Field(
         default=None, description="Who corrected the line (the token subject, when a staff ref)."
     )

@@ -21,6 +21,7 @@ from zroute_contract.events.codes import (
     Channel,
     CheckInOutcome,
     CheckInParty,
+    CurriculumModule,
     InterpreterAppointment,
     InterpreterWithdrawReason,
     LapseReason,
@@ -129,6 +130,15 @@ class TaskAssignment(EventPart):
     partner_id: PartnerId = Field(description="The one partner responsible.")
 
 
+class ModuleProvider(EventPart):
+    """A curriculum module no task of the route covers, and the partner that provides it
+    (issue 16): the participatieverklaringstraject (``pvt``), or a customised module. The
+    provider records the module's hours."""
+
+    module: CurriculumModule = Field(description="The module.")
+    partner_id: PartnerId = Field(description="The one partner that provides it.")
+
+
 class TaskNotOffered(EventPart):
     """A task the programme does not offer, with the reason (issue 17): no partner is
     responsible for it."""
@@ -167,6 +177,15 @@ class AgreementRecorded(Event):
         description="Tasks the programme does not offer, with the reason: no partner is"
         " responsible for them (a task is assigned or not offered, never both).",
     )
+    module_providers: tuple[ModuleProvider, ...] = Field(
+        default=(),
+        description=(
+            "Added within v1 (issue 16): the partner that provides each curriculum module "
+            "no task covers (the participatieverklaringstraject, ``pvt``), each module once; "
+            "it records the module's hours. A field of its own rather than a new task code, "
+            "so a consumer on the released contract keeps reading the whole agreement."
+        ),
+    )
 
     @field_validator("assignments")
     @classmethod
@@ -175,6 +194,14 @@ class AgreementRecorded(Event):
         if len(set(tasks)) != len(tasks):
             raise ValueError("must name each task once")
         return assignments
+
+    @field_validator("module_providers")
+    @classmethod
+    def _each_module_once(cls, providers: tuple[ModuleProvider, ...]) -> tuple[ModuleProvider, ...]:
+        modules = [provider.module for provider in providers]
+        if len(set(modules)) != len(modules):
+            raise ValueError("must name each module once")
+        return providers
 
     @model_validator(mode="after")
     def _period(self) -> Self:

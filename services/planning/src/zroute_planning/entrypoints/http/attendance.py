@@ -43,7 +43,9 @@ async def record(
     it with PUT). Partner staff record only the kind of hours the programme's task division
     names their partner for (403 with the reason)."""
     async with command(runtime, request) as uow:
-        plan = await views.plan_for_recorder(uow, deps, principal, participant_ref, body.kind)
+        plan = await views.plan_for_recorder(
+            uow, deps, principal, participant_ref, body.kind, module=body.module
+        )
         cmd = RecordAttendance(
             session_id=body.session_id,
             session_on=body.session_on,
@@ -54,6 +56,7 @@ async def record(
             minutes=body.minutes,
             session_minutes=body.session_minutes,
             reason=body.absence_reason,
+            module=body.module,
         )
         hours = await ledger.record_attendance(
             uow,
@@ -71,6 +74,7 @@ async def record(
         teaching_form=body.teaching_form,
         status=body.status,
         hours=hours,
+        module=body.module,
     )
 
 
@@ -132,6 +136,7 @@ async def list_attendance(
             teaching_form=r["teaching_form"],
             status=r["status"],
             hours=float(r["hours"]),
+            module=r["module"],
         )
         for r in rows
     ]

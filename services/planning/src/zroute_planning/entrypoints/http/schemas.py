@@ -89,6 +89,9 @@ class AttendanceIn(_In):
     # excused absence, its reason: the line is checked as a roll-call line is.
     session_minutes: Annotated[int, Field(ge=15, le=480)] | None = None
     absence_reason: AbsenceReason | None = None
+    # The module the hours were spent on: ``pvt`` (kind participation) for the
+    # participatieverklaringstraject, recorded by the partner the agreement names for it.
+    module: CurriculumModule | None = None
 
 
 class AttendanceOut(BaseModel):
@@ -98,6 +101,7 @@ class AttendanceOut(BaseModel):
     teaching_form: TeachingForm
     status: AttendanceStatus
     hours: float
+    module: CurriculumModule | None = None
 
 
 class AttendanceCorrectionIn(_In):

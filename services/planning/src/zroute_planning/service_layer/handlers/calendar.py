@@ -40,20 +40,23 @@ from zroute_planning.domain.calendar import (
     Resources,
     RollCallClaim,
     SessionStatus,
+    StaffRole,
     Unstaffed,
     WeeklySession,
     closure_on,
     date_sessions,
     default_staff,
+    eligible_assistants,
     eligible_teachers,
     needed_qualification,
-    roll_call_problems,
+    roll_call_refusals,
     slot_of,
     staff_session,
     teacher_capacity,
 )
 from zroute_planning.domain.errors import InvalidRequest, PlanError
 from zroute_planning.domain.plan import Plan
+from zroute_planning.domain.roll_call import LineProblem, Problem
 from zroute_planning.domain.schedule import group_patterns
 from zroute_planning.service_layer.deps import Deps
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
@@ -201,6 +204,60 @@ async def date_own_week(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: 
     booked = Bookings.of(await uow.calendar.sessions(plan.programme_id, today, last))
     new = await _own_sessions(uow, deps, plan, today, last, res, booked)
     return await uow.calendar.add_sessions(new)
+
+
+async def calendar_end(uow: PlanningUnitOfWork, programme_id: str, today: date) -> date | None:
+    """The end of the week of the last day the programme's calendar holds (None: no
+    calendar from today on): how far a changed week is dated again."""
+    last = await uow.calendar.last_day(programme_id)
+    if last is None or last < today:
+        return None
+    return last + timedelta(days=6 - last.weekday())
+
+
+async def follow_week(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> int:
+    """The calendar after a participant's published week changed (a new phase, a group
+    joined or left, a module added or ended): their own coming sessions the new week no
+    longer holds are cancelled with notice (``session-cancelled``, ``planner_decision``),
+    those new to it dated, and their group's sessions dated as far as the calendar
+    reaches. Sessions held (a line recorded) stay, with their hours. Returns how many
+    were cancelled."""
+    if plan.start_on is None:
+        return 0
+    last = await calendar_end(uow, plan.programme_id, today)
+    if last is None:
+        return 0  # no calendar (yet): generating it dates the week
+    from_on = max(today, plan.start_on)
+    res = await resources(uow, deps, plan.programme_id)
+    booked = Bookings.of(await uow.calendar.sessions(plan.programme_id, from_on, last))
+    new = await _own_sessions(uow, deps, plan, from_on, last, res, booked)
+    wanted = {s.session_id for s in new}
+    group = await uow.groups.current_group(plan.participant_ref)
+    if group is not None:
+        weekly = group_weekly(deps, group)
+        new += date_sessions(
+            group_owner(group), weekly, max(from_on, group.starts_on), last, res, booked
+        )
+    actor = Actor("planning", uow.clock.now())
+    gone = [
+        s
+        for s in await uow.calendar.coming(from_on, participant_ref=plan.participant_ref)
+        if s.session_id not in wanted
+    ]
+    for session in gone:
+        await cancel(uow, session.session_id, SessionChangeReason.PLANNER_DECISION, None, actor)
+    await uow.calendar.add_sessions(new)
+    return len(gone)
+
+
+async def withdraw_group(uow: PlanningUnitOfWork, group_id: UUID, today: date) -> int:
+    """Cancel a dissolved group's coming sessions with notice to its members (call before
+    they leave); the sessions held stay. Returns how many were cancelled."""
+    actor = Actor("planning", uow.clock.now())
+    coming = await uow.calendar.coming(today, group_id=group_id)
+    for session in coming:
+        await cancel(uow, session.session_id, SessionChangeReason.PLANNER_DECISION, None, actor)
+    return len(coming)
 
 
 async def take_out_module(
@@ -432,7 +489,7 @@ async def add_closure(
 
 async def roll_call_problems_of(
     uow: PlanningUnitOfWork, plans: list[Plan], session_id: UUID, claim: RollCallClaim
-) -> list[str]:
+) -> list[Problem]:
     """A roll-call against the calendar: a calendar session is held to its day, length,
     kind, form, group and expected participants; an id the calendar does not hold is
     refused where the programme's calendar has sessions that day (taught from the
@@ -440,10 +497,12 @@ async def roll_call_problems_of(
     session = await uow.calendar.session(session_id)
     if session is not None:
         refs = [p.participant_ref for p in await expected(uow, session)]
-        return roll_call_problems(session, claim, refs)
+        return roll_call_refusals(session, claim, refs)
     for programme in sorted({p.programme_id for p in plans}):
         if await uow.calendar.sessions(programme, claim.session_on, claim.session_on):
-            return [f"the session is not in the calendar of {programme} on {claim.session_on}"]
+            return [
+                Problem.of(LineProblem.NOT_IN_CALENDAR, programme=programme, day=claim.session_on)
+            ]
     return []
 
 
@@ -462,6 +521,54 @@ async def formation_teachers(
     if not staff:
         return configured
     return tuple(eligible_teachers(staff, band, slots, on))
+
+
+async def formation_assistants(
+    uow: PlanningUnitOfWork,
+    programme_id: str,
+    band: LevelBand,
+    slots: tuple[tuple[str, str], ...],
+    on: date,
+    configured: tuple[str, ...],
+) -> tuple[str, ...]:
+    """The class assistants group formation may give a new group: from the programme's
+    staff register as teachers are (qualified, available in the group's slots, not on
+    leave on its first day), else the configured list."""
+    staff = await uow.calendar.staff(programme_id)
+    if not staff:
+        return configured
+    return tuple(eligible_assistants(staff, band, slots, on))
+
+
+async def formation_assistant_capacity(
+    uow: PlanningUnitOfWork,
+    programme_id: str,
+    bands: Iterable[LevelBand],
+    existing: Iterable[GroupRow],
+    in_use: Mapping[tuple[str, str], set[str]],
+    on: date,
+) -> tuple[int, Counter[tuple[str, str]]] | None:
+    """The solver's assistant capacity for one programme from its staff register (the
+    bands that need an assistant; see ``teacher_capacity`` with role assistant); None for
+    a programme without a register (the configured list then counts, as before)."""
+    staff = await uow.calendar.staff(programme_id)
+    if not staff:
+        return None
+    holding: dict[tuple[str, str], set[str]] = {}
+    for group in existing:
+        if group.assistant:
+            for slot in group.slots:
+                holding.setdefault(slot, set()).add(group.assistant)
+    elsewhere = {slot: set(held) - holding.get(slot, set()) for slot, held in in_use.items()}
+    return teacher_capacity(
+        staff,
+        {needed_qualification(band) for band in bands},
+        on,
+        ALL_SLOTS,
+        holding=holding,
+        elsewhere=elsewhere,
+        role=StaffRole.ASSISTANT,
+    )
 
 
 async def formation_capacity(

@@ -11,7 +11,7 @@ from typing import Any
 from uuid import uuid4
 
 from zroute_contract.errors import NotFound
-from zroute_contract.events.codes import AttendanceStatus, HoursKind
+from zroute_contract.events.codes import AttendanceStatus, CurriculumModule, HoursKind
 from zroute_contract.events.planning import AttendanceCorrected
 from zroute_contract.types import STAFF_REF_PATTERN
 from zroute_runtime.logging import get_logger
@@ -22,10 +22,11 @@ from zroute_planning.domain.plan import Plan
 from zroute_planning.domain.roll_call import (
     AbsenceReason,
     Correction,
+    LinesRefused,
     Mark,
     PlanWindow,
     SessionFacts,
-    mark_problems,
+    line_problems,
 )
 from zroute_planning.domain.rules import roll_call_rules
 from zroute_planning.service_layer.deps import Deps, today
@@ -61,9 +62,9 @@ async def correct_attendance(
     that_day = await uow.ledger.present_minutes_on(ref, session.session_on, besides=cmd.session_id)
     window = PlanWindow(plan.start_on, plan.term_end)
     on = today(uow.clock.now())
-    problems = mark_problems(cmd.mark, session, window, on, that_day, roll_call_rules(deps.rules))
+    problems = line_problems(cmd.mark, session, window, on, that_day, roll_call_rules(deps.rules))
     if problems:
-        raise InvalidRequest("; ".join(problems))
+        raise LinesRefused(problems)
     try:
         correction = Correction(
             str(cmd.session_id),
@@ -110,6 +111,7 @@ def _corrected(
         corrected_by=by,
         corrected_at=cmd.at,
         reason=cmd.reason,
+        module=CurriculumModule(line["module"]) if line.get("module") else None,
     )
 
 

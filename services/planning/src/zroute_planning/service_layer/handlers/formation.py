@@ -154,6 +154,15 @@ async def _programme(
     if register is not None:
         options = replace(options, capacity=replace(options.capacity, teachers=register[0]))
         busy_t = register[1]
+    # Class assistants come from the register as teachers do (the configured list only
+    # without a register).
+    assistant_bands = bands & set(deps.rules.groups.assistant_bands)
+    helpers = await calendar.formation_assistant_capacity(
+        uow, programme, assistant_bands, existing, assistants, first_day
+    )
+    if helpers is not None:
+        options = replace(options, capacity=replace(options.capacity, assistants=helpers[0]))
+        busy_a = helpers[1]
     result = await asyncio.to_thread(
         form_groups,
         candidates,
@@ -237,7 +246,11 @@ async def _leavers(
     groups no longer formed dissolved, their staff freed."""
     teachers, assistants = staff
     changed: set[str] = set()
+    formed = {g.group_id for g in result.groups}
     for group in existing:
+        if str(group.group_id) not in formed:
+            # A group no longer formed: its coming sessions go, its members told.
+            await calendar.withdraw_group(uow, group.group_id, today)
         for ref in group.members:
             if after.get(ref) != str(group.group_id):
                 await _remove(uow, group.group_id, ref, plans_by_ref.get(ref), today)
@@ -288,7 +301,9 @@ async def _formed(
             teachers=await calendar.formation_teachers(
                 uow, programme, formed.band, formed.slots, first_day, g.teachers
             ),
-            assistants=g.assistants,
+            assistants=await calendar.formation_assistants(
+                uow, programme, formed.band, formed.slots, first_day, g.assistants
+            ),
             assistant_bands=g.assistant_bands,
             busy_teachers=teachers,
             busy_assistants=assistants,

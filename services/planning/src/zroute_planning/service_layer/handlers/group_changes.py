@@ -26,6 +26,7 @@ from zroute_planning.domain.grouping import joins_on
 from zroute_planning.domain.plan import Plan, PlanStatus
 from zroute_planning.service_layer import lifecycle, scheduling
 from zroute_planning.service_layer.deps import Deps
+from zroute_planning.service_layer.handlers import calendar
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 log = get_logger(__name__)
@@ -146,6 +147,8 @@ async def dissolve_group(
     """Dissolve the group: every member (``plans``) goes onto the waiting list."""
     why.checked()
     await _open_group(uow, group_id)
+    # Its coming sessions go first, while the members are still told of them.
+    await calendar.withdraw_group(uow, group_id, why.on)
     for plan in plans:
         await _leave(uow, deps, plan, why, GroupChangeReason.REPLANNED)
     await uow.groups.dissolve(group_id, why.on)

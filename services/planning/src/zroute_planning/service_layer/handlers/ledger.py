@@ -25,14 +25,16 @@ from zroute_planning.domain.commands import (
     RecordReviewOutcome,
     RecordRollCall,
 )
-from zroute_planning.domain.errors import AttendanceConflict, InvalidRequest, PlanError
+from zroute_planning.domain.errors import AttendanceConflict, PlanError
 from zroute_planning.domain.plan import Plan, PlanStatus, hours_totals
+from zroute_planning.domain.recording import module_problem
 from zroute_planning.domain.roll_call import (
     AbsenceReason,
+    LinesRefused,
     Mark,
     PlanWindow,
     SessionFacts,
-    mark_problems,
+    line_problems,
 )
 from zroute_planning.domain.rules import longest_session, roll_call_rules
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
@@ -72,11 +74,14 @@ async def record_attendance(
     that_day = await uow.ledger.present_minutes_on(
         plan.participant_ref, cmd.session_on, besides=cmd.session_id
     )
-    problems = mark_problems(
+    problems = line_problems(
         mark, session, plan_window(plan), on, that_day, roll_call_rules(deps.rules)
     )
+    module_refused = module_problem(cmd.kind, cmd.module)
+    if module_refused:
+        problems.append(module_refused)
     if problems:
-        raise InvalidRequest("; ".join(problems))
+        raise LinesRefused(problems)
     hours = await _add_line(uow, plan, cmd, cmd.reason, session.minutes, partner)
     await _check_attendance(uow, deps, plan, on)
     await _hours_moved(uow, deps, plan, on)
@@ -125,9 +130,9 @@ async def record_roll_call(
             plan.participant_ref, cmd.session_on, besides=cmd.session_id
         )
         window = plan_window(plan)
-        problems += mark_problems(mark, session, window, on, that_day, checks)
+        problems += line_problems(mark, session, window, on, that_day, checks)
     if problems:
-        raise InvalidRequest("; ".join(problems))
+        raise LinesRefused(problems)
     counted = []
     for plan, mark in zip(plans, cmd.marks, strict=True):
         line = RecordAttendance(
@@ -187,6 +192,7 @@ async def _add_line(
         reason.value if reason else None,
         session_minutes,
         partner,
+        line.module.value if line.module else None,
     )
     plan.record(
         AttendanceRecorded(
@@ -199,6 +205,7 @@ async def _add_line(
             teaching_form=line.form,
             status=status,
             hours=hours,
+            module=line.module,
         )
     )
     log.info(

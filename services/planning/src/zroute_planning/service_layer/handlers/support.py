@@ -14,6 +14,7 @@ from zroute_contract.events.support import (
 from zroute_runtime.logging import get_logger
 from zroute_runtime.messagebus import HandlerContext, Unprocessable
 
+from zroute_planning.domain.recording import module_key
 from zroute_planning.service_layer import lifecycle, scheduling
 from zroute_planning.service_layer.deps import Deps, today
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
@@ -102,5 +103,7 @@ async def agreement_recorded(event: AgreementRecorded, ctx: HandlerContext, deps
     )
     # Who records which hours (issue 16 item 3) follows the whole task division.
     tasks = {a.task.value: a.partner_id for a in event.assignments}
+    # The partner that provides a module no task covers (PVT) records its hours.
+    tasks |= {module_key(p.module): p.partner_id for p in event.module_providers}
     await uow.records.record_task_partners(event.programme_id, event.version, tasks)
     log.info("programme_partner_recorded", programme_id=event.programme_id, partner_id=teaching)

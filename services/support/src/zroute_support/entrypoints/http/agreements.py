@@ -12,7 +12,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
-from zroute_contract.events.codes import RouteTask
+from zroute_contract.events.codes import CurriculumModule, RouteTask
 from zroute_contract.types import MunicipalityCode, PartnerId, ProgrammeId
 from zroute_runtime.clock import local_day
 from zroute_runtime.commands import command, run_command
@@ -36,6 +36,11 @@ class NotOffered(BaseModel):
     reason: str = Field(pattern=r"^[a-z][a-z0-9_]{1,62}$", description="From the configured list.")
 
 
+class ModuleProviderIn(BaseModel):
+    module: CurriculumModule
+    partner_id: PartnerId
+
+
 class AgreementIn(BaseModel):
     municipality: MunicipalityCode
     valid_from: date
@@ -46,6 +51,12 @@ class AgreementIn(BaseModel):
         default_factory=list,
         max_length=100,
         description="Tasks the programme does not offer, each with a reason (issue 17).",
+    )
+    module_providers: list[ModuleProviderIn] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The partner providing each module no task covers, such as the"
+        " participatieverklaringstraject (pvt); it records the module's hours (issue 16).",
     )
 
 
@@ -67,6 +78,9 @@ class AgreementOut(AgreementIn):
             lead_partner_id=t.lead_partner_id,
             assignments=[Assignment(task=task, partner_id=p) for task, p in t.assignments],
             not_offered=[NotOffered(task=task, reason=r) for task, r in t.not_offered],
+            module_providers=[
+                ModuleProviderIn(module=m, partner_id=p) for m, p in t.module_providers
+            ],
         )
 
 
@@ -115,6 +129,7 @@ def terms_of(programme_id: str, body: AgreementIn) -> AgreementTerms:
         lead_partner_id=body.lead_partner_id,
         assignments=tuple((a.task, a.partner_id) for a in body.assignments),
         not_offered=tuple((n.task, n.reason) for n in body.not_offered),
+        module_providers=tuple((m.module, m.partner_id) for m in body.module_providers),
     )
 
 
