@@ -65,3 +65,55 @@ async def test_a_coordinator_edits_the_agreement_and_sees_a_validation_error_in_
         assert len(versions) == 1  # nothing recorded
     finally:
         await scenario.close()
+
+
+async def test_the_editor_carries_the_tasks_not_offered_and_the_module_providers(
+    services, amqp_connection, issuer, browser
+):
+    """A version recorded through the API with a task not offered and a PVT provider is
+    the editor's starting point, and the next version recorded in the browser keeps both
+    (before, the editor's form had neither, so its version silently dropped them); a task
+    marked not offered in the browser loses the partner its row still showed."""
+    scenario, base = await support_with_screens(services, amqp_connection, issuer)
+    try:
+        await scenario.register_partners()
+        body = scenario.agreement_body(valid_until="2027-12-31")
+        body["assignments"] = [a for a in body["assignments"] if a["task"] != "follow_up"]
+        body["not_offered"] = [{"task": "follow_up", "reason": "not_contracted"}]
+        body["module_providers"] = [{"module": "pvt", "partner_id": "work-b"}]
+        response = await scenario.client().post(f"/programmes/{PROGRAMME}/agreements", json=body)
+        assert response.status_code == 201, response.text
+
+        context = await browser.new_context(
+            bypass_csp=True, viewport={"width": 1280, "height": 900}
+        )
+        page = await context.new_page()
+        await page.goto(f"{base}/ui/agreements?programme={PROGRAMME}")
+        await page.get_by_role("button", name=DEMO_USERS["coordinator"].sub).click()
+        follow_up = page.get_by_label("Waarom nazorg niet wordt aangeboden")
+        await expect(follow_up).to_have_value("not_contracted")
+        pvt = page.get_by_label("participatieverklaringstraject (PVT)")
+        await expect(pvt).to_have_value("work-b")
+        assert await axe_violations(page) == []
+
+        await page.get_by_label("Eerste dag", exact=True).fill("01-01-2028")
+        await page.get_by_label("Waarom vervoer niet wordt aangeboden").select_option(
+            "offered_by_municipality"
+        )
+        await page.get_by_role("button", name="Deze versie vastleggen").click()
+        await expect(page.get_by_role("status").or_(page.get_by_role("alert"))).to_contain_text(
+            "vastgelegd"
+        )
+        await context.close()
+
+        versions = (await scenario.client().get(f"/programmes/{PROGRAMME}/agreements")).json()
+        latest = versions[-1]
+        assert latest["version"] == 2 and latest["valid_from"] == "2028-01-01"
+        assert {(n["task"], n["reason"]) for n in latest["not_offered"]} == {
+            ("follow_up", "not_contracted"),
+            ("transport", "offered_by_municipality"),
+        }
+        assert latest["module_providers"] == [{"module": "pvt", "partner_id": "work-b"}]
+        assert "transport" not in {a["task"] for a in latest["assignments"]}
+    finally:
+        await scenario.close()

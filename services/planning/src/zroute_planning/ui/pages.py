@@ -37,7 +37,7 @@ HOURS_KIND = {
     "language": N_("language"),
     "participation": N_("participation"),
     "knm": N_("knowledge of Dutch society"),
-    "map": N_("participation statement (MAP)"),
+    "map": N_("labour market and participation (MAP)"),
 }
 LEVEL_BAND = {"alpha": N_("literacy (alpha)"), "a0": "A0", "a1": "A1", "a2": "A2", "b1": "B1"}
 WEEKDAY = {

@@ -8,22 +8,24 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException
 from fastapi.responses import Response
 from pydantic import ValidationError
-from zroute_contract.events.codes import RouteTask
+from zroute_contract.events.codes import CurriculumModule, RouteTask
 from zroute_runtime.http_host import Runtime
 from zroute_ui import N_, FormErrors, Page, UiKit, iso_day
 
+from zroute_support.domain.agreements import ALWAYS_OFFERED, MODULES_WITH_A_TASK
 from zroute_support.domain.errors import DomainError, Forbidden
 from zroute_support.entrypoints.http.agreements import AgreementIn, terms_of
 from zroute_support.entrypoints.http.deps import deps_of
 from zroute_support.service_layer import views
 from zroute_support.service_layer.handlers import registry
+from zroute_support.ui.pages import REASONS
 from zroute_support.ui.work_unit import unit_of_work
 
 TASKS = {
     RouteTask.INTAKE: N_("intake"),
     RouteTask.LANGUAGE_TEACHING: N_("language teaching"),
     RouteTask.KNM: N_("knowledge of Dutch society"),
-    RouteTask.MAP: N_("participation statement (MAP)"),
+    RouteTask.MAP: N_("labour market and participation (MAP)"),
     RouteTask.PARTICIPATION_PLACEMENT: N_("participation placement"),
     RouteTask.JOB_COACHING: N_("job coaching"),
     RouteTask.CARE_REFERRAL_PHYSICAL: N_("care referral: physical care"),
@@ -35,6 +37,19 @@ TASKS = {
     RouteTask.PROGRESS_CONSULTATION: N_("progress consultation"),
     RouteTask.FOLLOW_UP: N_("follow-up"),
 }
+# Tasks a programme may leave unassigned, with a reason (issue 17): all but the route's core.
+OPTIONAL_TASKS = [task for task in TASKS if task not in ALWAYS_OFFERED]
+# Modules no task covers: the agreement may name the partner that provides each one and
+# records its hours (issue 16; PVT above all).
+MODULES = {
+    CurriculumModule.PVT: N_("participation statement (PVT)"),
+    CurriculumModule.LITERACY: N_("literacy"),
+    CurriculumModule.HEALTH_SKILLS: N_("health skills"),
+    CurriculumModule.DIGITAL_SKILLS: N_("digital skills"),
+    CurriculumModule.FINANCIAL_SELF_RELIANCE: N_("financial self-reliance"),
+    CurriculumModule.WORK_SKILLS: N_("work skills"),
+}
+assert set(MODULES) == set(CurriculumModule) - MODULES_WITH_A_TASK, "a module without a label"
 CAPABILITIES = {
     "language_teaching": N_("language teaching"),
     "knm": N_("knowledge of Dutch society"),
@@ -55,6 +70,13 @@ PROBLEMS = (
     ("lacks the capability", N_("This partner cannot do this task.")),
     ("does not serve", N_("This partner does not serve this municipality.")),
     ("valid_until is before valid_from", N_("The last day is before the first day.")),
+    (
+        "both assigned and not offered",
+        N_("Choose a partner or a reason it is not offered, not both."),
+    ),
+    ("is always offered", N_("Every programme offers this task: choose a partner.")),
+    ("is not one of", N_("Choose one of the reasons in the list.")),
+    ("providers", N_("Choose one partner for this module.")),
     ("overlaps version", N_("The period overlaps an earlier version; end that one first.")),
 )
 FIELDS = {
@@ -69,8 +91,12 @@ def problem_field(problem: str) -> str:
     """The form field a problem of the domain is about."""
     if problem.startswith("lead partner"):
         return "lead_partner_id"
+    if problem.startswith("task ") and ("not offered" in problem or "reason" in problem):
+        return "not-offered-" + problem.removeprefix("task ").split(":")[0].split(" ")[0]
     if problem.startswith("task "):
         return "task-" + problem.removeprefix("task ").split(":")[0].split(" ")[0]
+    if problem.startswith("module "):
+        return "module-" + problem.removeprefix("module ").split(":")[0].split(" ")[0]
     if problem.startswith("valid_until"):
         return "valid_until"
     return "valid_from"
@@ -94,7 +120,21 @@ def parse(form: dict[str, str]) -> tuple[AgreementIn | None, FormErrors]:
         "assignments": [
             {"task": task.value, "partner_id": form[f"task-{task.value}"]}
             for task in TASKS
-            if form.get(f"task-{task.value}")
+            # A reason it is not offered outranks the partner the row still shows (a
+            # radio cannot be cleared).
+            if form.get(f"task-{task.value}") and not form.get(f"not-offered-{task.value}")
+        ],
+        # Carried through every new version: an editor that dropped them would silently
+        # undo what a version recorded through the API said (issue 16, 17).
+        "not_offered": [
+            {"task": task.value, "reason": form[f"not-offered-{task.value}"]}
+            for task in OPTIONAL_TASKS
+            if form.get(f"not-offered-{task.value}")
+        ],
+        "module_providers": [
+            {"module": module.value, "partner_id": form[f"module-{module.value}"]}
+            for module in MODULES
+            if form.get(f"module-{module.value}")
         ],
     }
     try:
@@ -106,6 +146,9 @@ def parse(form: dict[str, str]) -> tuple[AgreementIn | None, FormErrors]:
             if name == "assignments":
                 problems = [f"task {t.value} has no responsible partner" for t in TASKS]
                 errors = problem_errors(problems)
+            elif name in ("not_offered", "module_providers"):
+                # Only a forged form gets here: the fields are choices from lists.
+                errors.add("valid_from", N_("This is not allowed."))
             else:
                 errors.add(name, FIELDS.get(name, N_("This is not allowed.")))
         return None, errors
@@ -126,6 +169,7 @@ def add(kit: UiKit) -> None:
 
     async def editor(page: Page, runtime: Runtime, programme: str, **context: Any) -> Response:
         scope = page.principal.municipality_scope()
+        deps = deps_of(runtime)
         async with unit_of_work(runtime, page) as uow:
             programmes = await views.programmes(uow)
             versions = await views.agreements(uow, page.principal, programme)
@@ -143,6 +187,11 @@ def add(kit: UiKit) -> None:
                 (p.partner_id, f"{p.partner_id} ({p.organisation})") for p in partner_list
             ],
             tasks=TASKS,
+            optional_tasks=OPTIONAL_TASKS,
+            not_offered_reasons=[
+                (reason, REASONS.get(reason, reason)) for reason in deps.task_not_offered_reasons
+            ],
+            modules=MODULES,
             errors=context.pop("errors", FormErrors()),
             status_code=context.pop("status_code", 200),
             **context,
@@ -189,4 +238,6 @@ def _values(latest: Any, scope: str | None) -> dict[str, str]:
         "lead_partner_id": terms.lead_partner_id,
     }
     values |= {f"task-{task.value}": partner for task, partner in terms.assignments}
+    values |= {f"not-offered-{task.value}": reason for task, reason in terms.not_offered}
+    values |= {f"module-{module.value}": partner for module, partner in terms.module_providers}
     return values
