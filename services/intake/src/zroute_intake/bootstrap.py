@@ -94,6 +94,8 @@ DATAREFS = {
     "nl.zroute.intake.participant-re-enrolled.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-moved-out.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-moved-in.v1": _PARTICIPANT,
+    # After a core-data deletion the reference answers 404: nothing is left to read.
+    "nl.zroute.intake.participant-records-deleted.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-paused.v1": _PARTICIPANT + "/pauses",
     "nl.zroute.intake.participant-resumed.v1": _PARTICIPANT + "/pauses",
     "nl.zroute.intake.pip-established.v1": _PARTICIPANT + "/pip",

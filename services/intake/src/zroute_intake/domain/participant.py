@@ -17,6 +17,7 @@ from zroute_contract.events.codes import (
     BookingStatus,
     ConsentPurpose,
     CorrectionReason,
+    DeletedRecords,
     IntakeStage,
     PersonalDataField,
     ReEnrolmentReason,
@@ -34,6 +35,7 @@ from zroute_contract.events.intake import (
     ParticipantMovedOut,
     ParticipantPaused,
     ParticipantReEnrolled,
+    ParticipantRecordsDeleted,
     ParticipantRegistered,
     ParticipantResumed,
     ParticipantWithdrawn,
@@ -681,18 +683,41 @@ class Participant:
             return self.withdrawal.effective_on
         return None
 
-    def erase_personal_data(self, now: datetime, *, obligation_ended: bool = False) -> bool:
+    def erase_personal_data(
+        self, now: datetime, *, obligation_ended: bool = False, ended_on: date | None = None
+    ) -> bool:
         """Drop the personal data, keep the pseudonymous history; False if nothing to do.
 
         Allowed once the route is closed, or once DUO ended the obligation (an exemption
-        or release, B 9.9: the retention runs from the obligation's end)."""
+        or release, B 9.9: the retention runs from the obligation's end). With
+        ``ended_on`` (the day the retention ran from) the other services are told, so
+        they drop what personal data and free text they keep too."""
         if self.status not in CLOSED and not obligation_ended:
             raise Conflict("personal data is kept while the participant is on the route")
         if self.erased_at is not None:
             return False
         self.personal = None
         self.erased_at = now
+        if ended_on is not None:
+            self._tell_deleted(DeletedRecords.PERSONAL_DATA, ended_on)
         return True
+
+    def delete_core_data(self, ended_on: date) -> None:
+        """The core data's retention ended (B 9.9): every record of the participant goes,
+        here and, told by the event, in the other services."""
+        if self.erased_at is None:
+            raise Conflict("the core data goes only after the personal data was erased")
+        self._tell_deleted(DeletedRecords.CORE_DATA, ended_on)
+
+    def _tell_deleted(self, deleted: DeletedRecords, ended_on: date) -> None:
+        self.events.append(
+            ParticipantRecordsDeleted(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                deleted=deleted,
+                obligation_ended_on=ended_on,
+            )
+        )
 
 
 def _with_contact_details(personal: PersonalData, change: PersonalDataChange) -> PersonalData:
