@@ -663,13 +663,14 @@ class ParticipantMovedIn(ParticipantEvent):
 
     Planning, support and notifications move the participant to ``to_municipality``:
     from then on its caseworkers and coordinators see the plan, referrals, placements
-    and notifications, and the old municipality's no longer do."""
+    and notifications, and the old municipality's no longer do. An intake service that
+    exported the dossier to another intake service closes its copy as handed over."""
 
     spec = EventSpec(
         type="nl.zroute.intake.participant-moved-in.v1",
         routing_key="intake.participant.moved-in",
         producer="intake",
-        consumers=_ALL,
+        consumers=("intake", *_ALL),
         summary="The new municipality imported the dossier; the route continues there.",
     )
 

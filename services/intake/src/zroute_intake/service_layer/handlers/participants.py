@@ -84,6 +84,11 @@ async def on_route_completed(
     participant = await uow.participants.get(event.participant_ref, for_update=True)
     if participant is None:
         raise Unprocessable(f"unknown participant {event.participant_ref}")
+    if participant.handed_over:
+        # Another intake service holds the case since the move; this copy's retention
+        # runs from the move already.
+        log.info("route_completed_handed_over", participant_ref=participant.ref)
+        return
     if participant.complete_route(event.completed_on):
         await uow.participants.save(participant, uow.clock.now())
         await _schedule_erasure(participant, uow, deps)
