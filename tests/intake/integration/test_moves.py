@@ -20,8 +20,8 @@ from zroute_runtime.auth import Role
 from tests.helpers import capture, token, wait_for
 from tests.intake.conftest import RETENTION_DAYS
 from tests.intake.integration.flow import ok
-from tests.intake.integration.test_privacy import erased
 from tests.intake.integration.test_pip import INTAKE, completed, content, day, established
+from tests.intake.integration.test_privacy import erased
 
 NEW, ELSEWHERE = "GM0599", "GM0228"
 
