@@ -51,7 +51,8 @@ class RetentionRepository(TrackingRepository):
         the messages about them."""
         await delete_rows(self.conn, PERSONAL, ref)
         await self.conn.execute(
-            "UPDATE nt_notifications SET body_text = '', body_html = '' WHERE participant_ref = $1",
+            "UPDATE nt_notifications SET subject = '', body_text = '', body_html = ''"
+            " WHERE participant_ref = $1",
             ref,
         )
 
