@@ -24,8 +24,9 @@ async def test_a_wrong_replacement_fails_the_kit_naming_each_broken_rule(
     # Every bad shape, and a wrong type on every key (14 since pip-established,
     # term-extended and final-meeting-held joined planning's 11; 18 since the pauses of
     # issue 15: participant-paused/-resumed, care-pause-started/-ended; 19 since
-    # participant-moved-in, which moves the participant to the new municipality).
-    assert len(bad_input) == 10 + 19
+    # participant-moved-in, which moves the participant to the new municipality; 20 since
+    # participant-records-deleted, B 9.9's deletions).
+    assert len(bad_input) == 10 + 20
     assert failed == bad_input | {
         "consumed: partner-updated",
         # It publishes without content type or persistence (a bare aio_pika.Message).

@@ -267,6 +267,9 @@ def _assert_cases(scenario: Scenario, cases: dict[str, dict[str, str]]) -> None:
     assert case["terms extended by DUO (extension recorded)"] == "1 of 6", case
     assert case["terms starting the day after the PIP's date"] == "6 of 6", case
     assert case["completions preceded by the final meeting"] == "6 of 6", case
+    # ... one pauses for treatment and resumes; one moves and the new municipality imports.
+    assert (stats["pauses for treatment"], stats["pauses resumed"]) == (1, 1), stats
+    assert stats["moves to another municipality (dossier imported)"] == 1, stats
     # Issue 16: roll-call per calendar session, one correction, the job coach's hours.
     calendar = cases["Taught from the calendar (issue 16)"]
     assert int(calendar["roll-calls per calendar session"]) > 0, calendar

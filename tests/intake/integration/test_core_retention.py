@@ -3,7 +3,9 @@ the core data at most 50 years after it. On the simulated clock, through the dur
 timers, with the retention shortened by configuration (30 days, core data 90 days).
 
 Before: the core data (the pseudonymous record, the PIP's versions, meetings, the access
-log, the audit trail) was kept for ever; nothing ever deleted it.
+log, the audit trail) was kept for ever; nothing ever deleted it. Before the second pass:
+planning, support and notifications were not told of either deletion
+(``participant-records-deleted``, personal_data then core_data).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pytest
 from zroute_intake.bootstrap import definition
 from zroute_intake.settings import Settings
 
-from tests.helpers import wait_for
+from tests.helpers import capture, wait_for
 from tests.intake import builders
 from tests.intake.conftest import RETENTION_DAYS
 from tests.intake.integration.flow import complete, ok
@@ -56,7 +58,13 @@ async def rows(intake, ref: str) -> dict[str, int]:
     return counts
 
 
-async def test_the_core_data_is_deleted_when_its_retention_ends_and_not_before(intake, client):
+RECORDS_DELETED = "nl.zroute.intake.participant-records-deleted.v1"
+
+
+async def test_the_core_data_is_deleted_when_its_retention_ends_and_not_before(
+    intake, client, amqp_connection
+):
+    seen = await capture(amqp_connection, intake.topology.exchange, "intake.#")
     ref = ok(await client.post("/participants", json=builders.registration()), 201)[
         "participant_ref"
     ]
@@ -77,6 +85,15 @@ async def test_the_core_data_is_deleted_when_its_retention_ends_and_not_before(i
         "SELECT due_at FROM zr_timers WHERE kind = 'delete-core-data' AND key = $1", ref
     )
     assert due is not None, "the erasure schedules the core data's deletion"
+    await wait_for(lambda: seen.of_type(RECORDS_DELETED), what="the erasure told")
+    [told] = seen.of_type(RECORDS_DELETED)
+    assert told["subject"] == ref
+    assert told["data"] == {
+        "participant_ref": ref,
+        "programme_id": told["data"]["programme_id"],
+        "deleted": "personal_data",
+        "obligation_ended_on": builders.day(8),
+    }
 
     await intake.advance_clock(timedelta(days=CORE_RETENTION_DAYS - RETENTION_DAYS - 10))
     assert (await client.get(f"/participants/{ref}")).status_code == 200, "not before its time"
@@ -94,6 +111,9 @@ async def test_the_core_data_is_deleted_when_its_retention_ends_and_not_before(i
     assert await rows(intake, ref) == dict.fromkeys(TABLES, 0)
     assert (await client.get(f"/participants/{ref}")).status_code == 404
     assert (await client.get(f"/participants/{ref}/pip")).status_code == 404
+    await wait_for(lambda: len(seen.of_type(RECORDS_DELETED)) == 2, what="the deletion told")
+    last = seen.of_type(RECORDS_DELETED)[1]["data"]
+    assert (last["deleted"], last["obligation_ended_on"]) == ("core_data", builders.day(8))
 
 
 def test_the_core_data_is_kept_at_most_50_years_as_b_9_9_says():

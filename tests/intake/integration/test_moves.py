@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 from zroute_intake.bootstrap import definition
@@ -17,8 +18,10 @@ from zroute_intake.settings import Settings
 from zroute_runtime.auth import Role
 
 from tests.helpers import capture, token, wait_for
+from tests.intake.conftest import RETENTION_DAYS
 from tests.intake.integration.flow import ok
 from tests.intake.integration.test_pip import INTAKE, completed, content, day, established
+from tests.intake.integration.test_privacy import erased
 
 NEW, ELSEWHERE = "GM0599", "GM0228"
 
@@ -108,13 +111,17 @@ async def test_a_second_intake_service_with_its_own_database_imports_the_dossier
     there, and the route goes on under the same reference. Both services share only the
     move key. Before: the import answered 404 ("this service did not export the dossier").
 
-    The second service publishes on the same exchange (planning and support hear its
-    ``participant-moved-in``) but consumes nothing here: the runtime names a service's
-    queue by the service, so two intake services on one broker would share one queue."""
+    Both run on one broker, the second under an instance name of its own
+    (``ZROUTE_INSTANCE``: queue ``zroute.intake.gm0599``), so each hears every event. When
+    the new service's ``participant-moved-in`` reaches the old one, the old copy is closed
+    as handed over (read only) and its personal data is erased the retention period after
+    the move, without telling the other services (the route goes on under the new
+    service). Before: the old copy stayed "in transit" for ever."""
     seen = await capture(amqp_connection, intake.topology.exchange, "intake.#")
     other = await services.start(
-        definition(settings := own_database(services)), settings, consume=False
+        definition(settings := own_database(services, instance="gm0599")), settings
     )
+    assert other.topology.queue != intake.topology.queue
     async with httpx.AsyncClient(
         base_url=f"http://127.0.0.1:{other.http_port}", timeout=10
     ) as there:
@@ -171,15 +178,45 @@ async def test_a_second_intake_service_with_its_own_database_imports_the_dossier
         ))  # fmt: skip
         assert amended["current"]["number"] == 2 and amended["deadline"]["state"] == "met"
 
-        # the old service keeps its case closed as moved; its caseworkers read it no more
+        # the old service closes its copy as handed over once the new one's import is told
+        await wait_for(lambda: handed_over(intake, ref), what="the old copy handed over")
         still = await client.post(
             f"/participants/{ref}/pauses", json={"ground": "illness", "paused_from": str(day(8))}
         )
-        assert still.status_code == 409 and "closed as moved" in still.text
+        assert still.status_code == 409 and "closed as handed over" in still.text
+        here = ok(await client.get(f"/participants/{ref}"))  # kept, for the old decisions
+        assert here["municipality"] == "GM0363"
+        assert [c["action"] for c in here["changes"]][-2:] == ["moved_out", "handed_over"]
+        due = await intake.pool.fetchval(
+            "SELECT due_at FROM zr_timers WHERE kind = 'erase-personal-data' AND key = $1", ref
+        )
+        local = due.astimezone(ZoneInfo("Europe/Amsterdam")).date()
+        assert local == day(8) + timedelta(days=RETENTION_DAYS), "from the move"
+        # the new service heard its own moved-in and changed nothing
+        assert ok(await there.get(f"/participants/{ref}", headers=new))["municipality"] == NEW
 
     await wait_for(lambda: seen.of_type(INTAKE + "participant-moved-in.v1"), what="moved in")
     [into] = seen.of_type(INTAKE + "participant-moved-in.v1")
     assert (into["data"]["from_municipality"], into["data"]["to_municipality"]) == ("GM0363", NEW)
+
+    await intake.advance_clock(timedelta(days=RETENTION_DAYS + 10))
+    await wait_for(lambda: erased(intake, ref), what="the old copy's personal data erased")
+    assert not await other.pool.fetchval(
+        "SELECT erased_at IS NOT NULL FROM intake_participants WHERE ref = $1", ref
+    ), "the new service keeps the participant's data"
+    told = await intake.pool.fetchval(  # written in the erasure's own transaction, or not
+        "SELECT count(*) FROM zr_outbox WHERE event_type = $1",
+        INTAKE + "participant-records-deleted.v1",
+    )
+    assert told == 0, "the old copy's erasure is not told: the route goes on under the new one"
+
+
+async def handed_over(intake, ref: str) -> bool:
+    return await intake.pool.fetchval(
+        "SELECT state->'moves'->-1->>'handed_over_at' IS NOT NULL FROM intake_participants"
+        " WHERE ref = $1",
+        ref,
+    )
 
 
 async def test_a_service_with_another_move_key_cannot_open_the_dossier(intake, client, services):

@@ -8,6 +8,7 @@ import os
 import pytest
 from pydantic import ValidationError
 from zroute_contract.events.base import event_types
+from zroute_contract.events.intake import ParticipantMovedIn
 from zroute_contract.events.planning import RouteCompleted
 from zroute_intake.bootstrap import definition
 from zroute_intake.domain.contact_card import DEFAULT_FIELDS, CardField, RelationKind
@@ -47,9 +48,11 @@ def test_the_definition_consumes_route_completion_and_runs_the_erasure_timer():
     service = definition(Settings(intake_retention_days=10))
     # Route completion; the attendance and referral events of the management report and
     # DUO (issue 15 item 7), and the relations planning and support report (issue 18).
-    # And support's interpreter answers (issue 17 item 6).
+    # And support's interpreter answers (issue 17 item 6), and another intake service's
+    # import of a dossier exported here (issue 15: the copy is closed as handed over).
     assert set(service.handlers) == {
         RouteCompleted,
+        ParticipantMovedIn,
         *reports.HANDLERS,
         *relations.HANDLERS,
         *interpreters.HANDLERS,

@@ -27,6 +27,12 @@ RECORDERS = {
     "participation": RESPONSIBLE["job_coaching"],
 }
 """The partner recording each kind of hours, as the programme's task division names it."""
+PARTICIPATION_HOURS = 4
+"""A week's volunteering or daytime activity of a participant without a workplace."""
+ACTIVITY_MINUTES = 240
+"""The longest participation activity recorded on one day."""
+MAX_MINUTES_PER_DAY = 360
+"""Planning's default cap of one participant's minutes on one day."""
 
 
 class PlanningSteps(Actors):
@@ -149,6 +155,70 @@ class PlanningSteps(Actors):
         check(await recorder.post("/roll-calls", json=body), 201)
         self.stats["attendance records"] += len(lines)
         self.stats["group sessions recorded in one roll-call"] += 1
+
+    async def record_participation(
+        self, started: list[tuple[Person, dict]], week_start: date
+    ) -> None:
+        """The participation activity of the week that just ended, besides the group's
+        workplace and MAP sessions (B 3.14(2)(b): 800 participation hours in a Dutch-speaking
+        setting): a confirmed workplace's hours a week from its first day, otherwise a
+        weekly volunteering or daytime activity of four hours. The partner the task
+        division names for participation hours records them, on days the participant's
+        week leaves room for (at most the day's maximum with their sessions)."""
+        placements = check(await self.coordinator("support").get("/placements"))
+        workplaces = {
+            p["participant_ref"]: (date.fromisoformat(p["starts_on"]), float(p["hours_per_week"]))
+            for p in placements
+            if p["status"] in ("confirmed", "started") and p.get("starts_on")
+        }
+        await gather_limited(
+            self._participation_week(person, plan, week_start, workplaces.get(person.ref))
+            for person, plan in started
+        )
+
+    async def _participation_week(
+        self, person: Person, plan: dict, week_start: date, workplace: tuple[date, float] | None
+    ) -> None:
+        if person.ref not in self.schedules:
+            response = await self.partner("planning", "language-school").get(
+                f"/participants/{person.ref}/schedule"
+            )
+            if response.status_code == 404:
+                return
+            self.schedules[person.ref] = check(response)
+        taken: dict[int, int] = defaultdict(int)
+        for session in self.schedules[person.ref]["sessions"]:
+            taken[WEEKDAY_INDEX[session["weekday"]]] += session["minutes"]
+        working = workplace is not None and workplace[0] <= week_start
+        left = int((workplace[1] if working and workplace else PARTICIPATION_HOURS) * 60)
+        recorder = self.partner("planning", RECORDERS["participation"])
+        start, end = plan["start_on"], plan["integration_term_end"]
+        # The quietest days first: a day's sessions and the activity stay within the cap.
+        for index in sorted(range(5), key=lambda i: taken[i]):
+            on = week_start + timedelta(days=index)
+            room = min(ACTIVITY_MINUTES, MAX_MINUTES_PER_DAY - taken[index], left)
+            if room < 60 or on >= self.today or start is None:
+                continue
+            if not date.fromisoformat(start) <= on <= date.fromisoformat(end):
+                continue
+            body = {
+                "session_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{person.ref}/{on}/activity")),
+                "session_on": str(on),
+                "kind": "participation",
+                "teaching_form": "workplace_learning" if working else "practice_outside",
+                "status": "present",
+                "minutes": room,
+                "session_minutes": room,
+            }
+            response = await recorder.post(f"/participants/{person.ref}/attendance", json=body)
+            if response.status_code == 422:  # a session moved onto the day: another day
+                self.stats["participation activity days refused (day full)"] += 1
+                continue
+            check(response, 200, 201)
+            self.stats["participation activity days recorded"] += 1
+            left -= room
+            if left < 60:
+                return
 
     async def hold_reviews(self, person: Person) -> None:
         school = self.partner("planning", "language-school")

@@ -45,6 +45,7 @@ class Scenario(
                 await self.roll_calls(week_start, started)  # issue 16: per calendar session
             else:
                 await self.record_weeks(started, week_start)
+            await self.record_participation(started, week_start)  # B 3.14(2)(b)
             await self.care_pause_case(week, skip={lapse_person.ref} if lapse_person else set())
             await self._week_of_partners(week, started)
             await self._week_of_childcare(week, lapse_person)

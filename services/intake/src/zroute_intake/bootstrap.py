@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from zroute_contract.events.base import Event
+from zroute_contract.events.intake import ParticipantMovedIn
 from zroute_contract.events.planning import RouteCompleted
 from zroute_runtime.cli import console_script
 from zroute_runtime.logging import get_logger
@@ -38,6 +39,7 @@ from zroute_intake.service_layer.deps import IntakeDependencies
 from zroute_intake.service_layer.handlers import (
     contact_persons,
     interpreters,
+    moves,
     participants,
     relations,
     reports,
@@ -95,6 +97,8 @@ DATAREFS = {
     "nl.zroute.intake.participant-re-enrolled.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-moved-out.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-moved-in.v1": _PARTICIPANT,
+    # After a core-data deletion the reference answers 404: nothing is left to read.
+    "nl.zroute.intake.participant-records-deleted.v1": _PARTICIPANT,
     "nl.zroute.intake.participant-paused.v1": _PARTICIPANT + "/pauses",
     "nl.zroute.intake.participant-resumed.v1": _PARTICIPANT + "/pauses",
     "nl.zroute.intake.pip-established.v1": _PARTICIPANT + "/pip",
@@ -150,6 +154,7 @@ def definition(settings: Settings | None = None) -> IntakeDefinition:
         name=SERVICE,
         handlers={
             RouteCompleted: [partial(participants.on_route_completed, deps=deps)],
+            ParticipantMovedIn: [partial(moves.on_moved_in, deps=deps)],
             **consumed_events(),
         },
         timer_handlers={

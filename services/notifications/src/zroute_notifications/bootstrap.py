@@ -14,7 +14,7 @@ from typing import Any
 
 from zroute_contract import event_types
 from zroute_contract.events.base import Event
-from zroute_contract.events.intake import ConsentWithdrawn
+from zroute_contract.events.intake import ConsentWithdrawn, ParticipantRecordsDeleted
 from zroute_contract.events.support import AgreementRecorded
 from zroute_runtime.cli import console_script
 from zroute_runtime.messagebus import Handler
@@ -31,6 +31,7 @@ from zroute_notifications.adapters.places import PlanningPlaces
 from zroute_notifications.adapters.readmodel_repo import ReadModelRepository
 from zroute_notifications.adapters.reads import NotificationsReads
 from zroute_notifications.adapters.rendering import Templates
+from zroute_notifications.adapters.retention_repo import RetentionRepository
 from zroute_notifications.adapters.secrets import SecretBox
 from zroute_notifications.adapters.smtp import Mailer
 from zroute_notifications.adapters.timer_repo import TimerRepository
@@ -46,6 +47,7 @@ from zroute_notifications.service_layer.handlers import (
     overview,
     participant,
     received,
+    retention,
 )
 from zroute_notifications.settings import Settings
 
@@ -63,6 +65,7 @@ def repositories(conn: Any) -> dict[str, TrackingRepository]:
         "readmodel": ReadModelRepository(conn),
         "timers": TimerRepository(conn),
         "participants": ParticipantRepository(conn),
+        "retention": RetentionRepository(conn),
         "reads": NotificationsReads(conn),
     }
 
@@ -102,9 +105,11 @@ def build_deps(settings: Settings) -> Deps:
 EXTRA: dict[type[Event], list[Callable[..., Any]]] = {
     AgreementRecorded: [overview.agreement_recorded],
     ConsentWithdrawn: [consents.consent_withdrawn],
+    ParticipantRecordsDeleted: [retention.records_deleted],
 }
 """What an event does besides being kept and planning its messages: an agreement plans
-the programme's overview; a withdrawn consent stops the messages that relied on it."""
+the programme's overview; a withdrawn consent stops the messages that relied on it;
+intake's deletion of a participant's records deletes theirs here (B 9.9)."""
 
 
 def handlers(deps: Deps) -> dict[type[Event], list[Handler]]:

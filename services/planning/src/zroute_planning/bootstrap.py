@@ -13,6 +13,7 @@ from zroute_contract.events.intake import (
     IntakeCorrected,
     ParticipantMovedIn,
     ParticipantPaused,
+    ParticipantRecordsDeleted,
     ParticipantRegistered,
     ParticipantResumed,
     ParticipantWithdrawn,
@@ -42,6 +43,7 @@ from zroute_planning.adapters.placement_repo import PlacementRepository
 from zroute_planning.adapters.plan_repo import PlanRepository
 from zroute_planning.adapters.reads import PlanningReads
 from zroute_planning.adapters.record_repo import RecordRepository
+from zroute_planning.adapters.retention_repo import RetentionRepository
 from zroute_planning.adapters.timer_repo import TimerRepository
 from zroute_planning.entrypoints.http import ROUTERS
 from zroute_planning.service_layer import scheduling
@@ -53,6 +55,7 @@ from zroute_planning.service_layer.handlers import (
     pauses,
     placements,
     registry,
+    retention,
     schedule,
     support,
 )
@@ -107,6 +110,7 @@ def repositories(conn: Any) -> dict[str, TrackingRepository]:
         "ledger": LedgerRepository(conn),
         "reads": PlanningReads(conn),
         "calendar": CalendarRepository(conn),
+        "retention": RetentionRepository(conn),
     }
 
 
@@ -139,6 +143,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             AgreementRecorded: [bind(support.agreement_recorded)],
             ParticipantRegistered: [bind(registry.participant_registered)],
             ParticipantMovedIn: [bind(registry.participant_moved_in)],
+            ParticipantRecordsDeleted: [bind(retention.records_deleted)],
             PartnerRegistered: [bind(registry.partner_profile)],
             PartnerUpdated: [bind(registry.partner_profile)],
         },

@@ -16,6 +16,7 @@ from zroute_contract.events.intake import (
     IntakeCorrected,
     IntakeScheduled,
     ParticipantMovedIn,
+    ParticipantRecordsDeleted,
     ParticipantRegistered,
     ParticipantWithdrawn,
     PersonalDataChanged,
@@ -48,6 +49,7 @@ from zroute_support.adapters.preconditions_repo import PreconditionRepository
 from zroute_support.adapters.reads import SupportReads
 from zroute_support.adapters.reassignments_repo import ReassignmentRepository
 from zroute_support.adapters.referrals_repo import ReferralRepository
+from zroute_support.adapters.retention_repo import RetentionRepository
 from zroute_support.adapters.timer_repo import TimerRepository
 from zroute_support.adapters.waiting_repo import WaitingList
 from zroute_support.entrypoints.http import ROUTERS
@@ -60,6 +62,7 @@ from zroute_support.service_layer.handlers import (
     planning,
     preconditions,
     referrals,
+    retention,
     waiting,
 )
 from zroute_support.settings import Settings
@@ -85,6 +88,7 @@ def repositories(conn: Any) -> dict[str, TrackingRepository]:
         "reassignments": ReassignmentRepository(conn),
         "care_pauses": CarePauseRepository(conn),
         "timers": TimerRepository(conn),
+        "retention": RetentionRepository(conn),
         "reads": SupportReads(conn),
     }
 
@@ -96,6 +100,7 @@ def handlers(deps: Deps) -> HandlerRegistry:
         ParticipantRegistered: [intake.register_participant],
         ParticipantMovedIn: [intake.move_participant],
         PersonalDataChanged: [intake.change_personal_data],
+        ParticipantRecordsDeleted: [retention.records_deleted],
         ContactPersonAssigned: [partial(intake.assign_contact_person, deps=deps)],
         ConsentRecorded: [partial(intake.record_consent, deps=deps)],
         ConsentWithdrawn: [partial(intake.withdraw_consent, deps=deps)],

@@ -27,6 +27,11 @@ class ServiceSettings(BaseSettings):
     # Names on the broker. The prefix lets several systems (or test runs) share a vhost.
     name_prefix: str = "zroute"
     exchange: str = "events"
+    # A second copy of a service on the same broker with a database of its own (another
+    # municipality's intake service, W 15(4)) consumes from queues of its own,
+    # zroute.<service>.<instance>; the copies would otherwise take turns at one queue and
+    # each miss half of the events. Unset: zroute.<service>.
+    instance: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,30}$")
 
     # The NL GOV CloudEvents source is urn:nld:oin:<OIN>:systeem:<system>.
     organisation_oin: str = Field(default="00000001002220647000", pattern=r"^[0-9]{20}$")

@@ -8,6 +8,7 @@ For a service ``svc`` under prefix ``zroute``::
                                       ``<GM code>.<routing key>`` once per municipality,
                                       so a broker account can be held to its municipalities
     zroute.svc                        quorum queue, bound to the routing keys svc consumes
+                                      (zroute.svc.<instance> for a named second copy)
     zroute.svc.retry.<ms>             quorum queues, one per retry delay: messages wait
                                       there for <ms> (x-message-ttl), then dead-letter
                                       back into zroute.svc through the default exchange
@@ -56,12 +57,15 @@ class ServiceTopology:
     def for_service(
         cls, settings: ServiceSettings, service: str, bindings: Iterable[str]
     ) -> ServiceTopology:
+        # A named instance (settings.instance) is a consumer of its own: its queues and
+        # its dead letters' key carry the name (``intake.gm0599``).
+        consumer = f"{service}.{settings.instance}" if settings.instance else service
         return cls(
-            service=service,
+            service=consumer,
             exchange=settings.exchange_name,
-            queue=settings.name(service),
+            queue=settings.name(consumer),
             dead_letter_exchange=settings.name(DEAD_LETTER_EXCHANGE),
-            dead_letter_queue=settings.name(service, "dead-letter"),
+            dead_letter_queue=settings.name(consumer, "dead-letter"),
             retry_delays_ms=tuple(settings.retry_delays_ms),
             delivery_limit=settings.delivery_limit,
             bindings=tuple(sorted(set(bindings))),

@@ -27,10 +27,27 @@ class Move:
     exported_at: datetime
     imported_by: str | None = None
     imported_at: datetime | None = None
+    handed_over_at: datetime | None = None
+    """When another intake service told that it imported the dossier
+    (``participant-moved-in``): this copy is closed as handed over."""
 
     @property
     def in_transit(self) -> bool:
-        return self.imported_at is None
+        return self.imported_at is None and self.handed_over_at is None
+
+    @property
+    def handed_over(self) -> bool:
+        """The dossier was imported by another intake service: this copy is closed."""
+        return self.handed_over_at is not None
+
+
+def imported_elsewhere(moves: list[Move], to_municipality: str) -> Move | None:
+    """The move in transit that another intake service's import (to ``to_municipality``)
+    completes, or None: not moved out here, imported here already, or handed over."""
+    pending = moves[-1] if moves and moves[-1].in_transit else None
+    if pending is None or pending.to_municipality != to_municipality:
+        return None
+    return pending
 
 
 def check_move_out(move: Move, *, registered_on: date, today: date) -> None:

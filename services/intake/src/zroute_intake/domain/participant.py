@@ -17,6 +17,7 @@ from zroute_contract.events.codes import (
     BookingStatus,
     ConsentPurpose,
     CorrectionReason,
+    DeletedRecords,
     IntakeCancelReason,
     IntakeStage,
     PersonalDataField,
@@ -35,6 +36,7 @@ from zroute_contract.events.intake import (
     ParticipantMovedIn,
     ParticipantMovedOut,
     ParticipantPaused,
+    ParticipantRecordsDeleted,
     ParticipantReEnrolled,
     ParticipantRegistered,
     ParticipantResumed,
@@ -167,6 +169,12 @@ class Participant:
             raise StaleVersion(expected, self.version)
 
     def _ensure_open(self) -> None:
+        if self.handed_over:
+            move = self.moves[-1]
+            raise Conflict(
+                f"the participant moved to {move.to_municipality} on {move.moved_on} and the "
+                "dossier was imported there; the case is closed as handed over here"
+            )
         if self.moves and self.moves[-1].in_transit:
             raise Conflict(
                 f"the participant moved to {self.moves[-1].to_municipality}; the case is "
@@ -632,6 +640,24 @@ class Participant:
         )
         return imported
 
+    @property
+    def handed_over(self) -> bool:
+        """Another intake service imported the dossier: this copy is closed for good."""
+        return bool(self.moves) and self.moves[-1].handed_over
+
+    def hand_over(self, to_municipality: str, *, by: str, at: datetime) -> Move | None:
+        """Another intake service (``by``: its CloudEvents source) imported the dossier
+        (its ``participant-moved-in``): close this copy as handed over, read only, kept
+        until its retention ends. None when there is nothing to close (imported here, or
+        told before)."""
+        pending = move_rules.imported_elsewhere(self.moves, to_municipality)
+        if pending is None:
+            return None
+        closed = replace(pending, handed_over_at=at)
+        self.moves[-1] = closed
+        self.changes.append(RecordedChange("handed_over", to_municipality, by, at))
+        return closed
+
     # -- leaving the route ----------------------------------------------------------------
     def withdraw(self, reason: WithdrawalReason, *, effective_on: date, today: date) -> None:
         """Withdraw the participant (moved, exempted, stopped)."""
@@ -701,25 +727,56 @@ class Participant:
 
     @property
     def route_ended_on(self) -> date | None:
-        """The day the retention period starts from: route completion or withdrawal."""
+        """The day the retention period starts from: route completion or withdrawal, or,
+        for a copy handed over to another intake service, the move (inference: this
+        municipality's part ended then; the route goes on and ends there)."""
+        if self.handed_over:
+            return self.moves[-1].moved_on
         if self.status is Status.ROUTE_COMPLETED:
             return self.route_completed_on
         if self.status is Status.WITHDRAWN and self.withdrawal is not None:
             return self.withdrawal.effective_on
         return None
 
-    def erase_personal_data(self, now: datetime, *, obligation_ended: bool = False) -> bool:
+    def erase_personal_data(
+        self, now: datetime, *, obligation_ended: bool = False, ended_on: date | None = None
+    ) -> bool:
         """Drop the personal data, keep the pseudonymous history; False if nothing to do.
 
         Allowed once the route is closed, or once DUO ended the obligation (an exemption
-        or release, B 9.9: the retention runs from the obligation's end)."""
-        if self.status not in CLOSED and not obligation_ended:
+        or release, B 9.9: the retention runs from the obligation's end). With
+        ``ended_on`` (the day the retention ran from) the other services are told, so
+        they drop what personal data and free text they keep too."""
+        if self.status not in CLOSED and not obligation_ended and not self.handed_over:
             raise Conflict("personal data is kept while the participant is on the route")
         if self.erased_at is not None:
             return False
         self.personal = None
         self.erased_at = now
+        if ended_on is not None:
+            self._tell_deleted(DeletedRecords.PERSONAL_DATA, ended_on)
         return True
+
+    def delete_core_data(self, ended_on: date) -> None:
+        """The core data's retention ended (B 9.9): every record of the participant goes,
+        here and, told by the event, in the other services."""
+        if self.erased_at is None:
+            raise Conflict("the core data goes only after the personal data was erased")
+        self._tell_deleted(DeletedRecords.CORE_DATA, ended_on)
+
+    def _tell_deleted(self, deleted: DeletedRecords, ended_on: date) -> None:
+        if self.handed_over:
+            # Only this copy goes: the route goes on under the intake service that
+            # imported the dossier, and the other services' records are its.
+            return
+        self.events.append(
+            ParticipantRecordsDeleted(
+                participant_ref=self.ref,
+                programme_id=self.programme_id,
+                deleted=deleted,
+                obligation_ended_on=ended_on,
+            )
+        )
 
 
 def _with_contact_details(personal: PersonalData, change: PersonalDataChange) -> PersonalData:

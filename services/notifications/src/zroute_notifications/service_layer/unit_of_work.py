@@ -16,6 +16,7 @@ from zroute_notifications.adapters.notification_repo import NotificationReposito
 from zroute_notifications.adapters.participant_repo import ParticipantRepository
 from zroute_notifications.adapters.readmodel_repo import ReadModelRepository
 from zroute_notifications.adapters.reads import NotificationsReads
+from zroute_notifications.adapters.retention_repo import RetentionRepository
 from zroute_notifications.adapters.timer_repo import TimerRepository
 
 
@@ -27,6 +28,7 @@ class NotificationsUnitOfWork(Protocol):
     readmodel: ReadModelRepository
     timers: TimerRepository
     participants: ParticipantRepository
+    retention: RetentionRepository
     reads: NotificationsReads
     clock: Clock
     context: MessageContext

@@ -17,6 +17,7 @@ from zroute_planning.adapters.placement_repo import PlacementRepository
 from zroute_planning.adapters.plan_repo import PlanRepository
 from zroute_planning.adapters.reads import PlanningReads
 from zroute_planning.adapters.record_repo import RecordRepository
+from zroute_planning.adapters.retention_repo import RetentionRepository
 from zroute_planning.adapters.timer_repo import TimerRepository
 
 
@@ -31,6 +32,7 @@ class PlanningUnitOfWork(Protocol):
     ledger: LedgerRepository
     reads: PlanningReads
     calendar: CalendarRepository
+    retention: RetentionRepository
     clock: Clock
     context: MessageContext
 

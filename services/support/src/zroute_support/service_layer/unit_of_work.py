@@ -22,6 +22,7 @@ from zroute_support.adapters.preconditions_repo import PreconditionRepository
 from zroute_support.adapters.reads import SupportReads
 from zroute_support.adapters.reassignments_repo import ReassignmentRepository
 from zroute_support.adapters.referrals_repo import ReferralRepository
+from zroute_support.adapters.retention_repo import RetentionRepository
 from zroute_support.adapters.timer_repo import TimerRepository
 from zroute_support.adapters.waiting_repo import WaitingList
 
@@ -42,6 +43,7 @@ class SupportUnitOfWork(Protocol):
     reassignments: ReassignmentRepository
     care_pauses: CarePauseRepository
     timers: TimerRepository
+    retention: RetentionRepository
     reads: SupportReads
     clock: Clock
     context: MessageContext

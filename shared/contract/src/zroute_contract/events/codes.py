@@ -199,6 +199,16 @@ class WithdrawalReason(StrEnum):
     OTHER = "other"
 
 
+class DeletedRecords(StrEnum):
+    """What intake deleted of a participant when a retention period ended (B 9.9)."""
+
+    PERSONAL_DATA = "personal_data"
+    """Five years after the obligation ended: the personal data and free text; the
+    pseudonymous core data stays."""
+    CORE_DATA = "core_data"
+    """At most 50 years after the obligation ended: everything about the participant."""
+
+
 class ContactRole(StrEnum):
     """The function of a participant's fixed contact person (vast aanspreekpunt)."""
 

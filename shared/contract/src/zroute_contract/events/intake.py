@@ -21,6 +21,7 @@ from zroute_contract.events.codes import (
     CasePauseReason,
     ConsentPurpose,
     CorrectionReason,
+    DeletedRecords,
     Goal,
     IntakeCancelReason,
     IntakeStage,
@@ -687,13 +688,14 @@ class ParticipantMovedIn(ParticipantEvent):
 
     Planning, support and notifications move the participant to ``to_municipality``:
     from then on its caseworkers and coordinators see the plan, referrals, placements
-    and notifications, and the old municipality's no longer do."""
+    and notifications, and the old municipality's no longer do. An intake service that
+    exported the dossier to another intake service closes its copy as handed over."""
 
     spec = EventSpec(
         type="nl.zroute.intake.participant-moved-in.v1",
         routing_key="intake.participant.moved-in",
         producer="intake",
-        consumers=_ALL,
+        consumers=("intake", *_ALL),
         summary="The new municipality imported the dossier; the route continues there.",
     )
 
@@ -701,3 +703,29 @@ class ParticipantMovedIn(ParticipantEvent):
     to_municipality: MunicipalityCode = Field(description="The municipality now responsible.")
     moved_on: date = Field(description="The day of the move.")
     pip_due_on: date = Field(description="The new municipality's PIP deadline (ten weeks).")
+
+
+class ParticipantRecordsDeleted(ParticipantEvent):
+    """A retention period of B 9.9 ended and intake deleted the participant's records:
+    ``personal_data`` five years after the obligation ended (the personal data and the
+    free text; the pseudonymous core data stays), ``core_data`` at most 50 years after it
+    (every row; the reference is unknown from then on).
+
+    Each consumer deletes what it keeps of the participant to the same extent, or makes
+    it anonymous where it must keep figures (docs/<service>.md, "Retention"). Sent once
+    per deletion; a redelivery finds nothing left to delete."""
+
+    spec = EventSpec(
+        type="nl.zroute.intake.participant-records-deleted.v1",
+        routing_key="intake.participant.records-deleted",
+        producer="intake",
+        consumers=_ALL,
+        summary="Intake deleted the participant's personal data or core data (B 9.9).",
+    )
+
+    deleted: DeletedRecords = Field(
+        description="personal_data (after five years) or core_data (everything, at most 50)."
+    )
+    obligation_ended_on: date = Field(
+        description="The day the obligation ended that the retention period ran from."
+    )

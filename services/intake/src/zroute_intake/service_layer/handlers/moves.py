@@ -20,8 +20,10 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from pydantic import TypeAdapter
+from zroute_contract.events.intake import ParticipantMovedIn
 from zroute_runtime.clock import local_day
 from zroute_runtime.logging import get_logger
+from zroute_runtime.messagebus import HandlerContext
 
 from zroute_intake.adapters.meeting_repo import series_from_record, series_record
 from zroute_intake.adapters.participant_repo import participant_from_record, participant_record
@@ -36,6 +38,7 @@ from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.personal import PersonalData
 from zroute_intake.domain.pip_case import PipCase, PipChange
 from zroute_intake.service_layer.deps import IntakeDependencies
+from zroute_intake.service_layer.handlers.participants import ERASURE_TIMER
 from zroute_intake.service_layer.unit_of_work import IntakeUnitOfWork
 from zroute_intake.service_layer.views import PERSONAL_FIELDS
 
@@ -105,6 +108,34 @@ async def import_dossier(
     await uow.pips.save(case, now)
     log.info("dossier_imported", participant_ref=ref, to=participant.municipality)
     return participant, case
+
+
+async def on_moved_in(
+    event: ParticipantMovedIn, ctx: HandlerContext, deps: IntakeDependencies
+) -> None:
+    """An intake service imported a dossier. Here, where it was exported to another intake
+    service, the copy in transit is closed as handed over: read only, its personal data
+    erased the retention period after the move and its core data deleted after that
+    (B 9.9; the obligation goes on there, this municipality's part ended with the move).
+    Where the import happened in this service itself (two municipalities on one service)
+    the participant is the new municipality's already and nothing changes."""
+    uow: IntakeUnitOfWork = ctx.uow
+    participant = await uow.participants.get(event.participant_ref, for_update=True)
+    if participant is None:
+        return  # never known here, or this service imported it from elsewhere
+    now = uow.clock.now()
+    closed = participant.hand_over(event.to_municipality, by=ctx.envelope.source, at=now)
+    if closed is None:
+        log.info("moved_in_nothing_to_close", participant_ref=participant.ref)
+        return
+    await uow.participants.save(participant, now)
+    await uow.timers.schedule(
+        kind=ERASURE_TIMER,
+        key=participant.ref,
+        due_at=deps.erasure_due(closed.moved_on),
+        payload={"participant_ref": participant.ref},
+    )
+    log.info("dossier_handed_over", participant_ref=participant.ref, to=event.to_municipality)
 
 
 async def _take_in(

@@ -84,6 +84,11 @@ async def on_route_completed(
     participant = await uow.participants.get(event.participant_ref, for_update=True)
     if participant is None:
         raise Unprocessable(f"unknown participant {event.participant_ref}")
+    if participant.handed_over:
+        # Another intake service holds the case since the move; this copy's retention
+        # runs from the move already.
+        log.info("route_completed_handed_over", participant_ref=participant.ref)
+        return
     if participant.complete_route(event.completed_on):
         await uow.participants.save(participant, uow.clock.now())
         await _schedule_erasure(participant, uow, deps)
@@ -105,7 +110,8 @@ async def erase_personal_data(
     case = await uow.pips.get(participant.ref, participant.programme_id)
     today = local_day(uow.clock.now())
     released = case.release is not None and case.release.effective_on <= today
-    if participant.erase_personal_data(uow.clock.now(), obligation_ended=released):
+    ended = case.release.effective_on if released and case.release else participant.route_ended_on
+    if participant.erase_personal_data(uow.clock.now(), obligation_ended=released, ended_on=ended):
         await uow.participants.save(participant, uow.clock.now())
         log.info("personal_data_erased", participant_ref=participant.ref)
     series = await uow.meetings.get(participant.ref, participant.programme_id, for_update=True)
@@ -114,13 +120,12 @@ async def erase_personal_data(
         log.info("meeting_notes_erased", participant_ref=participant.ref)
     # The core data outlives the personal data, up to 50 years after the obligation ended
     # (B 9.9); its timer starts from the same day the erasure's did.
-    ended = case.release.effective_on if released and case.release else participant.route_ended_on
     if ended is not None:
         await uow.timers.schedule(
             kind=CORE_DELETION_TIMER,
             key=participant.ref,
             due_at=deps.core_deletion_due(ended),
-            payload={"participant_ref": participant.ref},
+            payload={"participant_ref": participant.ref, "obligation_ended_on": ended.isoformat()},
         )
 
 
@@ -138,8 +143,23 @@ async def delete_core_data(
         # Re-enrolled or otherwise back on the route: its retention starts again later.
         log.warning("core_deletion_not_erased", participant_ref=participant.ref)
         return
+    participant.delete_core_data(await _obligation_ended_on(timer, participant, uow))
     await uow.participants.delete_core_data(participant.ref)
     log.info("core_data_deleted", participant_ref=participant.ref)
+
+
+async def _obligation_ended_on(
+    timer: DueTimer, participant: Participant, uow: IntakeUnitOfWork
+) -> date:
+    """The day the retention ran from: kept on the timer since the deletion event; for an
+    older timer read again from the record (DUO's release, else the route's end)."""
+    kept = timer.payload.get("obligation_ended_on")
+    if kept:
+        return date.fromisoformat(str(kept))
+    case = await uow.pips.get(participant.ref, participant.programme_id)
+    if case.release is not None:
+        return case.release.effective_on
+    return participant.route_ended_on or local_day(uow.clock.now())
 
 
 async def schedule_erasure_after_release(
