@@ -77,6 +77,18 @@ async def test_a_caseworker_registers_plans_records_the_intake_and_establishes_t
     await expect(page.get_by_role("status")).to_contain_text("De intake is gepland.")
     await audit("dossier-planned")
 
+    # The broad intake's written record before the outcome: refused with its reason (was
+    # "Someone changed this in the meantime", the title of a stale read).
+    csrf = await page.locator("input[name=csrf_token]").first.get_attribute("value")
+    refused = await context.request.post(
+        f"{base}/ui/participants/{ref}/broad-intake",
+        form={"csrf_token": csrf, "reason": "new_information"},
+    )
+    assert refused.status == 409
+    shown = await refused.text()
+    assert "Dit kan nog niet" in shown and "leg eerst de uitkomst vast" in shown, shown
+    assert "Iemand heeft dit intussen gewijzigd" not in shown
+
     # Record the outcome before the intake was held: refused, in words, the values kept.
     await page.get_by_role("link", name="Uitkomst van de intake vastleggen").click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text(
@@ -210,9 +222,7 @@ async def test_the_outcome_and_the_pip_are_recorded_with_the_keyboard_alone(
     runtime, base = await start_intake()
     async with httpx.AsyncClient(base_url=base, headers=builders.auth(), timeout=10) as api:
         ref = (await register(api))["participant_ref"]
-        await schedule(
-            api, ref, starts_at=(runtime.clock.now() + timedelta(days=7)).isoformat()
-        )
+        await schedule(api, ref, starts_at=(runtime.clock.now() + timedelta(days=7)).isoformat())
     await runtime.advance_clock(timedelta(days=8))
     context = await browser.new_context(bypass_csp=True, viewport=VIEWPORT)
     page = await context.new_page()

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from zroute_contract.events.codes import CorrectionReason, LearnabilityBand, Route
 from zroute_contract.types import PARTICIPANT_REF_PATTERN
 from zroute_runtime.http_host import Runtime, command_context
-from zroute_ui import N_, FormErrors, Page, UiKit, api_roles, iso_day
+from zroute_ui import N_, FormErrors, Page, Refused, UiKit, api_roles, iso_day
 
 from zroute_intake.domain import commands
 from zroute_intake.domain.broad_intake import (
@@ -153,7 +153,12 @@ def add(kit: UiKit) -> None:
         errors, body = _parse(values)
         outcome = participant.current_outcome
         if outcome is None:
-            raise HTTPException(409, "record the intake's outcome first")
+            raise Refused(
+                409,
+                N_(
+                    "The written record is kept with the intake's outcome: record the outcome first."
+                ),
+            )
         if not errors:
             try:
                 cmd = commands.CorrectIntake(

@@ -209,43 +209,24 @@ def _checked(values: dict[str, str], group: str) -> list[str]:
     return [code for code in CHECKBOXES[group] if values.get(f"{group}-{code}") == "yes"]
 
 
-def _parse(
-    values: dict[str, str], kinds: tuple[str, ...]
-) -> tuple[FormErrors, OutcomeIn | None]:
+def _parse(values: dict[str, str], kinds: tuple[str, ...]) -> tuple[FormErrors, OutcomeIn | None]:
     """The API's request model from the form, or the errors on the form's fields."""
     errors = FormErrors()
-    for name in ("language_level", "literacy", "learnability_band"):
+    for name in ("language_level", "literacy", "learnability_band", "route", "route_reason"):
         if values[name] not in CHOICES[name]:
+            errors.add(name, MESSAGES[name])
+    for name in ("childcare", "transport"):
+        if values[name] not in YES_NO:
             errors.add(name, MESSAGES[name])
     needs = [
         {"domain": d.value, "severity": values[f"need-{d.value}"]}
         for d in NEED_DOMAINS
         if values[f"need-{d.value}"]
     ]
-    signals = []
-    for category in CareCategory:
-        severity = values[f"signal-{category.value}"]
-        urgency = values[f"signal-{category.value}-urgency"]
-        if severity and urgency:
-            signals.append(
-                {
-                    "domain": CATEGORY_DOMAINS[category].value,
-                    "category": category.value,
-                    "severity": severity,
-                    "urgency": urgency,
-                }
-            )
-        elif severity or urgency:
-            errors.add(f"signal-{category.value}-urgency", MESSAGES["signal"])
-    for name in ("childcare", "transport"):
-        if values[name] not in YES_NO:
-            errors.add(name, MESSAGES[name])
+    signals = _care_signals(values, errors)
     ages = _ages(values["child_ages"])
     if ages is None:
         errors.add("child_ages", MESSAGES["child_ages"])
-    for name in ("route", "route_reason"):
-        if values[name] not in CHOICES[name]:
-            errors.add(name, MESSAGES[name])
     body: dict[str, Any] = {
         "language_level": values["language_level"],
         "literacy": values["literacy"],
@@ -277,6 +258,26 @@ def _parse(
     for problem in parsed.to_outcome().problems():
         errors.add(*_problem_field(problem))
     return errors, None if errors else parsed
+
+
+def _care_signals(values: dict[str, str], errors: FormErrors) -> list[dict[str, str]]:
+    """A care signal per category given a severity and an urgency (one alone: an error)."""
+    signals = []
+    for category in CareCategory:
+        severity = values[f"signal-{category.value}"]
+        urgency = values[f"signal-{category.value}-urgency"]
+        if severity and urgency:
+            signals.append(
+                {
+                    "domain": CATEGORY_DOMAINS[category].value,
+                    "category": category.value,
+                    "severity": severity,
+                    "urgency": urgency,
+                }
+            )
+        elif severity or urgency:
+            errors.add(f"signal-{category.value}-urgency", MESSAGES["signal"])
+    return signals
 
 
 def _ages(text: str) -> list[int] | None:

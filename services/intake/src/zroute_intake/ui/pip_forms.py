@@ -128,42 +128,50 @@ def add(kit: UiKit) -> None:
     @kit.router.post("/participants/{ref}/pip/establishment")
     async def establish(ref: Ref, page: Establisher, runtime: Runtime) -> Response:
         """Establish the draft as the PIP (the decision), as the API does."""
-        values = {"dated": str(page.form.get("dated", "")).strip()}
-        errors = FormErrors()
-        dated = parse_day(values["dated"])
-        if dated is None:
-            errors.add("dated", MESSAGES["dated"])
-        else:
-            version = _int(page.form.get("version", ""))
-            cmd = c.EstablishPip(**_base(page, ref, version), dated=dated)
-            await _run(runtime, page, h.establish_pip, cmd, errors, "dated")
-        if errors:
-            return await pip_page(page, runtime, ref, errors=errors, values=values)
-        page.flash("ok", N_("The PIP is established: the term starts the day after its date."))
-        return page.redirect(f"/ui/participants/{ref}/pip")
+        return await _establish(page, runtime, ref)
 
     @kit.router.post("/participants/{ref}/pip/amendments")
     async def amend(ref: Ref, page: Amender, runtime: Runtime) -> Response:
         """Establish the draft as a new version, with its reason, as the API does."""
-        values = {
-            "amended_on": str(page.form.get("amended_on", "")).strip(),
-            "amendment_reason": str(page.form.get("amendment_reason", "")).strip(),
-        }
-        errors = FormErrors()
-        dated = parse_day(values["amended_on"])
-        if dated is None:
-            errors.add("amended_on", MESSAGES["dated"])
-        if values["amendment_reason"] not in CHOICES["amendment_reason"]:
-            errors.add("amendment_reason", MESSAGES["amendment_reason"])
-        if dated is not None and not errors:
-            version = _int(page.form.get("version", ""))
-            reason = AmendmentReason(values["amendment_reason"])
-            cmd = c.AmendPip(**_base(page, ref, version), dated=dated, reason=reason)
-            await _run(runtime, page, h.amend_pip, cmd, errors, "amended_on")
-        if errors:
-            return await pip_page(page, runtime, ref, errors=errors, values=values)
-        page.flash("ok", N_("The PIP is amended: a new version is in force."))
-        return page.redirect(f"/ui/participants/{ref}/pip")
+        return await _amend(page, runtime, ref)
+
+
+async def _establish(page: Page, runtime: Runtime, ref: str) -> Response:
+    values = {"dated": str(page.form.get("dated", "")).strip()}
+    errors = FormErrors()
+    dated = parse_day(values["dated"])
+    if dated is None:
+        errors.add("dated", MESSAGES["dated"])
+    else:
+        version = _int(page.form.get("version", ""))
+        cmd = c.EstablishPip(**_base(page, ref, version), dated=dated)
+        await _run(runtime, page, h.establish_pip, cmd, errors, "dated")
+    if errors:
+        return await pip_page(page, runtime, ref, errors=errors, values=values)
+    page.flash("ok", N_("The PIP is established: the term starts the day after its date."))
+    return page.redirect(f"/ui/participants/{ref}/pip")
+
+
+async def _amend(page: Page, runtime: Runtime, ref: str) -> Response:
+    values = {
+        "amended_on": str(page.form.get("amended_on", "")).strip(),
+        "amendment_reason": str(page.form.get("amendment_reason", "")).strip(),
+    }
+    errors = FormErrors()
+    dated = parse_day(values["amended_on"])
+    if dated is None:
+        errors.add("amended_on", MESSAGES["dated"])
+    if values["amendment_reason"] not in CHOICES["amendment_reason"]:
+        errors.add("amendment_reason", MESSAGES["amendment_reason"])
+    if dated is not None and not errors:
+        version = _int(page.form.get("version", ""))
+        reason = AmendmentReason(values["amendment_reason"])
+        cmd = c.AmendPip(**_base(page, ref, version), dated=dated, reason=reason)
+        await _run(runtime, page, h.amend_pip, cmd, errors, "amended_on")
+    if errors:
+        return await pip_page(page, runtime, ref, errors=errors, values=values)
+    page.flash("ok", N_("The PIP is amended: a new version is in force."))
+    return page.redirect(f"/ui/participants/{ref}/pip")
 
 
 def _base(page: Page, ref: str, version: int | None) -> dict[str, Any]:
@@ -225,7 +233,9 @@ async def _source(runtime: Runtime, page: Page, ref: str) -> _Source:
         case.decision.current.content if case.decision.current else None
     )
     if content is not None:
-        return _Source(_values_of(content), content.hours_norm.credits if content.hours_norm else ())
+        return _Source(
+            _values_of(content), content.hours_norm.credits if content.hours_norm else ()
+        )
     values = _values_of(None)
     outcome = participant.current_outcome
     if outcome is not None:
@@ -334,9 +344,13 @@ def _error_field(loc: tuple[Any, ...]) -> tuple[str, str]:
         part = str(loc[1])
         if part in REDUCED:
             return part, MESSAGES["reduced"]
-        return ("category", MESSAGES["category"]) if part == "category" else (
-            "reduction_ground",
-            MESSAGES["reduction_ground"],
+        return (
+            ("category", MESSAGES["category"])
+            if part == "category"
+            else (
+                "reduction_ground",
+                MESSAGES["reduction_ground"],
+            )
         )
     return name, MESSAGES.get(name, MESSAGES["refused"])
 
