@@ -1,6 +1,6 @@
 """The caseworker's whole journey in Chromium (issue 19, "Done when"): register a
 participant, plan the intake with an interpreter, record the intake's outcome, draft the
-PIP and establish it; on the real intake service, database and login, every page audited
+PIP and establish it, then amend it after a progress meeting; on the real intake service, database and login, every page audited
 by axe-core (WCAG 2.1 A/AA, no raw codes, no English on a Dutch page). Then the new forms
 (the outcome, the draft, the establishment) once more with the keyboard alone.
 
@@ -168,10 +168,32 @@ async def test_a_caseworker_registers_plans_records_the_intake_and_establishes_t
     await expect(page.locator("#pip-term")).to_contain_text(term_start)
     await expect(page.locator("#pip-draft")).to_have_count(0)
     await audit("pip-established")
+
+    # Amend it after a progress meeting: a new draft from the PIP in force, then the new
+    # version with its reason (refused in place without one).
+    await page.get_by_role("link", name="Een nieuwe versie opstellen").click()
+    await expect(page.get_by_label("Uren per week op de route")).to_have_value("12,5")
+    await page.get_by_label("Voortgangsgesprekken").fill("6")
+    await page.get_by_role("button", name="Concept opslaan").click()
+    await expect(page.get_by_role("status")).to_contain_text("Het concept van het PIP is klaar")
+    await page.get_by_role("button", name="Nieuwe versie vaststellen").click()
+    summary = page.get_by_role("alert")
+    await expect(summary).to_contain_text("Kies waarom het PIP verandert")
+    await expect(summary).to_contain_text("Vul de datum van het besluit in")
+    await audit("pip-amend-errors")
+    await page.get_by_label("Waarom verandert het PIP?").select_option("progress_meeting")
+    await page.get_by_label("Datum van de nieuwe versie").fill(today.strftime("%d-%m-%Y"))
+    await page.get_by_role("button", name="Nieuwe versie vaststellen").click()
+    await expect(page.get_by_role("status")).to_contain_text("Het PIP is gewijzigd")
+    versions = page.get_by_role("table", name="De versies van het PIP, de laatste eerst")
+    await expect(versions.locator("tbody tr")).to_have_count(2)
+    await expect(versions.locator("tbody tr").first).to_contain_text("voortgangsgesprek")
+    await expect(page.locator("#pip-current")).to_contain_text("12,5")
+    await audit("pip-amended")
     await context.close()
 
     assert {name: found for name, found in visited.items() if found} == {}
-    assert len(visited) == 14
+    assert len(visited) == 16
 
     # The API agrees: the outcome, the acting user, the established PIP.
     async with httpx.AsyncClient(base_url=base, headers=builders.auth(), timeout=10) as api:
@@ -183,8 +205,9 @@ async def test_a_caseworker_registers_plans_records_the_intake_and_establishes_t
     assert {"weekday": "monday", "day_part": "morning"} in outcome["availability"]
     assert outcome["goals"] == ["language_self_reliance"]
     assert outcome["care_signals"][0]["category"] == "mental_health_care"
-    assert pip["current"]["number"] == 1
-    assert pip["current"]["established_by"] == DEMO_USERS["caseworker"].sub
+    assert pip["current"]["number"] == 2
+    assert pip["current"]["content"]["progress_meetings"] == 6
+    assert pip["versions"][0]["established_by"] == DEMO_USERS["caseworker"].sub
     assert pip["current"]["content"]["route_hours_per_week"] == 12.5
     assert pip["current"]["content"]["support"] == ["language_buddy"]
     assert pip["term"]["start"] == str(today + timedelta(days=1))

@@ -260,7 +260,7 @@ def _values_of(content: PipContent | None) -> dict[str, str]:
         "progress_meetings": str(content.progress_meetings),
     }
     for name in HOURS:
-        values[name] = f"{getattr(content, name):g}"
+        values[name] = _shown(getattr(content, name))
     for group in OPEN_CODES:
         for code in getattr(content, group):
             values[f"{group}-{getattr(code, 'value', code)}"] = "yes"
@@ -270,7 +270,7 @@ def _values_of(content: PipContent | None) -> dict[str, str]:
         values["reduction_ground"] = norm.reduction_ground.value if norm.reduction_ground else ""
         for name in REDUCED:
             number = getattr(norm, name)
-            values[name] = "" if number is None else f"{number:g}"
+            values[name] = "" if number is None else _shown(number)
     return values
 
 
@@ -389,6 +389,11 @@ def _render(
         lang_path=f"/ui/participants/{ref}/pip/draft",
         status_code=status_code,
     )
+
+
+def _shown(hours: float) -> str:
+    """Hours as the field shows them: "12,5", as the hint asks them."""
+    return f"{hours:g}".replace(".", ",")
 
 
 def _int(value: str) -> int | None:
