@@ -109,15 +109,18 @@ async def test_a_caseworker_registers_plans_records_the_intake_and_establishes_t
     await page.get_by_label("zelfredzaamheid in het Nederlands").uncheck()
     await page.get_by_label("maatschappelijke participatie").uncheck()
     await page.get_by_label("Leeftijden van de kinderen").fill("")
+    await page.locator("#schooling_years").fill("veertig jaar")
     await page.get_by_role("button", name="Uitkomst vastleggen").click()
     summary = page.get_by_role("alert")
     await expect(summary).to_contain_text("Kies ten minste één doel")
     await expect(summary).to_contain_text("Geef de leeftijden van de kinderen")
     await expect(page.locator("#child_ages")).to_have_attribute("aria-invalid", "true")
     await expect(page.locator("#goals-error")).to_be_visible()
+    await expect(page.locator("#schooling_years")).to_have_attribute("aria-invalid", "true")
     await audit("outcome-errors")
     await page.get_by_label("zelfredzaamheid in het Nederlands").check()
     await page.get_by_label("Leeftijden van de kinderen").fill("2, 5")
+    await page.locator("#schooling_years").fill("6")
     await page.get_by_role("button", name="Uitkomst vastleggen").click()
     await expect(page.get_by_role("status")).to_contain_text("De uitkomst van de intake is")
     domains = page.locator("#life-domains")
@@ -205,6 +208,9 @@ async def test_a_caseworker_registers_plans_records_the_intake_and_establishes_t
     assert {"weekday": "monday", "day_part": "morning"} in outcome["availability"]
     assert outcome["goals"] == ["language_self_reliance"]
     assert outcome["care_signals"][0]["category"] == "mental_health_care"
+    written = outcome["broad_intake"]
+    assert written["learnability_test"]["result"] == "low", written
+    assert (written["schooling_years"], written["schooling_level"]) == (6, "primary")
     assert pip["current"]["number"] == 2
     assert pip["current"]["content"]["progress_meetings"] == 6
     assert pip["versions"][0]["established_by"] == DEMO_USERS["caseworker"].sub
@@ -235,6 +241,12 @@ async def fill_outcome(page) -> None:
     await page.get_by_label("maatschappelijke participatie").check()
     await page.get_by_label("Route", exact=True).select_option("z_route")
     await page.get_by_label("Reden voor de leerroute").select_option("combined")
+    # The written record (B 5.2): the learnability test and the schooling.
+    await page.locator("#test-taken_on").fill("05-01-2027")
+    await page.locator("#test-result").select_option("low")
+    await page.locator("#test-advised_route").select_option("z_route")
+    await page.locator("#schooling_years").fill("6")
+    await page.locator("#schooling_level").select_option("primary")
 
 
 async def test_the_outcome_and_the_pip_are_recorded_with_the_keyboard_alone(

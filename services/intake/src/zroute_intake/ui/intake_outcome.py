@@ -9,7 +9,9 @@ model (``OutcomeIn``), command (``CompleteIntake``) and handler, the acting user
 version the dossier was read at. The outcome's rules (``Outcome.problems``) and the
 handler's refusals (not held yet, no booked interpreter, completed already) come back
 beside the field they are about and in the error summary, with the values entered kept.
-The broad intake's written record (B 5.2) is recorded after it, on the broad intake's page.
+The broad intake's written record (B 5.2: the calls, the learnability test, schooling and
+work, prospects, self-reliance) may come with it, through the broad intake page's own
+fields and checks (``broad_intake.parse_record``), or later on that page.
 """
 
 # No "from __future__ import annotations": FastAPI reads the page aliases defined in add().
@@ -41,12 +43,14 @@ from zroute_runtime.http_host import Runtime, command_context
 from zroute_ui import N_, FormErrors, Page, UiKit
 
 from zroute_intake.domain import commands
+from zroute_intake.domain.broad_intake import MAX_SUMMONSES
 from zroute_intake.domain.errors import Conflict, DomainError, InvalidRequest, StaleVersion
 from zroute_intake.domain.outcome import CATEGORY_DOMAINS
 from zroute_intake.domain.participant import Participant
 from zroute_intake.entrypoints.http.deps import intake_dependencies
 from zroute_intake.entrypoints.http.schemas import OutcomeIn
 from zroute_intake.service_layer.handlers import intakes as handlers
+from zroute_intake.ui import broad_intake as record
 from zroute_intake.ui import life_domains
 from zroute_intake.ui.broad_intake import LABELS as RECORD_LABELS
 from zroute_intake.ui.broad_intake import PRECONDITION_KINDS
@@ -69,6 +73,8 @@ CHOICES = {
     "urgency": [v.value for v in Urgency],
     "route": [v.value for v in Route],
     "route_reason": [v.value for v in RouteReason],
+    # the written record (B 5.2), as the broad intake's page asks it
+    **{name: codes for name, codes in record.CHOICES.items() if name != "reason"},
 }
 MESSAGES = {
     "language_level": N_("Choose the language level"),
@@ -176,6 +182,7 @@ def _render(
         day_parts=[p.value for p in DayPart],
         kinds=kinds,
         kind_labels=PRECONDITION_KINDS,
+        calls=range(1, MAX_SUMMONSES + 1),
         severities=life_domains.SEVERITY,
         lang_path=f"/ui/participants/{participant.ref}/intake-outcome",
         status_code=status_code,
@@ -194,12 +201,13 @@ def _names(kinds: tuple[str, ...]) -> list[str]:
 
 
 def _form_values(form: Any, kinds: tuple[str, ...]) -> dict[str, str]:
-    return {name: str(form.get(name, "")).strip() for name in _names(kinds)}
+    values = {name: str(form.get(name, "")).strip() for name in _names(kinds)}
+    return values | record.record_values(form)
 
 
 def _empty(participant: Participant, kinds: tuple[str, ...]) -> dict[str, str]:
     """A new outcome: nothing chosen, no precondition beyond childcare and transport."""
-    values = dict.fromkeys(_names(kinds), "")
+    values = dict.fromkeys(_names(kinds) + record.record_names(), "")
     for code in kinds:
         values[f"precondition-{code}"] = "no"
     return values
@@ -218,12 +226,12 @@ def _parse(values: dict[str, str], kinds: tuple[str, ...]) -> tuple[FormErrors, 
     for name in ("childcare", "transport"):
         if values[name] not in YES_NO:
             errors.add(name, MESSAGES[name])
+    signals = _care_signals(values, errors)
     needs = [
         {"domain": d.value, "severity": values[f"need-{d.value}"]}
         for d in NEED_DOMAINS
         if values[f"need-{d.value}"]
     ]
-    signals = _care_signals(values, errors)
     ages = _ages(values["child_ages"])
     if ages is None:
         errors.add("child_ages", MESSAGES["child_ages"])
@@ -257,7 +265,19 @@ def _parse(values: dict[str, str], kinds: tuple[str, ...]) -> tuple[FormErrors, 
         return errors, None
     for problem in parsed.to_outcome().problems():
         errors.add(*_problem_field(problem))
+    parsed = _with_record(parsed, values, errors)
     return errors, None if errors else parsed
+
+
+def _with_record(parsed: OutcomeIn, values: dict[str, str], errors: FormErrors) -> OutcomeIn:
+    """The outcome with the written record of B 5.2 when the form gives one, checked as
+    the broad intake's page checks it (its errors added to ``errors``)."""
+    if not record.record_given(values):
+        return parsed
+    found, written = record.parse_record(values)
+    for field, message in found.items():
+        errors.add(field, message)
+    return parsed.model_copy(update={"broad_intake": written})
 
 
 def _care_signals(values: dict[str, str], errors: FormErrors) -> list[dict[str, str]]:
