@@ -5,7 +5,7 @@ pagination, flash messages and the translation catalogue (Dutch by default, Engl
 from zroute_ui.access import api_roles, service_roles
 from zroute_ui.forms import FormErrors, iso_day, parse_day
 from zroute_ui.i18n import N_
-from zroute_ui.kit import CSRF_FIELD, Page, Pagination, Screen, UiKit
+from zroute_ui.kit import CSRF_FIELD, Page, Pagination, Refused, Screen, UiKit
 from zroute_ui.settings import UiSettings
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "FormErrors",
     "Page",
     "Pagination",
+    "Refused",
     "Screen",
     "UiKit",
     "UiSettings",

@@ -61,11 +61,12 @@ ROLE_LABELS = {
     Role.PARTNER_STAFF: N_("Partner staff"),
     Role.OPERATOR: N_("Operator"),
 }
-ERROR_TITLES = {
+ERROR_TITLES: dict[int | str, str] = {
     400: N_("The request could not be handled"),
     403: N_("You do not have access to this page"),
     404: N_("Page not found"),
     409: N_("Someone changed this in the meantime"),
+    "refused": N_("This cannot be done yet"),
     410: N_("This information is no longer available"),
     422: N_("The request could not be handled"),
     503: N_("This page is not available right now"),
@@ -84,6 +85,16 @@ SECURITY_HEADERS = {
 
 class LoginRequired(Exception):
     """No valid session: send the browser to the login."""
+
+
+class Refused(HTTPException):
+    """A page's refusal with its reason, a catalogue message id (``N_``): the error page
+    says why under its title, rather than the title alone (a 409 that is no stale read
+    would otherwise read "Someone changed this in the meantime")."""
+
+    def __init__(self, status_code: int, reason: str) -> None:
+        super().__init__(status_code, reason)
+        self.reason = reason
 
 
 @dataclass
@@ -310,9 +321,12 @@ class UiKit:
             found.append((name, SERVICE_LABELS[name], base + "/ui/", links))
         return found
 
-    def error_page(self, request: Request, code: int, detail: str | None = None) -> Response:
+    def error_page(
+        self, request: Request, code: int, detail: str | None = None, *, refused: bool = False
+    ) -> Response:
         session = self.sessions.load(request.cookies.get(self.sessions.cookie))
-        title = ERROR_TITLES.get(code, ERROR_TITLES[400])
+        key: int | str = "refused" if refused else code
+        title = ERROR_TITLES.get(key, ERROR_TITLES[400])
         return self.render(
             request,
             "error.html.j2",
@@ -343,6 +357,8 @@ class UiKit:
                     except assets.AssetsMissing as exc:
                         _log.error("ui_assets_missing", error=str(exc))
                         return kit.error_page(request, 503)
+                    except Refused as exc:
+                        return kit.error_page(request, exc.status_code, exc.reason, refused=True)
                     except HTTPException as exc:
                         if exc.status_code < 400:
                             raise
@@ -448,6 +464,7 @@ __all__ = [
     "CSRF_FIELD",
     "Page",
     "Pagination",
+    "Refused",
     "Screen",
     "UiKit",
     "safe_next",

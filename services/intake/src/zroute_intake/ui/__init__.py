@@ -18,9 +18,11 @@ from zroute_intake.ui import (
     across,
     broad_intake,
     dossier_actions,
+    intake_outcome,
     intake_planning,
     pages,
     pip,
+    pip_forms,
     register,
     reports,
 )
@@ -40,6 +42,8 @@ def router(settings: UiSettings) -> APIRouter:
     pages.add(kit)
     dossier_actions.add(kit)
     intake_planning.add(kit)
+    intake_outcome.add(kit)
+    pip_forms.add(kit)  # before pip: /pip/draft
     pip.add(kit)
     broad_intake.add(kit)
     across.add(kit)

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from zroute_contract.events.codes import CorrectionReason, LearnabilityBand, Route
 from zroute_contract.types import PARTICIPANT_REF_PATTERN
 from zroute_runtime.http_host import Runtime, command_context
-from zroute_ui import N_, FormErrors, Page, UiKit, api_roles, iso_day
+from zroute_ui import N_, FormErrors, Page, Refused, UiKit, api_roles, iso_day
 
 from zroute_intake.domain import commands
 from zroute_intake.domain.broad_intake import (
@@ -153,7 +153,12 @@ def add(kit: UiKit) -> None:
         errors, body = _parse(values)
         outcome = participant.current_outcome
         if outcome is None:
-            raise HTTPException(409, "record the intake's outcome first")
+            raise Refused(
+                409,
+                N_(
+                    "The written record is kept with the intake's outcome: record the outcome first."
+                ),
+            )
         if not errors:
             try:
                 cmd = commands.CorrectIntake(
@@ -227,15 +232,33 @@ def _render(
     )
 
 
-def _form_values(form: Any, kinds: tuple[str, ...]) -> dict[str, str]:
+def record_names() -> list[str]:
+    """The form's fields of the written record (the calls, the test, history, prospects)."""
     names = [f"summons-{n}-{f}" for n in range(1, MAX_SUMMONSES + 1) for f in SUMMONS_FIELDS]
-    names += [f"test-{f}" for f in TEST_FIELDS] + list(OTHER_FIELDS)
-    names += [f"precondition-{code}" for code in kinds]
-    values = {name: str(form.get(name, "")).strip() for name in names}
-    # Days typed day-month-year, in the ISO form the API's model reads.
-    for name in names:
+    names += [f"test-{f}" for f in TEST_FIELDS]
+    return names + [name for name in OTHER_FIELDS if name != "reason"]
+
+
+def record_values(form: Any) -> dict[str, str]:
+    """The written record's fields as given, days typed day-month-year in the ISO form the
+    API's model reads."""
+    values = {name: str(form.get(name, "")).strip() for name in record_names()}
+    for name in values:
         if name.endswith(DATE_FIELDS):
             values[name] = iso_day(values[name])
+    return values
+
+
+def record_given(values: dict[str, str]) -> bool:
+    """Whether any part of the written record was filled in (a yes/no left at no is not)."""
+    return any(values[name] not in ("", "no") for name in record_names())
+
+
+def _form_values(form: Any, kinds: tuple[str, ...]) -> dict[str, str]:
+    values = record_values(form)
+    values["reason"] = str(form.get("reason", "")).strip()
+    for code in kinds:
+        values[f"precondition-{code}"] = str(form.get(f"precondition-{code}", "")).strip()
     return values
 
 
@@ -277,6 +300,15 @@ def _values_of(participant: Participant, kinds: tuple[str, ...]) -> dict[str, st
 
 def _parse(values: dict[str, str]) -> tuple[FormErrors, BroadIntakeIn]:
     """The API's request model from the form, and the errors on the form's fields."""
+    errors, parsed = parse_record(values)
+    if values["reason"] not in CHOICES["reason"]:
+        errors.add("reason", MESSAGES["reason"])
+    return errors, parsed
+
+
+def parse_record(values: dict[str, str]) -> tuple[FormErrors, BroadIntakeIn]:
+    """The written record's request model (``BroadIntakeIn``) from the form's fields, and
+    the errors on them: the model's checks, then the record's own rules."""
     errors = FormErrors()
     rows = [n for n in range(1, MAX_SUMMONSES + 1) if _row_filled(values, n)]
     body: dict[str, Any] = {
@@ -296,8 +328,6 @@ def _parse(values: dict[str, str]) -> tuple[FormErrors, BroadIntakeIn]:
         body[name] = _number(values[name])
     for name in ("schooling_level", "work_prospects", "self_reliance"):
         body[name] = values[name] or None
-    if values["reason"] not in CHOICES["reason"]:
-        errors.add("reason", MESSAGES["reason"])
     try:
         parsed = BroadIntakeIn.model_validate(body)
     except ValidationError as exc:

@@ -22,6 +22,8 @@ WITHDRAW = "POST /participants/{participant_ref}/withdrawal"
 RE_ENROL = "POST /participants/{participant_ref}/re-enrolment"
 ACTIONS = (PAUSE, RESUME, WITHDRAW, RE_ENROL)
 SCHEDULE = "PUT /participants/{participant_ref}/intake"
+COMPLETE = "POST /participants/{participant_ref}/intake/outcome"
+DRAFT_PIP = "PUT /participants/{participant_ref}/pip/draft"
 
 GROUNDS = [g.value for g in PauseGround]
 WITHDRAWAL_REASONS = [r.value for r in WithdrawalReason]

@@ -216,6 +216,8 @@ async def render_dossier(
         may_see_pauses=bool(api_roles("intake", dossier_parts.PAUSES) & roles),
         may_act=bool(api_roles("intake", *dossier_parts.ACTIONS) & roles),
         may_plan_intake=bool(api_roles("intake", dossier_parts.SCHEDULE) & roles),
+        may_record_outcome=bool(api_roles("intake", dossier_parts.COMPLETE) & roles),
+        may_draft_pip=bool(api_roles("intake", dossier_parts.DRAFT_PIP) & roles),
         actions=dossier_parts.LABELS,
         grounds=dossier_parts.GROUNDS,
         withdrawal_reasons=dossier_parts.WITHDRAWAL_REASONS,

@@ -14,13 +14,17 @@ from zroute_contract.types import PARTICIPANT_REF_PATTERN
 from zroute_runtime.clock import local_day
 from zroute_runtime.commands import refusals
 from zroute_runtime.http_host import Runtime
-from zroute_ui import N_, Page, UiKit
+from zroute_ui import N_, FormErrors, Page, UiKit, api_roles
 
+from zroute_intake.domain.pip import AmendmentReason
 from zroute_intake.entrypoints.http.deps import intake_dependencies
 from zroute_intake.entrypoints.http.pip_schemas import PipOut
 from zroute_intake.service_layer import views
 
 PIP_OPERATION = "GET /participants/{participant_ref}/pip"
+DRAFT = "PUT /participants/{participant_ref}/pip/draft"
+ESTABLISH = "POST /participants/{participant_ref}/pip/establishment"
+AMEND = "POST /participants/{participant_ref}/pip/amendments"
 DEADLINE_STATE = {
     "running": N_("running"),
     "due_soon": N_("due soon"),
@@ -93,12 +97,21 @@ OPEN_CODE_LABELS = {
 }
 
 
-async def pip_page(page: Page, runtime: Runtime, ref: str) -> Response:
-    """The participant's PIP page (403 or 404 as the API answers)."""
+async def pip_page(
+    page: Page,
+    runtime: Runtime,
+    ref: str,
+    *,
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    """The participant's PIP page (403 or 404 as the API answers); the establishment and
+    amendment forms come back here with their errors (422) and the values entered."""
     deps = intake_dependencies(runtime)
     with refusals():
         async with runtime.uow() as uow:
             case, changes = await views.pip(uow, page.principal, ref)
+    roles = set(page.principal.roles)
     found = PipOut.of(case, local_day(runtime.clock.now()), deps.pip_deadline, changes)
     return page.render(
         "pip.html.j2",
@@ -107,6 +120,14 @@ async def pip_page(page: Page, runtime: Runtime, ref: str) -> Response:
         timeline=list(reversed(found.changes)),  # recorded oldest first
         states=DEADLINE_STATE,
         labels=PIP_LABELS | OPEN_CODE_LABELS,
+        errors=errors or FormErrors(),
+        values=values or {},
+        may_draft=bool(api_roles("intake", DRAFT) & roles),
+        may_establish=bool(api_roles("intake", ESTABLISH) & roles),
+        may_amend=bool(api_roles("intake", AMEND) & roles),
+        amendment_reasons=[r.value for r in AmendmentReason],
+        lang_path=f"/ui/participants/{ref}/pip",
+        status_code=422 if errors else 200,
     )
 
 
