@@ -14,7 +14,7 @@ from typing import Any
 
 from zroute_contract import event_types
 from zroute_contract.events.base import Event
-from zroute_contract.events.intake import ConsentWithdrawn
+from zroute_contract.events.intake import ConsentWithdrawn, PersonalDataChanged
 from zroute_contract.events.support import AgreementRecorded
 from zroute_runtime.cli import console_script
 from zroute_runtime.messagebus import Handler
@@ -42,6 +42,7 @@ from zroute_notifications.service_layer.deps import Deps
 from zroute_notifications.service_layer.handlers import (
     consents,
     delivery,
+    languages,
     messages,
     overview,
     participant,
@@ -102,9 +103,11 @@ def build_deps(settings: Settings) -> Deps:
 EXTRA: dict[type[Event], list[Callable[..., Any]]] = {
     AgreementRecorded: [overview.agreement_recorded],
     ConsentWithdrawn: [consents.consent_withdrawn],
+    PersonalDataChanged: [languages.personal_data_changed],
 }
 """What an event does besides being kept and planning its messages: an agreement plans
-the programme's overview; a withdrawn consent stops the messages that relied on it."""
+the programme's overview; a withdrawn consent stops the messages that relied on it; a
+changed language waits for the participant's registration."""
 
 
 def handlers(deps: Deps) -> dict[type[Event], list[Handler]]:
