@@ -96,9 +96,7 @@ async def test_the_contact_persons_reminder_of_a_cancelled_intake_is_not_sent(
     assert (reminder["status"], reminder["reason"]) == ("not_sent", "intake_called_off")
 
 
-async def test_a_moved_intake_is_reminded_of_at_its_new_time_only(
-    services, smtp, amqp_connection
-):
+async def test_a_moved_intake_is_reminded_of_at_its_new_time_only(services, smtp, amqp_connection):
     """Before: ``intake-scheduled`` again for the same intake planned a second reminder and
     left the one of the old time pending, so the contact person got both."""
     runtime = await world.start(services, smtp.port)
@@ -110,9 +108,7 @@ async def test_a_moved_intake_is_reminded_of_at_its_new_time_only(
     await feed.all_handled(runtime)
     moved_to = "2027-02-08T10:00:00+01:00"
     await feed.publish(
-        world.event(
-            intake.IntakeScheduled, ref, intake_id=first.intake_id, starts_at=moved_to
-        )
+        world.event(intake.IntakeScheduled, ref, intake_id=first.intake_id, starts_at=moved_to)
     )
     await feed.all_handled(runtime)
 
