@@ -55,3 +55,65 @@ async def test_a_cancelled_intake_reaches_the_partner_the_contact_person_and_the
     assert message["language"] == "ar" and message["body"] != message["body_nl"]
     # The page no longer shows the intake as the next appointment.
     assert await runtime.pool.fetchval(booked, ref) == 0
+
+
+async def _reminders(runtime, ref):
+    return await runtime.pool.fetch(
+        "SELECT n.status, n.reason, n.due_at, e.body -> 'data' ->> 'starts_at' AS starts_at"
+        " FROM nt_notifications n JOIN nt_events e ON e.event_id = n.event_ids[1]"
+        " WHERE n.participant_ref = $1 AND n.timing = 'reminder' ORDER BY n.created_at, n.id",
+        ref,
+    )
+
+
+async def test_the_contact_persons_reminder_of_a_cancelled_intake_is_not_sent(
+    services, smtp, amqp_connection
+):
+    """Before: the reminder planned for the day before the intake stayed pending after
+    ``intake-cancelled`` and reminded the contact person of an appointment called off."""
+    runtime = await world.start(services, smtp.port)
+    await world.seed_directory(runtime)
+    feed = world.Feed(amqp_connection, runtime.topology.exchange)
+    ref = await participant(feed, runtime, "nl")
+    scheduled = world.event(intake.IntakeScheduled, ref, starts_at=STARTS_AT)
+    await feed.publish(scheduled)
+    await feed.all_handled(runtime)
+    [reminder] = await _reminders(runtime, ref)
+    assert reminder["status"] == "pending"
+
+    await feed.publish(
+        world.event(
+            intake.IntakeCancelled,
+            ref,
+            intake_id=scheduled.intake_id,
+            starts_at=STARTS_AT,
+            reason="participant_unavailable",
+        )
+    )
+    await feed.all_handled(runtime)
+
+    [reminder] = await _reminders(runtime, ref)
+    assert (reminder["status"], reminder["reason"]) == ("not_sent", "intake_called_off")
+
+
+async def test_a_moved_intake_is_reminded_of_at_its_new_time_only(services, smtp, amqp_connection):
+    """Before: ``intake-scheduled`` again for the same intake planned a second reminder and
+    left the one of the old time pending, so the contact person got both."""
+    runtime = await world.start(services, smtp.port)
+    await world.seed_directory(runtime)
+    feed = world.Feed(amqp_connection, runtime.topology.exchange)
+    ref = await participant(feed, runtime, "nl")
+    first = world.event(intake.IntakeScheduled, ref, starts_at=STARTS_AT)
+    await feed.publish(first)
+    await feed.all_handled(runtime)
+    moved_to = "2027-02-08T10:00:00+01:00"
+    await feed.publish(
+        world.event(intake.IntakeScheduled, ref, intake_id=first.intake_id, starts_at=moved_to)
+    )
+    await feed.all_handled(runtime)
+
+    reminders = [(r["starts_at"], r["status"], r["reason"]) for r in await _reminders(runtime, ref)]
+    assert sorted(reminders) == [
+        ("2027-02-01T10:00:00+01:00", "not_sent", "intake_moved"),
+        ("2027-02-08T10:00:00+01:00", "pending", None),
+    ]

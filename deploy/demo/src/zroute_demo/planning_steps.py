@@ -274,8 +274,10 @@ class PlanningSteps(Actors):
         reached = hours["total"] >= hours["targets"]["total"]
         if person.ref not in self.follow_up and (reached or planned_end - self.today <= 120 * DAY):
             kind = FOLLOW_UPS[person.number % len(FOLLOW_UPS)]
+            # The follow-up is the work of the partner the task division names for it.
+            arranger = self.partner("planning", RESPONSIBLE["follow_up"])
             check(
-                await school.put(
+                await arranger.put(
                     f"/participants/{person.ref}/follow-up",
                     json={
                         "follow_up_type": kind,

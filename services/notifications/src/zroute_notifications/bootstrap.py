@@ -14,7 +14,13 @@ from typing import Any
 
 from zroute_contract import event_types
 from zroute_contract.events.base import Event
-from zroute_contract.events.intake import ConsentWithdrawn, ParticipantRecordsDeleted
+from zroute_contract.events.intake import (
+    ConsentWithdrawn,
+    IntakeCancelled,
+    IntakeScheduled,
+    ParticipantRecordsDeleted,
+    PersonalDataChanged,
+)
 from zroute_contract.events.support import AgreementRecorded
 from zroute_runtime.cli import console_script
 from zroute_runtime.messagebus import Handler
@@ -43,10 +49,12 @@ from zroute_notifications.service_layer.deps import Deps
 from zroute_notifications.service_layer.handlers import (
     consents,
     delivery,
+    languages,
     messages,
     overview,
     participant,
     received,
+    reminders,
     retention,
 )
 from zroute_notifications.settings import Settings
@@ -106,15 +114,25 @@ EXTRA: dict[type[Event], list[Callable[..., Any]]] = {
     AgreementRecorded: [overview.agreement_recorded],
     ConsentWithdrawn: [consents.consent_withdrawn],
     ParticipantRecordsDeleted: [retention.records_deleted],
+    PersonalDataChanged: [languages.personal_data_changed],
 }
 """What an event does besides being kept and planning its messages: an agreement plans
 the programme's overview; a withdrawn consent stops the messages that relied on it;
-intake's deletion of a participant's records deletes theirs here (B 9.9)."""
+intake's deletion of a participant's records deletes theirs here (B 9.9); a changed
+language waits for the participant's registration."""
+
+AFTER: dict[type[Event], list[Callable[..., Any]]] = {
+    IntakeScheduled: [reminders.settle_intake_reminders],
+    IntakeCancelled: [reminders.settle_intake_reminders],
+}
+"""What an event does once its messages are planned: an intake moved or called off stops
+the reminders of its old time (the moved intake's new reminder was just planned)."""
 
 
 def handlers(deps: Deps) -> dict[type[Event], list[Handler]]:
     """Per consumed event class, in order: keep it and feed the read model, its own
-    handlers (``EXTRA``), then the messages the matrix asks for (the participant's last)."""
+    handlers (``EXTRA``), then the messages the matrix asks for and what follows from
+    them (``AFTER``), the participant's last."""
     consumed = [c for c in event_types().values() if SERVICE in c.spec.consumers]
     return {
         cls: [
@@ -123,6 +141,7 @@ def handlers(deps: Deps) -> dict[type[Event], list[Handler]]:
                 received.record,
                 *EXTRA.get(cls, ()),
                 messages.plan_messages,
+                *AFTER.get(cls, ()),
                 participant.tell_participant,
             )
         ]

@@ -179,3 +179,29 @@ class NotificationRepository(TrackingRepository):
         )
         return rows
         return rows
+
+    async def appointment_events(
+        self, participant_ref: str, types: Sequence[str], key: str, value: str
+    ) -> list[asyncpg.Record]:
+        """The received events of ``types`` about the participant whose ``data.<key>`` is
+        ``value`` (one appointment): id, type and time."""
+        rows: list[asyncpg.Record] = await self.conn.fetch(
+            "SELECT event_id, event_type, time FROM nt_events"
+            " WHERE subject = $1 AND event_type = ANY($2::text[])"
+            " AND body -> 'data' ->> $3 = $4",
+            participant_ref,
+            list(types),
+            key,
+            value,
+        )
+        return rows
+
+    async def pending_reminders_about(self, event_ids: Sequence[UUID]) -> list[asyncpg.Record]:
+        """The reminders still pending that these events planned, locked: id and event."""
+        rows: list[asyncpg.Record] = await self.conn.fetch(
+            "SELECT n.*, n.event_ids[1] AS about FROM nt_notifications n"
+            " WHERE n.status = 'pending' AND n.timing = 'reminder'"
+            " AND n.event_ids && $1::uuid[] FOR UPDATE",
+            list(event_ids),
+        )
+        return rows

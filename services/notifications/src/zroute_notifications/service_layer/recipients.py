@@ -92,6 +92,23 @@ async def _programme_partners(uow: NotificationsUnitOfWork, q: Question) -> list
     ]
 
 
+async def task_not_offered(
+    uow: NotificationsUnitOfWork, target: Target, data: dict[str, Any], now: datetime
+) -> bool:
+    """Whether the agreement in force leaves ``target``'s task to nobody: the programme
+    marked it not offered (issue 17), so a rule for its responsible partner has nobody to
+    tell, and that is no failure. An agreement names every task it offers."""
+    if target.role is not RecipientRole.RESPONSIBLE_PARTNER or target.task is None:
+        return False
+    programme = data.get("programme_id")
+    if not programme:
+        return False
+    agreement = await uow.readmodel.current_agreement(programme, local_day(now))
+    if agreement is None:
+        return False
+    return all(a["task"] != target.task.value for a in agreement["assignments"])
+
+
 def _addressed_partner(q: Question) -> str | None:
     """The partner an addressed event names (its ``spec.addressed_by`` field), if any."""
     try:

@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from zroute_contract.errors import Forbidden, InvalidRequest, NotFound
-from zroute_contract.events.codes import CurriculumModule, HoursKind, TeachingForm
+from zroute_contract.events.codes import CurriculumModule, HoursKind, RouteTask, TeachingForm
 from zroute_runtime.auth import Principal, Role
 
 from zroute_planning.adapters.group_repo import GroupRow as GroupRow
@@ -48,12 +48,16 @@ async def plan_for_caller(
     ):
         partner = await uow.reads.teaching_partner(plan.programme_id, deps.teaching_partner)
         _ensure_partner(principal, partner)
+    await _ensure_municipality(uow, principal, plan)
+    return plan
+
+
+async def _ensure_municipality(uow: PlanningUnitOfWork, principal: Principal, plan: Plan) -> None:
     scope = principal.municipality_scope()
     if scope is not None:
         municipality = await uow.reads.municipality_of(plan.participant_ref)
         if municipality not in (None, scope):
             raise Forbidden("this participant belongs to another municipality")
-    return plan
 
 
 async def ensure_programme_municipality(
@@ -313,6 +317,33 @@ async def plan_for_recorder(
     why = recording.refusal(principal.partner_id or "-", kind, tasks, teaching, module)
     if why is not None:
         raise Forbidden(why)
+    return plan
+
+
+async def plan_for_follow_up(
+    uow: PlanningUnitOfWork, deps: Deps, principal: Principal, ref: str, *, lock: bool = True
+) -> Plan:
+    """The participant's plan for reading or recording the follow-up (L15, issue 17 item 6):
+    partner staff only of the partner the task division names for ``follow_up``, whose
+    work the follow-up is; the teaching partner's only when the programme names nobody
+    for it (no agreement known, the task not offered). Caseworkers and coordinators as
+    for the plan."""
+    partner_only = Role.PARTNER_STAFF in principal.roles and not principal.has_any_role(
+        Role.COORDINATOR, Role.CASEWORKER
+    )
+    if not partner_only:
+        return await plan_for_caller(uow, deps, principal, ref, lock=lock)
+    plan: Plan | None = await uow.plans.get(ref, lock=lock)
+    if plan is None:
+        raise NotFound("no plan for this participant")
+    named = (await uow.reads.task_partners(plan.programme_id)).get(RouteTask.FOLLOW_UP.value)
+    if named is None:
+        named = await uow.reads.teaching_partner(plan.programme_id, deps.teaching_partner)
+    if not principal.may_act_for_partner(named):
+        raise Forbidden(
+            f"the follow-up is the work of partner {named}, whom the task division names for it"
+        )
+    await _ensure_municipality(uow, principal, plan)
     return plan
 
 

@@ -509,14 +509,15 @@ class PersonalDataChanged(ParticipantEvent):
     in intake (read it through the contact card). The preferred language and the need of
     an interpreter are codes and travel, so that invitations and letters follow them;
     support keeps them for the interpreters it asks (a referral's intake) and asks its
-    coming interpreter requests again in the new language.
+    coming interpreter requests again in the new language; notifications writes the
+    participant's messages and letters in the new language from then on.
     """
 
     spec = EventSpec(
         type="nl.zroute.intake.personal-data-changed.v1",
         routing_key="intake.personal-data.changed",
         producer="intake",
-        consumers=("support",),
+        consumers=("support", "notifications"),
         summary="Personal data changed after registration: which fields (codes), why.",
     )
 

@@ -15,14 +15,31 @@ from zroute_notifications.adapters.readmodel import (
 
 
 async def registered(conn: Conn, e: i.ParticipantRegistered) -> None:
+    """The participant and the language of their messages. A registration that arrives
+    again (a replay, a re-publish) sets the language again, except one a later
+    ``personal-data-changed`` gave: that it must not undo."""
     await conn.execute(
         "INSERT INTO nt_participants (participant_ref, programme_id, municipality,"
         " preferred_language) VALUES ($1, $2, $3, $4) ON CONFLICT (participant_ref) DO UPDATE"
         " SET municipality = coalesce(nt_participants.municipality, EXCLUDED.municipality),"
-        " preferred_language = EXCLUDED.preferred_language",
+        " preferred_language = CASE WHEN nt_participants.language_changed"
+        " THEN nt_participants.preferred_language ELSE EXCLUDED.preferred_language END",
         e.participant_ref,
         e.programme_id,
         e.municipality,
+        e.preferred_language,
+    )
+
+
+async def personal_data_changed(conn: Conn, e: i.PersonalDataChanged) -> None:
+    """A new preferred language (a code; an address or phone never travels): the
+    participant's messages and letters are written in it from now on."""
+    if e.preferred_language is None:
+        return
+    await conn.execute(
+        "UPDATE nt_participants SET preferred_language = $2, language_changed = true"
+        " WHERE participant_ref = $1",
+        e.participant_ref,
         e.preferred_language,
     )
 

@@ -21,6 +21,7 @@ Writer = Callable[[asyncpg.Connection, Any], Awaitable[None]]
 
 WRITERS: dict[type[Event], Writer] = {
     i.ParticipantRegistered: intake.registered,
+    i.PersonalDataChanged: intake.personal_data_changed,
     i.ContactPersonAssigned: intake.contact,
     i.IntakeScheduled: intake.intake_scheduled,
     i.IntakeCancelled: intake.intake_cancelled,

@@ -3,6 +3,8 @@
 - ``received``: every consumed event is kept and fed to the read model;
 - ``messages``: the messages the communication matrix asks for, planned (never sent) here;
 - ``consents``: a withdrawn consent stops the pending messages that relied on it;
+- ``languages``: a changed preferred language waits for the registration it follows;
+- ``reminders``: an intake moved or called off stops the reminders of its old time;
 - ``overview``: the consultation overview's rhythm per programme, and sending it;
 - ``delivery``: the timers that deliver one message and gather a period's digest;
 - ``notifications``, ``directory``, ``subscriptions``: the HTTP API's commands.

@@ -26,7 +26,11 @@ from zroute_notifications.service_layer import outcomes
 from zroute_notifications.service_layer.addresses import language_of
 from zroute_notifications.service_layer.deps import Deps
 from zroute_notifications.service_layer.handlers import unit_of_work
-from zroute_notifications.service_layer.recipients import resolve, subscriber
+from zroute_notifications.service_layer.recipients import (
+    resolve,
+    subscriber,
+    task_not_offered,
+)
 from zroute_notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 
 DIGEST = "digest"
@@ -34,11 +38,19 @@ log = get_logger(__name__)
 
 
 async def plan_messages(event: Event, ctx: HandlerContext, *, deps: Deps) -> None:
-    """Every message the matrix asks for about ``event``; an unheld role is a failure."""
+    """Every message the matrix asks for about ``event``; an unheld role is a failure,
+    except a responsible partner for a task the programme does not offer."""
     uow, envelope = unit_of_work(ctx), ctx.envelope
     now = uow.clock.now()
     for target in deps.matrix.targets_for(event.spec.type):
         recipients = await resolve(uow, target, event.spec.type, envelope.data, now)
+        if not recipients and await task_not_offered(uow, target, envelope.data, now):
+            log.info(
+                "task_not_offered",
+                event_id=envelope.id,
+                task=target.task.value if target.task else None,
+            )
+            continue
         if not recipients and target.role is not RecipientRole.SUBSCRIBER:
             await outcomes.unresolved(uow, deps, envelope, target)
         for recipient in recipients:

@@ -56,9 +56,12 @@ async def plan_for(
     ref: str,
     *,
     lock: bool = True,
+    follow_up: bool = False,
 ) -> AsyncIterator[tuple[PlanningUnitOfWork, Plan]]:
     """A unit of work in the caller's context (``zroute_runtime.commands.command``) and the
-    participant's plan as the caller may see it (``views.plan_for_caller``: 404, 403); a
+    participant's plan as the caller may see it (``views.plan_for_caller``: 404, 403;
+    ``follow_up``: as the follow-up's partner may, ``views.plan_for_follow_up``); a
     domain refusal inside becomes its 4xx answer. The route commits a command."""
+    check = views.plan_for_follow_up if follow_up else views.plan_for_caller
     async with command(runtime, request) as uow:
-        yield uow, await views.plan_for_caller(uow, deps, principal, ref, lock=lock)
+        yield uow, await check(uow, deps, principal, ref, lock=lock)

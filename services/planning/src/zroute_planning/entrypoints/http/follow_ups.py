@@ -29,8 +29,12 @@ async def agree(
     request: Request,
     deps: PlanningDeps,
 ) -> FollowUpOut:
-    """Record (or replace) the agreed follow-up; at least one concrete agreement."""
-    async with plan_for(runtime, request, deps, principal, participant_ref) as (uow, plan):
+    """Record (or replace) the agreed follow-up; at least one concrete agreement. Partner
+    staff: only of the partner the task division names for the follow-up."""
+    async with plan_for(runtime, request, deps, principal, participant_ref, follow_up=True) as (
+        uow,
+        plan,
+    ):
         cmd = AgreeFollowUp(
             follow_up_type=body.follow_up_type,
             partner_id=body.partner_id,
@@ -50,10 +54,9 @@ async def read(
     request: Request,
     deps: PlanningDeps,
 ) -> FollowUpOut:
-    async with plan_for(runtime, request, deps, principal, participant_ref, lock=False) as (
-        uow,
-        plan,
-    ):
+    async with plan_for(
+        runtime, request, deps, principal, participant_ref, lock=False, follow_up=True
+    ) as (uow, plan):
         row = await views.follow_up(uow, plan)
     return FollowUpOut(
         follow_up_id=row["follow_up_id"],
