@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import replace
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest

@@ -27,7 +27,6 @@ from tests.notifications.participants import (
     schedule,
 )
 
-
 PRINTING_S = 90
 """How long the first letter's PDF may take on a loaded machine (WeasyPrint's first use)."""
 
