@@ -66,17 +66,18 @@ class _Quiet(System):
     def _look(self) -> tuple[int, bool, float]:
         return self.looks[min(self.taken, len(self.looks) - 1)]
 
-    async def _counted(self, service: str, *names: str) -> float:
+    async def _series(self, service: str, *names: str) -> dict[str, float]:
+        # One request gives the outbox and the counters (issue 20).
         backlog, _, moved = self._look()
-        if names == (system_module._OUTBOX,):
-            self.taken += bool(backlog)  # the look ends here
-            return float(backlog)
-        self.taken += 1
-        return moved
+        self.taken += bool(backlog)  # the look ends here
+        return {name: 0.0 for name in names} | {
+            system_module._OUTBOX: float(backlog),
+            system_module._MOVEMENT[0]: moved,
+        }
 
     async def _queues_empty(self, service: str) -> bool:
         _, empty, _ = self._look()
-        self.taken += not empty  # the look ends here
+        self.taken += 1  # the look ends here, quiet or not
         return empty
 
 

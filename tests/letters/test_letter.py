@@ -3,13 +3,16 @@ page 1 turns into a PNG with pdftoppm (Debian poppler-utils)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from zroute_letters.catalogue import LANGUAGES, Catalogues
+from zroute_letters.content import LetterContent
 from zroute_letters.letter import qr_svg, render_html, render_pdf
 from zroute_letters.sample import letter
 
@@ -168,6 +171,15 @@ def test_the_qr_code_carries_the_personal_page_link(cats):
     assert qr_svg(content.page_url) in html
     assert qr_svg(content.page_url) != qr_svg(content.page_url + "x")
     assert html.count("<svg") >= 10  # the pictograms and the QR code, inline
+
+
+@pytest.mark.parametrize("lang", ["ar", "nl"])
+def test_the_content_kept_as_json_prints_the_same_letter(cats, lang):
+    """A sender keeps the content and prints the letter when it is asked for (issue 20)."""
+    for content in (letter(lang), replace(letter(lang), next_appointment=None, sessions=())):
+        kept = json.loads(json.dumps(content.to_json()))
+        assert LetterContent.from_json(kept) == content
+        assert render_html(LetterContent.from_json(kept), cats) == render_html(content, cats)
 
 
 def test_a_language_without_a_catalogue_gets_the_dutch_letter_and_is_counted():

@@ -27,6 +27,9 @@ from tests.notifications.participants import (
     schedule,
 )
 
+PRINTING_S = 90
+"""How long the first letter's PDF may take on a loaded machine (WeasyPrint's first use)."""
+
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
     path = tmp_path / "letter.pdf"
@@ -48,6 +51,10 @@ async def test_a_published_schedule_gives_the_participant_a_letter_and_a_page_in
     await feed.publish(schedule(ref), event_id=event_id)  # delivered twice by the broker
     await feed.all_handled(runtime)
 
+    # Written as content only (issue 20): the PDF is printed when it is first asked for.
+    kept = "SELECT pdf IS NOT NULL FROM nt_letters WHERE participant_ref = $1"
+    assert await runtime.pool.fetchval(kept, ref) is False
+
     # The caseworker of the municipality lists and downloads the letter; another cannot.
     own = world.client(runtime, [Role.CASEWORKER], municipality="GM0363")
     other = world.client(runtime, [Role.CASEWORKER], municipality="GM0599")
@@ -55,11 +62,15 @@ async def test_a_published_schedule_gives_the_participant_a_letter_and_a_page_in
         listed = (await own.get(f"/participants/{ref}/letters")).json()
         assert len(listed) == 1 and listed[0]["languages"] == ["ar", "nl"]
         assert listed[0]["link_revoked"] is False
-        response = await own.get(listed[0]["pdf"])
+        # Printed now: the first letter a service prints loads WeasyPrint and its fonts.
+        response = await own.get(listed[0]["pdf"], timeout=PRINTING_S)
         assert response.status_code == 200
         assert response.headers["content-type"] == "application/pdf"
         assert (await other.get(f"/participants/{ref}/letters")).status_code == 403
         assert (await other.get(listed[0]["pdf"])).status_code == 403
+        # Printed once and kept: asked again, the same bytes.
+        assert await runtime.pool.fetchval(kept, ref) is True
+        assert (await own.get(listed[0]["pdf"])).content == response.content
     text = pdf_text(response.content, tmp_path)
     assert CATS.text("nl", "letter.title") in text  # the Dutch page
     assert CATS.text("nl", "letter.greeting") in text  # the general greeting: no name

@@ -100,8 +100,12 @@ async def test_the_page_and_the_letter_show_where_the_week_takes_place(
     assert "Taalhuis Noord, Kerkplein 1, 8011 AB Zwolle" in page.text
     assert "taalhuis-noord" not in page.text  # the code is resolved, not shown
 
-    pdf = await nt.pool.fetchval("SELECT pdf FROM nt_letters WHERE participant_ref = $1", ref)
-    assert "Taalhuis Noord" in pdf_text(pdf, tmp_path)
+    async with world.client(nt, [Role.CASEWORKER], municipality="GM0363") as caseworker:
+        [letter] = (await caseworker.get(f"/participants/{ref}/letters")).json()
+        # Printed now, from the kept content (WeasyPrint's first use takes a moment).
+        pdf = await caseworker.get(letter["pdf"], timeout=90)
+    assert pdf.status_code == 200, pdf.text
+    assert "Taalhuis Noord" in pdf_text(pdf.content, tmp_path)
 
     # Only the code travels: the place's name and address are on no event.
     on_the_bus = " ".join(m.body.decode() for m in bus.messages)

@@ -213,4 +213,10 @@ async def test_the_employer_hears_of_a_placement_ended_and_the_coachs_partner_of
         await _handle(uow, alert)
     to_partner = uow.notifications.of(recipient_kind="partner", recipient_ref="coaches")
     assert {n["channel"] for n in to_partner} == {"email", "inbox"}
-    assert len(to_partner) == 4  # two alerts, by mail and in the inbox
+    assert len(to_partner) == 2  # the concern at once, by mail and in the inbox
+    # An overdue check-in is routine: the day's digest, by mail and in the inbox (issue 20).
+    overdue = [d for d in uow.notifications.digest if d["recipient"].ref == "coaches"]
+    assert {(d["channel"], d["timing"]) for d in overdue} == {
+        ("email", "daily_digest"),
+        ("inbox", "daily_digest"),
+    }

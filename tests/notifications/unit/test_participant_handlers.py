@@ -4,6 +4,7 @@ unit of work (the same rules are proven for real in integration/test_participant
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,9 @@ from zroute_contract.events import intake, planning
 from zroute_contract.events.base import Event
 from zroute_contract.types import new_participant_ref
 from zroute_letters import links
+from zroute_letters.content import LetterContent
 from zroute_letters.formatting import clock_time, long_date
+from zroute_letters.letter import render_pdf
 from zroute_notifications.bootstrap import build_deps
 from zroute_notifications.domain.commands import RevokeLinks
 from zroute_notifications.service_layer.handlers import links as link_commands
@@ -64,7 +67,11 @@ async def test_a_published_week_writes_the_message_and_the_start_letter_once():
     assert message["subject"] == CATS.text("uk", "group_times.subject")
     assert "понеділок" in message["body"] and "maandag" in message["body_nl"]
     [letter] = uow.participants.letters_written
-    assert letter["languages"] == ("uk", "nl") and letter["pdf"].startswith(b"%PDF")
+    # The content is kept, not a PDF (issue 20): printed when first asked for, the same.
+    assert letter["languages"] == ("uk", "nl") and "pdf" not in letter
+    content = LetterContent.from_json(json.loads(json.dumps(letter["content"])))
+    assert content.digest() == letter["content_digest"] and content.language == "uk"
+    assert render_pdf(content, CATS).startswith(b"%PDF")
     [link] = uow.participants.links.values()
     assert letter["link_id"] == link["link_id"]
     assert link["expires_at"] == uow.clock.now() + timedelta(days=DEPS.settings.page_link_days)

@@ -121,6 +121,40 @@ async def test_confirming_schedules_the_overdue_timer_and_it_alerts_once_the_day
     assert any(k.endswith("/2") for _, k in uow.timers.scheduled)
 
 
+async def test_a_timer_of_an_older_due_day_firing_beside_todays_alerts_nothing():
+    """Issue 20: a check-in arms level 1 again while the old due day's timer goes on; on
+    a day both fire, one alert, and both go on as one timer (the same next key)."""
+    p = ours(placement())
+    uow = uow_with(placements_=[p])
+    await placements.confirm_as(
+        uow, DEPS, staff_of("work-a"), p.placement_request_id, WORKPLACE, "coach-7", None
+    )
+    [(kind, key)] = list(uow.timers.scheduled)
+    chain = key.rsplit("/", 1)[0]
+    uow.clock.advance(local_moment(date(2027, 3, 16)) - uow.clock.now())
+    await check_in_rhythm.check_in_overdue(timer(key), uow, DEPS)
+    await check_in_rhythm.check_in_overdue(timer(f"{chain}/5"), uow, DEPS)  # the old chain
+    await uow.commit()
+    assert [e.level for e in uow.events if isinstance(e, CheckInOverdue)] == [1]
+    assert uow.timers.scheduled[(kind, f"{chain}/2")] == local_moment(date(2027, 3, 30))
+    assert (kind, f"{chain}/6") not in uow.timers.scheduled
+
+
+async def test_a_timer_that_fires_late_alerts_at_the_level_of_the_day():
+    p = ours(placement())
+    uow = uow_with(placements_=[p])
+    await placements.confirm_as(
+        uow, DEPS, staff_of("work-a"), p.placement_request_id, WORKPLACE, "coach-7", None
+    )
+    [(kind, key)] = list(uow.timers.scheduled)
+    uow.clock.advance(local_moment(date(2027, 3, 31)) - uow.clock.now())  # due on the 15th
+    await check_in_rhythm.check_in_overdue(timer(key), uow, DEPS)
+    await uow.commit()
+    assert [e.level for e in uow.events if isinstance(e, CheckInOverdue)] == [2]
+    chain = key.rsplit("/", 1)[0]
+    assert uow.timers.scheduled[(kind, f"{chain}/3")] == local_moment(date(2027, 4, 13))
+
+
 async def test_a_check_in_moves_the_due_day_so_the_old_timer_alerts_nothing():
     p = ours(placement())
     uow = uow_with(placements_=[p])

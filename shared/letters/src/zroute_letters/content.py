@@ -7,9 +7,10 @@ or a traceback shows no name, phone number or link.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import astuple, dataclass, field, replace
+from dataclasses import asdict, astuple, dataclass, field, replace
 from datetime import date, time
 from enum import StrEnum
+from typing import Any
 
 
 class TeachingForm(StrEnum):
@@ -57,3 +58,51 @@ class LetterContent:
         same digest make the same letter, so a sender can keep the one it already sent."""
         printed = astuple(replace(self, page_url=""))
         return hashlib.sha256(repr(printed).encode()).hexdigest()
+
+    def to_json(self) -> dict[str, Any]:
+        """The content as JSON-ready data (dates and times in ISO form), to keep the letter
+        and print it later, the same, with :meth:`from_json`."""
+        data = asdict(self)
+        data["sessions"] = [
+            {
+                **s,
+                "day": s["day"].isoformat(),
+                "start": s["start"].isoformat(),
+                "end": s["end"].isoformat(),
+                "form": str(s["form"]),
+            }
+            for s in data["sessions"]
+        ]
+        booked = data["next_appointment"]
+        if booked is not None:
+            booked.update(day=booked["day"].isoformat(), start=booked["start"].isoformat())
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LetterContent:
+        """The content :meth:`to_json` gave."""
+        booked = data["next_appointment"]
+        return cls(
+            language=data["language"],
+            salutation_name=data["salutation_name"],
+            sessions=tuple(
+                Session(
+                    day=date.fromisoformat(s["day"]),
+                    start=time.fromisoformat(s["start"]),
+                    end=time.fromisoformat(s["end"]),
+                    place=s["place"],
+                    form=TeachingForm(s["form"]),
+                )
+                for s in data["sessions"]
+            ),
+            next_appointment=None
+            if booked is None
+            else Appointment(
+                day=date.fromisoformat(booked["day"]),
+                start=time.fromisoformat(booked["start"]),
+                place=booked["place"],
+            ),
+            contact=Contact(**data["contact"]),
+            page_url=data["page_url"],
+            sender=data["sender"],
+        )

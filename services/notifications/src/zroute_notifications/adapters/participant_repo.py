@@ -126,23 +126,33 @@ class ParticipantRepository(TrackingRepository):
         return int(status.split()[-1])
 
     async def add_letter(self, **values: Any) -> bool:
-        """One start letter; False when the event produced it already."""
+        """One start letter, its ``content`` (JSON) kept to print it when it is asked for
+        (or its ``pdf``); False when the event produced it already."""
+        content = values.get("content")
         status = await self.conn.execute(
             """
             INSERT INTO nt_letters (id, event_id, participant_ref, languages, link_id, pdf,
-                created_at, content_digest)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING
+                created_at, content_digest, content)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) ON CONFLICT (event_id) DO NOTHING
             """,
             values["id"],
             values["event_id"],
             values["participant_ref"],
             list(values["languages"]),
             values["link_id"],
-            values["pdf"],
+            values.get("pdf"),
             values["created_at"],
             values.get("content_digest"),
+            None if content is None else json.dumps(content),
         )
         return bool(status.endswith(" 1"))
+
+    async def keep_pdf(self, letter_id: UUID, pdf: bytes) -> None:
+        """The letter's PDF, rendered when it was first asked for: kept, so it is printed
+        once and the same bytes are given again."""
+        await self.conn.execute(
+            "UPDATE nt_letters SET pdf = $2 WHERE id = $1 AND pdf IS NULL", letter_id, pdf
+        )
 
     async def current_letter_digest(self, ref: str, now: datetime) -> str | None:
         """The content digest of the participant's newest letter whose link still works

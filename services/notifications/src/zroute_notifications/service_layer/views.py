@@ -6,10 +6,14 @@ answers them with their 4xx."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from datetime import date
 from typing import Any
 from uuid import UUID
 
+from zroute_letters.content import LetterContent
+from zroute_letters.letter import render_pdf
 from zroute_runtime.auth import Principal, Role
 
 from zroute_notifications.domain import overview as overview_model
@@ -173,11 +177,21 @@ async def letters(
     return [dict(r) for r in await uow.participants.letters(ref)]
 
 
-async def letter_pdf(uow: NotificationsUnitOfWork, principal: Principal, letter_id: UUID) -> bytes:
+async def letter_pdf(
+    uow: NotificationsUnitOfWork, deps: Deps, principal: Principal, letter_id: UUID
+) -> bytes:
     """One letter's PDF, for print and post."""
     row = await uow.participants.letter(letter_id)
     if row is None:
         raise NotFound("no such letter")
     if not await scope.record_in_scope(uow, principal, {"participant_ref": row["participant_ref"]}):
         raise OutsideScope(scope.ELSEWHERE)
-    return bytes(row["pdf"])
+    if row["pdf"] is not None:
+        return bytes(row["pdf"])
+    # Written as content only (issue 20): printed now, the first time it is asked for,
+    # and kept (the caller commits), so a second request gives the same bytes.
+    content = row["content"]
+    letter = LetterContent.from_json(json.loads(content) if isinstance(content, str) else content)
+    pdf = await asyncio.to_thread(render_pdf, letter, deps.catalogues)  # WeasyPrint: a moment
+    await uow.participants.keep_pdf(letter_id, pdf)
+    return pdf

@@ -9,7 +9,12 @@ from fastapi import APIRouter, Request, Response
 from zroute_runtime.http_host import Runtime
 
 from zroute_notifications.domain.commands import RevokeLinks
-from zroute_notifications.entrypoints.http.deps import Caseworkers, reading, run
+from zroute_notifications.entrypoints.http.deps import (
+    Caseworkers,
+    NotificationsDeps,
+    reading,
+    run,
+)
 from zroute_notifications.entrypoints.http.schemas import LetterOut, LinksRevoked
 from zroute_notifications.service_layer import views
 from zroute_notifications.service_layer.handlers import links
@@ -41,11 +46,14 @@ async def list_letters(
 
 @router.get("/letters/{letter_id}.pdf")
 async def letter_pdf(
-    letter_id: UUID, principal: Caseworkers, runtime: Runtime, request: Request
+    letter_id: UUID,
+    principal: Caseworkers,
+    deps: NotificationsDeps,
+    runtime: Runtime,
+    request: Request,
 ) -> Response:
-    """One start letter as PDF."""
-    async with reading(runtime, request) as uow:
-        pdf = await views.letter_pdf(uow, principal, letter_id)
+    """One start letter as PDF (printed the first time it is asked for, then kept)."""
+    pdf = await run(runtime, request, lambda uow: views.letter_pdf(uow, deps, principal, letter_id))
     return Response(pdf, media_type="application/pdf", headers={"Cache-Control": "no-store"})
 
 

@@ -1,8 +1,9 @@
 """Events in: the participant's own messages (the matrix's ``participant`` lines).
 
 ``page``: the message, in the participant's language and in Dutch, kept for their personal
-page. ``letter``: the start letter (PDF) when the schedule is published, with a new signed
-link to the page as a QR code, kept for the caseworker to print and post. ``email``: the
+page. ``letter``: the start letter when the schedule is published, with a new signed link
+to the page as a QR code, kept for the caseworker to print and post (its content: the PDF
+is rendered when it is first asked for). ``email``: the
 message in their language with the Dutch after it, planned as a delivery whose address
 intake gives at send time (none: not sent, and the delivery log says so). A redelivered
 event writes nothing twice (one message per event and kind, one letter per event).
@@ -10,7 +11,6 @@ event writes nothing twice (one message per event and kind, one letter per event
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import datetime, timedelta
 from html import escape
@@ -21,7 +21,7 @@ from zroute_contract.events.base import Event
 from zroute_contract.events.codes import RecipientRole, Timing
 from zroute_letters import links
 from zroute_letters.catalogue import DUTCH, catalogue_language
-from zroute_letters.letter import languages_of, render_pdf
+from zroute_letters.letter import languages_of
 from zroute_letters.messages import Message, MessageKind, participant_message
 from zroute_runtime.logging import get_logger
 from zroute_runtime.messagebus import HandlerContext
@@ -204,8 +204,9 @@ async def start_letter(
     if await uow.participants.current_letter_digest(ref, now) == digest:
         log.info("participant_letter_skipped", event_id=envelope.id, reason="unchanged")
         return
-    # WeasyPrint takes a moment: off the event loop, so other handlers keep running.
-    pdf = await asyncio.to_thread(render_pdf, content, deps.catalogues)
+    # The content is kept, not the PDF: WeasyPrint takes about a second of CPU a letter,
+    # and most letters of a route are superseded before anyone prints them. The PDF is
+    # rendered from this content when the caseworker first asks for it (views.letter_pdf).
     await uow.participants.add_link(link_id, ref, expires_at, now)
     await uow.participants.add_letter(
         id=uuid.uuid4(),
@@ -213,7 +214,7 @@ async def start_letter(
         participant_ref=ref,
         languages=languages_of(content, deps.catalogues),
         link_id=link_id,
-        pdf=pdf,
+        content=content.to_json(),
         created_at=now,
         content_digest=digest,
     )

@@ -37,17 +37,30 @@ async def check_in_overdue(timer: DueTimer, uow: SupportUnitOfWork, deps: Deps) 
     if placement is None or str(placement.placement_id) != placement_id:
         return  # replaced or gone: this timer is stale
     today = local_day(uow.clock.now())
-    if placement.check_in_overdue(deps.check_in_every_days, today, int(level)):
-        every = placement.check_in_every_days or deps.check_in_every_days
-        await uow.timers.schedule(
-            kind=CHECK_IN_TIMER,
-            key=check_in_key(placement, int(level) + 1),
-            due_at=local_moment(today + timedelta(days=every)),
-        )
-        await save(uow, placement)
-        _log.info("check_in_overdue", placement_id=placement_id, level=int(level))
-    else:
+    due = placement.check_in_due_on(deps.check_in_every_days)
+    if due is None or today <= due:
         await schedule_next(uow, deps, placement)  # a check-in moved the due day
+        return
+    every = placement.check_in_every_days or deps.check_in_every_days
+    # The level is the interval overdue today, counted from the due day, not from the
+    # timer: a check-in arms level 1 again while the timer of the old due day may still
+    # be pending for the same day, and counted per timer the two went on side by side,
+    # each alerting (a placement whose coach checked in every 8 weeks on a 14-day rhythm
+    # had 3 such chains after 6 months, 3 alerts each fortnight). Counted from the day,
+    # they share each next key; a timer counted from an older due day (a higher level
+    # than today's) alerts nothing. A timer that fires late alerts at today's level.
+    current = ((today - due).days - 1) // every + 1
+    await uow.timers.schedule(
+        kind=CHECK_IN_TIMER,
+        key=check_in_key(placement, current + 1),
+        due_at=local_moment(due + timedelta(days=current * every + 1)),
+    )
+    if int(level) > current:
+        _log.info("check_in_timer_merged", placement_id=placement_id, level=int(level))
+        return
+    placement.check_in_overdue(deps.check_in_every_days, today, current)
+    await save(uow, placement)
+    _log.info("check_in_overdue", placement_id=placement_id, level=current)
 
 
 async def set_rhythm_as(
