@@ -3,13 +3,13 @@ when the letter is first asked for and kept from then on. Rendering took about a
 of CPU per letter, and most letters of a route are superseded before anyone prints them.
 Letters written before keep their PDF and have no content.
 
-Revision ID: notifications0007
+Revision ID: notifications0008
 """
 
 from zroute_runtime.migrate import execute_script
 
-revision = "notifications0007"
-down_revision = "notifications0006"
+revision = "notifications0008"
+down_revision = "notifications0007"
 branch_labels = None
 depends_on = None
 
