@@ -93,8 +93,8 @@ async def test_a_relay_that_dies_after_publishing_but_before_marking_republishes
     # Publish for real, then fail before the transaction that marks the row commits.
     real_publish_rows = relay._publish_rows
 
-    async def publish_then_die(rows, result):
-        await real_publish_rows(rows, result)
+    async def publish_then_die(rows, result, **kwargs):
+        await real_publish_rows(rows, result, **kwargs)
         raise Boom()
 
     relay._publish_rows = publish_then_die
@@ -392,3 +392,90 @@ async def test_readers_never_see_a_gap_while_many_writers_commit(pool, clock):
     # one transaction's events are consecutive: its correlation id appears in one run
     runs = [c for i, c in enumerate(correlations) if i == 0 or correlations[i - 1] != c]
     assert len(runs) == len(set(runs))
+
+
+async def _fill(pool, clock, refs: list[str], rounds: int) -> int:
+    for _ in range(rounds):
+        async with uow_for(pool, clock) as uow:
+            for ref in refs:
+                uow.emit(registered(ref))
+            await uow.commit()
+    return await pool.fetchval("SELECT count(*) FROM zr_outbox")
+
+
+def _per_subject(bodies: list[dict]) -> dict[str, list[int]]:
+    per_subject: dict[str, list[int]] = {}
+    for body in bodies:
+        per_subject.setdefault(body["subject"], []).append(int(body["sequence"]))
+    return per_subject
+
+
+async def test_the_next_batch_publishes_while_the_last_confirms_come_back_in_order(
+    pool, clock, amqp_connection, settings
+):
+    """The relay claims and publishes the next batch before the batch before it has its
+    last confirms and its COMMIT (two batches in flight), and still sends each
+    participant's events in order, each once, every row marked."""
+    seen = await capture(amqp_connection, settings.exchange_name)
+    refs = [registered().participant_ref for _ in range(6)]
+    total = await _fill(pool, clock, refs, rounds=12)
+    relay = await make_relay(pool, amqp_connection, settings, batch_size=5, window=20)
+    in_flight = 0
+    most_in_flight = 0
+    real_run_batch = relay._run_batch
+
+    async def counting_run_batch(*args):
+        nonlocal in_flight, most_in_flight
+        in_flight += 1
+        most_in_flight = max(most_in_flight, in_flight)
+        try:
+            return await real_run_batch(*args)
+        finally:
+            in_flight -= 1
+
+    relay._run_batch = counting_run_batch
+    assert await relay.publish_pending() == total  # one call drains it all
+    assert most_in_flight == 2
+    assert await unpublished(pool) == 0
+    await wait_for(lambda: len(seen.messages) >= total, what=f"{total} events")
+    bodies = seen.bodies()
+    assert len(bodies) == total
+    assert len({b["id"] for b in bodies}) == total
+    for subject, sequences in _per_subject(bodies).items():
+        assert sequences == sorted(sequences), f"{subject} out of order"
+
+
+async def test_a_failed_publish_holds_back_its_participant_in_the_next_batch(
+    pool, clock, amqp_connection, settings
+):
+    """A row whose publish fails holds back the later rows of its participant, also
+    those claimed by the next batch while it was in flight; the others go on, and the
+    held rows follow in order once it is published."""
+    seen = await capture(amqp_connection, settings.exchange_name)
+    refs = [registered().participant_ref for _ in range(4)]
+    total = await _fill(pool, clock, refs, rounds=6)
+    relay = await make_relay(pool, amqp_connection, settings, batch_size=5, window=20)
+    first_of_stuck = await pool.fetchval(
+        "SELECT event_id::text FROM zr_outbox WHERE ordering_key = $1 ORDER BY sequence LIMIT 1",
+        refs[0],
+    )
+    real_publish_row = relay._publish_row
+
+    async def failing_publish_row(row):
+        if row["event_id"] == first_of_stuck:
+            raise ConnectionError("broker said no")
+        await real_publish_row(row)
+
+    relay._publish_row = failing_publish_row
+    assert await relay.publish_pending() == total - 6
+    assert await pool.fetchval(
+        "SELECT array_agg(DISTINCT ordering_key) FROM zr_outbox WHERE published_at IS NULL"
+    ) == [refs[0]]
+    await wait_for(lambda: len(seen.messages) >= total - 6, what="the other participants")
+    assert refs[0] not in {b["subject"] for b in seen.bodies()}
+    relay._publish_row = real_publish_row
+    await pool.execute("UPDATE zr_outbox SET next_attempt_at = NULL")  # its backoff is over
+    assert await relay.publish_pending() == 6
+    await wait_for(lambda: len(seen.messages) >= total, what="the held-back participant")
+    assert _per_subject(seen.bodies())[refs[0]] == sorted(_per_subject(seen.bodies())[refs[0]])
+    assert len(_per_subject(seen.bodies())[refs[0]]) == 6
