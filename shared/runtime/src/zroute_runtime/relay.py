@@ -100,7 +100,7 @@ _CLAIM = """
           AND o.ordering_key = c.ordering_key
           AND o.sequence < c.sequence
           AND o.id NOT IN (SELECT id FROM claimed)
-          AND o.id <> ALL($2::bigint[])
+          AND o.id NOT IN (SELECT unnest($2::bigint[]))
     ) AS blocked
     FROM claimed c
     ORDER BY c.sequence
