@@ -202,10 +202,15 @@ class OutboxRelay:
                     total += len(result.published)
                     left_behind = left_behind or bool(result.failed or result.held_back)
                     break
+        except BaseException:
+            # An error in one batch, or the relay stopping: the other batch is cancelled
+            # as an awaited batch was before (its transaction rolls back, its rows stay
+            # unpublished and go again later; consumers drop a repeat by event id).
+            for task in running:
+                task.cancel()
+            raise
         finally:
-            # An error in one batch leaves the other to finish (its rows marked or not,
-            # never lost): nothing is left running.
-            await asyncio.gather(*running, return_exceptions=True)
+            await asyncio.gather(*running, return_exceptions=True)  # nothing left running
         now = time.monotonic()
         if left_behind or now - self._gauged_at >= GAUGE_INTERVAL_S:
             self._gauged_at = now
