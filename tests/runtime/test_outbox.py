@@ -410,47 +410,12 @@ def _per_subject(bodies: list[dict]) -> dict[str, list[int]]:
     return per_subject
 
 
-async def test_the_next_batch_publishes_while_the_last_confirms_come_back_in_order(
+async def test_a_failed_publish_holds_back_its_participants_later_rows_in_every_batch(
     pool, clock, amqp_connection, settings
 ):
-    """The relay claims and publishes the next batch before the batch before it has its
-    last confirms and its COMMIT (two batches in flight), and still sends each
-    participant's events in order, each once, every row marked."""
-    seen = await capture(amqp_connection, settings.exchange_name)
-    refs = [registered().participant_ref for _ in range(6)]
-    total = await _fill(pool, clock, refs, rounds=12)
-    relay = await make_relay(pool, amqp_connection, settings, batch_size=5, window=20)
-    in_flight = 0
-    most_in_flight = 0
-    real_run_batch = relay._run_batch
-
-    async def counting_run_batch(*args):
-        nonlocal in_flight, most_in_flight
-        in_flight += 1
-        most_in_flight = max(most_in_flight, in_flight)
-        try:
-            return await real_run_batch(*args)
-        finally:
-            in_flight -= 1
-
-    relay._run_batch = counting_run_batch
-    assert await relay.publish_pending() == total  # one call drains it all
-    assert most_in_flight == 2
-    assert await unpublished(pool) == 0
-    await wait_for(lambda: len(seen.messages) >= total, what=f"{total} events")
-    bodies = seen.bodies()
-    assert len(bodies) == total
-    assert len({b["id"] for b in bodies}) == total
-    for subject, sequences in _per_subject(bodies).items():
-        assert sequences == sorted(sequences), f"{subject} out of order"
-
-
-async def test_a_failed_publish_holds_back_its_participant_in_the_next_batch(
-    pool, clock, amqp_connection, settings
-):
-    """A row whose publish fails holds back the later rows of its participant, also
-    those claimed by the next batch while it was in flight; the others go on, and the
-    held rows follow in order once it is published."""
+    """A row whose publish fails holds back the later rows of its participant, in its
+    batch and in the batches after it; the others go on, and the held rows follow in
+    order once it is published."""
     seen = await capture(amqp_connection, settings.exchange_name)
     refs = [registered().participant_ref for _ in range(4)]
     total = await _fill(pool, clock, refs, rounds=6)

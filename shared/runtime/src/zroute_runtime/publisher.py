@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import aio_pika
-from aio_pika.abc import AbstractChannel, AbstractExchange, DeliveryMode
+from aio_pika.abc import AbstractChannel, DeliveryMode
 from aiormq.exceptions import DeliveryError, PublishError
 from pamqp.commands import Basic
 from zroute_contract.envelope import CONTENT_TYPE
@@ -65,17 +65,10 @@ async def publish(
         if exchange == ""
         else await channel.get_exchange(exchange, ensure=False)
     )
-    await publish_to(target, routing_key, message)
-
-
-async def publish_to(target: AbstractExchange, routing_key: str, message: aio_pika.Message) -> None:
-    """:func:`publish` to an exchange object already at hand (the relay keeps one per
-    exchange; aio-pika resolves the channel under it at each publish, so it survives a
-    reconnect)."""
     try:
         confirmation = await target.publish(message, routing_key=routing_key, mandatory=True)
     except PublishError:
-        raise UnroutableError(target.name, routing_key) from None
+        raise UnroutableError(exchange, routing_key) from None
     except DeliveryError as exc:
         raise NotConfirmedError(str(exc)) from exc
     if not isinstance(confirmation, Basic.Ack):

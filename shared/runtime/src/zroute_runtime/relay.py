@@ -14,12 +14,7 @@ Guarantees and how they are kept:
 * **Several relays at once.** Rows are claimed with ``FOR UPDATE SKIP LOCKED``: a second
   instance takes the next rows instead of waiting, and takes over when one dies.
 * **Throughput.** Up to ``window`` publishes are in flight at once, each awaiting its
-  own confirm (a sliding window), instead of one round trip per message. The window
-  stays full across batches: while a batch's last confirms come back and its rows are
-  marked, the next batch is already claimed (on a second connection) and publishing.
-  Its rows skip the locked rows of the batch before, and a row whose participant has
-  a row in that batch is sent only after that row's confirm, as within a batch; at most
-  two batches are in flight.
+  own confirm (a sliding window), instead of one round trip per message.
 * **Prompt, and still certain.** ``wake()`` is called after every local commit, so an
   event leaves within milliseconds; a poll every ``poll_interval`` seconds picks up rows
   committed by other processes and retries. ``pg_notify`` was not used: measured on
@@ -45,16 +40,16 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import asyncpg
-from aio_pika.abc import AbstractChannel, AbstractExchange
+from aio_pika.abc import AbstractChannel
 from zroute_contract.types import MUNICIPALITY_CODE_PATTERN
 
 from zroute_runtime.loop import PollingLoop
 from zroute_runtime.metrics import Metrics
-from zroute_runtime.publisher import UnroutableError, event_message, publish_to
+from zroute_runtime.publisher import UnroutableError, event_message, publish
 from zroute_runtime.topology import municipal_key
 
 log = logging.getLogger("zroute.relay")
@@ -81,8 +76,7 @@ GAUGE_INTERVAL_S = 1.0
 # back while an earlier row of its participant is unpublished outside this claim (locked
 # by another relay, or waiting for its retry), so two relays never overtake each other.
 # Checked per row, so a row behind such an outside row waits even when an earlier row of
-# its participant in this claim does not. $2: the rows of this relay's batch still in
-# flight, which are not outside: a row behind one of them is sent after its confirm.
+# its participant in this claim does not.
 _CLAIM = """
     WITH claimed AS (
         SELECT id, sequence, event_id::text AS event_id, event_type, routing_key,
@@ -100,7 +94,6 @@ _CLAIM = """
           AND o.ordering_key = c.ordering_key
           AND o.sequence < c.sequence
           AND o.id NOT IN (SELECT id FROM claimed)
-          AND o.id NOT IN (SELECT unnest($2::bigint[]))
     ) AS blocked
     FROM claimed c
     ORDER BY c.sequence
@@ -113,18 +106,6 @@ class BatchResult:
     failed: dict[int, str] = field(default_factory=dict)
     held_back: int = 0
     claimed: int = 0
-
-
-@dataclass(frozen=True)
-class InFlight:
-    """A claimed batch whose publishes are under way: what the next batch must know."""
-
-    # The rows it sends (not those held back): not outside rows for the next claim.
-    ids: list[int]
-    # Per participant (ordering key), its last publish: True once confirmed.
-    last: dict[str, asyncio.Task[bool]]
-    # The claim was full: more rows may be waiting.
-    full: bool
 
 
 _MUNICIPALITY = re.compile(MUNICIPALITY_CODE_PATTERN.strip("^$"))
@@ -165,7 +146,6 @@ class OutboxRelay:
         self._window = window
         self._metrics = metrics or Metrics(service)
         self._gauged_at = -GAUGE_INTERVAL_S
-        self._targets: dict[str, AbstractExchange] = {}
         self._loop = PollingLoop(
             f"outbox-relay-{service}", self.publish_pending, poll_interval, "outbox_relay_error"
         )
@@ -178,67 +158,29 @@ class OutboxRelay:
         """Publish what can be published now; returns how many rows were published."""
         total = 0
         left_behind = False
-        window = asyncio.Semaphore(self._window)
-        running: list[asyncio.Task[BatchResult]] = []
-        before: InFlight | None = None
-        try:
-            while True:
-                claimed: asyncio.Future[InFlight] = asyncio.get_running_loop().create_future()
-                batch = asyncio.create_task(self._run_batch(window, before, claimed))
-                running.append(batch)
-                await asyncio.wait((claimed, batch), return_when=asyncio.FIRST_COMPLETED)
-                progress = True
-                if len(running) == 2:
-                    # The batch before: its last confirms, its marks, its COMMIT.
-                    result = await running.pop(0)
-                    total += len(result.published)
-                    left_behind = left_behind or bool(result.failed or result.held_back)
-                    progress = bool(result.published)
-                if not claimed.done():
-                    await batch  # it failed before its claim: raises
-                before = claimed.result()
-                if not (progress and before.full):
-                    result = await running.pop()
-                    total += len(result.published)
-                    left_behind = left_behind or bool(result.failed or result.held_back)
-                    break
-        except BaseException:
-            # An error in one batch, or the relay stopping: the other batch is cancelled
-            # as an awaited batch was before (its transaction rolls back, its rows stay
-            # unpublished and go again later; consumers drop a repeat by event id).
-            for task in running:
-                task.cancel()
-            raise
-        finally:
-            await asyncio.gather(*running, return_exceptions=True)  # nothing left running
+        while True:
+            result = await self._run_batch()
+            total += len(result.published)
+            left_behind = bool(result.failed or result.held_back)
+            if not result.published or result.claimed < self._batch_size:
+                break
         now = time.monotonic()
         if left_behind or now - self._gauged_at >= GAUGE_INTERVAL_S:
             self._gauged_at = now
             await self._update_gauges()
         return total
 
-    async def _run_batch(
-        self,
-        window: asyncio.Semaphore,
-        before: InFlight | None,
-        claimed: asyncio.Future[InFlight],
-    ) -> BatchResult:
-        """Claim a batch (``claimed`` is set once its publishes are under way), publish
-        it, mark what the broker confirmed and commit."""
+    async def _run_batch(self) -> BatchResult:
         result = BatchResult()
         async with self._pool.acquire() as conn, conn.transaction():
-            rows = await conn.fetch(_CLAIM, self._batch_size, before.ids if before else [])
+            rows = await conn.fetch(_CLAIM, self._batch_size)
             result.claimed = len(rows)
+            if not rows:
+                return result
             kept = [row for row in rows if not row["blocked"]]
             result.held_back += len(rows) - len(kept)
-            after = before.last if before is not None else {}
-
-            def started(last: dict[str, asyncio.Task[bool]]) -> None:
-                claimed.set_result(
-                    InFlight([row["id"] for row in kept], last, len(rows) >= self._batch_size)
-                )
-
-            await self._publish_rows(kept, result, window=window, after=after, started=started)
+            rows = kept
+            await self._publish_rows(rows, result)
             if result.published:
                 await conn.execute(
                     "UPDATE zr_outbox SET published_at = now(), last_error = NULL"
@@ -259,21 +201,8 @@ class OutboxRelay:
                 )
         return result
 
-    async def _publish_rows(
-        self,
-        rows: Sequence[asyncpg.Record],
-        result: BatchResult,
-        *,
-        window: asyncio.Semaphore | None = None,
-        after: dict[str, asyncio.Task[bool]] | None = None,
-        started: Callable[[dict[str, asyncio.Task[bool]]], None] | None = None,
-    ) -> None:
-        """Publish ``rows`` in order per participant, each after the confirm of the one
-        before it (in ``after`` for the first of each participant: the batch before's);
-        ``started`` gets this batch's last publish per participant once all are under
-        way."""
-        window = window or asyncio.Semaphore(self._window)
-        after = after or {}
+    async def _publish_rows(self, rows: Sequence[asyncpg.Record], result: BatchResult) -> None:
+        window = asyncio.Semaphore(self._window)
         previous: dict[str, asyncio.Task[bool]] = {}
         failed_keys: set[str] = set()
         tasks: list[asyncio.Task[bool]] = []
@@ -332,20 +261,18 @@ class OutboxRelay:
             return True
 
         for row in rows:
-            key = row["ordering_key"]
-            task = asyncio.create_task(send(row, previous.get(key) or after.get(key)))
-            previous[key] = task
+            task = asyncio.create_task(send(row, previous.get(row["ordering_key"])))
+            previous[row["ordering_key"]] = task
             tasks.append(task)
-        if started is not None:
-            started(previous)
         await asyncio.gather(*tasks)
 
     async def _publish_row(self, row: asyncpg.Record) -> None:
         """The event and its municipal copies, their confirms awaited together (one
         broker round trip, not one per copy). The event's own failure is the one
         raised; a copy's failure fails the row as well."""
-        main_publish = publish_to(
-            await self._target(self._exchange),
+        main_publish = publish(
+            self._channel,
+            self._exchange,
             row["routing_key"],
             event_message(
                 row["body"].encode(), event_id=row["event_id"], event_type=row["event_type"]
@@ -372,11 +299,11 @@ class OutboxRelay:
         exchange = self._municipal_exchange
         if exchange is None or not self._has_municipal_copies(row):
             return
-        target = await self._target(exchange)
         outcomes = await asyncio.gather(
             *(
-                publish_to(
-                    target,
+                publish(
+                    self._channel,
+                    exchange,
                     municipal_key(municipality, row["routing_key"]),
                     event_message(
                         row["body"].encode(),
@@ -391,15 +318,6 @@ class OutboxRelay:
         for outcome in outcomes:
             if isinstance(outcome, BaseException) and not isinstance(outcome, UnroutableError):
                 raise outcome
-
-    async def _target(self, name: str) -> AbstractExchange:
-        """The exchange object, made once: aio-pika made one per publish (a tenth of the
-        relay's time in its profile, issue 20)."""
-        target = self._targets.get(name)
-        if target is None:
-            target = await self._channel.get_exchange(name, ensure=False)
-            self._targets[name] = target
-        return target
 
     async def _update_gauges(self) -> None:
         async with self._pool.acquire() as conn:
