@@ -92,3 +92,22 @@ def write_results(name: str, results: dict) -> Path:
     }
     path.write_text(json.dumps(payload, indent=2) + "\n")
     return path
+
+
+TICK_S = 1 / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` so far; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) * TICK_S
+
+
+async def database_cpu_s(pool: asyncpg.Pool) -> float:
+    """CPU seconds used so far by the PostgreSQL backends of this database, from /proc
+    (PostgreSQL runs on this machine)."""
+    rows = await pool.fetch("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+    return sum(process_cpu_s(row["pid"]) for row in rows)

@@ -47,7 +47,15 @@ from fastapi import FastAPI, Request
 from rich.console import Console
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import AMQP_URL, PG_ADMIN, console, prefix, table, write_results
+from _common import (
+    AMQP_URL,
+    PG_ADMIN,
+    console,
+    database_cpu_s,
+    prefix,
+    table,
+    write_results,
+)
 from zroute_intake.bootstrap import definition
 from zroute_intake.settings import Settings
 from zroute_runtime.auth import Role, issue_token
@@ -58,25 +66,6 @@ from zroute_runtime.service import ServiceRuntime
 # The signing key of the test suite (tests/helpers.TEST_SIGNING_KEY): local runs only.
 SIGNING_KEY = "test-signing-key-not-for-production-0123456789"
 LOADER = Path(__file__).parent / "_load.py"
-
-
-_TICK_S = 1 / os.sysconf("SC_CLK_TCK")
-
-
-def _process_cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) of process ``pid`` so far; 0 when it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) * _TICK_S
-
-
-async def _database_cpu_s(pool: asyncpg.Pool) -> float:
-    """CPU seconds used so far by the PostgreSQL backends of this database, from /proc
-    (PostgreSQL runs on this machine)."""
-    rows = await pool.fetch("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
-    return sum(_process_cpu_s(row["pid"]) for row in rows)
 
 
 def bare_app(pool: asyncpg.Pool) -> FastAPI:
@@ -180,10 +169,10 @@ async def run(requests: int, concurrency: int, warmup: int) -> None:
             seed += 1
             # CPU per request is steadier than the rate on a shared machine: the server
             # (this process, relay included) and the PostgreSQL backends of the database.
-            cpu_before = time.process_time(), await _database_cpu_s(runtime.pool)
+            cpu_before = time.process_time(), await database_cpu_s(runtime.pool)
             with console.status(f"{name}: {requests} requests, {concurrency} clients"):
                 results[name] = await run_loader(url, requests, concurrency, auth, seed)
-            cpu_after = time.process_time(), await _database_cpu_s(runtime.pool)
+            cpu_after = time.process_time(), await database_cpu_s(runtime.pool)
             r = results[name]
             r["server_cpu_ms_per_request"] = (cpu_after[0] - cpu_before[0]) * 1000 / requests
             r["database_cpu_ms_per_request"] = (cpu_after[1] - cpu_before[1]) * 1000 / requests

@@ -19,13 +19,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
+import time
 from pathlib import Path
 
 import aio_pika
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import AMQP_URL, Stopwatch, console, prefix, scratch_database, table, write_results
+from _common import (
+    AMQP_URL,
+    Stopwatch,
+    console,
+    database_cpu_s,
+    prefix,
+    scratch_database,
+    table,
+    write_results,
+)
 from zroute_contract.events.intake import ParticipantRegistered
 from zroute_contract.types import new_participant_ref
 from zroute_runtime.clock import SystemClock
@@ -73,11 +84,14 @@ async def sink(channel, exchange_name: str) -> aio_pika.abc.AbstractQueue:
 
 
 async def run(events: int) -> None:
+    load_before = os.getloadavg()  # the machine is shared: say how busy it was
+    console.print(f"load average before: {load_before[0]:.2f} (1 min), {os.cpu_count()} CPUs")
     connection = await aio_pika.connect_robust(AMQP_URL)
     exchange_name = f"{prefix()}.events"
     setup = await connection.channel()
     queue = await sink(setup, exchange_name)
     results = {}
+    cpu: dict[str, dict[str, float]] = {}
     try:
         async with scratch_database() as (_, pool):
             console.print(
@@ -121,14 +135,25 @@ async def run(events: int) -> None:
                     batch_size=500,
                     window=window,
                 )
+                cpu_before = time.process_time(), await database_cpu_s(pool)
                 with (
                     console.status(f"relay, window {window}: draining the outbox"),
                     Stopwatch() as sw,
                 ):
                     published = await relay.publish_pending()
+                cpu_after = time.process_time(), await database_cpu_s(pool)
                 assert published == events, (published, events)
                 results[label] = events / sw.seconds
-                console.print(f"  relay window {window} done: {results[label]:,.0f}/s")
+                # CPU per event moves less with the machine's load than the rate does.
+                cpu[label] = {
+                    "process_us": (cpu_after[0] - cpu_before[0]) * 1e6 / events,
+                    "postgresql_us": (cpu_after[1] - cpu_before[1]) * 1e6 / events,
+                }
+                console.print(
+                    f"  relay window {window} done: {results[label]:,.0f}/s; CPU per event:"
+                    f" this process {cpu[label]['process_us']:.0f} us,"
+                    f" PostgreSQL {cpu[label]['postgresql_us']:.0f} us"
+                )
 
             # ceiling: raw aio-pika, window 100, no database
             channel = await open_channel(connection)
@@ -141,9 +166,18 @@ async def run(events: int) -> None:
                         aio_pika.Message(body, message_id=str(n)), "x.y.z", mandatory=True
                     )
 
+            cpu_before_raw = time.process_time()
             with console.status("raw aio-pika, 100 confirms in flight"), Stopwatch() as sw:
                 await asyncio.gather(*(one(n) for n in range(events)))
             results["raw_window_100"] = events / sw.seconds
+            cpu["raw_window_100"] = {
+                "process_us": (time.process_time() - cpu_before_raw) * 1e6 / events,
+                "postgresql_us": 0.0,
+            }
+            console.print(
+                f"  raw window 100 done: {results['raw_window_100']:,.0f}/s; CPU per event:"
+                f" {cpu['raw_window_100']['process_us']:.0f} us"
+            )
     finally:
         await queue.delete(if_unused=False, if_empty=False)
         await setup.exchange_delete(exchange_name)
@@ -175,6 +209,9 @@ async def run(events: int) -> None:
             "events": events,
             "messages_per_second": results,
             "ratio_to_baseline": {k: v / base for k, v in results.items()},
+            "cpu_per_event": cpu,
+            "load_average_before": load_before,
+            "load_average_after": os.getloadavg(),
         },
     )
     console.print(f"results: {path}")

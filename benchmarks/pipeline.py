@@ -43,6 +43,7 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -52,7 +53,7 @@ import asyncpg
 from rich.console import Console
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import AMQP_URL, PG_ADMIN, console, prefix, table, write_results
+from _common import AMQP_URL, PG_ADMIN, console, database_cpu_s, prefix, table, write_results
 from zroute_contract.events.intake import ParticipantRegistered
 from zroute_contract.types import new_participant_ref
 from zroute_runtime.logging import configure_logging
@@ -176,6 +177,10 @@ class Pipeline:
             (event_id,) = await uow.commit()
             self.run.sent[event_id] = time.perf_counter()
         return event_id
+
+    @property
+    def pools(self) -> list[asyncpg.Pool]:
+        return [self.producer.pool, self.consumer.pool]
 
     async def body(self) -> bytes:
         row = await self.producer.pool.fetchval("SELECT body FROM zr_outbox LIMIT 1")
@@ -348,14 +353,20 @@ async def run(
             f" {rate:g}/s, {events} in a burst from {producers} producers; ~{len(body)} bytes each"
         )
         with console.status(f"pipeline, one at a time: {serial} events"):
-            results["pipeline_serial"] = await pipeline_serial(pipeline, serial)
+            results["pipeline_serial"] = await with_cpu(
+                pipeline.pools, serial, pipeline_serial(pipeline, serial)
+            )
         _progress("pipeline, one at a time", results["pipeline_serial"])
         with console.status(f"pipeline, paced: {paced_events} events at {rate:g}/s"):
             run_ = pipeline.reset(paced_events)
-            results["pipeline_paced"] = await paced(run_, pipeline.commit_one, paced_events, rate)
+            results["pipeline_paced"] = await with_cpu(
+                pipeline.pools, paced_events, paced(run_, pipeline.commit_one, paced_events, rate)
+            )
         _progress("pipeline, paced", results["pipeline_paced"])
         with console.status(f"pipeline, burst: {events} events from {producers} producers"):
-            results["pipeline_burst"] = await pipeline_burst(pipeline, events, producers)
+            results["pipeline_burst"] = await with_cpu(
+                pipeline.pools, events, pipeline_burst(pipeline, events, producers)
+            )
         _progress("pipeline, burst", results["pipeline_burst"])
     finally:
         with console.status("stopping the services, dropping their databases"):
@@ -367,14 +378,16 @@ async def run(
         with console.status(f"warming up raw aio-pika: {warmup} messages"):
             await raw_burst(raw, warmup, producers)
         with console.status(f"raw aio-pika, one at a time: {serial} messages"):
-            results["raw_serial"] = await raw_serial(raw, serial)
+            results["raw_serial"] = await with_cpu([], serial, raw_serial(raw, serial))
         _progress("raw aio-pika, one at a time", results["raw_serial"])
         with console.status(f"raw aio-pika, paced: {paced_events} messages at {rate:g}/s"):
             run_ = raw.reset(paced_events)
-            results["raw_paced"] = await paced(run_, raw.publish_one, paced_events, rate)
+            results["raw_paced"] = await with_cpu(
+                [], paced_events, paced(run_, raw.publish_one, paced_events, rate)
+            )
         _progress("raw aio-pika, paced", results["raw_paced"])
         with console.status(f"raw aio-pika, burst: {events} messages from {producers} publishers"):
-            results["raw_burst"] = await raw_burst(raw, events, producers)
+            results["raw_burst"] = await with_cpu([], events, raw_burst(raw, events, producers))
         _progress("raw aio-pika, burst", results["raw_burst"])
     finally:
         await raw.stop()
@@ -438,8 +451,24 @@ async def run(
 def _progress(label: str, r: dict[str, float]) -> None:
     console.print(
         f"  {label}: {r['events_per_second']:,.0f} events/s,"
-        f" p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms"
+        f" p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms;"
+        f" CPU per event: this process {r['cpu_ms_per_event']:.2f} ms,"
+        f" PostgreSQL {r['database_cpu_ms_per_event']:.2f} ms"
     )
+
+
+async def with_cpu(
+    pools: list[asyncpg.Pool], count: int, phase: Awaitable[dict[str, float]]
+) -> dict[str, float]:
+    """The phase's figures with its CPU per event: this process (the services, their
+    relays and consumers, or raw aio-pika) and the databases' PostgreSQL backends. On a
+    shared machine CPU moves much less with the load than the rates do."""
+    before = time.process_time(), sum([await database_cpu_s(p) for p in pools])
+    result = await phase
+    after = time.process_time(), sum([await database_cpu_s(p) for p in pools])
+    result["cpu_ms_per_event"] = (after[0] - before[0]) * 1000 / count
+    result["database_cpu_ms_per_event"] = (after[1] - before[1]) * 1000 / count
+    return result
 
 
 def main() -> None:

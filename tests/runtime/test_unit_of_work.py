@@ -54,3 +54,31 @@ def test_the_claim_statement_takes_only_a_uuid_and_quotes_its_text():
         consumer="o'brien", event_id=str(uuid.uuid4()), event_type="t.v1"
     )
     assert "'o''brien'" in statement
+
+
+@pytest.mark.parametrize("adopt", [True, False], ids=["one-round-trip", "public-path"])
+async def test_without_asyncpgs_private_attributes_the_claim_takes_the_public_path(
+    pool, clock, monkeypatch, adopt
+):
+    """``begin_with`` relies on two private attributes of asyncpg, checked at import;
+    without them it sends BEGIN and the statement apart, with the same outcome."""
+    from zroute_runtime import unit_of_work
+
+    monkeypatch.setattr(unit_of_work, "_CAN_ADOPT", adopt)
+    sent: list[str] = []
+
+    def log(record) -> None:
+        sent.append(record.query)
+
+    event_id = str(uuid.uuid4())
+    async with UnitOfWork(pool, source=SOURCE, clock=clock).begin_with(claim(event_id)) as uow:
+        assert inbox.claimed(uow.first_status)
+        uow.conn.add_query_logger(log)
+        with pytest.raises(RuntimeError):
+            async with uow.conn.transaction():
+                raise RuntimeError("undo the savepoint only")
+        await uow.commit()
+        uow.conn.remove_query_logger(log)
+    assert await rows(pool, event_id) == 1
+    assert any(q.startswith("SAVEPOINT") for q in sent)
+    assert unit_of_work._can_adopt()  # the asyncpg in use has them

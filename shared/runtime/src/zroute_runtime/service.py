@@ -67,6 +67,13 @@ class ServiceDefinition:
     on_start: Callable[[UnitOfWork], Awaitable[None]] | None = None
 
 
+async def _undecoded(_message: Any) -> None:
+    """FastStream's decoder for the subscriber: the consumer parses and validates the
+    raw body itself (``parse_event``), so FastStream's JSON decoding of it per message
+    (about a tenth of its wrapper's time in the issue 20 profile) is skipped."""
+    return None
+
+
 class ServiceRuntime:
     """One running service."""
 
@@ -192,14 +199,22 @@ class ServiceRuntime:
             graceful_timeout=30.0,
             logger=logging.getLogger("zroute.faststream"),
             log_level=logging.DEBUG,
+            # Nothing is injected into the subscriber (it takes the message from the
+            # context), so FastDepends' call model need not be solved per message.
+            apply_types=False,
         )
         consumer = self.consumer
         queue = RabbitQueue(self.topology.queue, queue_type=QueueType.QUORUM, declare=False)
 
         broker = self.broker
 
-        @broker.subscriber(queue, ack_policy=AckPolicy.MANUAL, title=f"{self.service} events")
-        async def on_event() -> None:
+        @broker.subscriber(
+            queue,
+            ack_policy=AckPolicy.MANUAL,
+            title=f"{self.service} events",
+            decoder=_undecoded,
+        )
+        async def on_event(_body: None) -> None:
             # The message from FastStream's context, not a RabbitMessage parameter: that
             # one is resolved in a worker thread, which lets deliveries overtake each
             # other before they reach their participant's lane (consumer.receive).

@@ -25,6 +25,20 @@ from zroute_runtime.repository import Aggregate, RepositoryFactory, TrackingRepo
 __all__ = ["Aggregate", "UnitOfWork", "UnitOfWorkFactory"]
 
 
+def _can_adopt() -> bool:
+    """True when asyncpg has the private attributes :meth:`UnitOfWork._begin` sets to
+    adopt a transaction begun by its first statement (checked, not assumed)."""
+    slots = getattr(asyncpg.Connection, "__slots__", ())
+    return (
+        "_top_xact" in slots
+        and "_connection" in getattr(asyncpg.transaction.Transaction, "__slots__", ())
+        and "_state" in getattr(asyncpg.transaction.Transaction, "__slots__", ())
+    )
+
+
+_CAN_ADOPT = _can_adopt()
+
+
 class UnitOfWork:
     """``async with uow:`` opens a transaction; leaving without ``commit`` rolls it back."""
 
@@ -102,14 +116,23 @@ class UnitOfWork:
 
     async def _begin(self) -> None:
         transaction = self.conn.transaction()
-        if self._first_statement is None:
+        if self._first_statement is None or not _CAN_ADOPT:
             await transaction.start()
             self._transaction = transaction
+            if self._first_statement is not None:  # the public path: a round trip more
+                self.first_status = await self.conn.execute(self._first_statement)
             return
         # Transaction.start sends "BEGIN;" alone; here the first statement goes with it
         # in one simple query, and the transaction is then marked started as start()
         # marks it (the connection's top transaction), so commit, rollback and nested
-        # savepoints (``conn.transaction()`` in a repository) work as usual.
+        # savepoints (``conn.transaction()`` in a repository or a timer) work as usual.
+        #
+        # Why private attributes: asyncpg (0.32) has no public way to do this. Its
+        # Transaction always sends BEGIN alone; a BEGIN sent with ``execute`` is a
+        # "manually started transaction", in which asyncpg refuses ``conn.transaction()``
+        # (the savepoints above) and leaves commit and rollback to raw SQL; and it does
+        # not pipeline two statements. The two attributes are checked at import
+        # (``_CAN_ADOPT``): without them this takes the public path above.
         connection = transaction._connection
         if connection._top_xact is not None or connection.is_in_transaction():
             raise RuntimeError("a unit of work begins on a connection outside a transaction")
