@@ -5,10 +5,22 @@ to the participant's other free slots. Forms follow the configured rotation; whe
 week as laid out would break a variety rule, the individual sessions are reordered until
 it does not (the group's sessions are fixed). A week no order can save is never passed
 off as a good one: it carries the rules it breaks, for the planner to see.
+
+No day of the week holds more minutes than the ledger accepts for one participant on one
+day (``attendance_max_minutes_per_day``): a session that would take a day over it goes to
+the next free slot on a day with room, and when no free slot has room the week holds one
+session fewer, as it does when the participant has fewer free slots than the phase asks
+(``Week.left_out`` counts them, for the planner to see). Why not publish the full week and
+flag it: the ledger refuses the minutes of such a session (``over_day_maximum``), so it
+would be dated, taught and then impossible to record; and why not refuse the week: the
+sessions that fit are still owed to the participant. The group's sessions count first, all
+of them, as the calendar dates them all (they are taught once for every member and cannot
+move for one member).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice, permutations
@@ -45,6 +57,9 @@ class Week:
 
     sessions: list[Session]
     variety_problems: tuple[str, ...] = ()
+    left_out: int = 0
+    """Sessions the phase (or a module) asks for that no free slot takes within the day's
+    maximum of minutes: the week holds that many fewer."""
 
 
 MAX_SESSIONS = 15
@@ -87,8 +102,19 @@ def weekly_schedule(
     items += [(SessionPattern(form=m.form, kind=m.kind), m.module) for m in extra]
     in_group = sorted(group_slots, key=slot_order)[: min(count, len(group_slots))]
     fixed = {slot: items[i] for i, slot in enumerate(in_group)}
-    others = sorted(free_slots - set(group_slots), key=slot_order)[: len(items) - len(fixed)]
-    rest = items[len(fixed) :]
+    in_group_minutes = group_minutes or rules.groups.session_minutes
+    others = _slots_within_day_maximum(
+        free_slots - set(group_slots),
+        len(items) - len(fixed),
+        phase.session_minutes,
+        Counter(
+            {day: in_group_minutes * n for day, n in Counter(d for d, _ in group_slots).items()}
+        ),
+        rules.attendance_max_minutes_per_day,
+    )
+    left_out = len(items) - len(fixed) - len(others)
+    # The phase's own sessions before the modules': a module is the first to find no room.
+    rest = items[len(fixed) : len(fixed) + len(others)]
     week = sorted([*fixed, *others], key=slot_order)
     laid = _first_varied(week, fixed, rest, rules)
     problems: tuple[str, ...] = ()
@@ -96,7 +122,6 @@ def weekly_schedule(
         it = iter(rest)
         laid = [fixed.get(slot) or next(it) for slot in week]
         problems = tuple(check_variety([p.form for p, _ in laid], rules.variety))
-    in_group_minutes = group_minutes or rules.groups.session_minutes
     sessions = [
         Session(
             slot,
@@ -108,7 +133,29 @@ def weekly_schedule(
         )
         for slot, (pattern, module) in zip(week, laid, strict=True)
     ]
-    return Week(sessions, problems)
+    return Week(sessions, problems, left_out)
+
+
+def _slots_within_day_maximum(
+    free: frozenset[Slot] | set[Slot],
+    wanted: int,
+    minutes: int,
+    taken: Counter[str],
+    day_maximum: int,
+) -> list[Slot]:
+    """Up to ``wanted`` free slots in weekly order, skipping a slot whose day would go over
+    ``day_maximum`` minutes with a session of ``minutes`` (``taken``: a day's minutes
+    already planned, the group's sessions)."""
+    chosen: list[Slot] = []
+    load = Counter(taken)
+    for slot in sorted(free, key=slot_order):
+        if len(chosen) == wanted:
+            break
+        if load[slot[0]] + minutes > day_maximum:
+            continue
+        load[slot[0]] += minutes
+        chosen.append(slot)
+    return chosen
 
 
 def _first_varied(

@@ -99,6 +99,13 @@ async def publish_schedule(
             phase=index + 1,
             problems=list(week.variety_problems),
         )
+    if week.left_out:
+        log.warning(
+            "schedule_sessions_over_day_maximum",
+            participant_ref=plan.participant_ref,
+            phase=index + 1,
+            left_out=week.left_out,
+        )
     valid_from = max(today, plan.start_on)
     dated = await uow.calendar.sessions(
         plan.programme_id,
