@@ -84,3 +84,35 @@ def test_no_generated_week_goes_over_the_day_maximum(free, phase, groups, module
     assert {s.slot for s in week.sessions} <= free
     wanted = min(rules.phases[phase].sessions_per_week, len(free)) + (1 if module else 0)
     assert len(week.sessions) + week.left_out >= min(wanted, len(free))
+
+
+def test_a_session_moved_onto_a_full_day_names_the_participants_it_would_overload():
+    from datetime import date, time
+    from uuid import uuid4
+
+    from zroute_planning.domain.calendar import DatedSession, day_overloads
+    from zroute_planning.domain.roll_call import LineProblem
+
+    tuesday, group = date(2027, 3, 2), uuid4()
+
+    def session(slot: str, minutes: int, **who) -> DatedSession:
+        return DatedSession(
+            uuid4(), "prog", tuesday, ("tuesday", slot), time(9, 30), minutes,
+            TeachingForm.CLASSROOM, HoursKind.LANGUAGE, **who,
+        )  # fmt: skip
+
+    # The demo moved a group session a day on, onto a member's two own sessions of 180.
+    moved = session("morning", 150, group_id=group)
+    that_day = [
+        session("morning", 180, participant_ref="zr-busy"),
+        session("afternoon", 180, participant_ref="zr-busy"),
+        session("afternoon", 180, participant_ref="zr-free"),
+    ]
+    groups_of = {"zr-busy": group, "zr-free": group}
+    found = day_overloads(moved, that_day, groups_of, RULES.attendance_max_minutes_per_day)
+    assert [(p.code, p.participant_ref) for p in found] == [
+        (LineProblem.OVER_DAY_MAXIMUM, "zr-busy")
+    ]
+    # Another group's sessions that day are not the member's.
+    other = session("afternoon", 150, group_id=uuid4())
+    assert day_overloads(moved, [other], groups_of, 300) == []

@@ -75,11 +75,19 @@ class CalendarSteps(RollCallSteps):
         if not later:
             return
         session = later[0]
-        to = date.fromisoformat(session["session_on"]) + timedelta(days=1)
-        body = {
-            "session_on": str(to),
-            "starts_at": session["starts_at"],
-            "reason": "room_unavailable",
-        }
-        check(await school.post(f"/calendar/sessions/{session['session_id']}/move", json=body))
-        self.stats["calendar sessions moved"] += 1
+        # A day on, else the next day that takes it: planning refuses a move that would
+        # take a member over the day's maximum of minutes (their own sessions that day).
+        for ahead in range(1, 8):
+            to = date.fromisoformat(session["session_on"]) + timedelta(days=ahead)
+            body = {
+                "session_on": str(to),
+                "starts_at": session["starts_at"],
+                "reason": "room_unavailable",
+            }
+            url = f"/calendar/sessions/{session['session_id']}/move"
+            response = await school.post(url, json=body)
+            if response.status_code == 422:
+                continue
+            check(response)
+            self.stats["calendar sessions moved"] += 1
+            return

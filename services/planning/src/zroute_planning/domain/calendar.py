@@ -463,6 +463,40 @@ def roll_call_refusals(
     return found
 
 
+def day_overloads(
+    session: DatedSession,
+    that_day: Iterable[DatedSession],
+    groups_of: Mapping[str, UUID | None],
+    day_maximum: int,
+) -> list[Problem]:
+    """The participants ``session`` (on its day) would take over ``day_maximum`` minutes
+    on that day, with the other sessions of theirs the calendar holds then (``that_day``:
+    their own and their group's; ``groups_of``: each participant expected and their group).
+
+    The calendar never dates more on one day than the ledger accepts from one participant
+    (``over_day_maximum``): a session taught then could not be recorded. A move that would
+    do so is refused with the participants it would overload, for the planner to pick
+    another day or time."""
+    others = [
+        s
+        for s in that_day
+        if s.session_id != session.session_id
+        and s.on == session.on
+        and s.status is not SessionStatus.CANCELLED
+    ]
+    found = []
+    for ref, group in sorted(groups_of.items()):
+        minutes = sum(
+            s.minutes
+            for s in others
+            if (s.group_id is None and s.participant_ref == ref)
+            or (group is not None and s.group_id == group)
+        )
+        if minutes + session.minutes > day_maximum:
+            found.append(Problem.of(LineProblem.OVER_DAY_MAXIMUM, ref, max=day_maximum))
+    return found
+
+
 def eligible_teachers(
     staff: Sequence[StaffMember], band: LevelBand, slots: Iterable[Slot], on: date
 ) -> list[str]:

@@ -308,7 +308,9 @@ async def move_session(
 ) -> SessionOut:
     """Move a session to another day, time or room with a coded reason; staffed again
     (its teacher where free, else a substitute, else shown unstaffed); every participant
-    expected and the teaching partner hear of it (``session-moved``)."""
+    expected and the teaching partner hear of it (``session-moved``). A move that would
+    take a participant expected over the day's maximum of minutes is refused (422,
+    ``over_day_maximum`` per participant): the ledger could not record that session."""
     to = calendar.Move(body.session_on, body.starts_at, body.room_id)
     async with command(runtime, request) as uow:
         await _organise_session(uow, principal, session_id)

@@ -45,6 +45,7 @@ from zroute_planning.domain.calendar import (
     WeeklySession,
     closure_on,
     date_sessions,
+    day_overloads,
     default_staff,
     eligible_assistants,
     eligible_teachers,
@@ -56,7 +57,7 @@ from zroute_planning.domain.calendar import (
 )
 from zroute_planning.domain.errors import InvalidRequest, PlanError
 from zroute_planning.domain.plan import Plan
-from zroute_planning.domain.roll_call import LineProblem, Problem
+from zroute_planning.domain.roll_call import LineProblem, LinesRefused, Problem
 from zroute_planning.domain.schedule import group_patterns
 from zroute_planning.service_layer.deps import Deps
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
@@ -370,12 +371,28 @@ async def move(
         if not rooms:
             raise InvalidRequest("no such room in this programme")
     moved = staff_session(moved, owner, replace(res, rooms=rooms), booked)
+    if overloads := await _overloads(uow, deps, moved, others):
+        raise LinesRefused(overloads)
     await uow.calendar.update_session(
         moved, reason=reason.value, note=note, by=actor.by, at=actor.at, moved_from=session
     )
     await _tell_moved(uow, session, moved, reason)
     log.info("session_moved", session_id=str(session_id), reason=reason.value)
     return moved
+
+
+async def _overloads(
+    uow: PlanningUnitOfWork, deps: Deps, moved: DatedSession, that_day: list[DatedSession]
+) -> list[Problem]:
+    """The participants the moved session would take over the day's maximum of minutes."""
+    groups_of: dict[str, UUID | None] = {}
+    for plan in await expected(uow, moved):
+        if moved.group_id is not None:
+            groups_of[plan.participant_ref] = moved.group_id
+        else:
+            group = await uow.groups.current_group(plan.participant_ref)
+            groups_of[plan.participant_ref] = group.group_id if group else None
+    return day_overloads(moved, that_day, groups_of, deps.rules.attendance_max_minutes_per_day)
 
 
 async def _tell_moved(
