@@ -166,12 +166,26 @@ async def replan_follow_up(
 ) -> None:
     """Move a pending follow-up reminder when the projection's planned end moved (issue 16
     item 7); a reminder that fired, or a follow-up agreed, is left as it is."""
+    if await follow_up_pending(uow, plan):
+        await _schedule_follow_up(uow, deps, plan, today, projection)
+
+
+async def follow_up_pending(uow: PlanningUnitOfWork, plan: Plan) -> bool:
+    """Whether the plan has a follow-up reminder that a moved projection would move: an
+    active plan's, not fired yet, and no follow-up agreed."""
     if plan.status is not PlanStatus.ACTIVE or plan.start_on is None:
-        return
+        return False
     due = await uow.records.timer_due(kind=FOLLOW_UP, key=str(plan.plan_id))
-    if due is None or await uow.records.follow_up_id(plan.participant_ref) is not None:
-        return
-    await _schedule_follow_up(uow, deps, plan, today, projection)
+    return due is not None and await uow.records.follow_up_id(plan.participant_ref) is None
+
+
+async def follow_hours(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, today: date) -> None:
+    """Hours recorded move the projection's planned end: a pending follow-up reminder
+    moves with it (issue 16 item 7). The projection is computed only when there is such a
+    reminder: nothing else of an attendance line uses it."""
+    if await follow_up_pending(uow, plan):
+        moved = await projection(uow, deps, plan, today)
+        await _schedule_follow_up(uow, deps, plan, today, moved)
 
 
 async def _schedule_follow_up(

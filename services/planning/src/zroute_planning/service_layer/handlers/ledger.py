@@ -39,12 +39,7 @@ from zroute_planning.domain.roll_call import (
 from zroute_planning.domain.rules import longest_session, roll_call_rules
 from zroute_planning.service_layer.deps import Deps, days, morning_of, today
 from zroute_planning.service_layer.handlers import calendar
-from zroute_planning.service_layer.scheduling import (
-    REVIEW,
-    projection,
-    reassess,
-    replan_follow_up,
-)
+from zroute_planning.service_layer.scheduling import REVIEW, follow_hours, reassess
 from zroute_planning.service_layer.unit_of_work import PlanningUnitOfWork
 
 log = get_logger(__name__)
@@ -84,15 +79,8 @@ async def record_attendance(
         raise LinesRefused(problems)
     hours = await _add_line(uow, plan, cmd, cmd.reason, session.minutes, partner)
     await _check_attendance(uow, deps, plan, on)
-    await _hours_moved(uow, deps, plan, on)
+    await follow_hours(uow, deps, plan, on)
     return hours
-
-
-async def _hours_moved(uow: PlanningUnitOfWork, deps: Deps, plan: Plan, on: date) -> None:
-    """Hours recorded move the projection's planned end: the pending follow-up reminder
-    moves with it (issue 16 item 7)."""
-    moved = await projection(uow, deps, plan, on)
-    await replan_follow_up(uow, deps, plan, on, moved)
 
 
 def plan_window(plan: Plan) -> PlanWindow:
@@ -146,8 +134,11 @@ async def record_roll_call(
             minutes=mark.minutes if mark.status is AttendanceStatus.PRESENT else session.minutes,
         )
         counted.append(await _add_line(uow, plan, line, mark.reason, session.minutes, partner))
+    # What follows from the hours, once per participant (one line each) after all the
+    # lines: each plan's own events keep their order (its line, then a review due).
+    for plan in plans:
         await _check_attendance(uow, deps, plan, on)
-        await _hours_moved(uow, deps, plan, on)
+        await follow_hours(uow, deps, plan, on)
     log.info("roll_call_recorded", session_id=cmd.session_id, lines=len(counted))
     return counted
 
