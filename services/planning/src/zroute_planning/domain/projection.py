@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from zroute_contract.events.codes import HoursKind
 
@@ -66,7 +67,7 @@ def targets_short(
     part's count out (the projection's, below)."""
     counted = norm.progress(hours)
     t = rules.targets
-    wanted = [
+    wanted: list[tuple[str, Decimal | float, Decimal | float]] = [
         ("course hours (NT2 and KNM)", counted.course.counted, counted.course.norm),
         ("knm", hours.get(HoursKind.KNM, 0.0), t.knm),
     ]
