@@ -317,7 +317,10 @@ class PlanningSteps(Actors):
             )
             self.follow_up.add(person.ref)
             self.stats["follow-ups agreed"] += 1
-        if person.ref in self.follow_up and (reached or ending):
+        # A paused route (a treatment, a lapsed precondition) waits for its resumption:
+        # the final meeting is held with the participant back on the route.
+        active = plan["status"] == "active"
+        if person.ref in self.follow_up and active and (reached or ending):
             await self.hold_final_meeting(person)
             if not reached:
                 await self.waive_targets(person)
