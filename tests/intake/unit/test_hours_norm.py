@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 from zroute_contract.events.codes import Route, RouteReason
 from zroute_contract.events.intake import PipAmended, PipEstablished, PipHoursNorm
+from zroute_intake.adapters.report_repo import ParticipantRow
+from zroute_intake.domain import report
 from zroute_intake.domain.errors import InvalidRequest
 from zroute_intake.domain.hours_norm import (
     Credit,
@@ -18,8 +20,12 @@ from zroute_intake.domain.hours_norm import (
     PipNorm,
     ReductionGround,
 )
+from zroute_intake.domain.meetings import MeetingSeries
 from zroute_intake.domain.pip import AmendmentReason, PipContent
 from zroute_intake.domain.pip_case import PipCase
+from zroute_intake.service_layer import reports
+
+from tests.intake.unit import fakes
 
 NOW = datetime(2027, 3, 1, 9, tzinfo=UTC)
 TODAY = date(2027, 3, 1)
@@ -135,3 +141,20 @@ def test_a_norm_on_another_route_is_refused():
     case = PipCase(participant_ref="zr-" + "1" * 32, programme_id="programme-demo")
     with pytest.raises(InvalidRequest, match="the Z-route's"):
         case.prepare(content, "caseworker-anna", NOW)
+
+
+def test_the_management_report_counts_against_the_norm_the_pip_sets():
+    # Issue 15 item 7: hours against the norms, the PIP's own (a family migrant's course
+    # hours only, a reduced course norm), not the configured full norm for everyone.
+    norm = PipNorm(
+        category=ParticipantCategory.FAMILY_MIGRANT,
+        reduction_ground=ReductionGround.VISUAL_IMPAIRMENT,
+        reduced_course_hours=600,
+    )
+    case = established(replace(CONTENT, hours_norm=norm))
+    row = ParticipantRow(case.participant_ref, case.programme_id, "GM0363", "intake_completed")
+    series = MeetingSeries(case.participant_ref, case.programme_id)
+    found = reports.facts_of(row, case, series, TODAY, fakes.deps())
+    assert found.norm == report.HoursNorm(course=600, participation=0)
+    full = reports.facts_of(row, established(CONTENT), series, TODAY, fakes.deps())
+    assert full.norm == report.HoursNorm(course=800, participation=800)

@@ -184,7 +184,19 @@ async def test_the_route_completes_only_after_a_follow_up_and_the_final_meeting(
     # recorded decision waives the targets, with a reason.
     short = await planning.http.post(f"/participants/{ref}/completion")
     assert short.status_code == 409, short.text
-    assert "targets" in short.json()["error"] and "language 0 of 800" in short.json()["error"]
+    assert (
+        "targets" in short.json()["error"]
+        and "course hours (NT2 and KNM) 0 of 800" in short.json()["error"]
+    )
+    # The ledger names the same shortfalls against the PIP's norm (B 3.14, issue 15).
+    ledger = (await planning.http.get(f"/participants/{ref}/hours")).json()
+    assert ledger["norm"]["course_hours"] == 800 and ledger["norm"]["participation_hours"] == 800
+    assert ledger["short_of"] == [
+        "course hours (NT2 and KNM) 0 of 800 hours",
+        "knm 0 of 100 hours",
+        "participation hours (PVT and MAP within) 0 of 800 hours",
+        "map 0 of 100 hours",
+    ]
     assert planning.events("route-completed", ref) == []
     path = f"/participants/{ref}/targets-waiver"
     # The municipality decides: a coordinator (or a partner) may not record it.

@@ -25,7 +25,7 @@ from zroute_planning.domain.errors import InvalidRequest, PlanError
 from zroute_planning.domain.hours_norm import NormRules
 from zroute_planning.domain.plan import Plan, PlanStatus
 from zroute_planning.domain.roll_call import AbsenceReason, Mark
-from zroute_planning.domain.rules import PlanningRules, Targets
+from zroute_planning.domain.rules import PlanningRules
 from zroute_planning.service_layer.deps import Deps
 from zroute_planning.service_layer.handlers import intake as intake_handlers
 from zroute_planning.service_layer.handlers import ledger, registry, support
@@ -195,7 +195,8 @@ async def test_the_activation_saves_the_plan_once_and_yields_its_events_in_order
 
 
 async def test_an_activation_whose_targets_do_not_fit_flags_the_plan_at_risk_in_its_one_save():
-    rules = PlanningRules(targets=Targets(total=9000, language=8000))
+    # A course part of the norm no term can hold (B 3.14's numbers are configuration).
+    rules = PlanningRules(norm=NormRules(course_hours=Decimal(9000)))
     uow = planning_uow()
     intake = intake_completed()
     deps = Deps(rules, "taalhuis-west")

@@ -33,7 +33,11 @@ DAY = date(2027, 1, 4)
 
 
 def test_the_defaults_are_the_laws_numbers():
-    assert RULES.targets.total == 1600 and RULES.targets.language == 800
+    # B 3.14(2): 800 course hours, NT2 and KNM together, and 800 participation hours,
+    # MAP within them; the targets by kind split the norm, language alone is not 800.
+    t = RULES.targets
+    assert (RULES.norm.course_hours, RULES.norm.participation_hours) == (800, 800)
+    assert (t.language + t.knm, t.participation + t.map, t.total) == (800, 800, 1600)
     assert RULES.integration_term_years == 3
     assert [m.value for m in RULES.core_modules] == ["language", "knm", "map", "pvt"]
 
@@ -121,7 +125,7 @@ def test_the_projection_flags_targets_that_no_longer_fit_the_term():
     end = date(2030, 1, 4)
     on_time = project(RULES, start_on=DAY, term_end=end, today=DAY, attended={}, slots=8)
     assert on_time.fits and on_time.planned_end < end
-    late_start = DAY + timedelta(days=300)
+    late_start = DAY + timedelta(days=600)
     late = project(RULES, start_on=late_start, term_end=end, today=late_start, attended={}, slots=8)
     assert not late.fits and late.planned_end == end
     few_slots = project(RULES, start_on=DAY, term_end=end, today=DAY, attended={}, slots=3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from uuid import uuid4
 
 import pytest
@@ -12,7 +13,9 @@ from zroute_contract.events.codes import HoursKind, PreconditionKind
 from zroute_contract.events.planning import FollowUpDue, FollowUpEscalated
 from zroute_planning.domain.commands import SetRampUp
 from zroute_planning.domain.errors import InvalidRequest, PlanError
+from zroute_planning.domain.hours_norm import NormRules, RouteNorm, route_norm
 from zroute_planning.domain.plan import Plan, PlanStatus
+from zroute_planning.domain.projection import fits
 from zroute_planning.domain.rules import PlanningRules
 from zroute_planning.service_layer import scheduling
 from zroute_planning.service_layer.deps import Deps
@@ -85,7 +88,7 @@ def _completable_plan() -> Plan:
 def test_a_route_with_hours_short_of_the_targets_completes_only_when_they_are_waived():
     plan = _completable_plan()
     none = dict.fromkeys(HoursKind, 0.0)
-    with pytest.raises(PlanError, match="language 0 of 800"):
+    with pytest.raises(PlanError, match=r"course hours \(NT2 and KNM\) 0 of 800"):
         plan.complete(
             on=TODAY + timedelta(days=1), hours=none, rules=DEPS.rules, follow_up_id=uuid4()
         )
@@ -97,16 +100,82 @@ def test_a_route_with_hours_short_of_the_targets_completes_only_when_they_are_wa
     assert (event.targets_met, event.targets_waiver_id) == (False, waiver)
 
 
-def test_a_route_that_meets_every_target_completes_without_a_waiver():
+def test_a_route_that_meets_the_norm_completes_without_a_waiver():
+    # B 3.14(2): 800 course hours, NT2 and KNM together (700 + 100), and 800 participation
+    # hours with MAP within them (700 + 100). Language alone need not reach 800.
     plan = _completable_plan()
     hours = {
-        HoursKind.LANGUAGE: 1200.0,
-        HoursKind.PARTICIPATION: 250.0,
+        HoursKind.LANGUAGE: 700.0,
         HoursKind.KNM: 100.0,
+        HoursKind.PARTICIPATION: 700.0,
         HoursKind.MAP: 100.0,
     }
     event = plan.complete(on=TODAY, hours=hours, rules=DEPS.rules, follow_up_id=uuid4())
     assert (event.targets_met, event.targets_waiver_id) == (True, None)
+
+
+def test_course_hours_beyond_their_part_do_not_stand_in_for_participation_hours():
+    # 1,650 hours in total, but only 350 participation hours: the norm's parts count
+    # separately, so the route is short without a waiver.
+    plan = _completable_plan()
+    hours = {
+        HoursKind.LANGUAGE: 1200.0,
+        HoursKind.KNM: 100.0,
+        HoursKind.PARTICIPATION: 250.0,
+        HoursKind.MAP: 100.0,
+    }
+    with pytest.raises(PlanError, match=r"participation hours \(PVT and MAP within\) 350 of 800"):
+        plan.complete(on=TODAY, hours=hours, rules=DEPS.rules, follow_up_id=uuid4())
+    assert plan.status is PlanStatus.ACTIVE and plan.events == []
+
+
+def _plan_with_norm(norm: RouteNorm) -> Plan:
+    plan = Plan.activate(
+        intake_completed(), DEPS.rules, today=TODAY, term_start=TODAY, arranged=set(), norm=norm
+    )
+    plan.final_meeting_held(TODAY + timedelta(days=1))
+    return plan
+
+
+def test_a_family_migrants_route_completes_on_the_course_hours_alone():
+    # B 3.14(3): family migrants have the course hours and the final meeting only.
+    plan = _plan_with_norm(route_norm(NormRules(), family_migrant=True))
+    hours = {**dict.fromkeys(HoursKind, 0.0), HoursKind.LANGUAGE: 700.0, HoursKind.KNM: 100.0}
+    event = plan.complete(on=TODAY, hours=hours, rules=DEPS.rules, follow_up_id=uuid4())
+    assert (event.targets_met, event.targets_waiver_id) == (True, None)
+
+
+def test_completion_counts_against_the_pips_reduced_norm_and_credited_hours():
+    # B 3.14(8) and (6): the PIP's lower norm and its credits, not the configured default.
+    norm = route_norm(
+        NormRules(),
+        reduced_course=Decimal(500),
+        reduced_participation=Decimal(600),
+        credited_course=Decimal(50),
+        credited_participation=Decimal(100),
+    )
+    hours = {
+        HoursKind.LANGUAGE: 350.0,
+        HoursKind.KNM: 100.0,
+        HoursKind.PARTICIPATION: 400.0,
+        HoursKind.MAP: 100.0,
+    }
+    event = _plan_with_norm(norm).complete(
+        on=TODAY, hours=hours, rules=DEPS.rules, follow_up_id=uuid4()
+    )
+    assert event.targets_met
+    short = {**hours, HoursKind.PARTICIPATION: 399.0}
+    with pytest.raises(PlanError, match=r"participation hours \(PVT and MAP within\) 599 of 600"):
+        _plan_with_norm(norm).complete(
+            on=TODAY, hours=short, rules=DEPS.rules, follow_up_id=uuid4()
+        )
+
+
+def test_the_projection_fits_when_knm_shares_the_course_hours():
+    # The projection counts the same course part: 700 language and 100 KNM hours fit.
+    hours = {HoursKind.LANGUAGE: 700.0, HoursKind.KNM: 100.0, HoursKind.MAP: 100.0}
+    assert fits(DEPS.rules, route_norm(NormRules()), hours)
+    assert not fits(DEPS.rules, route_norm(NormRules()), {**hours, HoursKind.KNM: 99.0})
 
 
 async def _started(uow) -> Plan:

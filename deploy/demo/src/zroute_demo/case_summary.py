@@ -16,6 +16,7 @@ from zroute_runtime.auth import Role
 
 from zroute_demo.actors import check
 from zroute_demo.cohort import PROGRAMME, Person
+from zroute_demo.planning_steps import ON_NORM, WAIVED
 from zroute_demo.scenario import Scenario
 
 
@@ -25,6 +26,9 @@ def table(title: str, columns: list[str]) -> Table:
     for n, column in enumerate(columns):
         out.add_column(column, justify="left" if n == 0 else "right")
     return out
+
+
+UNDER_WAIVER = "routes completed under a waiver (norm not reached)"
 
 
 async def municipality_table(scenario: Scenario) -> Table:
@@ -47,6 +51,11 @@ async def municipality_table(scenario: Scenario) -> Table:
     for label, count in sorted(counts.items()):
         rows.add_row(label, f"{count} of {n}")
     rows.add_row("routes completed", f"{len(scenario.completed_on)} of {n}")
+    # B 3.14: a route completes on the PIP's norm; short of it, only on the municipality's
+    # recorded decision that waives the rest (the exception).
+    on_norm = scenario.stats[ON_NORM]
+    rows.add_row(f"  {ON_NORM}", f"{on_norm} of {n}")
+    rows.add_row(f"  {UNDER_WAIVER}", f"{scenario.stats[WAIVED]} of {n}")
     for label in ("pauses for treatment", "pauses resumed"):
         rows.add_row(label, str(scenario.stats[label]))
     moved = "moves to another municipality (dossier imported)"

@@ -33,6 +33,14 @@ ACTIVITY_MINUTES = 240
 """The longest participation activity recorded on one day."""
 MAX_MINUTES_PER_DAY = 360
 """Planning's default cap of one participant's minutes on one day."""
+ON_NORM = "routes completed on the PIP's norm"
+"""The stat of routes that met the PIP's hours norm: course hours with KNM, participation
+hours with PVT and MAP (B 3.14)."""
+WAIVED = "targets waived"
+"""The stat of the municipality's recorded decisions that waive the rest of the norm."""
+TERM_CLOSING = 5 * 7 * DAY
+"""A route still short of its norm this close to its term's end completes under a waiver:
+routes are closed every four weeks, so the last look comes before the term ends."""
 
 
 class PlanningSteps(Actors):
@@ -269,10 +277,19 @@ class PlanningSteps(Actors):
         await self.follow_up_and_complete(person, plan, hours)
 
     async def follow_up_and_complete(self, person: Person, plan: dict, hours: dict) -> None:
+        """Agree the follow-up well before the route ends, and complete the route after
+        the final meeting once the PIP's norm is met (B 3.14: course hours with KNM,
+        participation hours with PVT and MAP; planning names what is short). A route still
+        short when its term is about to end completes on the municipality's recorded
+        decision that waives the rest: the exception the summary names."""
         school = self.partner("planning", "language-school")
         planned_end = date.fromisoformat(plan["projection"]["planned_end"])
-        reached = hours["total"] >= hours["targets"]["total"]
-        if person.ref not in self.follow_up and (reached or planned_end - self.today <= 120 * DAY):
+        term_end = date.fromisoformat(plan["integration_term_end"])
+        reached = not hours["short_of"]
+        ending = term_end - self.today <= TERM_CLOSING
+        if person.ref not in self.follow_up and (
+            reached or min(planned_end, term_end) - self.today <= 120 * DAY
+        ):
             kind = FOLLOW_UPS[person.number % len(FOLLOW_UPS)]
             # The follow-up is the work of the partner the task division names for it.
             arranger = self.partner("planning", RESPONSIBLE["follow_up"])
@@ -302,28 +319,32 @@ class PlanningSteps(Actors):
             )
             self.follow_up.add(person.ref)
             self.stats["follow-ups agreed"] += 1
-        if person.ref in self.follow_up and (reached or self.today >= planned_end):
+        # A paused route (a treatment, a lapsed precondition) waits for its resumption:
+        # the final meeting is held with the participant back on the route.
+        active = plan["status"] == "active"
+        if person.ref in self.follow_up and active and (reached or ending):
             await self.hold_final_meeting(person)
-            if not _all_targets_met(hours):
+            if not reached:
                 await self.waive_targets(person)
             done = check(await school.post(f"/participants/{person.ref}/completion"), 200, 201)
             self.completed_on[person.ref] = done["completed_on"]
             self.completed.add(person.ref)
+            self.stats[ON_NORM] += reached
 
     async def waive_targets(self, person: Person) -> None:
-        """Hours short of a target complete a route only on the municipality's recorded
+        """Hours short of the norm complete a route only on the municipality's recorded
         decision that waives them (issue 16 item 7): the caseworker records it."""
         check(
             await self.client("planning", Role.CASEWORKER, subject=person.caseworker).post(
                 f"/participants/{person.ref}/targets-waiver",
                 json={
                     "decided_on": str(self.today),
-                    "reason": "demo: the term ended before every target was reached",
+                    "reason": "demo: the term ends before the PIP's hours norm is reached",
                 },
             ),
             201,
         )
-        self.stats["targets waived"] += 1
+        self.stats[WAIVED] += 1
 
     async def hold_final_meeting(self, person: Person) -> None:
         """The caseworker records the Z-route's final meeting in intake: planning completes
@@ -357,12 +378,3 @@ def _session_key(line: dict) -> tuple:
         line["teaching_form"],
         line["session_minutes"],
     )
-
-
-def _all_targets_met(hours: dict) -> bool:
-    """Whether the hours meet every configured target (planning refuses completion
-    otherwise, without a waiver)."""
-    got, targets = hours["hours"], hours["targets"]
-    if hours["total"] < targets["total"]:
-        return False
-    return all(got.get(kind, 0) >= targets[kind] for kind in got if kind in targets)

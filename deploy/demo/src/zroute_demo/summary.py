@@ -31,7 +31,7 @@ async def build(
     webhook: WebhookReceiver | None = None,
 ) -> list:
     """The summary tables of the run, and the path of the saved consultation overview."""
-    by_status, by_hours = await _plan_tables(scenario)
+    by_status, by_hours = await plan_tables(scenario)
     by_referral = await _referral_table(scenario)
     by_channel = _channel_table(watch, mailbox, webhook)
     activity = _table("What happened", ["step", "count"])
@@ -54,8 +54,9 @@ async def build(
     return [activity, by_status, by_hours, *cases, by_referral, by_channel, path]
 
 
-async def _plan_tables(scenario: Scenario) -> tuple[Table, Table]:
-    """Participants by plan status and phase; hours against targets per kind."""
+async def plan_tables(scenario: Scenario) -> tuple[Table, Table]:
+    """Participants by plan status and phase; hours against targets per kind, then
+    against each participant's PIP norm as the law structures it (:data:`LEGAL`)."""
     planning = scenario.coordinator("planning")
     statuses: Counter[str] = Counter()
     phases: Counter[str] = Counter()
@@ -102,29 +103,42 @@ async def _plan_tables(scenario: Scenario) -> tuple[Table, Table]:
 
 
 LEGAL = {
-    "course hours (NT2 + KNM), PIP norm": ("course_hours", ("language", "knm")),
+    "course hours (NT2 + KNM), PIP norm": ("course", ("language", "knm")),
     "participation hours (workplace + MAP, PVT within), PIP norm": (
-        "participation_hours",
+        "participation",
         ("participation", "map"),
     ),
 }
-"""The norm's structure in the law (B 3.14): which kinds of hours count toward which part."""
+"""The norm's structure in the law (B 3.14): which kinds of hours count toward which part
+(PVT hours are recorded as participation hours by the partner named for them)."""
+
+
+def legal_figures(legal: list[tuple[dict, dict]]) -> dict[str, tuple[float, float, int]]:
+    """Per part of the norm: the PIP norms and the hours counted (the ledger's hours of
+    the part's kinds, with the PIP's credited hours), summed over the participants, and
+    how many reached their norm (planning's completion counts the same)."""
+    figures = {}
+    for label, (part, kinds) in LEGAL.items():
+        norm = counted = 0.0
+        reached = 0
+        for plan, h in legal:
+            own = h.get("norm") or plan.get("norm") or {}
+            wanted = float(own.get(f"{part}_hours", 0))
+            got = sum(float(h["hours"].get(k, 0)) for k in kinds)
+            got += float(own.get(f"credited_{part}_hours", 0))
+            norm, counted = norm + wanted, counted + got
+            reached += got >= wanted
+        figures[label] = (norm, counted, reached)
+    return figures
 
 
 def _legal_rows(by_hours: Table, legal: list[tuple[dict, dict]]) -> None:
     """Hours against each participant's PIP norm as the law structures it (issue 15)."""
     n = len(legal)
-    for label, (part, kinds) in LEGAL.items():
-        norm = attended = 0.0
-        reached = 0
-        for plan, h in legal:
-            wanted = float((plan.get("norm") or {}).get(part, 0))
-            got = sum(float(h["hours"].get(k, 0)) for k in kinds)
-            norm, attended = norm + wanted, attended + got
-            reached += got >= wanted
-        share = f"{attended / norm:.0%}" if norm else "-"
+    for label, (norm, counted, reached) in legal_figures(legal).items():
+        share = f"{counted / norm:.0%}" if norm else "-"
         by_hours.add_row(
-            label, f"{norm / n:,.0f} h", f"{attended / n:,.0f} h", share, f"{reached} of {n}"
+            label, f"{norm / n:,.0f} h", f"{counted / n:,.0f} h", share, f"{reached} of {n}"
         )
 
 

@@ -18,6 +18,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from statistics import median
 
+from zroute_intake.domain.hours_norm import NormPart, PipNorm
+
 REPORT_WINDOW_PIP = timedelta(weeks=10)
 """PIPs due within this window count as due soon (B 5.3's ten weeks)."""
 TERM_WINDOW_DAYS = 183
@@ -47,6 +49,12 @@ class HoursNorm:
 
     course: float = 800.0
     participation: float = 800.0
+
+    @classmethod
+    def of(cls, norm: PipNorm) -> HoursNorm:
+        """The norm the PIP sets: its reduced numbers (lid 8), course hours only for a
+        family or other migrant (lid 3)."""
+        return cls(norm.norm(NormPart.COURSE), norm.norm(NormPart.PARTICIPATION))
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,11 @@ def facts_of(
     today: date,
     deps: IntakeDependencies,
 ) -> report.ParticipantFacts:
-    """One participant's facts from the PIP case and the meeting series."""
+    """One participant's facts from the PIP case and the meeting series; the hours norm
+    is the one the current PIP sets (B 3.14), the configured one without a Z-route PIP."""
     current = case.decision.current
     term = case.term()
+    pip_norm = None if current is None else current.content.norm()
     return report.ParticipantFacts(
         participant_ref=row.ref,
         phase=phase_of(row.status, case, today),
@@ -61,6 +63,7 @@ def facts_of(
         term_end=None if term is None else term.end,
         meetings_planned=0 if current is None else current.content.progress_meetings,
         meetings_held=sum(1 for m in series.meetings if m.record is not None),
+        norm=deps.hours_norm if pip_norm is None else report.HoursNorm.of(pip_norm),
     )
 
 
@@ -84,7 +87,6 @@ async def gather(
                     vars(base)
                     | {
                         "hours": hours.get(row.ref, {}),
-                        "norm": deps.hours_norm,
                         "referrals": tuple(referrals.get(row.ref, [])),
                     }
                 )

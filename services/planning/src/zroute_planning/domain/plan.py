@@ -37,7 +37,7 @@ from zroute_planning.domain.errors import PlanError
 from zroute_planning.domain.grouping import Slot
 from zroute_planning.domain.hours_norm import NormRules, RouteNorm, route_norm
 from zroute_planning.domain.modules import ModuleSession, choose_modules, level_band
-from zroute_planning.domain.projection import Projection, project
+from zroute_planning.domain.projection import Projection, project, targets_short
 from zroute_planning.domain.rules import PlanningRules
 from zroute_planning.domain.schedule import slot_order
 
@@ -382,7 +382,7 @@ class Plan:
     ) -> list[str]:
         """The targets ``hours`` fall short of; refused when any is short and no decision of
         the municipality waives them (issue 16 item 7: no completion on day 1 with 0 hours)."""
-        short = targets_short(hours, rules)
+        short = targets_short(rules, self.norm, hours)
         if short and waiver_id is None:
             raise PlanError(
                 "the route cannot be completed before its targets are met ("
@@ -418,19 +418,6 @@ class Plan:
         )
         self.events.append(event)
         return event
-
-
-def targets_short(hours: Mapping[HoursKind, float], rules: PlanningRules) -> list[str]:
-    """The configured targets ``hours`` fall short of, each with what is missing."""
-    t = rules.targets
-    wanted = [
-        ("total", sum(hours.values()), t.total),
-        ("language", hours.get(HoursKind.LANGUAGE, 0.0), t.language),
-        ("participation", hours.get(HoursKind.PARTICIPATION, 0.0), t.participation),
-        ("knm", hours.get(HoursKind.KNM, 0.0), t.knm),
-        ("map", hours.get(HoursKind.MAP, 0.0), t.map),
-    ]
-    return [f"{name} {got:g} of {target:g} hours" for name, got, target in wanted if got < target]
 
 
 def hours_norm_of(norm: RouteNorm) -> HoursNorm:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from zroute_contract.events.codes import HoursKind
 
@@ -50,25 +51,50 @@ def phase_index(rules: PlanningRules, route_week: int) -> int:
     return index
 
 
-def fits(rules: PlanningRules, norm: RouteNorm, hours: Mapping[HoursKind, float]) -> bool:
-    """The course part of the legal norm (NT2 and KNM together, with credits) is met, and
-    so are the configured minimums per kind. The participation part (800 hours, PVT and
-    MAP within them) is reported against the ledger but not projected: much of it (PVT,
-    workplace hours at a partner) lies outside the school's timetable. A family migrant
-    (course hours only) has no participation minimums."""
+def targets_short(
+    rules: PlanningRules,
+    norm: RouteNorm,
+    hours: Mapping[HoursKind, float],
+    *,
+    participation_part: bool = True,
+) -> list[str]:
+    """What ``hours`` fall short of, each with what is missing: the participant's norm as
+    the PIP sets it, per part (B 3.14: course hours, NT2 and KNM together; participation
+    hours, PVT and MAP within them; with the PIP's credits and reduced numbers), and the
+    configured KNM and MAP minimums. A family migrant (course hours only, lid 3) has no
+    participation part and no MAP minimum. Language hours alone are no target: KNM
+    shares the course hours. ``participation_part=False`` leaves the participation
+    part's count out (the projection's, below)."""
+    counted = norm.progress(hours)
     t = rules.targets
-    get = hours.get
-    if not norm.progress(hours).course.met:
-        return False
-    if get(HoursKind.LANGUAGE, 0.0) < t.language or get(HoursKind.KNM, 0.0) < t.knm:
-        return False
-    if norm.norm.participation == 0:
-        return True
-    return (
-        sum(hours.values()) >= t.total
-        and get(HoursKind.PARTICIPATION, 0.0) >= t.participation
-        and get(HoursKind.MAP, 0.0) >= t.map
-    )
+    wanted: list[tuple[str, Decimal | float, Decimal | float]] = [
+        ("course hours (NT2 and KNM)", counted.course.counted, counted.course.norm),
+        ("knm", hours.get(HoursKind.KNM, 0.0), t.knm),
+    ]
+    if norm.norm.participation > 0:
+        if participation_part:
+            wanted.append(
+                (
+                    "participation hours (PVT and MAP within)",
+                    counted.participation.counted,
+                    counted.participation.norm,
+                )
+            )
+        wanted.append(("map", hours.get(HoursKind.MAP, 0.0), t.map))
+    return [
+        f"{name} {float(got):g} of {float(target):g} hours"
+        for name, got, target in wanted
+        if float(got) < float(target)
+    ]
+
+
+def fits(rules: PlanningRules, norm: RouteNorm, hours: Mapping[HoursKind, float]) -> bool:
+    """The course part of the PIP's norm (NT2 and KNM together, with credits) is met, and
+    so are the configured KNM and MAP minimums (:func:`targets_short`). The participation
+    part (800 hours, PVT and MAP within them) is counted against the ledger at completion
+    but not projected: much of it (PVT, workplace hours at a partner) lies outside the
+    school's timetable, and course hours beyond the course part never stand in for it."""
+    return not targets_short(rules, norm, hours, participation_part=False)
 
 
 def project(

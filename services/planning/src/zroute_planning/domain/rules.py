@@ -38,13 +38,16 @@ class _Rules(BaseModel):
 
 class Targets(_Rules):
     """Hours per kind the events carry as the route's targets. Whether a plan fits its
-    term is counted against the legal norm (``norm``, B 3.14: course and participation
-    hours) and the KNM and MAP minimums here; ``total``, ``language`` and ``participation``
-    stay for the events' ``targets`` (v1)."""
+    term, and whether it may complete, is counted against the PIP's norm (``norm``,
+    B 3.14: course hours, NT2 and KNM together; participation hours, PVT and MAP within
+    them) and the KNM and MAP minimums here. ``total``, ``language`` and ``participation``
+    stay for the events' ``targets`` (v1) as the norm's split by kind: language and KNM
+    make the 800 course hours (KNM shares them, so language alone is not 800),
+    participation and MAP the 800 participation hours."""
 
     total: float = 1600
-    language: float = 800
-    participation: float = 250
+    language: float = 700
+    participation: float = 700
     knm: float = 100
     map: float = 100
 

@@ -8,6 +8,7 @@ from zroute_runtime.http_host import Runtime
 
 from zroute_planning.domain.commands import SetRampUp, WaiveTargets
 from zroute_planning.domain.plan import hours_norm_of, hours_targets, hours_totals
+from zroute_planning.domain.projection import targets_short
 from zroute_planning.domain.ramp_up import paced_phases
 from zroute_planning.entrypoints.http.deps import (
     ParticipantRef,
@@ -108,6 +109,8 @@ async def read_hours(
         total=sum(view.hours.values()),
         targets=hours_targets(deps.rules),
         attendance_percentage=view.attendance_percentage,
+        norm=hours_norm_of(plan.norm),
+        short_of=targets_short(deps.rules, plan.norm, view.hours),
     )
 
 

@@ -75,6 +75,17 @@ class HoursOut(BaseModel):
     total: float
     targets: HoursTargets
     attendance_percentage: int
+    norm: HoursNorm | None = Field(
+        default=None, description="The participant's norm as the PIP sets it (B 3.14)."
+    )
+    short_of: list[str] = Field(
+        default_factory=list,
+        description=(
+            "What the hours fall short of: the PIP's norm per part (course hours, NT2 and"
+            " KNM together; participation hours, PVT and MAP within them) and the configured"
+            " KNM and MAP minimums. Empty when the route may complete without a waiver."
+        ),
+    )
 
 
 class AttendanceIn(_In):
