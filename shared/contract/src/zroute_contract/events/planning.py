@@ -60,7 +60,10 @@ SessionMinutes = Annotated[int, Field(ge=15, le=480)]
 
 
 class HoursTargets(EventPart):
-    """The hours the route aims at (configuration: 1600 in total, at least 800 language)."""
+    """The hours the route aims at, split by kind (configuration). The legal test is the
+    PIP's norm (B 3.14: 800 course hours, language and KNM together; 800 participation
+    hours, MAP and PVT within them), which ``pip-established`` carries; these figures only
+    describe the split (by default language 700 + KNM 100, participation 700 + MAP 100)."""
 
     total: Hours = Field(description="Hours of the whole route.")
     language: Hours = Field(description="Minimum hours of language learning.")
