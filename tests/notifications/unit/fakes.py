@@ -108,11 +108,16 @@ class FakeDirectory:
 
 
 class FakeReadModel:
-    def __init__(self) -> None:
+    def __init__(self, notifications: FakeNotifications) -> None:
+        self.notifications = notifications  # where a received event is kept
         self.applied: list[Any] = []
         self.contacts: dict[str, dict[str, Any]] = {}
         self.agreements: dict[str, dict[str, Any]] = {}
         self.withdrawn: set[tuple[str, str]] = set()
+
+    async def keep_and_apply(self, envelope: Any, event: Any, now: datetime) -> None:
+        await self.notifications.save_event(envelope, now)
+        await self.apply(event)
 
     async def apply(self, event: Any) -> None:
         self.applied.append(event)
@@ -214,10 +219,11 @@ class FakeParticipants:
 
 def unit_of_work() -> FakeUnitOfWork:
     """A fake unit of work with notifications' repositories, all empty."""
+    notifications = FakeNotifications()
     return FakeUnitOfWork(
-        notifications=FakeNotifications(),
+        notifications=notifications,
         directory=FakeDirectory(),
-        readmodel=FakeReadModel(),
+        readmodel=FakeReadModel(notifications),
         timers=FakeTimers(),
         participants=FakeParticipants(),
     )

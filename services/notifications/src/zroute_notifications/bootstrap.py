@@ -134,19 +134,20 @@ def handlers(deps: Deps) -> dict[type[Event], list[Handler]]:
     handlers (``EXTRA``), then the messages the matrix asks for and what follows from
     them (``AFTER``), the participant's last."""
     consumed = [c for c in event_types().values() if SERVICE in c.spec.consumers]
-    return {
-        cls: [
-            partial(step, deps=deps)
-            for step in (
-                received.record,
-                *EXTRA.get(cls, ()),
-                messages.plan_messages,
-                *AFTER.get(cls, ()),
-                participant.tell_participant,
-            )
-        ]
-        for cls in consumed
-    }
+    return {cls: [partial(step, deps=deps) for step in _steps(deps, cls)] for cls in consumed}
+
+
+def _steps(deps: Deps, cls: type[Event]) -> tuple[Callable[..., Any], ...]:
+    """The steps for ``cls``. The matrix's steps only for a type the matrix has lines for,
+    decided once per type (the matrix is loaded at start and never changes while the
+    service runs): a type no rule names, like the demo's 37,657 attendance lines, skips
+    steps that would find nothing to do per event (and log a line saying so)."""
+    event_type = cls.spec.type
+    planned = (messages.plan_messages,) if deps.matrix.targets_for(event_type) else ()
+    told = (
+        (participant.tell_participant,) if deps.matrix.participant_targets_for(event_type) else ()
+    )
+    return (received.record, *EXTRA.get(cls, ()), *planned, *AFTER.get(cls, ()), *told)
 
 
 def definition(settings: Settings | None = None) -> ServiceDefinition:

@@ -51,7 +51,7 @@ from zroute_runtime.messagebus import (
     HandlerRegistry,
     Unprocessable,
 )
-from zroute_runtime.metrics import Metrics
+from zroute_runtime.metrics import ConsumeOutcome, Metrics
 from zroute_runtime.privacy import mask_bsns
 from zroute_runtime.publisher import NotConfirmedError, UnroutableError, publish
 from zroute_runtime.topology import ServiceTopology
@@ -306,10 +306,7 @@ class EventConsumer:
             await self._retry_or_dead_letter(message, routing_key, envelope, exc)
             return
         await message.ack()
-        self._metrics.record_consumed(envelope.type, outcome)
-        self._metrics.event_handle_duration.labels(self._service, envelope.type).observe(
-            time.perf_counter() - started
-        )
+        self._metrics.record_handled(envelope.type, outcome, time.perf_counter() - started)
         log.info(
             "event_handled" if outcome == "handled" else "event_duplicate_ignored",
             extra={
@@ -319,7 +316,9 @@ class EventConsumer:
             },
         )
 
-    async def _handle(self, envelope: CloudEvent, payload: Event, routing_key: str) -> str:
+    async def _handle(
+        self, envelope: CloudEvent, payload: Event, routing_key: str
+    ) -> ConsumeOutcome:
         context = MessageContext(
             correlation_id=envelope.correlationid,
             causation_id=envelope.id,

@@ -131,6 +131,10 @@ class Metrics:
             registry=reg,
         )
 
+        # The consumer's two series per handled event, by (type, outcome): looked up once,
+        # not per event (a labelled child, once made, is the same object for good).
+        self._handled: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
+
         # Start the gauges at zero so a scrape before the first relay pass shows them.
         self.outbox_unpublished.labels(service=service).set(0)
         self.outbox_oldest_age_seconds.labels(service=service).set(0)
@@ -142,6 +146,18 @@ class Metrics:
     def record_consumed(self, event_type: str, outcome: ConsumeOutcome) -> None:
         """Count one consumed event: ``handled`` or ``duplicate`` (already in the inbox)."""
         self.events_consumed.labels(service=self.service, type=event_type, outcome=outcome).inc()
+
+    def record_handled(self, event_type: str, outcome: ConsumeOutcome, seconds: float) -> None:
+        """Count one consumed event (as :meth:`record_consumed`) and the ``seconds`` its
+        handling took (``event_handle_duration``)."""
+        series = self._handled.get((event_type, outcome))
+        if series is None:
+            series = self._handled[(event_type, outcome)] = (
+                self.events_consumed.labels(service=self.service, type=event_type, outcome=outcome),
+                self.event_handle_duration.labels(service=self.service, type=event_type),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
 
     def record_unrouted(self, event_type: str) -> None:
         self.events_unrouted.labels(self.service, event_type).inc()

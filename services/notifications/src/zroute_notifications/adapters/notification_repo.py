@@ -3,7 +3,6 @@ themselves, digest items and operator alerts (SQL)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -14,24 +13,31 @@ from zroute_runtime.repository import TrackingRepository
 
 from zroute_notifications.domain.recipients import Recipient
 
+KEEP_EVENT = """
+    INSERT INTO nt_events (event_id, event_type, time, subject, programme_id, body, received_at)
+    VALUES ($1::uuid, $2, $3, $4, $5, $6::text::jsonb, $7) ON CONFLICT (event_id) DO NOTHING
+"""
+"""Keeps a received event: its seven parameters are :func:`kept_event`'s. A read-model
+writer may send it as a CTE in front of its own statement (``readmodel.writers.KEEPING``)."""
+
+
+def kept_event(envelope: Any, now: datetime) -> tuple[Any, ...]:
+    """The parameters of :data:`KEEP_EVENT` for ``envelope`` received at ``now``. The body
+    goes as the JSON text the envelope serialises to and PostgreSQL parses it into jsonb
+    (``$6::text``), rather than through a dict that the pool's codec dumps again."""
+    return (
+        envelope.id,
+        envelope.type,
+        envelope.time,
+        envelope.subject,
+        envelope.data.get("programme_id"),
+        envelope.to_json().decode(),
+        now,
+    )
+
 
 class NotificationRepository(TrackingRepository):
     """Received events, messages, digest items and alerts on the unit of work's connection."""
-
-    async def save_event(self, envelope: Any, now: datetime) -> None:
-        await self.conn.execute(
-            """
-            INSERT INTO nt_events (event_id, event_type, time, subject, programme_id, body, received_at)
-            VALUES ($1::uuid, $2, $3, $4, $5, $6::jsonb, $7) ON CONFLICT (event_id) DO NOTHING
-            """,
-            envelope.id,
-            envelope.type,
-            envelope.time,
-            envelope.subject,
-            envelope.data.get("programme_id"),
-            json.loads(envelope.to_json()),  # the pool's codec stores it as a jsonb object
-            now,
-        )
 
     async def load_events(self, event_ids: Sequence[UUID]) -> list[asyncpg.Record]:
         rows: list[asyncpg.Record] = await self.conn.fetch(

@@ -4,18 +4,26 @@ subscriber may have (``readmodel.queries``)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
+from zroute_contract.envelope import CloudEvent
 from zroute_contract.events.base import Event
 from zroute_runtime.repository import TrackingRepository
 
+from zroute_notifications.adapters.notification_repo import kept_event
 from zroute_notifications.adapters.readmodel import queries, writers
 
 
 class ReadModelRepository(TrackingRepository):
     """The read model's writers and questions on one connection."""
+
+    async def keep_and_apply(self, envelope: CloudEvent, event: Event, now: datetime) -> None:
+        """Keep the received event (``nt_events``) and update the read model with it, in one
+        statement where the event's writer can take the keeping along (a redelivery
+        changes nothing)."""
+        await writers.keep_and_apply(self.conn, kept_event(envelope, now), event)
 
     async def apply(self, event: Event) -> None:
         """Update the read model with ``event`` (events it does not use change nothing)."""

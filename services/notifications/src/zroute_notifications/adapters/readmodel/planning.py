@@ -7,6 +7,7 @@ from typing import Any
 
 from zroute_contract.events import planning as p
 
+from zroute_notifications.adapters.notification_repo import KEEP_EVENT
 from zroute_notifications.adapters.readmodel import (
     Conn,
     ensure_participant,
@@ -59,15 +60,26 @@ async def schedule(conn: Conn, e: p.SchedulePublished) -> None:
     )
 
 
-async def attendance(conn: Conn, e: p.AttendanceRecorded) -> None:
-    await conn.execute(
-        """
+def _attendance_statement(first: int) -> str:
+    """The attendance line's upsert, its seven parameters numbered from ``first``."""
+    values = ", ".join(f"${n}" for n in range(first, first + 7))
+    return f"""
         INSERT INTO nt_attendance (session_id, participant_ref, programme_id, session_on, kind,
                                    status, hours)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        VALUES ({values})
         ON CONFLICT (session_id, participant_ref) DO UPDATE
             SET status = EXCLUDED.status, hours = EXCLUDED.hours, kind = EXCLUDED.kind
-        """,
+        """
+
+
+_ATTENDANCE = _attendance_statement(1)
+# The received event kept (KEEP_EVENT's seven parameters first) and the line written in
+# one statement: a data-modifying CTE runs whether or not the main statement reads it.
+_ATTENDANCE_KEPT = f"WITH kept AS ({KEEP_EVENT}) {_attendance_statement(8)}"
+
+
+def _attendance_values(e: p.AttendanceRecorded) -> tuple[Any, ...]:
+    return (
         e.session_id,
         e.participant_ref,
         e.programme_id,
@@ -76,6 +88,16 @@ async def attendance(conn: Conn, e: p.AttendanceRecorded) -> None:
         e.status.value,
         e.hours,
     )
+
+
+async def attendance(conn: Conn, e: p.AttendanceRecorded) -> None:
+    await conn.execute(_ATTENDANCE, *_attendance_values(e))
+
+
+async def attendance_kept(conn: Conn, kept: tuple[Any, ...], e: p.AttendanceRecorded) -> None:
+    """:func:`attendance` with the received event kept in the same statement: one round
+    trip for the demo's commonest event (37,657 of them in three simulated years)."""
+    await conn.execute(_ATTENDANCE_KEPT, *kept, *_attendance_values(e))
 
 
 async def waitlisted(conn: Conn, e: p.ParticipantWaitlisted) -> None:

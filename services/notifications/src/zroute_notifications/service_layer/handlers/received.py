@@ -11,7 +11,7 @@ from zroute_notifications.service_layer.handlers import unit_of_work
 
 
 async def record(event: Event, ctx: HandlerContext, *, deps: Deps) -> None:
-    """Keep the event and update the read model with it (a redelivery changes nothing)."""
+    """Keep the event and update the read model with it (a redelivery changes nothing);
+    one statement for both where the event's writer allows (``writers.KEEPING``)."""
     uow = unit_of_work(ctx)
-    await uow.notifications.save_event(ctx.envelope, uow.clock.now())
-    await uow.readmodel.apply(event)
+    await uow.readmodel.keep_and_apply(ctx.envelope, event, uow.clock.now())
