@@ -19,6 +19,7 @@ from zroute_runtime.consumer import (
 from tests.helpers import wait_for
 from tests.runtime.conftest import SOURCE
 from tests.runtime.probe import AWAITING, FAILING, UNPROCESSABLE, registered, start_probe
+from tests.runtime.test_logging import captured_logs, json_lines
 
 ROUTING_KEY = "intake.participant.registered"
 
@@ -96,6 +97,54 @@ async def test_a_redelivered_event_has_no_second_effect(probe, amqp_connection, 
         "SELECT count(*) FROM zr_inbox WHERE event_id = $1::uuid", event_id
     )
     assert inbox == 1
+
+
+async def test_each_handled_and_each_duplicate_event_has_its_log_line_and_its_series(
+    probe, amqp_connection, settings
+):
+    """One line per event with its ids (from the event context bound around it), and the
+    consumed counter and handling histogram per type and outcome (their series looked up
+    once per type, issue 20), also for a duplicate and for a type seen again."""
+    with captured_logs() as buffer:
+        event, sentinel = registered(), registered()
+        event_id, body = event_body(event)
+        await send(amqp_connection, settings, body, message_id=event_id)
+        await send(amqp_connection, settings, body, message_id=event_id)
+        sentinel_id, sentinel_body = event_body(sentinel, 2)
+        await send(amqp_connection, settings, sentinel_body)
+        await wait_for(lambda: effects(probe, sentinel.participant_ref), what="the sentinel")
+        # The line follows the commit and the ack: wait for it too.
+        await wait_for(
+            lambda: any(
+                line.get("event_id") == sentinel_id and line["event"] == "event_handled"
+                for line in json_lines(buffer)
+            ),
+            what="the sentinel's line",
+        )
+        lines = [
+            line
+            for line in json_lines(buffer)
+            if line["event"] in ("event_handled", "event_duplicate_ignored")
+        ]
+    event_type = type(event).spec.type
+    assert [(line["event"], line["event_id"]) for line in lines] == [
+        ("event_handled", event_id),
+        ("event_duplicate_ignored", event_id),
+        ("event_handled", sentinel_id),
+    ]
+    assert all(
+        line["event_type"] == event_type and line["correlation_id"] == "c-test" for line in lines
+    )
+    metrics = probe.metrics
+    consumed = metrics.events_consumed.labels(service="probe", type=event_type, outcome="handled")
+    duplicate = metrics.events_consumed.labels(
+        service="probe", type=event_type, outcome="duplicate"
+    )
+    assert consumed._value.get() == 2 and duplicate._value.get() == 1
+    handled_time = metrics.registry.get_sample_value(
+        "zroute_event_handle_duration_seconds_count", {"service": "probe", "type": event_type}
+    )
+    assert handled_time == 3
 
 
 @pytest.mark.parametrize(

@@ -307,14 +307,10 @@ class EventConsumer:
             return
         await message.ack()
         self._metrics.record_handled(envelope.type, outcome, time.perf_counter() - started)
-        log.info(
-            "event_handled" if outcome == "handled" else "event_duplicate_ignored",
-            extra={
-                "event_id": envelope.id,
-                "event_type": envelope.type,
-                "correlation_id": envelope.correlationid,
-            },
-        )
+        # The line's ids come from the event context bound around this call
+        # (_process_checked): the same keys and values as an ``extra`` would add, without
+        # the formatter copying the record's attributes (a quarter of the line's cost).
+        log.info("event_handled" if outcome == "handled" else "event_duplicate_ignored")
 
     async def _handle(
         self, envelope: CloudEvent, payload: Event, routing_key: str
