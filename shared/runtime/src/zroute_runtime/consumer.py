@@ -39,12 +39,12 @@ from typing import Any
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from aio_pika.exceptions import ChannelInvalidStateError
+from structlog.contextvars import bind_contextvars, reset_contextvars
 from zroute_contract.envelope import CloudEvent, InvalidEvent, parse_event
 from zroute_contract.events.base import Event
 
 from zroute_runtime import inbox
 from zroute_runtime.context import MessageContext
-from zroute_runtime.logging import event_context
 from zroute_runtime.messagebus import (
     AwaitingPredecessor,
     HandlerContext,
@@ -100,6 +100,15 @@ def _release_after(previous: asyncio.Future[None] | None, done: asyncio.Future[N
         release()
     else:
         previous.add_done_callback(release)
+
+
+def _ids_of(envelope: CloudEvent) -> dict[str, str]:
+    """The ids ``logging.event_context`` binds for an event (those it has)."""
+    ids = {"event_id": envelope.id, "correlation_id": envelope.correlationid}
+    if envelope.causationid is not None:
+        ids["causation_id"] = envelope.causationid
+    ids["event_type"] = envelope.type
+    return ids
 
 
 RETRIES_HEADER = "x-zroute-retries"
@@ -276,13 +285,15 @@ class EventConsumer:
     async def _process_checked(self, message: AbstractIncomingMessage, checked: _Checked) -> None:
         envelope = checked.envelope
         started = time.perf_counter()
-        with event_context(
-            event_id=envelope.id,
-            correlation_id=envelope.correlationid,
-            causation_id=envelope.causationid,
-            event_type=envelope.type,
-        ):
+        # The event's ids on every log line of its handling, as logging.event_context
+        # binds them, and the previous values restored from the tokens afterwards:
+        # structlog's bound_contextvars (under event_context) reads the whole context
+        # twice per event to do the same (issue 20: 6.5% of intake's consumer).
+        tokens = bind_contextvars(**_ids_of(envelope))
+        try:
             await self._process(message, envelope, checked.payload, checked.routing_key, started)
+        finally:
+            reset_contextvars(**tokens)
 
     async def _process(
         self,
