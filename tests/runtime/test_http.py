@@ -160,9 +160,9 @@ async def test_an_unsafe_incoming_request_id_is_replaced(client) -> None:
 def _series(text: str, route: str, status: int) -> float:
     """The value of ``zroute_http_requests_total`` for one route and status (0 if absent)."""
     for line in text.splitlines():
-        if line.startswith("zroute_http_requests_total{") and f'route="{route}"' in line:
-            if f'status="{status}"' in line:
-                return float(line.rsplit(" ", 1)[1])
+        series = line.startswith("zroute_http_requests_total{")
+        if series and f'route="{route}"' in line and f'status="{status}"' in line:
+            return float(line.rsplit(" ", 1)[1])
     return 0.0
 
 
