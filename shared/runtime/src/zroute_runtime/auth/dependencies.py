@@ -123,7 +123,7 @@ CurrentPrincipal = Annotated[Principal, Depends(get_current_principal)]
 """Any authenticated caller; prefer :func:`require_roles` on endpoints."""
 
 
-def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+def require_roles(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting callers holding at least one of ``roles``, else 403.
 
     Use as ``Annotated[Principal, Depends(require_roles(Role.CASEWORKER))]`` or in a
