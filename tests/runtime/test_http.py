@@ -154,6 +154,96 @@ async def test_an_unsafe_incoming_request_id_is_replaced(client) -> None:
     assert response.headers["X-Request-ID"] != "bad id\twith spaces"
 
 
+# --- the one middleware: body limit, docs guard, observation -------------------------------
+
+
+def _series(text: str, route: str, status: int) -> float:
+    """The value of ``zroute_http_requests_total`` for one route and status (0 if absent)."""
+    for line in text.splitlines():
+        series = line.startswith("zroute_http_requests_total{")
+        if series and f'route="{route}"' in line and f'status="{status}"' in line:
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def test_a_declared_body_over_the_limit_gets_413_with_its_id_counted_and_logged() -> None:
+    # One middleware now does what four did (issue 20): the refusal before any work still
+    # carries the request id, is counted by the metrics and written as the request's line.
+    from tests.runtime.test_logging import captured_logs, json_lines
+
+    settings = local_settings(http_max_body_bytes=1024)
+    metrics = Metrics(SERVICE)
+    with captured_logs() as buffer:
+        async with client_for(probe_app(settings, metrics=metrics)) as http:
+            response = await http.post(
+                "/things", content=b"{" + b" " * 4096 + b"}", headers={"X-Request-ID": "req-413"}
+            )
+            small = await http.post("/things", json={"count": 3, "code": "abc"})
+        lines = json_lines(buffer)
+    assert response.status_code == 413
+    assert "1024" in response.json()["error"]
+    assert response.headers["X-Request-ID"] == "req-413"
+    assert small.status_code == 401  # under the limit: authentication as before
+    payload, _ = metrics.render()
+    assert _series(payload.decode(), "<unmatched>", 413) == 1.0
+    refused = [line for line in lines if line.get("request_id") == "req-413"]
+    assert [line["event"] for line in refused] == ["http_request_completed"]
+    assert refused[0]["status"] == 413
+
+
+async def test_a_streamed_body_is_refused_once_past_the_limit() -> None:
+    settings = local_settings(http_max_body_bytes=1024)
+    metrics = Metrics(SERVICE)
+    chunk = b" " * 512
+    frame = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+    head = (
+        "POST /things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Authorization: {CASEWORKER['Authorization']}\r\nX-Request-ID: req-s\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n"
+    ).encode()
+    async with serve(probe_app(settings, metrics=metrics)) as url:
+        host, port = url.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            writer.write(head)
+            for _ in range(8):  # no Content-Length: counted while read
+                writer.write(frame)
+            writer.write(b"0\r\n\r\n")
+            await writer.drain()
+            answer = await asyncio.wait_for(reader.read(65536), timeout=10)
+        finally:
+            writer.close()
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b"x-request-id: req-s" in answer.lower()
+    payload, _ = metrics.render()
+    assert _series(payload.decode(), "/things", 413) == 1.0
+
+
+async def test_the_docs_need_a_valid_token_in_token_mode_and_answers_carry_an_id(client) -> None:
+    for path in ("/docs", "/redoc", "/openapi.json"):
+        anonymous = await client.get(path)
+        assert anonymous.status_code == 401, path
+        assert anonymous.headers["WWW-Authenticate"] == 'Bearer realm="zroute"'
+        assert len(anonymous.headers["X-Request-ID"]) == 32
+        assert (await client.get(path, headers={"Authorization": "Bearer x"})).status_code == 401
+        assert (await client.get(path, headers=CASEWORKER)).status_code == 200, path
+
+
+async def test_a_bug_in_a_handler_is_counted_and_logged_as_a_500_of_its_request() -> None:
+    from tests.runtime.test_logging import captured_logs, json_lines
+
+    metrics = Metrics(SERVICE)
+    with captured_logs() as buffer:
+        async with client_for(probe_app(SETTINGS, metrics=metrics)) as http:
+            await http.get("/boom", headers={**CASEWORKER, "X-Request-ID": "req-bug"})
+        lines = [line for line in json_lines(buffer) if line.get("request_id") == "req-bug"]
+    assert [line["event"] for line in lines] == ["http_request_failed", "http_request_completed"]
+    assert lines[1]["status"] == 500 and lines[1]["route"] == "/boom"
+    payload, _ = metrics.render()
+    assert 'route="/boom",service="' in payload.decode()
+    assert _series(payload.decode(), "/boom", 500) == 1.0
+
+
 # --- one error shape ----------------------------------------------------------------------
 
 

@@ -211,3 +211,50 @@ async def test_lines_written_while_serving_a_request_carry_its_request_id(log_ou
     assert {"service_starting", "service_started", "service_stopped"} <= {
         line["event"] for line in lines
     }
+
+
+def test_a_module_logger_follows_every_configuration_after_its_first_line() -> None:
+    # Module loggers keep their assembled structlog logger between lines (issue 20); a
+    # logger used before logging is configured, or across a reconfiguration, must still
+    # write where the configuration of the moment says.
+    log = get_logger("zroute_probe_module")
+    with captured_logs() as first:
+        log.info("first_line")
+    with captured_logs() as second:
+        log.info("second_line")
+        log.bind(attempt=2).info("bound_line")
+    assert [line["event"] for line in json_lines(first)] == ["first_line"]
+    assert [line["event"] for line in json_lines(second)] == ["second_line", "bound_line"]
+    assert only(json_lines(second), "bound_line")["attempt"] == 2
+
+
+def test_capture_logs_sees_a_module_logger_already_used_under_the_service_configuration() -> None:
+    # What blocked cached loggers before: a logger cached under configure_logging's
+    # processors was invisible to structlog.testing.capture_logs (a notifications test).
+    from structlog.testing import capture_logs
+
+    log = get_logger("zroute_probe_capture")
+    with captured_logs():
+        log.info("under_the_service_configuration")
+        with capture_logs() as captured:
+            log.info("captured_line", outcome="ok")
+        log.info("after_the_capture")
+    assert [entry["event"] for entry in captured] == ["captured_line"]
+    with capture_logs() as after_reset:
+        log.info("after_reset_defaults")
+    assert [entry["event"] for entry in after_reset] == ["after_reset_defaults"]
+
+
+def test_rendering_our_line_leaves_the_record_for_other_handlers(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The formatter renders our lines without copying the record, so it must not change
+    # the record either: pytest's caplog (another handler) still gets the event dict.
+    caplog.set_level(logging.INFO)
+    with captured_logs() as buffer:
+        get_logger("zroute_probe").info("seen_twice", bsn="111222333", count=3)
+    line = only(json_lines(buffer), "seen_twice")
+    assert "bsn" not in line and line["redacted_keys"] == ["bsn"]
+    [record] = [r for r in caplog.records if r.name == "zroute_probe"]
+    assert isinstance(record.msg, dict) and record.msg["event"] == "seen_twice"
+    assert record.msg["count"] == 3 and "_record" not in record.msg

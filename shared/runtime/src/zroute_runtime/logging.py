@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import structlog
 from pydantic import BaseModel
@@ -193,6 +193,34 @@ def _drop_uvicorn_colour(_: WrappedLogger, __: str, event_dict: EventDict) -> Ev
     return event_dict
 
 
+class _Formatter(structlog.stdlib.ProcessorFormatter):
+    """structlog's ``ProcessorFormatter`` without the copy of each record of our own lines.
+
+    The base class copies every record before it renders it, so that it can replace the
+    record's message and leave other handlers (pytest's ``caplog``) the original. For a
+    line of our own (an event dict from ``wrap_for_formatter``) this one renders a copy of
+    the event dict and returns the text, leaving the record as it was, so no copy of the
+    record is needed: two ``LogRecord`` constructions per line become one. Lines of the
+    standard library's loggers take the base class's path unchanged.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record rendered by the processors; the record itself is not changed."""
+        event = record.msg
+        logger = getattr(record, "_logger", None)
+        method = getattr(record, "_name", None)
+        if type(event) is not dict or logger is None or type(method) is not str:
+            return super().format(record)
+        ed: Any = dict(event)
+        ed["_record"] = record
+        ed["_from_structlog"] = True
+        for processor in self.processors:
+            ed = processor(logger, method, ed)
+        if not isinstance(ed, str):  # the renderer is last; anything else is a setup error
+            raise TypeError(f"the last log processor must return text, not {type(ed)}")
+        return ed
+
+
 def _add_service(service: str) -> Processor:
     def add_service(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
         event_dict.setdefault("service", service)
@@ -239,7 +267,7 @@ def configure_logging(
         if json
         else structlog.dev.ConsoleRenderer(colors=output.isatty())
     )
-    formatter = structlog.stdlib.ProcessorFormatter(
+    formatter = _Formatter(
         foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder(), _drop_uvicorn_colour],
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
@@ -276,9 +304,74 @@ def configure_logging(
         routed.setLevel(logging.NOTSET)
 
 
+class _Logger:
+    """A module's logger that assembles its structlog logger once per configuration.
+
+    structlog's lazy proxy assembles a new bound logger on every call (the logger
+    factory, the processors, the context), and its own cache (``cache_logger_on_first_use``)
+    keeps a logger on the processor list of its first use for good: a logger first used
+    before ``configure_logging``, or before a test's ``structlog.reset_defaults()``, would
+    then miss every later configuration, and ``structlog.testing.capture_logs`` (which
+    swaps the processors of the current list in place) would not see its lines. This one
+    keeps the assembled logger while the configuration holds the same processor list,
+    wrapper, factory and context class, and assembles a new one when any was replaced.
+    """
+
+    __slots__ = ("_bound", "_config", "_name")
+
+    def __init__(self, name: str | None) -> None:
+        self._name = name
+        self._bound: Any = None
+        self._config: tuple[Any, ...] = ()
+
+    def _current(self) -> Any:
+        config = structlog.get_config()
+        key = (
+            config["processors"],
+            config["wrapper_class"],
+            config["logger_factory"],
+            config["context_class"],
+        )
+        cached = self._config
+        if (
+            self._bound is None
+            or len(cached) != len(key)
+            or any(old is not new for old, new in zip(cached, key, strict=True))
+        ):
+            self._bound = structlog.stdlib.get_logger(self._name).bind()
+            self._config = key
+        return self._bound
+
+    def debug(self, event: str | None = None, *args: Any, **kw: Any) -> Any:
+        return self._current().debug(event, *args, **kw)
+
+    def info(self, event: str | None = None, *args: Any, **kw: Any) -> Any:
+        return self._current().info(event, *args, **kw)
+
+    def warning(self, event: str | None = None, *args: Any, **kw: Any) -> Any:
+        return self._current().warning(event, *args, **kw)
+
+    def error(self, event: str | None = None, *args: Any, **kw: Any) -> Any:
+        return self._current().error(event, *args, **kw)
+
+    def exception(self, event: str | None = None, *args: Any, **kw: Any) -> Any:
+        return self._current().exception(event, *args, **kw)
+
+    def critical(self, event: str | None = None, *args: Any, **kw: Any) -> Any:
+        return self._current().critical(event, *args, **kw)
+
+    def __getattr__(self, name: str) -> Any:
+        # bind, new, log, isEnabledFor, ...: the assembled logger's own.
+        return getattr(self._current(), name)
+
+
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
-    """A structlog logger; log with a snake_case event name and keyword fields."""
-    return structlog.stdlib.get_logger(name)
+    """A structlog logger; log with a snake_case event name and keyword fields.
+
+    It follows ``configure_logging`` (and a test's ``capture_logs``) at any time, and
+    assembles its structlog logger only when the configuration changed (see ``_Logger``).
+    """
+    return cast(structlog.stdlib.BoundLogger, _Logger(name))
 
 
 def _present(**values: object) -> dict[str, str]:
