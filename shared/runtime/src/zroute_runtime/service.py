@@ -148,6 +148,7 @@ class ServiceRuntime:
             batch_size=self.settings.relay_batch_size,
             window=self.settings.relay_window,
             poll_interval=self.settings.relay_poll_interval_s,
+            lease_s=self.settings.relay_lease_s,
             metrics=self.metrics,
             municipal_exchange=municipal_exchange(self.topology.exchange),
         )
