@@ -111,13 +111,23 @@ GAUGE_INTERVAL_S = 1.0
 # participant is unpublished outside this claim (leased by another relay, or waiting for
 # its retry), so two relays never overtake each other. Checked per row, so a row behind
 # such an outside row waits even when an earlier row of its participant in this claim
-# does not. Held-back rows come back with ``blocked`` and no body.
+# does not. Held-back rows come back with ``blocked`` and no body. Rows behind a row that
+# is leased or backing off are not even candidates: they cannot go before it is
+# published, and would otherwise fill the claim and hold up everyone behind them (a
+# relay that died holding a lease would stop all its successors' traffic for the lease).
 _CLAIM = """
     WITH candidates AS MATERIALIZED (
         SELECT id, sequence, ordering_key
-        FROM zr_outbox
+        FROM zr_outbox r
         WHERE published_at IS NULL
           AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+          AND NOT EXISTS (
+              SELECT 1 FROM zr_outbox w
+              WHERE w.published_at IS NULL
+                AND w.ordering_key = r.ordering_key
+                AND w.sequence < r.sequence
+                AND w.next_attempt_at > now()
+          )
         ORDER BY sequence
         LIMIT $1
         FOR UPDATE SKIP LOCKED
@@ -163,6 +173,22 @@ _FINISH = """
       AND o.published_at IS NULL
       AND (u.state = 'p' OR o.next_attempt_at = $5::timestamptz)
 """
+
+
+def _chains(rows: Sequence[asyncpg.Record]) -> tuple[deque[int], dict[int, int]]:
+    """The rows (by index) ready at once, the first of each participant in the batch, and
+    for each row the index of its participant's next row."""
+    following: dict[int, int] = {}
+    last: dict[str, int] = {}
+    ready: deque[int] = deque()
+    for index, row in enumerate(rows):
+        key = row["ordering_key"]
+        if key in last:
+            following[last[key]] = index
+        else:
+            ready.append(index)
+        last[key] = index
+    return ready, following
 
 
 class _Outcome(enum.Enum):
@@ -280,16 +306,7 @@ class OutboxRelay:
         row becomes ready when its previous one is confirmed and queues behind the rows
         ready before it, as the per-row tasks waiting on a semaphore did, for a task per
         in-flight publish instead of one per row (the issue 20 profile)."""
-        following: dict[int, int] = {}  # row index -> its participant's next row index
-        last: dict[str, int] = {}
-        ready: deque[int] = deque()
-        for index, row in enumerate(rows):
-            key = row["ordering_key"]
-            if key in last:
-                following[last[key]] = index
-            else:
-                ready.append(index)
-            last[key] = index
+        ready, following = _chains(rows)
         published: Counter[str] = Counter()
         unrouted: Counter[str] = Counter()
 
