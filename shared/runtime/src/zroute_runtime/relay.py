@@ -111,23 +111,15 @@ GAUGE_INTERVAL_S = 1.0
 # participant is unpublished outside this claim (leased by another relay, or waiting for
 # its retry), so two relays never overtake each other. Checked per row, so a row behind
 # such an outside row waits even when an earlier row of its participant in this claim
-# does not. Held-back rows come back with ``blocked`` and no body. Rows behind a row that
-# is leased or backing off are not even candidates: they cannot go before it is
-# published, and would otherwise fill the claim and hold up everyone behind them (a
-# relay that died holding a lease would stop all its successors' traffic for the lease).
+# does not. Held-back rows come back with ``blocked`` and no body. ``$3``: claim only
+# after this sequence (see ``publish_pending``).
 _CLAIM = """
     WITH candidates AS MATERIALIZED (
         SELECT id, sequence, ordering_key
-        FROM zr_outbox r
+        FROM zr_outbox
         WHERE published_at IS NULL
           AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-          AND NOT EXISTS (
-              SELECT 1 FROM zr_outbox w
-              WHERE w.published_at IS NULL
-                AND w.ordering_key = r.ordering_key
-                AND w.sequence < r.sequence
-                AND w.next_attempt_at > now()
-          )
+          AND sequence > $3
         ORDER BY sequence
         LIMIT $1
         FOR UPDATE SKIP LOCKED
@@ -207,6 +199,7 @@ class BatchResult:
     released: list[int] = field(default_factory=list)
     held_back: int = 0
     claimed: int = 0
+    last_sequence: int = 0  # the claim's last row, held back or not
 
 
 _MUNICIPALITY = re.compile(MUNICIPALITY_CODE_PATTERN.strip("^$"))
@@ -261,22 +254,30 @@ class OutboxRelay:
         """Publish what can be published now; returns how many rows were published."""
         total = 0
         left_behind = False
+        after = 0
         while True:
-            result = await self._run_batch()
+            result = await self._run_batch(after)
             total += len(result.published)
-            left_behind = bool(result.failed or result.held_back)
-            if not result.published or result.claimed < self._batch_size:
+            left_behind = left_behind or bool(result.failed or result.held_back)
+            if result.claimed < self._batch_size:
                 break
+            # The next claim starts behind this one: a full claim of held-back rows (the
+            # later rows of participants whose earlier ones another relay holds, or a
+            # dead relay's lease, or a backoff) must not stop the rows behind them. What
+            # it passed over is looked at again in the next round.
+            after = result.last_sequence
         now = time.monotonic()
         if left_behind or now - self._gauged_at >= GAUGE_INTERVAL_S:
             self._gauged_at = now
             await self._update_gauges()
         return total
 
-    async def _run_batch(self) -> BatchResult:
+    async def _run_batch(self, after: int = 0) -> BatchResult:
         result = BatchResult()
-        rows = await self._pool.fetch(_CLAIM, self._batch_size, self._lease_s)
+        rows = await self._pool.fetch(_CLAIM, self._batch_size, self._lease_s, after)
         result.claimed = len(rows)
+        if rows:
+            result.last_sequence = rows[-1]["sequence"]
         leased = [row for row in rows if not row["blocked"]]
         result.held_back = len(rows) - len(leased)
         if not leased:
