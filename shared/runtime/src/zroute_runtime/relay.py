@@ -79,6 +79,7 @@ import asyncpg
 from aio_pika.abc import AbstractChannel
 from zroute_contract.types import MUNICIPALITY_CODE_PATTERN
 
+from zroute_runtime.db import create_pool
 from zroute_runtime.loop import PollingLoop
 from zroute_runtime.metrics import Metrics
 from zroute_runtime.publisher import UnroutableError, event_message, publish
@@ -213,6 +214,21 @@ def municipalities_named(body: str) -> list[str]:
         return []
     named = data.get("municipalities") or [data.get("municipality")]
     return sorted({m for m in named if isinstance(m, str) and _MUNICIPALITY.fullmatch(m)})
+
+
+async def create_relay_pool(url: str) -> asyncpg.Pool:
+    """The relay's own connection, its commits asynchronous (``synchronous_commit =
+    off``): the relay's two statements per batch do not wait for the WAL flush (about
+    2.5 ms each on these machines, measured; the units of work keep waiting for theirs
+    on the service's pool). Everything the relay writes can be lost in a PostgreSQL
+    crash without harm: a lost lease makes rows due again, a lost mark makes published
+    rows unpublished again, a lost backoff retries sooner; each leads at most to a
+    duplicate, which the inbox drops. The order of first arrivals still holds, as a row
+    is only ever marked after its confirm, and a lost commit never survives a later one
+    (the WAL is one sequence)."""
+    return await create_pool(
+        url, min_size=1, max_size=1, server_settings={"synchronous_commit": "off"}
+    )
 
 
 class OutboxRelay:
