@@ -245,3 +245,17 @@ async def test_a_relay_whose_lease_ran_out_leaves_the_new_holders_rows_alone(
     assert [(r["attempts"], r["held"]) for r in rows] == [(0, True), (0, True)]
     taking_over.cancel()
     del real
+
+
+async def test_the_relay_pool_commits_asynchronously_and_the_service_pool_does_not(pool, settings):
+    """Only the relay's own connection skips the wait for the WAL flush (what it writes
+    can be lost without harm); the units of work's commits stay durable."""
+    from zroute_runtime.relay import create_relay_pool
+
+    relay_pool = await create_relay_pool(settings.database_url_for("probe"))
+    try:
+        assert await relay_pool.fetchval("SHOW synchronous_commit") == "off"
+        assert relay_pool.get_max_size() == 1
+    finally:
+        await relay_pool.close()
+    assert await pool.fetchval("SHOW synchronous_commit") == "on"
