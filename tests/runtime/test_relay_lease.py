@@ -218,7 +218,6 @@ async def test_a_relay_whose_lease_ran_out_leaves_the_new_holders_rows_alone(
     await _commit(pool, clock, [ref, ref])
     late = await make_relay(pool, amqp_connection, settings, lease_s=0.5)
     go = _stall(late)
-    real = late._publish_row
 
     async def fail_first(row) -> None:
         await go.wait()
@@ -244,7 +243,6 @@ async def test_a_relay_whose_lease_ran_out_leaves_the_new_holders_rows_alone(
     )
     assert [(r["attempts"], r["held"]) for r in rows] == [(0, True), (0, True)]
     taking_over.cancel()
-    del real
 
 
 async def test_the_relay_pool_commits_asynchronously_and_the_service_pool_does_not(pool, settings):
