@@ -41,7 +41,7 @@ from zroute_contract.events.intake import ParticipantRegistered
 from zroute_contract.types import new_participant_ref
 from zroute_runtime.clock import SystemClock
 from zroute_runtime.publisher import event_message, publish
-from zroute_runtime.relay import OutboxRelay
+from zroute_runtime.relay import OutboxRelay, create_relay_pool
 from zroute_runtime.topology import open_channel
 from zroute_runtime.unit_of_work import UnitOfWork
 
@@ -93,7 +93,9 @@ async def run(events: int) -> None:
     results = {}
     cpu: dict[str, dict[str, float]] = {}
     try:
-        async with scratch_database() as (_, pool):
+        async with scratch_database() as (url, pool):
+            # the relay's own connection, asynchronous commits, as a service has it
+            relay_pool = await create_relay_pool(url)
             console.print(
                 f"[bold]outbox relay[/]: {events} events of ~{len(await fill_outbox(pool, 1))} bytes"
             )
@@ -128,7 +130,7 @@ async def run(events: int) -> None:
                 with console.status(f"committing {events} events through the unit of work"):
                     body = await fill_outbox(pool, events)
                 relay = OutboxRelay(
-                    pool,
+                    relay_pool,
                     await open_channel(connection),
                     exchange=exchange_name,
                     service="bench",
@@ -178,6 +180,7 @@ async def run(events: int) -> None:
                 f"  raw window 100 done: {results['raw_window_100']:,.0f}/s; CPU per event:"
                 f" {cpu['raw_window_100']['process_us']:.0f} us"
             )
+            await relay_pool.close()
     finally:
         await queue.delete(if_unused=False, if_empty=False)
         await setup.exchange_delete(exchange_name)
@@ -203,6 +206,8 @@ async def run(events: int) -> None:
             f"Outbox relay, {events} events", ["variant", "messages/s", "ratio to baseline"], rows
         )
     )
+    ceiling = results["relay_window_100"] / results["raw_window_100"]
+    console.print(f"relay window 100 / ceiling: {ceiling:.2f} (issue 20's goal: 0.9)")
     path = write_results(
         "outbox_relay",
         {

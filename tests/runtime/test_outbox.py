@@ -81,16 +81,18 @@ async def test_a_crash_between_commit_and_publish_loses_nothing(
 async def test_a_relay_that_dies_after_publishing_but_before_marking_republishes(
     pool, clock, amqp_connection, settings
 ):
+    """The row stays leased, not published: no relay takes it while the lease runs, and
+    once it has run out the row is published again (same id: the inbox drops it)."""
     seen = await capture(amqp_connection, settings.exchange_name)
     async with uow_for(pool, clock) as uow:
         uow.emit(registered())
         [event_id] = await uow.commit()
-    relay = await make_relay(pool, amqp_connection, settings)
+    relay = await make_relay(pool, amqp_connection, settings, lease_s=1.0)
 
     class Boom(Exception):
         pass
 
-    # Publish for real, then fail before the transaction that marks the row commits.
+    # Publish for real, then fail before the statement that marks the row.
     real_publish_rows = relay._publish_rows
 
     async def publish_then_die(rows, result, **kwargs):
@@ -100,8 +102,10 @@ async def test_a_relay_that_dies_after_publishing_but_before_marking_republishes
     relay._publish_rows = publish_then_die
     with pytest.raises(Boom):
         await relay.publish_pending()
-    assert await unpublished(pool) == 1  # not marked: the rollback kept it
+    assert await unpublished(pool) == 1  # not marked: still there, leased
     relay._publish_rows = real_publish_rows
+    assert await relay.publish_pending() == 0  # the lease holds it
+    await asyncio.sleep(1.1)
     assert await relay.publish_pending() == 1
     await wait_for(lambda: len(seen.messages) == 2, what="the republished event")
     assert {m.message_id for m in seen.messages} == {event_id}  # same id: inbox dedupes

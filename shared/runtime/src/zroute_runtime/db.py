@@ -20,10 +20,22 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     only inside transactions). asyncpg still rolls back a transaction left open."""
 
 
-async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
-    """Open the pool; fails at once with the URL's host in the message if unreachable."""
+async def create_pool(
+    url: str,
+    *,
+    min_size: int = 1,
+    max_size: int = 10,
+    server_settings: dict[str, str] | None = None,
+) -> asyncpg.Pool:
+    """Open the pool; fails at once with the URL's host in the message if unreachable.
+    ``server_settings`` are set on each of its connections for the whole session."""
     return await asyncpg.create_pool(
-        url, min_size=min_size, max_size=max_size, init=_init_connection, reset=_keep_session
+        url,
+        min_size=min_size,
+        max_size=max_size,
+        init=_init_connection,
+        reset=_keep_session,
+        server_settings=server_settings,
     )
 
 

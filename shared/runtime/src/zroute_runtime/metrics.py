@@ -159,8 +159,9 @@ class Metrics:
         series[0].inc()
         series[1].observe(seconds)
 
-    def record_unrouted(self, event_type: str) -> None:
-        self.events_unrouted.labels(self.service, event_type).inc()
+    def record_unrouted(self, event_type: str, count: int = 1) -> None:
+        """Count events published to nobody (only integrators subscribe, none bound)."""
+        self.events_unrouted.labels(self.service, event_type).inc(count)
 
     def record_retried(self, event_type: str) -> None:
         """Count one retry scheduled after a handler failure."""

@@ -29,7 +29,7 @@ from zroute_runtime.consumer import EventConsumer
 from zroute_runtime.context import MessageContext
 from zroute_runtime.db import create_pool, ensure_database
 from zroute_runtime.messagebus import HandlerRegistry, binding_keys
-from zroute_runtime.relay import OutboxRelay
+from zroute_runtime.relay import OutboxRelay, create_relay_pool
 from zroute_runtime.repository import RepositoryFactory
 from zroute_runtime.settings import ServiceSettings
 from zroute_runtime.timers import TimerHandler, TimerRunner
@@ -97,6 +97,7 @@ class ServiceRuntime:
         self.connection: aio_pika.abc.AbstractRobustConnection
         self.broker: RabbitBroker | None = None
         self.relay: OutboxRelay
+        self.relay_pool: asyncpg.Pool  # its own: asynchronous commits (relay.py)
         self.timers: TimerRunner
         self.consumer: EventConsumer
         self.stopping = False
@@ -140,14 +141,16 @@ class ServiceRuntime:
         )
         channel = await open_channel(self.connection)
         await declare(channel, self.topology)
+        self.relay_pool = await create_relay_pool(self.database_url)
         self.relay = OutboxRelay(
-            self.pool,
+            self.relay_pool,
             channel,
             exchange=self.topology.exchange,
             service=self.service,
             batch_size=self.settings.relay_batch_size,
             window=self.settings.relay_window,
             poll_interval=self.settings.relay_poll_interval_s,
+            lease_s=self.settings.relay_lease_s,
             metrics=self.metrics,
             municipal_exchange=municipal_exchange(self.topology.exchange),
         )
@@ -275,6 +278,8 @@ class ServiceRuntime:
         await self._bounded("broker_connection", self.connection.close(), 10)
         if not await self._bounded("database_pool", self.pool.close(), 10):
             self.pool.terminate()
+        if not await self._bounded("relay_database_pool", self.relay_pool.close(), 10):
+            self.relay_pool.terminate()
         log.info("service_stopped", extra={"service": self.service})
 
     async def _bounded(self, step: str, awaitable: Any, seconds: float) -> bool:

@@ -71,6 +71,11 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = 200
     relay_window: int = 100
     relay_poll_interval_s: float = 1.0
+    # How long a relay's claim keeps other relays off the rows it is publishing. A relay
+    # that dies holding a claim delays those rows (and its participants' later ones) this
+    # long; one still publishing when it runs out causes duplicates at most (relay.py).
+    # Well above a batch's publish time, well below the fault suite's 60 s without progress.
+    relay_lease_s: float = Field(default=30.0, gt=0)
 
     # Durable timers
     timer_poll_interval_s: float = 1.0
