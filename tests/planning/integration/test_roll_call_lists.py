@@ -153,9 +153,7 @@ async def test_partner_staff_record_a_list_only_of_the_kinds_they_are_named_for(
     assert len(planning.events("attendance-recorded", b)) == 1
 
 
-async def test_a_list_projects_each_participant_once_however_many_roll_calls(
-    planning, monkeypatch
-):
+async def test_a_list_projects_each_participant_once_however_many_roll_calls(planning, monkeypatch):
     refs, start = await _started(planning, 3)
     projected: list[str] = []
     real = plan_module.project
