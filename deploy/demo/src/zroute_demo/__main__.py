@@ -146,7 +146,7 @@ async def run(args: argparse.Namespace) -> int:
     if failure is not None:
         console.print(f"[red]the scenario stopped: {failure}[/]")
     passed = failure is None and dead_total == 0 and not any(codes.values())
-    _record_run(config.workdir, args, took, passed, system.spent)
+    _record_run(config.workdir, args, took, passed, system.spent, system.cpu_s)
     return 0 if passed else 1
 
 
@@ -156,6 +156,7 @@ def _record_run(
     seconds: float,
     passed: bool,
     system_spent: dict[str, float],
+    service_cpu: dict[str, float | None] | None = None,
 ) -> None:
     """The run's size, wall time and verdict, for ``./run bench``'s issue-20 table."""
     record = {
@@ -171,6 +172,8 @@ def _record_run(
         "cpu_s": {
             "demo": round(_cpu(resource.RUSAGE_SELF), 1),
             "services": round(_cpu(resource.RUSAGE_CHILDREN), 1),
+            # Each service's, read as it was asked to stop (issue 20: which one to work on).
+            "by_service": service_cpu or {},
         },
     }
     (workdir / "run.json").write_text(json.dumps(record, indent=2) + "\n")

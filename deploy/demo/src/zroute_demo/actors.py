@@ -4,11 +4,12 @@ what they counted, and the small helpers every step uses."""
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections import Counter
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -18,6 +19,14 @@ from zroute_runtime.auth import Role
 from zroute_demo.cohort import Person, cohort
 from zroute_demo.system import System
 from zroute_demo.webhooks import WebhookReceiver
+
+try:
+    import sniffio  # noqa: F401
+except ImportError:
+    # httpcore imports sniffio on every request (twice) to learn the event loop; without
+    # it installed each try searches the whole path again, a fifth of the demo's CPU
+    # (issue 20 profile). Remembering that it is missing makes the failing import free.
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
@@ -83,6 +92,9 @@ class Actors:
         self.completed_on: dict[str, str] = {}  # participant_ref -> the route's completion day
         self.follow_up: set[str] = set()
         self.schedules: dict[str, dict] = {}
+        self.present_minutes: Counter[tuple[str, date]] = Counter()
+        """Minutes recorded present per participant and day in the week being recorded:
+        what planning counts toward the day's maximum (participation fits around it)."""
         self.stats: Counter[str] = Counter()
         self.lapsed: set[str] = set()
         self.placements_asked: set[str] = set()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import Any
 
 from zroute_runtime.auth import Role
 
@@ -27,6 +28,8 @@ RECORDERS = {
     "participation": RESPONSIBLE["job_coaching"],
 }
 """The partner recording each kind of hours, as the programme's task division names it."""
+MAX_ROLL_CALLS = 200
+"""The most roll-calls planning takes in one ``POST /roll-calls`` list."""
 PARTICIPATION_HOURS = 4
 """A week's volunteering or daytime activity of a participant without a workplace."""
 ACTIVITY_MINUTES = 240
@@ -56,29 +59,20 @@ class PlanningSteps(Actors):
 
     async def record_weeks(self, started: list[tuple[Person, dict]], week_start: date) -> None:
         """Attendance of the week that just ended (weeks not dated in the calendar): a
-        group's session once for its members present in it (``POST /roll-calls``), as the
-        teacher takes it; a participant's own session as a single line."""
+        group's session once for its members present in it, as the teacher takes it; a
+        participant's own session as a roll-call of one line. The school's system sends
+        each recording partner's roll-calls of the week in one ``POST /roll-calls``."""
         weeks = await gather_limited(self._week_lines(p, week_start) for p, _ in started)
         by_session: dict[tuple, list[dict]] = defaultdict(list)
         for lines in weeks:
             for line in lines:
                 by_session[_session_key(line)].append(line)
-        # A participant's lines go one after the other (each moves their plan, whose
-        # version a concurrent request would contend for): rounds in which nobody appears
-        # twice, each round's requests side by side.
-        rounds: list[tuple[set[str], list[list[dict]]]] = []
+        self.present_minutes.clear()
+        await send_roll_calls(self, [_roll_call_of(lines) for lines in by_session.values()])
         for lines in by_session.values():
-            refs = {line["participant_ref"] for line in lines}
-            free = next((r for r in rounds if not r[0] & refs), None)
-            if free is None:
-                free = (set(), [])
-                rounds.append(free)
-            free[0].update(refs)
-            free[1].append(lines)
-        for _, sessions in rounds:
-            await gather_limited(
-                self._record_line(s[0]) if len(s) == 1 else self._record_group(s) for s in sessions
-            )
+            self.stats["attendance records"] += len(lines)
+            if len(lines) > 1:
+                self.stats["group sessions recorded in one roll-call"] += 1
 
     async def _week_lines(self, person: Person, week_start: date) -> list[dict]:
         """``person``'s lines of the week: one per session of their schedule, within their
@@ -125,45 +119,6 @@ class PlanningSteps(Actors):
             )
         return lines
 
-    async def _record_line(self, line: dict) -> None:
-        """One session of one participant. Each kind of hours is recorded by the partner the
-        task division names for it: the job coach records workplace hours, the MAP partner
-        the MAP hours."""
-        recorder = self.partner("planning", RECORDERS[line["kind"]])
-        body = {k: v for k, v in line.items() if k != "participant_ref"}
-        check(
-            await recorder.post(f"/participants/{line['participant_ref']}/attendance", json=body),
-            200,
-            201,
-        )
-        self.stats["attendance records"] += 1
-
-    async def _record_group(self, lines: list[dict]) -> None:
-        """A group's session, taught once: its members' lines in one roll-call."""
-        first = lines[0]
-        recorder = self.partner("planning", RECORDERS[first["kind"]])
-        marks = []
-        for line in lines:
-            mark = {"participant_ref": line["participant_ref"], "status": line["status"]}
-            if line["status"] == "present":
-                mark["minutes"] = line["minutes"]
-            elif line["absence_reason"]:
-                mark["reason"] = line["absence_reason"]
-            marks.append(mark)
-        key = "/".join(str(part) for part in _session_key(first))
-        body = {
-            "session_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"group-session/{key}")),
-            "session_on": first["session_on"],
-            "group_id": first["group_id"],
-            "kind": first["kind"],
-            "teaching_form": first["teaching_form"],
-            "session_minutes": first["session_minutes"],
-            "marks": marks,
-        }
-        check(await recorder.post("/roll-calls", json=body), 201)
-        self.stats["attendance records"] += len(lines)
-        self.stats["group sessions recorded in one roll-call"] += 1
-
     async def record_participation(
         self, started: list[tuple[Person, dict]], week_start: date
     ) -> None:
@@ -197,6 +152,12 @@ class PlanningSteps(Actors):
         taken: dict[int, int] = defaultdict(int)
         for session in self.schedules[person.ref]["sessions"]:
             taken[WEEKDAY_INDEX[session["weekday"]]] += session["minutes"]
+        # What the week's roll-calls recorded present on each day counts too: a calendar
+        # session moved onto a day, or another group's, fills it beyond the schedule, and
+        # planning would refuse the activity as over the day's maximum (a wasted request).
+        for index in range(5):
+            recorded = self.present_minutes[(person.ref, week_start + timedelta(days=index))]
+            taken[index] = max(taken[index], recorded)
         working = workplace is not None and workplace[0] <= week_start
         left = int((workplace[1] if working and workplace else PARTICIPATION_HOURS) * 60)
         recorder = self.partner("planning", RECORDERS["participation"])
@@ -366,6 +327,34 @@ class PlanningSteps(Actors):
     # -- the weeks --------------------------------------------------------------------------
 
 
+def _roll_call_of(lines: list[dict]) -> dict:
+    """The roll-call of one session's lines: a group's, taught once, or a participant's own
+    (its id as the line's)."""
+    first = lines[0]
+    marks = []
+    for line in lines:
+        mark = {"participant_ref": line["participant_ref"], "status": line["status"]}
+        if line["status"] == "present":
+            mark["minutes"] = line["minutes"]
+        elif line["absence_reason"]:
+            mark["reason"] = line["absence_reason"]
+        marks.append(mark)
+    if first["group_id"] is None:
+        session_id = first["session_id"]
+    else:
+        key = "/".join(str(part) for part in _session_key(first))
+        session_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"group-session/{key}"))
+    return {
+        "session_id": session_id,
+        "session_on": first["session_on"],
+        "group_id": first["group_id"],
+        "kind": first["kind"],
+        "teaching_form": first["teaching_form"],
+        "session_minutes": first["session_minutes"],
+        "marks": marks,
+    }
+
+
 def _session_key(line: dict) -> tuple:
     """What makes two participants' lines one session: the group's session on that day, of
     the same kind, form and length; a line without a group is a session of its own."""
@@ -378,3 +367,23 @@ def _session_key(line: dict) -> tuple:
         line["teaching_form"],
         line["session_minutes"],
     )
+
+
+async def send_roll_calls(actors: Actors, roll_calls: list[dict[str, Any]]) -> None:
+    """Record roll-calls (``POST /roll-calls`` bodies) as a school's system sends a
+    week's: each recording partner's in one list, in their order (at most
+    ``MAX_ROLL_CALLS`` a request). The partners' lists go one after the other: a
+    participant's lines then reach planning in the week's order."""
+    by_recorder: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for body in roll_calls:
+        by_recorder[RECORDERS[body["kind"]]].append(body)
+        for mark in body["marks"]:
+            if mark["status"] == "present":
+                key = (mark["participant_ref"], date.fromisoformat(body["session_on"]))
+                actors.present_minutes[key] += mark["minutes"]
+    for partner_id, bodies in by_recorder.items():
+        recorder = actors.partner("planning", partner_id)
+        for first in range(0, len(bodies), MAX_ROLL_CALLS):
+            chunk = bodies[first : first + MAX_ROLL_CALLS]
+            check(await recorder.post("/roll-calls", json=chunk), 201)
+            actors.stats["roll-call requests (a partner's week in one)"] += 1

@@ -2,8 +2,8 @@
 the cohort is taught from it to the end: the school keeps dating the coming weeks, and
 attendance is recorded per calendar session for everyone in it at once (``POST
 /roll-calls`` with the calendar's session ids), by the partner the task division names for
-the session's kind of hours; the job coach records the workplace days. One recorded line
-is corrected.
+the session's kind of hours, each partner's roll-calls of the week in one request (a list
+body, issue 20); the job coach records the workplace days. One recorded line is corrected.
 
 A mixin of :class:`zroute_demo.scenario.Scenario`, through planning's public HTTP API."""
 
@@ -13,9 +13,9 @@ import uuid
 from datetime import date
 from typing import Any
 
-from zroute_demo.actors import DAY, WEEK, Actors, check, gather_limited
+from zroute_demo.actors import DAY, WEEK, Actors, check
 from zroute_demo.cohort import PROGRAMME, PVT_PROVIDER, Person
-from zroute_demo.planning_steps import RECORDERS
+from zroute_demo.planning_steps import RECORDERS, send_roll_calls
 
 
 class RollCallSteps(Actors):
@@ -66,10 +66,10 @@ class RollCallSteps(Actors):
             ]
             if marks:
                 taken.append((session, marks))
-        # A participant's roll-calls go one after the other (each moves their plan): rounds
-        # in which nobody appears twice, each round's roll-calls side by side.
-        for batch in _rounds(taken):
-            await gather_limited(self._roll_call(session, marks) for session, marks in batch)
+        self.present_minutes.clear()
+        await send_roll_calls(self, [_body(session, marks) for session, marks in taken])
+        self.stats["roll-calls per calendar session"] += len(taken)
+        self.stats["roll-call lines"] += sum(len(marks) for _, marks in taken)
         for session, marks in taken:
             if self.corrected:
                 break
@@ -78,21 +78,6 @@ class RollCallSteps(Actors):
         await self._job_coach_day(people)
         await self._pvt_workshop(people)
         await self.date_ahead()
-
-    async def _roll_call(self, session: dict[str, Any], marks: list[dict[str, Any]]) -> None:
-        recorder = self.partner("planning", RECORDERS[session["kind"]])
-        body = {
-            "session_id": session["session_id"],
-            "session_on": session["session_on"],
-            "group_id": session["group_id"],
-            "kind": session["kind"],
-            "teaching_form": session["teaching_form"],
-            "session_minutes": session["minutes"],
-            "marks": marks,
-        }
-        check(await recorder.post("/roll-calls", json=body), 201)
-        self.stats["roll-calls per calendar session"] += 1
-        self.stats["roll-call lines"] += len(marks)
 
     async def _correct_one(
         self, recorder: Any, session: dict[str, Any], marks: list[dict[str, Any]]
@@ -138,6 +123,7 @@ class RollCallSteps(Actors):
         }
         coach = self.partner("planning", RECORDERS["participation"])
         check(await coach.post(f"/participants/{ref}/attendance", json=body), 200, 201)
+        self.present_minutes[(ref, on)] += 120
         self.coached = True
         self.stats["workplace days recorded by the job coach"] += 1
 
@@ -170,24 +156,9 @@ class RollCallSteps(Actors):
             if codes == {"over_day_maximum"}:
                 continue  # that day is full for this participant already
             check(response, 200, 201)
+            self.present_minutes[(ref, on)] += 120
             self.stats["PVT hours recorded by the named partner"] += 2
         self.pvt_recorded = True
-
-
-def _rounds(
-    taken: list[tuple[dict[str, Any], list[dict[str, Any]]]],
-) -> list[list[tuple[dict[str, Any], list[dict[str, Any]]]]]:
-    """The roll-calls in rounds, in their order, no participant twice in one round."""
-    rounds: list[tuple[set[str], list[tuple[dict[str, Any], list[dict[str, Any]]]]]] = []
-    for session, marks in taken:
-        refs = {m["participant_ref"] for m in marks}
-        free = next((r for r in rounds if not r[0] & refs), None)
-        if free is None:
-            free = (set(), [])
-            rounds.append(free)
-        free[0].update(refs)
-        free[1].append((session, marks))
-    return [batch for _, batch in rounds]
 
 
 def _in_term(plan: dict[str, Any], on: date) -> bool:
@@ -196,6 +167,19 @@ def _in_term(plan: dict[str, Any], on: date) -> bool:
     return start is not None and date.fromisoformat(start) <= on <= date.fromisoformat(
         plan["integration_term_end"]
     )
+
+
+def _body(session: dict[str, Any], marks: list[dict[str, Any]]) -> dict[str, Any]:
+    """The roll-call of a calendar session."""
+    return {
+        "session_id": session["session_id"],
+        "session_on": session["session_on"],
+        "group_id": session["group_id"],
+        "kind": session["kind"],
+        "teaching_form": session["teaching_form"],
+        "session_minutes": session["minutes"],
+        "marks": marks,
+    }
 
 
 def _mark(person: Person, session: dict[str, Any], on: date) -> dict[str, Any]:

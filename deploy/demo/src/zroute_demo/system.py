@@ -91,11 +91,23 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
 
+def _cpu_of(pid: int) -> float | None:
+    """A running process's CPU seconds so far (user + system, Linux ``/proc``), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    # Fields 14 and 15 of stat (utime, stime), counted after the command's closing paren.
+    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 1)
+
+
 class System:
     """Starts, inspects and stops the four service processes."""
 
     def __init__(self, config: DemoConfig) -> None:
         self.config = config
+        self.cpu_s: dict[str, float | None] = {}
+        """Each service's CPU seconds when it was asked to stop (``run.json``)."""
         self.settings = config.settings()
         self.processes: dict[str, ServiceProcess] = {}
         # Kept open across the run: settling looks at every service and queue after each
@@ -262,6 +274,7 @@ class System:
     async def stop(self) -> dict[str, int]:
         """SIGTERM every service and wait; returns the exit codes."""
         await self.close_clients()
+        self.cpu_s = {name: _cpu_of(proc.process.pid) for name, proc in self.processes.items()}
         for proc in self.processes.values():
             if proc.process.returncode is None:
                 proc.process.send_signal(signal.SIGTERM)

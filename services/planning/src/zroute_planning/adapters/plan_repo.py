@@ -57,24 +57,30 @@ def _from_row(row: asyncpg.Record) -> Plan:
 
 class PlanRepository(TrackingRepository):
     async def get(self, participant_ref: str, *, lock: bool = True) -> Plan | None:
+        # The plan with the pauses of the route that hold it (issue 15), in one round trip
+        # (issue 20: every attendance line loads a plan); only the plan's row is locked.
         row = await self.conn.fetchrow(
-            f"SELECT {COLUMNS} FROM planning_plans WHERE participant_ref = $1"
-            + (" FOR UPDATE" if lock else ""),
+            f"SELECT {COLUMNS}, h.hold_keys, h.hold_reasons, h.hold_since FROM planning_plans"
+            " LEFT JOIN LATERAL (SELECT array_agg(c.hold_key) AS hold_keys,"
+            " array_agg(c.reason) AS hold_reasons, array_agg(c.since) AS hold_since"
+            " FROM planning_case_holds c WHERE c.participant_ref = planning_plans.participant_ref"
+            ") h ON true WHERE participant_ref = $1"
+            + (" FOR UPDATE OF planning_plans" if lock else ""),
             participant_ref,
         )
         if row is None:
             return None
         plan = _from_row(row)
-        plan.case_holds = await self._case_holds(participant_ref)
+        plan.case_holds = {
+            key: CaseHold(PauseReason(reason), since)
+            for key, reason, since in zip(
+                row["hold_keys"] or (),
+                row["hold_reasons"] or (),
+                row["hold_since"] or (),
+                strict=True,
+            )
+        }
         return self._seen_now(plan)
-
-    async def _case_holds(self, participant_ref: str) -> dict[str, CaseHold]:
-        """The pauses of the route that hold the plan (issue 15), by key."""
-        rows = await self.conn.fetch(
-            "SELECT hold_key, reason, since FROM planning_case_holds WHERE participant_ref = $1",
-            participant_ref,
-        )
-        return {r["hold_key"]: CaseHold(PauseReason(r["reason"]), r["since"]) for r in rows}
 
     async def _save_case_holds(self, plan: Plan) -> None:
         # The holds as they are now: the few rows of one participant, replaced.

@@ -179,6 +179,16 @@ class RouteNorm:
             ),
         )
 
+    def course_counted(self, hours_by_kind: Mapping[Any, Decimal | float]) -> Decimal:
+        """The course part's count of ``hours_by_kind`` with its credit: what
+        ``progress(hours_by_kind).course.counted`` is, the same sums in the same order,
+        without the other part, the objects and the conversions of every kind (the
+        projection asks it once a week of the term)."""
+        attended = sum(
+            (Decimal(str(v)) for k, v in hours_by_kind.items() if k in COURSE_KINDS), Decimal(0)
+        )
+        return attended + (Decimal(0) + self.credited_course)
+
 
 def _credit(part: NormPart, hours: Decimal) -> Credit:
     # The PIP keeps where credited hours come from; planning only counts them, so the

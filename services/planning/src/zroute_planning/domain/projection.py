@@ -94,7 +94,16 @@ def fits(rules: PlanningRules, norm: RouteNorm, hours: Mapping[HoursKind, float]
     part (800 hours, PVT and MAP within them) is counted against the ledger at completion
     but not projected: much of it (PVT, workplace hours at a partner) lies outside the
     school's timetable, and course hours beyond the course part never stand in for it."""
-    return not targets_short(rules, norm, hours, participation_part=False)
+    # What targets_short(participation_part=False) checks, without its sentences: the
+    # projection asks once a week of the term (issue 20 profile). The same numbers compared
+    # the same way (floats of the same Decimals), so the answer is the same; a unit test
+    # compares the two on many plans.
+    t = rules.targets
+    if float(hours.get(HoursKind.KNM, 0.0)) < float(t.knm):
+        return False
+    if norm.norm.participation > 0 and float(hours.get(HoursKind.MAP, 0.0)) < float(t.map):
+        return False
+    return not float(norm.course_counted(hours)) < float(norm.norm.course)
 
 
 def project(
@@ -122,12 +131,17 @@ def project(
     left = [m.hours_left for m in modules]
     day = max(today, start_on)
     planned_end = None
+    # A phase's week is the same every week of it: its gains per kind, computed once (the
+    # same products as before, and adding a kind's 0.0 changed nothing).
+    gains: dict[int, list[tuple[HoursKind, float]]] = {}
     while day <= term_end:
         route_week = (day - start_on).days // 7 + 1 - paused_days // 7
         index = phase_index(rules, max(route_week, 1))
-        week = weekly_hours(rules, index, slots)
-        for kind, value in week.items():
-            hours[kind] += value * share
+        if index not in gains:
+            week = weekly_hours(rules, index, slots)
+            gains[index] = [(kind, value * share) for kind, value in week.items() if value]
+        for kind, gain in gains[index]:
+            hours[kind] += gain
         phase = rules.phases[index]
         spare = max(0, slots - phase.sessions_per_week)
         for i, module in enumerate(modules[:spare]):

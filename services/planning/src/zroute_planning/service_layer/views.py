@@ -7,7 +7,7 @@ command path answers them with their 4xx."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -312,12 +312,56 @@ async def plan_for_recorder(
     plan: Plan | None = await uow.plans.get(ref, lock=lock)
     if plan is None:
         raise NotFound("no plan for this participant")
+    await _ensure_recorder(uow, deps, principal, plan, kind, module)
+    return plan
+
+
+async def _ensure_recorder(
+    uow: PlanningUnitOfWork,
+    deps: Deps,
+    principal: Principal,
+    plan: Plan,
+    kind: HoursKind,
+    module: CurriculumModule | None = None,
+) -> None:
+    """Forbidden for partner staff whose partner the task division does not name for
+    ``kind`` on the plan's programme (the platform's staff are checked on the plan)."""
+    if Role.PARTNER_STAFF not in principal.roles or principal.has_any_role(
+        Role.COORDINATOR, Role.CASEWORKER
+    ):
+        return
     teaching = await uow.reads.teaching_partner(plan.programme_id, deps.teaching_partner)
     tasks = await uow.reads.task_partners(plan.programme_id)
     why = recording.refusal(principal.partner_id or "-", kind, tasks, teaching, module)
     if why is not None:
         raise Forbidden(why)
-    return plan
+
+
+async def plans_for_roll_calls(
+    uow: PlanningUnitOfWork,
+    deps: Deps,
+    principal: Principal,
+    lines: Iterable[tuple[str, HoursKind]],
+) -> dict[str, Plan]:
+    """The plans a list of roll-calls records on (``lines``: participant and kind of each
+    line), by participant: each plan once, authorized for every kind recorded on it as
+    :func:`plan_for_recorder` authorizes one. Plans are locked in the order of their refs,
+    so two lists sharing participants wait for each other instead of deadlocking. A
+    refusal names the participant (by ref) it is about."""
+    kinds: dict[str, dict[HoursKind, None]] = {}
+    for ref, kind in lines:
+        kinds.setdefault(ref, {})[kind] = None
+    plans: dict[str, Plan] = {}
+    for ref in sorted(kinds):
+        first, *others = kinds[ref]
+        try:
+            plan = await plan_for_recorder(uow, deps, principal, ref, first)
+            for kind in others:
+                await _ensure_recorder(uow, deps, principal, plan, kind)
+        except (NotFound, Forbidden) as exc:
+            raise type(exc)(f"{ref}: {exc.reason}") from None
+        plans[ref] = plan
+    return plans
 
 
 async def plan_for_follow_up(

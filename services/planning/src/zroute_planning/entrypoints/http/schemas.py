@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 from zroute_contract.events.codes import (
     AttendanceStatus,
     CorrectionReason,
@@ -164,6 +164,27 @@ class RollCallIn(_In):
         if len(set(refs)) != len(refs):
             raise ValueError("one line per participant")
         return value
+
+
+MAX_ROLL_CALLS = 200
+"""The most roll-calls one list may carry: a school's week of sessions, with room."""
+
+
+def _roll_call_shape(value: Any) -> str:
+    # A list is several sessions' roll-calls (a school's week); an object is one.
+    return "roll_calls" if isinstance(value, list) else "roll_call"
+
+
+RollCallsIn = Annotated[
+    Annotated[RollCallIn, Tag("roll_call")]
+    | Annotated[
+        list[RollCallIn],
+        Field(min_length=1, max_length=MAX_ROLL_CALLS),
+        Tag("roll_calls"),
+    ],
+    Discriminator(_roll_call_shape),
+]
+"""``POST /roll-calls``'s body: one roll-call, or a list of them recorded at once."""
 
 
 class RollCallLineOut(BaseModel):

@@ -280,16 +280,20 @@ async def _session(uow: PlanningUnitOfWork, session_id: UUID) -> DatedSession:
     return session
 
 
-async def expected(uow: PlanningUnitOfWork, session: DatedSession) -> list[Plan]:
+async def expected(
+    uow: PlanningUnitOfWork, session: DatedSession, known: Mapping[str, Plan] | None = None
+) -> list[Plan]:
     """The participants expected at a session: its group's members whose plan has started
-    by then, or its participant."""
+    by then, or its participant. ``known``: plans this unit of work loaded already (a
+    roll-call's), used instead of reading them again."""
     refs: tuple[str, ...]
     if session.group_id is not None:
         group = await uow.groups.get_group(session.group_id)
         refs = group.members if group else ()
     else:
         refs = (session.participant_ref,) if session.participant_ref else ()
-    plans = [await uow.plans.get(ref, lock=False) for ref in refs]
+    known = known or {}
+    plans = [known.get(ref) or await uow.plans.get(ref, lock=False) for ref in refs]
     # A member whose plan starts later is not expected yet (nor told of the change).
     return [p for p in plans if p is not None and p.start_on and p.start_on <= session.on]
 
@@ -513,7 +517,8 @@ async def roll_call_problems_of(
     calendar), and taken as before where it has none (a programme without a calendar)."""
     session = await uow.calendar.session(session_id)
     if session is not None:
-        refs = [p.participant_ref for p in await expected(uow, session)]
+        known = {p.participant_ref: p for p in plans}
+        refs = [p.participant_ref for p in await expected(uow, session, known)]
         return roll_call_refusals(session, claim, refs)
     for programme in sorted({p.programme_id for p in plans}):
         if await uow.calendar.sessions(programme, claim.session_on, claim.session_on):

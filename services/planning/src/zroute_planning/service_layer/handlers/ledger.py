@@ -3,7 +3,7 @@ reviews on a rhythm and when attendance drops below the threshold."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from uuid import UUID, uuid4
 
@@ -33,6 +33,7 @@ from zroute_planning.domain.roll_call import (
     LinesRefused,
     Mark,
     PlanWindow,
+    Problem,
     SessionFacts,
     line_problems,
 )
@@ -101,6 +102,74 @@ async def record_roll_call(
     ``cmd.marks``); returns the hours counted per line. Every line is checked against the
     session and its plan first (``domain/roll_call.py``), and one failing line refuses the
     roll-call with every reason; a line recorded before with the same values is left."""
+    by_ref = {plan.participant_ref: plan for plan in plans}
+    try:
+        [counted] = await record_roll_calls(uow, deps, by_ref, [cmd], on=on, partner=partner)
+    except RollCallsRefused as refused:
+        # One roll-call: its reasons as they have always been said (no index).
+        raise LinesRefused(refused.found) from None
+    return counted
+
+
+class RollCallsRefused(LinesRefused):
+    """Lines of a list of roll-calls are refused: every reason, each with the index of its
+    roll-call in the list (``roll_call`` in the 422's ``detail``)."""
+
+    def __init__(self, found: Sequence[tuple[int, Problem]]) -> None:
+        super().__init__([p for _, p in found])
+        self.indexed = tuple(found)
+        self.problems = [{"roll_call": i, **p.detail()} for i, p in found]
+
+
+async def record_roll_calls(
+    uow: PlanningUnitOfWork,
+    deps: Deps,
+    plans: Mapping[str, Plan],
+    cmds: Sequence[RecordRollCall],
+    *,
+    on: date,
+    partner: str | None = None,
+) -> list[list[float]]:
+    """Record several sessions' roll-calls at once (a school's week), in their order, with
+    ``plans`` by participant (each participant's one plan, so their events keep the
+    roll-calls' order); returns the hours counted per line of each roll-call. Each
+    roll-call is checked as :func:`record_roll_call` checks one, a later one against the
+    lines of the earlier ones (the day's maximum); any failing line refuses them all with
+    every reason (:class:`RollCallsRefused`), and a conflict or a closed plan names its
+    roll-call. What follows from the hours (the attendance check, the follow-up
+    reminder's move) runs once per participant, after all the lines."""
+    refused: list[tuple[int, Problem]] = []
+    counted: list[list[float]] = []
+    for index, cmd in enumerate(cmds):
+        listed = [plans[mark.participant_ref] for mark in cmd.marks]
+        try:
+            problems = await _roll_call_problems(uow, deps, listed, cmd, on)
+            refused += [(index, problem) for problem in problems]
+            # A refused roll-call's lines are not kept; the others' are, so that a later
+            # roll-call is checked against them (the whole list is refused in the end).
+            counted.append([] if problems else await _add_roll_call(uow, listed, cmd, partner))
+        except PlanError as exc:
+            if len(cmds) > 1:
+                exc.reason = f"roll-call {index}: {exc.reason}"
+                exc.args = (exc.reason,)
+            raise
+    if refused:
+        raise RollCallsRefused(refused)
+    # What follows from the hours, once per participant after all the lines: each plan's
+    # own events keep their order (its lines, then a review due).
+    for ref in {m.participant_ref: None for cmd in cmds for m in cmd.marks}:
+        plan = plans[ref]
+        await _check_attendance(uow, deps, plan, on)
+        await follow_hours(uow, deps, plan, on)
+    log.info("roll_call_recorded", roll_calls=len(cmds), lines=sum(map(len, counted)))
+    return counted
+
+
+async def _roll_call_problems(
+    uow: PlanningUnitOfWork, deps: Deps, plans: Sequence[Plan], cmd: RecordRollCall, on: date
+) -> list[Problem]:
+    """Every reason the roll-call's lines are refused: against the calendar's session, and
+    each line against the session and its plan."""
     checks = roll_call_rules(deps.rules)
     session = SessionFacts(cmd.session_on, cmd.session_minutes)
     claim = RollCallClaim(
@@ -117,10 +186,14 @@ async def record_roll_call(
         that_day = await uow.ledger.present_minutes_on(
             plan.participant_ref, cmd.session_on, besides=cmd.session_id
         )
-        window = plan_window(plan)
-        problems += line_problems(mark, session, window, on, that_day, checks)
-    if problems:
-        raise LinesRefused(problems)
+        problems += line_problems(mark, session, plan_window(plan), on, that_day, checks)
+    return problems
+
+
+async def _add_roll_call(
+    uow: PlanningUnitOfWork, plans: Sequence[Plan], cmd: RecordRollCall, partner: str | None
+) -> list[float]:
+    """Keep the roll-call's lines (checked); the hours counted per line."""
     counted = []
     for plan, mark in zip(plans, cmd.marks, strict=True):
         line = RecordAttendance(
@@ -131,15 +204,11 @@ async def record_roll_call(
             form=cmd.form,
             status=mark.status,
             # An absence keeps the session's minutes: what was planned and missed.
-            minutes=mark.minutes if mark.status is AttendanceStatus.PRESENT else session.minutes,
+            minutes=mark.minutes
+            if mark.status is AttendanceStatus.PRESENT
+            else cmd.session_minutes,
         )
-        counted.append(await _add_line(uow, plan, line, mark.reason, session.minutes, partner))
-    # What follows from the hours, once per participant (one line each) after all the
-    # lines: each plan's own events keep their order (its line, then a review due).
-    for plan in plans:
-        await _check_attendance(uow, deps, plan, on)
-        await follow_hours(uow, deps, plan, on)
-    log.info("roll_call_recorded", session_id=cmd.session_id, lines=len(counted))
+        counted.append(await _add_line(uow, plan, line, mark.reason, cmd.session_minutes, partner))
     return counted
 
 
