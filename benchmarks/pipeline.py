@@ -60,7 +60,7 @@ from zroute_runtime.logging import configure_logging
 from zroute_runtime.messagebus import HandlerContext
 from zroute_runtime.service import ServiceDefinition, ServiceRuntime
 from zroute_runtime.settings import ServiceSettings
-from zroute_runtime.topology import open_channel
+from zroute_runtime.topology import municipal_exchange, open_channel
 
 # A phase that has not finished by then lost an event: the broker or the database went
 # away (on a shared machine, someone may have restarted it). Rerun.
@@ -205,6 +205,7 @@ class Pipeline:
             for name in names:
                 await channel.queue_delete(name)
         await channel.exchange_delete(self.producer.topology.exchange)
+        await channel.exchange_delete(municipal_exchange(self.producer.topology.exchange))
         await channel.exchange_delete(self.producer.topology.dead_letter_exchange)
         await connection.close()
         admin = await asyncpg.connect(PG_ADMIN)
