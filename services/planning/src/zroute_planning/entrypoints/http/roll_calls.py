@@ -59,14 +59,14 @@ async def record(
     """One roll-call (the route's, and the roll-call screen's)."""
     cmd = _command(body)
     async with command(runtime, request) as uow:
-        plans = [
-            await views.plan_for_recorder(uow, deps, principal, mark.participant_ref, cmd.kind)
-            for mark in cmd.marks
-        ]
+        # Loaded as a list's are (locked in the order of their refs), so a single
+        # roll-call and a list sharing participants never lock them in opposite orders.
+        lines = [(mark.participant_ref, cmd.kind) for mark in cmd.marks]
+        plans = await views.plans_for_roll_calls(uow, deps, principal, lines)
         hours = await ledger.record_roll_call(
             uow,
             deps,
-            plans,
+            [plans[mark.participant_ref] for mark in cmd.marks],
             cmd,
             on=local_today(runtime),
             partner=views.recording_partner(principal),
