@@ -22,6 +22,22 @@ DIVISION = {
 }
 
 
+async def division_recorded(planning) -> None:
+    """Support's agreement with :data:`DIVISION` as its task division, as planning gets it."""
+    await planning.feed(
+        AgreementRecorded(
+            agreement_id=uuid.uuid4(),
+            programme_id=PROGRAMME,
+            municipality="GM0363",
+            version=1,
+            valid_from=TODAY,
+            lead_partner_id="language-school",
+            assignments=tuple(TaskAssignment(task=t, partner_id=p) for t, p in DIVISION.items()),
+        ),
+        source=SUPPORT,
+    )
+
+
 def staff_of(partner_id: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token([Role.PARTNER_STAFF], partner_id=partner_id)}"}
 
@@ -38,18 +54,7 @@ def line(kind: str, day: int) -> dict:
 
 
 async def test_each_kind_is_recorded_by_the_partner_the_task_division_names(planning):
-    await planning.feed(
-        AgreementRecorded(
-            agreement_id=uuid.uuid4(),
-            programme_id=PROGRAMME,
-            municipality="GM0363",
-            version=1,
-            valid_from=TODAY,
-            lead_partner_id="language-school",
-            assignments=tuple(TaskAssignment(task=t, partner_id=p) for t, p in DIVISION.items()),
-        ),
-        source=SUPPORT,
-    )
+    await division_recorded(planning)
     intake = intake_completed()
     await planning.activate(intake)
     await planning.runtime.advance_clock(timedelta(days=30))

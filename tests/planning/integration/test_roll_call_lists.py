@@ -12,11 +12,13 @@ from datetime import date, timedelta
 import pytest
 import zroute_planning.domain.plan as plan_module
 from zroute_contract.events.codes import RouteTask
-from zroute_contract.events.support import AgreementRecorded, TaskAssignment
 
-from tests.planning.events import PROGRAMME, SUPPORT, TODAY
 from tests.planning.integration.conftest import intake_completed
-from tests.planning.integration.test_hours_from_every_partner import DIVISION, staff_of
+from tests.planning.integration.test_hours_from_every_partner import (
+    DIVISION,
+    division_recorded,
+    staff_of,
+)
 
 
 def roll_call(on: date, marks: list[dict], *, minutes: int = 120, kind: str = "language") -> dict:
@@ -120,18 +122,7 @@ async def test_a_list_longer_than_the_maximum_is_refused(planning):
 
 
 async def test_partner_staff_record_a_list_only_of_the_kinds_they_are_named_for(planning):
-    await planning.feed(
-        AgreementRecorded(
-            agreement_id=uuid.uuid4(),
-            programme_id=PROGRAMME,
-            municipality="GM0363",
-            version=1,
-            valid_from=TODAY,
-            lead_partner_id="language-school",
-            assignments=tuple(TaskAssignment(task=t, partner_id=p) for t, p in DIVISION.items()),
-        ),
-        source=SUPPORT,
-    )
+    await division_recorded(planning)
     (a, b), start = await _started(planning, 2)
     assert DIVISION[RouteTask.KNM] == "knm-house"
     mixed = [
