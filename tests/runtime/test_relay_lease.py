@@ -48,6 +48,11 @@ def _stall(relay: OutboxRelay) -> asyncio.Event:
     return go
 
 
+async def _none_waiting(pool) -> bool:
+    """No unpublished row is leased or backing off any more (PostgreSQL's clock decides)."""
+    return not await _leased(pool)
+
+
 async def _leased(pool) -> int:
     return await pool.fetchval(
         "SELECT count(*) FROM zr_outbox WHERE published_at IS NULL AND next_attempt_at > now()"
@@ -80,7 +85,7 @@ async def test_a_relay_that_dies_holding_a_lease_is_waited_out_then_all_go_in_or
     assert seen.messages[0].message_id == ids[-1]
     assert await unpublished(pool) == 12
 
-    await asyncio.sleep(1.6)  # the lease runs out
+    await wait_for(lambda: _none_waiting(pool), what="the dead relay's lease to run out")
     published = 0
     while await unpublished(pool):
         published += await other.publish_pending()
@@ -202,7 +207,7 @@ async def test_a_failed_publish_backs_off_and_the_participants_later_rows_wait(
     another = await make_relay(pool, amqp_connection, settings)
     assert await relay.publish_pending() == 0  # the backoff runs: all three wait
     assert await another.publish_pending() == 0
-    await asyncio.sleep(1.1)  # the first backoff is one second
+    await wait_for(lambda: _none_waiting(pool), what="the first backoff (one second)")
     assert await another.publish_pending() == 3
     await wait_for(lambda: len(seen.messages) == 6, what="all six events")
     per_subject = _first_arrivals(seen.bodies())
@@ -226,7 +231,7 @@ async def test_a_relay_whose_lease_ran_out_leaves_the_new_holders_rows_alone(
     late._publish_row = fail_first  # type: ignore[method-assign]
     publishing = asyncio.create_task(late.publish_pending())
     await wait_for(lambda: _leased(pool), what="the late relay's claim")
-    await asyncio.sleep(0.6)  # its lease runs out
+    await wait_for(lambda: _none_waiting(pool), what="the late relay's lease to run out")
     holder = await make_relay(pool, amqp_connection, settings)  # 30 s lease
     _stall(holder)
     taking_over = asyncio.create_task(holder.publish_pending())
