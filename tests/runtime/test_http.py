@@ -356,3 +356,34 @@ def test_an_included_operation_without_a_matrix_entry_stops_the_app() -> None:
 
     with pytest.raises(RuntimeError, match=r"without an access matrix entry: .*/nested/"):
         build(COMMON)
+
+
+async def test_a_content_length_of_non_ascii_digits_is_not_a_server_error() -> None:
+    # latin-1 b"\xb2" is "²", which str.isdigit() accepts and int() refuses: the body limit
+    # must pass it on (the server in front refuses it), not fail with a 500.
+    app = probe_app(local_settings(http_max_body_bytes=1024))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/health",
+        "raw_path": b"/health",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"x"), (b"content-length", b"\xb2")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    assert sent[0]["type"] == "http.response.start"
+    assert sent[0]["status"] == 200

@@ -343,7 +343,8 @@ class _ServiceMiddleware:
     ) -> None:
         """The body limit and the docs guard, then the app."""
         declared = headers.get(b"content-length", b"").decode("latin-1")
-        if declared.isdigit() and int(declared) > self.max_bytes:
+        # isascii: str.isdigit() also accepts "²", which int() refuses (a 500, not a 413).
+        if declared.isascii() and declared.isdigit() and int(declared) > self.max_bytes:
             await _send_error(send, 413, self.too_large, {"Connection": "close"})
             return
         if self.docs_mode == "token" and scope["path"] in _DOCS_PATHS:
