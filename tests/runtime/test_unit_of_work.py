@@ -82,3 +82,54 @@ async def test_without_asyncpgs_private_attributes_the_claim_takes_the_public_pa
     assert await rows(pool, event_id) == 1
     assert any(q.startswith("SAVEPOINT") for q in sent)
     assert unit_of_work._can_adopt()  # the asyncpg in use has them
+
+
+async def test_each_step_of_a_batch_writes_its_events_with_its_own_cause(pool, clock):
+    """Several incoming events in one transaction (the consumer's batch): what each one
+    caused keeps its own correlation and cause, in order, and a step's repositories and
+    aggregates are its own."""
+    from zroute_runtime.context import MessageContext
+
+    from tests.runtime.probe import registered
+
+    first = MessageContext(correlation_id="corr-first", causation_id=str(uuid.uuid4()))
+    second = MessageContext(correlation_id="corr-second", causation_id=str(uuid.uuid4()))
+    a, b, c = registered(), registered(), registered()
+    async with UnitOfWork(pool, source=SOURCE, clock=clock, context=first) as uow:
+        uow.emit(a)
+        uow.emit(b)
+        uow.next_step(second)
+        assert uow.context is second
+        uow.emit(c)
+        ids = await uow.commit()
+    rows = await pool.fetch(
+        "SELECT event_id::text AS id, body::jsonb AS body FROM zr_outbox"
+        " WHERE event_id = ANY($1::uuid[]) ORDER BY sequence",
+        ids,
+    )
+    import json
+
+    bodies = [json.loads(r["body"]) if isinstance(r["body"], str) else r["body"] for r in rows]
+    assert [body["data"]["participant_ref"] for body in bodies] == [
+        a.participant_ref,
+        b.participant_ref,
+        c.participant_ref,
+    ]
+    assert [(body["correlationid"], body["causationid"]) for body in bodies] == [
+        (first.correlation_id, first.causation_id),
+        (first.correlation_id, first.causation_id),
+        (second.correlation_id, second.causation_id),
+    ]
+
+
+def test_one_statement_claims_a_batch_and_its_status_says_whether_all_were_new():
+    ids = [str(uuid.uuid4()), str(uuid.uuid4())]
+    statement = inbox.claims_statement(
+        consumer="probe", events=[(ids[0], "a.v1"), (ids[1], "it's.v1")]
+    )
+    assert statement.count("::uuid") == 2
+    assert "'it''s.v1'" in statement
+    assert inbox.claimed("INSERT 0 2", 2)
+    assert not inbox.claimed("INSERT 0 1", 2)  # one of them was a duplicate
+    with pytest.raises(ValueError):
+        inbox.claims_statement(consumer="probe", events=[("'; DROP TABLE x; --", "a.v1")])

@@ -13,7 +13,16 @@ For each delivery from the service's queue:
    last retry it goes to the dead-letter queue with the error. ``Unprocessable`` skips
    the retries. Republish happens before the ack, so a crash in between redelivers a
    message the inbox will recognise: nothing is lost, nothing is done twice.
-5. ``AwaitingPredecessor`` (the event's prerequisite has not been seen yet: an earlier
+5. Deliveries ready at the same time (each one's lane clear: of different participants)
+   are handled together, in one transaction: one claim statement for all their inbox
+   rows, each event's handlers in turn (each with its own correlation and repositories,
+   ``UnitOfWork.next_step``), one COMMIT, then each is acked. BEGIN, COMMIT with its WAL
+   flush and the pool round trip are paid once per batch instead of once per event.
+   When anything in a batch goes wrong (a handler raises, a duplicate among them) the
+   whole transaction rolls back and each of its events is handled again alone, in a
+   transaction of its own, which decides its retry, dead letter or duplicate exactly as
+   above: a batch changes what one COMMIT holds, never an outcome.
+6. ``AwaitingPredecessor`` (the event's prerequisite has not been seen yet: an earlier
    event of its participant is still in a retry queue, or being handled elsewhere) is
    no failure. The transaction rolls back and the message waits in the retry queues
    again and again (the shortest delay first, then longer ones), with its retry count
@@ -70,6 +79,16 @@ class _Checked:
 
 
 @dataclass(frozen=True)
+class _Ready:
+    """A checked delivery whose lane is clear, waiting for a transaction (a batch)."""
+
+    envelope: CloudEvent
+    payload: Event
+    routing_key: str
+    outcome: asyncio.Future[ConsumeOutcome]
+
+
+@dataclass(frozen=True)
 class _Refused:
     """A delivery refused unread: dead-lettered with ``kind``, ``reason`` and the reason's
     code with its parameters (for the operator's screen in the reader's language)."""
@@ -102,6 +121,11 @@ def _release_after(previous: asyncio.Future[None] | None, done: asyncio.Future[N
         previous.add_done_callback(release)
 
 
+def _retrieved(outcome: asyncio.Future[Any]) -> None:
+    if not outcome.cancelled():
+        outcome.exception()
+
+
 def _ids_of(envelope: CloudEvent) -> dict[str, str]:
     """The ids ``logging.event_context`` binds for an event (those it has)."""
     ids = {"event_id": envelope.id, "correlation_id": envelope.correlationid}
@@ -127,6 +151,20 @@ WAITS_HEADER = "x-zroute-waits"
 # How long a message that could be neither handled nor retried (the broker away for the
 # retry publish) waits in hand before it is tried again: growing, then every 5 s.
 HOLD_DELAYS_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+# Transactions (batches) running at once. Two keep the database busy while the event
+# loop prepares the next batch; more would only split what is ready into smaller
+# batches (the loop is the bottleneck: docs/benchmarks.md, issue 20).
+CONCURRENT_BATCHES = 2
+
+
+def _context_of(envelope: CloudEvent) -> MessageContext:
+    """What the handlers of ``envelope`` carry on: its correlation, the event as cause."""
+    return MessageContext(
+        correlation_id=envelope.correlationid,
+        causation_id=envelope.id,
+        traceparent=envelope.traceparent,
+        tracestate=envelope.tracestate,
+    )
 
 
 class EventConsumer:
@@ -143,8 +181,14 @@ class EventConsumer:
         metrics: Metrics | None = None,
         max_bytes: int = 262_144,
         predecessor_wait_s: float = 600.0,
+        batch_size: int = 1,
     ) -> None:
         self._service = service
+        self._batch_size = batch_size
+        # Deliveries whose lane is clear, in the order they became ready, and the
+        # batches handling them (see _handle).
+        self._ready: list[_Ready] = []
+        self._batches: set[asyncio.Task[None]] = set()
         self._predecessor_wait_s = predecessor_wait_s
         self._max_bytes = max_bytes
         self._topology = topology
@@ -326,24 +370,102 @@ class EventConsumer:
     async def _handle(
         self, envelope: CloudEvent, payload: Event, routing_key: str
     ) -> ConsumeOutcome:
-        context = MessageContext(
-            correlation_id=envelope.correlationid,
-            causation_id=envelope.id,
-            traceparent=envelope.traceparent,
-            tracestate=envelope.tracestate,
+        """Run the event's handlers and commit: alone, or in the next batch with the
+        other deliveries ready now (``batch_size`` above 1). Raises what the handlers
+        raised, from a transaction of the event's own."""
+        if self._batch_size == 1:
+            return await self._handle_alone(envelope, payload, routing_key)
+        outcome: asyncio.Future[ConsumeOutcome] = asyncio.get_running_loop().create_future()
+        # Its waiter may be gone (cancelled at shutdown): the outcome is then nobody's.
+        outcome.add_done_callback(_retrieved)
+        self._ready.append(_Ready(envelope, payload, routing_key, outcome))
+        self._start_batches()
+        # shield: a waiter cancelled at shutdown leaves the batch to finish for the rest
+        return await asyncio.shield(outcome)
+
+    def _start_batches(self) -> None:
+        while self._ready and len(self._batches) < CONCURRENT_BATCHES:
+            batch = self._ready[: self._batch_size]
+            del self._ready[: self._batch_size]
+            task = asyncio.create_task(self._run_batch(batch))
+            self._batches.add(task)
+            task.add_done_callback(self._batch_done)
+
+    def _batch_done(self, task: asyncio.Task[None]) -> None:
+        self._batches.discard(task)
+        self._start_batches()
+
+    async def _run_batch(self, batch: list[_Ready]) -> None:
+        """Handle ``batch`` in one transaction; when that fails, each event alone."""
+        try:
+            if len(batch) > 1 and await self._handle_together(batch):
+                for item in batch:
+                    item.outcome.set_result("handled")
+                return
+            await asyncio.gather(*(self._alone(item) for item in batch))
+        finally:
+            for item in batch:
+                if not item.outcome.done():
+                    item.outcome.set_exception(asyncio.CancelledError())
+
+    async def _handle_together(self, batch: list[_Ready]) -> bool:
+        """True when every event of ``batch`` was handled and committed in one
+        transaction; False (rolled back) when one of them was a duplicate or failed."""
+        claim = inbox.claims_statement(
+            consumer=self._service, events=[(i.envelope.id, i.envelope.type) for i in batch]
         )
+        try:
+            async with self._uow_factory(_context_of(batch[0].envelope)).begin_with(claim) as uow:
+                if not inbox.claimed(uow.first_status, len(batch)):
+                    return False  # a duplicate among them: alone, each finds out whether it is
+                for index, item in enumerate(batch):
+                    if index:
+                        uow.next_step(_context_of(item.envelope))
+                    tokens = bind_contextvars(**_ids_of(item.envelope))
+                    try:
+                        await self._run_handlers(item.envelope, item.payload, item.routing_key, uow)
+                    finally:
+                        reset_contextvars(**tokens)
+                await uow.commit()
+        except Exception as exc:
+            # Not an outcome yet: each event is handled again alone, which decides it.
+            log.info(
+                "batch_handled_alone", extra={"events": len(batch), "error": type(exc).__name__}
+            )
+            return False
+        return True
+
+    async def _alone(self, item: _Ready) -> None:
+        tokens = bind_contextvars(**_ids_of(item.envelope))
+        try:
+            item.outcome.set_result(
+                await self._handle_alone(item.envelope, item.payload, item.routing_key)
+            )
+        except Exception as exc:
+            item.outcome.set_exception(exc)
+        finally:
+            reset_contextvars(**tokens)
+
+    async def _handle_alone(
+        self, envelope: CloudEvent, payload: Event, routing_key: str
+    ) -> ConsumeOutcome:
         claim = inbox.claim_statement(
             consumer=self._service, event_id=envelope.id, event_type=envelope.type
         )
         # The inbox row is claimed in the round trip that begins the transaction.
-        async with self._uow_factory(context).begin_with(claim) as uow:
+        async with self._uow_factory(_context_of(envelope)).begin_with(claim) as uow:
             if not inbox.claimed(uow.first_status):
                 return "duplicate"
-            ctx = HandlerContext(envelope=envelope, routing_key=routing_key, uow=uow)
-            for handler in self._handlers[envelope.type]:
-                await handler(payload, ctx)
+            await self._run_handlers(envelope, payload, routing_key, uow)
             await uow.commit()
         return "handled"
+
+    async def _run_handlers(
+        self, envelope: CloudEvent, payload: Event, routing_key: str, uow: UnitOfWork
+    ) -> None:
+        ctx = HandlerContext(envelope=envelope, routing_key=routing_key, uow=uow)
+        for handler in self._handlers[envelope.type]:
+            await handler(payload, ctx)
 
     def _original_routing_key(self, message: AbstractIncomingMessage) -> str:
         # A retried message comes back through the default exchange with the queue's

@@ -37,14 +37,24 @@ def claim_statement(*, consumer: str, event_id: str, event_type: str) -> str:
     """:func:`claim` as one literal statement, to travel in the round trip that begins the
     handler's transaction (``UnitOfWork.begin_with``); :func:`claimed` reads its status.
     The event id must be a UUID (as the ``::uuid`` cast of :func:`claim` requires)."""
+    return claims_statement(consumer=consumer, events=[(event_id, event_type)])
+
+
+def claims_statement(*, consumer: str, events: list[tuple[str, str]]) -> str:
+    """One literal statement claiming every ``(event id, event type)`` of ``events`` (the
+    consumer's batch); :func:`claimed` with their number reads its status."""
+    rows = ", ".join(
+        f"({_literal(consumer)}, {_literal(str(uuid.UUID(event_id)))}::uuid, "
+        f"{_literal(event_type)})"
+        for event_id, event_type in events
+    )
     return (
         "INSERT INTO zr_inbox (consumer, event_id, event_type) VALUES "
-        f"({_literal(consumer)}, {_literal(str(uuid.UUID(event_id)))}::uuid, "
-        f"{_literal(event_type)}) ON CONFLICT (consumer, event_id) DO NOTHING"
+        f"{rows} ON CONFLICT (consumer, event_id) DO NOTHING"
     )
 
 
-def claimed(status: str | None) -> bool:
-    """True when the :func:`claim_statement` whose command status is ``status``
-    inserted its row (``INSERT 0 1``): the first time the consumer handles the event."""
-    return status == "INSERT 0 1"
+def claimed(status: str | None, count: int = 1) -> bool:
+    """True when the claim whose command status is ``status`` inserted all its ``count``
+    rows (``INSERT 0 1`` for one): the first time the consumer handles each event."""
+    return status == f"INSERT 0 {count}"

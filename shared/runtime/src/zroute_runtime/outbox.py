@@ -44,6 +44,10 @@ class PendingEvent:
     payload: Event
     subject: str | None
     dataref: str | None = None
+    # Set when one transaction writes the events of several incoming events (the
+    # consumer's batch, ``UnitOfWork.next_step``): each keeps the correlation and cause
+    # of the event that caused it. None: the writing unit of work's context.
+    context: MessageContext | None = None
 
 
 def subject_of(payload: Event) -> str | None:
@@ -158,6 +162,7 @@ def _row(
 def _envelope(
     pending: PendingEvent, *, source: str, sequence: int, context: MessageContext, now: datetime
 ) -> CloudEvent:
+    context = pending.context or context
     return build_event(
         pending.payload,
         source=source,

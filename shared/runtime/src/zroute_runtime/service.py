@@ -163,6 +163,7 @@ class ServiceRuntime:
             metrics=self.metrics,
             max_bytes=self.settings.max_message_bytes,
             predecessor_wait_s=self.settings.predecessor_wait_s,
+            batch_size=self.settings.consume_batch_size,
         )
         self.timers = TimerRunner(
             self.pool,

@@ -64,6 +64,11 @@ class ServiceSettings(BaseSettings):
     # channel returns the ones in hand, one delivery each. 8 keeps the handlers within the
     # pool of 10 connections, with room for the relay, timers and HTTP.
     prefetch: int = Field(default=8, ge=1)
+    # Deliveries ready at the same time (of different participants) handled in one
+    # transaction, at most this many (consumer.py): one BEGIN, COMMIT and WAL flush for
+    # all of them. A batch in which anything fails is rolled back and each of its events
+    # handled alone, so this changes cost, never an outcome. 1: each in its own.
+    consume_batch_size: int = Field(default=16, ge=1)
     # Larger messages are dead-lettered unread (the largest event is about 1 KB).
     max_message_bytes: int = Field(default=262_144, ge=1024)
 

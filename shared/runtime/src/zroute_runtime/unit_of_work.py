@@ -72,6 +72,8 @@ class UnitOfWork:
         self._first_statement: str | None = None
         # The command status of the statement given to begin_with ("INSERT 0 1").
         self.first_status: str | None = None
+        # What the earlier steps of a batch caused (next_step), written at commit.
+        self._earlier: list[PendingEvent] = []
 
     def begin_with(self, statement: str) -> UnitOfWork:
         """Run ``statement`` (literal SQL, no parameters) in the round trip that begins
@@ -146,6 +148,21 @@ class UnitOfWork:
         transaction._state = TransactionState.STARTED
         self._transaction = transaction
 
+    def next_step(self, context: MessageContext) -> None:
+        """Go on to the next of several events handled in this one transaction (the
+        consumer's batch): what the events so far caused is set aside, each keeping the
+        correlation and cause of its own event, and the next one starts with
+        ``context`` and repositories of its own, as it would in a transaction of its
+        own. Everything is written to the outbox, in order, at :meth:`commit`."""
+        for pending in self.collect_new_events():
+            self._earlier.append(
+                PendingEvent(pending.payload, pending.subject, pending.dataref, self.context)
+            )
+        self.context = context
+        self._seen = []
+        if self._repository_factory is not None:
+            self._repositories = dict(self._repository_factory(self.conn))
+
     def track(self, aggregate: Aggregate) -> None:
         """Remember an aggregate so its events are collected at commit."""
         self._seen.append(aggregate)
@@ -177,7 +194,8 @@ class UnitOfWork:
     async def commit(self) -> list[str]:
         """Write collected events to the outbox and commit; returns the event ids."""
         assert self._transaction is not None, "commit outside 'async with'"
-        events = self.collect_new_events()
+        events = self._earlier + self.collect_new_events()
+        self._earlier = []
         now = self.clock.now()
         ids = await write_events(
             self.conn,
