@@ -67,6 +67,16 @@ async def effect_rows(probe, refs: list[str]) -> list[tuple[str, str]]:
     return [(r["subject"], r["xact"]) for r in rows]
 
 
+def batches(probe, result: str) -> tuple[float, float]:
+    """(batches, events in them) of ``result`` (together or split), from the metrics."""
+    labels = {"service": "probe", "result": result}
+    sample = probe.metrics.registry.get_sample_value
+    return (
+        sample("zroute_consume_batch_events_count", labels) or 0,
+        sample("zroute_consume_batch_events_sum", labels) or 0,
+    )
+
+
 async def all_handled(probe, refs: list[str]) -> list[tuple[str, str]]:
     async def done():
         rows = await effect_rows(probe, refs)
@@ -86,6 +96,7 @@ async def test_events_ready_together_are_handled_in_one_transaction(
     rows = await all_handled(probe, refs)
     assert sorted(subject for subject, _ in rows) == sorted(refs)  # each once
     assert len({xact for _, xact in rows}) == 1  # one transaction for all ten
+    assert batches(probe, "together") == (1, PILED) and batches(probe, "split") == (0, 0)
     blocked = await all_handled(probe, [b.participant_ref for b in blockers])
     assert len({xact for _, xact in blocked}) == 2  # each blocker alone
     assert {xact for _, xact in blocked}.isdisjoint({xact for _, xact in rows})
@@ -111,6 +122,7 @@ async def test_a_failing_event_rolls_its_batch_back_and_each_is_handled_alone(
     # The batch was rolled back: every event was then handled in a transaction of its own.
     assert len({xact for _, xact in rows}) == PILED
     assert FAILING[failing] == 0  # failed twice: in the batch, then alone; then retried
+    assert batches(probe, "split") == (1, PILED)
     inbox = await probe.pool.fetchval("SELECT count(*) FROM zr_inbox WHERE consumer = 'probe'")
     assert inbox == PILED + 2
 

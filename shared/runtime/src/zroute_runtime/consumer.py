@@ -398,10 +398,13 @@ class EventConsumer:
     async def _run_batch(self, batch: list[_Ready]) -> None:
         """Handle ``batch`` in one transaction; when that fails, each event alone."""
         try:
-            if len(batch) > 1 and await self._handle_together(batch):
-                for item in batch:
-                    item.outcome.set_result("handled")
-                return
+            if len(batch) > 1:
+                together = await self._handle_together(batch)
+                self._metrics.record_batch(len(batch), together=together)
+                if together:
+                    for item in batch:
+                        item.outcome.set_result("handled")
+                    return
             await asyncio.gather(*(self._alone(item) for item in batch))
         finally:
             for item in batch:

@@ -131,6 +131,16 @@ class Metrics:
             registry=reg,
         )
 
+        self.consume_batch_events = Histogram(
+            "zroute_consume_batch_events",
+            "Events the consumer handled in one transaction, per batch of more than one "
+            "(result together: committed as one; split: rolled back, each handled again "
+            "alone). Many splits mean handlers failing or waiting for predecessors.",
+            ["service", "result"],
+            buckets=(2, 4, 8, 16, 32, 64),
+            registry=reg,
+        )
+
         # The consumer's two series per handled event, by (type, outcome): looked up once,
         # not per event (a labelled child, once made, is the same object for good).
         self._handled: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
@@ -158,6 +168,12 @@ class Metrics:
             )
         series[0].inc()
         series[1].observe(seconds)
+
+    def record_batch(self, events: int, *, together: bool) -> None:
+        """Count one consumer batch of ``events`` (more than one): committed together, or
+        split (rolled back and each event handled alone)."""
+        result = "together" if together else "split"
+        self.consume_batch_events.labels(service=self.service, result=result).observe(events)
 
     def record_unrouted(self, event_type: str, count: int = 1) -> None:
         """Count events published to nobody (only integrators subscribe, none bound)."""
