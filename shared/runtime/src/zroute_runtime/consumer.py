@@ -189,6 +189,9 @@ class EventConsumer:
         # batches handling them (see _handle).
         self._ready: list[_Ready] = []
         self._batches: set[asyncio.Task[None]] = set()
+        # Transactions of this consumer running: the batches' and those of one event
+        # handled in its own task; at most CONCURRENT_BATCHES.
+        self._running = 0
         self._predecessor_wait_s = predecessor_wait_s
         self._max_bytes = max_bytes
         self._topology = topology
@@ -375,6 +378,15 @@ class EventConsumer:
         raised, from a transaction of the event's own."""
         if self._batch_size == 1:
             return await self._handle_alone(envelope, payload, routing_key)
+        if not self._ready and self._running < CONCURRENT_BATCHES:
+            # Nothing else waiting and a transaction free: a batch of one, in this task
+            # (one at a time, the common case, costs no task and no future).
+            self._running += 1
+            try:
+                return await self._handle_alone(envelope, payload, routing_key)
+            finally:
+                self._running -= 1
+                self._start_batches()
         outcome: asyncio.Future[ConsumeOutcome] = asyncio.get_running_loop().create_future()
         # Its waiter may be gone (cancelled at shutdown): the outcome is then nobody's.
         outcome.add_done_callback(_retrieved)
@@ -384,15 +396,17 @@ class EventConsumer:
         return await asyncio.shield(outcome)
 
     def _start_batches(self) -> None:
-        while self._ready and len(self._batches) < CONCURRENT_BATCHES:
+        while self._ready and self._running < CONCURRENT_BATCHES:
             batch = self._ready[: self._batch_size]
             del self._ready[: self._batch_size]
+            self._running += 1
             task = asyncio.create_task(self._run_batch(batch))
             self._batches.add(task)
             task.add_done_callback(self._batch_done)
 
     def _batch_done(self, task: asyncio.Task[None]) -> None:
         self._batches.discard(task)
+        self._running -= 1
         self._start_batches()
 
     async def _run_batch(self, batch: list[_Ready]) -> None:
@@ -405,11 +419,13 @@ class EventConsumer:
                     for item in batch:
                         item.outcome.set_result("handled")
                     return
-            await asyncio.gather(*(self._alone(item) for item in batch))
+            if len(batch) == 1:
+                await self._alone(batch[0])
+            else:
+                await asyncio.gather(*(self._alone(item) for item in batch))
         finally:
             for item in batch:
-                if not item.outcome.done():
-                    item.outcome.set_exception(asyncio.CancelledError())
+                item.outcome.cancel()  # no outcome (this task was cancelled): none is made up
 
     async def _handle_together(self, batch: list[_Ready]) -> bool:
         """True when every event of ``batch`` was handled and committed in one
