@@ -30,7 +30,7 @@ def assert_clean(report: FuzzReport, service: str) -> None:
     )
     print(f"{service}: {report.requests} requests over {len(report.operations)} operations, "
           f"statuses {dict(sorted(report.by_status.items()))}, "
-          f"known bugs hit {len(report.excused)}")  # fmt: skip
+          f"known bugs hit {len(report.excused)}, seed {report.seed}")  # fmt: skip
 
 
 async def creation_events_match(runtime, report: FuzzReport, table: str, event_type: str) -> None:
