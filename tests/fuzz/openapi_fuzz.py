@@ -12,12 +12,20 @@ may need. For each request:
 Path parameters come from the schema and, with equal weight, from ids the test seeded
 (``known``), so requests reach the service's rules and not only its 404s. What is found
 is collected over all operations and reported together.
+
+A finding carries the request (as a curl command, the token filtered) and the answer;
+a refused request whose snapshot changed also names the timers that fired meanwhile,
+and ``FuzzReport.explain()`` lists the accepted changes and the run's seed. The seed is
+random unless ``ZROUTE_FUZZ_SEED`` gives one: the same seed generates the same requests
+again (the state they meet, refs and background work, may still differ).
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+import random
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,9 +33,10 @@ from typing import Any
 
 import requests
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
+from schemathesis.core import NotSet
 from zroute_runtime.auth import Role
 
 from tests.helpers import token
@@ -40,19 +49,58 @@ SKIPPED = {("POST", "/admin/clock/advance")}
 # Rows changed in the background by the relay (published_at) and the timer runner.
 COUNTED_ONLY = {"zr_outbox", "zr_timers"}
 MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
+SEED_VARIABLE = "ZROUTE_FUZZ_SEED"
+# The accepted changes an explanation lists, the most recent last.
+ACCEPTED_SHOWN = 60
+
+
+def run_seed() -> int:
+    """``ZROUTE_FUZZ_SEED`` when set (a replay), otherwise a fresh random seed."""
+    given_seed = os.environ.get(SEED_VARIABLE, "").strip()
+    return int(given_seed) if given_seed else random.SystemRandom().randrange(2**32)
 
 
 @dataclass
 class FuzzReport:
+    seed: int = 0
     requests: int = 0
     by_status: dict[int, int] = field(default_factory=dict)
     findings: list[str] = field(default_factory=list)
     excused: list[str] = field(default_factory=list)
     operations: list[str] = field(default_factory=list)
+    accepted: list[str] = field(default_factory=list)
+    """Every accepted (2xx) request that is not a read, in the order sent."""
 
     def count(self, status: int) -> None:
         self.requests += 1
         self.by_status[status] = self.by_status.get(status, 0) + 1
+
+    def explain(self) -> str:
+        """What a failure's reader needs beside the findings: the seed to replay the
+        generated requests, and the accepted changes (an earlier one may have caused
+        what a later check saw, e.g. by a timer it scheduled)."""
+        shown = self.accepted[-ACCEPTED_SHOWN:]
+        lines = [
+            f"replay the generated requests with {SEED_VARIABLE}={self.seed}",
+            f"accepted changes ({len(self.accepted)}, the last {len(shown)}):",
+            *(f"  {a}" for a in shown),
+        ]
+        return "\n".join(lines)
+
+
+def describe(case: Any, base: str, response: requests.Response | None = None) -> str:
+    """The request as a curl command (the token filtered) and the answer, for a finding."""
+    try:
+        request = case.as_curl_command(base_url=base)
+    except Exception as exc:  # a case curl cannot express; the parts then
+        request = (
+            f"{case.method} {case.formatted_path} query={case.query!r} "
+            f"body={str(case.body)[:600]} ({type(exc).__name__})"
+        )
+    text = f"\n    request: {request[:1200]}"
+    if response is not None:
+        text += f"\n    response: {response.status_code} {response.text[:400]}"
+    return text
 
 
 async def fingerprint_query(pool: Any) -> str:
@@ -69,7 +117,16 @@ async def fingerprint_query(pool: Any) -> str:
         else f"(SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM \"{t}\" x)"
         for t in tables
     ]
-    return f"SELECT ARRAY[{', '.join(parts)}]::text[] AS hashes, ARRAY{tables!r}::text[] AS names"
+    fired = (
+        "(SELECT coalesce(array_agg(kind || ' ' || key ORDER BY id), '{}')"
+        " FROM zr_timers WHERE fired_at IS NOT NULL) AS fired"
+        if "zr_timers" in tables
+        else "'{}'::text[] AS fired"
+    )
+    return (
+        f"SELECT ARRAY[{', '.join(parts)}]::text[] AS hashes, ARRAY{tables!r}::text[] AS names,"
+        f" {fired}"
+    )
 
 
 def _path_names(path: str) -> list[str]:
@@ -108,17 +165,18 @@ async def fuzz_openapi(
     headers = {"Authorization": f"Bearer {token(ALL_ROLES, subject='fuzz-staff')}"}
     loop = asyncio.get_running_loop()
     sql = await fingerprint_query(runtime.pool)
-    report = FuzzReport()
+    report = FuzzReport(seed=run_seed())
     known = known or {}
     excused = excused or {}
 
-    def snapshot() -> dict[str, str]:
+    def snapshot() -> tuple[dict[str, str], list[str]]:
+        """Each table's hash (or count), and the timers fired so far."""
         future = asyncio.run_coroutine_threadsafe(runtime.pool.fetchrow(sql), loop)
         row = future.result(timeout=30)
-        return dict(zip(row["names"], row["hashes"], strict=True))
+        return dict(zip(row["names"], row["hashes"], strict=True)), list(row["fired"])
 
     def check(case: Any, session: requests.Session, where_op: str, label: str) -> None:
-        before = snapshot()
+        before, fired_before = snapshot()
         try:
             response = case.call(base_url=base, session=session, headers=headers, timeout=15)
         except (ValueError, requests.exceptions.InvalidHeader):
@@ -130,16 +188,22 @@ async def fuzz_openapi(
             report.excused.append(f"{where}: {status}")
             return
         if status >= 500:
-            report.findings.append(
-                f"{where}: {status} {response.text[:200]}"
-                f" (query {case.query!r}, body {str(case.body)[:600]})"
-            )
+            report.findings.append(f"{where}: {status}{describe(case, base, response)}")
             return
+        if status < 300 and case.method.upper() != "GET":
+            body = "" if isinstance(case.body, NotSet) else f" body={str(case.body)[:300]}"
+            report.accepted.append(
+                f"{status} {case.method} {case.formatted_path} query={case.query!r}{body}"
+            )
         if status >= 400:
-            after = snapshot()
+            after, fired_after = snapshot()
             changed = sorted(t for t in after if after[t] != before.get(t))
             if changed:
-                report.findings.append(f"{where}: refused with {status} but changed {changed}")
+                meanwhile = sorted(set(fired_after) - set(fired_before)) or "none"
+                report.findings.append(
+                    f"{where}: refused with {status} but changed {changed}; timers fired "
+                    f"meanwhile: {meanwhile}{describe(case, base, response)}"
+                )
 
     def fuzz_one(strategy: Any, session: requests.Session, label: str, where_op: str) -> None:
         @settings(
@@ -149,6 +213,7 @@ async def fuzz_openapi(
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
+        @seed(report.seed)
         @given(case=strategy)
         def one(case: Any) -> None:
             check(case, session, where_op, label)

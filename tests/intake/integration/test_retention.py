@@ -8,7 +8,7 @@ participant DUO released kept their personal data for ever (the timer never came
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from tests.helpers import wait_for
 from tests.intake import builders
@@ -43,6 +43,34 @@ async def test_a_release_by_duo_starts_the_retention_and_the_core_data_stays(int
     assert gone.status_code == 410
     pip = ok(await client.get(f"/participants/{ref}/pip"))  # the core data stays
     assert pip["current"]["number"] == 1 and pip["release"]["kind"] == "medical_release"
+
+
+async def test_a_release_before_the_registration_is_refused_and_nothing_is_erased(intake, client):
+    """Found by the intake fuzz (tests/fuzz/test_openapi.py, 5 failures in 12 runs): for a
+    participant without a PIP a release took any effective date, so one dated decades
+    back (a year mistyped) scheduled the erasure and the core data's deletion in the past;
+    the timer runner ran both at once and the whole record was gone. The registration
+    bounds it, as it bounds a withdrawal, a move and a pause."""
+    ref = ok(await client.post("/participants", json=builders.registration()), 201)[
+        "participant_ref"
+    ]
+    refused = await client.post(f"/participants/{ref}/duo/release", json={
+        "kind": "exemption", "decided_on": "1950-01-01", "effective_on": "1950-01-02"
+    })  # fmt: skip
+    assert refused.status_code == 422, refused.text
+    assert "registration" in refused.text, refused.text
+    timers = await intake.pool.fetchval("SELECT count(*) FROM zr_timers WHERE key = $1", ref)
+    assert timers == 0, f"{timers} timers scheduled for a refused release"
+    assert not await erased(intake, ref)
+    kept = await client.get(f"/participants/{ref}", params={"purpose": "legal_obligation"})
+    assert kept.status_code == 200, kept.text
+
+    # The registration day itself is the earliest a release takes effect.
+    registered_on = date.fromisoformat(kept.json()["registered_on"])
+    ok(await client.post(f"/participants/{ref}/duo/release", json={
+        "kind": "exemption", "decided_on": str(registered_on - timedelta(days=3)),
+        "effective_on": str(registered_on),
+    }))  # fmt: skip
 
 
 async def test_the_default_retention_is_five_years_as_b_9_9_says():

@@ -56,6 +56,16 @@ class Release:
     decided_on: date
     effective_on: date
 
+    def check_on_record_from(self, registered_on: date) -> None:
+        """A release takes effect on or after the participant's registration, as a
+        withdrawal, a move and a pause do: the retention runs from ``effective_on``
+        (B 9.9), so one dated years back would erase and delete the record at once."""
+        if self.effective_on < registered_on:
+            raise InvalidRequest(
+                f"effective_on: a release takes effect on or after the registration "
+                f"({registered_on})"
+            )
+
 
 @dataclass(frozen=True)
 class Term:

@@ -15,6 +15,7 @@ from zroute_runtime.logging import get_logger
 
 from zroute_intake.domain import pip_commands as c
 from zroute_intake.domain.errors import Conflict
+from zroute_intake.domain.participant import Participant
 from zroute_intake.domain.pip_case import PipCase
 from zroute_intake.domain.values import CLOSED, Status
 from zroute_intake.service_layer.deps import IntakeDependencies
@@ -33,12 +34,15 @@ async def _change(
     apply: Apply,
     *,
     after_intake: bool = False,
+    check: Callable[[Participant], None] | None = None,
 ) -> PipCase:
     participant = await uow.participants.reach(cmd.ref, cmd.scope, lock=True)
     if participant.status in CLOSED:
         raise Conflict(f"the participant's route has ended ({participant.status.value})")
     if after_intake and participant.status is not Status.INTAKE_COMPLETED:
         raise Conflict("the PIP rests on the broad intake: complete the intake first")
+    if check is not None:
+        check(participant)
     case = await uow.pips.get(participant.ref, participant.programme_id, for_update=True)
     case.check_version(cmd.expected_version)
     now = uow.clock.now()
@@ -132,7 +136,11 @@ async def record_release(
     """DUO ended the obligation; the retention of the personal data runs from its end
     (B 9.9)."""
     case = await _change(
-        cmd, uow, deps, lambda case, now, _: case.record_release(cmd.release, cmd.by, now)
+        cmd,
+        uow,
+        deps,
+        lambda case, now, _: case.record_release(cmd.release, cmd.by, now),
+        check=lambda participant: cmd.release.check_on_record_from(participant.registered_on),
     )
     await participants.schedule_erasure_after_release(
         case.participant_ref, cmd.release.effective_on, uow, deps
