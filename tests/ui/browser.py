@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
-from playwright.async_api import Page
+from playwright.async_api import Locator, Page
 
 from tests.ui.conftest import AXE
 
@@ -103,6 +104,15 @@ def screenshot_dir(tmp_path: Path) -> Path:
     target = Path(os.environ.get("ZROUTE_TEST_SCREENSHOTS") or tmp_path / "screenshots")
     target.mkdir(parents=True, exist_ok=True)
     return target
+
+
+async def keep_screenshot(target: Page | Locator, path: Path, **options: Any) -> None:
+    """A screenshot of ``target`` at ``path``, taken only when it is kept
+    (``ZROUTE_TEST_SCREENSHOTS``, as ``./run screenshots`` sets). Nothing reads one left
+    in a temp dir, and a full page costs a render of some 0.35 s: about a hundred of
+    them in a run of the suite."""
+    if os.environ.get("ZROUTE_TEST_SCREENSHOTS"):
+        await target.screenshot(path=str(path), **options)
 
 
 async def tab_to(page: Page, selector: str, *, limit: int = 60) -> None:

@@ -9,7 +9,7 @@ from playwright.async_api import expect
 from zroute_ui.testing import DEMO_USERS
 
 from tests.support.scenario import PROGRAMME
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.support_world import support_with_screens
 
 
@@ -31,7 +31,7 @@ async def test_a_coordinator_edits_the_agreement_and_sees_a_validation_error_in_
             "geestelijke gezondheidszorg"
         )
         assert await axe_violations(page) == []
-        await page.screenshot(path=str(shots / "support-partners.png"), full_page=True)
+        await keep_screenshot(page, shots / "support-partners.png", full_page=True)
 
         await page.goto(f"{base}/ui/agreements")
         await page.get_by_role("link", name=PROGRAMME).click()
@@ -58,7 +58,7 @@ async def test_a_coordinator_edits_the_agreement_and_sees_a_validation_error_in_
         ).click()
         await expect(page).to_have_url(f"{base}/ui/agreements/{PROGRAMME}#task-knm")
         assert await axe_violations(page) == []
-        await page.screenshot(path=str(shots / "support-agreement-errors.png"), full_page=True)
+        await keep_screenshot(page, shots / "support-agreement-errors.png", full_page=True)
         await context.close()
 
         versions = (await scenario.client().get(f"/programmes/{PROGRAMME}/agreements")).json()

@@ -14,7 +14,7 @@ from playwright.async_api import expect
 from zroute_ui.testing import DEMO_USERS
 
 from tests.planning.events import PROGRAMME
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.conftest import login
 from tests.ui.test_planning import fill, start_planning
 
@@ -32,7 +32,7 @@ async def test_a_teacher_corrects_a_recorded_line_and_the_planner_exports_the_ho
 
     async def audit(name: str) -> None:
         visited[name] = await axe_violations(page)
-        await page.screenshot(path=str(shots / f"attendance-{name}.png"), full_page=True)
+        await keep_screenshot(page, shots / f"attendance-{name}.png", full_page=True)
 
     await page.goto(f"{base}/ui/plans/{ref}")
     await page.get_by_role("button", name=DEMO_USERS["teacher"].sub).click()

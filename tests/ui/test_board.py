@@ -10,7 +10,7 @@ from playwright.async_api import expect
 from zroute_ui.testing import DEMO_USERS
 
 from tests.support.integration.test_referrals import referred
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.support_world import support_with_screens
 
 
@@ -42,7 +42,7 @@ async def test_a_coordinator_reads_the_referral_board_by_status_urgency_and_lead
         await expect(page.locator("#lead-time-desc")).to_have_text("dringend: 5,0 uur")
         await expect(page.locator("#lead-time-chart g.lead-time-row")).to_have_count(1)
         assert await axe_violations(page) == []
-        await page.screenshot(path=str(shots / "support-referral-board.png"), full_page=True)
+        await keep_screenshot(page, shots / "support-referral-board.png", full_page=True)
 
         await page.get_by_label("Status").select_option("requested")
         await page.get_by_role("button", name="Filteren").click()

@@ -16,7 +16,7 @@ from zroute_ui.testing import DEMO_USERS
 
 from tests.intake import builders
 from tests.intake.integration.flow import complete, register
-from tests.ui.browser import axe_violations, overlapping_labels, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, overlapping_labels, screenshot_dir
 
 
 async def test_a_caseworker_records_the_summonses_test_and_history_of_the_broad_intake(
@@ -50,7 +50,7 @@ async def test_a_caseworker_records_the_summonses_test_and_history_of_the_broad_
         "01-01-2027"
     )  # kept, day-month-year
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "intake-broad-intake-errors.png"), full_page=True)
+    await keep_screenshot(page, shots / "intake-broad-intake-errors.png", full_page=True)
 
     # A second call after a no-show must follow a written warning (W 14(2)).
     await page.locator("#summons-1-respond_by").fill("2027-01-12")
@@ -86,7 +86,7 @@ async def test_a_caseworker_records_the_summonses_test_and_history_of_the_broad_
     ).to_contain_text("ja")
     assert await overlapping_labels(page) == []
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "intake-broad-intake.png"), full_page=True)
+    await keep_screenshot(page, shots / "intake-broad-intake.png", full_page=True)
     await context.close()
 
     async with httpx.AsyncClient(base_url=base, headers=builders.auth(), timeout=10) as api:

@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.intake.builders import auth, registration, schedule
-from tests.ui.browser import axe_violations, screenshot_dir, tab_to
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir, tab_to
 from tests.ui.conftest import DEMO_USERS
 
 PARTICIPANTS = 30  # more than one page of 25
@@ -45,7 +45,7 @@ async def test_a_caseworker_finds_a_participant_and_reads_the_dossier(browser, c
 
     async def audit(name: str) -> None:
         visited[name] = await axe_violations(page)
-        await page.screenshot(path=str(shots / f"intake-{name}.png"), full_page=True)
+        await keep_screenshot(page, shots / f"intake-{name}.png", full_page=True)
 
     await page.goto(f"{base}/ui/caseload")
     assert "/oauth2/authorize" in page.url  # the provider's own page, not ours
@@ -148,7 +148,7 @@ async def test_the_journey_works_with_the_keyboard_alone(browser, caseload, tmp_
     await page.keyboard.press("Enter")
     await expect(page.get_by_text(body["family_name"])).to_be_visible()
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(screenshot_dir(tmp_path) / "intake-keyboard.png"))
+    await keep_screenshot(page, screenshot_dir(tmp_path) / "intake-keyboard.png")
     await context.close()
 
 
@@ -165,7 +165,7 @@ async def test_a_partner_staff_member_gets_403_on_the_caseload(browser, caseload
     response = await page.goto(f"{base}/ui/caseload")
     assert response is not None and response.status == 403
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(screenshot_dir(tmp_path) / "intake-403.png"))
+    await keep_screenshot(page, screenshot_dir(tmp_path) / "intake-403.png")
     await context.close()
 
 

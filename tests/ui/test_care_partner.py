@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.async_api import expect
 
 from tests.support.integration.test_referrals import referred
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.conftest import CARE_A
 from tests.ui.support_world import support_with_screens
 
@@ -30,7 +30,7 @@ async def test_a_care_partner_accepts_begins_and_completes_a_referral(
         row = page.get_by_role("row").filter(has_text=ref)
         await expect(row).to_contain_text("aangevraagd")
         assert await axe_violations(page) == []
-        await page.screenshot(path=str(shots / "support-referrals.png"), full_page=True)
+        await keep_screenshot(page, shots / "support-referrals.png", full_page=True)
 
         await row.get_by_role("button", name="Accepteren").click()
         await expect(page.get_by_role("status")).to_have_text("De verwijzing is geaccepteerd.")

@@ -20,7 +20,7 @@ from zroute_ui.testing import DEMO_USERS
 
 from tests.intake import builders
 from tests.intake.integration.flow import ok, register, schedule
-from tests.ui.browser import axe_violations, focus_visible, screenshot_dir, tab_to
+from tests.ui.browser import axe_violations, focus_visible, keep_screenshot, screenshot_dir, tab_to
 
 VIEWPORT = {"width": 1280, "height": 900}
 
@@ -34,7 +34,7 @@ async def test_a_caseworker_registers_plans_records_the_intake_and_establishes_t
 
     async def audit(name: str) -> None:
         visited[name] = await axe_violations(page)
-        await page.screenshot(path=str(shots / f"journey-{name}.png"), full_page=True)
+        await keep_screenshot(page, shots / f"journey-{name}.png", full_page=True)
 
     context = await browser.new_context(bypass_csp=True, viewport=VIEWPORT)
     page = await context.new_page()
@@ -317,7 +317,7 @@ async def test_the_outcome_and_the_pip_are_recorded_with_the_keyboard_alone(
     await expect(page.get_by_role("status")).to_contain_text("Het PIP is vastgesteld")
     await expect(page.locator("#pip-current")).to_contain_text("taalmaatje")
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(screenshot_dir(tmp_path) / "journey-keyboard.png"))
+    await keep_screenshot(page, screenshot_dir(tmp_path) / "journey-keyboard.png")
     await context.close()
 
     async with httpx.AsyncClient(base_url=base, headers=builders.auth(), timeout=10) as api:

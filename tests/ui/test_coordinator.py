@@ -10,7 +10,7 @@ from zroute_ui.testing import DEMO_USERS, ui_settings
 from tests.notifications import world
 from tests.notifications.conftest import smtp  # noqa: F401 (the fixture)
 from tests.notifications.integration.test_overview import _build_programme
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.conftest import free_port
 
 
@@ -41,7 +41,7 @@ async def test_a_coordinator_reads_a_programmes_consultation_overview(
     await page.get_by_role("button", name=DEMO_USERS["coordinator"].sub).click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Programma's")
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "notifications-programmes.png"), full_page=True)
+    await keep_screenshot(page, shots / "notifications-programmes.png", full_page=True)
 
     await page.get_by_role("link", name=world.PROGRAMME).click()
     await expect(page.locator("#participant-count")).to_have_text(str(expected["participants"]))
@@ -50,5 +50,5 @@ async def test_a_coordinator_reads_a_programmes_consultation_overview(
     assert await chart.get_attribute("aria-label")
     await expect(page.locator("#hours-chart g.hours-row")).to_have_count(4)
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "notifications-overview.png"), full_page=True)
+    await keep_screenshot(page, shots / "notifications-overview.png", full_page=True)
     await context.close()

@@ -24,7 +24,7 @@ from tests.helpers import capture, token
 from tests.intake import builders
 from tests.planning.events import PROGRAMME
 from tests.planning.integration.conftest import TEST_RULES, Planning, intake_completed
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.conftest import free_port, login
 
 MUNICIPALITY = "GM0363"
@@ -279,7 +279,7 @@ async def test_the_across_page_in_a_browser_has_no_axe_violations_in_dutch_or_en
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Over de diensten heen")
     await expect(page.get_by_role("table", name="Gevolgde uren per soort")).to_be_visible()
     found = {"nl": await axe_violations(page)}
-    await page.screenshot(path=str(shots / "intake-across.png"), full_page=True)
+    await keep_screenshot(page, shots / "intake-across.png", full_page=True)
     await page.goto(f"{urls['intake']}/ui/participants/{ref}/across?lang=en")
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Across the services")
     await expect(page.get_by_text("Support: Not available").first).to_be_visible()

@@ -22,7 +22,13 @@ from zroute_ui.testing import DEMO_USERS
 from tests.intake import builders
 from tests.intake.integration.flow import complete, ok, register
 from tests.intake.integration.test_pip import day, established
-from tests.ui.browser import axe_violations, overlapping_labels, raw_codes, screenshot_dir
+from tests.ui.browser import (
+    axe_violations,
+    keep_screenshot,
+    overlapping_labels,
+    raw_codes,
+    screenshot_dir,
+)
 
 ATTENDEES = [{"role": "participant"}, {"role": "caseworker"}]
 
@@ -86,7 +92,7 @@ async def test_a_caseworker_pauses_and_resumes_the_route_and_reads_the_meetings(
     await expect(page.locator("#paused_from")).to_have_value("morgen")  # kept
     assert await raw_codes(page) == []
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "intake-dossier-pause-errors.png"), full_page=True)
+    await keep_screenshot(page, shots / "intake-dossier-pause-errors.png", full_page=True)
 
     # The ground from the list in words; the pause is the current one.
     options = await page.locator("#ground option").all_inner_texts()
@@ -119,7 +125,7 @@ async def test_a_caseworker_pauses_and_resumes_the_route_and_reads_the_meetings(
     assert await raw_codes(page) == []
     assert await overlapping_labels(page) == []
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "intake-dossier-pauses.png"), full_page=True)
+    await keep_screenshot(page, shots / "intake-dossier-pauses.png", full_page=True)
 
     # Withdrawal: a last day before the registration is refused beside its field; then the
     # participant is withdrawn, and the withdrawal recorded by mistake is undone.

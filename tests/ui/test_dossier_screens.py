@@ -22,7 +22,7 @@ from zroute_ui.testing import DEMO_USERS
 
 from tests.intake import builders
 from tests.intake.integration.flow import complete, ok, register
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 
 VIEWPORT = {"width": 1280, "height": 900}
 
@@ -75,7 +75,7 @@ async def test_the_intake_outcome_is_shown_by_life_domain(start_intake, browser,
         "zelfredzaamheid in het Nederlands, maatschappelijke participatie"
     )
     assert await axe_violations(page) == []
-    await page.locator("#life-domains").screenshot(path=str(shots / "intake-life-domains.png"))
+    await keep_screenshot(page.locator("#life-domains"), shots / "intake-life-domains.png")
 
     # The broad intake's record shows the same; in English every label is English.
     await page.goto(f"{base}/ui/participants/{ref}/broad-intake?lang=en")
@@ -140,7 +140,7 @@ async def test_a_coordinator_reads_the_dossier_as_the_access_matrix_allows(
     await expect(page.locator("#pause-current")).to_contain_text("alleen voor klantmanagers")
     await expect(page.locator("main form")).to_have_count(0)
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "intake-dossier-coordinator.png"), full_page=True)
+    await keep_screenshot(page, shots / "intake-dossier-coordinator.png", full_page=True)
 
     # The caseworker's forms refuse the coordinator like the API does.
     csrf = await page.locator("input[name=csrf_token]").first.get_attribute("value")
@@ -187,7 +187,7 @@ async def test_the_caseload_is_searched_by_reference_and_by_status(start_intake,
     await expect(results.first).to_contain_text("Intake gepland")
     assert "status=intake_scheduled" in page.url  # kept in the address
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "intake-caseload-by-status.png"), full_page=True)
+    await keep_screenshot(page, shots / "intake-caseload-by-status.png", full_page=True)
 
     await page.get_by_label("Status").select_option(label="Intake afgerond")
     await page.get_by_role("button", name="Zoeken").click()
@@ -258,7 +258,7 @@ async def test_a_date_is_typed_day_month_year_on_a_dutch_page_in_an_american_bro
     )
     await expect(field).to_have_attribute("aria-invalid", "true")
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "intake-date-field-error.png"), full_page=True)
+    await keep_screenshot(page, shots / "intake-date-field-error.png", full_page=True)
 
     # Day-month-year is recorded as that day.
     await page.get_by_label("Eerste dag van de pauze").fill(typed)
@@ -306,7 +306,7 @@ async def test_a_caseworker_plans_the_intake_with_an_interpreter(start_intake, b
     await expect(page.locator("#start")).to_have_attribute("aria-invalid", "true")
     await expect(page.get_by_label("Dag van de intake")).to_have_value(day.strftime("%d-%m-%Y"))
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "intake-plan-errors.png"), full_page=True)
+    await keep_screenshot(page, shots / "intake-plan-errors.png", full_page=True)
 
     await page.get_by_label("Begintijd").fill("09:30")
     await page.get_by_label("Locatie").fill("town-hall")
@@ -319,7 +319,7 @@ async def test_a_caseworker_plans_the_intake_with_an_interpreter(start_intake, b
     await expect(appointment).to_contain_text("Arabisch, telefonisch, bevestigd")
     await expect(page.get_by_role("link", name="Intake verplaatsen")).to_be_visible()
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "intake-planned.png"), full_page=True)
+    await keep_screenshot(page, shots / "intake-planned.png", full_page=True)
     await context.close()
 
     async with httpx.AsyncClient(base_url=base, headers=builders.auth(), timeout=10) as api:

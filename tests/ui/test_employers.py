@@ -8,7 +8,7 @@ from __future__ import annotations
 from playwright.async_api import expect
 from zroute_ui.testing import DEMO_USERS
 
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.support_world import support_with_screens
 
 
@@ -47,7 +47,7 @@ async def test_the_coordinator_registers_an_employer_on_the_screen(
             "Kringloop West"
         )
         assert await axe_violations(page) == []
-        await page.screenshot(path=str(screenshot_dir(tmp_path) / "support-employers.png"))
+        await keep_screenshot(page, screenshot_dir(tmp_path) / "support-employers.png")
         found = await scenario.client().get("/employers/kringloop-west")
         assert found.status_code == 200 and found.json()["registered_by"]
         await context.close()

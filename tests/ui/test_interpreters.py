@@ -15,7 +15,7 @@ from zroute_ui.testing import DEMO_USERS, ui_settings
 from tests.helpers import capture
 from tests.support.integration.test_interpreters import _meeting
 from tests.support.scenario import Scenario
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.conftest import INTERPRETERS, free_port
 
 
@@ -73,7 +73,7 @@ async def test_the_interpreter_partner_confirms_and_declines_requests_on_the_scr
         await expect(second).to_contain_text("geweigerd (te kort dag)")
         await scenario.emitted("interpreter-declined", request_id=ids[refs[1]])
         assert await axe_violations(page) == []
-        await page.screenshot(path=str(screenshot_dir(tmp_path) / "support-interpreters.png"))
+        await keep_screenshot(page, screenshot_dir(tmp_path) / "support-interpreters.png")
 
         await page.goto(f"{base}/ui/interpreter-requests?lang=en")
         await expect(page.get_by_role("heading", level=1)).to_have_text("Interpreter requests")
@@ -125,7 +125,7 @@ async def test_the_coordinator_reads_and_sets_a_participants_lead_partner_on_the
         await expect(facts).to_contain_text("ja")
         await scenario.emitted("lead-partner-set", participant_ref=ref)
         assert await axe_violations(page) == []
-        await page.screenshot(path=str(screenshot_dir(tmp_path) / "support-lead-partner.png"))
+        await keep_screenshot(page, screenshot_dir(tmp_path) / "support-lead-partner.png")
 
         await page.goto(f"{base}/ui/participants/{ref}/lead-partner?lang=en")
         await expect(page.get_by_role("heading", level=1)).to_contain_text("Lead partner")

@@ -24,7 +24,7 @@ from tests.helpers import wait_for
 from tests.notifications import world
 from tests.notifications.conftest import smtp  # noqa: F401 (the fixture)
 from tests.notifications.integration.test_overview import _build_programme
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.conftest import free_port
 
 
@@ -77,7 +77,7 @@ async def test_a_coordinator_reads_the_overview_and_sends_a_failed_message_again
     await expect(page.locator("#cohort-chart g.cohort-row")).to_have_count(phases)
     assert await page.locator("#cohort-desc").text_content()
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "notifications-overview-cohort.png"), full_page=True)
+    await keep_screenshot(page, shots / "notifications-overview-cohort.png", full_page=True)
 
     await page.goto(f"{base}/ui/")  # the start page lists the screens of the user's roles
     await page.get_by_role("main").get_by_role("link", name="Verzendlogboek").click()
@@ -87,7 +87,7 @@ async def test_a_coordinator_reads_the_overview_and_sends_a_failed_message_again
     row = page.get_by_role("row").filter(has_text=ref).filter(has_text="intake-completed")
     await expect(row).to_contain_text("mislukt")
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "notifications-deliveries.png"), full_page=True)
+    await keep_screenshot(page, shots / "notifications-deliveries.png", full_page=True)
 
     smtp.fail_with = None
     await row.get_by_role("button", name="Opnieuw versturen").click()
@@ -103,7 +103,7 @@ async def test_a_coordinator_reads_the_overview_and_sends_a_failed_message_again
     rule = page.get_by_role("row").filter(has_text="nl.zroute.intake.contact-person-assigned.v1")
     await expect(rule.first).to_contain_text("contactpersoon")
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "notifications-matrix.png"), full_page=True)
+    await keep_screenshot(page, shots / "notifications-matrix.png", full_page=True)
     await page.goto(f"{base}/ui/inbox")
     await page.get_by_label("Soort ontvanger").select_option("operator")
     await page.get_by_label("Ontvanger", exact=True).fill("operator")
@@ -170,7 +170,7 @@ async def test_an_operator_reads_a_dead_letters_reason_and_replays_it(
     await row.get_by_text("Technische toelichting").click()
     await expect(row.get_by_text("the database was unavailable")).to_be_visible()
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "notifications-dead-letters.png"), full_page=True)
+    await keep_screenshot(page, shots / "notifications-dead-letters.png", full_page=True)
 
     await row.get_by_role("button", name="Opnieuw afspelen").click()
     await expect(page.get_by_role("status")).to_have_text(

@@ -17,7 +17,13 @@ from zroute_ui.testing import DEMO_USERS
 from tests.intake import builders
 from tests.intake.integration.flow import complete, ok, register
 from tests.intake.integration.test_pip import content
-from tests.ui.browser import axe_violations, overlapping_labels, raw_codes, screenshot_dir
+from tests.ui.browser import (
+    axe_violations,
+    keep_screenshot,
+    overlapping_labels,
+    raw_codes,
+    screenshot_dir,
+)
 
 
 async def test_a_caseworker_reads_the_pip_its_versions_deadline_term_and_history(
@@ -70,7 +76,7 @@ async def test_a_caseworker_reads_the_pip_its_versions_deadline_term_and_history
     assert await raw_codes(page) == []
     assert await overlapping_labels(page) == []
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "intake-pip.png"), full_page=True)
+    await keep_screenshot(page, shots / "intake-pip.png", full_page=True)
     await page.set_viewport_size({"width": 800, "height": 900})  # a narrower window
     assert await overlapping_labels(page) == []
     await context.close()

@@ -11,7 +11,7 @@ from zroute_ui.testing import DEMO_USERS
 from tests.support.integration.test_placements import CONFIRM, requested
 from tests.support.integration.test_preconditions import intake
 from tests.support.scenario import PROGRAMME
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.conftest import COACHES
 from tests.ui.support_world import support_with_screens
 
@@ -61,7 +61,7 @@ async def test_a_job_coach_records_a_check_in_and_the_coordinator_reads_the_wait
         await row.get_by_role("button", name="Vastleggen").click()
         await expect(page.get_by_role("status")).to_have_text("Het gesprek is vastgelegd.")
         assert await axe_violations(page) == []
-        await page.screenshot(path=str(shots / "support-placements.png"), full_page=True)
+        await keep_screenshot(page, shots / "support-placements.png", full_page=True)
         [event] = await scenario.emitted("job-coach-check-in-recorded", participant_ref=ref)
         assert event["data"]["party"] == "employer" and event["data"]["outcome"] == "concerns"
         await context.close()

@@ -18,7 +18,7 @@ from zroute_ui.testing import DEMO_USERS, ui_settings
 from tests.helpers import capture
 from tests.planning.events import PROGRAMME
 from tests.planning.integration.conftest import TEST_RULES, Planning, intake_completed
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.conftest import free_port, login
 
 TEACHING_PARTNER = DEMO_USERS["teacher"].partner_id
@@ -144,7 +144,7 @@ async def test_a_planner_opens_the_plans_a_plan_and_forms_groups_in_a_browser(
 
     async def audit(name: str) -> None:
         visited[name] = await axe_violations(page)
-        await page.screenshot(path=str(shots / f"planning-{name}.png"), full_page=True)
+        await keep_screenshot(page, shots / f"planning-{name}.png", full_page=True)
 
     await page.goto(f"{base}/ui/plans")
     await page.get_by_role("button", name=DEMO_USERS["coordinator"].sub).click()

@@ -14,7 +14,7 @@ from zroute_ui.testing import DEMO_USERS
 
 from tests.helpers import token
 from tests.planning.events import PROGRAMME
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.conftest import login
 from tests.ui.test_planning import TEACHING_PARTNER, fill, start_planning
 
@@ -53,7 +53,7 @@ async def test_a_planner_sees_the_dated_week_and_cancels_a_session_in_a_browser(
 
     async def audit(name: str) -> None:
         visited[name] = await axe_violations(page)
-        await page.screenshot(path=str(shots / f"calendar-{name}.png"), full_page=True)
+        await keep_screenshot(page, shots / f"calendar-{name}.png", full_page=True)
 
     await page.goto(f"{base}/ui/calendar?programme={PROGRAMME}&week={monday}")
     await page.get_by_role("button", name=DEMO_USERS["coordinator"].sub).click()

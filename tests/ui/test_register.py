@@ -9,7 +9,7 @@ from playwright.async_api import expect
 from zroute_runtime.privacy import random_valid_bsn
 from zroute_ui.testing import DEMO_USERS
 
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 
 
 async def test_a_caseworker_registers_a_participant(browser, start_intake, tmp_path):
@@ -33,7 +33,7 @@ async def test_a_caseworker_registers_a_participant(browser, start_intake, tmp_p
     await expect(page.locator("#bsn")).to_have_attribute("aria-invalid", "true")
     await expect(page.locator("#bsn-error")).to_contain_text("elfproef")
     assert "bsn-error" in (await page.locator("#bsn").get_attribute("aria-describedby"))
-    await page.screenshot(path=str(shots / "intake-register-errors.png"), full_page=True)
+    await keep_screenshot(page, shots / "intake-register-errors.png", full_page=True)
     assert await axe_violations(page) == []
 
     await links.filter(has_text="BSN").click()  # the summary's link moves to the field
@@ -65,7 +65,7 @@ async def test_a_caseworker_registers_a_participant(browser, start_intake, tmp_p
     await expect(page.get_by_text("Arabisch", exact=True)).to_be_visible()
     await expect(page.get_by_text("ar", exact=True)).to_have_count(0)
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "intake-registered.png"), full_page=True)
+    await keep_screenshot(page, shots / "intake-registered.png", full_page=True)
     await page.reload()  # the confirmation is shown once
     await expect(page.get_by_text("De deelnemer is aangemeld.")).to_have_count(0)
     await page.goto(page.url + "?lang=en")

@@ -15,7 +15,7 @@ from zroute_ui.testing import DEMO_USERS
 from tests.intake import builders
 from tests.intake.integration.flow import complete, ok, register
 from tests.intake.integration.test_pip import content
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 
 
 async def test_the_coordinator_reads_the_management_report_as_a_chart_and_tables(
@@ -47,7 +47,7 @@ async def test_the_coordinator_reads_the_management_report_as_a_chart_and_tables
     hours = page.get_by_role("table", name="Uren van deelnemers met een PIP")
     await expect(hours.locator("tbody tr")).to_have_count(1)
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "intake-report.png"), full_page=True)
+    await keep_screenshot(page, shots / "intake-report.png", full_page=True)
 
     async with page.expect_download() as download_info:
         await page.get_by_role("link", name="Downloaden als CSV").click()

@@ -25,7 +25,7 @@ from tests.support.integration.test_placements import CONFIRM, requested
 from tests.support.integration.test_referrals import signal, signals
 from tests.support.scenario import PROGRAMME as SUPPORT_PROGRAMME
 from tests.support.scenario import Scenario
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.conftest import CARE_A, COACHES, login
 from tests.ui.test_cross_service import MUNICIPALITY, _forwarding, _start, _urls
 
@@ -83,7 +83,7 @@ async def test_the_teachers_roll_call_names_each_participant_with_intake_beside_
     text = await lines.inner_text()
     assert "niet beschikbaar" not in text and "onbekend" not in text, text
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(shots / "planning-roll-call-names.png"), full_page=True)
+    await keep_screenshot(page, shots / "planning-roll-call-names.png", full_page=True)
     await context.close()
 
 
@@ -123,7 +123,7 @@ async def test_the_care_partners_referrals_name_the_participant_with_intake_besi
         text = await page.get_by_role("row").filter(has_text=ref).inner_text()
         assert "niet beschikbaar" not in text and "onbekend" not in text, text
         assert await axe_violations(page) == []
-        await page.screenshot(path=str(shots / "support-referrals-names.png"), full_page=True)
+        await keep_screenshot(page, shots / "support-referrals-names.png", full_page=True)
         await context.close()
     finally:
         await scenario.close()
@@ -170,7 +170,7 @@ async def test_the_job_coachs_placements_name_the_participant_with_intake_beside
         await row.get_by_role("button", name="Vastleggen").click()
         await expect(page.get_by_role("status")).to_have_text("Het gesprek is vastgelegd.")
         assert await axe_violations(page) == []
-        await page.screenshot(path=str(shots / "support-placements-names.png"), full_page=True)
+        await keep_screenshot(page, shots / "support-placements-names.png", full_page=True)
         await context.close()
     finally:
         await scenario.close()

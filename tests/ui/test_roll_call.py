@@ -13,7 +13,7 @@ from playwright.async_api import expect
 from zroute_ui.testing import DEMO_USERS
 
 from tests.planning.events import PROGRAMME
-from tests.ui.browser import axe_violations, focus_visible, screenshot_dir, tab_to
+from tests.ui.browser import axe_violations, focus_visible, keep_screenshot, screenshot_dir, tab_to
 from tests.ui.conftest import login
 from tests.ui.test_planning import fill, start_planning
 
@@ -45,7 +45,7 @@ async def test_a_teacher_opens_a_groups_session_and_takes_the_roll_call_in_a_bro
 
     async def audit(name: str) -> None:
         visited[name] = await axe_violations(page)
-        await page.screenshot(path=str(shots / f"planning-{name}.png"), full_page=True)
+        await keep_screenshot(page, shots / f"planning-{name}.png", full_page=True)
 
     await page.goto(f"{base}/ui/groups")
     await page.get_by_role("button", name=DEMO_USERS["teacher"].sub).click()
@@ -126,7 +126,7 @@ async def test_the_roll_call_journey_works_with_tab_and_enter_alone_with_the_foc
     await go("button[type='submit'].utrecht-button--primary-action")  # everyone present
     await expect(page.get_by_role("status")).to_have_text("De presentie is vastgelegd.")
     assert await axe_violations(page) == []
-    await page.screenshot(path=str(screenshot_dir(tmp_path) / "planning-keyboard.png"))
+    await keep_screenshot(page, screenshot_dir(tmp_path) / "planning-keyboard.png")
     await context.close()
 
     recorded = await planning.expect("attendance-recorded", count=4)

@@ -20,7 +20,7 @@ from zroute_contract.events.support import AgreementRecorded, TaskAssignment
 
 from tests.planning.events import PROGRAMME, SUPPORT, TODAY
 from tests.support.integration.test_placements import CONFIRM, requested
-from tests.ui.browser import axe_violations, screenshot_dir
+from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.conftest import COACHES, login
 from tests.ui.support_world import support_with_screens
 from tests.ui.test_planning import TEACHING_PARTNER, fill, start_planning
@@ -71,7 +71,7 @@ async def test_a_job_coach_records_workplace_hours_from_the_placements_page(
 
         async def audit(name: str) -> None:
             visited[name] = await axe_violations(page)
-            await page.screenshot(path=str(shots / f"workplace-{name}.png"), full_page=True)
+            await keep_screenshot(page, shots / f"workplace-{name}.png", full_page=True)
 
         await page.goto(f"{base}/ui/placements")
         await page.get_by_role("button", name=COACHES.sub).click()

@@ -132,6 +132,22 @@ async def test_the_duo_import_applies_each_good_line_and_refuses_each_bad_one_wi
     assert [k["kind"] for k in kinds] == ["term", "exam_result", "certificate"]
 
 
+async def test_an_exemption_line_before_the_registration_is_refused_and_erases_nothing(
+    intake, client
+):
+    """The import applies a release by the same rule as the endpoint: one taking effect
+    before the registration would start the retention decades back, so the timers would
+    erase the personal data and delete the record at once (found by the intake fuzz)."""
+    ref, bsn = await participant(client, intake, pip=False)
+    rows = [{"record": "exemption", "bsn": bsn, "decided_on": "1950-01-01",
+             "effective_on": "1950-01-02"}]  # fmt: skip
+    result = ok(await client.post("/duo/imports", content=duo_file(rows), headers=CSV, params=GM))
+    assert (result["total"], result["accepted"]) == (1, 0), result
+    assert "on or after the registration" in result["refused"][0]["reason"], result
+    timers = await intake.pool.fetchval("SELECT count(*) FROM zr_timers WHERE key = $1", ref)
+    assert timers == 0 and ok(await client.get(f"/participants/{ref}/pip"))["release"] is None
+
+
 async def test_an_import_without_the_needed_columns_is_refused_whole(client):
     answer = await client.post("/duo/imports", content="bsn,when\n1,2\n", headers=CSV, params=GM)
     assert answer.status_code == 422 and "record" in answer.text

@@ -8,7 +8,14 @@ from playwright.async_api import async_playwright
 
 from tests.notifications import world
 from tests.notifications.participants import opened_link, participant, put_contact, schedule
-from tests.ui.browser import CHROMIUM, CHROMIUM_ARGS, axe_violations, check_tools, screenshot_dir
+from tests.ui.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    axe_violations,
+    check_tools,
+    keep_screenshot,
+    screenshot_dir,
+)
 
 
 async def test_the_arabic_personal_page_passes_axe_and_reads_right_to_left(
@@ -34,8 +41,8 @@ async def test_the_arabic_personal_page_passes_axe_and_reads_right_to_left(
         assert direction == "rtl"
         assert await page.evaluate("document.querySelectorAll('ul.week li').length") == 6
         violations = await axe_violations(page)
-        await page.screenshot(
-            path=str(screenshot_dir(tmp_path) / "participant-page-ar.png"), full_page=True
+        await keep_screenshot(
+            page, screenshot_dir(tmp_path) / "participant-page-ar.png", full_page=True
         )
         await chromium.close()
     assert violations == []
