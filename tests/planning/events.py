@@ -16,6 +16,7 @@ from zroute_contract.events.codes import (
     PreconditionKind,
     Route,
     RouteReason,
+    RouteTask,
     TermExtensionGround,
     Weekday,
 )
@@ -30,7 +31,13 @@ from zroute_contract.events.intake import (
     TransportNeed,
 )
 from zroute_contract.events.parts import AvailabilitySlot
-from zroute_contract.events.support import PreconditionArranged, PreconditionLapsed
+from zroute_contract.events.support import (
+    AgreementRecorded,
+    ModuleProvider,
+    PreconditionArranged,
+    PreconditionLapsed,
+    TaskAssignment,
+)
 from zroute_contract.types import new_participant_ref
 
 INTAKE = "urn:nld:oin:00000001002220647000:systeem:zroute-intake"
@@ -154,4 +161,24 @@ def lapsed(ref: str, kind: PreconditionKind, precondition_id, on: date) -> Preco
         partner_id="kinderopvang-west",
         lapsed_on=on,
         reason="ended",
+    )
+
+
+def agreement_recorded(
+    division: dict[RouteTask, str],
+    *,
+    lead: str,
+    module_providers: tuple[ModuleProvider, ...] = (),
+) -> AgreementRecorded:
+    """Support's first agreement for :data:`PROGRAMME`, valid from :data:`TODAY`, with
+    ``division`` as its task division (feed it with ``source=SUPPORT``)."""
+    return AgreementRecorded(
+        agreement_id=uuid4(),
+        programme_id=PROGRAMME,
+        municipality="GM0363",
+        version=1,
+        valid_from=TODAY,
+        lead_partner_id=lead,
+        assignments=tuple(TaskAssignment(task=t, partner_id=p) for t, p in division.items()),
+        module_providers=module_providers,
     )

@@ -10,15 +10,13 @@ finds no WCAG 2.1 A/AA violation (nor a raw code) on the pages visited."""
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import timedelta
 
 import httpx
 from playwright.async_api import expect
 from zroute_contract.events.codes import RouteTask
-from zroute_contract.events.support import AgreementRecorded, TaskAssignment
 
-from tests.planning.events import PROGRAMME, SUPPORT, TODAY
+from tests.planning.events import SUPPORT, TODAY, agreement_recorded
 from tests.support.integration.test_placements import CONFIRM, requested
 from tests.ui.browser import axe_violations, keep_screenshot, screenshot_dir
 from tests.ui.conftest import COACHES, login
@@ -34,15 +32,7 @@ async def test_a_job_coach_records_workplace_hours_from_the_placements_page(
     )
     division = {RouteTask.LANGUAGE_TEACHING: TEACHING_PARTNER, RouteTask.JOB_COACHING: "coaches"}
     await planning.feed(
-        AgreementRecorded(
-            agreement_id=uuid.uuid4(),
-            programme_id=PROGRAMME,
-            municipality="GM0363",
-            version=1,
-            valid_from=TODAY,
-            lead_partner_id=TEACHING_PARTNER,
-            assignments=tuple(TaskAssignment(task=t, partner_id=p) for t, p in division.items()),
-        ),
+        agreement_recorded(division, lead=TEACHING_PARTNER),
         source=SUPPORT,
     )
     [ref] = await fill(planning, 1)

@@ -5,15 +5,13 @@ read it. The teaching partner keeps it only where the programme names nobody for
 
 from __future__ import annotations
 
-import uuid
-
 from zroute_contract.conformance.samples import SampleBuilder
 from zroute_contract.events.codes import RouteTask
-from zroute_contract.events.support import AgreementRecorded, PartnerRegistered, TaskAssignment
+from zroute_contract.events.support import PartnerRegistered
 from zroute_runtime.auth import Role
 
 from tests.helpers import token
-from tests.planning.events import PROGRAMME, SUPPORT, TODAY
+from tests.planning.events import SUPPORT, agreement_recorded
 from tests.planning.integration.conftest import intake_completed
 
 SCHOOL, ARRANGER, DESTINATION = "language-school", "next-steps", "vrijwilligers-centrale"
@@ -33,15 +31,7 @@ FOLLOW_UP = {
 
 async def _programme(planning, division: dict[RouteTask, str]) -> str:
     await planning.feed(
-        AgreementRecorded(
-            agreement_id=uuid.uuid4(),
-            programme_id=PROGRAMME,
-            municipality="GM0363",
-            version=1,
-            valid_from=TODAY,
-            lead_partner_id=SCHOOL,
-            assignments=tuple(TaskAssignment(task=t, partner_id=p) for t, p in division.items()),
-        ),
+        agreement_recorded(division, lead=SCHOOL),
         source=SUPPORT,
     )
     await planning.feed(

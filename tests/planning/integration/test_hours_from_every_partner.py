@@ -7,11 +7,11 @@ import uuid
 from datetime import timedelta
 
 from zroute_contract.events.codes import CurriculumModule, RouteTask
-from zroute_contract.events.support import AgreementRecorded, ModuleProvider, TaskAssignment
+from zroute_contract.events.support import ModuleProvider
 from zroute_runtime.auth import Role
 
 from tests.helpers import token
-from tests.planning.events import PROGRAMME, SUPPORT, TODAY
+from tests.planning.events import PROGRAMME, SUPPORT, TODAY, agreement_recorded
 from tests.planning.integration.conftest import intake_completed
 
 DIVISION = {
@@ -25,15 +25,7 @@ DIVISION = {
 async def division_recorded(planning) -> None:
     """Support's agreement with :data:`DIVISION` as its task division, as planning gets it."""
     await planning.feed(
-        AgreementRecorded(
-            agreement_id=uuid.uuid4(),
-            programme_id=PROGRAMME,
-            municipality="GM0363",
-            version=1,
-            valid_from=TODAY,
-            lead_partner_id="language-school",
-            assignments=tuple(TaskAssignment(task=t, partner_id=p) for t, p in DIVISION.items()),
-        ),
+        agreement_recorded(DIVISION, lead="language-school"),
         source=SUPPORT,
     )
 
@@ -106,14 +98,9 @@ async def test_pvt_hours_are_recorded_by_the_named_provider_and_count_as_partici
     participation hours with ``module: pvt`` (B 3.14(5)) and count there in the ledger, the
     projection and the hours export."""
     await planning.feed(
-        AgreementRecorded(
-            agreement_id=uuid.uuid4(),
-            programme_id=PROGRAMME,
-            municipality="GM0363",
-            version=1,
-            valid_from=TODAY,
-            lead_partner_id="language-school",
-            assignments=tuple(TaskAssignment(task=t, partner_id=p) for t, p in DIVISION.items()),
+        agreement_recorded(
+            DIVISION,
+            lead="language-school",
             module_providers=(ModuleProvider(module=CurriculumModule.PVT, partner_id="pvt-desk"),),
         ),
         source=SUPPORT,
