@@ -119,6 +119,41 @@ async def test_a_coordinator_reads_the_overview_and_sends_a_failed_message_again
     await context.close()
 
 
+async def test_a_message_to_a_role_nobody_holds_names_the_role_in_the_delivery_log(
+    services,
+    smtp,  # noqa: F811
+    amqp_connection,
+    issuer,
+    browser,
+):
+    """Before any agreement the programme has no lead partner: the contact person's
+    assignment fails for that role, and the log says which role in words, not its code."""
+    runtime, base = await _start(services, smtp, issuer)
+    feed = world.Feed(amqp_connection, runtime.topology.exchange)
+    await world.seed_directory(runtime)
+    ref = new_participant_ref()
+    await feed.publish(world.registered(ref))
+    event_id = await feed.publish(world.contact(ref))
+    await feed.all_handled(runtime)
+    nobody = [
+        r
+        for r in await world.notifications(runtime, event_id)
+        if r["recipient_kind"] == "unresolved"
+    ]
+    assert {(r["recipient_ref"], r["status"]) for r in nobody} == {("lead_partner", "failed")}
+
+    context = await browser.new_context(bypass_csp=True)
+    page = await context.new_page()
+    await page.goto(f"{base}/ui/deliveries?status=failed")
+    await page.get_by_role("button", name=DEMO_USERS["coordinator"].sub).click()
+    row = page.get_by_role("row").filter(has_text=ref).filter(has_text="contact-person-assigned")
+    await expect(row).to_contain_text("hoofdpartner")
+    await expect(row).to_contain_text("ontvanger onbekend")
+    await expect(row.get_by_role("button")).to_have_count(0)  # nobody to send it to again
+    assert await axe_violations(page) == []
+    await context.close()
+
+
 async def test_an_operator_reads_a_dead_letters_reason_and_replays_it(
     services,
     smtp,  # noqa: F811

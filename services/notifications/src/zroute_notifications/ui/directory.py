@@ -9,48 +9,12 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 from zroute_runtime.auth import Principal, Role
 from zroute_runtime.http_host import Runtime
-from zroute_ui import N_, Page, UiKit
+from zroute_ui import Page, UiKit
 
 from zroute_notifications.entrypoints.http.deps import reading
 from zroute_notifications.service_layer import views
 from zroute_notifications.service_layer.deps import Deps
-from zroute_notifications.ui.operations import CHANNEL
-
-TIMING = {
-    "immediate": N_("immediately"),
-    "daily_digest": N_("in the daily digest"),
-    "weekly_digest": N_("in the weekly digest"),
-    "reminder": N_("as a reminder"),
-}
-ROLE = {
-    "care_partner": N_("care partner"),
-    "contact_person": N_("contact person"),
-    "employer": N_("employer"),
-    "job_coach": N_("job coach"),
-    "job_coach_partner": N_("job coach's partner"),
-    "lead_partner": N_("lead partner"),
-    "responsible_partner": N_("responsible partner"),
-    "subscriber": N_("webhook subscriber"),
-}
-# The matrix's tasks and the date fields a reminder counts back from, through their
-# labels (issue 19: no code shown as the configuration spells it).
-MATRIX_WORDS = {
-    "intake": N_("intake"),
-    "language_teaching": N_("language teaching"),
-    "participation_placement": N_("participation placement"),
-    "participation_workplaces": N_("participation workplaces"),
-    "knm": N_("knowledge of Dutch society"),
-    "agree_by": N_("the day to agree by"),
-    "due_on": N_("the due date"),
-    "needed_by": N_("the day it is needed"),
-    "starts_at": N_("the start"),
-}
-KINDS = {
-    "staff": N_("staff member"),
-    "partner": N_("partner"),
-    "employer": N_("employer"),
-    "operator": N_("operator"),
-}
+from zroute_notifications.ui.labels import CHANNEL, KINDS, MATRIX_WORDS, ROLE, TIMING
 
 
 def own_inbox(principal: Principal) -> tuple[str, str]:

@@ -27,26 +27,9 @@ from zroute_notifications.domain.errors import Conflict
 from zroute_notifications.entrypoints.http.deps import reading, run
 from zroute_notifications.service_layer import views
 from zroute_notifications.service_layer.handlers.notifications import resend
+from zroute_notifications.ui.labels import CHANNEL, FAILURE, MATRIX_WORDS, ROLE, STATUS
 
 SERVICES = ("intake", "planning", "support", "notifications")
-STATUS = {
-    "pending": N_("waiting"),
-    "sent": N_("sent"),
-    "failed": N_("failed"),
-    "not_sent": N_("not sent"),
-}
-CHANNEL = {"email": N_("email"), "inbox": N_("inbox"), "webhook": N_("webhook")}
-# DeliveryFailure's codes (zroute_contract), shown through their labels (issue 19).
-FAILURE = {
-    "recipient_unresolved": N_("recipient unknown"),
-    "smtp_rejected": N_("refused by the mail server"),
-    "smtp_unavailable": N_("mail server unavailable"),
-    "webhook_gone": N_("webhook no longer exists"),
-    "webhook_rejected": N_("refused by the webhook"),
-    "webhook_unavailable": N_("webhook unavailable"),
-    "not_authorised": N_("not authorised"),
-    "retries_exhausted": N_("retries exhausted"),
-}
 # Why a service gave a message up (zroute_runtime.consumer's reason kinds).
 DEAD_KIND = {
     "invalid": N_("invalid"),
@@ -99,6 +82,8 @@ def add_deliveries(kit: UiKit) -> None:
             status_labels=STATUS,
             channels=CHANNEL,
             failures=FAILURE,
+            roles=ROLE,
+            words=MATRIX_WORDS,
         )
 
     @kit.router.post("/deliveries/{notification_id}/resend")
