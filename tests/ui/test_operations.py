@@ -125,6 +125,7 @@ async def test_a_message_to_a_role_nobody_holds_names_the_role_in_the_delivery_l
     amqp_connection,
     issuer,
     browser,
+    tmp_path,
 ):
     """Before any agreement the programme has no lead partner: the contact person's
     assignment fails for that role, and the log says which role in words, not its code."""
@@ -151,6 +152,7 @@ async def test_a_message_to_a_role_nobody_holds_names_the_role_in_the_delivery_l
     await expect(row).to_contain_text("ontvanger onbekend")
     await expect(row.get_by_role("button")).to_have_count(0)  # nobody to send it to again
     assert await axe_violations(page) == []
+    await keep_screenshot(page, screenshot_dir(tmp_path) / "notifications-deliveries-nobody.png")
     await context.close()
 
 
