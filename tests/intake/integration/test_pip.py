@@ -170,6 +170,23 @@ async def test_a_later_brp_registration_starts_the_clock_and_awaited_information
     assert unknown.status_code == 422
 
 
+async def test_a_date_of_what_happened_in_another_century_is_refused_with_its_field(intake, client):
+    ref = await completed(client, intake)
+    url = f"/participants/{ref}/pip"
+    for body, field in [
+        ({"duo_notice_on": "4151-03-01"}, "duo_notice_on"),
+        ({"duo_notice_on": "0010-03-01"}, "duo_notice_on"),
+        ({"duo_notice_on": str(day(8)), "brp_registered_on": str(day(9))}, "brp_registered_on"),
+    ]:
+        refused = await client.put(f"{url}/deadline-start", json=body)
+        assert refused.status_code == 422 and field in refused.text, refused.text
+    assert ok(await client.get(url))["deadline"]["duo_notice_on"] is None  # nothing kept
+    ok(await client.put(f"{url}/deadline-start", json={"duo_notice_on": str(day(8))}))
+    refused = await client.post(f"{url}/information-waits", json={"requested_on": "2264-01-01"})
+    assert refused.status_code == 422 and "requested_on" in refused.text
+    assert ok(await client.get(url))["deadline"]["information_waits"] == []
+
+
 async def test_the_term_runs_from_the_day_after_the_pip_date_and_moves_by_duos_extension(
     intake, client
 ):

@@ -18,6 +18,7 @@ from zroute_intake.domain.errors import Conflict, InvalidRequest, StaleVersion
 from zroute_intake.domain.pip import AmendmentReason, PipContent
 from zroute_intake.domain.pip_case import DeadlineStart, PipCase
 from zroute_intake.domain.pip_deadline import DeadlineRules, DeadlineState
+from zroute_intake.domain.recorded_dates import IN_FORCE
 from zroute_intake.domain.term import (
     Extension,
     ExtensionGround,
@@ -87,48 +88,99 @@ def test_an_amendment_keeps_the_term_start_and_names_its_reason():
 def test_the_deadline_is_overdue_without_a_pip_and_late_after_it():
     pip = case()
     assert pip.deadline_state(TODAY, RULES) is None
-    pip.record_deadline_start(DeadlineStart(TODAY - timedelta(weeks=11)), "cw", NOW)
+    pip.record_deadline_start(DeadlineStart(TODAY - timedelta(weeks=11)), "cw", NOW, TODAY)
     assert pip.deadline_state(TODAY, RULES) is DeadlineState.OVERDUE
     pip.prepare(CONTENT, "cw", NOW)
     pip.establish(TODAY, "cw", NOW, TODAY)
     assert pip.deadline_state(TODAY, RULES) is DeadlineState.LATE
     with pytest.raises(Conflict):
-        pip.record_deadline_start(DeadlineStart(TODAY), "cw", NOW)
+        pip.record_deadline_start(DeadlineStart(TODAY), "cw", NOW, TODAY)
 
 
 def test_awaited_information_holds_the_deadline_one_wait_at_a_time():
     pip = case()
-    pip.record_deadline_start(DeadlineStart(TODAY - timedelta(weeks=9)), "cw", NOW)
-    assert pip.await_information(TODAY - timedelta(days=1), "cw", NOW) == 1
+    pip.record_deadline_start(DeadlineStart(TODAY - timedelta(weeks=9)), "cw", NOW, TODAY)
+    assert pip.await_information(TODAY - timedelta(days=1), "cw", NOW, TODAY) == 1
     assert pip.due_on(RULES) is None
     with pytest.raises(Conflict):
-        pip.await_information(TODAY, "cw", NOW)
+        pip.await_information(TODAY, "cw", NOW, TODAY)
     with pytest.raises(InvalidRequest):
-        pip.receive_information(1, TODAY - timedelta(days=2), "cw", NOW)
-    pip.receive_information(1, TODAY, "cw", NOW)
+        pip.receive_information(1, TODAY - timedelta(days=2), "cw", NOW, TODAY)
+    pip.receive_information(1, TODAY, "cw", NOW, TODAY)
     assert pip.due_on(RULES) == TODAY + timedelta(weeks=2)
 
 
 def test_only_duo_moves_the_end_and_a_release_ends_the_term():
     with pytest.raises(Conflict):
-        case().record_extension(Extension(ExtensionGround.NOT_BLAMEWORTHY, TODAY, TODAY), "cw", NOW)
+        case().record_extension(
+            Extension(ExtensionGround.NOT_BLAMEWORTHY, TODAY, TODAY), "cw", NOW, TODAY
+        )
     pip = established(date(2027, 2, 1))
     end = three_years_on(date(2027, 2, 2))
     pip.record_extension(
-        Extension(ExtensionGround.NOT_BLAMEWORTHY, TODAY, end + timedelta(days=90)), "cw", NOW
+        Extension(ExtensionGround.NOT_BLAMEWORTHY, TODAY, end + timedelta(days=90)),
+        "cw",
+        NOW,
+        TODAY,
     )
     extended = pip.events[-1]
     assert isinstance(extended, TermExtended) and extended.term_end == end + timedelta(days=90)
-    pip.record_release(Release(ReleaseKind.EXEMPTION, TODAY, TODAY), "cw", NOW)
+    pip.record_release(Release(ReleaseKind.EXEMPTION, TODAY, TODAY), "cw", NOW, TODAY)
     assert isinstance(pip.events[-1], ObligationReleased)
     term = pip.term()
     assert term is not None and term.ended_on == TODAY and term.days_left(TODAY) == 0
     with pytest.raises(Conflict):
-        pip.record_release(Release(ReleaseKind.EXEMPTION, TODAY, TODAY), "cw", NOW)
+        pip.record_release(Release(ReleaseKind.EXEMPTION, TODAY, TODAY), "cw", NOW, TODAY)
     with pytest.raises(Conflict):
         pip.record_extension(
-            Extension(ExtensionGround.NOT_BLAMEWORTHY, TODAY, end + timedelta(days=400)), "cw", NOW
+            Extension(ExtensionGround.NOT_BLAMEWORTHY, TODAY, end + timedelta(days=400)),
+            "cw",
+            NOW,
+            TODAY,
         )
+
+
+def test_dates_of_what_happened_lie_neither_ahead_nor_before_the_act():
+    pip = case()
+    for notice in (TODAY + timedelta(days=1), date(4151, 1, 1), date(2021, 12, 31), date(10, 1, 1)):
+        with pytest.raises(InvalidRequest, match="duo_notice_on"):
+            pip.record_deadline_start(DeadlineStart(notice), "cw", NOW, TODAY)
+    with pytest.raises(InvalidRequest, match="brp_registered_on"):
+        pip.record_deadline_start(DeadlineStart(TODAY, TODAY + timedelta(days=1)), "cw", NOW, TODAY)
+    # The first day of the act, today, and a registration from before the act are taken.
+    pip.record_deadline_start(DeadlineStart(IN_FORCE), "cw", NOW, TODAY)
+    pip.record_deadline_start(DeadlineStart(TODAY, date(2019, 5, 1)), "cw", NOW, TODAY)
+    with pytest.raises(InvalidRequest, match="requested_on"):
+        pip.await_information(date(2264, 1, 1), "cw", NOW, TODAY)
+    pip.await_information(TODAY - timedelta(days=3), "cw", NOW, TODAY)
+    with pytest.raises(InvalidRequest, match="received_on"):
+        pip.receive_information(1, TODAY + timedelta(days=1), "cw", NOW, TODAY)
+    assert pip.waits[0].received_on is None and len(pip.changes) == 3  # nothing refused kept
+
+
+def test_duos_decisions_are_of_the_past_and_a_release_falls_within_the_term():
+    pip = established(date(2027, 2, 1))
+    end = three_years_on(date(2027, 2, 2))
+    with pytest.raises(InvalidRequest, match="decided_on"):
+        pip.record_extension(
+            Extension(
+                ExtensionGround.NOT_BLAMEWORTHY, TODAY + timedelta(days=1), end + timedelta(days=90)
+            ),
+            "cw",
+            NOW,
+            TODAY,
+        )
+    with pytest.raises(InvalidRequest, match="decided_on"):
+        pip.record_release(
+            Release(ReleaseKind.EXEMPTION, date(7306, 1, 1), date(7306, 1, 1)), "cw", NOW, TODAY
+        )
+    with pytest.raises(InvalidRequest, match="term has ended"):
+        pip.record_release(
+            Release(ReleaseKind.EXEMPTION, TODAY, date(7306, 1, 1)), "cw", NOW, TODAY
+        )
+    assert pip.release is None and pip.extensions == []
+    pip.record_release(Release(ReleaseKind.EXEMPTION, TODAY, end), "cw", NOW, TODAY)  # its last day
+    assert pip.release is not None
 
 
 def test_a_stale_version_is_refused():

@@ -36,6 +36,7 @@ from zroute_intake.domain.pip import (
     PipContent,
     PipVersion,
 )
+from zroute_intake.domain.recorded_dates import check_happened
 from zroute_intake.domain.term import Extension, Release, Term, term_from
 
 
@@ -171,21 +172,31 @@ class PipCase:
         self._changed("objection_decided", by, at)
 
     # -- the deadline's facts -----------------------------------------------------------
-    def record_deadline_start(self, start: DeadlineStart, by: str, at: datetime) -> None:
+    def record_deadline_start(
+        self, start: DeadlineStart, by: str, at: datetime, today: date
+    ) -> None:
+        check_happened("duo_notice_on", start.duo_notice_on, today)
+        if start.brp_registered_on is not None:
+            # A registration may predate the act: a resident who became obliged later.
+            check_happened("brp_registered_on", start.brp_registered_on, today, under_the_act=False)
         if self.decision.first_dated is not None:
             raise Conflict("the PIP is established already: its deadline is settled")
         self.deadline_start = start
         self._changed("deadline_start_recorded", by, at)
 
-    def await_information(self, requested_on: date, by: str, at: datetime) -> int:
+    def await_information(self, requested_on: date, by: str, at: datetime, today: date) -> int:
         """Record information asked of a third party; returns its number (from 1)."""
+        check_happened("requested_on", requested_on, today)
         if any(w.received_on is None for w in self.waits):
             raise Conflict("information is awaited already: record its arrival first")
         self.waits.append(pip_deadline.InformationWait(requested_on))
         self._changed("information_requested", by, at)
         return len(self.waits)
 
-    def receive_information(self, number: int, received_on: date, by: str, at: datetime) -> None:
+    def receive_information(
+        self, number: int, received_on: date, by: str, at: datetime, today: date
+    ) -> None:
+        check_happened("received_on", received_on, today)
         if not 1 <= number <= len(self.waits):
             raise InvalidRequest(f"no information wait {number}; there are {len(self.waits)}")
         wait = self.waits[number - 1]
@@ -197,7 +208,8 @@ class PipCase:
         self._changed("information_received", by, at)
 
     # -- DUO's decisions ----------------------------------------------------------------
-    def record_extension(self, extension: Extension, by: str, at: datetime) -> None:
+    def record_extension(self, extension: Extension, by: str, at: datetime, today: date) -> None:
+        check_happened("decided_on", extension.decided_on, today)
         first = self.decision.first_dated
         if first is None:
             raise Conflict("no term runs yet: the term starts the day after the PIP's date")
@@ -216,7 +228,8 @@ class PipCase:
             )
         )
 
-    def record_release(self, release: Release, by: str, at: datetime) -> None:
+    def record_release(self, release: Release, by: str, at: datetime, today: date) -> None:
+        check_happened("decided_on", release.decided_on, today)
         if self.release is not None:
             raise Conflict("a release or exemption is recorded already")
         if release.effective_on < release.decided_on:

@@ -98,7 +98,10 @@ async def record_deadline_start(
     cmd: c.RecordDeadlineStart, uow: IntakeUnitOfWork, deps: IntakeDependencies
 ) -> PipCase:
     return await _change(
-        cmd, uow, deps, lambda case, now, _: case.record_deadline_start(cmd.start, cmd.by, now)
+        cmd,
+        uow,
+        deps,
+        lambda case, now, today: case.record_deadline_start(cmd.start, cmd.by, now, today),
     )
 
 
@@ -109,7 +112,7 @@ async def await_information(
         cmd,
         uow,
         deps,
-        lambda case, now, _: _ok(case.await_information(cmd.requested_on, cmd.by, now)),
+        lambda case, now, today: _ok(case.await_information(cmd.requested_on, cmd.by, now, today)),
     )
 
 
@@ -117,7 +120,7 @@ async def receive_information(
     cmd: c.ReceiveInformation, uow: IntakeUnitOfWork, deps: IntakeDependencies
 ) -> PipCase:
     def apply(case: PipCase, now: datetime, today: date) -> None:
-        case.receive_information(cmd.number, cmd.received_on, cmd.by, now)
+        case.receive_information(cmd.number, cmd.received_on, cmd.by, now, today)
 
     return await _change(cmd, uow, deps, apply)
 
@@ -126,7 +129,10 @@ async def record_extension(
     cmd: c.RecordExtension, uow: IntakeUnitOfWork, deps: IntakeDependencies
 ) -> PipCase:
     return await _change(
-        cmd, uow, deps, lambda case, now, _: case.record_extension(cmd.extension, cmd.by, now)
+        cmd,
+        uow,
+        deps,
+        lambda case, now, today: case.record_extension(cmd.extension, cmd.by, now, today),
     )
 
 
@@ -139,7 +145,7 @@ async def record_release(
         cmd,
         uow,
         deps,
-        lambda case, now, _: case.record_release(cmd.release, cmd.by, now),
+        lambda case, now, today: case.record_release(cmd.release, cmd.by, now, today),
         check=lambda participant: cmd.release.check_on_record_from(participant.registered_on),
     )
     await participants.schedule_erasure_after_release(
