@@ -30,6 +30,7 @@ from zroute_demo.system import DemoConfig, System
 from zroute_demo.webhooks import WebhookReceiver
 from zroute_letters.catalogue import catalogue_language
 from zroute_runtime.privacy import is_valid_bsn
+from zroute_runtime.topology import municipal_exchange
 
 from tests.helpers import capture, free_port, wait_for
 from tests.strict_formats import ajv_report, python_failures
@@ -105,7 +106,10 @@ async def test_a_small_cohort_goes_through_the_whole_route_and_leaks_nothing(
             {system.settings.name(service), system.settings.name(service, "dead-letter")}
             | {system.settings.name(service, "retry", str(d)) for d in config.retry_delays_ms}
         )
-    janitor.exchanges.update({system.settings.exchange_name, system.settings.name("dead-letter")})
+    events = system.settings.exchange_name
+    janitor.exchanges.update(
+        {events, municipal_exchange(events), system.settings.name("dead-letter")}
+    )
     bus = await capture(amqp_connection, system.settings.exchange_name, "#")
     with Mailbox() as mailbox, WebhookReceiver("e2e-case-system-token-0123") as webhook:
         config.extra_env["notifications"] = {

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from zroute_runtime.topology import municipal_exchange
 
 from tests.helpers import free_port, wait_for
 
@@ -37,7 +38,13 @@ async def test_the_console_script_serves_and_stops_cleanly(
         "ZROUTE_AUTH_SIGNING_KEY": "entrypoint-test-key-0123456789-0123456789",
         "ZROUTE_LOG_LEVEL": "INFO",
     }
-    janitor.exchanges.update({f"{name_prefix}.events", f"{name_prefix}.dead-letter"})
+    janitor.exchanges.update(
+        {
+            f"{name_prefix}.events",
+            municipal_exchange(f"{name_prefix}.events"),
+            f"{name_prefix}.dead-letter",
+        }
+    )
     janitor.queues.update(
         {f"{name_prefix}.{service}", f"{name_prefix}.{service}.dead-letter"}
         | {f"{name_prefix}.{service}.retry.{d}" for d in (1000, 10000, 60000)}
@@ -83,7 +90,13 @@ async def test_the_topology_script_declares_every_consumers_queue(amqp_url, name
     from zroute_runtime.topology import catalogue_bindings
 
     consuming = [s for s in ALL if catalogue_bindings(s)]
-    janitor.exchanges.update({f"{name_prefix}.events", f"{name_prefix}.dead-letter"})
+    janitor.exchanges.update(
+        {
+            f"{name_prefix}.events",
+            municipal_exchange(f"{name_prefix}.events"),
+            f"{name_prefix}.dead-letter",
+        }
+    )
     for service in consuming:
         janitor.queues.update(
             {f"{name_prefix}.{service}", f"{name_prefix}.{service}.dead-letter"}
