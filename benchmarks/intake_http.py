@@ -62,6 +62,7 @@ from zroute_runtime.auth import Role, issue_token
 from zroute_runtime.db import create_pool
 from zroute_runtime.logging import configure_logging
 from zroute_runtime.service import ServiceRuntime
+from zroute_runtime.topology import municipal_exchange
 
 # The signing key of the test suite (tests/helpers.TEST_SIGNING_KEY): local runs only.
 SIGNING_KEY = "test-signing-key-not-for-production-0123456789"
@@ -202,6 +203,7 @@ async def run(requests: int, concurrency: int, warmup: int) -> None:
             ]:
                 await channel.queue_delete(name)
             await channel.exchange_delete(topo.exchange)
+            await channel.exchange_delete(municipal_exchange(topo.exchange))
             await channel.exchange_delete(topo.dead_letter_exchange)
             await connection.close()
             admin = await asyncpg.connect(PG_ADMIN)
