@@ -236,7 +236,13 @@ class PipCase:
             raise InvalidRequest("effective_on: a release takes effect on or after its decision")
         first = self.decision.first_dated
         if first is not None:
-            term_from(first, self.extensions, release)  # refuses a release before the term
+            term = term_from(first, self.extensions, release)  # refuses one before the term
+            # Checked here, not in term_from: a case read back must not fail on a release
+            # recorded before this check existed.
+            if release.effective_on > term.end:
+                raise InvalidRequest(
+                    f"a release cannot take effect after {term.end}: the term has ended by then"
+                )
         self.release = release
         self._changed("release_recorded", by, at)
         self.events.append(

@@ -117,9 +117,5 @@ def term_from(
     if release is not None:
         if release.effective_on < start:
             raise InvalidRequest("a release cannot take effect before the term starts")
-        if release.effective_on > end:
-            raise InvalidRequest(
-                f"a release cannot take effect after {end}: the term has ended by then"
-            )
         ended_on = release.effective_on
     return Term(start=start, end=end, original_end=original_end, ended_on=ended_on)
